@@ -1,0 +1,174 @@
+// The facts the services and the generators must agree on: ports, probe paths,
+// database and queue names, metric names. One module, imported by both sides.
+
+/** The services marquee runs, by workload name (the base/<name> directory). */
+export const services = {
+  'api-gateway': {
+    port: 3000,
+    description: 'single entry point: routes /api/movies to inventory and /api/orders to billing',
+    image: 'ghcr.io/marquee-shop/api-gateway',
+    workspace: '@marquee/api-gateway',
+    entry: 'apps/api-gateway/src/server.ts',
+    /** The services this one calls (drives env wiring and NetworkPolicy egress). */
+    calls: ['inventory', 'billing-api'],
+    database: undefined,
+    usesBroker: false,
+  },
+  inventory: {
+    port: 3001,
+    description: 'movie catalogue in PostgreSQL database inventory',
+    image: 'ghcr.io/marquee-shop/inventory',
+    workspace: '@marquee/inventory',
+    entry: 'apps/inventory/src/server.ts',
+    calls: [],
+    database: 'inventory',
+    usesBroker: false,
+  },
+  'billing-api': {
+    port: 3002,
+    description: 'accepts orders into PostgreSQL database billing and publishes them to RabbitMQ',
+    image: 'ghcr.io/marquee-shop/billing',
+    workspace: '@marquee/billing',
+    entry: 'apps/billing/src/api-server.ts',
+    calls: [],
+    database: 'billing',
+    usesBroker: true,
+  },
+  'billing-worker': {
+    port: 3003,
+    description: 'consumes orders from RabbitMQ, checks the movie with inventory, completes or rejects them',
+    image: 'ghcr.io/marquee-shop/billing',
+    workspace: '@marquee/billing',
+    entry: 'apps/billing/src/worker-server.ts',
+    calls: ['inventory'],
+    database: 'billing',
+    usesBroker: true,
+  },
+  web: {
+    port: 8080,
+    description: 'storefront: static HTML/CSS/JS served by nginx, /api proxied to the gateway',
+    image: 'ghcr.io/marquee-shop/web',
+    workspace: '@marquee/web',
+    entry: 'apps/web/src/server.ts',
+    calls: ['api-gateway'],
+    database: undefined,
+    usesBroker: false,
+  },
+} as const satisfies Record<string, ServiceFacts>;
+
+export interface ServiceFacts {
+  readonly port: number;
+  readonly description: string;
+  /** Image repository without tag; the tag is set per environment in overlays/<env>/services. */
+  readonly image: string;
+  readonly workspace: string;
+  readonly entry: string;
+  readonly calls: readonly ServiceName[];
+  readonly database: 'inventory' | 'billing' | undefined;
+  readonly usesBroker: boolean;
+}
+
+export type ServiceName = 'api-gateway' | 'inventory' | 'billing-api' | 'billing-worker' | 'web';
+export const serviceNames = Object.keys(services) as ServiceName[];
+
+/** HTTP paths every service answers. */
+export const probes = {
+  /** liveness: the process is alive */
+  liveness: '/healthz',
+  /** readiness: dependencies reachable; 503 while draining */
+  readiness: '/readyz',
+  metrics: '/metrics',
+} as const;
+
+/**
+ * Seconds between SIGTERM and close. Kubernetes removes the pod from endpoints
+ * asynchronously, so the pod keeps serving for `preStopSeconds` (preStop sleep)
+ * and then drains within `drainSeconds`; terminationGracePeriodSeconds covers both.
+ */
+export const shutdown = {
+  preStopSeconds: 5,
+  drainSeconds: 20,
+} as const;
+
+export const databases = ['inventory', 'billing'] as const;
+export type DatabaseName = (typeof databases)[number];
+
+/** RabbitMQ topology shared by billing (publisher, consumer) and base/rabbitmq (definitions). */
+export const broker = {
+  vhost: 'marquee',
+  exchange: 'orders',
+  routingKey: 'order.created',
+  queue: 'orders.created',
+  deadLetterExchange: 'orders.dlx',
+  deadLetterQueue: 'orders.dead',
+  /** deliveries before a poison message is dead-lettered (quorum queue delivery-limit) */
+  deliveryLimit: 5,
+  port: 5672,
+  managementPort: 15672,
+  prometheusPort: 15692,
+} as const;
+
+export const postgres = {
+  port: 5432,
+  exporterPort: 9187,
+} as const;
+
+/** Metric names the services export; alerts and dashboards import them from here. */
+export const metrics = {
+  httpDuration: 'http_request_duration_seconds',
+  ordersCreated: 'marquee_orders_created_total',
+  ordersCompleted: 'marquee_orders_completed_total',
+  ordersRejected: 'marquee_orders_rejected_total',
+  ordersDeadLettered: 'marquee_orders_dead_lettered_total',
+  outboxBacklog: 'marquee_outbox_backlog',
+  pgPoolInUse: 'marquee_pg_pool_in_use',
+  upstreamErrors: 'marquee_upstream_errors_total',
+} as const;
+
+/** Scaling targets shared by the HPA generator and the HPA alerts. */
+export const autoscaling = {
+  cpuUtilization: 70,
+  memoryUtilization: 80,
+  scaleDownStabilizationSeconds: 300,
+} as const;
+
+/**
+ * Kubernetes Secrets the workloads read, provided in-cluster by ExternalSecrets
+ * (base/postgres, base/rabbitmq) and never committed. Keys: `username`, `password`.
+ */
+export const secrets = {
+  postgresAdmin: 'postgres-admin',
+  inventoryDb: 'inventory-db',
+  billingDb: 'billing-db',
+  billingAmqp: 'billing-amqp',
+  rabbitmqAdmin: 'rabbitmq-admin',
+} as const;
+
+/**
+ * Environment variables the services read at start (validated by @marquee/kit).
+ * PostgreSQL uses libpq's own PG* variables (or DATABASE_URL locally).
+ */
+export const envVars = {
+  port: 'PORT',
+  logLevel: 'LOG_LEVEL',
+  appEnv: 'APP_ENV',
+  gitSha: 'GIT_SHA',
+  databaseUrl: 'DATABASE_URL',
+  pgHost: 'PGHOST',
+  pgPort: 'PGPORT',
+  pgDatabase: 'PGDATABASE',
+  pgUser: 'PGUSER',
+  pgPassword: 'PGPASSWORD',
+  amqpUrl: 'AMQP_URL',
+  amqpPassword: 'AMQP_PASSWORD',
+  inventoryUrl: 'INVENTORY_URL',
+  billingUrl: 'BILLING_URL',
+  gatewayUrl: 'GATEWAY_URL',
+  upstreamTimeoutMs: 'UPSTREAM_TIMEOUT_MS',
+} as const;
+
+/** In-cluster Service names of the data tier (base/postgres, base/rabbitmq). */
+export const dataServices = {
+  postgres: 'postgres',
+  rabbitmq: 'rabbitmq',
+} as const;

@@ -1,0 +1,269 @@
+// Workload bases for the stateless services: Deployment, Service, ServiceAccount,
+// HPA, PDB, ConfigMap, NetworkPolicy (and the web tier's Ingress + nginx config).
+import { readFileSync } from 'node:fs';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { INetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
+import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import type { IVolume } from 'kubernetes-models/v1/Volume';
+import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
+import {
+  autoscaling,
+  broker,
+  dataServices,
+  envVars,
+  postgres,
+  secrets,
+  services,
+  type ServiceFacts,
+  type ServiceName,
+} from '@marquee/contract';
+import { resourceProfiles } from './environments.ts';
+import type { Component, KubeObject } from './lib/component.ts';
+import { labelsFor, selectorFor } from './lib/labels.ts';
+import { nginxConfig } from './nginx.ts';
+import {
+  containerSecurity,
+  drain,
+  httpProbesFor,
+  podSecurity,
+  resourcesFor,
+  spreadFor,
+  terminationGracePeriodSeconds,
+} from './lib/pod.ts';
+
+const source = 'generators/services.ts';
+
+/** Namespace-independent peers: Prometheus in the per-cluster platform namespace, the ingress controller. */
+export const peers = {
+  monitoring: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } },
+  ingressController: { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } },
+} as const satisfies Record<string, INetworkPolicyPeer>;
+
+export interface ServiceProps {
+  readonly name: ServiceName;
+  readonly facts: ServiceFacts;
+  /** Version label and default image tag for the base; overlays pin the real tag. */
+  readonly version: string;
+}
+
+const componentOf = (name: ServiceName): string =>
+  name === 'web' ? 'frontend' : name === 'billing-worker' ? 'worker' : name === 'api-gateway' ? 'gateway' : 'api';
+
+/** The base's resource profile; overlays patch requests/limits per environment. */
+const baseResources = resourceProfiles.small;
+
+export function versionOf(workspace: string): string {
+  const dir = workspace.replace('@marquee/', 'apps/');
+  const pkg = JSON.parse(readFileSync(new URL(`../${dir}/package.json`, import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Plain configuration (non-secret) as a ConfigMap; secrets come from secretKeyRef env vars. */
+function configFor(p: ServiceProps): Record<string, string> {
+  const url = (s: ServiceName) => `http://${s}:${services[s].port}`;
+  const config: Record<string, string> = {
+    [envVars.port]: String(p.facts.port),
+    [envVars.logLevel]: 'info',
+    [envVars.appEnv]: 'base',
+  };
+  if (p.facts.calls.includes('inventory')) config[envVars.inventoryUrl] = url('inventory');
+  if (p.facts.calls.includes('billing-api')) config[envVars.billingUrl] = url('billing-api');
+  if (p.facts.calls.includes('api-gateway')) config[envVars.gatewayUrl] = url('api-gateway');
+  if (p.facts.calls.length) config[envVars.upstreamTimeoutMs] = '5000';
+  if (p.facts.database) {
+    config[envVars.pgHost] = dataServices.postgres;
+    config[envVars.pgPort] = String(postgres.port);
+    config[envVars.pgDatabase] = p.facts.database;
+  }
+  return config;
+}
+
+function secretEnvFor(p: ServiceProps): IEnvVar[] {
+  const env: IEnvVar[] = [];
+  const ref = (name: string, key: string) => ({ valueFrom: { secretKeyRef: { name, key } } });
+  if (p.facts.database) {
+    const secret = p.facts.database === 'inventory' ? secrets.inventoryDb : secrets.billingDb;
+    env.push({ name: envVars.pgUser, ...ref(secret, 'username') });
+    env.push({ name: envVars.pgPassword, ...ref(secret, 'password') });
+  }
+  if (p.facts.usesBroker) {
+    env.push({ name: 'AMQP_USER', ...ref(secrets.billingAmqp, 'username') });
+    env.push({ name: envVars.amqpPassword, ...ref(secrets.billingAmqp, 'password') });
+    // $(VAR) expands variables defined earlier in this list; the URL is never stored anywhere.
+    env.push({
+      name: envVars.amqpUrl,
+      value: `amqp://$(AMQP_USER):$(${envVars.amqpPassword})@${dataServices.rabbitmq}:${broker.port}/${broker.vhost}`,
+    });
+  }
+  return env;
+}
+
+/** Writable scratch space: the root filesystem is read-only. */
+function scratchFor(name: ServiceName): { volumes: IVolume[]; mounts: IVolumeMount[] } {
+  const volumes: IVolume[] = [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }];
+  const mounts: IVolumeMount[] = [{ name: 'tmp', mountPath: '/tmp' }];
+  if (name === 'web') {
+    volumes.push({ name: 'nginx-conf', configMap: { name: 'web-nginx' } });
+    mounts.push({ name: 'nginx-conf', mountPath: '/etc/nginx/conf.d', readOnly: true });
+  }
+  return { volumes, mounts };
+}
+
+function networkPolicyFor(p: ServiceProps, labels: Record<string, string>): NetworkPolicy {
+  const selector = selectorFor(p.name);
+  const callers = (Object.keys(services) as ServiceName[]).filter((s) =>
+    (services[s].calls as readonly ServiceName[]).includes(p.name),
+  );
+  const from: INetworkPolicyPeer[] = callers.map((c) => ({ podSelector: { matchLabels: selectorFor(c) } }));
+  if (p.name === 'web') from.push(peers.ingressController);
+  const egressTo: INetworkPolicyEgressRule[] = (p.facts.calls as readonly ServiceName[]).map((c) => ({
+    to: [{ podSelector: { matchLabels: selectorFor(c) } }],
+    ports: [{ protocol: 'TCP' as const, port: services[c].port }],
+  }));
+  if (p.facts.database)
+    egressTo.push({
+      to: [{ podSelector: { matchLabels: selectorFor(dataServices.postgres) } }],
+      ports: [{ protocol: 'TCP', port: postgres.port }],
+    });
+  if (p.facts.usesBroker)
+    egressTo.push({
+      to: [{ podSelector: { matchLabels: selectorFor(dataServices.rabbitmq) } }],
+      ports: [{ protocol: 'TCP', port: broker.port }],
+    });
+  return new NetworkPolicy({
+    metadata: { name: p.name, labels },
+    spec: {
+      podSelector: { matchLabels: selector },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [
+        ...(from.length ? [{ from, ports: [{ protocol: 'TCP' as const, port: 'http' }] }] : []),
+        // Prometheus scrapes /metrics on the same port.
+        { from: [peers.monitoring], ports: [{ protocol: 'TCP', port: 'http' }] },
+      ],
+      // DNS egress comes from the namespace-wide allow-dns policy in base/namespace.
+      egress: egressTo,
+    },
+  });
+}
+
+/** All objects for one service. */
+export function serviceWorkload(p: ServiceProps): KubeObject[] {
+  const component = componentOf(p.name);
+  const labels = labelsFor({ name: p.name, component, version: p.version });
+  const selector = selectorFor(p.name);
+  const { volumes, mounts } = scratchFor(p.name);
+  const uid = p.name === 'web' ? 101 : 1000; // nginx-unprivileged runs as 101, node images as 1000
+
+  const objects: KubeObject[] = [
+    new ServiceAccount({ metadata: { name: p.name, labels }, automountServiceAccountToken: false }),
+    new ConfigMap({ metadata: { name: `${p.name}-config`, labels }, data: configFor(p) }),
+    new Deployment({
+      metadata: { name: p.name, labels },
+      spec: {
+        // No static replicas: the HPA owns the count (a static value fights it on every sync).
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: selector },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: p.name,
+            automountServiceAccountToken: false,
+            securityContext: podSecurity(uid),
+            terminationGracePeriodSeconds,
+            topologySpreadConstraints: spreadFor(selector),
+            containers: [
+              {
+                name: p.name,
+                image: `${p.facts.image}:${p.version}`,
+                imagePullPolicy: 'IfNotPresent',
+                ports: [{ name: 'http', containerPort: p.facts.port, protocol: 'TCP' }],
+                envFrom: [{ configMapRef: { name: `${p.name}-config` } }],
+                env: secretEnvFor(p),
+                resources: resourcesFor(baseResources),
+                securityContext: containerSecurity(),
+                volumeMounts: mounts,
+                ...httpProbesFor('http'),
+                ...drain(),
+              },
+            ],
+            volumes,
+          },
+        },
+      },
+    }),
+    new Service({
+      metadata: { name: p.name, labels },
+      spec: {
+        type: 'ClusterIP',
+        selector,
+        ports: [{ name: 'http', port: p.facts.port, targetPort: 'http', protocol: 'TCP' }],
+      },
+    }),
+    new HorizontalPodAutoscaler({
+      metadata: { name: p.name, labels },
+      spec: {
+        scaleTargetRef: { apiVersion: Deployment.apiVersion, kind: Deployment.kind, name: p.name },
+        minReplicas: 1,
+        maxReplicas: 3,
+        metrics: [
+          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.cpuUtilization } } },
+          { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: autoscaling.memoryUtilization } } },
+        ],
+        behavior: {
+          scaleDown: {
+            stabilizationWindowSeconds: autoscaling.scaleDownStabilizationSeconds,
+            policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }],
+          },
+        },
+      },
+    }),
+    new PodDisruptionBudget({
+      // maxUnavailable (not minAvailable) so a drain can always proceed, whatever the HPA chose.
+      metadata: { name: p.name, labels },
+      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+    }),
+    networkPolicyFor(p, labels),
+  ];
+
+  if (p.name === 'web') {
+    objects.push(
+      new ConfigMap({ metadata: { name: 'web-nginx', labels }, data: { 'default.conf': nginxConfig() } }),
+      new Ingress({
+        metadata: { name: p.name, labels },
+        spec: {
+          ingressClassName: 'nginx',
+          // The host is set per environment in overlays/<env>/services (contract: ingressHost).
+          rules: [
+            {
+              host: 'marquee.local',
+              http: {
+                paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: p.name, port: { name: 'http' } } } }],
+              },
+            },
+          ],
+        },
+      }),
+    );
+  }
+  return objects;
+}
+
+export function serviceComponents(): Component[] {
+  return (Object.keys(services) as ServiceName[]).map((name) => {
+    const facts: ServiceFacts = services[name];
+    return {
+      dir: `base/${name}`,
+      source,
+      objects: serviceWorkload({ name, facts, version: versionOf(facts.workspace) }),
+    };
+  });
+}

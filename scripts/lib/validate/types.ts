@@ -1,0 +1,53 @@
+// Shared shapes of the validate pipeline: rendered objects and findings.
+// Schema checks, policies and reporters all speak these.
+import type { EnvName, ClusterName } from '../../../generators/environments.ts';
+
+/** What was rendered: an environment overlay, a per-cluster platform overlay, or loose files. */
+export type TargetKind = 'env' | 'platform' | 'files' | 'argocd';
+
+export interface Target {
+  /** `dev`, `test`, `prod`, `platform/nonprod`, `argocd`, or a path for loose files */
+  readonly name: string;
+  readonly kind: TargetKind;
+  /** Repo-relative directory that was rendered (overlays/dev) or the file path. */
+  readonly path: string;
+  readonly env?: EnvName;
+  readonly cluster?: ClusterName;
+  /** Namespace every namespaced object must be in (env targets and platform targets). */
+  readonly namespace?: string;
+}
+
+/** One object as rendered, with where it came from. */
+export interface RenderedObject {
+  readonly target: Target;
+  /** The object with origin annotations removed. */
+  readonly object: Record<string, any>;
+  /** Repo-relative source file (kustomize origin annotation, or the file itself). */
+  readonly origin?: string;
+  /** Index among the target's rendered objects (stable ordering). */
+  readonly index: number;
+}
+
+export type Severity = 'error' | 'warning';
+
+export interface Finding {
+  /** `schema`, `yaml`, `drift`, `kustomize`, `contract`, or a policy id such as `security/run-as-non-root` */
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly message: string;
+  /** Short, concrete fix. */
+  readonly hint?: string;
+  readonly target?: string;
+  /** `Kind/namespace/name` or `Kind/name` */
+  readonly object?: string;
+  /** Repo-relative file the problem is in (origin, or a patch that introduced the field). */
+  readonly file?: string;
+  /** 1-based line in `file` when it is a YAML file of the repository. */
+  readonly line?: number;
+  readonly column?: number;
+  /** JSON path in the object, e.g. `spec.template.spec.containers[0].image`. */
+  readonly path?: string;
+}
+
+export const objectRef = (o: Record<string, any>): string =>
+  [o?.kind ?? '?', o?.metadata?.namespace, o?.metadata?.name ?? '?'].filter(Boolean).join('/');
