@@ -172,3 +172,67 @@ export const dataServices = {
   postgres: 'postgres',
   rabbitmq: 'rabbitmq',
 } as const;
+
+/**
+ * The full RabbitMQ topology, derived from `broker`: what base/rabbitmq's definitions file
+ * declares and what the billing services assert at start. Field names follow RabbitMQ's
+ * definitions format (add `vhost` per item when writing the file); the queue arguments must be
+ * byte-identical on both sides or RabbitMQ refuses the assertion (406 PRECONDITION_FAILED).
+ */
+export interface BrokerExchange {
+  readonly name: string;
+  readonly type: 'direct' | 'fanout' | 'topic' | 'headers';
+  readonly durable: boolean;
+  readonly auto_delete: boolean;
+  readonly internal: boolean;
+  readonly arguments: Readonly<Record<string, string | number | boolean>>;
+}
+export interface BrokerQueue {
+  readonly name: string;
+  readonly durable: boolean;
+  readonly auto_delete: boolean;
+  readonly arguments: Readonly<Record<string, string | number | boolean>>;
+}
+export interface BrokerBinding {
+  readonly source: string;
+  readonly destination: string;
+  readonly destination_type: 'queue' | 'exchange';
+  readonly routing_key: string;
+  readonly arguments: Readonly<Record<string, string | number | boolean>>;
+}
+export interface BrokerTopology {
+  readonly vhost: string;
+  readonly exchanges: readonly BrokerExchange[];
+  readonly queues: readonly BrokerQueue[];
+  readonly bindings: readonly BrokerBinding[];
+}
+
+export const brokerTopology: BrokerTopology = {
+  vhost: broker.vhost,
+  exchanges: [
+    { name: broker.exchange, type: 'direct', durable: true, auto_delete: false, internal: false, arguments: {} },
+    // fanout: everything dead-lettered from the orders queue lands in one place, whatever its routing key
+    { name: broker.deadLetterExchange, type: 'fanout', durable: true, auto_delete: false, internal: false, arguments: {} },
+  ],
+  queues: [
+    {
+      name: broker.queue,
+      durable: true,
+      auto_delete: false,
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-dead-letter-exchange': broker.deadLetterExchange,
+        // after deliveryLimit redeliveries (deliveryLimit + 1 attempts) the broker dead-letters it
+        'x-delivery-limit': broker.deliveryLimit,
+        // at-least-once dead-lettering (RabbitMQ >= 3.10) needs reject-publish overflow
+        'x-dead-letter-strategy': 'at-least-once',
+        'x-overflow': 'reject-publish',
+      },
+    },
+    { name: broker.deadLetterQueue, durable: true, auto_delete: false, arguments: { 'x-queue-type': 'quorum' } },
+  ],
+  bindings: [
+    { source: broker.exchange, destination: broker.queue, destination_type: 'queue', routing_key: broker.routingKey, arguments: {} },
+    { source: broker.deadLetterExchange, destination: broker.deadLetterQueue, destination_type: 'queue', routing_key: '', arguments: {} },
+  ],
+};
