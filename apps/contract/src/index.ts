@@ -125,6 +125,16 @@ export const metrics = {
   upstreamErrors: 'marquee_upstream_errors_total',
 } as const;
 
+/**
+ * Label names on the HTTP metric (metrics.httpDuration), read by the alerts and
+ * dashboards in generators/monitoring. `route` is the route pattern (never the raw URL).
+ */
+export const metricLabels = {
+  method: 'method',
+  route: 'route',
+  statusCode: 'status_code',
+} as const;
+
 /** Scaling targets shared by the HPA generator and the HPA alerts. */
 export const autoscaling = {
   cpuUtilization: 70,
