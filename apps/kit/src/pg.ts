@@ -1,0 +1,104 @@
+// PostgreSQL pool for a service: connection settings from DATABASE_URL or libpq's PG*
+// variables, the marquee_pg_pool_in_use gauge, a readiness check and close on shutdown.
+import pg from 'pg';
+import type { Pool, PoolConfig } from 'pg';
+import { Gauge } from 'prom-client';
+import type { FastifyInstance } from 'fastify';
+import { envVars, metrics, type DatabaseName } from '@marquee/contract';
+import { ConfigError, env as fields, readConfig, type Env } from './config.ts';
+
+/** Default for local development when neither DATABASE_URL nor PGHOST is set. */
+export const localDatabaseUrl = (database: string) => `postgres://postgres@127.0.0.1:5432/${database}`;
+
+/**
+ * Connection settings: DATABASE_URL if set (must be postgres:// or postgresql://), else the
+ * PG* variables if PGHOST is set (PGDATABASE defaulting to `database`), else the local default.
+ * Throws ConfigError naming the bad variable.
+ */
+export function pgConnectionConfig(database: DatabaseName | string, source: Env = process.env): PoolConfig {
+  const url = source[envVars.databaseUrl];
+  if (url !== undefined && url.trim() !== '') {
+    const { databaseUrl } = readConfig(
+      { databaseUrl: fields.url(envVars.databaseUrl, { protocols: ['postgres:', 'postgresql:'], example: localDatabaseUrl(database) }) },
+      source,
+    );
+    const path = new URL(databaseUrl).pathname.replace(/^\//, '');
+    if (!path) throw new ConfigError([`config: ${envVars.databaseUrl} must name a database, e.g. ${localDatabaseUrl(database)} (got no path)`]);
+    return { connectionString: databaseUrl };
+  }
+  const host = source[envVars.pgHost];
+  if (host === undefined || host.trim() === '') return { connectionString: localDatabaseUrl(database) };
+  const c = readConfig(
+    {
+      port: fields.port(envVars.pgPort, 5432),
+      database: fields.string(envVars.pgDatabase, { default: database }),
+      user: fields.string(envVars.pgUser, { default: 'postgres' }),
+    },
+    source,
+  );
+  const password = source[envVars.pgPassword];
+  return { host, port: c.port, database: c.database, user: c.user, ...(password ? { password } : {}) };
+}
+
+export interface PgPoolOptions {
+  readonly database: DatabaseName | string;
+  /** Overrides the environment entirely (tests). */
+  readonly connectionString?: string;
+  /** @default process.env */
+  readonly env?: Env;
+  /** @default 10 */
+  readonly max?: number;
+  /** Fail a request fast when no connection can be had. @default 2000 */
+  readonly connectionTimeoutMillis?: number;
+  /** Server-side statement timeout. @default 5000 */
+  readonly statementTimeoutMillis?: number;
+}
+
+const gauges = new WeakMap<object, { pools: Map<string, Pool> }>();
+
+/**
+ * Creates the app's pool: registers `marquee_pg_pool_in_use{pool}` on the app's registry,
+ * a `postgres` readiness check (SELECT 1) and `pool.end()` in onClose.
+ */
+export function createPgPool(app: FastifyInstance, o: PgPoolOptions): Pool {
+  const base = o.connectionString ? { connectionString: o.connectionString } : pgConnectionConfig(o.database, o.env);
+  const statementTimeout = o.statementTimeoutMillis ?? 5000;
+  const pool = new pg.Pool({
+    ...base,
+    max: o.max ?? 10,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: o.connectionTimeoutMillis ?? 2000,
+    statement_timeout: statementTimeout,
+    // Client-side bound too: a blackholed server never answers, so the server-side timeout never fires.
+    query_timeout: statementTimeout + 1000,
+    keepAlive: true,
+    application_name: app.kit.service,
+  });
+  // An idle client losing its server (restart, failover) must not crash the process.
+  pool.on('error', (err) => app.log.warn({ err }, 'postgres: idle client error'));
+
+  let entry = gauges.get(app.kit.registry);
+  if (!entry) {
+    const e = { pools: new Map<string, Pool>() };
+    new Gauge({
+      name: metrics.pgPoolInUse,
+      help: 'PostgreSQL connections checked out of the pool',
+      labelNames: ['pool'] as const,
+      registers: [app.kit.registry],
+      collect() {
+        for (const [name, p] of e.pools) this.set({ pool: name }, p.totalCount - p.idleCount);
+      },
+    });
+    gauges.set(app.kit.registry, e);
+    entry = e;
+  }
+  entry.pools.set(String(o.database), pool);
+
+  app.kit.addReadinessCheck('postgres', async () => {
+    await pool.query('SELECT 1');
+  });
+  app.addHook('onClose', async () => {
+    await pool.end();
+  });
+  return pool;
+}
