@@ -1,0 +1,215 @@
+// Where in the repository a finding lives: the line of a JSON path inside the
+// source YAML file (kustomize origin), or inside the overlay patch that put the
+// field there when the origin file does not have it.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, normalize } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import type { PathSegment } from './schema.ts';
+
+interface ParsedFile {
+  readonly docs: Document.Parsed[];
+  readonly lines: LineCounter;
+}
+
+interface PatchRef {
+  readonly file: string;
+  readonly type: 'json6902' | 'smp';
+  readonly target?: { kind?: string; name?: string };
+}
+
+export interface Position {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  /** the full path was found (false: nearest existing ancestor) */
+  readonly exact: boolean;
+}
+
+export const isRemote = (s: string): boolean => /^(https?:\/\/|git@|ssh:\/\/|github\.com\/|gitlab\.com\/)/.test(s) || /\?ref=/.test(s);
+
+export class SourceLocator {
+  private readonly files = new Map<string, ParsedFile | null>();
+  private readonly patchCache = new Map<string, PatchRef[]>();
+
+  constructor(private readonly root: string) {}
+
+  parsed(file: string): ParsedFile | null {
+    if (this.files.has(file)) return this.files.get(file)!;
+    let parsed: ParsedFile | null = null;
+    const abs = join(this.root, file);
+    if (/\.ya?ml$/.test(file) && existsSync(abs)) {
+      const lines = new LineCounter();
+      const docs = parseAllDocuments(readFileSync(abs, 'utf8'), { lineCounter: lines, uniqueKeys: false });
+      parsed = { docs: Array.isArray(docs) ? docs : [], lines };
+    }
+    this.files.set(file, parsed);
+    return parsed;
+  }
+
+  /** Patch files that apply in a kustomization directory and the directories it includes. */
+  patchesUnder(dir: string): PatchRef[] {
+    const cached = this.patchCache.get(dir);
+    if (cached) return cached;
+    const out: PatchRef[] = [];
+    this.patchCache.set(dir, out);
+    const kfile = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((f) => join(dir, f)).find((f) => existsSync(join(this.root, f)));
+    const k = kfile ? (this.parsed(kfile)?.docs[0]?.toJS() as Record<string, any> | undefined) : undefined;
+    if (!k || typeof k !== 'object') return out;
+    for (const p of k.patches ?? []) {
+      if (typeof p?.path === 'string') {
+        const file = normalize(join(dir, p.path));
+        const doc = this.parsed(file)?.docs[0];
+        out.push({ file, type: isSeq(doc?.contents) ? 'json6902' : 'smp', target: p.target });
+      }
+    }
+    for (const p of k.patchesJson6902 ?? []) if (typeof p?.path === 'string') out.push({ file: normalize(join(dir, p.path)), type: 'json6902', target: p.target });
+    for (const p of k.patchesStrategicMerge ?? []) if (typeof p === 'string') out.push({ file: normalize(join(dir, p)), type: 'smp' });
+    for (const r of [...(k.resources ?? []), ...(k.components ?? []), ...(k.bases ?? [])]) {
+      if (typeof r !== 'string' || isRemote(r)) continue;
+      const sub = normalize(join(dir, r));
+      const abs = join(this.root, sub);
+      if (existsSync(abs) && statSync(abs).isDirectory()) out.push(...this.patchesUnder(sub));
+    }
+    return out;
+  }
+
+  /**
+   * Best position for `path` of `object` (rendered from `origin`, within overlay `targetDir`):
+   * the origin file when it has the full path, else a patch that sets it, else the origin's nearest ancestor.
+   */
+  locate(object: Record<string, any>, path: readonly PathSegment[], origin: string | undefined, targetDir?: string): Position | undefined {
+    const fromOrigin = origin ? this.inFile(origin, object, path) : undefined;
+    if (fromOrigin?.exact) return fromOrigin;
+    if (targetDir) {
+      for (const patch of this.patchesUnder(targetDir)) {
+        const pos = patch.type === 'json6902' ? this.inJsonPatch(patch, object, path) : this.inSmpPatch(patch, object, path);
+        if (pos?.exact) return pos;
+      }
+    }
+    return fromOrigin;
+  }
+
+  /** Position of a path inside a given file, matching the document by kind and name. */
+  inFile(file: string, object: Record<string, any> | undefined, path: readonly PathSegment[]): Position | undefined {
+    const parsed = this.parsed(file);
+    if (!parsed || !parsed.docs.length) return undefined;
+    const doc = pickDoc(parsed.docs, object);
+    if (!doc) return undefined;
+    return walk(doc.contents, path, object, parsed.lines, file);
+  }
+
+  private inJsonPatch(patch: PatchRef, object: Record<string, any>, path: readonly PathSegment[]): Position | undefined {
+    if (!targets(patch.target, object)) return undefined;
+    const parsed = this.parsed(patch.file);
+    const ops = parsed?.docs[0]?.contents;
+    if (!parsed || !isSeq(ops)) return undefined;
+    let best: Position | undefined;
+    for (const op of ops.items) {
+      if (!isMap(op)) continue;
+      const pointer = op.get('path');
+      if (typeof pointer !== 'string') continue;
+      const prefix = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const matches = prefix.every((seg, i) => seg === '-' ? i === prefix.length - 1 : String(path[i]) === seg);
+      if (!matches || prefix.length > path.length) continue;
+      const value = op.get('value', true) as YamlNode | undefined;
+      const rest = path.slice(prefix.length);
+      const pos = value ? walk(value, rest, undefined, parsed.lines, patch.file) : undefined;
+      if (pos?.exact) return pos;
+      best ??= pos;
+    }
+    return best && { ...best, exact: false };
+  }
+
+  private inSmpPatch(patch: PatchRef, object: Record<string, any>, path: readonly PathSegment[]): Position | undefined {
+    const parsed = this.parsed(patch.file);
+    if (!parsed) return undefined;
+    for (const doc of parsed.docs) {
+      const js = doc.toJS() as Record<string, any> | null;
+      if (!js || typeof js !== 'object') continue;
+      const applies = patch.target ? targets(patch.target, object) : js.kind === object.kind && js.metadata?.name === baseName(object, js.metadata?.name);
+      if (!applies) continue;
+      const pos = walk(doc.contents, path, object, parsed.lines, patch.file);
+      if (pos?.exact) return pos;
+    }
+    return undefined;
+  }
+}
+
+/** A rendered name may carry a prefix/suffix; accept the source name when it is contained in it. */
+function baseName(object: Record<string, any>, candidate: unknown): string | undefined {
+  const name = object.metadata?.name as string | undefined;
+  if (typeof candidate === 'string' && name && name.includes(candidate)) return candidate;
+  return name;
+}
+
+function targets(target: PatchRef['target'], object: Record<string, any>): boolean {
+  if (!target) return true;
+  if (target.kind && target.kind !== object.kind) return false;
+  if (target.name) {
+    try {
+      if (!new RegExp(`^(?:${target.name})$`).test(object.metadata?.name ?? '')) return false;
+    } catch {
+      return target.name === object.metadata?.name;
+    }
+  }
+  return true;
+}
+
+function pickDoc(docs: Document.Parsed[], object: Record<string, any> | undefined): Document.Parsed | undefined {
+  if (docs.length === 1 || !object) return docs[0];
+  const meta = docs.map((d) => {
+    const js = d.toJS() as Record<string, any> | null;
+    return { d, kind: js?.kind, name: js?.metadata?.name };
+  });
+  return (
+    meta.find((m) => m.kind === object.kind && m.name === object.metadata?.name)?.d ??
+    meta.find((m) => m.kind === object.kind && typeof m.name === 'string' && object.metadata?.name?.includes(m.name))?.d ??
+    meta.find((m) => m.kind === object.kind)?.d
+  );
+}
+
+/**
+ * Walk a YAML node along a JSON path. Sequence indices are matched by position,
+ * or by the item's `name` when the rendered object tells us which name it was
+ * (strategic-merge patches list only the containers they change).
+ */
+function walk(start: unknown, path: readonly PathSegment[], object: Record<string, any> | undefined, lines: LineCounter, file: string): Position | undefined {
+  let node = start as YamlNode | null | undefined;
+  let rendered: any = object;
+  let last: YamlNode | undefined;
+  let keyNode: YamlNode | undefined;
+  let depth = 0;
+  for (const seg of path) {
+    if (!node) break;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
+      if (!pair) break;
+      last = node;
+      keyNode = pair.key as YamlNode;
+      node = pair.value as YamlNode;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const wantName = rendered?.[seg]?.name;
+      const byName =
+        wantName !== undefined ? node.items.find((it) => isMap(it) && it.get('name') === wantName) : undefined;
+      const item = (byName ?? (wantName === undefined ? node.items[seg] : undefined)) as YamlNode | undefined;
+      if (!item) break;
+      last = node;
+      keyNode = item;
+      node = item;
+    } else break;
+    rendered = rendered?.[seg];
+    depth++;
+  }
+  const at = (depth === path.length ? keyNode ?? node : keyNode ?? last ?? node) as YamlNode | undefined;
+  const offset = at?.range?.[0];
+  if (offset === undefined) return undefined;
+  const { line, col } = lines.linePos(offset);
+  return { file, line, column: col, exact: depth === path.length };
+}
+
+/** `spec.containers[0].image` → ['spec', 'containers', 0, 'image'] */
+export function parsePath(path: string): PathSegment[] {
+  const out: PathSegment[] = [];
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+  return out;
+}

@@ -1,0 +1,107 @@
+// Render findings as text (humans, pre-commit), JSON (tools), JUnit (CI test
+// tabs) or SARIF 2.1.0 (code scanning, with real regions).
+import type { Finding } from './types.ts';
+
+export type Format = 'text' | 'json' | 'junit' | 'sarif';
+export const formats: readonly Format[] = ['text', 'json', 'junit', 'sarif'];
+
+export interface Summary {
+  readonly environments: number;
+  readonly targets: number;
+  readonly resources: number;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly seconds: number;
+}
+
+export function summaryLine(s: Summary): string {
+  const parts = [
+    s.environments ? `${s.environments} environment${s.environments === 1 ? '' : 's'}` : `${s.targets} target${s.targets === 1 ? '' : 's'}`,
+    `${s.resources} resources`,
+    `${s.errors} error${s.errors === 1 ? '' : 's'}`,
+  ];
+  if (s.warnings) parts.push(`${s.warnings} warning${s.warnings === 1 ? '' : 's'}`);
+  parts.push(`${s.seconds.toFixed(1)} s`);
+  return parts.join(' · ');
+}
+
+const where = (f: Finding): string => (f.file ? `${f.file}${f.line ? `:${f.line}${f.column ? `:${f.column}` : ''}` : ''}` : '(repository)');
+
+export function toText(findings: readonly Finding[], summary: Summary, color = false): string {
+  const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const lines: string[] = [];
+  for (const f of findings) {
+    const sev = f.severity === 'error' ? paint('31', 'error') : paint('33', 'warning');
+    const subject = [f.object, f.path].filter(Boolean).join(' ');
+    const ctx = f.target ? ` [${f.target}]` : '';
+    lines.push(`${where(f)}  ${sev}  ${f.rule}  ${subject ? `${subject}: ` : ''}${f.message}${ctx}`);
+    if (f.hint) lines.push(`    fix: ${f.hint}`);
+  }
+  lines.push(summaryLine(summary));
+  return lines.join('\n') + '\n';
+}
+
+export function toJson(findings: readonly Finding[], summary: Summary): string {
+  return JSON.stringify({ summary, findings }, null, 2) + '\n';
+}
+
+const xml = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '');
+
+/** One test suite per target; each finding is a failing test case (warnings as skipped with a message). */
+export function toJunit(findings: readonly Finding[], summary: Summary, targets: readonly string[]): string {
+  const byTarget = new Map<string, Finding[]>(targets.map((t) => [t, []]));
+  for (const f of findings) {
+    const t = f.target ?? 'repository';
+    byTarget.set(t, [...(byTarget.get(t) ?? []), f]);
+  }
+  const suites = [...byTarget].map(([t, fs]) => {
+    const cases = fs.map((f) => {
+      const name = xml(`${f.rule} ${[f.object, f.path].filter(Boolean).join(' ')}`.trim());
+      const body = xml(`${where(f)}: ${f.message}${f.hint ? `\nfix: ${f.hint}` : ''}`);
+      return f.severity === 'error'
+        ? `    <testcase classname="${xml(t)}" name="${name}" file="${xml(f.file ?? '')}"><failure message="${xml(f.message)}" type="${xml(f.rule)}">${body}</failure></testcase>`
+        : `    <testcase classname="${xml(t)}" name="${name}" file="${xml(f.file ?? '')}"><skipped message="warning: ${xml(f.message)}"/></testcase>`;
+    });
+    if (!cases.length) cases.push(`    <testcase classname="${xml(t)}" name="${xml(t)} renders and validates"/>`);
+    const failures = fs.filter((f) => f.severity === 'error').length;
+    const skipped = fs.length - failures;
+    return `  <testsuite name="${xml(t)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="marquee validate" tests="${summary.resources}" failures="${summary.errors}" time="${summary.seconds.toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+/** SARIF 2.1.0: one rule per distinct rule id; results carry physical locations with regions when known. */
+export function toSarif(findings: readonly Finding[], ruleDocs: ReadonlyMap<string, { title: string; help?: string }> = new Map()): string {
+  const ruleIds = [...new Set(findings.map((f) => f.rule))].sort();
+  const rules = ruleIds.map((id) => ({
+    id,
+    shortDescription: { text: ruleDocs.get(id)?.title ?? id },
+    ...(ruleDocs.get(id)?.help ? { help: { text: ruleDocs.get(id)!.help! } } : {}),
+  }));
+  const results = findings.map((f) => ({
+    ruleId: f.rule,
+    ruleIndex: ruleIds.indexOf(f.rule),
+    level: f.severity === 'error' ? 'error' : 'warning',
+    message: { text: `${[f.object, f.path].filter(Boolean).join(' ')}${f.object || f.path ? ': ' : ''}${f.message}${f.hint ? ` (fix: ${f.hint})` : ''}${f.target ? ` [${f.target}]` : ''}` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: f.file ?? 'package.json', uriBaseId: '%SRCROOT%' },
+          ...(f.line ? { region: { startLine: f.line, ...(f.column ? { startColumn: f.column } : {}) } } : {}),
+        },
+      },
+    ],
+  }));
+  return (
+    JSON.stringify(
+      {
+        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+        version: '2.1.0',
+        runs: [{ tool: { driver: { name: 'marquee-validate', informationUri: 'https://github.com/marquee-shop/marquee', rules } }, results }],
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}

@@ -1,0 +1,284 @@
+// The validate pipeline, in one process: sources (YAML, kustomizations) →
+// drift → kustomize (parallel) → strict schema → environment contract →
+// policies → Argo CD ApplicationSets → (optional) branches. Library code; the
+// CLI is scripts/validate.ts.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { clusters, environments, type EnvName } from '../../../generators/environments.ts';
+import { driftOf } from '../generated.ts';
+import { defaultTargets, renderTargets, yamlFilesUnder, type RenderResult } from '../render.ts';
+import { loadFieldTree } from './field-tree.ts';
+import { parsePath, SourceLocator } from './locate.ts';
+import type { Summary } from './report.ts';
+import { formatPath, SchemaValidator, defaultKubernetesVersion } from './schema.ts';
+import { kustomizationFindings, yamlFindings } from './sources.ts';
+import { objectRef, type Finding, type RenderedObject, type Target } from './types.ts';
+
+export interface RepoOptions {
+  readonly root: string;
+  /** Only these environments (and the platform overlays of their clusters). */
+  readonly envs?: readonly string[];
+  /** Check ancestry main ⊆ release ⊆ develop and list commits waiting for promotion. */
+  readonly branches?: boolean;
+  /** Skip the Argo CD ApplicationSet preview check (it renders every Application path). @default false */
+  readonly skipAppSets?: boolean;
+}
+
+export interface ValidateResult {
+  readonly findings: Finding[];
+  readonly summary: Summary;
+  readonly targets: string[];
+  readonly rendered: RenderedObject[];
+  /** Extra lines for humans (commits waiting for promotion). */
+  readonly notes: string[];
+}
+
+const byWhere = (a: Finding, b: Finding): number =>
+  (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) ||
+  (a.file ?? '').localeCompare(b.file ?? '') ||
+  (a.line ?? 0) - (b.line ?? 0) ||
+  (a.target ?? '').localeCompare(b.target ?? '') ||
+  a.message.localeCompare(b.message);
+
+function summarize(findings: Finding[], targets: Target[], resources: number, started: number): Summary {
+  return {
+    environments: targets.filter((t) => t.kind === 'env').length,
+    targets: targets.length,
+    resources,
+    errors: findings.filter((f) => f.severity === 'error').length,
+    warnings: findings.filter((f) => f.severity === 'warning').length,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** Findings for generated files that differ from what the generators produce now. */
+async function driftFindings(root: string): Promise<Finding[]> {
+  let files;
+  let roots: readonly string[];
+  try {
+    const gen = await import('../../../generators/index.ts');
+    files = gen.generate();
+    roots = gen.generatedRoots;
+  } catch (err) {
+    return [{ rule: 'generate', severity: 'error', file: 'generators/index.ts', message: `the generators failed: ${(err as Error).message}`, hint: 'fix the generator input named above, then npm run generate' }];
+  }
+  const d = driftOf(root, files, roots);
+  const out: Finding[] = [];
+  for (const file of d.changed) {
+    const want = files.get(file)!.split('\n');
+    const have = readFileSync(join(root, file), 'utf8').split('\n');
+    let i = 0;
+    while (i < want.length && want[i] === have[i]) i++;
+    out.push({
+      rule: 'drift',
+      severity: 'error',
+      file,
+      line: i + 1,
+      message: `generated file differs from what the generators produce (hand-edited, or the generators changed without npm run generate)`,
+      hint: 'npm run generate (change the generator or the overlay, never the generated file)',
+    });
+  }
+  for (const file of d.missing) out.push({ rule: 'drift', severity: 'error', file, message: 'generated file is missing', hint: 'npm run generate' });
+  for (const file of d.stale) out.push({ rule: 'drift', severity: 'error', file, message: 'file in a generated directory that no generator produces (stale or hand-added)', hint: 'npm run generate removes it; hand-written config belongs in overlays/' });
+  return out;
+}
+
+/** Environment contract guardrails: the hand-edited overlays stay within what generators/environments.ts promises. */
+export function contractFindings(rendered: readonly RenderedObject[]): Finding[] {
+  const out: Finding[] = [];
+  for (const r of rendered) {
+    const env = r.target.env ? environments[r.target.env] : undefined;
+    if (!env) continue;
+    const o = r.object;
+    const base = { severity: 'error' as const, target: r.target.name, object: objectRef(o), file: r.origin };
+    if (o.kind === 'HorizontalPodAutoscaler' && ['api-gateway', 'inventory', 'billing-api'].includes(o.metadata?.name)) {
+      const { minReplicas, maxReplicas } = o.spec ?? {};
+      if (typeof minReplicas === 'number' && minReplicas < env.replicas.min)
+        out.push({ ...base, rule: 'contract/replicas', path: 'spec.minReplicas', message: `minReplicas ${minReplicas} is below the ${env.name} contract minimum ${env.replicas.min}`, hint: `set minReplicas >= ${env.replicas.min} in ${env.overlay}/services, or change replicas in generators/environments.ts` });
+      if (typeof maxReplicas === 'number' && maxReplicas > env.replicas.max)
+        out.push({ ...base, rule: 'contract/replicas', path: 'spec.maxReplicas', message: `maxReplicas ${maxReplicas} exceeds the ${env.name} contract maximum ${env.replicas.max}`, hint: `set maxReplicas <= ${env.replicas.max}, or change replicas in generators/environments.ts` });
+    }
+    if (o.kind === 'Ingress') {
+      (o.spec?.rules ?? []).forEach((rule: any, i: number) => {
+        if (rule?.host && rule.host !== env.ingressHost)
+          out.push({ ...base, rule: 'contract/ingress-host', path: `spec.rules[${i}].host`, message: `host ${rule.host} is not the ${env.name} ingress host ${env.ingressHost}`, hint: `set host: ${env.ingressHost} in ${env.overlay}/services/patches/ingress.yaml` });
+      });
+    }
+    if (o.kind === 'Namespace' && o.metadata?.name !== env.namespace)
+      out.push({ ...base, rule: 'contract/namespace', path: 'metadata.name', message: `namespace ${o.metadata?.name} is not the ${env.name} namespace ${env.namespace}`, hint: `namespace: ${env.namespace} in every kustomization under ${env.overlay}` });
+  }
+  return out;
+}
+
+/** Strict schema findings for rendered objects, located in their source files. */
+function schemaFindings(validator: SchemaValidator, rendered: readonly RenderedObject[], locator: SourceLocator): Finding[] {
+  const out: Finding[] = [];
+  for (const r of rendered) {
+    const version = r.target.cluster ? clusters[r.target.cluster].kubernetesVersion : defaultKubernetesVersion;
+    for (const issue of validator.validate(r.object, version)) {
+      const pos = locator.locate(r.object, issue.path, r.origin, r.target.kind === 'files' ? undefined : r.target.path);
+      const got = valueAt(r.object, issue.path);
+      const shown = got !== undefined && typeof got !== 'object' && !issue.message.startsWith('unknown field') ? ` (got ${JSON.stringify(got)})` : '';
+      out.push({
+        rule: 'schema',
+        severity: 'error',
+        target: r.target.name,
+        object: objectRef(r.object),
+        path: formatPath(issue.path),
+        file: pos?.file ?? r.origin,
+        line: pos?.line,
+        column: pos?.column,
+        message: issue.message + shown,
+        hint: issue.hint,
+      });
+    }
+  }
+  return out;
+}
+
+function valueAt(o: unknown, path: readonly (string | number)[]): unknown {
+  let v: any = o;
+  for (const s of path) v = v?.[s];
+  return v;
+}
+
+/** Give findings from later steps (policies, argocd) lines, when they name an object, a path and a file. */
+function locateLate(findings: Finding[], rendered: readonly RenderedObject[], locator: SourceLocator): Finding[] {
+  const index = new Map<string, RenderedObject>();
+  for (const r of rendered) index.set(`${r.target.name}\0${objectRef(r.object)}`, r);
+  return findings.map((f) => {
+    if (f.line || !f.path || !f.object || !f.target) return f;
+    const r = index.get(`${f.target}\0${f.object}`);
+    if (!r) return f;
+    const pos = locator.locate(r.object, parsePath(f.path), f.file ?? r.origin, r.target.path);
+    return pos ? { ...f, file: pos.file, line: pos.line, column: pos.column } : f;
+  });
+}
+
+/** Optional steps provided by other modules; absent modules are skipped (and said so in notes). */
+async function optional<T>(path: string, pick: (m: any) => T | undefined): Promise<T | undefined> {
+  const abs = new URL(path, import.meta.url);
+  if (!existsSync(abs)) return undefined;
+  return pick(await import(abs.href));
+}
+
+export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
+  const started = performance.now();
+  const root = resolve(opts.root);
+  const unknownEnv = opts.envs?.find((e) => !(e in environments));
+  if (unknownEnv) throw new UsageError(`--env ${unknownEnv}: unknown environment (known: ${Object.keys(environments).join(', ')})`);
+  const clustersOf = new Set(opts.envs?.map((e) => environments[e as EnvName].cluster));
+  const targets = defaultTargets(root).filter(
+    (t) => !opts.envs?.length || (t.env && opts.envs.includes(t.env)) || (t.kind === 'platform' && clustersOf.has(t.cluster!)),
+  );
+
+  // 1. Sources: every YAML file people or generators wrote, and every kustomization they include.
+  const sourceFiles = ['overlays', 'base', 'argocd'].flatMap((d) => yamlFilesUnder(root, d));
+  const findings: Finding[] = sourceFiles.flatMap((f) => yamlFindings(root, f));
+  const broken = new Set(findings.map((f) => f.file));
+  for (const t of targets) findings.push(...kustomizationFindings(root, t.path));
+  const blocked = (t: Target) => findings.some((f) => f.severity === 'error' && f.file?.startsWith(`${t.path}/`)) ||
+    [...broken].some((b) => b?.startsWith('base/') || b?.startsWith('argocd/'));
+
+  // 2. Render (kustomize processes run while this process checks drift and loads schemas).
+  const renderable = targets.filter((t) => !blocked(t));
+  const renderPromise = renderTargets(root, renderable);
+  findings.push(...(await driftFindings(root)));
+  const tree = await loadFieldTree();
+  const results: RenderResult[] = await renderPromise;
+  for (const t of targets.filter((t) => !renderable.includes(t)))
+    findings.push({ rule: 'kustomize', severity: 'error', target: t.name, file: `${t.path}/kustomization.yaml`, message: `${t.path} was not rendered: fix the source errors above first` });
+  const rendered = results.flatMap((r) => r.objects);
+  findings.push(...results.flatMap((r) => r.findings));
+
+  // 3. Strict schema of every rendered object.
+  const validator = await SchemaValidator.create(tree, rendered.map((r) => `${r.object.apiVersion}/${r.object.kind}`));
+  const locator = new SourceLocator(root);
+  findings.push(...schemaFindings(validator, rendered, locator));
+
+  // 4. Contract, policies, Argo CD.
+  findings.push(...contractFindings(rendered));
+  const notes: string[] = [];
+  const policies = await optional('../../../policies/index.ts', (m) => m.runPolicies as ((r: readonly RenderedObject[]) => { findings: Finding[]; exemptionFindings?: Finding[] }) | undefined);
+  if (policies) {
+    const p = policies(rendered);
+    findings.push(...p.findings, ...(p.exemptionFindings ?? []));
+  } else notes.push('policies: policies/index.ts not found, policy step skipped');
+  if (!opts.skipAppSets) {
+    const check = await optional('../argocd/preview.ts', (m) => m.checkApplicationSets as ((o: { root: string; branch?: string }) => Promise<Finding[]>) | undefined);
+    if (check) findings.push(...(await check({ root })));
+  }
+  if (opts.branches) {
+    const branches = await optional('../argocd/branches.ts', (m) => m.checkBranches as ((root: string) => Promise<{ findings: Finding[]; notes?: string[] }>) | undefined);
+    if (!branches) throw new UsageError('--branches: scripts/lib/argocd/branches.ts is not available');
+    const b = await branches(root);
+    findings.push(...b.findings);
+    notes.push(...(b.notes ?? []));
+  }
+
+  const located = locateLate(findings, rendered, locator).sort(byWhere);
+  return { findings: located, summary: summarize(located, targets, rendered.length, started), targets: targets.map((t) => t.name), rendered, notes };
+}
+
+/** kubeconform-style: validate arbitrary manifest files or folders (vendored third-party YAML). */
+export async function validateFiles(root: string, paths: readonly string[], kubernetesVersion = defaultKubernetesVersion): Promise<ValidateResult> {
+  const started = performance.now();
+  const files: string[] = [];
+  for (const p of paths) {
+    const abs = resolve(root, p);
+    if (!existsSync(abs)) throw new UsageError(`${p}: no such file or directory`);
+    const rel = relative(root, abs) || '.';
+    if (statSync(abs).isDirectory()) files.push(...yamlFilesUnder(root, rel), ...jsonFilesUnder(root, rel));
+    else files.push(rel);
+  }
+  const findings: Finding[] = [];
+  const rendered: RenderedObject[] = [];
+  const targets: Target[] = [];
+  for (const file of files) {
+    if (/(^|\/)kustomization\.ya?ml$/.test(file)) continue; // build the directory instead (npm run validate does)
+    const text = readFileSync(resolve(root, file), 'utf8');
+    const target: Target = { name: file, kind: 'files', path: file };
+    targets.push(target);
+    const yamlErrors = file.endsWith('.json') ? jsonFindings(file, text) : yamlFindings(root, file, text);
+    findings.push(...yamlErrors);
+    if (yamlErrors.length) continue;
+    for (const doc of parseAllDocuments(text)) {
+      const o = doc.toJS({ maxAliasCount: -1 }) as Record<string, any> | null;
+      if (o === null || o === undefined) continue;
+      const items = typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items) && o.apiVersion === 'v1' ? o.items : [o];
+      for (const item of items) rendered.push({ target, object: item, origin: file, index: rendered.length });
+    }
+  }
+  const tree = await loadFieldTree();
+  const validator = await SchemaValidator.create(tree, rendered.map((r) => `${r.object?.apiVersion}/${r.object?.kind}`));
+  const locator = new SourceLocator(root);
+  for (const r of rendered) {
+    for (const issue of validator.validate(r.object, kubernetesVersion)) {
+      const pos = locator.inFile(r.origin!, r.object, issue.path);
+      findings.push({ rule: 'schema', severity: 'error', target: r.target.name, object: objectRef(r.object ?? {}), path: formatPath(issue.path), file: r.origin, line: pos?.line, column: pos?.column, message: issue.message, hint: issue.hint });
+    }
+  }
+  findings.sort(byWhere);
+  const summary = summarize(findings, targets, rendered.length, started);
+  return { findings, summary, targets: targets.map((t) => t.name), rendered, notes: [] };
+}
+
+function jsonFilesUnder(root: string, dir: string): string[] {
+  return (readdirSync(join(root, dir), { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.json') && !f.split('/').includes('node_modules'))
+    .map((f) => join(dir, f))
+    .sort();
+}
+
+function jsonFindings(file: string, text: string): Finding[] {
+  try {
+    JSON.parse(text);
+    return [];
+  } catch (err) {
+    return [{ rule: 'yaml/syntax', severity: 'error', file, message: `invalid JSON: ${(err as Error).message}` }];
+  }
+}
+
+/** Bad invocation or environment: exit code 2. */
+export class UsageError extends Error {}

@@ -1,0 +1,192 @@
+// Strict schema validation of one object: kubernetes-models' compiled schemas
+// (types, required fields, formats such as quantities) plus the known-field
+// tree (unknown fields), plus unknown and removed apiVersion/kind.
+import { pathToFileURL } from 'node:url';
+import { removalFor } from './api-removals.ts';
+import type { FieldTree, NodeId } from './field-tree.ts';
+
+export type PathSegment = string | number;
+
+export interface SchemaIssue {
+  readonly path: PathSegment[];
+  readonly message: string;
+  readonly hint?: string;
+}
+
+interface AjvError {
+  instancePath: string;
+  keyword: string;
+  params: Record<string, any>;
+  message?: string;
+}
+type CompiledValidate = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
+
+/** Oldest supported cluster version when the target names none. */
+export const defaultKubernetesVersion = '1.31';
+
+export class SchemaValidator {
+  private readonly compiled = new Map<string, CompiledValidate>();
+
+  private constructor(private readonly tree: FieldTree) {}
+
+  /** Loads the compiled schemas of the kinds it will meet (all of them when `kinds` is omitted). */
+  static async create(tree: FieldTree, kinds?: Iterable<string>): Promise<SchemaValidator> {
+    const v = new SchemaValidator(tree);
+    await v.prepare(kinds ?? Object.keys(tree.kinds));
+    return v;
+  }
+
+  /** Import the compiled schema modules for these `apiVersion/Kind` keys (unknown keys are ignored). */
+  async prepare(kinds: Iterable<string>): Promise<void> {
+    const todo = [...new Set(kinds)].filter((k) => this.tree.kinds[k] && !this.compiled.has(k));
+    await Promise.all(
+      todo.map(async (k) => {
+        const mod = (await import(pathToFileURL(this.tree.kinds[k]!.schema).href)) as { validate: CompiledValidate };
+        this.compiled.set(k, mod.validate);
+      }),
+    );
+  }
+
+  knows(apiVersion: string, kind: string): boolean {
+    return `${apiVersion}/${kind}` in this.tree.kinds;
+  }
+
+  validate(obj: unknown, kubernetesVersion = defaultKubernetesVersion): SchemaIssue[] {
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj))
+      return [{ path: [], message: 'a Kubernetes object must be a YAML mapping' }];
+    const o = obj as Record<string, unknown>;
+    const issues: SchemaIssue[] = [];
+    if (typeof o.apiVersion !== 'string' || !o.apiVersion) issues.push({ path: ['apiVersion'], message: 'apiVersion is required' });
+    if (typeof o.kind !== 'string' || !o.kind) issues.push({ path: ['kind'], message: 'kind is required' });
+    if (issues.length) return issues;
+    const apiVersion = o.apiVersion as string;
+    const kind = o.kind as string;
+    const removed = removalFor(apiVersion, kind, kubernetesVersion);
+    if (removed)
+      return [
+        {
+          path: ['apiVersion'],
+          message: `${apiVersion} ${kind} was removed in Kubernetes ${removed.removedIn} (cluster runs ${kubernetesVersion})`,
+          hint: `use ${removed.use}`,
+        },
+      ];
+    const key = `${apiVersion}/${kind}`;
+    const entry = this.tree.kinds[key];
+    if (!entry)
+      return [
+        {
+          path: ['kind'],
+          message: `unknown apiVersion/kind ${key}: no schema in kubernetes-models or the installed @kubernetes-models/* CRD models`,
+          hint: 'check the spelling, or install the CRD models package (npm i -D -E @kubernetes-models/<name>)',
+        },
+      ];
+    const validate = this.compiled.get(key);
+    if (!validate) throw new Error(`schema for ${key} not prepared`);
+    if (!validate(o)) issues.push(...ajvIssues(validate.errors ?? []));
+    this.unknownFields(o, entry.node, [], issues);
+    return issues;
+  }
+
+  private unknownFields(value: unknown, id: NodeId, path: PathSegment[], out: SchemaIssue[]): void {
+    if (id === 0 || value === null || typeof value !== 'object') return;
+    const node = this.tree.nodes[id];
+    if (!node) return;
+    if (Array.isArray(value)) {
+      if (node.a !== undefined) for (let i = 0; i < value.length; i++) this.unknownFields(value[i], node.a, [...path, i], out);
+      return;
+    }
+    if (!node.p && node.i === undefined) return;
+    for (const key of Object.keys(value)) {
+      const child = node.p?.[key] ?? node.i;
+      if (child === undefined) {
+        const known = Object.keys(node.p ?? {});
+        const near = closest(key, known);
+        out.push({
+          path: [...path, key],
+          message: `unknown field "${key}"`,
+          hint: near ? `did you mean "${near}"? (or is it indented under the wrong parent?)` : `known fields here: ${known.join(', ')}`,
+        });
+      } else if (child !== 0) {
+        this.unknownFields((value as Record<string, unknown>)[key], child, [...path, key], out);
+      }
+    }
+  }
+}
+
+function decodePointer(p: string): PathSegment[] {
+  if (!p) return [];
+  return p
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+const rank: Record<string, number> = { required: 0, format: 1, enum: 2, pattern: 2, minimum: 2, maximum: 2, type: 3 };
+
+/** Turn ajv errors into one message per path, the most specific first (format beats type beats anyOf). */
+function ajvIssues(errors: AjvError[]): SchemaIssue[] {
+  const byPath = new Map<string, AjvError[]>();
+  for (const e of errors) {
+    const path = e.keyword === 'required' ? `${e.instancePath}/${e.params.missingProperty}` : e.instancePath;
+    byPath.set(path, [...(byPath.get(path) ?? []), e]);
+  }
+  const out: SchemaIssue[] = [];
+  for (const [path, errs] of byPath) {
+    const specific = errs.filter((e) => e.keyword in rank).sort((a, b) => rank[a.keyword]! - rank[b.keyword]!);
+    if (!specific.length) {
+      out.push({ path: decodePointer(path), message: `does not match the schema (${errs.map((e) => e.keyword).join(', ')})` });
+      continue;
+    }
+    const e = specific[0]!;
+    const types = [...new Set(errs.filter((x) => x.keyword === 'type').map((x) => x.params.type as string))];
+    let message: string;
+    switch (e.keyword) {
+      case 'required':
+        message = `missing required field "${e.params.missingProperty}"`;
+        break;
+      case 'format':
+        message = `must be a valid ${e.params.format}`;
+        break;
+      case 'enum':
+        message = `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+        break;
+      case 'type':
+        message = `must be ${types.join(' or ')}`;
+        break;
+      default:
+        message = e.message ?? `fails ${e.keyword} ${JSON.stringify(e.params)}`;
+    }
+    out.push({ path: decodePointer(path), message });
+  }
+  return out;
+}
+
+/** Nearest known field by edit distance (for "did you mean"). */
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = distance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}
+
+export function formatPath(path: readonly PathSegment[]): string {
+  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}

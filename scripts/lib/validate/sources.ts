@@ -1,0 +1,102 @@
+// Checks on the YAML sources themselves, before kustomize sees them: syntax,
+// duplicate keys (kustomize would silently keep one), and kustomization entries
+// that point at missing files or remote URLs.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, normalize } from 'node:path';
+import { isMap, isSeq, isScalar, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import { isRemote } from './locate.ts';
+import type { Finding } from './types.ts';
+
+/** Syntax errors and duplicate keys of one YAML file, with line and column. */
+export function yamlFindings(root: string, file: string, text?: string): Finding[] {
+  const src = text ?? readFileSync(join(root, file), 'utf8');
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(src, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const out: Finding[] = [];
+  for (const doc of Array.isArray(docs) ? docs : []) {
+    for (const e of doc.errors) {
+      const { line, col } = lines.linePos(e.pos[0]);
+      const duplicate = e.code === 'DUPLICATE_KEY';
+      out.push({
+        rule: duplicate ? 'yaml/duplicate-key' : 'yaml/syntax',
+        severity: 'error',
+        file,
+        line,
+        column: col,
+        message: duplicate ? `duplicate key: ${firstLine(e.message)}` : `invalid YAML: ${firstLine(e.message)}`,
+        hint: duplicate ? 'remove one of the two keys; kustomize and kubectl would silently keep only one' : 'fix the YAML syntax (indentation, quoting, colons)',
+      });
+    }
+  }
+  return out;
+}
+
+const firstLine = (s: string): string => s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/** Entries of a kustomization that name files or directories. */
+const PATH_FIELDS = ['resources', 'components', 'bases', 'patchesStrategicMerge', 'crds', 'configurations'] as const;
+
+/**
+ * Walk a kustomization and everything it includes: remote bases are refused,
+ * missing local paths are reported with the line of the entry.
+ */
+export function kustomizationFindings(root: string, dir: string, seen = new Set<string>()): Finding[] {
+  if (seen.has(dir)) return [];
+  seen.add(dir);
+  const name = KUSTOMIZATION_FILES.find((f) => existsSync(join(root, dir, f)));
+  if (!name) return [];
+  const file = join(dir, name);
+  const lines = new LineCounter();
+  const [doc] = parseAllDocuments(readFileSync(join(root, file), 'utf8'), { lineCounter: lines });
+  if (!doc || doc.errors.length || !isMap(doc.contents)) return [];
+  const out: Finding[] = [];
+  const at = (node: YamlNode | undefined) => (node?.range ? lines.linePos(node.range[0]) : { line: 1, col: 1 });
+  const entries: { value: string; node: YamlNode; field: string }[] = [];
+  for (const field of PATH_FIELDS) {
+    const seq = doc.contents.get(field, true);
+    if (!isSeq(seq)) continue;
+    for (const item of seq.items) if (isScalar(item) && typeof item.value === 'string') entries.push({ value: item.value, node: item, field });
+  }
+  for (const field of ['patches', 'patchesJson6902'] as const) {
+    const seq = doc.contents.get(field, true);
+    if (!isSeq(seq)) continue;
+    for (const item of seq.items) {
+      const p = isMap(item) ? item.get('path', true) : undefined;
+      if (isScalar(p) && typeof p.value === 'string') entries.push({ value: p.value, node: p, field });
+    }
+  }
+  for (const e of entries) {
+    const { line, col } = at(e.node);
+    if (isRemote(e.value)) {
+      out.push({
+        rule: 'kustomize/remote-base',
+        severity: 'error',
+        file,
+        line,
+        column: col,
+        path: e.field,
+        message: `${e.field} entry "${e.value}" is a remote URL: renders must be reproducible offline from this repository`,
+        hint: 'vendor the manifests into the repository (and validate them with npm run validate -- <dir>)',
+      });
+      continue;
+    }
+    const target = normalize(join(dir, e.value));
+    if (!existsSync(join(root, target))) {
+      out.push({
+        rule: 'kustomize/missing-path',
+        severity: 'error',
+        file,
+        line,
+        column: col,
+        path: e.field,
+        message: `${e.field} entry "${e.value}" does not exist (${target})`,
+        hint: 'fix the path, or run npm run generate if it is a generated base',
+      });
+      continue;
+    }
+    if (e.field === 'resources' || e.field === 'components' || e.field === 'bases') out.push(...kustomizationFindings(root, target, seen));
+  }
+  return out;
+}

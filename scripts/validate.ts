@@ -1,0 +1,63 @@
+// npm run validate — the pre-commit hook and CI gate.
+//   npm run validate                      every environment, platform overlay and argocd/
+//   npm run validate -- --env prod        one environment (and its cluster's platform overlay)
+//   npm run validate -- vendor/x/ a.yaml  kubeconform-style check of arbitrary manifests
+//   --format text|json|junit|sarif   --strict (warnings fail)   --branches (Gitflow ancestry)
+// Exit: 0 clean, 1 findings, 2 usage or environment error.
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { formats, toJson, toJunit, toSarif, toText, summaryLine, type Format } from './lib/validate/report.ts';
+import { UsageError, validateFiles, validateRepo } from './lib/validate/run.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      env: { type: 'string', multiple: true },
+      strict: { type: 'boolean', default: false },
+      branches: { type: 'boolean', default: false },
+      'kubernetes-version': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(readFirstComment());
+    return 0;
+  }
+  const format = values.format as Format;
+  if (!formats.includes(format)) throw new UsageError(`--format ${format}: expected one of ${formats.join(', ')}`);
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const result = positionals.length
+    ? await validateFiles(cwd, positionals, values['kubernetes-version'])
+    : await validateRepo({ root, envs: values.env, branches: values.branches });
+
+  const out =
+    format === 'json' ? toJson(result.findings, result.summary)
+    : format === 'junit' ? toJunit(result.findings, result.summary, result.targets)
+    : format === 'sarif' ? toSarif(result.findings)
+    : toText(result.findings, result.summary, process.stdout.isTTY);
+  process.stdout.write(out);
+  for (const n of result.notes) process.stderr.write(`${n}\n`);
+  if (format !== 'text') process.stderr.write(`${summaryLine(result.summary)}\n`);
+  const failing = result.summary.errors + (values.strict ? result.summary.warnings : 0);
+  return failing ? 1 : 0;
+}
+
+function readFirstComment(): string {
+  return `usage: npm run validate [-- [--env <name>]... [--format text|json|junit|sarif] [--strict] [--branches] [files or folders...]]`;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`validate: ${(err as Error).message}`);
+      process.exit(2);
+    }
+    console.error(`validate: internal error: ${(err as Error).stack ?? err}`);
+    process.exit(2);
+  },
+);
