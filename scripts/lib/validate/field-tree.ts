@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import type * as TS from 'typescript';
 
 /** 0 = anything goes (primitive, any, opaque object); otherwise an index into `nodes`. */
 export type NodeId = number;
@@ -93,17 +94,17 @@ export async function buildFieldTree(key: string): Promise<FieldTree> {
   );
   const checker = program.getTypeChecker();
   const nodes: (FieldNode | null)[] = [null];
-  const memo = new Map<ts.Type, NodeId>();
+  const memo = new Map<TS.Type, NodeId>();
   const LEAF =
     ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike |
     ts.TypeFlags.BigIntLike | ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void | ts.TypeFlags.Never |
     ts.TypeFlags.NonPrimitive | ts.TypeFlags.EnumLike | ts.TypeFlags.ESSymbolLike;
 
-  const walk = (type: ts.Type): NodeId => {
+  const walk = (type: TS.Type): NodeId => {
     const seen = memo.get(type);
     if (seen !== undefined) return seen;
     if (type.flags & LEAF) return 0;
-    const parts = type.isUnion() ? type.types.filter((t) => !(t.flags & LEAF)) : [type];
+    const parts = type.isUnion() ? type.types.filter((t: TS.Type) => !(t.flags & LEAF)) : [type];
     if (parts.length === 0) return 0;
     const id = nodes.length;
     memo.set(type, id);
@@ -114,7 +115,7 @@ export async function buildFieldTree(key: string): Promise<FieldTree> {
     let opaque = false;
     for (const part of parts) {
       if (checker.isArrayType(part) || checker.isTupleType(part)) {
-        const [elem] = checker.getTypeArguments(part as ts.TypeReference);
+        const [elem] = checker.getTypeArguments(part as TS.TypeReference);
         a = elem ? walk(elem) : 0;
         continue;
       }

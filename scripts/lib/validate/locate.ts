@@ -23,6 +23,8 @@ export interface Position {
   readonly column: number;
   /** the full path was found (false: nearest existing ancestor) */
   readonly exact: boolean;
+  /** for a scalar found at the full path: does the source hold the rendered value? */
+  readonly sameValue?: boolean;
 }
 
 export const isRemote = (s: string): boolean => /^(https?:\/\/|git@|ssh:\/\/|github\.com\/|gitlab\.com\/)/.test(s) || /\?ref=/.test(s);
@@ -79,14 +81,15 @@ export class SourceLocator {
    */
   locate(object: Record<string, any>, path: readonly PathSegment[], origin: string | undefined, targetDir?: string): Position | undefined {
     const fromOrigin = origin ? this.inFile(origin, object, path) : undefined;
-    if (fromOrigin?.exact) return fromOrigin;
+    // The origin holds the field with the rendered value: it came from there.
+    if (fromOrigin?.exact && fromOrigin.sameValue !== false) return fromOrigin;
     if (targetDir) {
       for (const patch of this.patchesUnder(targetDir)) {
         const pos = patch.type === 'json6902' ? this.inJsonPatch(patch, object, path) : this.inSmpPatch(patch, object, path);
         if (pos?.exact) return pos;
       }
     }
-    return fromOrigin;
+    return fromOrigin && { ...fromOrigin, exact: fromOrigin.exact };
   }
 
   /** Position of a path inside a given file, matching the document by kind and name. */
@@ -106,10 +109,10 @@ export class SourceLocator {
     let best: Position | undefined;
     for (const op of ops.items) {
       if (!isMap(op)) continue;
-      const pointer = op.get('path');
+      const pointer: unknown = op.get('path');
       if (typeof pointer !== 'string') continue;
-      const prefix = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-      const matches = prefix.every((seg, i) => seg === '-' ? i === prefix.length - 1 : String(path[i]) === seg);
+      const prefix = pointer.split('/').slice(1).map((s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const matches = prefix.every((seg: string, i: number) => seg === '-' ? i === prefix.length - 1 : String(path[i]) === seg);
       if (!matches || prefix.length > path.length) continue;
       const value = op.get('value', true) as YamlNode | undefined;
       const rest = path.slice(prefix.length);
@@ -204,7 +207,12 @@ function walk(start: unknown, path: readonly PathSegment[], object: Record<strin
   const offset = at?.range?.[0];
   if (offset === undefined) return undefined;
   const { line, col } = lines.linePos(offset);
-  return { file, line, column: col, exact: depth === path.length };
+  const exact = depth === path.length;
+  const sameValue =
+    exact && object !== undefined && isScalar(node) && (typeof rendered !== 'object' || rendered === null)
+      ? node.value === rendered
+      : undefined;
+  return { file, line, column: col, exact, ...(sameValue !== undefined ? { sameValue } : {}) };
 }
 
 /** `spec.containers[0].image` → ['spec', 'containers', 0, 'image'] */

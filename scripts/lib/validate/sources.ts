@@ -14,7 +14,9 @@ export function yamlFindings(root: string, file: string, text?: string): Finding
   const docs = parseAllDocuments(src, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const out: Finding[] = [];
   for (const doc of Array.isArray(docs) ? docs : []) {
-    for (const e of doc.errors) {
+    // One clear message per problem: the first syntax error, and every duplicate key.
+    const errors = doc.errors.filter((e, i) => e.code === 'DUPLICATE_KEY' || doc.errors.findIndex((x) => x.code !== 'DUPLICATE_KEY') === i);
+    for (const e of errors) {
       const { line, col } = lines.linePos(e.pos[0]);
       const duplicate = e.code === 'DUPLICATE_KEY';
       out.push({

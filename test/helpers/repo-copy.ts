@@ -1,0 +1,42 @@
+// Copy the parts of this repository that validate reads into a temp directory,
+// so tests can break them without touching the real tree.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generate } from '../../generators/index.ts';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A temp copy of base/, overlays/, argocd/ and every other generated file. Remove it with `rmSync(dir, {recursive:true})`. */
+export function copyRepo(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-repo-'));
+  for (const d of ['base', 'overlays', 'argocd']) if (existsSync(join(repoRoot, d))) cpSync(join(repoRoot, d), join(dir, d), { recursive: true });
+  for (const path of generate().keys()) {
+    if (existsSync(join(dir, path)) || !existsSync(join(repoRoot, path))) continue;
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    cpSync(join(repoRoot, path), join(dir, path));
+  }
+  return dir;
+}
+
+export type Edit =
+  | { file: string; content: string }
+  | { file: string; append: string }
+  | { file: string; replace: [string, string] };
+
+export function applyEdits(dir: string, edits: readonly Edit[]): void {
+  for (const e of edits) {
+    const abs = join(dir, e.file);
+    mkdirSync(dirname(abs), { recursive: true });
+    if ('content' in e) writeFileSync(abs, e.content);
+    else if ('append' in e) writeFileSync(abs, readFileSync(abs, 'utf8') + e.append);
+    else {
+      const src = readFileSync(abs, 'utf8');
+      if (!src.includes(e.replace[0])) throw new Error(`${e.file}: text to replace not found: ${JSON.stringify(e.replace[0])}`);
+      writeFileSync(abs, src.replace(e.replace[0], e.replace[1]));
+    }
+  }
+}
+
+export const removeRepo = (dir: string): void => rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,50 @@
+// The bad-input corpus: one broken overlay per file in cases/. Each must fail
+// validation with the expected rule, file, line and message — never pass, never crash.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { after, describe, test } from 'node:test';
+import { parse } from 'yaml';
+import { validateRepo } from '../../../scripts/lib/validate/run.ts';
+import { applyEdits, copyRepo, removeRepo, type Edit } from '../../helpers/repo-copy.ts';
+
+interface Case {
+  title: string;
+  env: string;
+  edits: Edit[];
+  expect: { rule: string; file: string; line?: number; path?: string; message?: string }[];
+}
+
+const casesDir = new URL('./cases/', import.meta.url);
+const cases = readdirSync(casesDir).filter((f) => f.endsWith('.yaml')).sort();
+
+describe('validate rejects bad input', () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach(removeRepo));
+
+  test('the corpus is not empty', () => assert.ok(cases.length >= 10, `only ${cases.length} cases`));
+
+  for (const file of cases) {
+    const c = parse(readFileSync(new URL(file, casesDir), 'utf8')) as Case;
+    test(`${file}: ${c.title}`, async () => {
+      const dir = copyRepo();
+      dirs.push(dir);
+      applyEdits(dir, c.edits);
+      const result = await validateRepo({ root: dir, envs: [c.env], skipAppSets: true });
+      assert.ok(result.summary.errors > 0, `${file}: validate passed a broken overlay`);
+      for (const want of c.expect) {
+        const hit = result.findings.find(
+          (f) =>
+            f.rule === want.rule &&
+            f.file === want.file &&
+            (want.line === undefined || f.line === want.line) &&
+            (want.path === undefined || f.path === want.path) &&
+            (want.message === undefined || f.message.includes(want.message)),
+        );
+        assert.ok(
+          hit,
+          `${file}: expected ${JSON.stringify(want)}\n got:\n${result.findings.map((f) => `  ${f.rule} ${f.file}:${f.line} ${f.path ?? ''} ${f.message}`).join('\n')}`,
+        );
+      }
+    });
+  }
+});
