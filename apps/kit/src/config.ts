@@ -133,10 +133,15 @@ export function readConfig<S extends ConfigSpec>(spec: S, source: Env = process.
   return out as ConfigOf<S>;
 }
 
-/** For server.ts and scripts: read the config, or print every problem to stderr and exit 1. */
-export function loadConfigOrExit<S extends ConfigSpec>(spec: S, source: Env = process.env): ConfigOf<S> {
+/**
+ * For server.ts and scripts: read the config (a spec, or a function that reads one and may
+ * throw ConfigError), or print every problem to stderr and exit 1.
+ */
+export function loadConfigOrExit<S extends ConfigSpec>(spec: S, source?: Env): ConfigOf<S>;
+export function loadConfigOrExit<T>(read: () => T): T;
+export function loadConfigOrExit(specOrRead: ConfigSpec | (() => unknown), source: Env = process.env): unknown {
   try {
-    return readConfig(spec, source);
+    return typeof specOrRead === 'function' ? specOrRead() : readConfig(specOrRead, source);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${err.message}\n`);

@@ -99,6 +99,14 @@ export function errorBody(err: FastifyError | Error, request: FastifyRequest): E
   if (err instanceof SyntaxError || fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return { statusCode: 400, code: 'INVALID_JSON', message: `body is not valid JSON: ${err.message}`, field: 'body', requestId };
   }
+  // Input the schemas let through but PostgreSQL refused (SQLSTATE 22 data exception, 23 constraint).
+  const sqlstate = (err as { code?: unknown; severity?: unknown }).severity ? String(fe.code ?? '') : '';
+  if (sqlstate.startsWith('23505')) {
+    return { statusCode: 409, code: 'CONFLICT', message: 'conflicts with an existing record', requestId };
+  }
+  if (sqlstate.startsWith('22') || sqlstate.startsWith('23')) {
+    return { statusCode: 400, code: 'INVALID_VALUE', message: `a value was rejected by the database (SQLSTATE ${sqlstate})`, requestId };
+  }
   if (isPgUnavailable(err)) {
     return { statusCode: 503, code: 'DEPENDENCY_UNAVAILABLE', message: 'postgres is unavailable, retry later', requestId };
   }
@@ -106,7 +114,7 @@ export function errorBody(err: FastifyError | Error, request: FastifyRequest): E
   if (status >= 400 && status < 500) {
     const code = (fe.code && clientCodes[fe.code]) ?? (status === 404 ? 'NOT_FOUND' : status === 413 ? 'BODY_TOO_LARGE' : 'BAD_REQUEST');
     const field = code === 'BODY_TOO_LARGE' || code === 'INVALID_JSON' || code === 'UNSUPPORTED_MEDIA_TYPE' ? 'body' : undefined;
-    return { statusCode: status, code, message: err.message, ...(field ? { field } : {}), requestId };
+    return { statusCode: status, code, message: field ? `${field}: ${err.message}` : err.message, ...(field ? { field } : {}), requestId };
   }
   return { statusCode: 500, code: 'INTERNAL', message: 'internal error', requestId };
 }
@@ -126,7 +134,7 @@ export function handleNotFound(request: FastifyRequest, reply: FastifyReply): vo
   reply.code(404).send({
     statusCode: 404,
     code: 'NOT_FOUND',
-    message: `no route for ${request.method} ${request.url.split('?')[0]}`,
+    message: `no route for ${request.method} ${request.url.split('?')[0]!.slice(0, 200)}`,
     requestId: String(request.id),
   } satisfies ErrorBody);
 }

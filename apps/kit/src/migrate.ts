@@ -11,6 +11,8 @@ export interface MigrateOptions {
   readonly database: DatabaseName | string;
   /** The migrations folder, e.g. new URL('../migrations', import.meta.url). */
   readonly dir: URL | string;
+  /** Connection settings, e.g. from pgConnectionConfig(); else connectionString; else `env`. */
+  readonly connection?: PoolConfig;
   readonly connectionString?: string;
   readonly env?: Env;
   /** @default 'up' */
@@ -23,7 +25,7 @@ export interface MigrateOptions {
 
 /** Applies pending migrations; returns the names applied (empty when up to date). */
 export async function migrate(o: MigrateOptions): Promise<string[]> {
-  const conn: PoolConfig = o.connectionString ? { connectionString: o.connectionString } : pgConnectionConfig(o.database, o.env);
+  const conn: PoolConfig = o.connection ?? (o.connectionString ? { connectionString: o.connectionString } : pgConnectionConfig(o.database, o.env));
   const dir = o.dir instanceof URL ? fileURLToPath(o.dir) : o.dir;
   const log = o.log ?? (() => {});
   const quiet = { debug: () => {}, info: () => {}, warn: (m: string) => log(m), error: (m: string) => log(m) };

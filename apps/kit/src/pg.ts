@@ -42,6 +42,8 @@ export function pgConnectionConfig(database: DatabaseName | string, source: Env 
 
 export interface PgPoolOptions {
   readonly database: DatabaseName | string;
+  /** Connection settings, e.g. from pgConnectionConfig() at start; overrides `env`. */
+  readonly connection?: PoolConfig;
   /** Overrides the environment entirely (tests). */
   readonly connectionString?: string;
   /** @default process.env */
@@ -61,7 +63,7 @@ const gauges = new WeakMap<object, { pools: Map<string, Pool> }>();
  * a `postgres` readiness check (SELECT 1) and `pool.end()` in onClose.
  */
 export function createPgPool(app: FastifyInstance, o: PgPoolOptions): Pool {
-  const base = o.connectionString ? { connectionString: o.connectionString } : pgConnectionConfig(o.database, o.env);
+  const base = o.connectionString ? { connectionString: o.connectionString } : (o.connection ?? pgConnectionConfig(o.database, o.env));
   const statementTimeout = o.statementTimeoutMillis ?? 5000;
   const pool = new pg.Pool({
     ...base,
@@ -101,4 +103,20 @@ export function createPgPool(app: FastifyInstance, o: PgPoolOptions): Pool {
     await pool.end();
   });
   return pool;
+}
+
+/**
+ * For local tooling that serves several databases from one server (npm run migrate, npm run
+ * dev): DATABASE_URL (if set) with its database replaced by `database`, else the local default.
+ */
+export function databaseUrlFor(database: string, source: Env = process.env): string {
+  const url = source[envVars.databaseUrl];
+  if (url === undefined || url.trim() === '') return localDatabaseUrl(database);
+  const { databaseUrl } = readConfig(
+    { databaseUrl: fields.url(envVars.databaseUrl, { protocols: ['postgres:', 'postgresql:'], example: localDatabaseUrl(database) }) },
+    source,
+  );
+  const u = new URL(databaseUrl);
+  u.pathname = `/${database}`;
+  return u.toString();
 }

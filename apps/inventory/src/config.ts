@@ -1,0 +1,12 @@
+// Inventory's configuration: the common variables plus the PostgreSQL connection.
+import type { PoolConfig } from 'pg';
+import { baseConfigSpec, pgConnectionConfig, readConfig, type BaseConfig, type Env } from '@marquee/kit';
+
+export interface InventoryConfig extends BaseConfig {
+  readonly database: PoolConfig;
+}
+
+/** Throws ConfigError naming every bad variable. */
+export function readInventoryConfig(source: Env = process.env): InventoryConfig {
+  return { ...readConfig(baseConfigSpec('inventory'), source), database: pgConnectionConfig('inventory', source) };
+}
