@@ -228,8 +228,8 @@ describe('nginx serving the storefront (live, unprivileged, loopback)', () => {
   });
 
   it('keeps a well-formed client request id and replaces a malformed one', async () => {
-    await get('/api/movies', { 'x-request-id': 'browser-42.abc_DEF' });
-    assert.equal(seen.at(-1)!.headers['x-request-id'], 'browser-42.abc_DEF');
+    await get('/api/movies', { 'x-request-id': 'browser-42.abc_DEF:7' });
+    assert.equal(seen.at(-1)!.headers['x-request-id'], 'browser-42.abc_DEF:7');
     for (const bad of ['has space', '"quoted"', 'x'.repeat(129), '{"json":1}']) {
       const res = await get('/api/movies', { 'x-request-id': bad });
       const sent = String(seen.at(-1)!.headers['x-request-id']);
@@ -264,8 +264,10 @@ describe('nginx serving the storefront (live, unprivileged, loopback)', () => {
     });
     assert.equal(big.status, 413);
     assert.match(big.headers.get('content-type')!, /^application\/json/);
-    const body = (await big.json()) as { statusCode: number; requestId: string };
+    const body = (await big.json()) as { statusCode: number; code: string; field: string; requestId: string };
     assert.equal(body.statusCode, 413);
+    assert.equal(body.code, 'BODY_TOO_LARGE');
+    assert.equal(body.field, 'body');
     assert.equal(body.requestId, big.headers.get('x-request-id'));
     assert.equal(seen.length, from, 'the gateway never saw the oversized body');
   });
@@ -279,8 +281,9 @@ describe('nginx serving the storefront (live, unprivileged, loopback)', () => {
   it('answers a JSON 504 when the gateway is too slow', async () => {
     const res = await get('/api/slow');
     assert.equal(res.status, 504);
-    const body = (await res.json()) as { statusCode: number; requestId: string };
+    const body = (await res.json()) as { statusCode: number; code: string; requestId: string };
     assert.equal(body.statusCode, 504);
+    assert.equal(body.code, 'GATEWAY_TIMEOUT');
     assert.equal(body.requestId, res.headers.get('x-request-id'));
     assertSecurityHeaders(res, '504');
   });
@@ -302,8 +305,10 @@ describe('nginx serving the storefront (live, unprivileged, loopback)', () => {
     await new Promise<void>((r) => upstream.close(() => r()));
     const res = await get('/api/movies');
     assert.equal(res.status, 502);
-    const body = (await res.json()) as { statusCode: number; message: string };
+    const body = (await res.json()) as { statusCode: number; code: string; message: string; requestId: string };
     assert.equal(body.statusCode, 502);
+    assert.equal(body.code, 'BAD_GATEWAY');
+    assert.equal(body.requestId, res.headers.get('x-request-id'));
     assert.match(body.message, /unreachable/);
     // Static files keep working without the gateway.
     assert.equal((await get('/')).status, 200);

@@ -46,15 +46,8 @@ export const maxBodyBytes = 64 * 1024;
 
 /**
  * A client-supplied X-Request-Id is kept only when it matches this (1–128 letters,
- * digits, `.`, `_`, `-`); anything else is replaced, so logs cannot be injected.
- * The same source text is a PCRE for nginx's `map` and a JavaScript RegExp.
+ * digits, `.`, `_`, `:`, `-`: the pattern @marquee/kit's services accept); anything else
+ * is replaced, so logs cannot be injected. The same text is a PCRE for nginx's `map`
+ * and a JavaScript RegExp.
  */
-export const requestIdPattern = '^[A-Za-z0-9._-]{1,128}$';
-
-const requestIdRegExp = new RegExp(requestIdPattern);
-
-/** The client's request id if acceptable, else undefined (the caller generates one). */
-export function acceptedRequestId(value: string | string[] | undefined): string | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  return v !== undefined && requestIdRegExp.test(v) ? v : undefined;
-}
+export const requestIdPattern = '^[A-Za-z0-9._:-]{1,128}$';

@@ -100,7 +100,7 @@ async function showPage(page) {
   try {
     const body = await api(`/api/movies?${q}`);
     catalogue.page = page;
-    catalogue.next = body.next_cursor ?? undefined;
+    catalogue.next = body.nextCursor ?? undefined;
     if (catalogue.next !== undefined) catalogue.cursors[page + 1] = catalogue.next;
     renderMovies(body.items);
     status.textContent = body.items.length
