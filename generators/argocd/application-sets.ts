@@ -17,7 +17,7 @@ import {
   resourcesFinalizer,
 } from './delivery.ts';
 
-const goTemplate = { goTemplate: true, goTemplateOptions: ['missingkey=error'] } as const;
+const goTemplate = (): { goTemplate: boolean; goTemplateOptions: string[] } => ({ goTemplate: true, goTemplateOptions: ['missingkey=error'] });
 
 /**
  * Sync options every generated Application uses.
@@ -33,7 +33,7 @@ export const syncOptions = ['ServerSideApply=true', 'PruneLast=true', 'FailOnSha
  * for the data Application on first install: until the data tier has created the
  * namespace and secrets, the services sync fails and is retried (see docs/delivery.md).
  */
-const retry = { limit: 10, backoff: { duration: '15s', factor: 2, maxDuration: '5m' } } as const;
+const retry = { limit: 10, backoff: { duration: '15s', factor: 2, maxDuration: '5m' } };
 
 function syncPolicy(automated: boolean): ISyncPolicy {
   return {
@@ -89,7 +89,7 @@ export function environmentAppSet(env: EnvName): ApplicationSet {
       annotations: appSetAnnotations(longLived),
     },
     spec: {
-      ...goTemplate,
+      ...goTemplate(),
       generators: [
         {
           matrix: {
@@ -129,7 +129,7 @@ export function platformAppSet(): ApplicationSet {
   return new ApplicationSet({
     metadata: { name: 'marquee-platform', namespace: argocdNamespace, labels, annotations: appSetAnnotations(true) },
     spec: {
-      ...goTemplate,
+      ...goTemplate(),
       generators: [{ list: { elements } }],
       syncPolicy: { preserveResourcesOnDeletion: true, applicationsSync: 'create-update' },
       template: {
@@ -164,7 +164,7 @@ export function previewsAppSet(): ApplicationSet {
   return new ApplicationSet({
     metadata: { name: projectName.previews, namespace: argocdNamespace, labels, annotations: appSetAnnotations(false) },
     spec: {
-      ...goTemplate,
+      ...goTemplate(),
       generators: [
         {
           pullRequest: {

@@ -1,0 +1,414 @@
+// Offline ApplicationSet preview: expand the ApplicationSets in argocd/ the way
+// Argo CD's applicationset controller would, without a server, and check every
+// generated Application: schema, target revision and path, `kustomize build`
+// (with the Application's kustomize options applied like Argo CD's repo server),
+// and what its AppProject permits (source, destination, every rendered resource).
+import { execFile } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
+import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
+import { parseAllDocuments, parseDocument, YAMLSeq } from 'yaml';
+import { envComponents, envNames, repository } from '../../../generators/environments.ts';
+import { labelKeys, previews } from '../../../generators/argocd/delivery.ts';
+import { kustomizeBinary } from '../render.ts';
+import { resolveCommit } from '../git.ts';
+import type { Finding } from '../validate/types.ts';
+import { GeneratorError, generate, listOnlyKeys, type Params, type PullRequestFixture } from './generators.ts';
+import { TemplateError, renderDeep } from './gotemplate.ts';
+import { groupOf, isDestinationPermitted, isGroupKindPermitted, isNamespaced, isSourcePermitted, type ProjectSpec } from './project.ts';
+import { GitSnapshot, Scratch, WorktreeSnapshot, type Snapshot } from './snapshot.ts';
+
+export type { PullRequestFixture } from './generators.ts';
+
+export interface CheckOptions {
+  /** Repository root (a git work tree). */
+  readonly root: string;
+  /** Branch (or any revision) whose argocd/ ApplicationSets are expanded. */
+  readonly branch: string;
+  /**
+   * Pull requests for the pull-request generator. When omitted, one synthetic PR
+   * (#0, labelled for previews, targeting the previews' base branch, head = `branch`)
+   * so the preview overlay is always exercised.
+   */
+  readonly prs?: readonly PullRequestFixture[];
+  /**
+   * `pinned` (default): every Git revision the ApplicationSets name (environment
+   * branches, PR heads) is read from `branch` — "would this branch work in every
+   * environment once promoted", what `npm run validate` wants. `tracked`: each
+   * revision is read from the repository as named (what Argo CD would deploy now).
+   */
+  readonly revisions?: 'pinned' | 'tracked';
+  /** Read `branch`'s content from the working tree instead of its commit (uncommitted changes count; implies pinned). */
+  readonly worktree?: boolean;
+  /** Run `kustomize build` for every Application. @default true */
+  readonly kustomize?: boolean;
+}
+
+export interface PreviewedApplication {
+  readonly name: string;
+  /** Generating ApplicationSet, undefined for a plain Application in argocd/. */
+  readonly appSet?: string;
+  readonly project: string;
+  readonly application: Record<string, any>;
+  /** Where the source was read: `develop@1a2b3c4`, `working tree`. */
+  readonly readFrom?: string;
+  /** Objects `kustomize build` rendered, when it ran and succeeded. */
+  readonly objects?: number;
+  /** Rule ids of the findings on this Application (empty = all checks passed). */
+  readonly problems: readonly string[];
+}
+
+export interface PreviewResult {
+  /** Where argocd/ was read from. */
+  readonly source: string;
+  readonly applications: PreviewedApplication[];
+  readonly findings: Finding[];
+}
+
+const TARGET = 'argocd';
+const argoKinds = new Set(['AppProject', 'ApplicationSet', 'Application']);
+
+interface Loaded {
+  readonly file: string;
+  readonly object: Record<string, any>;
+}
+
+function exec(bin: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(bin, args, { cwd, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) =>
+      done({ code: err ? Number((err as any).code ?? 1) || 1 : 0, stdout, stderr: stderr || (err && !stderr ? err.message : '') }),
+    );
+  });
+}
+
+/** Run `fn` over items with at most `n` in flight. */
+async function pool<T, R>(items: readonly T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
+async function loadArgoObjects(snap: Snapshot, findings: Finding[]): Promise<Loaded[]> {
+  const files = [...(await snap.files())].filter((f) => f.startsWith('argocd/') && /\.ya?ml$/.test(f) && !/(^|\/)kustomization\.ya?ml$/.test(f)).sort();
+  const out: Loaded[] = [];
+  for (const file of files) {
+    const text = (await snap.read(file))!;
+    for (const doc of parseAllDocuments(text)) {
+      if (doc.errors.length) {
+        findings.push({ rule: 'yaml', severity: 'error', message: `${file}: ${doc.errors[0]!.message}`, file, target: TARGET });
+        continue;
+      }
+      const object = doc.toJS() as Record<string, any> | null;
+      if (!object || typeof object !== 'object') continue;
+      if (object.apiVersion !== 'argoproj.io/v1alpha1' || !argoKinds.has(object.kind)) continue;
+      const Model = object.kind === 'AppProject' ? AppProject : object.kind === 'ApplicationSet' ? ApplicationSet : Application;
+      try {
+        new Model(object as any).validate();
+      } catch (e) {
+        findings.push({
+          rule: 'argocd/schema',
+          severity: 'error',
+          message: `${object.kind}/${object.metadata?.name}: ${(e as Error).message}`,
+          file,
+          object: `${object.kind}/${object.metadata?.name}`,
+          target: TARGET,
+        });
+      }
+      out.push({ file, object });
+    }
+  }
+  return out;
+}
+
+/** Root keys a template reads (`.a` in `{{ .a.b }}`, `$.a`). */
+function referencedKeys(template: string): string[] {
+  const keys = new Set<string>();
+  for (const m of template.matchAll(/\{\{(.*?)\}\}/gs)) for (const k of m[1]!.matchAll(/(?:^|[\s(|$])\.([A-Za-z_][A-Za-z0-9_]*)/g)) keys.add(k[1]!);
+  return [...keys];
+}
+
+/** Apply an Application's `spec.source.kustomize` the way Argo CD's repo server does, in a private copy. */
+async function applyKustomizeOptions(bin: string, dir: string, opts: Record<string, any>): Promise<string | undefined> {
+  const supported = new Set(['namespace', 'namePrefix', 'nameSuffix', 'images', 'commonLabels', 'commonAnnotations', 'patches']);
+  const extra = Object.keys(opts).filter((k) => !supported.has(k));
+  if (extra.length) return `spec.source.kustomize.${extra[0]} is not supported by the offline preview (supported: ${[...supported].join(', ')})`;
+  const edit = async (...args: string[]) => {
+    const r = await exec(bin, ['edit', ...args], dir);
+    return r.code === 0 ? undefined : `kustomize edit ${args.join(' ')}: ${r.stderr.trim()}`;
+  };
+  let err: string | undefined;
+  if (opts.namePrefix) err ??= await edit('set', 'nameprefix', '--', opts.namePrefix);
+  if (opts.nameSuffix) err ??= await edit('set', 'namesuffix', '--', opts.nameSuffix);
+  if (opts.images?.length) err ??= await edit('set', 'image', ...opts.images);
+  if (opts.commonLabels && Object.keys(opts.commonLabels).length)
+    err ??= await edit('add', 'label', '--force', Object.entries(opts.commonLabels).map(([k, v]) => `${k}:${v}`).join(','));
+  if (opts.commonAnnotations && Object.keys(opts.commonAnnotations).length)
+    err ??= await edit('add', 'annotation', '--force', Object.entries(opts.commonAnnotations).map(([k, v]) => `${k}:${v}`).join(','));
+  if (opts.namespace) err ??= await edit('set', 'namespace', opts.namespace);
+  if (err) return err;
+  if (opts.patches?.length) {
+    const file = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((f) => join(dir, f)).find((f) => {
+      try {
+        readFileSync(f);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (!file) return 'no kustomization file to add spec.source.kustomize.patches to';
+    const doc = parseDocument(readFileSync(file, 'utf8'));
+    if (!doc.has('patches')) doc.set('patches', new YAMLSeq());
+    for (const p of opts.patches) (doc.get('patches') as YAMLSeq).add(doc.createNode(p));
+    writeFileSync(file, doc.toString());
+  }
+  return undefined;
+}
+
+/** Expand and check every ApplicationSet (and plain Application) in argocd/ at `opts.branch`. */
+export async function previewApplicationSets(opts: CheckOptions): Promise<PreviewResult> {
+  const findings: Finding[] = [];
+  const scratch = new Scratch();
+  const pinned = opts.worktree || (opts.revisions ?? 'pinned') === 'pinned';
+  try {
+    const base = opts.worktree ? new WorktreeSnapshot(opts.root, scratch) : await GitSnapshot.at(opts.root, opts.branch, scratch);
+    if (!base) {
+      findings.push({
+        rule: 'argocd/revision-missing',
+        severity: 'error',
+        message: `branch ${opts.branch} does not exist in ${opts.root}`,
+        hint: `create it (git branch ${opts.branch}) or pass an existing branch`,
+        target: TARGET,
+      });
+      return { source: opts.branch, applications: [], findings };
+    }
+    const snapshots = new Map<string, Snapshot>();
+    const snapshotAt = async (rev: string, where: string): Promise<Snapshot> => {
+      if (pinned) return base;
+      let s = snapshots.get(rev);
+      if (!s) {
+        const found = await GitSnapshot.at(opts.root, rev, scratch);
+        if (!found) throw new GeneratorError('argocd/revision-missing', `${where}: revision "${rev}" does not exist in the repository`);
+        snapshots.set(rev, (s = found));
+      }
+      return s;
+    };
+
+    const loaded = await loadArgoObjects(base, findings);
+    const projects = new Map<string, { spec: ProjectSpec; file: string }>();
+    for (const l of loaded) if (l.object.kind === 'AppProject') projects.set(l.object.metadata?.name, { spec: l.object.spec ?? {}, file: l.file });
+
+    const head = (await resolveCommit(opts.root, opts.branch)) ?? '0000000000000000000000000000000000000000';
+    const prs: PullRequestFixture[] = await Promise.all(
+      (
+        opts.prs ?? [{ number: 0, title: `synthetic preview of ${opts.branch}`, branch: opts.branch, targetBranch: previews.targetBranch, headSha: head, labels: [previews.label] }]
+      ).map(async (pr) => ({ ...pr, headSha: (await resolveCommit(opts.root, pr.headSha)) ?? pr.headSha })),
+    );
+
+    // ---- expand
+    const apps: { app: Record<string, any>; appSet?: string; file: string }[] = [];
+    /** Environments whose ApplicationSet could not be expanded (their component check would only repeat that). */
+    const brokenEnvs = new Set<string>();
+    for (const l of loaded) {
+      const o = l.object;
+      const ref = `${o.kind}/${o.metadata?.name}`;
+      const add = (rule: string, message: string, path?: string, hint?: string) =>
+        findings.push({ rule, severity: 'error', message, hint, file: l.file, object: ref, path, target: TARGET });
+      if (o.kind === 'Application') {
+        apps.push({ app: o, file: l.file });
+        continue;
+      }
+      if (o.kind !== 'ApplicationSet') continue;
+      const spec = o.spec ?? {};
+      if (spec.goTemplate !== true) {
+        add('argocd/template', `${ref}: only goTemplate: true ApplicationSets can be previewed (fasttemplate is deprecated)`, 'spec.goTemplate', 'set goTemplate: true and goTemplateOptions: ["missingkey=error"]');
+        continue;
+      }
+      if (spec.templatePatch !== undefined) {
+        add('argocd/template', `${ref}: spec.templatePatch is not supported by the offline preview`, 'spec.templatePatch');
+        continue;
+      }
+      const project: unknown = spec.template?.spec?.project;
+      if (typeof project === 'string' && project.includes('{{')) {
+        const { listKeys, otherKeys } = listOnlyKeys(spec.generators ?? []);
+        const bad = referencedKeys(project).filter((k) => otherKeys.has(k) || otherKeys.has('*') || !listKeys.has(k));
+        if (bad.length)
+          add(
+            'argocd/project-templated',
+            `${ref}: spec.template.spec.project is templated from ${bad.map((k) => `.${k}`).join(', ')}, which Git or pull-request data can set`,
+            'spec.template.spec.project',
+            'use a literal project, or a key that only list generators in this ApplicationSet define',
+          );
+      }
+      const options: string[] = spec.goTemplateOptions ?? [];
+      const ctx = { appSet: ref, goTemplateOptions: options, repoURL: repository.url, snapshot: snapshotAt, pullRequests: prs };
+      let params: Params[] = [];
+      try {
+        for (const [i, g] of (spec.generators ?? []).entries()) params.push(...(await generate(ctx, g, `spec.generators[${i}]`)));
+      } catch (e) {
+        if (e instanceof GeneratorError) {
+          add(e.rule, e.message);
+          brokenEnvs.add(o.metadata?.labels?.[labelKeys.environment]);
+          continue;
+        }
+        throw e;
+      }
+      for (const p of params) {
+        try {
+          const rendered = renderDeep(spec.template, p, { options, where: `${ref} spec.template` });
+          const app = new Application({ metadata: rendered.metadata, spec: rendered.spec }).toJSON() as Record<string, any>;
+          apps.push({ app, appSet: o.metadata?.name, file: l.file });
+        } catch (e) {
+          if (e instanceof TemplateError) add('argocd/template', e.message, 'spec.template');
+          else throw e;
+        }
+      }
+    }
+
+    // ---- check
+    const bin = kustomizeBinary();
+    const builds = new Map<string, Promise<{ objects?: Record<string, any>[]; error?: string }>>();
+    const build = (snap: Snapshot, path: string, kopts: Record<string, any> | undefined) => {
+      const key = `${snap.label}\0${path}\0${JSON.stringify(kopts ?? {})}`;
+      let b = builds.get(key);
+      if (!b) {
+        b = (async () => {
+          const dir = kopts && Object.keys(kopts).length ? await snap.copy() : await snap.dir();
+          const at = join(dir, path);
+          if (kopts && Object.keys(kopts).length) {
+            const err = await applyKustomizeOptions(bin, at, kopts);
+            if (err) return { error: err };
+          }
+          const r = await exec(bin, ['build', at], dir);
+          if (r.code !== 0) return { error: r.stderr.split(dir + '/').join('').trim() };
+          const objects = parseAllDocuments(r.stdout)
+            .map((d) => d.toJS() as Record<string, any> | null)
+            .filter((x): x is Record<string, any> => !!x && typeof x === 'object');
+          return { objects };
+        })();
+        builds.set(key, b);
+      }
+      return b;
+    };
+
+    const names = new Map<string, number>();
+    for (const a of apps) names.set(a.app.metadata?.name, (names.get(a.app.metadata?.name) ?? 0) + 1);
+
+    const results = await pool(apps, Math.max(1, Math.min(4, availableParallelism())), async ({ app, appSet, file }): Promise<PreviewedApplication> => {
+      const name: string = app.metadata?.name ?? '?';
+      const ref = `Application/${app.metadata?.namespace ? `${app.metadata.namespace}/` : ''}${name}`;
+      const mine: Finding[] = [];
+      const add = (rule: string, message: string, path?: string, hint?: string) =>
+        mine.push({ rule, severity: 'error', message: `${ref}${appSet ? ` (from ApplicationSet/${appSet})` : ''}: ${message}`, hint, file, object: ref, path, target: TARGET });
+      try {
+        new Application(app as any).validate();
+      } catch (e) {
+        add('argocd/schema', (e as Error).message);
+      }
+      if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(name)) add('argocd/template', `name "${name}" is not a valid Kubernetes object name`, 'metadata.name');
+      for (const [k, v] of Object.entries<string>(app.metadata?.labels ?? {}))
+        if (!/^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/.test(v)) add('argocd/template', `label ${k}="${v}" is not a valid label value`, `metadata.labels.${k}`);
+      if ((names.get(name) ?? 0) > 1) add('argocd/duplicate-application', `${names.get(name)} Applications are named ${name}; Argo CD keeps only one`, 'metadata.name');
+      const spec = app.spec ?? {};
+      const projectName: string = spec.project ?? '';
+      const project = projects.get(projectName || 'default');
+      const source = spec.source;
+      let readFrom: string | undefined;
+      let objects: number | undefined;
+      if (!project) add('argocd/project-missing', `project "${projectName || 'default'}" is not defined in argocd/`, 'spec.project', 'reference one of the generated AppProjects');
+      if (!source || spec.sources) add('argocd/template', 'only single-source Applications (spec.source) can be previewed', 'spec.source');
+      else {
+        if (project && !isSourcePermitted(project.spec, source.repoURL ?? ''))
+          add('argocd/project-denies-source', `source ${source.repoURL} is not in project ${projectName}'s sourceRepos`, 'spec.source.repoURL', `allowed: ${(project.spec.sourceRepos ?? []).join(', ') || 'none'}`);
+        const dst = spec.destination ?? {};
+        if (project && !isDestinationPermitted(project.spec, dst))
+          add(
+            'argocd/project-denies-destination',
+            `destination ${dst.server ?? dst.name}/${dst.namespace ?? ''} is not allowed by project ${projectName}`,
+            'spec.destination',
+            `allowed: ${(project.spec.destinations ?? []).map((d) => `${d.server ?? d.name}/${d.namespace}`).join(', ') || 'none'}`,
+          );
+        const path = String(source.path ?? '').replace(/^\.\/+/, '').replace(/\/+$/, '');
+        let snap: Snapshot | undefined;
+        try {
+          snap = await snapshotAt(source.targetRevision ?? 'HEAD', 'spec.source.targetRevision');
+          readFrom = snap.label;
+        } catch (e) {
+          if (!(e instanceof GeneratorError)) throw e;
+          add(e.rule, `target revision "${source.targetRevision}" does not exist in the repository`, 'spec.source.targetRevision');
+        }
+        if (snap && path && path !== '.' && !(await snap.dirs()).has(path))
+          add('argocd/path-missing', `path ${path} does not exist at ${snap.label}`, 'spec.source.path', 'merge the overlay into that branch first, or fix the path');
+        else if (snap && (opts.kustomize ?? true)) {
+          const files = await snap.files();
+          const prefix = path && path !== '.' ? `${path}/` : '';
+          if (!['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((f) => files.has(prefix + f)))
+            add('argocd/kustomize-failed', `${path} at ${snap.label} has no kustomization.yaml (the preview renders Kustomize sources only)`, 'spec.source.path');
+          else {
+            const r = await build(snap, path || '.', source.kustomize);
+            if (r.error) add('argocd/kustomize-failed', `kustomize build ${path} at ${snap.label} failed: ${r.error}`, 'spec.source.path');
+            else if (project) {
+              objects = r.objects!.length;
+              for (const obj of r.objects!) {
+                const group = groupOf(String(obj.apiVersion ?? ''));
+                const namespaced = isNamespaced(String(obj.apiVersion ?? ''), obj.kind);
+                const oname = obj.metadata?.name;
+                if (!isGroupKindPermitted(project.spec, group, obj.kind, namespaced, oname))
+                  add(
+                    'argocd/project-denies-resource',
+                    `${obj.kind}/${oname} (${namespaced ? 'namespaced' : 'cluster-scoped'} ${group || 'core'}/${obj.kind}) is not permitted by project ${projectName}`,
+                    'spec.project',
+                    namespaced ? 'check namespaceResourceWhitelist/Blacklist' : `add it to the project's clusterResourceWhitelist, or move it to the platform overlay`,
+                  );
+                else if (namespaced) {
+                  const ns = obj.metadata?.namespace ?? spec.destination?.namespace ?? '';
+                  if (!isDestinationPermitted(project.spec, { server: spec.destination?.server, name: spec.destination?.name, namespace: ns }))
+                    add('argocd/project-denies-resource', `${obj.kind}/${oname} targets namespace "${ns}", which project ${projectName} does not allow`, 'spec.destination.namespace');
+                }
+              }
+            }
+          }
+        }
+      }
+      findings.push(...mine);
+      return { name, appSet, project: projectName, application: app, readFrom, objects, problems: [...new Set(mine.map((f) => f.rule))] };
+    });
+
+    // The contract: each environment is split into exactly envComponents Applications.
+    for (const env of envNames) {
+      if (brokenEnvs.has(env)) continue;
+      const got = results.filter((r) => r.appSet && r.application.metadata?.labels?.[labelKeys.environment] === env).map((r) => r.application.metadata.labels[labelKeys.component] as string);
+      const missing = envComponents.filter((c) => !got.includes(c));
+      const extra = got.filter((c) => !(envComponents as readonly string[]).includes(c));
+      if (missing.length || extra.length)
+        findings.push({
+          rule: 'argocd/components',
+          severity: 'error',
+          message: `environment ${env}: Applications for components [${got.sort().join(', ')}], the contract (envComponents) says [${envComponents.join(', ')}]${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; unexpected ${extra.join(', ')}` : ''}`,
+          hint: 'each environment overlay has exactly one directory per component: overlays/<env>/{data,services}',
+          target: TARGET,
+        });
+    }
+    return { source: base.label, applications: results, findings };
+  } finally {
+    scratch.dispose();
+  }
+}
+
+/**
+ * The validate hook: expand and check the ApplicationSets of `branch`; findings only.
+ * Defaults: revisions pinned to `branch`, one synthetic PR, kustomize on.
+ */
+export async function checkApplicationSets(opts: CheckOptions): Promise<Finding[]> {
+  return (await previewApplicationSets(opts)).findings;
+}
