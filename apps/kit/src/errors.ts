@@ -122,7 +122,9 @@ export function errorBody(err: FastifyError | Error, request: FastifyRequest): E
 /** Fastify error handler: logs server faults with the request id, answers with ErrorBody. */
 export function handleError(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   const body = errorBody(err, request);
-  if (body.statusCode >= 500) {
+  // HttpErrors are deliberate answers; only unexpected faults are logged here (5xx lines
+  // are also written once per request by the onResponse hook).
+  if (body.statusCode >= 500 && !(err instanceof HttpError)) {
     request.log[body.statusCode === 503 ? 'warn' : 'error']({ err }, body.message);
   }
   if (err instanceof HttpError) reply.headers(err.headers);

@@ -1,0 +1,103 @@
+// A keep-alive connection pool to one upstream service, and the proxying of one request
+// through it: request-id propagation, bounded time, and a JSON 502/504 when it fails.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Counter } from 'prom-client';
+import { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
+import { HttpError, requestIdHeader } from '@marquee/kit';
+
+export type UpstreamName = 'inventory' | 'billing-api';
+export type UpstreamErrorReason = 'unavailable' | 'timeout' | 'status_5xx';
+
+export interface UpstreamOptions {
+  readonly name: UpstreamName;
+  /** e.g. http://inventory:3001 */
+  readonly origin: string;
+  readonly timeoutMs: number;
+  readonly errors: Counter<'upstream' | 'reason'>;
+  /** @default 128 */
+  readonly connections?: number;
+}
+
+/** Response headers worth passing back; hop-by-hop and the upstream's own request id are not. */
+const passBack = ['content-type', 'location', 'retry-after', 'cache-control', 'etag', 'last-modified'];
+const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+/** Failures before any response byte: safe to retry once for idempotent requests. */
+const retriableCodes = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'ECONNREFUSED', 'EPIPE']);
+
+export class Upstream {
+  readonly name: UpstreamName;
+  readonly origin: string;
+  readonly #pool: Pool;
+  readonly #errors: Counter<'upstream' | 'reason'>;
+
+  constructor(o: UpstreamOptions) {
+    this.name = o.name;
+    this.origin = o.origin;
+    this.#errors = o.errors;
+    this.#pool = new Pool(o.origin, {
+      connections: o.connections ?? 128,
+      pipelining: 1,
+      // Below the upstream server's keep-alive timeout (fastify: 72 s), so we close idle sockets first.
+      keepAliveTimeout: 4_000,
+      keepAliveMaxTimeout: 30_000,
+      headersTimeout: o.timeoutMs,
+      bodyTimeout: o.timeoutMs,
+      connect: { timeout: Math.min(o.timeoutMs, 3_000) },
+    });
+  }
+
+  /** Sends the request upstream and answers the client with its response (or a 502/504). */
+  async forward(request: FastifyRequest, reply: FastifyReply, path: string, body?: Buffer): Promise<void> {
+    const headers: Record<string, string> = { [requestIdHeader]: String(request.id), 'x-forwarded-for': request.ip };
+    for (const h of ['accept', 'content-type', 'idempotency-key']) {
+      const v = request.headers[h];
+      if (typeof v === 'string') headers[h] = v;
+    }
+    const method = request.method as Dispatcher.HttpMethod;
+    const options: Dispatcher.RequestOptions = { path, method, headers, ...(body ? { body } : {}) };
+    let res: Dispatcher.ResponseData;
+    let payload: Buffer;
+    try {
+      try {
+        res = await this.#pool.request(options);
+        payload = Buffer.from(await res.body.arrayBuffer());
+      } catch (err) {
+        // A pooled connection the upstream closed as we reused it (rolling restart): retry once, GET only.
+        if (method !== 'GET' || !retriableCodes.has(codeOf(err))) throw err;
+        request.log.debug({ err, upstream: this.name }, 'upstream connection lost, retrying once');
+        res = await this.#pool.request(options);
+        payload = Buffer.from(await res.body.arrayBuffer());
+      }
+    } catch (err) {
+      throw this.#failure(request, err);
+    }
+    if (res.statusCode >= 500) this.#errors.inc({ upstream: this.name, reason: 'status_5xx' });
+    for (const h of passBack) {
+      const v = res.headers[h];
+      if (v !== undefined) reply.header(h, v);
+    }
+    reply.code(res.statusCode).send(payload);
+  }
+
+  #failure(request: FastifyRequest, err: unknown): HttpError {
+    const code = codeOf(err);
+    const timeout = timeoutCodes.has(code);
+    this.#errors.inc({ upstream: this.name, reason: timeout ? 'timeout' : 'unavailable' });
+    request.log.warn({ upstream: this.name, code, err: (err as Error).message }, timeout ? 'upstream timed out' : 'upstream unavailable');
+    return timeout
+      ? new HttpError(504, 'UPSTREAM_TIMEOUT', `${this.name} did not answer in time`, { headers: { 'retry-after': '1' } })
+      : new HttpError(502, 'UPSTREAM_UNAVAILABLE', `${this.name} is unavailable (${code || 'error'})`, { headers: { 'retry-after': '1' } });
+  }
+
+  close(): Promise<void> {
+    return this.#pool.close();
+  }
+}
+
+function codeOf(err: unknown): string {
+  const e = err as { code?: unknown; cause?: { code?: unknown } };
+  if (typeof e?.code === 'string') return e.code;
+  if (typeof e?.cause?.code === 'string') return e.cause.code;
+  return '';
+}
