@@ -1,0 +1,23 @@
+// Without a readiness probe a pod receives traffic before it can serve and while it drains.
+import { containerLabel, containerPolicy } from '../lib/define.ts';
+import { serviceWorkloadKinds } from '../lib/k8s.ts';
+
+export default containerPolicy(
+  {
+    id: 'availability/readiness-probe',
+    title: 'Containers have a readiness probe',
+    severity: 'error',
+    category: 'availability',
+    rationale:
+      'Without a readiness probe the Service sends requests to a pod as soon as its process starts, and keeps sending them while it drains or loses its dependencies.',
+    hint: 'add readinessProbe (httpGet on the readiness path, see generators/lib/pod.ts httpProbesFor)',
+    kinds: serviceWorkloadKinds,
+    init: false,
+    references: ['kube-linter no-readiness-probe', 'Polaris readinessProbeMissing', 'kube-score container-readiness-probe'],
+  },
+  (c) =>
+    !c.container.readinessProbe && {
+      message: `${containerLabel(c)} has no readinessProbe`,
+      path: `${c.path}.readinessProbe`,
+    },
+);

@@ -1,0 +1,28 @@
+// A Service that selects no pod has no endpoints: every request to it fails.
+import { objectPolicy } from '../lib/define.ts';
+import { mapSelects } from '../lib/k8s.ts';
+
+export default objectPolicy(
+  {
+    id: 'correctness/service-selects-pods',
+    title: 'Every Service selects at least one pod template',
+    severity: 'error',
+    category: 'correctness',
+    rationale: 'A selector typo or a renamed label leaves the Service without endpoints; callers get connection refused while every object still applies cleanly.',
+    hint: 'make spec.selector equal to labels of the workload\'s pod template (generators/lib/labels.ts selectorFor)',
+    kinds: ['Service'],
+    references: ['kube-linter dangling-service'],
+  },
+  (subject, ctx) => {
+    const spec = subject.object.spec ?? {};
+    if (spec.type === 'ExternalName') return undefined;
+    const selector = spec.selector;
+    // No selector: endpoints are managed by hand (or by an operator); nothing to check.
+    if (!selector || !Object.keys(selector).length) return undefined;
+    if (ctx.index.workloadsNear(subject).some((w) => mapSelects(selector, w.template.labels))) return undefined;
+    return {
+      message: `selector ${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',')} matches no pod template in namespace ${subject.object.metadata?.namespace ?? subject.target.namespace}`,
+      path: 'spec.selector',
+    };
+  },
+);

@@ -1,0 +1,22 @@
+// An image without tag or digest means `latest`: whatever was pushed last.
+import { containerLabel, containerPolicy } from '../lib/define.ts';
+import { parseImage } from '../lib/k8s.ts';
+
+export default containerPolicy(
+  {
+    id: 'gitops/image-tag-required',
+    title: 'Images name a tag or digest',
+    severity: 'error',
+    category: 'gitops',
+    rationale: 'An untagged image resolves to :latest at pull time, so the same commit deploys different code on different nodes and days.',
+    hint: 'pin the image in the overlay: npm run set-image -- --env <env> --app <name> --tag <version>',
+    references: ['kube-linter latest-tag', 'Polaris tagNotSpecified', 'Kyverno disallow-latest-tag'],
+  },
+  (c) => {
+    const image = c.container.image;
+    if (typeof image !== 'string' || !image) return { message: `${containerLabel(c)} has no image`, path: `${c.path}.image` };
+    const ref = parseImage(image);
+    if (!ref.tag && !ref.digest) return { message: `${containerLabel(c)} image ${image} has no tag or digest`, path: `${c.path}.image` };
+    return undefined;
+  },
+);

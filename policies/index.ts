@@ -1,0 +1,181 @@
+// The policy registry and runner: every policy over every rendered object of every
+// target at once (so cross-environment checks see them all), exemptions applied.
+import { objectRef, type Finding, type RenderedObject } from '../scripts/lib/validate/types.ts';
+import { applyExemptions, type AppliedExemption, type RawFinding } from './lib/exemptions.ts';
+import { ObjectIndex, namespaceOf } from './lib/index-objects.ts';
+import { exemptions as declaredExemptions } from './exemptions.ts';
+import { categories, isObjectPolicy, isRepoPolicy, isSetPolicy, type DeclaredExemption, type Policy, type PolicyContext, type Violation } from './types.ts';
+
+import readinessProbe from './availability/readiness-probe.ts';
+import livenessProbe from './availability/liveness-probe.ts';
+import probePort from './availability/probe-port.ts';
+import minReplicas from './availability/min-replicas.ts';
+import podDisruptionBudget from './availability/pod-disruption-budget.ts';
+import spreadReplicas from './availability/spread-replicas.ts';
+import hpaReplicaBounds from './availability/hpa-replica-bounds.ts';
+import hpaTargetExists from './availability/hpa-target-exists.ts';
+import hpaNoStaticReplicas from './availability/hpa-no-static-replicas.ts';
+import pdbWithinHpa from './availability/pdb-within-hpa.ts';
+import hpaCpuRequests from './availability/hpa-cpu-requests.ts';
+import cpuRequests from './resources/cpu-requests.ts';
+import memoryRequests from './resources/memory-requests.ts';
+import memoryLimits from './resources/memory-limits.ts';
+import runAsNonRoot from './security/run-as-non-root.ts';
+import readOnlyRootFilesystem from './security/read-only-root-filesystem.ts';
+import noPrivilegeEscalation from './security/no-privilege-escalation.ts';
+import dropAllCapabilities from './security/drop-all-capabilities.ts';
+import noPrivileged from './security/no-privileged.ts';
+import noHostNamespaces from './security/no-host-namespaces.ts';
+import noHostPath from './security/no-host-path.ts';
+import seccompRuntimeDefault from './security/seccomp-runtime-default.ts';
+import noAutomountToken from './security/no-automount-token.ts';
+import defaultDenyNetworkPolicy from './security/default-deny-network-policy.ts';
+import networkPolicyCoverage from './security/network-policy-coverage.ts';
+import noPlaintextSecrets from './security/no-plaintext-secrets.ts';
+import noSecretValues from './security/no-secret-values.ts';
+import selectorMatchesTemplate from './correctness/selector-matches-template.ts';
+import serviceSelectsPods from './correctness/service-selects-pods.ts';
+import serviceTargetPort from './correctness/service-target-port.ts';
+import noDuplicateEnv from './correctness/no-duplicate-env.ts';
+import ingressBackend from './correctness/ingress-backend.ts';
+import configReferences from './correctness/config-references.ts';
+import serviceAccountExists from './correctness/service-account-exists.ts';
+import uniqueClusterObjects from './cross-environment/unique-cluster-objects.ts';
+import uniqueHostPorts from './cross-environment/unique-host-ports.ts';
+import imageTagRequired from './gitops/image-tag-required.ts';
+import noMutableTags from './gitops/no-mutable-tags.ts';
+import allowedRegistries from './gitops/allowed-registries.ts';
+import digestPinning from './gitops/digest-pinning.ts';
+import targetNamespace from './gitops/target-namespace.ts';
+import noDefaultNamespace from './gitops/no-default-namespace.ts';
+import noRemoteBases from './gitops/no-remote-bases.ts';
+import noDeprecatedApi from './gitops/no-deprecated-api.ts';
+import requiredLabels from './gitops/required-labels.ts';
+
+export type { AppliedExemption } from './lib/exemptions.ts';
+export type { Policy, DeclaredExemption, Exemption, Category } from './types.ts';
+
+/** Every policy, in documentation order (category, then as listed). */
+export const policies: readonly Policy[] = [
+  readinessProbe, livenessProbe, probePort, minReplicas, podDisruptionBudget, spreadReplicas,
+  hpaReplicaBounds, hpaTargetExists, hpaNoStaticReplicas, pdbWithinHpa, hpaCpuRequests,
+  cpuRequests, memoryRequests, memoryLimits,
+  runAsNonRoot, readOnlyRootFilesystem, noPrivilegeEscalation, dropAllCapabilities, noPrivileged,
+  noHostNamespaces, noHostPath, seccompRuntimeDefault, noAutomountToken, defaultDenyNetworkPolicy,
+  networkPolicyCoverage, noPlaintextSecrets, noSecretValues,
+  selectorMatchesTemplate, serviceSelectsPods, serviceTargetPort, noDuplicateEnv, ingressBackend, configReferences, serviceAccountExists,
+  uniqueClusterObjects, uniqueHostPorts,
+  imageTagRequired, noMutableTags, allowedRegistries, digestPinning, targetNamespace, noDefaultNamespace,
+  noRemoteBases, noDeprecatedApi, requiredLabels,
+].sort((a, b) => categories.indexOf(a.category) - categories.indexOf(b.category));
+
+/** The declared exemptions (policies/exemptions.ts). */
+export const exemptions: readonly DeclaredExemption[] = declaredExemptions;
+
+export const policyIds: ReadonlySet<string> = new Set(policies.map((p) => p.id));
+
+export interface RunOptions {
+  /** Day exemptions are judged against. @default new Date() */
+  readonly today?: Date;
+  /** Only these policy ids, or categories (`security`). @default every policy */
+  readonly only?: readonly string[];
+  /** Exemptions to apply. @default the declared ones (policies/exemptions.ts) */
+  readonly exemptions?: readonly DeclaredExemption[];
+}
+
+export interface PolicyRun {
+  /** Violations not covered by an exemption. */
+  readonly findings: Finding[];
+  /** Problems with exemptions themselves: expired (error), invalid (error), unmatched and expiring (warning). */
+  readonly exemptionFindings: Finding[];
+  /** Every declared exemption with its status and the findings it covered. */
+  readonly applied: AppliedExemption[];
+}
+
+const selected = (only: readonly string[] | undefined) => (p: Policy) =>
+  !only?.length || only.some((o) => p.id === o || p.category === o);
+
+function applies(p: Policy, r: RenderedObject): boolean {
+  if (!p.envs) return true;
+  return r.target.kind === 'env' && !!r.target.env && p.envs.includes(r.target.env);
+}
+
+function toRaw(p: Policy, subject: RenderedObject, v: Violation): RawFinding {
+  const o = subject.object;
+  return {
+    rule: p.id,
+    severity: v.severity ?? p.severity,
+    message: v.message,
+    hint: v.hint ?? p.hint,
+    target: subject.target.name,
+    object: objectRef(o),
+    ...(subject.origin ? { file: subject.origin } : {}),
+    ...(v.path ? { path: v.path } : {}),
+    kind: String(o?.kind ?? '?'),
+    ...(namespaceOf(subject) !== undefined ? { namespace: namespaceOf(subject) } : {}),
+    name: String(o?.metadata?.name ?? '?'),
+    ...(v.container ? { container: v.container } : {}),
+  };
+}
+
+/**
+ * Run every policy (but the repository-file ones, see checkKustomizations) over the
+ * rendered objects of all targets at once. Pure and synchronous: no I/O.
+ */
+export function runPolicies(rendered: readonly RenderedObject[], opts: RunOptions = {}): PolicyRun {
+  const index = new ObjectIndex(rendered);
+  const ctx: PolicyContext = { objects: rendered, index };
+  const run = policies.filter(selected(opts.only)).filter((p) => !isRepoPolicy(p));
+  const raw: RawFinding[] = [];
+  for (const p of run) {
+    if (isObjectPolicy(p)) {
+      const subjects = p.kinds === '*' ? rendered : p.kinds.flatMap((k) => index.ofKind(k));
+      for (const s of subjects) {
+        if (!applies(p, s)) continue;
+        for (const v of p.check(s, ctx)) {
+          const subject = v.subject ?? s;
+          raw.push(toRaw(p, subject, v));
+        }
+      }
+    } else if (isSetPolicy(p)) {
+      for (const v of p.checkAll(ctx)) if (applies(p, v.subject)) raw.push(toRaw(p, v.subject, v));
+    }
+  }
+  raw.sort(compareFindings);
+  return applyExemptions(raw, opts.exemptions ?? exemptions, {
+    today: opts.today ?? new Date(),
+    policyIds,
+    ran: new Set(run.map((p) => p.id)),
+  });
+}
+
+/**
+ * The repository-file policies (gitops/no-remote-bases): kustomization files with
+ * remote resources/components/bases or chart repositories, with file and line.
+ */
+export function checkKustomizations(root: string): Finding[] {
+  const out: Finding[] = [];
+  for (const p of policies)
+    if (isRepoPolicy(p))
+      for (const v of p.checkRepo(root))
+        out.push({
+          rule: p.id,
+          severity: v.severity ?? p.severity,
+          message: v.message,
+          hint: v.hint ?? p.hint,
+          file: v.file,
+          ...(v.line ? { line: v.line } : {}),
+          ...(v.column ? { column: v.column } : {}),
+          ...(v.path ? { path: v.path } : {}),
+        });
+  return out;
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.target ?? '').localeCompare(b.target ?? '') ||
+    (a.object ?? '').localeCompare(b.object ?? '') ||
+    a.rule.localeCompare(b.rule) ||
+    (a.path ?? '').localeCompare(b.path ?? '')
+  );
+}

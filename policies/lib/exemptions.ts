@@ -1,0 +1,143 @@
+// Exemptions: declared in policies/exemptions.ts, validated, matched against findings,
+// expired ones fail, unmatched ones are reported. There is no other way to silence a policy.
+import { fileURLToPath } from 'node:url';
+import { relative, resolve } from 'node:path';
+import type { Finding } from '../../scripts/lib/validate/types.ts';
+import type { DeclaredExemption, Exemption } from '../types.ts';
+
+export const exemptionsFile = 'policies/exemptions.ts';
+const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/**
+ * Declare an exemption; records the line it is written on (from the call stack) so
+ * expired or unmatched ones are reported at their declaration.
+ */
+export function exempt(e: Exemption): DeclaredExemption {
+  const frame = (new Error().stack ?? '').split('\n').find((l) => /exemptions\.ts:\d+/.test(l) && !l.includes('/lib/exemptions.ts'));
+  const m = frame && /(?:file:\/\/)?(\/[^():]+\.ts):(\d+)/.exec(frame);
+  const declaredAt = m ? { file: relative(repoRoot, m[1]!), line: Number(m[2]) } : { file: exemptionsFile };
+  return { ...e, declaredAt };
+}
+
+export type ExemptionStatus = 'active' | 'unmatched' | 'expired' | 'invalid';
+
+export interface AppliedExemption {
+  readonly exemption: DeclaredExemption;
+  readonly status: ExemptionStatus;
+  /** Findings it suppressed (none unless active). */
+  readonly matched: readonly Finding[];
+  /** Days from `today` to the expiry date (negative once expired). */
+  readonly daysLeft: number;
+  /** Why it is invalid. */
+  readonly problems?: readonly string[];
+}
+
+/** Warn this many days before an exemption expires. */
+export const expiryWarningDays = 14;
+
+const DAY = 86_400_000;
+export const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
+
+function parseDay(s: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return undefined;
+  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return isoDay(new Date(t)) === s ? t : undefined; // rejects 2026-02-30
+}
+
+export const exemptionRef = (e: Exemption): string =>
+  `${e.policy} for ${[e.object.kind, e.object.namespace, e.object.name].filter(Boolean).join('/')}${e.object.container ? ` container ${e.object.container}` : ''}${e.targets ? ` in ${e.targets.join(', ')}` : ''}`;
+
+/** Problems with the declaration itself (unknown policy, bad date, no reason). */
+export function validateExemption(e: Exemption, policyIds: ReadonlySet<string>): string[] {
+  const problems: string[] = [];
+  if (!policyIds.has(e.policy)) problems.push(`policy ${JSON.stringify(e.policy)} does not exist`);
+  if (!e.object?.kind || !e.object?.name) problems.push('object.kind and object.name are required');
+  if (typeof e.reason !== 'string' || e.reason.trim().length < 20) problems.push('reason is required (say why, and what ends the exemption)');
+  if (typeof e.owner !== 'string' || !/^@[\w.-]+(\/[\w.-]+)?$/.test(e.owner)) problems.push('owner must be a GitHub @user or @org/team');
+  if (parseDay(String(e.expires)) === undefined) problems.push(`expires ${JSON.stringify(e.expires)} is not a valid YYYY-MM-DD date`);
+  return problems;
+}
+
+/** Internal finding with what matching needs. */
+export interface RawFinding extends Finding {
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly container?: string;
+}
+
+const matches = (e: Exemption, f: RawFinding): boolean =>
+  e.policy === f.rule &&
+  e.object.kind === f.kind &&
+  e.object.name === f.name &&
+  (e.object.namespace ?? undefined) === (f.namespace ?? undefined) &&
+  (e.object.container === undefined || e.object.container === f.container) &&
+  (!e.targets || (f.target !== undefined && e.targets.includes(f.target)));
+
+const strip = ({ kind: _k, namespace: _n, name: _m, container: _c, ...f }: RawFinding): Finding => f;
+
+/**
+ * Apply exemptions to raw findings. `ran` limits unmatched-reporting to policies that ran
+ * (with --only, an exemption for a policy that did not run is not "unmatched").
+ */
+export function applyExemptions(
+  raw: readonly RawFinding[],
+  exemptions: readonly DeclaredExemption[],
+  opts: { today: Date; policyIds: ReadonlySet<string>; ran: ReadonlySet<string> },
+): { findings: Finding[]; exemptionFindings: Finding[]; applied: AppliedExemption[] } {
+  const today = parseDay(isoDay(opts.today))!;
+  const suppressed = new Set<RawFinding>();
+  const exemptionFindings: Finding[] = [];
+  const applied: AppliedExemption[] = [];
+  for (const e of exemptions) {
+    const where = { file: e.declaredAt?.file ?? exemptionsFile, ...(e.declaredAt?.line ? { line: e.declaredAt.line } : {}) };
+    const object = [e.object?.kind, e.object?.namespace, e.object?.name].filter(Boolean).join('/');
+    const problems = validateExemption(e, opts.policyIds);
+    const expires = parseDay(String(e.expires));
+    const daysLeft = expires === undefined ? 0 : Math.round((expires - today) / DAY);
+    if (problems.length) {
+      exemptionFindings.push({ rule: 'exemption/invalid', severity: 'error', object, ...where, message: `exemption ${exemptionRef(e)}: ${problems.join('; ')}`, hint: 'fix the entry in policies/exemptions.ts' });
+      applied.push({ exemption: e, status: 'invalid', matched: [], daysLeft, problems });
+      continue;
+    }
+    const hits = raw.filter((f) => matches(e, f));
+    if (daysLeft < 0) {
+      exemptionFindings.push({
+        rule: 'exemption/expired',
+        severity: 'error',
+        object,
+        ...where,
+        message: `exemption ${exemptionRef(e)} expired on ${e.expires} (owner ${e.owner}); its ${hits.length} finding(s) are reported again`,
+        hint: 'fix the violation, or renew the exemption with a new reason and date after review',
+      });
+      applied.push({ exemption: e, status: 'expired', matched: [], daysLeft });
+      continue;
+    }
+    if (!hits.length) {
+      if (opts.ran.has(e.policy))
+        exemptionFindings.push({
+          rule: 'exemption/unmatched',
+          severity: 'warning',
+          object,
+          ...where,
+          message: `exemption ${exemptionRef(e)} matches no finding`,
+          hint: 'delete it if the violation is gone, or fix the object/container name',
+        });
+      applied.push({ exemption: e, status: 'unmatched', matched: [], daysLeft });
+      continue;
+    }
+    for (const h of hits) suppressed.add(h);
+    if (daysLeft <= expiryWarningDays)
+      exemptionFindings.push({
+        rule: 'exemption/expiring',
+        severity: 'warning',
+        object,
+        ...where,
+        message: `exemption ${exemptionRef(e)} expires on ${e.expires} (in ${daysLeft} day(s)), owner ${e.owner}`,
+        hint: 'fix the violation before the date, or renew the exemption after review',
+      });
+    applied.push({ exemption: e, status: 'active', matched: hits.map(strip), daysLeft });
+  }
+  return { findings: raw.filter((f) => !suppressed.has(f)).map(strip), exemptionFindings, applied };
+}

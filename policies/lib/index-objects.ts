@@ -1,0 +1,113 @@
+// One pass over every rendered object: group by kind and by (cluster, namespace),
+// extract pod templates once. Cross-object policies look things up here instead of
+// scanning the whole list, so the run stays linear in the number of objects.
+import { clusters, environments, environmentsOn, type Environment } from '../../generators/environments.ts';
+import type { RenderedObject, Target } from '../../scripts/lib/validate/types.ts';
+import { clusterScopedKinds } from './data.ts';
+import { podTemplateOf, type PodTemplate } from './k8s.ts';
+
+export interface Workload {
+  readonly subject: RenderedObject;
+  readonly template: PodTemplate;
+}
+
+/**
+ * Objects that can see each other at runtime: the same cluster (environments and
+ * platform overlays of one cluster share it), else the target alone (argocd/, loose files).
+ */
+export const scopeOf = (t: Target): string => (t.cluster ? `cluster:${t.cluster}` : `target:${t.name}`);
+
+export const isClusterScoped = (o: Record<string, any>): boolean => clusterScopedKinds.has(o.kind);
+
+/** Namespace the object lands in; `undefined` for cluster-scoped kinds. */
+export const namespaceOf = (r: RenderedObject): string | undefined =>
+  isClusterScoped(r.object) ? undefined : (r.object.metadata?.namespace ?? r.target.namespace);
+
+/** The environment facts that govern a target: its own, or for a platform overlay the strictest on its cluster. */
+export function environmentsOf(t: Target): readonly Environment[] {
+  if (t.env) return [environments[t.env]];
+  if (t.cluster && t.cluster in clusters) return environmentsOn(t.cluster);
+  return [];
+}
+
+export class ObjectIndex {
+  private readonly kinds = new Map<string, RenderedObject[]>();
+  private readonly nsKinds = new Map<string, RenderedObject[]>();
+  private readonly nsWorkloads = new Map<string, Workload[]>();
+  private readonly byName = new Map<string, RenderedObject>();
+  readonly workloads: Workload[] = [];
+
+  constructor(readonly objects: readonly RenderedObject[]) {
+    for (const r of objects) {
+      const o = r.object;
+      const kind = String(o?.kind ?? '');
+      push(this.kinds, kind, r);
+      const ns = namespaceOf(r);
+      const scope = scopeOf(r.target);
+      if (ns !== undefined) {
+        push(this.nsKinds, `${scope}\0${ns}\0${kind}`, r);
+        const name = o?.metadata?.name;
+        if (typeof name === 'string') {
+          const k = `${scope}\0${ns}\0${kind}\0${name}`;
+          if (!this.byName.has(k)) this.byName.set(k, r);
+        }
+      }
+      const template = podTemplateOf(o);
+      if (template) {
+        const w = { subject: r, template };
+        this.workloads.push(w);
+        if (ns !== undefined) push(this.nsWorkloads, `${scope}\0${ns}`, w);
+      }
+    }
+  }
+
+  /** Every object of a kind, all targets. */
+  ofKind(kind: string): readonly RenderedObject[] {
+    return this.kinds.get(kind) ?? [];
+  }
+
+  /** Objects of a kind in the same cluster and namespace as `near` (or in namespace `ns`). */
+  inNamespace(near: RenderedObject, kind: string, ns = namespaceOf(near)): readonly RenderedObject[] {
+    if (ns === undefined) return [];
+    return this.nsKinds.get(`${scopeOf(near.target)}\0${ns}\0${kind}`) ?? [];
+  }
+
+  /** One named object of a kind next to `near`. */
+  named(near: RenderedObject, kind: string, name: string, ns = namespaceOf(near)): RenderedObject | undefined {
+    if (ns === undefined) return undefined;
+    return this.byName.get(`${scopeOf(near.target)}\0${ns}\0${kind}\0${name}`);
+  }
+
+  /** Workloads (pod templates) in the same cluster and namespace as `near`. */
+  workloadsNear(near: RenderedObject, ns = namespaceOf(near)): readonly Workload[] {
+    if (ns === undefined) return [];
+    return this.nsWorkloads.get(`${scopeOf(near.target)}\0${ns}`) ?? [];
+  }
+
+  private readonly memos = new Map<string, unknown>();
+
+  /** Compute a derived table once per run (policies share the index). */
+  memo<T>(key: string, compute: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, compute());
+    return this.memos.get(key) as T;
+  }
+
+  /** Every (scope, namespace) that holds at least one object, with a representative object. */
+  *namespaces(): Iterable<{ scope: string; namespace: string; near: RenderedObject }> {
+    const seen = new Set<string>();
+    for (const r of this.objects) {
+      const ns = namespaceOf(r);
+      if (ns === undefined) continue;
+      const k = `${scopeOf(r.target)}\0${ns}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      yield { scope: scopeOf(r.target), namespace: ns, near: r };
+    }
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}

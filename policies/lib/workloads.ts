@@ -1,0 +1,76 @@
+// Cross-object lookups around a workload: its HorizontalPodAutoscaler, its replica
+// range, the PodDisruptionBudgets and Services that select its pods.
+import type { RenderedObject } from '../../scripts/lib/validate/types.ts';
+import type { PolicyContext } from '../types.ts';
+import { podTemplateOf, selectorMatches } from './k8s.ts';
+
+/** Kinds whose replica count is `spec.replicas` (and that an HPA can scale). */
+export const replicatedKinds: readonly string[] = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController'];
+
+/** HPAs next to the workload whose scaleTargetRef names it. */
+export function hpasFor(subject: RenderedObject, ctx: PolicyContext): RenderedObject[] {
+  const o = subject.object;
+  return ctx.index
+    .inNamespace(subject, 'HorizontalPodAutoscaler')
+    .filter((h) => h.object.spec?.scaleTargetRef?.kind === o.kind && h.object.spec?.scaleTargetRef?.name === o.metadata?.name);
+}
+
+export interface ReplicaRange {
+  readonly min: number;
+  readonly max: number;
+  /** The HPA that owns the count, if any. */
+  readonly hpa?: RenderedObject;
+}
+
+/** How many pods the workload runs: the HPA's range when scaled, else `spec.replicas` (default 1). */
+export function replicaRange(subject: RenderedObject, ctx: PolicyContext): ReplicaRange | undefined {
+  const o = subject.object;
+  if (!replicatedKinds.includes(o.kind)) return undefined;
+  const hpa = hpasFor(subject, ctx)[0];
+  if (hpa) {
+    const min = Number(hpa.object.spec?.minReplicas ?? 1);
+    const max = Number(hpa.object.spec?.maxReplicas ?? min);
+    return { min, max, hpa };
+  }
+  const n = Number(o.spec?.replicas ?? 1);
+  return { min: n, max: n };
+}
+
+/** PodDisruptionBudgets next to the workload whose selector matches its pod template. */
+export function pdbsFor(subject: RenderedObject, ctx: PolicyContext): RenderedObject[] {
+  const t = podTemplateOf(subject.object);
+  if (!t) return [];
+  return ctx.index.inNamespace(subject, 'PodDisruptionBudget').filter((p) => selectorMatches(p.object.spec?.selector, t.labels));
+}
+
+/** Resolve an int-or-percent against a replica count, rounding percentages as asked. */
+export function scaled(v: unknown, replicas: number, round: 'up' | 'down'): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') {
+    const m = /^(\d+)%$/.exec(v);
+    if (m) {
+      const x = (Number(m[1]) * replicas) / 100;
+      return round === 'up' ? Math.ceil(x) : Math.floor(x);
+    }
+    if (/^\d+$/.test(v)) return Number(v);
+  }
+  return undefined;
+}
+
+/**
+ * Disruptions a PDB allows when `replicas` pods are healthy. The disruption controller
+ * rounds percentages up for both fields (minAvailable: more must stay; maxUnavailable:
+ * ceil as well, see pkg/controller/disruption: GetScaledValueFromIntOrPercent(..., true)).
+ */
+export function allowedDisruptions(pdb: Record<string, any>, replicas: number): number | undefined {
+  const spec = pdb.spec ?? {};
+  if (spec.maxUnavailable !== undefined) {
+    const n = scaled(spec.maxUnavailable, replicas, 'up');
+    return n === undefined ? undefined : Math.min(n, replicas);
+  }
+  if (spec.minAvailable !== undefined) {
+    const n = scaled(spec.minAvailable, replicas, 'up');
+    return n === undefined ? undefined : Math.max(0, replicas - n);
+  }
+  return undefined;
+}

@@ -1,0 +1,25 @@
+// Behind a default-deny, a pod that no specific policy selects has its traffic described nowhere.
+import { podPolicy } from '../lib/define.ts';
+import { isEmptySelector, selectorMatches } from '../lib/k8s.ts';
+
+export default podPolicy(
+  {
+    id: 'security/network-policy-coverage',
+    title: 'Every pod is selected by a NetworkPolicy of its own',
+    severity: 'error',
+    category: 'security',
+    rationale:
+      'NetworkPolicies do not apply to hostNetwork pods, which are skipped. The namespace default-deny selects everything; a pod that only it selects either cannot work or works through someone else\'s rule. A policy that selects the pod by its labels documents and limits exactly who may talk to it.',
+    hint: 'add a NetworkPolicy whose podSelector matches the pod labels and allows its real peers (generators/services.ts networkPolicyFor)',
+    references: ['kube-score pod-networkpolicy', 'kube-linter (non-isolated-pod)'],
+  },
+  (t, subject, ctx) => {
+    // NetworkPolicies do not apply to host-network pods (security/no-host-namespaces covers those).
+    if (t.spec.hostNetwork === true) return undefined;
+    const selected = ctx.index
+      .inNamespace(subject, 'NetworkPolicy')
+      .some((np) => !isEmptySelector(np.object.spec?.podSelector) && selectorMatches(np.object.spec?.podSelector, t.labels));
+    if (selected) return undefined;
+    return { message: 'no NetworkPolicy (other than namespace-wide ones) selects its pods', path: t.labelsPath };
+  },
+);

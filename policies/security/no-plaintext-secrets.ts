@@ -1,0 +1,25 @@
+// A Secret in Git is a secret in every clone, fork and CI log of the repository forever.
+import { objectPolicy } from '../lib/define.ts';
+
+export default objectPolicy(
+  {
+    id: 'security/no-plaintext-secrets',
+    title: 'No Secret objects with data in Git',
+    severity: 'error',
+    category: 'security',
+    rationale:
+      'base64 is not encryption: a committed Secret is readable by everyone with the repository. Secrets come from an ExternalSecret (or another controller) at runtime; only empty Secrets a controller fills (service-account tokens) may be committed.',
+    hint: 'replace it with an ExternalSecret whose target has this name',
+    kinds: ['Secret'],
+    references: ['kube-linter (env-var-secret)', 'Kyverno (no-secrets-in-git) / GitOps practice'],
+  },
+  (subject) => {
+    const o = subject.object;
+    const keys = [...Object.keys(o.data ?? {}), ...Object.keys(o.stringData ?? {})];
+    if (!keys.length) return undefined;
+    return {
+      message: `Secret carries ${keys.length} value(s) in Git (${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', ...' : ''})`,
+      path: o.data ? 'data' : 'stringData',
+    };
+  },
+);
