@@ -41,6 +41,7 @@ async function main(): Promise<number> {
     : toText(result.findings, result.summary, process.stdout.isTTY);
   process.stdout.write(out);
   for (const n of result.notes) process.stderr.write(`${n}\n`);
+  if (process.env.VALIDATE_TIMINGS) process.stderr.write(`timings (ms): ${JSON.stringify(result.timings)}\n`);
   if (format !== 'text') process.stderr.write(`${summaryLine(result.summary)}\n`);
   const failing = result.summary.errors + (values.strict ? result.summary.warnings : 0);
   return failing ? 1 : 0;

@@ -2,12 +2,13 @@
 // drift → kustomize (parallel) → strict schema → environment contract →
 // policies → Argo CD ApplicationSets → (optional) branches. Library code; the
 // CLI is scripts/validate.ts.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { clusters, environments, type EnvName } from '../../../generators/environments.ts';
 import { driftOf } from '../generated.ts';
-import { defaultTargets, renderTargets, yamlFilesUnder, type RenderResult } from '../render.ts';
+import { defaultTargets, kustomizeBuild, renderTargets, yamlFilesUnder, type RenderResult } from '../render.ts';
 import { loadFieldTree } from './field-tree.ts';
 import { parsePath, SourceLocator } from './locate.ts';
 import type { Summary } from './report.ts';
@@ -23,6 +24,8 @@ export interface RepoOptions {
   readonly branches?: boolean;
   /** Skip the Argo CD ApplicationSet preview check (it renders every Application path). @default false */
   readonly skipAppSets?: boolean;
+  /** Reuse renders whose inputs are unchanged (content-hash cache). @default true */
+  readonly cache?: boolean;
 }
 
 export interface ValidateResult {
@@ -32,6 +35,8 @@ export interface ValidateResult {
   readonly rendered: RenderedObject[];
   /** Extra lines for humans (commits waiting for promotion). */
   readonly notes: string[];
+  /** Milliseconds per step (sources, drift, render, schema, policies, argocd, branches). */
+  readonly timings: Record<string, number>;
 }
 
 const byWhere = (a: Finding, b: Finding): number =>
@@ -39,7 +44,7 @@ const byWhere = (a: Finding, b: Finding): number =>
   (a.file ?? '').localeCompare(b.file ?? '') ||
   (a.line ?? 0) - (b.line ?? 0) ||
   (a.target ?? '').localeCompare(b.target ?? '') ||
-  a.message.localeCompare(b.message);
+  String(a.message ?? '').localeCompare(String(b.message ?? ''));
 
 function summarize(findings: Finding[], targets: Target[], resources: number, started: number): Summary {
   return {
@@ -173,6 +178,13 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
     (t) => !opts.envs?.length || (t.env && opts.envs.includes(t.env)) || (t.kind === 'platform' && clustersOf.has(t.cluster!)),
   );
 
+  const timings: Record<string, number> = {};
+  let mark = performance.now();
+  const lap = (step: string) => {
+    const now = performance.now();
+    timings[step] = Math.round(now - mark);
+    mark = now;
+  };
   // 1. Sources: every YAML file people or generators wrote, and every kustomization they include.
   const sourceFiles = ['overlays', 'base', 'argocd'].flatMap((d) => yamlFilesUnder(root, d));
   const findings: Finding[] = sourceFiles.flatMap((f) => yamlFindings(root, f));
@@ -182,11 +194,14 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
     [...broken].some((b) => b?.startsWith('base/') || b?.startsWith('argocd/'));
 
   // 2. Render (kustomize processes run while this process checks drift and loads schemas).
+  lap('sources');
   const renderable = targets.filter((t) => !blocked(t));
-  const renderPromise = renderTargets(root, renderable);
+  const renderPromise = renderTargets(root, renderable, { cache: opts.cache ?? true });
   findings.push(...(await driftFindings(root)));
+  lap('drift');
   const tree = await loadFieldTree();
   const results: RenderResult[] = await renderPromise;
+  lap('render (wait)');
   for (const t of targets.filter((t) => !renderable.includes(t)))
     findings.push({ rule: 'kustomize', severity: 'error', target: t.name, file: `${t.path}/kustomization.yaml`, message: `${t.path} was not rendered: fix the source errors above first` });
   const rendered = results.flatMap((r) => r.objects);
@@ -196,6 +211,7 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   const validator = await SchemaValidator.create(tree, rendered.map((r) => `${r.object.apiVersion}/${r.object.kind}`));
   const locator = new SourceLocator(root);
   findings.push(...schemaFindings(validator, rendered, locator));
+  lap('schema');
 
   // 4. Contract, policies, Argo CD.
   findings.push(...contractFindings(rendered));
@@ -205,9 +221,10 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
     const p = policies(rendered);
     findings.push(...p.findings, ...(p.exemptionFindings ?? []));
   } else notes.push('policies: policies/index.ts not found, policy step skipped');
+  lap('policies');
   if (!opts.skipAppSets) {
-    const check = await optional('../argocd/preview.ts', (m) => m.checkApplicationSets as ((o: { root: string; branch?: string }) => Promise<Finding[]>) | undefined);
-    if (check) findings.push(...(await check({ root })));
+    findings.push(...(await appSetFindings(root, targets)));
+    lap('argocd');
   }
   if (opts.branches) {
     const branches = await optional('../argocd/branches.ts', (m) => m.checkBranches as ((root: string) => Promise<{ findings: Finding[]; notes?: string[] }>) | undefined);
@@ -215,10 +232,11 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
     const b = await branches(root);
     findings.push(...b.findings);
     notes.push(...(b.notes ?? []));
+    lap('branches');
   }
 
   const located = locateLate(findings, rendered, locator).sort(byWhere);
-  return { findings: located, summary: summarize(located, targets, rendered.length, started), targets: targets.map((t) => t.name), rendered, notes };
+  return { findings: located, summary: summarize(located, targets, rendered.length, started), targets: targets.map((t) => t.name), rendered, notes, timings };
 }
 
 /** kubeconform-style: validate arbitrary manifest files or folders (vendored third-party YAML). */
@@ -261,7 +279,7 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   }
   findings.sort(byWhere);
   const summary = summarize(findings, targets, rendered.length, started);
-  return { findings, summary, targets: targets.map((t) => t.name), rendered, notes: [] };
+  return { findings, summary, targets: targets.map((t) => t.name), rendered, notes: [], timings: {} };
 }
 
 function jsonFilesUnder(root: string, dir: string): string[] {
@@ -278,6 +296,40 @@ function jsonFindings(file: string, text: string): Finding[] {
   } catch (err) {
     return [{ rule: 'yaml/syntax', severity: 'error', file, message: `invalid JSON: ${(err as Error).message}` }];
   }
+}
+
+/**
+ * Expand argocd/ offline for the working tree (scripts/lib/argocd/preview.ts) and
+ * check every generated Application. Paths inside an overlay validate already
+ * rendered are not built again; any other Application path gets its own
+ * kustomize build (the preview overlay, for instance).
+ */
+async function appSetFindings(root: string, rendered: readonly Target[]): Promise<Finding[]> {
+  type Preview = (o: { root: string; branch: string; worktree?: boolean; kustomize?: boolean }) => Promise<{ applications: { name: string; application: Record<string, any> }[]; findings: Finding[] }>;
+  const preview = await optional('../argocd/preview.ts', (m) => m.previewApplicationSets as Preview | undefined);
+  if (!preview) return [];
+  const result = await preview({ root, branch: currentBranch(root), worktree: true, kustomize: false });
+  const covered = (path: string) => rendered.some((t) => path === t.path || path.startsWith(`${t.path}/`));
+  const extra = new Map<string, string>();
+  for (const a of result.applications) {
+    const sources = [a.application.spec?.source, ...(a.application.spec?.sources ?? [])].filter(Boolean);
+    for (const src of sources) {
+      const path = typeof src.path === 'string' ? src.path.replace(/\/$/, '') : undefined;
+      if (path && !covered(path) && existsSync(join(root, path)) && !extra.has(path)) extra.set(path, a.name);
+    }
+  }
+  const builds = await Promise.all(
+    [...extra].map(async ([path, app]) => ({ path, app, r: await kustomizeBuild(join(root, path)) })),
+  );
+  const out = [...result.findings];
+  for (const b of builds.filter((b) => !b.r.ok))
+    out.push({ rule: 'argocd/kustomize-failed', severity: 'error', target: 'argocd', file: `${b.path}/kustomization.yaml`, message: `Application ${b.app}: kustomize build ${b.path} failed: ${b.r.error.split(root + '/').join('')}` });
+  return out;
+}
+
+function currentBranch(root: string): string {
+  const r = spawnSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: root, encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : 'HEAD';
 }
 
 /** Bad invocation or environment: exit code 2. */

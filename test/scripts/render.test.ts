@@ -1,0 +1,55 @@
+// Rendering several targets in one kustomize process must give exactly what
+// rendering each overlay alone gives (grouping is a speed-up, never a change).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { defaultTargets, kustomizeBuild, renderTargets } from '../../scripts/lib/render.ts';
+import { repoRoot } from '../helpers/repo-copy.ts';
+import { parseAllDocuments } from 'yaml';
+import { join } from 'node:path';
+
+test('grouped render equals one-process-per-overlay render, origins stripped', async () => {
+  const targets = defaultTargets(repoRoot);
+  assert.ok(targets.length >= 4, 'expected environments, platform overlays and argocd/');
+  const [grouped, single] = await Promise.all([renderTargets(repoRoot, targets), renderTargets(repoRoot, targets, { group: false })]);
+  for (let i = 0; i < targets.length; i++) {
+    assert.deepEqual(grouped[i]!.findings, [], `${targets[i]!.name}: ${JSON.stringify(grouped[i]!.findings)}`);
+    assert.deepEqual(
+      grouped[i]!.objects.map((o) => [o.origin, o.object]),
+      single[i]!.objects.map((o) => [o.origin, o.object]),
+      `${targets[i]!.name} differs when grouped`,
+    );
+  }
+  const text = JSON.stringify(grouped.flatMap((r) => r.objects.map((o) => o.object)));
+  assert.ok(!text.includes('config.kubernetes.io/origin'), 'origin annotations leak into objects');
+  assert.ok(!text.includes('marquee.validate/target'), 'grouping annotation leaks into objects');
+});
+
+test('rendered objects equal a plain kustomize build of the overlay (what Argo CD applies)', async () => {
+  const [dev] = await renderTargets(repoRoot, defaultTargets(repoRoot, ['dev']));
+  const plain = await kustomizeBuild(join(repoRoot, 'overlays/dev'));
+  assert.ok(plain.ok, plain.error);
+  const objects = parseAllDocuments(plain.yaml).map((d) => d.toJS());
+  assert.deepEqual(dev!.objects.map((o) => o.object), objects);
+  assert.ok(dev!.objects.every((o) => o.origin && !o.origin.startsWith('..')), 'every object has a repo-relative origin');
+});
+
+test('the render cache returns what a fresh render returns, and any input change misses it', async () => {
+  const { copyRepo, removeRepo, applyEdits } = await import('../helpers/repo-copy.ts');
+  const { inputKey } = await import('../../scripts/lib/render.ts');
+  const dir = copyRepo();
+  try {
+    const [target] = defaultTargets(dir, ['dev']);
+    const before = inputKey(dir, target!);
+    const fresh = await renderTargets(dir, [target!], { cache: false });
+    await renderTargets(dir, [target!], { cache: true }); // fills the cache
+    const cached = await renderTargets(dir, [target!], { cache: true });
+    assert.deepEqual(cached[0]!.objects.map((o) => [o.origin, o.object]), fresh[0]!.objects.map((o) => [o.origin, o.object]));
+    applyEdits(dir, [{ file: 'base/inventory/service.yaml', replace: ['type: ClusterIP', 'type: NodePort'] }]);
+    assert.notEqual(inputKey(dir, target!), before, 'a change in a base the overlay includes must change the key');
+    const after = await renderTargets(dir, [target!], { cache: true });
+    const svc = after[0]!.objects.find((o) => o.object.kind === 'Service' && o.object.metadata.name === 'inventory');
+    assert.equal(svc?.object.spec.type, 'NodePort', 'stale render served from the cache');
+  } finally {
+    removeRepo(dir);
+  }
+});
