@@ -1,6 +1,16 @@
-// Data tier bases (PostgreSQL, RabbitMQ): see issue 4. Filled in by the data-tier work.
+// Data tier bases (issue 4): PostgreSQL, RabbitMQ, the per-environment SecretStore and the
+// migrations Jobs. Overlays (overlays/<env>/data) size and place them per environment.
 import type { Component } from './lib/component.ts';
+import { secretStoreObjects } from './external-secrets.ts';
+import { migrationsComponent } from './migrations.ts';
+import { postgresComponent } from './postgres.ts';
+import { rabbitmqComponent } from './rabbitmq.ts';
 
 export function dataComponents(): Component[] {
-  return [];
+  return [
+    { dir: 'base/secret-store', source: 'generators/external-secrets.ts', objects: secretStoreObjects() },
+    postgresComponent(),
+    rabbitmqComponent(),
+    migrationsComponent(),
+  ];
 }
