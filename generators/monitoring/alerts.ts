@@ -306,10 +306,11 @@ export function ruleGroups(): RuleGroup[] {
           description: `More than ${thresholds.outboxBacklog} orders are committed but not published to RabbitMQ.`,
           runbook: 'ordersoutboxbacklog',
         },
-        ...burnRateAlerts(),
       ],
     },
-    { name: 'marquee-slo', rules: sloRecordingRules() },
+    // Recordings first, then the alerts reading them: rules in one group run in order,
+    // so every burn-rate evaluation sees the ratios of the same instant.
+    { name: 'marquee-slo', rules: [...sloRecordingRules(), ...burnRateAlerts()] },
     {
       name: 'kubernetes',
       rules: [
@@ -462,11 +463,12 @@ export function ruleGroups(): RuleGroup[] {
       rules: [
         {
           alert: 'RabbitmqAlarm',
+          // A sum, not `or`: `or` keeps only the first of series with equal labels, hiding a disk alarm behind memory=0.
           expr:
-            `max by (namespace, pod) (\n` +
-            `  rabbitmq_alarms_memory_used_watermark{job="${jobs.rabbitmq}"}\n` +
-            `  or rabbitmq_alarms_free_disk_space_watermark{job="${jobs.rabbitmq}"}\n` +
-            `  or rabbitmq_alarms_file_descriptor_limit{job="${jobs.rabbitmq}"}\n) > 0`,
+            `(\n` +
+            `  max by (namespace, pod) (rabbitmq_alarms_memory_used_watermark{job="${jobs.rabbitmq}"})\n` +
+            `  + max by (namespace, pod) (rabbitmq_alarms_free_disk_space_watermark{job="${jobs.rabbitmq}"})\n` +
+            `  + max by (namespace, pod) (rabbitmq_alarms_file_descriptor_limit{job="${jobs.rabbitmq}"})\n) > 0`,
           severity: 'critical',
           summary: 'RabbitMQ {{ $labels.pod }} ({{ $labels.namespace }}) raised a resource alarm',
           description: 'A memory, disk or file-descriptor alarm blocks every publisher: billing-api cannot publish orders.',
