@@ -1,0 +1,250 @@
+// `npm run promote -- --from dev --to test`: promotion by merge (Gitflow). Creates a
+// promotion branch from the target environment's branch in a temporary worktree
+// (the caller's checkout is never touched), merges the source branch, runs
+// validate there, and summarises what the merge changes in the rendered manifests
+// of everything Argo CD deploys from the target branch. Refuses on a dirty tree,
+// missing branches, skipped environments and un-back-merged target commits.
+import { execFile } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { clusters, environments, envNames, type ClusterName, type EnvName } from '../../../generators/environments.ts';
+import { platformBranchFor, platformOverlay, promotionOrder } from '../../../generators/argocd/delivery.ts';
+import { branchExists, commitsBetween, dirtyFiles, extractTree, git, gitRaw, type Commit } from '../git.ts';
+import { diffObjects, formatChange, renderDir, type K8sObject, type UnitChange } from './summary.ts';
+
+export class PromoteError extends Error {}
+
+export interface PromoteOptions {
+  readonly root: string;
+  readonly from: string;
+  readonly to: string;
+  /** Push the promotion branch and open a pull request (gh) instead of printing the commands. */
+  readonly push?: boolean;
+  /** Promote even though the target branch has commits the source lacks (they stay in the target). */
+  readonly includeTargetCommits?: boolean;
+  /** Name of the promotion branch. @default promote/<from>-to-<to>-<UTC yyyymmdd-HHMMSS> */
+  readonly branch?: string;
+  /**
+   * How to validate the merged tree: `auto` runs `scripts/validate.ts` when the
+   * promoted tree has it, else `kustomize build` of every overlay; `skip` does
+   * nothing; an argv runs that command in the merged tree. @default 'auto'
+   */
+  readonly validate?: 'auto' | 'skip' | readonly string[];
+  readonly remote?: string;
+  /** Path of the GitHub CLI; null = treat as absent; undefined = look it up on PATH. */
+  readonly gh?: string | null;
+  readonly now?: Date;
+}
+
+export interface Validation {
+  readonly command: string;
+  readonly ok: boolean;
+  readonly output: string;
+}
+
+export interface PromoteResult {
+  readonly branch: string;
+  readonly fromBranch: string;
+  readonly toBranch: string;
+  /** Commits the promotion brings into the target, newest first. */
+  readonly commits: readonly Commit[];
+  /** Commits the target has and the source lacks (only with includeTargetCommits). */
+  readonly targetOnly: readonly Commit[];
+  readonly validation?: Validation;
+  readonly changes: readonly UnitChange[];
+  /** Commands that were run (push) or that the user should run next. */
+  readonly next: readonly string[];
+  readonly pushed: boolean;
+  readonly pullRequest?: string;
+  /** True when the source had nothing the target lacks: no branch was created. */
+  readonly upToDate: boolean;
+}
+
+function run(cmd: string, args: readonly string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
+  return new Promise((done) =>
+    execFile(cmd, args as string[], { cwd, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
+      done({ code: err ? Number((err as any).code) || 1 : 0, out: `${stdout}${stderr}`.trim() }),
+    ),
+  );
+}
+
+function findOnPath(bin: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const p = join(dir, bin);
+    try {
+      accessSync(p, constants.X_OK);
+      return p;
+    } catch {
+      /* next */
+    }
+  }
+  return undefined;
+}
+
+const q = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+const stamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+const short = (cs: readonly Commit[]): string => cs.map((c) => `  ${c.sha.slice(0, 7)} ${c.subject}`).join('\n');
+
+/** What Argo CD deploys from a branch: environments tracking it, and platform overlays of clusters tracking it. */
+export function unitsOn(branch: string): { unit: string; path: string }[] {
+  const units: { unit: string; path: string }[] = envNames.filter((e) => environments[e].branch === branch).map((e) => ({ unit: e as string, path: environments[e].overlay as string }));
+  for (const c of Object.keys(clusters) as ClusterName[]) {
+    try {
+      if (platformBranchFor(c) === branch) units.push({ unit: `platform/${c}`, path: platformOverlay(c) });
+    } catch {
+      /* cluster without environments */
+    }
+  }
+  return units;
+}
+
+async function validateTree(dir: string, root: string, how: PromoteOptions['validate']): Promise<Validation | undefined> {
+  if (how === 'skip') return undefined;
+  if (Array.isArray(how)) {
+    const r = await run(how[0]!, how.slice(1), dir);
+    return { command: how.join(' '), ok: r.code === 0, output: r.out };
+  }
+  if (existsSync(join(dir, 'scripts/validate.ts')) && existsSync(join(root, 'node_modules'))) {
+    if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    const r = await run(process.execPath, ['--import', 'tsx', 'scripts/validate.ts'], dir);
+    return { command: 'npx tsx scripts/validate.ts', ok: r.code === 0, output: r.out };
+  }
+  // No validate pipeline in the promoted tree: at least every overlay must build.
+  const paths = [...envNames.map((e) => environments[e].overlay as string), ...(Object.keys(clusters) as ClusterName[]).map(platformOverlay)].filter((p) =>
+    existsSync(join(dir, p, 'kustomization.yaml')),
+  );
+  const errors: string[] = [];
+  for (const p of paths) await renderDir(dir, p).catch((e: Error) => errors.push(e.message));
+  return {
+    command: `kustomize build ${paths.join(' ')} (scripts/validate.ts not found in the promoted tree)`,
+    ok: errors.length === 0,
+    output: errors.join('\n') || `${paths.length} overlays build`,
+  };
+}
+
+export async function promote(opts: PromoteOptions): Promise<PromoteResult> {
+  const { root } = opts;
+  for (const [flag, v] of [['--from', opts.from], ['--to', opts.to]] as const)
+    if (!envNames.includes(v as EnvName)) throw new PromoteError(`${flag} ${v}: unknown environment (one of ${envNames.join(', ')})`);
+  const from = opts.from as EnvName;
+  const to = opts.to as EnvName;
+  const i = promotionOrder.indexOf(from);
+  if (promotionOrder[i + 1] !== to)
+    throw new PromoteError(
+      `cannot promote ${from} → ${to}: promotions go one step along ${promotionOrder.join(' → ')}${promotionOrder[i + 1] ? ` (from ${from} the next is ${promotionOrder[i + 1]})` : ` (${from} is the last environment)`}`,
+    );
+  const fromBranch = environments[from].branch;
+  const toBranch = environments[to].branch;
+
+  const dirty = await dirtyFiles(root);
+  if (dirty.length)
+    throw new PromoteError(
+      `the working tree is dirty (${dirty.length} change(s): ${dirty.slice(0, 5).map((l) => l.slice(3)).join(', ')}${dirty.length > 5 ? ', …' : ''}); commit or stash first`,
+    );
+  const missing = [];
+  for (const b of [fromBranch, toBranch]) if (!(await branchExists(root, b))) missing.push(b);
+  if (missing.length)
+    throw new PromoteError(`branch(es) ${missing.join(', ')} missing; create or fetch them first (git fetch origin ${missing.join(' ')}; git branch <b> origin/<b>)`);
+
+  const targetOnly = await commitsBetween(root, fromBranch, toBranch);
+  if (targetOnly.length && !opts.includeTargetCommits)
+    throw new PromoteError(
+      `${toBranch} (${to}) has ${targetOnly.length} commit(s) that ${fromBranch} (${from}) lacks — a hotfix not back-merged?\n${short(targetOnly)}\n` +
+        `back-merge first (git checkout ${fromBranch} && git merge --no-ff ${toBranch}), or pass --include-target-commits to promote anyway`,
+    );
+  const commits = await commitsBetween(root, toBranch, fromBranch);
+  const branch = opts.branch ?? `promote/${from}-to-${to}-${stamp(opts.now ?? new Date())}`;
+  if (!commits.length)
+    return { branch, fromBranch, toBranch, commits, targetOnly, changes: [], next: [], pushed: false, upToDate: true };
+  if (await branchExists(root, branch)) throw new PromoteError(`branch ${branch} already exists; delete it or pass --branch <name>`);
+
+  const scratch = mkdtempSync(join(tmpdir(), 'marquee-promote-'));
+  const wt = join(scratch, 'tree');
+  const before = join(scratch, 'before');
+  let created = false;
+  let keep = false;
+  try {
+    await git(root, 'worktree', 'add', '--quiet', '-b', branch, wt, toBranch);
+    created = true;
+    const merge = await gitRaw(wt, ['merge', '--no-ff', '--no-edit', '-m', `Promote ${from} → ${to}: merge ${fromBranch} into ${toBranch}`, fromBranch]);
+    if (merge.code !== 0) {
+      const conflicts = (await gitRaw(wt, ['diff', '--name-only', '--diff-filter=U'])).stdout.trim().split('\n').filter(Boolean);
+      await gitRaw(wt, ['merge', '--abort']);
+      throw new PromoteError(
+        conflicts.length
+          ? `merging ${fromBranch} into ${toBranch} conflicts in ${conflicts.join(', ')}; resolve on ${fromBranch} (merge ${toBranch} into it) and retry`
+          : `git merge ${fromBranch} failed: ${(merge.stderr || merge.stdout).trim()}`,
+      );
+    }
+    const validation = await validateTree(wt, root, opts.validate ?? 'auto');
+    if (validation && !validation.ok) throw new PromoteError(`validation of the promoted tree failed (${validation.command}):\n${validation.output}`);
+
+    await extractTree(root, toBranch, before);
+    const changes: UnitChange[] = [];
+    for (const u of unitsOn(toBranch)) {
+      const side = async (dir: string): Promise<K8sObject[]> => (existsSync(join(dir, u.path, 'kustomization.yaml')) ? renderDir(dir, u.path) : []);
+      try {
+        changes.push(diffObjects(u.unit, u.path, await side(before), await side(wt)));
+      } catch (e) {
+        changes.push({ unit: u.unit, path: u.path, added: [], removed: [], images: [], replicas: [], config: [], other: [], error: (e as Error).message });
+      }
+    }
+
+    const remote = opts.remote ?? 'origin';
+    const title = `Promote ${from} → ${to} (${commits.length} commit${commits.length === 1 ? '' : 's'})`;
+    const body = [
+      `Promotes \`${fromBranch}\` into \`${toBranch}\` (environment **${to}**).`,
+      '',
+      '## Commits',
+      ...commits.map((c) => `- ${c.sha.slice(0, 7)} ${c.subject}`),
+      '',
+      '## Rendered changes',
+      '```',
+      ...changes.map(formatChange),
+      '```',
+      validation ? `\nValidated with \`${validation.command}\`.` : '',
+    ].join('\n');
+    const bodyFile = join(tmpdir(), `marquee-${branch.replace(/\//g, '-')}.md`);
+    writeFileSync(bodyFile, body);
+    const gh = opts.gh === null ? undefined : (opts.gh ?? findOnPath('gh'));
+    const pushCmd = ['git', 'push', '-u', remote, branch];
+    const prCmd = ['gh', 'pr', 'create', '--base', toBranch, '--head', branch, '--title', title, '--body-file', bodyFile];
+    const next = [pushCmd.map(q).join(' '), prCmd.map(q).join(' ')];
+    let pushed = false;
+    let pullRequest: string | undefined;
+    keep = true;
+    if (opts.push) {
+      const p = await gitRaw(root, pushCmd.slice(1));
+      if (p.code !== 0) throw new PromoteError(`${next[0]} failed: ${p.stderr.trim()}\nthe promotion branch ${branch} is kept; push it by hand`);
+      pushed = true;
+      if (gh) {
+        const r = await run(gh, prCmd.slice(1), root);
+        if (r.code !== 0) throw new PromoteError(`${next[1]} failed: ${r.out}\nthe branch is pushed; open the pull request by hand`);
+        pullRequest = r.out.split('\n').pop();
+        return { branch, fromBranch, toBranch, commits, targetOnly, validation, changes, next: next, pushed, pullRequest, upToDate: false };
+      }
+      return { branch, fromBranch, toBranch, commits, targetOnly, validation, changes, next: [next[1]!], pushed, upToDate: false };
+    }
+    return { branch, fromBranch, toBranch, commits, targetOnly, validation, changes, next, pushed, pullRequest, upToDate: false };
+  } finally {
+    if (created) await gitRaw(root, ['worktree', 'remove', '--force', wt]);
+    if (created && !keep) await gitRaw(root, ['branch', '-D', branch]);
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+export function formatPromotion(r: PromoteResult, from: string, to: string): string {
+  if (r.upToDate) return `promote: ${r.toBranch} (${to}) already contains everything on ${r.fromBranch} (${from}); nothing to promote`;
+  const lines = [
+    `promote: ${from} → ${to}: branch ${r.branch} = ${r.toBranch} + merge of ${r.fromBranch} (${r.commits.length} commit(s))`,
+    short(r.commits),
+  ];
+  if (r.targetOnly.length) lines.push(`kept from ${r.toBranch} (not on ${r.fromBranch}; back-merge them):`, short(r.targetOnly));
+  if (r.validation) lines.push(`validate: ${r.validation.command}: ok`);
+  else lines.push('validate: skipped');
+  lines.push('', 'what changes where Argo CD deploys from ' + r.toBranch + ':', ...r.changes.map(formatChange), '');
+  if (r.pushed) lines.push(`pushed ${r.branch}${r.pullRequest ? `; pull request: ${r.pullRequest}` : ''}`);
+  if (r.next.length && !r.pullRequest) lines.push(r.pushed ? 'gh CLI not found; open the pull request with:' : 'next:', ...r.next.map((c) => `  ${c}`));
+  return lines.join('\n');
+}
