@@ -45,6 +45,8 @@ export interface CheckOptions {
   readonly worktree?: boolean;
   /** Run `kustomize build` for every Application. @default true */
   readonly kustomize?: boolean;
+  /** Check only the Applications whose name this accepts (the others are still generated and listed). */
+  readonly select?: (name: string) => boolean;
 }
 
 export interface PreviewedApplication {
@@ -349,7 +351,7 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
         }
         if (snap && path && path !== '.' && !(await snap.dirs()).has(path))
           add('argocd/path-missing', `path ${path} does not exist at ${snap.label}`, 'spec.source.path', 'merge the overlay into that branch first, or fix the path');
-        else if (snap && (opts.kustomize ?? true)) {
+        else if (snap && (opts.kustomize ?? true) && (opts.select?.(name) ?? true)) {
           const files = await snap.files();
           const prefix = path && path !== '.' ? `${path}/` : '';
           if (!['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((f) => files.has(prefix + f)))
