@@ -38,6 +38,8 @@ SELECT EXISTS (SELECT FROM pg_database WHERE datname = :'db') AS live_exists \gs
   ALTER DATABASE :"db" WITH ALLOW_CONNECTIONS false;
   SELECT count(pg_terminate_backend(pid)) AS terminated FROM pg_stat_activity WHERE datname = :'db' AND pid <> pg_backend_pid() \gset
   ALTER DATABASE :"db" RENAME TO :"aside";
+  -- Open again under its new name so it can be compared with the restored one.
+  ALTER DATABASE :"aside" WITH ALLOW_CONNECTIONS true;
   \echo pg-restore: live database moved aside (:terminated sessions ended)
 \endif
 ALTER DATABASE :"staging" RENAME TO :"db";
