@@ -1,0 +1,144 @@
+// The real marquee stack on this machine for end-to-end tests: inventory, billing API and
+// worker, gateway and the web dev server as child processes running their own server.ts
+// (the contract's `entry`), on free ports, against throwaway PostgreSQL databases
+// (migrated, seeded) and a throwaway RabbitMQ vhost, all removed by stop().
+// Nothing here is mocked; a service that fails to start fails the test with its log.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { envVars, probes, services, type ServiceName } from '@marquee/contract';
+import { migrate } from '@marquee/kit';
+import { createTestDatabase, type TestDatabase } from '@marquee/kit/testing';
+import { freePort } from './nginx.ts';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+/** Start order: dependencies first. */
+export const stackOrder: ServiceName[] = ['inventory', 'billing-api', 'billing-worker', 'api-gateway', 'web'];
+
+/** Entries (server.ts files) the contract names that do not exist yet; empty when the stack is complete. */
+export function missingEntries(): string[] {
+  return stackOrder.map((s) => services[s].entry).filter((e, i, all) => all.indexOf(e) === i && !existsSync(`${root}/${e}`));
+}
+
+export interface Stack {
+  /** Base URL of each service, e.g. urls['api-gateway'] = http://127.0.0.1:41234 */
+  readonly urls: Readonly<Record<ServiceName, string>>;
+  /** Everything a service printed (stdout + stderr), for failure messages. */
+  log(name: ServiceName): string;
+  stop(): Promise<void>;
+}
+
+function rabbitmqctl(...args: string[]): void {
+  const r = spawnSync('rabbitmqctl', ['-q', ...args], { encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`rabbitmqctl ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
+}
+
+export async function startStack(o: { readyTimeoutMs?: number } = {}): Promise<Stack> {
+  const id = `${process.pid}_${randomBytes(3).toString('hex')}`;
+  const vhost = `marquee_e2e_${id}`;
+  const children = new Map<ServiceName, ChildProcess>();
+  const logs = new Map<ServiceName, string>();
+  const dbs: TestDatabase[] = [];
+  let vhostCreated = false;
+
+  const stop = async () => {
+    // Reverse order, one SIGTERM each (close-with-grace drains), SIGKILL after 15 s.
+    for (const name of [...stackOrder].reverse()) {
+      const c = children.get(name);
+      if (!c || c.exitCode !== null || c.signalCode !== null) continue;
+      const exited = new Promise((r) => c.once('exit', r));
+      c.kill('SIGTERM');
+      const killer = setTimeout(() => c.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(killer);
+    }
+    for (const db of dbs) await db.drop().catch(() => {});
+    if (vhostCreated) {
+      try {
+        rabbitmqctl('delete_vhost', vhost);
+      } catch {
+        /* best effort: the vhost name is unique and empty of consumers */
+      }
+    }
+  };
+
+  try {
+    const inventoryDb = await createTestDatabase('e2e_inventory');
+    dbs.push(inventoryDb);
+    const billingDb = await createTestDatabase('e2e_billing');
+    dbs.push(billingDb);
+    const { migrationsDir: inventoryMigrations, seedMovies } = await import('@marquee/inventory');
+    const { migrationsDir: billingMigrations } = await import('@marquee/billing');
+    await migrate({ database: 'inventory', dir: inventoryMigrations, connectionString: inventoryDb.url });
+    await migrate({ database: 'billing', dir: billingMigrations, connectionString: billingDb.url });
+    const pool = new pg.Pool({ connectionString: inventoryDb.url, max: 1 });
+    await seedMovies(pool).finally(() => pool.end());
+
+    rabbitmqctl('add_vhost', vhost);
+    vhostCreated = true;
+    rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*');
+    const amqpUrl = `amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(vhost)}`;
+
+    const ports = Object.fromEntries(await Promise.all(stackOrder.map(async (s) => [s, await freePort()] as const))) as Record<ServiceName, number>;
+    const urls = Object.fromEntries(stackOrder.map((s) => [s, `http://127.0.0.1:${ports[s]}`])) as Record<ServiceName, string>;
+
+    const envFor = (name: ServiceName): NodeJS.ProcessEnv => {
+      const facts = services[name];
+      const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test' };
+      Object.assign(env, {
+        [envVars.port]: String(ports[name]),
+        [envVars.appEnv]: 'e2e',
+        [envVars.logLevel]: 'info',
+        [envVars.amqpUrl]: amqpUrl,
+        [envVars.inventoryUrl]: urls.inventory,
+        [envVars.billingUrl]: urls['billing-api'],
+        [envVars.gatewayUrl]: urls['api-gateway'],
+      });
+      if (facts.database) env[envVars.databaseUrl] = facts.database === 'inventory' ? inventoryDb.url : billingDb.url;
+      return env;
+    };
+
+    const missing = missingEntries();
+    if (missing.length) throw new Error(`stack: not built yet: ${missing.join(', ')}`);
+    for (const name of stackOrder) {
+      const child = spawn(process.execPath, ['--import', 'tsx', services[name].entry], {
+        cwd: root,
+        env: envFor(name),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      logs.set(name, '');
+      const append = (d: Buffer) => logs.set(name, (logs.get(name)! + d.toString()).slice(-20_000));
+      child.stdout!.on('data', append);
+      child.stderr!.on('data', append);
+      children.set(name, child);
+    }
+
+    const deadline = Date.now() + (o.readyTimeoutMs ?? 60_000);
+    const waitReady = async (name: ServiceName) => {
+      const child = children.get(name)!;
+      let last = 'no answer';
+      while (Date.now() < deadline) {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new Error(`stack: ${name} exited (${child.signalCode ?? child.exitCode}) before it was ready:\n${logs.get(name)}`);
+        }
+        try {
+          const res = await fetch(`${urls[name]}${probes.readiness}`);
+          if (res.ok) return;
+          last = `${res.status} ${await res.text()}`;
+        } catch (err) {
+          last = (err as Error).message;
+        }
+        await sleep(200);
+      }
+      throw new Error(`stack: ${name} not ready after ${o.readyTimeoutMs ?? 60_000} ms (last /readyz: ${last}):\n${logs.get(name)}`);
+    };
+    await Promise.all(stackOrder.map(waitReady));
+    return { urls, log: (n) => logs.get(n) ?? '', stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
