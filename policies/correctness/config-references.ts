@@ -50,7 +50,7 @@ export default podPolicy(
       const c = container ? { container } : {};
       if (!r.found) out.push({ message: `${kind} ${name} is referenced but not rendered in this namespace${kind === 'Secret' ? ' (no Secret and no ExternalSecret targets it)' : ''}`, path, ...c });
       else if (typeof key === 'string' && r.keys && !r.keys.has(key))
-        out.push({ message: `${kind} ${name} has no key ${key} (has: ${[...r.keys].join(', ') || 'none'})`, path, ...c });
+        out.push({ message: `${kind} ${name} has no key ${key} (has: ${[...r.keys].join(', ') || 'none'})`, path: path.replace(/\.name$/, '.key'), ...c });
     };
     for (const c of containersOf(t)) {
       (c.container.env ?? []).forEach((e: any, i: number) => {

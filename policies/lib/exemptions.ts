@@ -13,7 +13,8 @@ const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
  * expired or unmatched ones are reported at their declaration.
  */
 export function exempt(e: Exemption): DeclaredExemption {
-  const frame = (new Error().stack ?? '').split('\n').find((l) => /exemptions\.ts:\d+/.test(l) && !l.includes('/lib/exemptions.ts'));
+  // The first stack frame outside this module is the declaration site.
+  const frame = (new Error().stack ?? '').split('\n').slice(1).find((l) => /\.ts:\d+/.test(l) && !l.includes('/policies/lib/exemptions.ts'));
   const m = frame && /(?:file:\/\/)?(\/[^():]+\.ts):(\d+)/.exec(frame);
   const declaredAt = m ? { file: relative(repoRoot, m[1]!), line: Number(m[2]) } : { file: exemptionsFile };
   return { ...e, declaredAt };

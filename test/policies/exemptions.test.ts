@@ -1,0 +1,99 @@
+// Exemptions: they suppress exactly what they name, fail once expired, are reported
+// when they match nothing, and the declared ones are valid.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { exemptions, policyIds, runPolicies } from '../../policies/index.ts';
+import { exempt, validateExemption } from '../../policies/lib/exemptions.ts';
+import type { Exemption } from '../../policies/types.ts';
+import { container0, mutate, world } from './fixtures/world.ts';
+
+const today = new Date('2026-11-22T12:00:00Z');
+// prod web pinned by tag only: one gitops/digest-pinning error on container "web".
+const tagged = () => mutate(world('prod'), 'Deployment', 'web', (o) => (container0(o).image = 'ghcr.io/marquee-shop/web:0.1.0'));
+const base: Exemption = {
+  policy: 'gitops/digest-pinning',
+  object: { kind: 'Deployment', namespace: 'marquee-prod', name: 'web' },
+  reason: 'images are tagged until the image workflow pins digests',
+  owner: '@marquee-shop/platform',
+  expires: '2027-01-31',
+};
+const run = (...e: Exemption[]) => runPolicies(tagged(), { only: ['gitops/digest-pinning'], today, exemptions: e.map((x) => exempt(x)) });
+
+describe('exemptions', () => {
+  it('GIVEN a matching exemption THEN the finding is suppressed and counted', () => {
+    const r = run(base);
+    assert.deepEqual(r.findings, []);
+    assert.deepEqual(r.exemptionFindings, []);
+    assert.equal(r.applied[0]!.status, 'active');
+    assert.equal(r.applied[0]!.matched.length, 1);
+    assert.equal(r.applied[0]!.matched[0]!.path, 'spec.template.spec.containers[0].image');
+    assert.equal(r.applied[0]!.daysLeft, 70);
+  });
+
+  it('without exemptions the finding is reported', () => {
+    assert.equal(run().findings.length, 1);
+  });
+
+  it('GIVEN an expired exemption THEN it fails validation and no longer suppresses', () => {
+    const r = run({ ...base, expires: '2026-11-21' });
+    assert.equal(r.findings.length, 1);
+    assert.equal(r.exemptionFindings.length, 1);
+    const [f] = r.exemptionFindings;
+    assert.equal(f!.rule, 'exemption/expired');
+    assert.equal(f!.severity, 'error');
+    assert.equal(f!.file, 'test/policies/exemptions.test.ts');
+    assert.ok(f!.line && f!.line > 0, 'line of the declaration');
+    assert.equal(r.applied[0]!.status, 'expired');
+  });
+
+  it('an exemption is valid through its expiry day, and warns in its last two weeks', () => {
+    const r = run({ ...base, expires: '2026-11-22' });
+    assert.equal(r.findings.length, 0);
+    assert.deepEqual(r.exemptionFindings.map((f) => [f.rule, f.severity]), [['exemption/expiring', 'warning']]);
+  });
+
+  it('GIVEN an exemption for another object THEN it is reported as unmatched (warning) and suppresses nothing', () => {
+    const r = run({ ...base, object: { ...base.object, name: 'storefront' } });
+    assert.equal(r.findings.length, 1);
+    assert.deepEqual(r.exemptionFindings.map((f) => [f.rule, f.severity]), [['exemption/unmatched', 'warning']]);
+  });
+
+  it('container and targets narrow the match', () => {
+    assert.equal(run({ ...base, object: { ...base.object, container: 'sidecar' } }).findings.length, 1);
+    assert.equal(run({ ...base, object: { ...base.object, container: 'web' } }).findings.length, 0);
+    assert.equal(run({ ...base, targets: ['test'] }).findings.length, 1);
+    assert.equal(run({ ...base, targets: ['prod'] }).findings.length, 0);
+  });
+
+  it('an exemption for a policy that did not run (--only) is not reported as unmatched', () => {
+    const r = runPolicies(tagged(), { only: ['security/no-privileged'], today, exemptions: [exempt(base)] });
+    assert.deepEqual(r.exemptionFindings, []);
+  });
+
+  it('invalid declarations are errors: unknown policy, bad date, missing reason or owner', () => {
+    const bad = [
+      { ...base, policy: 'security/no-root' },
+      { ...base, expires: '2027-02-30' as const },
+      { ...base, reason: '' },
+      { ...base, owner: 'platform' as `@${string}` },
+    ];
+    for (const e of bad) {
+      const r = run(e);
+      assert.equal(r.findings.length, 1, 'an invalid exemption suppresses nothing');
+      assert.deepEqual(r.exemptionFindings.map((f) => [f.rule, f.severity]), [['exemption/invalid', 'error']]);
+    }
+  });
+
+  it('the declared exemptions (policies/exemptions.ts) are valid and not expired today, with their line', () => {
+    assert.ok(exemptions.length > 0);
+    for (const e of exemptions) {
+      assert.deepEqual(validateExemption(e, policyIds), [], JSON.stringify(e.object));
+      assert.ok(e.expires >= today.toISOString().slice(0, 10), `${e.policy} ${e.object.name} expired`);
+      assert.equal(e.declaredAt?.file, 'policies/exemptions.ts');
+      assert.ok((e.declaredAt?.line ?? 0) > 1);
+    }
+    // the two kinds the brief expects: node-exporter's host access and prod digests
+    assert.ok(exemptions.some((e) => e.policy === 'security/no-host-path' && e.object.name === 'node-exporter'));
+    assert.ok(exemptions.some((e) => e.policy === 'gitops/digest-pinning' && e.object.namespace === 'marquee-prod'));
+  });
+});
