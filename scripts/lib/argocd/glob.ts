@@ -136,12 +136,11 @@ export function pathspecMatch(pattern: string, path: string): boolean {
   return new RegExp(`^${re}$`).test(path);
 }
 
-/** Argo CD's git.NormalizeGitURL: lower-case, scp-style SSH to URL form, no trailing `.git`, no `ssh://`. */
+/** Argo CD's git.NormalizeGitURL: trimmed, lower-case, scp-style SSH to URL form, no trailing `.git`, no `ssh://`. */
 export function normalizeGitURL(url: string): string {
   let u = url.trim().toLowerCase();
   const scp = /^([a-z0-9_.-]+@)?([a-z0-9_.-]+):(?!\/\/)(.*)$/.exec(u);
   if (scp && !u.includes('://')) u = `ssh://${scp[1] ?? ''}${scp[2]}/${scp[3]}`;
   if (u.endsWith('.git')) u = u.slice(0, -4);
-  u = u.replace(/\/+$/, '');
   return u.startsWith('ssh://') ? u.slice('ssh://'.length) : u;
 }
