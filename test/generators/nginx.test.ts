@@ -145,6 +145,13 @@ describe('nginx serving the storefront (live, unprivileged, loopback)', () => {
     for (const [k, v] of Object.entries(securityHeaders)) assert.equal(res.headers.get(k), v, `${what}: ${k}`);
   };
 
+  it('runs without root (the pod runs it as uid 101 with a read-only root filesystem)', (t) => {
+    if (process.getuid?.() !== 0) return t.skip('the test itself is not root: nginx already runs unprivileged');
+    const master = Number(readFileSync(join(nginx.prefix, 'nginx.pid'), 'utf8').trim());
+    const uid = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${master}/status`, 'utf8'))![1];
+    assert.equal(uid, '65534', 'the master process is unprivileged, so no directive needed root');
+  });
+
   it('serves index.html with no-cache, an ETag and the security headers', async () => {
     const res = await get('/');
     assert.equal(res.status, 200);
@@ -327,4 +334,39 @@ async function rawGet(port: number, path: string, headers: Record<string, string
     req.on('error', reject);
     req.end();
   });
+}
+
+describe('nginx stopping with SIGQUIT (the image STOPSIGNAL)', () => {
+  it('finishes an in-flight /api request before exiting', async () => {
+    const upstream = createServer((_req, res) => setTimeout(() => res.end('{"slow":true}'), 800));
+    const port = await freePort();
+    await new Promise<void>((r) => upstream.listen(port, '127.0.0.1', r));
+    const nginx = await startNginx({ gateway: `http://127.0.0.1:${port}` });
+    try {
+      const inflight = fetch(`${nginx.url}/api/slow`);
+      await new Promise((r) => setTimeout(r, 200));
+      const master = Number(readFileSync(join(nginx.prefix, 'nginx.pid'), 'utf8').trim());
+      process.kill(master, 'SIGQUIT');
+      const res = await inflight;
+      assert.equal(res.status, 200);
+      assert.deepEqual(await res.json(), { slow: true });
+      // and it does exit once drained
+      const gone = Date.now() + 5000;
+      while (Date.now() < gone && alive(master)) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(alive(master), false);
+    } finally {
+      await nginx.stop();
+      upstream.closeAllConnections();
+      await new Promise<void>((r) => upstream.close(() => r()));
+    }
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
