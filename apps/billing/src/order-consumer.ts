@@ -199,6 +199,7 @@ export class OrderConsumer {
     } catch (err) {
       if (isTransient(err)) {
         // only reached when stopping or the channel died: give it back without judging it
+        logger.warn({ err: (err as Error).message, orderId: order?.id }, 'worker: dependency unavailable while stopping; order returned to the queue');
         this.#settle(ch, msg, 'requeue');
         return;
       }

@@ -33,7 +33,9 @@ export function buildWorker(o: BuildWorkerOptions): BillingWorker {
   });
   const pool = createPgPool(app, { database: 'billing', connection: o.config.database, max: o.poolMax ?? 10 });
   const broker = new Broker({ url: o.config.amqpUrl, logger: app.log });
-  const inventory = new InventoryClient({ url: o.config.inventoryUrl, timeoutMs: o.config.upstreamTimeoutMs });
+  // one connection per message in flight: a request never waits for a socket, so the
+  // upstream timeout measures inventory, not our own queue
+  const inventory = new InventoryClient({ url: o.config.inventoryUrl, timeoutMs: o.config.upstreamTimeoutMs, connections: o.config.prefetch });
 
   const counter = (name: string, help: string) => new Counter({ name, help, registers: [app.kit.registry] });
   const completed = counter(metrics.ordersCompleted, 'Orders settled as completed (the movie exists)');
