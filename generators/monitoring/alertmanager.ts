@@ -1,15 +1,15 @@
 // base/monitoring/alertmanager: two gossiping replicas, alertmanager.yml (routing,
 // inhibitions, webhook receivers) and the ExternalSecret holding the webhook URLs.
-import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { externalSecretFor } from '../external-secrets.ts';
 import type { Component } from '../lib/component.ts';
 import { selectorFor } from '../lib/labels.ts';
 import { containerSecurity, podSecurity } from '../lib/pod.ts';
-import { monitoringLabels, remoteKeys, secretStore, yamlFile } from './common.ts';
+import { monitoringLabels, remoteKeys, yamlFile } from './common.ts';
 import { images, versionOf } from './images.ts';
 import { monitoringNamespace, ports } from './scrape.ts';
 
@@ -84,20 +84,13 @@ export function alertmanagerComponent(): Component {
     dir: 'base/monitoring/alertmanager',
     source,
     files: { 'alertmanager.yml': yamlFile(source, alertmanagerConfig()) },
-    kustomization: { configMapGenerator: [{ name: 'alertmanager-config', files: ['alertmanager.yml'] }] },
+    kustomization: { configMapGenerator: [{ name: 'alertmanager-config', options: { labels: monitoringLabels(name) }, files: ['alertmanager.yml'] }] },
     objects: [
       new ServiceAccount({ metadata: { name, labels }, automountServiceAccountToken: false }),
-      new ExternalSecret({
-        metadata: { name: 'alertmanager-webhook', labels },
-        spec: {
-          refreshInterval: '1h',
-          secretStoreRef: secretStore,
-          target: { name: 'alertmanager-webhook', creationPolicy: 'Owner' },
-          data: Object.values(secretKeys).map((key) => ({
-            secretKey: key,
-            remoteRef: { key: remoteKeys.alertmanagerWebhook, property: key },
-          })),
-        },
+      externalSecretFor({
+        name: 'alertmanager-webhook',
+        labels,
+        data: Object.fromEntries(Object.values(secretKeys).map((key) => [key, { remoteKey: remoteKeys.alertmanagerWebhook, property: key }])),
       }),
       new Service({
         metadata: { name, labels },
@@ -181,7 +174,15 @@ export function alertmanagerComponent(): Component {
         metadata: { name, labels },
         spec: {
           podSelector: { matchLabels: selector },
-          policyTypes: ['Ingress'],
+          policyTypes: ['Ingress', 'Egress'],
+          // Webhook receivers live outside the cluster at URLs only the Secret knows; gossip with peers.
+          egress: [
+            { ports: [{ protocol: 'TCP', port: 443 }] },
+            {
+              to: [{ podSelector: { matchLabels: selector } }],
+              ports: [{ protocol: 'TCP', port: ports.alertmanagerCluster }, { protocol: 'UDP', port: ports.alertmanagerCluster }],
+            },
+          ],
           ingress: [
             // Prometheus and Grafana in this namespace; the gossip mesh between replicas.
             { from: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: ports.alertmanager }] },

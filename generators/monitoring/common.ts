@@ -8,15 +8,12 @@ export const monitoringLabels = (name: string, version?: string): Record<string,
   labelsFor({ name, component, ...(version ? { version } : {}) });
 
 /**
- * The External Secrets store every ExternalSecret in the platform namespace reads from,
- * registered once per cluster by the platform team (outside this repository).
+ * Remote keys of the monitoring secrets in the platform namespace's SecretStore
+ * (base/secret-store, pointed at the cluster's Vault monitoring mount by overlays/platform/<cluster>).
  */
-export const secretStore = { kind: 'ClusterSecretStore', name: 'marquee' } as const;
-
-/** Remote keys (paths in the secret backend) of the monitoring secrets, per cluster via the store. */
 export const remoteKeys = {
-  alertmanagerWebhook: 'monitoring/alertmanager-webhook',
-  grafanaAdmin: 'monitoring/grafana-admin',
+  alertmanagerWebhook: 'alertmanager-webhook',
+  grafanaAdmin: 'grafana-admin',
 } as const;
 
 /** A generated YAML config file with the generator header (Prometheus, Alertmanager, Grafana all accept comments). */

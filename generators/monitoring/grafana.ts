@@ -1,15 +1,15 @@
 // base/monitoring/grafana: Grafana with the Prometheus datasource and the
 // dashboards from dashboards.ts provisioned from files (no clicking, no state to lose).
-import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ExternalSecret';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { credentialsSecret } from '../external-secrets.ts';
 import type { Component } from '../lib/component.ts';
 import { selectorFor } from '../lib/labels.ts';
 import { containerSecurity, podSecurity } from '../lib/pod.ts';
 import { peers } from '../services.ts';
-import { monitoringLabels, remoteKeys, secretStore, yamlFile } from './common.ts';
+import { monitoringLabels, remoteKeys, yamlFile } from './common.ts';
 import { dashboards, datasource } from './dashboards.ts';
 import { images, versionOf } from './images.ts';
 import { ports } from './scrape.ts';
@@ -79,22 +79,15 @@ export function grafanaComponent(): Component {
     files,
     kustomization: {
       configMapGenerator: [
-        { name: 'grafana-datasources', files: ['datasources.yaml'] },
-        { name: 'grafana-dashboard-provider', files: ['dashboard-provider.yaml'] },
-        { name: 'grafana-dashboards', files: Object.keys(boards).map((f) => `dashboards/${f}`) },
+        { name: 'grafana-datasources', options: { labels: monitoringLabels(name) }, files: ['datasources.yaml'] },
+        { name: 'grafana-dashboard-provider', options: { labels: monitoringLabels(name) }, files: ['dashboard-provider.yaml'] },
+        { name: 'grafana-dashboards', options: { labels: monitoringLabels(name) }, files: Object.keys(boards).map((f) => `dashboards/${f}`) },
       ],
     },
     objects: [
       new ServiceAccount({ metadata: { name, labels }, automountServiceAccountToken: false }),
-      new ExternalSecret({
-        metadata: { name: 'grafana-admin', labels },
-        spec: {
-          refreshInterval: '1h',
-          secretStoreRef: secretStore,
-          target: { name: 'grafana-admin', creationPolicy: 'Owner' },
-          data: ['username', 'password'].map((k) => ({ secretKey: k, remoteRef: { key: remoteKeys.grafanaAdmin, property: k } })),
-        },
-      }),
+      // username/password from the remote key grafana-admin.
+      credentialsSecret(remoteKeys.grafanaAdmin, labels),
       new Deployment({
         metadata: { name, labels },
         spec: {
@@ -157,8 +150,14 @@ export function grafanaComponent(): Component {
         metadata: { name, labels },
         spec: {
           podSelector: { matchLabels: selector },
-          policyTypes: ['Ingress'],
+          policyTypes: ['Ingress', 'Egress'],
           ingress: [{ from: [peers.ingressController], ports: [{ protocol: 'TCP', port: ports.grafana }] }],
+          egress: [
+            {
+              to: [{ podSelector: { matchLabels: selectorFor('prometheus') } }, { podSelector: { matchLabels: selectorFor('alertmanager') } }],
+              ports: [{ protocol: 'TCP', port: ports.prometheus }, { protocol: 'TCP', port: ports.alertmanager }],
+            },
+          ],
         },
       }),
     ],

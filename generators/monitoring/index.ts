@@ -1,10 +1,12 @@
 // Monitoring bases (issue 5): base/monitoring/<part>, deployed once per cluster by
 // overlays/platform/<cluster> — never by an environment overlay (docs/monitoring.md).
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import type { Component } from '../lib/component.ts';
 import { partOf } from '../lib/labels.ts';
+import { namespaceComponent as envNamespace } from '../namespace.ts';
 import { alertmanagerComponent } from './alertmanager.ts';
-import { clusterConfigMap } from './common.ts';
+import { clusterConfigMap, monitoringLabels } from './common.ts';
 import { grafanaComponent } from './grafana.ts';
 import { kubeStateMetricsComponent } from './kube-state-metrics.ts';
 import { nodeExporterComponent } from './node-exporter.ts';
@@ -31,6 +33,9 @@ function namespaceComponent(): Component {
           },
         },
       }),
+      // The same baseline as every environment namespace: deny all, allow DNS;
+      // each component's NetworkPolicy then opens exactly its own flows.
+      ...envNamespace().objects.filter((o): o is NetworkPolicy => o instanceof NetworkPolicy),
     ],
   };
 }
@@ -53,7 +58,7 @@ export function monitoringComponents(): Component[] {
       objects: [],
       kustomization: {
         resources: [...monitoringParts],
-        configMapGenerator: [{ name: clusterConfigMap, literals: ['CLUSTER=unset'] }],
+        configMapGenerator: [{ name: clusterConfigMap, options: { labels: monitoringLabels('monitoring-cluster') }, literals: ['CLUSTER=unset'] }],
       },
     },
   ];

@@ -92,8 +92,10 @@ export function kubeStateMetricsComponent(): Component {
         metadata: { name, labels },
         spec: {
           podSelector: { matchLabels: selector },
-          policyTypes: ['Ingress'],
+          policyTypes: ['Ingress', 'Egress'],
           ingress: [{ from: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: ports.kubeStateMetrics }, { protocol: 'TCP', port: ports.kubeStateMetricsTelemetry }] }],
+          // The API server (its address differs per cluster; 443 in-cluster, 6443 on the host).
+          egress: [{ ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] }],
         },
       }),
     ],

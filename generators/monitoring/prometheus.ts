@@ -59,8 +59,8 @@ export function prometheusComponent(): Component {
     files,
     kustomization: {
       configMapGenerator: [
-        { name: 'prometheus-config', files: ['prometheus.yml'] },
-        { name: 'prometheus-rules', files: groups.map(ruleFileName) },
+        { name: 'prometheus-config', options: { labels: monitoringLabels(name) }, files: ['prometheus.yml'] },
+        { name: 'prometheus-rules', options: { labels: monitoringLabels(name) }, files: groups.map(ruleFileName) },
       ],
     },
     objects: [
@@ -137,12 +137,14 @@ export function prometheusComponent(): Component {
         },
       }),
       new NetworkPolicy({
-        // Ingress: Grafana queries, peers in the namespace; egress is open (scrapes reach every namespace, nodes, the API server).
+        // Ingress: Grafana and peers in the namespace. Egress: anywhere, on purpose: scrapes reach
+        // every marquee-* namespace, every node (kubelet, node-exporter) and the API server.
         metadata: { name, labels },
         spec: {
           podSelector: { matchLabels: selector },
-          policyTypes: ['Ingress'],
+          policyTypes: ['Ingress', 'Egress'],
           ingress: [{ from: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: ports.prometheus }] }],
+          egress: [{}],
         },
       }),
     ],

@@ -1,7 +1,7 @@
 // Shared by the monitoring tests: the committed generated files, the alert list,
 // promtool unit-test documents built from the cases, and process helpers.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -28,7 +28,17 @@ export function run(cmd: string, args: readonly string[], opts: { cwd?: string; 
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `marquee-${prefix}-`));
+const tempDirs: string[] = [];
+process.once('exit', () => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A temp dir removed when the test process exits. */
+export function tempDir(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), `marquee-${prefix}-`));
+  tempDirs.push(d);
+  return d;
+}
 
 export const readText = (p: string) => readFileSync(p, 'utf8');
 
