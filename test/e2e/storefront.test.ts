@@ -157,6 +157,21 @@ describe('storefront end to end (Chromium → nginx → gateway → inventory/bi
     await page.close();
   });
 
+  it('can be used with the keyboard alone', async () => {
+    const page = await open(nginx.url);
+    const [title] = seedData[5]!;
+    await page.getByRole('button', { name: `Order ${title}` }).focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('#price:focus').count(), 1);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('2.25');
+    await page.keyboard.press('Enter'); // submits the form
+    const item = page.locator('#orders li.order', { hasText: title });
+    await item.and(page.locator('[data-status="completed"]')).waitFor({ timeout: 30_000 });
+    assert.match(await item.innerText(), /\$2\.25/);
+    await page.close();
+  });
+
   it('works the same through the local dev server', async () => {
     const page = await open(stack.urls.web);
     const placed = await order(page, seedData[4]![0], '12.00');

@@ -3,7 +3,7 @@
 // (the contract's `entry`), on free ports, against throwaway PostgreSQL databases
 // (migrated, seeded) and a throwaway RabbitMQ vhost, all removed by stop().
 // Nothing here is mocked; a service that fails to start fails the test with its log.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -31,9 +31,16 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-function rabbitmqctl(...args: string[]): void {
-  const r = spawnSync('rabbitmqctl', ['-q', ...args], { encoding: 'utf8', timeout: 60_000 });
-  if (r.status !== 0) throw new Error(`rabbitmqctl ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
+/** rabbitmqctl, asynchronously: each call boots an Erlang VM (seconds), so it overlaps the database work. */
+function rabbitmqctl(...args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const c = spawn('rabbitmqctl', ['-q', ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+    let out = '';
+    c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    c.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    c.on('error', reject);
+    c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`rabbitmqctl ${args.join(' ')} failed (${code}): ${out.trim()}`))));
+  });
 }
 
 export async function startStack(o: { readyTimeoutMs?: number } = {}): Promise<Stack> {
@@ -56,30 +63,30 @@ export async function startStack(o: { readyTimeoutMs?: number } = {}): Promise<S
       clearTimeout(killer);
     }
     for (const db of dbs) await db.drop().catch(() => {});
-    if (vhostCreated) {
-      try {
-        rabbitmqctl('delete_vhost', vhost);
-      } catch {
-        /* best effort: the vhost name is unique and empty of consumers */
-      }
-    }
+    // Best effort: the vhost name is unique, and its consumers are gone.
+    if (vhostCreated) await rabbitmqctl('delete_vhost', vhost).catch(() => {});
   };
 
   try {
+    const broker = (async () => {
+      await rabbitmqctl('add_vhost', vhost);
+      vhostCreated = true;
+      await rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*');
+    })();
     const inventoryDb = await createTestDatabase('e2e_inventory');
     dbs.push(inventoryDb);
     const billingDb = await createTestDatabase('e2e_billing');
     dbs.push(billingDb);
     const { migrationsDir: inventoryMigrations, seedMovies } = await import('@marquee/inventory');
     const { migrationsDir: billingMigrations } = await import('@marquee/billing');
-    await migrate({ database: 'inventory', dir: inventoryMigrations, connectionString: inventoryDb.url });
-    await migrate({ database: 'billing', dir: billingMigrations, connectionString: billingDb.url });
-    const pool = new pg.Pool({ connectionString: inventoryDb.url, max: 1 });
-    await seedMovies(pool).finally(() => pool.end());
-
-    rabbitmqctl('add_vhost', vhost);
-    vhostCreated = true;
-    rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*');
+    await Promise.all([
+      migrate({ database: 'inventory', dir: inventoryMigrations, connectionString: inventoryDb.url }).then(async () => {
+        const pool = new pg.Pool({ connectionString: inventoryDb.url, max: 1 });
+        await seedMovies(pool).finally(() => pool.end());
+      }),
+      migrate({ database: 'billing', dir: billingMigrations, connectionString: billingDb.url }),
+    ]);
+    await broker;
     const amqpUrl = `amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(vhost)}`;
 
     const ports = Object.fromEntries(await Promise.all(stackOrder.map(async (s) => [s, await freePort()] as const))) as Record<ServiceName, number>;
