@@ -43,7 +43,11 @@ function syncPolicy(automated: boolean): ISyncPolicy {
   };
 }
 
-const labels = { 'app.kubernetes.io/part-of': partOf, 'app.kubernetes.io/component': 'delivery' };
+const labelsFor = (name: string): Record<string, string> => ({
+  'app.kubernetes.io/name': name,
+  'app.kubernetes.io/part-of': partOf,
+  'app.kubernetes.io/component': 'delivery',
+});
 
 /**
  * ApplicationSets are created after the projects (bootstrap sync wave 0). Those of
@@ -70,7 +74,7 @@ export function environmentAppSet(env: EnvName): ApplicationSet {
     metadata: {
       name: 'marquee-{{ .env }}-{{ .path.basename }}',
       namespace: argocdNamespace,
-      labels: { ...labels, [labelKeys.environment]: '{{ .env }}', [labelKeys.component]: '{{ .path.basename }}' },
+      labels: { ...labelsFor('marquee-{{ .env }}-{{ .path.basename }}'), [labelKeys.environment]: '{{ .env }}', [labelKeys.component]: '{{ .path.basename }}' },
       finalizers: [resourcesFinalizer],
     },
     spec: {
@@ -85,7 +89,7 @@ export function environmentAppSet(env: EnvName): ApplicationSet {
     metadata: {
       name: `marquee-${env}`,
       namespace: argocdNamespace,
-      labels: { ...labels, [labelKeys.environment]: env },
+      labels: { ...labelsFor(`marquee-${env}`), [labelKeys.environment]: env },
       annotations: appSetAnnotations(longLived),
     },
     spec: {
@@ -127,7 +131,7 @@ export function platformAppSet(): ApplicationSet {
     path: platformOverlay(c),
   }));
   return new ApplicationSet({
-    metadata: { name: 'marquee-platform', namespace: argocdNamespace, labels, annotations: appSetAnnotations(true) },
+    metadata: { name: 'marquee-platform', namespace: argocdNamespace, labels: labelsFor('marquee-platform'), annotations: appSetAnnotations(true) },
     spec: {
       ...goTemplate(),
       generators: [{ list: { elements } }],
@@ -136,7 +140,7 @@ export function platformAppSet(): ApplicationSet {
         metadata: {
           name: 'marquee-platform-{{ .cluster }}',
           namespace: argocdNamespace,
-          labels: { ...labels, [labelKeys.cluster]: '{{ .cluster }}', [labelKeys.component]: 'platform' },
+          labels: { ...labelsFor('marquee-platform-{{ .cluster }}'), [labelKeys.cluster]: '{{ .cluster }}', [labelKeys.component]: 'platform' },
           finalizers: [resourcesFinalizer],
         },
         spec: {
@@ -162,7 +166,7 @@ export function previewsAppSet(): ApplicationSet {
   const e = environments[previews.env];
   const ns = `${previews.namespacePrefix}{{ .number }}`;
   return new ApplicationSet({
-    metadata: { name: projectName.previews, namespace: argocdNamespace, labels, annotations: appSetAnnotations(false) },
+    metadata: { name: projectName.previews, namespace: argocdNamespace, labels: labelsFor(projectName.previews), annotations: appSetAnnotations(false) },
     spec: {
       ...goTemplate(),
       generators: [
@@ -178,7 +182,7 @@ export function previewsAppSet(): ApplicationSet {
         metadata: {
           name: ns,
           namespace: argocdNamespace,
-          labels: { ...labels, [labelKeys.preview]: '{{ .number }}', [labelKeys.environment]: 'preview' },
+          labels: { ...labelsFor(ns), [labelKeys.preview]: '{{ .number }}', [labelKeys.environment]: 'preview' },
           finalizers: [resourcesFinalizer],
         },
         spec: {

@@ -22,7 +22,7 @@ export function bootstrapApplication(): Application {
     metadata: {
       name: 'marquee-bootstrap',
       namespace: argocdNamespace,
-      labels: { 'app.kubernetes.io/part-of': partOf, 'app.kubernetes.io/component': 'delivery' },
+      labels: { 'app.kubernetes.io/name': 'marquee-bootstrap', 'app.kubernetes.io/part-of': partOf, 'app.kubernetes.io/component': 'delivery' },
       finalizers: [resourcesFinalizer],
     },
     spec: {

@@ -16,7 +16,8 @@ import {
   resourcesFinalizer,
 } from './delivery.ts';
 
-const labels = (extra: Record<string, string>): Record<string, string> => ({
+const labels = (name: string, extra: Record<string, string>): Record<string, string> => ({
+  'app.kubernetes.io/name': name,
   'app.kubernetes.io/part-of': partOf,
   'app.kubernetes.io/component': 'delivery',
   ...extra,
@@ -36,7 +37,7 @@ function project(name: string, description: string, extraLabels: Record<string, 
     metadata: {
       name,
       namespace: argocdNamespace,
-      labels: labels(extraLabels),
+      labels: labels(name, extraLabels),
       annotations: projectAnnotations,
       // Argo CD refuses to delete a project that Applications still reference.
       finalizers: [resourcesFinalizer],
@@ -94,7 +95,7 @@ export function previewsProject(): AppProject {
  */
 export function deliveryProject(): AppProject {
   return new AppProject({
-    metadata: { name: projectName.delivery, namespace: argocdNamespace, labels: labels({}), finalizers: [resourcesFinalizer] },
+    metadata: { name: projectName.delivery, namespace: argocdNamespace, labels: labels(projectName.delivery, {}), finalizers: [resourcesFinalizer] },
     spec: {
       description: 'marquee delivery: AppProjects and ApplicationSets in the argocd namespace, from the main branch',
       sourceRepos: [repository.url],

@@ -22,6 +22,8 @@ export interface EnvironmentBranch {
 export interface BranchReport {
   readonly findings: Finding[];
   readonly environments: EnvironmentBranch[];
+  /** One human line per environment (commits waiting for promotion), for validate's notes. */
+  readonly notes: string[];
 }
 
 async function resolveBranch(root: string, branch: string): Promise<string | undefined> {
@@ -74,15 +76,19 @@ export async function checkBranches(root: string): Promise<BranchReport> {
     }
     out.push({ env, branch, commit, from, waiting, notBackMerged });
   }
-  return { findings, environments: out };
+  const report = { findings, environments: out, notes: [] as string[] };
+  report.notes.push(...formatBranchReport(report).split('\n').map((l) => `branches: ${l}`));
+  return report;
 }
 
 /** Human summary of a branch report, one line per environment. */
-export function formatBranchReport(r: BranchReport): string {
+export function formatBranchReport(r: Pick<BranchReport, 'environments'>): string {
   const lines = r.environments.map((e) => {
     if (!e.commit) return `${e.env.padEnd(5)} ${e.branch.padEnd(8)} missing`;
     const head = `${e.env.padEnd(5)} ${e.branch.padEnd(8)} ${e.commit.slice(0, 7)}`;
     if (!e.from) return `${head}  (first environment)`;
+    const up = r.environments.find((x) => x.env === e.from);
+    if (!up?.commit) return `${head}  cannot compare: ${up?.branch ?? e.from} (${e.from}) is missing`;
     const w = e.waiting.length ? `${e.waiting.length} commit(s) waiting from ${e.from}: ${list(e.waiting, 3)}` : `up to date with ${e.from}`;
     return `${head}  ${w}${e.notBackMerged.length ? `; ${e.notBackMerged.length} not back-merged` : ''}`;
   });
