@@ -66,7 +66,7 @@ const backlog = async () => Number((await env.pool.query('SELECT count(*) AS n F
 
 describe('outbox relay', () => {
   it('publishes each order as a persistent JSON message and empties the outbox', async () => {
-    const ids = [];
+    const ids: string[] = [];
     for (let i = 0; i < 20; i++) ids.push(await post(api, i));
     await eventually(async () => (await backlog()) === 0, 10_000, 'outbox to empty');
     const msgs = await eventually(async () => {

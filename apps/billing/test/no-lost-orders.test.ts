@@ -1,0 +1,197 @@
+// No lost orders: 3,000 orders through the real billing API and worker processes while the
+// worker is killed with SIGKILL twice and RabbitMQ is stopped and started once. At the end
+// every accepted order is in a final state exactly once: same ids, same count, same sum of
+// prices, nothing pending, nothing dead-lettered, no order settled twice.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { after, before, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import amqp from 'amqplib';
+import { Pool } from 'undici';
+import { broker, envVars } from '@marquee/contract';
+import { billingEnv, eventually, inventoryServer, sleep, withRabbitStopped, type BillingEnv, type InventoryServer } from './helpers.ts';
+
+const total = 3000;
+/** orders per second the driver offers: slow enough that the faults land mid-stream */
+const rate = 150;
+const unknownMovie = 999_999;
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+let env: BillingEnv;
+let inventory: InventoryServer;
+const children = new Set<ChildProcess>();
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+interface Proc {
+  child: ChildProcess;
+  lines: string[];
+  exited: Promise<void>;
+}
+
+function startProcess(entry: string, extraEnv: Record<string, string>): Proc {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: root,
+    env: {
+      ...process.env,
+      [envVars.databaseUrl]: env.db.url,
+      [envVars.amqpUrl]: env.vhost.url,
+      [envVars.appEnv]: 'test',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  const lines: string[] = [];
+  let rest = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const parts = (rest + chunk.toString()).split('\n');
+    rest = parts.pop()!;
+    lines.push(...parts);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  const exited = new Promise<void>((r) => child.on('exit', () => (children.delete(child), r())));
+  return { child, lines, exited };
+}
+
+async function waitReady(port: number, what: string): Promise<void> {
+  await eventually(async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+    return res.status === 200;
+  }, 30_000, `${what} ready`);
+}
+
+before(async () => {
+  env = await billingEnv('billing_nolost');
+  inventory = await inventoryServer('billing_nolost');
+});
+
+after(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  await inventory?.close();
+  await env?.close();
+});
+
+it(`${total} orders, worker SIGKILLed twice, RabbitMQ restarted once: every order final exactly once`, { timeout: 120_000 }, async (t) => {
+  const apiPort = await freePort();
+  const api = startProcess('apps/billing/src/api-server.ts', { [envVars.port]: String(apiPort), [envVars.logLevel]: 'warn' });
+  const workerPort = await freePort();
+  const workerEnv = {
+    [envVars.port]: String(workerPort),
+    [envVars.inventoryUrl]: inventory.url,
+    // debug: one "order processed" line per settled message, to prove nothing is settled twice
+    [envVars.logLevel]: 'debug',
+  };
+  const workers: Proc[] = [startProcess('apps/billing/src/worker-server.ts', workerEnv)];
+  await Promise.all([waitReady(apiPort, 'billing-api'), waitReady(workerPort, 'billing-worker')]);
+
+  // faults, by time since the first order
+  const t0 = Date.now();
+  const faults: string[] = [];
+  const killWorker = async () => {
+    const w = workers[workers.length - 1]!;
+    w.child.kill('SIGKILL');
+    await w.exited;
+    faults.push(`SIGKILL worker at ${Date.now() - t0} ms`);
+    workers.push(startProcess('apps/billing/src/worker-server.ts', workerEnv));
+  };
+  const chaos = (async () => {
+    await sleep(3000);
+    await killWorker();
+    await sleep(4000);
+    await killWorker();
+    await sleep(3000);
+    faults.push(`rabbitmq stop_app at ${Date.now() - t0} ms`);
+    await withRabbitStopped(env.vhost.url, () => sleep(3000));
+    faults.push(`rabbitmq back at ${Date.now() - t0} ms`);
+  })();
+
+  // the load: `total` orders at `rate`/s over a keep-alive pool; every 10th for an unknown movie
+  const client = new Pool(`http://127.0.0.1:${apiPort}`, { connections: 16 });
+  const accepted = new Map<string, { cents: number; movie: number }>();
+  const failures: string[] = [];
+  let next = 0;
+  const drive = async () => {
+    while (next < total) {
+      const i = next++;
+      const due = t0 + (i * 1000) / rate;
+      if (due > Date.now()) await sleep(due - Date.now());
+      const cents = 100 + ((i * 37) % 9900);
+      const movie = i % 10 === 0 ? unknownMovie : inventory.movieIds[i % inventory.movieIds.length]!;
+      const res = await client.request({
+        method: 'POST',
+        path: '/api/orders',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user_id: `load-${i}`, movie_id: movie, price: cents / 100 }),
+      });
+      const body = await res.body.text();
+      if (res.statusCode === 202) accepted.set(JSON.parse(body).id, { cents, movie });
+      else failures.push(`${res.statusCode} ${body}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, drive));
+  await chaos;
+  await client.close();
+  t.diagnostic(`driven in ${Date.now() - t0} ms; faults: ${faults.join('; ')}`);
+  assert.deepEqual(failures, [], 'the API accepted every order (it never needed the broker or the worker)');
+  assert.equal(accepted.size, total);
+
+  // wait for the system to settle everything
+  await eventually(
+    async () => Number((await env.pool.query(`SELECT count(*) AS n FROM orders WHERE status = 'pending'`)).rows[0].n) === 0,
+    60_000,
+    'every order to leave pending',
+  );
+
+  const { rows } = await env.pool.query<{ id: string; status: string; cents: number; movie_id: number; processed: boolean }>(
+    `SELECT id, status, (price * 100)::int AS cents, movie_id, processed_at IS NOT NULL AS processed FROM orders`,
+  );
+  assert.equal(rows.length, accepted.size, 'one row per accepted order, no more, no less');
+  const stored = new Map(rows.map((r) => [r.id, r]));
+  for (const [id, a] of accepted) {
+    const r = stored.get(id);
+    assert.ok(r, `accepted order ${id} exists`);
+    assert.equal(r.cents, a.cents);
+    assert.equal(r.status, a.movie === unknownMovie ? 'rejected' : 'completed', `order ${id}`);
+    assert.ok(r.processed);
+  }
+  const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
+  assert.equal(sum(rows.map((r) => r.cents)), sum([...accepted.values()].map((a) => a.cents)), 'sum of prices');
+  assert.equal(Number((await env.pool.query('SELECT count(*) AS n FROM outbox')).rows[0].n), 0, 'outbox empty');
+
+  // nothing dead-lettered, nothing left in the queue
+  const c = await amqp.connect(env.vhost.url);
+  try {
+    const ch = await c.createChannel();
+    assert.equal((await ch.checkQueue(broker.deadLetterQueue)).messageCount, 0, 'no order dead-lettered');
+  } finally {
+    await c.close();
+  }
+
+  // exactly once: across all worker processes no order was settled twice
+  // (a SIGKILLed worker may lose its last buffered log lines, never invent any)
+  const settledBy = new Map<string, number>();
+  let duplicates = 0;
+  for (const w of workers) {
+    for (const line of w.lines) {
+      if (!line.includes('"order processed"')) continue;
+      const { orderId, outcome } = JSON.parse(line) as { orderId: string; outcome: string };
+      if (outcome === 'duplicate') duplicates++;
+      else settledBy.set(orderId, (settledBy.get(orderId) ?? 0) + 1);
+    }
+  }
+  const twice = [...settledBy].filter(([, n]) => n > 1);
+  assert.deepEqual(twice, [], 'no order settled twice');
+  t.diagnostic(`workers: ${workers.length}; settlements logged: ${settledBy.size}; redelivered duplicates acknowledged: ${duplicates}`);
+
+  api.child.kill('SIGTERM');
+  workers[workers.length - 1]!.child.kill('SIGTERM');
+  await Promise.all([api.exited, workers[workers.length - 1]!.exited]);
+});
