@@ -1,7 +1,9 @@
 // alertmanager.yml passes amtool, and the routing tree sends each kind of alert
 // where docs/monitoring.md says it goes (amtool config routes test).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { alertmanagerConfig, receivers, secretDir } from '../../generators/monitoring/alertmanager.ts';
@@ -78,5 +80,55 @@ describe('Alertmanager configuration', () => {
     const { file } = checkableConfig();
     const r = routesTest(file, receivers.default, { alertname: 'ServiceDown', severity: 'critical' });
     assert.notEqual(r.status, 0, r.out);
+  });
+
+  it('inhibitions, on a running Alertmanager: critical mutes the same warning, PvcAlmostFull mutes PvcFillingUp, nothing else', async () => {
+    const { file } = checkableConfig();
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as { port: number }).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const dir = tempDir('am-inhibit');
+    const am = spawn('/usr/bin/prometheus-alertmanager', [`--config.file=${file}`, `--storage.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='], { stdio: 'ignore' });
+    try {
+      const api = `http://127.0.0.1:${port}/api/v2`;
+      for (let i = 0; i < 100; i++) {
+        if (await fetch(`${api}/status`).then((r) => r.ok).catch(() => false)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const pvc = { namespace: 'marquee-prod', persistentvolumeclaim: 'data-postgres-0' };
+      const sent = [
+        { alertname: 'GatewayErrorBudgetBurn', severity: 'critical', namespace: 'marquee-prod', long_window: '1h', short_window: '5m' },
+        { alertname: 'GatewayErrorBudgetBurn', severity: 'warning', namespace: 'marquee-prod', long_window: '1d', short_window: '2h' },
+        // Same alert, other namespace: not inhibited.
+        { alertname: 'GatewayErrorBudgetBurn', severity: 'warning', namespace: 'marquee-test', long_window: '1d', short_window: '2h' },
+        { alertname: 'PvcAlmostFull', severity: 'critical', ...pvc },
+        { alertname: 'PvcFillingUp', severity: 'warning', ...pvc },
+        // Another warning in the inhibited namespace with no critical counterpart.
+        { alertname: 'PodRestartingOften', severity: 'warning', namespace: 'marquee-prod', pod: 'x', container: 'x' },
+      ];
+      const post = await fetch(`${api}/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(sent.map((labels) => ({ labels }))),
+      });
+      assert.equal(post.status, 200);
+      const got = (await (await fetch(`${api}/alerts`)).json()) as { labels: Record<string, string>; status: { state: string; inhibitedBy: string[] } }[];
+      const state = (l: Record<string, string>) => got.find((a) => Object.entries(l).every(([k, v]) => a.labels[k] === v))?.status;
+      assert.equal(got.length, sent.length);
+      assert.equal(state(sent[0]!)!.state, 'active');
+      assert.equal(state(sent[1]!)!.state, 'suppressed');
+      assert.equal(state(sent[1]!)!.inhibitedBy.length, 1);
+      assert.equal(state(sent[2]!)!.state, 'active');
+      assert.equal(state(sent[3]!)!.state, 'active');
+      assert.equal(state(sent[4]!)!.state, 'suppressed');
+      assert.equal(state(sent[5]!)!.state, 'active');
+    } finally {
+      const exited = new Promise((r) => am.once('exit', r));
+      am.kill('SIGTERM');
+      await exited;
+    }
   });
 });
