@@ -22,11 +22,14 @@ export function captureLogs(): { stream: Writable; lines: string[] } {
   return { stream, lines };
 }
 
-export async function inventoryFixture(prefix: string, o: { connectionString?: string; connectionTimeoutMillis?: number } = {}): Promise<Fixture> {
+/** `viaPort`: the app reaches PostgreSQL through this local port (a test proxy) instead of 5432. */
+export async function inventoryFixture(prefix: string, o: { viaPort?: number } = {}): Promise<Fixture> {
   const db = await createTestDatabase(prefix);
   await migrate({ database: db.name, dir: migrationsDir, connectionString: db.url });
   const { stream, lines } = captureLogs();
-  const config = { ...readConfig(baseConfigSpec('inventory'), {}), database: { connectionString: o.connectionString ?? db.url } };
+  const url = new URL(db.url);
+  if (o.viaPort) url.port = String(o.viaPort);
+  const config = { ...readConfig(baseConfigSpec('inventory'), {}), database: { connectionString: url.toString() } };
   const app = build({ config, logStream: stream });
   await app.ready();
   return {
