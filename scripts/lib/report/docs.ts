@@ -1,0 +1,6 @@
+// Where the report's generated pictures live in the docs.
+
+/** The committed architecture diagram embedded in docs/architecture.md. */
+export const architectureDoc = 'docs/img/architecture.svg';
+/** Screenshot of the report, refreshed by test/scripts/report.test.ts. */
+export const reportScreenshot = 'docs/img/report.png';

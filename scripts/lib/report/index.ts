@@ -1,0 +1,93 @@
+// Collect everything the environments report shows, from one render of the
+// working tree: the component matrix, the architecture graph of prod, policy
+// results with exemptions, and the Gitflow branches' promotion state.
+import { execFileSync } from 'node:child_process';
+import { clusters, environments, type EnvName } from '../../../generators/environments.ts';
+import { exemptions as declaredExemptions, runPolicies, type PolicyRun } from '../../../policies/index.ts';
+import { checkBranches, type BranchReport } from '../argocd/branches.ts';
+import { defaultTargets, renderTargets, type RenderResult } from '../render.ts';
+import type { Finding } from '../validate/types.ts';
+import { architectureGraph, type ArchitectureGraph } from './graph.ts';
+import { componentMatrix, type Matrix } from './matrix.ts';
+import { architectureSvg } from './svg.ts';
+
+export interface ReportSource {
+  readonly commit?: string;
+  readonly branch?: string;
+  /** The working tree has uncommitted changes (they are part of the report). */
+  readonly dirty: boolean;
+}
+
+export interface ReportData {
+  readonly source: ReportSource;
+  /** Environment columns in promotion order, with the contract facts shown in the header. */
+  readonly envs: ReadonlyArray<{ name: EnvName; branch: string; namespace: string; cluster: string; host: string }>;
+  readonly matrix: Matrix;
+  readonly platform: Matrix;
+  /** Targets that failed to render (their columns are empty). */
+  readonly renderErrors: readonly Finding[];
+  readonly branches: BranchReport | { readonly error: string };
+  readonly policies: PolicyRun;
+  /** ISO date policies and exemptions were judged against. */
+  readonly today: string;
+  readonly architecture: { readonly graph: ArchitectureGraph; readonly svg: string; readonly title: string };
+}
+
+function gitOut(root: string, args: string[]): string | undefined {
+  try {
+    return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The targets the architecture diagram is drawn from: prod and its cluster's platform overlay. */
+export function architectureTargets(results: readonly RenderResult[]): RenderResult[] {
+  const prod = environments.prod;
+  return results.filter((r) => r.target.name === prod.name || r.target.name === `platform/${prod.cluster}`);
+}
+
+export const architectureTitle = (): string =>
+  `marquee architecture: ${environments.prod.namespace} on cluster ${environments.prod.cluster} (${clusters[environments.prod.cluster].server}), generated from the rendered ${environments.prod.overlay} and overlays/platform/${environments.prod.cluster}`;
+
+/** The generated diagram alone (what docs/img/architecture.svg holds). */
+export async function architectureFrom(results: readonly RenderResult[]): Promise<ReportData['architecture']> {
+  const graph = architectureGraph(architectureTargets(results).flatMap((r) => r.objects.map((o) => o.object)));
+  const title = architectureTitle();
+  return { graph, svg: await architectureSvg(graph, { title }), title };
+}
+
+/** Render the working tree at `root` and gather the report. */
+export async function collectReport(
+  root: string,
+  opts: { readonly today?: Date; /** Renders of defaultTargets(root), when the caller already has them. */ readonly results?: readonly RenderResult[] } = {},
+): Promise<ReportData> {
+  const today = opts.today ?? new Date();
+  const results = opts.results ?? (await renderTargets(root, defaultTargets(root)));
+  const env = results.filter((r) => r.target.kind === 'env');
+  const platform = results.filter((r) => r.target.kind === 'platform');
+  let branches: ReportData['branches'];
+  try {
+    branches = await checkBranches(root);
+  } catch (err) {
+    branches = { error: (err as Error).message };
+  }
+  return {
+    source: {
+      commit: gitOut(root, ['rev-parse', 'HEAD']),
+      branch: gitOut(root, ['symbolic-ref', '--quiet', '--short', 'HEAD']),
+      dirty: !!gitOut(root, ['status', '--porcelain', '--untracked-files=no']),
+    },
+    envs: Object.values(environments).map((e) => ({ name: e.name, branch: e.branch, namespace: e.namespace, cluster: e.cluster, host: e.ingressHost })),
+    matrix: componentMatrix(env),
+    platform: componentMatrix(platform),
+    renderErrors: results.flatMap((r) => r.findings),
+    branches,
+    policies: runPolicies(
+      results.flatMap((r) => r.objects),
+      { today, exemptions: declaredExemptions },
+    ),
+    today: today.toISOString().slice(0, 10),
+    architecture: await architectureFrom(results),
+  };
+}

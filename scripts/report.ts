@@ -1,0 +1,39 @@
+// npm run report [-- --out <dir>] [--update-docs]
+// Writes a static environments report to report/index.html (open it from disk).
+// --update-docs also refreshes docs/img/architecture.svg, the committed diagram
+// docs/architecture.md embeds (test/scripts/report.test.ts fails while it is stale).
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { reportHtml } from './lib/report/html.ts';
+import { collectReport } from './lib/report/index.ts';
+import { architectureDoc } from './lib/report/docs.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+let args;
+try {
+  args = parseArgs({ options: { out: { type: 'string', default: 'report' }, 'update-docs': { type: 'boolean', default: false } }, strict: true }).values;
+} catch (err) {
+  console.error(`report: ${(err as Error).message}\nusage: npm run report -- [--out <dir>] [--update-docs]`);
+  process.exit(2);
+}
+
+/** Write through a temp file so a reader never sees half a file. */
+function write(path: string, content: string): void {
+  mkdirSync(resolve(path, '..'), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, path);
+}
+
+const data = await collectReport(root);
+const out = resolve(root, args.out!);
+write(join(out, 'index.html'), reportHtml(data));
+console.log(`report: wrote ${relative(process.cwd(), join(out, 'index.html')) || join(out, 'index.html')}`);
+if (args['update-docs']) {
+  write(join(root, architectureDoc), data.architecture.svg);
+  console.log(`report: wrote ${architectureDoc}`);
+}
+for (const f of data.renderErrors) console.error(`report: ${f.target}: ${f.message}`);
+if (data.renderErrors.length) process.exit(1);
