@@ -99,7 +99,7 @@ describe('Alertmanager configuration', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
       const pvc = { namespace: 'marquee-prod', persistentvolumeclaim: 'data-postgres-0' };
-      const sent = [
+      const sent: Record<string, string>[] = [
         { alertname: 'GatewayErrorBudgetBurn', severity: 'critical', namespace: 'marquee-prod', long_window: '1h', short_window: '5m' },
         { alertname: 'GatewayErrorBudgetBurn', severity: 'warning', namespace: 'marquee-prod', long_window: '1d', short_window: '2h' },
         // Same alert, other namespace: not inhibited.
