@@ -85,6 +85,15 @@ map $http_x_request_id $marquee_request_id {
     "~${requestIdPattern}" $http_x_request_id;
 }
 
+# A hashed asset is immutable only when it was found: a 404 (an asset of another release
+# asked during a rolling update) must not be cached for a year.
+map $status $marquee_asset_cache {
+    200 "${cacheControl.immutable}";
+    206 "${cacheControl.immutable}";
+    304 "${cacheControl.immutable}";
+    default "no-store";
+}
+
 # Behind the ingress controller the original scheme arrives in X-Forwarded-Proto.
 map $http_x_forwarded_proto $marquee_forwarded_proto {
     default $http_x_forwarded_proto;
@@ -204,11 +213,12 @@ ${sec('        ', { ...withRequestId, 'Cache-Control': 'no-store' })}
     # never index.html (a browser would otherwise run HTML as JavaScript).
     location ${assetsPrefix} {
         try_files $uri =404;
-${sec('        ', { 'Cache-Control': cacheControl.immutable })}
+${sec('        ', { 'Cache-Control': '$marquee_asset_cache' })}
     }
 
     # Hidden files (.git, .env) are never served.
     location ~ /\\. {
+${sec('        ')}
         return 404;
     }
 

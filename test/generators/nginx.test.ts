@@ -192,6 +192,8 @@ describe('nginx serving the storefront (live, unprivileged, loopback)', () => {
   it('answers 404 for a missing asset, never index.html', async () => {
     const res = await get('/assets/app.0000000000.js');
     assert.equal(res.status, 404);
+    // An asset of another release (rolling update) must not be cached as immutable.
+    assert.equal(res.headers.get('cache-control'), 'no-store');
     assert.doesNotMatch(await res.text(), /<title>Marquee/);
     assertSecurityHeaders(res, 'asset 404');
   });
@@ -204,7 +206,9 @@ describe('nginx serving the storefront (live, unprivileged, loopback)', () => {
   });
 
   it('never serves dotfiles', async () => {
-    assert.equal((await get('/.env')).status, 404);
+    const env = await get('/.env');
+    assert.equal(env.status, 404);
+    assertSecurityHeaders(env, '/.env');
     assert.equal((await get('/.git/config')).status, 404);
   });
 

@@ -90,7 +90,8 @@ export function build(o: WebOptions): FastifyInstance {
       if (path === '/') path = '/index.html';
       if (files.has(path)) return sendPage(reply, path);
       // A missing asset or a hidden file is a 404, never the app shell.
-      if (path.startsWith(assetsPrefix) || path.includes('/.')) return reply.callNotFound();
+      // no-store: an asset of another release (rolling update) must not stay cached as missing.
+      if (path.startsWith(assetsPrefix) || path.includes('/.')) return reply.header('cache-control', 'no-store').callNotFound();
       return sendPage(reply, '/index.html');
     },
   });

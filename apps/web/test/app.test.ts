@@ -87,7 +87,9 @@ describe('web dev server', () => {
     const route = await fetch(`${base}/orders/6a1f2c9e-0000-4000-8000-000000000000`);
     assert.equal(route.status, 200);
     assert.match(await route.text(), /<title>Marquee/);
-    assert.equal((await fetch(`${base}/assets/app.0000000000.js`)).status, 404);
+    const missing = await fetch(`${base}/assets/app.0000000000.js`);
+    assert.equal(missing.status, 404);
+    assert.equal(missing.headers.get('cache-control'), 'no-store');
     assert.equal((await fetch(`${base}/.env`)).status, 404);
   });
 
