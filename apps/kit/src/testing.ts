@@ -1,6 +1,10 @@
-// Test helpers shared by the services' tests: a throwaway database on the local server,
-// unique per test file, dropped afterwards (other engineers' tests run at the same time).
+// Test and bench helpers shared by the services: a throwaway database on the local server
+// (unique per test file, dropped afterwards: other engineers' tests run at the same time),
+// services started as real processes, and a kube-proxy-like round-robin TCP balancer.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { databaseUrlFor } from './pg.ts';
 
@@ -28,4 +32,123 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
     url: databaseUrlFor(name),
     drop: () => run(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`),
   };
+}
+
+/** A TCP port that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const s = createNetServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+export interface ServiceProcess {
+  readonly name: string;
+  readonly port: number;
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Resolves with the exit code (or signal name). */
+  readonly exited: Promise<number | string>;
+  /** Everything the process printed (JSON log lines). */
+  readonly output: string[];
+  /** Polls GET /readyz until 200. */
+  ready(timeoutMs?: number): Promise<void>;
+  /** Sends the signal and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<number | string>;
+}
+
+/**
+ * Starts a service entry file (e.g. apps/inventory/src/server.ts) as a real process, the way
+ * the container does (plus tsx), on its own port. Children are killed if the test process exits.
+ */
+export function startService(o: { name: string; entry: string; port: number; env?: Record<string, string> }): ServiceProcess {
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', o.entry], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'info', ...o.env, PORT: String(o.port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const collect = (d: Buffer) => output.push(...String(d).split('\n').filter(Boolean));
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  void exited.then(() => process.removeListener('exit', kill));
+  const url = `http://127.0.0.1:${o.port}`;
+  let done = false;
+  void exited.then(() => (done = true));
+  return {
+    name: o.name,
+    port: o.port,
+    url,
+    child,
+    exited,
+    output,
+    async ready(timeoutMs = 30_000) {
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until) {
+        if (done) throw new Error(`${o.name} exited before ready:\n${output.slice(-20).join('\n')}`);
+        try {
+          const r = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2000) });
+          await r.body?.cancel();
+          if (r.status === 200) return;
+        } catch {
+          // not listening yet
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`${o.name} not ready within ${timeoutMs} ms:\n${output.slice(-20).join('\n')}`);
+    },
+    async stop(signal = 'SIGTERM') {
+      if (!done) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/**
+ * A round-robin TCP load balancer, like kube-proxy in front of a Service: each new connection
+ * goes to the next backend in rotation; taking a backend out of rotation leaves its open
+ * connections alone (as conntrack does) until either side closes them.
+ */
+export class RoundRobinProxy {
+  readonly backends: number[] = [];
+  #next = 0;
+  #server: NetServer | undefined;
+  readonly #sockets = new Set<Socket>();
+  port = 0;
+
+  async start(port = 0): Promise<string> {
+    this.#server = createNetServer((client) => {
+      client.on('error', () => {});
+      if (!this.backends.length) return client.destroy();
+      const backend = this.backends[this.#next++ % this.backends.length]!;
+      const upstream = connect(backend, '127.0.0.1');
+      for (const s of [client, upstream]) {
+        this.#sockets.add(s);
+        s.on('close', () => this.#sockets.delete(s));
+      }
+      upstream.on('error', () => client.destroy());
+      upstream.on('close', () => client.destroy());
+      client.on('close', () => upstream.destroy());
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((r) => this.#server!.listen(port, '127.0.0.1', r));
+    this.port = (this.#server.address() as AddressInfo).port;
+    return `http://127.0.0.1:${this.port}`;
+  }
+  add(port: number): void {
+    if (!this.backends.includes(port)) this.backends.push(port);
+  }
+  remove(port: number): void {
+    const i = this.backends.indexOf(port);
+    if (i >= 0) this.backends.splice(i, 1);
+  }
+  async close(): Promise<void> {
+    for (const s of this.#sockets) s.destroy();
+    await new Promise((r) => this.#server?.close(r));
+  }
 }
