@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it, before } from 'node:test';
 import { metrics, services } from '@marquee/contract';
-import { ruleGroups, isAlert } from '../../generators/monitoring/alerts.ts';
+import { ruleGroups, isAlert, slos } from '../../generators/monitoring/alerts.ts';
 import { dashboards, expressionsOf } from '../../generators/monitoring/dashboards.ts';
 import { scrapedServices } from '../../generators/monitoring/scrape.ts';
 import { metricNamesOf, metricsIn } from './metric-names.ts';
@@ -23,8 +23,9 @@ interface Built {
 }
 
 /** Start each service via its build() (never listening) and read its /metrics. */
-async function serviceMetrics(): Promise<{ names: Map<string, Set<string>>; unavailable: Map<string, string> }> {
+async function serviceMetrics(): Promise<{ names: Map<string, Set<string>>; texts: Map<string, string>; unavailable: Map<string, string> }> {
   const names = new Map<string, Set<string>>();
+  const texts = new Map<string, string>();
   const unavailable = new Map<string, string>();
   const builders: Record<string, () => Promise<Built>> = {
     'api-gateway': async () => {
@@ -50,19 +51,22 @@ async function serviceMetrics(): Promise<{ names: Map<string, Set<string>>; unav
     let app: Built | undefined;
     try {
       app = await builders[s]!();
+      // One request first, so labelled series (histogram buckets) have samples.
+      await app.inject({ method: 'GET', url: '/healthz' });
       const res = await Promise.race([
         app.inject({ method: 'GET', url: '/metrics' }),
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error('GET /metrics timed out')), 10_000)),
       ]);
       if (res.statusCode !== 200) throw new Error(`GET /metrics answered ${res.statusCode}`);
       names.set(s, metricNamesOf(res.body));
+      texts.set(s, res.body);
     } catch (err) {
       unavailable.set(s, (err as Error).message.split('\n')[0]!);
     } finally {
       await app?.close().catch(() => undefined);
     }
   }
-  return { names, unavailable };
+  return { names, texts, unavailable };
 }
 
 function exprsUsed(): { where: string; expr: string }[] {
@@ -77,9 +81,10 @@ describe('metric names used by alerts and dashboards', () => {
   let produced: Set<string>;
   let fromServices: Map<string, Set<string>>;
   let unavailable: Map<string, string>;
+  let texts: Map<string, string>;
 
   before(async () => {
-    ({ names: fromServices, unavailable } = await serviceMetrics());
+    ({ names: fromServices, texts, unavailable } = await serviceMetrics());
     produced = new Set<string>();
     const lists = readdirSync(listDir).filter((f) => f.endsWith('.txt') && f !== 'prom-client-defaults.txt');
     for (const f of lists) for (const n of readList(f)) produced.add(n);
@@ -100,6 +105,11 @@ describe('metric names used by alerts and dashboards', () => {
     const gw = fromServices.get('api-gateway')!;
     for (const n of [`${metrics.httpDuration}_bucket`, metrics.upstreamErrors, 'process_resident_memory_bytes', 'nodejs_eventloop_lag_p99_seconds'])
       assert.ok(gw.has(n), `api-gateway /metrics lacks ${n}`);
+  });
+
+  it(`the gateway's HTTP histogram has the latency SLO threshold (${slos.latency.thresholdSeconds}s) as a bucket`, () => {
+    const text = texts.get(slos.service)!;
+    assert.match(text, new RegExp(`^${metrics.httpDuration}_bucket\\{[^}]*le="${slos.latency.thresholdSeconds}"`, 'm'));
   });
 
   it('every contract metric is exposed by some service that was built', (t) => {
