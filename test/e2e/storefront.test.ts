@@ -41,7 +41,8 @@ describe('storefront end to end (Chromium → nginx → gateway → inventory/bi
   const problems: string[] = [];
 
   before(async () => {
-    stack = await startStack();
+    // inventory at debug logs every request with its id: the test follows one order's id there.
+    stack = await startStack({ logLevels: { inventory: 'debug' } });
     nginx = await startNginx({ gateway: stack.urls['api-gateway'] });
     profile = mkdtempSync(join(tmpdir(), 'marquee-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
@@ -128,7 +129,9 @@ describe('storefront end to end (Chromium → nginx → gateway → inventory/bi
   it('places an order through nginx and shows it completed; the stack agrees', async () => {
     const page = await open(nginx.url);
     const title = seedData[0]![0];
+    const post = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/orders');
     const placed = await order(page, title, '7.50');
+    assert.equal((await post).status(), 202);
     assert.equal(placed.status, 'completed', placed.text);
     assert.match(placed.text, /\$7\.50/);
     // What the page shows is what billing stored.
@@ -136,6 +139,14 @@ describe('storefront end to end (Chromium → nginx → gateway → inventory/bi
     assert.equal(stored.status, 'completed');
     assert.equal(stored.price, 7.5);
     assert.equal(stored.movie_id, 1);
+    // The id nginx gave the browser's POST travelled gateway → billing → outbox → RabbitMQ →
+    // worker → inventory's movie check, where it is logged.
+    const requestId = (await post).headers()['x-request-id']!;
+    assert.match(requestId, /^[0-9a-f]{32}$/, 'minted by nginx');
+    const logged = (line: string) => line.includes(`"reqId":"${requestId}"`) && line.includes('/api/movies/1');
+    const until = Date.now() + 5000;
+    while (Date.now() < until && !stack.log('inventory').split('\n').some(logged)) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(stack.log('inventory').split('\n').some(logged), `inventory never logged request ${requestId} for movie 1`);
     const png = await page.screenshot({ fullPage: false });
     assert.equal(png.subarray(1, 4).toString(), 'PNG');
     // docs/img/storefront.png is committed; refresh it on purpose, not on every test run.

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { envVars, probes, services, type ServiceName } from '@marquee/contract';
-import { migrate } from '@marquee/kit';
+import { migrate, type LogLevel } from '@marquee/kit';
 import { createTestDatabase, type TestDatabase } from '@marquee/kit/testing';
 import { freePort } from './nginx.ts';
 
@@ -43,7 +43,14 @@ function rabbitmqctl(...args: string[]): Promise<void> {
   });
 }
 
-export async function startStack(o: { readyTimeoutMs?: number } = {}): Promise<Stack> {
+export interface StackOptions {
+  /** @default 60000 */
+  readonly readyTimeoutMs?: number;
+  /** LOG_LEVEL per service (kit services log each request at debug). @default info */
+  readonly logLevels?: Partial<Record<ServiceName, LogLevel>>;
+}
+
+export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const id = `${process.pid}_${randomBytes(3).toString('hex')}`;
   const vhost = `marquee_e2e_${id}`;
   const children = new Map<ServiceName, ChildProcess>();
@@ -98,7 +105,7 @@ export async function startStack(o: { readyTimeoutMs?: number } = {}): Promise<S
       Object.assign(env, {
         [envVars.port]: String(ports[name]),
         [envVars.appEnv]: 'e2e',
-        [envVars.logLevel]: 'info',
+        [envVars.logLevel]: o.logLevels?.[name] ?? 'info',
         [envVars.amqpUrl]: amqpUrl,
         [envVars.inventoryUrl]: urls.inventory,
         [envVars.billingUrl]: urls['billing-api'],
@@ -117,7 +124,7 @@ export async function startStack(o: { readyTimeoutMs?: number } = {}): Promise<S
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       logs.set(name, '');
-      const append = (d: Buffer) => logs.set(name, (logs.get(name)! + d.toString()).slice(-20_000));
+      const append = (d: Buffer) => logs.set(name, (logs.get(name)! + d.toString()).slice(-500_000));
       child.stdout!.on('data', append);
       child.stderr!.on('data', append);
       children.set(name, child);
