@@ -21,6 +21,8 @@ export interface BillingWorkerConfig extends BillingApiConfig {
   readonly upstreamTimeoutMs: number;
   /** unacknowledged orders in flight (BILLING_PREFETCH) */
   readonly prefetch: number;
+  /** how long "movie exists" answers are reused, ms (INVENTORY_CACHE_MS; 0 = ask every time) */
+  readonly inventoryCacheMs: number;
 }
 
 /** Throws ConfigError naming every bad variable. */
@@ -40,6 +42,7 @@ export function readWorkerConfig(source: Env = process.env): BillingWorkerConfig
         inventoryUrl: env.url(envVars.inventoryUrl, { default: `http://127.0.0.1:${services.inventory.port}`, example: 'http://inventory:3001' }),
         upstreamTimeoutMs: env.int(envVars.upstreamTimeoutMs, { default: 5000, min: 100, max: 60_000 }),
         prefetch: env.int('BILLING_PREFETCH', { default: 64, min: 1, max: 1000 }),
+        inventoryCacheMs: env.int('INVENTORY_CACHE_MS', { default: 2000, min: 0, max: 300_000 }),
       },
       source,
     ),

@@ -13,17 +13,29 @@ export interface InventoryClientOptions {
   readonly timeoutMs?: number;
   /** @default 16 */
   readonly connections?: number;
+  /**
+   * Remember "this movie exists" for this long, ms (INVENTORY_CACHE_MS). Only positive answers
+   * are cached: a new movie is never rejected from a stale cache, a deleted one is honoured
+   * within this window. 0 asks inventory for every order. @default 0
+   */
+  readonly cacheMs?: number;
 }
+
+/** bound on remembered movies; the cache is dropped wholesale beyond it */
+const maxCached = 10_000;
 
 export class InventoryClient {
   readonly #pool: Pool;
   readonly #timeoutMs: number;
   readonly #base: string;
+  readonly #cacheMs: number;
+  readonly #known = new Map<number, number>();
 
   constructor(opts: InventoryClientOptions) {
     const url = new URL(opts.url);
     this.#base = url.pathname.replace(/\/$/, '');
     this.#timeoutMs = opts.timeoutMs ?? 5000;
+    this.#cacheMs = opts.cacheMs ?? 0;
     this.#pool = new Pool(url.origin, {
       connections: opts.connections ?? 16,
       keepAliveTimeout: 30_000,
@@ -34,6 +46,19 @@ export class InventoryClient {
 
   /** true: the movie exists; false: inventory says it does not (404/400). Throws InventoryUnavailableError otherwise. */
   async movieExists(movieId: number, requestId?: string): Promise<boolean> {
+    if (this.#cacheMs > 0) {
+      const until = this.#known.get(movieId);
+      if (until !== undefined && until > Date.now()) return true;
+    }
+    const exists = await this.#ask(movieId, requestId);
+    if (exists && this.#cacheMs > 0) {
+      if (this.#known.size >= maxCached) this.#known.clear();
+      this.#known.set(movieId, Date.now() + this.#cacheMs);
+    }
+    return exists;
+  }
+
+  async #ask(movieId: number, requestId: string | undefined): Promise<boolean> {
     let res;
     try {
       res = await this.#pool.request({

@@ -35,7 +35,12 @@ export function buildWorker(o: BuildWorkerOptions): BillingWorker {
   const broker = new Broker({ url: o.config.amqpUrl, logger: app.log });
   // one connection per message in flight: a request never waits for a socket, so the
   // upstream timeout measures inventory, not our own queue
-  const inventory = new InventoryClient({ url: o.config.inventoryUrl, timeoutMs: o.config.upstreamTimeoutMs, connections: o.config.prefetch });
+  const inventory = new InventoryClient({
+    url: o.config.inventoryUrl,
+    timeoutMs: o.config.upstreamTimeoutMs,
+    connections: o.config.prefetch,
+    cacheMs: o.config.inventoryCacheMs,
+  });
 
   const counter = (name: string, help: string) => new Counter({ name, help, registers: [app.kit.registry] });
   const completed = counter(metrics.ordersCompleted, 'Orders settled as completed (the movie exists)');

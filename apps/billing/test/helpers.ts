@@ -120,7 +120,7 @@ export async function billingEnv(prefix: string): Promise<BillingEnv> {
     vhost,
     pool,
     apiConfig: () => base,
-    workerConfig: (inventoryUrl) => ({ ...base, inventoryUrl, upstreamTimeoutMs: 10_000, prefetch: 32 }),
+    workerConfig: (inventoryUrl) => ({ ...base, inventoryUrl, upstreamTimeoutMs: 10_000, prefetch: 32, inventoryCacheMs: 0 }),
     async close() {
       await pool.end();
       await db.drop();
