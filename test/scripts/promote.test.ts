@@ -105,6 +105,19 @@ test('a merge conflict or a failing validation refuses and leaves no branch or w
   assert.equal(worktrees(broken), 1);
 });
 
+test('validate is the promoted tree\'s own scripts/validate.ts when it has one (run with this checkout\'s packages)', async () => {
+  const repo = fresh();
+  const script = (exit: number) =>
+    `import { services } from '@marquee/contract';\nimport { parse } from 'yaml';\nconsole.log('validated', Object.keys(services).length, typeof parse);\nprocess.exit(${exit});\n`;
+  repo.commit('develop', 'a validate pipeline that passes', { 'scripts/validate.ts': script(0), 'apps/contract/package.json': '{"name":"@marquee/contract","type":"module","main":"src/index.ts"}', 'apps/contract/src/index.ts': 'export const services = { only: 1 };\n' });
+  const ok = await promote(base(repo, { validate: 'auto' }));
+  assert.equal(ok.validation?.command, 'npx tsx scripts/validate.ts');
+  assert.match(ok.validation!.output, /validated 1 function/, "@marquee/* resolves to the promoted tree's apps/, other packages to this checkout's");
+  repo.commit('develop', 'validate now fails', { 'scripts/validate.ts': script(1) });
+  await refuses(promote(base(repo, { validate: 'auto', branch: 'promote/fails' })), /validation of the promoted tree failed \(npx tsx scripts\/validate\.ts\):\nvalidated/);
+  assert.equal(repo.git('branch', '--list', 'promote/fails').trim(), '');
+});
+
 test('--push pushes the branch and opens the pull request with gh; without gh it prints the command', async () => {
   const repo = fresh();
   const remote = mkdtempSync(join(tmpdir(), 'marquee-remote-'));

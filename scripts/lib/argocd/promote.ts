@@ -5,9 +5,10 @@
 // of everything Argo CD deploys from the target branch. Refuses on a dirty tree,
 // missing branches, skipped environments and un-back-merged target commits.
 import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { clusters, environments, envNames, type ClusterName, type EnvName } from '../../../generators/environments.ts';
 import { platformBranchFor, platformOverlay, promotionOrder } from '../../../generators/argocd/delivery.ts';
 import { branchExists, commitsBetween, dirtyFiles, extractTree, git, gitRaw, type Commit } from '../git.ts';
@@ -99,14 +100,35 @@ export function unitsOn(branch: string): { unit: string; path: string }[] {
   return units;
 }
 
+/**
+ * Give the promoted tree this checkout's installed packages, except the workspace
+ * packages (`@marquee/*`), which must resolve to the promoted tree's own apps/.
+ */
+function linkNodeModules(src: string, dir: string): void {
+  const dst = join(dir, 'node_modules');
+  if (existsSync(dst)) return;
+  mkdirSync(dst);
+  for (const entry of readdirSync(src)) {
+    if (entry === '@marquee') {
+      mkdirSync(join(dst, entry));
+      for (const app of readdirSync(join(src, entry))) {
+        const target = join(dir, 'apps', basename(readlinkSync(join(src, entry, app))));
+        if (existsSync(target)) symlinkSync(target, join(dst, entry, app), 'dir');
+      }
+    } else symlinkSync(join(src, entry), join(dst, entry));
+  }
+}
+
 async function validateTree(dir: string, root: string, how: PromoteOptions['validate']): Promise<Validation | undefined> {
   if (how === 'skip') return undefined;
   if (Array.isArray(how)) {
     const r = await run(how[0]!, how.slice(1), dir);
     return { command: how.join(' '), ok: r.code === 0, output: r.out };
   }
-  if (existsSync(join(dir, 'scripts/validate.ts')) && existsSync(join(root, 'node_modules'))) {
-    if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  // Installed packages: the repository's own, else those of the checkout this tool runs from.
+  const modules = [join(root, 'node_modules'), fileURLToPath(new URL('../../../node_modules', import.meta.url))].find((m) => existsSync(m));
+  if (existsSync(join(dir, 'scripts/validate.ts')) && modules) {
+    linkNodeModules(modules, dir);
     const r = await run(process.execPath, ['--import', 'tsx', 'scripts/validate.ts'], dir);
     return { command: 'npx tsx scripts/validate.ts', ok: r.code === 0, output: r.out };
   }
