@@ -29,7 +29,8 @@ async function main(): Promise<number> {
   }
   const format = values.format as Format;
   if (!formats.includes(format)) throw new UsageError(`--format ${format}: expected one of ${formats.join(', ')}`);
-  const cwd = process.env.INIT_CWD ?? process.cwd();
+  // `npm run validate -- files` runs us from the package root; INIT_CWD is where the user typed it.
+  const cwd = process.env.npm_lifecycle_event === 'validate' && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
   const result = positionals.length
     ? await validateFiles(cwd, positionals, values['kubernetes-version'])
     : await validateRepo({ root, envs: values.env, branches: values.branches });

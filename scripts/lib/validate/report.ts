@@ -6,6 +6,8 @@ export type Format = 'text' | 'json' | 'junit' | 'sarif';
 export const formats: readonly Format[] = ['text', 'json', 'junit', 'sarif'];
 
 export interface Summary {
+  /** What `targets` counts when there are no environments: `files` for loose-file mode. @default targets */
+  readonly unit?: string;
   readonly environments: number;
   readonly targets: number;
   readonly resources: number;
@@ -16,7 +18,9 @@ export interface Summary {
 
 export function summaryLine(s: Summary): string {
   const parts = [
-    s.environments ? `${s.environments} environment${s.environments === 1 ? '' : 's'}` : `${s.targets} target${s.targets === 1 ? '' : 's'}`,
+    s.environments
+      ? `${s.environments} environment${s.environments === 1 ? '' : 's'}`
+      : `${s.targets} ${(s.unit ?? 'target').replace(/s$/, '')}${s.targets === 1 ? '' : 's'}`,
     `${s.resources} resources`,
     `${s.errors} error${s.errors === 1 ? '' : 's'}`,
   ];

@@ -6,13 +6,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { dataTierFindings } from '../../../generators/data.ts';
 import { clusters, environments, type EnvName } from '../../../generators/environments.ts';
 import { driftOf } from '../generated.ts';
 import { defaultTargets, kustomizeBuild, renderTargets, yamlFilesUnder, type RenderResult } from '../render.ts';
 import { loadFieldTree } from './field-tree.ts';
 import { parsePath, SourceLocator } from './locate.ts';
 import type { Summary } from './report.ts';
-import { formatPath, SchemaValidator, defaultKubernetesVersion } from './schema.ts';
+import { formatPath, SchemaValidator, defaultKubernetesVersion, type SchemaIssue } from './schema.ts';
 import { kustomizationFindings, yamlFindings } from './sources.ts';
 import { objectRef, type Finding, type RenderedObject, type Target } from './types.ts';
 
@@ -116,30 +117,50 @@ export function contractFindings(rendered: readonly RenderedObject[]): Finding[]
   return out;
 }
 
+/** The data tier's invariants (generators/data.ts) on each environment's rendered overlay. */
+function dataFindings(results: readonly RenderResult[]): Finding[] {
+  return results.flatMap((r) => {
+    const env = r.target.env;
+    if (!env || r.findings.length) return [];
+    return dataTierFindings(env, r.objects.map((o) => o.object as any)).map((message) => ({
+      rule: 'contract/data-tier',
+      severity: 'error' as const,
+      target: r.target.name,
+      file: `${r.target.path}/data/kustomization.yaml`,
+      message,
+      hint: `fix ${r.target.path}/data (sizes, replicas, storage class), see docs/data.md`,
+    }));
+  });
+}
+
 /** Strict schema findings for rendered objects, located in their source files. */
-function schemaFindings(validator: SchemaValidator, rendered: readonly RenderedObject[], locator: SourceLocator): Finding[] {
+function schemaFindings(validator: SchemaValidator, rendered: readonly RenderedObject[], locator: SourceLocator, kubernetesVersion?: string): Finding[] {
   const out: Finding[] = [];
   for (const r of rendered) {
-    const version = r.target.cluster ? clusters[r.target.cluster].kubernetesVersion : defaultKubernetesVersion;
+    const version = kubernetesVersion ?? (r.target.cluster ? clusters[r.target.cluster].kubernetesVersion : defaultKubernetesVersion);
     for (const issue of validator.validate(r.object, version)) {
-      const pos = locator.locate(r.object, issue.path, r.origin, r.target.kind === 'files' ? undefined : r.target.path);
-      const got = valueAt(r.object, issue.path);
-      const shown = got !== undefined && typeof got !== 'object' && !issue.message.startsWith('unknown field') ? ` (got ${JSON.stringify(got)})` : '';
-      out.push({
-        rule: 'schema',
-        severity: 'error',
-        target: r.target.name,
-        object: objectRef(r.object),
-        path: formatPath(issue.path),
-        file: pos?.file ?? r.origin,
-        line: pos?.line,
-        column: pos?.column,
-        message: issue.message + shown,
-        hint: issue.hint,
-      });
+      const pos = r.target.kind === 'files' ? locator.inFile(r.origin!, r.object, issue.path) : locator.locate(r.object, issue.path, r.origin, r.target.path);
+      out.push(schemaFinding(r, issue, pos));
     }
   }
   return out;
+}
+
+function schemaFinding(r: RenderedObject, issue: SchemaIssue, pos: { file: string; line: number; column: number } | undefined): Finding {
+  const got = valueAt(r.object, issue.path);
+  const shown = got !== undefined && typeof got !== 'object' && !issue.message.startsWith('unknown field') ? ` (got ${JSON.stringify(got)})` : '';
+  return {
+    rule: 'schema',
+    severity: 'error',
+    target: r.target.name,
+    object: objectRef(r.object ?? {}),
+    path: formatPath(issue.path),
+    file: pos?.file ?? r.origin,
+    line: pos?.line,
+    column: pos?.column,
+    message: issue.message + shown,
+    hint: issue.hint,
+  };
 }
 
 function valueAt(o: unknown, path: readonly (string | number)[]): unknown {
@@ -213,8 +234,9 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   findings.push(...schemaFindings(validator, rendered, locator));
   lap('schema');
 
-  // 4. Contract, policies, Argo CD.
+  // 4. Contract (including the data tier's own invariants), policies, Argo CD.
   findings.push(...contractFindings(rendered));
+  findings.push(...dataFindings(results));
   const notes: string[] = [];
   const policies = await optional('../../../policies/index.ts', (m) => m.runPolicies as ((r: readonly RenderedObject[]) => { findings: Finding[]; exemptionFindings?: Finding[] }) | undefined);
   if (policies) {
@@ -271,14 +293,9 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   const tree = await loadFieldTree();
   const validator = await SchemaValidator.create(tree, rendered.map((r) => `${r.object?.apiVersion}/${r.object?.kind}`));
   const locator = new SourceLocator(root);
-  for (const r of rendered) {
-    for (const issue of validator.validate(r.object, kubernetesVersion)) {
-      const pos = locator.inFile(r.origin!, r.object, issue.path);
-      findings.push({ rule: 'schema', severity: 'error', target: r.target.name, object: objectRef(r.object ?? {}), path: formatPath(issue.path), file: r.origin, line: pos?.line, column: pos?.column, message: issue.message, hint: issue.hint });
-    }
-  }
+  findings.push(...schemaFindings(validator, rendered, locator, kubernetesVersion));
   findings.sort(byWhere);
-  const summary = summarize(findings, targets, rendered.length, started);
+  const summary = { ...summarize(findings, targets, rendered.length, started), unit: 'files' };
   return { findings, summary, targets: targets.map((t) => t.name), rendered, notes: [], timings: {} };
 }
 

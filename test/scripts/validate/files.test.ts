@@ -1,0 +1,36 @@
+// kubeconform-style mode: `npm run validate -- <files or folders>` on vendored manifests.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { validateFiles } from '../../../scripts/lib/validate/run.ts';
+
+const fixtures = new URL('./fixtures/kube-prometheus/', import.meta.url).pathname;
+
+test('real kube-prometheus manifests (core kinds and monitoring.coreos.com CRs) pass without false alarms', async () => {
+  const r = await validateFiles(fixtures, ['.']);
+  assert.equal(r.summary.resources, 7);
+  assert.deepEqual(r.findings, []);
+});
+
+test('the same manifest with a misspelt field fails with file, line and path', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-'));
+  try {
+    const src = readFileSync(join(fixtures, 'kubeStateMetrics-deployment.yaml'), 'utf8').replace('  replicas: 1\n', '  replicas: 1\n  replica: 2\n');
+    writeFileSync(join(dir, 'ksm.yaml'), src);
+    writeFileSync(join(dir, 'list.yaml'), 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: a}\n    data: {x: 1}\n');
+    writeFileSync(join(dir, 'empty.yaml'), '---\n# nothing here\n');
+    const r = await validateFiles(dir, ['.']);
+    const typo = r.findings.find((f) => f.path === 'spec.replica');
+    assert.ok(typo, JSON.stringify(r.findings));
+    assert.equal(typo.file, 'ksm.yaml');
+    assert.equal(typo.line, 13);
+    assert.match(typo.hint ?? '', /replicas/);
+    const listItem = r.findings.find((f) => f.object === 'ConfigMap/a');
+    assert.equal(listItem?.path, 'data.x', 'items of a v1 List are validated (ConfigMap data values must be strings)');
+    assert.equal(r.summary.errors, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
