@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { previewApplicationSets, checkApplicationSets } from '../../scripts/lib/argocd/preview.ts';
+import { previewApplicationSets, checkApplicationSets, checkRenderedObjects } from '../../scripts/lib/argocd/preview.ts';
+import { renderDir } from '../../scripts/lib/argocd/summary.ts';
 import type { Finding } from '../../scripts/lib/validate/types.ts';
 import { makeRepo, type TempRepo } from '../fixtures/argocd/repo.ts';
 
@@ -190,4 +191,22 @@ test('working-tree mode sees uncommitted changes that the branch commit does not
   const wt = await previewApplicationSets({ root: repo.root, branch: 'main', worktree: true, prs: [], select: sel });
   assert.deepEqual(rules(wt.findings), ['argocd/kustomize-failed']);
   assert.match(wt.findings[0]!.message, /at working tree/);
+});
+
+test('checkRenderedObjects applies the project rules to objects validate already rendered (no second kustomize build)', async () => {
+  const repo = fresh();
+  repo.commit('main', 'a ClusterRole and a foreign namespace in dev', {
+    'overlays/dev/data/cluster-role.yaml': 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: dev-reader\nrules: []\n',
+    'overlays/dev/data/stray.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stray\n  namespace: kube-system\ndata: {}\n',
+    'overlays/dev/data/kustomization.yaml': repo.read('overlays/dev/data/kustomization.yaml').replace('resources:\n', 'resources:\n  - cluster-role.yaml\n'),
+  });
+  const preview = await previewApplicationSets({ root: repo.root, branch: 'main', kustomize: false, prs: [] });
+  assert.deepEqual(preview.findings, []);
+  const target = { name: 'dev', kind: 'env' as const, path: 'overlays/dev' };
+  const objects = await renderDir(repo.root, 'overlays/dev');
+  // The stray ConfigMap is not in kustomization.yaml: add it as if a patch had moved an object out of the namespace.
+  objects.push(parse(repo.read('overlays/dev/data/stray.yaml')));
+  const findings = checkRenderedObjects(preview, objects.map((object, index) => ({ target, object, index })));
+  assert.deepEqual(findings.map((f) => f.object).sort(), ['ClusterRole/dev-reader', 'ConfigMap/kube-system/stray']);
+  assert.ok(findings.every((f) => f.rule === 'argocd/project-denies-resource' && /Application marquee-dev-data, marquee-dev-services/.test(f.message)));
 });

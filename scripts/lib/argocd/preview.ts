@@ -15,7 +15,7 @@ import { envComponents, envNames, repository } from '../../../generators/environ
 import { labelKeys, previews } from '../../../generators/argocd/delivery.ts';
 import { kustomizeBinary } from '../render.ts';
 import { resolveCommit } from '../git.ts';
-import type { Finding } from '../validate/types.ts';
+import { objectRef, type Finding, type RenderedObject } from '../validate/types.ts';
 import { GeneratorError, generate, listOnlyKeys, type Params, type PullRequestFixture } from './generators.ts';
 import { TemplateError, renderDeep } from './gotemplate.ts';
 import { groupOf, isDestinationPermitted, isGroupKindPermitted, isNamespaced, isSourcePermitted, type ProjectSpec } from './project.ts';
@@ -68,6 +68,8 @@ export interface PreviewResult {
   readonly source: string;
   readonly applications: PreviewedApplication[];
   readonly findings: Finding[];
+  /** The AppProjects found in argocd/, by name (for checkRenderedObjects). */
+  readonly projects: Readonly<Record<string, ProjectSpec>>;
 }
 
 const TARGET = 'argocd';
@@ -192,7 +194,7 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
         hint: `create it (git branch ${opts.branch}) or pass an existing branch`,
         target: TARGET,
       });
-      return { source: opts.branch, applications: [], findings };
+      return { source: opts.branch, applications: [], findings, projects: {} };
     }
     const snapshots = new Map<string, Snapshot>();
     const snapshotAt = async (rev: string, where: string): Promise<Snapshot> => {
@@ -401,7 +403,7 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
           target: TARGET,
         });
     }
-    return { source: base.label, applications: results, findings };
+    return { source: base.label, applications: results, findings, projects: Object.fromEntries([...projects].map(([k, v]) => [k, v.spec])) };
   } finally {
     scratch.dispose();
   }
@@ -413,4 +415,58 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
  */
 export async function checkApplicationSets(opts: CheckOptions): Promise<Finding[]> {
   return (await previewApplicationSets(opts)).findings;
+}
+
+/**
+ * Project rules on objects validate has already rendered, without building again:
+ * every object of a rendered target (overlays/dev, overlays/platform/prod, …) must be
+ * permitted by the project and destination of the Applications whose paths lie
+ * inside that target (a target whose Applications disagree on project or
+ * destination is skipped). Rule `argocd/project-denies-resource`.
+ */
+export function checkRenderedObjects(result: PreviewResult, rendered: readonly RenderedObject[]): Finding[] {
+  const out: Finding[] = [];
+  const byTarget = new Map<string, RenderedObject[]>();
+  for (const r of rendered) {
+    const list = byTarget.get(r.target.path) ?? [];
+    list.push(r);
+    byTarget.set(r.target.path, list);
+  }
+  for (const [path, objects] of byTarget) {
+    const apps = result.applications.filter((a) => {
+      const p = String(a.application.spec?.source?.path ?? '').replace(/\/+$/, '');
+      return p === path || p.startsWith(`${path}/`);
+    });
+    const keys = new Set(apps.map((a) => JSON.stringify([a.project, a.application.spec?.destination ?? {}])));
+    if (keys.size !== 1) continue;
+    const { project: projectName, application } = apps[0]!;
+    const project = result.projects[projectName];
+    if (!project) continue;
+    const dst = application.spec?.destination ?? {};
+    for (const r of objects) {
+      const o = r.object;
+      const group = groupOf(String(o.apiVersion ?? ''));
+      const namespaced = isNamespaced(String(o.apiVersion ?? ''), o.kind);
+      const name = o.metadata?.name;
+      let message: string | undefined;
+      if (!isGroupKindPermitted(project, group, o.kind, namespaced, name))
+        message = `${o.kind}/${name} (${namespaced ? 'namespaced' : 'cluster-scoped'} ${group || 'core'}/${o.kind}) is not permitted by project ${projectName}`;
+      else if (namespaced) {
+        const ns = o.metadata?.namespace ?? dst.namespace ?? '';
+        if (!isDestinationPermitted(project, { server: dst.server, name: dst.name, namespace: ns }))
+          message = `${o.kind}/${name} targets namespace "${ns}", which project ${projectName} does not allow`;
+      }
+      if (message)
+        out.push({
+          rule: 'argocd/project-denies-resource',
+          severity: 'error',
+          message: `${message} (Application ${apps.map((a) => a.name).join(', ')})`,
+          hint: namespaced ? 'keep namespaced objects in the destination namespace' : "add it to the project's clusterResourceWhitelist, or move it to the platform overlay",
+          target: r.target.name,
+          object: objectRef(o),
+          file: r.origin,
+        });
+    }
+  }
+  return out;
 }
