@@ -8,7 +8,7 @@
 // --runtime bundle (default) runs each service as one plain-JS file (esbuild, npm packages left
 // external), as close as Node 20 gets to the image's Node 22 type stripping; --runtime tsx adds
 // tsx's loader thread (~30 MiB RSS of its own) to every process.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -30,6 +30,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     prefetch: { type: 'string', default: '64' },
     runtime: { type: 'string', default: 'bundle' },
+    /** NODE_OPTIONS for the service processes, e.g. the image's --max-semi-space-size */
+    'node-options': { type: 'string', default: '' },
   },
 });
 if (values.runtime !== 'bundle' && values.runtime !== 'tsx') throw new Error(`--runtime must be bundle or tsx (got ${values.runtime})`);
@@ -82,7 +84,7 @@ async function start(name: string, entry: string, env: Record<string, string>) {
   const args = values.runtime === 'tsx' ? ['--import', 'tsx', entry] : [await bundle(name, entry)];
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...process.env, [envVars.logLevel]: 'warn', [envVars.appEnv]: 'bench', ...env },
+    env: { ...process.env, NODE_OPTIONS: values['node-options']!, [envVars.logLevel]: 'warn', [envVars.appEnv]: 'bench', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push({ name, child, maxRssMiB: 0, cpuStart: 0 });
@@ -139,6 +141,26 @@ try {
 
   const movie = movieIds[0]!;
   for (const c of children) c.cpuStart = cpuSeconds(c.child.pid);
+  const rabbitPid = Number(execFileSync('pgrep', ['-o', 'beam.smp']).toString().trim());
+  const rabbitStart = cpuSeconds(rabbitPid);
+  const backendCpu = async () => {
+    // the PostgreSQL backends serving our services (pool connections stay open during the run)
+    const { rows } = await pool.query<{ pid: number; app: string }>(
+      `SELECT pid, application_name AS app FROM pg_stat_activity WHERE datname IN ($1, $2) AND application_name <> ''`,
+      [billDb.name, invDb.name],
+    );
+    const out = new Map<number, { app: string; s: number }>();
+    for (const r of rows) {
+      try {
+        out.set(r.pid, { app: r.app, s: cpuSeconds(r.pid) });
+      } catch {
+        /* gone */
+      }
+    }
+    return out;
+  };
+  const pgStart = await backendCpu();
+  const selfStart = process.cpuUsage();
   const t0 = Date.now();
   const result = await autocannon({
     url: `http://127.0.0.1:${ports.api}/api/orders`,
@@ -159,7 +181,21 @@ try {
   const drainMs = Date.now() - t0 - loadMs;
   clearInterval(sampler);
   sampleRss();
+  // where the memory is, from each process's own prom-client default metrics
+  const memory: string[] = [];
+  for (const [name, port] of Object.entries(ports)) {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const v = (m: string) => Number(new RegExp(`^${m} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+    memory.push(`${name} rss ${v('process_resident_memory_bytes').toFixed(0)} heap ${v('nodejs_heap_size_used_bytes').toFixed(0)}/${v('nodejs_heap_size_total_bytes').toFixed(0)} external ${v('nodejs_external_memory_bytes').toFixed(0)}`);
+  }
   const cpu = children.map((c) => ({ name: c.name, s: cpuSeconds(c.child.pid) - c.cpuStart }));
+  const self = process.cpuUsage(selfStart);
+  cpu.push({ name: 'rabbitmq', s: cpuSeconds(rabbitPid) - rabbitStart });
+  const pgEnd = await backendCpu();
+  const pgByApp = new Map<string, number>();
+  for (const [pid, e] of pgEnd) pgByApp.set(`pg:${e.app}`, (pgByApp.get(`pg:${e.app}`) ?? 0) + e.s - (pgStart.get(pid)?.s ?? 0));
+  for (const [name, sec] of pgByApp) cpu.push({ name, s: sec });
+  cpu.push({ name: 'load generator', s: (self.user + self.system) / 1e6 });
 
   const { rows } = await pool.query<{ n: string; p50: number; p99: number; max: number; first: Date; last: Date }>(`
     SELECT count(*) AS n,
@@ -180,8 +216,9 @@ try {
   console.log(`settled per second during load (steady, ${steady.length} s): min ${sortedSteady[0]}  median ${sortedSteady[Math.floor(steady.length / 2)]}  mean ${(steady.reduce((a, b) => a + b, 0) / steady.length).toFixed(0)}`);
   console.log(`accepted → settled latency ms: p50 ${Number(r.p50).toFixed(0)}  p99 ${Number(r.p99).toFixed(0)}  max ${Number(r.max).toFixed(0)}`);
   const perOrder = (sec: number) => ((sec * 1000) / Number(r.n)).toFixed(2);
-  console.log(`CPU ms per settled order: ${cpu.map((c) => `${c.name} ${perOrder(c.s)}`).join('  ')}  (sum ${perOrder(cpu.reduce((a, c) => a + c.s, 0))}; PostgreSQL, RabbitMQ and the load generator not included)`);
-  console.log(`runtime: ${values.runtime}; load average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  console.log(`CPU ms per settled order: ${cpu.map((c) => `${c.name} ${perOrder(c.s)}`).join('  ')}  (sum ${perOrder(cpu.reduce((a, c) => a + c.s, 0))}; rabbitmq is the whole broker node, pg:* our backends only; the load generator is this process (autocannon + sampling); WAL writer and checkpointer not included)`);
+  console.log(`runtime: ${values.runtime}; NODE_OPTIONS: ${values['node-options'] || '(none)'}; load average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  console.log(`memory MiB after the load: ${memory.join('; ')}`);
   console.log(`max RSS MiB: ${children.map((c) => `${c.name} ${c.maxRssMiB.toFixed(0)}`).join('  ')}`);
 } finally {
   for (const c of children) c.child.kill('SIGTERM');
