@@ -2,7 +2,7 @@
 import type { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
-import { createPgPool, createService, packageVersion } from '@marquee/kit';
+import { createPgPool, createService, isoTimestamps, packageVersion } from '@marquee/kit';
 import type { InventoryConfig } from './config.ts';
 import { moviesRoutes } from './movies.ts';
 
@@ -24,7 +24,12 @@ export function build(o: BuildOptions): FastifyInstance & { pool: Pool } {
     ...(o.logStream ? { logStream: o.logStream } : {}),
     bodyLimit: 16 * 1024,
   });
-  const pool = createPgPool(app, { database: 'inventory', connection: o.config.database, ...(o.poolMax ? { max: o.poolMax } : {}) });
+  const pool = createPgPool(app, {
+    database: 'inventory',
+    connection: o.config.database,
+    types: isoTimestamps,
+    ...(o.poolMax ? { max: o.poolMax } : {}),
+  });
   app.decorate('pool', pool);
   app.register(moviesRoutes, { pool });
   return app as FastifyInstance & { pool: Pool };

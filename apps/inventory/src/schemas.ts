@@ -22,7 +22,8 @@ export interface Movie {
   id: number;
   title: string;
   director: string;
-  created_at: Date;
+  /** RFC 3339, UTC (see isoTimestamps in @marquee/kit) */
+  created_at: string;
 }
 
 export const idParams = {

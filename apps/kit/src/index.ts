@@ -20,7 +20,7 @@ export { badRequest, errorBody, errorSchema, HttpError, notFound, unavailable, t
 export { createMetrics, httpDurationBuckets, type ServiceMetrics } from './metrics.ts';
 export { migrate, type MigrateOptions } from './migrate.ts';
 export { isPgUnavailable } from './pg-errors.ts';
-export { createPgPool, databaseUrlFor, localDatabaseUrl, pgConnectionConfig, type PgPoolOptions } from './pg.ts';
+export { createPgPool, databaseUrlFor, isoTimestamps, localDatabaseUrl, pgConnectionConfig, type PgPoolOptions } from './pg.ts';
 export {
   createLogger,
   createService,

@@ -1,7 +1,6 @@
 // Versioned SQL migrations (apps/<app>/migrations/NNNN_name.sql with "-- Up Migration" and
 // "-- Down Migration" sections) applied with node-pg-migrate under its advisory lock.
 import { fileURLToPath } from 'node:url';
-import { runner } from 'node-pg-migrate';
 import type { PoolConfig } from 'pg';
 import type { DatabaseName } from '@marquee/contract';
 import { pgConnectionConfig } from './pg.ts';
@@ -29,6 +28,8 @@ export async function migrate(o: MigrateOptions): Promise<string[]> {
   const dir = o.dir instanceof URL ? fileURLToPath(o.dir) : o.dir;
   const log = o.log ?? (() => {});
   const quiet = { debug: () => {}, info: () => {}, warn: (m: string) => log(m), error: (m: string) => log(m) };
+  // Loaded on use: the runner (and its TypeScript loader) costs ~20 MB that servers never need.
+  const { runner } = await import('node-pg-migrate');
   const done = await runner({
     databaseUrl: conn,
     dir,

@@ -1,11 +1,15 @@
 // PostgreSQL pool for a service: connection settings from DATABASE_URL or libpq's PG*
 // variables, the marquee_pg_pool_in_use gauge, a readiness check and close on shutdown.
-import pg from 'pg';
+import { createRequire } from 'node:module';
 import type { Pool, PoolConfig } from 'pg';
 import { Gauge } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import { envVars, metrics, type DatabaseName } from '@marquee/contract';
 import { ConfigError, env as fields, readConfig, type Env } from './config.ts';
+
+/** node-postgres, loaded on first use: services without a database (the gateway) never pay its memory. */
+let pgModule: typeof import('pg') | undefined;
+const pg = (): typeof import('pg') => (pgModule ??= createRequire(import.meta.url)('pg') as typeof import('pg'));
 
 /** Default for local development when neither DATABASE_URL nor PGHOST is set. */
 export const localDatabaseUrl = (database: string) => `postgres://postgres@127.0.0.1:5432/${database}`;
@@ -54,7 +58,22 @@ export interface PgPoolOptions {
   readonly connectionTimeoutMillis?: number;
   /** Server-side statement timeout. @default 5000 */
   readonly statementTimeoutMillis?: number;
+  /** Custom type parsers for this pool only (see isoTimestamps). */
+  readonly types?: PoolConfig['types'];
 }
+
+const TIMESTAMPTZ = 1184;
+/**
+ * Type parsers that keep timestamptz as an RFC 3339 string instead of a Date: sessions run in
+ * UTC (createPgPool sets TimeZone), so '2026-11-22 02:12:36.742+00' only needs two edits,
+ * which is much cheaper than Date parsing plus toISOString for every row of a list response.
+ */
+export const isoTimestamps: NonNullable<PoolConfig['types']> = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === TIMESTAMPTZ && format !== 'binary'
+      ? (s: string) => s.replace(' ', 'T').replace(/\+00$/, 'Z')
+      : pg().types.getTypeParser(oid, format ?? 'text')) as NonNullable<PoolConfig['types']>['getTypeParser'],
+};
 
 const gauges = new WeakMap<object, { pools: Map<string, Pool> }>();
 
@@ -65,7 +84,7 @@ const gauges = new WeakMap<object, { pools: Map<string, Pool> }>();
 export function createPgPool(app: FastifyInstance, o: PgPoolOptions): Pool {
   const base = o.connectionString ? { connectionString: o.connectionString } : (o.connection ?? pgConnectionConfig(o.database, o.env));
   const statementTimeout = o.statementTimeoutMillis ?? 5000;
-  const pool = new pg.Pool({
+  const pool = new (pg().Pool)({
     ...base,
     max: o.max ?? 10,
     idleTimeoutMillis: 30_000,
@@ -75,6 +94,9 @@ export function createPgPool(app: FastifyInstance, o: PgPoolOptions): Pool {
     query_timeout: statementTimeout + 1000,
     keepAlive: true,
     application_name: app.kit.service,
+    // Timestamps leave the database in UTC whatever the server's default zone.
+    options: '-c TimeZone=UTC',
+    ...(o.types ? { types: o.types } : {}),
   });
   // An idle client losing its server (restart, failover) must not crash the process.
   pool.on('error', (err) => app.log.warn({ err }, 'postgres: idle client error'));

@@ -62,9 +62,16 @@ export interface ServiceProcess {
  * Starts a service entry file (e.g. apps/inventory/src/server.ts) as a real process, the way
  * the container does (plus tsx), on its own port. Children are killed if the test process exits.
  */
-export function startService(o: { name: string; entry: string; port: number; env?: Record<string, string> }): ServiceProcess {
+export function startService(o: {
+  name: string;
+  entry: string;
+  port: number;
+  env?: Record<string, string>;
+  /** Node arguments instead of `--import tsx <entry>` (e.g. a prebuilt bundle). */
+  argv?: string[];
+}): ServiceProcess {
   const root = fileURLToPath(new URL('../../../', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', o.entry], {
+  const child = spawn(process.execPath, o.argv ?? ['--import', 'tsx', o.entry], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'info', ...o.env, PORT: String(o.port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,145 @@
+// Shared by bench/services-gateway.ts and bench/services-inventory.ts: a throwaway seeded
+// database, services started as real processes (their server.ts), autocannon against them,
+// and the services' RSS sampled from /proc while the load runs.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { services, type ServiceName } from '@marquee/contract';
+import { migrate } from '@marquee/kit';
+import { createTestDatabase, freePort, startService, type ServiceProcess, type TestDatabase } from '@marquee/kit/testing';
+import { migrationsDir } from '@marquee/inventory';
+
+export const options = parseArgs({
+  options: {
+    connections: { type: 'string', default: '32' },
+    duration: { type: 'string', default: '15' },
+    warmup: { type: 'string', default: '3' },
+    movies: { type: 'string', default: '1000' },
+    json: { type: 'boolean', default: false },
+    /** bundle: esbuild bundle run by plain node, closest to the image (Node 22 strips types, no loader); tsx: as in dev */
+    runner: { type: 'string', default: 'bundle' },
+    /** extra node flags for the services, e.g. --node-flags=--max-semi-space-size=4 */
+    'node-flags': { type: 'string', default: '' },
+  },
+}).values;
+
+export async function benchDatabase(): Promise<TestDatabase> {
+  const db = await createTestDatabase('bench_inventory');
+  await migrate({ database: db.name, dir: migrationsDir, connectionString: db.url });
+  const c = new pg.Client({ connectionString: db.url });
+  await c.connect();
+  await c.query(`INSERT INTO movies (title, director) SELECT 'Movie ' || i, 'Director ' || (i % 97) FROM generate_series(1, $1::int) i`, [Number(options.movies)]);
+  await c.query('ANALYZE movies');
+  await c.end();
+  return db;
+}
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bundles = mkdtempSync(join(tmpdir(), 'marquee-bench-'));
+process.on('exit', () => rmSync(bundles, { recursive: true, force: true }));
+
+/** esbuild bundle of a service entry; its app's package.json next to it (packageVersion reads ../package.json). */
+function bundle(name: ServiceName): string {
+  const entry = services[name].entry;
+  const app = dirname(dirname(entry));
+  const out = join(bundles, app, 'dist', `${name}.mjs`);
+  mkdirSync(dirname(out), { recursive: true });
+  cpSync(join(root, app, 'package.json'), join(bundles, app, 'package.json'));
+  buildSync({
+    entryPoints: [join(root, entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: out,
+    external: ['pg-native'],
+    banner: { js: "import { createRequire as __marqueeRequire } from 'node:module'; const require = __marqueeRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  return out;
+}
+
+export async function start(name: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
+  const flags = options['node-flags'] ? options['node-flags'].split(/\s+/) : [];
+  const argv = options.runner === 'tsx' ? [...flags, '--import', 'tsx', services[name].entry] : [...flags, bundle(name)];
+  const p = startService({
+    name,
+    entry: services[name].entry,
+    port: await freePort(),
+    // NODE_PATH: the kit loads pg with require() at first use, which a bundle outside the tree must resolve.
+    env: { LOG_LEVEL: 'info', NODE_PATH: join(root, 'node_modules'), ...env },
+    argv,
+  });
+  await p.ready();
+  return p;
+}
+
+const rssMb = (pid: number) => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+};
+
+export interface LoadResult {
+  target: string;
+  url: string;
+  connections: number;
+  seconds: number;
+  requestsPerSec: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  rssMb: Record<string, number>;
+  loadAverage: number;
+}
+
+/** Warm-up, then the measured run; RSS sampled every 250 ms during the run (max reported). */
+export async function load(target: string, url: string, watch: ServiceProcess[]): Promise<LoadResult> {
+  const connections = Number(options.connections);
+  const duration = Number(options.duration);
+  await autocannon({ url, connections, duration: Number(options.warmup) });
+  const peak: Record<string, number> = {};
+  const sampler = setInterval(() => {
+    for (const p of watch) peak[`${p.name}:${p.port}`] = Math.max(peak[`${p.name}:${p.port}`] ?? 0, rssMb(p.child.pid!));
+  }, 250);
+  const r = await autocannon({ url, connections, duration });
+  clearInterval(sampler);
+  return {
+    target,
+    url,
+    connections,
+    seconds: duration,
+    requestsPerSec: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p90: r.latency.p90,
+    p99: r.latency.p99,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
+    rssMb: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v)])),
+    loadAverage: Math.round((await import('node:os')).loadavg()[0]! * 10) / 10,
+  };
+}
+
+export function report(results: LoadResult[], goals: Record<string, { rps: number; p99?: number }>): void {
+  if (options.json) {
+    console.log(JSON.stringify(results, null, 2));
+    return;
+  }
+  for (const r of results) {
+    const g = goals[r.target];
+    const verdict = g ? (r.requestsPerSec >= g.rps && (g.p99 === undefined || r.p99 < g.p99) ? 'meets' : 'MISSES') + ` goal ≥ ${g.rps} req/s${g.p99 ? `, p99 < ${g.p99} ms` : ''}` : '';
+    const rss = Object.entries(r.rssMb).map(([k, v]) => `${k} ${v} MB`).join(', ');
+    console.log(
+      `${r.target}: ${r.requestsPerSec} req/s, p50 ${r.p50} ms, p90 ${r.p90} ms, p99 ${r.p99} ms, errors ${r.errors}/${r.timeouts}/${r.non2xx} ` +
+        `(${r.connections} connections, ${r.seconds} s; peak RSS ${rss}; load avg ${r.loadAverage}) ${verdict}`,
+    );
+  }
+}
