@@ -1,6 +1,8 @@
 // Compare and write the generated trees. Writing is all-or-nothing: every file
 // is rendered in memory first, then written through temp files and renamed.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import type { FileMap } from '../../generators/lib/component.ts';
 
@@ -56,4 +58,108 @@ function pruneEmpty(dir: string): void {
   if (!existsSync(dir)) return;
   for (const d of readdirSync(dir, { withFileTypes: true })) if (d.isDirectory()) pruneEmpty(join(dir, d.name));
   if (readdirSync(dir).length === 0) rmSync(dir, { recursive: true });
+}
+
+// --- Drift without running the generators, when nothing they read has changed ---
+//
+// Importing and running every generator costs about a second of CPU (TypeScript
+// transpilation, kubernetes-models, the dashboard builder). The generators are
+// pure functions of the repository's files and the installed packages (pinned
+// by package-lock.json). So the last clean result is cached under a key that
+// hashes every file of the repository except the generated outputs themselves;
+// while the key matches, comparing the outputs' hashes is the whole drift check.
+
+const IGNORED_DIRS = new Set(['.git', 'node_modules', '.cache', 'report']);
+/**
+ * Top-level folders the generators never read (they are hand-written config,
+ * tests and docs); editing an overlay must not invalidate the drift cache.
+ * Generators read generators/, apps/ (contract, package versions) and scripts/
+ * (files shipped in ConfigMaps) — keep it that way.
+ */
+const NOT_GENERATOR_INPUTS = new Set(['overlays', 'policies', 'test', 'bench', 'docs', '.github', '.ci']);
+
+function sha(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Hash of every input file: the whole tree minus VCS, caches, and the generated outputs. */
+export function inputsKey(root: string, outputs: ReadonlySet<string>, roots: readonly string[]): string {
+  const h = createHash('sha256');
+  const walk = (dir: string): void => {
+    for (const d of readdirSync(join(root, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const rel = dir ? `${dir}/${d.name}` : d.name;
+      if (d.isDirectory()) {
+        if (IGNORED_DIRS.has(d.name) || roots.includes(rel) || (!dir && NOT_GENERATOR_INPUTS.has(d.name))) continue;
+        walk(rel);
+      } else if (d.isFile() && !outputs.has(rel)) {
+        h.update(`${rel}\0`);
+        h.update(readFileSync(join(root, rel)));
+        h.update('\0');
+      }
+    }
+  };
+  walk('');
+  return h.digest('hex');
+}
+
+interface DriftCache {
+  readonly key: string;
+  /** generated path → sha256 of its content */
+  readonly files: Record<string, string>;
+}
+
+const driftCacheFile = (): string => {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('yaml/package.json')), '..', '.cache', 'marquee', 'drift.json');
+};
+
+/**
+ * Drift of the generated files. Uses the cache when every input is unchanged;
+ * otherwise (or when any output differs, to name the exact line) runs `generate`.
+ */
+export async function checkDrift(
+  root: string,
+  generate: () => Promise<{ files: FileMap; roots: readonly string[] }>,
+  opts: { cache?: boolean } = {},
+): Promise<{ drift: Drift; files?: FileMap; cached: boolean }> {
+  const file = driftCacheFile();
+  const cacheRoot = `${root}\0`;
+  if (opts.cache !== false && existsSync(file)) {
+    try {
+      const all = JSON.parse(readFileSync(file, 'utf8')) as Record<string, DriftCache & { roots: string[] }>;
+      const c = all[cacheRoot];
+      if (c) {
+        const outputs = new Set(Object.keys(c.files));
+        if (inputsKey(root, outputs, c.roots) === c.key) {
+          const onDisk = c.roots.flatMap((r) => listFiles(root, r));
+          const clean =
+            Object.entries(c.files).every(([p, h]) => existsSync(join(root, p)) && sha(readFileSync(join(root, p))) === h) &&
+            onDisk.every((p) => outputs.has(p));
+          if (clean) return { drift: { changed: [], missing: [], stale: [] }, cached: true };
+        }
+      }
+    } catch {
+      // a corrupt cache is just a miss
+    }
+  }
+  const { files, roots } = await generate();
+  const drift = driftOf(root, files, roots);
+  if (isClean(drift) && opts.cache !== false) {
+    const outputs = new Set(files.keys());
+    const entry = { key: inputsKey(root, outputs, roots), roots: [...roots], files: Object.fromEntries([...files].map(([p, c]) => [p, sha(c)])) };
+    let all: Record<string, unknown> = {};
+    try {
+      all = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+    } catch {
+      all = {};
+    }
+    // One entry per repository root; temp copies made by tests do not pile up.
+    all = Object.fromEntries(Object.entries(all).filter(([k]) => existsSync(k.slice(0, -1))).slice(-20));
+    all[cacheRoot] = entry;
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}`;
+    writeFileSync(tmp, JSON.stringify(all));
+    renameSync(tmp, file);
+  }
+  return { drift, files, cached: false };
 }

@@ -31,6 +31,9 @@ export function defaultTargets(root: string, only?: readonly string[]): Target[]
     if (existsSync(join(root, path, 'kustomization.yaml')))
       targets.push({ name: `platform/${c.name}`, kind: 'platform', path, cluster: c.name as ClusterName, namespace: c.platformNamespace });
   }
+  // The pull-request preview overlay: deployed next to dev (it builds on overlays/dev), namespace set by Argo CD.
+  if (existsSync(join(root, 'overlays/preview/kustomization.yaml')))
+    targets.push({ name: 'preview', kind: 'preview', path: 'overlays/preview', cluster: environments.dev.cluster, namespace: 'marquee-pr-0' });
   if (existsSync(join(root, 'argocd', 'kustomization.yaml'))) targets.push({ name: 'argocd', kind: 'argocd', path: 'argocd', namespace: 'argocd' });
   return only?.length ? targets.filter((t) => only.includes(t.name) || only.includes(t.env ?? '')) : targets;
 }

@@ -91,7 +91,8 @@ export function toSarif(findings: readonly Finding[], ruleDocs: ReadonlyMap<stri
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: f.file ?? 'package.json', uriBaseId: '%SRCROOT%' },
+          // A URI reference, not a path: percent-encode each segment (spaces, %, #, non-ASCII).
+          artifactLocation: { uri: f.file ? f.file.split('/').map(encodeURIComponent).join('/') : 'package.json', uriBaseId: '%SRCROOT%' },
           ...(f.line ? { region: { startLine: f.line, ...(f.column ? { startColumn: f.column } : {}) } } : {}),
         },
       },

@@ -8,7 +8,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { dataTierFindings } from '../../../generators/data.ts';
 import { clusters, environments, type EnvName } from '../../../generators/environments.ts';
-import { driftOf } from '../generated.ts';
+import { checkDrift } from '../generated.ts';
 import { defaultTargets, kustomizeBuild, renderTargets, yamlFilesUnder, type RenderResult } from '../render.ts';
 import { loadFieldTree } from './field-tree.ts';
 import { parsePath, SourceLocator } from './locate.ts';
@@ -59,20 +59,24 @@ function summarize(findings: Finding[], targets: Target[], resources: number, st
 }
 
 /** Findings for generated files that differ from what the generators produce now. */
-async function driftFindings(root: string): Promise<Finding[]> {
-  let files;
-  let roots: readonly string[];
+async function driftFindings(root: string, cache: boolean): Promise<Finding[]> {
+  let result;
   try {
-    const gen = await import('../../../generators/index.ts');
-    files = gen.generate();
-    roots = gen.generatedRoots;
+    result = await checkDrift(
+      root,
+      async () => {
+        const gen = await import('../../../generators/index.ts');
+        return { files: gen.generate(), roots: gen.generatedRoots };
+      },
+      { cache },
+    );
   } catch (err) {
     return [{ rule: 'generate', severity: 'error', file: 'generators/index.ts', message: `the generators failed: ${(err as Error).message}`, hint: 'fix the generator input named above, then npm run generate' }];
   }
-  const d = driftOf(root, files, roots);
+  const { drift: d, files } = result;
   const out: Finding[] = [];
   for (const file of d.changed) {
-    const want = files.get(file)!.split('\n');
+    const want = files!.get(file)!.split('\n');
     const have = readFileSync(join(root, file), 'utf8').split('\n');
     let i = 0;
     while (i < want.length && want[i] === have[i]) i++;
@@ -196,7 +200,11 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   if (unknownEnv) throw new UsageError(`--env ${unknownEnv}: unknown environment (known: ${Object.keys(environments).join(', ')})`);
   const clustersOf = new Set(opts.envs?.map((e) => environments[e as EnvName].cluster));
   const targets = defaultTargets(root).filter(
-    (t) => !opts.envs?.length || (t.env && opts.envs.includes(t.env)) || (t.kind === 'platform' && clustersOf.has(t.cluster!)),
+    (t) =>
+      !opts.envs?.length ||
+      (t.env && opts.envs.includes(t.env)) ||
+      (t.kind === 'platform' && clustersOf.has(t.cluster!)) ||
+      (t.kind === 'preview' && opts.envs.includes('dev')),
   );
 
   const timings: Record<string, number> = {};
@@ -207,7 +215,8 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
     mark = now;
   };
   // 1. Sources: every YAML file people or generators wrote, and every kustomization they include.
-  const sourceFiles = ['overlays', 'base', 'argocd'].flatMap((d) => yamlFilesUnder(root, d));
+  // Hand-written YAML only: generated files (base/, argocd/) are covered byte-for-byte by the drift step.
+  const sourceFiles = yamlFilesUnder(root, 'overlays');
   const findings: Finding[] = sourceFiles.flatMap((f) => yamlFindings(root, f));
   const broken = new Set(findings.map((f) => f.file));
   for (const t of targets) findings.push(...kustomizationFindings(root, t.path));
@@ -218,7 +227,7 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   lap('sources');
   const renderable = targets.filter((t) => !blocked(t));
   const renderPromise = renderTargets(root, renderable, { cache: opts.cache ?? true });
-  findings.push(...(await driftFindings(root)));
+  findings.push(...(await driftFindings(root, opts.cache ?? true)));
   lap('drift');
   const tree = await loadFieldTree();
   const results: RenderResult[] = await renderPromise;
@@ -240,7 +249,9 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   const notes: string[] = [];
   const policies = await optional('../../../policies/index.ts', (m) => m.runPolicies as ((r: readonly RenderedObject[]) => { findings: Finding[]; exemptionFindings?: Finding[] }) | undefined);
   if (policies) {
-    const p = policies(rendered);
+    // Policies judge long-lived environments, platform overlays and argocd/; previews are
+    // throw-away by design (one replica, small volumes) and get schema and Argo CD checks only.
+    const p = policies(rendered.filter((r) => r.target.kind !== 'preview'));
     findings.push(...p.findings, ...(p.exemptionFindings ?? []));
   } else notes.push('policies: policies/index.ts not found, policy step skipped');
   lap('policies');

@@ -3,10 +3,10 @@
 import type { EnvName, ClusterName } from '../../../generators/environments.ts';
 
 /** What was rendered: an environment overlay, a per-cluster platform overlay, or loose files. */
-export type TargetKind = 'env' | 'platform' | 'files' | 'argocd';
+export type TargetKind = 'env' | 'platform' | 'preview' | 'files' | 'argocd';
 
 export interface Target {
-  /** `dev`, `test`, `prod`, `platform/nonprod`, `argocd`, or a path for loose files */
+  /** `dev`, `test`, `prod`, `platform/nonprod`, `preview`, `argocd`, or a path for loose files */
   readonly name: string;
   readonly kind: TargetKind;
   /** Repo-relative directory that was rendered (overlays/dev) or the file path. */

@@ -1,0 +1,52 @@
+// Drift detection, with and without the cache that skips running the generators.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { generate, generatedRoots } from '../../generators/index.ts';
+import { checkDrift, inputsKey } from '../../scripts/lib/generated.ts';
+import { applyEdits, copyRepo, removeRepo } from '../helpers/repo-copy.ts';
+
+const run = async () => ({ files: generate(), roots: generatedRoots });
+
+test('drift: a clean tree is cached; overlay edits keep the cache; generated-file edits and stray files are found', async () => {
+  const dir = copyRepo();
+  try {
+    const first = await checkDrift(dir, run);
+    assert.deepEqual(first.drift, { changed: [], missing: [], stale: [] });
+    assert.equal(first.cached, false);
+    assert.equal((await checkDrift(dir, run)).cached, true, 'second clean run should not run the generators');
+
+    applyEdits(dir, [{ file: 'overlays/dev/services/patches/config.yaml', replace: ['value: debug', 'value: info'] }]);
+    assert.equal((await checkDrift(dir, run)).cached, true, 'editing an overlay must not invalidate the drift cache');
+
+    applyEdits(dir, [{ file: 'base/inventory/service.yaml', replace: ['type: ClusterIP', 'type: NodePort'] }]);
+    const edited = await checkDrift(dir, run);
+    assert.equal(edited.cached, false);
+    assert.deepEqual(edited.drift.changed, ['base/inventory/service.yaml']);
+
+    applyEdits(dir, [{ file: 'base/inventory/service.yaml', replace: ['type: NodePort', 'type: ClusterIP'] }]);
+    mkdirSync(join(dir, 'base/stray'), { recursive: true });
+    writeFileSync(join(dir, 'base/stray/config.yaml'), 'a: 1\n');
+    assert.deepEqual((await checkDrift(dir, run)).drift.stale, ['base/stray/config.yaml']);
+  } finally {
+    removeRepo(dir);
+  }
+});
+
+test('drift cache key: covers generator inputs, ignores overlays and outputs', () => {
+  const dir = copyRepo();
+  try {
+    mkdirSync(join(dir, 'apps/contract/src'), { recursive: true });
+    writeFileSync(join(dir, 'apps/contract/src/index.ts'), 'export const a = 1;\n');
+    const outputs = new Set(generate().keys());
+    const key = inputsKey(dir, outputs, generatedRoots);
+    applyEdits(dir, [{ file: 'overlays/prod/services/patches/ingress.yaml', append: '# note\n' }]);
+    applyEdits(dir, [{ file: 'base/web/service.yaml', append: '# hand edit\n' }]);
+    assert.equal(inputsKey(dir, outputs, generatedRoots), key, 'overlays and generated outputs are not generator inputs');
+    applyEdits(dir, [{ file: 'apps/contract/src/index.ts', replace: ['a = 1', 'a = 2'] }]);
+    assert.notEqual(inputsKey(dir, outputs, generatedRoots), key, 'a change to the contract must invalidate the cache');
+  } finally {
+    removeRepo(dir);
+  }
+});
