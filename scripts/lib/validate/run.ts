@@ -256,7 +256,7 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   } else notes.push('policies: policies/index.ts not found, policy step skipped');
   lap('policies');
   if (!opts.skipAppSets) {
-    findings.push(...(await appSetFindings(root, targets)));
+    findings.push(...(await appSetFindings(root, targets, rendered)));
     lap('argocd');
   }
   if (opts.branches) {
@@ -332,11 +332,10 @@ function jsonFindings(file: string, text: string): Finding[] {
  * rendered are not built again; any other Application path gets its own
  * kustomize build (the preview overlay, for instance).
  */
-async function appSetFindings(root: string, rendered: readonly Target[]): Promise<Finding[]> {
-  type Preview = (o: { root: string; branch: string; worktree?: boolean; kustomize?: boolean }) => Promise<{ applications: { name: string; application: Record<string, any> }[]; findings: Finding[] }>;
-  const preview = await optional('../argocd/preview.ts', (m) => m.previewApplicationSets as Preview | undefined);
-  if (!preview) return [];
-  const result = await preview({ root, branch: currentBranch(root), worktree: true, kustomize: false });
+async function appSetFindings(root: string, rendered: readonly Target[], objects: readonly RenderedObject[]): Promise<Finding[]> {
+  const mod = await optional('../argocd/preview.ts', (m) => m as typeof import('../argocd/preview.ts'));
+  if (!mod) return [];
+  const result = await mod.previewApplicationSets({ root, branch: currentBranch(root), worktree: true, kustomize: false });
   const covered = (path: string) => rendered.some((t) => path === t.path || path.startsWith(`${t.path}/`));
   const extra = new Map<string, string>();
   for (const a of result.applications) {
@@ -349,7 +348,8 @@ async function appSetFindings(root: string, rendered: readonly Target[]): Promis
   const builds = await Promise.all(
     [...extra].map(async ([path, app]) => ({ path, app, r: await kustomizeBuild(join(root, path)) })),
   );
-  const out = [...result.findings];
+  // Every rendered object against the AppProject of the Application that deploys it.
+  const out = [...result.findings, ...mod.checkRenderedObjects(result, objects)];
   for (const b of builds.filter((b) => !b.r.ok))
     out.push({ rule: 'argocd/kustomize-failed', severity: 'error', target: 'argocd', file: `${b.path}/kustomization.yaml`, message: `Application ${b.app}: kustomize build ${b.path} failed: ${b.r.error.split(root + '/').join('')}` });
   return out;
