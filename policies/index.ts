@@ -102,6 +102,7 @@ function applies(p: Policy, r: RenderedObject): boolean {
 
 function toRaw(p: Policy, subject: RenderedObject, v: Violation): RawFinding {
   const o = subject.object;
+  const namespace = namespaceOf(subject);
   return {
     rule: p.id,
     severity: v.severity ?? p.severity,
@@ -112,7 +113,7 @@ function toRaw(p: Policy, subject: RenderedObject, v: Violation): RawFinding {
     ...(subject.origin ? { file: subject.origin } : {}),
     ...(v.path ? { path: v.path } : {}),
     kind: String(o?.kind ?? '?'),
-    ...(namespaceOf(subject) !== undefined ? { namespace: namespaceOf(subject) } : {}),
+    ...(namespace !== undefined ? { namespace } : {}),
     name: String(o?.metadata?.name ?? '?'),
     ...(v.container ? { container: v.container } : {}),
   };
@@ -171,11 +172,9 @@ export function checkKustomizations(root: string): Finding[] {
   return out;
 }
 
+/** Stable, locale-independent order: target, object, rule, path. */
 function compareFindings(a: Finding, b: Finding): number {
-  return (
-    (a.target ?? '').localeCompare(b.target ?? '') ||
-    (a.object ?? '').localeCompare(b.object ?? '') ||
-    a.rule.localeCompare(b.rule) ||
-    (a.path ?? '').localeCompare(b.path ?? '')
-  );
+  return cmp(a.target, b.target) || cmp(a.object, b.object) || cmp(a.rule, b.rule) || cmp(a.path, b.path);
 }
+
+const cmp = (a: string | undefined, b: string | undefined): number => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);

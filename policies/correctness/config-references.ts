@@ -1,34 +1,52 @@
 // A pod referencing a ConfigMap or Secret that nothing creates sticks in CreateContainerConfigError.
 import { podPolicy } from '../lib/define.ts';
 import { containersOf } from '../lib/k8s.ts';
+import { namespaceOf, scopeOf } from '../lib/index-objects.ts';
 import type { RenderedObject } from '../../scripts/lib/validate/types.ts';
 import type { PolicyContext, Violation } from '../types.ts';
+
+/** Key sets of ConfigMaps, Secrets and ExternalSecrets, computed once per object. */
+const keyCache = new WeakMap<RenderedObject, { found: boolean; keys?: ReadonlySet<string> }>();
+function cached(r: RenderedObject, compute: () => { found: boolean; keys?: ReadonlySet<string> }) {
+  let v = keyCache.get(r);
+  if (!v) keyCache.set(r, (v = compute()));
+  return v;
+}
 
 /** Keys a Secret will have, or `undefined` when they cannot be known offline (dataFrom, unknown template). */
 function secretKeys(near: RenderedObject, name: string, ctx: PolicyContext): { found: boolean; keys?: ReadonlySet<string> } {
   const s = ctx.index.named(near, 'Secret', name);
-  if (s) return { found: true, keys: new Set([...Object.keys(s.object.data ?? {}), ...Object.keys(s.object.stringData ?? {})]) };
-  for (const es of ctx.index.inNamespace(near, 'ExternalSecret')) {
-    const spec = es.object.spec ?? {};
-    if ((spec.target?.name ?? es.object.metadata?.name) !== name) continue;
-    if (spec.dataFrom?.length) return { found: true };
-    const keys = new Set<string>((spec.data ?? []).map((d: any) => d?.secretKey).filter(Boolean));
-    const tmpl = spec.target?.template;
-    if (tmpl?.data) {
-      // With a template, the Secret holds the template's keys (plus data's when mergePolicy is Merge).
-      if (tmpl.mergePolicy !== 'Merge') keys.clear();
-      for (const k of Object.keys(tmpl.data)) keys.add(k);
+  if (s) return cached(s, () => ({ found: true, keys: new Set([...Object.keys(s.object.data ?? {}), ...Object.keys(s.object.stringData ?? {})]) }));
+  const byTarget = ctx.index.memo('external-secrets-by-target', () => {
+    const m = new Map<string, RenderedObject>();
+    for (const es of ctx.index.ofKind('ExternalSecret')) {
+      const k = `${scopeOf(es.target)}\0${namespaceOf(es)}\0${es.object.spec?.target?.name ?? es.object.metadata?.name}`;
+      if (!m.has(k)) m.set(k, es);
     }
-    if (tmpl?.templateFrom?.length) return { found: true };
-    return { found: true, keys };
+    return m;
+  });
+  const es = byTarget.get(`${scopeOf(near.target)}\0${namespaceOf(near)}\0${name}`);
+  return es ? cached(es, () => externalSecretKeys(es)) : { found: false };
+}
+
+function externalSecretKeys(es: RenderedObject): { found: boolean; keys?: ReadonlySet<string> } {
+  const spec = es.object.spec ?? {};
+  if (spec.dataFrom?.length) return { found: true };
+  const keys = new Set<string>((spec.data ?? []).map((d: any) => d?.secretKey).filter(Boolean));
+  const tmpl = spec.target?.template;
+  if (tmpl?.data) {
+    // With a template, the Secret holds the template's keys (plus data's when mergePolicy is Merge).
+    if (tmpl.mergePolicy !== 'Merge') keys.clear();
+    for (const k of Object.keys(tmpl.data)) keys.add(k);
   }
-  return { found: false };
+  if (tmpl?.templateFrom?.length) return { found: true };
+  return { found: true, keys };
 }
 
 function configMapKeys(near: RenderedObject, name: string, ctx: PolicyContext): { found: boolean; keys?: ReadonlySet<string> } {
   const cm = ctx.index.named(near, 'ConfigMap', name);
   if (!cm) return { found: false };
-  return { found: true, keys: new Set([...Object.keys(cm.object.data ?? {}), ...Object.keys(cm.object.binaryData ?? {})]) };
+  return cached(cm, () => ({ found: true, keys: new Set([...Object.keys(cm.object.data ?? {}), ...Object.keys(cm.object.binaryData ?? {})]) }));
 }
 
 export default podPolicy(

@@ -1,6 +1,5 @@
 // A Service that selects no pod has no endpoints: every request to it fails.
 import { objectPolicy } from '../lib/define.ts';
-import { mapSelects } from '../lib/k8s.ts';
 
 export default objectPolicy(
   {
@@ -19,7 +18,7 @@ export default objectPolicy(
     const selector = spec.selector;
     // No selector: endpoints are managed by hand (or by an operator); nothing to check.
     if (!selector || !Object.keys(selector).length) return undefined;
-    if (ctx.index.workloadsNear(subject).some((w) => mapSelects(selector, w.template.labels))) return undefined;
+    if (ctx.index.podsMatching(subject, selector).length) return undefined;
     return {
       message: `selector ${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',')} matches no pod template in namespace ${subject.object.metadata?.namespace ?? subject.target.namespace}`,
       path: 'spec.selector',

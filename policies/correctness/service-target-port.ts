@@ -1,6 +1,6 @@
 // A named targetPort that the selected containers do not declare leaves the Service without a port.
 import { objectPolicy } from '../lib/define.ts';
-import { containersOf, mapSelects } from '../lib/k8s.ts';
+import { containersOf } from '../lib/k8s.ts';
 import type { Violation } from '../types.ts';
 
 export default objectPolicy(
@@ -18,7 +18,7 @@ export default objectPolicy(
     const spec = subject.object.spec ?? {};
     const selector = spec.selector;
     if (!selector || !Object.keys(selector).length) return undefined;
-    const pods = ctx.index.workloadsNear(subject).filter((w) => mapSelects(selector, w.template.labels));
+    const pods = ctx.index.podsMatching(subject, selector);
     if (!pods.length) return undefined; // correctness/service-selects-pods reports it
     const out: Violation[] = [];
     (Array.isArray(spec.ports) ? spec.ports : []).forEach((p: any, i: number) => {

@@ -5,10 +5,14 @@ import { containersOf, podTemplateOf, quantity, workloadKinds, type ContainerAt,
 
 type Many<T> = T | Iterable<T> | undefined | null | false;
 
-function* many<T extends object>(v: Many<T>): Iterable<T> {
-  if (!v) return;
-  if (Symbol.iterator in v) yield* v as Iterable<T>;
-  else yield v as T;
+const none: readonly never[] = [];
+
+/** Normalise a check's result to an array (hot path: no generators, no copies of arrays). */
+function many<T extends object>(v: Many<T>): readonly T[] {
+  if (!v) return none;
+  if (Array.isArray(v)) return v;
+  if (Symbol.iterator in v) return [...(v as Iterable<T>)];
+  return [v as T];
 }
 
 export function objectPolicy(
@@ -30,9 +34,9 @@ export function podPolicy(
   return {
     ...meta,
     kinds: meta.kinds ?? workloadKinds,
-    *check(subject, ctx) {
+    check(subject, ctx) {
       const t = podTemplateOf(subject.object);
-      if (t) yield* many(check(t, subject, ctx));
+      return t ? many(check(t, subject, ctx)) : none;
     },
   };
 }
@@ -43,9 +47,12 @@ export function containerPolicy(
   check: (c: ContainerAt, t: PodTemplate, subject: RenderedObject, ctx: PolicyContext) => Many<Omit<Violation, 'container'>>,
 ): ObjectPolicy {
   const { init, ...rest } = meta;
-  return podPolicy(rest, function* (t, subject, ctx) {
-    for (const c of containersOf(t, { init: init ?? true }))
-      for (const v of many(check(c, t, subject, ctx))) yield { ...v, container: c.name };
+  const withInit = { init: init ?? true };
+  return podPolicy(rest, (t, subject, ctx) => {
+    let out: Violation[] | undefined;
+    for (const c of containersOf(t, withInit))
+      for (const v of many(check(c, t, subject, ctx))) (out ??= []).push({ ...v, container: c.name });
+    return out;
   }) as ObjectPolicy;
 }
 

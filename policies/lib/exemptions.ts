@@ -89,6 +89,13 @@ export function applyExemptions(
 ): { findings: Finding[]; exemptionFindings: Finding[]; applied: AppliedExemption[] } {
   const today = parseDay(isoDay(opts.today))!;
   const suppressed = new Set<RawFinding>();
+  const byObject = new Map<string, RawFinding[]>();
+  for (const f of raw) {
+    const k = `${f.rule}\0${f.kind}\0${f.name}`;
+    const list = byObject.get(k);
+    if (list) list.push(f);
+    else byObject.set(k, [f]);
+  }
   const exemptionFindings: Finding[] = [];
   const applied: AppliedExemption[] = [];
   for (const e of exemptions) {
@@ -102,7 +109,7 @@ export function applyExemptions(
       applied.push({ exemption: e, status: 'invalid', matched: [], daysLeft, problems });
       continue;
     }
-    const hits = raw.filter((f) => matches(e, f));
+    const hits = (byObject.get(`${e.policy}\0${e.object.kind}\0${e.object.name}`) ?? []).filter((f) => matches(e, f));
     if (daysLeft < 0) {
       exemptionFindings.push({
         rule: 'exemption/expired',

@@ -4,7 +4,7 @@
 import { clusters, environments, environmentsOn, type Environment } from '../../generators/environments.ts';
 import type { RenderedObject, Target } from '../../scripts/lib/validate/types.ts';
 import { clusterScopedKinds } from './data.ts';
-import { podTemplateOf, type PodTemplate } from './k8s.ts';
+import { mapSelects, podTemplateOf, selectorMatches, type LabelSelector, type PodTemplate } from './k8s.ts';
 
 export interface Workload {
   readonly subject: RenderedObject;
@@ -92,6 +92,49 @@ export class ObjectIndex {
     return this.memos.get(key) as T;
   }
 
+  /**
+   * Objects of `kind` next to `near` whose label selector (`selectorOf`) matches `labels`.
+   * Selectors are bucketed by one of their matchLabels pairs (the name label when present),
+   * so a lookup only verifies selectors that can match: no all-pairs scan.
+   */
+  selecting(near: RenderedObject, kind: string, labels: Readonly<Record<string, string>>, selectorOf: (o: Record<string, any>) => LabelSelector | undefined): RenderedObject[] {
+    const ns = namespaceOf(near);
+    if (ns === undefined) return [];
+    const buckets = this.memo(`selecting\0${kind}\0${scopeOf(near.target)}\0${ns}`, () => {
+      const byPair = new Map<string, { r: RenderedObject; sel: LabelSelector }[]>();
+      const rest: { r: RenderedObject; sel: LabelSelector }[] = [];
+      for (const r of this.inNamespace(near, kind, ns)) {
+        const sel = selectorOf(r.object);
+        if (!sel) continue;
+        const pair = pairOf(sel.matchLabels);
+        if (pair) push(byPair, pair, { r, sel });
+        else rest.push({ r, sel });
+      }
+      return { byPair, rest };
+    });
+    const out: RenderedObject[] = [];
+    for (const c of buckets.rest) if (selectorMatches(c.sel, labels)) out.push(c.r);
+    for (const k in labels) {
+      const bucket = buckets.byPair.get(`${k}=${labels[k]}`);
+      if (bucket) for (const c of bucket) if (selectorMatches(c.sel, labels)) out.push(c.r);
+    }
+    return out;
+  }
+
+  /** Workloads next to `near` whose pod labels contain every pair of a Service-style `selector`. */
+  podsMatching(near: RenderedObject, selector: Readonly<Record<string, string>>): Workload[] {
+    const ns = namespaceOf(near);
+    if (ns === undefined) return [];
+    const byPair = this.memo(`pods\0${scopeOf(near.target)}\0${ns}`, () => {
+      const m = new Map<string, Workload[]>();
+      for (const w of this.workloadsNear(near, ns)) for (const [k, v] of Object.entries(w.template.labels)) push(m, `${k}=${v}`, w);
+      return m;
+    });
+    const pair = pairOf(selector);
+    const candidates = pair ? (byPair.get(pair) ?? []) : this.workloadsNear(near, ns);
+    return candidates.filter((w) => mapSelects(selector, w.template.labels));
+  }
+
   /** Every (scope, namespace) that holds at least one object, with a representative object. */
   *namespaces(): Iterable<{ scope: string; namespace: string; near: RenderedObject }> {
     const seen = new Set<string>();
@@ -104,6 +147,15 @@ export class ObjectIndex {
       yield { scope: scopeOf(r.target), namespace: ns, near: r };
     }
   }
+}
+
+/** The bucket key of a selector: its name label if it has one (most selective), else its first pair. */
+function pairOf(matchLabels: Readonly<Record<string, string>> | undefined): string | undefined {
+  if (!matchLabels) return undefined;
+  const name = matchLabels['app.kubernetes.io/name'];
+  if (name !== undefined) return `app.kubernetes.io/name=${name}`;
+  for (const [k, v] of Object.entries(matchLabels)) return `${k}=${v}`;
+  return undefined;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

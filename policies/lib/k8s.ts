@@ -52,15 +52,18 @@ export interface ContainerAt {
 /** Regular containers, then init containers (ephemeral containers are never in Git). */
 export function containersOf(t: PodTemplate, opts: { init?: boolean } = {}): ContainerAt[] {
   const out: ContainerAt[] = [];
-  const list = (key: 'containers' | 'initContainers', init: boolean) => {
-    const cs = t.spec[key];
-    if (!Array.isArray(cs)) return;
-    cs.forEach((c, i) => {
-      if (c && typeof c === 'object') out.push({ container: c, path: `${t.specPath}.${key}[${i}]`, name: String(c.name ?? i), init });
-    });
-  };
-  list('containers', false);
-  if (opts.init ?? true) list('initContainers', true);
+  const cs = t.spec.containers;
+  if (Array.isArray(cs))
+    for (let i = 0; i < cs.length; i++) {
+      const c = cs[i];
+      if (c && typeof c === 'object') out.push({ container: c, path: `${t.specPath}.containers[${i}]`, name: String(c.name ?? i), init: false });
+    }
+  const ics = opts.init ?? true ? t.spec.initContainers : undefined;
+  if (Array.isArray(ics))
+    for (let i = 0; i < ics.length; i++) {
+      const c = ics[i];
+      if (c && typeof c === 'object') out.push({ container: c, path: `${t.specPath}.initContainers[${i}]`, name: String(c.name ?? i), init: true });
+    }
   return out;
 }
 

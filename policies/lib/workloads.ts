@@ -2,17 +2,26 @@
 // range, the PodDisruptionBudgets and Services that select its pods.
 import type { RenderedObject } from '../../scripts/lib/validate/types.ts';
 import type { PolicyContext } from '../types.ts';
-import { podTemplateOf, selectorMatches } from './k8s.ts';
+import { podTemplateOf } from './k8s.ts';
+import { namespaceOf, scopeOf } from './index-objects.ts';
 
 /** Kinds whose replica count is `spec.replicas` (and that an HPA can scale). */
 export const replicatedKinds: readonly string[] = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController'];
 
 /** HPAs next to the workload whose scaleTargetRef names it. */
-export function hpasFor(subject: RenderedObject, ctx: PolicyContext): RenderedObject[] {
-  const o = subject.object;
-  return ctx.index
-    .inNamespace(subject, 'HorizontalPodAutoscaler')
-    .filter((h) => h.object.spec?.scaleTargetRef?.kind === o.kind && h.object.spec?.scaleTargetRef?.name === o.metadata?.name);
+export function hpasFor(subject: RenderedObject, ctx: PolicyContext): readonly RenderedObject[] {
+  const byTarget = ctx.index.memo('hpas-by-target', () => {
+    const m = new Map<string, RenderedObject[]>();
+    for (const h of ctx.index.ofKind('HorizontalPodAutoscaler')) {
+      const ref = h.object.spec?.scaleTargetRef;
+      const k = `${scopeOf(h.target)}\0${namespaceOf(h)}\0${ref?.kind}\0${ref?.name}`;
+      const list = m.get(k);
+      if (list) list.push(h);
+      else m.set(k, [h]);
+    }
+    return m;
+  });
+  return byTarget.get(`${scopeOf(subject.target)}\0${namespaceOf(subject)}\0${subject.object.kind}\0${subject.object.metadata?.name}`) ?? [];
 }
 
 export interface ReplicaRange {
@@ -40,7 +49,7 @@ export function replicaRange(subject: RenderedObject, ctx: PolicyContext): Repli
 export function pdbsFor(subject: RenderedObject, ctx: PolicyContext): RenderedObject[] {
   const t = podTemplateOf(subject.object);
   if (!t) return [];
-  return ctx.index.inNamespace(subject, 'PodDisruptionBudget').filter((p) => selectorMatches(p.object.spec?.selector, t.labels));
+  return ctx.index.selecting(subject, 'PodDisruptionBudget', t.labels, (o) => o.spec?.selector);
 }
 
 /** Resolve an int-or-percent against a replica count, rounding percentages as asked. */

@@ -1,6 +1,6 @@
 // Behind a default-deny, a pod that no specific policy selects has its traffic described nowhere.
 import { podPolicy } from '../lib/define.ts';
-import { isEmptySelector, selectorMatches } from '../lib/k8s.ts';
+import { isEmptySelector } from '../lib/k8s.ts';
 
 export default podPolicy(
   {
@@ -17,8 +17,8 @@ export default podPolicy(
     // NetworkPolicies do not apply to host-network pods (security/no-host-namespaces covers those).
     if (t.spec.hostNetwork === true) return undefined;
     const selected = ctx.index
-      .inNamespace(subject, 'NetworkPolicy')
-      .some((np) => !isEmptySelector(np.object.spec?.podSelector) && selectorMatches(np.object.spec?.podSelector, t.labels));
+      .selecting(subject, 'NetworkPolicy', t.labels, (o) => o.spec?.podSelector)
+      .some((np) => !isEmptySelector(np.object.spec?.podSelector));
     if (selected) return undefined;
     return { message: 'no NetworkPolicy (other than namespace-wide ones) selects its pods', path: t.labelsPath };
   },
