@@ -1,14 +1,16 @@
 // npm run report [-- --out <dir>] [--update-docs]
 // Writes a static environments report to report/index.html (open it from disk).
-// --update-docs also refreshes docs/img/architecture.svg, the committed diagram
-// docs/architecture.md embeds (test/scripts/report.test.ts fails while it is stale).
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+// --update-docs also refreshes docs/img/architecture.svg (the diagram docs/architecture.md
+// embeds) and the generated self-healing tables in docs/architecture.md;
+// test/scripts/report.test.ts fails while either is stale.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { reportHtml } from './lib/report/html.ts';
 import { collectReport } from './lib/report/index.ts';
-import { architectureDoc } from './lib/report/docs.ts';
+import { architectureDoc, architectureMd } from './lib/report/docs.ts';
+import { replaceBlock } from './lib/report/self-healing.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let args;
@@ -32,8 +34,11 @@ const out = resolve(root, args.out!);
 write(join(out, 'index.html'), reportHtml(data));
 console.log(`report: wrote ${relative(process.cwd(), join(out, 'index.html')) || join(out, 'index.html')}`);
 if (args['update-docs']) {
+  // compute both before writing either: a missing marker leaves the docs untouched
+  const md = replaceBlock(readFileSync(join(root, architectureMd), 'utf8'), data.selfHealing, architectureMd);
   write(join(root, architectureDoc), data.architecture.svg);
-  console.log(`report: wrote ${architectureDoc}`);
+  write(join(root, architectureMd), md);
+  console.log(`report: wrote ${architectureDoc} and the self-healing tables in ${architectureMd}`);
 }
 for (const f of data.renderErrors) console.error(`report: ${f.target}: ${f.message}`);
 if (data.renderErrors.length) process.exit(1);

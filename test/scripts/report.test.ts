@@ -12,7 +12,8 @@ import { environments } from '../../generators/environments.ts';
 import { splitImage } from '../../scripts/lib/diff/index.ts';
 import { defaultTargets, renderTargets, type RenderResult } from '../../scripts/lib/render.ts';
 import { architectureGraph } from '../../scripts/lib/report/graph.ts';
-import { architectureDoc, reportScreenshot } from '../../scripts/lib/report/docs.ts';
+import { architectureDoc, architectureMd, reportScreenshot } from '../../scripts/lib/report/docs.ts';
+import { replaceBlock } from '../../scripts/lib/report/self-healing.ts';
 import { reportHtml } from '../../scripts/lib/report/html.ts';
 import { architectureFrom, collectReport, type ReportData } from '../../scripts/lib/report/index.ts';
 import { repoRoot } from '../helpers/repo-copy.ts';
@@ -100,8 +101,12 @@ describe('npm run report', { timeout: 180_000 }, () => {
 
     // the filter hides rows that do not match
     await page.fill('#filter', 'inventory');
-    const visible = await page.locator('#env-matrix tbody tr:not([hidden]) th').allInnerTexts();
-    assert.deepEqual(visible.map((t) => t.split('\n')[0]), ['inventory']);
+    const rows = page.locator('#env-matrix tbody tr');
+    const shown = await page.locator('#env-matrix tbody tr:not([hidden])').allInnerTexts();
+    assert.ok(shown.length >= 1 && shown.length < (await rows.count()), `filter shows ${shown.length} rows`);
+    for (const t of shown) assert.match(t.toLowerCase(), /inventory/);
+    assert.ok(await page.locator('#env-matrix td[data-component="inventory"][data-env="prod"]').isVisible());
+    assert.ok(!(await page.locator('#env-matrix td[data-component="web"][data-env="prod"]').isVisible()));
     await page.fill('#filter', '');
     await page.locator('#filter').blur();
 
@@ -141,6 +146,14 @@ describe('npm run report', { timeout: 180_000 }, () => {
     assert.equal(again.svg, data.architecture.svg, 'layout is not deterministic');
     const committed = readFileSync(join(repoRoot, architectureDoc), 'utf8');
     assert.ok(committed === again.svg, `${architectureDoc} is stale: run npm run report -- --update-docs and commit it`);
+  });
+
+  it('docs/architecture.md quotes the self-healing settings prod renders', () => {
+    const doc = readFileSync(join(repoRoot, architectureMd), 'utf8');
+    assert.ok(replaceBlock(doc, data.selfHealing, architectureMd) === doc, `${architectureMd} is stale: run npm run report -- --update-docs and commit it`);
+    // the tables really come from the render: every prod workload has a row
+    for (const w of results.find((r) => r.target.name === 'prod')!.objects.map((o) => o.object).filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind)))
+      assert.ok(data.selfHealing.includes(`| ${w.metadata.namespace}/${w.metadata.name} (${w.kind}) |`), w.metadata.name);
   });
 });
 

@@ -4,3 +4,5 @@
 export const architectureDoc = 'docs/img/architecture.svg';
 /** Screenshot of the report, refreshed by test/scripts/report.test.ts. */
 export const reportScreenshot = 'docs/img/report.png';
+/** The document with the generated self-healing tables (between markers). */
+export const architectureMd = 'docs/architecture.md';

@@ -9,6 +9,7 @@ import { defaultTargets, renderTargets, type RenderResult } from '../render.ts';
 import type { Finding } from '../validate/types.ts';
 import { architectureGraph, type ArchitectureGraph } from './graph.ts';
 import { componentMatrix, type Matrix } from './matrix.ts';
+import { selfHealingMarkdown } from './self-healing.ts';
 import { architectureSvg } from './svg.ts';
 
 export interface ReportSource {
@@ -31,6 +32,14 @@ export interface ReportData {
   /** ISO date policies and exemptions were judged against. */
   readonly today: string;
   readonly architecture: { readonly graph: ArchitectureGraph; readonly svg: string; readonly title: string };
+  /** Markdown tables of prod's probes, scaling, budgets and rollout (docs/architecture.md). */
+  readonly selfHealing: string;
+}
+
+/** The self-healing tables for prod, from its render. */
+export function selfHealingFrom(results: readonly RenderResult[]): string {
+  const prod = results.find((r) => r.target.name === environments.prod.name);
+  return selfHealingMarkdown(prod?.objects.map((o) => o.object) ?? [], `${environments.prod.overlay} (namespace ${environments.prod.namespace})`);
 }
 
 function gitOut(root: string, args: string[]): string | undefined {
@@ -89,5 +98,6 @@ export async function collectReport(
     ),
     today: today.toISOString().slice(0, 10),
     architecture: await architectureFrom(results),
+    selfHealing: selfHealingFrom(results),
   };
 }
