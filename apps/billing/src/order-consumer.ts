@@ -195,7 +195,7 @@ export class OrderConsumer {
       if (outcome === 'completed') counters.completed();
       else if (outcome === 'rejected') counters.rejected();
       this.#settle(ch, msg, 'ack');
-      logger.debug({ orderId: order.id, outcome, requestId }, 'order processed');
+      logger.debug({ orderId: order.id, outcome, requestId, redelivered: msg.fields.redelivered }, 'order processed');
     } catch (err) {
       if (isTransient(err)) {
         // only reached when stopping or the channel died: give it back without judging it

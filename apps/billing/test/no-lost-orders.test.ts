@@ -10,7 +10,17 @@ import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
 import { Pool } from 'undici';
 import { broker, envVars } from '@marquee/contract';
-import { billingEnv, eventually, inventoryServer, sleep, withRabbitStopped, type BillingEnv, type InventoryServer } from './helpers.ts';
+import {
+  billingEnv,
+  eventually,
+  flakyHttp,
+  inventoryServer,
+  sleep,
+  withRabbitStopped,
+  type BillingEnv,
+  type FlakyHttp,
+  type InventoryServer,
+} from './helpers.ts';
 
 const total = 3000;
 /** orders per second the driver offers: slow enough that the faults land mid-stream */
@@ -20,6 +30,7 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 let env: BillingEnv;
 let inventory: InventoryServer;
+let front: FlakyHttp;
 const children = new Set<ChildProcess>();
 
 async function freePort(): Promise<number> {
@@ -71,10 +82,15 @@ async function waitReady(port: number, what: string): Promise<void> {
 before(async () => {
   env = await billingEnv('billing_nolost');
   inventory = await inventoryServer('billing_nolost');
+  // 100 ms per inventory answer keeps ~15 orders in flight, so every SIGKILL and the broker
+  // stop land on unacknowledged work that must be redelivered
+  front = await flakyHttp(inventory.url);
+  front.delayMs = 100;
 });
 
 after(async () => {
   for (const c of children) c.kill('SIGKILL');
+  await front?.close();
   await inventory?.close();
   await env?.close();
 });
@@ -85,7 +101,8 @@ it(`${total} orders, worker SIGKILLed twice, RabbitMQ restarted once: every orde
   const workerPort = await freePort();
   const workerEnv = {
     [envVars.port]: String(workerPort),
-    [envVars.inventoryUrl]: inventory.url,
+    [envVars.inventoryUrl]: front.url,
+    INVENTORY_CACHE_MS: '0',
     // debug: one "order processed" line per settled message, to prove nothing is settled twice
     [envVars.logLevel]: 'debug',
   };
@@ -179,17 +196,21 @@ it(`${total} orders, worker SIGKILLed twice, RabbitMQ restarted once: every orde
   // (a SIGKILLed worker may lose its last buffered log lines, never invent any)
   const settledBy = new Map<string, number>();
   let duplicates = 0;
+  let redelivered = 0;
   for (const w of workers) {
     for (const line of w.lines) {
       if (!line.includes('"order processed"')) continue;
-      const { orderId, outcome } = JSON.parse(line) as { orderId: string; outcome: string };
+      const entry = JSON.parse(line) as { orderId: string; outcome: string; redelivered: boolean };
+      const { orderId, outcome } = entry;
+      if (entry.redelivered) redelivered++;
       if (outcome === 'duplicate') duplicates++;
       else settledBy.set(orderId, (settledBy.get(orderId) ?? 0) + 1);
     }
   }
   const twice = [...settledBy].filter(([, n]) => n > 1);
   assert.deepEqual(twice, [], 'no order settled twice');
-  t.diagnostic(`workers: ${workers.length}; settlements logged: ${settledBy.size}; redelivered duplicates acknowledged: ${duplicates}`);
+  t.diagnostic(`workers: ${workers.length}; settlements logged: ${settledBy.size}; redelivered: ${redelivered}; duplicates acknowledged without effect: ${duplicates}`);
+  assert.ok(redelivered > 0, 'the faults interrupted unacknowledged work (else this test proved nothing)');
 
   api.child.kill('SIGTERM');
   workers[workers.length - 1]!.child.kill('SIGTERM');
