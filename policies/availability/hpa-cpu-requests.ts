@@ -18,7 +18,7 @@ export default setPolicy(
     rationale:
       'Utilization targets are a percentage of the containers\' requests; if any container has no request the HPA reports "missing request for cpu" and never scales.',
     hint: 'set resources.requests.cpu (and memory when scaled on memory) on every container',
-    references: ['kube-score horizontalpodautoscaler-has-target', 'Kubernetes HPA docs: resource metrics need requests'],
+    references: ['Kubernetes HPA docs: utilization targets are relative to requests'],
   },
   function* (ctx) {
     for (const hpa of ctx.index.ofKind('HorizontalPodAutoscaler')) {

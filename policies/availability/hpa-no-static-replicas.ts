@@ -12,7 +12,7 @@ export default objectPolicy(
       'Argo CD resets spec.replicas to the Git value on every sync (selfHeal) while the HPA keeps changing it: pods flap between the two counts, and a scaled-up service is scaled down by a deploy.',
     hint: 'remove spec.replicas from the workload; the HPA owns the count',
     kinds: replicatedKinds,
-    references: ['Argo CD docs: Leaving out replicas when using HPA', 'Kyverno remove-replicas-with-hpa'],
+    references: ['Argo CD docs: leave out spec.replicas when an HPA manages the Deployment'],
   },
   (subject, ctx) => {
     if (subject.object.spec?.replicas === undefined) return;

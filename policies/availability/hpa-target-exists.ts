@@ -10,7 +10,7 @@ export default objectPolicy(
     rationale: 'A renamed Deployment leaves its HPA pointing at nothing: the workload silently stops autoscaling.',
     hint: 'make spec.scaleTargetRef kind/name match the Deployment in the same overlay',
     kinds: ['HorizontalPodAutoscaler'],
-    references: ['kube-linter hpa-scale-target-ref (via dangling checks)', 'kube-score horizontalpodautoscaler-has-target'],
+    references: ['kube-linter dangling-horizontalpodautoscaler', 'kube-score horizontalpodautoscaler-has-target'],
   },
   (subject, ctx) => {
     const ref = subject.object.spec?.scaleTargetRef ?? {};

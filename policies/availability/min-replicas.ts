@@ -17,7 +17,7 @@ export default objectPolicy(
     hint: 'raise minReplicas of the HPA (or spec.replicas) in the overlay\'s scaling patch',
     envs: ['test', 'prod'],
     kinds: ['Deployment'],
-    references: ['kube-linter minimum-three-replicas', 'Polaris deploymentMissingReplicas'],
+    references: ['kube-linter minimum-three-replicas', 'kube-score deployment-replicas'],
   },
   (subject, ctx) => {
     const env = subject.target.env;

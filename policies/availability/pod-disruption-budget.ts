@@ -14,7 +14,7 @@ export default setPolicy(
     rationale:
       'Without a PDB a node drain may evict every replica at once; a PDB that allows zero disruptions at the minimum replica count blocks drains and cluster upgrades instead.',
     hint: 'add a PodDisruptionBudget with maxUnavailable: 1 selecting the pods (generators/services.ts does)',
-    references: ['kube-score pod-disruption-budget', 'kube-linter pdb-max-unavailable / pdb-min-available', 'Kyverno require-pdb'],
+    references: ['kube-score deployment-has-poddisruptionbudget', 'kube-linter pdb-max-unavailable / pdb-min-available', 'Kyverno require-pdb'],
   },
   function* (ctx) {
     for (const w of ctx.index.workloads) {

@@ -13,7 +13,7 @@ export default containerPolicy(
     hint: 'add readinessProbe (httpGet on the readiness path, see generators/lib/pod.ts httpProbesFor)',
     kinds: serviceWorkloadKinds,
     init: false,
-    references: ['kube-linter no-readiness-probe', 'Polaris readinessProbeMissing', 'kube-score container-readiness-probe'],
+    references: ['kube-linter no-readiness-probe', 'Polaris readinessProbeMissing', 'kube-score pod-probes'],
   },
   (c) =>
     !c.container.readinessProbe && {

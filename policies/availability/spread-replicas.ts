@@ -13,7 +13,7 @@ export default podPolicy(
     hint: 'add topologySpreadConstraints over kubernetes.io/hostname and topology.kubernetes.io/zone (generators/lib/pod.ts spreadFor)',
     envs: ['prod'],
     kinds: replicatedKinds,
-    references: ['kube-linter no-anti-affinity', 'Polaris topologySpreadConstraint'],
+    references: ['kube-linter no-anti-affinity', 'kube-score deployment-has-host-podantiaffinity'],
   },
   (t, subject, ctx) => {
     // One replica has nothing to spread (availability/min-replicas covers the count).

@@ -58,7 +58,7 @@ export default podPolicy(
     rationale:
       'A missing ConfigMap/Secret or key keeps the pod in CreateContainerConfigError (or ContainerCreating for volumes) and the rollout stalls; it is only visible after the sync. Secrets count when an ExternalSecret in the namespace targets them.',
     hint: 'fix the name/key, or render the ConfigMap / an ExternalSecret with that target name and key',
-    references: ['kube-score (configmap/secret references)', 'Datree ensure-configmap/secret-exists'],
+    references: ['Kubernetes: CreateContainerConfigError on missing ConfigMap/Secret keys'],
   },
   (t, subject, ctx) => {
     const out: Violation[] = [];

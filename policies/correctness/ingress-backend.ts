@@ -11,7 +11,7 @@ export default objectPolicy(
     rationale: 'The ingress controller accepts a backend that does not exist and serves 503 for it; nothing fails until users hit the path.',
     hint: 'use the name and a port name/number of a Service rendered in the same namespace',
     kinds: ['Ingress'],
-    references: ['kube-linter non-existent-service-account (dangling-ingress)', 'kube-score ingress-targets-service'],
+    references: ['kube-linter dangling-ingress', 'kube-score ingress-targets-service'],
   },
   (subject, ctx) => {
     const out: Violation[] = [];

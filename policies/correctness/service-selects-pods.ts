@@ -10,7 +10,7 @@ export default objectPolicy(
     rationale: 'A selector typo or a renamed label leaves the Service without endpoints; callers get connection refused while every object still applies cleanly.',
     hint: 'make spec.selector equal to labels of the workload\'s pod template (generators/lib/labels.ts selectorFor)',
     kinds: ['Service'],
-    references: ['kube-linter dangling-service'],
+    references: ['kube-linter dangling-service', 'kube-score service-targets-pod'],
   },
   (subject, ctx) => {
     const spec = subject.object.spec ?? {};

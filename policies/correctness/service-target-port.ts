@@ -12,7 +12,7 @@ export default objectPolicy(
     rationale: 'Endpoints for a named targetPort are only created for pods with a container port of that name; a rename on one side silently empties the Service.',
     hint: 'use a targetPort name that the selected containers declare in ports[].name',
     kinds: ['Service'],
-    references: ['kube-linter dangling-service (port)', 'kube-score service-targets-pod'],
+    references: ['kube-linter invalid-target-ports', 'kube-score service-targets-pod'],
   },
   (subject, ctx) => {
     const spec = subject.object.spec ?? {};

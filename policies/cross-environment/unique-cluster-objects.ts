@@ -14,7 +14,7 @@ export default setPolicy(
     rationale:
       'dev and test share the nonprod cluster, and the platform overlay runs there too. If two of them render the same ClusterRole, Namespace or webhook, their Applications overwrite each other on every sync and pruning one deletes the other\'s object.',
     hint: 'give the object an environment-specific name (namePrefix/suffix) or move it to the cluster\'s platform overlay',
-    references: ['Argo CD SharedResourceWarning', 'kube-linter (none: needs all environments at once)'],
+    references: ['Argo CD SharedResourceWarning'],
   },
   function* (ctx) {
     const owners = new Map<string, RenderedObject[]>();

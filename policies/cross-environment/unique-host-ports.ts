@@ -19,7 +19,7 @@ export default setPolicy(
     rationale:
       'A host port (hostPort, or any container port under hostNetwork) exists once per node. Two environments on one cluster that both bind it leave one of them Pending on every node the other runs on; a DaemonSet never schedules there at all.',
     hint: 'use a different hostPort per environment, or run the agent once per cluster from the platform overlay',
-    references: ['kube-linter host-port (per object only)', 'Kubernetes scheduler NodePorts filter'],
+    references: ['kube-scheduler NodePorts filter'],
   },
   function* (ctx) {
     const ports = new Map<string, Binding[]>();

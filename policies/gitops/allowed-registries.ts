@@ -17,7 +17,7 @@ export default containerPolicy(
     rationale:
       'An image from an arbitrary registry or Docker Hub user is code nobody vetted running with the service\'s credentials. The allow-list (policies/lib/data.ts) names our GHCR organisation and each upstream project\'s official registry.',
     hint: 'use an image from policies/lib/data.ts allowedImagePrefixes, or add its official registry there with a reason',
-    references: ['kube-linter (registry allow-list via custom check)', 'Kyverno restrict-image-registries'],
+    references: ['Kyverno restrict-image-registries'],
   },
   (c) => {
     const image = c.container.image;

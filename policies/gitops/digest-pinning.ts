@@ -12,7 +12,7 @@ export default containerPolicy(
     rationale:
       'A tag is a mutable pointer, even a semver one: a re-push changes what a running commit deploys. environments.ts requireDigests makes digests mandatory (prod); a platform overlay follows the strictest environment on its cluster. Elsewhere an undigested image is a warning.',
     hint: 'pin image@sha256:<digest> in the overlay (the image workflow writes digests with npm run set-image)',
-    references: ['Kyverno require-image-digest', 'SLSA / supply-chain practice'],
+    references: ['Kyverno require-image-digest'],
   },
   (c, _t, subject) => {
     const image = c.container.image;

@@ -10,7 +10,7 @@ export default containerPolicy(
     category: 'gitops',
     rationale: 'An untagged image resolves to :latest at pull time, so the same commit deploys different code on different nodes and days.',
     hint: 'pin the image in the overlay: npm run set-image -- --env <env> --app <name> --tag <version>',
-    references: ['kube-linter latest-tag', 'Polaris tagNotSpecified', 'Kyverno disallow-latest-tag'],
+    references: ['kube-linter latest-tag', 'kube-score container-image-tag', 'Kyverno disallow-latest-tag'],
   },
   (c) => {
     const image = c.container.image;

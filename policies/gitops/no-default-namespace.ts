@@ -11,7 +11,7 @@ export default objectPolicy(
     rationale:
       'Objects in `default` (explicitly, or by having no namespace where the target sets none) sit outside every environment\'s isolation, project and cleanup; Argo CD Applications must not target it either.',
     hint: 'set the environment namespace (overlay `namespace:`), or the Application destination namespace',
-    references: ['kube-linter (use-namespace)', 'Polaris (namespace default)', 'Kyverno disallow-default-namespace'],
+    references: ['kube-linter use-namespace', 'Kyverno disallow-default-namespace'],
     kinds: '*',
   },
   (subject) => {

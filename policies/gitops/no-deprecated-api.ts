@@ -16,7 +16,7 @@ export default objectPolicy(
     rationale:
       'A removed apiVersion fails to apply; a deprecated one will, at the upgrade that removes it. The target version is clusters[..].kubernetesVersion in environments.ts; removals come from scripts/lib/validate/api-removals.ts, deprecations from policies/lib/data.ts (both from the Kubernetes deprecation guide).',
     hint: 'move to the replacement apiVersion (kubernetes-models exports it)',
-    references: ['kube-linter no-extensions-v1beta', 'Pluto / kubent', 'https://kubernetes.io/docs/reference/using-api/deprecation-guide/'],
+    references: ['kube-linter no-extensions-v1beta', 'Pluto', 'https://kubernetes.io/docs/reference/using-api/deprecation-guide/'],
     kinds: '*',
   },
   (subject) => {

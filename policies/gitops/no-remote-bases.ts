@@ -72,7 +72,7 @@ const policy: RepoPolicy = {
   rationale:
     'A remote base (a URL, a git ref, a chart repository) is fetched at render time: what Argo CD applies can change with no commit here, the render needs the network, and review never sees the diff. Vendor it into the repository instead.',
   hint: 'vendor the upstream manifests under base/ (or generate them) and reference the local path',
-  references: ['Flux / Argo CD GitOps guidance', 'kustomize remote targets (docs/remoteBuild.md)'],
+  references: ['kustomize remote targets', 'Argo CD / Flux: render from the repository only'],
   *checkRepo(root) {
     for (const file of kustomizationFiles(root)) yield* remoteRefsIn(relative(root, join(root, file)), readFileSync(join(root, file), 'utf8'));
   },

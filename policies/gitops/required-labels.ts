@@ -18,7 +18,7 @@ export default objectPolicy(
     rationale:
       'The recommended labels identify an object\'s application and role across kubectl, Argo CD, Prometheus relabelling and Grafana; part-of must be "marquee" so the whole system can be selected at once.',
     hint: 'build labels with generators/lib/labels.ts labelsFor()',
-    references: ['Kubernetes recommended labels', 'kube-linter required-label-owner (custom)', 'Kyverno require-labels'],
+    references: ['Kubernetes recommended labels', 'Kyverno require-labels'],
     kinds: '*',
   },
   (subject) => {

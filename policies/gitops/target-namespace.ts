@@ -11,7 +11,7 @@ export default objectPolicy(
     rationale:
       'An environment overlay deploys into marquee-<env> and a platform overlay into its platform namespace; the AppProject only allows that destination. An object with another namespace fails the sync, or worse lands in another environment.',
     hint: 'remove metadata.namespace from the base and let the overlay\'s `namespace:` set it',
-    references: ['Argo CD AppProject destinations', 'Kyverno (restrict namespaces)'],
+    references: ['Argo CD AppProject destinations'],
     kinds: '*',
   },
   (subject) => {

@@ -7,7 +7,7 @@ export default resourcePolicy(
     title: 'CPU requests are set on every container',
     rationale:
       'Without a CPU request the scheduler places the pod as if it used no CPU and the container gets the smallest share under contention; HPA CPU targets cannot be computed.',
-    references: ['kube-linter unset-cpu-requirements', 'Polaris cpuRequestsMissing'],
+    references: ['kube-linter unset-cpu-requirements', 'kube-score container-resources', 'Polaris cpuRequestsMissing'],
   },
   'requests',
   'cpu',

@@ -13,7 +13,7 @@ export default containerPolicy(
     category: 'security',
     rationale: 'The runtime\'s default capability set includes NET_RAW (ARP/DNS spoofing) and SETUID among others; dropping ALL is what the restricted Pod Security Standard requires.',
     hint: 'set securityContext.capabilities.drop: [ALL] and remove capabilities.add',
-    references: ['kube-linter drop-net-raw-capability', 'Polaris insecureCapabilities', 'Kyverno require-drop-all (PSS restricted)'],
+    references: ['kube-linter drop-net-raw-capability', 'Pod Security Standards restricted (capabilities)', 'Kyverno require-drop-all'],
   },
   (c) => {
     const caps = c.container.securityContext?.capabilities ?? {};

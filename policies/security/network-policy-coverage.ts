@@ -11,7 +11,7 @@ export default podPolicy(
     rationale:
       'NetworkPolicies do not apply to hostNetwork pods, which are skipped. The namespace default-deny selects everything; a pod that only it selects either cannot work or works through someone else\'s rule. A policy that selects the pod by its labels documents and limits exactly who may talk to it.',
     hint: 'add a NetworkPolicy whose podSelector matches the pod labels and allows its real peers (generators/services.ts networkPolicyFor)',
-    references: ['kube-score pod-networkpolicy', 'kube-linter (non-isolated-pod)'],
+    references: ['kube-linter non-isolated-pod', 'kube-score pod-networkpolicy'],
   },
   (t, subject, ctx) => {
     // NetworkPolicies do not apply to host-network pods (security/no-host-namespaces covers those).

@@ -25,7 +25,7 @@ export default podPolicy(
     rationale:
       'Every pod gets an API token by default; a compromised service that never talks to the API server then holds a credential for it. A token is "needed" when a RoleBinding or ClusterRoleBinding in the rendered set names the pod\'s ServiceAccount (Prometheus discovery, kube-state-metrics).',
     hint: 'set automountServiceAccountToken: false on the pod spec (or its ServiceAccount)',
-    references: ['kube-linter (automount) default-service-account', 'Polaris automountServiceAccountToken', 'Kyverno restrict-automount-sa-token'],
+    references: ['CIS Kubernetes Benchmark 5.1.6', 'Kyverno restrict-automount-sa-token'],
   },
   (t, subject, ctx) => {
     const saName: string = t.spec.serviceAccountName ?? t.spec.serviceAccount ?? 'default';

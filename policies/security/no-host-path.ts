@@ -10,7 +10,7 @@ export default podPolicy(
     category: 'security',
     rationale: 'A hostPath volume gives the pod the node\'s files (kubelet credentials, container runtime socket, other pods\' data); it also pins data to one node.',
     hint: 'use emptyDir, a ConfigMap or a PersistentVolumeClaim; node agents that read /proc or /sys get an exemption in policies/exemptions.ts',
-    references: ['kube-linter host-path (sensitive-host-mounts)', 'Polaris hostPathSet', 'Kyverno disallow-host-path'],
+    references: ['kube-linter sensitive-host-mounts', 'Kyverno disallow-host-path'],
   },
   (t) => {
     const out: Violation[] = [];

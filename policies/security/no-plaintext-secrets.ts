@@ -11,7 +11,7 @@ export default objectPolicy(
       'base64 is not encryption: a committed Secret is readable by everyone with the repository. Secrets come from an ExternalSecret (or another controller) at runtime; only empty Secrets a controller fills (service-account tokens) may be committed.',
     hint: 'replace it with an ExternalSecret whose target has this name',
     kinds: ['Secret'],
-    references: ['kube-linter (env-var-secret)', 'Kyverno (no-secrets-in-git) / GitOps practice'],
+    references: ['Argo CD docs: Secret Management', 'External Secrets Operator'],
   },
   (subject) => {
     const o = subject.object;

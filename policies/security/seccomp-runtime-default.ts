@@ -12,7 +12,7 @@ export default containerPolicy(
     rationale:
       'Kubernetes runs containers Unconfined by default; RuntimeDefault blocks the syscalls most kernel exploits need (keyctl, unshare, bpf, ...) at no cost to ordinary services.',
     hint: 'set securityContext.seccompProfile.type: RuntimeDefault on the pod',
-    references: ['kube-linter (PSS) seccomp', 'Polaris seccompProfileMissing', 'Kyverno restrict-seccomp-strict'],
+    references: ['Pod Security Standards restricted (seccompProfile)', 'Kyverno restrict-seccomp-strict'],
   },
   (c, t) => {
     const own = c.container.securityContext?.seccompProfile?.type;
