@@ -1,5 +1,7 @@
-// npm run report [-- --out <dir>] [--update-docs]
+// npm run report [-- --out <dir>] [--branches] [--update-docs]
 // Writes a static environments report to report/index.html (open it from disk).
+// --branches renders each environment from the branch Argo CD deploys it from
+// (develop, release, main) instead of the working tree.
 // --update-docs also refreshes docs/img/architecture.svg (the diagram docs/architecture.md
 // embeds) and the generated self-healing tables in docs/architecture.md;
 // test/scripts/report.test.ts fails while either is stale.
@@ -15,9 +17,13 @@ import { replaceBlock } from './lib/report/self-healing.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 let args;
 try {
-  args = parseArgs({ options: { out: { type: 'string', default: 'report' }, 'update-docs': { type: 'boolean', default: false } }, strict: true }).values;
+  args = parseArgs({ options: {
+      out: { type: 'string', default: 'report' },
+      branches: { type: 'boolean', default: false },
+      'update-docs': { type: 'boolean', default: false },
+    }, strict: true }).values;
 } catch (err) {
-  console.error(`report: ${(err as Error).message}\nusage: npm run report -- [--out <dir>] [--update-docs]`);
+  console.error(`report: ${(err as Error).message}\nusage: npm run report -- [--out <dir>] [--branches] [--update-docs]`);
   process.exit(2);
 }
 
@@ -29,7 +35,11 @@ function write(path: string, content: string): void {
   renameSync(tmp, path);
 }
 
-const data = await collectReport(root);
+if (args.branches && args['update-docs']) {
+  console.error('report: --update-docs documents this checkout; run it without --branches');
+  process.exit(2);
+}
+const data = await collectReport(root, { branches: args.branches });
 const out = resolve(root, args.out!);
 write(join(out, 'index.html'), reportHtml(data));
 console.log(`report: wrote ${relative(process.cwd(), join(out, 'index.html')) || join(out, 'index.html')}`);

@@ -200,11 +200,24 @@ function architectureSection(d: ReportData): string {
 }
 
 export function reportHtml(d: ReportData): string {
+  const from = (target: string): string => {
+    const s = d.source.targets?.find((x) => x.target === target);
+    if (!s) return '';
+    return s.commit
+      ? `<br><small class="source">rendered from <code>${esc(s.branch)}</code> at <code>${esc(short(s.commit))}</code></small>`
+      : `<br><small class="source pill warning">working tree: ${esc(s.fallback)}</small>`;
+  };
   const envHeaders = new Map(
-    d.envs.map((e) => [e.name as string, `${esc(e.name)}<br><small><code>${esc(e.branch)}</code> · ${esc(e.namespace)} · ${esc(e.cluster)}<br>${esc(e.host)}</small>`]),
+    d.envs.map((e) => [
+      e.name as string,
+      `${esc(e.name)}<br><small><code>${esc(e.branch)}</code> · ${esc(e.namespace)} · ${esc(e.cluster)}<br>${esc(e.host)}</small>${from(e.name)}`,
+    ]),
   );
-  const platformHeaders = new Map(d.platform.targets.map((t) => [t, `${esc(t)}<br><small>per-cluster platform</small>`]));
-  const source = `${d.source.branch ? `branch <code>${esc(d.source.branch)}</code> ` : ''}${d.source.commit ? `at <code>${esc(short(d.source.commit))}</code>` : ''}${d.source.dirty ? ' with uncommitted changes' : ''}`;
+  const platformHeaders = new Map(d.platform.targets.map((t) => [t, `${esc(t)}<br><small>per-cluster platform</small>${from(t)}`]));
+  const checkout = `${d.source.branch ? `branch <code>${esc(d.source.branch)}</code> ` : ''}${d.source.commit ? `at <code>${esc(short(d.source.commit))}</code>` : ''}${d.source.dirty ? ' with uncommitted changes' : ''}`;
+  const source = d.source.targets
+    ? `each target from the branch Argo CD deploys it from (see the column headers); checkout: ${checkout}`
+    : `the working tree (${checkout})`;
   const errors = d.renderErrors.length
     ? `<section><h2>Render errors</h2><table><tbody>${d.renderErrors.map(findingRow).join('')}</tbody></table></section>`
     : '';
@@ -218,7 +231,7 @@ export function reportHtml(d: ReportData): string {
 <style>${CSS}</style>
 </head>
 <body>
-<header><h1>marquee environments</h1><p>Rendered from the working tree (${source}) with the pinned kustomize; regenerate with <code>npm run report</code>.</p></header>
+<header><h1>marquee environments</h1><p>Rendered from ${source} with the pinned kustomize; regenerate with <code>npm run report${d.source.targets ? ' -- --branches' : ''}</code>.</p></header>
 <nav><a href="#matrix">Components</a><a href="#promotion">Promotion</a><a href="#policies">Policies</a><a href="#architecture-section">Architecture</a><input id="filter" type="search" placeholder="filter rows (component, policy, object…)" aria-label="filter rows"></nav>
 <main>
 ${errors}

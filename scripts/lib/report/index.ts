@@ -7,6 +7,7 @@ import { exemptions as declaredExemptions, runPolicies, type PolicyRun } from '.
 import { checkBranches, type BranchReport } from '../argocd/branches.ts';
 import { defaultTargets, renderTargets, type RenderResult } from '../render.ts';
 import type { Finding } from '../validate/types.ts';
+import { renderDeployed, type TargetSource } from './deployed.ts';
 import { architectureGraph, type ArchitectureGraph } from './graph.ts';
 import { componentMatrix, type Matrix } from './matrix.ts';
 import { selfHealingMarkdown } from './self-healing.ts';
@@ -17,6 +18,8 @@ export interface ReportSource {
   readonly branch?: string;
   /** The working tree has uncommitted changes (they are part of the report). */
   readonly dirty: boolean;
+  /** `--branches`: where each target was rendered from; absent when everything is the working tree. */
+  readonly targets?: readonly TargetSource[];
 }
 
 export interface ReportData {
@@ -66,13 +69,23 @@ export async function architectureFrom(results: readonly RenderResult[]): Promis
   return { graph, svg: await architectureSvg(graph, { title }), title };
 }
 
-/** Render the working tree at `root` and gather the report. */
+/** Render the working tree at `root` (or each target's branch) and gather the report. */
 export async function collectReport(
   root: string,
-  opts: { readonly today?: Date; /** Renders of defaultTargets(root), when the caller already has them. */ readonly results?: readonly RenderResult[] } = {},
+  opts: {
+    readonly today?: Date;
+    /** Renders of defaultTargets(root), when the caller already has them. */
+    readonly results?: readonly RenderResult[];
+    /** Render each target from the branch Argo CD deploys it from (see deployed.ts). */
+    readonly branches?: boolean;
+  } = {},
 ): Promise<ReportData> {
   const today = opts.today ?? new Date();
-  const results = opts.results ?? (await renderTargets(root, defaultTargets(root)));
+  let results: readonly RenderResult[];
+  let targets: readonly TargetSource[] | undefined;
+  if (opts.results) results = opts.results;
+  else if (opts.branches) ({ results, sources: targets } = await renderDeployed(root));
+  else results = await renderTargets(root, defaultTargets(root));
   const env = results.filter((r) => r.target.kind === 'env');
   const platform = results.filter((r) => r.target.kind === 'platform');
   let branches: ReportData['branches'];
@@ -86,6 +99,7 @@ export async function collectReport(
       commit: gitOut(root, ['rev-parse', 'HEAD']),
       branch: gitOut(root, ['symbolic-ref', '--quiet', '--short', 'HEAD']),
       dirty: !!gitOut(root, ['status', '--porcelain', '--untracked-files=no']),
+      ...(targets ? { targets } : {}),
     },
     envs: Object.values(environments).map((e) => ({ name: e.name, branch: e.branch, namespace: e.namespace, cluster: e.cluster, host: e.ingressHost })),
     matrix: componentMatrix(env),
