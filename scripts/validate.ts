@@ -3,6 +3,7 @@
 //   npm run validate -- --env prod        one environment (and its cluster's platform overlay)
 //   npm run validate -- vendor/x/ a.yaml  kubeconform-style check of arbitrary manifests
 //   --format text|json|junit|sarif   --strict (warnings fail)   --branches (Gitflow ancestry)
+//   --no-cache (render every overlay and run every generator even if their inputs are unchanged)
 // Exit: 0 clean, 1 findings, 2 usage or environment error.
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,7 @@ async function main(): Promise<number> {
       strict: { type: 'boolean', default: false },
       branches: { type: 'boolean', default: false },
       'kubernetes-version': { type: 'string' },
+      'no-cache': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -34,7 +36,7 @@ async function main(): Promise<number> {
   const cwd = process.env.npm_lifecycle_event === 'validate' && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
   const result = positionals.length
     ? await validateFiles(cwd, positionals, values['kubernetes-version'])
-    : await validateRepo({ root, envs: values.env, branches: values.branches });
+    : await validateRepo({ root, envs: values.env, branches: values.branches, cache: !values['no-cache'] });
 
   const out =
     format === 'json' ? toJson(result.findings, result.summary)
@@ -50,7 +52,7 @@ async function main(): Promise<number> {
 }
 
 function readFirstComment(): string {
-  return `usage: npm run validate [-- [--env <name>]... [--format text|json|junit|sarif] [--strict] [--branches] [files or folders...]]`;
+  return `usage: npm run validate [-- [--env <name>]... [--format text|json|junit|sarif] [--strict] [--branches] [--no-cache] [files or folders...]]`;
 }
 
 main().then(

@@ -1,0 +1,35 @@
+// Wall time of `npm run validate` on this repository, as a pre-commit hook sees
+// it: cold (--no-cache: every overlay rendered, every generator run) and warm
+// (inputs unchanged since the last run), with the per-step split.
+//   npx tsx bench/validate-repo.ts [--runs 5]
+import { spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
+const runs = Number(values.runs);
+const tsx = join(root, 'node_modules/.bin/tsx');
+
+function once(args: string[]): { wall: number; timings: Record<string, number>; summary: string } {
+  const t = performance.now();
+  const r = spawnSync(tsx, ['scripts/validate.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, VALIDATE_TIMINGS: '1' } });
+  const wall = (performance.now() - t) / 1000;
+  if (r.status === 2) throw new Error(r.stderr);
+  const timings = JSON.parse(/timings \(ms\): (.*)/.exec(r.stderr)?.[1] ?? '{}') as Record<string, number>;
+  const summary = r.stdout.trim().split('\n').at(-1) ?? '';
+  return { wall, timings, summary };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+console.log(`node ${process.version}, ${availableParallelism()} cores, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}, ${new Date().toISOString()}`);
+for (const [label, args] of [['cold (--no-cache)', ['--no-cache']], ['warm', []]] as const) {
+  once([...args]); // warm-up: tsx transpile cache, field tree, render/drift caches for the warm case
+  const rs = Array.from({ length: runs }, () => once([...args]));
+  const steps = Object.keys(rs[0]!.timings);
+  const split = steps.map((s) => `${s} ${median(rs.map((r) => r.timings[s] ?? 0))}`).join(', ');
+  console.log(`${label}: median ${median(rs.map((r) => r.wall)).toFixed(2)} s wall (min ${Math.min(...rs.map((r) => r.wall)).toFixed(2)}, max ${Math.max(...rs.map((r) => r.wall)).toFixed(2)}) — steps ms: ${split}`);
+  console.log(`  ${rs[0]!.summary}`);
+}
