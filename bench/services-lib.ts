@@ -79,6 +79,12 @@ export async function start(name: ServiceName, env: Record<string, string>): Pro
   return p;
 }
 
+/** utime + stime of a process, in seconds (clock ticks are 100 Hz on Linux). */
+const cpuSeconds = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
+
 const rssMb = (pid: number) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -97,6 +103,8 @@ export interface LoadResult {
   timeouts: number;
   non2xx: number;
   rssMb: Record<string, number>;
+  /** CPU time each service spent per request: comparable across runs on a shared machine. */
+  cpuMicrosPerRequest: Record<string, number>;
   loadAverage: number;
 }
 
@@ -109,7 +117,9 @@ export async function load(target: string, url: string, watch: ServiceProcess[])
   const sampler = setInterval(() => {
     for (const p of watch) peak[`${p.name}:${p.port}`] = Math.max(peak[`${p.name}:${p.port}`] ?? 0, rssMb(p.child.pid!));
   }, 250);
+  const cpu0 = watch.map((p) => cpuSeconds(p.child.pid!));
   const r = await autocannon({ url, connections, duration });
+  const cpu = watch.map((p, i) => cpuSeconds(p.child.pid!) - cpu0[i]!);
   clearInterval(sampler);
   return {
     target,
@@ -124,6 +134,7 @@ export async function load(target: string, url: string, watch: ServiceProcess[])
     timeouts: r.timeouts,
     non2xx: r.non2xx,
     rssMb: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v)])),
+    cpuMicrosPerRequest: Object.fromEntries(watch.map((p, i) => [p.name, Math.round((cpu[i]! * 1e6) / Math.max(1, r.requests.total))])),
     loadAverage: Math.round((await import('node:os')).loadavg()[0]! * 10) / 10,
   };
 }
@@ -137,9 +148,10 @@ export function report(results: LoadResult[], goals: Record<string, { rps: numbe
     const g = goals[r.target];
     const verdict = g ? (r.requestsPerSec >= g.rps && (g.p99 === undefined || r.p99 < g.p99) ? 'meets' : 'MISSES') + ` goal ≥ ${g.rps} req/s${g.p99 ? `, p99 < ${g.p99} ms` : ''}` : '';
     const rss = Object.entries(r.rssMb).map(([k, v]) => `${k} ${v} MB`).join(', ');
+    const cpu = Object.entries(r.cpuMicrosPerRequest).map(([k, v]) => `${k} ${v} µs`).join(', ');
     console.log(
       `${r.target}: ${r.requestsPerSec} req/s, p50 ${r.p50} ms, p90 ${r.p90} ms, p99 ${r.p99} ms, errors ${r.errors}/${r.timeouts}/${r.non2xx} ` +
-        `(${r.connections} connections, ${r.seconds} s; peak RSS ${rss}; load avg ${r.loadAverage}) ${verdict}`,
+        `(${r.connections} connections, ${r.seconds} s; peak RSS ${rss}; CPU per request ${cpu}; load avg ${r.loadAverage}) ${verdict}`,
     );
   }
 }
