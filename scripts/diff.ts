@@ -1,4 +1,4 @@
-// npm run diff -- --base <git-ref> [--head <git-ref>] [--format text|markdown|json] [--out file]
+// npm run diff -- --base <git-ref> [--head <git-ref>] [--target <name>]... [--format text|markdown|json] [--out file]
 // Renders every target at the base ref (temporary git worktree) and at the working
 // tree (or --head), prints the semantic difference. Exit 2: bad arguments or unknown ref.
 import { writeFileSync } from 'node:fs';
@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { format, formats, type Format } from './lib/diff/format.ts';
 import { renderDiff, UnknownRefError } from './lib/diff/index.ts';
+import { defaultTargets } from './lib/render.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const usage = 'usage: npm run diff -- --base <git-ref> [--head <git-ref>] [--format text|markdown|json] [--out <file>]';
+const usage = 'usage: npm run diff -- --base <git-ref> [--head <git-ref>] [--target <dev|test|prod|platform/<cluster>|preview|argocd>]... [--format text|markdown|json] [--out <file>]';
 
 let args;
 try {
@@ -16,6 +17,7 @@ try {
     options: {
       base: { type: 'string' },
       head: { type: 'string' },
+      target: { type: 'string', multiple: true },
       format: { type: 'string', default: 'text' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -34,13 +36,19 @@ if (!args.base) {
   console.error(`diff: --base is required (the git ref to compare against, e.g. origin/main)\n${usage}`);
   process.exit(2);
 }
+const known = defaultTargets(root).map((t) => t.name);
+const unknown = (args.target ?? []).filter((t) => !known.includes(t));
+if (unknown.length) {
+  console.error(`diff: unknown --target ${unknown.join(', ')}; targets are ${known.join(', ')}`);
+  process.exit(2);
+}
 if (!formats.includes(args.format as Format)) {
   console.error(`diff: --format must be one of ${formats.join(', ')}, got '${args.format}'`);
   process.exit(2);
 }
 
 try {
-  const d = await renderDiff({ root, base: args.base, head: args.head });
+  const d = await renderDiff({ root, base: args.base, head: args.head, only: args.target });
   const text = format(d, args.format as Format);
   if (args.out) writeFileSync(args.out, text);
   else process.stdout.write(text);

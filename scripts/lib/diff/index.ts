@@ -144,8 +144,8 @@ function unionTargets(baseTargets: Target[], headTargets: Target[]): Target[] {
   return [...headTargets, ...baseTargets.filter((t) => !names.has(t.name))];
 }
 
-async function renderTree(dir: string): Promise<{ targets: Target[]; results: Map<string, RenderResult> }> {
-  const targets = defaultTargets(dir);
+async function renderTree(dir: string, only?: readonly string[]): Promise<{ targets: Target[]; results: Map<string, RenderResult> }> {
+  const targets = defaultTargets(dir, only);
   const results = await renderTargets(dir, targets);
   return { targets, results: new Map(results.map((r) => [r.target.name, r])) };
 }
@@ -156,14 +156,16 @@ export interface DiffOptions {
   readonly base: string;
   /** Compare against this ref instead of the working tree. */
   readonly head?: string;
+  /** Only these targets (`prod`, `platform/prod`, `argocd`…). @default every target */
+  readonly only?: readonly string[];
 }
 
 /** Render both sides and compare them. Throws UnknownRefError before rendering anything. */
 export async function renderDiff(opts: DiffOptions): Promise<RenderDiff> {
   const baseSha = resolveRef(opts.root, opts.base);
   const headSha = opts.head ? resolveRef(opts.root, opts.head) : undefined;
-  const renderAt = (sha: string) => withWorktree(opts.root, sha, renderTree);
-  const [b, h] = await Promise.all([renderAt(baseSha), headSha ? renderAt(headSha) : renderTree(opts.root)]);
+  const renderAt = (sha: string) => withWorktree(opts.root, sha, (dir) => renderTree(dir, opts.only));
+  const [b, h] = await Promise.all([renderAt(baseSha), headSha ? renderAt(headSha) : renderTree(opts.root, opts.only)]);
   const targets = unionTargets(b.targets, h.targets).map((t) => diffTarget(t, b.results.get(t.name), h.results.get(t.name)));
   let dirty = false;
   if (!opts.head) {
