@@ -1,9 +1,10 @@
 // Where in the repository a finding lives: the line of a JSON path inside the
 // source YAML file (kustomize origin), or inside the overlay patch that put the
 // field there when the origin file does not have it.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, normalize } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node as YamlNode } from 'yaml';
+import { parseYamlFile } from './sources.ts';
 import type { PathSegment } from './schema.ts';
 
 interface ParsedFile {
@@ -39,11 +40,7 @@ export class SourceLocator {
     if (this.files.has(file)) return this.files.get(file)!;
     let parsed: ParsedFile | null = null;
     const abs = join(this.root, file);
-    if (/\.ya?ml$/.test(file) && existsSync(abs)) {
-      const lines = new LineCounter();
-      const docs = parseAllDocuments(readFileSync(abs, 'utf8'), { lineCounter: lines, uniqueKeys: false });
-      parsed = { docs: Array.isArray(docs) ? docs : [], lines };
-    }
+    if (/\.ya?ml$/.test(file) && existsSync(abs)) parsed = parseYamlFile(abs);
     this.files.set(file, parsed);
     return parsed;
   }

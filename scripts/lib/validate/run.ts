@@ -14,7 +14,7 @@ import { loadFieldTree } from './field-tree.ts';
 import { parsePath, SourceLocator } from './locate.ts';
 import type { Summary } from './report.ts';
 import { formatPath, SchemaValidator, defaultKubernetesVersion, type SchemaIssue } from './schema.ts';
-import { kustomizationFindings, yamlFindings } from './sources.ts';
+import { clearParsedYaml, kustomizationFindings, yamlFindings } from './sources.ts';
 import { objectRef, type Finding, type RenderedObject, type Target } from './types.ts';
 
 export interface RepoOptions {
@@ -195,6 +195,7 @@ async function optional<T>(path: string, pick: (m: any) => T | undefined): Promi
 
 export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   const started = performance.now();
+  clearParsedYaml();
   const root = resolve(opts.root);
   const unknownEnv = opts.envs?.find((e) => !(e in environments));
   if (unknownEnv) throw new UsageError(`--env ${unknownEnv}: unknown environment (known: ${Object.keys(environments).join(', ')})`);

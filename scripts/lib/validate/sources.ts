@@ -3,17 +3,38 @@
 // that point at missing files or remote URLs.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
-import { isMap, isSeq, isScalar, LineCounter, parseAllDocuments, type Node as YamlNode } from 'yaml';
+import { isMap, isSeq, isScalar, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
 import { isRemote } from './locate.ts';
 import type { Finding } from './types.ts';
 
+export interface ParsedYaml {
+  readonly docs: Document.Parsed[];
+  readonly lines: LineCounter;
+}
+
+const parsedFiles = new Map<string, ParsedYaml>();
+
+/**
+ * Parse a YAML file once per validate run (the pre-pass, the kustomization walk
+ * and the locator all read the same overlay files). `clearParsedYaml()` starts a run.
+ */
+export function parseYamlFile(abs: string, text?: string): ParsedYaml {
+  const hit = text === undefined ? parsedFiles.get(abs) : undefined;
+  if (hit) return hit;
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text ?? readFileSync(abs, 'utf8'), { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const parsed = { docs: Array.isArray(docs) ? docs : [], lines };
+  if (text === undefined) parsedFiles.set(abs, parsed);
+  return parsed;
+}
+
+export const clearParsedYaml = (): void => parsedFiles.clear();
+
 /** Syntax errors and duplicate keys of one YAML file, with line and column. */
 export function yamlFindings(root: string, file: string, text?: string): Finding[] {
-  const src = text ?? readFileSync(join(root, file), 'utf8');
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(src, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const { docs, lines } = parseYamlFile(join(root, file), text);
   const out: Finding[] = [];
-  for (const doc of Array.isArray(docs) ? docs : []) {
+  for (const doc of docs) {
     // One clear message per problem: the first syntax error, and every duplicate key.
     const errors = doc.errors.filter((e, i) => e.code === 'DUPLICATE_KEY' || doc.errors.findIndex((x) => x.code !== 'DUPLICATE_KEY') === i);
     for (const e of errors) {
@@ -50,8 +71,8 @@ export function kustomizationFindings(root: string, dir: string, seen = new Set<
   const name = KUSTOMIZATION_FILES.find((f) => existsSync(join(root, dir, f)));
   if (!name) return [];
   const file = join(dir, name);
-  const lines = new LineCounter();
-  const [doc] = parseAllDocuments(readFileSync(join(root, file), 'utf8'), { lineCounter: lines });
+  const { docs, lines } = parseYamlFile(join(root, file));
+  const doc = docs[0];
   if (!doc || doc.errors.length || !isMap(doc.contents)) return [];
   const out: Finding[] = [];
   const at = (node: YamlNode | undefined) => (node?.range ? lines.linePos(node.range[0]) : { line: 1, col: 1 });
