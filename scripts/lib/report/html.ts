@@ -142,7 +142,7 @@ function promotionSection(d: ReportData): string {
       }
     }
   }
-  out.push('<h3>Image tags that differ between neighbouring environments (in these overlays)</h3>');
+  out.push('<h3>Image tags that differ between neighbouring environments (as rendered above)</h3>');
   out.push(rows.length ? `<table data-filterable><thead><tr><th>component</th><th>container</th><th>upstream</th><th>downstream</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : '<p class="muted">every environment runs the same tags</p>');
   return out.join('\n');
 }
