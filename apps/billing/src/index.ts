@@ -5,6 +5,6 @@ export { localAmqpUrl, readApiConfig, readWorkerConfig, type BillingApiConfig, t
 export { InventoryClient, InventoryUnavailableError } from './inventory-client.ts';
 export { migrationsDir } from './migrate.ts';
 export { isTransient, OrderConsumer, parseOrderMessage, PoisonMessageError } from './order-consumer.ts';
-export { createOrder, getOrder, settleOrder, type NewOrder, type Order, type OrderMessage, type OrderStatus } from './orders.ts';
+export { createOrder, getOrder, SettleBatcher, settleOrder, settleOrders, type NewOrder, type Order, type OrderMessage, type OrderStatus } from './orders.ts';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.ts';
 export { buildWorker, type BillingWorker, type BuildWorkerOptions } from './worker.ts';

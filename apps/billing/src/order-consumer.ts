@@ -16,7 +16,7 @@ import { broker as brokerFacts } from '@marquee/contract';
 import { jsonBody, previousDeliveries, type Broker } from './broker.ts';
 import { InventoryUnavailableError, type InventoryClient } from './inventory-client.ts';
 import type { Logger } from './logger.ts';
-import { orderStatus, settleOrder, type OrderMessage } from './orders.ts';
+import { orderStatus, SettleBatcher, type OrderMessage } from './orders.ts';
 
 /** The message can never be processed, however often it is retried. */
 export class PoisonMessageError extends Error {
@@ -81,6 +81,7 @@ export class OrderConsumer {
   readonly #inFlight = new Set<Promise<void>>();
   #resubscribe: NodeJS.Timeout | undefined;
   readonly #onConnect = () => void this.#subscribe();
+  readonly #settler: SettleBatcher;
 
   constructor(opts: OrderConsumerOptions) {
     this.#o = {
@@ -89,6 +90,7 @@ export class OrderConsumer {
       deliveryLimit: brokerFacts.deliveryLimit,
       ...opts,
     };
+    this.#settler = new SettleBatcher(this.#o.pool);
   }
 
   /** true while a consumer is registered on the queue */
@@ -236,7 +238,7 @@ export class OrderConsumer {
       if (status !== 'pending') return 'duplicate';
     }
     const exists = await inventory.movieExists(order.movie_id, requestId);
-    const result = await settleOrder(pool, order.id, exists ? 'completed' : 'rejected');
+    const result = await this.#settler.settle(order.id, exists ? 'completed' : 'rejected');
     if (result === 'missing') throw new PoisonMessageError(`order ${order.id} does not exist`);
     if (result === 'already-settled') return 'duplicate';
     return exists ? 'completed' : 'rejected';

@@ -111,3 +111,94 @@ export async function orderStatus(pool: Pool, id: string): Promise<OrderStatus |
   });
   return rows[0]?.status;
 }
+
+export interface Settlement {
+  readonly id: string;
+  readonly status: 'completed' | 'rejected';
+}
+
+/**
+ * settleOrder for many orders in one statement (one round trip, one commit). Each id is
+ * expected once; the caller deduplicates.
+ */
+export async function settleOrders(pool: Pool, batch: readonly Settlement[]): Promise<SettleResult[]> {
+  const { rows } = await pool.query<{ id: string }>({
+    name: 'billing-settle-orders',
+    text: `UPDATE orders o SET status = i.status, processed_at = now()
+           FROM unnest($1::uuid[], $2::text[]) AS i(id, status)
+           WHERE o.id = i.id AND o.status = 'pending'
+           RETURNING o.id`,
+    values: [batch.map((s) => s.id), batch.map((s) => s.status)],
+  });
+  const settled = new Set(rows.map((r) => r.id));
+  const rest = batch.filter((s) => !settled.has(s.id)).map((s) => s.id);
+  // only duplicates and strays need the second look: settled already, or not an order at all
+  const found = new Set<string>();
+  if (rest.length) {
+    const r = await pool.query<{ id: string }>({ name: 'billing-orders-exist', text: 'SELECT id FROM orders WHERE id = ANY($1::uuid[])', values: [rest] });
+    for (const x of r.rows) found.add(x.id);
+  }
+  return batch.map((s) => (settled.has(s.id) ? 'settled' : found.has(s.id) ? 'already-settled' : 'missing'));
+}
+
+/**
+ * Group commit for the worker: up to `concurrency` statements run at once; settlements
+ * requested while they run go together into the next one. Under load a statement carries many
+ * orders (one round trip, one commit); a quiet worker still settles each order at once. A
+ * failed statement fails every request in it (the worker retries them).
+ */
+export class SettleBatcher {
+  readonly #pool: Pool;
+  readonly #maxBatch: number;
+  readonly #concurrency: number;
+  #queue: Array<Settlement & { resolve(r: SettleResult): void; reject(e: unknown): void }> = [];
+  #inFlight = 0;
+
+  constructor(pool: Pool, o: { maxBatch?: number; concurrency?: number } = {}) {
+    this.#pool = pool;
+    this.#maxBatch = o.maxBatch ?? 128;
+    this.#concurrency = o.concurrency ?? 4;
+  }
+
+  settle(id: string, status: 'completed' | 'rejected'): Promise<SettleResult> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ id, status, resolve, reject });
+      this.#pump();
+    });
+  }
+
+  #pump(): void {
+    while (this.#inFlight < this.#concurrency && this.#queue.length) {
+      const batch = this.#queue.splice(0, this.#maxBatch);
+      this.#inFlight++;
+      void this.#flush(batch).finally(() => {
+        this.#inFlight--;
+        this.#pump();
+      });
+    }
+  }
+
+  async #flush(batch: Array<Settlement & { resolve(r: SettleResult): void; reject(e: unknown): void }>): Promise<void> {
+    // the same order twice in one batch (a duplicate message): settle it once, the others
+    // learn it was already settled (or missing). Across concurrent statements the row lock
+    // and `status = 'pending'` do the same job.
+    const first = new Map<string, number>();
+    const unique: Settlement[] = [];
+    batch.forEach((s, i) => {
+      if (!first.has(s.id)) {
+        first.set(s.id, i);
+        unique.push({ id: s.id, status: s.status });
+      }
+    });
+    try {
+      const results = await settleOrders(this.#pool, unique);
+      const result = new Map(unique.map((s, i) => [s.id, results[i]!]));
+      batch.forEach((s, i) => {
+        const r = result.get(s.id)!;
+        s.resolve(first.get(s.id) === i || r === 'missing' ? r : 'already-settled');
+      });
+    } catch (err) {
+      for (const s of batch) s.reject(err);
+    }
+  }
+}
