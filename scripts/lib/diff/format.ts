@@ -25,15 +25,27 @@ export function show(value: unknown, max = 160): string {
 const sideLabel = (s: Side, code = (x: string) => x): string =>
   s.label === 'working tree'
     ? `working tree${s.sha ? ` at ${code(short(s.sha))}` : ''}${s.dirty ? ' with uncommitted changes' : ''}`
-    : `${code(s.label)}${s.sha ? ` (${code(short(s.sha))})` : ''}`;
+    : `${code(s.label)}${s.sha && !s.sha.startsWith(s.label) ? ` (${code(short(s.sha))})` : ''}`;
 
 function counts(t: TargetDiff): string {
   if (t.error) return 'could not be rendered';
   return `${t.added.length} added, ${t.removed.length} removed, ${t.changed.length} changed`;
 }
 
-const imageLine = (i: ImageChange): string =>
-  `${i.target}  ${i.workload}  ${i.container}  ${i.repository}  ${i.before ?? '(new)'} → ${i.after ?? '(removed)'}`;
+/** Image changes that are the same in several targets, as one row naming the targets. */
+export function groupImages(images: readonly ImageChange[]): Array<Omit<ImageChange, 'target'> & { targets: string[] }> {
+  const rows = new Map<string, Omit<ImageChange, 'target'> & { targets: string[] }>();
+  for (const { target, ...rest } of images) {
+    const key = JSON.stringify([rest.workload, rest.container, rest.repository, rest.before, rest.after]);
+    const row = rows.get(key) ?? { ...rest, targets: [] };
+    row.targets.push(target);
+    rows.set(key, row);
+  }
+  return [...rows.values()];
+}
+
+const imageLine = (i: ReturnType<typeof groupImages>[number]): string =>
+  `${i.targets.join(', ')}  ${i.workload}  ${i.container}  ${i.repository}  ${i.before ?? '(new)'} → ${i.after ?? '(removed)'}`;
 
 function fieldLinesText(c: FieldChange, indent: string): string[] {
   if (c.lines) return [`${indent}${c.path}:`, ...c.lines.map((l) => `${indent}  ${l}`)];
@@ -45,7 +57,7 @@ function fieldLinesText(c: FieldChange, indent: string): string[] {
 export function toText(d: RenderDiff): string {
   const out = [`rendered diff: ${sideLabel(d.base)} → ${sideLabel(d.head)}`, ''];
   const images = d.targets.flatMap((t) => t.images);
-  if (images.length) out.push('Image tags', ...images.map((i) => `  ${imageLine(i)}`), '');
+  if (images.length) out.push('Image tags', ...groupImages(images).map((i) => `  ${imageLine(i)}`), '');
   for (const t of d.targets) {
     if (!hasChanges(t)) {
       out.push(`${t.target} (${t.path}): no changes`);
@@ -98,8 +110,8 @@ export function toMarkdown(d: RenderDiff, runHint = `npm run diff -- --base ${d.
   const images = d.targets.flatMap((t) => t.images);
   if (images.length) {
     out.push('**Image tags**', '', '| target | workload | container | image | before | after |', '|---|---|---|---|---|---|');
-    for (const i of images)
-      out.push(`| ${i.target} | ${cell(i.workload)} | ${cell(i.container)} | \`${cell(i.repository)}\` | ${i.before ? `\`${cell(i.before)}\`` : '_new_'} | ${i.after ? `\`${cell(i.after)}\`` : '_removed_'} |`);
+    for (const i of groupImages(images))
+      out.push(`| ${i.targets.join(', ')} | ${cell(i.workload)} | ${cell(i.container)} | \`${cell(i.repository)}\` | ${i.before ? `\`${cell(i.before)}\`` : '_new_'} | ${i.after ? `\`${cell(i.after)}\`` : '_removed_'} |`);
     out.push('');
   }
   const quiet = d.targets.filter((t) => !hasChanges(t)).map((t) => `\`${t.target}\``);
