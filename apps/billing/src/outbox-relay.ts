@@ -37,7 +37,8 @@ export class OutboxRelay {
   readonly #o: Required<Omit<OutboxRelayOptions, 'onPublished'>> & Pick<OutboxRelayOptions, 'onPublished'>;
   #running = false;
   #loop: Promise<void> | undefined;
-  #wakeUp: (() => void) | undefined;
+  /** ends the current sleep: `force` also ends a failure backoff */
+  #wakeUp: ((force: boolean) => void) | undefined;
   #pendingWake = false;
   #channel: ConfirmChannel | undefined;
   #failures = 0;
@@ -51,6 +52,8 @@ export class OutboxRelay {
       routingKey: brokerFacts.routingKey,
       ...opts,
     };
+    // the broker is back: relay what piled up now rather than at the end of the backoff
+    opts.broker.on('connect', () => this.#wakeUp?.(true));
   }
 
   start(): void {
@@ -62,13 +65,13 @@ export class OutboxRelay {
   /** Signals new rows (called after an order commits) so they go out without waiting for the poll. */
   wake(): void {
     this.#pendingWake = true;
-    this.#wakeUp?.();
+    this.#wakeUp?.(false);
   }
 
   /** Stops after the batch in flight; rows not yet relayed stay in the outbox for the next start. */
   async stop(): Promise<void> {
     this.#running = false;
-    this.#wakeUp?.();
+    this.#wakeUp?.(true);
     await this.#loop;
     this.#loop = undefined;
     await this.#channel?.close().catch(() => {});
@@ -112,8 +115,8 @@ export class OutboxRelay {
         resolve();
       };
       const t = setTimeout(done, ms);
-      // while backing off after a failure only stop() may cut the wait short
-      this.#wakeUp = wakeable ? done : () => (this.#running ? undefined : done());
+      // a failure backoff is cut short only by stop() or a broker (re)connect, not by new orders
+      this.#wakeUp = (force) => (wakeable || force ? done() : undefined);
     });
   }
 
