@@ -53,6 +53,42 @@ describe('compare', () => {
   });
 });
 
+describe('markdown comment', () => {
+  const change = (target: string, namespace: string, n: number): TargetDiff => ({
+    target,
+    kind: 'env',
+    path: `overlays/${target}`,
+    namespace,
+    added: [],
+    removed: [],
+    changed: [
+      {
+        ref: `ConfigMap/${namespace}/big`,
+        kind: 'ConfigMap',
+        namespace,
+        name: 'big',
+        changes: Array.from({ length: n }, (_, i) => ({ path: `data.KEY_${i}`, before: 'x'.repeat(60), after: 'y'.repeat(60) })),
+      },
+    ],
+    images: [],
+  });
+  const diff = (targets: TargetDiff[]): RenderDiff => ({ base: { label: 'main', sha: 'a'.repeat(40) }, head: { label: 'working tree', sha: 'b'.repeat(40) }, targets });
+
+  it('stays under GitHub’s comment limit and says how to see the rest', () => {
+    const md = toMarkdown(diff([change('dev', 'marquee-dev', 2000)]));
+    assert.ok(md.length < 65_536, `${md.length} characters`);
+    assert.match(md, /… \d+ more lines: run `npm run diff -- --base main` locally/);
+    assert.ok(md.trimEnd().endsWith('</details>'), 'the <details> block is closed');
+  });
+
+  it('says "the same changes as" instead of repeating an environment that changed alike', () => {
+    const md = toMarkdown(diff([change('dev', 'marquee-dev', 3), change('test', 'marquee-test', 3), change('prod', 'marquee-prod', 2)]));
+    assert.match(md, /\*\*test\*\* \(`overlays\/test`\): 0 added, 0 removed, 1 changed, the same changes as \*\*dev\*\*\./);
+    assert.match(md, /<details><summary><b>prod<\/b>/);
+    assert.equal(md.match(/<details>/g)?.length, 2);
+  });
+});
+
 describe('npm run diff', { timeout: 120_000 }, () => {
   let repo: string;
   let d: RenderDiff;
