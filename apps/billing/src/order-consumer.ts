@@ -80,6 +80,7 @@ export class OrderConsumer {
   #consumerTag: string | undefined;
   readonly #inFlight = new Set<Promise<void>>();
   #resubscribe: NodeJS.Timeout | undefined;
+  #subscribing = false;
   readonly #onConnect = () => void this.#subscribe();
   readonly #settler: SettleBatcher;
 
@@ -137,11 +138,17 @@ export class OrderConsumer {
   }
 
   async #subscribe(): Promise<void> {
-    if (!this.#running || this.#channel) return;
+    // one subscription at a time: the reconnect event and the retry timer may both ask
+    if (!this.#running || this.#channel || this.#subscribing) return;
+    this.#subscribing = true;
     const { broker, logger, queue, prefetch } = this.#o;
     let ch: Channel | undefined;
     try {
       ch = await broker.channel();
+      if (!this.#running) {
+        await ch.close().catch(() => {});
+        return;
+      }
       this.#channel = ch;
       const current = ch;
       ch.on('error', (err: Error) => logger.warn({ err: err.message }, 'worker: channel error'));
@@ -155,12 +162,19 @@ export class OrderConsumer {
       await ch.prefetch(prefetch);
       const { consumerTag } = await ch.consume(queue, (msg) => this.#onMessage(current, msg), { noAck: false });
       this.#consumerTag = consumerTag;
+      if (!this.#running) {
+        // stop() ran while we were subscribing: undo it (nothing was delivered yet or it is redelivered)
+        await ch.cancel(consumerTag).catch(() => {});
+        return;
+      }
       logger.info({ queue, prefetch }, 'worker: consuming');
     } catch (err) {
       logger.warn({ err: (err as Error).message }, 'worker: subscribe failed; retrying');
       if (this.#channel === ch) this.#channel = undefined;
       await ch?.close().catch(() => {});
       this.#scheduleResubscribe();
+    } finally {
+      this.#subscribing = false;
     }
   }
 
