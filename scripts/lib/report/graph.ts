@@ -4,6 +4,7 @@
 // hosts in env vars and ConfigMaps that name a Service), from Prometheus' scrape
 // configuration, and from NetworkPolicies, which are also cross-checked against the wiring.
 import { parse } from 'yaml';
+import { stripHash } from '../diff/normalize.ts';
 import { scrapeMatches, type JobConfig, type PodCandidate, type ServiceCandidate } from './scrape.ts';
 
 export type NodeKind = 'workload' | 'ingress' | 'external' | 'missing';
@@ -41,6 +42,9 @@ export interface ArchitectureGraph {
 }
 
 type Obj = Record<string, any>;
+
+/** ConfigMap names without kustomize's content hash: evidence that does not change with every config edit. */
+const cmName = (name: string) => stripHash('ConfigMap', name);
 
 interface Workload {
   readonly id: string;
@@ -179,14 +183,14 @@ export function architectureGraph(objects: readonly Obj[]): ArchitectureGraph {
       for (const e of c.env ?? []) {
         if (typeof e.value === 'string') entries.push({ key: e.name, value: e.value, from: `env ${e.name}` });
         const ref = e.valueFrom?.configMapKeyRef;
-        if (ref) entries.push({ key: e.name, value: String(cmData(ref.name)[ref.key] ?? ''), from: `env ${e.name} (ConfigMap ${ref.name})` });
+        if (ref) entries.push({ key: e.name, value: String(cmData(ref.name)[ref.key] ?? ''), from: `env ${e.name} (ConfigMap ${cmName(ref.name)})` });
       }
       for (const ef of c.envFrom ?? [])
-        if (ef.configMapRef) for (const [k, v] of Object.entries(cmData(ef.configMapRef.name))) entries.push({ key: k, value: String(v), from: `${k} (ConfigMap ${ef.configMapRef.name})` });
+        if (ef.configMapRef) for (const [k, v] of Object.entries(cmData(ef.configMapRef.name))) entries.push({ key: k, value: String(v), from: `${k} (ConfigMap ${cmName(ef.configMapRef.name)})` });
     }
     for (const v of spec.volumes ?? []) {
       const names = [v.configMap?.name, ...(v.projected?.sources ?? []).map((s: Obj) => s.configMap?.name)].filter(Boolean) as string[];
-      for (const name of names) for (const [k, val] of Object.entries(cmData(name))) entries.push({ key: k, value: String(val), from: `${k} (ConfigMap ${name}, mounted)` });
+      for (const name of names) for (const [k, val] of Object.entries(cmData(name))) entries.push({ key: k, value: String(val), from: `${k} (ConfigMap ${cmName(name)}, mounted)` });
     }
     for (const { key, value, from } of entries) {
       const hits = new Set<string>();
