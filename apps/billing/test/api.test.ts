@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { metrics } from '@marquee/contract';
 import { buildApi, type BillingApi } from '../src/index.ts';
-import { billingEnv, captureLogs, type BillingEnv } from './helpers.ts';
+import { billingEnv, captureLogs, eventually, tcpProxy, type BillingEnv } from './helpers.ts';
 
 let env: BillingEnv;
 let app: BillingApi;
@@ -127,21 +127,32 @@ describe('POST /api/orders: accepted orders', () => {
 });
 
 describe('PostgreSQL unavailable', () => {
-  it('answers 503 DEPENDENCY_UNAVAILABLE, not 500, and readiness fails', async () => {
-    const { config } = { config: env.apiConfig() };
-    const broken = buildApi({
-      config: { ...config, database: { connectionString: 'postgres://postgres@127.0.0.1:1/none' } },
+  it('answers 503 DEPENDENCY_UNAVAILABLE and /readyz 503 while it is cut off, and recovers without a restart', async () => {
+    const proxy = await tcpProxy(5432);
+    const viaProxy = buildApi({
+      config: { ...env.apiConfig(), database: { connectionString: `postgres://postgres@127.0.0.1:${proxy.port}/${env.db.name}` } },
       logStream: captureLogs().stream,
+      relay: { pollIntervalMs: 60_000 },
     });
-    await broken.ready();
+    await viaProxy.ready();
+    const order = () =>
+      viaProxy.inject({ method: 'POST', url: '/api/orders', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(valid) });
     try {
-      const res = await broken.inject({ method: 'POST', url: '/api/orders', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(valid) });
+      assert.equal((await order()).statusCode, 202);
+      proxy.cut();
+      const res = await order();
       assert.equal(res.statusCode, 503, res.body);
       assert.equal(res.json().code, 'DEPENDENCY_UNAVAILABLE');
-      const ready = await broken.inject({ method: 'GET', url: '/readyz' });
-      assert.equal(ready.statusCode, 503);
+      assert.equal(res.headers['retry-after'], '1');
+      assert.equal((await viaProxy.inject({ method: 'GET', url: '/readyz' })).statusCode, 503);
+      assert.equal((await viaProxy.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'liveness is not readiness');
+      proxy.restore();
+      await eventually(async () => (await order()).statusCode === 202, 10_000, 'orders accepted again');
+      assert.equal((await viaProxy.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
     } finally {
-      await broken.close();
+      proxy.restore();
+      await viaProxy.close();
+      await proxy.close();
     }
   });
 });
