@@ -1,5 +1,8 @@
 // Workload bases for the stateless services: Deployment, Service, ServiceAccount,
-// HPA, PDB, ConfigMap, NetworkPolicy (and the web tier's Ingress + nginx config).
+// HPA, PDB, NetworkPolicy, configuration (and the web tier's Ingress + nginx config).
+// Configuration is made by kustomize's configMapGenerator, so its name carries a
+// hash of its content and any change — in the base or in an overlay's
+// `behavior: merge` — rolls the pods that read it.
 import { readFileSync } from 'node:fs';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
@@ -8,7 +11,6 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPol
 import type { INetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
@@ -26,7 +28,7 @@ import {
   type ServiceName,
 } from '@marquee/contract';
 import { resourceProfiles } from './environments.ts';
-import type { Component, KubeObject } from './lib/component.ts';
+import { headerFor, type Component, type KubeObject } from './lib/component.ts';
 import { labelsFor, selectorFor } from './lib/labels.ts';
 import { nginxConfig } from './nginx.ts';
 import {
@@ -66,13 +68,15 @@ export function versionOf(workspace: string): string {
   return pkg.version;
 }
 
-/** Plain configuration (non-secret) as a ConfigMap; secrets come from secretKeyRef env vars. */
-function configFor(p: ServiceProps): Record<string, string> {
+/** Settings every service reads, one ConfigMap per environment (overlays merge APP_ENV, LOG_LEVEL). */
+export const sharedConfigName = 'marquee-config';
+export const sharedConfigDefaults: Record<string, string> = { [envVars.appEnv]: 'base', [envVars.logLevel]: 'info' };
+
+/** Plain per-service configuration (non-secret); secrets come from secretKeyRef env vars. */
+export function configFor(p: ServiceProps): Record<string, string> {
   const url = (s: ServiceName) => `http://${s}:${services[s].port}`;
   const config: Record<string, string> = {
     [envVars.port]: String(p.facts.port),
-    [envVars.logLevel]: 'info',
-    [envVars.appEnv]: 'base',
   };
   if (p.facts.calls.includes('inventory')) config[envVars.inventoryUrl] = url('inventory');
   if (p.facts.calls.includes('billing-api')) config[envVars.billingUrl] = url('billing-api');
@@ -164,7 +168,6 @@ export function serviceWorkload(p: ServiceProps): KubeObject[] {
 
   const objects: KubeObject[] = [
     new ServiceAccount({ metadata: { name: p.name, labels }, automountServiceAccountToken: false }),
-    new ConfigMap({ metadata: { name: `${p.name}-config`, labels }, data: configFor(p) }),
     new Deployment({
       metadata: { name: p.name, labels },
       spec: {
@@ -186,7 +189,8 @@ export function serviceWorkload(p: ServiceProps): KubeObject[] {
                 image: `${p.facts.image}:${p.version}`,
                 imagePullPolicy: 'IfNotPresent',
                 ports: [{ name: 'http', containerPort: p.facts.port, protocol: 'TCP' }],
-                envFrom: [{ configMapRef: { name: `${p.name}-config` } }],
+                // Later sources win: the service's own settings override the environment-wide ones.
+                envFrom: [{ configMapRef: { name: sharedConfigName } }, { configMapRef: { name: `${p.name}-config` } }],
                 env: secretEnvFor(p),
                 resources: resourcesFor(baseResources),
                 securityContext: containerSecurity(),
@@ -236,7 +240,6 @@ export function serviceWorkload(p: ServiceProps): KubeObject[] {
 
   if (p.name === 'web') {
     objects.push(
-      new ConfigMap({ metadata: { name: 'web-nginx', labels }, data: { 'default.conf': nginxConfig() } }),
       new Ingress({
         metadata: { name: p.name, labels },
         spec: {
@@ -257,13 +260,47 @@ export function serviceWorkload(p: ServiceProps): KubeObject[] {
   return objects;
 }
 
+/** `KEY=value` lines for a configMapGenerator `envs` file, after the generated-file header. */
+function envFile(values: Record<string, string>): string {
+  return headerFor(source) + Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+}
+
+/** One service's base: its objects, and its configuration as configMapGenerator inputs. */
+export function serviceComponent(p: ServiceProps): Component {
+  const labels = labelsFor({ name: p.name, component: componentOf(p.name), version: p.version });
+  const files: Record<string, string> = { 'config.env': envFile(configFor(p)) };
+  const generators: Record<string, unknown>[] = [{ name: `${p.name}-config`, envs: ['config.env'] }];
+  if (p.name === 'web') {
+    files['default.conf'] = headerFor(source) + nginxConfig();
+    generators.push({ name: 'web-nginx', files: ['default.conf'] });
+  }
+  return {
+    dir: `base/${p.name}`,
+    source,
+    objects: serviceWorkload(p),
+    files,
+    kustomization: { configMapGenerator: generators, generatorOptions: { labels } },
+  };
+}
+
+/** The environment-wide settings (APP_ENV, LOG_LEVEL); each services overlay merges its values in. */
+export function sharedConfigComponent(): Component {
+  const labels = labelsFor({ name: sharedConfigName, component: 'config' });
+  return {
+    dir: 'base/service-config',
+    source,
+    objects: [],
+    files: { 'config.env': envFile(sharedConfigDefaults) },
+    kustomization: { configMapGenerator: [{ name: sharedConfigName, envs: ['config.env'] }], generatorOptions: { labels } },
+  };
+}
+
 export function serviceComponents(): Component[] {
-  return (Object.keys(services) as ServiceName[]).map((name) => {
-    const facts: ServiceFacts = services[name];
-    return {
-      dir: `base/${name}`,
-      source,
-      objects: serviceWorkload({ name, facts, version: versionOf(facts.workspace) }),
-    };
-  });
+  return [
+    sharedConfigComponent(),
+    ...(Object.keys(services) as ServiceName[]).map((name) => {
+      const facts: ServiceFacts = services[name];
+      return serviceComponent({ name, facts, version: versionOf(facts.workspace) });
+    }),
+  ];
 }

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { services } from '@marquee/contract';
 import { environments } from '../../generators/environments.ts';
 import { renderComponent, type FileMap } from '../../generators/lib/component.ts';
-import { serviceWorkload } from '../../generators/services.ts';
+import { serviceComponent } from '../../generators/services.ts';
 import type { Target } from '../../scripts/lib/validate/types.ts';
 
 export interface SyntheticRepo {
@@ -25,8 +25,7 @@ export function syntheticRepo(n: number): SyntheticRepo {
     const name = `svc-${String(i).padStart(3, '0')}`;
     names.push(name);
     // Every service looks like inventory (a database-backed API), under its own name.
-    const objects = serviceWorkload({ name: name as 'inventory', facts: services.inventory, version: '1.0.0' });
-    renderComponent({ dir: `base/${name}`, source: 'bench/lib/synthetic.ts', objects }, files);
+    renderComponent({ ...serviceComponent({ name: name as 'inventory', facts: services.inventory, version: '1.0.0' }), source: 'bench/lib/synthetic.ts' }, files);
   }
   for (const env of Object.values(environments)) {
     const dir = `overlays/${env.name}`;
@@ -44,13 +43,10 @@ export function syntheticRepo(n: number): SyntheticRepo {
         'patches:',
         '  - path: patches/scaling.yaml',
         '    target: { kind: HorizontalPodAutoscaler }',
-        '  - path: patches/config.yaml',
-        '    target: { kind: ConfigMap }',
         '',
       ].join('\n'),
     );
     files.set(`${dir}/patches/scaling.yaml`, `- op: replace\n  path: /spec/minReplicas\n  value: ${env.replicas.min}\n- op: replace\n  path: /spec/maxReplicas\n  value: ${env.replicas.max}\n`);
-    files.set(`${dir}/patches/config.yaml`, `- op: replace\n  path: /data/APP_ENV\n  value: ${env.name}\n`);
   }
   for (const [path, content] of files) {
     mkdirSync(dirname(join(root, path)), { recursive: true });

@@ -17,11 +17,12 @@ import {
   shutdown,
   type ServiceName,
 } from '@marquee/contract';
+import { parse } from 'yaml';
 import { dataComponents } from '../../generators/data.ts';
 import { clusters } from '../../generators/environments.ts';
 import { headerFor, renderComponent, type Component, type FileMap } from '../../generators/lib/component.ts';
 import { nginxConfig } from '../../generators/nginx.ts';
-import { serviceComponents, serviceWorkload, versionOf } from '../../generators/services.ts';
+import { serviceComponent, serviceComponents, sharedConfigName, versionOf } from '../../generators/services.ts';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; [k: string]: any };
 type Labels = Record<string, string>;
@@ -34,8 +35,29 @@ const componentOf = (name: ServiceName): Component => {
   assert.ok(c, `serviceComponents() has no base/${name}`);
   return c;
 };
-/** Plain JSON, as it is written to the file (class instances hide nothing, but compare like kubectl sees it). */
-const objectsOf = (name: ServiceName): Obj[] => componentOf(name).objects.map((o) => JSON.parse(JSON.stringify(o.toJSON())) as Obj);
+/**
+ * The ConfigMaps kustomize's configMapGenerator makes from the component's files
+ * (names before the content hash is appended; kustomize rewrites every reference).
+ */
+const generatedConfigMaps = (c: Component): Obj[] => {
+  const k = c.kustomization as { configMapGenerator?: { name: string; envs?: string[]; files?: string[] }[]; generatorOptions?: { labels?: Labels } };
+  return (k?.configMapGenerator ?? []).map((g) => {
+    const data: Record<string, string> = {};
+    for (const env of g.envs ?? [])
+      for (const line of c.files![env]!.split('\n')) {
+        if (!line.trim() || line.startsWith('#')) continue;
+        const i = line.indexOf('=');
+        data[line.slice(0, i)] = line.slice(i + 1);
+      }
+    for (const f of g.files ?? []) data[f] = c.files![f]!;
+    return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: g.name, labels: k.generatorOptions?.labels }, data };
+  });
+};
+/** Plain JSON, as it is written to the file (class instances hide nothing, but compare like kubectl sees it), plus generated ConfigMaps. */
+const objectsOf = (name: ServiceName): Obj[] => [
+  ...componentOf(name).objects.map((o) => JSON.parse(JSON.stringify(o.toJSON())) as Obj),
+  ...generatedConfigMaps(componentOf(name)),
+];
 const one = (objs: Obj[], kind: string, name?: string): Obj => {
   const found = objs.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
   assert.equal(found.length, 1, `expected one ${kind}${name ? `/${name}` : ''}, found ${found.length}`);
@@ -229,7 +251,8 @@ for (const name of serviceNames) {
 
     it('ConfigMap: upstream URLs name existing services on their ports; no secrets', () => {
       const cm = one(objs, 'ConfigMap', `${name}-config`);
-      assert.deepEqual(container.envFrom, [{ configMapRef: { name: cm.metadata.name } }]);
+      // Environment-wide settings first, the service's own last (later envFrom sources win).
+      assert.deepEqual(container.envFrom, [{ configMapRef: { name: sharedConfigName } }, { configMapRef: { name: cm.metadata.name } }]);
       const urlKeys = Object.keys(cm.data).filter((k) => k.endsWith('_URL'));
       const targets = urlKeys.map((k) => {
         const m = /^http:\/\/([a-z0-9-]+):(\d+)$/.exec(cm.data[k]);
@@ -307,7 +330,7 @@ for (const name of serviceNames) {
       for (const [path, content] of a) assert.equal(content, b.get(path), `${path} renders identically twice`);
       // A fresh generator call too (new objects, same bytes).
       const fresh: FileMap = new Map();
-      renderComponent({ dir: c.dir, source, objects: serviceWorkload({ name, facts, version: versionOf(facts.workspace) }) }, fresh);
+      renderComponent(serviceComponent({ name, facts, version: versionOf(facts.workspace) }), fresh);
       assert.deepEqual([...fresh], [...a]);
 
       const header = headerFor(source);
@@ -315,10 +338,12 @@ for (const name of serviceNames) {
       for (const [path, content] of a) assert.ok(content.startsWith(header), `${path} starts with the generated header`);
       const kustomization = a.get(`base/${name}/kustomization.yaml`);
       assert.ok(kustomization);
-      const resources = [...kustomization.matchAll(/^ {2}- (.+)$/gm)].map((m) => m[1]);
+      // resources: every object file; configMapGenerator: every other file (config.env, default.conf).
+      const k = parse(kustomization) as { resources: string[]; configMapGenerator?: { envs?: string[]; files?: string[] }[] };
+      const inputs = (k.configMapGenerator ?? []).flatMap((g) => [...(g.envs ?? []), ...(g.files ?? [])]);
       const written = [...a.keys()].filter((p) => !p.endsWith('/kustomization.yaml')).map((p) => p.slice(`base/${name}/`.length));
-      assert.deepEqual([...resources].sort(), [...written].sort());
-      assert.equal(written.length, objs.length);
+      assert.deepEqual([...k.resources, ...inputs].sort(), [...written].sort());
+      assert.equal(k.resources.length, c.objects.length);
     });
   });
 }
@@ -399,7 +424,9 @@ describe('base/web: Ingress and nginx', () => {
   it('the nginx ConfigMap is mounted read-only where nginx-unprivileged includes conf.d/*.conf', () => {
     const cm = one(objs, 'ConfigMap', 'web-nginx');
     assert.deepEqual(Object.keys(cm.data), ['default.conf']);
-    assert.equal(cm.data['default.conf'], nginxConfig());
+    // The committed file is the config behind the generated-file header (a comment nginx ignores).
+    assert.ok((cm.data['default.conf'] as string).endsWith(nginxConfig()));
+    assert.match(cm.data['default.conf'] as string, /^# Generated by generators\/services\.ts/);
     const volume = (deployment.spec.template.spec.volumes as any[]).find((v) => v.configMap?.name === 'web-nginx');
     assert.ok(volume, 'a volume projects ConfigMap web-nginx');
     const mount = (container.volumeMounts as any[]).find((m) => m.name === volume.name);
@@ -430,7 +457,8 @@ describe('base/web: Ingress and nginx', () => {
 
 describe('serviceComponents()', () => {
   it('emits one base per contract service, named by the generator', () => {
-    assert.deepEqual(components.map((c) => c.dir).sort(), serviceNames.map((s) => `base/${s}`).sort());
+    // Plus base/service-config, the environment-wide settings every service reads.
+    assert.deepEqual(components.map((c) => c.dir).sort(), [...serviceNames.map((s) => `base/${s}`), 'base/service-config'].sort());
     for (const c of components) assert.equal(c.source, source);
   });
 });
