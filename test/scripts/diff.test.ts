@@ -1,7 +1,7 @@
 // npm run diff: a throw-away git repository made from this one's committed base/ and
 // overlays/, real kustomize on both sides, real git worktrees.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -234,7 +234,7 @@ describe('npm run diff', { timeout: 120_000 }, () => {
   });
 });
 
-describe('diff CLI', () => {
+describe('diff CLI', { timeout: 60_000 }, () => {
   it('exits 2 naming the ref when it is unknown', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/diff.ts'), '--base', 'no-such-ref-8f3a'], {
       cwd: repoRoot,
@@ -243,6 +243,25 @@ describe('diff CLI', () => {
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /unknown git ref 'no-such-ref-8f3a'/);
     assert.equal(r.stdout, '');
+  });
+
+  it('removes its worktree when interrupted (SIGINT), exiting 130', async () => {
+    const before = new Set(diffDirs());
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/diff.ts'), '--base', 'HEAD', '--target', 'prod'], {
+      cwd: repoRoot,
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    let created: string | undefined;
+    for (let i = 0; i < 400 && !created; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      created = diffDirs().find((d) => !before.has(d));
+    }
+    assert.ok(created, 'the diff never created its worktree');
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    assert.ok(!existsSync(join(tmpdir(), created)), `${created} was left behind`);
+    assert.ok(!git(repoRoot, 'worktree', 'list', '--porcelain').includes(created), 'the worktree is still registered');
   });
 
   it('exits 2 on an unknown format', () => {

@@ -26,10 +26,19 @@ export function resolveRef(root: string, ref: string): string {
   }
 }
 
+/** Worktrees alive in this process, removed on SIGINT/SIGTERM by one handler. */
+const active = new Map<string, () => void>();
+
+function onSignal(signal: NodeJS.Signals): void {
+  for (const cleanup of [...active.values()]) cleanup();
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+
 /** Run `fn` with a detached checkout of `sha`; the worktree is removed whatever happens. */
 export async function withWorktree<T>(root: string, sha: string, fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'marquee-diff-'));
   const cleanup = () => {
+    active.delete(dir);
     try {
       git(root, ['worktree', 'remove', '--force', dir]);
     } catch {
@@ -42,18 +51,19 @@ export async function withWorktree<T>(root: string, sha: string, fn: (dir: strin
       /* best effort */
     }
   };
-  const onSignal = (signal: NodeJS.Signals) => {
-    cleanup();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  if (active.size === 0) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  active.set(dir, cleanup);
   try {
     git(root, ['worktree', 'add', '--detach', '--quiet', dir, sha]);
     return await fn(dir);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     cleanup();
+    if (active.size === 0) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
   }
 }
