@@ -104,6 +104,13 @@ describe('workflows', () => {
       assert.equal(comment?.env.MARKER, commentMarker);
       assert.equal(wf.jobs['rendered-diff'].steps[0].with['fetch-depth'], 0);
     });
+    it('attaches the environments report as an artifact', () => {
+      const s = wf.jobs['rendered-diff'].steps as Record<string, any>[];
+      const report = s.findIndex((x) => /npm run --silent report -- --out report$/.test(x.run ?? ''));
+      const upload = s.findIndex((x) => String(x.uses ?? '').startsWith('actions/upload-artifact@'));
+      assert.ok(report >= 0 && upload > report);
+      assert.equal(s[upload]!.with.path, 'report/');
+    });
   });
 
   describe('images', () => {
