@@ -21,6 +21,12 @@ export interface UpstreamOptions {
 
 /** Response headers worth passing back; hop-by-hop and the upstream's own request id are not. */
 const passBack = ['content-type', 'location', 'retry-after', 'cache-control', 'etag', 'last-modified'];
+/**
+ * What undici accepts in a header value. Node's HTTP parser already guarantees it for incoming
+ * headers; checked again because undici 7 leaves a pool connection stuck after refusing a request
+ * for an invalid argument, so nothing invalid may ever reach it.
+ */
+const sendableValue = /^[\t\x20-\x7e\x80-\xff]*$/;
 const timeoutCodes = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 /** Failures before any response byte: safe to retry once for idempotent requests. */
 const retriableCodes = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'ECONNREFUSED', 'EPIPE']);
@@ -89,10 +95,11 @@ export class Upstream {
 
   /** Sends the request upstream and answers the client with its response (or a 502/504). */
   async forward(request: FastifyRequest, reply: FastifyReply, path: string, body?: Buffer): Promise<void> {
-    const headers: Record<string, string> = { [requestIdHeader]: String(request.id), 'x-forwarded-for': request.ip };
+    const headers: Record<string, string> = { [requestIdHeader]: String(request.id) };
+    if (typeof request.ip === 'string') headers['x-forwarded-for'] = request.ip;
     for (const h of ['accept', 'content-type', 'idempotency-key']) {
       const v = request.headers[h];
-      if (typeof v === 'string') headers[h] = v;
+      if (typeof v === 'string' && sendableValue.test(v)) headers[h] = v;
     }
     const method = request.method as Dispatcher.HttpMethod;
     const options: Dispatcher.DispatchOptions = { path, method, headers, ...(body ? { body } : {}) };

@@ -91,7 +91,7 @@ after(async () => {
   await f?.close();
 });
 
-test(`fuzz: ${target} malformed requests in ≤ ${budgetMs} ms, no 5xx (seed ${seed})`, async () => {
+test(`fuzz: ${target} malformed requests in ≤ ${budgetMs} ms, no 5xx, every error in the JSON shape (seed ${seed})`, async () => {
   const pool = new Pool(origin, { connections: 16, headersTimeout: 5000, bodyTimeout: 5000 });
   const statuses = new Map<number, number>();
   const failures: string[] = [];
@@ -112,8 +112,17 @@ test(`fuzz: ${target} malformed requests in ≤ ${budgetMs} ms, no 5xx (seed ${s
         const text = await r.body.text();
         statuses.set(r.statusCode, (statuses.get(r.statusCode) ?? 0) + 1);
         if (r.statusCode >= 500) failures.push(`${r.statusCode} ${method} ${url.slice(0, 120)} → ${text.slice(0, 200)}`);
-        else if (r.statusCode >= 400 && method !== 'HEAD' && !String(r.headers['content-type']).startsWith('application/json')) {
-          failures.push(`non-JSON ${r.statusCode} ${method} ${url.slice(0, 120)}: ${String(r.headers['content-type'])}`);
+        else if (r.statusCode >= 400 && method !== 'HEAD') {
+          // Every error is the kit's JSON shape, router-level rejections included.
+          let e: { code?: unknown; requestId?: unknown; statusCode?: unknown } = {};
+          try {
+            e = JSON.parse(text);
+          } catch {
+            // reported below
+          }
+          if (typeof e.code !== 'string' || typeof e.requestId !== 'string' || e.statusCode !== r.statusCode) {
+            failures.push(`not an error body: ${r.statusCode} ${method} ${url.slice(0, 120)}: ${text.slice(0, 160)}`);
+          }
         }
       } catch (err) {
         // undici refuses to send some of what we generate (e.g. a path it considers invalid): not the server's fault.

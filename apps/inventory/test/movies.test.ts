@@ -109,6 +109,8 @@ describe('bad input → 4xx JSON naming the field', () => {
     ['id text', 'GET', '/api/movies/abc', undefined, 400, 'params.id'],
     ['id 0', 'GET', '/api/movies/0', undefined, 400, 'params.id'],
     ['id too large', 'GET', '/api/movies/2147483648', undefined, 400, 'params.id'],
+    ['undecodable url', 'GET', '/api/movies/%ED%A0%80', undefined, 400, 'url'],
+    ['overlong id', 'GET', `/api/movies/${'1'.repeat(150)}`, undefined, 414, 'url'],
     ['id injection', 'GET', `/api/movies/${encodeURIComponent('1 OR 1=1')}`, undefined, 400, 'params.id'],
     ['malformed JSON', 'POST', '/api/movies', '{"title": "x",', 400, 'body'],
     ['empty JSON body', 'POST', '/api/movies', '', 400, 'body'],

@@ -82,6 +82,15 @@ const clientCodes: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
   FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_BAD_URL: 'BAD_URL',
+  FST_ERR_MAX_PARAM_LENGTH: 'URL_TOO_LONG',
+};
+const fieldOfCode: Record<string, string> = {
+  BODY_TOO_LARGE: 'body',
+  INVALID_JSON: 'body',
+  UNSUPPORTED_MEDIA_TYPE: 'body',
+  BAD_URL: 'url',
+  URL_TOO_LONG: 'url',
 };
 
 export function errorBody(err: FastifyError | Error, request: FastifyRequest): ErrorBody {
@@ -113,8 +122,9 @@ export function errorBody(err: FastifyError | Error, request: FastifyRequest): E
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
   if (status >= 400 && status < 500) {
     const code = (fe.code && clientCodes[fe.code]) ?? (status === 404 ? 'NOT_FOUND' : status === 413 ? 'BODY_TOO_LARGE' : 'BAD_REQUEST');
-    const field = code === 'BODY_TOO_LARGE' || code === 'INVALID_JSON' || code === 'UNSUPPORTED_MEDIA_TYPE' ? 'body' : undefined;
-    return { statusCode: status, code, message: field ? `${field}: ${err.message}` : err.message, ...(field ? { field } : {}), requestId };
+    const field = fieldOfCode[code];
+    const message = (field ? `${field}: ${err.message}` : err.message).slice(0, 300);
+    return { statusCode: status, code, message, ...(field ? { field } : {}), requestId };
   }
   return { statusCode: 500, code: 'INTERNAL', message: 'internal error', requestId };
 }

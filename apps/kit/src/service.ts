@@ -100,6 +100,11 @@ export function createService(o: ServiceOptions): FastifyInstance {
     // connection: close) instead of answering 503: the drain in shutdown.ts relies on it.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    // Router-level rejections (undecodable URL, over-long parameter) in the same JSON shape.
+    frameworkErrors: (error, request, reply) => {
+      reply.header(requestIdHeader, request.id);
+      handleError(error, request, reply);
+    },
   }) as unknown as FastifyInstance;
 
   const { registry, httpDuration } = createMetrics();
