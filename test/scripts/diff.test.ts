@@ -6,7 +6,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { parseDocument, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
 import { compare, lineDiff } from '../../scripts/lib/diff/compare.ts';
+import { keyObjects } from '../../scripts/lib/diff/normalize.ts';
 import { commentMarker, toMarkdown, toText } from '../../scripts/lib/diff/format.ts';
 import { renderDiff, UnknownRefError, type RenderDiff, type TargetDiff } from '../../scripts/lib/diff/index.ts';
 import { withWorktree } from '../../scripts/lib/diff/worktree.ts';
@@ -21,6 +23,19 @@ function edit(dir: string, file: string, from: string | RegExp, to: string | ((m
   const out = src.replace(from, to as any);
   assert.notEqual(out, src, `${file}: ${from} not found`);
   writeFileSync(abs, out);
+}
+
+/** Edit overlays/dev/services/kustomization.yaml through the yaml Document API (comments and layout kept). */
+function kustomization(dir: string, fn: (k: Document) => void): void {
+  const file = join(dir, 'overlays/dev/services/kustomization.yaml');
+  const k = parseDocument(readFileSync(file, 'utf8'));
+  fn(k);
+  writeFileSync(file, String(k));
+}
+
+function append(k: Document, key: string, item: unknown): void {
+  if (k.has(key)) (k.get(key) as YAMLSeq).add(k.createNode(item));
+  else k.set(key, k.createNode([item]));
 }
 
 const target = (d: RenderDiff, name: string): TargetDiff => {
@@ -50,6 +65,20 @@ describe('compare', () => {
     const before = ['a', 'b', 'c', 'd', 'e', 'f'].join('\n');
     const after = ['a', 'b', 'C', 'd', 'e', 'f'].join('\n');
     assert.deepEqual(lineDiff(before, after), ['…', ' b', '-c', '+C', ' d', '…']);
+  });
+});
+
+describe('secrets', () => {
+  it('never shows a Secret value, only that it changed', () => {
+    const target = { name: 'dev', kind: 'env', path: 'overlays/dev' } as const;
+    const secret = (v: string) => ({ target, index: 0, object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'n' }, data: { password: v } } });
+    const before = keyObjects([secret('aHVudGVyMg==')]).get('core/Secret/n/s')!;
+    const after = keyObjects([secret('c3dvcmRmaXNo')]).get('core/Secret/n/s')!;
+    const changes = compare(before.object, after.object);
+    assert.equal(changes.length, 1);
+    assert.equal(changes[0]!.path, 'data.password');
+    assert.ok(!JSON.stringify(changes).includes('aHVudGVyMg==') && !JSON.stringify(changes).includes('c3dvcmRmaXNo'));
+    assert.match(String(changes[0]!.after), /^<redacted sha256:[0-9a-f]{12}>$/);
   });
 });
 
@@ -99,12 +128,10 @@ describe('npm run diff', { timeout: 120_000 }, () => {
     repo = mkdtempSync(join(tmpdir(), 'marquee-difftest-'));
     execFileSync('sh', ['-c', `git -C "${repoRoot}" archive HEAD base overlays | tar -x -C "${repo}"`]);
     writeFileSync(join(repo, '.gitignore'), '.cache/\n');
-    edit(
-      repo,
-      'overlays/dev/services/kustomization.yaml',
-      /^patches:\n/m,
-      'configMapGenerator:\n  - name: feature-flags\n    literals: [CHECKOUT=off]\npatches:\n  - path: patches/flags.yaml\n    target: { kind: Deployment, name: inventory }\n',
-    );
+    kustomization(repo, (k) => {
+      append(k, 'configMapGenerator', { name: 'feature-flags', literals: ['CHECKOUT=off'] });
+      append(k, 'patches', { path: 'patches/flags.yaml', target: { kind: 'Deployment', name: 'inventory' } });
+    });
     writeFileSync(
       join(repo, 'overlays/dev/services/patches/flags.yaml'),
       '- op: add\n  path: /spec/template/spec/containers/0/envFrom/-\n  value: { configMapRef: { name: feature-flags } }\n',
@@ -115,9 +142,13 @@ describe('npm run diff', { timeout: 120_000 }, () => {
 
     oldTag = /name: ghcr\.io\/marquee-shop\/inventory\n\s+newTag: ([^\n]+)/.exec(readFileSync(join(repo, 'overlays/dev/services/kustomization.yaml'), 'utf8'))![1]!;
     // WHEN the dev overlay gets a new inventory tag, a higher replica floor, a flag flipped and a new ConfigMap
-    edit(repo, 'overlays/dev/services/kustomization.yaml', /(name: ghcr\.io\/marquee-shop\/inventory\n\s+newTag: )[^\n]+/, (_, head) => `${head}0.2.0`);
-    edit(repo, 'overlays/dev/services/kustomization.yaml', 'CHECKOUT=off', 'CHECKOUT=on');
-    edit(repo, 'overlays/dev/services/kustomization.yaml', 'configMapGenerator:\n', 'configMapGenerator:\n  - name: promo\n    literals: [BANNER=hello]\n');
+    kustomization(repo, (k) => {
+      const images = k.get('images') as YAMLSeq<YAMLMap>;
+      images.items.find((i) => i.get('name') === 'ghcr.io/marquee-shop/inventory')!.set('newTag', '0.2.0');
+      const generators = k.get('configMapGenerator') as YAMLSeq<YAMLMap>;
+      generators.items.find((g) => g.get('name') === 'feature-flags')!.set('literals', ['CHECKOUT=on']);
+      append(k, 'configMapGenerator', { name: 'promo', literals: ['BANNER=hello'] });
+    });
     edit(repo, 'overlays/dev/services/patches/scaling-apis.yaml', /(path: \/spec\/minReplicas\n\s+value: )\d+/, (_, head) => `${head}2`);
     git(repo, 'add', '.');
     git(repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'change');

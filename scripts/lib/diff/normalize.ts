@@ -1,6 +1,7 @@
 // Make two renders comparable: key objects by group/kind/namespace/name with
 // kustomize's generator hash suffix stripped, and rewrite references to hashed
 // names, so a config change shows up as a data change and nothing else.
+import { createHash } from 'node:crypto';
 import type { RenderedObject } from '../validate/types.ts';
 
 /**
@@ -46,6 +47,22 @@ function rewrite(value: unknown, names: ReadonlyMap<string, string>): unknown {
 }
 
 /**
+ * Secret values never reach a diff (it is posted on pull requests): each value is
+ * replaced by a short digest, so a change still shows as a change.
+ */
+export function redactSecret(o: Record<string, any>): Record<string, any> {
+  if (o?.kind !== 'Secret') return o;
+  const out = { ...o };
+  for (const field of ['data', 'stringData'] as const) {
+    if (!o[field] || typeof o[field] !== 'object') continue;
+    out[field] = Object.fromEntries(
+      Object.entries(o[field] as Record<string, unknown>).map(([k, v]) => [k, `<redacted sha256:${createHash('sha256').update(String(v)).digest('hex').slice(0, 12)}>`]),
+    );
+  }
+  return out;
+}
+
+/**
  * Key one target's objects. Throws if two objects share a key (kustomize itself
  * refuses that, so it means the input is not one kustomize render).
  */
@@ -66,7 +83,7 @@ export function keyObjects(objects: readonly RenderedObject[]): Map<string, Keye
     const key = [groupOf(o?.apiVersion), kind, namespace ?? '', name].join('/');
     const ref = [kind, namespace, name].filter(Boolean).join('/');
     if (out.has(key)) throw new Error(`two rendered objects are both ${ref} (${r.target.name})`);
-    out.set(key, { key, ref, kind, namespace, name, object: rewrite(o, hashed) as Record<string, any>, origin: r.origin });
+    out.set(key, { key, ref, kind, namespace, name, object: redactSecret(rewrite(o, hashed) as Record<string, any>), origin: r.origin });
   }
   return out;
 }
