@@ -110,6 +110,19 @@ function secretEnvFor(p: ServiceProps): IEnvVar[] {
   return env;
 }
 
+/**
+ * The Node services' entry point, explicit: billing-api and billing-worker share
+ * one image, so the image's default CMD cannot be trusted to start the right one.
+ * The images' WORKDIR is the workspace directory (apps/<app>); the entry comes
+ * from the contract. The web tier runs the nginx image's own command.
+ */
+export function commandFor(p: ServiceProps): { command?: string[] } {
+  if (p.name === 'web') return {};
+  const workspaceDir = p.facts.workspace.replace('@marquee/', 'apps/') + '/';
+  if (!p.facts.entry.startsWith(workspaceDir)) throw new Error(`services['${p.name}'].entry ${p.facts.entry} is not inside ${workspaceDir}`);
+  return { command: ['node', p.facts.entry.slice(workspaceDir.length)] };
+}
+
 /** Writable scratch space: the root filesystem is read-only. */
 function scratchFor(name: ServiceName): { volumes: IVolume[]; mounts: IVolumeMount[] } {
   const volumes: IVolume[] = [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }];
@@ -187,6 +200,7 @@ export function serviceWorkload(p: ServiceProps): KubeObject[] {
               {
                 name: p.name,
                 image: `${p.facts.image}:${p.version}`,
+                ...commandFor(p),
                 imagePullPolicy: 'IfNotPresent',
                 ports: [{ name: 'http', containerPort: p.facts.port, protocol: 'TCP' }],
                 // Later sources win: the service's own settings override the environment-wide ones.

@@ -17,6 +17,7 @@ import {
   shutdown,
   type ServiceName,
 } from '@marquee/contract';
+import { existsSync } from 'node:fs';
 import { parse } from 'yaml';
 import { dataComponents } from '../../generators/data.ts';
 import { clusters } from '../../generators/environments.ts';
@@ -88,6 +89,13 @@ for (const name of serviceNames) {
   const svc = one(objs, 'Service', name);
 
   describe(`base/${name}`, () => {
+    it('starts the contract entry point (billing-api and billing-worker share an image)', () => {
+      if (name === 'web') return assert.equal(container.command, undefined, 'nginx image runs its own command');
+      const workspaceDir = facts.workspace.replace('@marquee/', 'apps/');
+      assert.deepEqual(container.command, ['node', facts.entry.slice(workspaceDir.length + 1)]);
+      assert.ok(existsSync(new URL(`../../${facts.entry}`, import.meta.url)), `${facts.entry} exists`);
+    });
+
     it('has one container, named after the service, running the contract image', () => {
       assert.equal(pod.containers.length, 1);
       assert.equal(container.name, name);
