@@ -116,6 +116,16 @@ describe('npm run report', { timeout: 180_000 }, () => {
     assert.deepEqual(foreignRequests, []);
   });
 
+  it('the committed diagram is a well-formed SVG document that Chromium renders', async () => {
+    const page = await ctx.newPage();
+    await page.goto(`file://${join(repoRoot, architectureDoc)}`);
+    // evaluated in the page (a string: this project's TypeScript has no DOM types)
+    assert.equal(await page.evaluate("document.getElementsByTagName('parsererror').length"), 0, 'XML parse error');
+    assert.equal(await page.evaluate('document.documentElement.localName'), 'svg');
+    assert.ok((await page.locator('g.node').count()) >= Object.keys(services).length);
+    await page.close();
+  });
+
   it('draws the calls the contract declares, each admitted by the NetworkPolicies', () => {
     const g = data.architecture.graph;
     const ns = environments.prod.namespace;

@@ -162,7 +162,7 @@ export function architectureGraph(objects: readonly Obj[]): ArchitectureGraph {
     const ns = ing.metadata.namespace;
     const hosts = (ing.spec?.rules ?? []).map((r: Obj) => r.host).filter(Boolean);
     const id = `${ns}/ingress/${ing.metadata.name}`;
-    nodes.set(id, { id, label: hosts.join(', ') || ing.metadata.name, detail: `Ingress${ing.spec?.ingressClassName ? ` (${ing.spec.ingressClassName})` : ''}`, kind: 'ingress' });
+    nodes.set(id, { id, label: hosts.join(', ') || ing.metadata.name, detail: `Ingress${ing.spec?.ingressClassName ? ` (${ing.spec.ingressClassName})` : ''}`, kind: 'ingress', group: ns });
     const backends: Array<{ path: string; b: Obj }> = [];
     if (ing.spec?.defaultBackend?.service) backends.push({ path: '*', b: ing.spec.defaultBackend.service });
     for (const r of ing.spec?.rules ?? []) for (const p of r.http?.paths ?? []) if (p.backend?.service) backends.push({ path: `${r.host ?? ''}${p.path ?? '/'}`, b: p.backend.service });
