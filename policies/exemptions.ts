@@ -31,12 +31,12 @@ export const exemptions: readonly DeclaredExemption[] = [
   // overlay follows it) but images are pinned by release tag until the image workflow
   // resolves and writes digests (npm run set-image for ours; the same for upstream images,
   // which cannot be resolved offline). One entry per workload, so each disappears on its own.
-  ...serviceNames.map((name) =>
+  ...[...serviceNames.map((name) => ['Deployment', name] as const), ['Job', 'migrate-inventory'] as const, ['Job', 'migrate-billing'] as const].map(([kind, name]) =>
     exempt({
       policy: 'gitops/digest-pinning',
-      object: { kind: 'Deployment', namespace: environments.prod.namespace, name },
+      object: { kind, namespace: environments.prod.namespace, name },
       targets: ['prod'],
-      reason: 'prod images are tagged (0.1.0) until the image workflow pins them by digest through npm run set-image; remove once overlays/prod/services names digests',
+      reason: 'prod images are tagged (0.1.0) until the image workflow pins them by digest through npm run set-image; remove once the prod overlays name digests (the migration Jobs run the service images)',
       owner: platform,
       expires: '2027-01-31',
     }),
