@@ -1,0 +1,59 @@
+// The helpers every policy leans on: image references, quantities, label selectors, PDB arithmetic.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseImage, quantity, selectorMatches } from '../../../policies/lib/k8s.ts';
+import { allowedDisruptions } from '../../../policies/lib/workloads.ts';
+import { allowedImage } from '../../../policies/gitops/allowed-registries.ts';
+
+describe('parseImage (Docker normalisation)', () => {
+  it('official images live under docker.io/library', () => {
+    assert.deepEqual(parseImage('postgres:16.6-bookworm'), { registry: 'docker.io', repository: 'library/postgres', name: 'docker.io/library/postgres', tag: '16.6-bookworm' });
+    assert.equal(parseImage('amazon/aws-cli:2.22.35').name, 'docker.io/amazon/aws-cli');
+  });
+  it('registry hosts, ports and digests', () => {
+    assert.deepEqual(parseImage('localhost:5000/team/app'), { registry: 'localhost:5000', repository: 'team/app', name: 'localhost:5000/team/app' });
+    const d = `sha256:${'a'.repeat(64)}`;
+    assert.deepEqual(parseImage(`ghcr.io/marquee-shop/web:0.1.0@${d}`), { registry: 'ghcr.io', repository: 'marquee-shop/web', name: 'ghcr.io/marquee-shop/web', tag: '0.1.0', digest: d });
+  });
+  it('the allow-list matches whole repository names, not prefixes of names', () => {
+    assert.ok(allowedImage('postgres:16.6'));
+    assert.ok(!allowedImage('postgresql-evil:1'));
+    assert.ok(allowedImage('registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0'));
+    assert.ok(!allowedImage('ghcr.io/someone-else/web:1'));
+  });
+});
+
+describe('quantity', () => {
+  it('parses Kubernetes quantities', () => {
+    assert.equal(quantity('250m'), 0.25);
+    assert.equal(quantity('2'), 2);
+    assert.equal(quantity('192Mi'), 192 * 2 ** 20);
+    assert.equal(quantity('1G'), 1e9);
+    assert.ok(Number.isNaN(quantity('lots')));
+  });
+});
+
+describe('selectorMatches', () => {
+  const labels = { app: 'web', tier: 'frontend' };
+  it('matchLabels and every operator', () => {
+    assert.ok(selectorMatches({ matchLabels: { app: 'web' } }, labels));
+    assert.ok(!selectorMatches({ matchLabels: { app: 'api' } }, labels));
+    assert.ok(selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'In', values: ['frontend', 'edge'] }] }, labels));
+    assert.ok(!selectorMatches({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['frontend'] }] }, labels));
+    assert.ok(selectorMatches({ matchExpressions: [{ key: 'app', operator: 'Exists' }] }, labels));
+    assert.ok(!selectorMatches({ matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }, labels));
+    assert.ok(selectorMatches({}, labels), 'an empty selector selects everything');
+    assert.ok(!selectorMatches(undefined, labels), 'no selector selects nothing');
+  });
+});
+
+describe('allowedDisruptions', () => {
+  it('rounds percentages up like the disruption controller', () => {
+    assert.equal(allowedDisruptions({ spec: { maxUnavailable: 1 } }, 3), 1);
+    assert.equal(allowedDisruptions({ spec: { maxUnavailable: '10%' } }, 3), 1);
+    assert.equal(allowedDisruptions({ spec: { minAvailable: '50%' } }, 3), 1);
+    assert.equal(allowedDisruptions({ spec: { minAvailable: '100%' } }, 3), 0);
+    assert.equal(allowedDisruptions({ spec: { minAvailable: 3 } }, 3), 0);
+    assert.equal(allowedDisruptions({ spec: {} }, 3), undefined);
+  });
+});
