@@ -240,6 +240,21 @@ describe('npm run diff', { timeout: 120_000 }, () => {
     }
   });
 
+  it('names a target that does not render instead of diffing it', async () => {
+    writeFileSync(join(repo, 'overlays/prod/services/patches/broken.yaml'), '- op: replace\n  path: /spec/nope/0\n  value: 1\n');
+    edit(repo, 'overlays/prod/services/kustomization.yaml', /^patches:\n/m, 'patches:\n  - path: patches/broken.yaml\n    target: { kind: Deployment, name: web }\n');
+    try {
+      const w = await renderDiff({ root: repo, base: 'HEAD', only: ['prod'] });
+      const prod = target(w, 'prod');
+      assert.match(prod.error ?? '', /^head: kustomize build overlays\/prod failed/);
+      assert.deepEqual([prod.added, prod.removed, prod.changed], [[], [], []]);
+      assert.match(toText(w), /prod \(overlays\/prod\): could not be rendered/);
+    } finally {
+      git(repo, 'checkout', '--', 'overlays/prod');
+      rmSync(join(repo, 'overlays/prod/services/patches/broken.yaml'));
+    }
+  });
+
   it('compares two refs with --head', async () => {
     const r = await renderDiff({ root: repo, base: 'HEAD~1', head: 'HEAD', only });
     assert.deepEqual(r.targets.flatMap((t) => t.images), d.targets.flatMap((t) => t.images));
