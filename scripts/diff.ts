@@ -11,6 +11,17 @@ import { defaultTargets } from './lib/render.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const usage = 'usage: npm run diff -- --base <git-ref> [--head <git-ref>] [--target <dev|test|prod|platform/<cluster>|preview|argocd>]... [--format text|markdown|json] [--out <file>]';
 
+/** ANSI colours for a terminal: added green, removed red, changed yellow, unchanged targets dim. */
+function colour(text: string): string {
+  const paint = (code: number, l: string) => `\x1b[${code}m${l}\x1b[0m`;
+  return text
+    .split('\n')
+    .map((l) =>
+      /^\s*\+/.test(l) ? paint(32, l) : /^\s*-/.test(l) ? paint(31, l) : /^\s*~/.test(l) ? paint(33, l) : /: no changes$/.test(l) ? paint(2, l) : /^\S/.test(l) ? paint(1, l) : l,
+    )
+    .join('\n');
+}
+
 let args;
 try {
   args = parseArgs({
@@ -51,7 +62,7 @@ try {
   const d = await renderDiff({ root, base: args.base, head: args.head, only: args.target });
   const text = format(d, args.format as Format);
   if (args.out) writeFileSync(args.out, text);
-  else process.stdout.write(text);
+  else process.stdout.write(args.format === 'text' && process.stdout.isTTY && !process.env.NO_COLOR ? colour(text) : text);
   const broken = d.targets.filter((t) => t.error);
   if (broken.length) {
     for (const t of broken) console.error(`diff: ${t.target} could not be rendered: ${t.error}`);
