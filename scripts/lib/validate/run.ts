@@ -219,10 +219,9 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   // Hand-written YAML only: generated files (base/, argocd/) are covered byte-for-byte by the drift step.
   const sourceFiles = yamlFilesUnder(root, 'overlays');
   const findings: Finding[] = sourceFiles.flatMap((f) => yamlFindings(root, f));
-  const broken = new Set(findings.map((f) => f.file));
   for (const t of targets) findings.push(...kustomizationFindings(root, t.path));
-  const blocked = (t: Target) => findings.some((f) => f.severity === 'error' && f.file?.startsWith(`${t.path}/`)) ||
-    [...broken].some((b) => b?.startsWith('base/') || b?.startsWith('argocd/'));
+  // A target whose own files are broken is not rendered: one clear message instead of kustomize's echo of it.
+  const blocked = (t: Target) => findings.some((f) => f.severity === 'error' && f.file?.startsWith(`${t.path}/`));
 
   // 2. Render (kustomize processes run while this process checks drift and loads schemas).
   lap('sources');
