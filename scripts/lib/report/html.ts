@@ -1,5 +1,6 @@
 // The report as one static HTML file: inline CSS, inline SVG, a few lines of inline
 // JavaScript (row filter); no external resource of any kind, so it opens from disk.
+import { expiryWarningDays } from '../../../policies/lib/exemptions.ts';
 import type { Commit } from '../git.ts';
 import type { Finding } from '../validate/types.ts';
 import type { ReportData } from './index.ts';
@@ -173,7 +174,7 @@ function policySection(d: ReportData): string {
     out.push('<table data-filterable id="exemptions"><thead><tr><th>status</th><th>policy</th><th>object</th><th>targets</th><th>owner</th><th>expires</th><th>covers</th><th>reason</th></tr></thead><tbody>');
     for (const a of p.applied) {
       const e = a.exemption;
-      const status = a.status === 'active' && a.daysLeft <= 14 ? 'expiring' : a.status;
+      const status = a.status === 'active' && a.daysLeft <= expiryWarningDays ? 'expiring' : a.status;
       const obj = [e.object.kind, e.object.namespace, e.object.name].filter(Boolean).join('/') + (e.object.container ? ` (${e.object.container})` : '');
       out.push(
         `<tr><td><span class="pill ${esc(status)}">${esc(status)}</span></td><td><code>${esc(e.policy)}</code></td><td class="mono">${esc(obj)}</td><td>${esc(e.targets?.join(', ') ?? 'all')}</td><td>${esc(e.owner)}</td><td>${esc(e.expires)} <small class="muted">${a.daysLeft >= 0 ? `${a.daysLeft} days left` : `${-a.daysLeft} days ago`}</small></td><td>${a.matched.length}</td><td>${esc(e.reason)}${a.problems?.length ? `<br><small class="pill invalid">${esc(a.problems.join('; '))}</small>` : ''}</td></tr>`,
