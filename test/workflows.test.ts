@@ -74,8 +74,11 @@ describe('workflows', () => {
 
   describe('pull request', () => {
     const wf = load('pull-request.yml');
-    it('targets the environment branches', () => {
-      assert.deepEqual(wf.on.pull_request.branches, Object.values(environments).map((e) => e.branch));
+    it('targets the environment branches, and checks them again after each merge', () => {
+      const branches = Object.values(environments).map((e) => e.branch);
+      assert.deepEqual(wf.on.pull_request.branches, branches);
+      assert.deepEqual(wf.on.push.branches, branches);
+      assert.equal(wf.jobs['rendered-diff'].if, "github.event_name == 'pull_request'");
     });
     it('uploads npm run validate as SARIF to code scanning', () => {
       const s = wf.jobs.validate.steps as Record<string, any>[];
