@@ -99,6 +99,13 @@ describe('npm run report', { timeout: 180_000 }, () => {
       assert.ok(box && box.width > 40 && box.height > 20, `${name} has no box in the diagram`);
     }
 
+    // a click shows the diagram at full size
+    const width = async () => (await page.locator('#architecture svg').boundingBox())!.width;
+    const fitted = await width();
+    await page.locator('#architecture').click();
+    assert.ok((await width()) > fitted, 'the diagram did not grow on click');
+    await page.locator('#architecture').click();
+
     // the filter hides rows that do not match
     await page.fill('#filter', 'inventory');
     const rows = page.locator('#env-matrix tbody tr');
