@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { services, dataServices, type ServiceName } from '@marquee/contract';
 import { environments } from '../../generators/environments.ts';
+import { scrapedServices } from '../../generators/monitoring/scrape.ts';
 import { splitImage } from '../../scripts/lib/diff/index.ts';
 import { defaultTargets, renderTargets, type RenderResult } from '../../scripts/lib/render.ts';
 import { architectureGraph } from '../../scripts/lib/report/graph.ts';
@@ -153,7 +154,7 @@ describe('npm run report', { timeout: 180_000 }, () => {
     const prometheus = g.nodes.find((n) => n.label === 'prometheus');
     assert.ok(prometheus, 'no prometheus node');
     const scraped = g.edges.filter((e) => e.target === prometheus.id && e.kinds.includes('metrics')).map((e) => e.source);
-    for (const name of ['api-gateway', 'inventory', 'billing-api', 'billing-worker'])
+    for (const name of scrapedServices)
       assert.ok(scraped.includes(`${environments.prod.namespace}/${name}`), `${name} is not scraped: ${scraped.join(', ')}`);
     assert.ok(g.edges.some((e) => e.source === prometheus.id && e.kinds.includes('alerts')), 'no alerting edge');
   });
