@@ -212,9 +212,10 @@ function walk(start: unknown, path: readonly PathSegment[], object: Record<strin
   return { file, line, column: col, exact, ...(sameValue !== undefined ? { sameValue } : {}) };
 }
 
-/** `spec.containers[0].image` → ['spec', 'containers', 0, 'image'] */
+/** `spec.containers[0].image` → ['spec', 'containers', 0, 'image']; `data["grafana.ini"]` → ['data', 'grafana.ini'] */
 export function parsePath(path: string): PathSegment[] {
   const out: PathSegment[] = [];
-  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+  for (const m of path.matchAll(/\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]|([^.[\]]+)/g))
+    out.push(m[1] !== undefined ? (JSON.parse(`"${m[1]}"`) as string) : m[2] !== undefined ? Number(m[2]) : m[3]!);
   return out;
 }

@@ -186,6 +186,15 @@ function locateLate(findings: Finding[], rendered: readonly RenderedObject[], lo
   });
 }
 
+/**
+ * The schema step already reports a removed apiVersion (the object cannot be
+ * applied at all); drop the policy's second report of the same thing.
+ */
+function dedupe(findings: Finding[]): Finding[] {
+  const removed = new Set(findings.filter((f) => f.rule === 'schema' && f.path === 'apiVersion').map((f) => `${f.target}\0${f.object}`));
+  return findings.filter((f) => !(f.rule === 'gitops/no-deprecated-api' && f.severity === 'error' && removed.has(`${f.target}\0${f.object}`)));
+}
+
 /** Optional steps provided by other modules; absent modules are skipped (and said so in notes). */
 async function optional<T>(path: string, pick: (m: any) => T | undefined): Promise<T | undefined> {
   const abs = new URL(path, import.meta.url);
@@ -220,6 +229,8 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   const sourceFiles = yamlFilesUnder(root, 'overlays');
   const findings: Finding[] = sourceFiles.flatMap((f) => yamlFindings(root, f));
   for (const t of targets) findings.push(...kustomizationFindings(root, t.path));
+  const repoChecks = await optional('../../../policies/index.ts', (m) => m.checkKustomizations as ((root: string) => Finding[]) | undefined);
+  if (repoChecks) findings.push(...repoChecks(root));
   // A target whose own files are broken is not rendered: one clear message instead of kustomize's echo of it.
   const blocked = (t: Target) => findings.some((f) => f.severity === 'error' && f.file?.startsWith(`${t.path}/`));
 
@@ -268,7 +279,7 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
     lap('branches');
   }
 
-  const located = locateLate(findings, rendered, locator).sort(byWhere);
+  const located = dedupe(locateLate(findings, rendered, locator)).sort(byWhere);
   return { findings: located, summary: summarize(located, targets, rendered.length, started), targets: targets.map((t) => t.name), rendered, notes, timings };
 }
 

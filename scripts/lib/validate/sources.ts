@@ -62,8 +62,8 @@ const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomi
 const PATH_FIELDS = ['resources', 'components', 'bases', 'patchesStrategicMerge', 'crds', 'configurations'] as const;
 
 /**
- * Walk a kustomization and everything it includes: remote bases are refused,
- * missing local paths are reported with the line of the entry.
+ * Walk a kustomization and everything it includes: missing local paths are
+ * reported with the line of the entry (remote ones are a policy's business).
  */
 export function kustomizationFindings(root: string, dir: string, seen = new Set<string>()): Finding[] {
   if (seen.has(dir)) return [];
@@ -92,19 +92,8 @@ export function kustomizationFindings(root: string, dir: string, seen = new Set<
   }
   for (const e of entries) {
     const { line, col } = at(e.node);
-    if (isRemote(e.value)) {
-      out.push({
-        rule: 'kustomize/remote-base',
-        severity: 'error',
-        file,
-        line,
-        column: col,
-        path: e.field,
-        message: `${e.field} entry "${e.value}" is a remote URL: renders must be reproducible offline from this repository`,
-        hint: 'vendor the manifests into the repository (and validate them with npm run validate -- <dir>)',
-      });
-      continue;
-    }
+    // Remote bases are policies' gitops/no-remote-bases (checkKustomizations), which knows every form.
+    if (isRemote(e.value)) continue;
     const target = normalize(join(dir, e.value));
     if (!existsSync(join(root, target))) {
       out.push({
