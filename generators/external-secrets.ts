@@ -10,7 +10,8 @@ import { labelsFor } from './lib/labels.ts';
 import { syncWave } from './lib/argocd-waves.ts';
 
 /** The namespaced SecretStore every data-tier ExternalSecret reads from. */
-export const secretStoreName = 'marquee';
+export { secretStoreName } from './data-names.ts';
+import { secretStoreName } from './data-names.ts';
 /** Identity the store authenticates to Vault with (Vault Kubernetes auth, audience-bound token). */
 export const secretStoreServiceAccount = 'marquee-secrets';
 

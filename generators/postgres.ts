@@ -34,15 +34,8 @@ export const postgresSecrets = {
   backupS3: 'postgres-backup-s3',
 } as const;
 
-/** Workload names (and `app.kubernetes.io/name` values) of the data tier's PostgreSQL pods. */
-export const postgresNames = {
-  server: dataServices.postgres,
-  headless: `${dataServices.postgres}-headless`,
-  bootstrap: 'postgres-bootstrap',
-  backup: 'postgres-backup',
-  /** The migrations Jobs' pods (base/migrations) carry this name. */
-  migrations: 'migrations',
-} as const;
+export { postgresNames } from './data-names.ts';
+import { postgresNames } from './data-names.ts';
 
 const ids = { uid: 999, exporterUid: 65534, awsCliUid: 1000 } as const;
 

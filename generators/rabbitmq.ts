@@ -21,15 +21,8 @@ import { peers } from './services.ts';
 
 const source = 'generators/rabbitmq.ts';
 
-export const rabbitmqNames = {
-  server: dataServices.rabbitmq,
-  headless: `${dataServices.rabbitmq}-headless`,
-  config: 'rabbitmq-config',
-  definitionsTemplate: 'rabbitmq-definitions-template',
-  /** Secret rendered by ESO from the template: definitions.json with the users' passwords. */
-  definitions: 'rabbitmq-definitions',
-  erlangCookie: 'rabbitmq-erlang-cookie',
-} as const;
+export { rabbitmqNames } from './data-names.ts';
+import { rabbitmqNames } from './data-names.ts';
 
 export const rabbitmqPorts = {
   amqp: broker.port,

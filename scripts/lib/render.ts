@@ -55,8 +55,10 @@ export interface RenderResult {
   readonly target: Target;
   readonly objects: RenderedObject[];
   readonly findings: Finding[];
-  /** Raw kustomize output (origin annotations included). */
+  /** Raw kustomize output (origin annotations included; empty when rendered in a group). */
   readonly yaml: string;
+  /** Content-hash key of the render's inputs, when rendered with `cache: true`. */
+  readonly key?: string;
 }
 
 function run(bin: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -191,12 +193,13 @@ export async function renderTargets(root: string, targets: readonly Target[], op
   const missing = targets.filter((_, i) => !cached[i]);
   const fresh = missing.length ? await renderFresh(root, missing, opts) : [];
   return targets.map((t, i) => {
-    if (cached[i]) return cached[i]!;
+    if (cached[i]) return { ...cached[i]!, key: keys[i]! };
     const r = fresh[missing.indexOf(t)]!;
     if (!r.findings.length) writeCache(keys[i]!, r);
-    return r;
+    return { ...r, key: keys[i]! };
   });
 }
+
 
 const require = createRequire(import.meta.url);
 const renderCacheDir = (): string => join(dirname(require.resolve('yaml/package.json')), '..', '.cache', 'marquee', 'render');

@@ -17,7 +17,7 @@ test('drift: a clean tree is cached; overlay edits keep the cache; generated-fil
     assert.equal(first.cached, false);
     assert.equal((await checkDrift(dir, run)).cached, true, 'second clean run should not run the generators');
 
-    applyEdits(dir, [{ file: 'overlays/dev/services/patches/config.yaml', replace: ['value: debug', 'value: info'] }]);
+    applyEdits(dir, [{ file: 'overlays/dev/services/kustomization.yaml', replace: ['LOG_LEVEL=debug', 'LOG_LEVEL=info'] }]);
     assert.equal((await checkDrift(dir, run)).cached, true, 'editing an overlay must not invalidate the drift cache');
 
     applyEdits(dir, [{ file: 'base/inventory/service.yaml', replace: ['type: ClusterIP', 'type: NodePort'] }]);

@@ -33,7 +33,7 @@ test('dev → test: a merge branch off release, validated, with what changes in 
   repo.commit('develop', 'test: inventory 1.5.0', { [svc]: repo.read(svc).replace(/(inventory\n\s+newTag: )\S+/, '$11.5.0') });
   repo.commit('develop', 'test: scale the APIs and tune config', {
     'overlays/test/services/patches/scaling-apis.yaml': repo.read('overlays/test/services/patches/scaling-apis.yaml').replace(/(maxReplicas\n\s+value: )\d+/, '$15'),
-    'overlays/test/services/patches/config.yaml': repo.read('overlays/test/services/patches/config.yaml') + '- op: add\n  path: /data/PROMOTED\n  value: "yes"\n',
+    'overlays/test/services/kustomization.yaml': repo.read('overlays/test/services/kustomization.yaml').replace('      - LOG_LEVEL=info\n', '      - LOG_LEVEL=info\n      - PROMOTED=yes\n'),
   });
   repo.git('checkout', '--quiet', 'main');
   const head = repo.git('rev-parse', 'HEAD').trim();

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { kustomizeBinary } from '../render.ts';
+import { stripHash } from '../diff/normalize.ts';
 
 export type K8sObject = Record<string, any>;
 
@@ -36,7 +37,8 @@ export function renderDir(dir: string, path: string): Promise<K8sObject[]> {
   );
 }
 
-const key = (o: K8sObject): string => [o.kind, o.metadata?.namespace, o.metadata?.name].filter(Boolean).join('/');
+// Generated ConfigMaps/Secrets carry a content hash in their name; match them by their stable name.
+const key = (o: K8sObject): string => [o.kind, o.metadata?.namespace, o.metadata?.name && stripHash(o.kind, o.metadata.name)].filter(Boolean).join('/');
 
 function leaves(v: unknown, path = '', out = new Map<string, string>()): Map<string, string> {
   if (v && typeof v === 'object') {

@@ -3,14 +3,15 @@
 // policies → Argo CD ApplicationSets → (optional) branches. Library code; the
 // CLI is scripts/validate.ts.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { dataTierFindings } from '../../../generators/data.ts';
+import { dataTierFindings } from '../../../generators/data-invariants.ts';
 import { clusters, environments, type EnvName } from '../../../generators/environments.ts';
 import { checkDrift } from '../generated.ts';
 import { defaultTargets, kustomizeBuild, renderTargets, yamlFilesUnder, type RenderResult } from '../render.ts';
-import { loadFieldTree } from './field-tree.ts';
+import { cachePath, loadFieldTree, type FieldTree } from './field-tree.ts';
 import { parsePath, SourceLocator } from './locate.ts';
 import type { Summary } from './report.ts';
 import { formatPath, SchemaValidator, defaultKubernetesVersion, type SchemaIssue } from './schema.ts';
@@ -137,6 +138,45 @@ function dataFindings(results: readonly RenderResult[]): Finding[] {
   });
 }
 
+/**
+ * Schema issues are a pure function of (object, field tree, cluster version), so
+ * they are remembered per object content hash: after an overlay edit only the
+ * objects that changed are validated (and only their kinds' schemas loaded).
+ */
+async function cachedSchemaFindings(tree: FieldTree, results: readonly RenderResult[], locator: SourceLocator, useCache: boolean): Promise<Finding[]> {
+  const versionOf = (t: Target) => (t.cluster ? clusters[t.cluster].kubernetesVersion : defaultKubernetesVersion);
+  const cacheFile = join(dirname(cachePath()), 'schema-issues.json');
+  let known: Record<string, SchemaIssue[]> = {};
+  if (useCache && existsSync(cacheFile)) {
+    try {
+      const c = JSON.parse(readFileSync(cacheFile, 'utf8')) as { tree: string; issues: Record<string, SchemaIssue[]> };
+      if (c.tree === tree.key) known = c.issues;
+    } catch {
+      known = {};
+    }
+  }
+  const hashOf = (o: RenderedObject) => createHash('sha1').update(`${versionOf(o.target)}\0${JSON.stringify(o.object)}`).digest('base64url');
+  const all = results.flatMap((r) => r.objects);
+  const hashes = all.map(hashOf);
+  const todo = all.filter((_, i) => !(hashes[i]! in known));
+  if (todo.length) {
+    const validator = await SchemaValidator.create(tree, todo.map((o) => `${o.object.apiVersion}/${o.object.kind}`));
+    todo.forEach((o) => (known[hashOf(o)] = validator.validate(o.object, versionOf(o.target))));
+    if (useCache) {
+      // Keep only what this repository renders now, so the file does not grow without bound.
+      const keep = Object.fromEntries(hashes.map((h) => [h, known[h]!]));
+      mkdirSync(dirname(cacheFile), { recursive: true });
+      writeFileSync(`${cacheFile}.${process.pid}`, JSON.stringify({ tree: tree.key, issues: keep }));
+      renameSync(`${cacheFile}.${process.pid}`, cacheFile);
+    }
+  }
+  const out: Finding[] = [];
+  all.forEach((o, i) => {
+    for (const issue of known[hashes[i]!]!) out.push(schemaFinding(o, issue, locator.locate(o.object, issue.path, o.origin, o.target.path)));
+  });
+  return out;
+}
+
 /** Strict schema findings for rendered objects, located in their source files. */
 function schemaFindings(validator: SchemaValidator, rendered: readonly RenderedObject[], locator: SourceLocator, kubernetesVersion?: string): Finding[] {
   const out: Finding[] = [];
@@ -248,10 +288,10 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   const rendered = results.flatMap((r) => r.objects);
   findings.push(...results.flatMap((r) => r.findings));
 
-  // 3. Strict schema of every rendered object.
-  const validator = await SchemaValidator.create(tree, rendered.map((r) => `${r.object.apiVersion}/${r.object.kind}`));
+  // 3. Strict schema of every rendered object. Issues are a pure function of the
+  // objects, the field tree and the cluster version: reuse them for unchanged renders.
   const locator = new SourceLocator(root);
-  findings.push(...schemaFindings(validator, rendered, locator));
+  findings.push(...(await cachedSchemaFindings(tree, results, locator, opts.cache ?? true)));
   lap('schema');
 
   // 4. Contract (including the data tier's own invariants), policies, Argo CD.
