@@ -114,6 +114,9 @@ export async function billingEnv(prefix: string): Promise<BillingEnv> {
   const vhost = await createTestVhost(prefix.replace(/_/g, '-'));
   await migrate({ database: db.name, dir: migrationsDir, connectionString: db.url });
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  // DROP DATABASE ... WITH (FORCE) at teardown terminates idle clients; an idle
+  // client's error without a listener would be an uncaught exception.
+  pool.on('error', () => {});
   const base = { ...readConfig(baseConfigSpec('billing-api'), { LOG_LEVEL: 'warn' }), database: { connectionString: db.url }, amqpUrl: vhost.url };
   return {
     db,
