@@ -11,19 +11,10 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { seedData } from '@marquee/inventory';
 import { startNginx, type RunningNginx } from './lib/nginx.ts';
 import { missingEntries, startStack, type Stack } from './lib/stack.ts';
+import { chromiumArgs } from '../helpers/chromium.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
 const screenshot = join(repo, 'docs/img/storefront.png');
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const missing = missingEntries();
 

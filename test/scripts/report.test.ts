@@ -18,17 +18,8 @@ import { replaceBlock } from '../../scripts/lib/report/self-healing.ts';
 import { reportHtml } from '../../scripts/lib/report/html.ts';
 import { architectureFrom, collectReport, type ReportData } from '../../scripts/lib/report/index.ts';
 import { repoRoot } from '../helpers/repo-copy.ts';
+import { chromiumArgs } from '../helpers/chromium.ts';
 
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job']);
 
