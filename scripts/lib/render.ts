@@ -3,11 +3,12 @@
 // them from the objects handed to the checks.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import { clusters, environments, type ClusterName, type EnvName } from '../../generators/environments.ts';
+import { slimOpenApiFile } from './kustomize-openapi.ts';
 import type { Finding, RenderedObject, Target } from './validate/types.ts';
 
 const ORIGIN = 'config.kubernetes.io/origin';
@@ -63,7 +64,9 @@ export interface RenderResult {
 
 function run(bin: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(bin, args, { cwd, maxBuffer: 512 * 1024 * 1024 }, (err, stdout, stderr) => {
+    // GOGC=400: kustomize's heap stays small (~60 MB for an environment), and
+    // collecting four times less often cuts its CPU time by a third.
+    execFile(bin, args, { cwd, maxBuffer: 512 * 1024 * 1024, env: { ...process.env, GOGC: process.env.GOGC ?? '400' } }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as any).code === 'number' ? (err as any).code : 1) : 0;
       done({ code, stdout, stderr: stderr || (err && !stderr ? String(err.message) : '') });
     });
@@ -128,13 +131,21 @@ function stripTargetAnnotation(node: unknown): void {
   }
 }
 
+/**
+ * Write a throw-away top-level kustomization. It points kustomize at the slim
+ * copy of its own OpenAPI document (scripts/lib/kustomize-openapi.ts), which
+ * renders identically and ~0.9 s faster per process.
+ */
+function writeWrapper(dir: string, body: string): void {
+  mkdirSync(dir, { recursive: true });
+  const openapi = slimOpenApiFile(kustomizeBinary());
+  if (openapi) copyFileSync(openapi, join(dir, 'openapi.json'));
+  writeFileSync(join(dir, 'kustomization.yaml'), openapi ? `${body}openapi:\n  path: openapi.json\n` : body);
+}
+
 async function renderOne(bin: string, root: string, scratch: string, target: Target, i: number): Promise<RenderResult> {
   const wrapper = join(scratch, `t${i}`);
-  mkdirSync(wrapper);
-  writeFileSync(
-    join(wrapper, 'kustomization.yaml'),
-    `resources:\n  - ${relative(wrapper, join(root, target.path))}\nbuildMetadata: [originAnnotations]\n`,
-  );
+  writeWrapper(wrapper, `resources:\n  - ${relative(wrapper, join(root, target.path))}\nbuildMetadata: [originAnnotations]\n`);
   const r = await run(bin, ['build', wrapper], root);
   if (r.code !== 0) return { target, objects: [], findings: [kustomizeFinding(r.stderr, target, root, wrapper)], yaml: '' };
   return { target, objects: objectsFrom(r.stdout, target, root, wrapper), findings: [], yaml: r.stdout };
@@ -151,16 +162,15 @@ async function renderOne(bin: string, root: string, scratch: string, target: Tar
  */
 async function renderGroup(bin: string, root: string, scratch: string, group: readonly Target[], g: number): Promise<RenderResult[] | undefined> {
   const top = join(scratch, `g${g}`);
-  mkdirSync(top);
   group.forEach((t, i) => {
     const sub = join(top, String(i));
-    mkdirSync(sub);
+    mkdirSync(sub, { recursive: true });
     writeFileSync(
       join(sub, 'kustomization.yaml'),
       `resources:\n  - ${relative(sub, join(root, t.path))}\ncommonAnnotations:\n  ${TARGET_ANNOTATION}: "${i}"\n`,
     );
   });
-  writeFileSync(join(top, 'kustomization.yaml'), `resources:\n${group.map((_, i) => `  - ${i}\n`).join('')}buildMetadata: [originAnnotations]\n`);
+  writeWrapper(top, `resources:\n${group.map((_, i) => `  - ${i}\n`).join('')}buildMetadata: [originAnnotations]\n`);
   const r = await run(bin, ['build', top], root);
   if (r.code !== 0) return undefined;
   const results: RenderResult[] = group.map((target) => ({ target, objects: [], findings: [], yaml: '' }));
