@@ -1,11 +1,13 @@
 // Drift detection, with and without the cache that skips running the generators.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { generate, generatedRoots } from '../../generators/index.ts';
-import { checkDrift, inputsKey } from '../../scripts/lib/generated.ts';
-import { applyEdits, copyRepo, removeRepo } from '../helpers/repo-copy.ts';
+import { checkDrift, GENERATOR_INPUTS, inputsKey } from '../../scripts/lib/generated.ts';
+import { applyEdits, copyRepo, removeRepo, repoRoot } from '../helpers/repo-copy.ts';
 
 const run = async () => ({ files: generate(), roots: generatedRoots });
 
@@ -43,10 +45,28 @@ test('drift cache key: covers generator inputs, ignores overlays and outputs', (
     const key = inputsKey(dir, outputs, generatedRoots);
     applyEdits(dir, [{ file: 'overlays/prod/services/patches/ingress.yaml', append: '# note\n' }]);
     applyEdits(dir, [{ file: 'base/web/service.yaml', append: '# hand edit\n' }]);
-    assert.equal(inputsKey(dir, outputs, generatedRoots), key, 'overlays and generated outputs are not generator inputs');
+    mkdirSync(join(dir, '.scratch'));
+    writeFileSync(join(dir, '.scratch/profile.json'), '{}');
+    writeFileSync(join(dir, 'notes.txt'), 'todo\n');
+    assert.equal(inputsKey(dir, outputs, generatedRoots), key, 'overlays, stray files and generated outputs are not generator inputs');
     applyEdits(dir, [{ file: 'apps/contract/src/index.ts', replace: ['a = 1', 'a = 2'] }]);
     assert.notEqual(inputsKey(dir, outputs, generatedRoots), key, 'a change to the contract must invalidate the cache');
   } finally {
     removeRepo(dir);
+  }
+});
+
+test('the generators read nothing outside GENERATOR_INPUTS (the drift cache key)', () => {
+  // Run them from a copy that holds only those inputs (node_modules linked): any
+  // other file they read would be missing there, and the output would differ or fail.
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-geninputs-'));
+  try {
+    for (const name of GENERATOR_INPUTS) cpSync(join(repoRoot, name), join(dir, name), { recursive: true, filter: (src) => !src.includes('/node_modules') });
+    symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
+    const digest = (root: string) =>
+      execFileSync(process.execPath, ['--import', 'tsx', '-e', `import(${JSON.stringify(join(root, 'generators/index.ts'))}).then((g) => { const h = require('node:crypto').createHash('sha256'); for (const [p, c] of [...g.generate()].sort()) h.update(p + '\\0' + c + '\\0'); console.log(h.digest('hex')); })`], { cwd: root, encoding: 'utf8' }).trim();
+    assert.equal(digest(dir), digest(repoRoot));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
