@@ -2,7 +2,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { contentHash, KeyedCache } from '../../scripts/lib/cache.ts';
 import type { RepoPolicy, RepoViolation } from '../types.ts';
+
+/** remoteRefsIn is a pure function of the file's text: remembered between runs. */
+const byContent = new KeyedCache<RepoViolation[]>('remote-refs.json', 'v1');
 
 const kustomizationNames = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 const skipDirs = new Set(['node_modules', '.git', '.cache', 'dist', 'coverage']);
@@ -74,7 +78,12 @@ const policy: RepoPolicy = {
   hint: 'vendor the upstream manifests under base/ (or generate them) and reference the local path',
   references: ['kustomize remote targets', 'Argo CD / Flux: render from the repository only'],
   *checkRepo(root) {
-    for (const file of kustomizationFiles(root)) yield* remoteRefsIn(relative(root, join(root, file)), readFileSync(join(root, file), 'utf8'));
+    for (const file of kustomizationFiles(root)) {
+      const rel = relative(root, join(root, file));
+      const text = readFileSync(join(root, file), 'utf8');
+      yield* byContent.memo(`${rel}:${contentHash(text)}`, () => remoteRefsIn(rel, text));
+    }
+    byContent.save();
   },
 };
 

@@ -6,9 +6,12 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
-import { parseAllDocuments, parse } from 'yaml';
+import { load, loadAll } from 'js-yaml';
+import { parse } from 'yaml';
 import { clusters, environments, type ClusterName, type EnvName } from '../../generators/environments.ts';
 import { slimOpenApiFile } from './kustomize-openapi.ts';
+import { kustomizationOf, originsFor, saveOriginCache, sourceIndex } from './origins.ts';
+import { isRemote } from './validate/locate.ts';
 import type { Finding, RenderedObject, Target } from './validate/types.ts';
 
 const ORIGIN = 'config.kubernetes.io/origin';
@@ -56,8 +59,6 @@ export interface RenderResult {
   readonly target: Target;
   readonly objects: RenderedObject[];
   readonly findings: Finding[];
-  /** Raw kustomize output (origin annotations included; empty when rendered in a group). */
-  readonly yaml: string;
   /** Content-hash key of the render's inputs, when rendered with `cache: true`. */
   readonly key?: string;
 }
@@ -83,14 +84,17 @@ export function scratchDir(root: string, prefix = 'render'): string {
 /** Parse kustomize's multi-document output into rendered objects, resolving origins to repo paths. */
 export function objectsFrom(yaml: string, target: Target, root: string, wrapperDir: string): RenderedObject[] {
   const out: RenderedObject[] = [];
-  for (const doc of parseAllDocuments(yaml)) {
-    const object = doc.toJS({ maxAliasCount: -1 }) as Record<string, any> | null;
+  // kustomize's output is machine-written YAML; js-yaml (YAML 1.2 core schema, the
+  // same resolution as `yaml`) reads it ~5x faster. Hand-written files keep `yaml`,
+  // for positions and duplicate keys. test/scripts/render.test.ts compares the two.
+  for (const doc of loadAll(yaml)) {
+    const object = doc as Record<string, any> | null;
     if (!object || typeof object !== 'object') continue;
     let origin: string | undefined;
     const annotations = object.metadata?.annotations;
     if (annotations && ORIGIN in annotations) {
       // Resources carry `path`; objects made by generators (configMapGenerator) carry `configuredIn`.
-      const meta = parse(annotations[ORIGIN]) as { path?: string; configuredIn?: string } | null;
+      const meta = load(annotations[ORIGIN]) as { path?: string; configuredIn?: string } | null;
       const path = meta?.path ?? meta?.configuredIn;
       if (path) origin = relative(root, resolve(wrapperDir, path));
       delete annotations[ORIGIN];
@@ -145,17 +149,27 @@ function writeWrapper(dir: string, body: string): void {
 
 async function renderOne(bin: string, root: string, scratch: string, target: Target, i: number): Promise<RenderResult> {
   const wrapper = join(scratch, `t${i}`);
-  writeWrapper(wrapper, `resources:\n  - ${relative(wrapper, join(root, target.path))}\nbuildMetadata: [originAnnotations]\n`);
-  const r = await run(bin, ['build', wrapper], root);
-  if (r.code !== 0) return { target, objects: [], findings: [kustomizeFinding(r.stderr, target, root, wrapper)], yaml: '' };
-  return { target, objects: objectsFrom(r.stdout, target, root, wrapper), findings: [], yaml: r.stdout };
+  const include = `resources:\n  - ${relative(wrapper, join(root, target.path))}\n`;
+  const render = async (annotate: boolean): Promise<RenderResult> => {
+    writeWrapper(wrapper, annotate ? `${include}buildMetadata: [originAnnotations]\n` : include);
+    const r = await run(bin, ['build', wrapper], root);
+    if (r.code !== 0) return { target, objects: [], findings: [kustomizeFinding(r.stderr, target, root, wrapper)] };
+    return { target, objects: objectsFrom(r.stdout, target, root, wrapper), findings: [] };
+  };
+  // Origins from the sources (scripts/lib/origins.ts, parses cached by content)
+  // when it models the target; otherwise, or if an object has no single source,
+  // kustomize's own annotations.
+  const index = sourceIndex(root, target.path);
+  if (!index) return render(true);
+  const plain = await render(false);
+  if (plain.findings.length) return plain;
+  const origins = originsFor(index, plain.objects.map((o) => o.object));
+  return origins ? { ...plain, objects: plain.objects.map((o, k) => ({ ...o, origin: origins[k] })) } : render(true);
 }
 
 /**
- * Render several targets in ONE kustomize process. kustomize 4.5 spends ~0.9 s CPU
- * loading its built-in OpenAPI document whenever it meets a kind newer than
- * Kubernetes 1.21 (autoscaling/v2, every CRD), once per process; grouping pays
- * that once. Each target sits in its own sub-kustomization that only adds a
+ * Render several targets in ONE kustomize process, paying process start and the
+ * OpenAPI parse once (opt-in: `group: true`). Each target sits in its own sub-kustomization that only adds a
  * marker annotation, so objects are attributed exactly; the marker is stripped.
  * Returns undefined when the group fails (the caller renders one by one to
  * attribute the error, e.g. two targets rendering the same object).
@@ -173,7 +187,7 @@ async function renderGroup(bin: string, root: string, scratch: string, group: re
   writeWrapper(top, `resources:\n${group.map((_, i) => `  - ${i}\n`).join('')}buildMetadata: [originAnnotations]\n`);
   const r = await run(bin, ['build', top], root);
   if (r.code !== 0) return undefined;
-  const results: RenderResult[] = group.map((target) => ({ target, objects: [], findings: [], yaml: '' }));
+  const results: RenderResult[] = group.map((target) => ({ target, objects: [], findings: [] }));
   const all = objectsFrom(r.stdout, group[0]!, root, top);
   for (const o of all) {
     const i = Number(o.object.metadata?.annotations?.[TARGET_ANNOTATION]);
@@ -185,20 +199,30 @@ async function renderGroup(bin: string, root: string, scratch: string, group: re
   return results;
 }
 
-/**
- * Render targets: one kustomize process per cluster (its environments, its
- * platform overlay, and argocd/ with the first group), processes in parallel.
- */
+/** How renderTargets runs kustomize. */
 export interface RenderOptions {
-  /** Render each cluster's targets in one kustomize process. @default true */
+  /**
+   * Render each cluster's targets in one kustomize process. With the slim OpenAPI
+   * document a process starts in ~0.1 s, so one process per target (both cores,
+   * finer cache) is faster; grouping stays for very many small targets. @default false
+   */
   readonly group?: boolean;
   /** Reuse renders whose inputs are byte-for-byte unchanged (node_modules/.cache/marquee/render). @default false */
   readonly cache?: boolean;
 }
 
 export async function renderTargets(root: string, targets: readonly Target[], opts: RenderOptions = {}): Promise<RenderResult[]> {
+  try {
+    return await renderCached(root, targets, opts);
+  } finally {
+    saveOriginCache();
+  }
+}
+
+async function renderCached(root: string, targets: readonly Target[], opts: RenderOptions): Promise<RenderResult[]> {
   if (!opts.cache) return renderFresh(root, targets, opts);
-  const keys = targets.map((t) => inputKey(root, t));
+  const memo = new Map<string, string>();
+  const keys = targets.map((t) => inputKey(root, t, memo));
   const cached = targets.map((t, i) => readCache(keys[i]!, t));
   const missing = targets.filter((_, i) => !cached[i]);
   const fresh = missing.length ? await renderFresh(root, missing, opts) : [];
@@ -215,45 +239,72 @@ const require = createRequire(import.meta.url);
 const renderCacheDir = (): string => join(dirname(require.resolve('yaml/package.json')), '..', '.cache', 'marquee', 'render');
 
 /**
- * Hash of everything a target's render can read. kustomize's default load
- * restrictor confines a kustomization to files under its own directory, and it
- * reaches other directories only through resources/components entries, so
- * hashing every file under every kustomization directory reachable that way
- * covers all inputs. The kustomize version and the target are part of the key.
+ * The kustomization directories a target can read, found by following
+ * resources/components/bases entries, and any remote entries on the way.
+ * kustomize's default load restrictor confines a kustomization to files under
+ * its own directory, so these directories hold every input of the render.
  */
-export function inputKey(root: string, target: Target): string {
-  const h = createHash('sha256');
-  h.update(`${kustomizeBinary()}\0${statSync(kustomizeBinary()).size}\0${JSON.stringify(target)}\0`);
+export interface KustomizationTree {
+  readonly dirs: readonly string[];
+  readonly remote: readonly string[];
+  /** A kustomization file could not be parsed (kustomize will report it). */
+  readonly broken: boolean;
+}
+
+export function kustomizationTree(root: string, path: string): KustomizationTree {
   const dirs = new Set<string>();
+  const remote: string[] = [];
+  let broken = false;
   const visit = (dir: string): void => {
     if (dirs.has(dir)) return;
     dirs.add(dir);
     const kfile = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((f) => join(root, dir, f)).find(existsSync);
     if (!kfile) return;
-    const k = (parse(readFileSync(kfile, 'utf8')) ?? {}) as Record<string, unknown>;
+    let k: Record<string, unknown>;
+    try {
+      k = kustomizationOf(kfile) ?? {};
+    } catch {
+      broken = true;
+      return;
+    }
     for (const field of ['resources', 'components', 'bases']) {
       for (const entry of (Array.isArray(k[field]) ? k[field] : []) as unknown[]) {
         if (typeof entry !== 'string') continue;
+        if (isRemote(entry)) remote.push(entry);
         const sub = relative(root, resolve(root, dir, entry));
         if (existsSync(join(root, sub)) && statSync(join(root, sub)).isDirectory()) visit(sub);
       }
     }
   };
-  try {
-    visit(target.path);
-  } catch {
-    return `uncacheable-${Math.random()}`; // broken YAML: render fresh and let kustomize report it
-  }
-  for (const dir of [...dirs].sort()) {
-    if (!existsSync(join(root, dir))) continue;
+  visit(path);
+  return { dirs: [...dirs].sort(), remote, broken };
+}
+
+/** Content digest of every file under one directory (memoised per renderTargets call). */
+function dirDigest(root: string, dir: string, memo: Map<string, string>): string {
+  let d = memo.get(dir);
+  if (d) return d;
+  const h = createHash('sha256');
+  if (existsSync(join(root, dir))) {
     for (const f of (readdirSync(join(root, dir), { recursive: true }) as string[]).sort()) {
       const abs = join(root, dir, f);
       if (!statSync(abs).isFile()) continue;
-      h.update(`${dir}/${f}\0`);
+      h.update(`${f}\0`);
       h.update(readFileSync(abs));
       h.update('\0');
     }
   }
+  memo.set(dir, (d = h.digest('hex')));
+  return d;
+}
+
+/** Hash of everything a target's render can read, plus the kustomize binary and the target. */
+export function inputKey(root: string, target: Target, memo = new Map<string, string>()): string {
+  const tree = kustomizationTree(root, target.path);
+  if (tree.broken) return `uncacheable-${Math.random()}`; // broken YAML: render fresh and let kustomize report it
+  const h = createHash('sha256');
+  h.update(`${kustomizeBinary()}\0${statSync(kustomizeBinary()).size}\0${JSON.stringify(target)}\0`);
+  for (const dir of tree.dirs) h.update(`${dir}\0${dirDigest(root, dir, memo)}\0`);
   return h.digest('hex');
 }
 
@@ -261,8 +312,8 @@ function readCache(key: string, target: Target): RenderResult | undefined {
   const file = join(renderCacheDir(), `${key}.json`);
   if (!existsSync(file)) return undefined;
   try {
-    const { objects, yaml } = JSON.parse(readFileSync(file, 'utf8')) as { objects: { object: Record<string, any>; origin?: string }[]; yaml: string };
-    return { target, findings: [], yaml, objects: objects.map((o, index) => ({ target, object: o.object, origin: o.origin, index })) };
+    const { objects } = JSON.parse(readFileSync(file, 'utf8')) as { objects: { object: Record<string, any>; origin?: string }[] };
+    return { target, findings: [], objects: objects.map((o, index) => ({ target, object: o.object, origin: o.origin, index })) };
   } catch {
     return undefined;
   }
@@ -272,7 +323,7 @@ function writeCache(key: string, r: RenderResult): void {
   const dir = renderCacheDir();
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `${key}.${process.pid}.tmp`);
-  writeFileSync(tmp, JSON.stringify({ objects: r.objects.map((o) => ({ object: o.object, origin: o.origin })), yaml: r.yaml }));
+  writeFileSync(tmp, JSON.stringify({ objects: r.objects.map((o) => ({ object: o.object, origin: o.origin })) }));
   renameSync(tmp, join(dir, `${key}.json`));
   const entries = readdirSync(dir);
   if (entries.length > 300) {
@@ -286,18 +337,25 @@ async function renderFresh(root: string, targets: readonly Target[], opts: Rende
   const bin = kustomizeBinary();
   const scratch = scratchDir(root);
   try {
+    // kustomize would clone remote bases over the network: renders stay offline.
+    const offline: RenderResult[] = [];
     const groups = new Map<string, Target[]>();
     for (const t of targets) {
+      const { remote } = kustomizationTree(root, t.path);
+      if (remote.length) {
+        offline.push({ target: t, objects: [], findings: [{ rule: 'kustomize', severity: 'error', target: t.name, file: `${t.path}/kustomization.yaml`, message: `${t.path} was not rendered: it includes remote bases (${remote.join(', ')}), which validate does not fetch`, hint: 'vendor the manifests into the repository and refer to them by path' }] });
+        continue;
+      }
       const key = t.cluster ?? [...groups.keys()][0] ?? 'default';
       groups.set(key, [...(groups.get(key) ?? []), t]);
     }
     const byGroup = await Promise.all(
       [...groups.values()].map(async (group, g) => {
-        const grouped = group.length > 1 && opts.group !== false ? await renderGroup(bin, root, scratch, group, g) : undefined;
+        const grouped = group.length > 1 && opts.group === true ? await renderGroup(bin, root, scratch, group, g) : undefined;
         return grouped ?? Promise.all(group.map((t) => renderOne(bin, root, scratch, t, targets.indexOf(t))));
       }),
     );
-    const results = byGroup.flat();
+    const results = [...offline, ...byGroup.flat()];
     return targets.map((t) => results.find((r) => r.target === t)!);
   } finally {
     rmSync(scratch, { recursive: true, force: true });

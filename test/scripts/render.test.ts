@@ -61,3 +61,33 @@ test('the render cache returns what a fresh render returns, and any input change
     removeRepo(dir);
   }
 });
+
+test('origins computed from the sources equal kustomize origin annotations, for every object of every target', async () => {
+  const { originsFor, sourceIndex } = await import('../../scripts/lib/origins.ts');
+  const targets = defaultTargets(repoRoot);
+  const annotated = await renderTargets(repoRoot, targets, { group: true }); // one process per cluster: kustomize's own annotations
+  targets.forEach((t, i) => {
+    const index = sourceIndex(repoRoot, t.path);
+    // Platform overlays rename cluster-scoped objects with a transformer: not modelled, kustomize annotates them.
+    if (t.kind === 'platform') return assert.equal(index, undefined, `${t.name}: transformers are not modelled`);
+    assert.ok(index, `${t.name}: the source walk should model this repository's kustomizations`);
+    const ours = originsFor(index!, annotated[i]!.objects.map((o) => o.object));
+    assert.ok(ours, `${t.name}: some object has no single source`);
+    assert.deepEqual(ours, annotated[i]!.objects.map((o) => o.origin), `${t.name}: origins differ from kustomize's`);
+  });
+});
+
+test('origins: unmodelled kustomizations fall back to kustomize annotations', async () => {
+  const { copyRepo, removeRepo, applyEdits } = await import('../helpers/repo-copy.ts');
+  const dir = copyRepo();
+  try {
+    applyEdits(dir, [{ file: 'overlays/dev/services/kustomization.yaml', replace: ['namespace: marquee-dev', 'namespace: marquee-dev\nnamePrefix: x-'] }]);
+    const { sourceIndex } = await import('../../scripts/lib/origins.ts');
+    assert.equal(sourceIndex(dir, 'overlays/dev'), undefined, 'namePrefix is not modelled');
+    const [dev] = await renderTargets(dir, defaultTargets(dir, ['dev']), { cache: false });
+    const gw = dev!.objects.find((o) => o.object.kind === 'Deployment' && o.object.metadata.name === 'x-api-gateway');
+    assert.equal(gw?.origin, 'base/api-gateway/deployment.yaml');
+  } finally {
+    removeRepo(dir);
+  }
+});

@@ -15,7 +15,7 @@ import { cachePath, loadFieldTree, type FieldTree } from './field-tree.ts';
 import { parsePath, SourceLocator } from './locate.ts';
 import type { Summary } from './report.ts';
 import { formatPath, SchemaValidator, defaultKubernetesVersion, type SchemaIssue } from './schema.ts';
-import { clearParsedYaml, kustomizationFindings, yamlFindings } from './sources.ts';
+import { clearParsedYaml, kustomizationFindings, saveSourcesCache, yamlFindings } from './sources.ts';
 import { objectRef, type Finding, type RenderedObject, type Target } from './types.ts';
 
 export interface RepoOptions {
@@ -236,12 +236,6 @@ function dedupe(findings: Finding[]): Finding[] {
 }
 
 /** Optional steps provided by other modules; absent modules are skipped (and said so in notes). */
-async function optional<T>(path: string, pick: (m: any) => T | undefined): Promise<T | undefined> {
-  const abs = new URL(path, import.meta.url);
-  if (!existsSync(abs)) return undefined;
-  return pick(await import(abs.href));
-}
-
 export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   const started = performance.now();
   clearParsedYaml();
@@ -264,24 +258,32 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
     timings[step] = Math.round(now - mark);
     mark = now;
   };
+  // kustomize runs in its own processes while this one checks sources and drift;
+  // renders of targets whose sources turn out broken are dropped below.
+  const renderPromise = renderTargets(root, targets, { cache: opts.cache ?? true });
+  renderPromise.catch(() => {}); // awaited below; no unhandled-rejection warning meanwhile
+
   // 1. Sources: every YAML file people or generators wrote, and every kustomization they include.
   // Hand-written YAML only: generated files (base/, argocd/) are covered byte-for-byte by the drift step.
   const sourceFiles = yamlFilesUnder(root, 'overlays');
   const findings: Finding[] = sourceFiles.flatMap((f) => yamlFindings(root, f));
   for (const t of targets) findings.push(...kustomizationFindings(root, t.path));
-  const repoChecks = await optional('../../../policies/index.ts', (m) => m.checkKustomizations as ((root: string) => Finding[]) | undefined);
-  if (repoChecks) findings.push(...repoChecks(root));
+  const policyModule = await import('../../../policies/index.ts');
+  findings.push(...policyModule.checkKustomizations(root));
+  saveSourcesCache();
   // A target whose own files are broken is not rendered: one clear message instead of kustomize's echo of it.
   const blocked = (t: Target) => findings.some((f) => f.severity === 'error' && f.file?.startsWith(`${t.path}/`));
 
-  // 2. Render (kustomize processes run while this process checks drift and loads schemas).
+  // 2. Drift, then the renders. The ApplicationSet expansion needs only files: it
+  // runs now, while kustomize works; its check of rendered objects comes last.
   lap('sources');
   const renderable = targets.filter((t) => !blocked(t));
-  const renderPromise = renderTargets(root, renderable, { cache: opts.cache ?? true });
+  const appSets = opts.skipAppSets ? undefined : expandAppSets(root, targets);
+  appSets?.catch(() => {}); // awaited below
   findings.push(...(await driftFindings(root, opts.cache ?? true)));
   lap('drift');
   const tree = await loadFieldTree();
-  const results: RenderResult[] = await renderPromise;
+  const results: RenderResult[] = (await renderPromise).filter((r) => renderable.includes(r.target));
   lap('render (wait)');
   for (const t of targets.filter((t) => !renderable.includes(t)))
     findings.push({ rule: 'kustomize', severity: 'error', target: t.name, file: `${t.path}/kustomization.yaml`, message: `${t.path} was not rendered: fix the source errors above first` });
@@ -298,22 +300,20 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   findings.push(...contractFindings(rendered));
   findings.push(...dataFindings(results));
   const notes: string[] = [];
-  const policies = await optional('../../../policies/index.ts', (m) => m.runPolicies as ((r: readonly RenderedObject[]) => { findings: Finding[]; exemptionFindings?: Finding[] }) | undefined);
-  if (policies) {
+  {
     // Policies judge long-lived environments, platform overlays and argocd/; previews are
     // throw-away by design (one replica, small volumes) and get schema and Argo CD checks only.
-    const p = policies(rendered.filter((r) => r.target.kind !== 'preview'));
+    const p = policyModule.runPolicies(rendered.filter((r) => r.target.kind !== 'preview'));
     findings.push(...p.findings, ...(p.exemptionFindings ?? []));
-  } else notes.push('policies: policies/index.ts not found, policy step skipped');
+  }
   lap('policies');
-  if (!opts.skipAppSets) {
-    findings.push(...(await appSetFindings(root, targets, rendered)));
+  if (appSets) {
+    findings.push(...(await appSets)(rendered));
     lap('argocd');
   }
   if (opts.branches) {
-    const branches = await optional('../argocd/branches.ts', (m) => m.checkBranches as ((root: string) => Promise<{ findings: Finding[]; notes?: string[] }>) | undefined);
-    if (!branches) throw new UsageError('--branches: scripts/lib/argocd/branches.ts is not available');
-    const b = await branches(root);
+    const { checkBranches } = await import('../argocd/branches.ts');
+    const b = await checkBranches(root);
     findings.push(...b.findings);
     notes.push(...(b.notes ?? []));
     lap('branches');
@@ -383,9 +383,8 @@ function jsonFindings(file: string, text: string): Finding[] {
  * rendered are not built again; any other Application path gets its own
  * kustomize build (the preview overlay, for instance).
  */
-async function appSetFindings(root: string, rendered: readonly Target[], objects: readonly RenderedObject[]): Promise<Finding[]> {
-  const mod = await optional('../argocd/preview.ts', (m) => m as typeof import('../argocd/preview.ts'));
-  if (!mod) return [];
+async function expandAppSets(root: string, rendered: readonly Target[]): Promise<(objects: readonly RenderedObject[]) => Finding[]> {
+  const mod = await import('../argocd/preview.ts');
   const result = await mod.previewApplicationSets({ root, branch: currentBranch(root), worktree: true, kustomize: false });
   const covered = (path: string) => rendered.some((t) => path === t.path || path.startsWith(`${t.path}/`));
   const extra = new Map<string, string>();
@@ -399,11 +398,11 @@ async function appSetFindings(root: string, rendered: readonly Target[], objects
   const builds = await Promise.all(
     [...extra].map(async ([path, app]) => ({ path, app, r: await kustomizeBuild(join(root, path)) })),
   );
-  // Every rendered object against the AppProject of the Application that deploys it.
-  const out = [...result.findings, ...mod.checkRenderedObjects(result, objects)];
+  const out = [...result.findings];
   for (const b of builds.filter((b) => !b.r.ok))
     out.push({ rule: 'argocd/kustomize-failed', severity: 'error', target: 'argocd', file: `${b.path}/kustomization.yaml`, message: `Application ${b.app}: kustomize build ${b.path} failed: ${b.r.error.split(root + '/').join('')}` });
-  return out;
+  // Every rendered object against the AppProject of the Application that deploys it.
+  return (objects) => [...out, ...mod.checkRenderedObjects(result, objects)];
 }
 
 function currentBranch(root: string): string {

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import { isMap, isSeq, isScalar, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import { contentHash, KeyedCache } from '../cache.ts';
 import { isRemote } from './locate.ts';
 import type { Finding } from './types.ts';
 
@@ -30,8 +31,21 @@ export function parseYamlFile(abs: string, text?: string): ParsedYaml {
 
 export const clearParsedYaml = (): void => parsedFiles.clear();
 
+/**
+ * Per-file results that depend on nothing but the file's text, kept between
+ * runs by content hash (scripts/lib/cache.ts): an unchanged file is not parsed.
+ */
+const byContent = new KeyedCache<unknown>('sources.json', 'v1');
+export const saveSourcesCache = (): void => byContent.save();
+
 /** Syntax errors and duplicate keys of one YAML file, with line and column. */
 export function yamlFindings(root: string, file: string, text?: string): Finding[] {
+  if (text !== undefined) return yamlFindingsOf(root, file, text);
+  const content = readFileSync(join(root, file), 'utf8');
+  return byContent.memo(`yaml:${file}:${contentHash(content)}`, () => yamlFindingsOf(root, file, content)) as Finding[];
+}
+
+function yamlFindingsOf(root: string, file: string, text: string): Finding[] {
   const { docs, lines } = parseYamlFile(join(root, file), text);
   const out: Finding[] = [];
   for (const doc of docs) {
@@ -61,6 +75,39 @@ const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomi
 /** Entries of a kustomization that name files or directories. */
 const PATH_FIELDS = ['resources', 'components', 'bases', 'patchesStrategicMerge', 'crds', 'configurations'] as const;
 
+interface PathEntry {
+  readonly value: string;
+  readonly field: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+/** The entries of a kustomization that name paths, with their positions; null if it does not parse. */
+function pathEntries(root: string, file: string, text: string): PathEntry[] | null {
+  const { docs, lines } = parseYamlFile(join(root, file), text);
+  const doc = docs[0];
+  if (!doc || doc.errors.length || !isMap(doc.contents)) return null;
+  const entries: PathEntry[] = [];
+  const add = (value: string, node: YamlNode, field: string) => {
+    const { line, col } = node.range ? lines.linePos(node.range[0]) : { line: 1, col: 1 };
+    entries.push({ value, field, line, col });
+  };
+  for (const field of PATH_FIELDS) {
+    const seq = doc.contents.get(field, true);
+    if (!isSeq(seq)) continue;
+    for (const item of seq.items) if (isScalar(item) && typeof item.value === 'string') add(item.value, item, field);
+  }
+  for (const field of ['patches', 'patchesJson6902'] as const) {
+    const seq = doc.contents.get(field, true);
+    if (!isSeq(seq)) continue;
+    for (const item of seq.items) {
+      const p = isMap(item) ? item.get('path', true) : undefined;
+      if (isScalar(p) && typeof p.value === 'string') add(p.value, p, field);
+    }
+  }
+  return entries;
+}
+
 /**
  * Walk a kustomization and everything it includes: missing local paths are
  * reported with the line of the entry (remote ones are a policy's business).
@@ -71,27 +118,12 @@ export function kustomizationFindings(root: string, dir: string, seen = new Set<
   const name = KUSTOMIZATION_FILES.find((f) => existsSync(join(root, dir, f)));
   if (!name) return [];
   const file = join(dir, name);
-  const { docs, lines } = parseYamlFile(join(root, file));
-  const doc = docs[0];
-  if (!doc || doc.errors.length || !isMap(doc.contents)) return [];
+  const text = readFileSync(join(root, file), 'utf8');
+  const entries = byContent.memo(`kustomization:${contentHash(text)}`, () => pathEntries(root, file, text)) as PathEntry[] | null;
+  if (!entries) return [];
   const out: Finding[] = [];
-  const at = (node: YamlNode | undefined) => (node?.range ? lines.linePos(node.range[0]) : { line: 1, col: 1 });
-  const entries: { value: string; node: YamlNode; field: string }[] = [];
-  for (const field of PATH_FIELDS) {
-    const seq = doc.contents.get(field, true);
-    if (!isSeq(seq)) continue;
-    for (const item of seq.items) if (isScalar(item) && typeof item.value === 'string') entries.push({ value: item.value, node: item, field });
-  }
-  for (const field of ['patches', 'patchesJson6902'] as const) {
-    const seq = doc.contents.get(field, true);
-    if (!isSeq(seq)) continue;
-    for (const item of seq.items) {
-      const p = isMap(item) ? item.get('path', true) : undefined;
-      if (isScalar(p) && typeof p.value === 'string') entries.push({ value: p.value, node: p, field });
-    }
-  }
   for (const e of entries) {
-    const { line, col } = at(e.node);
+    const { line, col } = e;
     // Remote bases are policies' gitops/no-remote-bases (checkKustomizations), which knows every form.
     if (isRemote(e.value)) continue;
     const target = normalize(join(dir, e.value));

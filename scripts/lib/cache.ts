@@ -1,0 +1,82 @@
+// Where marquee's scripts keep derived data between runs, and a small keyed
+// store for results that are pure functions of a file's content.
+//
+// Everything lives in node_modules/.cache/marquee/ (the convention of babel,
+// eslint and webpack): `npm ci` starts from nothing, `git clean` never sees it.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+/** node_modules/.cache/marquee/<name> of this checkout. */
+export const cacheFile = (name: string): string => join(dirname(require.resolve('yaml/package.json')), '..', '.cache', 'marquee', name);
+
+export const contentHash = (data: string | Buffer): string => createHash('sha1').update(data).digest('base64url');
+
+/** Write a file so that readers see the old or the new content, never half of it. */
+export function writeAtomic(file: string, data: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}
+
+/**
+ * A JSON file of key → value, loaded on first use and written by `save()` when
+ * something was added. Past `limit` entries, the ones this run did not use are
+ * dropped, so it never grows much beyond what the repository holds now.
+ * `version` invalidates it all.
+ */
+export class KeyedCache<T> {
+  private entries?: Record<string, T>;
+  private readonly used = new Set<string>();
+  private dirty = false;
+
+  constructor(
+    private readonly name: string,
+    private readonly version: string,
+    private readonly limit = 5000,
+  ) {}
+
+  private load(): Record<string, T> {
+    if (this.entries) return this.entries;
+    try {
+      const c = JSON.parse(readFileSync(cacheFile(this.name), 'utf8')) as { version: string; entries: Record<string, T> };
+      this.entries = c.version === this.version ? c.entries : {};
+    } catch {
+      this.entries = {};
+    }
+    return this.entries;
+  }
+
+  get(key: string): T | undefined {
+    const e = this.load();
+    if (!(key in e)) return undefined;
+    this.used.add(key);
+    return e[key];
+  }
+
+  set(key: string, value: T): T {
+    this.load()[key] = value;
+    this.used.add(key);
+    this.dirty = true;
+    return value;
+  }
+
+  /** The cached value, or compute and remember it. */
+  memo(key: string, compute: () => T): T {
+    const hit = this.get(key);
+    return hit !== undefined ? hit : this.set(key, compute());
+  }
+
+  save(): void {
+    if (!this.dirty) return;
+    let e = this.load();
+    if (Object.keys(e).length > this.limit) e = Object.fromEntries(Object.entries(e).filter(([k]) => this.used.has(k)));
+    writeAtomic(cacheFile(this.name), JSON.stringify({ version: this.version, entries: e }));
+    this.entries = e;
+    this.dirty = false;
+  }
+}
