@@ -16,7 +16,7 @@ const runs = Number(values.runs);
 
 function once(args: string[]): { wall: number; timings: Record<string, number>; summary: string } {
   const t = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/validate.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, VALIDATE_TIMINGS: '1' } });
+  const r = spawnSync(process.execPath, ['scripts/launch.mjs', 'validate', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, VALIDATE_TIMINGS: '1' } });
   const wall = (performance.now() - t) / 1000;
   if (r.status === 2) throw new Error(r.stderr);
   const timings = JSON.parse(/timings \(ms\): (.*)/.exec(r.stderr)?.[1] ?? '{}') as Record<string, number>;

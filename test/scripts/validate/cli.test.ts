@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../../helpers/repo-copy.ts';
 
+// Through scripts/launch.mjs, as `npm run validate` and the pre-commit hook run it.
 const validate = (args: string[], cwd = repoRoot) =>
-  spawnSync(join(repoRoot, 'node_modules/.bin/tsx'), [join(repoRoot, 'scripts/validate.ts'), ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  spawnSync(process.execPath, [join(repoRoot, 'scripts/launch.mjs'), 'validate', ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
 
 const bad = () => {
   const dir = mkdtempSync(join(tmpdir(), 'marquee-cli-'));

@@ -1,0 +1,61 @@
+// scripts/launch.mjs runs a script from a cached esbuild bundle: it must behave
+// like `node --import tsx scripts/<name>.ts`, rebuild when a source changes, and
+// report a source that does not compile as file:line with exit code 2.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { repoRoot } from '../helpers/repo-copy.ts';
+
+const launch = (root: string, args: string[]) => spawnSync(process.execPath, [join(root, 'scripts/launch.mjs'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+
+/** A throw-away checkout: the TypeScript the bundle reads, packages linked. */
+function checkout(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-launch-'));
+  for (const d of ['scripts', 'generators', 'policies', 'apps', 'package.json', 'tsconfig.json'])
+    cpSync(join(repoRoot, d), join(dir, d), { recursive: true, filter: (src) => !src.includes('node_modules') });
+  // Packages linked one by one: the copy gets its own node_modules/.cache.
+  mkdirSync(join(dir, 'node_modules'));
+  for (const name of readdirSync(join(repoRoot, 'node_modules')))
+    if (name !== '.cache') symlinkSync(join(repoRoot, 'node_modules', name), join(dir, 'node_modules', name));
+  return dir;
+}
+
+const manifest = (root: string) => JSON.parse(readFileSync(join(root, 'node_modules/.cache/marquee/bin/validate/manifest.json'), 'utf8')) as { signature: string; inputs: string[] };
+
+test('launch: same output and exit codes as tsx, usage errors exit 2', () => {
+  const viaTsx = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/validate.ts'), '--help'], { cwd: repoRoot, encoding: 'utf8' });
+  const viaLaunch = launch(repoRoot, ['validate', '--help']);
+  assert.equal(viaLaunch.status, 0, viaLaunch.stderr);
+  assert.equal(viaLaunch.stdout, viaTsx.stdout);
+  assert.equal(launch(repoRoot, ['validate', '--format', 'yaml']).status, 2);
+  const missing = launch(repoRoot, ['no-such-script']);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /scripts\/no-such-script\.ts does not exist/);
+});
+
+test('launch: the bundle is rebuilt when a bundled source changes, and a compile error names file and line', () => {
+  const dir = checkout();
+  try {
+    assert.equal(launch(dir, ['validate', '--help']).status, 0);
+    const first = manifest(dir);
+    assert.ok(first.inputs.includes('scripts/lib/validate/report.ts'), 'the bundle records its inputs');
+    assert.ok(!first.inputs.some((f) => f.includes('node_modules')), 'npm packages stay external');
+    assert.equal(launch(dir, ['validate', '--help']).status, 0);
+    assert.equal(manifest(dir).signature, first.signature, 'nothing changed: the bundle is reused');
+
+    const report = join(dir, 'scripts/lib/validate/report.ts');
+    utimesSync(report, new Date(), new Date(Date.now() + 5000));
+    assert.equal(launch(dir, ['validate', '--help']).status, 0);
+    assert.notEqual(manifest(dir).signature, first.signature, 'a touched source rebuilds the bundle');
+
+    writeFileSync(report, `${readFileSync(report, 'utf8')}\nexport const broken = ;\n`);
+    const r = launch(dir, ['validate', '--help']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /scripts\/lib\/validate\/report\.ts:\d+:\d+: /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
