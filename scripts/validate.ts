@@ -4,6 +4,7 @@
 //   npm run validate -- vendor/x/ a.yaml  kubeconform-style check of arbitrary manifests
 //   --format text|json|junit|sarif   --strict (warnings fail)   --branches (Gitflow ancestry)
 //   --no-cache (render every overlay and run every generator even if their inputs are unchanged)
+//   --verbose  (text format: list every warning; by default a rule's warnings past the third are counted)
 // Exit: 0 clean, 1 findings, 2 usage or environment error.
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,7 @@ async function main(): Promise<number> {
       branches: { type: 'boolean', default: false },
       'kubernetes-version': { type: 'string' },
       'no-cache': { type: 'boolean', default: false },
+      verbose: { type: 'boolean', short: 'v', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -42,7 +44,7 @@ async function main(): Promise<number> {
     format === 'json' ? toJson(result.findings, result.summary)
     : format === 'junit' ? toJunit(result.findings, result.summary, result.targets)
     : format === 'sarif' ? toSarif(result.findings)
-    : toText(result.findings, result.summary, process.stdout.isTTY);
+    : toText(result.findings, result.summary, process.stdout.isTTY, values.verbose);
   process.stdout.write(out);
   for (const n of result.notes) process.stderr.write(`${n}\n`);
   if (process.env.VALIDATE_TIMINGS) process.stderr.write(`timings (ms): ${JSON.stringify(result.timings)}\n`);
@@ -52,7 +54,7 @@ async function main(): Promise<number> {
 }
 
 function readFirstComment(): string {
-  return `usage: npm run validate [-- [--env <name>]... [--format text|json|junit|sarif] [--strict] [--branches] [--no-cache] [files or folders...]]`;
+  return `usage: npm run validate [-- [--env <name>]... [--format text|json|junit|sarif] [--strict] [--branches] [--no-cache] [--verbose] [files or folders...]]`;
 }
 
 main().then(

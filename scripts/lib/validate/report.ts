@@ -31,10 +31,24 @@ export function summaryLine(s: Summary): string {
 
 const where = (f: Finding): string => (f.file ? `${f.file}${f.line ? `:${f.line}${f.column ? `:${f.column}` : ''}` : ''}` : '(repository)');
 
-export function toText(findings: readonly Finding[], summary: Summary, color = false): string {
+/** Past this many warnings of one rule, text output shows the first few and a count (errors are always listed). */
+export const WARNINGS_SHOWN_PER_RULE = 3;
+
+export function toText(findings: readonly Finding[], summary: Summary, color = false, verbose = false): string {
   const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const lines: string[] = [];
+  const perRule = new Map<string, number>();
+  for (const f of findings) if (f.severity === 'warning') perRule.set(f.rule, (perRule.get(f.rule) ?? 0) + 1);
+  const shown = new Map<string, number>();
   for (const f of findings) {
+    if (f.severity === 'warning' && !verbose) {
+      const n = (shown.get(f.rule) ?? 0) + 1;
+      shown.set(f.rule, n);
+      if (n > WARNINGS_SHOWN_PER_RULE) {
+        if (n === perRule.get(f.rule)) lines.push(paint('2', `… ${n - WARNINGS_SHOWN_PER_RULE} more ${f.rule} warnings (--verbose lists every finding)`));
+        continue;
+      }
+    }
     const sev = f.severity === 'error' ? paint('31', 'error') : paint('33', 'warning');
     const subject = [f.object, f.path].filter(Boolean).join(' ');
     const ctx = f.target ? ` [${f.target}]` : '';
