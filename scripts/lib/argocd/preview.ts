@@ -7,15 +7,14 @@ import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
-import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
-import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import { parseAllDocuments, parseDocument, YAMLSeq } from 'yaml';
 import { envComponents, envNames, repository } from '../../../generators/environments.ts';
 import { labelKeys, previews } from '../../../generators/argocd/delivery.ts';
 import { kustomizeBinary } from '../render.ts';
 import { resolveCommit } from '../git.ts';
 import { objectRef, type Finding, type RenderedObject } from '../validate/types.ts';
+import { contentHash, KeyedCache } from '../cache.ts';
+import { applicationObject, argoApiVersion, argoSchemaError, saveArgoSchemaCache, type ArgoKind } from './models.ts';
 import { GeneratorError, generate, listOnlyKeys, type Params, type PullRequestFixture } from './generators.ts';
 import { TemplateError, renderDeep } from './gotemplate.ts';
 import { groupOf, isDestinationPermitted, isGroupKindPermitted, isNamespaced, isSourcePermitted, type ProjectSpec } from './project.ts';
@@ -103,32 +102,44 @@ async function pool<T, R>(items: readonly T[], n: number, fn: (t: T) => Promise<
   return out;
 }
 
+/**
+ * argocd/ files parsed by content hash, kept between runs (JSON text: each run
+ * gets its own copy): the first syntax error of each document, or its object.
+ */
+const parsedFiles = new KeyedCache<string>('argocd-files.json', 'v1', 500);
+type ParsedDoc = { error: string } | { object: unknown };
+
+function parseArgoFile(text: string): ParsedDoc[] {
+  const key = contentHash(text);
+  const hit = parsedFiles.get(key);
+  if (hit !== undefined) return JSON.parse(hit) as ParsedDoc[];
+  const docs: ParsedDoc[] = parseAllDocuments(text).map((doc) => (doc.errors.length ? { error: doc.errors[0]!.message } : { object: doc.toJS() }));
+  parsedFiles.set(key, JSON.stringify(docs));
+  return docs;
+}
+
 async function loadArgoObjects(snap: Snapshot, findings: Finding[]): Promise<Loaded[]> {
   const files = [...(await snap.files())].filter((f) => f.startsWith('argocd/') && /\.ya?ml$/.test(f) && !/(^|\/)kustomization\.ya?ml$/.test(f)).sort();
   const out: Loaded[] = [];
   for (const file of files) {
-    const text = (await snap.read(file))!;
-    for (const doc of parseAllDocuments(text)) {
-      if (doc.errors.length) {
-        findings.push({ rule: 'yaml', severity: 'error', message: `${file}: ${doc.errors[0]!.message}`, file, target: TARGET });
+    for (const doc of parseArgoFile((await snap.read(file))!)) {
+      if ('error' in doc) {
+        findings.push({ rule: 'yaml', severity: 'error', message: `${file}: ${doc.error}`, file, target: TARGET });
         continue;
       }
-      const object = doc.toJS() as Record<string, any> | null;
+      const object = doc.object as Record<string, any> | null;
       if (!object || typeof object !== 'object') continue;
-      if (object.apiVersion !== 'argoproj.io/v1alpha1' || !argoKinds.has(object.kind)) continue;
-      const Model = object.kind === 'AppProject' ? AppProject : object.kind === 'ApplicationSet' ? ApplicationSet : Application;
-      try {
-        new Model(object as any).validate();
-      } catch (e) {
+      if (object.apiVersion !== argoApiVersion || !argoKinds.has(object.kind)) continue;
+      const error = await argoSchemaError(object.kind as ArgoKind, object);
+      if (error)
         findings.push({
           rule: 'argocd/schema',
           severity: 'error',
-          message: `${object.kind}/${object.metadata?.name}: ${(e as Error).message}`,
+          message: `${object.kind}/${object.metadata?.name}: ${error}`,
           file,
           object: `${object.kind}/${object.metadata?.name}`,
           target: TARGET,
         });
-      }
       out.push({ file, object });
     }
   }
@@ -270,7 +281,7 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
       for (const p of params) {
         try {
           const rendered = renderDeep(spec.template, p, { options, where: `${ref} spec.template` });
-          const app = new Application({ metadata: rendered.metadata, spec: rendered.spec }).toJSON() as Record<string, any>;
+          const app = applicationObject(rendered.metadata, rendered.spec);
           apps.push({ app, appSet: o.metadata?.name, file: l.file });
         } catch (e) {
           if (e instanceof TemplateError) add('argocd/template', e.message, 'spec.template');
@@ -314,11 +325,8 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
       const mine: Finding[] = [];
       const add = (rule: string, message: string, path?: string, hint?: string) =>
         mine.push({ rule, severity: 'error', message: `${ref}${appSet ? ` (from ApplicationSet/${appSet})` : ''}: ${message}`, hint, file, object: ref, path, target: TARGET });
-      try {
-        new Application(app as any).validate();
-      } catch (e) {
-        add('argocd/schema', (e as Error).message);
-      }
+      const schemaError = await argoSchemaError('Application', app);
+      if (schemaError) add('argocd/schema', schemaError);
       if (!/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(name)) add('argocd/template', `name "${name}" is not a valid Kubernetes object name`, 'metadata.name');
       for (const [k, v] of Object.entries<string>(app.metadata?.labels ?? {}))
         if (!/^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/.test(v)) add('argocd/template', `label ${k}="${v}" is not a valid label value`, `metadata.labels.${k}`);
@@ -405,6 +413,8 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
     }
     return { source: base.label, applications: results, findings, projects: Object.fromEntries([...projects].map(([k, v]) => [k, v.spec])) };
   } finally {
+    saveArgoSchemaCache();
+    parsedFiles.save();
     scratch.dispose();
   }
 }

@@ -1,9 +1,10 @@
 // Where in the repository a finding lives: the line of a JSON path inside the
 // source YAML file (kustomize origin), or inside the overlay patch that put the
 // field there when the origin file does not have it.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node as YamlNode } from 'yaml';
+import { contentHash, KeyedCache } from '../cache.ts';
 import { parseYamlFile } from './sources.ts';
 import type { PathSegment } from './schema.ts';
 
@@ -30,13 +31,40 @@ export interface Position {
 
 export const isRemote = (s: string): boolean => /^(https?:\/\/|git@|ssh:\/\/|github\.com\/|gitlab\.com\/)/.test(s) || /\?ref=/.test(s);
 
+/**
+ * Positions found before, kept between runs: the answer of `locate` for one
+ * (overlay, origin, path, object) together with the content hash of every file
+ * the search read. An answer is reused only while all those files are unchanged,
+ * so a warm run, or a run after an unrelated edit, parses no YAML to place findings.
+ */
+interface Located {
+  readonly deps: Record<string, string>;
+  readonly pos: Position | null;
+}
+const located = new KeyedCache<Located>('locations.json', 'v1', 20000);
+export const saveLocationCache = (): void => located.save();
+
 export class SourceLocator {
   private readonly files = new Map<string, ParsedFile | null>();
-  private readonly patchCache = new Map<string, PatchRef[]>();
+  private readonly patchCache = new Map<string, { refs: PatchRef[]; files: string[] }>();
+  private readonly hashes = new Map<string, string>();
+  /** Files read by the `locate` call in progress (its memo's dependencies). */
+  private reads?: Set<string>;
 
   constructor(private readonly root: string) {}
 
+  private hashOf(file: string): string {
+    let h = this.hashes.get(file);
+    if (h === undefined) {
+      const abs = join(this.root, file);
+      h = existsSync(abs) && statSync(abs).isFile() ? contentHash(readFileSync(abs)) : 'missing';
+      this.hashes.set(file, h);
+    }
+    return h;
+  }
+
   parsed(file: string): ParsedFile | null {
+    this.reads?.add(file);
     if (this.files.has(file)) return this.files.get(file)!;
     let parsed: ParsedFile | null = null;
     const abs = join(this.root, file);
@@ -48,12 +76,31 @@ export class SourceLocator {
   /** Patch files that apply in a kustomization directory and the directories it includes. */
   patchesUnder(dir: string): PatchRef[] {
     const cached = this.patchCache.get(dir);
-    if (cached) return cached;
+    if (cached) {
+      for (const f of cached.files) this.reads?.add(f);
+      return cached.refs;
+    }
+    const outer = this.reads;
+    const reads = (this.reads = new Set<string>());
     const out: PatchRef[] = [];
-    this.patchCache.set(dir, out);
-    const kfile = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((f) => join(dir, f)).find((f) => existsSync(join(this.root, f)));
+    this.patchCache.set(dir, { refs: out, files: [] });
+    try {
+      this.collectPatches(dir, out);
+    } finally {
+      this.patchCache.set(dir, { refs: out, files: [...reads] });
+      this.reads = outer;
+      for (const f of reads) outer?.add(f);
+    }
+    return out;
+  }
+
+  private collectPatches(dir: string, out: PatchRef[]): void {
+    const names = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((f) => join(dir, f));
+    // Every name is a dependency: a kustomization.yml appearing next to the file read changes the answer.
+    for (const f of names) this.reads?.add(f);
+    const kfile = names.find((f) => existsSync(join(this.root, f)));
     const k = kfile ? (this.parsed(kfile)?.docs[0]?.toJS() as Record<string, any> | undefined) : undefined;
-    if (!k || typeof k !== 'object') return out;
+    if (!k || typeof k !== 'object') return;
     for (const p of k.patches ?? []) {
       if (typeof p?.path === 'string') {
         const file = normalize(join(dir, p.path));
@@ -69,14 +116,28 @@ export class SourceLocator {
       const abs = join(this.root, sub);
       if (existsSync(abs) && statSync(abs).isDirectory()) out.push(...this.patchesUnder(sub));
     }
-    return out;
   }
 
   /**
    * Best position for `path` of `object` (rendered from `origin`, within overlay `targetDir`):
    * the origin file when it has the full path, else a patch that sets it, else the origin's nearest ancestor.
+   * Remembered between runs while the files it read are unchanged.
    */
   locate(object: Record<string, any>, path: readonly PathSegment[], origin: string | undefined, targetDir?: string): Position | undefined {
+    const key = contentHash(JSON.stringify([targetDir ?? null, origin ?? null, path, object]));
+    const hit = located.get(key);
+    if (hit && Object.entries(hit.deps).every(([f, h]) => this.hashOf(f) === h)) return hit.pos ?? undefined;
+    this.reads = new Set();
+    try {
+      const pos = this.search(object, path, origin, targetDir);
+      located.set(key, { deps: Object.fromEntries([...this.reads].map((f) => [f, this.hashOf(f)])), pos: pos ?? null });
+      return pos;
+    } finally {
+      this.reads = undefined;
+    }
+  }
+
+  private search(object: Record<string, any>, path: readonly PathSegment[], origin: string | undefined, targetDir?: string): Position | undefined {
     const fromOrigin = origin ? this.inFile(origin, object, path) : undefined;
     // The origin holds the field with the rendered value: it came from there.
     if (fromOrigin?.exact && fromOrigin.sameValue !== false) return fromOrigin;

@@ -12,7 +12,7 @@ import { clusters, environments, type EnvName } from '../../../generators/enviro
 import { checkDrift } from '../generated.ts';
 import { defaultTargets, kustomizeBuild, renderTargets, yamlFilesUnder, type RenderResult } from '../render.ts';
 import { cachePath, loadFieldTree, type FieldTree } from './field-tree.ts';
-import { parsePath, SourceLocator } from './locate.ts';
+import { parsePath, saveLocationCache, SourceLocator } from './locate.ts';
 import type { Summary } from './report.ts';
 import { formatPath, SchemaValidator, defaultKubernetesVersion, type SchemaIssue } from './schema.ts';
 import { clearParsedYaml, kustomizationFindings, saveSourcesCache, yamlFindings } from './sources.ts';
@@ -320,6 +320,7 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   }
 
   const located = dedupe(locateLate(findings, rendered, locator)).sort(byWhere);
+  saveLocationCache();
   return { findings: located, summary: summarize(located, targets, rendered.length, started), targets: targets.map((t) => t.name), rendered, notes, timings };
 }
 
