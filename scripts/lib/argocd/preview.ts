@@ -40,6 +40,8 @@ export interface CheckOptions {
    * revision is read from the repository as named (what Argo CD would deploy now).
    */
   readonly revisions?: 'pinned' | 'tracked';
+  /** The commit `branch` names, when the caller already resolved it (saves a git call). */
+  readonly head?: string;
   /** Read `branch`'s content from the working tree instead of its commit (uncommitted changes count; implies pinned). */
   readonly worktree?: boolean;
   /** Run `kustomize build` for every Application. @default true */
@@ -223,11 +225,11 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
     const projects = new Map<string, { spec: ProjectSpec; file: string }>();
     for (const l of loaded) if (l.object.kind === 'AppProject') projects.set(l.object.metadata?.name, { spec: l.object.spec ?? {}, file: l.file });
 
-    const head = (await resolveCommit(opts.root, opts.branch)) ?? '0000000000000000000000000000000000000000';
+    const head = opts.head ?? (await resolveCommit(opts.root, opts.branch)) ?? '0000000000000000000000000000000000000000';
     const prs: PullRequestFixture[] = await Promise.all(
       (
         opts.prs ?? [{ number: 0, title: `synthetic preview of ${opts.branch}`, branch: opts.branch, targetBranch: previews.targetBranch, headSha: head, labels: [previews.label] }]
-      ).map(async (pr) => ({ ...pr, headSha: (await resolveCommit(opts.root, pr.headSha)) ?? pr.headSha })),
+      ).map(async (pr) => ({ ...pr, headSha: pr.headSha === head ? head : ((await resolveCommit(opts.root, pr.headSha)) ?? pr.headSha) })),
     );
 
     // ---- expand

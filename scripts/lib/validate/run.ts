@@ -2,7 +2,6 @@
 // drift → kustomize (parallel) → strict schema → environment contract →
 // policies → Argo CD ApplicationSets → (optional) branches. Library code; the
 // CLI is scripts/validate.ts.
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -10,6 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { dataTierFindings } from '../../../generators/data-invariants.ts';
 import { clusters, environments, type EnvName } from '../../../generators/environments.ts';
 import { checkDrift } from '../generated.ts';
+import { gitRaw } from '../git.ts';
 import { defaultTargets, kustomizeBuild, renderTargets, yamlFilesUnder, type RenderResult } from '../render.ts';
 import { cachePath, loadFieldTree, type FieldTree } from './field-tree.ts';
 import { parsePath, saveLocationCache, SourceLocator } from './locate.ts';
@@ -385,8 +385,8 @@ function jsonFindings(file: string, text: string): Finding[] {
  * kustomize build (the preview overlay, for instance).
  */
 async function expandAppSets(root: string, rendered: readonly Target[]): Promise<(objects: readonly RenderedObject[]) => Finding[]> {
-  const mod = await import('../argocd/preview.ts');
-  const result = await mod.previewApplicationSets({ root, branch: currentBranch(root), worktree: true, kustomize: false });
+  const [mod, head] = await Promise.all([import('../argocd/preview.ts'), currentHead(root)]);
+  const result = await mod.previewApplicationSets({ root, branch: head.branch, head: head.commit, worktree: true, kustomize: false });
   const covered = (path: string) => rendered.some((t) => path === t.path || path.startsWith(`${t.path}/`));
   const extra = new Map<string, string>();
   for (const a of result.applications) {
@@ -406,9 +406,11 @@ async function expandAppSets(root: string, rendered: readonly Target[]): Promise
   return (objects) => [...out, ...mod.checkRenderedObjects(result, objects)];
 }
 
-function currentBranch(root: string): string {
-  const r = spawnSync('git', ['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: root, encoding: 'utf8' });
-  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : 'HEAD';
+/** The checked-out branch (`HEAD` when detached) and its commit, in one git call. */
+async function currentHead(root: string): Promise<{ branch: string; commit?: string }> {
+  const r = await gitRaw(root, ['rev-parse', '--abbrev-ref', 'HEAD', 'HEAD']);
+  const [branch, commit] = r.code === 0 ? r.stdout.trim().split('\n') : [];
+  return { branch: branch || 'HEAD', commit: commit && /^[0-9a-f]{40}$/.test(commit) ? commit : undefined };
 }
 
 /** Bad invocation or environment: exit code 2. */
