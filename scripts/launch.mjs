@@ -29,7 +29,7 @@ const manifestFile = join(home, 'manifest.json');
 /** Size and mtime of every bundled source (and of this launcher): the bundle's freshness key. */
 function signature(files) {
   const h = createHash('sha256');
-  for (const f of [fileURLToPath(import.meta.url), ...files]) {
+  for (const f of [relative(root, fileURLToPath(import.meta.url)), ...files]) {
     try {
       const st = statSync(join(root, f));
       h.update(`${f}\0${st.size}\0${st.mtimeMs}\0`);

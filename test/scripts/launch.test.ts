@@ -49,7 +49,13 @@ test('launch: the bundle is rebuilt when a bundled source changes, and a compile
     const report = join(dir, 'scripts/lib/validate/report.ts');
     utimesSync(report, new Date(), new Date(Date.now() + 5000));
     assert.equal(launch(dir, ['validate', '--help']).status, 0);
-    assert.notEqual(manifest(dir).signature, first.signature, 'a touched source rebuilds the bundle');
+    const second = manifest(dir);
+    assert.notEqual(second.signature, first.signature, 'a touched source rebuilds the bundle');
+
+    // The launcher is part of the key: a change to how bundles are built rebuilds them.
+    utimesSync(join(dir, 'scripts/launch.mjs'), new Date(), new Date(Date.now() + 10000));
+    assert.equal(launch(dir, ['validate', '--help']).status, 0);
+    assert.notEqual(manifest(dir).signature, second.signature, 'a touched launcher rebuilds the bundle');
 
     writeFileSync(report, `${readFileSync(report, 'utf8')}\nexport const broken = ;\n`);
     const r = launch(dir, ['validate', '--help']);
