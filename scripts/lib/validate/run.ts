@@ -408,8 +408,9 @@ async function expandAppSets(root: string, rendered: readonly Target[]): Promise
 
 /** The checked-out branch (`HEAD` when detached) and its commit, in one git call. */
 async function currentHead(root: string): Promise<{ branch: string; commit?: string }> {
-  const r = await gitRaw(root, ['rev-parse', '--abbrev-ref', 'HEAD', 'HEAD']);
-  const [branch, commit] = r.code === 0 ? r.stdout.trim().split('\n') : [];
+  // `--abbrev-ref` applies to the arguments after it: the commit first, then the branch name.
+  const r = await gitRaw(root, ['rev-parse', 'HEAD', '--abbrev-ref', 'HEAD']);
+  const [commit, branch] = r.code === 0 ? r.stdout.trim().split('\n') : [];
   return { branch: branch || 'HEAD', commit: commit && /^[0-9a-f]{40}$/.test(commit) ? commit : undefined };
 }
 
