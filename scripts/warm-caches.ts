@@ -1,0 +1,45 @@
+// Run by `npm ci` / `npm install` (the `prepare` script): build once, at install
+// time, what every `npm run validate` reads and what only changes with the
+// installed packages, so the first validate after a clone does not pay for it:
+//   - the known-field tree of strict validation (TypeScript compiler API over the
+//     kubernetes-models type declarations, ~2 s);
+//   - the slim copy of kustomize's OpenAPI document (inflated from the binary);
+//   - the launcher's bundle of scripts/validate.ts (node scripts/launch.mjs warm-caches
+//     builds its own; validate's is built below by running `validate --help`).
+// Each is a cache keyed by what it derives from: a later change of packages or
+// sources rebuilds it on first use. A failure here is reported and never fails
+// the install: validate builds whatever is missing itself.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const started = performance.now();
+const steps: [string, () => unknown][] = [
+  // Imported inside the steps, so that even a module that fails to load is a reported step, not a failed install.
+  ['field tree', async () => (await import('./lib/validate/field-tree.ts')).loadFieldTree()],
+  [
+    'kustomize OpenAPI',
+    async () => {
+      const [{ kustomizeBinary }, { slimOpenApiFile }] = await Promise.all([import('./lib/render.ts'), import('./lib/kustomize-openapi.ts')]);
+      if (!slimOpenApiFile(kustomizeBinary())) throw new Error('no OpenAPI document found in the kustomize binary');
+    },
+  ],
+  [
+    'validate bundle',
+    () => {
+      const r = spawnSync(process.execPath, ['scripts/launch.mjs', 'validate', '--help'], { cwd: root, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(r.stderr.trim() || `exit ${r.status}`);
+    },
+  ],
+];
+const failed: string[] = [];
+for (const [name, step] of steps) {
+  try {
+    await step();
+  } catch (err) {
+    failed.push(`${name}: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+const took = ((performance.now() - started) / 1000).toFixed(1);
+if (failed.length) console.error(`warm-caches: not built (validate will build them on first use): ${failed.join('; ')}`);
+else console.log(`warm-caches: validate's field tree, kustomize OpenAPI and bundle ready (${took} s)`);
