@@ -5,6 +5,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { services } from '@marquee/contract';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
+import { stringify } from 'yaml';
 import { environments } from '../../generators/environments.ts';
 import { renderComponent, type FileMap } from '../../generators/lib/component.ts';
 import { serviceComponent } from '../../generators/services.ts';
@@ -26,6 +29,12 @@ export function syntheticRepo(n: number): SyntheticRepo {
     names.push(name);
     // Every service looks like inventory (a database-backed API), under its own name.
     renderComponent({ ...serviceComponent({ name: name as 'inventory', facts: services.inventory, version: '1.0.0' }), source: 'bench/lib/synthetic.ts' }, files);
+    // Three more objects per service in the same base (10 in all, ~3,000 rendered
+    // at 100 services × 3 environments).
+    const more = extras(name);
+    for (const [file, model] of more) files.set(`base/${name}/${file}`, stringify(model.toJSON()));
+    const k = `base/${name}/kustomization.yaml`;
+    files.set(k, files.get(k)!.replace('resources:\n', `resources:\n${more.map(([f]) => `  - ${f}\n`).join('')}`));
   }
   for (const env of Object.values(environments)) {
     const dir = `overlays/${env.name}`;
@@ -61,4 +70,22 @@ export function syntheticRepo(n: number): SyntheticRepo {
     namespace: e.namespace,
   }));
   return { root, services: n, targets };
+}
+
+/** A Role and RoleBinding for the service account, and an Ingress for the API. */
+function extras(name: string): [string, { toJSON(): unknown; validate(): void }][] {
+  const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'marquee' };
+  const out: [string, { toJSON(): unknown; validate(): void }][] = [
+    ['role.yaml', new Role({ metadata: { name, labels }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] }] })],
+    ['role-binding.yaml', new RoleBinding({ metadata: { name, labels }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects: [{ kind: 'ServiceAccount', name }] })],
+    [
+      'ingress.yaml',
+      new Ingress({
+        metadata: { name, labels },
+        spec: { ingressClassName: 'nginx', rules: [{ host: `${name}.marquee.example`, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { name: 'http' } } } }] } }] },
+      }),
+    ],
+  ];
+  for (const [, m] of out) m.validate();
+  return out;
 }
