@@ -23,7 +23,7 @@ export const options = parseArgs({
     json: { type: 'boolean', default: false },
     /** bundle: esbuild bundle run by plain node, closest to the image (Node 22 strips types, no loader); tsx: as in dev */
     runner: { type: 'string', default: 'bundle' },
-    /** extra node flags for the services, e.g. --node-flags=--max-semi-space-size=4 */
+    /** extra node flags for the services, on top of the NODE_OPTIONS their Dockerfile sets (imageEnv) */
     'node-flags': { type: 'string', default: '' },
   },
 }).values;
@@ -64,6 +64,17 @@ function bundle(name: ServiceName): string {
   return out;
 }
 
+/**
+ * The image's own environment for a service: the ENV lines of apps/<app>/Dockerfile that change
+ * how node runs (NODE_ENV, NODE_OPTIONS), so the bench measures the flags the Deployment gets.
+ */
+export function imageEnv(name: ServiceName): Record<string, string> {
+  const dockerfile = readFileSync(join(root, dirname(dirname(services[name].entry)), 'Dockerfile'), 'utf8');
+  const out: Record<string, string> = { NODE_OPTIONS: '' };
+  for (const m of dockerfile.matchAll(/^ENV (NODE_ENV|NODE_OPTIONS)=(.*)$/gm)) out[m[1]!] = m[2]!.trim().replace(/^"(.*)"$/, '$1');
+  return out;
+}
+
 export async function start(name: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
   const flags = options['node-flags'] ? options['node-flags'].split(/\s+/) : [];
   const argv = options.runner === 'tsx' ? [...flags, '--import', 'tsx', services[name].entry] : [...flags, bundle(name)];
@@ -72,7 +83,7 @@ export async function start(name: ServiceName, env: Record<string, string>): Pro
     entry: services[name].entry,
     port: await freePort(),
     // NODE_PATH: the kit loads pg with require() at first use, which a bundle outside the tree must resolve.
-    env: { LOG_LEVEL: 'info', NODE_PATH: join(root, 'node_modules'), ...env },
+    env: { ...imageEnv(name), LOG_LEVEL: 'info', NODE_PATH: join(root, 'node_modules'), ...env },
     argv,
   });
   await p.ready();
