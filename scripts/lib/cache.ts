@@ -80,3 +80,28 @@ export class KeyedCache<T> {
     this.dirty = false;
   }
 }
+
+/**
+ * A KeyedCache of values kept as JSON text: every hit is parsed anew, so callers
+ * may mutate what they get without touching the cache or each other's copies.
+ */
+export class CopyingCache<T> {
+  private readonly store: KeyedCache<string>;
+
+  constructor(name: string, version: string, limit?: number) {
+    this.store = new KeyedCache<string>(name, version, limit);
+  }
+
+  /** A private copy of the cached value, or compute it (and keep its JSON). */
+  memo(key: string, compute: () => T): T {
+    const hit = this.store.get(key);
+    if (hit !== undefined) return JSON.parse(hit) as T;
+    const value = compute();
+    this.store.set(key, JSON.stringify(value));
+    return value;
+  }
+
+  save(): void {
+    this.store.save();
+  }
+}

@@ -10,7 +10,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { load, loadAll } from 'js-yaml';
 import { parse } from 'yaml';
 import { clusters, environments, type ClusterName, type EnvName } from '../../generators/environments.ts';
-import { contentHash, KeyedCache } from './cache.ts';
+import { contentHash, CopyingCache } from './cache.ts';
 import { slimOpenApiFile } from './kustomize-openapi.ts';
 import { kustomizationOf, originsFor, saveOriginCache, sourceIndex } from './origins.ts';
 import { isRemote } from './validate/locate.ts';
@@ -105,20 +105,17 @@ export function scratchDir(root: string, prefix = 'render'): string {
  * documents of the new render are byte-for-byte ones already seen: only the
  * changed ones are parsed as YAML, the rest are JSON.parse'd (~20x faster).
  */
-const parsedDocs = new KeyedCache<string>('rendered-docs.json', 'v1', 2000);
+const parsedDocs = new CopyingCache<Record<string, any> | null>('rendered-docs.json', 'v1', 2000);
 
 /** One YAML document of kustomize's output, as a plain object (null for an empty document). */
 function parseRenderedDoc(text: string): Record<string, any> | null {
-  const key = contentHash(text);
-  const cached = parsedDocs.get(key);
-  if (cached !== undefined) return JSON.parse(cached) as Record<string, any> | null;
   // kustomize's output is machine-written YAML; js-yaml (YAML 1.2 core schema, the
   // same resolution as `yaml`) reads it ~5x faster. Hand-written files keep `yaml`,
   // for positions and duplicate keys. test/scripts/render.test.ts compares the two.
-  const docs = loadAll(text);
-  const object = docs.length === 1 && docs[0] && typeof docs[0] === 'object' ? (docs[0] as Record<string, any>) : null;
-  parsedDocs.set(key, JSON.stringify(object));
-  return object;
+  return parsedDocs.memo(contentHash(text), () => {
+    const docs = loadAll(text);
+    return docs.length === 1 && docs[0] && typeof docs[0] === 'object' ? (docs[0] as Record<string, any>) : null;
+  });
 }
 
 /** kustomize's output split into its documents (it writes `---` alone on a line between them). */

@@ -13,7 +13,7 @@ import { labelKeys, previews } from '../../../generators/argocd/delivery.ts';
 import { kustomizeBinary } from '../render.ts';
 import { resolveCommit } from '../git.ts';
 import { objectRef, type Finding, type RenderedObject } from '../validate/types.ts';
-import { contentHash, KeyedCache } from '../cache.ts';
+import { contentHash, CopyingCache } from '../cache.ts';
 import { applicationObject, argoApiVersion, argoSchemaError, saveArgoSchemaCache, type ArgoKind } from './models.ts';
 import { GeneratorError, generate, listOnlyKeys, type Params, type PullRequestFixture } from './generators.ts';
 import { TemplateError, renderDeep } from './gotemplate.ts';
@@ -105,20 +105,14 @@ async function pool<T, R>(items: readonly T[], n: number, fn: (t: T) => Promise<
 }
 
 /**
- * argocd/ files parsed by content hash, kept between runs (JSON text: each run
- * gets its own copy): the first syntax error of each document, or its object.
+ * argocd/ files parsed by content hash, kept between runs: the first syntax
+ * error of each document, or its object.
  */
-const parsedFiles = new KeyedCache<string>('argocd-files.json', 'v1', 500);
 type ParsedDoc = { error: string } | { object: unknown };
+const parsedFiles = new CopyingCache<ParsedDoc[]>('argocd-files.json', 'v1', 500);
 
-function parseArgoFile(text: string): ParsedDoc[] {
-  const key = contentHash(text);
-  const hit = parsedFiles.get(key);
-  if (hit !== undefined) return JSON.parse(hit) as ParsedDoc[];
-  const docs: ParsedDoc[] = parseAllDocuments(text).map((doc) => (doc.errors.length ? { error: doc.errors[0]!.message } : { object: doc.toJS() }));
-  parsedFiles.set(key, JSON.stringify(docs));
-  return docs;
-}
+const parseArgoFile = (text: string): ParsedDoc[] =>
+  parsedFiles.memo(contentHash(text), () => parseAllDocuments(text).map((doc) => (doc.errors.length ? { error: doc.errors[0]!.message } : { object: doc.toJS() })));
 
 async function loadArgoObjects(snap: Snapshot, findings: Finding[]): Promise<Loaded[]> {
   const files = [...(await snap.files())].filter((f) => f.startsWith('argocd/') && /\.ya?ml$/.test(f) && !/(^|\/)kustomization\.ya?ml$/.test(f)).sort();

@@ -83,6 +83,7 @@ export class SourceLocator {
     const outer = this.reads;
     const reads = (this.reads = new Set<string>());
     const out: PatchRef[] = [];
+    // Entered before the walk, so a kustomization that includes itself again ends the recursion.
     this.patchCache.set(dir, { refs: out, files: [] });
     try {
       this.collectPatches(dir, out);
