@@ -2,7 +2,7 @@
 import type { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
-import { createPgPool, createService, isoTimestamps, packageVersion } from '@marquee/kit';
+import { createPgPipeline, createPgPool, createService, isoTimestamps, packageVersion } from '@marquee/kit';
 import type { InventoryConfig } from './config.ts';
 import { moviesRoutes } from './movies.ts';
 
@@ -11,8 +11,10 @@ export const version = packageVersion(new URL('../package.json', import.meta.url
 export interface BuildOptions {
   readonly config: InventoryConfig;
   readonly logStream?: Writable;
-  /** pool size @default 10 */
+  /** pool size (seeding, readiness) @default 10 */
   readonly poolMax?: number;
+  /** pipelined connections the reads share (see PgPipeline) @default 1 */
+  readonly pipelineConnections?: number;
 }
 
 export function build(o: BuildOptions): FastifyInstance & { pool: Pool } {
@@ -30,7 +32,16 @@ export function build(o: BuildOptions): FastifyInstance & { pool: Pool } {
     types: isoTimestamps,
     ...(o.poolMax ? { max: o.poolMax } : {}),
   });
+  // Reads go pipelined (one statement each; under READ COMMITTED a SELECT never waits for a row
+  // lock, so nothing but DDL can hold up the queries behind it). Writes can wait on row locks:
+  // they take pooled connections of their own.
+  const reads = createPgPipeline(app, {
+    database: 'inventory',
+    connection: o.config.database,
+    types: isoTimestamps,
+    ...(o.pipelineConnections ? { connections: o.pipelineConnections } : {}),
+  });
   app.decorate('pool', pool);
-  app.register(moviesRoutes, { pool });
+  app.register(moviesRoutes, { reads, writes: pool });
   return app as FastifyInstance & { pool: Pool };
 }

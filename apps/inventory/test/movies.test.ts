@@ -89,6 +89,27 @@ describe('pagination', () => {
     assert.equal(first.items[0].title, seedData[0]![0]);
   });
 
+  test('list items (JSON built by PostgreSQL) equal GET by id, whatever the strings hold', async () => {
+    const titles = ['plain', 'quote " and \\ backslash', 'tab\tnew\nline', 'ctrl \u0001\u001f', '8½ — Amélie 千と千尋 🎬', '</script>'];
+    const ids: number[] = [];
+    for (const title of titles) ids.push((await json('POST', '/api/movies', { title, director: `d ${title}` })).json().id);
+    const before = ids[0]! - 1;
+    const r = await json('GET', `/api/movies?limit=${titles.length - 1}&cursor=${encodeCursor(before)}`);
+    assert.equal(r.statusCode, 200, r.body);
+    assert.match(String(r.headers['content-type']), /^application\/json; charset=utf-8/);
+    const page = r.json() as { items: Record<string, unknown>[]; nextCursor: string | null };
+    assert.deepEqual(Object.keys(page), ['items', 'nextCursor']);
+    assert.equal(page.nextCursor, encodeCursor(ids[titles.length - 2]!), 'a full page points past its last item');
+    for (const [i, item] of page.items.entries()) {
+      const byId = (await json('GET', `/api/movies/${ids[i]}`)).json();
+      assert.deepEqual(item, byId, `item ${i} (${JSON.stringify(titles[i])})`);
+      assert.deepEqual(Object.keys(item), ['id', 'title', 'director', 'created_at']);
+      assert.match(String(item.created_at), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+    }
+    const last = (await json('GET', `/api/movies?limit=${titles.length - 1}&cursor=${page.nextCursor}`)).json();
+    assert.deepEqual(last.items.map((m: { title: string }) => m.title), [titles.at(-1)]);
+  });
+
   test('a last page has nextCursor null; a cursor past the end gives an empty page', async () => {
     const r = await json('GET', `/api/movies?limit=100&cursor=${encodeCursor(2_147_483_647)}`);
     assert.deepEqual(r.json(), { items: [], nextCursor: null });

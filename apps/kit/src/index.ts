@@ -20,7 +20,18 @@ export { badRequest, errorBody, errorSchema, HttpError, notFound, unavailable, t
 export { createMetrics, httpDurationBuckets, type ServiceMetrics } from './metrics.ts';
 export { migrate, type MigrateOptions } from './migrate.ts';
 export { isPgUnavailable } from './pg-errors.ts';
-export { createPgPool, databaseUrlFor, isoTimestamps, localDatabaseUrl, pgConnectionConfig, type PgPoolOptions } from './pg.ts';
+export {
+  createPgPipeline,
+  createPgPool,
+  databaseUrlFor,
+  isoTimestamps,
+  localDatabaseUrl,
+  pgConnectionConfig,
+  PgPipeline,
+  type PgPipelineOptions,
+  type PgPoolOptions,
+  type Queryable,
+} from './pg.ts';
 export {
   createLogger,
   createService,
