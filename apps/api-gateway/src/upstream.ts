@@ -17,6 +17,12 @@ export interface UpstreamOptions {
   readonly errors: Counter<'upstream' | 'reason'>;
   /** @default 128 */
   readonly connections?: number;
+  /**
+   * Requests in flight per connection (HTTP/1.1 pipelining). undici pipelines only idempotent
+   * requests (a POST waits for its connection to be idle, and nothing is sent behind it); a GET
+   * caught behind a connection the upstream closed is retried once (forward()). @default 4
+   */
+  readonly pipelining?: number;
 }
 
 /** Response headers worth passing back; hop-by-hop and the upstream's own request id are not. */
@@ -83,7 +89,7 @@ export class Upstream {
     this.#errors = o.errors;
     this.#pool = new Pool(o.origin, {
       connections: o.connections ?? 128,
-      pipelining: 1,
+      pipelining: o.pipelining ?? 4,
       // Below the upstream server's keep-alive timeout (fastify: 72 s), so we close idle sockets first.
       keepAliveTimeout: 4_000,
       keepAliveMaxTimeout: 30_000,
