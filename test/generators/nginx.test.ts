@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { cacheControl, contentSecurityPolicy, maxBodyBytes, securityHeaders } from '@marquee/web/policy';
 import { nginxConfig } from '../../generators/nginx.ts';
-import { freePort, mainConf, nginxBin, nginxTest, startNginx, type RunningNginx } from '../e2e/lib/nginx.ts';
+import { freePort, mainConf, nginxBin, nginxTest, requireNginx, startNginx, type RunningNginx } from '../e2e/lib/nginx.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
 /** base/web/default.conf, which configMapGenerator turns into ConfigMap web-nginx (header comment included). */
@@ -48,6 +48,7 @@ describe('nginxConfig() defaults (what base/web ships)', () => {
 
 describe('nginx -t on the exact committed config', () => {
   it('passes with api-gateway resolvable and /tmp writable, as in the pod', (t) => {
+    requireNginx();
     // The committed file names the in-cluster host `api-gateway`, which nginx resolves at load.
     // A private mount namespace gives it an /etc/hosts entry and a fresh /tmp, touching nothing shared.
     const probe = spawnSync('unshare', ['--mount', '--propagation', 'private', 'true'], { encoding: 'utf8' });

@@ -2,7 +2,7 @@
 // a minimal main nginx.conf in a temp prefix (like nginx-unprivileged's, but every
 // path inside the prefix), started as an unprivileged user, on a free loopback port.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,11 @@ import { assembleSite } from '../../../apps/web/src/assemble.ts';
 import { nginxConfig, type NginxProps } from '../../../generators/nginx.ts';
 
 export const nginxBin = '/usr/sbin/nginx';
+
+/** Fails at once, naming the package, when nginx is not installed (instead of a test timing out later). */
+export function requireNginx(): void {
+  if (!existsSync(nginxBin)) throw new Error(`${nginxBin} not found: install Debian's nginx-light (.ci/run does: apt-get install nginx-light)`);
+}
 /** uid/gid nginx runs as when the test runs as root: `nobody`, like the image's uid 101, owns nothing else. */
 const unprivileged = 65534;
 
@@ -50,6 +55,7 @@ http {
 
 /** `nginx -t` on a main config; returns nginx's own output (it reports on stderr). */
 export function nginxTest(prefix: string, conf: string, uid?: number): { ok: boolean; output: string } {
+  requireNginx();
   const r = spawnSync(nginxBin, ['-t', '-p', prefix, '-c', conf], {
     encoding: 'utf8',
     timeout: 20_000,
@@ -79,6 +85,7 @@ function chownTree(path: string, id: number): void {
  * answers. Throws with nginx's output if either step fails.
  */
 export async function startNginx(props: Omit<NginxProps, 'root' | 'port' | 'address' | 'tempDir' | 'accessLog'>): Promise<RunningNginx & { readonly assets: ReadonlyMap<string, string> }> {
+  requireNginx();
   const prefix = mkdtempSync(join(tmpdir(), 'marquee-nginx-'));
   const port = await freePort();
   const accessLog = join(prefix, 'access.log');
