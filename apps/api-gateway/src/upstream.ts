@@ -18,9 +18,9 @@ export interface UpstreamOptions {
   /** @default 128 */
   readonly connections?: number;
   /**
-   * Requests in flight per connection (HTTP/1.1 pipelining). undici pipelines only idempotent
-   * requests (a POST waits for its connection to be idle, and nothing is sent behind it); a GET
-   * caught behind a connection the upstream closed is retried once (forward()). @default 4
+   * Requests in flight per connection (HTTP/1.1 pipelining). undici sends a non-idempotent
+   * request (POST) only on a connection with nothing in flight, so it is never lost behind
+   * another; a GET caught on a connection the upstream closed is retried once (forward()). @default 4
    */
   readonly pipelining?: number;
 }

@@ -11,7 +11,7 @@ export const version = packageVersion(new URL('../package.json', import.meta.url
 export interface BuildOptions {
   readonly config: InventoryConfig;
   readonly logStream?: Writable;
-  /** pool size (seeding, readiness) @default 10 */
+  /** pool size (writes, seeding, readiness) @default 10 */
   readonly poolMax?: number;
   /** pipelined connections the reads share (see PgPipeline) @default 1 */
   readonly pipelineConnections?: number;

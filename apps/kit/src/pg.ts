@@ -1,5 +1,6 @@
-// PostgreSQL pool for a service: connection settings from DATABASE_URL or libpq's PG*
-// variables, the marquee_pg_pool_in_use gauge, a readiness check and close on shutdown.
+// PostgreSQL for a service: connection settings from DATABASE_URL or libpq's PG* variables,
+// a pool (readiness check, close on shutdown) and pipelined connections for plain reads, both
+// counted by the marquee_pg_pool_in_use gauge.
 import { createRequire } from 'node:module';
 import type { Client, Pool, PoolConfig, QueryConfig, QueryResult, QueryResultRow } from 'pg';
 import { Gauge } from 'prom-client';
@@ -143,6 +144,11 @@ export interface PgPipelineOptions extends Omit<PgPoolOptions, 'max'> {
   readonly connections?: number;
 }
 
+interface PipelineSlot {
+  inFlight: number;
+  client: Promise<Client> | undefined;
+}
+
 /**
  * A few connections in node-postgres' pipeline mode (https://node-postgres.com/features/pipelining):
  * a query is written at once behind those already in flight instead of waiting for a free pooled
@@ -155,11 +161,6 @@ export interface PgPipelineOptions extends Omit<PgPoolOptions, 'max'> {
  * work over more backends.
  * A connection that fails is dropped; the next query opens a new one (recovery without restart).
  */
-interface PipelineSlot {
-  inFlight: number;
-  client: Promise<Client> | undefined;
-}
-
 export class PgPipeline implements Queryable {
   readonly #config: PoolConfig;
   readonly #slots: PipelineSlot[];
