@@ -41,5 +41,6 @@ export {
   type ReadinessCheck,
   type ServiceOptions,
 } from './service.ts';
+export { noAllocationSitePretenuring } from './heap.ts';
 export { gracefulClose, type GracefulCloseOptions } from './shutdown.ts';
 export { packageVersion } from './version.ts';

@@ -149,6 +149,13 @@ interface PipelineSlot {
   client: Promise<Client> | undefined;
 }
 
+/** Empties the slot if it still holds this connection (a newer one is left alone); true if it did. */
+function forget(slot: PipelineSlot, opened: Promise<Client>): boolean {
+  if (slot.client !== opened) return false;
+  slot.client = undefined;
+  return true;
+}
+
 /**
  * A few connections in node-postgres' pipeline mode (https://node-postgres.com/features/pipelining):
  * a query is written at once behind those already in flight instead of waiting for a free pooled
@@ -190,10 +197,7 @@ export class PgPipeline implements Queryable {
         // usable; FATAL, e.g. pg_terminate_backend, and socket errors do not): the connection is
         // gone, and queries after this one must not be written to it before pg's 'error'/'end'.
         const usable = err instanceof pg().DatabaseError && err.severity !== 'FATAL' && err.severity !== 'PANIC';
-        if (!usable && slot.client === opened) {
-          slot.client = undefined;
-          client.end().catch(() => {});
-        }
+        if (!usable && forget(slot, opened)) client.end().catch(() => {});
         throw err;
       }
     } finally {
@@ -211,20 +215,17 @@ export class PgPipeline implements Queryable {
     const opened: Promise<Client> = client.connect().then(
       () => client,
       (err: unknown) => {
-        drop();
+        forget(slot, opened);
         client.end().catch(() => {});
         throw err;
       },
     );
-    const drop = () => {
-      if (slot.client === opened) slot.client = undefined;
-    };
     // The queries in flight on it fail with the error (pg rejects them); later ones reconnect.
     client.on('error', (err) => {
       this.#log.warn({ err }, 'postgres: pipelined connection error');
-      drop();
+      forget(slot, opened);
     });
-    client.on('end', drop);
+    client.on('end', () => forget(slot, opened));
     return opened;
   }
 
