@@ -21,7 +21,10 @@ export function run(cmd: string, args: readonly string[], env: Record<string, st
     input,
     timeout: 60_000,
   });
-  if (r.error) throw r.error;
+  // A child may exit before it reads all of `input` (a script rejecting its arguments first):
+  // spawnSync reports that as EPIPE, but the child did run and its status is the result.
+  const epipe = (r.error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE' && r.status !== null;
+  if (r.error && !epipe) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
