@@ -259,7 +259,92 @@ export async function renderTargets(root: string, targets: readonly Target[], op
   }
 }
 
+/**
+ * kustomize's output order (`--reorder legacy`, its default): by kind rank
+ * (Namespace, ResourceQuota, … PodDisruptionBudget first; the webhook
+ * configurations last; every other kind between), then group_version_kind, then
+ * namespace|name. This is kustomize 4.5.4's resid.Gvk.IsLessThan and
+ * resmap.IdSlice; test/scripts/render.test.ts checks it leaves every plain
+ * build of this repository as kustomize wrote it.
+ */
+const ORDER_FIRST = ['Namespace', 'ResourceQuota', 'StorageClass', 'CustomResourceDefinition', 'ServiceAccount', 'PodSecurityPolicy', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ConfigMap', 'Secret', 'Endpoints', 'Service', 'LimitRange', 'PriorityClass', 'PersistentVolume', 'PersistentVolumeClaim', 'Deployment', 'StatefulSet', 'CronJob', 'PodDisruptionBudget'];
+const ORDER_LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
+const kindRank = (kind: string): number => {
+  const first = ORDER_FIRST.indexOf(kind);
+  if (first !== -1) return first - ORDER_FIRST.length;
+  const last = ORDER_LAST.indexOf(kind);
+  return last === -1 ? 0 : last + 1;
+};
+const gvkString = (o: Record<string, any>): string => {
+  const [group, version] = String(o.apiVersion ?? '').includes('/') ? String(o.apiVersion).split('/') : ['', String(o.apiVersion ?? '')];
+  return `${group || '~G'}_${version || '~V'}_${o.kind || '~K'}`;
+};
+export function kustomizeOrder(a: Record<string, any>, b: Record<string, any>): number {
+  const [ga, gb] = [gvkString(a), gvkString(b)];
+  if (ga !== gb) return kindRank(a.kind) - kindRank(b.kind) || (ga < gb ? -1 : 1);
+  const [ia, ib] = [a, b].map((o) => `${o.metadata?.namespace || '~X'}|${o.metadata?.name || '~N'}`) as [string, string];
+  return ia < ib ? -1 : ia > ib ? 1 : 0;
+}
+
+/**
+ * The parts a target renders as. overlays/<env>/kustomization.yaml only lists
+ * data/ and services/, which Argo CD syncs as separate Applications: when a
+ * kustomization is such a plain list of local kustomization directories (no
+ * other field), kustomize's build of it is the parts' builds together, sorted.
+ * Rendering (and caching) the parts one by one means an edit in services/
+ * re-renders services/ alone. Anything else renders as a whole.
+ */
+export function partsOf(root: string, target: Target): Target[] | undefined {
+  let k: Record<string, any> | null;
+  try {
+    const file = join(root, target.path, 'kustomization.yaml');
+    k = existsSync(file) ? kustomizationOf(file) : null;
+  } catch {
+    return undefined;
+  }
+  if (!k || typeof k !== 'object' || Object.keys(k).some((f) => !['apiVersion', 'kind', 'resources'].includes(f))) return undefined;
+  const entries: unknown = k.resources;
+  if (!Array.isArray(entries) || entries.length < 2) return undefined;
+  const parts: Target[] = [];
+  for (const entry of entries) {
+    if (typeof entry !== 'string' || isRemote(entry)) return undefined;
+    const path = relative(root, resolve(root, target.path, entry));
+    if (path.startsWith('..') || !existsSync(join(root, path, 'kustomization.yaml')) || parts.some((p) => p.path === path)) return undefined;
+    parts.push({ ...target, path });
+  }
+  return parts;
+}
+
+/**
+ * One target's result from its parts' results: their findings, or their objects
+ * in kustomize's order. Undefined when two parts render the same object (the
+ * whole build fails then; the caller renders it whole for kustomize's message).
+ */
+function joinParts(target: Target, parts: readonly RenderResult[]): RenderResult | undefined {
+  const key = createHash('sha256').update(parts.map((p) => p.key ?? '').join('\0')).digest('hex');
+  const findings = parts.flatMap((p) => p.findings);
+  if (findings.length) return { target, objects: [], findings, key };
+  const objects = parts.flatMap((p) => p.objects);
+  const ids = new Set(objects.map((o) => `${gvkString(o.object)}|${o.object.metadata?.namespace ?? ''}|${o.object.metadata?.name ?? ''}`));
+  if (ids.size !== objects.length) return undefined;
+  const sorted = [...objects].sort((a, b) => kustomizeOrder(a.object, b.object));
+  return { target, objects: sorted.map((o, index) => ({ ...o, target, index })), findings: [], key };
+}
+
 async function renderCached(root: string, targets: readonly Target[], opts: RenderOptions): Promise<RenderResult[]> {
+  const plan = targets.map((t) => partsOf(root, t) ?? [t]);
+  const units = plan.flat();
+  const results = await renderUnits(root, units, opts);
+  return Promise.all(
+    targets.map(async (t, i) => {
+      const mine = results.slice(plan.slice(0, i).flat().length, plan.slice(0, i + 1).flat().length);
+      if (plan[i]![0] === t) return mine[0]!;
+      return joinParts(t, mine) ?? (await renderFresh(root, [t], opts))[0]!;
+    }),
+  );
+}
+
+async function renderUnits(root: string, targets: readonly Target[], opts: RenderOptions): Promise<RenderResult[]> {
   if (!opts.cache) return renderFresh(root, targets, opts);
   const memo = new Map<string, string>();
   const keys = targets.map((t) => inputKey(root, t, memo));

@@ -91,3 +91,48 @@ test('origins: unmodelled kustomizations fall back to kustomize annotations', as
     removeRepo(dir);
   }
 });
+
+test('an environment renders as its parts (data/, services/), joined in kustomize order; only the edited part re-renders', async () => {
+  const { copyRepo, removeRepo, applyEdits } = await import('../helpers/repo-copy.ts');
+  const { inputKey, partsOf } = await import('../../scripts/lib/render.ts');
+  const dir = copyRepo();
+  try {
+    const [dev] = defaultTargets(dir, ['dev']);
+    const parts = partsOf(dir, dev!);
+    assert.deepEqual(parts?.map((p) => p.path), ['overlays/dev/data', 'overlays/dev/services']);
+    await renderTargets(dir, [dev!], { cache: true }); // fills the cache
+    const [dataKey, servicesKey] = parts!.map((p) => inputKey(dir, p));
+    applyEdits(dir, [{ file: 'overlays/dev/services/patches/ingress.yaml', replace: ['dev.marquee.example.com', 'dev2.marquee.example.com'] }]);
+    assert.equal(inputKey(dir, parts![0]!), dataKey, 'an edit in services/ must leave the data part cached');
+    assert.notEqual(inputKey(dir, parts![1]!), servicesKey);
+    const [after] = await renderTargets(dir, [dev!], { cache: true });
+    const plain = await kustomizeBuild(join(dir, 'overlays/dev'));
+    assert.ok(plain.ok, plain.error);
+    assert.deepEqual(after!.objects.map((o) => o.object), parseAllDocuments(plain.yaml).map((d) => d.toJS()), 'joined parts differ from kustomize build overlays/dev');
+    assert.ok(after!.objects.every((o, i) => o.target === dev && o.index === i));
+  } finally {
+    removeRepo(dir);
+  }
+});
+
+test('parts: a kustomization with more than a list of directories renders whole; two parts rendering one object give kustomize\'s error', async () => {
+  const { copyRepo, removeRepo, applyEdits } = await import('../helpers/repo-copy.ts');
+  const { partsOf } = await import('../../scripts/lib/render.ts');
+  const dir = copyRepo();
+  try {
+    const [dev] = defaultTargets(dir, ['dev']);
+    applyEdits(dir, [{ file: 'overlays/dev/kustomization.yaml', replace: ['resources:', 'commonLabels: { team: shop }\nresources:'] }]);
+    assert.equal(partsOf(dir, dev!), undefined, 'a transformer on the whole environment must not be skipped');
+    applyEdits(dir, [
+      { file: 'overlays/dev/kustomization.yaml', replace: ['commonLabels: { team: shop }\n', ''] },
+      // services/ now also includes a base data/ already renders: kustomize build overlays/dev fails.
+      { file: 'overlays/dev/services/kustomization.yaml', replace: ['  - ../../../base/migrations', '  - ../../../base/migrations\n  - ../../../base/namespace'] },
+    ]);
+    assert.equal(partsOf(dir, dev!)?.length, 2);
+    const [r] = await renderTargets(dir, [dev!], { cache: false });
+    assert.equal(r!.objects.length, 0);
+    assert.match(r!.findings.map((f) => f.message).join('\n'), /kustomize build overlays\/dev failed: .*(already registered id|conflict)/s);
+  } finally {
+    removeRepo(dir);
+  }
+});
