@@ -246,7 +246,7 @@ describe('npm run diff', { timeout: 120_000 }, () => {
     try {
       const w = await renderDiff({ root: repo, base: 'HEAD', only: ['prod'] });
       const prod = target(w, 'prod');
-      assert.match(prod.error ?? '', /^head: kustomize build overlays\/prod failed/);
+      assert.match(prod.error ?? '', /^head: kustomize build overlays\/prod\/services failed/);
       assert.deepEqual([prod.added, prod.removed, prod.changed], [[], [], []]);
       assert.match(toText(w), /prod \(overlays\/prod\): could not be rendered/);
     } finally {
