@@ -4,7 +4,8 @@
 // POST /api/orders; the bench samples how many orders are settled each second, the
 // accepted→settled latency (processed_at - created_at, measured by PostgreSQL) and each
 // process's RSS and CPU time per order.
-//   npx tsx bench/orders-e2e.ts [--rate 1000] [--duration 30] [--connections 32] [--prefetch 64] [--runtime bundle|tsx]
+//   npx tsx bench/orders-e2e.ts [--rate 1000] [--duration 30] [--connections 32] [--prefetch 64] [--runtime bundle|tsx] [--node-options=<flags>]
+// The services run with the NODE_ENV and NODE_OPTIONS their Dockerfile sets, unless --node-options says otherwise.
 // --runtime bundle (default) runs each service as one plain-JS file (esbuild, npm packages left
 // external), as close as Node 20 gets to the image's Node 22 type stripping; --runtime tsx adds
 // tsx's loader thread (~30 MiB RSS of its own) to every process.
@@ -16,7 +17,8 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
 import pg from 'pg';
-import { envVars } from '@marquee/contract';
+import { envVars, type ServiceName } from '@marquee/contract';
+import { imageEnv } from './lib/image-env.ts';
 import { migrate } from '@marquee/kit';
 import { createTestDatabase } from '@marquee/kit/testing';
 import { migrationsDir as inventoryMigrations, seedMovies } from '@marquee/inventory';
@@ -30,8 +32,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     prefetch: { type: 'string', default: '64' },
     runtime: { type: 'string', default: 'bundle' },
-    /** NODE_OPTIONS for the service processes, e.g. the image's --max-semi-space-size */
-    'node-options': { type: 'string', default: '' },
+    /** NODE_OPTIONS for the service processes instead of the ones their Dockerfile sets (imageEnv) */
+    'node-options': { type: 'string' },
   },
 });
 if (values.runtime !== 'bundle' && values.runtime !== 'tsx') throw new Error(`--runtime must be bundle or tsx (got ${values.runtime})`);
@@ -80,11 +82,12 @@ function cpuSeconds(pid: number | undefined): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
-async function start(name: string, entry: string, env: Record<string, string>) {
+async function start(name: ServiceName, entry: string, env: Record<string, string>) {
   const args = values.runtime === 'tsx' ? ['--import', 'tsx', entry] : [await bundle(name, entry)];
+  const image = imageEnv(name);
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...process.env, NODE_OPTIONS: values['node-options']!, [envVars.logLevel]: 'warn', [envVars.appEnv]: 'bench', ...env },
+    env: { ...process.env, ...image, NODE_OPTIONS: values['node-options'] ?? image.NODE_OPTIONS!, [envVars.logLevel]: 'warn', [envVars.appEnv]: 'bench', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.push({ name, child, maxRssMiB: 0, cpuStart: 0 });
@@ -217,7 +220,7 @@ try {
   console.log(`accepted → settled latency ms: p50 ${Number(r.p50).toFixed(0)}  p99 ${Number(r.p99).toFixed(0)}  max ${Number(r.max).toFixed(0)}`);
   const perOrder = (sec: number) => ((sec * 1000) / Number(r.n)).toFixed(2);
   console.log(`CPU ms per settled order: ${cpu.map((c) => `${c.name} ${perOrder(c.s)}`).join('  ')}  (sum ${perOrder(cpu.reduce((a, c) => a + c.s, 0))}; rabbitmq is the whole broker node, pg:* our backends only; the load generator is this process (autocannon + sampling); WAL writer and checkpointer not included)`);
-  console.log(`runtime: ${values.runtime}; NODE_OPTIONS: ${values['node-options'] || '(none)'}; load average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  console.log(`runtime: ${values.runtime}; NODE_OPTIONS: ${values['node-options'] !== undefined ? `${values['node-options'] || '(none)'} (--node-options)` : `inventory "${imageEnv('inventory').NODE_OPTIONS}", billing "${imageEnv('billing-api').NODE_OPTIONS}" (their Dockerfiles)`}; load average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
   console.log(`memory MiB after the load: ${memory.join('; ')}`);
   console.log(`max RSS MiB: ${children.map((c) => `${c.name} ${c.maxRssMiB.toFixed(0)}`).join('  ')}`);
 } finally {

@@ -13,6 +13,7 @@ import { services, type ServiceName } from '@marquee/contract';
 import { migrate } from '@marquee/kit';
 import { createTestDatabase, freePort, startService, type ServiceProcess, type TestDatabase } from '@marquee/kit/testing';
 import { migrationsDir } from '@marquee/inventory';
+import { imageEnv } from './lib/image-env.ts';
 
 export const options = parseArgs({
   options: {
@@ -61,17 +62,6 @@ function bundle(name: ServiceName): string {
     banner: { js: "import { createRequire as __marqueeRequire } from 'node:module'; const require = __marqueeRequire(import.meta.url);" },
     logLevel: 'warning',
   });
-  return out;
-}
-
-/**
- * The image's own environment for a service: the ENV lines of apps/<app>/Dockerfile that change
- * how node runs (NODE_ENV, NODE_OPTIONS), so the bench measures the flags the Deployment gets.
- */
-export function imageEnv(name: ServiceName): Record<string, string> {
-  const dockerfile = readFileSync(join(root, dirname(dirname(services[name].entry)), 'Dockerfile'), 'utf8');
-  const out: Record<string, string> = { NODE_OPTIONS: '' };
-  for (const m of dockerfile.matchAll(/^ENV (NODE_ENV|NODE_OPTIONS)=(.*)$/gm)) out[m[1]!] = m[2]!.trim().replace(/^"(.*)"$/, '$1');
   return out;
 }
 
