@@ -347,7 +347,8 @@ async function renderCached(root: string, targets: readonly Target[], opts: Rend
 async function renderUnits(root: string, targets: readonly Target[], opts: RenderOptions): Promise<RenderResult[]> {
   if (!opts.cache) return renderFresh(root, targets, opts);
   const memo = new Map<string, string>();
-  const keys = targets.map((t) => inputKey(root, t, memo));
+  const includes = new Map<string, Includes>();
+  const keys = targets.map((t) => inputKey(root, t, memo, includes));
   // Start kustomize for the targets not in the cache before reading the ones that are.
   const missing = targets.filter((_, i) => !existsSync(renderCacheFile(keys[i]!)));
   const fresh = missing.length ? renderFresh(root, missing, opts) : Promise.resolve([]);
@@ -380,30 +381,47 @@ export interface KustomizationTree {
   readonly broken: boolean;
 }
 
-export function kustomizationTree(root: string, path: string): KustomizationTree {
+/** One kustomization directory's includes (memoised per renderTargets call: bases are shared by many targets). */
+interface Includes {
+  readonly dirs: readonly string[];
+  readonly remote: readonly string[];
+  readonly broken: boolean;
+}
+
+function includesOf(root: string, dir: string): Includes {
+  const kfile = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((f) => join(root, dir, f)).find(existsSync);
+  if (!kfile) return { dirs: [], remote: [], broken: false };
+  let k: Record<string, unknown>;
+  try {
+    k = kustomizationOf(kfile) ?? {};
+  } catch {
+    return { dirs: [], remote: [], broken: true };
+  }
+  const dirs: string[] = [];
+  const remote: string[] = [];
+  for (const field of ['resources', 'components', 'bases']) {
+    for (const entry of (Array.isArray(k[field]) ? k[field] : []) as unknown[]) {
+      if (typeof entry !== 'string') continue;
+      if (isRemote(entry)) remote.push(entry);
+      const sub = relative(root, resolve(root, dir, entry));
+      if (existsSync(join(root, sub)) && statSync(join(root, sub)).isDirectory()) dirs.push(sub);
+    }
+  }
+  return { dirs, remote, broken: false };
+}
+
+export function kustomizationTree(root: string, path: string, memo = new Map<string, Includes>()): KustomizationTree {
   const dirs = new Set<string>();
   const remote: string[] = [];
   let broken = false;
   const visit = (dir: string): void => {
     if (dirs.has(dir)) return;
     dirs.add(dir);
-    const kfile = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((f) => join(root, dir, f)).find(existsSync);
-    if (!kfile) return;
-    let k: Record<string, unknown>;
-    try {
-      k = kustomizationOf(kfile) ?? {};
-    } catch {
-      broken = true;
-      return;
-    }
-    for (const field of ['resources', 'components', 'bases']) {
-      for (const entry of (Array.isArray(k[field]) ? k[field] : []) as unknown[]) {
-        if (typeof entry !== 'string') continue;
-        if (isRemote(entry)) remote.push(entry);
-        const sub = relative(root, resolve(root, dir, entry));
-        if (existsSync(join(root, sub)) && statSync(join(root, sub)).isDirectory()) visit(sub);
-      }
-    }
+    let inc = memo.get(dir);
+    if (!inc) memo.set(dir, (inc = includesOf(root, dir)));
+    remote.push(...inc.remote);
+    broken ||= inc.broken;
+    inc.dirs.forEach(visit);
   };
   visit(path);
   return { dirs: [...dirs].sort(), remote, broken };
@@ -428,8 +446,8 @@ function dirDigest(root: string, dir: string, memo: Map<string, string>): string
 }
 
 /** Hash of everything a target's render can read, plus the kustomize binary and the target. */
-export function inputKey(root: string, target: Target, memo = new Map<string, string>()): string {
-  const tree = kustomizationTree(root, target.path);
+export function inputKey(root: string, target: Target, memo = new Map<string, string>(), includes = new Map<string, Includes>()): string {
+  const tree = kustomizationTree(root, target.path, includes);
   if (tree.broken) return `uncacheable-${Math.random()}`; // broken YAML: render fresh and let kustomize report it
   const h = createHash('sha256');
   h.update(`${kustomizeBinary()}\0${statSync(kustomizeBinary()).size}\0${JSON.stringify(target)}\0`);

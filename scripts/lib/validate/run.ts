@@ -267,7 +267,8 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   // Hand-written YAML only: generated files (base/, argocd/) are covered byte-for-byte by the drift step.
   const sourceFiles = yamlFilesUnder(root, 'overlays');
   const findings: Finding[] = sourceFiles.flatMap((f) => yamlFindings(root, f));
-  for (const t of targets) findings.push(...kustomizationFindings(root, t.path));
+  const walked = new Set<string>(); // bases are shared by many targets: each directory is checked once
+  for (const t of targets) findings.push(...kustomizationFindings(root, t.path, walked));
   const policyModule = await import('../../../policies/index.ts');
   findings.push(...policyModule.checkKustomizations(root));
   saveSourcesCache();
