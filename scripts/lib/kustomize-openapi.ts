@@ -11,6 +11,13 @@
 // through the `openapi: path:` field of the throw-away wrapper kustomization.
 // 311 KB parse in ~0.05 s. test/scripts/render.test.ts checks that every overlay
 // renders byte-for-byte the same with the built-in document and with this one.
+//
+// A render needs the definitions of the kinds it holds and of what they refer to,
+// nothing else: `openApiForKinds` keeps that closure (preview: 246 of 618
+// definitions, 167 KB), which saves kustomize another ~0.05 s per process. The
+// caller checks that every object kustomize rendered is of one of those kinds and
+// renders again with the whole document when one is not.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -72,9 +79,47 @@ export function slimOpenApiFile(kustomize: string): string | undefined {
   if (existsSync(file)) return file;
   const doc = embeddedOpenApi(readFileSync(kustomize));
   if (!doc) return undefined;
+  writeAtomically(file, JSON.stringify(slimOpenApi(doc)));
+  return file;
+}
+
+function writeAtomically(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(slimOpenApi(doc)));
+  writeFileSync(tmp, text);
   renameSync(tmp, file);
+}
+
+/** The slim document with only the definitions of these kinds (any group and version) and everything they refer to. */
+export function forKinds(slim: Record<string, any>, kinds: ReadonlySet<string>): Record<string, unknown> {
+  const definitions: Record<string, unknown> = slim.definitions;
+  const keep = new Set<string>();
+  const refs = (node: unknown, out: string[]): string[] => {
+    if (Array.isArray(node)) node.forEach((n) => refs(n, out));
+    else if (node && typeof node === 'object')
+      for (const [k, v] of Object.entries(node)) k === '$ref' && typeof v === 'string' ? out.push(v.slice(v.lastIndexOf('/') + 1)) : refs(v, out);
+    return out;
+  };
+  const todo = Object.entries<any>(definitions)
+    .filter(([, d]) => (d['x-kubernetes-group-version-kind'] ?? []).some((g: { kind?: string }) => g.kind && kinds.has(g.kind)))
+    .map(([name]) => name);
+  for (let name = todo.pop(); name !== undefined; name = todo.pop()) {
+    if (keep.has(name) || !(name in definitions)) continue;
+    keep.add(name);
+    todo.push(...refs(definitions[name], []));
+  }
+  return { ...slim, definitions: Object.fromEntries(Object.entries(definitions).filter(([name]) => keep.has(name))) };
+}
+
+/**
+ * Path of the slim document cut down to `kinds`, built once per set of kinds and
+ * cached next to the slim document; undefined when there is no slim document.
+ */
+export function openApiForKinds(kustomize: string, kinds: ReadonlySet<string>): string | undefined {
+  const slimFile = slimOpenApiFile(kustomize);
+  if (!slimFile) return undefined;
+  const id = createHash('sha256').update([...kinds].sort().join('\n')).digest('hex').slice(0, 16);
+  const file = slimFile.replace(/\.json$/, `-${id}.json`);
+  if (!existsSync(file)) writeAtomically(file, JSON.stringify(forKinds(JSON.parse(readFileSync(slimFile, 'utf8')), kinds)));
   return file;
 }

@@ -45,3 +45,27 @@ test('a schema-sensitive strategic merge renders the same with the slim document
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the document cut down to some kinds keeps their definitions and everything they refer to, and merges the same', async () => {
+  const { forKinds } = await import('../../scripts/lib/kustomize-openapi.ts');
+  const slim = JSON.parse(readFileSync(slimOpenApiFile(kustomizeBinary())!, 'utf8'));
+  const cut = forKinds(slim, new Set(['Service'])) as { definitions: Record<string, any>; paths: unknown };
+  assert.ok('io.k8s.api.core.v1.Service' in cut.definitions);
+  assert.ok('io.k8s.api.core.v1.ServicePort' in cut.definitions, 'a referenced definition is kept');
+  assert.ok('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' in cut.definitions);
+  assert.ok(!('io.k8s.api.apps.v1.Deployment' in cut.definitions), 'an unrelated kind is dropped');
+  assert.deepEqual(cut.paths, slim.paths, 'namespace scope of every kind stays known');
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-openapi-'));
+  try {
+    writeFileSync(join(dir, 'svc.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports:\n    - {name: http, port: 80, targetPort: 8080}\n    - {name: metrics, port: 9090}\n');
+    writeFileSync(join(dir, 'patch.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports:\n    - {port: 80, targetPort: 3000}\n');
+    writeFileSync(join(dir, 'cut.json'), JSON.stringify(cut));
+    const build = (openapi?: string): string => {
+      writeFileSync(join(dir, 'kustomization.yaml'), `resources: [svc.yaml]\npatches: [{path: patch.yaml}]\n${openapi ? `openapi:\n  path: ${openapi}\n` : ''}`);
+      return execFileSync(kustomizeBinary(), ['build', dir], { encoding: 'utf8' });
+    };
+    assert.equal(build('cut.json'), build());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

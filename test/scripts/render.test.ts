@@ -136,3 +136,33 @@ test('parts: a kustomization with more than a list of directories renders whole;
     removeRepo(dir);
   }
 });
+
+test('an object of a kind the files do not declare at the top level is rendered again with the whole OpenAPI document', async () => {
+  const { copyRepo, removeRepo, applyEdits } = await import('../helpers/repo-copy.ts');
+  const { writeFileSync } = await import('node:fs');
+  const dir = copyRepo();
+  try {
+    // A List hides its items' kind from the top-level scan, and so does an inline patch. The
+    // ReplicaSet's containers are merged by name only with its schema; without it the list is replaced.
+    writeFileSync(
+      join(dir, 'overlays/dev/services/extra.yaml'),
+      'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: apps/v1\n    kind: ReplicaSet\n    metadata: {name: extra}\n    spec:\n      selector: {matchLabels: {app: extra}}\n      template:\n        metadata: {labels: {app: extra}}\n        spec:\n          containers:\n            - {name: a, image: a:1}\n            - {name: b, image: b:1}\n',
+    );
+    applyEdits(dir, [
+      {
+        file: 'overlays/dev/services/kustomization.yaml',
+        replace: ['patches:\n', 'patches:\n  - patch: |-\n      apiVersion: apps/v1\n      kind: ReplicaSet\n      metadata: {name: extra}\n      spec: {template: {spec: {containers: [{name: a, image: a:2}]}}}\n'],
+      },
+      { file: 'overlays/dev/services/kustomization.yaml', replace: ['resources:\n', 'resources:\n  - extra.yaml\n'] },
+    ]);
+    const [dev] = await renderTargets(dir, defaultTargets(dir, ['dev']), { cache: false });
+    const plain = await kustomizeBuild(join(dir, 'overlays/dev'));
+    assert.ok(plain.ok, plain.error);
+    assert.deepEqual(dev!.findings, []);
+    assert.deepEqual(dev!.objects.map((o) => o.object), parseAllDocuments(plain.yaml).map((d) => d.toJS()));
+    const rs = dev!.objects.find((o) => o.object.kind === 'ReplicaSet');
+    assert.deepEqual(rs?.object.spec.template.spec.containers.map((c: { image: string }) => c.image), ['a:2', 'b:1'], 'the containers were merged by name');
+  } finally {
+    removeRepo(dir);
+  }
+});
