@@ -218,14 +218,12 @@ async function renderOne(bin: string, root: string, scratch: string, target: Tar
     if (!covered) return { target, objects: [], findings: [kustomizeFinding(r.stderr, target, root, wrapper)] };
     return { target, objects: covered, findings: [] };
   };
-  // Origins from the sources (scripts/lib/origins.ts, parses cached by content)
-  // when it models the target; otherwise, or if an object has no single source,
-  // kustomize's own annotations. kustomize starts first: the source walk runs
-  // while it renders.
-  const plain = render(false);
+  // Origins from the sources (scripts/lib/origins.ts, parses cached by content:
+  // ~2 ms a target) when it models the target; otherwise, or if an object has no
+  // single source, kustomize's own annotations.
   const index = sourceIndex(root, target.path);
-  if (!index) return plain.then(() => render(true));
-  const rendered = await plain;
+  if (!index) return render(true);
+  const rendered = await render(false);
   if (rendered.findings.length) return rendered;
   const origins = originsFor(index, rendered.objects.map((o) => o.object));
   return origins ? { ...rendered, objects: rendered.objects.map((o, k) => ({ ...o, origin: origins[k] })) } : render(true);
