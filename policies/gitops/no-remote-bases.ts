@@ -1,7 +1,8 @@
 // A remote base is code from outside the repository that changes without a commit here.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+import { Y } from '../../scripts/lib/lazy-yaml.ts';
 import { contentHash, KeyedCache } from '../../scripts/lib/cache.ts';
 import type { RepoPolicy, RepoViolation } from '../types.ts';
 
@@ -41,28 +42,28 @@ export function kustomizationFiles(root: string, dir = ''): string[] {
 
 /** Findings for one kustomization file's text. Exported for tests. */
 export function remoteRefsIn(file: string, text: string): RepoViolation[] {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
+  const lines = new Y.LineCounter();
+  const doc = Y.parseDocument(text, { lineCounter: lines });
   const out: RepoViolation[] = [];
-  if (!isMap(doc.contents)) return out;
+  if (!Y.isMap(doc.contents)) return out;
   const at = (node: YamlNode | null | undefined) => {
     const off = node?.range?.[0];
     return off === undefined ? {} : { line: lines.linePos(off).line, column: lines.linePos(off).col };
   };
   for (const field of ['resources', 'components', 'bases'] as const) {
     const seq = doc.contents.get(field, true);
-    if (!isSeq(seq)) continue;
+    if (!Y.isSeq(seq)) continue;
     seq.items.forEach((item, i) => {
-      if (isScalar(item) && typeof item.value === 'string' && isRemoteRef(item.value))
+      if (Y.isScalar(item) && typeof item.value === 'string' && isRemoteRef(item.value))
         out.push({ file, ...at(item), path: `${field}[${i}]`, message: `${field} entry ${item.value} is a remote base` });
     });
   }
   const charts = doc.contents.get('helmCharts', true);
-  if (isSeq(charts))
+  if (Y.isSeq(charts))
     charts.items.forEach((chart, i) => {
-      if (!isMap(chart)) return;
+      if (!Y.isMap(chart)) return;
       const repo = chart.get('repo', true);
-      if (isScalar(repo) && typeof repo.value === 'string' && repo.value)
+      if (Y.isScalar(repo) && typeof repo.value === 'string' && repo.value)
         out.push({ file, ...at(repo), path: `helmCharts[${i}].repo`, message: `helm chart ${String(chart.get('name'))} is pulled from ${repo.value} at build time` });
     });
   return out;

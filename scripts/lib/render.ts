@@ -8,7 +8,6 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { load, loadAll } from 'js-yaml';
-import { parse } from 'yaml';
 import { clusters, environments, type ClusterName, type EnvName } from '../../generators/environments.ts';
 import { contentHash, CopyingCache } from './cache.ts';
 import { openApiForKinds, slimOpenApiFile } from './kustomize-openapi.ts';

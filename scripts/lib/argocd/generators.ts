@@ -2,7 +2,7 @@
 // as Argo CD's applicationset controller (goTemplate mode): list, matrix, git
 // (directories, files) and pullRequest (GitHub, from a fixture). Anything else is
 // a GeneratorError naming the generator.
-import { parse as parseYaml } from 'yaml';
+import { Y } from '../lazy-yaml.ts';
 import { TemplateError, Unsupported, renderDeep, renderTemplate, sanitizeName } from './gotemplate.ts';
 import { normalizeGitURL, pathMatch, pathspecMatch, PatternError } from './glob.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -101,7 +101,7 @@ function list(spec: Record<string, unknown>, where: string): Params[] {
   let elements = spec.elements as unknown[] | undefined;
   if (spec.elementsYaml !== undefined) {
     if (typeof spec.elementsYaml !== 'string') throw new GeneratorError('argocd/generator', `${where}.elementsYaml: must be a string`);
-    const parsed = parseYaml(spec.elementsYaml);
+    const parsed = Y.parse(spec.elementsYaml);
     if (!Array.isArray(parsed)) throw new GeneratorError('argocd/generator', `${where}.elementsYaml: must be a YAML list`);
     elements = [...(elements ?? []), ...parsed];
   }
@@ -193,7 +193,7 @@ async function gitParams(ctx: GeneratorContext, spec: Record<string, unknown>, w
     const text = (await snap.read(f))!;
     let doc: unknown;
     try {
-      doc = parseYaml(text);
+      doc = Y.parse(text);
     } catch (e) {
       throw new GeneratorError('argocd/generator', `${where}.files: unable to process file '${f}' at ${snap.label}: ${(e as Error).message}`);
     }

@@ -7,7 +7,8 @@ import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseAllDocuments, parseDocument, YAMLSeq } from 'yaml';
+import type { YAMLSeq } from 'yaml';
+import { Y } from '../lazy-yaml.ts';
 import { envComponents, envNames, repository } from '../../../generators/environments.ts';
 import { labelKeys, previews } from '../../../generators/argocd/delivery.ts';
 import { kustomizeBinary } from '../render.ts';
@@ -112,7 +113,7 @@ type ParsedDoc = { error: string } | { object: unknown };
 const parsedFiles = new CopyingCache<ParsedDoc[]>('argocd-files.json', 'v1', 500);
 
 const parseArgoFile = (text: string): ParsedDoc[] =>
-  parsedFiles.memo(contentHash(text), () => parseAllDocuments(text).map((doc) => (doc.errors.length ? { error: doc.errors[0]!.message } : { object: doc.toJS() })));
+  parsedFiles.memo(contentHash(text), () => Y.parseAllDocuments(text).map((doc) => (doc.errors.length ? { error: doc.errors[0]!.message } : { object: doc.toJS() })));
 
 async function loadArgoObjects(snap: Snapshot, findings: Finding[]): Promise<Loaded[]> {
   const files = [...(await snap.files())].filter((f) => f.startsWith('argocd/') && /\.ya?ml$/.test(f) && !/(^|\/)kustomization\.ya?ml$/.test(f)).sort();
@@ -178,8 +179,8 @@ async function applyKustomizeOptions(bin: string, dir: string, opts: Record<stri
       }
     });
     if (!file) return 'no kustomization file to add spec.source.kustomize.patches to';
-    const doc = parseDocument(readFileSync(file, 'utf8'));
-    if (!doc.has('patches')) doc.set('patches', new YAMLSeq());
+    const doc = Y.parseDocument(readFileSync(file, 'utf8'));
+    if (!doc.has('patches')) doc.set('patches', new Y.YAMLSeq());
     for (const p of opts.patches) (doc.get('patches') as YAMLSeq).add(doc.createNode(p));
     writeFileSync(file, doc.toString());
   }
@@ -302,7 +303,7 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
           }
           const r = await exec(bin, ['build', at], dir);
           if (r.code !== 0) return { error: r.stderr.split(dir + '/').join('').trim() };
-          const objects = parseAllDocuments(r.stdout)
+          const objects = Y.parseAllDocuments(r.stdout)
             .map((d) => d.toJS() as Record<string, any> | null)
             .filter((x): x is Record<string, any> => !!x && typeof x === 'object');
           return { objects };

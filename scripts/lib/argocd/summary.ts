@@ -3,7 +3,7 @@
 // the number of other changed fields. Used by `npm run promote`.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { Y } from '../lazy-yaml.ts';
 import { kustomizeBinary } from '../render.ts';
 import { stripHash } from '../diff/normalize.ts';
 
@@ -29,7 +29,7 @@ export function renderDir(dir: string, path: string): Promise<K8sObject[]> {
     execFile(kustomizeBinary(), ['build', join(dir, path)], { cwd: dir, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) return fail(new Error(`kustomize build ${path}: ${(stderr || err.message).split(dir + '/').join('').trim()}`));
       done(
-        parseAllDocuments(stdout)
+        Y.parseAllDocuments(stdout)
           .map((d) => d.toJS() as K8sObject | null)
           .filter((o): o is K8sObject => !!o && typeof o === 'object'),
       );

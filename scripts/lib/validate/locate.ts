@@ -3,7 +3,8 @@
 // field there when the origin file does not have it.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize } from 'node:path';
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node as YamlNode } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+import { Y } from '../lazy-yaml.ts';
 import { contentHash, KeyedCache } from '../cache.ts';
 import { parseYamlFile } from './sources.ts';
 import type { PathSegment } from './schema.ts';
@@ -106,7 +107,7 @@ export class SourceLocator {
       if (typeof p?.path === 'string') {
         const file = normalize(join(dir, p.path));
         const doc = this.parsed(file)?.docs[0];
-        out.push({ file, type: isSeq(doc?.contents) ? 'json6902' : 'smp', target: p.target });
+        out.push({ file, type: Y.isSeq(doc?.contents) ? 'json6902' : 'smp', target: p.target });
       }
     }
     for (const p of k.patchesJson6902 ?? []) if (typeof p?.path === 'string') out.push({ file: normalize(join(dir, p.path)), type: 'json6902', target: p.target });
@@ -164,10 +165,10 @@ export class SourceLocator {
     if (!targets(patch.target, object)) return undefined;
     const parsed = this.parsed(patch.file);
     const ops = parsed?.docs[0]?.contents;
-    if (!parsed || !isSeq(ops)) return undefined;
+    if (!parsed || !Y.isSeq(ops)) return undefined;
     let best: Position | undefined;
     for (const op of ops.items) {
-      if (!isMap(op)) continue;
+      if (!Y.isMap(op)) continue;
       const pointer: unknown = op.get('path');
       if (typeof pointer !== 'string') continue;
       const prefix = pointer.split('/').slice(1).map((s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
@@ -243,16 +244,16 @@ function walk(start: unknown, path: readonly PathSegment[], object: Record<strin
   let depth = 0;
   for (const seg of path) {
     if (!node) break;
-    if (isMap(node)) {
-      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
+    if (Y.isMap(node)) {
+      const pair = node.items.find((p) => (Y.isScalar(p.key) ? p.key.value : p.key) === seg);
       if (!pair) break;
       last = node;
       keyNode = pair.key as YamlNode;
       node = pair.value as YamlNode;
-    } else if (isSeq(node) && typeof seg === 'number') {
+    } else if (Y.isSeq(node) && typeof seg === 'number') {
       const wantName = rendered?.[seg]?.name;
       const byName =
-        wantName !== undefined ? node.items.find((it) => isMap(it) && it.get('name') === wantName) : undefined;
+        wantName !== undefined ? node.items.find((it) => Y.isMap(it) && it.get('name') === wantName) : undefined;
       const item = (byName ?? (wantName === undefined ? node.items[seg] : undefined)) as YamlNode | undefined;
       if (!item) break;
       last = node;
@@ -268,7 +269,7 @@ function walk(start: unknown, path: readonly PathSegment[], object: Record<strin
   const { line, col } = lines.linePos(offset);
   const exact = depth === path.length;
   const sameValue =
-    exact && object !== undefined && isScalar(node) && (typeof rendered !== 'object' || rendered === null)
+    exact && object !== undefined && Y.isScalar(node) && (typeof rendered !== 'object' || rendered === null)
       ? node.value === rendered
       : undefined;
   return { file, line, column: col, exact, ...(sameValue !== undefined ? { sameValue } : {}) };

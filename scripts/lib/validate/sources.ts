@@ -3,7 +3,8 @@
 // that point at missing files or remote URLs.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
-import { isMap, isSeq, isScalar, LineCounter, parseAllDocuments, type Document, type Node as YamlNode } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+import { Y } from '../lazy-yaml.ts';
 import { contentHash, KeyedCache } from '../cache.ts';
 import { isRemote } from './locate.ts';
 import type { Finding } from './types.ts';
@@ -22,8 +23,8 @@ const parsedFiles = new Map<string, ParsedYaml>();
 export function parseYamlFile(abs: string, text?: string): ParsedYaml {
   const hit = text === undefined ? parsedFiles.get(abs) : undefined;
   if (hit) return hit;
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text ?? readFileSync(abs, 'utf8'), { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const lines = new Y.LineCounter();
+  const docs = Y.parseAllDocuments(text ?? readFileSync(abs, 'utf8'), { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const parsed = { docs: Array.isArray(docs) ? docs : [], lines };
   if (text === undefined) parsedFiles.set(abs, parsed);
   return parsed;
@@ -86,7 +87,7 @@ interface PathEntry {
 function pathEntries(root: string, file: string, text: string): PathEntry[] | null {
   const { docs, lines } = parseYamlFile(join(root, file), text);
   const doc = docs[0];
-  if (!doc || doc.errors.length || !isMap(doc.contents)) return null;
+  if (!doc || doc.errors.length || !Y.isMap(doc.contents)) return null;
   const entries: PathEntry[] = [];
   const add = (value: string, node: YamlNode, field: string) => {
     const { line, col } = node.range ? lines.linePos(node.range[0]) : { line: 1, col: 1 };
@@ -94,15 +95,15 @@ function pathEntries(root: string, file: string, text: string): PathEntry[] | nu
   };
   for (const field of PATH_FIELDS) {
     const seq = doc.contents.get(field, true);
-    if (!isSeq(seq)) continue;
-    for (const item of seq.items) if (isScalar(item) && typeof item.value === 'string') add(item.value, item, field);
+    if (!Y.isSeq(seq)) continue;
+    for (const item of seq.items) if (Y.isScalar(item) && typeof item.value === 'string') add(item.value, item, field);
   }
   for (const field of ['patches', 'patchesJson6902'] as const) {
     const seq = doc.contents.get(field, true);
-    if (!isSeq(seq)) continue;
+    if (!Y.isSeq(seq)) continue;
     for (const item of seq.items) {
-      const p = isMap(item) ? item.get('path', true) : undefined;
-      if (isScalar(p) && typeof p.value === 'string') add(p.value, p, field);
+      const p = Y.isMap(item) ? item.get('path', true) : undefined;
+      if (Y.isScalar(p) && typeof p.value === 'string') add(p.value, p, field);
     }
   }
   return entries;
