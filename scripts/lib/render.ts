@@ -187,25 +187,31 @@ function writeWrapper(dir: string, body: string, openapi = slimOpenApiFile(kusto
  * The kinds a target's files declare at the top level (YAML `kind:` in column 0,
  * JSON `"kind":` anywhere), plus the generators' ConfigMap and Secret. Only a
  * guess that makes the OpenAPI document small: renderOne checks the output.
+ * `byDir` is shared by the targets of one renderFresh call, which share bases.
  */
-function declaredKinds(root: string, path: string): Set<string> {
+function declaredKinds(root: string, path: string, byDir: Map<string, readonly string[]>): Set<string> {
   const kinds = new Set(['ConfigMap', 'Secret']);
   for (const dir of kustomizationTree(root, path).dirs) {
-    if (!existsSync(join(root, dir))) continue;
-    for (const f of readdirSync(join(root, dir), { recursive: true }) as string[]) {
-      if (!/\.(ya?ml|json)$/.test(f)) continue;
-      const text = readFileSync(join(root, dir, f), 'utf8');
-      for (const m of text.matchAll(/^kind:[ \t]*["']?([A-Za-z0-9]+)|"kind"\s*:\s*"([A-Za-z0-9]+)"/gm)) kinds.add((m[1] ?? m[2])!);
+    let found = byDir.get(dir);
+    if (!found) {
+      const inDir = new Set<string>();
+      for (const f of existsSync(join(root, dir)) ? (readdirSync(join(root, dir), { recursive: true }) as string[]) : []) {
+        if (!/\.(ya?ml|json)$/.test(f)) continue;
+        const text = readFileSync(join(root, dir, f), 'utf8');
+        for (const m of text.matchAll(/^kind:[ \t]*["']?([A-Za-z0-9]+)|"kind"\s*:\s*"([A-Za-z0-9]+)"/gm)) inDir.add((m[1] ?? m[2])!);
+      }
+      byDir.set(dir, (found = [...inDir]));
     }
+    for (const k of found) kinds.add(k);
   }
   return kinds;
 }
 
-async function renderOne(bin: string, root: string, scratch: string, target: Target, i: number): Promise<RenderResult> {
+async function renderOne(bin: string, root: string, scratch: string, target: Target, i: number, kindsByDir: Map<string, readonly string[]>): Promise<RenderResult> {
   // The OpenAPI definitions of the kinds the target's files declare. If kustomize
   // fails with them, or renders an object of another kind, the target renders
   // again with the whole document, so the smaller one never changes a result.
-  const kinds = declaredKinds(root, target.path);
+  const kinds = declaredKinds(root, target.path, kindsByDir);
   const small = openApiForKinds(bin, kinds);
   const render = async (annotate: boolean, openapi = small): Promise<RenderResult> => {
     const wrapper = join(scratch, `t${i}${annotate ? '-origins' : ''}${openapi === small ? '' : '-all'}`);
@@ -520,10 +526,11 @@ async function renderFresh(root: string, targets: readonly Target[], opts: Rende
       const key = t.cluster ?? [...groups.keys()][0] ?? 'default';
       groups.set(key, [...(groups.get(key) ?? []), t]);
     }
+    const kindsByDir = new Map<string, readonly string[]>();
     const byGroup = await Promise.all(
       [...groups.values()].map(async (group, g) => {
         const grouped = group.length > 1 && opts.group === true ? await renderGroup(bin, root, scratch, group, g) : undefined;
-        return grouped ?? Promise.all(group.map((t) => renderOne(bin, root, scratch, t, targets.indexOf(t))));
+        return grouped ?? Promise.all(group.map((t) => renderOne(bin, root, scratch, t, targets.indexOf(t), kindsByDir)));
       }),
     );
     const results = [...offline, ...byGroup.flat()];
