@@ -1,7 +1,7 @@
 // Shared by bench/services-gateway.ts and bench/services-inventory.ts: a throwaway seeded
-// database, services started as real processes (their server.ts), autocannon against them,
-// and the services' RSS sampled from /proc while the load runs.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// database, services started as real processes (their server.ts), wrk (or autocannon) against
+// them, and the services' RSS and CPU sampled from /proc while the load runs.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { migrate } from '@marquee/kit';
 import { createTestDatabase, freePort, startService, type ServiceProcess, type TestDatabase } from '@marquee/kit/testing';
 import { migrationsDir } from '@marquee/inventory';
 import { imageEnv } from './lib/image-env.ts';
+import { wrk, wrkBinary } from './lib/wrk.ts';
 
 export const options = parseArgs({
   options: {
@@ -26,6 +27,8 @@ export const options = parseArgs({
     runner: { type: 'string', default: 'bundle' },
     /** extra node flags for the services, on top of the NODE_OPTIONS their Dockerfile sets (imageEnv) */
     'node-flags': { type: 'string', default: '' },
+    /** load generator: wrk (C, one thread; the default when installed) or autocannon (in this process) */
+    tool: { type: 'string', default: existsSync(wrkBinary) ? 'wrk' : 'autocannon' },
   },
 }).values;
 
@@ -94,6 +97,8 @@ const rssMb = (pid: number) => {
 export interface LoadResult {
   target: string;
   url: string;
+  /** the load generator: wrk or autocannon */
+  tool: string;
   connections: number;
   seconds: number;
   requestsPerSec: number;
@@ -104,29 +109,21 @@ export interface LoadResult {
   timeouts: number;
   non2xx: number;
   rssMb: Record<string, number>;
-  /** CPU time each service spent per request: comparable across runs on a shared machine. */
+  /** CPU time each service (and the load generator) spent per request: comparable across runs on a shared machine. */
   cpuMicrosPerRequest: Record<string, number>;
   loadAverage: number;
 }
 
-/** Warm-up, then the measured run; RSS sampled every 250 ms during the run (max reported). */
-export async function load(target: string, url: string, watch: ServiceProcess[]): Promise<LoadResult> {
-  const connections = Number(options.connections);
-  const duration = Number(options.duration);
-  await autocannon({ url, connections, duration: Number(options.warmup) });
-  const peak: Record<string, number> = {};
-  const sampler = setInterval(() => {
-    for (const p of watch) peak[`${p.name}:${p.port}`] = Math.max(peak[`${p.name}:${p.port}`] ?? 0, rssMb(p.child.pid!));
-  }, 250);
-  const cpu0 = watch.map((p) => cpuSeconds(p.child.pid!));
-  const r = await autocannon({ url, connections, duration });
-  const cpu = watch.map((p, i) => cpuSeconds(p.child.pid!) - cpu0[i]!);
-  clearInterval(sampler);
-  return {
-    target,
-    url,
-    connections,
-    seconds: duration,
+type Measured = Pick<LoadResult, 'requestsPerSec' | 'p50' | 'p90' | 'p99' | 'errors' | 'timeouts' | 'non2xx'> & { total: number };
+
+/** One run of the chosen load generator; `pid` is the process whose CPU it costs. */
+function generate(url: string, connections: number, duration: number): { pid: number; done: Promise<Measured> } {
+  if (options.tool === 'wrk') {
+    const run = wrk(url, { connections, duration });
+    return { pid: run.pid, done: run.result.then((r) => ({ ...r, total: r.requests })) };
+  }
+  if (options.tool !== 'autocannon') throw new Error(`--tool ${options.tool}: expected wrk or autocannon`);
+  const done = autocannon({ url, connections, duration }).then((r) => ({
     requestsPerSec: Math.round(r.requests.average),
     p50: r.latency.p50,
     p90: r.latency.p90,
@@ -134,8 +131,49 @@ export async function load(target: string, url: string, watch: ServiceProcess[])
     errors: r.errors,
     timeouts: r.timeouts,
     non2xx: r.non2xx,
+    total: r.requests.total,
+  }));
+  return { pid: process.pid, done };
+}
+
+/** Warm-up, then the measured run; RSS and CPU sampled every 250 ms during the run (max RSS reported). */
+export async function load(target: string, url: string, watch: ServiceProcess[]): Promise<LoadResult> {
+  const connections = Number(options.connections);
+  const duration = Number(options.duration);
+  await generate(url, connections, Number(options.warmup)).done;
+  const peak: Record<string, number> = {};
+  const cpu0 = watch.map((p) => cpuSeconds(p.child.pid!));
+  const run = generate(url, connections, duration);
+  // The generator's CPU: its last sample before it exits (wrk), or this process's (autocannon).
+  const generatorCpu0 = cpuSeconds(run.pid);
+  let generatorCpu = 0;
+  const sampler = setInterval(() => {
+    for (const p of watch) peak[`${p.name}:${p.port}`] = Math.max(peak[`${p.name}:${p.port}`] ?? 0, rssMb(p.child.pid!));
+    try {
+      generatorCpu = cpuSeconds(run.pid) - generatorCpu0;
+    } catch {
+      // wrk has exited
+    }
+  }, 250);
+  const r = await run.done;
+  const cpu = watch.map((p, i) => cpuSeconds(p.child.pid!) - cpu0[i]!);
+  clearInterval(sampler);
+  const perRequest = (seconds: number) => Math.round((seconds * 1e6) / Math.max(1, r.total));
+  return {
+    target,
+    url,
+    tool: options.tool!,
+    connections,
+    seconds: duration,
+    requestsPerSec: r.requestsPerSec,
+    p50: r.p50,
+    p90: r.p90,
+    p99: r.p99,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
     rssMb: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, Math.round(v)])),
-    cpuMicrosPerRequest: Object.fromEntries(watch.map((p, i) => [p.name, Math.round((cpu[i]! * 1e6) / Math.max(1, r.requests.total))])),
+    cpuMicrosPerRequest: Object.fromEntries([...watch.map((p, i) => [p.name, perRequest(cpu[i]!)] as const), [options.tool!, perRequest(generatorCpu)] as const]),
     loadAverage: Math.round((await import('node:os')).loadavg()[0]! * 10) / 10,
   };
 }
@@ -152,7 +190,7 @@ export function report(results: LoadResult[], goals: Record<string, { rps: numbe
     const cpu = Object.entries(r.cpuMicrosPerRequest).map(([k, v]) => `${k} ${v} µs`).join(', ');
     console.log(
       `${r.target}: ${r.requestsPerSec} req/s, p50 ${r.p50} ms, p90 ${r.p90} ms, p99 ${r.p99} ms, errors ${r.errors}/${r.timeouts}/${r.non2xx} ` +
-        `(${r.connections} connections, ${r.seconds} s; peak RSS ${rss}; CPU per request ${cpu}; load avg ${r.loadAverage}) ${verdict}`,
+        `(${r.tool}, ${r.connections} connections, ${r.seconds} s; peak RSS ${rss}; CPU per request ${cpu}; load avg ${r.loadAverage}) ${verdict}`,
     );
   }
 }
