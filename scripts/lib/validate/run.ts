@@ -10,7 +10,7 @@ import { dataTierFindings } from '../../../generators/data-invariants.ts';
 import { clusters, environments, type EnvName } from '../../../generators/environments.ts';
 import { checkDrift } from '../generated.ts';
 import { gitRaw } from '../git.ts';
-import { defaultTargets, kustomizeBuild, renderTargets, yamlFilesUnder, type RenderResult } from '../render.ts';
+import { defaultTargets, kustomizationTree, kustomizeBuild, renderTargets, yamlFilesUnder, type RenderResult } from '../render.ts';
 import { cachePath, loadFieldTree, type FieldTree } from './field-tree.ts';
 import { parsePath, saveLocationCache, SourceLocator } from './locate.ts';
 import type { Summary } from './report.ts';
@@ -273,8 +273,11 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   const policyModule = await import('../../../policies/index.ts');
   findings.push(...policyModule.checkKustomizations(root));
   saveSourcesCache();
-  // A target whose own files are broken is not rendered: one clear message instead of kustomize's echo of it.
-  const blocked = (t: Target) => findings.some((f) => f.severity === 'error' && f.file?.startsWith(`${t.path}/`));
+  // A target whose files, or the files of a kustomization it includes (preview includes
+  // dev's), are broken is not rendered: one clear message instead of kustomize's echo of it.
+  const broken = findings.filter((f) => f.severity === 'error' && f.file).map((f) => f.file!);
+  const includes: Parameters<typeof kustomizationTree>[2] = new Map();
+  const blocked = (t: Target) => kustomizationTree(root, t.path, includes).dirs.some((d) => broken.some((f) => f.startsWith(`${d}/`)));
 
   // 2. Drift, then the renders. The ApplicationSet expansion needs only files: it
   // runs now, while kustomize works; its check of rendered objects comes last.

@@ -12,6 +12,8 @@ interface Case {
   env: string;
   edits: Edit[];
   expect: { rule: string; file: string; line?: number; path?: string; message?: string }[];
+  /** findings that must not be there (kustomize's echo of an error already reported, say) */
+  absent?: { rule: string; message: string }[];
 }
 
 const casesDir = new URL('./cases/', import.meta.url);
@@ -44,6 +46,10 @@ describe('validate rejects bad input', () => {
           hit,
           `${file}: expected ${JSON.stringify(want)}\n got:\n${result.findings.map((f) => `  ${f.rule} ${f.file}:${f.line} ${f.path ?? ''} ${f.message}`).join('\n')}`,
         );
+      }
+      for (const no of c.absent ?? []) {
+        const hit = result.findings.find((f) => f.rule === no.rule && f.message.includes(no.message));
+        assert.ok(!hit, `${file}: unexpected ${hit?.rule} ${hit?.file}: ${hit?.message}`);
       }
     });
   }
