@@ -145,15 +145,19 @@ export async function load(target: string, url: string, watch: ServiceProcess[])
   const cpu0 = watch.map((p) => cpuSeconds(p.child.pid!));
   const run = generate(url, connections, duration);
   // The generator's CPU: its last sample before it exits (wrk), or this process's (autocannon).
-  const generatorCpu0 = cpuSeconds(run.pid);
+  const generatorCpuNow = () => {
+    try {
+      return cpuSeconds(run.pid);
+    } catch {
+      return undefined; // wrk has exited (or never started: run.done says why)
+    }
+  };
+  const generatorCpu0 = generatorCpuNow() ?? 0;
   let generatorCpu = 0;
   const sampler = setInterval(() => {
     for (const p of watch) peak[`${p.name}:${p.port}`] = Math.max(peak[`${p.name}:${p.port}`] ?? 0, rssMb(p.child.pid!));
-    try {
-      generatorCpu = cpuSeconds(run.pid) - generatorCpu0;
-    } catch {
-      // wrk has exited
-    }
+    const now = generatorCpuNow();
+    if (now !== undefined) generatorCpu = now - generatorCpu0;
   }, 250);
   const r = await run.done;
   const cpu = watch.map((p, i) => cpuSeconds(p.child.pid!) - cpu0[i]!);

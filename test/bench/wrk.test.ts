@@ -30,7 +30,8 @@ test('counts requests and latency as the server saw them', async () => {
   // wrk counts completed responses; the server may have answered a few more it did not read.
   assert.ok(served >= r.requests && served - r.requests <= 4, `server ${served}, wrk ${r.requests}`);
   assert.ok(r.seconds > 0.9 && r.seconds < 2, `ran ${r.seconds} s`);
-  assert.ok(r.p50 >= 5 && r.p50 < 50, `p50 ${r.p50} ms`);
+  // Node's timers count from the loop's cached clock, so a 5 ms timer can end ~1 ms early.
+  assert.ok(r.p50 >= 3.5 && r.p50 < 50, `p50 ${r.p50} ms`);
   assert.ok(r.p99 >= r.p90 && r.p90 >= r.p50 && r.max >= r.p99);
   assert.equal(r.non2xx, 0);
   assert.equal(r.errors, 0);
