@@ -18,10 +18,9 @@
 // caller checks that every object kustomize rendered is of one of those kinds and
 // renders again with the whole document when one is not.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync, constants } from 'node:zlib';
+import { cacheFile, writeAtomic } from './cache.ts';
 
 const GZIP = Buffer.from([0x1f, 0x8b, 0x08]);
 const PREFIX = '{\n  "definitions": {';
@@ -64,8 +63,6 @@ export function slimOpenApi(doc: Record<string, any>): Record<string, unknown> {
   return { swagger: doc.swagger ?? '2.0', info: doc.info ?? { title: 'Kubernetes', version: 'unknown' }, paths, definitions: withoutProse(doc.definitions) };
 }
 
-const require = createRequire(import.meta.url);
-const cacheDir = (): string => join(dirname(require.resolve('yaml/package.json')), '..', '.cache', 'marquee');
 
 /**
  * Path of the slim document for this kustomize binary, built once and cached
@@ -75,19 +72,12 @@ const cacheDir = (): string => join(dirname(require.resolve('yaml/package.json')
  */
 export function slimOpenApiFile(kustomize: string): string | undefined {
   const st = statSync(kustomize);
-  const file = join(cacheDir(), `kustomize-openapi-${st.size}-${Math.trunc(st.mtimeMs)}.json`);
+  const file = cacheFile(`kustomize-openapi-${st.size}-${Math.trunc(st.mtimeMs)}.json`);
   if (existsSync(file)) return file;
   const doc = embeddedOpenApi(readFileSync(kustomize));
   if (!doc) return undefined;
-  writeAtomically(file, JSON.stringify(slimOpenApi(doc)));
+  writeAtomic(file, JSON.stringify(slimOpenApi(doc)));
   return file;
-}
-
-function writeAtomically(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
 }
 
 /** The slim document with only the definitions of these kinds (any group and version) and everything they refer to. */
@@ -120,6 +110,6 @@ export function openApiForKinds(kustomize: string, kinds: ReadonlySet<string>): 
   if (!slimFile) return undefined;
   const id = createHash('sha256').update([...kinds].sort().join('\n')).digest('hex').slice(0, 16);
   const file = slimFile.replace(/\.json$/, `-${id}.json`);
-  if (!existsSync(file)) writeAtomically(file, JSON.stringify(forKinds(JSON.parse(readFileSync(slimFile, 'utf8')), kinds)));
+  if (!existsSync(file)) writeAtomic(file, JSON.stringify(forKinds(JSON.parse(readFileSync(slimFile, 'utf8')), kinds)));
   return file;
 }

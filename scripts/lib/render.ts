@@ -189,9 +189,9 @@ function writeWrapper(dir: string, body: string, openapi = slimOpenApiFile(kusto
  * guess that makes the OpenAPI document small: renderOne checks the output.
  * `byDir` is shared by the targets of one renderFresh call, which share bases.
  */
-function declaredKinds(root: string, path: string, byDir: Map<string, readonly string[]>): Set<string> {
+function declaredKinds(root: string, path: string, byDir: Map<string, readonly string[]>, includes: Map<string, Includes>): Set<string> {
   const kinds = new Set(['ConfigMap', 'Secret']);
-  for (const dir of kustomizationTree(root, path).dirs) {
+  for (const dir of kustomizationTree(root, path, includes).dirs) {
     let found = byDir.get(dir);
     if (!found) {
       const inDir = new Set<string>();
@@ -207,11 +207,11 @@ function declaredKinds(root: string, path: string, byDir: Map<string, readonly s
   return kinds;
 }
 
-async function renderOne(bin: string, root: string, scratch: string, target: Target, i: number, kindsByDir: Map<string, readonly string[]>): Promise<RenderResult> {
+async function renderOne(bin: string, root: string, scratch: string, target: Target, i: number, kindsByDir: Map<string, readonly string[]>, includes: Map<string, Includes>): Promise<RenderResult> {
   // The OpenAPI definitions of the kinds the target's files declare. If kustomize
   // fails with them, or renders an object of another kind, the target renders
   // again with the whole document, so the smaller one never changes a result.
-  const kinds = declaredKinds(root, target.path, kindsByDir);
+  const kinds = declaredKinds(root, target.path, kindsByDir, includes);
   const small = openApiForKinds(bin, kinds);
   const render = async (annotate: boolean, openapi = small): Promise<RenderResult> => {
     const wrapper = join(scratch, `t${i}${annotate ? '-origins' : ''}${openapi === small ? '' : '-all'}`);
@@ -379,11 +379,11 @@ async function renderUnits(root: string, targets: readonly Target[], opts: Rende
   const keys = targets.map((t) => inputKey(root, t, memo, includes));
   // Start kustomize for the targets not in the cache before reading the ones that are.
   const missing = targets.filter((_, i) => !existsSync(renderCacheFile(keys[i]!)));
-  const fresh = missing.length ? renderFresh(root, missing, opts) : Promise.resolve([]);
+  const fresh = missing.length ? renderFresh(root, missing, opts, includes) : Promise.resolve([]);
   const cached = targets.map((t, i) => (missing.includes(t) ? undefined : readCache(keys[i]!, t)));
   // A cache entry that could not be read after all: render it now.
   const unreadable = targets.filter((t, i) => !missing.includes(t) && !cached[i]);
-  const late = unreadable.length ? await renderFresh(root, unreadable, opts) : [];
+  const late = unreadable.length ? await renderFresh(root, unreadable, opts, includes) : [];
   const rendered = await fresh;
   return targets.map((t, i) => {
     if (cached[i]) return { ...cached[i]!, key: keys[i]! };
@@ -409,12 +409,8 @@ export interface KustomizationTree {
   readonly broken: boolean;
 }
 
-/** One kustomization directory's includes (memoised per renderTargets call: bases are shared by many targets). */
-interface Includes {
-  readonly dirs: readonly string[];
-  readonly remote: readonly string[];
-  readonly broken: boolean;
-}
+/** One kustomization directory's direct includes (memoised per renderTargets call: bases are shared by many targets). */
+type Includes = KustomizationTree;
 
 function includesOf(root: string, dir: string): Includes {
   const kfile = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((f) => join(root, dir, f)).find(existsSync);
@@ -510,7 +506,8 @@ function writeCache(key: string, r: RenderResult): void {
   }
 }
 
-async function renderFresh(root: string, targets: readonly Target[], opts: RenderOptions): Promise<RenderResult[]> {
+/** `includes`: the kustomization walk's memo, shared with the caller's cache keys. */
+async function renderFresh(root: string, targets: readonly Target[], opts: RenderOptions, includes = new Map<string, Includes>()): Promise<RenderResult[]> {
   const bin = kustomizeBinary();
   const scratch = scratchDir(root);
   try {
@@ -518,7 +515,7 @@ async function renderFresh(root: string, targets: readonly Target[], opts: Rende
     const offline: RenderResult[] = [];
     const groups = new Map<string, Target[]>();
     for (const t of targets) {
-      const { remote } = kustomizationTree(root, t.path);
+      const { remote } = kustomizationTree(root, t.path, includes);
       if (remote.length) {
         offline.push({ target: t, objects: [], findings: [{ rule: 'kustomize', severity: 'error', target: t.name, file: `${t.path}/kustomization.yaml`, message: `${t.path} was not rendered: it includes remote bases (${remote.join(', ')}), which validate does not fetch`, hint: 'vendor the manifests into the repository and refer to them by path' }] });
         continue;
@@ -530,7 +527,7 @@ async function renderFresh(root: string, targets: readonly Target[], opts: Rende
     const byGroup = await Promise.all(
       [...groups.values()].map(async (group, g) => {
         const grouped = group.length > 1 && opts.group === true ? await renderGroup(bin, root, scratch, group, g) : undefined;
-        return grouped ?? Promise.all(group.map((t) => renderOne(bin, root, scratch, t, targets.indexOf(t), kindsByDir)));
+        return grouped ?? Promise.all(group.map((t) => renderOne(bin, root, scratch, t, targets.indexOf(t), kindsByDir, includes)));
       }),
     );
     const results = [...offline, ...byGroup.flat()];
