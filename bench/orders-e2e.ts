@@ -213,7 +213,11 @@ try {
   const steady = perSecond.slice(2, Math.floor(loadMs / 1000));
   const sortedSteady = [...steady].sort((a, b) => a - b);
   console.log(`offered ${rate}/s for ${duration} s over ${values.connections} connections; prefetch ${values.prefetch}`);
+  // autocannon stops with up to one request in flight per connection: the server stores
+  // those orders, but their 202 is never counted, so the stored total can exceed `accepted`
+  const stored = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM orders')).rows[0]!.n);
   console.log(`accepted (202): ${accepted}  non-2xx: ${result.non2xx}  errors: ${result.errors}  timeouts: ${result.timeouts}`);
+  console.log(`orders stored: ${stored}${stored > accepted ? ` (${stored - accepted} were in flight when the load stopped: stored, their 202 not counted)` : ''}`);
   console.log(`POST latency ms: p50 ${result.latency.p50}  p99 ${result.latency.p99}  max ${result.latency.max}`);
   console.log(`settled: ${r.n} in ${spanS.toFixed(1)} s first-accepted → last-settled = ${(Number(r.n) / spanS).toFixed(0)}/s end to end; drain after load ${drainMs} ms`);
   console.log(`settled per second during load (steady, ${steady.length} s): min ${sortedSteady[0]}  median ${sortedSteady[Math.floor(steady.length / 2)]}  mean ${(steady.reduce((a, b) => a + b, 0) / steady.length).toFixed(0)}`);
