@@ -1,10 +1,11 @@
 // The billing worker process: consumes orders; serves /healthz, /readyz and /metrics.
 import closeWithGrace from 'close-with-grace';
 import { shutdown } from '@marquee/contract';
-import { gracefulClose, loadConfigOrExit } from '@marquee/kit';
+import { gracefulClose, loadConfigOrExit, noAllocationSitePretenuring } from '@marquee/kit';
 import { readWorkerConfig } from './config.ts';
 import { buildWorker } from './worker.ts';
 
+noAllocationSitePretenuring();
 const config = loadConfigOrExit(() => readWorkerConfig());
 const app = buildWorker({ config });
 closeWithGrace({ delay: shutdown.drainSeconds * 1000, logger: { error: (m: unknown) => app.log.error(String(m)) } }, (o) => gracefulClose(app, o));
