@@ -1,0 +1,61 @@
+// The Node images' V8 heap settings (ENV NODE_OPTIONS in apps/<app>/Dockerfile) against the
+// memory limits the rendered overlays give the containers that run them: the heap V8 may grow
+// to, plus node itself, must fit every limit, or the kernel kills the pod before V8 collects.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import { environments } from '../generators/environments.ts';
+import { quantity } from '../policies/lib/k8s.ts';
+import { kustomizeBuild } from '../scripts/lib/render.ts';
+import { repoRoot } from './helpers/repo-copy.ts';
+
+/** node's own resident memory beside the heap: binary text (~44 MB), code space, malloc and buffers
+ *  (docs/benchmarks.md, "services: RSS under load"). */
+const nodeBaselineMiB = 60;
+
+interface Heap {
+  dockerfile: string;
+  semiSpaceMiB: number;
+  oldSpaceMiB: number;
+}
+
+/** The heap flags of the image `ghcr.io/marquee-shop/<app>`, or undefined when its last stage does not run node. */
+function heapOf(image: string): Heap | undefined {
+  const app = /^ghcr\.io\/marquee-shop\/([a-z0-9-]+)[:@]/.exec(image)?.[1];
+  const dockerfile = app && join('apps', app, 'Dockerfile');
+  if (!dockerfile || !existsSync(join(repoRoot, dockerfile))) return undefined;
+  const text = readFileSync(join(repoRoot, dockerfile), 'utf8');
+  const lastStage = text.slice(text.lastIndexOf('\nFROM '));
+  if (!/^\nFROM node:/.test(lastStage)) return undefined;
+  const options = /^ENV NODE_OPTIONS=(.*)$/m.exec(lastStage)?.[1]?.replace(/^"(.*)"$/, '$1') ?? '';
+  const flag = (name: string) => Number(new RegExp(`--${name}=(\\d+)`).exec(options)?.[1] ?? NaN);
+  return { dockerfile, semiSpaceMiB: flag('max-semi-space-size'), oldSpaceMiB: flag('max-old-space-size') };
+}
+
+test('every Node container in every environment has room for the heap its image lets V8 grow to', async () => {
+  let checked = 0;
+  for (const env of Object.values(environments)) {
+    const r = await kustomizeBuild(join(repoRoot, env.overlay));
+    assert.ok(r.ok, `${env.overlay}: ${r.error}`);
+    for (const doc of parseAllDocuments(r.yaml)) {
+      const o = doc.toJS();
+      const pod = o?.spec?.template?.spec ?? o?.spec?.jobTemplate?.spec?.template?.spec;
+      for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])]) {
+        const heap = heapOf(String(c.image));
+        if (!heap) continue;
+        const where = `${env.name}: ${o.kind}/${o.metadata.name} container ${c.name} (${heap.dockerfile})`;
+        assert.ok(!(c.env ?? []).some((e: { name: string }) => e.name === 'NODE_OPTIONS'), `${where}: runs with the image's NODE_OPTIONS (the container does not override it)`);
+        assert.ok(heap.semiSpaceMiB > 0 && heap.oldSpaceMiB > 0, `${where}: NODE_OPTIONS sets --max-semi-space-size and --max-old-space-size`);
+        const limitMiB = quantity(c.resources?.limits?.memory) / 2 ** 20;
+        assert.ok(limitMiB > 0, `${where}: has a memory limit`);
+        const needMiB = nodeBaselineMiB + 2 * heap.semiSpaceMiB + heap.oldSpaceMiB;
+        assert.ok(needMiB <= limitMiB, `${where}: node ${nodeBaselineMiB} + young ${2 * heap.semiSpaceMiB} + old ${heap.oldSpaceMiB} MiB = ${needMiB} MiB > limit ${limitMiB} MiB`);
+        checked++;
+      }
+    }
+  }
+  // the gateway, inventory, billing API and worker in three environments (12), plus the migration steps
+  assert.ok(checked >= 12, `checked ${checked} containers`);
+});
