@@ -2,10 +2,11 @@
 // memory limits the rendered overlays give the containers that run them: the heap V8 may grow
 // to, plus node itself, must fit every limit, or the kernel kills the pod before V8 collects.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { services, type ServiceName } from '@marquee/contract';
+import { imageOf } from '../bench/lib/image-env.ts';
 import { environments } from '../generators/environments.ts';
 import { quantity } from '../policies/lib/k8s.ts';
 import { kustomizeBuild } from '../scripts/lib/render.ts';
@@ -15,23 +16,13 @@ import { repoRoot } from './helpers/repo-copy.ts';
  *  (docs/benchmarks.md, "services: RSS under load"). */
 const nodeBaselineMiB = 60;
 
-interface Heap {
-  dockerfile: string;
-  semiSpaceMiB: number;
-  oldSpaceMiB: number;
-}
-
-/** The heap flags of the image `ghcr.io/marquee-shop/<app>`, or undefined when its last stage does not run node. */
-function heapOf(image: string): Heap | undefined {
-  const app = /^ghcr\.io\/marquee-shop\/([a-z0-9-]+)[:@]/.exec(image)?.[1];
-  const dockerfile = app && join('apps', app, 'Dockerfile');
-  if (!dockerfile || !existsSync(join(repoRoot, dockerfile))) return undefined;
-  const text = readFileSync(join(repoRoot, dockerfile), 'utf8');
-  const lastStage = text.slice(text.lastIndexOf('\nFROM '));
-  if (!/^\nFROM node:/.test(lastStage)) return undefined;
-  const options = /^ENV NODE_OPTIONS=(.*)$/m.exec(lastStage)?.[1]?.replace(/^"(.*)"$/, '$1') ?? '';
-  const flag = (name: string) => Number(new RegExp(`--${name}=(\\d+)`).exec(options)?.[1] ?? NaN);
-  return { dockerfile, semiSpaceMiB: flag('max-semi-space-size'), oldSpaceMiB: flag('max-old-space-size') };
+/** The V8 heap flags of the node image a container runs, or undefined for any other image. */
+function heapOf(image: string): { dockerfile: string; semiSpaceMiB: number; oldSpaceMiB: number } | undefined {
+  const name = (Object.keys(services) as ServiceName[]).find((n) => image.startsWith(`${services[n].image}:`) || image.startsWith(`${services[n].image}@`));
+  const img = name && imageOf(name);
+  if (!img || !img.runsNode) return undefined;
+  const flag = (f: string) => Number(new RegExp(`--${f}=(\\d+)`).exec(img.env.NODE_OPTIONS!)?.[1] ?? NaN);
+  return { dockerfile: img.dockerfile, semiSpaceMiB: flag('max-semi-space-size'), oldSpaceMiB: flag('max-old-space-size') };
 }
 
 test('every Node container in every environment has room for the heap its image lets V8 grow to', async () => {
