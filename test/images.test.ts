@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { services, type ServiceName } from '@marquee/contract';
 import { imageOf } from '../bench/lib/image-env.ts';
+import { previews } from '../generators/argocd/delivery.ts';
 import { environments } from '../generators/environments.ts';
 import { quantity } from '../policies/lib/k8s.ts';
 import { kustomizeBuild } from '../scripts/lib/render.ts';
@@ -25,9 +26,10 @@ function heapOf(image: string): { dockerfile: string; semiSpaceMiB: number; oldS
   return { dockerfile: img.dockerfile, semiSpaceMiB: flag('max-semi-space-size'), oldSpaceMiB: flag('max-old-space-size') };
 }
 
-test('every Node container in every environment has room for the heap its image lets V8 grow to', async () => {
+test('every Node container in every environment and the PR preview has room for the heap its image lets V8 grow to', async () => {
   let checked = 0;
-  for (const env of Object.values(environments)) {
+  const overlays = [...Object.values(environments).map((e) => ({ name: e.name, overlay: e.overlay })), { name: 'preview', overlay: previews.overlay }];
+  for (const env of overlays) {
     const r = await kustomizeBuild(join(repoRoot, env.overlay));
     assert.ok(r.ok, `${env.overlay}: ${r.error}`);
     for (const doc of parseAllDocuments(r.yaml)) {
@@ -47,6 +49,6 @@ test('every Node container in every environment has room for the heap its image 
       }
     }
   }
-  // the gateway, inventory, billing API and worker in three environments (12), plus the migration steps
-  assert.ok(checked >= 12, `checked ${checked} containers`);
+  // the gateway, inventory, billing API and worker in three environments and the preview (16), plus the migration steps
+  assert.ok(checked >= 16, `checked ${checked} containers`);
 });
