@@ -63,7 +63,6 @@ export function slimOpenApi(doc: Record<string, any>): Record<string, unknown> {
   return { swagger: doc.swagger ?? '2.0', info: doc.info ?? { title: 'Kubernetes', version: 'unknown' }, paths, definitions: withoutProse(doc.definitions) };
 }
 
-
 /**
  * Path of the slim document for this kustomize binary, built once and cached
  * (keyed by the binary's size and mtime). Undefined when the binary holds no

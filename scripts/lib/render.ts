@@ -276,6 +276,8 @@ export interface RenderOptions {
   readonly group?: boolean;
   /** Reuse renders whose inputs are byte-for-byte unchanged (node_modules/.cache/marquee/render). @default false */
   readonly cache?: boolean;
+  /** The kustomization walk's memo (kustomizationTree), to share with a caller that walks the same tree. */
+  readonly includes?: Map<string, KustomizationTree>;
 }
 
 export async function renderTargets(root: string, targets: readonly Target[], opts: RenderOptions = {}): Promise<RenderResult[]> {
@@ -375,7 +377,7 @@ async function renderCached(root: string, targets: readonly Target[], opts: Rend
 async function renderUnits(root: string, targets: readonly Target[], opts: RenderOptions): Promise<RenderResult[]> {
   if (!opts.cache) return renderFresh(root, targets, opts);
   const memo = new Map<string, string>();
-  const includes = new Map<string, Includes>();
+  const includes = opts.includes ?? new Map<string, Includes>();
   const keys = targets.map((t) => inputKey(root, t, memo, includes));
   // Start kustomize for the targets not in the cache before reading the ones that are.
   const missing = targets.filter((_, i) => !existsSync(renderCacheFile(keys[i]!)));
@@ -507,7 +509,7 @@ function writeCache(key: string, r: RenderResult): void {
 }
 
 /** `includes`: the kustomization walk's memo, shared with the caller's cache keys. */
-async function renderFresh(root: string, targets: readonly Target[], opts: RenderOptions, includes = new Map<string, Includes>()): Promise<RenderResult[]> {
+async function renderFresh(root: string, targets: readonly Target[], opts: RenderOptions, includes = opts.includes ?? new Map<string, Includes>()): Promise<RenderResult[]> {
   const bin = kustomizeBinary();
   const scratch = scratchDir(root);
   try {

@@ -10,7 +10,7 @@ import { dataTierFindings } from '../../../generators/data-invariants.ts';
 import { clusters, environments, type EnvName } from '../../../generators/environments.ts';
 import { checkDrift } from '../generated.ts';
 import { gitRaw } from '../git.ts';
-import { defaultTargets, kustomizationTree, kustomizeBuild, renderTargets, yamlFilesUnder, type RenderResult } from '../render.ts';
+import { defaultTargets, kustomizationTree, kustomizeBuild, renderTargets, yamlFilesUnder, type RenderOptions, type RenderResult } from '../render.ts';
 import { cachePath, loadFieldTree, type FieldTree } from './field-tree.ts';
 import { parsePath, saveLocationCache, SourceLocator } from './locate.ts';
 import type { Summary } from './report.ts';
@@ -261,7 +261,9 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   };
   // kustomize runs in its own processes while this one checks sources and drift;
   // renders of targets whose sources turn out broken are dropped below.
-  const renderPromise = renderTargets(root, targets, { cache: opts.cache ?? true });
+  // One kustomization walk for the cache keys, the renders and the broken-include check below.
+  const includes: NonNullable<RenderOptions['includes']> = new Map();
+  const renderPromise = renderTargets(root, targets, { cache: opts.cache ?? true, includes });
   renderPromise.catch(() => {}); // awaited below; no unhandled-rejection warning meanwhile
 
   // 1. Sources: every YAML file people or generators wrote, and every kustomization they include.
@@ -276,7 +278,6 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   // A target whose files, or the files of a kustomization it includes (preview includes
   // dev's), are broken is not rendered: one clear message instead of kustomize's echo of it.
   const broken = findings.filter((f) => f.severity === 'error' && f.file).map((f) => f.file!);
-  const includes: Parameters<typeof kustomizationTree>[2] = new Map();
   const blocked = (t: Target) => kustomizationTree(root, t.path, includes).dirs.some((d) => broken.some((f) => f.startsWith(`${d}/`)));
 
   // 2. Drift, then the renders. The ApplicationSet expansion needs only files: it
