@@ -1,6 +1,6 @@
 // The policy registry and runner: every policy over every rendered object of every
 // target at once (so cross-environment checks see them all), exemptions applied.
-import { objectRef, type Finding, type RenderedObject } from '../scripts/lib/validate/types.ts';
+import { objectRef, type Finding, type RenderedObject } from '../kube/index.ts';
 import { applyExemptions, type AppliedExemption, type RawFinding } from './lib/exemptions.ts';
 import { ObjectIndex, namespaceOf } from './lib/index-objects.ts';
 import { exemptions as declaredExemptions } from './exemptions.ts';

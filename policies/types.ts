@@ -1,7 +1,7 @@
 // The shape of a policy and of an exemption. A policy is data (id, title,
 // severity, rationale, where it applies) plus one pure check over rendered objects.
 import type { EnvName } from '../generators/environments.ts';
-import type { RenderedObject, Severity } from '../scripts/lib/validate/types.ts';
+import type { RenderedObject, Severity } from '../kube/index.ts';
 import type { ObjectIndex } from './lib/index-objects.ts';
 
 export type Category = 'availability' | 'resources' | 'security' | 'correctness' | 'cross-environment' | 'gitops';

@@ -9,7 +9,7 @@ import { services, type ServiceName } from '@marquee/contract';
 import { imageOf } from '../bench/lib/image-env.ts';
 import { previews } from '../generators/argocd/delivery.ts';
 import { environments } from '../generators/environments.ts';
-import { quantity } from '../policies/lib/k8s.ts';
+import { quantity } from '../kube/index.ts';
 import { kustomizeBuild } from '../scripts/lib/render.ts';
 import { repoRoot } from './helpers/repo-copy.ts';
 

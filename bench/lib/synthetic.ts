@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { environments } from '../../generators/environments.ts';
 import { renderComponent, type FileMap } from '../../generators/lib/component.ts';
 import { serviceComponent } from '../../generators/services.ts';
-import type { Target } from '../../scripts/lib/validate/types.ts';
+import type { Target } from '../../kube/index.ts';
 
 export interface SyntheticRepo {
   readonly root: string;

@@ -1,5 +1,6 @@
 // Container images of the monitoring stack, pinned to exact tags in one place.
 // Why these versions: docs/monitoring.md#versions.
+import { parseImage } from '../../kube/index.ts';
 
 export const images = {
   /**
@@ -18,8 +19,7 @@ export const images = {
 
 /** The version label of each component, read off its pinned tag. */
 export const versionOf = (image: string): string => {
-  const tag = image.slice(image.lastIndexOf(':') + 1);
-  if (!tag || tag === 'latest' || image.lastIndexOf(':') < image.lastIndexOf('/'))
-    throw new Error(`generators/monitoring/images.ts: ${image} must be pinned to an exact tag`);
+  const { tag } = parseImage(image);
+  if (!tag || tag === 'latest') throw new Error(`generators/monitoring/images.ts: ${image} must be pinned to an exact tag`);
   return tag.replace(/^v/, '');
 };

@@ -1,6 +1,6 @@
 // CPU utilisation is measured against requests: without them the HPA cannot compute it.
 import { setPolicy } from '../lib/define.ts';
-import { containersOf, podTemplateOf } from '../lib/k8s.ts';
+import { containersOf, podTemplateOf } from '../../kube/index.ts';
 
 const scalesOn = (hpa: Record<string, any>, resource: string): boolean =>
   (hpa.spec?.metrics ?? []).some(

@@ -1,6 +1,6 @@
 // A hung process is only restarted if something checks it is alive.
 import { containerLabel, containerPolicy } from '../lib/define.ts';
-import { serviceWorkloadKinds } from '../lib/k8s.ts';
+import { serviceWorkloadKinds } from '../../kube/index.ts';
 
 export default containerPolicy(
   {

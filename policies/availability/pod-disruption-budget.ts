@@ -2,7 +2,7 @@
 // and the PDB must still let one pod go or node drains hang forever.
 import { setPolicy } from '../lib/define.ts';
 import { allowedDisruptions, pdbsFor, replicaRange } from '../lib/workloads.ts';
-import type { RenderedObject } from '../../scripts/lib/validate/types.ts';
+import type { RenderedObject } from '../../kube/index.ts';
 import type { Violation } from '../types.ts';
 
 export default setPolicy(

@@ -1,6 +1,6 @@
 // Without a readiness probe a pod receives traffic before it can serve and while it drains.
 import { containerLabel, containerPolicy } from '../lib/define.ts';
-import { serviceWorkloadKinds } from '../lib/k8s.ts';
+import { serviceWorkloadKinds } from '../../kube/index.ts';
 
 export default containerPolicy(
   {

@@ -1,6 +1,6 @@
 // Replicas on one node or one zone fail together.
 import { podPolicy } from '../lib/define.ts';
-import { selectorMatches } from '../lib/k8s.ts';
+import { selectorMatches } from '../../kube/index.ts';
 import { replicaRange, replicatedKinds } from '../lib/workloads.ts';
 
 export default podPolicy(

@@ -1,8 +1,8 @@
 // A pod referencing a ConfigMap or Secret that nothing creates sticks in CreateContainerConfigError.
 import { podPolicy } from '../lib/define.ts';
-import { containersOf } from '../lib/k8s.ts';
+import { containersOf } from '../../kube/index.ts';
 import { namespaceOf, scopeOf } from '../lib/index-objects.ts';
-import type { RenderedObject } from '../../scripts/lib/validate/types.ts';
+import type { RenderedObject } from '../../kube/index.ts';
 import type { PolicyContext, Violation } from '../types.ts';
 
 /** Key sets of ConfigMaps, Secrets and ExternalSecrets, computed once per object. */

@@ -1,6 +1,6 @@
 // The API server rejects a workload whose selector does not match its own pod template.
 import { podPolicy } from '../lib/define.ts';
-import { selectorMatches } from '../lib/k8s.ts';
+import { selectorMatches } from '../../kube/index.ts';
 
 export default podPolicy(
   {

@@ -1,6 +1,6 @@
 // A named targetPort that the selected containers do not declare leaves the Service without a port.
 import { objectPolicy } from '../lib/define.ts';
-import { containersOf } from '../lib/k8s.ts';
+import { containersOf } from '../../kube/index.ts';
 import type { Violation } from '../types.ts';
 
 export default objectPolicy(

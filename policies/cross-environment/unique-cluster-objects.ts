@@ -1,7 +1,7 @@
 // Two Argo CD Applications managing the same cluster-scoped object fight over it.
 import { setPolicy } from '../lib/define.ts';
 import { isClusterScoped, scopeOf } from '../lib/index-objects.ts';
-import type { RenderedObject } from '../../scripts/lib/validate/types.ts';
+import type { RenderedObject } from '../../kube/index.ts';
 
 const groupOf = (apiVersion: unknown): string => (typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
 

@@ -1,8 +1,8 @@
 // Two pods binding the same host port cannot share a node: one stays Pending.
 import { setPolicy } from '../lib/define.ts';
-import { containersOf } from '../lib/k8s.ts';
+import { containersOf } from '../../kube/index.ts';
 import { scopeOf } from '../lib/index-objects.ts';
-import { objectRef, type RenderedObject } from '../../scripts/lib/validate/types.ts';
+import { objectRef, type RenderedObject } from '../../kube/index.ts';
 
 interface Binding {
   readonly subject: RenderedObject;

@@ -1,7 +1,7 @@
 // Images only from registries the project trusts.
 import { containerLabel, containerPolicy } from '../lib/define.ts';
 import { allowedImagePrefixes } from '../lib/data.ts';
-import { parseImage } from '../lib/k8s.ts';
+import { parseImage } from '../../kube/index.ts';
 
 export function allowedImage(image: string): boolean {
   const name = parseImage(image).name;

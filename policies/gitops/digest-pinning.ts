@@ -1,7 +1,7 @@
 // Tags can be re-pushed; digests cannot. Required where the environment contract says so.
 import { containerLabel, containerPolicy } from '../lib/define.ts';
 import { environmentsOf } from '../lib/index-objects.ts';
-import { parseImage } from '../lib/k8s.ts';
+import { parseImage } from '../../kube/index.ts';
 
 export default containerPolicy(
   {

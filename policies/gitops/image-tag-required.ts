@@ -1,6 +1,6 @@
 // An image without tag or digest means `latest`: whatever was pushed last.
 import { containerLabel, containerPolicy } from '../lib/define.ts';
-import { parseImage } from '../lib/k8s.ts';
+import { parseImage } from '../../kube/index.ts';
 
 export default containerPolicy(
   {

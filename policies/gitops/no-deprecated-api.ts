@@ -1,6 +1,6 @@
 // An API version the cluster stops serving makes the next upgrade break the sync.
 import { clusters } from '../../generators/environments.ts';
-import { apiRemovals } from '../../scripts/lib/validate/api-removals.ts';
+import { apiRemovals } from '../../kube/index.ts';
 import { objectPolicy } from '../lib/define.ts';
 import { apiDeprecations, minorOf } from '../lib/data.ts';
 

@@ -1,7 +1,7 @@
 // `latest`, `main`, `develop`... move under the commit that names them.
 import { containerLabel, containerPolicy } from '../lib/define.ts';
 import { mutableTagPatterns, mutableTags } from '../lib/data.ts';
-import { parseImage } from '../lib/k8s.ts';
+import { parseImage } from '../../kube/index.ts';
 
 export const isMutableTag = (tag: string): boolean => mutableTags.has(tag.toLowerCase()) || mutableTagPatterns.some((p) => p.test(tag));
 

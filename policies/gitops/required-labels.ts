@@ -1,7 +1,7 @@
 // The app.kubernetes.io labels are how dashboards, alerts, Argo CD and people find an object's owner.
 import { partOf } from '../../generators/lib/labels.ts';
 import { objectPolicy } from '../lib/define.ts';
-import { key, podTemplateOf } from '../lib/k8s.ts';
+import { key, podTemplateOf } from '../../kube/index.ts';
 import type { Violation } from '../types.ts';
 
 /** Every object: what it is and which system it belongs to. */

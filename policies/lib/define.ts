@@ -1,7 +1,7 @@
 // Builders for the common shapes of policy: per object, per pod template, per container.
-import type { RenderedObject } from '../../scripts/lib/validate/types.ts';
+import type { RenderedObject } from '../../kube/index.ts';
 import type { ObjectPolicy, PolicyContext, PolicyMeta, SetPolicy, Violation } from '../types.ts';
-import { containersOf, podTemplateOf, quantity, workloadKinds, type ContainerAt, type PodTemplate } from './k8s.ts';
+import { containersOf, podTemplateOf, quantity, workloadKinds, type ContainerAt, type PodTemplate } from '../../kube/index.ts';
 
 type Many<T> = T | Iterable<T> | undefined | null | false;
 

@@ -2,7 +2,7 @@
 // expired ones fail, unmatched ones are reported. There is no other way to silence a policy.
 import { fileURLToPath } from 'node:url';
 import { relative, resolve } from 'node:path';
-import type { Finding } from '../../scripts/lib/validate/types.ts';
+import type { Finding } from '../../kube/index.ts';
 import type { DeclaredExemption, Exemption } from '../types.ts';
 
 export const exemptionsFile = 'policies/exemptions.ts';

@@ -2,9 +2,9 @@
 // extract pod templates once. Cross-object policies look things up here instead of
 // scanning the whole list, so the run stays linear in the number of objects.
 import { clusters, environments, environmentsOn, type Environment } from '../../generators/environments.ts';
-import type { RenderedObject, Target } from '../../scripts/lib/validate/types.ts';
+import type { RenderedObject, Target } from '../../kube/index.ts';
 import { clusterScopedKinds } from './data.ts';
-import { mapSelects, podTemplateOf, selectorMatches, type LabelSelector, type PodTemplate } from './k8s.ts';
+import { mapSelects, podTemplateOf, selectorMatches, type LabelSelector, type PodTemplate } from '../../kube/index.ts';
 
 export interface Workload {
   readonly subject: RenderedObject;

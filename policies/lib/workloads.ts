@@ -1,8 +1,8 @@
 // Cross-object lookups around a workload: its HorizontalPodAutoscaler, its replica
 // range, the PodDisruptionBudgets and Services that select its pods.
-import type { RenderedObject } from '../../scripts/lib/validate/types.ts';
+import type { RenderedObject } from '../../kube/index.ts';
 import type { PolicyContext } from '../types.ts';
-import { podTemplateOf } from './k8s.ts';
+import { podTemplateOf } from '../../kube/index.ts';
 import { namespaceOf, scopeOf } from './index-objects.ts';
 
 /** Kinds whose replica count is `spec.replicas` (and that an HPA can scale). */

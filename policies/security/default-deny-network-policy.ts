@@ -1,8 +1,8 @@
 // Kubernetes allows all traffic to and from a pod until some NetworkPolicy selects it.
 import { setPolicy } from '../lib/define.ts';
-import { isEmptySelector } from '../lib/k8s.ts';
+import { isEmptySelector } from '../../kube/index.ts';
 import { namespaceOf, scopeOf } from '../lib/index-objects.ts';
-import type { RenderedObject } from '../../scripts/lib/validate/types.ts';
+import type { RenderedObject } from '../../kube/index.ts';
 
 const denies = (np: Record<string, any>, type: 'Ingress' | 'Egress'): boolean => {
   const spec = np.spec ?? {};

@@ -1,6 +1,6 @@
 // Behind a default-deny, a pod that no specific policy selects has its traffic described nowhere.
 import { podPolicy } from '../lib/define.ts';
-import { isEmptySelector } from '../lib/k8s.ts';
+import { isEmptySelector } from '../../kube/index.ts';
 
 export default podPolicy(
   {

@@ -1,6 +1,6 @@
 // Credentials pasted into env values or ConfigMaps end up in Git, in `kubectl describe` and in logs.
 import { objectPolicy } from '../lib/define.ts';
-import { containersOf, key, podTemplateOf } from '../lib/k8s.ts';
+import { containersOf, key, podTemplateOf } from '../../kube/index.ts';
 import { secretNamePattern, secretValuePatterns } from '../lib/data.ts';
 import type { Violation } from '../types.ts';
 

@@ -13,7 +13,7 @@ import { contentHash, CopyingCache } from './cache.ts';
 import { openApiForKinds, slimOpenApiFile } from './kustomize-openapi.ts';
 import { kustomizationOf, originsFor, saveOriginCache, sourceIndex } from './origins.ts';
 import { isRemote } from './validate/locate.ts';
-import type { Finding, RenderedObject, Target } from './validate/types.ts';
+import type { Finding, RenderedObject, Target } from '../../kube/index.ts';
 
 const ORIGIN = 'config.kubernetes.io/origin';
 

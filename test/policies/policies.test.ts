@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { checkKustomizations, policies, runPolicies } from '../../policies/index.ts';
 import { categories, isRepoPolicy, type RepoPolicy } from '../../policies/types.ts';
-import type { Finding } from '../../scripts/lib/validate/types.ts';
+import type { Finding } from '../../kube/index.ts';
 import { cases, type Input } from './fixtures/cases.ts';
 import { container0, envTarget, mutate, platformTarget, withObjects, world } from './fixtures/world.ts';
 

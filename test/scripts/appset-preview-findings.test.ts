@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { previewApplicationSets, checkApplicationSets, checkRenderedObjects } from '../../scripts/lib/argocd/preview.ts';
 import { renderDir } from '../../scripts/lib/argocd/summary.ts';
-import type { Finding } from '../../scripts/lib/validate/types.ts';
+import type { Finding } from '../../kube/index.ts';
 import { makeRepo, type TempRepo } from '../fixtures/argocd/repo.ts';
 
 const repos: TempRepo[] = [];

@@ -10,7 +10,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { services, dataServices, type ServiceName } from '@marquee/contract';
 import { environments } from '../../generators/environments.ts';
 import { scrapedServices } from '../../generators/monitoring/scrape.ts';
-import { splitImage } from '../../scripts/lib/diff/index.ts';
+import { splitImage } from '../../kube/index.ts';
 import { defaultTargets, renderTargets, type RenderResult } from '../../scripts/lib/render.ts';
 import { architectureGraph } from '../../scripts/lib/report/graph.ts';
 import { architectureDoc, architectureMd, reportScreenshot } from '../../scripts/lib/report/docs.ts';

@@ -4,7 +4,7 @@
 import { environments, type EnvName } from '../../../generators/environments.ts';
 import { promotionOrder } from '../../../generators/argocd/delivery.ts';
 import { commitsBetween, resolveCommit, type Commit } from '../git.ts';
-import type { Finding } from '../validate/types.ts';
+import type { Finding } from '../../../kube/index.ts';
 
 export interface EnvironmentBranch {
   readonly env: EnvName;

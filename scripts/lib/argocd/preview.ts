@@ -13,7 +13,7 @@ import { envComponents, envNames, repository } from '../../../generators/environ
 import { labelKeys, previews } from '../../../generators/argocd/delivery.ts';
 import { kustomizeBinary } from '../render.ts';
 import { resolveCommit } from '../git.ts';
-import { objectRef, type Finding, type RenderedObject } from '../validate/types.ts';
+import { objectRef, type Finding, type RenderedObject } from '../../../kube/index.ts';
 import { contentHash, CopyingCache } from '../cache.ts';
 import { applicationObject, argoApiVersion, argoSchemaError, saveArgoSchemaCache, type ArgoKind } from './models.ts';
 import { GeneratorError, generate, listOnlyKeys, type Params, type PullRequestFixture } from './generators.ts';

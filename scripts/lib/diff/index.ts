@@ -2,7 +2,7 @@
 // argocd/) rendered at a base ref and at the working tree (or a head ref), compared
 // object by object. Image tag changes are pulled out so reviewers see them first.
 import { defaultTargets, renderTargets, type RenderResult } from '../render.ts';
-import type { Target } from '../validate/types.ts';
+import { containersOf, podTemplateOf, splitImage, type Target } from '../../../kube/index.ts';
 import { compare, type FieldChange } from './compare.ts';
 import { keyObjects, type Keyed } from './normalize.ts';
 import { git, resolveRef, withWorktree } from './worktree.ts';
@@ -66,27 +66,19 @@ export interface RenderDiff {
 
 export const hasChanges = (t: TargetDiff): boolean => !!(t.added.length || t.removed.length || t.changed.length || t.error);
 
-/** Init and app containers of a workload-like object (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod). */
-function containersOf(o: Record<string, any>): Array<{ name: string; image: string }> {
-  const spec =
-    o.kind === 'Pod' ? o.spec : o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template?.spec : o.spec?.template?.spec;
-  if (!spec) return [];
-  return [...(spec.initContainers ?? []), ...(spec.containers ?? [])]
-    .filter((c: any) => typeof c?.name === 'string' && typeof c?.image === 'string')
-    .map((c: any) => ({ name: c.name, image: c.image }));
-}
-
-/** `repo:tag@digest` → repository and the version part (digest wins over tag). */
-export function splitImage(image: string): { repository: string; version: string } {
-  const at = image.indexOf('@');
-  if (at >= 0) return { repository: image.slice(0, at).replace(/:[^:/]+$/, ''), version: image.slice(at + 1) };
-  const colon = image.lastIndexOf(':');
-  return colon > image.lastIndexOf('/') ? { repository: image.slice(0, colon), version: image.slice(colon + 1) } : { repository: image, version: 'latest' };
-}
+/** Init and app containers of a workload-like object, by name and image. */
+const imagesOf = (o: Record<string, any>): Array<[string, string]> => {
+  const t = podTemplateOf(o);
+  if (!t) return [];
+  return [...containersOf(t, { init: true })]
+    .sort((x, y) => Number(y.init) - Number(x.init))
+    .filter((c) => typeof c.container.name === 'string' && typeof c.container.image === 'string')
+    .map((c) => [c.container.name, c.container.image]);
+};
 
 function imageChanges(target: string, before: Keyed | undefined, after: Keyed | undefined): ImageChange[] {
-  const b = new Map(before ? containersOf(before.object).map((c) => [c.name, c.image]) : []);
-  const a = new Map(after ? containersOf(after.object).map((c) => [c.name, c.image]) : []);
+  const b = new Map(before ? imagesOf(before.object) : []);
+  const a = new Map(after ? imagesOf(after.object) : []);
   const k = (after ?? before)!;
   const workload = `${k.kind}/${k.name}`;
   const out: ImageChange[] = [];

@@ -2,7 +2,7 @@
 // kustomize's generator hash suffix stripped, and rewrite references to hashed
 // names, so a config change shows up as a data change and nothing else.
 import { createHash } from 'node:crypto';
-import type { RenderedObject } from '../validate/types.ts';
+import type { RenderedObject } from '../../../kube/index.ts';
 
 /**
  * kustomize appends `-<10 chars>` to generated ConfigMap/Secret names; the hash

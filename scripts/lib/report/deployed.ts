@@ -10,7 +10,7 @@ import { deliveryBranch, platformBranchFor } from '../../../generators/argocd/de
 import { environments } from '../../../generators/environments.ts';
 import { git, withWorktree } from '../diff/worktree.ts';
 import { defaultTargets, renderTargets, type RenderResult } from '../render.ts';
-import type { Target } from '../validate/types.ts';
+import type { Target } from '../../../kube/index.ts';
 
 export interface TargetSource {
   readonly target: string;

@@ -4,6 +4,7 @@
 // hosts in env vars and ConfigMaps that name a Service), from Prometheus' scrape
 // configuration, and from NetworkPolicies, which are also cross-checked against the wiring.
 import { parse } from 'yaml';
+import { isEmptySelector, mapSelects, podTemplateOf, selectorMatches, type LabelSelector } from '../../../kube/index.ts';
 import { stripHash } from '../diff/normalize.ts';
 import { scrapeMatches, type JobConfig, type PodCandidate, type ServiceCandidate } from './scrape.ts';
 
@@ -57,34 +58,11 @@ interface Workload {
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job']);
 
-const podSpecOf = (o: Obj): Obj | undefined => (o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template : o.spec?.template);
-
-const matchLabels = (sel: Record<string, string> | undefined, labels: Record<string, string>): boolean =>
-  Object.entries(sel ?? {}).every(([k, v]) => labels[k] === v);
-
-/** A NetworkPolicy/LabelSelector with matchLabels and matchExpressions (In, NotIn, Exists, DoesNotExist). */
-function selectorMatches(sel: Obj | undefined, labels: Record<string, string>): boolean {
-  if (!sel) return true;
-  if (!matchLabels(sel.matchLabels, labels)) return false;
-  return (sel.matchExpressions ?? []).every((e: Obj) => {
-    const has = e.key in labels;
-    switch (e.operator) {
-      case 'In':
-        return has && (e.values ?? []).includes(labels[e.key]);
-      case 'NotIn':
-        return !has || !(e.values ?? []).includes(labels[e.key]);
-      case 'Exists':
-        return has;
-      case 'DoesNotExist':
-        return !has;
-      default:
-        return false;
-    }
-  });
-}
+/** Label-selector semantics where an absent selector selects everything (NetworkPolicy peers). */
+const selects = (sel: LabelSelector | undefined, labels: Record<string, string>): boolean => selectorMatches(sel ?? {}, labels);
 
 /** A selector that names pods (an empty one means every pod of the namespace: an allowance, not an edge worth drawing). */
-const specific = (sel: Obj | undefined): boolean => !!sel && (Object.keys(sel.matchLabels ?? {}).length > 0 || (sel.matchExpressions ?? []).length > 0);
+const specific = (sel: Obj | undefined): boolean => !!sel && !isEmptySelector(sel);
 
 const HOST_PORT = /(?<![\w.@-])@?([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)((?:\.[a-z0-9-]+)*)?:(\d{2,5})\b/g;
 const URL_HOST = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?([^:/?#$()]+)(?::(\d+))?/i;
@@ -101,8 +79,8 @@ export function architectureGraph(objects: readonly Obj[]): ArchitectureGraph {
     if (!ns) continue;
     namespaces.add(ns);
     if (!WORKLOAD_KINDS.has(o.kind)) continue;
-    const pod = podSpecOf(o) ?? {};
-    const w: Workload = { id: `${ns}/${o.metadata.name}`, o, ns, name: o.metadata.name, podLabels: pod.metadata?.labels ?? {}, pod };
+    const pod = podTemplateOf(o) ?? { spec: {} as Obj, labels: {}, metadata: {} };
+    const w: Workload = { id: `${ns}/${o.metadata.name}`, o, ns, name: o.metadata.name, podLabels: { ...pod.labels }, pod: { metadata: pod.metadata, spec: pod.spec } };
     workloads.push(w);
     const ports = [...new Set<number>((pod.spec?.containers ?? []).flatMap((c: Obj) => (c.ports ?? []).map((p: Obj) => p.containerPort)))];
     nodes.set(w.id, {
@@ -125,7 +103,7 @@ export function architectureGraph(objects: readonly Obj[]): ArchitectureGraph {
       labels: s.metadata.labels ?? {},
       ports: (s.spec?.ports ?? []).map((p: Obj) => ({ name: p.name, port: p.port, targetPort: p.targetPort })),
       pods: s.spec?.selector && Object.keys(s.spec.selector).length
-        ? workloads.filter((w) => w.ns === s.metadata.namespace && matchLabels(s.spec.selector, w.podLabels)).map((w) => w.id)
+        ? workloads.filter((w) => w.ns === s.metadata.namespace && mapSelects(s.spec.selector ?? {}, w.podLabels)).map((w) => w.id)
         : [],
     }));
 
@@ -254,7 +232,7 @@ export function architectureGraph(objects: readonly Obj[]): ArchitectureGraph {
   const external = new Map<string, string>();
   for (const np of objects.filter((o) => o.kind === 'NetworkPolicy')) {
     const ns = np.metadata.namespace;
-    const selectedPods = workloads.filter((w) => w.ns === ns && selectorMatches(np.spec?.podSelector, w.podLabels));
+    const selectedPods = workloads.filter((w) => w.ns === ns && selects(np.spec?.podSelector, w.podLabels));
     const types: string[] = np.spec?.policyTypes ?? (np.spec?.egress ? ['Ingress', 'Egress'] : ['Ingress']);
     for (const w of selectedPods) {
       if (types.includes('Egress')) governedEgress.add(w.id);
@@ -263,12 +241,12 @@ export function architectureGraph(objects: readonly Obj[]): ArchitectureGraph {
     const peersOf = (peer: Obj): { ids: string[]; outside?: string } => {
       if (peer.ipBlock) return { ids: [] };
       if (peer.namespaceSelector) {
-        const names = [...namespaces].filter((n) => selectorMatches(peer.namespaceSelector, { 'kubernetes.io/metadata.name': n }));
+        const names = [...namespaces].filter((n) => selects(peer.namespaceSelector, { 'kubernetes.io/metadata.name': n }));
         const outside = peer.namespaceSelector.matchLabels?.['kubernetes.io/metadata.name'];
-        const ids = workloads.filter((w) => names.includes(w.ns) && selectorMatches(peer.podSelector, w.podLabels)).map((w) => w.id);
+        const ids = workloads.filter((w) => names.includes(w.ns) && selects(peer.podSelector, w.podLabels)).map((w) => w.id);
         return { ids, outside: !names.length ? outside : undefined };
       }
-      const ids = workloads.filter((w) => w.ns === ns && selectorMatches(peer.podSelector, w.podLabels)).map((w) => w.id);
+      const ids = workloads.filter((w) => w.ns === ns && selects(peer.podSelector, w.podLabels)).map((w) => w.id);
       const name = peer.podSelector?.matchLabels?.['app.kubernetes.io/name'];
       if (!ids.length && name) return { ids: [missing(ns, name, `NetworkPolicy ${np.metadata.name}`)] };
       return { ids };

@@ -2,7 +2,7 @@
 // JavaScript (row filter); no external resource of any kind, so it opens from disk.
 import { expiryWarningDays } from '../../../policies/lib/exemptions.ts';
 import type { Commit } from '../git.ts';
-import type { Finding } from '../validate/types.ts';
+import type { Finding } from '../../../kube/index.ts';
 import type { ReportData } from './index.ts';
 import { replicasText, type Cell, type Matrix } from './matrix.ts';
 import { primaryKind } from './svg.ts';

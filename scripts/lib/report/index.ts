@@ -6,7 +6,7 @@ import { clusters, environments, type EnvName } from '../../../generators/enviro
 import { exemptions as declaredExemptions, runPolicies, type PolicyRun } from '../../../policies/index.ts';
 import { checkBranches, type BranchReport } from '../argocd/branches.ts';
 import { defaultTargets, renderTargets, type RenderResult } from '../render.ts';
-import type { Finding } from '../validate/types.ts';
+import type { Finding } from '../../../kube/index.ts';
 import { renderDeployed, type TargetSource } from './deployed.ts';
 import { architectureGraph, type ArchitectureGraph } from './graph.ts';
 import { componentMatrix, type Matrix } from './matrix.ts';

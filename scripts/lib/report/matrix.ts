@@ -1,7 +1,7 @@
 // The component × environment matrix: for every workload each rendered target
 // runs, its image tags, replica bounds, requests/limits, disruption budget and storage.
 import type { RenderResult } from '../render.ts';
-import { splitImage } from '../diff/index.ts';
+import { podSpecOf, splitImage } from '../../../kube/index.ts';
 
 export interface ContainerCell {
   readonly name: string;
@@ -49,10 +49,6 @@ export interface Matrix {
 }
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job']);
-
-function podSpecOf(o: Record<string, any>): Record<string, any> | undefined {
-  return o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template?.spec : o.spec?.template?.spec;
-}
 
 const matches = (selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): boolean =>
   !!selector && Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels?.[k] === v);

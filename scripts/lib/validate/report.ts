@@ -1,6 +1,6 @@
 // Render findings as text (humans, pre-commit), JSON (tools), JUnit (CI test
 // tabs) or SARIF 2.1.0 (code scanning, with real regions).
-import type { Finding } from './types.ts';
+import type { Finding } from '../../../kube/index.ts';
 
 export type Format = 'text' | 'json' | 'junit' | 'sarif';
 export const formats: readonly Format[] = ['text', 'json', 'junit', 'sarif'];

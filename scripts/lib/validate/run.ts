@@ -16,7 +16,7 @@ import { parsePath, saveLocationCache, SourceLocator } from './locate.ts';
 import type { Summary } from './report.ts';
 import { formatPath, SchemaValidator, defaultKubernetesVersion, type SchemaIssue } from './schema.ts';
 import { clearParsedYaml, kustomizationFindings, saveSourcesCache, yamlFindings } from './sources.ts';
-import { objectRef, type Finding, type RenderedObject, type Target } from './types.ts';
+import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
 
 export interface RepoOptions {
   readonly root: string;

@@ -2,7 +2,7 @@
 // (types, required fields, formats such as quantities) plus the known-field
 // tree (unknown fields), plus unknown and removed apiVersion/kind.
 import { pathToFileURL } from 'node:url';
-import { removalFor } from './api-removals.ts';
+import { removalFor } from '../../../kube/index.ts';
 import type { FieldTree, NodeId } from './field-tree.ts';
 
 export type PathSegment = string | number;

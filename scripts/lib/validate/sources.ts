@@ -7,7 +7,7 @@ import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { Y } from '../lazy-yaml.ts';
 import { contentHash, KeyedCache } from '../cache.ts';
 import { isRemote } from './locate.ts';
-import type { Finding } from './types.ts';
+import type { Finding } from '../../../kube/index.ts';
 
 export interface ParsedYaml {
   readonly docs: Document.Parsed[];

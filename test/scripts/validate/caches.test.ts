@@ -10,7 +10,7 @@ import { argoSchemaError } from '../../../scripts/lib/argocd/models.ts';
 import { objectsFrom } from '../../../scripts/lib/render.ts';
 import { saveLocationCache, SourceLocator } from '../../../scripts/lib/validate/locate.ts';
 import { clearParsedYaml } from '../../../scripts/lib/validate/sources.ts';
-import type { Target } from '../../../scripts/lib/validate/types.ts';
+import type { Target } from '../../../kube/index.ts';
 
 function tree(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'marquee-caches-'));

@@ -14,7 +14,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 // `uri` / `uri-reference` would go unchecked and a path with a space would pass.
 import ajvFormats from 'ajv-formats';
 import { toSarif } from '../../../scripts/lib/validate/report.ts';
-import type { Finding } from '../../../scripts/lib/validate/types.ts';
+import type { Finding } from '../../../kube/index.ts';
 import { repoRoot } from '../../helpers/repo-copy.ts';
 
 const fixtureDir = join(repoRoot, 'test/fixtures/sarif');

@@ -1,5 +1,5 @@
-// Small pure helpers over plain Kubernetes objects: pod specs inside workloads,
-// containers with their JSON paths, label selectors, image references.
+// Pod templates inside workloads, containers with their JSON paths, label selectors:
+// the one set of accessors that policies, validate, review and report use.
 
 /** Kinds that carry a pod template, and where it sits. */
 const podSpecPaths: Readonly<Record<string, readonly string[]>> = {
@@ -25,12 +25,14 @@ export interface PodTemplate {
   /** Pod labels and their path. */
   readonly labels: Readonly<Record<string, string>>;
   readonly labelsPath: string;
+  /** The pod's metadata (annotations, labels). */
+  readonly metadata: Readonly<Record<string, any>>;
 }
 
 export function podTemplateOf(o: Record<string, any>): PodTemplate | undefined {
   if (o.kind === 'Pod') {
     if (!o.spec || typeof o.spec !== 'object') return undefined;
-    return { spec: o.spec, specPath: 'spec', labels: o.metadata?.labels ?? {}, labelsPath: 'metadata.labels' };
+    return { spec: o.spec, specPath: 'spec', labels: o.metadata?.labels ?? {}, labelsPath: 'metadata.labels', metadata: o.metadata ?? {} };
   }
   const at = podSpecPaths[o.kind];
   if (!at) return undefined;
@@ -38,8 +40,11 @@ export function podTemplateOf(o: Record<string, any>): PodTemplate | undefined {
   for (const k of at) t = t?.[k];
   if (!t || typeof t !== 'object' || !t.spec || typeof t.spec !== 'object') return undefined;
   const base = at.join('.');
-  return { spec: t.spec, specPath: `${base}.spec`, labels: t.metadata?.labels ?? {}, labelsPath: `${base}.metadata.labels` };
+  return { spec: t.spec, specPath: `${base}.spec`, labels: t.metadata?.labels ?? {}, labelsPath: `${base}.metadata.labels`, metadata: t.metadata ?? {} };
 }
+
+/** The pod spec of a workload or Pod, or undefined for other kinds. */
+export const podSpecOf = (o: Record<string, any>): Record<string, any> | undefined => podTemplateOf(o)?.spec;
 
 export interface ContainerAt {
   readonly container: Record<string, any>;
@@ -106,54 +111,6 @@ export const isEmptySelector = (sel: LabelSelector | undefined | null): boolean 
 export function mapSelects(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
   for (const [k, v] of Object.entries(selector)) if (labels[k] !== v) return false;
   return true;
-}
-
-export interface ImageRef {
-  /** Registry host (`docker.io` when none is written). */
-  readonly registry: string;
-  /** Repository path without the registry (`library/nginx`). */
-  readonly repository: string;
-  /** Full name as the registry knows it: `registry/repository`. */
-  readonly name: string;
-  readonly tag?: string;
-  readonly digest?: string;
-}
-
-/** Parse an OCI image reference the way the container runtime does (Docker's normalisation). */
-export function parseImage(image: string): ImageRef {
-  let rest = image.trim();
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-  }
-  let tag: string | undefined;
-  const lastSlash = rest.lastIndexOf('/');
-  const colon = rest.lastIndexOf(':');
-  if (colon > lastSlash) {
-    tag = rest.slice(colon + 1);
-    rest = rest.slice(0, colon);
-  }
-  const first = rest.split('/')[0]!;
-  const hasRegistry = rest.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const registry = hasRegistry ? first : 'docker.io';
-  let repository = hasRegistry ? rest.slice(first.length + 1) : rest;
-  if (registry === 'docker.io' && !repository.includes('/')) repository = `library/${repository}`;
-  return { registry, repository, name: `${registry}/${repository}`, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
-}
-
-/** Parse a Kubernetes quantity to a number (cores, bytes). NaN when unparsable. */
-export function quantity(q: unknown): number {
-  if (typeof q === 'number') return q;
-  if (typeof q !== 'string') return NaN;
-  const m = /^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/.exec(q.trim());
-  if (!m) return NaN;
-  const mult: Record<string, number> = {
-    n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-    Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
-  };
-  return Number(m[1]) * (m[2] ? mult[m[2]]! : 1);
 }
 
 /** `[0]`-style path join that leaves dotted keys readable: `metadata.labels["app.kubernetes.io/name"]`. */

@@ -1,6 +1,6 @@
 // Shared shapes of the validate pipeline: rendered objects and findings.
 // Schema checks, policies and reporters all speak these.
-import type { EnvName, ClusterName } from '../../../generators/environments.ts';
+import type { EnvName, ClusterName } from '../generators/environments.ts';
 
 /** What was rendered: an environment overlay, a per-cluster platform overlay, or loose files. */
 export type TargetKind = 'env' | 'platform' | 'preview' | 'files' | 'argocd';

@@ -1,9 +1,9 @@
 // The helpers every policy leans on: image references, quantities, label selectors, PDB arithmetic.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseImage, quantity, selectorMatches } from '../../../policies/lib/k8s.ts';
-import { allowedDisruptions } from '../../../policies/lib/workloads.ts';
-import { allowedImage } from '../../../policies/gitops/allowed-registries.ts';
+import { parseImage, quantity, selectorMatches } from '../../kube/index.ts';
+import { allowedDisruptions } from '../../policies/lib/workloads.ts';
+import { allowedImage } from '../../policies/gitops/allowed-registries.ts';
 
 describe('parseImage (Docker normalisation)', () => {
   it('official images live under docker.io/library', () => {

@@ -1,0 +1,9 @@
+// The vocabulary for Kubernetes objects that policies, validate, review, report and
+// Gitflow share: the rendered object and where it came from, findings about it, its
+// pod template and containers, label selectors, image references, quantities and
+// removed API versions. Neutral: it imports nothing from scripts/ or policies/.
+export * from './object.ts';
+export * from './workload.ts';
+export * from './image.ts';
+export * from './quantity.ts';
+export * from './api-removals.ts';
