@@ -1,19 +1,25 @@
 // The helpers every policy leans on: image references, quantities, label selectors, PDB arithmetic.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseImage, quantity, selectorMatches } from '../../kube/index.ts';
+import { parseImage, quantity, selectorMatches, splitImage } from '../../kube/index.ts';
 import { allowedDisruptions } from '../../policies/lib/workloads.ts';
 import { allowedImage } from '../../policies/gitops/allowed-registries.ts';
 
 describe('parseImage (Docker normalisation)', () => {
   it('official images live under docker.io/library', () => {
-    assert.deepEqual(parseImage('postgres:16.6-bookworm'), { registry: 'docker.io', repository: 'library/postgres', name: 'docker.io/library/postgres', tag: '16.6-bookworm' });
+    assert.deepEqual(parseImage('postgres:16.6-bookworm'), { registry: 'docker.io', repository: 'library/postgres', name: 'docker.io/library/postgres', written: 'postgres', tag: '16.6-bookworm' });
     assert.equal(parseImage('amazon/aws-cli:2.22.35').name, 'docker.io/amazon/aws-cli');
   });
   it('registry hosts, ports and digests', () => {
-    assert.deepEqual(parseImage('localhost:5000/team/app'), { registry: 'localhost:5000', repository: 'team/app', name: 'localhost:5000/team/app' });
+    assert.deepEqual(parseImage('localhost:5000/team/app'), { registry: 'localhost:5000', repository: 'team/app', name: 'localhost:5000/team/app', written: 'localhost:5000/team/app' });
     const d = `sha256:${'a'.repeat(64)}`;
-    assert.deepEqual(parseImage(`ghcr.io/marquee-shop/web:0.1.0@${d}`), { registry: 'ghcr.io', repository: 'marquee-shop/web', name: 'ghcr.io/marquee-shop/web', tag: '0.1.0', digest: d });
+    assert.deepEqual(parseImage(`ghcr.io/marquee-shop/web:0.1.0@${d}`), { registry: 'ghcr.io', repository: 'marquee-shop/web', name: 'ghcr.io/marquee-shop/web', written: 'ghcr.io/marquee-shop/web', tag: '0.1.0', digest: d });
+  });
+  it('splitImage: the name as written and the version (digest over tag, latest when neither)', () => {
+    const d = `sha256:${'b'.repeat(64)}`;
+    assert.deepEqual(splitImage(`ghcr.io/marquee-shop/web:0.1.0@${d}`), { repository: 'ghcr.io/marquee-shop/web', version: d });
+    assert.deepEqual(splitImage('localhost:5000/team/app'), { repository: 'localhost:5000/team/app', version: 'latest' });
+    assert.deepEqual(splitImage('nginx:1.27'), { repository: 'nginx', version: '1.27' });
   });
   it('the allow-list matches whole repository names, not prefixes of names', () => {
     assert.ok(allowedImage('postgres:16.6'));
