@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parse, stringify } from 'yaml';
-import { currentBranch } from './lib/git.ts';
+import { currentBranch } from './lib/plumbing/git.ts';
 import { previewApplicationSets, type PullRequestFixture } from './lib/argocd/preview.ts';
 import { formatPreviewTable, parsePullRequests } from './lib/argocd/format.ts';
 

@@ -4,8 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { format, formats, type Format } from './lib/diff/format.ts';
-import { renderDiff, UnknownRefError } from './lib/diff/index.ts';
+import { format, formats, type Format } from './lib/review/format.ts';
+import { renderDiff, UnknownRefError } from './lib/review/index.ts';
 import { defaultTargets } from './lib/render.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { commentMarker } from '../scripts/lib/diff/format.ts';
+import { commentMarker } from '../scripts/lib/review/format.ts';
 import { repoRoot } from './helpers/repo-copy.ts';
 
 describe('workflow command lines', () => {

@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { services } from '@marquee/contract';
 import { environments, repository } from '../generators/environments.ts';
 import { promotionOrder } from '../generators/argocd/delivery.ts';
-import { commentMarker } from '../scripts/lib/diff/format.ts';
+import { commentMarker } from '../scripts/lib/review/format.ts';
 import { repoRoot } from './helpers/repo-copy.ts';
 
 const dir = join(repoRoot, '.github/workflows');

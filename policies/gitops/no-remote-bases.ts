@@ -2,8 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Node as YamlNode } from 'yaml';
-import { Y } from '../../scripts/lib/lazy-yaml.ts';
-import { contentHash, KeyedCache } from '../../scripts/lib/cache.ts';
+import { Y } from '../../scripts/lib/plumbing/yaml.ts';
+import { contentHash, KeyedCache } from '../../scripts/lib/plumbing/cache.ts';
 import type { RepoPolicy, RepoViolation } from '../types.ts';
 
 /** remoteRefsIn is a pure function of the file's text: remembered between runs. */

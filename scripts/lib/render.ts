@@ -1,15 +1,14 @@
 // Render overlays with the pinned kustomize binary, in parallel processes, with
 // origin annotations on (through a throw-away wrapper kustomization) and strip
 // them from the objects handed to the checks.
-import { execFile } from 'node:child_process';
+import { limiter, run as runProcess, type RunResult } from './plumbing/process.ts';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { load, loadAll } from 'js-yaml';
 import { clusters, environments, type ClusterName, type EnvName } from '../../generators/environments.ts';
-import { contentHash, CopyingCache } from './cache.ts';
+import { contentHash, CopyingCache } from './plumbing/cache.ts';
 import { openApiForKinds, slimOpenApiFile } from './kustomize-openapi.ts';
 import { kustomizationOf, originsFor, saveOriginCache, sourceIndex } from './origins.ts';
 import { isRemote } from './validate/locate.ts';
@@ -69,27 +68,11 @@ export interface RenderResult {
  * core never idles while this process parses a finished render, and a synthetic
  * repository with hundreds of targets does not start hundreds of processes.
  */
-const maxProcesses = availableParallelism() + 1;
-let running = 0;
-const waiting: (() => void)[] = [];
+const kustomizeGate = limiter();
 
-async function run(bin: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  if (running >= maxProcesses) await new Promise<void>((go) => waiting.push(go));
-  running++;
-  try {
-    return await new Promise((done) => {
-      // GOGC=400: kustomize's heap stays small (~60 MB for an environment), and
-      // collecting four times less often cuts its CPU time by a third.
-      execFile(bin, args, { cwd, maxBuffer: 512 * 1024 * 1024, env: { ...process.env, GOGC: process.env.GOGC ?? '400' } }, (err, stdout, stderr) => {
-        const code = err ? (typeof (err as any).code === 'number' ? (err as any).code : 1) : 0;
-        done({ code, stdout, stderr: stderr || (err && !stderr ? String(err.message) : '') });
-      });
-    });
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
+// GOGC=400: kustomize's heap stays small for an environment, and collecting four
+// times less often cuts its CPU time.
+const run = (bin: string, args: string[], cwd: string): Promise<RunResult> => kustomizeGate(() => runProcess(bin, args, { cwd, env: { GOGC: process.env.GOGC ?? '400' } }));
 
 /** Make a scratch directory inside the repository (kustomize only loads relative bases). */
 export function scratchDir(root: string, prefix = 'render'): string {

@@ -6,9 +6,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { previewApplicationSets, checkApplicationSets, checkRenderedObjects } from '../../scripts/lib/argocd/preview.ts';
-import { renderDir } from '../../scripts/lib/argocd/summary.ts';
+import { kustomizeBuild } from '../../scripts/lib/render.ts';
 import type { Finding } from '../../kube/index.ts';
 import { makeRepo, type TempRepo } from '../fixtures/argocd/repo.ts';
 
@@ -203,7 +203,9 @@ test('checkRenderedObjects applies the project rules to objects validate already
   const preview = await previewApplicationSets({ root: repo.root, branch: 'main', kustomize: false, prs: [] });
   assert.deepEqual(preview.findings, []);
   const target = { name: 'dev', kind: 'env' as const, path: 'overlays/dev' };
-  const objects = await renderDir(repo.root, 'overlays/dev');
+  const built = await kustomizeBuild(join(repo.root, 'overlays/dev'));
+  assert.ok(built.ok, built.error);
+  const objects: Record<string, any>[] = parseAllDocuments(built.yaml).map((d) => d.toJS());
   // The stray ConfigMap is not in kustomization.yaml: add it as if a patch had moved an object out of the namespace.
   objects.push(parse(repo.read('overlays/dev/data/stray.yaml')));
   const findings = checkRenderedObjects(preview, objects.map((object, index) => ({ target, object, index })));

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseDocument, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
-import { compare, lineDiff } from '../../scripts/lib/diff/compare.ts';
-import { keyObjects } from '../../scripts/lib/diff/normalize.ts';
-import { commentMarker, toMarkdown, toText } from '../../scripts/lib/diff/format.ts';
-import { renderDiff, UnknownRefError, type RenderDiff, type TargetDiff } from '../../scripts/lib/diff/index.ts';
-import { withWorktree } from '../../scripts/lib/diff/worktree.ts';
+import { compare, lineDiff } from '../../scripts/lib/review/compare.ts';
+import { keyObjects } from '../../scripts/lib/review/normalize.ts';
+import { commentMarker, toMarkdown, toText } from '../../scripts/lib/review/format.ts';
+import { renderDiff, UnknownRefError, type RenderDiff, type TargetDiff } from '../../scripts/lib/review/index.ts';
+import { withWorktree } from '../../scripts/lib/plumbing/git.ts';
 import { repoRoot } from '../helpers/repo-copy.ts';
 
 const git = (cwd: string, ...args: string[]) =>
@@ -47,7 +47,7 @@ const target = (d: RenderDiff, name: string): TargetDiff => {
 /** The environment overlays only: platform, preview and argocd/ renders would only slow the test. */
 const only = ['dev', 'test', 'prod'];
 
-const diffDirs = () => readdirSync(tmpdir()).filter((f) => f.startsWith('marquee-diff-'));
+const diffDirs = () => readdirSync(tmpdir()).filter((f) => f.startsWith('marquee-worktree-'));
 
 describe('compare', () => {
   it('matches named list items by name and reports the changed leaf', () => {

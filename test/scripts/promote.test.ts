@@ -45,11 +45,14 @@ test('dev → test: a merge branch off release, validated, with what changes in 
   assert.deepEqual(r.commits.map((c) => c.subject), ['test: scale the APIs and tune config', 'test: inventory 1.5.0']);
   assert.ok(r.validation?.ok);
   assert.match(r.validation!.command, /scripts\/validate\.ts not found/, 'the temporary repository has no validate pipeline');
-  assert.deepEqual(r.changes.map((c) => c.unit), ['test'], 'release deploys only the test environment');
+  assert.deepEqual(r.changes.map((c) => c.target), ['test'], 'release deploys only the test environment');
   const t = r.changes[0]!;
-  assert.ok(t.images.some((i) => /Deployment\/marquee-test\/inventory inventory: ghcr.io\/marquee-shop\/inventory:\S+ → ghcr.io\/marquee-shop\/inventory:1.5.0/.test(i)), t.images.join('\n'));
-  assert.ok(t.replicas.some((x) => /HorizontalPodAutoscaler\/marquee-test\/inventory maxReplicas: \d+ → 5/.test(x)), t.replicas.join('\n'));
-  assert.ok(t.config.some((x) => /ConfigMap\/marquee-test\/.*-config data.PROMOTED: added/.test(x)), t.config.join('\n'));
+  assert.ok(t.images.some((i) => i.workload === 'Deployment/inventory' && i.container === 'inventory' && i.repository === 'ghcr.io/marquee-shop/inventory' && i.after === '1.5.0'), JSON.stringify(t.images));
+  // values old → new, exactly as npm run diff prints them (the same engine)
+  const text = formatPromotion(r, 'dev', 'test');
+  assert.match(text, /\n {2}~ HorizontalPodAutoscaler\/marquee-test\/inventory\n {6}spec\.maxReplicas: \d+ → 5\n/, text);
+  assert.match(text, /\n {2}~ ConfigMap\/marquee-test\/[\w-]+-config\n {6}data\.PROMOTED: \+ yes\n/, text);
+  assert.match(text, /Image tags\n {2}test {2}Deployment\/inventory {2}inventory {2}ghcr\.io\/marquee-shop\/inventory {2}\S+ → 1\.5\.0\n/, text);
   assert.deepEqual(t.added, []);
   assert.deepEqual(r.next, [`git push -u origin ${r.branch}`, `gh pr create --base release --head ${r.branch} --title 'Promote dev → test (2 commits)' --body-file ${join(tmpdir(), `marquee-${r.branch.replace(/\//g, '-')}.md`)}`]);
   // The promotion branch: release + a merge of develop; nothing else moved.
@@ -59,7 +62,7 @@ test('dev → test: a merge branch off release, validated, with what changes in 
   assert.equal(repo.git('rev-parse', 'HEAD').trim(), head);
   assert.equal(repo.git('symbolic-ref', '--short', 'HEAD').trim(), 'main', "the caller's checkout is untouched");
   assert.equal(worktrees(repo), 1, 'the temporary worktree is gone');
-  assert.match(formatPromotion(r, 'dev', 'test'), /what changes where Argo CD deploys from release:\ntest \(overlays\/test\)\n {2}images:/);
+  assert.match(text, /what changes where Argo CD deploys from release:\nImage tags\n/);
 });
 
 test('refusals: dirty tree, missing branch, skipping an environment, unknown environment', async () => {

@@ -3,7 +3,7 @@
 // back-merged), and which commits wait for promotion into each environment.
 import { environments, type EnvName } from '../../../generators/environments.ts';
 import { promotionOrder } from '../../../generators/argocd/delivery.ts';
-import { commitsBetween, resolveCommit, type Commit } from '../git.ts';
+import { commitsBetween, resolveCommit, type Commit } from '../plumbing/git.ts';
 import type { Finding } from '../../../kube/index.ts';
 
 export interface EnvironmentBranch {

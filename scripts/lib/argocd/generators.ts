@@ -2,7 +2,7 @@
 // as Argo CD's applicationset controller (goTemplate mode): list, matrix, git
 // (directories, files) and pullRequest (GitHub, from a fixture). Anything else is
 // a GeneratorError naming the generator.
-import { Y } from '../lazy-yaml.ts';
+import { Y } from '../plumbing/yaml.ts';
 import { TemplateError, Unsupported, renderDeep, renderTemplate, sanitizeName } from './gotemplate.ts';
 import { normalizeGitURL, pathMatch, pathspecMatch, PatternError } from './glob.ts';
 import type { Snapshot } from './snapshot.ts';

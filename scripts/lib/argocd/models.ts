@@ -9,7 +9,7 @@
 // validated, and the models are not even imported, again.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { contentHash, KeyedCache } from '../cache.ts';
+import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 
 export type ArgoKind = 'AppProject' | 'ApplicationSet' | 'Application';
 export const argoApiVersion = 'argoproj.io/v1alpha1';

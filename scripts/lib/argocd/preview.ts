@@ -3,18 +3,18 @@
 // generated Application: schema, target revision and path, `kustomize build`
 // (with the Application's kustomize options applied like Argo CD's repo server),
 // and what its AppProject permits (source, destination, every rendered resource).
-import { execFile } from 'node:child_process';
+import { pool, run } from '../plumbing/process.ts';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { YAMLSeq } from 'yaml';
-import { Y } from '../lazy-yaml.ts';
+import { Y } from '../plumbing/yaml.ts';
 import { envComponents, envNames, repository } from '../../../generators/environments.ts';
 import { labelKeys, previews } from '../../../generators/argocd/delivery.ts';
 import { kustomizeBinary } from '../render.ts';
-import { resolveCommit } from '../git.ts';
+import { resolveCommit } from '../plumbing/git.ts';
 import { objectRef, type Finding, type RenderedObject } from '../../../kube/index.ts';
-import { contentHash, CopyingCache } from '../cache.ts';
+import { contentHash, CopyingCache } from '../plumbing/cache.ts';
 import { applicationObject, argoApiVersion, argoSchemaError, saveArgoSchemaCache, type ArgoKind } from './models.ts';
 import { GeneratorError, generate, listOnlyKeys, type Params, type PullRequestFixture } from './generators.ts';
 import { TemplateError, renderDeep } from './gotemplate.ts';
@@ -82,29 +82,6 @@ interface Loaded {
   readonly object: Record<string, any>;
 }
 
-function exec(bin: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(bin, args, { cwd, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) =>
-      done({ code: err ? Number((err as any).code ?? 1) || 1 : 0, stdout, stderr: stderr || (err && !stderr ? err.message : '') }),
-    );
-  });
-}
-
-/** Run `fn` over items with at most `n` in flight. */
-async function pool<T, R>(items: readonly T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!);
-      }
-    }),
-  );
-  return out;
-}
-
 /**
  * argocd/ files parsed by content hash, kept between runs: the first syntax
  * error of each document, or its object.
@@ -156,7 +133,7 @@ async function applyKustomizeOptions(bin: string, dir: string, opts: Record<stri
   const extra = Object.keys(opts).filter((k) => !supported.has(k));
   if (extra.length) return `spec.source.kustomize.${extra[0]} is not supported by the offline preview (supported: ${[...supported].join(', ')})`;
   const edit = async (...args: string[]) => {
-    const r = await exec(bin, ['edit', ...args], dir);
+    const r = await run(bin, ['edit', ...args], { cwd: dir });
     return r.code === 0 ? undefined : `kustomize edit ${args.join(' ')}: ${r.stderr.trim()}`;
   };
   let err: string | undefined;
@@ -301,7 +278,7 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
             const err = await applyKustomizeOptions(bin, at, kopts);
             if (err) return { error: err };
           }
-          const r = await exec(bin, ['build', at], dir);
+          const r = await run(bin, ['build', at], { cwd: dir });
           if (r.code !== 0) return { error: r.stderr.split(dir + '/').join('').trim() };
           const objects = Y.parseAllDocuments(r.stdout)
             .map((d) => d.toJS() as Record<string, any> | null)

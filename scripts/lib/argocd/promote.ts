@@ -11,8 +11,9 @@ import { basename, delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clusters, environments, envNames, type ClusterName, type EnvName } from '../../../generators/environments.ts';
 import { platformBranchFor, platformOverlay, promotionOrder } from '../../../generators/argocd/delivery.ts';
-import { branchExists, commitsBetween, dirtyFiles, extractTree, git, gitRaw, type Commit } from '../git.ts';
-import { diffObjects, formatChange, renderDir, type K8sObject, type UnitChange } from './summary.ts';
+import { branchExists, commitsBetween, dirtyFiles, git, gitRaw, type Commit } from '../plumbing/git.ts';
+import { kustomizeBuild } from '../render.ts';
+import { diffTrees, imagesText, targetText, type TargetDiff } from '../review/index.ts';
 
 export class PromoteError extends Error {}
 
@@ -53,7 +54,8 @@ export interface PromoteResult {
   /** Commits the target has and the source lacks (only with includeTargetCommits). */
   readonly targetOnly: readonly Commit[];
   readonly validation?: Validation;
-  readonly changes: readonly UnitChange[];
+  /** What the promotion changes in each unit the target branch deploys (the review engine's diff). */
+  readonly changes: readonly TargetDiff[];
   /** Commands that were run (push) or that the user should run next. */
   readonly next: readonly string[];
   readonly pushed: boolean;
@@ -137,7 +139,10 @@ async function validateTree(dir: string, root: string, how: PromoteOptions['vali
     existsSync(join(dir, p, 'kustomization.yaml')),
   );
   const errors: string[] = [];
-  for (const p of paths) await renderDir(dir, p).catch((e: Error) => errors.push(e.message));
+  for (const p of paths) {
+    const r = await kustomizeBuild(join(dir, p));
+    if (!r.ok) errors.push(r.error);
+  }
   return {
     command: `kustomize build ${paths.join(' ')} (scripts/validate.ts not found in the promoted tree)`,
     ok: errors.length === 0,
@@ -183,7 +188,6 @@ export async function promote(opts: PromoteOptions): Promise<PromoteResult> {
 
   const scratch = mkdtempSync(join(tmpdir(), 'marquee-promote-'));
   const wt = join(scratch, 'tree');
-  const before = join(scratch, 'before');
   let created = false;
   let keep = false;
   try {
@@ -202,16 +206,10 @@ export async function promote(opts: PromoteOptions): Promise<PromoteResult> {
     const validation = await validateTree(wt, root, opts.validate ?? 'auto');
     if (validation && !validation.ok) throw new PromoteError(`validation of the promoted tree failed (${validation.command}):\n${validation.output}`);
 
-    await extractTree(root, toBranch, before);
-    const changes: UnitChange[] = [];
-    for (const u of unitsOn(toBranch)) {
-      const side = async (dir: string): Promise<K8sObject[]> => (existsSync(join(dir, u.path, 'kustomization.yaml')) ? renderDir(dir, u.path) : []);
-      try {
-        changes.push(diffObjects(u.unit, u.path, await side(before), await side(wt)));
-      } catch (e) {
-        changes.push({ unit: u.unit, path: u.path, added: [], removed: [], images: [], replicas: [], config: [], other: [], error: (e as Error).message });
-      }
-    }
+    // What the merge changes where Argo CD deploys from the target branch: the review
+    // engine of `npm run diff`, over the units that branch deploys.
+    const units = unitsOn(toBranch).map((u) => u.unit);
+    const changes = await diffTrees(root, toBranch, wt, units);
 
     const remote = opts.remote ?? 'origin';
     const title = `Promote ${from} → ${to} (${commits.length} commit${commits.length === 1 ? '' : 's'})`;
@@ -223,7 +221,7 @@ export async function promote(opts: PromoteOptions): Promise<PromoteResult> {
       '',
       '## Rendered changes',
       '```',
-      ...changes.map(formatChange),
+      ...changes.flatMap((t) => targetText(t)),
       '```',
       validation ? `\nValidated with \`${validation.command}\`.` : '',
     ].join('\n');
@@ -265,7 +263,7 @@ export function formatPromotion(r: PromoteResult, from: string, to: string): str
   if (r.targetOnly.length) lines.push(`kept from ${r.toBranch} (not on ${r.fromBranch}; back-merge them):`, short(r.targetOnly));
   if (r.validation) lines.push(`validate: ${r.validation.command}: ok`);
   else lines.push('validate: skipped');
-  lines.push('', 'what changes where Argo CD deploys from ' + r.toBranch + ':', ...r.changes.map(formatChange), '');
+  lines.push('', 'what changes where Argo CD deploys from ' + r.toBranch + ':', ...imagesText(r.changes.flatMap((t) => t.images)), ...r.changes.flatMap((t) => targetText(t)), '');
   if (r.pushed) lines.push(`pushed ${r.branch}${r.pullRequest ? `; pull request: ${r.pullRequest}` : ''}`);
   if (r.next.length && !r.pullRequest) lines.push(r.pushed ? 'gh CLI not found; open the pull request with:' : 'next:', ...r.next.map((c) => `  ${c}`));
   return lines.join('\n');

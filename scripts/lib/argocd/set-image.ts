@@ -3,7 +3,7 @@
 // flow maps and ordering survive, with tag/digest syntax checks and the
 // environment's rules (no mutable tags past the first environment, digests where
 // the contract requires them). Verifies the overlay still builds before writing.
-import { execFile } from 'node:child_process';
+import { run } from '../plumbing/process.ts';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
@@ -44,12 +44,6 @@ export interface SetImageResult {
   readonly changed: boolean;
   /** Other services that share the image and change with it. */
   readonly alsoAffects: readonly string[];
-}
-
-function run(bin: string, args: string[], cwd: string): Promise<{ code: number; stderr: string }> {
-  return new Promise((done) =>
-    execFile(bin, args, { cwd, maxBuffer: 256 * 1024 * 1024 }, (err, _o, stderr) => done({ code: err ? 1 : 0, stderr: stderr || (err?.message ?? '') })),
-  );
 }
 
 const basename = (image: string): string => image.split('/').pop()!;
@@ -118,7 +112,7 @@ export async function setImage(opts: SetImageOptions): Promise<SetImageResult> {
   writeFileSync(tmp, doc.toString());
   renameSync(tmp, abs);
   if (opts.verify ?? true) {
-    const r = await run(kustomizeBinary(), ['build', join(opts.root, env.overlay)], opts.root);
+    const r = await run(kustomizeBinary(), ['build', join(opts.root, env.overlay)], { cwd: opts.root });
     if (r.code !== 0) {
       writeFileSync(abs, original);
       throw new SetImageError(`kustomize build ${env.overlay} fails after the edit, nothing changed: ${r.stderr.trim()}`);

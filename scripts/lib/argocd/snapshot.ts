@@ -3,7 +3,7 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { extractTree, git, lsTree, resolveCommit } from '../git.ts';
+import { extractTree, git, lsTree, resolveCommit } from '../plumbing/git.ts';
 
 export interface Snapshot {
   /** Human label: `develop@1a2b3c4` or `working tree`. */

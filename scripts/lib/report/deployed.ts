@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { deliveryBranch, platformBranchFor } from '../../../generators/argocd/delivery.ts';
 import { environments } from '../../../generators/environments.ts';
-import { git, withWorktree } from '../diff/worktree.ts';
+import { resolveBranch, withWorktree } from '../plumbing/git.ts';
 import { defaultTargets, renderTargets, type RenderResult } from '../render.ts';
 import type { Target } from '../../../kube/index.ts';
 
@@ -29,17 +29,6 @@ export function branchOf(t: Target): string | undefined {
   return undefined;
 }
 
-function resolveBranch(root: string, branch: string): string | undefined {
-  for (const ref of [`refs/heads/${branch}`, `refs/remotes/origin/${branch}`]) {
-    try {
-      return git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
-    } catch {
-      /* try the next */
-    }
-  }
-  return undefined;
-}
-
 /** Render every default target from its deploying branch (one worktree per distinct commit). */
 export async function renderDeployed(root: string): Promise<{ results: RenderResult[]; sources: TargetSource[] }> {
   const targets = defaultTargets(root);
@@ -48,7 +37,7 @@ export async function renderDeployed(root: string): Promise<{ results: RenderRes
   const local: Target[] = [];
   for (const t of targets) {
     const branch = branchOf(t);
-    const sha = branch ? resolveBranch(root, branch) : undefined;
+    const sha = branch ? await resolveBranch(root, branch) : undefined;
     if (branch && sha) {
       bySha.set(sha, [...(bySha.get(sha) ?? []), t]);
       sources.set(t.name, { target: t.name, branch, commit: sha });

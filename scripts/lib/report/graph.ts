@@ -5,7 +5,7 @@
 // configuration, and from NetworkPolicies, which are also cross-checked against the wiring.
 import { parse } from 'yaml';
 import { isEmptySelector, mapSelects, podTemplateOf, selectorMatches, type LabelSelector } from '../../../kube/index.ts';
-import { stripHash } from '../diff/normalize.ts';
+import { stripHash } from '../review/normalize.ts';
 import { scrapeMatches, type JobConfig, type PodCandidate, type ServiceCandidate } from './scrape.ts';
 
 export type NodeKind = 'workload' | 'ingress' | 'external' | 'missing';

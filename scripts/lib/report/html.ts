@@ -1,7 +1,7 @@
 // The report as one static HTML file: inline CSS, inline SVG, a few lines of inline
 // JavaScript (row filter); no external resource of any kind, so it opens from disk.
 import { expiryWarningDays } from '../../../policies/lib/exemptions.ts';
-import type { Commit } from '../git.ts';
+import type { Commit } from '../plumbing/git.ts';
 import type { Finding } from '../../../kube/index.ts';
 import type { ReportData } from './index.ts';
 import { replicasText, type Cell, type Matrix } from './matrix.ts';

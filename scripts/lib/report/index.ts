@@ -1,7 +1,7 @@
 // Collect everything the environments report shows, from one render of the
 // working tree: the component matrix, the architecture graph of prod, policy
 // results with exemptions, and the Gitflow branches' promotion state.
-import { execFileSync } from 'node:child_process';
+import { currentBranch, dirtyFiles, resolveCommit } from '../plumbing/git.ts';
 import { clusters, environments, type EnvName } from '../../../generators/environments.ts';
 import { exemptions as declaredExemptions, runPolicies, type PolicyRun } from '../../../policies/index.ts';
 import { checkBranches, type BranchReport } from '../argocd/branches.ts';
@@ -45,13 +45,6 @@ export function selfHealingFrom(results: readonly RenderResult[]): string {
   return selfHealingMarkdown(prod?.objects.map((o) => o.object) ?? [], `${environments.prod.overlay} (namespace ${environments.prod.namespace})`);
 }
 
-function gitOut(root: string, args: string[]): string | undefined {
-  try {
-    return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return undefined;
-  }
-}
 
 /** The targets the architecture diagram is drawn from: prod and its cluster's platform overlay. */
 export function architectureTargets(results: readonly RenderResult[]): RenderResult[] {
@@ -96,9 +89,9 @@ export async function collectReport(
   }
   return {
     source: {
-      commit: gitOut(root, ['rev-parse', 'HEAD']),
-      branch: gitOut(root, ['symbolic-ref', '--quiet', '--short', 'HEAD']),
-      dirty: !!gitOut(root, ['status', '--porcelain', '--untracked-files=no']),
+      commit: await resolveCommit(root, 'HEAD'),
+      branch: await currentBranch(root),
+      dirty: (await dirtyFiles(root, { untracked: false }).catch(() => [])).length > 0,
       ...(targets ? { targets } : {}),
     },
     envs: Object.values(environments).map((e) => ({ name: e.name, branch: e.branch, namespace: e.namespace, cluster: e.cluster, host: e.ingressHost })),

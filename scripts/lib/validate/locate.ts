@@ -4,8 +4,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
-import { Y } from '../lazy-yaml.ts';
-import { contentHash, KeyedCache } from '../cache.ts';
+import { Y } from '../plumbing/yaml.ts';
+import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { parseYamlFile } from './sources.ts';
 import type { PathSegment } from './schema.ts';
 

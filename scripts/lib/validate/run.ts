@@ -5,11 +5,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { Y } from '../lazy-yaml.ts';
+import { Y } from '../plumbing/yaml.ts';
 import { dataTierFindings } from '../../../generators/data-invariants.ts';
 import { clusters, environments, type EnvName } from '../../../generators/environments.ts';
 import { checkDrift } from '../generated.ts';
-import { gitRaw } from '../git.ts';
+import { gitRaw } from '../plumbing/git.ts';
 import { defaultTargets, kustomizationTree, kustomizeBuild, renderTargets, yamlFilesUnder, type RenderOptions, type RenderResult } from '../render.ts';
 import { cachePath, loadFieldTree, type FieldTree } from './field-tree.ts';
 import { parsePath, saveLocationCache, SourceLocator } from './locate.ts';

@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
-import { Y } from '../lazy-yaml.ts';
-import { contentHash, KeyedCache } from '../cache.ts';
+import { Y } from '../plumbing/yaml.ts';
+import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { isRemote } from './locate.ts';
 import type { Finding } from '../../../kube/index.ts';
 

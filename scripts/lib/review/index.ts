@@ -5,10 +5,11 @@ import { defaultTargets, renderTargets, type RenderResult } from '../render.ts';
 import { containersOf, podTemplateOf, splitImage, type Target } from '../../../kube/index.ts';
 import { compare, type FieldChange } from './compare.ts';
 import { keyObjects, type Keyed } from './normalize.ts';
-import { git, resolveRef, withWorktree } from './worktree.ts';
+import { gitRaw, resolveCommit, resolveRef, withWorktree } from '../plumbing/git.ts';
 
-export { UnknownRefError } from './worktree.ts';
+export { UnknownRefError } from '../plumbing/git.ts';
 export type { FieldChange } from './compare.ts';
+export { format, formats, imagesText, targetText, type Format } from './format.ts';
 
 export interface ObjectEntry {
   readonly ref: string;
@@ -152,32 +153,29 @@ export interface DiffOptions {
   readonly only?: readonly string[];
 }
 
+/**
+ * What changes between `baseRev` and the tree at `headDir`, for the targets named
+ * in `only` (Gitflow's promotion summary: the target branch before and after the merge).
+ */
+export async function diffTrees(root: string, baseRev: string, headDir: string, only: readonly string[]): Promise<TargetDiff[]> {
+  if (!only.length) return [];
+  const sha = await resolveRef(root, baseRev);
+  const [b, h] = await Promise.all([withWorktree(root, sha, (dir) => renderTree(dir, only)), renderTree(headDir, only)]);
+  return unionTargets(b.targets, h.targets).map((t) => diffTarget(t, b.results.get(t.name), h.results.get(t.name)));
+}
+
 /** Render both sides and compare them. Throws UnknownRefError before rendering anything. */
 export async function renderDiff(opts: DiffOptions): Promise<RenderDiff> {
-  const baseSha = resolveRef(opts.root, opts.base);
-  const headSha = opts.head ? resolveRef(opts.root, opts.head) : undefined;
+  const baseSha = await resolveRef(opts.root, opts.base);
+  const headSha = opts.head ? await resolveRef(opts.root, opts.head) : undefined;
   const renderAt = (sha: string) => withWorktree(opts.root, sha, (dir) => renderTree(dir, opts.only));
   const [b, h] = await Promise.all([renderAt(baseSha), headSha ? renderAt(headSha) : renderTree(opts.root, opts.only)]);
   const targets = unionTargets(b.targets, h.targets).map((t) => diffTarget(t, b.results.get(t.name), h.results.get(t.name)));
-  let dirty = false;
-  if (!opts.head) {
-    try {
-      dirty = git(opts.root, ['status', '--porcelain', '--untracked-files=no', '--', '.']) !== '';
-    } catch {
-      /* label only */
-    }
-  }
+  // the working tree's label only: a failing git leaves it clean and headless
+  const dirty = !opts.head && (await gitRaw(opts.root, ['status', '--porcelain', '--untracked-files=no', '--', '.'])).stdout.trim() !== '';
   return {
     base: { label: opts.base, sha: baseSha },
-    head: opts.head ? { label: opts.head, sha: headSha } : { label: 'working tree', sha: safeHead(opts.root), dirty },
+    head: opts.head ? { label: opts.head, sha: headSha } : { label: 'working tree', sha: await resolveCommit(opts.root, 'HEAD'), dirty },
     targets,
   };
-}
-
-function safeHead(root: string): string | undefined {
-  try {
-    return git(root, ['rev-parse', 'HEAD']);
-  } catch {
-    return undefined;
-  }
 }

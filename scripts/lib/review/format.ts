@@ -54,21 +54,25 @@ function fieldLinesText(c: FieldChange, indent: string): string[] {
   return [`${indent}${c.path}: ${show(c.before)} → ${show(c.after)}`];
 }
 
+/** The image-tag section of the text diff (empty when no image changed). */
+export const imagesText = (images: readonly ImageChange[]): string[] =>
+  images.length ? ['Image tags', ...groupImages(images).map((i) => `  ${imageLine(i)}`), ''] : [];
+
+/** One target's lines of the text diff: counts, then added, removed and changed objects with old → new values. */
+export function targetText(t: TargetDiff): string[] {
+  if (!hasChanges(t)) return [`${t.target} (${t.path}): no changes`];
+  const out = [`${t.target} (${t.path}): ${counts(t)}`];
+  if (t.error) out.push(`  error: ${t.error}`);
+  for (const o of t.added) out.push(`  + ${o.ref}${o.origin ? `  (${o.origin})` : ''}`);
+  for (const o of t.removed) out.push(`  - ${o.ref}`);
+  for (const o of t.changed) out.push(`  ~ ${o.ref}`, ...o.changes.flatMap((c) => fieldLinesText(c, '      ')));
+  return out;
+}
+
 export function toText(d: RenderDiff): string {
   const out = [`rendered diff: ${sideLabel(d.base)} → ${sideLabel(d.head)}`, ''];
-  const images = d.targets.flatMap((t) => t.images);
-  if (images.length) out.push('Image tags', ...groupImages(images).map((i) => `  ${imageLine(i)}`), '');
-  for (const t of d.targets) {
-    if (!hasChanges(t)) {
-      out.push(`${t.target} (${t.path}): no changes`);
-      continue;
-    }
-    out.push(`${t.target} (${t.path}): ${counts(t)}`);
-    if (t.error) out.push(`  error: ${t.error}`);
-    for (const o of t.added) out.push(`  + ${o.ref}${o.origin ? `  (${o.origin})` : ''}`);
-    for (const o of t.removed) out.push(`  - ${o.ref}`);
-    for (const o of t.changed) out.push(`  ~ ${o.ref}`, ...o.changes.flatMap((c) => fieldLinesText(c, '      ')));
-  }
+  out.push(...imagesText(d.targets.flatMap((t) => t.images)));
+  for (const t of d.targets) out.push(...targetText(t));
   return out.join('\n') + '\n';
 }
 
