@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { policies, runPolicies } from '../policies/index.ts';
-import { renderTargets } from '../scripts/lib/render.ts';
+import { renderTargets } from '../scripts/lib/kustomize/index.ts';
 import { loadFieldTree } from '../scripts/lib/validate/field-tree.ts';
 import { SchemaValidator } from '../scripts/lib/validate/schema.ts';
 import { syntheticRepo } from './lib/synthetic.ts';

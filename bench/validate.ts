@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { renderTargets } from '../scripts/lib/render.ts';
+import { renderTargets } from '../scripts/lib/kustomize/index.ts';
 import { loadFieldTree } from '../scripts/lib/validate/field-tree.ts';
 import { SchemaValidator } from '../scripts/lib/validate/schema.ts';
 import { syntheticRepo } from './lib/synthetic.ts';

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { format, formats, type Format } from './lib/review/format.ts';
 import { renderDiff, UnknownRefError } from './lib/review/index.ts';
-import { defaultTargets } from './lib/render.ts';
+import { defaultTargets } from './lib/kustomize/index.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const usage = 'usage: npm run diff -- --base <git-ref> [--head <git-ref>] [--target <dev|test|prod|platform/<cluster>|preview|argocd>]... [--format text|markdown|json] [--out <file>]';

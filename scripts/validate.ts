@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { formats, toJson, toJunit, toSarif, toText, summaryLine, type Format } from './lib/validate/report.ts';
-import { KustomizeMissing } from './lib/render.ts';
+import { KustomizeMissing } from './lib/kustomize/index.ts';
 import { UsageError, validateFiles, validateRepo } from './lib/validate/run.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -25,7 +25,7 @@ const steps: [string, () => unknown][] = [
   [
     'kustomize OpenAPI',
     async () => {
-      const [{ kustomizeBinary }, { slimOpenApiFile }] = await Promise.all([import('./lib/render.ts'), import('./lib/kustomize-openapi.ts')]);
+      const [{ kustomizeBinary }, { slimOpenApiFile }] = await Promise.all([import('./lib/kustomize/index.ts'), import('./lib/kustomize/openapi.ts')]);
       if (!slimOpenApiFile(kustomizeBinary())) throw new Error('no OpenAPI document found in the kustomize binary');
     },
   ],

@@ -10,7 +10,7 @@ import { imageOf } from '../bench/lib/image-env.ts';
 import { previews } from '../generators/argocd/delivery.ts';
 import { environments } from '../generators/environments.ts';
 import { quantity } from '../kube/index.ts';
-import { kustomizeBuild } from '../scripts/lib/render.ts';
+import { kustomizeBuild } from '../scripts/lib/kustomize/index.ts';
 import { repoRoot } from './helpers/repo-copy.ts';
 
 /** node's own resident memory beside the heap: binary text (~44 MB), code space, malloc and buffers

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { checkKustomizations, runPolicies } from '../../policies/index.ts';
-import { defaultTargets, renderTargets } from '../../scripts/lib/render.ts';
+import { defaultTargets, renderTargets } from '../../scripts/lib/kustomize/index.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 

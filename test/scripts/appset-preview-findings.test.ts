@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { previewApplicationSets, checkApplicationSets, checkRenderedObjects } from '../../scripts/lib/argocd/preview.ts';
-import { kustomizeBuild } from '../../scripts/lib/render.ts';
+import { kustomizeBuild } from '../../scripts/lib/kustomize/index.ts';
 import type { Finding } from '../../kube/index.ts';
 import { makeRepo, type TempRepo } from '../fixtures/argocd/repo.ts';
 

@@ -2,7 +2,7 @@
 // commits waiting per environment, missing branches.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkBranches, formatBranchReport } from '../../scripts/lib/argocd/branches.ts';
+import { checkBranches, formatBranchReport } from '../../scripts/lib/gitflow/branches.ts';
 import { makeRepo, type TempRepo } from '../fixtures/argocd/repo.ts';
 
 const repos: TempRepo[] = [];

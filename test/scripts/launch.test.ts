@@ -14,7 +14,7 @@ const launch = (root: string, args: string[]) => spawnSync(process.execPath, [jo
 /** A throw-away checkout: the TypeScript the bundle reads, packages linked. */
 function checkout(): string {
   const dir = mkdtempSync(join(tmpdir(), 'marquee-launch-'));
-  for (const d of ['scripts', 'generators', 'policies', 'apps', 'package.json', 'tsconfig.json'])
+  for (const d of ['scripts', 'generators', 'policies', 'kube', 'apps', 'package.json', 'tsconfig.json'])
     cpSync(join(repoRoot, d), join(dir, d), { recursive: true, filter: (src) => !src.includes('node_modules') });
   // Packages linked one by one: the copy gets its own node_modules/.cache.
   mkdirSync(join(dir, 'node_modules'));

@@ -2,7 +2,7 @@
 // rendering each overlay alone gives (grouping is a speed-up, never a change).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultTargets, kustomizeBuild, renderTargets } from '../../scripts/lib/render.ts';
+import { defaultTargets, kustomizeBuild, renderTargets } from '../../scripts/lib/kustomize/index.ts';
 import { repoRoot } from '../helpers/repo-copy.ts';
 import { parseAllDocuments } from 'yaml';
 import { join } from 'node:path';
@@ -43,7 +43,7 @@ test('every target renders exactly what a plain kustomize build gives (what Argo
 
 test('the render cache returns what a fresh render returns, and any input change misses it', async () => {
   const { copyRepo, removeRepo, applyEdits } = await import('../helpers/repo-copy.ts');
-  const { inputKey } = await import('../../scripts/lib/render.ts');
+  const { inputKey } = await import('../../scripts/lib/kustomize/index.ts');
   const dir = copyRepo();
   try {
     const [target] = defaultTargets(dir, ['dev']);
@@ -63,7 +63,7 @@ test('the render cache returns what a fresh render returns, and any input change
 });
 
 test('origins computed from the sources equal kustomize origin annotations, for every object of every target', async () => {
-  const { originsFor, sourceIndex } = await import('../../scripts/lib/origins.ts');
+  const { originsFor, sourceIndex } = await import('../../scripts/lib/kustomize/origins.ts');
   const targets = defaultTargets(repoRoot);
   const annotated = await renderTargets(repoRoot, targets, { group: true }); // one process per cluster: kustomize's own annotations
   targets.forEach((t, i) => {
@@ -82,7 +82,7 @@ test('origins: unmodelled kustomizations fall back to kustomize annotations', as
   const dir = copyRepo();
   try {
     applyEdits(dir, [{ file: 'overlays/dev/services/kustomization.yaml', replace: ['namespace: marquee-dev', 'namespace: marquee-dev\nnamePrefix: x-'] }]);
-    const { sourceIndex } = await import('../../scripts/lib/origins.ts');
+    const { sourceIndex } = await import('../../scripts/lib/kustomize/origins.ts');
     assert.equal(sourceIndex(dir, 'overlays/dev'), undefined, 'namePrefix is not modelled');
     const [dev] = await renderTargets(dir, defaultTargets(dir, ['dev']), { cache: false });
     const gw = dev!.objects.find((o) => o.object.kind === 'Deployment' && o.object.metadata.name === 'x-api-gateway');
@@ -94,7 +94,7 @@ test('origins: unmodelled kustomizations fall back to kustomize annotations', as
 
 test('an environment renders as its parts (data/, services/), joined in kustomize order; only the edited part re-renders', async () => {
   const { copyRepo, removeRepo, applyEdits } = await import('../helpers/repo-copy.ts');
-  const { inputKey, partsOf } = await import('../../scripts/lib/render.ts');
+  const { inputKey, partsOf } = await import('../../scripts/lib/kustomize/index.ts');
   const dir = copyRepo();
   try {
     const [dev] = defaultTargets(dir, ['dev']);
@@ -117,7 +117,7 @@ test('an environment renders as its parts (data/, services/), joined in kustomiz
 
 test('parts: a kustomization with more than a list of directories renders whole; two parts rendering one object give kustomize\'s error', async () => {
   const { copyRepo, removeRepo, applyEdits } = await import('../helpers/repo-copy.ts');
-  const { partsOf } = await import('../../scripts/lib/render.ts');
+  const { partsOf } = await import('../../scripts/lib/kustomize/index.ts');
   const dir = copyRepo();
   try {
     const [dev] = defaultTargets(dir, ['dev']);

@@ -11,7 +11,7 @@ import { services, dataServices, type ServiceName } from '@marquee/contract';
 import { environments } from '../../generators/environments.ts';
 import { scrapedServices } from '../../generators/monitoring/scrape.ts';
 import { splitImage } from '../../kube/index.ts';
-import { defaultTargets, renderTargets, type RenderResult } from '../../scripts/lib/render.ts';
+import { defaultTargets, renderTargets, type RenderResult } from '../../scripts/lib/kustomize/index.ts';
 import { architectureGraph } from '../../scripts/lib/report/graph.ts';
 import { architectureDoc, architectureMd, reportScreenshot } from '../../scripts/lib/report/docs.ts';
 import { replaceBlock } from '../../scripts/lib/report/self-healing.ts';

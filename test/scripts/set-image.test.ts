@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setImage, SetImageError } from '../../scripts/lib/argocd/set-image.ts';
-import { kustomizeBinary } from '../../scripts/lib/render.ts';
+import { setImage, SetImageError } from '../../scripts/lib/gitflow/set-image.ts';
+import { kustomizeBinary } from '../../scripts/lib/kustomize/index.ts';
 import { makeRepo, repoRoot } from '../fixtures/argocd/repo.ts';
 
 const repo = makeRepo({ branches: [] });

@@ -11,7 +11,7 @@ import type { YAMLSeq } from 'yaml';
 import { Y } from '../plumbing/yaml.ts';
 import { envComponents, envNames, repository } from '../../../generators/environments.ts';
 import { labelKeys, previews } from '../../../generators/argocd/delivery.ts';
-import { kustomizeBinary } from '../render.ts';
+import { kustomizeBinary } from '../kustomize/index.ts';
 import { resolveCommit } from '../plumbing/git.ts';
 import { objectRef, type Finding, type RenderedObject } from '../../../kube/index.ts';
 import { contentHash, CopyingCache } from '../plumbing/cache.ts';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { deliveryBranch, platformBranchFor } from '../../../generators/argocd/delivery.ts';
 import { environments } from '../../../generators/environments.ts';
 import { resolveBranch, withWorktree } from '../plumbing/git.ts';
-import { defaultTargets, renderTargets, type RenderResult } from '../render.ts';
+import { defaultTargets, renderTargets, type RenderResult } from '../kustomize/index.ts';
 import type { Target } from '../../../kube/index.ts';
 
 export interface TargetSource {

@@ -1,6 +1,6 @@
 // The component × environment matrix: for every workload each rendered target
 // runs, its image tags, replica bounds, requests/limits, disruption budget and storage.
-import type { RenderResult } from '../render.ts';
+import type { RenderResult } from '../kustomize/index.ts';
 import { podSpecOf, splitImage } from '../../../kube/index.ts';
 
 export interface ContainerCell {

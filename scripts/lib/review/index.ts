@@ -1,7 +1,7 @@
 // The rendered diff: every target (environment overlays, platform overlays,
 // argocd/) rendered at a base ref and at the working tree (or a head ref), compared
 // object by object. Image tag changes are pulled out so reviewers see them first.
-import { defaultTargets, renderTargets, type RenderResult } from '../render.ts';
+import { defaultTargets, renderTargets, type RenderResult } from '../kustomize/index.ts';
 import { containersOf, podTemplateOf, splitImage, type Target } from '../../../kube/index.ts';
 import { compare, type FieldChange } from './compare.ts';
 import { keyObjects, type Keyed } from './normalize.ts';

@@ -7,6 +7,7 @@ import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { parseYamlFile } from './sources.ts';
+import { isRemote } from '../kustomize/index.ts';
 import type { PathSegment } from './schema.ts';
 
 interface ParsedFile {
@@ -30,7 +31,6 @@ export interface Position {
   readonly sameValue?: boolean;
 }
 
-export const isRemote = (s: string): boolean => /^(https?:\/\/|git@|ssh:\/\/|github\.com\/|gitlab\.com\/)/.test(s) || /\?ref=/.test(s);
 
 /**
  * Positions found before, kept between runs: the answer of `locate` for one

@@ -10,7 +10,8 @@ import { dataTierFindings } from '../../../generators/data-invariants.ts';
 import { clusters, environments, type EnvName } from '../../../generators/environments.ts';
 import { checkDrift } from '../generated.ts';
 import { gitRaw } from '../plumbing/git.ts';
-import { defaultTargets, kustomizationTree, kustomizeBuild, renderTargets, yamlFilesUnder, type RenderOptions, type RenderResult } from '../render.ts';
+import { yamlFilesUnder } from '../plumbing/files.ts';
+import { defaultTargets, kustomizationTree, kustomizeBuild, renderTargets, type RenderOptions, type RenderResult } from '../kustomize/index.ts';
 import { cachePath, loadFieldTree, type FieldTree } from './field-tree.ts';
 import { parsePath, saveLocationCache, SourceLocator } from './locate.ts';
 import type { Summary } from './report.ts';
@@ -318,7 +319,7 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
     lap('argocd');
   }
   if (opts.branches) {
-    const { checkBranches } = await import('../argocd/branches.ts');
+    const { checkBranches } = await import('../gitflow/branches.ts');
     const b = await checkBranches(root);
     findings.push(...b.findings);
     notes.push(...(b.notes ?? []));

@@ -6,7 +6,7 @@ import { join, normalize } from 'node:path';
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
-import { isRemote } from './locate.ts';
+import { isRemote } from '../kustomize/index.ts';
 import type { Finding } from '../../../kube/index.ts';
 
 export interface ParsedYaml {

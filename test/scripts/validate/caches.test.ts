@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { argoSchemaError } from '../../../scripts/lib/argocd/models.ts';
-import { objectsFrom } from '../../../scripts/lib/render.ts';
+import { objectsFrom } from '../../../scripts/lib/kustomize/index.ts';
 import { saveLocationCache, SourceLocator } from '../../../scripts/lib/validate/locate.ts';
 import { clearParsedYaml } from '../../../scripts/lib/validate/sources.ts';
 import type { Target } from '../../../kube/index.ts';

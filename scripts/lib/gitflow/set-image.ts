@@ -10,7 +10,7 @@ import { isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
 import { services, type ServiceName } from '@marquee/contract';
 import { envComponents, environments, envNames, type EnvName } from '../../../generators/environments.ts';
 import { promotionOrder } from '../../../generators/argocd/delivery.ts';
-import { kustomizeBinary } from '../render.ts';
+import { kustomizeBinary } from '../kustomize/index.ts';
 
 export class SetImageError extends Error {}
 

@@ -20,7 +20,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync, constants } from 'node:zlib';
-import { cacheFile, writeAtomic } from './plumbing/cache.ts';
+import { cacheFile, writeAtomic } from '../plumbing/cache.ts';
 
 const GZIP = Buffer.from([0x1f, 0x8b, 0x08]);
 const PREFIX = '{\n  "definitions": {';

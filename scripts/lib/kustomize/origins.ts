@@ -14,7 +14,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize, relative, resolve } from 'node:path';
 import { loadAll } from 'js-yaml';
-import { contentHash, KeyedCache } from './plumbing/cache.ts';
+import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 /** Fields that create or rename objects in ways this walk does not model. */

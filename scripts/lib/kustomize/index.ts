@@ -1,0 +1,12 @@
+// kustomize, the one module: the pinned binary and how many run at once
+// (binary.ts), the targets of a checkout and their parts (targets.ts), the
+// kustomization walk and content keys (tree.ts), renders with origins resolved to
+// repository files (render.ts, origins.ts), the render cache (render-cache.ts), the
+// slim OpenAPI document (openapi.ts) and kustomize's output order (order.ts).
+export { KustomizeMissing, kustomizeBinary, kustomizeBuild, kustomizeVersion } from './binary.ts';
+export { defaultTargets, partsOf } from './targets.ts';
+export { inputKey, isRemote, kustomizationTree, type KustomizationTree } from './tree.ts';
+export { objectsFrom, renderTargets, scratchDir, type RenderOptions, type RenderResult } from './render.ts';
+export { kustomizeOrder } from './order.ts';
+export { kustomizationOf } from './origins.ts';
+export { openApiForKinds, slimOpenApiFile } from './openapi.ts';

@@ -1,0 +1,95 @@
+// The kustomization walk: which directories a target can read (resources,
+// components, bases), remote entries on the way, and a content key over all of it.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync, existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { Target } from '../../../kube/index.ts';
+import { filesUnder } from '../plumbing/files.ts';
+import { kustomizeBinary, kustomizeVersion } from './binary.ts';
+import { kustomizationOf } from './origins.ts';
+
+export const isRemote = (s: string): boolean => /^(https?:\/\/|git@|ssh:\/\/|github\.com\/|gitlab\.com\/)/.test(s) || /\?ref=/.test(s);
+
+/**
+ * The kustomization directories a target can read, found by following
+ * resources/components/bases entries, and any remote entries on the way.
+ * kustomize's default load restrictor confines a kustomization to files under
+ * its own directory, so these directories hold every input of the render.
+ */
+export interface KustomizationTree {
+  readonly dirs: readonly string[];
+  readonly remote: readonly string[];
+  /** A kustomization file could not be parsed (kustomize will report it). */
+  readonly broken: boolean;
+}
+
+/** One kustomization directory's direct includes (memoised per renderTargets call: bases are shared by many targets). */
+export type Includes = KustomizationTree;
+
+function includesOf(root: string, dir: string): Includes {
+  const kfile = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((f) => join(root, dir, f)).find(existsSync);
+  if (!kfile) return { dirs: [], remote: [], broken: false };
+  let k: Record<string, unknown>;
+  try {
+    k = kustomizationOf(kfile) ?? {};
+  } catch {
+    return { dirs: [], remote: [], broken: true };
+  }
+  const dirs: string[] = [];
+  const remote: string[] = [];
+  for (const field of ['resources', 'components', 'bases']) {
+    for (const entry of (Array.isArray(k[field]) ? k[field] : []) as unknown[]) {
+      if (typeof entry !== 'string') continue;
+      if (isRemote(entry)) remote.push(entry);
+      const sub = relative(root, resolve(root, dir, entry));
+      if (existsSync(join(root, sub)) && statSync(join(root, sub)).isDirectory()) dirs.push(sub);
+    }
+  }
+  return { dirs, remote, broken: false };
+}
+
+export function kustomizationTree(root: string, path: string, memo = new Map<string, Includes>()): KustomizationTree {
+  const dirs = new Set<string>();
+  const remote: string[] = [];
+  let broken = false;
+  const visit = (dir: string): void => {
+    if (dirs.has(dir)) return;
+    dirs.add(dir);
+    let inc = memo.get(dir);
+    if (!inc) memo.set(dir, (inc = includesOf(root, dir)));
+    remote.push(...inc.remote);
+    broken ||= inc.broken;
+    inc.dirs.forEach(visit);
+  };
+  visit(path);
+  return { dirs: [...dirs].sort(), remote, broken };
+}
+
+/** Content digest of every file under one directory (memoised per renderTargets call). */
+function dirDigest(root: string, dir: string, memo: Map<string, string>): string {
+  let d = memo.get(dir);
+  if (d) return d;
+  const h = createHash('sha256');
+  {
+    for (const f of filesUnder(join(root, dir), new Set())) {
+      const abs = join(root, dir, f);
+      h.update(`${f}\0`);
+      h.update(readFileSync(abs));
+      h.update('\0');
+    }
+  }
+  memo.set(dir, (d = h.digest('hex')));
+  return d;
+}
+
+/** Hash of everything a target's render can read, plus the kustomize binary and the target. */
+export function inputKey(root: string, target: Target, memo = new Map<string, string>(), includes = new Map<string, Includes>()): string {
+  const tree = kustomizationTree(root, target.path, includes);
+  if (tree.broken) return `uncacheable-${Math.random()}`; // broken YAML: render fresh and let kustomize report it
+  const h = createHash('sha256');
+  // the binary by version and size, never by path: the key is the same wherever the checkout lives
+  h.update(`kustomize ${kustomizeVersion()}\0${statSync(kustomizeBinary()).size}\0${JSON.stringify(target)}\0`);
+  for (const dir of tree.dirs) h.update(`${dir}\0${dirDigest(root, dir, memo)}\0`);
+  return h.digest('hex');
+}
+
