@@ -1,6 +1,6 @@
 // Data tier bases (issue 4): PostgreSQL, RabbitMQ, the per-environment SecretStore and the
 // migrations Jobs. Overlays (overlays/<env>/data) size and place them per environment;
-// dataTierFindings() checks what an overlay renders (test/generators/data.test.ts, validate).
+// policies/contract/data-tier.ts checks what an overlay renders (validate, test/generators/data.test.ts).
 import type { Component } from './lib/component.ts';
 import { secretStoreObjects } from './external-secrets.ts';
 import { migrationsComponent } from './migrations.ts';
@@ -16,4 +16,3 @@ export function dataComponents(): Component[] {
   ];
 }
 
-export { dataTierFindings, type Rendered } from './data-invariants.ts';

@@ -23,6 +23,8 @@ import {
   envVars,
   postgres,
   secrets,
+  serviceGroupLabel,
+  serviceGroupOf,
   services,
   type ServiceFacts,
   type ServiceName,
@@ -227,7 +229,7 @@ export function serviceWorkload(p: ServiceProps): KubeObject[] {
       },
     }),
     new HorizontalPodAutoscaler({
-      metadata: { name: p.name, labels },
+      metadata: { name: p.name, labels: { ...labels, [serviceGroupLabel]: serviceGroupOf(p.name) } },
       spec: {
         scaleTargetRef: { apiVersion: Deployment.apiVersion, kind: Deployment.kind, name: p.name },
         minReplicas: 1,

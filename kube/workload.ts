@@ -117,3 +117,38 @@ export function mapSelects(selector: Readonly<Record<string, string>>, labels: R
 export function key(path: string, k: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`;
 }
+
+/**
+ * A label selector written as a string (`app=web,tier in (a,b),!canary`), as kubectl
+ * and kustomize patch targets take it, turned into matchExpressions. Follows
+ * k8s.io/apimachinery/pkg/labels/selector.go `Parse`: `=`/`==`/`!=`, `in`/`notin`
+ * with a parenthesised list, `key` (exists) and `!key` (does not exist), comma-separated.
+ * Throws on anything else, naming the requirement.
+ */
+export function parseLabelSelector(s: string): LabelSelector {
+  const matchExpressions: { key: string; operator: string; values?: string[] }[] = [];
+  // split on commas outside parentheses
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of s) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  if (cur.trim() || parts.length) parts.push(cur);
+  for (const raw of parts) {
+    const p = raw.trim();
+    let m: RegExpExecArray | null;
+    if ((m = /^([\w./-]+)\s*(==|=|!=)\s*([\w.-]*)$/.exec(p))) matchExpressions.push({ key: m[1]!, operator: m[2] === '!=' ? 'NotIn' : 'In', values: [m[3]!] });
+    else if ((m = /^([\w./-]+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(p)))
+      matchExpressions.push({ key: m[1]!, operator: m[2] === 'in' ? 'In' : 'NotIn', values: m[3]!.split(',').map((v) => v.trim()).filter(Boolean) });
+    else if ((m = /^!\s*([\w./-]+)$/.exec(p))) matchExpressions.push({ key: m[1]!, operator: 'DoesNotExist' });
+    else if ((m = /^([\w./-]+)$/.exec(p))) matchExpressions.push({ key: m[1]!, operator: 'Exists' });
+    else throw new Error(`label selector ${JSON.stringify(s)}: cannot parse requirement ${JSON.stringify(p)}`);
+  }
+  return { matchExpressions };
+}

@@ -52,6 +52,7 @@ import noRemoteBases from './gitops/no-remote-bases.ts';
 import noDeprecatedApi from './gitops/no-deprecated-api.ts';
 import requiredLabels from './gitops/required-labels.ts';
 
+export { contractFindings } from './contract/index.ts';
 export type { AppliedExemption } from './lib/exemptions.ts';
 export type { Policy, DeclaredExemption, Exemption, Category } from './types.ts';
 

@@ -8,9 +8,8 @@
 // Exit: 0 clean, 1 findings, 2 usage or environment error.
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { formats, toJson, toJunit, toSarif, toText, summaryLine, type Format } from './lib/validate/report.ts';
 import { KustomizeMissing } from './lib/kustomize/index.ts';
-import { UsageError, validateFiles, validateRepo } from './lib/validate/run.ts';
+import { formats, summaryLine, toJson, toJunit, toSarif, toText, UsageError, validateFiles, validateRepo, type Format } from './lib/validate/index.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { envNames, environments, type EnvName } from '../../generators/environments.ts';
-import { dataComponents, dataTierFindings, type Rendered } from '../../generators/data.ts';
+import { dataComponents } from '../../generators/data.ts';
+import { dataTierFindings, type Rendered } from '../../policies/contract/index.ts';
 import { postgresNames } from '../../generators/postgres.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;

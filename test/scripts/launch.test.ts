@@ -41,12 +41,12 @@ test('launch: the bundle is rebuilt when a bundled source changes, and a compile
   try {
     assert.equal(launch(dir, ['validate', '--help']).status, 0);
     const first = manifest(dir);
-    assert.ok(first.inputs.includes('scripts/lib/validate/report.ts'), 'the bundle records its inputs');
+    assert.ok(first.inputs.includes('scripts/lib/validate/output.ts'), 'the bundle records its inputs');
     assert.ok(!first.inputs.some((f) => f.includes('node_modules')), 'npm packages stay external');
     assert.equal(launch(dir, ['validate', '--help']).status, 0);
     assert.equal(manifest(dir).signature, first.signature, 'nothing changed: the bundle is reused');
 
-    const report = join(dir, 'scripts/lib/validate/report.ts');
+    const report = join(dir, 'scripts/lib/validate/output.ts');
     utimesSync(report, new Date(), new Date(Date.now() + 5000));
     assert.equal(launch(dir, ['validate', '--help']).status, 0);
     const second = manifest(dir);
@@ -60,7 +60,7 @@ test('launch: the bundle is rebuilt when a bundled source changes, and a compile
     writeFileSync(report, `${readFileSync(report, 'utf8')}\nexport const broken = ;\n`);
     const r = launch(dir, ['validate', '--help']);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /scripts\/lib\/validate\/report\.ts:\d+:\d+: /);
+    assert.match(r.stderr, /scripts\/lib\/validate\/output\.ts:\d+:\d+: /);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -71,6 +71,26 @@ export interface ServiceFacts {
 export type ServiceName = 'api-gateway' | 'inventory' | 'billing-api' | 'billing-worker' | 'web';
 export const serviceNames = Object.keys(services) as ServiceName[];
 
+/**
+ * Groups of services that overlays and checks treat alike. Generated HPAs carry
+ * their group as the label `serviceGroupLabel`, so an overlay patch targets the
+ * group (`labelSelector: marquee.dev/service-group=api-tier`) instead of a list of
+ * names, and the environment contract's replica bounds apply to the API tier.
+ */
+export const serviceGroups = {
+  /** Request-serving APIs: scaled within the environment's replica bounds. */
+  'api-tier': ['api-gateway', 'inventory', 'billing-api'],
+  /** The storefront and the background worker: scaled by their own patch. */
+  edge: ['web', 'billing-worker'],
+} as const satisfies Record<string, readonly ServiceName[]>;
+
+export type ServiceGroup = keyof typeof serviceGroups;
+export const serviceGroupLabel = 'marquee.dev/service-group';
+
+/** The group a service belongs to. */
+export const serviceGroupOf = (name: ServiceName): ServiceGroup =>
+  (Object.keys(serviceGroups) as ServiceGroup[]).find((g) => (serviceGroups[g] as readonly string[]).includes(name))!;
+
 /** HTTP paths every service answers. */
 export const probes = {
   /** liveness: the process is alive */

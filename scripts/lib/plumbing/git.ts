@@ -81,6 +81,14 @@ export async function commitsBetween(cwd: string, from: string, to: string): Pro
     });
 }
 
+/** The checked-out branch (`HEAD` when detached) and its commit, in one git call. */
+export async function currentHead(root: string): Promise<{ branch: string; commit?: string }> {
+  // `--abbrev-ref` applies to the arguments after it: the commit first, then the branch name.
+  const r = await gitRaw(root, ['rev-parse', 'HEAD', '--abbrev-ref', 'HEAD']);
+  const [commit, branch] = r.code === 0 ? r.stdout.trim().split('\n') : [];
+  return { branch: branch || 'HEAD', commit: commit && /^[0-9a-f]{40}$/.test(commit) ? commit : undefined };
+}
+
 /** Porcelain status lines of the working tree (tracked and untracked changes); empty when clean. */
 export async function dirtyFiles(cwd: string, opts: { untracked?: boolean } = {}): Promise<string[]> {
   const out = await git(cwd, 'status', '--porcelain=v1', `--untracked-files=${opts.untracked === false ? 'no' : 'normal'}`);

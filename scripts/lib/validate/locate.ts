@@ -8,6 +8,7 @@ import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { parseYamlFile } from './sources.ts';
 import { isRemote } from '../kustomize/index.ts';
+import { parseLabelSelector, selectorMatches } from '../../../kube/index.ts';
 import type { PathSegment } from './schema.ts';
 
 interface ParsedFile {
@@ -18,7 +19,7 @@ interface ParsedFile {
 interface PatchRef {
   readonly file: string;
   readonly type: 'json6902' | 'smp';
-  readonly target?: { kind?: string; name?: string };
+  readonly target?: { kind?: string; name?: string; namespace?: string; labelSelector?: string; annotationSelector?: string };
 }
 
 export interface Position {
@@ -42,7 +43,7 @@ interface Located {
   readonly deps: Record<string, string>;
   readonly pos: Position | null;
 }
-const located = new KeyedCache<Located>('locations.json', 'v1', 20000);
+const located = new KeyedCache<Located>('locations.json', 'v2', 20000);
 export const saveLocationCache = (): void => located.save();
 
 export class SourceLocator {
@@ -208,11 +209,22 @@ function baseName(object: Record<string, any>, candidate: unknown): string | und
 function targets(target: PatchRef['target'], object: Record<string, any>): boolean {
   if (!target) return true;
   if (target.kind && target.kind !== object.kind) return false;
-  if (target.name) {
+  // kustomize's types.Selector: name and namespace are anchored regular expressions,
+  // labelSelector and annotationSelector are label-selector strings.
+  for (const [pattern, value] of [[target.name, object.metadata?.name], [target.namespace, object.metadata?.namespace]] as const) {
+    if (!pattern) continue;
     try {
-      if (!new RegExp(`^(?:${target.name})$`).test(object.metadata?.name ?? '')) return false;
+      if (!new RegExp(`^(?:${pattern})$`).test(value ?? '')) return false;
     } catch {
-      return target.name === object.metadata?.name;
+      if (pattern !== value) return false;
+    }
+  }
+  for (const [sel, map] of [[target.labelSelector, object.metadata?.labels], [target.annotationSelector, object.metadata?.annotations]] as const) {
+    if (!sel) continue;
+    try {
+      if (!selectorMatches(parseLabelSelector(sel), map ?? {})) return false;
+    } catch {
+      return false; // kustomize refuses the selector; its own error names it
     }
   }
   return true;

@@ -68,7 +68,7 @@ test('usage errors exit 2 with one clear message', () => {
 });
 
 test('text output: errors always listed; a rule past three warnings is counted, --verbose lists all', async () => {
-  const { toText } = await import('../../../scripts/lib/validate/report.ts');
+  const { toText } = await import('../../../scripts/lib/validate/output.ts');
   const warn = (i: number) => ({ rule: 'gitops/digest-pinning', severity: 'warning' as const, file: `base/a${i}.yaml`, message: `w${i}` });
   const findings = [{ rule: 'schema', severity: 'error' as const, file: 'overlays/dev/x.yaml', message: 'boom' }, ...[1, 2, 3, 4, 5].map(warn)];
   const summary = { environments: 3, resources: 10, errors: 1, warnings: 5, seconds: 0.1 } as any;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { parse } from 'yaml';
-import { validateRepo } from '../../../scripts/lib/validate/run.ts';
+import { validateRepo } from '../../../scripts/lib/validate/index.ts';
 import { applyEdits, copyRepo, removeRepo, type Edit } from '../../helpers/repo-copy.ts';
 
 interface Case {

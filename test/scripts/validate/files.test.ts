@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { validateFiles } from '../../../scripts/lib/validate/run.ts';
+import { validateFiles } from '../../../scripts/lib/validate/index.ts';
 
 const fixtures = new URL('./fixtures/kube-prometheus/', import.meta.url).pathname;
 

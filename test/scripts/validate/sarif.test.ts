@@ -13,7 +13,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 // ajv-formats is in node_modules through fastify and @kubernetes-models/validate; without it
 // `uri` / `uri-reference` would go unchecked and a path with a space would pass.
 import ajvFormats from 'ajv-formats';
-import { toSarif } from '../../../scripts/lib/validate/report.ts';
+import { toSarif } from '../../../scripts/lib/validate/output.ts';
 import type { Finding } from '../../../kube/index.ts';
 import { repoRoot } from '../../helpers/repo-copy.ts';
 

@@ -1,8 +1,8 @@
 // What must hold in an environment's rendered data tier (npm run validate and
 // test/generators/data.test.ts). Light imports only: it runs on every validate.
-import type { EnvName } from './environments.ts';
-import { postgresNames, rabbitmqNames, secretStoreName } from './data-names.ts';
-import { bytesOf } from './lib/validate-props.ts';
+import type { EnvName } from '../../generators/environments.ts';
+import { postgresNames, rabbitmqNames, secretStoreName } from '../../generators/data-names.ts';
+import { bytesOf } from '../../generators/lib/validate-props.ts';
 
 /** A rendered Kubernetes object (plain JSON, as `kustomize build` prints it). */
 export interface Rendered {

@@ -1,0 +1,34 @@
+// The environment contract on rendered overlays: what generators/environments.ts
+// promises (replica bounds of the API tier, the ingress host, the namespace) holds
+// after people edit the overlays.
+import { serviceGroups } from '@marquee/contract';
+import { environments } from '../../generators/environments.ts';
+import { objectRef, type Finding, type RenderedObject } from '../../kube/index.ts';
+
+const apiTier: readonly string[] = serviceGroups['api-tier'];
+
+export function environmentFindings(rendered: readonly RenderedObject[]): Finding[] {
+  const out: Finding[] = [];
+  for (const r of rendered) {
+    const env = r.target.env ? environments[r.target.env] : undefined;
+    if (!env) continue;
+    const o = r.object;
+    const base = { severity: 'error' as const, target: r.target.name, object: objectRef(o), file: r.origin };
+    if (o.kind === 'HorizontalPodAutoscaler' && apiTier.includes(o.metadata?.name)) {
+      const { minReplicas, maxReplicas } = o.spec ?? {};
+      if (typeof minReplicas === 'number' && minReplicas < env.replicas.min)
+        out.push({ ...base, rule: 'contract/replicas', path: 'spec.minReplicas', message: `minReplicas ${minReplicas} is below the ${env.name} contract minimum ${env.replicas.min}`, hint: `set minReplicas >= ${env.replicas.min} in ${env.overlay}/services, or change replicas in generators/environments.ts` });
+      if (typeof maxReplicas === 'number' && maxReplicas > env.replicas.max)
+        out.push({ ...base, rule: 'contract/replicas', path: 'spec.maxReplicas', message: `maxReplicas ${maxReplicas} exceeds the ${env.name} contract maximum ${env.replicas.max}`, hint: `set maxReplicas <= ${env.replicas.max}, or change replicas in generators/environments.ts` });
+    }
+    if (o.kind === 'Ingress') {
+      (o.spec?.rules ?? []).forEach((rule: any, i: number) => {
+        if (rule?.host && rule.host !== env.ingressHost)
+          out.push({ ...base, rule: 'contract/ingress-host', path: `spec.rules[${i}].host`, message: `host ${rule.host} is not the ${env.name} ingress host ${env.ingressHost}`, hint: `set host: ${env.ingressHost} in ${env.overlay}/services/patches/ingress.yaml` });
+      });
+    }
+    if (o.kind === 'Namespace' && o.metadata?.name !== env.namespace)
+      out.push({ ...base, rule: 'contract/namespace', path: 'metadata.name', message: `namespace ${o.metadata?.name} is not the ${env.name} namespace ${env.namespace}`, hint: `namespace: ${env.namespace} in every kustomization under ${env.overlay}` });
+  }
+  return out;
+}

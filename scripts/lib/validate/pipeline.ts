@@ -1,0 +1,158 @@
+// The validate pipeline, in one process: sources (YAML, kustomizations) →
+// drift → kustomize (parallel) → strict schema → environment contract →
+// policies → Argo CD ApplicationSets → (optional) branches. Library code; the
+// CLI is scripts/validate.ts.
+import { resolve } from 'node:path';
+import { environments, type EnvName } from '../../../generators/environments.ts';
+import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
+import { checkWorkingTree } from '../argocd/check.ts';
+import { defaultTargets, kustomizationTree, renderTargets, type RenderOptions, type RenderResult } from '../kustomize/index.ts';
+import { yamlFilesUnder } from '../plumbing/files.ts';
+import { driftFindings } from './drift.ts';
+import { loadFieldTree } from './field-tree.ts';
+import { parsePath, saveLocationCache, SourceLocator } from './locate.ts';
+import { byWhere, summarize } from './order.ts';
+import type { Summary } from './output.ts';
+import { cachedSchemaFindings } from './schema-findings.ts';
+import { clearParsedYaml, kustomizationFindings, saveSourcesCache, yamlFindings } from './sources.ts';
+import { UsageError } from './usage.ts';
+
+export interface RepoOptions {
+  readonly root: string;
+  /** Only these environments (and the platform overlays of their clusters). */
+  readonly envs?: readonly string[];
+  /** Check ancestry main ⊆ release ⊆ develop and list commits waiting for promotion. */
+  readonly branches?: boolean;
+  /** Skip the Argo CD ApplicationSet preview check (it renders every Application path). @default false */
+  readonly skipAppSets?: boolean;
+  /** Reuse renders whose inputs are unchanged (content-hash cache). @default true */
+  readonly cache?: boolean;
+}
+
+export interface ValidateResult {
+  readonly findings: Finding[];
+  readonly summary: Summary;
+  readonly targets: string[];
+  readonly rendered: RenderedObject[];
+  /** Extra lines for humans (commits waiting for promotion). */
+  readonly notes: string[];
+  /** Milliseconds per step (sources, drift, render, schema, policies, argocd, branches). */
+  readonly timings: Record<string, number>;
+}
+
+/** Give findings from later steps (policies, argocd) lines, when they name an object, a path and a file. */
+function locateLate(findings: Finding[], rendered: readonly RenderedObject[], locator: SourceLocator): Finding[] {
+  const index = new Map<string, RenderedObject>();
+  for (const r of rendered) index.set(`${r.target.name}\0${objectRef(r.object)}`, r);
+  return findings.map((f) => {
+    if (f.line || !f.path || !f.object || !f.target) return f;
+    const r = index.get(`${f.target}\0${f.object}`);
+    if (!r) return f;
+    const pos = locator.locate(r.object, parsePath(f.path), f.file ?? r.origin, r.target.path);
+    return pos ? { ...f, file: pos.file, line: pos.line, column: pos.column } : f;
+  });
+}
+
+/**
+ * The schema step already reports a removed apiVersion (the object cannot be
+ * applied at all); drop the policy's second report of the same thing.
+ */
+function dedupe(findings: Finding[]): Finding[] {
+  const removed = new Set(findings.filter((f) => f.rule === 'schema' && f.path === 'apiVersion').map((f) => `${f.target}\0${f.object}`));
+  return findings.filter((f) => !(f.rule === 'gitops/no-deprecated-api' && f.severity === 'error' && removed.has(`${f.target}\0${f.object}`)));
+}
+
+/** Optional steps provided by other modules; absent modules are skipped (and said so in notes). */
+export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
+  const started = performance.now();
+  clearParsedYaml();
+  const root = resolve(opts.root);
+  const unknownEnv = opts.envs?.find((e) => !(e in environments));
+  if (unknownEnv) throw new UsageError(`--env ${unknownEnv}: unknown environment (known: ${Object.keys(environments).join(', ')})`);
+  const clustersOf = new Set(opts.envs?.map((e) => environments[e as EnvName].cluster));
+  const targets = defaultTargets(root).filter(
+    (t) =>
+      !opts.envs?.length ||
+      (t.env && opts.envs.includes(t.env)) ||
+      (t.kind === 'platform' && clustersOf.has(t.cluster!)) ||
+      (t.kind === 'preview' && opts.envs.includes('dev')),
+  );
+
+  // performance.now() counts from process start: `startup` is node's boot and the imports.
+  const timings: Record<string, number> = { startup: Math.round(started) };
+  let mark = performance.now();
+  const lap = (step: string) => {
+    const now = performance.now();
+    timings[step] = Math.round(now - mark);
+    mark = now;
+  };
+  // kustomize runs in its own processes while this one checks sources and drift;
+  // renders of targets whose sources turn out broken are dropped below.
+  // One kustomization walk for the cache keys, the renders and the broken-include check below.
+  const includes: NonNullable<RenderOptions['includes']> = new Map();
+  const renderPromise = renderTargets(root, targets, { cache: opts.cache ?? true, includes });
+  renderPromise.catch(() => {}); // awaited below; no unhandled-rejection warning meanwhile
+
+  // 1. Sources: every YAML file people or generators wrote, and every kustomization they include.
+  // Hand-written YAML only: generated files (base/, argocd/) are covered byte-for-byte by the drift step.
+  const sourceFiles = yamlFilesUnder(root, 'overlays');
+  const findings: Finding[] = sourceFiles.flatMap((f) => yamlFindings(root, f));
+  const walked = new Set<string>(); // bases are shared by many targets: each directory is checked once
+  for (const t of targets) findings.push(...kustomizationFindings(root, t.path, walked));
+  const policyModule = await import('../../../policies/index.ts');
+  findings.push(...policyModule.checkKustomizations(root));
+  saveSourcesCache();
+  // A target whose files, or the files of a kustomization it includes (preview includes
+  // dev's), are broken is not rendered: one clear message instead of kustomize's echo of it.
+  const broken = findings.filter((f) => f.severity === 'error' && f.file).map((f) => f.file!);
+  const blocked = (t: Target) => kustomizationTree(root, t.path, includes).dirs.some((d) => broken.some((f) => f.startsWith(`${d}/`)));
+
+  // 2. Drift, then the renders. The ApplicationSet expansion needs only files: it
+  // runs now, while kustomize works; its check of rendered objects comes last.
+  lap('sources');
+  const renderable = targets.filter((t) => !blocked(t));
+  const appSets = opts.skipAppSets ? undefined : checkWorkingTree(root, targets);
+  appSets?.catch(() => {}); // awaited below
+  findings.push(...(await driftFindings(root, opts.cache ?? true)));
+  lap('drift');
+  const tree = await loadFieldTree();
+  const results: RenderResult[] = (await renderPromise).filter((r) => renderable.includes(r.target));
+  lap('render (wait)');
+  for (const t of targets.filter((t) => !renderable.includes(t)))
+    findings.push({ rule: 'kustomize', severity: 'error', target: t.name, file: `${t.path}/kustomization.yaml`, message: `${t.path} was not rendered: fix the source errors above first` });
+  const rendered = results.flatMap((r) => r.objects);
+  findings.push(...results.flatMap((r) => r.findings));
+
+  // 3. Strict schema of every rendered object. Issues are a pure function of the
+  // objects, the field tree and the cluster version: reuse them for unchanged renders.
+  const locator = new SourceLocator(root);
+  findings.push(...(await cachedSchemaFindings(tree, results, locator, opts.cache ?? true)));
+  lap('schema');
+
+  // 4. Contract (including the data tier's own invariants), policies, Argo CD.
+  findings.push(...policyModule.contractFindings(results));
+  const notes: string[] = [];
+  {
+    // Policies judge long-lived environments, platform overlays and argocd/; previews are
+    // throw-away by design (one replica, small volumes) and get schema and Argo CD checks only.
+    const p = policyModule.runPolicies(rendered.filter((r) => r.target.kind !== 'preview'));
+    findings.push(...p.findings, ...(p.exemptionFindings ?? []));
+  }
+  lap('policies');
+  if (appSets) {
+    findings.push(...(await appSets)(rendered));
+    lap('argocd');
+  }
+  if (opts.branches) {
+    const { checkBranches } = await import('../gitflow/branches.ts');
+    const b = await checkBranches(root);
+    findings.push(...b.findings);
+    notes.push(...(b.notes ?? []));
+    lap('branches');
+  }
+
+  const located = dedupe(locateLate(findings, rendered, locator)).sort(byWhere);
+  saveLocationCache();
+  return { findings: located, summary: summarize(located, targets, rendered.length, started), targets: targets.map((t) => t.name), rendered, notes, timings };
+}
+

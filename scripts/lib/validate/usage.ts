@@ -1,0 +1,2 @@
+/** Bad invocation or environment: exit code 2. */
+export class UsageError extends Error {}
