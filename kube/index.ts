@@ -7,3 +7,4 @@ export * from './workload.ts';
 export * from './image.ts';
 export * from './quantity.ts';
 export * from './api-removals.ts';
+export * from './kustomization.ts';

@@ -4,7 +4,7 @@ import { objectRef, type Finding, type RenderedObject } from '../kube/index.ts';
 import { applyExemptions, type AppliedExemption, type RawFinding } from './lib/exemptions.ts';
 import { ObjectIndex, namespaceOf } from './lib/index-objects.ts';
 import { exemptions as declaredExemptions } from './exemptions.ts';
-import { categories, isObjectPolicy, isRepoPolicy, isSetPolicy, type DeclaredExemption, type Policy, type PolicyContext, type Violation } from './types.ts';
+import { categories, isObjectPolicy, isRepoPolicy, isSetPolicy, type DeclaredExemption, type Policy, type PolicyContext, type RepoMemo, type Violation } from './types.ts';
 
 import readinessProbe from './availability/readiness-probe.ts';
 import livenessProbe from './availability/liveness-probe.ts';
@@ -155,11 +155,11 @@ export function runPolicies(rendered: readonly RenderedObject[], opts: RunOption
  * The repository-file policies (gitops/no-remote-bases): kustomization files with
  * remote resources/components/bases or chart repositories, with file and line.
  */
-export function checkKustomizations(root: string): Finding[] {
+export function checkKustomizations(root: string, memo: RepoMemo = (_file, _text, fn) => fn()): Finding[] {
   const out: Finding[] = [];
   for (const p of policies)
     if (isRepoPolicy(p))
-      for (const v of p.checkRepo(root))
+      for (const v of p.checkRepo(root, (file, text, fn) => memo(`${p.id}:${file}`, text, fn)))
         out.push({
           rule: p.id,
           severity: v.severity ?? p.severity,

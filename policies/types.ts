@@ -67,7 +67,11 @@ export interface SetPolicy extends PolicyMeta {
 /** Checks repository files rather than rendered objects (the kustomizations themselves). */
 export interface RepoPolicy extends PolicyMeta {
   readonly kinds?: undefined;
-  checkRepo(root: string): Iterable<RepoViolation>;
+  /**
+   * `memo(file, text, fn)` may return an earlier result of `fn` for the same file
+   * and text (the caller's cache; policies keep none of their own).
+   */
+  checkRepo(root: string, memo: RepoMemo): Iterable<RepoViolation>;
 }
 
 export interface RepoViolation extends Violation {
@@ -81,6 +85,9 @@ export type Policy = ObjectPolicy | SetPolicy | RepoPolicy;
 
 export const isObjectPolicy = (p: Policy): p is ObjectPolicy => 'check' in p;
 export const isSetPolicy = (p: Policy): p is SetPolicy => 'checkAll' in p;
+/** A pure function of one file's text, remembered by the caller. */
+export type RepoMemo = (file: string, text: string, fn: () => RepoViolation[]) => RepoViolation[];
+
 export const isRepoPolicy = (p: Policy): p is RepoPolicy => 'checkRepo' in p;
 
 /** `YYYY-MM-DD` */

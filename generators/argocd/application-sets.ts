@@ -8,6 +8,7 @@ import { clusters, environments, repository, type EnvName } from '../environment
 import { partOf } from '../lib/labels.ts';
 import {
   argocdNamespace,
+  envObjectName,
   labelKeys,
   platformBranchFor,
   platformClusters,
@@ -87,9 +88,9 @@ export function environmentAppSet(env: EnvName): ApplicationSet {
   };
   return new ApplicationSet({
     metadata: {
-      name: `marquee-${env}`,
+      name: envObjectName(env),
       namespace: argocdNamespace,
-      labels: { ...labelsFor(`marquee-${env}`), [labelKeys.environment]: env },
+      labels: { ...labelsFor(envObjectName(env)), [labelKeys.environment]: env },
       annotations: appSetAnnotations(longLived),
     },
     spec: {

@@ -38,8 +38,11 @@ export function platformBranchFor(cluster: ClusterName): Environment['branch'] {
 export const platformClusters = (): ClusterName[] =>
   (Object.keys(clusters) as ClusterName[]).filter((c) => environmentsOn(c).length > 0);
 
+/** The one naming rule for an environment's Argo CD objects (its AppProject and ApplicationSet): `marquee-<env>`. */
+export const envObjectName = (env: EnvName): string => `marquee-${env}`;
+
 export const projectName = {
-  env: (env: EnvName): string => `marquee-${env}`,
+  env: envObjectName,
   platform: (cluster: ClusterName): string => `marquee-platform-${cluster}`,
   previews: 'marquee-previews',
   delivery: 'marquee-delivery',
@@ -53,6 +56,8 @@ export const previews = {
   /** The environment whose cluster (and data profile) previews use. */
   env: promotionOrder[0]!,
   namespacePrefix: 'marquee-pr-',
+  /** The namespace overlays/preview renders into offline (Argo CD sets `marquee-pr-<number>` at sync). */
+  renderNamespace: 'marquee-pr-0',
   overlay: 'overlays/preview',
   /** Public host of a preview: `pr-<number>.<hostSuffix>`. */
   hostSuffix: 'preview.marquee.example.com',

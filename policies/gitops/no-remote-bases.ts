@@ -1,27 +1,15 @@
 // A remote base is code from outside the repository that changes without a commit here.
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import type { Node as YamlNode } from 'yaml';
-import { Y } from '../../scripts/lib/plumbing/yaml.ts';
-import { contentHash, KeyedCache } from '../../scripts/lib/plumbing/cache.ts';
+import { isRemoteRef, kustomizationFileNames } from '../../kube/index.ts';
 import type { RepoPolicy, RepoViolation } from '../types.ts';
 
-/** remoteRefsIn is a pure function of the file's text: remembered between runs. */
-const byContent = new KeyedCache<RepoViolation[]>('remote-refs.json', 'v1');
-
-const kustomizationNames = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+const kustomizationNames = new Set(kustomizationFileNames);
 const skipDirs = new Set(['node_modules', '.git', '.cache', 'dist', 'coverage']);
 
-/** Remote references as kustomize understands them: URLs, git/ssh specs, hosted-git shorthands, ?ref= pins. */
-export function isRemoteRef(s: string): boolean {
-  return (
-    /^[a-z][a-z0-9+.-]*:\/\//i.test(s) ||
-    /^(git@|git::|ssh:|file:)/.test(s) ||
-    /^(github\.com|gitlab\.com|bitbucket\.org|dev\.azure\.com)[/:]/.test(s) ||
-    /[?&](ref|version|submodules|timeout)=/.test(s) ||
-    /\.git(\/\/|$)/.test(s)
-  );
-}
+export { isRemoteRef } from '../../kube/index.ts';
 
 /** Every kustomization file below `root` (repository-relative), skipping dependencies and caches. */
 export function kustomizationFiles(root: string, dir = ''): string[] {
@@ -42,6 +30,8 @@ export function kustomizationFiles(root: string, dir = ''): string[] {
 
 /** Findings for one kustomization file's text. Exported for tests. */
 export function remoteRefsIn(file: string, text: string): RepoViolation[] {
+  // yaml is loaded only when a kustomization's text is new to the caller's memo
+  const Y = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   const lines = new Y.LineCounter();
   const doc = Y.parseDocument(text, { lineCounter: lines });
   const out: RepoViolation[] = [];
@@ -78,13 +68,12 @@ const policy: RepoPolicy = {
     'A remote base (a URL, a git ref, a chart repository) is fetched at render time: what Argo CD applies can change with no commit here, the render needs the network, and review never sees the diff. Vendor it into the repository instead.',
   hint: 'vendor the upstream manifests under base/ (or generate them) and reference the local path',
   references: ['kustomize remote targets', 'Argo CD / Flux: render from the repository only'],
-  *checkRepo(root) {
+  *checkRepo(root, memo) {
     for (const file of kustomizationFiles(root)) {
       const rel = relative(root, join(root, file));
       const text = readFileSync(join(root, file), 'utf8');
-      yield* byContent.memo(`${rel}:${contentHash(text)}`, () => remoteRefsIn(rel, text));
+      yield* memo(rel, text, () => remoteRefsIn(rel, text));
     }
-    byContent.save();
   },
 };
 

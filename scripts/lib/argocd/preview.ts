@@ -13,7 +13,7 @@ import { envComponents, envNames, repository } from '../../../generators/environ
 import { labelKeys, previews } from '../../../generators/argocd/delivery.ts';
 import { kustomizeBinary } from '../kustomize/index.ts';
 import { resolveCommit } from '../plumbing/git.ts';
-import { objectRef, type Finding, type RenderedObject } from '../../../kube/index.ts';
+import { kustomizationFileNames, objectRef, type Finding, type RenderedObject } from '../../../kube/index.ts';
 import { contentHash, CopyingCache } from '../plumbing/cache.ts';
 import { applicationObject, argoApiVersion, argoSchemaError, saveArgoSchemaCache, type ArgoKind } from './models.ts';
 import { GeneratorError, generate, listOnlyKeys, type Params, type PullRequestFixture } from './generators.ts';
@@ -147,7 +147,7 @@ async function applyKustomizeOptions(bin: string, dir: string, opts: Record<stri
   if (opts.namespace) err ??= await edit('set', 'namespace', opts.namespace);
   if (err) return err;
   if (opts.patches?.length) {
-    const file = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((f) => join(dir, f)).find((f) => {
+    const file = kustomizationFileNames.map((f) => join(dir, f)).find((f) => {
       try {
         readFileSync(f);
         return true;
@@ -338,7 +338,7 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
         else if (snap && (opts.kustomize ?? true) && (opts.select?.(name) ?? true)) {
           const files = await snap.files();
           const prefix = path && path !== '.' ? `${path}/` : '';
-          if (!['kustomization.yaml', 'kustomization.yml', 'Kustomization'].some((f) => files.has(prefix + f)))
+          if (!kustomizationFileNames.some((f) => files.has(prefix + f)))
             add('argocd/kustomize-failed', `${path} at ${snap.label} has no kustomization.yaml (the preview renders Kustomize sources only)`, 'spec.source.path');
           else {
             const r = await build(snap, path || '.', source.kustomize);

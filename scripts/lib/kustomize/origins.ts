@@ -11,12 +11,12 @@
 // several candidates — makes `originsFor` return undefined, and the caller
 // renders again with kustomize's own annotations. test/scripts/render.test.ts
 // checks that both give the same origins for every object of every target.
+import { kustomizationFileNames } from '../../../kube/index.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize, relative, resolve } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 /** Fields that create or rename objects in ways this walk does not model. */
 const UNMODELLED = ['namePrefix', 'nameSuffix', 'generators', 'transformers', 'helmCharts', 'helmChartInflationGenerator'] as const;
 
@@ -59,7 +59,7 @@ export function sourceIndex(root: string, targetPath: string): SourceIndex | und
   const visit = (dir: string): boolean => {
     if (seen.has(dir)) return true;
     seen.add(dir);
-    const name = KUSTOMIZATION_FILES.find((f) => existsSync(join(root, dir, f)));
+    const name = kustomizationFileNames.find((f) => existsSync(join(root, dir, f)));
     if (!name) return false;
     const file = join(dir, name);
     const k = kustomizationOf(join(root, file));

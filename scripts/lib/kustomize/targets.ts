@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { clusters, environments, type ClusterName, type EnvName } from '../../../generators/environments.ts';
 import type { Target } from '../../../kube/index.ts';
+import { previews } from '../../../generators/argocd/delivery.ts';
 import { kustomizationOf } from './origins.ts';
 import { isRemote } from './tree.ts';
 
@@ -20,7 +21,7 @@ export function defaultTargets(root: string, only?: readonly string[]): Target[]
   }
   // The pull-request preview overlay: deployed next to dev (it builds on overlays/dev), namespace set by Argo CD.
   if (existsSync(join(root, 'overlays/preview/kustomization.yaml')))
-    targets.push({ name: 'preview', kind: 'preview', path: 'overlays/preview', cluster: environments.dev.cluster, namespace: 'marquee-pr-0' });
+    targets.push({ name: 'preview', kind: 'preview', path: 'overlays/preview', cluster: environments[previews.env].cluster, namespace: previews.renderNamespace });
   if (existsSync(join(root, 'argocd', 'kustomization.yaml'))) targets.push({ name: 'argocd', kind: 'argocd', path: 'argocd', namespace: 'argocd' });
   return only?.length ? targets.filter((t) => only.includes(t.name) || only.includes(t.env ?? '')) : targets;
 }

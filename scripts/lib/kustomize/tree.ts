@@ -3,12 +3,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync, existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { Target } from '../../../kube/index.ts';
+import { isRemoteRef, kustomizationFileNames, type Target } from '../../../kube/index.ts';
 import { filesUnder } from '../plumbing/files.ts';
 import { kustomizeBinary, kustomizeVersion } from './binary.ts';
 import { kustomizationOf } from './origins.ts';
 
-export const isRemote = (s: string): boolean => /^(https?:\/\/|git@|ssh:\/\/|github\.com\/|gitlab\.com\/)/.test(s) || /\?ref=/.test(s);
+/** A kustomization entry fetched at build time (kube/kustomization.ts isRemoteRef). */
+export const isRemote = isRemoteRef;
 
 /**
  * The kustomization directories a target can read, found by following
@@ -27,7 +28,7 @@ export interface KustomizationTree {
 export type Includes = KustomizationTree;
 
 function includesOf(root: string, dir: string): Includes {
-  const kfile = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((f) => join(root, dir, f)).find(existsSync);
+  const kfile = kustomizationFileNames.map((f) => join(root, dir, f)).find(existsSync);
   if (!kfile) return { dirs: [], remote: [], broken: false };
   let k: Record<string, unknown>;
   try {

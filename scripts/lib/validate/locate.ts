@@ -8,7 +8,7 @@ import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { parseYamlFile } from './sources.ts';
 import { isRemote } from '../kustomize/index.ts';
-import { parseLabelSelector, selectorMatches } from '../../../kube/index.ts';
+import { kustomizationFileNames, parseLabelSelector, selectorMatches } from '../../../kube/index.ts';
 import type { PathSegment } from './schema.ts';
 
 interface ParsedFile {
@@ -98,7 +98,7 @@ export class SourceLocator {
   }
 
   private collectPatches(dir: string, out: PatchRef[]): void {
-    const names = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((f) => join(dir, f));
+    const names = kustomizationFileNames.map((f) => join(dir, f));
     // Every name is a dependency: a kustomization.yml appearing next to the file read changes the answer.
     for (const f of names) this.reads?.add(f);
     const kfile = names.find((f) => existsSync(join(this.root, f)));

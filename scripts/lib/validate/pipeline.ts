@@ -16,6 +16,11 @@ import type { Summary } from './output.ts';
 import { cachedSchemaFindings } from './schema-findings.ts';
 import { clearParsedYaml, kustomizationFindings, saveSourcesCache, yamlFindings } from './sources.ts';
 import { UsageError } from './usage.ts';
+import { contentHash, KeyedCache } from '../plumbing/cache.ts';
+
+/** Repository-file policies are pure functions of a file's text: remembered between runs. */
+const repoPolicyCache = new KeyedCache<any[]>('repo-policies.json', 'v1');
+const repoPolicyMemo = <T,>(file: string, text: string, fn: () => T[]): T[] => repoPolicyCache.memo(`${file}:${contentHash(text)}`, fn) as T[];
 
 export interface RepoOptions {
   readonly root: string;
@@ -100,7 +105,8 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   const walked = new Set<string>(); // bases are shared by many targets: each directory is checked once
   for (const t of targets) findings.push(...kustomizationFindings(root, t.path, walked));
   const policyModule = await import('../../../policies/index.ts');
-  findings.push(...policyModule.checkKustomizations(root));
+  findings.push(...policyModule.checkKustomizations(root, repoPolicyMemo));
+  repoPolicyCache.save();
   saveSourcesCache();
   // A target whose files, or the files of a kustomization it includes (preview includes
   // dev's), are broken is not rendered: one clear message instead of kustomize's echo of it.

@@ -7,7 +7,7 @@ import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { isRemote } from '../kustomize/index.ts';
-import type { Finding } from '../../../kube/index.ts';
+import { kustomizationFileNames, type Finding } from '../../../kube/index.ts';
 
 export interface ParsedYaml {
   readonly docs: Document.Parsed[];
@@ -71,7 +71,6 @@ function yamlFindingsOf(root: string, file: string, text: string): Finding[] {
 
 const firstLine = (s: string): string => s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 
-const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
 /** Entries of a kustomization that name files or directories. */
 const PATH_FIELDS = ['resources', 'components', 'bases', 'patchesStrategicMerge', 'crds', 'configurations'] as const;
@@ -116,7 +115,7 @@ function pathEntries(root: string, file: string, text: string): PathEntry[] | nu
 export function kustomizationFindings(root: string, dir: string, seen = new Set<string>()): Finding[] {
   if (seen.has(dir)) return [];
   seen.add(dir);
-  const name = KUSTOMIZATION_FILES.find((f) => existsSync(join(root, dir, f)));
+  const name = kustomizationFileNames.find((f) => existsSync(join(root, dir, f)));
   if (!name) return [];
   const file = join(dir, name);
   const text = readFileSync(join(root, file), 'utf8');
