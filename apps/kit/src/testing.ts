@@ -1,6 +1,7 @@
 // Test and bench helpers shared by the services: a throwaway database on the local server
 // (unique per test file, dropped afterwards: other engineers' tests run at the same time),
-// services started as real processes, and a kube-proxy-like round-robin TCP balancer.
+// services started as real processes, a kube-proxy-like round-robin TCP balancer, waits that
+// name what they waited for, and replayable fuzz seeds.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
@@ -158,4 +159,68 @@ export class RoundRobinProxy {
     for (const s of this.#sockets) s.destroy();
     await new Promise((r) => this.#server?.close(r));
   }
+}
+
+/**
+ * Polls `check` until it returns something other than undefined/false, and returns that.
+ * Times out with an error naming `what` (and the last error `check` threw): never a bare
+ * "timed out", never a fixed sleep in its place.
+ */
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  o: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() >= until) {
+      const why = last instanceof Error ? ` (last error: ${last.message.split('\n')[0]})` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
+    }
+    await new Promise((r) => setTimeout(r, o.intervalMs ?? 50));
+  }
+}
+
+/** Rejects with `timed out after N ms waiting for <what>` unless `p` settles first. */
+export async function within<T>(what: string, timeoutMs: number, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The seed for a fuzz test: FUZZ_SEED when set (to replay a failure), else a fresh one.
+ * Put it in the test's name and failure messages so a failing run says how to replay it.
+ */
+export function fuzzSeed(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.FUZZ_SEED;
+  if (raw === undefined || raw === '') return randomBytes(4).readUInt32BE() % 1_000_000_000;
+  if (!/^\d{1,10}$/.test(raw)) throw new Error(`FUZZ_SEED=${JSON.stringify(raw)}: expected a non-negative integer (the seed a failing run printed)`);
+  return Number(raw);
+}
+
+/** mulberry32: a small deterministic PRNG in [0, 1), so a fuzz run replays from its seed. */
+export function prng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a |= 0;
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
