@@ -1,7 +1,8 @@
 // Which test files exist, what each needs outside npm, how long it may run, and which must
-// run alone: the plan scripts/test.ts executes. A file not listed under `needs` is a unit test
-// (no PostgreSQL, RabbitMQ, browser, nginx or other Debian tool): `npm run test:unit` runs only
-// those, with PostgreSQL pointed at a closed port so a misfiled one fails instead of passing.
+// run alone: the plan scripts/test.ts executes. A unit test needs nothing outside npm (no
+// PostgreSQL, RabbitMQ, browser, nginx or other Debian tool) and is not in `integration`:
+// `npm run test:unit` runs only those, with PostgreSQL pointed at a closed port so a misfiled
+// one fails instead of passing.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,24 +45,55 @@ export const needs: readonly (readonly [prefix: string, needs: readonly Need[]])
 ];
 
 /**
+ * Files that need nothing outside npm but drive a CLI end to end (git worktrees, every target
+ * rendered, tsc, generate): in `npm test`, not in the `test:unit` inner loop.
+ */
+export const integration: readonly string[] = [
+  'apps/kit/test/type-stripping.test.ts',
+  'apps/web/test/dockerfile.test.ts',
+  'test/generators/data.test.ts',
+  'test/images.test.ts',
+  'test/policies/clock.test.ts',
+  'test/scripts/appset-preview-findings.test.ts',
+  'test/scripts/appset-preview.test.ts',
+  'test/scripts/branches.test.ts',
+  'test/scripts/diff.test.ts',
+  'test/scripts/generated.test.ts',
+  'test/scripts/launch.test.ts',
+  'test/scripts/promote.test.ts',
+  'test/scripts/render.test.ts',
+  'test/scripts/report-branches.test.ts',
+  'test/scripts/report-cli.test.ts',
+  'test/scripts/set-image.test.ts',
+  'test/scripts/test-runner.test.ts',
+  'test/scripts/validate/cli.test.ts',
+  'test/scripts/validate/corpus.test.ts',
+  'test/scripts/validate/sarif.test.ts',
+  'test/workflows-commands.test.ts',
+  'test/workflows.test.ts',
+];
+
+/**
  * Files that must not overlap any other: the benchmark measures throughput, and the outage
  * test stops the shared PostgreSQL (every other service test would see the outage).
  */
 export const exclusive: readonly string[] = ['test/bench/wrk.test.ts', 'apps/inventory/test/postgres-outage.test.ts'];
 
 /** Per-file wall-clock limit; the runner kills the file's process group past it. */
-export const defaultTimeoutMs = 120_000;
+// Generous: files run side by side on a shared 2-core machine; the limit is there to end a
+// hang, not to measure speed.
+export const defaultTimeoutMs = 180_000;
 export const timeouts: Readonly<Record<string, number>> = {
   'apps/billing/test/no-lost-orders.test.ts': 300_000,
   'apps/inventory/test/fuzz.test.ts': 240_000,
   'test/e2e/storefront.test.ts': 240_000,
   'test/bench/wrk.test.ts': 240_000,
-  'test/monitoring/e2e.test.ts': 180_000,
-  'test/monitoring/rules.test.ts': 180_000,
+  'test/scripts/promote.test.ts': 300_000,
+  'test/scripts/render.test.ts': 300_000,
 };
 
 export const needsOf = (file: string): Need[] => [...new Set(needs.filter(([p]) => file.startsWith(p)).flatMap(([, n]) => n))];
-export const isUnit = (file: string): boolean => needsOf(file).length === 0;
+export const isUnit = (file: string): boolean => needsOf(file).length === 0 && !integration.includes(file);
 export const timeoutOf = (file: string): number => timeouts[file] ?? defaultTimeoutMs;
 
 /** `*.test.ts` under `dir` (relative to root). A directory that exists but cannot be read throws. */

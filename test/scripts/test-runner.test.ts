@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { allTestFiles, exclusive, needs, needsOf, runTestFile, testFilesIn, timeouts } from '../../scripts/test-plan.ts';
+import { allTestFiles, exclusive, integration, needs, needsOf, runTestFile, testFilesIn, timeouts } from '../../scripts/test-plan.ts';
 import { check, tools } from '../../scripts/test-setup.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -77,7 +77,7 @@ test('waits for a message that never comes', async () => {
   it('the plan names only files that exist, and every needs entry matches a file', () => {
     const files = allTestFiles(root);
     assert.ok(files.length > 50, `${files.length} test files`);
-    for (const f of [...exclusive, ...Object.keys(timeouts)]) assert.ok(files.includes(f), `scripts/test-plan.ts names ${f}, which is not a test file`);
+    for (const f of [...exclusive, ...integration, ...Object.keys(timeouts)]) assert.ok(files.includes(f), `scripts/test-plan.ts names ${f}, which is not a test file`);
     for (const [prefix] of needs) assert.ok(files.some((f) => f.startsWith(prefix)), `scripts/test-plan.ts: needs entry ${prefix} matches no test file`);
     for (const f of files) for (const n of needsOf(f)) assert.ok(n in tools || n === 'postgresql' || n === 'rabbitmq', `${f} needs ${n}, which test-setup.mjs does not know`);
     // The unit set is what the inner loop runs: no service, browser or nginx test in it.
