@@ -74,10 +74,16 @@ export const integration: readonly string[] = [
 ];
 
 /**
- * Files that must not overlap any other: the benchmark measures throughput, and the outage
- * test stops the shared PostgreSQL (every other service test would see the outage).
+ * Files that must not overlap any other: the benchmark measures throughput; the outage tests
+ * stop the shared PostgreSQL (pg_ctlcluster stop) and the shared RabbitMQ (rabbitmqctl
+ * stop_app), which every other service test would see. (no-lost-orders crashes a RabbitMQ
+ * node of its own, so it needs no such care.)
  */
-export const exclusive: readonly string[] = ['test/bench/wrk.test.ts', 'apps/inventory/test/postgres-outage.test.ts'];
+export const exclusive: readonly string[] = [
+  'test/bench/wrk.test.ts',
+  'apps/inventory/test/postgres-outage.test.ts',
+  'apps/billing/test/outbox-relay.test.ts',
+];
 
 /** Per-file wall-clock limit; the runner kills the file's process group past it. */
 // Generous: files run side by side on a shared 2-core machine; the limit is there to end a

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { waitFor } from '@marquee/kit/testing';
 import { seedMovies } from '../src/index.ts';
 import { inventoryFixture, type Fixture } from './helpers.ts';
 
@@ -42,14 +43,7 @@ class FlakyProxy {
   }
 }
 
-const waitFor = async (what: string, fn: () => Promise<boolean>, ms: number) => {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await fn().catch(() => false)) return Date.now();
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`${what} not within ${ms} ms`);
-};
+const until = (what: string, fn: () => Promise<boolean>, timeoutMs: number) => waitFor(what, fn, { timeoutMs, intervalMs: 100 });
 
 describe('through a proxy that cuts PostgreSQL off', () => {
   const proxy = new FlakyProxy();
@@ -89,7 +83,7 @@ describe('through a proxy that cuts PostgreSQL off', () => {
     assert.match((await f.app.inject('/healthz')).body, /ok/, 'liveness does not depend on the database');
 
     await proxy.start();
-    await waitFor('readiness', async () => (await f.app.inject('/readyz')).statusCode === 200, 10_000);
+    await until('readiness', async () => (await f.app.inject('/readyz')).statusCode === 200, 10_000);
     assert.equal((await f.app.inject('/api/movies?limit=2')).json().items.length, 2);
   });
 
@@ -110,7 +104,7 @@ describe('through a proxy that cuts PostgreSQL off', () => {
       proxy.mode = 'pass';
       await proxy.start();
     }
-    await waitFor('recovery', async () => (await f.app.inject('/api/movies/1')).statusCode === 200, 10_000);
+    await until('recovery', async () => (await f.app.inject('/api/movies/1')).statusCode === 200, 10_000);
   });
 
   test('no 500 and no error-level log during all of it', () => {
@@ -154,7 +148,7 @@ describe('really stopping the local PostgreSQL', () => {
     }
     console.log(`# PostgreSQL was stopped for ${outage} ms`);
     assert.ok(outage < 10_000, `PostgreSQL was down for ${outage} ms`);
-    await waitFor('readiness after restart', async () => (await f.app.inject('/readyz')).statusCode === 200, 15_000);
+    await until('readiness after restart', async () => (await f.app.inject('/readyz')).statusCode === 200, 15_000);
     assert.equal((await f.app.inject('/api/movies/1')).statusCode, 200);
   });
 });

@@ -224,3 +224,139 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+export interface RabbitNode {
+  /** AMQP URL of the node's default vhost "/" as guest. */
+  readonly url: string;
+  readonly port: number;
+  readonly nodename: string;
+  /** Everything the node printed, for failure messages. */
+  readonly output: string[];
+  /** Waits until the node accepts AMQP connections. */
+  ready(timeoutMs?: number): Promise<void>;
+  /** SIGKILL to the Erlang VM: a crash, no clean shutdown of anything. */
+  kill(): Promise<void>;
+  /** Starts the node again on the same port and data directory (after kill()). */
+  restart(): Promise<void>;
+  /** Stops the node and removes its data directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A RabbitMQ node of its own (the Debian package's server), for tests that crash the broker:
+ * own node name, AMQP and distribution ports, data directory and no plugins (so no management
+ * or Prometheus ports), never the shared node on 5672. As root it runs as the `rabbitmq` user,
+ * whose Erlang cookie it shares with the CLI tools.
+ */
+export async function startRabbitNode(prefix: string): Promise<RabbitNode> {
+  const { mkdtempSync, chmodSync, chownSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { execFileSync } = await import('node:child_process');
+  const id = `${prefix.replace(/[^a-z0-9]/gi, '')}${process.pid}${randomBytes(2).toString('hex')}`;
+  const dir = mkdtempSync(join(tmpdir(), `marquee-rabbit-${id}-`));
+  const root = process.getuid?.() === 0;
+  const user = root ? { uid: Number(execFileSync('id', ['-u', 'rabbitmq'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'rabbitmq'], { encoding: 'utf8' })) } : undefined;
+  writeFileSync(join(dir, 'enabled_plugins'), '[].\n');
+  if (user) {
+    chmodSync(dir, 0o755);
+    chownSync(dir, user.uid, user.gid);
+    chownSync(join(dir, 'enabled_plugins'), user.uid, user.gid);
+  }
+  const port = await freePort();
+  let distPort = await freePort();
+  while (distPort === port) distPort = await freePort();
+  const nodename = `${id}@localhost`;
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: user ? '/var/lib/rabbitmq' : process.env.HOME,
+    RABBITMQ_NODENAME: nodename,
+    RABBITMQ_NODE_IP_ADDRESS: '127.0.0.1',
+    RABBITMQ_NODE_PORT: String(port),
+    RABBITMQ_DIST_PORT: String(distPort),
+    RABBITMQ_BASE: dir,
+    RABBITMQ_MNESIA_BASE: join(dir, 'mnesia'),
+    RABBITMQ_LOG_BASE: join(dir, 'log'),
+    RABBITMQ_PID_FILE: join(dir, 'pid'),
+    RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, 'enabled_plugins'),
+    RABBITMQ_CONFIG_FILE: join(dir, 'rabbitmq'),
+    RABBITMQ_ADVANCED_CONFIG_FILE: join(dir, 'advanced.config'),
+    RABBITMQ_LOGS: '-',
+  };
+  const output: string[] = [];
+  let child: ChildProcess | undefined;
+  let exited: Promise<unknown> = Promise.resolve();
+  const server = '/usr/lib/rabbitmq/bin/rabbitmq-server';
+  const start = () => {
+    child = spawn(server, [], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], ...(user ?? {}) });
+    const c = child;
+    const collect = (d: Buffer) => output.push(...String(d).split('\n').filter(Boolean));
+    c.stdout!.on('data', collect);
+    c.stderr!.on('data', collect);
+    exited = new Promise((r) => c.once('exit', r));
+  };
+  const kill = () => child?.kill('SIGKILL');
+  process.once('exit', kill);
+  const url = `amqp://guest:guest@127.0.0.1:${port}/`;
+  const vmPid = () => Number(readFileSync(join(dir, 'pid'), 'utf8').trim());
+  const node: RabbitNode = {
+    url,
+    port,
+    nodename,
+    output,
+    async ready(timeoutMs = 120_000) {
+      await waitFor(
+        `RabbitMQ node ${nodename} to accept AMQP on 127.0.0.1:${port}`,
+        () =>
+          new Promise<boolean>((resolve, reject) => {
+            if (child?.exitCode !== null && child?.exitCode !== undefined) return reject(new Error(`node exited ${child.exitCode}: ${output.slice(-10).join('\n')}`));
+            const s = connect(port, '127.0.0.1');
+            s.once('connect', () => (s.destroy(), resolve(true)));
+            s.once('error', () => resolve(false));
+          }),
+        { timeoutMs, intervalMs: 250 },
+      );
+    },
+    async kill() {
+      // The VM (beam.smp), not the wrapper script: a real crash of the broker.
+      let pid: number | undefined;
+      try {
+        pid = vmPid();
+      } catch {
+        pid = child?.pid;
+      }
+      if (pid) process.kill(pid, 'SIGKILL');
+      if (child && child.pid !== pid) child.kill('SIGKILL');
+      await within(`RabbitMQ node ${nodename} to die after SIGKILL`, 30_000, exited);
+      await waitFor(
+        `127.0.0.1:${port} to refuse connections after RabbitMQ node ${nodename} was killed`,
+        () =>
+          new Promise<boolean>((resolve) => {
+            const s = connect(port, '127.0.0.1');
+            s.once('connect', () => (s.destroy(), resolve(false)));
+            s.once('error', () => resolve(true));
+          }),
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
+    },
+    async restart() {
+      start();
+      await node.ready();
+    },
+    async stop() {
+      process.removeListener('exit', kill);
+      if (child && child.exitCode === null && child.signalCode === null) {
+        try {
+          process.kill(vmPid(), 'SIGKILL');
+        } catch {
+          // no pid file yet
+        }
+        child.kill('SIGKILL');
+        await within(`RabbitMQ node ${nodename} to stop`, 30_000, exited).catch(() => {});
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  start();
+  return node;
+}
