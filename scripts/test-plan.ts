@@ -31,6 +31,7 @@ export const needs: readonly (readonly [prefix: string, needs: readonly Need[]])
   ['apps/api-gateway/test/', services],
   ['apps/billing/test/', services],
   ['apps/billing/test/no-lost-orders.test.ts', ['rabbitmq-server']],
+  ['apps/billing/test/outbox-relay.test.ts', ['rabbitmq-server']],
   ['apps/inventory/test/', services],
   ['apps/kit/test/pg-pipeline.test.ts', ['postgresql']],
   ['test/bench/', [...services, 'wrk']],
@@ -74,16 +75,11 @@ export const integration: readonly string[] = [
 ];
 
 /**
- * Files that must not overlap any other: the benchmark measures throughput; the outage tests
- * stop the shared PostgreSQL (pg_ctlcluster stop) and the shared RabbitMQ (rabbitmqctl
- * stop_app), which every other service test would see. (no-lost-orders crashes a RabbitMQ
- * node of its own, so it needs no such care.)
+ * Files that must not overlap any other: the benchmark measures throughput; the outage test
+ * stops the shared PostgreSQL (pg_ctlcluster stop), which every other service test would see.
+ * (no-lost-orders and outbox-relay crash RabbitMQ nodes of their own: no such care needed.)
  */
-export const exclusive: readonly string[] = [
-  'test/bench/wrk.test.ts',
-  'apps/inventory/test/postgres-outage.test.ts',
-  'apps/billing/test/outbox-relay.test.ts',
-];
+export const exclusive: readonly string[] = ['test/bench/wrk.test.ts', 'apps/inventory/test/postgres-outage.test.ts'];
 
 /** Per-file wall-clock limit; the runner kills the file's process group past it. */
 // Generous: files run side by side on a shared 2-core machine; the limit is there to end a

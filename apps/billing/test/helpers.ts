@@ -1,6 +1,7 @@
 // Billing test fixtures on the machine's real PostgreSQL and RabbitMQ: a throwaway database
 // (migrated) and a throwaway vhost per test file, the real inventory app as the worker's
-// dependency, and a guarded RabbitMQ stop/start that always brings the broker back.
+// dependency. Tests that crash the broker start their own node (@marquee/kit/testing
+// startRabbitNode): the shared one is never stopped.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -35,39 +36,6 @@ export async function createTestVhost(prefix: string): Promise<TestVhost> {
       await rabbitmqctl('delete_vhost', name).catch(() => {});
     },
   };
-}
-
-/** Blocks until the broker accepts AMQP connections again (after start_app). */
-export async function waitForRabbit(url: string, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const c = await amqp.connect(url);
-      await c.close();
-      return;
-    } catch (err) {
-      if (Date.now() > until) throw new Error(`rabbitmq did not come back within ${timeoutMs} ms: ${(err as Error).message}`);
-      await sleep(250);
-    }
-  }
-}
-
-/**
- * Stops the RabbitMQ application (the Erlang node stays up), runs `during`, and ALWAYS
- * starts it again and waits until it answers — other engineers share this broker.
- */
-export async function withRabbitStopped<T>(url: string, during: () => Promise<T>): Promise<T> {
-  try {
-    await rabbitmqctl('stop_app');
-    return await during();
-  } finally {
-    await rabbitmqctl('start_app').catch(async () => {
-      // last resort: the node itself may be gone
-      await run('rabbitmq-server', ['-detached']).catch(() => {});
-    });
-    await rabbitmqctl('await_startup').catch(() => {});
-    await waitForRabbit(url);
-  }
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
