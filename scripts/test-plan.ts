@@ -75,11 +75,10 @@ export const integration: readonly string[] = [
 ];
 
 /**
- * Files that must not overlap any other: the benchmark measures throughput; the outage test
- * stops the shared PostgreSQL (pg_ctlcluster stop), which every other service test would see.
- * (no-lost-orders and outbox-relay crash RabbitMQ nodes of their own: no such care needed.)
+ * Files that must not overlap any other: the benchmark measures throughput. (Tests that take a
+ * server away start their own: postgres-outage, outbox-relay, no-lost-orders.)
  */
-export const exclusive: readonly string[] = ['test/bench/wrk.test.ts', 'apps/inventory/test/postgres-outage.test.ts'];
+export const exclusive: readonly string[] = ['test/bench/wrk.test.ts'];
 
 /** Per-file wall-clock limit; the runner kills the file's process group past it. */
 // Generous: files run side by side on a shared 2-core machine; the limit is there to end a

@@ -360,3 +360,88 @@ export async function startRabbitNode(prefix: string): Promise<RabbitNode> {
   start();
   return node;
 }
+
+export interface PostgresServer {
+  readonly port: number;
+  /** Connection URL for `database` as the superuser postgres (trust auth, loopback only). */
+  url(database: string): string;
+  /** pg_ctl stop -m fast: the server goes away as in an outage. */
+  stopServer(): Promise<void>;
+  /** pg_ctl start on the same port and data directory. */
+  startServer(): Promise<void>;
+  /** Stops the server and removes its data directory. */
+  remove(): Promise<void>;
+}
+
+/**
+ * A PostgreSQL server of its own (the Debian package's binaries, initdb in a temporary
+ * directory, its own port), for tests that take the database away: the shared server on 5432
+ * is never stopped. As root it runs as the `postgres` user (PostgreSQL refuses root).
+ */
+export async function startPostgresServer(prefix: string): Promise<PostgresServer> {
+  const { mkdtempSync, chmodSync, chownSync, readdirSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { execFile, execFileSync } = await import('node:child_process');
+  const version = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b)).at(-1);
+  if (!version) throw new Error('startPostgresServer: no /usr/lib/postgresql/<version>: install postgresql');
+  const bin = (name: string) => `/usr/lib/postgresql/${version}/bin/${name}`;
+  const dir = mkdtempSync(join(tmpdir(), `marquee-pg-${prefix.replace(/[^a-z0-9]/gi, '')}-`));
+  const user =
+    process.getuid?.() === 0
+      ? { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) }
+      : undefined;
+  if (user) {
+    chmodSync(dir, 0o755);
+    chownSync(dir, user.uid, user.gid);
+  }
+  const data = join(dir, 'data');
+  const run = (what: string, file: string, args: string[], timeoutMs: number) =>
+    new Promise<void>((resolve, reject) => {
+      execFile(file, args, { cwd: dir, timeout: timeoutMs, ...(user ?? {}) }, (err, stdout, stderr) => {
+        if (!err) return resolve();
+        let log = '';
+        try {
+          log = readFileSync(join(dir, 'log'), 'utf8').split('\n').slice(-10).join('\n');
+        } catch {
+          // no log yet
+        }
+        reject(new Error(`${what} failed (${err.killed ? `timed out after ${timeoutMs} ms` : err.message.split('\n')[0]}): ${stdout}${stderr}${log}`));
+      });
+    });
+  const port = await freePort();
+  await run('initdb', bin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], 120_000);
+  const startServer = () =>
+    run(
+      `pg_ctl start (port ${port})`,
+      bin('pg_ctl'),
+      ['-D', data, '-l', join(dir, 'log'), '-w', '-t', '90', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start'],
+      100_000,
+    );
+  const stopServer = () => run(`pg_ctl stop (port ${port})`, bin('pg_ctl'), ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop'], 70_000);
+  let running = false;
+  await startServer();
+  running = true;
+  const kill = () => {
+    if (running) execFileSync(bin('pg_ctl'), ['-D', data, '-m', 'immediate', 'stop'], { stdio: 'ignore', ...(user ?? {}) });
+  };
+  process.once('exit', kill);
+  return {
+    port,
+    url: (database) => `postgres://postgres@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    async stopServer() {
+      await stopServer();
+      running = false;
+    },
+    async startServer() {
+      await startServer();
+      running = true;
+    },
+    async remove() {
+      process.removeListener('exit', kill);
+      if (running) await stopServer().catch(() => {});
+      running = false;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
