@@ -7,13 +7,12 @@
 // nothing pending, nothing dead-lettered, nothing left queued.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { after, before, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
 import { Pool } from 'undici';
 import { broker, envVars } from '@marquee/contract';
-import { startRabbitNode, type RabbitNode } from '@marquee/kit/testing';
+import { freePort, startRabbitNode, type RabbitNode } from '@marquee/kit/testing';
 import {
   billingEnv,
   eventually,
@@ -37,13 +36,6 @@ let front: FlakyHttp;
 let rabbit: RabbitNode;
 const children = new Set<ChildProcess>();
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 interface Proc {
   child: ChildProcess;

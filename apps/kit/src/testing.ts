@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { connect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { databaseUrlFor } from './pg.ts';
@@ -32,6 +33,46 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
     name,
     url: databaseUrlFor(name),
     drop: () => run(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`),
+  };
+}
+
+/** A pino-compatible log stream that keeps every line, for assertions and failure messages. */
+export function captureLogs(): { stream: Writable; lines: string[] } {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      cb();
+    },
+  });
+  return { stream, lines };
+}
+
+export interface TestVhost {
+  readonly name: string;
+  /** AMQP URL of the vhost on the shared broker, as guest. */
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+/** A unique vhost on the shared RabbitMQ with full permissions for guest; `drop` deletes it and everything in it. */
+export async function createTestVhost(prefix: string): Promise<TestVhost> {
+  const { execFile } = await import('node:child_process');
+  const rabbitmqctl = (...args: string[]) =>
+    new Promise<void>((resolve, reject) =>
+      execFile('rabbitmqctl', ['-q', ...args], { timeout: 90_000 }, (err, _out, stderr) =>
+        err ? reject(new Error(`rabbitmqctl ${args.join(' ')} failed${err.killed ? ' (timed out after 90 s)' : ''}: ${stderr || err.message}`)) : resolve(),
+      ),
+    );
+  const name = `${prefix}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  await rabbitmqctl('add_vhost', name);
+  await rabbitmqctl('set_permissions', '-p', name, 'guest', '.*', '.*', '.*');
+  return {
+    name,
+    url: `amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(name)}`,
+    drop: async () => {
+      await rabbitmqctl('delete_vhost', name).catch(() => {});
+    },
   };
 }
 
