@@ -1,13 +1,13 @@
-// npm test: set up what the selected tests need (scripts/test-setup.mjs), type-check, then run
-// every node:test file in test/ and apps/*/test/, each in its own process with a time limit.
+// npm test: set up what the selected tests need (scripts/test-setup.mjs), then type-check and
+// run every node:test file in test/ and apps/*/test/, each in its own process with a time limit.
 //   npm test -- generators        files whose path contains "generators"
-//   npm run test:unit             only files that need no server, browser or Debian tool
+//   npm run test:unit             only files that need no server, browser or Debian tool (no tsc)
 //   --jobs=N                      files run at once (default: CPUs + 1; service tests mostly wait)
 //   --verbose                     print every file's output, not only failing ones'
 //   --test-*                      passed to node --test (e.g. --test-name-pattern=…)
 // Files in the plan's `exclusive` list run alone. A file past its limit is killed with its
 // process group and fails naming the test it was in. Under CI a skipped test fails the run.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -47,13 +47,15 @@ if (needed.length) {
   const code = await setup(needed);
   if (code !== 0) process.exit(code);
 }
-if (!filters.length) {
-  const tsc = spawnSync(join(root, 'node_modules/.bin/tsc'), ['--noEmit', '-p', root], { stdio: 'inherit', timeout: 300_000 });
-  if (tsc.status !== 0) {
-    console.error(`test: type-check failed${tsc.error ? ` (${tsc.error.message})` : ''}`);
-    process.exit(tsc.status ?? 1);
-  }
-}
+// The type-check runs beside the tests, reported at the end; a filtered run and the unit inner
+// loop skip it (tsx runs the tests without type-checking, so npm test is where types are checked).
+const typeCheck: Promise<{ ok: boolean; output: string }> = filters.length || unit
+  ? Promise.resolve({ ok: true, output: '' })
+  : new Promise((resolve) => {
+      execFile(join(root, 'node_modules/.bin/tsc'), ['--noEmit', '-p', root], { timeout: 300_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+        resolve({ ok: !err, output: `${stdout}${stderr}${err && !stdout && !stderr ? err.message : ''}` }),
+      );
+    });
 
 // Unit tests get a PostgreSQL that is not there: one that quietly needs it fails.
 const unitEnv: Record<string, string> = unit ? { PGHOST: '127.0.0.1', PGPORT: '9', DATABASE_URL: '' } : {};
@@ -80,6 +82,9 @@ await Promise.all(
   }),
 );
 
+const tsc = await typeCheck;
+if (!tsc.ok) console.log(`\n── tsc --noEmit\n${tsc.output.trimEnd()}\n✖ type-check failed`);
+else if (!filters.length && !unit) console.log('✔ tsc --noEmit');
 const sum = (k: keyof Result['counts']) => results.reduce((n, r) => n + r.counts[k], 0);
 const failed = results.filter((r) => !r.ok);
 const skippedFiles = results.filter((r) => r.counts.skipped);
@@ -89,4 +94,4 @@ console.log(
 console.log(`slowest: ${[...results].sort((a, b) => b.ms - a.ms).slice(0, 5).map((r) => `${r.file} ${(r.ms / 1000).toFixed(1)} s`).join(', ')}`);
 if (failed.length) console.log(`failed: ${failed.map((r) => r.file + (r.timedOut ? ' (timed out)' : '')).join(', ')}`);
 if (skippedFiles.length) console.log(`skipped tests in: ${skippedFiles.map((r) => r.file).join(', ')}${process.env.CI ? ' (a skip fails under CI)' : ''}`);
-process.exit(failed.length || (process.env.CI && skippedFiles.length) ? 1 : 0);
+process.exit(failed.length || !tsc.ok || (process.env.CI && skippedFiles.length) ? 1 : 0);
