@@ -110,6 +110,21 @@ test('waits for a message that never comes', async () => {
     assert.match(r.stderr, /missing nginx .*\n {2}install them with: {2}sudo apt-get update && sudo apt-get install -y --no-install-recommends nginx-light/);
     assert.ok(secs < 20, `took ${secs} s`);
   });
+
+  it('the nginx test file itself fails and exits when nginx is missing (it used to hang for good)', { timeout: 120_000 }, () => {
+    if (process.getuid?.() !== 0) return; // needs a mount namespace to hide /usr/sbin/nginx
+    const empty = join(tmp, 'not-nginx-2');
+    writeFileSync(empty, '', { mode: 0o644 });
+    const r = spawnSync('unshare', ['--mount', 'sh', '-c', `mount --bind ${empty} /usr/sbin/nginx && exec "$0" --import tsx --test --test-reporter=dot test/generators/nginx.test.ts`, process.execPath], {
+      cwd: root,
+      env: { ...process.env, NODE_TEST_CONTEXT: undefined },
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
+    assert.equal(r.error, undefined, `still running after 90 s: something the file started kept it alive (${r.error?.message})`);
+    assert.notEqual(r.status, 0, 'the nginx tests cannot pass without nginx');
+    assert.match(r.stdout, /\/usr\/sbin\/nginx: Permission denied/, 'failed for the hidden nginx, not something else');
+  });
 });
 
 describe('Node version', () => {
