@@ -47,6 +47,10 @@ const target = (d: RenderDiff, name: string): TargetDiff => {
 /** The environment overlays only: platform, preview and argocd/ renders would only slow the test. */
 const only = ['dev', 'test', 'prod'];
 
+// The diff's worktrees go to the temp dir: a private one for this file (and the CLIs it starts),
+// so worktrees that other processes create and remove there meanwhile are not counted as ours.
+process.env.TMPDIR = mkdtempSync(join(tmpdir(), 'marquee-difftests-'));
+after(() => rmSync(process.env.TMPDIR!, { recursive: true, force: true }));
 const diffDirs = () => readdirSync(tmpdir()).filter((f) => f.startsWith('marquee-worktree-'));
 
 describe('compare', () => {
