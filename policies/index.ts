@@ -51,12 +51,14 @@ import noDefaultNamespace from './gitops/no-default-namespace.ts';
 import noRemoteBases from './gitops/no-remote-bases.ts';
 import noDeprecatedApi from './gitops/no-deprecated-api.ts';
 import requiredLabels from './gitops/required-labels.ts';
+import { apiserverPolicies } from './apiserver/index.ts';
 
 export type { AppliedExemption } from './lib/exemptions.ts';
 export type { Policy, DeclaredExemption, Exemption, Category } from './types.ts';
 
 /** Every policy, in documentation order (category, then as listed). */
 export const policies: readonly Policy[] = [
+  ...apiserverPolicies,
   readinessProbe, livenessProbe, probePort, minReplicas, podDisruptionBudget, spreadReplicas,
   hpaReplicaBounds, hpaTargetExists, hpaNoStaticReplicas, pdbWithinHpa, hpaCpuRequests,
   cpuRequests, memoryRequests, memoryLimits,
