@@ -215,7 +215,7 @@ export function validateEnvVarValueFrom(ev: any, path: string): Errs {
     const m = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(fp);
     if (!fp) out.push(required(at(at(path, 'fieldRef'), 'fieldPath'), '', 'validateObjectFieldSelector'));
     else if (m) out.push(...invalidAll(at(path, 'fieldRef'), m[2], IsQualifiedName(m[1] === 'annotations' ? m[2]!.toLowerCase() : m[2]!), 'validateObjectFieldSelector'));
-    else if (!validEnvFieldPaths.includes(fp) && !['metadata.labels', 'metadata.annotations'].includes(fp))
+    else if (!validEnvFieldPaths.includes(fp))
       out.push(notSupported(at(at(path, 'fieldRef'), 'fieldPath'), fp, validEnvFieldPaths, 'validateObjectFieldSelector'));
   }
   if (isObj(vf.resourceFieldRef)) {
@@ -377,6 +377,9 @@ function validateContainers(spec: Record<string, any>, path: string, volumes: Re
     out.push(...validateProbe(c?.startupProbe, at(p, 'startupProbe'), 'startup', gracePeriod));
     if (has(c?.restartPolicy)) out.push(forbidden(at(p, 'restartPolicy'), 'may not be set for non-init containers', 'validateContainers'));
   });
+  // checkHostPortConflicts: across regular containers; each init container on its own (they run one by one).
+  out.push(...AccumulateUniqueHostPorts(containers, at(path, 'containers'), new Set()));
+  arr(spec.initContainers).forEach((c: any, i: number) => out.push(...AccumulateUniqueHostPorts([c], at(path, 'initContainers'), new Set(), i)));
   arr(spec.initContainers).forEach((c: any, i: number) => {
     const p = at(at(path, 'initContainers'), i);
     out.push(...validateContainerCommon(c, p, volumes));
@@ -393,6 +396,20 @@ function validateContainers(spec: Record<string, any>, path: string, volumes: Re
       for (const f of ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'])
         if (has(c?.[f])) out.push(forbidden(at(p, f), 'may not be set for init containers without restartPolicy=Always', 'validateInitContainers'));
   });
+  return out;
+}
+
+/** AccumulateUniqueHostPorts: a (protocol, hostIP, hostPort) may be taken once. */
+export function AccumulateUniqueHostPorts(containers: readonly any[], path: string, seen: Set<string>, offset = 0): Errs {
+  const out: Errs = [];
+  containers.forEach((c: any, ci: number) =>
+    arr(c?.ports).forEach((port: any, pi: number) => {
+      if (!port?.hostPort) return;
+      const k = `${port.protocol ?? 'TCP'}/${port.hostIP ?? ''}/${port.hostPort}`;
+      if (seen.has(k)) out.push(duplicate(at(at(at(path, ci + offset), 'ports'), pi) + '.hostPort', k, 'AccumulateUniqueHostPorts'));
+      seen.add(k);
+    }),
+  );
   return out;
 }
 

@@ -54,6 +54,17 @@ function getField(field: string, r: Bounds): void {
   for (const expr of field.split(',').filter(Boolean)) getRange(expr, r);
 }
 
+/** getRange on its own (robfig/cron parser_test.go TestRange): the error, or undefined. */
+export function cronRangeError(expr: string, min: number, max: number): string | undefined {
+  try {
+    getRange(expr, { min, max });
+    return undefined;
+  } catch (e) {
+    if (e instanceof CronError) return e.message;
+    throw e;
+  }
+}
+
 function getRange(expr: string, r: Bounds): void {
   const rangeAndStep = expr.split('/');
   const lowAndHigh = rangeAndStep[0]!.split('-');
