@@ -352,7 +352,7 @@ export async function validateFiles(root: string, paths: readonly string[], kube
     const yamlErrors = file.endsWith('.json') ? jsonFindings(file, text) : yamlFindings(root, file, text);
     findings.push(...yamlErrors);
     if (yamlErrors.length) continue;
-    for (const doc of Y.parseAllDocuments(text)) {
+    for (const doc of Y.parseAllDocuments(text, { merge: true })) {
       const o = doc.toJS({ maxAliasCount: -1 }) as Record<string, any> | null;
       if (o === null || o === undefined) continue;
       const items = typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items) && o.apiVersion === 'v1' ? o.items : [o];
