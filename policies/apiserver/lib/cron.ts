@@ -121,14 +121,22 @@ function isGoDuration(s: string): boolean {
   return /^[-+]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:ns|us|µs|μs|ms|s|m|h))+$/.test(s);
 }
 
+const zones = new Map<string, boolean>();
+
 function isTimeZone(name: string): boolean {
   if (name === '' || name === 'UTC' || name === 'Local') return true;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
+  let known = zones.get(name);
+  if (known === undefined) {
+    // The IANA database Node ships (a formatter is costly to build: remember the answer).
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: name });
+      known = true;
+    } catch {
+      known = false;
+    }
+    zones.set(name, known);
   }
+  return known;
 }
 
 /** The IANA zone database Node ships; validateTimeZone (batch validation) accepts what time.LoadLocation accepts. */
