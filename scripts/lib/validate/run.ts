@@ -363,6 +363,9 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   const validator = await SchemaValidator.create(tree, rendered.map((r) => `${r.object?.apiVersion}/${r.object?.kind}`));
   const locator = new SourceLocator(root);
   findings.push(...schemaFindings(validator, rendered, locator, kubernetesVersion));
+  // What the API server itself would refuse (policies/apiserver): vendored files are applied as they are.
+  const { runPolicies } = await import('../../../policies/index.ts');
+  findings.push(...locateLate(runPolicies(rendered, { only: ['apiserver'] }).findings, rendered, locator));
   findings.sort(byWhere);
   const summary = { ...summarize(findings, targets, rendered.length, started), unit: 'files' };
   return { findings, summary, targets: targets.map((t) => t.name), rendered, notes: [], timings: {} };
