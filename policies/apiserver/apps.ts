@@ -40,7 +40,9 @@ export function validatePositiveIntOrPercent(v: unknown, path: string, fn: strin
   return [];
 }
 
-const isZeroIntOrPercent = (v: unknown): boolean => v === 0 || v === '0' || v === '0%';
+/** getIntOrPercentValue(v) == 0 */
+const isZeroIntOrPercent = (v: unknown): boolean =>
+  typeof v === 'number' ? v === 0 : typeof v === 'string' && /^[0-9]+%?$/.test(v) ? Number(v.replace('%', '')) === 0 : false;
 
 /** ValidateDeployment */
 export function ValidateDeployment(o: Record<string, any>): Errs {
@@ -49,7 +51,8 @@ export function ValidateDeployment(o: Record<string, any>): Errs {
   out.push(...ValidateNonnegativeField(spec.replicas, 'spec.replicas'));
   out.push(...validateSelectorAndTemplate(spec, 'Deployment', 'ValidateDeploymentSpec'));
   out.push(...ValidatePodTemplateSpec(spec.template, 'spec.template'));
-  out.push(...validateLongRunningTemplate(spec, 'Deployment'));
+  // ValidatePodTemplateSpecForReplicaSet's message names ReplicaSet for Deployments too.
+  out.push(...validateLongRunningTemplate(spec, 'ReplicaSet'));
   const st = spec.strategy;
   if (isObj(st)) {
     const type = st.type ?? 'RollingUpdate';
@@ -59,8 +62,9 @@ export function ValidateDeployment(o: Record<string, any>): Errs {
     if (isObj(ru)) {
       out.push(...validatePositiveIntOrPercent(ru.maxUnavailable, 'spec.strategy.rollingUpdate.maxUnavailable', 'ValidateRollingUpdateDeployment', true));
       out.push(...validatePositiveIntOrPercent(ru.maxSurge, 'spec.strategy.rollingUpdate.maxSurge', 'ValidateRollingUpdateDeployment'));
-      if (has(ru.maxUnavailable) && has(ru.maxSurge) && isZeroIntOrPercent(ru.maxUnavailable) && isZeroIntOrPercent(ru.maxSurge))
-        out.push(invalid('spec.strategy.rollingUpdate.maxUnavailable', ru.maxUnavailable, 'may not be 0 when `maxSurge` is 0', 'ValidateRollingUpdateDeployment'));
+      // Both default to 25% (SetDefaults_Deployment) when unset.
+      if (isZeroIntOrPercent(ru.maxUnavailable ?? '25%') && isZeroIntOrPercent(ru.maxSurge ?? '25%'))
+        out.push(invalid('spec.strategy.rollingUpdate.maxUnavailable', ru.maxUnavailable, 'may not be 0 when `maxSurge` is 0', 'ValidateRollingUpdateDeployment', 'let one of maxUnavailable and maxSurge be above 0'));
     }
   }
   out.push(...ValidateNonnegativeField(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit'));
@@ -70,6 +74,17 @@ export function ValidateDeployment(o: Record<string, any>): Errs {
     if (spec.progressDeadlineSeconds <= (spec.minReadySeconds ?? 0))
       out.push(invalid('spec.progressDeadlineSeconds', spec.progressDeadlineSeconds, 'must be greater than minReadySeconds', 'ValidateDeploymentSpec'));
   }
+  return out;
+}
+
+/** ValidateReplicaSetSpec */
+export function ValidateReplicaSet(o: Record<string, any>): Errs {
+  const spec = isObj(o.spec) ? o.spec : {};
+  const out: Errs = [...ValidateNonnegativeField(spec.replicas, 'spec.replicas'), ...ValidateNonnegativeField(spec.minReadySeconds, 'spec.minReadySeconds')];
+  // Upstream's message says "deployment" here too (ValidateReplicaSetSpec).
+  out.push(...validateSelectorAndTemplate(spec, 'Deployment', 'ValidateReplicaSetSpec'));
+  out.push(...ValidatePodTemplateSpec(spec.template, 'spec.template'));
+  out.push(...validateLongRunningTemplate(spec, 'ReplicaSet'));
   return out;
 }
 
@@ -85,11 +100,17 @@ export function ValidateDaemonSet(o: Record<string, any>): Errs {
   if (isObj(us)) {
     const type = us.type ?? 'RollingUpdate';
     if (!['OnDelete', 'RollingUpdate'].includes(type)) out.push(notSupported('spec.updateStrategy.type', type, ['OnDelete', 'RollingUpdate'], 'ValidateDaemonSetUpdateStrategy'));
-    if (isObj(us.rollingUpdate)) {
-      out.push(...validatePositiveIntOrPercent(us.rollingUpdate.maxUnavailable, 'spec.updateStrategy.rollingUpdate.maxUnavailable', 'ValidateRollingUpdateDaemonSet', true));
-      out.push(...validatePositiveIntOrPercent(us.rollingUpdate.maxSurge, 'spec.updateStrategy.rollingUpdate.maxSurge', 'ValidateRollingUpdateDaemonSet', true));
-      if (has(us.rollingUpdate.maxUnavailable) && has(us.rollingUpdate.maxSurge) && isZeroIntOrPercent(us.rollingUpdate.maxUnavailable) && isZeroIntOrPercent(us.rollingUpdate.maxSurge))
-        out.push(invalid('spec.updateStrategy.rollingUpdate.maxUnavailable', us.rollingUpdate.maxUnavailable, 'may not be 0 when `maxSurge` is 0', 'ValidateRollingUpdateDaemonSet'));
+    const ru = us.rollingUpdate;
+    if (isObj(ru)) {
+      const p = 'spec.updateStrategy.rollingUpdate';
+      out.push(...validatePositiveIntOrPercent(ru.maxUnavailable, `${p}.maxUnavailable`, 'ValidateRollingUpdateDaemonSet', true));
+      out.push(...validatePositiveIntOrPercent(ru.maxSurge, `${p}.maxSurge`, 'ValidateRollingUpdateDaemonSet', true));
+      // Exactly one of them non-zero; maxUnavailable defaults to 1 and maxSurge to 0 (SetDefaults_DaemonSet).
+      const hasUnavailable = !isZeroIntOrPercent(ru.maxUnavailable ?? 1);
+      const hasSurge = !isZeroIntOrPercent(ru.maxSurge ?? 0);
+      if (hasUnavailable && hasSurge)
+        out.push(invalid(`${p}.maxSurge`, ru.maxSurge, 'may not be set when maxUnavailable is non-zero', 'ValidateRollingUpdateDaemonSet', 'with maxSurge set, set maxUnavailable: 0 (it defaults to 1)'));
+      else if (!hasUnavailable && !hasSurge) out.push(required(`${p}.maxUnavailable`, 'cannot be 0 when maxSurge is 0', 'ValidateRollingUpdateDaemonSet'));
     }
   }
   return out;
@@ -105,17 +126,18 @@ export function ValidateStatefulSet(o: Record<string, any>): Errs {
   const spec = isObj(o.spec) ? o.spec : {};
   const out: Errs = [];
   if (has(spec.podManagementPolicy) && !['OrderedReady', 'Parallel'].includes(spec.podManagementPolicy))
-    out.push(notSupported('spec.podManagementPolicy', spec.podManagementPolicy, ['OrderedReady', 'Parallel'], 'ValidateStatefulSetSpec'));
+    out.push(invalid('spec.podManagementPolicy', spec.podManagementPolicy, "must be 'OrderedReady' or 'Parallel'", 'ValidateStatefulSetSpec'));
   const us = spec.updateStrategy;
   if (isObj(us)) {
     const type = us.type ?? 'RollingUpdate';
-    if (!['OnDelete', 'RollingUpdate'].includes(type)) out.push(notSupported('spec.updateStrategy.type', type, ['OnDelete', 'RollingUpdate'], 'ValidateStatefulSetUpdateStrategy'));
-    if (type === 'OnDelete' && has(us.rollingUpdate)) out.push(invalid('spec.updateStrategy.rollingUpdate', us.rollingUpdate, "only allowed for updateStrategy 'RollingUpdate'", 'ValidateStatefulSetUpdateStrategy'));
-    if (isObj(us.rollingUpdate)) {
-      out.push(...ValidateNonnegativeField(us.rollingUpdate.partition, 'spec.updateStrategy.rollingUpdate.partition'));
+    if (!['OnDelete', 'RollingUpdate'].includes(type)) out.push(invalid('spec.updateStrategy', us, "must be 'RollingUpdate' or 'OnDelete'", 'ValidateStatefulSetSpec'));
+    if (type === 'OnDelete' && has(us.rollingUpdate)) out.push(invalid('spec.updateStrategy.rollingUpdate', us.rollingUpdate, "only allowed for updateStrategy 'RollingUpdate'", 'ValidateStatefulSetSpec'));
+    if (type === 'RollingUpdate' && isObj(us.rollingUpdate)) {
+      const p = 'spec.updateStrategy.rollingUpdate';
+      out.push(...ValidateNonnegativeField(us.rollingUpdate.partition, `${p}.partition`));
       if (has(us.rollingUpdate.maxUnavailable)) {
-        out.push(...validatePositiveIntOrPercent(us.rollingUpdate.maxUnavailable, 'spec.updateStrategy.rollingUpdate.maxUnavailable', 'validateStatefulSetUpdateStrategy', true));
-        if (isZeroIntOrPercent(us.rollingUpdate.maxUnavailable)) out.push(invalid('spec.updateStrategy.rollingUpdate.maxUnavailable', us.rollingUpdate.maxUnavailable, 'must be greater than 0', 'validateStatefulSetUpdateStrategy'));
+        out.push(...validatePositiveIntOrPercent(us.rollingUpdate.maxUnavailable, `${p}.maxUnavailable`, 'validateRollingUpdateStatefulSet', true));
+        if (isZeroIntOrPercent(us.rollingUpdate.maxUnavailable)) out.push(invalid(`${p}.maxUnavailable`, us.rollingUpdate.maxUnavailable, 'cannot be 0', 'validateRollingUpdateStatefulSet'));
       }
     }
   }

@@ -4,7 +4,7 @@
 // exempted (policies/lib/exemptions.ts): the API server refuses the object whatever we declare.
 import { objectPolicy } from '../lib/define.ts';
 import type { ObjectPolicy, Violation } from '../types.ts';
-import { ValidateDaemonSet, ValidateDeployment, ValidateStatefulSet } from './apps.ts';
+import { ValidateDaemonSet, ValidateDeployment, ValidateReplicaSet, ValidateStatefulSet } from './apps.ts';
 import { ValidateHorizontalPodAutoscaler } from './autoscaling.ts';
 import { ValidateCronJob, ValidateJob } from './batch.ts';
 import { ValidateConfigMap, ValidatePersistentVolumeClaimSpec, ValidatePodSpec, ValidateSecret, ValidateService } from './core.ts';
@@ -86,8 +86,8 @@ export const apps = group(
   'apiserver/apps',
   'Deployments, StatefulSets and DaemonSets pass apps validation',
   'pkg/apis/apps/validation refuses a workload whose selector is missing, empty or does not match its template labels, whose rollout strategy is inconsistent, or whose pod template fails core validation.',
-  ['Deployment', 'StatefulSet', 'DaemonSet'],
-  (o) => (o.kind === 'Deployment' ? ValidateDeployment(o) : o.kind === 'StatefulSet' ? ValidateStatefulSet(o) : ValidateDaemonSet(o)),
+  ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'],
+  (o) => (o.kind === 'Deployment' ? ValidateDeployment(o) : o.kind === 'StatefulSet' ? ValidateStatefulSet(o) : o.kind === 'ReplicaSet' ? ValidateReplicaSet(o) : ValidateDaemonSet(o)),
   'pkg/apis/apps/validation/validation.go',
 );
 

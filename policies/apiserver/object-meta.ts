@@ -29,6 +29,9 @@ const nameRules: Readonly<Record<string, { fn: string; check: NameFn; what: stri
   Service: { fn: 'ValidateServiceName', check: IsDNS1035Label, what: 'a DNS-1035 label (lower-case letters, digits and -, starting with a letter, at most 63 characters)' },
   // ValidateNamespaceName = NameIsDNSLabel
   Namespace: { fn: 'ValidateNamespaceName', check: IsDNS1123Label, what: 'a DNS-1123 label (lower-case letters, digits and -, at most 63 characters)' },
+  // ValidateStatefulSetName: upstream now validates it as a DNS label ("we used to allow DNS subdomain
+  // for name, but that can't actually create pods"); either way a longer or dotted name never gets pods.
+  StatefulSet: { fn: 'ValidateStatefulSetName', check: IsDNS1123Label, what: 'a DNS-1123 label (its pods\' hostnames derive from it)' },
   // ValidateRBACName = path.IsValidPathSegmentName
   Role: { fn: 'ValidateRBACName', check: IsValidPathSegmentName, what: "a path segment (no '/' or '%')" },
   ClusterRole: { fn: 'ValidateRBACName', check: IsValidPathSegmentName, what: "a path segment (no '/' or '%')" },
