@@ -14,17 +14,39 @@ export function validateJobSpec(spec: unknown, path: string): Errs {
   if (has(s.completionMode) && !['NonIndexed', 'Indexed'].includes(s.completionMode)) out.push(notSupported(`${path}.completionMode`, s.completionMode, ['NonIndexed', 'Indexed'], 'validateJobSpec'));
   if (s.completionMode === 'Indexed' && !has(s.completions)) out.push(required(`${path}.completions`, "when completion mode is Indexed", 'validateJobSpec'));
   if (has(s.backoffLimitPerIndex) && s.completionMode !== 'Indexed') out.push(forbidden(`${path}.backoffLimitPerIndex`, 'requires indexed completion mode', 'validateJobSpec'));
-  if (s.manualSelector === true) out.push(...ValidateLabelSelector(s.selector, `${path}.selector`));
-  else if (has(s.selector) && path === 'spec')
-    // Generated selectors: a user-set selector without manualSelector is refused on create.
-    out.push(invalid(`${path}.selector`, s.selector, '`selector` will be auto-generated', 'ValidateGeneratedSelector', 'remove spec.selector, or set manualSelector: true'));
+  out.push(...ValidateLabelSelector(s.selector, `${path}.selector`));
+  return out.concat(validateJobTemplate(s, path));
+}
+
+const jobNameKeys = ['job-name', 'batch.kubernetes.io/job-name'];
+const controllerUidKeys = ['controller-uid', 'batch.kubernetes.io/controller-uid'];
+
+/**
+ * ValidateGeneratedSelector: without manualSelector, the API server adds controller-uid to the
+ * selector the manifest gives and then requires it to match {controller-uid: <uid>, job-name: <name>}:
+ * any other matchLabels entry is refused ("`selector` not auto-generated"). The uid is unknown
+ * offline, so controller-uid entries are accepted; matchExpressions are not judged.
+ */
+export function ValidateGeneratedSelector(job: Record<string, any>): Errs {
+  const s = job.spec ?? {};
+  if (s.manualSelector === true || !isObj(s.selector?.matchLabels)) return [];
+  const name = str(job.metadata?.name);
+  const stray = Object.entries(s.selector.matchLabels as Record<string, unknown>).some(
+    ([k, v]) => !controllerUidKeys.includes(k) && !(jobNameKeys.includes(k) && v === name),
+  );
+  return stray ? [invalid('spec.selector', s.selector, '`selector` not auto-generated', 'ValidateGeneratedSelector', 'remove spec.selector (the API server generates it), or set manualSelector: true')] : [];
+}
+
+function validateJobTemplate(s: Record<string, any>, path: string): Errs {
+  const out: Errs = [];
   const t = s.template;
   if (!isObj(t)) out.push(required(`${path}.template`, '', 'validateJobSpec'));
   else {
     out.push(...ValidatePodTemplateSpec(t, `${path}.template`));
     const rp = t.spec?.restartPolicy;
-    if (!has(rp)) out.push(required(`${path}.template.spec.restartPolicy`, 'valid values: "OnFailure", "Never"', 'validateJobSpec', 'a Job pod restarts OnFailure or Never: set template.spec.restartPolicy'));
-    else if (!['OnFailure', 'Never'].includes(rp)) out.push(notSupported(`${path}.template.spec.restartPolicy`, rp, ['OnFailure', 'Never'], 'validateJobSpec'));
+    // Unset, pod defaulting makes it Always, which a Job refuses.
+    if (!['OnFailure', 'Never'].includes(rp ?? 'Always'))
+      out.push(notSupported(`${path}.template.spec.restartPolicy`, rp ?? 'Always', ['OnFailure', 'Never'], 'validateJobSpec', 'a Job pod restarts OnFailure or Never: set template.spec.restartPolicy (it defaults to Always)'));
     if (has(s.podFailurePolicy) && rp !== 'Never') out.push(invalid(`${path}.template.spec.restartPolicy`, rp, 'only "Never" is supported when podFailurePolicy is specified', 'validateJobSpec'));
   }
   return out;
@@ -32,7 +54,7 @@ export function validateJobSpec(spec: unknown, path: string): Errs {
 
 /** ValidateJob: the generated job-name label must be a label value, so a name is at most 63 characters. */
 export function ValidateJob(o: Record<string, any>): Errs {
-  const out = validateJobSpec(o.spec, 'spec');
+  const out = [...ValidateGeneratedSelector(o), ...validateJobSpec(o.spec, 'spec')];
   const name = str(o.metadata?.name);
   if (name && IsValidLabelValue(name).length && name.length > 63)
     out.push(invalid('metadata.name', name, 'must be no more than 63 characters', 'ValidateJob', 'a Job name becomes the value of its pods\' job-name label: keep it within 63 characters'));

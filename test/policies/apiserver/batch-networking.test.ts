@@ -4,7 +4,7 @@
 // invalidPathSuffixes, "must be an absolute path"); immutability against the apps/batch update rules.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ValidateCronJob } from '../../../policies/apiserver/batch.ts';
+import { ValidateCronJob, ValidateJob } from '../../../policies/apiserver/batch.ts';
 import { immutableFieldChanges } from '../../../policies/apiserver/index.ts';
 import { cronRangeError, parseStandardCron } from '../../../policies/apiserver/lib/cron.ts';
 import { validateHTTPIngressPath } from '../../../policies/apiserver/networking.ts';
@@ -69,4 +69,13 @@ describe('API-server findings cannot be exempted', () => {
     const problems = validateExemption({ policy: 'apiserver/core', object: { kind: 'Service', name: 'web' }, reason: 'we really want port 70000 here for a while', owner: '@marquee/platform', expires: '2099-01-01' }, policyIds);
     assert.ok(problems.some((p) => p.includes('cannot be exempted')), problems.join('; '));
   });
+});
+
+describe('batch validation.go ValidateGeneratedSelector / validateJobSpec', () => {
+  const job = (spec: Record<string, any>) => ValidateJob({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'myjob' }, spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'i' }] } }, ...spec } });
+  // validation_test.go TestValidateJob: "spec.selector: Invalid value: ...{"a":"b"}...: `selector` not auto-generated"
+  test('a selector the API server did not generate is refused', () => assert.deepEqual(job({ selector: { matchLabels: { a: 'b' } } }).map((e) => e.detail), ['`selector` not auto-generated']));
+  test('with manualSelector it is accepted', () => assert.deepEqual(job({ manualSelector: true, selector: { matchLabels: { a: 'b' } } }), []));
+  test('a restartPolicy left to default (Always) is refused', () =>
+    assert.deepEqual(ValidateJob({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'myjob' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'i' }] } } } }).map((e) => `${e.path} ${JSON.stringify(e.value)}`), ['spec.template.spec.restartPolicy "Always"']));
 });
