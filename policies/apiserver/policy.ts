@@ -6,6 +6,7 @@ import { has, invalid, isObj, notSupported, ValidateLabelSelector, type Errs } f
 export function ValidatePodDisruptionBudget(o: Record<string, any>): Errs {
   const spec = isObj(o.spec) ? o.spec : {};
   const out: Errs = [];
+  // Upstream reports it on `spec`; we point at maxUnavailable, the second of the two, so the finding has a line.
   if (has(spec.minAvailable) && has(spec.maxUnavailable))
     out.push(invalid('spec.maxUnavailable', spec.maxUnavailable, 'minAvailable and maxUnavailable cannot be both set', 'ValidatePodDisruptionBudgetSpec', 'keep one of minAvailable and maxUnavailable'));
   if (has(spec.minAvailable)) out.push(...validatePositiveIntOrPercent(spec.minAvailable, 'spec.minAvailable', 'ValidatePodDisruptionBudgetSpec', true));
