@@ -541,7 +541,16 @@ export function ValidateService(svc: Record<string, any>): Errs {
   const timeout = spec.sessionAffinityConfig?.clientIP?.timeoutSeconds;
   if (spec.sessionAffinity === 'ClientIP' && typeof timeout === 'number' && (timeout <= 0 || timeout > 86400))
     out.push(invalid('spec.sessionAffinityConfig.clientIP.timeoutSeconds', timeout, 'must be greater than 0 and less than 86400', 'validateAffinityTimeout'));
-  arr(spec.externalIPs).forEach((ip: any, i: number) => out.push(...invalidAll(`spec.externalIPs[${i}]`, ip, IsValidIP(str(ip)), 'ValidateService')));
+  arr(spec.externalIPs).forEach((ip: any, i: number) => {
+    const msgs = IsValidIP(str(ip));
+    out.push(...invalidAll(`spec.externalIPs[${i}]`, ip, msgs.length ? msgs : ValidateNonSpecialIP(str(ip)), msgs.length ? 'ValidateService' : 'ValidateNonSpecialIP'));
+  });
+  // ValidateServiceClusterIPsRelatedFields: "", "None" or an IP; none of it for ExternalName.
+  const clusterIPs = [spec.clusterIP, ...arr(spec.clusterIPs)].filter((x) => has(x) && str(x) !== '');
+  if (type === 'ExternalName') {
+    if (clusterIPs.length) out.push(forbidden(has(spec.clusterIP) && str(spec.clusterIP) ? 'spec.clusterIP' : 'spec.clusterIPs', 'may not be set for ExternalName services', 'ValidateServiceClusterIPsRelatedFields'));
+  } else
+    clusterIPs.forEach((ip) => ip !== 'None' && IsValidIP(str(ip)).length && out.push(invalid('spec.clusterIP', ip, 'must be empty, \'None\', or a valid IP address', 'ValidateServiceClusterIPsRelatedFields')));
   if (!serviceTypes.includes(type)) out.push(notSupported('spec.type', type, serviceTypes, 'ValidateService'));
   if (type === 'ClusterIP') ports.forEach((p: any, i: number) => has(p?.nodePort) && p.nodePort !== 0 && out.push(forbidden(`spec.ports[${i}].nodePort`, "may not be used when `type` is 'ClusterIP'", 'ValidateService', 'remove nodePort, or set type: NodePort')));
   const nodePorts = new Set<string>();
@@ -567,9 +576,42 @@ export function ValidateService(svc: Record<string, any>): Errs {
     if (!external) out.push(invalid('spec.externalTrafficPolicy', spec.externalTrafficPolicy, 'may only be set for externally-accessible services', 'validateServiceExternalTrafficPolicy'));
     else if (!['Cluster', 'Local'].includes(spec.externalTrafficPolicy)) out.push(notSupported('spec.externalTrafficPolicy', spec.externalTrafficPolicy, ['Cluster', 'Local'], 'validateServiceExternalTrafficPolicy'));
   }
+  // validateServiceExternalTrafficPolicy: a health-check node port only for LoadBalancer with Local.
+  if (has(spec.healthCheckNodePort) && spec.healthCheckNodePort !== 0) {
+    if (!(type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local'))
+      out.push(invalid('spec.healthCheckNodePort', spec.healthCheckNodePort, "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'", 'validateServiceExternalTrafficPolicy'));
+    else out.push(...invalidAll('spec.healthCheckNodePort', spec.healthCheckNodePort, IsValidPortNum(Number(spec.healthCheckNodePort)), 'validateServiceExternalTrafficPolicy'));
+  }
+  // The older annotation form of loadBalancerSourceRanges.
+  const ann = svc.metadata?.annotations?.['service.beta.kubernetes.io/load-balancer-source-ranges'];
+  if (!arr(spec.loadBalancerSourceRanges).length && has(ann)) {
+    const p = 'metadata.annotations["service.beta.kubernetes.io/load-balancer-source-ranges"]';
+    if (type !== 'LoadBalancer') out.push(forbidden(p, "may only be used when `type` is 'LoadBalancer'", 'ValidateService'));
+    const v = str(ann).trim();
+    if (v) v.split(',').forEach((c) => out.push(...invalidAll(p, c.trim(), IsValidCIDR(c.trim()), 'ValidateService')));
+  }
   if (has(spec.internalTrafficPolicy) && !['Cluster', 'Local'].includes(spec.internalTrafficPolicy))
     out.push(notSupported('spec.internalTrafficPolicy', spec.internalTrafficPolicy, ['Cluster', 'Local'], 'validateServiceInternalTrafficFieldsValue'));
   return out;
+}
+
+/** ValidateNonSpecialIP: not unspecified, loopback, link-local unicast or link-local multicast. */
+export function ValidateNonSpecialIP(ip: string): string[] {
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
+  if (v4) {
+    const [a, b, c] = [Number(v4[1]), Number(v4[2]), Number(v4[3])];
+    if (ip === '0.0.0.0') return [`may not be unspecified (${ip})`];
+    if (a === 127) return ['may not be in the loopback range (127.0.0.0/8, ::1/128)'];
+    if (a === 169 && b === 254) return ['may not be in the link-local range (169.254.0.0/16, fe80::/10)'];
+    if (a === 224 && b === 0 && c === 0) return ['may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)'];
+    return [];
+  }
+  const low = ip.toLowerCase();
+  if (low === '::') return [`may not be unspecified (${ip})`];
+  if (low === '::1') return ['may not be in the loopback range (127.0.0.0/8, ::1/128)'];
+  if (/^fe[89ab]/.test(low)) return ['may not be in the link-local range (169.254.0.0/16, fe80::/10)'];
+  if (/^ff02:/.test(low)) return ['may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)'];
+  return [];
 }
 
 /** validateServicePort */
