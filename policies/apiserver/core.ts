@@ -182,8 +182,8 @@ export function validateContainerPorts(ports: unknown, path: string): Errs {
       else names.add(port.name);
     }
     if (!has(port?.containerPort) || port.containerPort === 0) out.push(required(at(p, 'containerPort'), '', 'validateContainerPorts'));
-    else out.push(...invalidAll(at(p, 'containerPort'), port.containerPort, IsValidPortNum(port.containerPort), 'validateContainerPorts'));
-    if (has(port?.hostPort) && port.hostPort !== 0) out.push(...invalidAll(at(p, 'hostPort'), port.hostPort, IsValidPortNum(port.hostPort), 'validateContainerPorts'));
+    else if (typeof port.containerPort === 'number') out.push(...invalidAll(at(p, 'containerPort'), port.containerPort, IsValidPortNum(port.containerPort), 'validateContainerPorts'));
+    if (typeof port?.hostPort === 'number' && port.hostPort !== 0) out.push(...invalidAll(at(p, 'hostPort'), port.hostPort, IsValidPortNum(port.hostPort), 'validateContainerPorts'));
     if (has(port?.protocol) && !supportedPortProtocols.includes(port.protocol)) out.push(notSupported(at(p, 'protocol'), port.protocol, supportedPortProtocols, 'validateContainerPorts'));
   });
   return out;
@@ -624,7 +624,9 @@ export function validateServicePort(sp: any, requireName: boolean, names: Set<st
     if (names.has(name)) out.push(duplicate(at(p, 'name'), name, 'validateServicePort', 'port names must be unique within a Service'));
     else names.add(name);
   }
-  out.push(...invalidAll(at(p, 'port'), sp?.port, IsValidPortNum(Number(sp?.port)), 'validateServicePort', 'a Service port is a number from 1 to 65535'));
+  // A port that is not a number is the schema step's finding (the API server fails to decode it).
+  if (typeof sp?.port === 'number' || !has(sp?.port))
+    out.push(...invalidAll(at(p, 'port'), sp?.port ?? 0, IsValidPortNum(Number(sp?.port ?? 0)), 'validateServicePort', 'a Service port is a number from 1 to 65535'));
   if (has(sp?.protocol) && !supportedPortProtocols.includes(sp.protocol)) out.push(notSupported(at(p, 'protocol'), sp.protocol, supportedPortProtocols, 'validateServicePort'));
   if (has(sp?.targetPort)) out.push(...ValidatePortNumOrName(sp.targetPort, at(p, 'targetPort'), 'validateServicePort'));
   if (has(sp?.appProtocol)) out.push(...invalidAll(at(p, 'appProtocol'), sp.appProtocol, IsQualifiedName(str(sp.appProtocol)), 'validateServicePort'));

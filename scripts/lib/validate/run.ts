@@ -232,7 +232,13 @@ function locateLate(findings: Finding[], rendered: readonly RenderedObject[], lo
  */
 function dedupe(findings: Finding[]): Finding[] {
   const removed = new Set(findings.filter((f) => f.rule === 'schema' && f.path === 'apiVersion').map((f) => `${f.target}\0${f.object}`));
-  return findings.filter((f) => !(f.rule === 'gitops/no-deprecated-api' && f.severity === 'error' && removed.has(`${f.target}\0${f.object}`)));
+  // A value of the wrong type never reaches the API server's validation: the schema finding is the one.
+  const mistyped = new Set(findings.filter((f) => f.rule === 'schema').map((f) => `${f.target}\0${f.object}\0${f.path}`));
+  return findings.filter(
+    (f) =>
+      !(f.rule === 'gitops/no-deprecated-api' && f.severity === 'error' && removed.has(`${f.target}\0${f.object}`)) &&
+      !(f.rule.startsWith('apiserver/') && mistyped.has(`${f.target}\0${f.object}\0${f.path}`)),
+  );
 }
 
 /** Optional steps provided by other modules; absent modules are skipped (and said so in notes). */
@@ -366,6 +372,7 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   // What the API server itself would refuse (policies/apiserver): vendored files are applied as they are.
   const { runPolicies } = await import('../../../policies/index.ts');
   findings.push(...locateLate(runPolicies(rendered, { only: ['apiserver'] }).findings, rendered, locator));
+  findings.splice(0, findings.length, ...dedupe(findings));
   findings.sort(byWhere);
   const summary = { ...summarize(findings, targets, rendered.length, started), unit: 'files' };
   return { findings, summary, targets: targets.map((t) => t.name), rendered, notes: [], timings: {} };
