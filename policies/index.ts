@@ -51,6 +51,7 @@ import noDefaultNamespace from './gitops/no-default-namespace.ts';
 import noRemoteBases from './gitops/no-remote-bases.ts';
 import noDeprecatedApi from './gitops/no-deprecated-api.ts';
 import requiredLabels from './gitops/required-labels.ts';
+import { apiserverPolicies } from './apiserver/index.ts';
 
 export { contractFindings } from './contract/index.ts';
 export type { AppliedExemption } from './lib/exemptions.ts';
@@ -58,6 +59,7 @@ export type { Policy, DeclaredExemption, Exemption, Category } from './types.ts'
 
 /** Every policy, in documentation order (category, then as listed). */
 export const policies: readonly Policy[] = [
+  ...apiserverPolicies,
   readinessProbe, livenessProbe, probePort, minReplicas, podDisruptionBudget, spreadReplicas,
   hpaReplicaBounds, hpaTargetExists, hpaNoStaticReplicas, pdbWithinHpa, hpaCpuRequests,
   cpuRequests, memoryRequests, memoryLimits,
