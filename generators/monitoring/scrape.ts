@@ -4,6 +4,7 @@
 import { broker, postgres, probes, serviceNames, type ServiceName } from '@marquee/contract';
 import { clusters, environments } from '../environments.ts';
 import { peers } from '../services.ts';
+import { rolloutsHashLabel } from '../rollouts/version.ts';
 
 /** The platform namespace, shared by every cluster (the services' NetworkPolicies admit scrapes from it). */
 export const monitoringNamespace: string = (() => {
@@ -219,6 +220,8 @@ export function prometheusConfig(): PrometheusConfig {
           ...podTargetLabels,
           { source_labels: [label('app.kubernetes.io/name')], target_label: 'service' },
           { source_labels: [label('app.kubernetes.io/version')], target_label: 'version' },
+          // Argo Rollouts' pod-template hash: tells a canary's series from the stable ones (generators/rollouts).
+          { source_labels: [label(rolloutsHashLabel.pod)], target_label: rolloutsHashLabel.metric },
         ],
       },
       marqueePodsOnPort(jobs.postgres, postgres.exporterPort),

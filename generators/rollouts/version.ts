@@ -15,3 +15,9 @@ export const rolloutsCrdNames = [
   'experiments.argoproj.io',
   'rollouts.argoproj.io',
 ] as const;
+
+/**
+ * The label Argo Rollouts puts on every pod it creates (argo-rollouts pkg/apis/rollouts/v1alpha1/types.go
+ * DefaultRolloutUniqueLabelKey), and the metric label Prometheus copies it to (generators/monitoring/scrape.ts).
+ */
+export const rolloutsHashLabel = { pod: 'rollouts-pod-template-hash', metric: 'rollouts_pod_template_hash' } as const;
