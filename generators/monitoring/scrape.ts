@@ -35,6 +35,7 @@ export const jobs = {
   postgres: 'postgres',
   rabbitmq: 'rabbitmq',
   rabbitmqQueues: 'rabbitmq-queues',
+  argoRollouts: 'argo-rollouts',
 } as const;
 
 /** Services whose pods serve /metrics (web is nginx serving static files: no metrics endpoint). */
@@ -78,6 +79,8 @@ export interface KubernetesSdConfig {
 export interface ScrapeConfig {
   readonly job_name: string;
   readonly scrape_interval?: string;
+  /** Keep the target's own labels on conflict (the Argo Rollouts controller's namespace/name are the Rollout's). */
+  readonly honor_labels?: boolean;
   readonly metrics_path?: string;
   readonly params?: Readonly<Record<string, readonly string[]>>;
   readonly scheme?: 'http' | 'https';
@@ -208,6 +211,8 @@ export function prometheusConfig(): PrometheusConfig {
       },
       platformPods(jobs.nodeExporter, 'node-exporter', 'metrics'),
       platformPods(jobs.kubeStateMetrics, 'kube-state-metrics', 'http-metrics'),
+      // The Argo Rollouts controller (base/argo-rollouts): its namespace/name labels name the Rollout.
+      { ...platformPods(jobs.argoRollouts, 'argo-rollouts', 'metrics'), honor_labels: true },
       {
         job_name: jobs.services,
         metrics_path: probes.metrics,
