@@ -175,7 +175,7 @@ function prometheusConfig(o: DrillOptions, backends: readonly Backend[]): string
 function metricsFor(c: CanaryRelease, o: DrillOptions, hash: string): (MetricSpec & { query: string })[] {
   const args = { [analysisArgs.service]: service, [analysisArgs.namespace]: namespace, [analysisArgs.canaryHash]: hash };
   return analysisTemplates({ ...c.analysis, interval: o.interval, window: o.window }).map((t) => {
-    const m = t.spec.metrics[0]!;
+    const m = t.spec.metrics![0]!;
     return {
       name: m.name,
       successCondition: m.successCondition,

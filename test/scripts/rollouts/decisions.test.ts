@@ -76,7 +76,7 @@ after(async () => {
 /** The generated template's one metric, args resolved for a canary hash. */
 function metricOf(env: 'test' | 'prod', template: string, hash: string) {
   const t = analysisTemplates((environments[env] as Environment).canary!.analysis).find((x) => x.metadata!.name === template)!;
-  const m = t.spec.metrics[0]!;
+  const m = t.spec.metrics![0]!;
   const args = { [analysisArgs.service]: service, [analysisArgs.namespace]: namespace, [analysisArgs.canaryHash]: hash };
   const spec: MetricSpec & { query: string } = {
     name: m.name,
