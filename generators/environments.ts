@@ -49,7 +49,7 @@ export interface Environment {
   /** Image tags must be digests in this environment (warning elsewhere). */
   readonly requireDigests: boolean;
   /**
-   * How the API tier (contract serviceGroups.apiTier) is released: canary Rollouts with
+   * How the API tier (contract serviceGroups['api-tier']) is released: canary Rollouts with
    * analysis (Argo Rollouts), or absent for plain rolling Deployments.
    */
   readonly canary?: CanaryRelease;

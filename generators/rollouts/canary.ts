@@ -1,4 +1,4 @@
-// Canary releases of the API tier (contract serviceGroups.apiTier) for every environment whose
+// Canary releases of the API tier (contract serviceGroups['api-tier']) for every environment whose
 // contract has `canary`: one kustomize Component per environment (base/rollouts/<env>) that the
 // environment's services overlay includes. Each Rollout points at the generated Deployment
 // (workloadRef) instead of replacing it — docs/delivery.md#rollouts says why; the Component
@@ -25,7 +25,7 @@ export const gatewayPath = '/api';
 
 export const serviceNamesFor = (name: ServiceName) => ({ stable: `${name}-stable`, canary: `${name}-canary` }) as const;
 
-const apiTier: readonly ServiceName[] = serviceGroups.apiTier;
+const apiTier: readonly ServiceName[] = serviceGroups['api-tier'];
 
 /** The contract's steps as Argo Rollouts canary steps; each analysis step runs both templates. */
 export function stepsFor(c: CanaryRelease): ICanaryStep[] {

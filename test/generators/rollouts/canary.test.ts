@@ -12,7 +12,7 @@ import { serviceGroups, services } from '@marquee/contract';
 import { environments, type Environment, type EnvName } from '../../../generators/environments.ts';
 import { canaryObjects, serviceNamesFor, trafficRouted } from '../../../generators/rollouts/canary.ts';
 import { templateNames } from '../../../generators/rollouts/analysis.ts';
-import { kustomizeBinary } from '../../../scripts/lib/render.ts';
+import { kustomizeBinary } from '../../../scripts/lib/kustomize/index.ts';
 import { repoRoot } from '../../helpers/repo-copy.ts';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any };
@@ -33,14 +33,14 @@ describe('canary releases of the API tier', () => {
   it('dev renders no Rollout: plain Deployments with their HPAs', () => {
     const objs = render('dev');
     assert.equal(objs.filter((o) => o.kind === 'Rollout').length, 0);
-    for (const name of serviceGroups.apiTier) assert.equal(find(objs, 'HorizontalPodAutoscaler', name)?.spec.scaleTargetRef.kind, 'Deployment');
+    for (const name of serviceGroups['api-tier']) assert.equal(find(objs, 'HorizontalPodAutoscaler', name)?.spec.scaleTargetRef.kind, 'Deployment');
   });
 
   for (const env of canaryEnvs) {
     const c = (environments[env] as Environment).canary!;
     describe(env, () => {
       const objs = render(env);
-      for (const name of serviceGroups.apiTier) {
+      for (const name of serviceGroups['api-tier']) {
         it(`${name}: a Rollout takes over the Deployment's pods, the HPA scales it, the PDB covers them`, () => {
           const r = find(objs, 'Rollout', name);
           assert.ok(r, `Rollout/${name} is rendered`);
@@ -86,7 +86,7 @@ describe('canary releases of the API tier', () => {
 
       it('every Rollout and AnalysisTemplate is valid against the vendored v1.9.1 CRD schemas (policies/lib/crd-schema.ts)', () => {
         const generated = canaryObjects(env).map((o) => o.toJSON() as Obj).filter((o) => o.kind === 'Rollout' || o.kind === 'AnalysisTemplate');
-        assert.equal(generated.length, serviceGroups.apiTier.length + Object.keys(templateNames).length);
+        assert.equal(generated.length, serviceGroups['api-tier'].length + Object.keys(templateNames).length);
         for (const o of generated) {
           const r = validateAgainstCrd(o);
           assert.ok(r, `a vendored CRD serves ${o.apiVersion} ${o.kind}`);

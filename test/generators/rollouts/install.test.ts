@@ -9,7 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { clusters } from '../../../generators/environments.ts';
 import { installWaves } from '../../../generators/rollouts/install.ts';
 import { argoRollouts, rolloutsCrdNames } from '../../../generators/rollouts/version.ts';
-import { kustomizeBinary } from '../../../scripts/lib/render.ts';
+import { kustomizeBinary } from '../../../scripts/lib/kustomize/index.ts';
 import { repoRoot } from '../../helpers/repo-copy.ts';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string>; labels?: Record<string, string> }; [k: string]: any };
