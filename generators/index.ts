@@ -6,13 +6,15 @@ import { dataComponents } from './data.ts';
 import { monitoringComponents } from './monitoring/index.ts';
 import { argocdComponents } from './argocd/index.ts';
 import { repoFiles } from './repo-files.ts';
+import { rolloutsInstallComponent } from './rollouts/install.ts';
+import { canaryComponents } from './rollouts/canary.ts';
 import { renderComponent, type Component, type FileMap } from './lib/component.ts';
 
 /** Directories owned entirely by the generators: files in them that are not generated are stale. */
 export const generatedRoots = ['base', 'argocd'] as const;
 
 export function components(): Component[] {
-  return [namespaceComponent(), ...serviceComponents(), ...dataComponents(), ...monitoringComponents(), ...argocdComponents()];
+  return [namespaceComponent(), ...serviceComponents(), ...dataComponents(), ...monitoringComponents(), rolloutsInstallComponent(), ...canaryComponents(), ...argocdComponents()];
 }
 
 /** Every generated file, in memory. Throws (naming the generator and field) before anything is written. */

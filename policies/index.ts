@@ -40,6 +40,12 @@ import noDuplicateEnv from './correctness/no-duplicate-env.ts';
 import ingressBackend from './correctness/ingress-backend.ts';
 import configReferences from './correctness/config-references.ts';
 import serviceAccountExists from './correctness/service-account-exists.ts';
+import analysisQueryParses from './rollouts/analysis-query-parses.ts';
+import analysisMetricsExist from './rollouts/analysis-metrics-exist.ts';
+import analysisArgsBound from './rollouts/analysis-args-bound.ts';
+import rolloutReferencesExist from './rollouts/references-exist.ts';
+import splitServicesMatch from './rollouts/split-services-match.ts';
+import crdSchema from './rollouts/crd-schema.ts';
 import uniqueClusterObjects from './cross-environment/unique-cluster-objects.ts';
 import uniqueHostPorts from './cross-environment/unique-host-ports.ts';
 import imageTagRequired from './gitops/image-tag-required.ts';
@@ -67,6 +73,7 @@ export const policies: readonly Policy[] = [
   noHostNamespaces, noHostPath, seccompRuntimeDefault, noAutomountToken, defaultDenyNetworkPolicy,
   networkPolicyCoverage, noPlaintextSecrets, noSecretValues,
   selectorMatchesTemplate, serviceSelectsPods, serviceTargetPort, noDuplicateEnv, ingressBackend, configReferences, serviceAccountExists,
+  analysisQueryParses, analysisMetricsExist, analysisArgsBound, rolloutReferencesExist, splitServicesMatch, crdSchema,
   uniqueClusterObjects, uniqueHostPorts,
   imageTagRequired, noMutableTags, allowedRegistries, digestPinning, targetNamespace, noDefaultNamespace,
   noRemoteBases, noDeprecatedApi, requiredLabels,

@@ -29,7 +29,7 @@ describe('npm run report -- --branches', { timeout: 150_000 }, () => {
 
   before(async () => {
     repo = mkdtempSync(join(tmpdir(), 'marquee-branches-'));
-    execFileSync('sh', ['-c', `git -C "${repoRoot}" archive HEAD base overlays argocd | tar -x -C "${repo}"`]);
+    execFileSync('sh', ['-c', `git -C "${repoRoot}" archive HEAD base overlays argocd vendor | tar -x -C "${repo}"`]);
     writeFileSync(join(repo, '.gitignore'), '.cache/\n');
     git(repo, 'init', '-q', '-b', 'main');
     git(repo, 'add', '.');
