@@ -4,7 +4,7 @@
 // (develop, release, main) instead of the working tree.
 // --update-docs also refreshes docs/img/architecture.svg (the diagram docs/architecture.md
 // embeds) and the generated self-healing tables in docs/architecture.md;
-// test/scripts/report.test.ts fails while either is stale.
+// test/scripts/report/report.test.ts fails while either is stale.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -42,7 +42,7 @@ export const needs: readonly (readonly [prefix: string, needs: readonly Need[]])
   ['test/monitoring/rules.test.ts', ['promtool']],
   ['test/monitoring/alertmanager.test.ts', ['amtool', 'alertmanager']],
   ['test/monitoring/e2e.test.ts', ['prometheus', 'alertmanager']],
-  ['test/scripts/report.test.ts', ['chromium']],
+  ['test/scripts/report/report.test.ts', ['chromium']],
 ];
 
 /**
@@ -55,17 +55,17 @@ export const integration: readonly string[] = [
   'test/generators/data.test.ts',
   'test/images.test.ts',
   'test/policies/clock.test.ts',
-  'test/scripts/appset-preview-findings.test.ts',
-  'test/scripts/appset-preview.test.ts',
-  'test/scripts/branches.test.ts',
-  'test/scripts/diff.test.ts',
+  'test/scripts/argocd/preview-findings.test.ts',
+  'test/scripts/argocd/preview.test.ts',
+  'test/scripts/gitflow/branches.test.ts',
+  'test/scripts/review/diff.test.ts',
   'test/scripts/generated.test.ts',
   'test/scripts/launch.test.ts',
-  'test/scripts/promote.test.ts',
-  'test/scripts/render.test.ts',
-  'test/scripts/report-branches.test.ts',
-  'test/scripts/report-cli.test.ts',
-  'test/scripts/set-image.test.ts',
+  'test/scripts/gitflow/promote.test.ts',
+  'test/scripts/kustomize/render.test.ts',
+  'test/scripts/report/branches.test.ts',
+  'test/scripts/report/cli.test.ts',
+  'test/scripts/gitflow/set-image.test.ts',
   'test/scripts/test-runner.test.ts',
   'test/scripts/validate/cli.test.ts',
   'test/scripts/validate/corpus.test.ts',
@@ -89,8 +89,8 @@ export const timeouts: Readonly<Record<string, number>> = {
   'apps/inventory/test/fuzz.test.ts': 240_000,
   'test/e2e/storefront.test.ts': 240_000,
   'test/bench/wrk.test.ts': 240_000,
-  'test/scripts/promote.test.ts': 300_000,
-  'test/scripts/render.test.ts': 300_000,
+  'test/scripts/gitflow/promote.test.ts': 300_000,
+  'test/scripts/kustomize/render.test.ts': 300_000,
 };
 
 export const needsOf = (file: string): Need[] => [...new Set(needs.filter(([p]) => file.startsWith(p)).flatMap(([, n]) => n))];

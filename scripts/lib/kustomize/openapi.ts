@@ -9,7 +9,7 @@
 // document the pinned binary embeds, drop the prose (`description` strings) and
 // every path detail kustomize does not read, and hand the result to kustomize
 // through the `openapi: path:` field of the throw-away wrapper kustomization.
-// 311 KB parse in ~0.05 s. test/scripts/render.test.ts checks that every overlay
+// 311 KB parse in ~0.05 s. test/scripts/kustomize/render.test.ts checks that every overlay
 // renders byte-for-byte the same with the built-in document and with this one.
 //
 // A render needs the definitions of the kinds it holds and of what they refer to,

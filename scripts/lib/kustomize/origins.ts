@@ -9,7 +9,7 @@
 // their content-hash suffix). Anything this walk cannot account for exactly —
 // namePrefix/nameSuffix, generator plugins, Helm charts, an object with no or
 // several candidates — makes `originsFor` return undefined, and the caller
-// renders again with kustomize's own annotations. test/scripts/render.test.ts
+// renders again with kustomize's own annotations. test/scripts/kustomize/render.test.ts
 // checks that both give the same origins for every object of every target.
 import { kustomizationFileNames } from '../../../kube/index.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';

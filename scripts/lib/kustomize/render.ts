@@ -45,7 +45,7 @@ const parsedDocs = new CopyingCache<Record<string, any> | null>('rendered-docs.j
 function parseRenderedDoc(text: string): Record<string, any> | null {
   // kustomize's output is machine-written YAML; js-yaml (YAML 1.2 core schema, the
   // same resolution as `yaml`) reads it ~5x faster. Hand-written files keep `yaml`,
-  // for positions and duplicate keys. test/scripts/render.test.ts compares the two.
+  // for positions and duplicate keys. test/scripts/kustomize/render.test.ts compares the two.
   return parsedDocs.memo(contentHash(text), () => {
     const docs = loadAll(text);
     return docs.length === 1 && docs[0] && typeof docs[0] === 'object' ? (docs[0] as Record<string, any>) : null;

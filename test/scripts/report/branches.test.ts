@@ -6,10 +6,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { environments } from '../../generators/environments.ts';
-import { reportHtml } from '../../scripts/lib/report/html.ts';
-import { collectReport, type ReportData } from '../../scripts/lib/report/index.ts';
-import { repoRoot } from '../helpers/repo-copy.ts';
+import { environments } from '../../../generators/environments.ts';
+import { reportHtml } from '../../../scripts/lib/report/html.ts';
+import { collectReport, type ReportData } from '../../../scripts/lib/report/index.ts';
+import { repoRoot } from '../../helpers/repo-copy.ts';
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();

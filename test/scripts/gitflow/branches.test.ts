@@ -2,8 +2,8 @@
 // commits waiting per environment, missing branches.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkBranches, formatBranchReport } from '../../scripts/lib/gitflow/branches.ts';
-import { makeRepo, type TempRepo } from '../fixtures/argocd/repo.ts';
+import { checkBranches, formatBranchReport } from '../../../scripts/lib/gitflow/branches.ts';
+import { makeRepo, type TempRepo } from '../../fixtures/argocd/repo.ts';
 
 const repos: TempRepo[] = [];
 after(() => repos.forEach((r) => r.cleanup()));

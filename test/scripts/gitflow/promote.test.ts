@@ -6,9 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promote, PromoteError, formatPromotion, type PromoteOptions } from '../../scripts/lib/gitflow/promote.ts';
-import { kustomizeBinary } from '../../scripts/lib/kustomize/index.ts';
-import { makeRepo, repoRoot, type TempRepo } from '../fixtures/argocd/repo.ts';
+import { promote, PromoteError, formatPromotion, type PromoteOptions } from '../../../scripts/lib/gitflow/promote.ts';
+import { kustomizeBinary } from '../../../scripts/lib/kustomize/index.ts';
+import { makeRepo, repoRoot, type TempRepo } from '../../fixtures/argocd/repo.ts';
 
 const repos: TempRepo[] = [];
 const dirs: string[] = [];

@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseDocument, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
-import { compare, lineDiff } from '../../scripts/lib/review/compare.ts';
-import { keyObjects } from '../../scripts/lib/review/normalize.ts';
-import { commentMarker, toMarkdown, toText } from '../../scripts/lib/review/format.ts';
-import { renderDiff, UnknownRefError, type RenderDiff, type TargetDiff } from '../../scripts/lib/review/index.ts';
-import { withWorktree } from '../../scripts/lib/plumbing/git.ts';
-import { repoRoot } from '../helpers/repo-copy.ts';
+import { compare, lineDiff } from '../../../scripts/lib/review/compare.ts';
+import { keyObjects } from '../../../scripts/lib/review/normalize.ts';
+import { commentMarker, toMarkdown, toText } from '../../../scripts/lib/review/format.ts';
+import { renderDiff, UnknownRefError, type RenderDiff, type TargetDiff } from '../../../scripts/lib/review/index.ts';
+import { withWorktree } from '../../../scripts/lib/plumbing/git.ts';
+import { repoRoot } from '../../helpers/repo-copy.ts';
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();

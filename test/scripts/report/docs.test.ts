@@ -6,9 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { repository } from '../../generators/environments.ts';
-import { defaultTargets, renderTargets, type RenderResult } from '../../scripts/lib/kustomize/index.ts';
-import { repoRoot } from '../helpers/repo-copy.ts';
+import { repository } from '../../../generators/environments.ts';
+import { defaultTargets, renderTargets, type RenderResult } from '../../../scripts/lib/kustomize/index.ts';
+import { repoRoot } from '../../helpers/repo-copy.ts';
 
 /** GitHub's heading ids (github-slugger): lower case, punctuation dropped, spaces to dashes, duplicates numbered. */
 export function anchorsOf(markdown: string): Set<string> {

@@ -5,9 +5,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { previewApplicationSets, checkApplicationSets } from '../../scripts/lib/argocd/preview.ts';
-import { parsePullRequests } from '../../scripts/lib/argocd/format.ts';
-import { makeRepo, repoRoot } from '../fixtures/argocd/repo.ts';
+import { previewApplicationSets, checkApplicationSets } from '../../../scripts/lib/argocd/preview.ts';
+import { parsePullRequests } from '../../../scripts/lib/argocd/format.ts';
+import { makeRepo, repoRoot } from '../../fixtures/argocd/repo.ts';
 
 const repo = makeRepo();
 after(() => repo.cleanup());

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setImage, SetImageError } from '../../scripts/lib/gitflow/set-image.ts';
-import { kustomizeBinary } from '../../scripts/lib/kustomize/index.ts';
-import { makeRepo, repoRoot } from '../fixtures/argocd/repo.ts';
+import { setImage, SetImageError } from '../../../scripts/lib/gitflow/set-image.ts';
+import { kustomizeBinary } from '../../../scripts/lib/kustomize/index.ts';
+import { makeRepo, repoRoot } from '../../fixtures/argocd/repo.ts';
 
 const repo = makeRepo({ branches: [] });
 after(() => repo.cleanup());
@@ -25,7 +25,7 @@ test('dev: only the newTag line changes; comments and flow-style patch targets s
   assert.deepEqual(changed, ['    newTag: 1.4.2']);
   assert.equal(after.split('\n').length, before.split('\n').length);
   assert.match(after, /^# dev services\./, 'the leading comment is kept');
-  assert.match(after, /target: \{ kind: HorizontalPodAutoscaler, name: "api-gateway\|inventory\|billing-api" \}/, 'flow maps are kept');
+  assert.match(after, /target: \{ kind: HorizontalPodAutoscaler, labelSelector: "marquee.dev\/service-group=api-tier" \}/, 'flow maps are kept');
   const out = execFileSync(kustomizeBinary(), ['build', join(repo.root, 'overlays/dev/services')], { encoding: 'utf8' });
   assert.match(out, /image: ghcr\.io\/marquee-shop\/inventory:1\.4\.2/);
   const again = await setImage({ root: repo.root, env: 'dev', app: 'inventory', tag: '1.4.2' });

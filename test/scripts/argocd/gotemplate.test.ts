@@ -3,10 +3,10 @@
 // generator parameter merging and the PR branch slug.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TemplateError, renderDeep, renderTemplate, sanitizeName } from '../../scripts/lib/argocd/gotemplate.ts';
-import { globMatch, normalizeGitURL, pathMatch, pathspecMatch, projectGlobMatch } from '../../scripts/lib/argocd/glob.ts';
-import { branchSlug, mergoFill } from '../../scripts/lib/argocd/generators.ts';
-import { isDestinationPermitted, isGroupKindPermitted, isSourcePermitted } from '../../scripts/lib/argocd/project.ts';
+import { TemplateError, renderDeep, renderTemplate, sanitizeName } from '../../../scripts/lib/argocd/gotemplate.ts';
+import { globMatch, normalizeGitURL, pathMatch, pathspecMatch, projectGlobMatch } from '../../../scripts/lib/argocd/glob.ts';
+import { branchSlug, mergoFill } from '../../../scripts/lib/argocd/generators.ts';
+import { isDestinationPermitted, isGroupKindPermitted, isSourcePermitted } from '../../../scripts/lib/argocd/project.ts';
 
 const strict = { options: ['missingkey=error'] };
 const params = {

@@ -4,8 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { architectureDoc } from '../../scripts/lib/report/docs.ts';
-import { repoRoot } from '../helpers/repo-copy.ts';
+import { architectureDoc } from '../../../scripts/lib/report/docs.ts';
+import { repoRoot } from '../../helpers/repo-copy.ts';
 
 const report = (...args: string[]) =>
   spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/report.ts'), ...args], { cwd: repoRoot, encoding: 'utf8' });

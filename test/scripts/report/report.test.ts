@@ -8,17 +8,17 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { services, dataServices, type ServiceName } from '@marquee/contract';
-import { environments } from '../../generators/environments.ts';
-import { scrapedServices } from '../../generators/monitoring/scrape.ts';
-import { splitImage } from '../../kube/index.ts';
-import { defaultTargets, renderTargets, type RenderResult } from '../../scripts/lib/kustomize/index.ts';
-import { architectureGraph } from '../../scripts/lib/report/graph.ts';
-import { architectureDoc, architectureMd, reportScreenshot } from '../../scripts/lib/report/docs.ts';
-import { replaceBlock } from '../../scripts/lib/report/self-healing.ts';
-import { reportHtml } from '../../scripts/lib/report/html.ts';
-import { architectureFrom, collectReport, type ReportData } from '../../scripts/lib/report/index.ts';
-import { repoRoot } from '../helpers/repo-copy.ts';
-import { chromiumArgs } from '../helpers/chromium.ts';
+import { environments } from '../../../generators/environments.ts';
+import { scrapedServices } from '../../../generators/monitoring/scrape.ts';
+import { splitImage } from '../../../kube/index.ts';
+import { defaultTargets, renderTargets, type RenderResult } from '../../../scripts/lib/kustomize/index.ts';
+import { architectureGraph } from '../../../scripts/lib/report/graph.ts';
+import { architectureDoc, architectureMd, reportScreenshot } from '../../../scripts/lib/report/docs.ts';
+import { replaceBlock } from '../../../scripts/lib/report/self-healing.ts';
+import { reportHtml } from '../../../scripts/lib/report/html.ts';
+import { architectureFrom, collectReport, type ReportData } from '../../../scripts/lib/report/index.ts';
+import { repoRoot } from '../../helpers/repo-copy.ts';
+import { chromiumArgs } from '../../helpers/chromium.ts';
 
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job']);

@@ -7,8 +7,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { embeddedOpenApi, slimOpenApiFile } from '../../scripts/lib/kustomize/openapi.ts';
-import { kustomizeBinary } from '../../scripts/lib/kustomize/index.ts';
+import { embeddedOpenApi, slimOpenApiFile } from '../../../scripts/lib/kustomize/openapi.ts';
+import { kustomizeBinary } from '../../../scripts/lib/kustomize/index.ts';
 
 test('the slim document is the embedded Kubernetes document without its prose', () => {
   const full = embeddedOpenApi(readFileSync(kustomizeBinary()));
@@ -47,7 +47,7 @@ test('a schema-sensitive strategic merge renders the same with the slim document
 });
 
 test('the document cut down to some kinds keeps their definitions and everything they refer to, and merges the same', async () => {
-  const { forKinds } = await import('../../scripts/lib/kustomize/openapi.ts');
+  const { forKinds } = await import('../../../scripts/lib/kustomize/openapi.ts');
   const slim = JSON.parse(readFileSync(slimOpenApiFile(kustomizeBinary())!, 'utf8'));
   const cut = forKinds(slim, new Set(['Service'])) as { definitions: Record<string, any>; paths: unknown };
   assert.ok('io.k8s.api.core.v1.Service' in cut.definitions);

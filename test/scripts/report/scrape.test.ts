@@ -1,7 +1,7 @@
 // The static reading of prometheus.yml the architecture diagram relies on.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { labelSelectorMatches, relabel, scrapeMatches, type PodCandidate } from '../../scripts/lib/report/scrape.ts';
+import { labelSelectorMatches, relabel, scrapeMatches, type PodCandidate } from '../../../scripts/lib/report/scrape.ts';
 
 describe('prometheus service discovery, statically', () => {
   it('matches equality label selectors', () => {

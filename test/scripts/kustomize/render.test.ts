@@ -2,8 +2,8 @@
 // rendering each overlay alone gives (grouping is a speed-up, never a change).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultTargets, kustomizeBuild, renderTargets } from '../../scripts/lib/kustomize/index.ts';
-import { repoRoot } from '../helpers/repo-copy.ts';
+import { defaultTargets, kustomizeBuild, renderTargets } from '../../../scripts/lib/kustomize/index.ts';
+import { repoRoot } from '../../helpers/repo-copy.ts';
 import { parseAllDocuments } from 'yaml';
 import { join } from 'node:path';
 
@@ -42,8 +42,8 @@ test('every target renders exactly what a plain kustomize build gives (what Argo
 });
 
 test('the render cache returns what a fresh render returns, and any input change misses it', async () => {
-  const { copyRepo, removeRepo, applyEdits } = await import('../helpers/repo-copy.ts');
-  const { inputKey } = await import('../../scripts/lib/kustomize/index.ts');
+  const { copyRepo, removeRepo, applyEdits } = await import('../../helpers/repo-copy.ts');
+  const { inputKey } = await import('../../../scripts/lib/kustomize/index.ts');
   const dir = copyRepo();
   try {
     const [target] = defaultTargets(dir, ['dev']);
@@ -63,7 +63,7 @@ test('the render cache returns what a fresh render returns, and any input change
 });
 
 test('origins computed from the sources equal kustomize origin annotations, for every object of every target', async () => {
-  const { originsFor, sourceIndex } = await import('../../scripts/lib/kustomize/origins.ts');
+  const { originsFor, sourceIndex } = await import('../../../scripts/lib/kustomize/origins.ts');
   const targets = defaultTargets(repoRoot);
   const annotated = await renderTargets(repoRoot, targets, { group: true }); // one process per cluster: kustomize's own annotations
   targets.forEach((t, i) => {
@@ -78,11 +78,11 @@ test('origins computed from the sources equal kustomize origin annotations, for 
 });
 
 test('origins: unmodelled kustomizations fall back to kustomize annotations', async () => {
-  const { copyRepo, removeRepo, applyEdits } = await import('../helpers/repo-copy.ts');
+  const { copyRepo, removeRepo, applyEdits } = await import('../../helpers/repo-copy.ts');
   const dir = copyRepo();
   try {
     applyEdits(dir, [{ file: 'overlays/dev/services/kustomization.yaml', replace: ['namespace: marquee-dev', 'namespace: marquee-dev\nnamePrefix: x-'] }]);
-    const { sourceIndex } = await import('../../scripts/lib/kustomize/origins.ts');
+    const { sourceIndex } = await import('../../../scripts/lib/kustomize/origins.ts');
     assert.equal(sourceIndex(dir, 'overlays/dev'), undefined, 'namePrefix is not modelled');
     const [dev] = await renderTargets(dir, defaultTargets(dir, ['dev']), { cache: false });
     const gw = dev!.objects.find((o) => o.object.kind === 'Deployment' && o.object.metadata.name === 'x-api-gateway');
@@ -93,8 +93,8 @@ test('origins: unmodelled kustomizations fall back to kustomize annotations', as
 });
 
 test('an environment renders as its parts (data/, services/), joined in kustomize order; only the edited part re-renders', async () => {
-  const { copyRepo, removeRepo, applyEdits } = await import('../helpers/repo-copy.ts');
-  const { inputKey, partsOf } = await import('../../scripts/lib/kustomize/index.ts');
+  const { copyRepo, removeRepo, applyEdits } = await import('../../helpers/repo-copy.ts');
+  const { inputKey, partsOf } = await import('../../../scripts/lib/kustomize/index.ts');
   const dir = copyRepo();
   try {
     const [dev] = defaultTargets(dir, ['dev']);
@@ -116,8 +116,8 @@ test('an environment renders as its parts (data/, services/), joined in kustomiz
 });
 
 test('parts: a kustomization with more than a list of directories renders whole; two parts rendering one object give kustomize\'s error', async () => {
-  const { copyRepo, removeRepo, applyEdits } = await import('../helpers/repo-copy.ts');
-  const { partsOf } = await import('../../scripts/lib/kustomize/index.ts');
+  const { copyRepo, removeRepo, applyEdits } = await import('../../helpers/repo-copy.ts');
+  const { partsOf } = await import('../../../scripts/lib/kustomize/index.ts');
   const dir = copyRepo();
   try {
     const [dev] = defaultTargets(dir, ['dev']);
@@ -138,7 +138,7 @@ test('parts: a kustomization with more than a list of directories renders whole;
 });
 
 test('an object of a kind the files do not declare at the top level is rendered again with the whole OpenAPI document', async () => {
-  const { copyRepo, removeRepo, applyEdits } = await import('../helpers/repo-copy.ts');
+  const { copyRepo, removeRepo, applyEdits } = await import('../../helpers/repo-copy.ts');
   const { writeFileSync } = await import('node:fs');
   const dir = copyRepo();
   try {

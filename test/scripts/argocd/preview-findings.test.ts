@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { previewApplicationSets, checkApplicationSets, checkRenderedObjects } from '../../scripts/lib/argocd/preview.ts';
-import { kustomizeBuild } from '../../scripts/lib/kustomize/index.ts';
-import type { Finding } from '../../kube/index.ts';
-import { makeRepo, type TempRepo } from '../fixtures/argocd/repo.ts';
+import { previewApplicationSets, checkApplicationSets, checkRenderedObjects } from '../../../scripts/lib/argocd/preview.ts';
+import { kustomizeBuild } from '../../../scripts/lib/kustomize/index.ts';
+import type { Finding } from '../../../kube/index.ts';
+import { makeRepo, type TempRepo } from '../../fixtures/argocd/repo.ts';
 
 const repos: TempRepo[] = [];
 const fresh = (branches?: string[]) => {
