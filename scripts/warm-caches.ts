@@ -14,7 +14,7 @@
 // sources rebuilds it on first use. A failure here is reported and never fails
 // the install: validate builds whatever is missing itself. Findings are not
 // reported here (validate reports them, from the caches, when it is run).
-import { spawnSync } from 'node:child_process';
+import { $ } from 'zx';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -31,10 +31,10 @@ const steps: [string, () => unknown][] = [
   ],
   [
     'validate bundle and renders',
-    () => {
+    async () => {
       // Exit 1 means findings, which are the checkout's business, not the install's; 2 is an environment error.
-      const r = spawnSync(process.execPath, ['scripts/launch.mjs', 'validate', '--format', 'json'], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-      if (r.status !== 0 && r.status !== 1) throw new Error(r.stderr.trim() || `exit ${r.status}`);
+      const r = await $({ cwd: root, nothrow: true, quiet: true })`${process.execPath} scripts/launch.mjs validate --format json`;
+      if (r.exitCode !== 0 && r.exitCode !== 1) throw new Error(r.stderr.trim() || `exit ${r.exitCode}`);
     },
   ],
 ];
