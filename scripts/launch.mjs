@@ -1,7 +1,7 @@
 // node scripts/launch.mjs <script> [args…] — run scripts/<script>.ts from a cached bundle.
 //
 // `node --import tsx` loads every TypeScript module through Node 20's off-thread
-// loader hooks: ~0.25 s before the first line of validate runs, on every commit.
+// loader hooks: a noticeable start-up cost on every commit (docs/benchmarks.md).
 // This launcher bundles the entry point and the repository modules it imports
 // with esbuild (the one tsx already uses) into node_modules/.cache/marquee/bin/,
 // keeps packages external, and splits dynamic imports into chunks so heavy

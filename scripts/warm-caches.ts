@@ -2,13 +2,13 @@
 // time, what every `npm run validate` reads and what only changes with the
 // installed packages, so the first validate after a clone does not pay for it:
 //   - the known-field tree of strict validation (TypeScript compiler API over the
-//     kubernetes-models type declarations, ~2 s);
+//     kubernetes-models type declarations);
 //   - the slim copy of kustomize's OpenAPI document (inflated from the binary);
 //   - the launcher's bundle of scripts/validate.ts (node scripts/launch.mjs warm-caches
 //     builds its own; validate's is built below);
 //   - one whole `validate` of the checkout as it is: the renders of every overlay,
-//     the drift check's generator run and the parse caches (~3 s), so the first
-//     `npm run validate` after a clone or `npm ci` is a warm one (~0.5 s) and the
+//     the drift check's generator run and the parse caches, so the first
+//     `npm run validate` after a clone or `npm ci` is a warm one (figures in docs/benchmarks.md) and the
 //     first commit re-renders only what it changed.
 // Each is a cache keyed by what it derives from: a later change of packages or
 // sources rebuilds it on first use. A failure here is reported and never fails

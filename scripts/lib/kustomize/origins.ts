@@ -1,7 +1,7 @@
 // Which file each rendered object came from, without kustomize's help.
 //
 // kustomize can annotate every object with its origin (buildMetadata:
-// [originAnnotations]), but that costs ~0.2 s of its CPU per environment, a
+// [originAnnotations]), but that costs kustomize CPU per environment (docs/benchmarks.md), a
 // third of a render. The same answer is cheap to compute for the kustomizations
 // people write: walk resources/components/bases, read the kind and name of each
 // resource file, and note each configMapGenerator/secretGenerator. A rendered
