@@ -89,10 +89,10 @@ export function selfHealingMarkdown(objects: readonly Obj[], scope: string): str
   return out.join('\n');
 }
 
-/** Replace the generated block in a document (which must contain both markers). */
-export function replaceBlock(doc: string, block: string, file: string): string {
-  const a = doc.indexOf(blockStart);
-  const b = doc.indexOf(blockEnd);
-  if (a < 0 || b < a) throw new Error(`${file}: the markers ${blockStart} … ${blockEnd} are missing; add them where the table belongs`);
-  return doc.slice(0, a) + block + doc.slice(b + blockEnd.length);
+/** Replace a generated block in a document (which must contain both markers); `block` includes the markers. */
+export function replaceBlock(doc: string, block: string, file: string, start = blockStart, end = blockEnd): string {
+  const a = doc.indexOf(start);
+  const b = doc.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`${file}: the markers ${start} … ${end} are missing; add them where the block belongs`);
+  return doc.slice(0, a) + block + doc.slice(b + end.length);
 }
