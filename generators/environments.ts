@@ -48,6 +48,26 @@ export interface Environment {
   readonly owners: readonly `@${string}`[];
   /** Image tags must be digests in this environment (warning elsewhere). */
   readonly requireDigests: boolean;
+  /**
+   * Recovery budget of the environment's PostgreSQL (CloudNativePG Cluster). archive_timeout,
+   * backup cadence and retention are derived from it (generators/recovery-budget.ts); unset =
+   * the single StatefulSet with its nightly pg_dump (no WAL archive, no failover).
+   */
+  readonly recovery?: RecoveryBudget;
+}
+
+/** What the business accepts to lose and to wait, and the figures the arithmetic needs. */
+export interface RecoveryBudget {
+  /** Most history a region loss may cost (seconds of acknowledged commits). */
+  readonly rpoSeconds: number;
+  /** Longest a restore from the object store may take, start to accepting writes. */
+  readonly rtoSeconds: number;
+  /** Size of the data directory the restore copies (all databases). */
+  readonly databaseSizeGiB: number;
+  /** WAL written per minute at the busiest hour (replayed after the base backup on restore). */
+  readonly walRateMiBPerMin: number;
+  /** Throughput of a restore, base backup and WAL replay alike (measured: npm run dr:drill, docs/data.md). */
+  readonly restoreRateMiBPerSec: number;
 }
 
 export const resourceProfiles = {
@@ -97,6 +117,7 @@ export const environments = {
     sync: { automated: true, preserveResourcesOnDeletion: true },
     owners: ['@marquee-shop/developers', '@marquee-shop/qa'],
     requireDigests: false,
+    recovery: { rpoSeconds: 300, rtoSeconds: 3600, databaseSizeGiB: 5, walRateMiBPerMin: 2, restoreRateMiBPerSec: 50 },
   },
   prod: {
     name: 'prod',
@@ -110,6 +131,8 @@ export const environments = {
     sync: { automated: true, preserveResourcesOnDeletion: true },
     owners: ['@marquee-shop/platform'],
     requireDigests: true,
+    // The design's targets (RPO 5 min, RTO 30 min); size and WAL rate are prod's forecast for the year.
+    recovery: { rpoSeconds: 300, rtoSeconds: 1800, databaseSizeGiB: 50, walRateMiBPerMin: 16, restoreRateMiBPerSec: 50 },
   },
 } as const satisfies Record<EnvName, Environment>;
 
