@@ -1,4 +1,4 @@
-// The one place that pins the vendored operators: CRD folders (vendor/crds/<project>/), install
+// The one place that pins the vendored operators (vendor/README.md): CRD folders (vendor/crds/<project>/), install
 // manifests (vendor/operators/<project>/) and the images the platform overlays run.
 // Bump a version here, replace the vendored files from the same release tag, run the tests.
 
