@@ -39,15 +39,8 @@ export const cnpg = {
   metricsPort: 9187,
 } as const;
 
-/** Names of the objects; the Services CloudNativePG creates are `<cluster>-rw`, `-ro`, `-r`. */
-export const cnpgNames = {
-  cluster: postgresNames.server,
-  /** Read-write Service: always the primary. The services' PGHOST in environments with a Cluster. */
-  rwService: `${postgresNames.server}-rw`,
-  objectStore: 'postgres-backup',
-  scheduledBackup: 'postgres',
-  restoreDrill: 'postgres-restore-drill',
-} as const;
+export { cnpgNames } from './data-names.ts';
+import { cnpgNames } from './data-names.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Minimal typed models (L1 stand-ins): the fields this generator sets, nothing more.

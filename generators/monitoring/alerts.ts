@@ -4,6 +4,7 @@
 import { autoscaling, broker, databases, metricLabels, metrics, services } from '@marquee/contract';
 import { repository } from '../environments.ts';
 import { jobs, marqueeNamespaces } from './scrape.ts';
+import { cloudnativePgRuleGroup } from './alerts-database.ts';
 
 export type Severity = 'critical' | 'warning' | 'none';
 
@@ -505,6 +506,8 @@ export function ruleGroups(): RuleGroup[] {
         },
       ],
     },
+    // CloudNativePG Clusters (issue 20): generators/monitoring/alerts-database.ts.
+    cloudnativePgRuleGroup(),
   ];
 }
 

@@ -5,6 +5,7 @@
 import { broker, metricLabels, metrics } from '@marquee/contract';
 import { resourceProfiles } from '../../generators/environments.ts';
 import { jobs } from '../../generators/monitoring/scrape.ts';
+import { databaseAlertCases } from './alert-cases-database.ts';
 
 export interface AlertCase {
   /** series selector → values */
@@ -448,4 +449,6 @@ export const alertCases: Record<string, CasePair> = {
       firing: [],
     },
   },
+  // CloudNativePG (issue 20): test/monitoring/alert-cases-database.ts.
+  ...databaseAlertCases,
 };
