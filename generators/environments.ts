@@ -143,7 +143,7 @@ export const environments = {
     requireDigests: false,
     // restoreRateMiBPerSec: set below what npm run dr:drill measures (docs/benchmarks.md, docs/data.md);
     // the restore-drill Cluster reading the real bucket is the figure to replace it with.
-    recovery: { rpoSeconds: 300, rtoSeconds: 3600, databaseSizeGiB: 5, walRateMiBPerMin: 2, restoreRateMiBPerSec: 40 },
+    recovery: { rpoSeconds: 300, rtoSeconds: 3600, databaseSizeGiB: 5, walRateMiBPerMin: 2, restoreRateMiBPerSec: 30 },
     postgresCluster: {
       instances: 2,
       // Two instances: with `required`, losing the standby would stop every write in test.
@@ -168,7 +168,7 @@ export const environments = {
     owners: ['@marquee-shop/platform'],
     requireDigests: true,
     // The design's targets (RPO 5 min, RTO 30 min); size and WAL rate are prod's forecast for the year.
-    recovery: { rpoSeconds: 300, rtoSeconds: 1800, databaseSizeGiB: 50, walRateMiBPerMin: 16, restoreRateMiBPerSec: 40 },
+    recovery: { rpoSeconds: 300, rtoSeconds: 1800, databaseSizeGiB: 40, walRateMiBPerMin: 16, restoreRateMiBPerSec: 30 },
     postgresCluster: {
       instances: 3,
       dataDurability: 'required',

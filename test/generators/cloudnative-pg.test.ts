@@ -74,8 +74,9 @@ describe('prod Cluster', () => {
   });
   it('backs up on the cadence and keeps the retention the budget derives, to a bucket in another region', () => {
     const sb = rendered('base/postgres-cnpg/prod/scheduled-backup.yaml');
-    // 50 GiB at 40 MiB/s = 1280 s; two cadences of 16 MiB/min WAL at 40 MiB/s: 12 h -> 576 s (1976 > 1800), 6 h -> 288 s (1688).
-    assert.equal(sb.spec.schedule, '0 15 2,8,14,20 * * *');
+    // 40 GiB at 30 MiB/s = 1365.3 s, + 120 s provisioning; two cadences of 16 MiB/min WAL at 30 MiB/s:
+    // 6 h -> 384 s (1869.3 > 1800), 4 h -> 256 s (1741.3 <= 1800).
+    assert.equal(sb.spec.schedule, '0 15 2,6,10,14,18,22 * * *');
     assert.equal(sb.spec.method, 'plugin');
     assert.equal(sb.spec.cluster.name, cnpgNames.cluster);
     const os = rendered('base/postgres-cnpg/prod/object-store.yaml');

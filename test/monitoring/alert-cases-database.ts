@@ -1,6 +1,6 @@
 // promtool cases for the CloudNativePG alerts (generators/monitoring/alerts-database.ts): one that
 // must fire and one that must stay quiet per alert, merged into alert-cases.ts. Thresholds come
-// from the contract: prod backs up every 6 h (+2 h grace), test every 24 h (recovery budget).
+// from the contract: prod backs up every 4 h (+2 h grace), test every 24 h (recovery budget).
 import { jobs } from '../../generators/monitoring/scrape.ts';
 import type { CasePair } from './alert-cases.ts';
 
@@ -50,7 +50,7 @@ export const databaseAlertCases: Record<string, CasePair> = {
     },
   },
   PostgresBackupTooOld: {
-    // At 21 h (time() = 75600): prod's newest backup is from t=1000 s, 74600 s old > (6 + 2) h.
+    // At 21 h (time() = 75600): prod's newest backup is from t=1000 s, 74600 s old > (4 + 2) h.
     firing: {
       interval: '10m',
       series: { [sel('barman_cloud_cloudnative_pg_io_last_available_backup_timestamp', primary)]: '1000x130' },
