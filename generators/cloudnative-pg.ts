@@ -284,7 +284,6 @@ export function cnpgObjects(env: EnvName, p: PostgresClusterProps, plan: Recover
     ...[...new Set(dbs.flatMap(clientsOf))].map((c) => ({ podSelector: { matchLabels: selectorFor(c) } })),
     { podSelector: { matchLabels: selectorFor(postgresNames.migrations) } },
   ];
-  const operatorPeer: INetworkPolicyPeer = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': cnpg.operatorNamespace } } };
   return [
     ...dbs.map((db) => credentialsSecret(databaseSecret[db], labelsFor({ name: databaseSecret[db], component: 'database' }))),
     externalSecretFor({
@@ -357,6 +356,9 @@ export function cnpgObjects(env: EnvName, p: PostgresClusterProps, plan: Recover
   ];
 }
 
+const operatorPeer: INetworkPolicyPeer = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': cnpg.operatorNamespace } } };
+const drillLabels = labelsFor({ name: cnpgNames.restoreDrill, component: 'database' });
+
 export function cnpgComponents(): Component[] {
   return Object.values(environments).flatMap((e): Component[] => {
     const p = 'postgresCluster' in e ? e.postgresCluster : undefined;
@@ -371,7 +373,18 @@ export function cnpgComponents(): Component[] {
         dir: `base/postgres-cnpg/${e.name}/restore-drill`,
         source,
         objects: [
-          asKube(new CnpgObject('Cluster', { name: cnpgNames.restoreDrill, labels: labelsFor({ name: cnpgNames.restoreDrill, component: 'database' }) }, restoreDrillSpec(e.name, p, restoreDrillPlaceholderTime))),
+          asKube(new CnpgObject('Cluster', { name: cnpgNames.restoreDrill, labels: drillLabels }, restoreDrillSpec(e.name, p, restoreDrillPlaceholderTime))),
+          // The namespace denies by default: the drill instance must reach the bucket and the API server,
+          // and the operator its status port. Nobody else connects to it.
+          new NetworkPolicy({
+            metadata: { name: cnpgNames.restoreDrill, labels: drillLabels },
+            spec: {
+              podSelector: { matchLabels: { 'cnpg.io/cluster': cnpgNames.restoreDrill } },
+              policyTypes: ['Ingress', 'Egress'],
+              ingress: [{ from: [operatorPeer], ports: [{ protocol: 'TCP', port: cnpg.statusPort }, { protocol: 'TCP', port: postgres.port }] }],
+              egress: [{ ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] }],
+            },
+          }),
         ],
       },
     ];

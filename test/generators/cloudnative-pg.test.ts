@@ -114,6 +114,9 @@ describe('prod Cluster', () => {
     assert.match(d.spec.bootstrap.recovery.recoveryTarget.targetTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     assert.equal(d.spec.externalClusters[0].plugin.parameters.barmanObjectName, 'postgres-backup');
     assert.equal(d.spec.plugins, undefined);
+    const np = rendered('base/postgres-cnpg/prod/restore-drill/network-policy.yaml');
+    assert.deepEqual(np.spec.podSelector.matchLabels, { 'cnpg.io/cluster': 'postgres-restore-drill' }, 'the default-deny namespace lets the drill reach the bucket');
+    assert.ok(np.spec.egress[0].ports.some((p: { port: number }) => p.port === 443));
     const k = parse(files.get('base/postgres-cnpg/prod/kustomization.yaml')!);
     assert.ok(!k.resources.some((r: string) => r.includes('restore-drill')), 'the drill is not synced with the environment');
   });

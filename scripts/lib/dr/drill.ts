@@ -338,7 +338,6 @@ export async function regionLossDrill(r: DrillResources, o: RegionLossOptions): 
   const restored = new PgInstance('region-b', restoredDir, await freePort(), r.socketDir);
   r.instances.push(restored);
   restored.configure({ archive_mode: 'off', restore_command: `cp ${wal}/%f %p`, recovery_target_timeline: 'latest' });
-  writeAppend(join(restoredDir, 'postgresql.conf'), '');
   writeFileSync(join(restoredDir, 'recovery.signal'), '');
   chownSync(join(restoredDir, 'recovery.signal'), statSync(restoredDir).uid, statSync(restoredDir).gid);
   await restored.start();
