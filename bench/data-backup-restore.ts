@@ -1,4 +1,4 @@
-// Backup and restore throughput of scripts/backup (what the postgres-backup CronJob and the
+// Backup and restore throughput of generators/postgres-backup (what the postgres-backup CronJob and the
 // restore runbook run) on the local PostgreSQL, to ground the RTO figures in docs/data.md:
 // pgbench -i -s <scale> as the owner role, pg-backup.sh as the backup role, drop, pg-restore.sh.
 //   npx tsx bench/data-backup-restore.ts [--scale 20]
@@ -42,13 +42,13 @@ try {
   console.log(`seed: scale ${scale}, ${rows} accounts, database ${(Number(size) / 2 ** 20).toFixed(0)} MiB, ${seconds(t0)} s`);
 
   t0 = performance.now();
-  must(run('sh', [join(repo, 'scripts/backup/pg-backup.sh'), join(dir, 'out')], { PGUSER: roles[2]!, BACKUP_DATABASES: db, BACKUP_TIMESTAMP: '2026-11-22T000000Z' }), 'backup');
+  must(run('sh', [join(repo, 'generators/postgres-backup/pg-backup.sh'), join(dir, 'out')], { PGUSER: roles[2]!, BACKUP_DATABASES: db, BACKUP_TIMESTAMP: '2026-11-22T000000Z' }), 'backup');
   const dumpFile = join(dir, 'out/2026-11-22T000000Z', `${db}.dump`);
   console.log(`backup (pg_dump -Fc -Z6 + pg_restore --list + sha256): ${seconds(t0)} s, archive ${(statSync(dumpFile).size / 2 ** 20).toFixed(1)} MiB`);
 
   query(`DROP DATABASE ${db} WITH (FORCE)`);
   t0 = performance.now();
-  must(run('sh', [join(repo, 'scripts/backup/pg-restore.sh'), dumpFile, db, owner], { PGUSER: 'postgres' }), 'restore');
+  must(run('sh', [join(repo, 'generators/postgres-backup/pg-restore.sh'), dumpFile, db, owner], { PGUSER: 'postgres' }), 'restore');
   console.log(`restore (pg-restore.sh, single transaction, indexes rebuilt): ${seconds(t0)} s`);
   const after = query('SELECT count(*) FROM pgbench_accounts', { db });
   if (after !== rows) throw new Error(`row count ${after} != ${rows}`);

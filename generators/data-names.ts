@@ -12,6 +12,16 @@ export const postgresNames = {
   migrations: 'migrations',
 } as const;
 
+/** CloudNativePG object names (generators/cloudnative-pg.ts); its Services are `<cluster>-rw`, `-ro`, `-r`. */
+export const cnpgNames = {
+  cluster: postgresNames.server,
+  /** Read-write Service: always the primary. The services' PGHOST in environments with a Cluster. */
+  rwService: `${postgresNames.server}-rw`,
+  objectStore: 'postgres-backup',
+  scheduledBackup: 'postgres',
+  restoreDrill: 'postgres-restore-drill',
+} as const;
+
 /** RabbitMQ object names. */
 export const rabbitmqNames = {
   server: dataServices.rabbitmq,

@@ -3,6 +3,7 @@
 // policies/contract/data-tier.ts checks what an overlay renders (validate, test/generators/data.test.ts).
 import type { Component } from './lib/component.ts';
 import { secretStoreObjects } from './external-secrets.ts';
+import { cnpgComponents } from './cloudnative-pg.ts';
 import { migrationsComponent } from './migrations.ts';
 import { postgresComponent } from './postgres.ts';
 import { rabbitmqComponent } from './rabbitmq.ts';
@@ -13,6 +14,7 @@ export function dataComponents(): Component[] {
     postgresComponent(),
     rabbitmqComponent(),
     migrationsComponent(),
+    ...cnpgComponents(),
   ];
 }
 

@@ -12,6 +12,8 @@ export interface Cluster {
   readonly platformNamespace: string;
   /** Kubernetes minor version the cluster runs: API deprecation checks target it. */
   readonly kubernetesVersion: `1.${number}`;
+  /** Cloud region of the cluster's nodes (backups must go elsewhere). */
+  readonly region: string;
 }
 
 /** CPU in millicores, memory in MiB, per container. */
@@ -53,6 +55,14 @@ export interface Environment {
    * analysis (Argo Rollouts), or absent for plain rolling Deployments.
    */
   readonly canary?: CanaryRelease;
+  /**
+   * Recovery budget of the environment's PostgreSQL (CloudNativePG Cluster). archive_timeout,
+   * backup cadence and retention are derived from it (generators/recovery-budget.ts); unset =
+   * the single StatefulSet with its nightly pg_dump (no WAL archive, no failover).
+   */
+  readonly recovery?: RecoveryBudget;
+  /** The CloudNativePG Cluster of this environment (generators/cloudnative-pg.ts); unset = the StatefulSet. */
+  readonly postgresCluster?: PostgresClusterProps;
 }
 
 /** One canary step: shift traffic (percent), wait, or run the analysis to completion. */
@@ -93,6 +103,38 @@ export interface CanaryRelease {
   readonly maxUnavailable: 0;
 }
 
+export interface PostgresClusterProps {
+  /** PostgreSQL instances (one primary, the rest streaming standbys), each in its own zone when `zones` is set. */
+  readonly instances: number;
+  /**
+   * `required`: a commit waits for a synchronous standby even when none is healthy (no acknowledged
+   * write is ever on one node only); `preferred`: writes continue on the primary alone meanwhile.
+   */
+  readonly dataDurability: 'required' | 'preferred';
+  /** Instances must land in distinct zones (hard anti-affinity); false = spread when possible. */
+  readonly zones: boolean;
+  readonly storageGiB: number;
+  readonly storageClassName: string;
+  /** Per PostgreSQL container. */
+  readonly resources: ResourceProfile;
+  /** Base backups and the WAL archive: a bucket in another region than the cluster's. */
+  readonly objectStore: { readonly destinationPath: `s3://${string}`; readonly region: string };
+}
+
+/** What the business accepts to lose and to wait, and the figures the arithmetic needs. */
+export interface RecoveryBudget {
+  /** Most history a region loss may cost (seconds of acknowledged commits). */
+  readonly rpoSeconds: number;
+  /** Longest a restore from the object store may take, start to accepting writes. */
+  readonly rtoSeconds: number;
+  /** Size of the data directory the restore copies (all databases). */
+  readonly databaseSizeGiB: number;
+  /** WAL written per minute at the busiest hour (replayed after the base backup on restore). */
+  readonly walRateMiBPerMin: number;
+  /** Throughput of a restore, base backup and WAL replay alike (measured: npm run dr:drill, docs/data.md). */
+  readonly restoreRateMiBPerSec: number;
+}
+
 export const resourceProfiles = {
   small: { cpuRequestMillis: 50, cpuLimitMillis: 500, memoryRequestMiB: 96, memoryLimitMiB: 192 },
   standard: { cpuRequestMillis: 100, cpuLimitMillis: 1000, memoryRequestMiB: 128, memoryLimitMiB: 256 },
@@ -105,12 +147,14 @@ export const clusters = {
     server: 'https://nonprod.k8s.marquee.internal',
     platformNamespace: 'monitoring',
     kubernetesVersion: '1.31',
+    region: 'eu-west-1',
   },
   prod: {
     name: 'prod',
     server: 'https://prod.k8s.marquee.internal',
     platformNamespace: 'monitoring',
     kubernetesVersion: '1.31',
+    region: 'eu-west-1',
   },
 } as const satisfies Record<ClusterName, Cluster>;
 
@@ -157,6 +201,19 @@ export const environments = {
       maxSurge: '25%',
       maxUnavailable: 0,
     },
+    // restoreRateMiBPerSec: set below what npm run dr:drill measures (docs/benchmarks.md, docs/data.md);
+    // the restore-drill Cluster reading the real bucket is the figure to replace it with.
+    recovery: { rpoSeconds: 300, rtoSeconds: 3600, databaseSizeGiB: 5, walRateMiBPerMin: 2, restoreRateMiBPerSec: 30 },
+    postgresCluster: {
+      instances: 2,
+      // Two instances: with `required`, losing the standby would stop every write in test.
+      dataDurability: 'preferred',
+      zones: false,
+      storageGiB: 20,
+      storageClassName: 'gp3',
+      resources: { cpuRequestMillis: 250, cpuLimitMillis: 1000, memoryRequestMiB: 1024, memoryLimitMiB: 1024 },
+      objectStore: { destinationPath: 's3://marquee-backups-test-eu-central-1/postgres', region: 'eu-central-1' },
+    },
   },
   prod: {
     name: 'prod',
@@ -196,6 +253,18 @@ export const environments = {
       scaleDownDelaySeconds: 30,
       maxSurge: '25%',
       maxUnavailable: 0,
+    },
+    // The design's targets (RPO 5 min, RTO 30 min); size and WAL rate are prod's forecast for the year.
+    recovery: { rpoSeconds: 300, rtoSeconds: 1800, databaseSizeGiB: 40, walRateMiBPerMin: 16, restoreRateMiBPerSec: 30 },
+    postgresCluster: {
+      instances: 3,
+      dataDurability: 'required',
+      zones: true,
+      storageGiB: 100,
+      storageClassName: 'gp3-retain',
+      // As the StatefulSet had in overlays/prod/data/patches/postgres.yaml.
+      resources: { cpuRequestMillis: 1000, cpuLimitMillis: 4000, memoryRequestMiB: 4096, memoryLimitMiB: 4096 },
+      objectStore: { destinationPath: 's3://marquee-backups-prod-eu-central-1/postgres', region: 'eu-central-1' },
     },
   },
 } as const satisfies Record<EnvName, Environment>;

@@ -252,7 +252,7 @@ const secretEnv = (name: string, secret: string, key: string): IEnvVar => ({ nam
 /** The backup scripts shipped in the CronJob's ConfigMap: the same files the tests run. */
 export const backupScripts = ['pg-backup.sh', 's3-upload.sh', 'retention.sh', 'pg-restore.sh'] as const;
 export const readBackupScript = (name: string): string =>
-  readFileSync(new URL(`../scripts/backup/${name}`, import.meta.url), 'utf8');
+  readFileSync(new URL(`./postgres-backup/${name}`, import.meta.url), 'utf8');
 
 export function postgresObjects(p: PostgresProps = defaultPostgresProps()): KubeObject[] {
   validatePostgresProps(p);

@@ -5,6 +5,7 @@ import { autoscaling, broker, databases, metricLabels, metrics, services } from 
 import { repository } from '../environments.ts';
 import { jobs, marqueeNamespaces } from './scrape.ts';
 import { rolloutRuleGroup } from './rollout-alerts.ts';
+import { cloudnativePgRuleGroup } from './alerts-database.ts';
 
 export type Severity = 'critical' | 'warning' | 'none';
 
@@ -508,6 +509,8 @@ export function ruleGroups(): RuleGroup[] {
     },
     // Argo Rollouts state (issue 21): generators/monitoring/rollout-alerts.ts.
     rolloutRuleGroup(),
+    // CloudNativePG Clusters (issue 20): generators/monitoring/alerts-database.ts.
+    cloudnativePgRuleGroup(),
   ];
 }
 

@@ -77,7 +77,7 @@ const IGNORED_DIRS = new Set(['node_modules', '.cache']);
  * invalidates the drift cache. A generator that starts reading another folder
  * must add it here (test/scripts/generated.test.ts checks the common cases).
  */
-export const GENERATOR_INPUTS = ['generators', 'kube', 'apps', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json'];
+export const GENERATOR_INPUTS = ['generators', 'kube', 'apps', 'package.json', 'package-lock.json', 'tsconfig.json'];
 
 function sha(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');

@@ -1,5 +1,5 @@
 // Backup and restore for real, against the local PostgreSQL, with the scripts the
-// postgres-backup CronJob ships (scripts/backup, mounted from base/postgres's ConfigMap):
+// postgres-backup CronJob ships (generators/postgres-backup, mounted from base/postgres's ConfigMap):
 // pg_dump custom format as the least-privilege backup role → archive → drop → pg-restore.sh
 // → compare row counts, sequences, ownership and grants. Roles and databases come from the
 // bootstrap SQL under unique names. The S3 upload is covered by retention.test.ts (dry run).
@@ -13,10 +13,10 @@ import { backupScripts, bootstrapEnv, bootstrapSql, defaultPostgresProps, readBa
 import { databasesLike, dropAll, psql, query, run, uniquePrefix } from './lib/postgres.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
-const script = (name: string) => join(repo, 'scripts/backup', name);
+const script = (name: string) => join(repo, 'generators/postgres-backup', name);
 const databases = defaultPostgresProps().databases;
 
-describe('backup and restore (scripts/backup) against the local PostgreSQL', () => {
+describe('backup and restore (generators/postgres-backup) against the local PostgreSQL', () => {
   const p = uniquePrefix('bk');
   const db = Object.fromEntries(databases.map((d) => [d.name, `${p}_${d.name}`])) as Record<string, string>;
   const owner = Object.fromEntries(databases.map((d) => [d.name, `${p}_${d.name}_owner`])) as Record<string, string>;

@@ -1,4 +1,4 @@
-// The upload half of the postgres-backup CronJob (scripts/backup/s3-upload.sh, retention.sh),
+// The upload half of the postgres-backup CronJob (generators/postgres-backup/s3-upload.sh, retention.sh),
 // run with the real sh/awk/sort/date. No S3 endpoint is reachable here, so the aws calls
 // themselves are not exercised: DRY_RUN=1 prints them, and the tests check exactly what
 // would be uploaded and deleted, and that nothing is attempted after a failed check.
@@ -10,8 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { run } from './lib/postgres.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
-const retention = join(repo, 'scripts/backup/retention.sh');
-const upload = join(repo, 'scripts/backup/s3-upload.sh');
+const retention = join(repo, 'generators/postgres-backup/retention.sh');
+const upload = join(repo, 'generators/postgres-backup/s3-upload.sh');
 
 /** `aws s3 ls s3://bucket/prefix/` output for these timestamps. */
 const listing = (stamps: string[], extra: string[] = []): string =>

@@ -121,8 +121,18 @@ describe('dataTierFindings() flags an overlay that would lose data or quorum', (
 });
 
 describe('data generators', () => {
-  it('emit the four data bases', () => {
-    assert.deepEqual(dataComponents().map((c) => c.dir), ['base/secret-store', 'base/postgres', 'base/rabbitmq', 'base/migrations']);
+  it('emit the data bases', () => {
+    assert.deepEqual(dataComponents().map((c) => c.dir), [
+      'base/secret-store',
+      'base/postgres',
+      'base/rabbitmq',
+      'base/migrations',
+      // CloudNativePG (generators/cloudnative-pg.ts): environments whose contract declares postgresCluster.
+      'base/postgres-cnpg/test',
+      'base/postgres-cnpg/test/restore-drill',
+      'base/postgres-cnpg/prod',
+      'base/postgres-cnpg/prod/restore-drill',
+    ]);
   });
 
   it('run the migrations as PreSync hooks of the services Application, prerequisites first', () => {

@@ -386,7 +386,10 @@ describe('the call graph, both ends', () => {
   });
 
   it('every egress to PostgreSQL/RabbitMQ selects the real data-tier pods, whose policies admit the caller back', () => {
-    const data = dataComponents().flatMap((c) => c.objects.map((o) => JSON.parse(JSON.stringify(o.toJSON())) as Obj));
+    // The StatefulSet bases; the CloudNativePG bases (same object names) are checked below.
+    const data = dataComponents()
+      .filter((c) => !c.dir.startsWith('base/postgres-cnpg/'))
+      .flatMap((c) => c.objects.map((o) => JSON.parse(JSON.stringify(o.toJSON())) as Obj));
     for (const [server, port, uses] of [
       [dataServices.postgres, postgres.port, (s: ServiceName) => services[s].database !== undefined],
       [dataServices.rabbitmq, broker.port, (s: ServiceName) => services[s].usesBroker],
@@ -405,6 +408,28 @@ describe('the call graph, both ends', () => {
           (r) => r.ports.some((p: any) => p.port === port) && r.from.some((p: any) => p.podSelector && selects(p.podSelector.matchLabels, sLabels)),
         );
         assert.ok(admitted, `NetworkPolicy/${server} admits ${s} on ${port}`);
+      }
+    }
+  });
+
+  it('the CloudNativePG instances carry the labels the services\' egress selects, and their policy admits them back', () => {
+    const cnpg = dataComponents().filter((c) => /^base\/postgres-cnpg\/[a-z]+$/.test(c.dir));
+    assert.ok(cnpg.length > 0);
+    for (const c of cnpg) {
+      const objs = c.objects.map((o) => JSON.parse(JSON.stringify(o.toJSON())) as Obj);
+      const cluster = one(objs, 'Cluster', dataServices.postgres);
+      // CloudNativePG labels its pods cnpg.io/cluster=<name> and adds inheritedMetadata.labels.
+      const podLabels: Labels = { ...(cluster.spec.inheritedMetadata.labels as Labels), 'cnpg.io/cluster': cluster.metadata.name };
+      const policy = one(objs, 'NetworkPolicy', dataServices.postgres);
+      assert.deepEqual(policy.spec.podSelector.matchLabels, { 'cnpg.io/cluster': cluster.metadata.name });
+      for (const s of serviceNames.filter((x) => services[x].database !== undefined)) {
+        const egress = (one(objectsOf(s), 'NetworkPolicy', s).spec.egress as any[]).find((r) => r.ports[0].port === postgres.port);
+        assert.ok(selects(egress.to[0].podSelector.matchLabels, podLabels), `${c.dir}: ${s}'s egress peer selects the instances`);
+        const sLabels = one(objectsOf(s), 'Deployment', s).spec.template.metadata.labels;
+        const admitted = (policy.spec.ingress as any[]).some(
+          (r) => r.ports.some((p: any) => p.port === postgres.port) && r.from.some((p: any) => p.podSelector && selects(p.podSelector.matchLabels, sLabels)),
+        );
+        assert.ok(admitted, `${c.dir}: NetworkPolicy/postgres admits ${s} on ${postgres.port}`);
       }
     }
   });

@@ -6,6 +6,7 @@ import { broker, metricLabels, metrics } from '@marquee/contract';
 import { resourceProfiles } from '../../generators/environments.ts';
 import { jobs } from '../../generators/monitoring/scrape.ts';
 import { rolloutAlertCases } from './rollout-alert-cases.ts';
+import { databaseAlertCases } from './alert-cases-database.ts';
 
 export interface AlertCase {
   /** series selector → values */
@@ -451,4 +452,6 @@ export const alertCases: Record<string, CasePair> = {
   },
   // Argo Rollouts state (issue 21).
   ...rolloutAlertCases,
+  // CloudNativePG (issue 20): test/monitoring/alert-cases-database.ts.
+  ...databaseAlertCases,
 };

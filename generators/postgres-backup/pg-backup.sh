@@ -27,7 +27,7 @@ for db in $BACKUP_DATABASES; do
   started=$(date +%s)
   # --lock-wait-timeout: fail (and retry the Job) rather than queue behind a migration's lock
   # and block every client behind us. Ownership and grants are kept in the archive; the restore
-  # procedure decides whether to apply them (scripts/backup/pg-restore.sh).
+  # procedure decides whether to apply them (generators/postgres-backup/pg-restore.sh).
   pg_dump --no-password --format=custom --compress=6 --lock-wait-timeout=120000 \
     --dbname="$db" --file="$file.partial"
   # A truncated or corrupt archive fails here, not on the day it is needed.
