@@ -11,8 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCli } from './lib/plumbing/cli.ts';
 import { parse, stringify } from 'yaml';
 import { currentBranch } from './lib/plumbing/git.ts';
-import { previewApplicationSets, type PullRequestFixture } from './lib/argocd/preview.ts';
-import { formatPreviewTable, parsePullRequests } from './lib/argocd/format.ts';
+import { formatPreviewTable, parsePullRequests, previewApplicationSets, type PullRequestFixture } from './lib/argocd/index.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const usage = 'usage: npm run appset:preview [-- --branch <b>] [--format table|yaml|json] [--tracked] [--worktree] [--prs <file>] [--no-kustomize]';

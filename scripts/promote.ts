@@ -6,7 +6,7 @@
 // Exit: 0 done (or nothing to promote), 1 refused, 2 usage error.
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatPromotion, promote, PromoteError } from './lib/gitflow/promote.ts';
+import { formatPromotion, promote, PromoteError } from './lib/gitflow/index.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const usage = 'usage: npm run promote -- --from <env> --to <env> [--push] [--include-target-commits] [--branch <name>] [--no-validate]';

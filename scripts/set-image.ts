@@ -5,7 +5,7 @@
 // Exit: 0 changed or already set, 1 refused, 2 usage error.
 import { fileURLToPath } from 'node:url';
 import { parseCli } from './lib/plumbing/cli.ts';
-import { setImage, SetImageError } from './lib/gitflow/set-image.ts';
+import { setImage, SetImageError } from './lib/gitflow/index.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const usage = 'usage: npm run set-image -- --env <env> --app <service|image> [--tag <tag>] [--digest sha256:<hex>]';

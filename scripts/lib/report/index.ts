@@ -4,7 +4,7 @@
 import { currentBranch, dirtyFiles, resolveCommit } from '../plumbing/git.ts';
 import { clusters, environments, type EnvName } from '../../../generators/environments.ts';
 import { exemptions as declaredExemptions, runPolicies, type PolicyRun } from '../../../policies/index.ts';
-import { checkBranches, type BranchReport } from '../gitflow/branches.ts';
+import { checkBranches, type BranchReport } from '../gitflow/index.ts';
 import { defaultTargets, renderTargets, type RenderResult } from '../kustomize/index.ts';
 import type { Finding } from '../../../kube/index.ts';
 import { renderDeployed, type TargetSource } from './deployed.ts';

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { environments, type EnvName } from '../../../generators/environments.ts';
 import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
-import { checkWorkingTree } from '../argocd/check.ts';
+import { checkWorkingTree } from '../argocd/check.ts'; // not the index: preview.ts loads inside the step
 import { defaultTargets, kustomizationTree, renderTargets, type RenderOptions, type RenderResult } from '../kustomize/index.ts';
 import { yamlFilesUnder } from '../plumbing/files.ts';
 import { driftFindings } from './drift.ts';
