@@ -2,6 +2,18 @@
 // Schema checks, policies and reporters all speak these.
 import type { EnvName, ClusterName } from '../generators/environments.ts';
 
+/**
+ * A Kubernetes object as plain data (what kustomize prints, parsed): the one object type
+ * of the tooling, the policies and the tests. Generators build typed kubernetes-models
+ * instances instead (generators/lib/component.ts), which render to this.
+ */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: any };
+  [k: string]: any;
+}
+
 /** What was rendered: an environment overlay, a per-cluster platform overlay, or loose files. */
 export type TargetKind = 'env' | 'platform' | 'preview' | 'files' | 'argocd';
 

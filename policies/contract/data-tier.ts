@@ -3,14 +3,10 @@
 import type { EnvName } from '../../generators/environments.ts';
 import { postgresNames, rabbitmqNames, secretStoreName } from '../../generators/data-names.ts';
 import { bytesOf } from '../../generators/lib/validate-props.ts';
+import type { KubeObject } from '../../kube/index.ts';
 
-/** A rendered Kubernetes object (plain JSON, as `kustomize build` prints it). */
-export interface Rendered {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [k: string]: unknown };
-  readonly [k: string]: any;
-}
+/** The rendered object, as everywhere (kube/object.ts). */
+export type Rendered = KubeObject;
 
 /**
  * What must hold in an environment's rendered data tier. Returns one message per problem,

@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { headerFor, renderComponent, type FileMap } from '../../generators/lib/component.ts';
 import { namespaceComponent } from '../../generators/namespace.ts';
+import type { KubeObject } from '../../kube/index.ts';
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; [k: string]: any };
+type Obj = KubeObject;
 const objs = (): Obj[] => namespaceComponent().objects.map((o) => JSON.parse(JSON.stringify(o.toJSON())) as Obj);
 const one = (kind: string, name: string): Obj => {
   const found = objs().filter((o) => o.kind === kind && o.metadata.name === name);

@@ -6,8 +6,9 @@ import { postgres, secrets, services } from '@marquee/contract';
 import { defaultPostgresProps, postgresNames, postgresObjects, postgresSecrets, type PostgresProps } from '../../generators/postgres.ts';
 import { selectorFor } from '../../generators/lib/labels.ts';
 import { peers } from '../../generators/services.ts';
+import type { KubeObject } from '../../kube/index.ts';
 
-type Obj = { kind: string; metadata: { name: string; annotations?: Record<string, string> }; [k: string]: any };
+type Obj = KubeObject;
 const objects = () => postgresObjects().map((o) => o.toJSON() as Obj);
 const find = (kind: string, name: string) => {
   const o = objects().find((x) => x.kind === kind && x.metadata.name === name);

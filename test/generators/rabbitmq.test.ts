@@ -16,8 +16,9 @@ import {
 } from '../../generators/rabbitmq.ts';
 import { selectorFor } from '../../generators/lib/labels.ts';
 import { peers } from '../../generators/services.ts';
+import type { KubeObject } from '../../kube/index.ts';
 
-type Obj = { kind: string; metadata: { name: string; annotations?: Record<string, string> }; [k: string]: any };
+type Obj = KubeObject;
 const objects = (p?: RabbitmqProps) => rabbitmqObjects(p).map((o) => o.toJSON() as Obj);
 const find = (kind: string, name: string) => {
   const o = objects().find((x) => x.kind === kind && x.metadata.name === name);

@@ -24,8 +24,9 @@ import { clusters } from '../../generators/environments.ts';
 import { headerFor, renderComponent, type Component, type FileMap } from '../../generators/lib/component.ts';
 import { nginxConfig } from '../../generators/nginx.ts';
 import { serviceComponent, serviceComponents, sharedConfigName, versionOf } from '../../generators/services.ts';
+import type { KubeObject } from '../../kube/index.ts';
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; [k: string]: any };
+type Obj = KubeObject;
 type Labels = Record<string, string>;
 
 const source = 'generators/services.ts';

@@ -11,9 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { vendored } from '../../generators/vendored.ts';
 import { kustomizeBinary } from '../../scripts/lib/kustomize/index.ts';
+import type { KubeObject } from '../../kube/index.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; annotations?: Record<string, string> }; spec?: any; data?: Record<string, string> };
+type Obj = KubeObject;
 const build = (dir: string): Obj[] =>
   parseAllDocuments(execFileSync(kustomizeBinary(), ['build', join(repo, dir)], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }))
     .map((d) => d.toJS() as Obj)

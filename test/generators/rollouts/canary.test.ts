@@ -14,8 +14,9 @@ import { canaryObjects, serviceNamesFor, trafficRouted } from '../../../generato
 import { templateNames } from '../../../generators/rollouts/analysis.ts';
 import { kustomizeBinary } from '../../../scripts/lib/kustomize/index.ts';
 import { repoRoot } from '../../helpers/repo-copy.ts';
+import type { KubeObject } from '../../../kube/index.ts';
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any };
+type Obj = KubeObject;
 const render = (env: EnvName): Obj[] =>
   parseAllDocuments(execFileSync(kustomizeBinary(), ['build', `overlays/${env}/services`], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 << 20 }))
     .map((d) => d.toJSON() as Obj)

@@ -11,8 +11,9 @@ import { installWaves } from '../../../generators/rollouts/install.ts';
 import { argoRollouts, rolloutsCrdNames } from '../../../generators/rollouts/version.ts';
 import { kustomizeBinary } from '../../../scripts/lib/kustomize/index.ts';
 import { repoRoot } from '../../helpers/repo-copy.ts';
+import type { KubeObject } from '../../../kube/index.ts';
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string>; labels?: Record<string, string> }; [k: string]: any };
+type Obj = KubeObject;
 const docs = (text: string): Obj[] => parseAllDocuments(text).map((d) => d.toJSON() as Obj).filter(Boolean);
 const read = (path: string): string => readFileSync(`${repoRoot}/${path}`, 'utf8');
 
