@@ -42,10 +42,19 @@ const meta = {
   hint: 'change the value the API server names; the message quotes its rule and the Kubernetes function that enforces it',
 };
 
-const group = (id: string, title: string, rationale: string, kinds: readonly string[], validate: (o: Record<string, any>) => Errs, source: string): ObjectPolicy =>
-  objectPolicy({ ...meta, id, title, rationale, kinds, references: [`kubernetes/kubernetes ${source} (v${kubernetesVersion})`] }, (subject) =>
-    isBuiltin(subject.object, kinds) ? toViolations(validate(subject.object)) : undefined,
+type Validate = (o: Record<string, any>) => Errs;
+
+/**
+ * The policy of one upstream package, kubernetes/kubernetes pkg/apis/<name>/validation:
+ * the kinds it checks, each with its Validate<Kind>.
+ */
+const group = (name: string, title: string, rationale: string, validators: Readonly<Record<string, Validate>>): ObjectPolicy => {
+  const kinds = Object.keys(validators);
+  const references = [`kubernetes/kubernetes pkg/apis/${name}/validation/validation.go (v${kubernetesVersion})`];
+  return objectPolicy({ ...meta, id: `apiserver/${name}`, title, rationale, kinds, references }, (subject) =>
+    isBuiltin(subject.object, kinds) ? toViolations(validators[subject.object.kind]!(subject.object)) : undefined,
   );
+};
 
 export const objectMeta = objectPolicy(
   {
@@ -60,80 +69,58 @@ export const objectMeta = objectPolicy(
 );
 
 export const core = group(
-  'apiserver/core',
+  'core',
   'Pods, Services, ConfigMaps, Secrets and claims pass core validation',
   'pkg/apis/core/validation refuses a pod with a resource request above its limit, an unknown resource name (memroy), a probe with two handlers, a mount of an undeclared volume, a port outside 1-65535 or a port name over 15 characters, and a Service with duplicate or unnamed ports: Argo CD then reports the app Degraded, hours after the merge.',
-  ['Pod', 'Service', 'ConfigMap', 'Secret', 'PersistentVolumeClaim'],
-  (o) => {
-    switch (o.kind) {
-      case 'Pod':
-        return o.spec ? ValidatePodSpec(o.spec, 'spec') : [];
-      case 'Service':
-        return ValidateService(o);
-      case 'ConfigMap':
-        return ValidateConfigMap(o);
-      case 'Secret':
-        return ValidateSecret(o);
-      case 'PersistentVolumeClaim':
-        return ValidatePersistentVolumeClaimSpec(o.spec, 'spec');
-    }
-    return [];
+  {
+    Pod: (o) => (o.spec ? ValidatePodSpec(o.spec, 'spec') : []),
+    Service: ValidateService,
+    ConfigMap: ValidateConfigMap,
+    Secret: ValidateSecret,
+    PersistentVolumeClaim: (o) => ValidatePersistentVolumeClaimSpec(o.spec, 'spec'),
   },
-  'pkg/apis/core/validation/validation.go',
 );
 
 export const apps = group(
-  'apiserver/apps',
+  'apps',
   'Deployments, StatefulSets and DaemonSets pass apps validation',
   'pkg/apis/apps/validation refuses a workload whose selector is missing, empty or does not match its template labels, whose rollout strategy is inconsistent, or whose pod template fails core validation.',
-  ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'],
-  (o) => (o.kind === 'Deployment' ? ValidateDeployment(o) : o.kind === 'StatefulSet' ? ValidateStatefulSet(o) : o.kind === 'ReplicaSet' ? ValidateReplicaSet(o) : ValidateDaemonSet(o)),
-  'pkg/apis/apps/validation/validation.go',
+  { Deployment: ValidateDeployment, StatefulSet: ValidateStatefulSet, DaemonSet: ValidateDaemonSet, ReplicaSet: ValidateReplicaSet },
 );
 
 export const batch = group(
-  'apiserver/batch',
+  'batch',
   'Jobs and CronJobs pass batch validation',
   'pkg/apis/batch/validation refuses a CronJob whose schedule is not a cron expression (robfig/cron ParseStandard) or whose name exceeds 52 characters, and a Job whose pods restart Always or whose counts are negative.',
-  ['Job', 'CronJob'],
-  (o) => (o.kind === 'Job' ? ValidateJob(o) : ValidateCronJob(o)),
-  'pkg/apis/batch/validation/validation.go',
+  { Job: ValidateJob, CronJob: ValidateCronJob },
 );
 
 export const networking = group(
-  'apiserver/networking',
+  'networking',
   'Ingresses and NetworkPolicies pass networking validation',
   'pkg/apis/networking/validation refuses an Ingress path that is not absolute under pathType Prefix or Exact, a backend without a valid Service name and port, and NetworkPolicy ports or CIDRs that do not parse.',
-  ['Ingress', 'NetworkPolicy'],
-  (o) => (o.kind === 'Ingress' ? ValidateIngress(o) : ValidateNetworkPolicy(o)),
-  'pkg/apis/networking/validation/validation.go',
+  { Ingress: ValidateIngress, NetworkPolicy: ValidateNetworkPolicy },
 );
 
 export const autoscaling = group(
-  'apiserver/autoscaling',
+  'autoscaling',
   'HorizontalPodAutoscalers pass autoscaling validation',
   'pkg/apis/autoscaling/validation refuses an HPA with minReplicas below 1 or above maxReplicas, a scale target without kind or name, or a metric whose source does not match its type.',
-  ['HorizontalPodAutoscaler'],
-  ValidateHorizontalPodAutoscaler,
-  'pkg/apis/autoscaling/validation/validation.go',
+  { HorizontalPodAutoscaler: ValidateHorizontalPodAutoscaler },
 );
 
 export const policy = group(
-  'apiserver/policy',
+  'policy',
   'PodDisruptionBudgets pass policy validation',
   'pkg/apis/policy/validation refuses a PodDisruptionBudget that sets both minAvailable and maxUnavailable, a percentage above 100% or a negative count, or an invalid selector.',
-  ['PodDisruptionBudget'],
-  ValidatePodDisruptionBudget,
-  'pkg/apis/policy/validation/validation.go',
+  { PodDisruptionBudget: ValidatePodDisruptionBudget },
 );
 
 export const rbac = group(
-  'apiserver/rbac',
+  'rbac',
   'Roles and bindings pass RBAC validation',
   'pkg/apis/rbac/validation refuses a rule without verbs, apiGroups or resources, a binding whose roleRef is not an rbac.authorization.k8s.io Role or ClusterRole, and subjects of unknown kinds or without namespace.',
-  ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
-  (o) => (o.kind.endsWith('Binding') ? ValidateRoleBinding(o) : ValidateRole(o)),
-  'pkg/apis/rbac/validation/validation.go',
+  { Role: ValidateRole, ClusterRole: ValidateRole, RoleBinding: ValidateRoleBinding, ClusterRoleBinding: ValidateRoleBinding },
 );
 
 export const apiserverPolicies: readonly ObjectPolicy[] = [objectMeta, core, apps, batch, networking, autoscaling, policy, rbac];

@@ -1,5 +1,6 @@
 // An HPA whose target does not exist scales nothing and reports FailedGetScale forever.
 import { objectPolicy } from '../lib/define.ts';
+import { namespaceOf } from '../lib/index-objects.ts';
 
 export default objectPolicy(
   {
@@ -17,7 +18,7 @@ export default objectPolicy(
     if (!ref.kind || !ref.name) return { message: 'spec.scaleTargetRef has no kind or name', path: 'spec.scaleTargetRef' };
     const target = ctx.index.named(subject, ref.kind, ref.name);
     if (!target)
-      return { message: `scaleTargetRef ${ref.kind}/${ref.name} is not rendered in namespace ${subject.object.metadata?.namespace ?? subject.target.namespace}`, path: 'spec.scaleTargetRef.name' };
+      return { message: `scaleTargetRef ${ref.kind}/${ref.name} is not rendered in namespace ${namespaceOf(subject)}`, path: 'spec.scaleTargetRef.name' };
     const group = (v: string | undefined) => (v ?? '').split('/').slice(0, -1).join('/');
     if (ref.apiVersion && group(ref.apiVersion) !== group(target.object.apiVersion))
       return { message: `scaleTargetRef apiVersion ${ref.apiVersion} does not match ${target.object.apiVersion} of ${ref.kind}/${ref.name}`, path: 'spec.scaleTargetRef.apiVersion' };

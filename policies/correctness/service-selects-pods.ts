@@ -1,5 +1,6 @@
 // A Service that selects no pod has no endpoints: every request to it fails.
 import { objectPolicy } from '../lib/define.ts';
+import { namespaceOf } from '../lib/index-objects.ts';
 
 export default objectPolicy(
   {
@@ -20,7 +21,7 @@ export default objectPolicy(
     if (!selector || !Object.keys(selector).length) return undefined;
     if (ctx.index.podsMatching(subject, selector).length) return undefined;
     return {
-      message: `selector ${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',')} matches no pod template in namespace ${subject.object.metadata?.namespace ?? subject.target.namespace}`,
+      message: `selector ${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',')} matches no pod template in namespace ${namespaceOf(subject)}`,
       path: 'spec.selector',
     };
   },

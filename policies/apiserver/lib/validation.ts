@@ -11,9 +11,7 @@ const labelValueFmt = `(${labelKeyFmt})?`;
 
 const dns1123LabelRe = new RegExp(`^${dns1123LabelFmt}$`);
 const dns1123SubdomainRe = new RegExp(`^${dns1123SubdomainFmt}$`);
-const dns1035LabelRe = new RegExp(`^${dns1035LabelFmt}$`);
 const labelKeyRe = new RegExp(`^${labelKeyFmt}$`);
-const labelValueRe = new RegExp(`^${labelValueFmt}$`);
 
 // Go's len() counts bytes, not UTF-16 units.
 const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
@@ -25,6 +23,20 @@ export const RegexError = (msg: string, fmt: string, ...examples: string[]): str
   return `${msg} (e.g. ${examples.map((e) => `'${e}'`).join(' or ')}, regex used for validation is '${fmt}')`;
 };
 export const InclusiveRangeError = (lo: number, hi: number): string => `must be between ${lo} and ${hi}, inclusive`;
+
+/**
+ * The upstream shape of most format checks: a byte-length limit (when there is one), then the
+ * format, whose error quotes the message, the regex and examples.
+ */
+function lengthAndFormat(maxLen: number | undefined, fmt: string, msg: string, ...examples: string[]): (value: string) => string[] {
+  const re = new RegExp(`^${fmt}$`);
+  return (value) => {
+    const errs: string[] = [];
+    if (maxLen !== undefined && byteLength(value) > maxLen) errs.push(MaxLenError(maxLen));
+    if (!re.test(value)) errs.push(RegexError(msg, fmt, ...examples));
+    return errs;
+  };
+}
 
 export function IsDNS1123Label(value: string): string[] {
   const errs: string[] = [];
@@ -44,50 +56,27 @@ export function IsDNS1123Label(value: string): string[] {
   return errs;
 }
 
-export function IsDNS1123Subdomain(value: string): string[] {
-  const errs: string[] = [];
-  if (byteLength(value) > 253) errs.push(MaxLenError(253));
-  if (!dns1123SubdomainRe.test(value))
-    errs.push(
-      RegexError(
-        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
-        dns1123SubdomainFmt,
-        'example.com',
-      ),
-    );
-  return errs;
-}
+export const IsDNS1123Subdomain = lengthAndFormat(
+  253,
+  dns1123SubdomainFmt,
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+  'example.com',
+);
 
-export function IsDNS1035Label(value: string): string[] {
-  const errs: string[] = [];
-  if (byteLength(value) > 63) errs.push(MaxLenError(63));
-  if (!dns1035LabelRe.test(value))
-    errs.push(
-      RegexError(
-        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
-        dns1035LabelFmt,
-        'my-name',
-        'abc-123',
-      ),
-    );
-  return errs;
-}
+export const IsDNS1035Label = lengthAndFormat(
+  63,
+  dns1035LabelFmt,
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
+  'my-name',
+  'abc-123',
+);
 
-const wildcardFmt = `\\*\\.${dns1123SubdomainFmt}`;
-const wildcardRe = new RegExp(`^${wildcardFmt}$`);
-export function IsWildcardDNS1123Subdomain(value: string): string[] {
-  const errs: string[] = [];
-  if (byteLength(value) > 253) errs.push(MaxLenError(253));
-  if (!wildcardRe.test(value))
-    errs.push(
-      RegexError(
-        "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character",
-        wildcardFmt,
-        '*.example.com',
-      ),
-    );
-  return errs;
-}
+export const IsWildcardDNS1123Subdomain = lengthAndFormat(
+  253,
+  `\\*\\.${dns1123SubdomainFmt}`,
+  "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character",
+  '*.example.com',
+);
 
 const labelKeyErrMsg = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
@@ -113,21 +102,14 @@ export function IsQualifiedName(value: string): string[] {
 }
 
 /** IsValidLabelValue (= content.IsLabelValue): empty, or at most 63 characters of [-A-Za-z0-9_.] starting and ending alphanumeric. */
-export function IsValidLabelValue(value: string): string[] {
-  const errs: string[] = [];
-  if (byteLength(value) > 63) errs.push(MaxLenError(63));
-  if (!labelValueRe.test(value))
-    errs.push(
-      RegexError(
-        "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-        labelValueFmt,
-        'MyValue',
-        'my_value',
-        '12345',
-      ),
-    );
-  return errs;
-}
+export const IsValidLabelValue = lengthAndFormat(
+  63,
+  labelValueFmt,
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+  'MyValue',
+  'my_value',
+  '12345',
+);
 
 export function IsValidPortNum(port: number): string[] {
   return Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : [InclusiveRangeError(1, 65535)];
@@ -163,32 +145,19 @@ export function IsHTTPHeaderName(value: string): string[] {
   return /^[-A-Za-z0-9]+$/.test(value) ? [] : [RegexError("a valid HTTP header must consist of alphanumeric characters or '-'", httpHeaderNameFmt, 'X-Header-Name')];
 }
 
-const envVarNameFmt = '[-._a-zA-Z][-._a-zA-Z0-9]*';
 /** Strict form: RelaxedEnvironmentVariableValidation is alpha and off by default in 1.31. */
-export function IsEnvVarName(value: string): string[] {
-  const errs: string[] = [];
-  if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(value))
-    errs.push(
-      RegexError(
-        "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit",
-        envVarNameFmt,
-        'my.env-name',
-        'MY_ENV.NAME',
-        'MyEnvName1',
-      ),
-    );
-  errs.push(...hasChDirPrefix(value));
-  return errs;
-}
+const envVarNameFormat = lengthAndFormat(
+  undefined,
+  '[-._a-zA-Z][-._a-zA-Z0-9]*',
+  "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit",
+  'my.env-name',
+  'MY_ENV.NAME',
+  'MyEnvName1',
+);
+export const IsEnvVarName = (value: string): string[] => [...envVarNameFormat(value), ...hasChDirPrefix(value)];
 
-const configMapKeyFmt = '[-._a-zA-Z0-9]+';
-export function IsConfigMapKey(value: string): string[] {
-  const errs: string[] = [];
-  if (byteLength(value) > 253) errs.push(MaxLenError(253));
-  if (!/^[-._a-zA-Z0-9]+$/.test(value)) errs.push(RegexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", configMapKeyFmt, 'key.name', 'KEY_NAME', 'key-name'));
-  errs.push(...hasChDirPrefix(value));
-  return errs;
-}
+const configMapKeyFormat = lengthAndFormat(253, '[-._a-zA-Z0-9]+', "a valid config key must consist of alphanumeric characters, '-', '_' or '.'", 'key.name', 'KEY_NAME', 'key-name');
+export const IsConfigMapKey = (value: string): string[] => [...configMapKeyFormat(value), ...hasChDirPrefix(value)];
 
 function hasChDirPrefix(value: string): string[] {
   if (value === '.') return ["must not be '.'"];
