@@ -36,6 +36,7 @@ export {
   createLogger,
   createService,
   genRequestId,
+  logOptions,
   requestIdHeader,
   type Kit,
   type ReadinessCheck,
