@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Counter } from 'prom-client';
 import { metrics } from '@marquee/contract';
-import { createService, errorSchema, packageVersion } from '@marquee/kit';
+import { createService, errorSchema, logOptions, packageVersion } from '@marquee/kit';
 import type { GatewayConfig } from './config.ts';
 import { Upstream } from './upstream.ts';
 
@@ -34,9 +34,7 @@ export function build(o: BuildOptions): FastifyInstance {
   const app = createService({
     service: 'api-gateway',
     version,
-    logLevel: config.logLevel,
-    logBase: { env: config.appEnv, gitSha: config.gitSha },
-    ...(o.logStream ? { logStream: o.logStream } : {}),
+    ...logOptions(config, o.logStream),
     bodyLimit: 16 * 1024,
   });
   const errors = new Counter({

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { Counter, Gauge } from 'prom-client';
 import { metrics } from '@marquee/contract';
-import { badRequest, createPgPool, createService, notFound, packageVersion } from '@marquee/kit';
+import { badRequest, createPgPool, createService, logOptions, notFound, packageVersion } from '@marquee/kit';
 import { Broker } from './broker.ts';
 import type { BillingApiConfig } from './config.ts';
 import { createOrder, getOrder } from './orders.ts';
@@ -29,9 +29,7 @@ export function buildApi(o: BuildApiOptions): BillingApi {
   const app = createService({
     service: 'billing-api',
     version,
-    logLevel: o.config.logLevel,
-    logBase: { env: o.config.appEnv, gitSha: o.config.gitSha },
-    ...(o.logStream ? { logStream: o.logStream } : {}),
+    ...logOptions(o.config, o.logStream),
     bodyLimit: 16 * 1024,
   });
   const pool = createPgPool(app, { database: 'billing', connection: o.config.database, max: o.poolMax ?? 10 });

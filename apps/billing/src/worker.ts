@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { Counter } from 'prom-client';
 import { metrics, shutdown } from '@marquee/contract';
-import { createPgPool, createService } from '@marquee/kit';
+import { createPgPool, createService, logOptions } from '@marquee/kit';
 import { version } from './api.ts';
 import { Broker } from './broker.ts';
 import type { BillingWorkerConfig } from './config.ts';
@@ -27,9 +27,7 @@ export function buildWorker(o: BuildWorkerOptions): BillingWorker {
   const app = createService({
     service: 'billing-worker',
     version,
-    logLevel: o.config.logLevel,
-    logBase: { env: o.config.appEnv, gitSha: o.config.gitSha },
-    ...(o.logStream ? { logStream: o.logStream } : {}),
+    ...logOptions(o.config, o.logStream),
   });
   const pool = createPgPool(app, { database: 'billing', connection: o.config.database, max: o.poolMax ?? 10 });
   const broker = new Broker({ url: o.config.amqpUrl, logger: app.log });

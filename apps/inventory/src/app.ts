@@ -2,7 +2,7 @@
 import type { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
-import { createPgPipeline, createPgPool, createService, isoTimestamps, packageVersion } from '@marquee/kit';
+import { createPgPipeline, createPgPool, createService, isoTimestamps, logOptions, packageVersion } from '@marquee/kit';
 import type { InventoryConfig } from './config.ts';
 import { moviesRoutes } from './movies.ts';
 
@@ -21,9 +21,7 @@ export function build(o: BuildOptions): FastifyInstance & { pool: Pool } {
   const app = createService({
     service: 'inventory',
     version,
-    logLevel: o.config.logLevel,
-    logBase: { env: o.config.appEnv, gitSha: o.config.gitSha },
-    ...(o.logStream ? { logStream: o.logStream } : {}),
+    ...logOptions(o.config, o.logStream),
     bodyLimit: 16 * 1024,
   });
   const pool = createPgPool(app, {

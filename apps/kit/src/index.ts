@@ -18,7 +18,7 @@ export {
 } from './config.ts';
 export { badRequest, errorBody, errorSchema, HttpError, notFound, unavailable, type ErrorBody } from './errors.ts';
 export { createMetrics, httpDurationBuckets, type ServiceMetrics } from './metrics.ts';
-export { migrate, type MigrateOptions } from './migrate.ts';
+export { migrate, migrateOrExit, type MigrateOptions } from './migrate.ts';
 export { isPgUnavailable } from './pg-errors.ts';
 export {
   createPgPipeline,
@@ -36,6 +36,7 @@ export {
   createLogger,
   createService,
   genRequestId,
+  logOptions,
   requestIdHeader,
   type Kit,
   type ReadinessCheck,

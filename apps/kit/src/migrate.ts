@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { PoolConfig } from 'pg';
 import type { DatabaseName } from '@marquee/contract';
 import { pgConnectionConfig } from './pg.ts';
-import type { Env } from './config.ts';
+import { loadConfigOrExit, type Env } from './config.ts';
 
 export interface MigrateOptions {
   readonly database: DatabaseName | string;
@@ -43,4 +43,20 @@ export async function migrate(o: MigrateOptions): Promise<string[]> {
   });
   for (const m of done) log(`${o.database}: ${o.direction ?? 'up'} ${m.name}`);
   return done.map((m) => m.name);
+}
+
+/**
+ * The body of an app's `node src/migrate.ts` (the image's migration Job): applies `dir` to
+ * `database` as DATABASE_URL / PG* say, prints one summary line; bad settings or a failed
+ * migration print one line to stderr and exit 1.
+ */
+export async function migrateOrExit(database: DatabaseName, dir: URL): Promise<void> {
+  const connection = loadConfigOrExit(() => pgConnectionConfig(database));
+  try {
+    const applied = await migrate({ database, dir, connection, log: console.log });
+    console.log(`${database}: ${applied.length ? `${applied.length} migration(s) applied` : 'schema up to date'}`);
+  } catch (err) {
+    console.error(`${database}: migration failed: ${(err as Error).message}`);
+    process.exit(1);
+  }
 }

@@ -9,7 +9,7 @@ import fastify, { LogController, type FastifyInstance } from 'fastify';
 import { pino, stdTimeFunctions, type Logger } from 'pino';
 import type { Histogram, Registry } from 'prom-client';
 import { probes, type ServiceName } from '@marquee/contract';
-import type { LogLevel } from './config.ts';
+import type { BaseConfig, LogLevel } from './config.ts';
 import { handleError, handleNotFound } from './errors.ts';
 import { createMetrics } from './metrics.ts';
 
@@ -51,6 +51,11 @@ export interface ServiceOptions {
   readonly bodyLimit?: number;
   /** @default 1000 */
   readonly readinessTimeoutMs?: number;
+}
+
+/** createService's log settings from a service's base config (LOG_LEVEL, APP_ENV, GIT_SHA) and a test's log stream. */
+export function logOptions(config: Pick<BaseConfig, 'logLevel' | 'appEnv' | 'gitSha'>, logStream?: Writable): Pick<ServiceOptions, 'logLevel' | 'logBase' | 'logStream'> {
+  return { logLevel: config.logLevel, logBase: { env: config.appEnv, gitSha: config.gitSha }, ...(logStream ? { logStream } : {}) };
 }
 
 /** Accept a caller's x-request-id only if it is short and log-safe; otherwise make one. */

@@ -266,6 +266,34 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** Whether something accepts TCP connections on 127.0.0.1:port right now. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * A temporary directory for a server of our own. As root the server runs as its Debian
+ * package's system `account` (PostgreSQL refuses root; RabbitMQ shares that user's Erlang
+ * cookie with the CLI tools): the directory is then theirs, and `user` is the spawn option.
+ */
+async function serverDir(name: string, account: string): Promise<{ dir: string; user: { uid: number; gid: number } | undefined }> {
+  const { mkdtempSync, chmodSync, chownSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { execFileSync } = await import('node:child_process');
+  const dir = mkdtempSync(join(tmpdir(), name));
+  if (process.getuid?.() !== 0) return { dir, user: undefined };
+  const id = (flag: '-u' | '-g') => Number(execFileSync('id', [flag, account], { encoding: 'utf8' }));
+  const user = { uid: id('-u'), gid: id('-g') };
+  chmodSync(dir, 0o755);
+  chownSync(dir, user.uid, user.gid);
+  return { dir, user };
+}
+
 export interface RabbitNode {
   /** AMQP URL of the node's default vhost "/" as guest. */
   readonly url: string;
@@ -290,20 +318,12 @@ export interface RabbitNode {
  * whose Erlang cookie it shares with the CLI tools.
  */
 export async function startRabbitNode(prefix: string): Promise<RabbitNode> {
-  const { mkdtempSync, chmodSync, chownSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
+  const { chownSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
   const { join } = await import('node:path');
-  const { execFileSync } = await import('node:child_process');
   const id = `${prefix.replace(/[^a-z0-9]/gi, '')}${process.pid}${randomBytes(2).toString('hex')}`;
-  const dir = mkdtempSync(join(tmpdir(), `marquee-rabbit-${id}-`));
-  const root = process.getuid?.() === 0;
-  const user = root ? { uid: Number(execFileSync('id', ['-u', 'rabbitmq'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'rabbitmq'], { encoding: 'utf8' })) } : undefined;
+  const { dir, user } = await serverDir(`marquee-rabbit-${id}-`, 'rabbitmq');
   writeFileSync(join(dir, 'enabled_plugins'), '[].\n');
-  if (user) {
-    chmodSync(dir, 0o755);
-    chownSync(dir, user.uid, user.gid);
-    chownSync(join(dir, 'enabled_plugins'), user.uid, user.gid);
-  }
+  if (user) chownSync(join(dir, 'enabled_plugins'), user.uid, user.gid);
   const port = await freePort();
   let distPort = await freePort();
   while (distPort === port) distPort = await freePort();
@@ -349,12 +369,9 @@ export async function startRabbitNode(prefix: string): Promise<RabbitNode> {
       await waitFor(
         `RabbitMQ node ${nodename} to accept AMQP on 127.0.0.1:${port}`,
         () =>
-          new Promise<boolean>((resolve, reject) => {
-            if (child?.exitCode !== null && child?.exitCode !== undefined) return reject(new Error(`node exited ${child.exitCode}: ${output.slice(-10).join('\n')}`));
-            const s = connect(port, '127.0.0.1');
-            s.once('connect', () => (s.destroy(), resolve(true)));
-            s.once('error', () => resolve(false));
-          }),
+          child?.exitCode !== null && child?.exitCode !== undefined
+            ? Promise.reject(new Error(`node exited ${child.exitCode}: ${output.slice(-10).join('\n')}`))
+            : accepts(port),
         { timeoutMs, intervalMs: 250 },
       );
     },
@@ -371,12 +388,7 @@ export async function startRabbitNode(prefix: string): Promise<RabbitNode> {
       await within(`RabbitMQ node ${nodename} to die after SIGKILL`, 30_000, exited);
       await waitFor(
         `127.0.0.1:${port} to refuse connections after RabbitMQ node ${nodename} was killed`,
-        () =>
-          new Promise<boolean>((resolve) => {
-            const s = connect(port, '127.0.0.1');
-            s.once('connect', () => (s.destroy(), resolve(false)));
-            s.once('error', () => resolve(true));
-          }),
+        async () => !(await accepts(port)),
         { timeoutMs: 30_000, intervalMs: 100 },
       );
     },
@@ -420,22 +432,13 @@ export interface PostgresServer {
  * is never stopped. As root it runs as the `postgres` user (PostgreSQL refuses root).
  */
 export async function startPostgresServer(prefix: string): Promise<PostgresServer> {
-  const { mkdtempSync, chmodSync, chownSync, readdirSync, readFileSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
+  const { readdirSync, readFileSync, rmSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { execFile, execFileSync } = await import('node:child_process');
   const version = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b)).at(-1);
   if (!version) throw new Error('startPostgresServer: no /usr/lib/postgresql/<version>: install postgresql');
   const bin = (name: string) => `/usr/lib/postgresql/${version}/bin/${name}`;
-  const dir = mkdtempSync(join(tmpdir(), `marquee-pg-${prefix.replace(/[^a-z0-9]/gi, '')}-`));
-  const user =
-    process.getuid?.() === 0
-      ? { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) }
-      : undefined;
-  if (user) {
-    chmodSync(dir, 0o755);
-    chownSync(dir, user.uid, user.gid);
-  }
+  const { dir, user } = await serverDir(`marquee-pg-${prefix.replace(/[^a-z0-9]/gi, '')}-`, 'postgres');
   const data = join(dir, 'data');
   const run = (what: string, file: string, args: string[], timeoutMs: number) =>
     new Promise<void>((resolve, reject) => {
