@@ -40,33 +40,43 @@ const dirsOf = (files: Iterable<string>): Set<string> => {
   return out;
 };
 
-export class GitSnapshot implements Snapshot {
+/** The file and directory listing of a snapshot, read once. */
+abstract class ListedSnapshot {
   private listing?: Promise<{ files: Set<string>; dirs: Set<string> }>;
+  protected abstract readListing(): Promise<{ files: Set<string>; dirs: Set<string> }>;
+  protected list() {
+    this.listing ??= this.readListing();
+    return this.listing;
+  }
+  async files(): Promise<ReadonlySet<string>> {
+    return (await this.list()).files;
+  }
+  async dirs(): Promise<ReadonlySet<string>> {
+    return (await this.list()).dirs;
+  }
+}
+
+export class GitSnapshot extends ListedSnapshot implements Snapshot {
   private extracted?: Promise<string>;
   constructor(
     private readonly root: string,
     readonly commit: string,
     readonly label: string,
     private readonly scratch: Scratch,
-  ) {}
+  ) {
+    super();
+  }
 
   static async at(root: string, rev: string, scratch: Scratch): Promise<GitSnapshot | undefined> {
     const commit = (await resolveCommit(root, rev)) ?? (await resolveCommit(root, `refs/remotes/origin/${rev}`));
     return commit ? new GitSnapshot(root, commit, `${rev}@${commit.slice(0, 7)}`, scratch) : undefined;
   }
 
-  private list() {
-    this.listing ??= lsTree(this.root, this.commit).then((entries) => ({
+  protected readListing() {
+    return lsTree(this.root, this.commit).then((entries) => ({
       files: new Set(entries.filter((e) => e.type === 'blob').map((e) => e.path)),
       dirs: new Set(entries.filter((e) => e.type === 'tree').map((e) => e.path)),
     }));
-    return this.listing;
-  }
-  async files() {
-    return (await this.list()).files;
-  }
-  async dirs() {
-    return (await this.list()).dirs;
   }
   async read(path: string) {
     if (!(await this.files()).has(path)) return undefined;
@@ -88,16 +98,17 @@ export class GitSnapshot implements Snapshot {
 }
 
 /** The working tree: tracked and untracked-but-not-ignored files (`git ls-files -co --exclude-standard`). */
-export class WorktreeSnapshot implements Snapshot {
+export class WorktreeSnapshot extends ListedSnapshot implements Snapshot {
   readonly label = 'working tree';
   readonly commit = undefined;
-  private listing?: Promise<{ files: Set<string>; dirs: Set<string> }>;
   constructor(
     private readonly root: string,
     private readonly scratch: Scratch,
-  ) {}
-  private list() {
-    this.listing ??= gitRaw(this.root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate']).then((r) => {
+  ) {
+    super();
+  }
+  protected readListing() {
+    return gitRaw(this.root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate']).then((r) => {
       // Not a git checkout (an unpacked tarball): every file but dependencies and caches.
       const listed = r.code === 0 ? r.stdout.split('\0').filter(Boolean) : filesUnder(this.root, new Set(['node_modules', '.git', '.cache']));
       const files = new Set(listed);
@@ -105,13 +116,6 @@ export class WorktreeSnapshot implements Snapshot {
       for (const f of files) if (!existsSync(join(this.root, f))) files.delete(f);
       return { files, dirs: dirsOf(files) };
     });
-    return this.listing;
-  }
-  async files() {
-    return (await this.list()).files;
-  }
-  async dirs() {
-    return (await this.list()).dirs;
   }
   async read(path: string) {
     return (await this.files()).has(path) ? readFileSync(join(this.root, path), 'utf8') : undefined;
