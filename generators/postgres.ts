@@ -18,7 +18,7 @@ import { resourceProfiles } from './environments.ts';
 import { credentialsSecret, externalSecretFor } from './external-secrets.ts';
 import type { Component, KubeObject } from './lib/component.ts';
 import { labelsFor, selectorFor } from './lib/labels.ts';
-import { containerSecurity, podSecurity, resourcesFor } from './lib/pod.ts';
+import { containerSecurity, podSecurity, resourcesFor, servicePort } from './lib/pod.ts';
 import { hook, syncWave } from './lib/argocd-waves.ts';
 import { assertDnsLabel, assertPinnedImage, assertQuantity } from './lib/validate-props.ts';
 import { peers } from './services.ts';
@@ -531,14 +531,14 @@ export function postgresObjects(p: PostgresProps = defaultPostgresProps()): Kube
         clusterIP: 'None',
         selector,
         ports: [
-          { name: 'postgres', port: postgres.port, targetPort: 'postgres', protocol: 'TCP' },
-          { name: 'metrics', port: postgres.exporterPort, targetPort: 'metrics', protocol: 'TCP' },
+          servicePort('postgres', postgres.port),
+          servicePort('metrics', postgres.exporterPort),
         ],
       },
     }),
     new Service({
       metadata: { name: postgresNames.server, labels, annotations: syncWave('data') },
-      spec: { type: 'ClusterIP', selector, ports: [{ name: 'postgres', port: postgres.port, targetPort: 'postgres', protocol: 'TCP' }] },
+      spec: { type: 'ClusterIP', selector, ports: [servicePort('postgres', postgres.port)] },
     }),
     new PodDisruptionBudget({
       // Single primary: a voluntary eviction is an outage, so it waits for a planned switchover

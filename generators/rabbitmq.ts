@@ -14,7 +14,7 @@ import { resourceProfiles } from './environments.ts';
 import { credentialsSecret, externalSecretFor } from './external-secrets.ts';
 import type { Component, KubeObject } from './lib/component.ts';
 import { labelsFor, selectorFor } from './lib/labels.ts';
-import { containerSecurity, podSecurity, resourcesFor, spreadFor } from './lib/pod.ts';
+import { containerSecurity, podSecurity, resourcesFor, spreadFor, servicePort } from './lib/pod.ts';
 import { syncWave } from './lib/argocd-waves.ts';
 import { assertPinnedImage, assertQuantity, bytesOf } from './lib/validate-props.ts';
 import { peers } from './services.ts';
@@ -390,10 +390,10 @@ export function rabbitmqObjects(p: RabbitmqProps = defaultRabbitmqProps()): Kube
         publishNotReadyAddresses: true,
         selector,
         ports: [
-          { name: 'epmd', port: rabbitmqPorts.epmd, targetPort: 'epmd', protocol: 'TCP' },
-          { name: 'cluster-links', port: rabbitmqPorts.distribution, targetPort: 'cluster-links', protocol: 'TCP' },
-          { name: 'amqp', port: rabbitmqPorts.amqp, targetPort: 'amqp', protocol: 'TCP' },
-          { name: 'prometheus', port: rabbitmqPorts.prometheus, targetPort: 'prometheus', protocol: 'TCP' },
+          servicePort('epmd', rabbitmqPorts.epmd),
+          servicePort('cluster-links', rabbitmqPorts.distribution),
+          servicePort('amqp', rabbitmqPorts.amqp),
+          servicePort('prometheus', rabbitmqPorts.prometheus),
         ],
       },
     }),
@@ -403,8 +403,8 @@ export function rabbitmqObjects(p: RabbitmqProps = defaultRabbitmqProps()): Kube
         type: 'ClusterIP',
         selector,
         ports: [
-          { name: 'amqp', port: rabbitmqPorts.amqp, targetPort: 'amqp', protocol: 'TCP' },
-          { name: 'management', port: rabbitmqPorts.management, targetPort: 'management', protocol: 'TCP' },
+          servicePort('amqp', rabbitmqPorts.amqp),
+          servicePort('management', rabbitmqPorts.management),
         ],
       },
     }),

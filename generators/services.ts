@@ -41,6 +41,7 @@ import {
   resourcesFor,
   spreadFor,
   terminationGracePeriodSeconds,
+  servicePort,
 } from './lib/pod.ts';
 
 const source = 'generators/services.ts';
@@ -225,7 +226,7 @@ export function serviceWorkload(p: ServiceProps): KubeObject[] {
       spec: {
         type: 'ClusterIP',
         selector,
-        ports: [{ name: 'http', port: p.facts.port, targetPort: 'http', protocol: 'TCP' }],
+        ports: [servicePort('http', p.facts.port)],
       },
     }),
     new HorizontalPodAutoscaler({

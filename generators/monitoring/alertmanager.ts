@@ -8,7 +8,7 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { externalSecretFor } from '../external-secrets.ts';
 import type { Component } from '../lib/component.ts';
 import { selectorFor } from '../lib/labels.ts';
-import { containerSecurity, podSecurity } from '../lib/pod.ts';
+import { containerSecurity, podSecurity, servicePort } from '../lib/pod.ts';
 import { monitoringLabels, remoteKeys, yamlFile } from './common.ts';
 import { images, versionOf } from './images.ts';
 import { monitoringNamespace, ports } from './scrape.ts';
@@ -94,7 +94,7 @@ export function alertmanagerComponent(): Component {
       }),
       new Service({
         metadata: { name, labels },
-        spec: { selector, ports: [{ name: 'http', port: ports.alertmanager, targetPort: 'http', protocol: 'TCP' }] },
+        spec: { selector, ports: [servicePort('http', ports.alertmanager)] },
       }),
       new Service({
         // Headless: stable DNS names for the gossip mesh.
@@ -104,7 +104,7 @@ export function alertmanagerComponent(): Component {
           publishNotReadyAddresses: true,
           selector,
           ports: [
-            { name: 'cluster-tcp', port: ports.alertmanagerCluster, targetPort: 'cluster-tcp', protocol: 'TCP' },
+            servicePort('cluster-tcp', ports.alertmanagerCluster),
             { name: 'cluster-udp', port: ports.alertmanagerCluster, targetPort: 'cluster-udp', protocol: 'UDP' },
           ],
         },

@@ -7,7 +7,7 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { credentialsSecret } from '../external-secrets.ts';
 import type { Component } from '../lib/component.ts';
 import { selectorFor } from '../lib/labels.ts';
-import { containerSecurity, podSecurity } from '../lib/pod.ts';
+import { containerSecurity, podSecurity, servicePort } from '../lib/pod.ts';
 import { peers } from '../services.ts';
 import { monitoringLabels, remoteKeys, yamlFile } from './common.ts';
 import { dashboards, datasource } from './dashboards.ts';
@@ -143,7 +143,7 @@ export function grafanaComponent(): Component {
       }),
       new Service({
         metadata: { name, labels },
-        spec: { selector, ports: [{ name: 'http', port: ports.grafana, targetPort: 'http', protocol: 'TCP' }] },
+        spec: { selector, ports: [servicePort('http', ports.grafana)] },
       }),
       new NetworkPolicy({
         // Reached through the ingress controller (or kubectl port-forward, which bypasses policies).

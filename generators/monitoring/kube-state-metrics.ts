@@ -8,7 +8,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { Component } from '../lib/component.ts';
 import { selectorFor } from '../lib/labels.ts';
-import { containerSecurity, podSecurity } from '../lib/pod.ts';
+import { containerSecurity, podSecurity, servicePort } from '../lib/pod.ts';
 import { monitoringLabels } from './common.ts';
 import { images, versionOf } from './images.ts';
 import { monitoringNamespace, ports } from './scrape.ts';
@@ -83,8 +83,8 @@ export function kubeStateMetricsComponent(): Component {
         spec: {
           selector,
           ports: [
-            { name: 'http-metrics', port: ports.kubeStateMetrics, targetPort: 'http-metrics', protocol: 'TCP' },
-            { name: 'telemetry', port: ports.kubeStateMetricsTelemetry, targetPort: 'telemetry', protocol: 'TCP' },
+            servicePort('http-metrics', ports.kubeStateMetrics),
+            servicePort('telemetry', ports.kubeStateMetricsTelemetry),
           ],
         },
       }),

@@ -8,7 +8,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { Component } from '../lib/component.ts';
 import { selectorFor } from '../lib/labels.ts';
-import { containerSecurity, podSecurity } from '../lib/pod.ts';
+import { containerSecurity, podSecurity, servicePort } from '../lib/pod.ts';
 import { isAlert, ruleGroups, runbookBase, type RuleGroup } from './alerts.ts';
 import { clusterConfigMap, monitoringLabels, yamlFile } from './common.ts';
 import { images, versionOf } from './images.ts';
@@ -84,7 +84,7 @@ export function prometheusComponent(): Component {
       }),
       new Service({
         metadata: { name, labels },
-        spec: { selector, ports: [{ name: 'http', port: ports.prometheus, targetPort: 'http', protocol: 'TCP' }] },
+        spec: { selector, ports: [servicePort('http', ports.prometheus)] },
       }),
       new StatefulSet({
         metadata: { name, labels },
