@@ -1,6 +1,6 @@
 // kubeconform-style mode: `npm run validate -- <files or folders>` on vendored manifests.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -45,6 +45,23 @@ test('loose files get the API server\'s own validation too (a Service port 70000
       [['apiserver/core', 'svc.yaml', 10, 'spec.ports[0].port']],
     );
     assert.match(r.findings[0]!.message, /must be between 1 and 65535, inclusive \[validateServicePort\]/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a directory with a symbolic-link loop ends, and .YAML and .yml files are read, not skipped', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-loop-'));
+  try {
+    mkdirSync(join(dir, 'a'));
+    symlinkSync(dir, join(dir, 'a', 'loop')); // a/loop -> the directory itself
+    writeFileSync(join(dir, 'a', 'cm.YAML'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: upper}\ndata: {x: "1"}\n');
+    writeFileSync(join(dir, 'cm.yml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: short}\ndata: {x: 2}\n');
+    const started = performance.now();
+    const r = await validateFiles(dir, ['.']);
+    assert.ok(performance.now() - started < 30_000, 'the walk followed the link loop');
+    assert.equal(r.summary.resources, 2, JSON.stringify(r.targets));
+    assert.ok(r.findings.some((f) => f.file === 'cm.yml' && f.object === 'ConfigMap/short'), 'cm.yml is validated (data.x is not a string)');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
