@@ -11,7 +11,6 @@
 // tsx's loader thread (~30 MiB RSS of its own) to every process.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -20,7 +19,7 @@ import pg from 'pg';
 import { envVars, type ServiceName } from '@marquee/contract';
 import { imageEnv } from './lib/image-env.ts';
 import { migrate } from '@marquee/kit';
-import { createTestDatabase } from '@marquee/kit/testing';
+import { createTestDatabase, freePort } from '@marquee/kit/testing';
 import { migrationsDir as inventoryMigrations, seedMovies } from '@marquee/inventory';
 import { migrationsDir } from '../apps/billing/src/index.ts';
 import { createTestVhost, eventually, sleep } from '../apps/billing/test/helpers.ts';
@@ -40,14 +39,6 @@ if (values.runtime !== 'bundle' && values.runtime !== 'tsx') throw new Error(`--
 const rate = Number(values.rate);
 const duration = Number(values.duration);
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 const outdir = fileURLToPath(new URL('../apps/billing/.cache/bench/', import.meta.url));
 

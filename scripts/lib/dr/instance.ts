@@ -3,7 +3,7 @@
 // Every process it starts is recorded by pid so `destroy()` can kill exactly those.
 import { execFile } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '@marquee/kit/testing';
 import { join } from 'node:path';
 import pg from 'pg';
 
@@ -64,16 +64,6 @@ function postgresIds(): { uid: number; gid: number } {
   return (ids = { uid: Number(uid), gid: Number(gid) });
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -192,3 +182,6 @@ function childrenOf(pid: number): number[] {
   }
   return out;
 }
+
+/** A free loopback port: the test helpers' one, @marquee/kit/testing. */
+export { freePort };

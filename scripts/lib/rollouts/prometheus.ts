@@ -4,7 +4,7 @@
 // (GET /api/v1/query with a time), turned into the value its Prometheus provider evaluates.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '@marquee/kit/testing';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PrometheusValue } from './analysis.ts';
@@ -14,16 +14,6 @@ export const binaries = { prometheus: '/usr/bin/prometheus', promtool: '/usr/bin
 /** Named timeouts: every wait says what it waited for. */
 export const timeouts = { prometheusReady: 30_000, prometheusStop: 5_000, query: 10_000, promtool: 120_000 } as const;
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Poll `probe` until it returns a value; the error names what was awaited. */
 export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, everyMs = 200): Promise<T> {
@@ -120,3 +110,6 @@ export const resolveArgs = (text: string, args: Readonly<Record<string, string>>
     if (!(name in args)) throw new Error(`args.${name} was not resolved`);
     return args[name]!;
   });
+
+/** A free loopback port: the test helpers' one, @marquee/kit/testing. */
+export { freePort };
