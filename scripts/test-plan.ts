@@ -43,6 +43,10 @@ export const needs: readonly (readonly [prefix: string, needs: readonly Need[]])
   ['test/monitoring/alertmanager.test.ts', ['amtool', 'alertmanager']],
   ['test/monitoring/e2e.test.ts', ['prometheus', 'alertmanager']],
   ['test/scripts/report/report.test.ts', ['chromium']],
+  // the DR drill starts PostgreSQL servers of its own from the Debian binaries (initdb, pg_ctl, pg_basebackup)
+  ['test/scripts/dr/', ['postgresql', 'psql']],
+  ['test/scripts/rollouts/decisions.test.ts', ['prometheus', 'promtool']],
+  ['test/scripts/rollouts/drill.test.ts', ['prometheus', 'promtool']],
 ];
 
 /**
