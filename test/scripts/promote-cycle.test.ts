@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { promote, PromoteError, formatPromotion, type PromoteResult } from '../../scripts/lib/gitflow/promote.ts';
 import { checkBranches } from '../../scripts/lib/gitflow/branches.ts';
+import { formatVerify, prepareRollback, verifyPromotion } from '../../scripts/lib/gitflow/verify.ts';
 import { makeRepo, type TempRepo } from '../fixtures/argocd/repo.ts';
 
 const repos: TempRepo[] = [];
@@ -100,3 +101,41 @@ async function cycle(style: Style): Promise<void> {
 
 for (const style of ['merge', 'squash', 'rebase'] as const)
   test(`three rounds with ${style} merges and a hotfix in between end clean every round`, () => cycle(style));
+
+test('--verify proves prod came through test (merge and squash); a shared-part edit on main fails naming file and object; --rollback restores the last verified promotion', async () => {
+  for (const style of ['merge', 'squash'] as const) {
+    const repo = makeRepo();
+    repos.push(repo);
+    assert.deepEqual((await verifyPromotion(repo.root, 'prod')).problems.map((p) => p.split(' (')[0]), ['main'], 'no record yet');
+    repo.commit('develop', 'config', { [svc]: repo.read(svc).replace('      - LOG_LEVEL=info\n', '      - LOG_LEVEL=info\n      - ROUND=1\n') });
+    for (const [from, to] of [['dev', 'test'], ['test', 'prod']] as const) {
+      const r = await promote({ root: repo.root, from, to, gh: null, validate: ['true'], branch: `promote/${from}-${to}` });
+      mergePullRequest(repo, r, style);
+    }
+    const ok = await verifyPromotion(repo.root, 'prod');
+    assert.deepEqual(ok.problems, [], `${style}: ${formatVerify(ok)}`);
+    assert.equal(ok.record?.from, 'test');
+    assert.equal(ok.record?.source, repo.git('rev-parse', 'release').trim());
+    assert.match(formatVerify(ok), /ok {3}rendered prod at \w{7}: sha256:[0-9a-f]{64} \(re-derived\)/);
+    assert.match(formatVerify(ok), /ok {3}shared part of main \(everything but overlays\/prod\/\) is byte-identical to release/);
+    // GIVEN the shared part changed on main outside the flow
+    const deployment = 'base/api-gateway/deployment.yaml';
+    const before = repo.read(deployment);
+    assert.match(before, /terminationGracePeriodSeconds: 30\n/);
+    repo.commit('main', 'edit base on main', { [deployment]: before.replace('terminationGracePeriodSeconds: 30\n', 'terminationGracePeriodSeconds: 31\n') });
+    const bad = await verifyPromotion(repo.root, 'prod');
+    assert.equal(bad.problems.length, 1, formatVerify(bad));
+    assert.match(bad.problems[0]!, new RegExp(`changed outside the promotion flow: file\\(s\\) ${deployment.replace(/\./g, '\\.')}; object\\(s\\) Deployment/marquee-prod/api-gateway`));
+    // WHEN rollback is prepared and its pull request merged
+    const rb = await prepareRollback(repo.root, 'prod', { branch: 'rollback/prod' });
+    assert.equal(rb.to.commit, ok.record!.commit);
+    assert.match(rb.next[1]!, /^gh pr create --base main --head rollback\/prod --title 'Roll back prod to the promotion \w{7}/);
+    repo.git('checkout', '--quiet', 'main');
+    repo.git('merge', '--quiet', '--ff-only', 'rollback/prod');
+    // THEN prod verifies again and the branches are clean
+    const again = await verifyPromotion(repo.root, 'prod');
+    assert.deepEqual(again.problems, [], formatVerify(again));
+    assert.equal(repo.read(deployment), before);
+    assert.deepEqual((await checkBranches(repo.root)).findings, []);
+  }
+});
