@@ -2,7 +2,8 @@
 // commits waiting per environment, missing branches.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkBranches, formatBranchReport } from '../../scripts/lib/gitflow/branches.ts';
+import { branchesJson, checkBranches, formatBranchReport } from '../../scripts/lib/gitflow/branches.ts';
+import { toJson, toJunit, toSarif } from '../../scripts/lib/validate/output.ts';
 import { makeRepo, type TempRepo } from '../fixtures/argocd/repo.ts';
 
 const repos: TempRepo[] = [];
@@ -83,4 +84,29 @@ test('a missing environment branch is reported; branches known only as origin/<b
   assert.match(r.findings[0]!.message, /branch release \(environment test\)/);
   repo.git('update-ref', 'refs/remotes/origin/release', 'main');
   assert.deepEqual((await checkBranches(repo.root)).findings, []);
+});
+
+test('validate --format json carries the branch data; SARIF and JUnit carry the hotfix finding with its file', async () => {
+  const repo = fresh();
+  repo.commit('develop', 'feature', { 'feature.txt': 'f\n' });
+  const fix = repo.commit('main', 'hotfix: gateway timeout', { 'fix.txt': 'x\n' });
+  const r = await checkBranches(repo.root);
+  const summary = { environments: 3, targets: 3, resources: 0, errors: r.findings.length, warnings: 0, seconds: 0 };
+  const json = JSON.parse(toJson(r.findings, summary, { branches: branchesJson(r) }));
+  assert.deepEqual(
+    json.branches.map((e: any) => [e.env, e.branch, e.from, e.waitingPaths, e.waiting.map((c: any) => c.subject), e.hotfixes.map((h: any) => [h.path, h.commits.map((c: any) => c.sha)])]),
+    [
+      ['dev', 'develop', null, [], [], []],
+      ['test', 'release', 'dev', ['feature.txt'], ['feature'], []],
+      ['prod', 'main', 'test', [], [], [['fix.txt', [fix]]]],
+    ],
+  );
+  assert.equal(json.findings[0].rule, 'branches/hotfix');
+  const sarif = JSON.parse(toSarif(r.findings)).runs[0].results;
+  assert.deepEqual(sarif.map((x: any) => [x.ruleId, x.level, x.locations[0].physicalLocation.artifactLocation.uri]), [['branches/hotfix', 'error', 'fix.txt']]);
+  assert.match(toJunit(r.findings, summary, ['dev', 'branches']), /<testsuite name="branches" tests="1" failures="1" skipped="0">\n {4}<testcase classname="branches" name="branches\/hotfix" file="fix\.txt"><failure message="main \(prod\) has content/);
+  // nothing wrong: the branches suite passes and JSON still lists the environments
+  const clean = await checkBranches(fresh().root);
+  assert.match(toJunit(clean.findings, summary, ['branches']), /<testcase classname="branches" name="branches renders and validates"\/>/);
+  assert.equal(JSON.parse(toJson([], summary, { branches: branchesJson(clean) })).branches.length, 3);
 });
