@@ -16,7 +16,7 @@ export const marqueeNamespaces = 'marquee-.+';
  * import, so a wrong contract edit is one message from `npm run generate`, never an import-time trace.
  */
 export function checkScrapeContract(): void {
-  const names = new Set(Object.values(clusters).map((c) => c.platformNamespace));
+  const names = new Set<string>(Object.values(clusters).map((c) => c.platformNamespace));
   if (names.size !== 1 || !names.has(monitoringNamespace))
     throw new Error(
       `generators/monitoring: clusters[*].platformNamespace (${[...names].join(', ')}) must be one value equal to peers.monitoring in generators/services.ts (${monitoringNamespace})`,
