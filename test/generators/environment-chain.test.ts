@@ -103,3 +103,17 @@ describe('spliceRegions', () => {
     assert.throws(() => spliceRegions('f.yml', 'keep\n', { x: 'y' }), /^Error: f\.yml: the generated region "x" is missing/);
   });
 });
+
+describe('a hand edit of a generated region is drift naming the file and line', () => {
+  it('pull-request.yml branch triggers edited by hand', async () => {
+    const dir = copyWith((s) => s.replace("// The environment contract", "// The environment contract (copy)"));
+    const file = join(dir, '.github/workflows/pull-request.yml');
+    const text = readFileSync(file, 'utf8');
+    const line = text.split('\n').findIndex((l) => l === '    branches: [develop, release, main]') + 1;
+    assert.ok(line > 0);
+    writeFileSync(file, text.replace('    branches: [develop, release, main]', '    branches: [develop, main]'));
+    const { driftFindings } = await import('../../scripts/lib/validate/drift.ts');
+    const f = await driftFindings(dir, false);
+    assert.deepEqual(f.map((x) => [x.rule, x.file, x.line]), [['drift', '.github/workflows/pull-request.yml', line]]);
+  });
+});
