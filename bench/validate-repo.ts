@@ -5,7 +5,7 @@
 // every generator run), after one overlay file changed (the usual pre-commit),
 // and warm (nothing changed), with the per-step split. Each figure is a whole
 // `node scripts/launch.mjs validate` process (what the pre-commit hook runs;
-// `npm run` adds npm's own start-up, ~0.25 s here).
+// `npm run` adds npm's own start-up).
 //   npx tsx bench/validate-repo.ts [--runs 5]
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';

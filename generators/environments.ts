@@ -48,6 +48,49 @@ export interface Environment {
   readonly owners: readonly `@${string}`[];
   /** Image tags must be digests in this environment (warning elsewhere). */
   readonly requireDigests: boolean;
+  /**
+   * How the API tier (contract serviceGroups['api-tier']) is released: canary Rollouts with
+   * analysis (Argo Rollouts), or absent for plain rolling Deployments.
+   */
+  readonly canary?: CanaryRelease;
+}
+
+/** One canary step: shift traffic (percent), wait, or run the analysis to completion. */
+export type CanaryStep =
+  | { readonly weight: number }
+  | { readonly pause: `${number}${'s' | 'm' | 'h'}` }
+  | { readonly analysis: true };
+
+/** What a canary's metrics must show, and how many measurements decide it (Argo Rollouts Metric fields). */
+export interface CanaryAnalysis {
+  /** Time between measurements. */
+  readonly interval: `${number}${'s' | 'm'}`;
+  /** PromQL rate window each measurement reads: at least four scrapes (scrape interval 30s). */
+  readonly window: `${number}${'s' | 'm'}`;
+  /** Measurements per analysis step; the step succeeds once all are taken without breaching the limits. */
+  readonly count: number;
+  /** Failed measurements tolerated; one more fails the step and aborts the Rollout. */
+  readonly failureLimit: number;
+  /** Inconclusive measurements (no traffic, NaN) tolerated; one more pauses the Rollout for a human. */
+  readonly inconclusiveLimit: number;
+  /** Consecutive query errors (Prometheus unreachable) tolerated before the run errors and aborts. */
+  readonly consecutiveErrorLimit: number;
+  /** Highest ratio of 5xx responses among the canary's requests that passes. */
+  readonly maxErrorRatio: number;
+  /** Highest p99 request duration of the canary, in seconds, that passes. */
+  readonly maxP99Seconds: number;
+}
+
+export interface CanaryRelease {
+  readonly steps: readonly CanaryStep[];
+  readonly analysis: CanaryAnalysis;
+  /** Seconds an aborted canary's pods stay up (for `kubectl logs`) before they are scaled down. */
+  readonly abortScaleDownDelaySeconds: number;
+  /** Seconds the previous stable pods stay up after promotion while ingress-nginx reloads (traffic-routed only). */
+  readonly scaleDownDelaySeconds: number;
+  /** Extra canary pods while replica-weighted: never below the stable count, so the PDB's maxUnavailable 1 always holds. */
+  readonly maxSurge: `${number}%` | number;
+  readonly maxUnavailable: 0;
 }
 
 export const resourceProfiles = {
@@ -97,6 +140,23 @@ export const environments = {
     sync: { automated: true, preserveResourcesOnDeletion: true },
     owners: ['@marquee-shop/developers', '@marquee-shop/qa'],
     requireDigests: false,
+    canary: {
+      steps: [{ weight: 10 }, { pause: '1m' }, { analysis: true }, { weight: 50 }, { analysis: true }],
+      analysis: {
+        interval: '1m',
+        window: '2m',
+        count: 3,
+        failureLimit: 0,
+        inconclusiveLimit: 1,
+        consecutiveErrorLimit: 2,
+        maxErrorRatio: 0.02,
+        maxP99Seconds: 1,
+      },
+      abortScaleDownDelaySeconds: 600,
+      scaleDownDelaySeconds: 30,
+      maxSurge: '25%',
+      maxUnavailable: 0,
+    },
   },
   prod: {
     name: 'prod',
@@ -110,6 +170,33 @@ export const environments = {
     sync: { automated: true, preserveResourcesOnDeletion: true },
     owners: ['@marquee-shop/platform'],
     requireDigests: true,
+    canary: {
+      steps: [
+        { weight: 10 },
+        { pause: '2m' },
+        { analysis: true },
+        { weight: 25 },
+        { analysis: true },
+        { weight: 50 },
+        { analysis: true },
+        { weight: 75 },
+        { analysis: true },
+      ],
+      analysis: {
+        interval: '1m',
+        window: '2m',
+        count: 5,
+        failureLimit: 1,
+        inconclusiveLimit: 2,
+        consecutiveErrorLimit: 3,
+        maxErrorRatio: 0.01,
+        maxP99Seconds: 0.5,
+      },
+      abortScaleDownDelaySeconds: 1800,
+      scaleDownDelaySeconds: 30,
+      maxSurge: '25%',
+      maxUnavailable: 0,
+    },
   },
 } as const satisfies Record<EnvName, Environment>;
 

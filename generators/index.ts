@@ -6,6 +6,8 @@ import { dataComponents } from './data.ts';
 import { monitoringComponents } from './monitoring/index.ts';
 import { argocdComponents } from './argocd/index.ts';
 import { repoFiles } from './repo-files.ts';
+import { rolloutsInstallComponent } from './rollouts/install.ts';
+import { canaryComponents } from './rollouts/canary.ts';
 import { renderComponent, type Component, type FileMap } from './lib/component.ts';
 import { checkEnvironments } from './environments-check.ts';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +18,7 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const generatedRoots = ['base', 'argocd'] as const;
 
 export function components(): Component[] {
-  return [namespaceComponent(), ...serviceComponents(), ...dataComponents(), ...monitoringComponents(), ...argocdComponents()];
+  return [namespaceComponent(), ...serviceComponents(), ...dataComponents(), ...monitoringComponents(), rolloutsInstallComponent(), ...canaryComponents(), ...argocdComponents()];
 }
 
 /**

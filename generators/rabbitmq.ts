@@ -119,6 +119,13 @@ function validateTopology(t: BrokerTopology): void {
       throw new Error(`${source}: ${f}.queues[${i}].arguments.x-dead-letter-exchange "${dlx}" is not a declared exchange`);
     if (q.arguments['x-queue-type'] === 'quorum' && !q.durable)
       throw new Error(`${source}: ${f}.queues[${i}] is a quorum queue and must be durable`);
+    // RabbitMQ 4.0 gives quorum queues a delivery limit of 20 where 3.10 has none: set it, so
+    // both behave the same. -1 means unlimited on 4.0 but drops on the first requeue on 3.10.
+    const limit = q.arguments['x-delivery-limit'];
+    if (q.arguments['x-queue-type'] === 'quorum' && !(Number.isInteger(limit) && (limit as number) > 0))
+      throw new Error(
+        `${source}: ${f}.queues[${i}] (${q.name}) is a quorum queue: set arguments.x-delivery-limit to a positive integer (got ${JSON.stringify(limit)}); RabbitMQ 4.0 defaults it to 20, 3.10 to none`,
+      );
   });
 }
 

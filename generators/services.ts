@@ -58,7 +58,7 @@ export interface ServiceProps {
   readonly version: string;
 }
 
-const componentOf = (name: ServiceName): string =>
+export const componentOf = (name: ServiceName): string =>
   name === 'web' ? 'frontend' : name === 'billing-worker' ? 'worker' : name === 'api-gateway' ? 'gateway' : 'api';
 
 /** The base's resource profile; overlays patch requests/limits per environment. */

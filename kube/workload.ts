@@ -10,12 +10,14 @@ const podSpecPaths: Readonly<Record<string, readonly string[]>> = {
   ReplicationController: ['spec', 'template'],
   Job: ['spec', 'template'],
   CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+  // Argo Rollouts; a Rollout with a workloadRef has no template of its own (policies/lib/workloads.ts).
+  Rollout: ['spec', 'template'],
 };
 
 export const workloadKinds: readonly string[] = [...Object.keys(podSpecPaths), 'Pod'];
 
 /** Long-running workloads (probes, replicas, disruption budgets make sense for them). */
-export const serviceWorkloadKinds: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController'];
+export const serviceWorkloadKinds: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Rollout'];
 
 export interface PodTemplate {
   /** The pod spec (`spec.template.spec` of a Deployment, `spec` of a Pod). */

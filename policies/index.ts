@@ -40,6 +40,12 @@ import noDuplicateEnv from './correctness/no-duplicate-env.ts';
 import ingressBackend from './correctness/ingress-backend.ts';
 import configReferences from './correctness/config-references.ts';
 import serviceAccountExists from './correctness/service-account-exists.ts';
+import analysisQueryParses from './rollouts/analysis-query-parses.ts';
+import analysisMetricsExist from './rollouts/analysis-metrics-exist.ts';
+import analysisArgsBound from './rollouts/analysis-args-bound.ts';
+import rolloutReferencesExist from './rollouts/references-exist.ts';
+import splitServicesMatch from './rollouts/split-services-match.ts';
+import crdSchema from './rollouts/crd-schema.ts';
 import uniqueClusterObjects from './cross-environment/unique-cluster-objects.ts';
 import uniqueHostPorts from './cross-environment/unique-host-ports.ts';
 import imageTagRequired from './gitops/image-tag-required.ts';
@@ -51,6 +57,7 @@ import noDefaultNamespace from './gitops/no-default-namespace.ts';
 import noRemoteBases from './gitops/no-remote-bases.ts';
 import noDeprecatedApi from './gitops/no-deprecated-api.ts';
 import requiredLabels from './gitops/required-labels.ts';
+import { apiserverPolicies } from './apiserver/index.ts';
 
 export { contractFindings } from './contract/index.ts';
 export type { AppliedExemption } from './lib/exemptions.ts';
@@ -58,6 +65,7 @@ export type { Policy, DeclaredExemption, Exemption, Category } from './types.ts'
 
 /** Every policy, in documentation order (category, then as listed). */
 export const policies: readonly Policy[] = [
+  ...apiserverPolicies,
   readinessProbe, livenessProbe, probePort, minReplicas, podDisruptionBudget, spreadReplicas,
   hpaReplicaBounds, hpaTargetExists, hpaNoStaticReplicas, pdbWithinHpa, hpaCpuRequests,
   cpuRequests, memoryRequests, memoryLimits,
@@ -65,6 +73,7 @@ export const policies: readonly Policy[] = [
   noHostNamespaces, noHostPath, seccompRuntimeDefault, noAutomountToken, defaultDenyNetworkPolicy,
   networkPolicyCoverage, noPlaintextSecrets, noSecretValues,
   selectorMatchesTemplate, serviceSelectsPods, serviceTargetPort, noDuplicateEnv, ingressBackend, configReferences, serviceAccountExists,
+  analysisQueryParses, analysisMetricsExist, analysisArgsBound, rolloutReferencesExist, splitServicesMatch, crdSchema,
   uniqueClusterObjects, uniqueHostPorts,
   imageTagRequired, noMutableTags, allowedRegistries, digestPinning, targetNamespace, noDefaultNamespace,
   noRemoteBases, noDeprecatedApi, requiredLabels,

@@ -4,9 +4,9 @@ import type { EnvName } from '../generators/environments.ts';
 import type { RenderedObject, Severity } from '../kube/index.ts';
 import type { ObjectIndex } from './lib/index-objects.ts';
 
-export type Category = 'availability' | 'resources' | 'security' | 'correctness' | 'cross-environment' | 'gitops';
+export type Category = 'apiserver' | 'availability' | 'resources' | 'security' | 'correctness' | 'rollouts' | 'cross-environment' | 'gitops';
 
-export const categories: readonly Category[] = ['availability', 'resources', 'security', 'correctness', 'cross-environment', 'gitops'];
+export const categories: readonly Category[] = ['apiserver', 'availability', 'resources', 'security', 'correctness', 'rollouts', 'cross-environment', 'gitops'];
 
 export interface PolicyMeta {
   /** `<category>/<name>`, the `rule` of its findings and the key of exemptions. */

@@ -8,7 +8,7 @@
 // Exit: 0 clean, 1 findings, 2 usage error.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCli } from './lib/plumbing/cli.ts';
 import { parse, stringify } from 'yaml';
 import { currentBranch } from './lib/plumbing/git.ts';
 import { previewApplicationSets, type PullRequestFixture } from './lib/argocd/preview.ts';
@@ -17,32 +17,15 @@ import { formatPreviewTable, parsePullRequests } from './lib/argocd/format.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const usage = 'usage: npm run appset:preview [-- --branch <b>] [--format table|yaml|json] [--tracked] [--worktree] [--prs <file>] [--no-kustomize]';
 
-function fail(message: string): never {
-  console.error(`appset:preview: ${message}\n${usage}`);
-  process.exit(2);
-}
-
-let values;
-try {
-  values = parseArgs({
-    options: {
-      branch: { type: 'string' },
-      format: { type: 'string', default: 'table' },
-      tracked: { type: 'boolean', default: false },
-      worktree: { type: 'boolean', default: false },
-      prs: { type: 'string' },
-      'no-kustomize': { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  }).values;
-} catch (e) {
-  fail((e as Error).message);
-}
-if (values.help) {
-  console.log(usage);
-  process.exit(0);
-}
+const { values, positionals, fail } = parseCli('appset:preview', usage, {
+  branch: { type: 'string' },
+  format: { type: 'string', default: 'table' },
+  tracked: { type: 'boolean', default: false },
+  worktree: { type: 'boolean', default: false },
+  prs: { type: 'string' },
+  'no-kustomize': { type: 'boolean', default: false },
+});
+if (positionals.length) fail(`unexpected argument ${positionals[0]}`);
 if (!['table', 'yaml', 'json'].includes(values.format!)) fail(`--format ${values.format}: expected table, yaml or json`);
 if (values.tracked && values.worktree) fail('--tracked and --worktree exclude each other (the working tree has no other revisions)');
 const branch = values.branch ?? (await currentBranch(root)) ?? fail('HEAD is detached: pass --branch');

@@ -1,6 +1,7 @@
 // npm run dev: migrate, then run every service that exists on localhost against the local
 // PostgreSQL (DATABASE_URL) and RabbitMQ (AMQP_URL), print the URLs, stop all on Ctrl-C.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { $ } from 'zx';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { envVars, probes, services, shutdown, type ServiceName } from '@marquee/contract';
@@ -11,8 +12,8 @@ const amqpUrl = process.env[envVars.amqpUrl] || 'amqp://guest:guest@127.0.0.1:56
 const local = (s: ServiceName) => `http://127.0.0.1:${services[s].port}`;
 const colors = [36, 33, 35, 32, 34];
 
-const migrated = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/migrate.ts'], { cwd: root, stdio: 'inherit' });
-if (migrated.status !== 0) process.exit(migrated.status ?? 1);
+const migrated = await $({ cwd: root, stdio: 'inherit', nothrow: true })`${process.execPath} --import tsx scripts/migrate.ts`;
+if (migrated.exitCode !== 0) process.exit(migrated.exitCode ?? 1);
 
 const dbUrls = loadConfigOrExit(() => ({ inventory: databaseUrlFor('inventory'), billing: databaseUrlFor('billing') }));
 const running = new Map<ServiceName, ChildProcess>();

@@ -3,7 +3,7 @@
 // tree (or --head), prints the semantic difference. Exit 2: bad arguments or unknown ref.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCli } from './lib/plumbing/cli.ts';
 import { format, formats, type Format } from './lib/review/format.ts';
 import { renderDiff, UnknownRefError } from './lib/review/index.ts';
 import { defaultTargets } from './lib/kustomize/index.ts';
@@ -22,31 +22,15 @@ function colour(text: string): string {
     .join('\n');
 }
 
-let args;
-try {
-  args = parseArgs({
-    options: {
-      base: { type: 'string' },
-      head: { type: 'string' },
-      target: { type: 'string', multiple: true },
-      format: { type: 'string', default: 'text' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  }).values;
-} catch (err) {
-  console.error(`diff: ${(err as Error).message}\n${usage}`);
-  process.exit(2);
-}
-if (args.help) {
-  console.log(usage);
-  process.exit(0);
-}
-if (!args.base) {
-  console.error(`diff: --base is required (the git ref to compare against, e.g. origin/main)\n${usage}`);
-  process.exit(2);
-}
+const { values: args, positionals, fail } = parseCli('diff', usage, {
+  base: { type: 'string' },
+  head: { type: 'string' },
+  target: { type: 'string', multiple: true },
+  format: { type: 'string', default: 'text' },
+  out: { type: 'string' },
+});
+if (positionals.length) fail(`unexpected argument ${positionals[0]}`);
+const base = args.base ?? fail('--base is required (the git ref to compare against, e.g. origin/main)');
 const known = defaultTargets(root).map((t) => t.name);
 const unknown = (args.target ?? []).filter((t) => !known.includes(t));
 if (unknown.length) {
@@ -59,7 +43,7 @@ if (!formats.includes(args.format as Format)) {
 }
 
 try {
-  const d = await renderDiff({ root, base: args.base, head: args.head, only: args.target });
+  const d = await renderDiff({ root, base, head: args.head, only: args.target });
   const text = format(d, args.format as Format);
   if (args.out) writeFileSync(args.out, text);
   else process.stdout.write(args.format === 'text' && process.stdout.isTTY && !process.env.NO_COLOR ? colour(text) : text);

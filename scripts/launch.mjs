@@ -1,14 +1,16 @@
 // node scripts/launch.mjs <script> [args…] — run scripts/<script>.ts from a cached bundle.
 //
 // `node --import tsx` loads every TypeScript module through Node 20's off-thread
-// loader hooks: ~0.25 s before the first line of validate runs, on every commit.
+// loader hooks: a noticeable start-up cost on every commit (docs/benchmarks.md).
 // This launcher bundles the entry point and the repository modules it imports
 // with esbuild (the one tsx already uses) into node_modules/.cache/marquee/bin/,
 // keeps packages external, and splits dynamic imports into chunks so heavy
 // modules (the generators, the TypeScript compiler) still load only when needed.
 // The bundle is rebuilt whenever any bundled source file changes (mtime or
-// size); `import.meta.url` is fixed to each module's own file, so paths relative
-// to a source file resolve exactly as under tsx. A source that does not compile
+// size); `import.meta.url` is rewritten to each module's own file *relative to the
+// checkout the launcher runs from* (never an absolute path baked in at build time),
+// so paths relative to a source file resolve exactly as under tsx, and a copied or
+// moved checkout with its caches checks itself, not the tree that built the bundle. A source that does not compile
 // is reported as file:line:column and exit code 2 (an environment error).
 // This file is JavaScript because it has to run before any TypeScript can.
 import { createHash } from 'node:crypto';
@@ -17,6 +19,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+/** The global the bundles read the checkout's location from (set below, before a bundle runs). */
+const ROOT_URL = '__marqueeCheckoutRoot';
 const [name, ...args] = process.argv.slice(2);
 const entry = name && join(root, 'scripts', `${name}.ts`);
 if (!entry || !/^[\w-]+$/.test(name) || !existsSync(entry)) {
@@ -73,7 +77,10 @@ async function bundle() {
           // workspaces' own TypeScript (@marquee/*) is bundled like local code.
           b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith('@marquee/') ? undefined : { external: true }));
           b.onLoad({ filter: /\.ts$/ }, (a) => ({
-            contents: readFileSync(a.path, 'utf8').replaceAll('import.meta.url', JSON.stringify(pathToFileURL(a.path).href)),
+            contents: readFileSync(a.path, 'utf8').replaceAll(
+              'import.meta.url',
+              `new URL(${JSON.stringify(relative(root, a.path).split('\\').join('/'))}, globalThis[${JSON.stringify(ROOT_URL)}]).href`,
+            ),
             loader: 'ts',
           }));
         },
@@ -106,4 +113,5 @@ if (!script) {
   }
 }
 process.argv = [process.argv[0], entry, ...args];
+globalThis[ROOT_URL] = pathToFileURL(root.endsWith('/') ? root : `${root}/`).href;
 await import(pathToFileURL(script).href);

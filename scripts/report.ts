@@ -4,7 +4,7 @@
 // (develop, release, main) instead of the working tree.
 // --update-docs also refreshes docs/img/architecture.svg (the diagram docs/architecture.md
 // embeds) and the generated self-healing tables in docs/architecture.md;
-// test/scripts/report.test.ts fails while either is stale.
+// test/scripts/report/report.test.ts fails while either is stale.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { reportHtml } from './lib/report/html.ts';
 import { collectReport } from './lib/report/index.ts';
 import { architectureDoc, architectureMd } from './lib/report/docs.ts';
 import { replaceBlock } from './lib/report/self-healing.ts';
+import { modulesBlock, modulesBlockEnd, modulesBlockStart } from './lib/report/modules.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let args;
@@ -45,10 +46,11 @@ write(join(out, 'index.html'), reportHtml(data));
 console.log(`report: wrote ${relative(process.cwd(), join(out, 'index.html')) || join(out, 'index.html')}`);
 if (args['update-docs']) {
   // compute both before writing either: a missing marker leaves the docs untouched
-  const md = replaceBlock(readFileSync(join(root, architectureMd), 'utf8'), data.selfHealing, architectureMd);
+  const healed = replaceBlock(readFileSync(join(root, architectureMd), 'utf8'), data.selfHealing, architectureMd);
+  const md = replaceBlock(healed, modulesBlock(root), architectureMd, modulesBlockStart, modulesBlockEnd);
   write(join(root, architectureDoc), data.architecture.svg);
   write(join(root, architectureMd), md);
-  console.log(`report: wrote ${architectureDoc} and the self-healing tables in ${architectureMd}`);
+  console.log(`report: wrote ${architectureDoc}, the self-healing tables and the parts picture in ${architectureMd}`);
 }
 for (const f of data.renderErrors) console.error(`report: ${f.target}: ${f.message}`);
 if (data.renderErrors.length) process.exit(1);

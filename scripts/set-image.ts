@@ -4,38 +4,23 @@
 // the first environment; environments with requireDigests need --digest.
 // Exit: 0 changed or already set, 1 refused, 2 usage error.
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseCli } from './lib/plumbing/cli.ts';
 import { setImage, SetImageError } from './lib/gitflow/set-image.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const usage = 'usage: npm run set-image -- --env <env> --app <service|image> [--tag <tag>] [--digest sha256:<hex>]';
 
-let values;
+const { values, positionals, fail } = parseCli('set-image', usage, {
+  env: { type: 'string' },
+  app: { type: 'string' },
+  tag: { type: 'string' },
+  digest: { type: 'string' },
+});
+if (positionals.length) fail(`unexpected argument ${positionals[0]}`);
+const env = values.env ?? fail('--env and --app are required');
+const app = values.app ?? fail('--env and --app are required');
 try {
-  values = parseArgs({
-    options: {
-      env: { type: 'string' },
-      app: { type: 'string' },
-      tag: { type: 'string' },
-      digest: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  }).values;
-} catch (e) {
-  console.error(`set-image: ${(e as Error).message}\n${usage}`);
-  process.exit(2);
-}
-if (values.help) {
-  console.log(usage);
-  process.exit(0);
-}
-if (!values.env || !values.app) {
-  console.error(`set-image: --env and --app are required\n${usage}`);
-  process.exit(2);
-}
-try {
-  const r = await setImage({ root, env: values.env, app: values.app, tag: values.tag, digest: values.digest });
+  const r = await setImage({ root, env, app, tag: values.tag, digest: values.digest });
   const show = (v?: { newTag?: string; digest?: string }) => (v ? [v.newTag, v.digest].filter(Boolean).join('@') || '(none)' : '(not listed)');
   if (!r.changed) console.log(`set-image: ${r.file}: ${r.image} is already ${show(r.after)}`);
   else console.log(`set-image: ${r.file}: ${r.image} ${show(r.before)} → ${show(r.after)}`);

@@ -1,38 +1,97 @@
-// npm test: type-check everything, then run every node:test file in test/ and apps/*/test/.
-// Extra arguments filter test files by substring: npm test -- generators
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+// npm test: set up what the selected tests need (scripts/test-setup.mjs), then type-check and
+// run every node:test file in test/ and apps/*/test/, each in its own process with a time limit.
+//   npm test -- generators        files whose path contains "generators"
+//   npm run test:unit             only files that need no server, browser or Debian tool (no tsc)
+//   --jobs=N                      files run at once (default: CPUs + 1; service tests mostly wait)
+//   --verbose                     print every file's output, not only failing ones'
+//   --test-*                      passed to node --test (e.g. --test-name-pattern=…)
+// Files in the plan's `exclusive` list run alone. A file past its limit is killed with its
+// process group and fails naming the test it was in. Under CI a skipped test fails the run.
+import { execFile } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { allTestFiles, exclusive, isUnit, needsOf, runTestFile, timeoutOf, type Result } from './test-plan.ts';
+import { setup } from './test-setup.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
-const filters = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const passThrough = process.argv.slice(2).filter((a) => a.startsWith('--'));
-
-function testFiles(dir: string): string[] {
-  try {
-    return (readdirSync(join(root, dir), { recursive: true }) as string[])
-      .filter((f) => f.endsWith('.test.ts') && !f.includes('node_modules') && !f.includes('fixtures'))
-      .map((f) => join(dir, f));
-  } catch {
-    return [];
-  }
-}
-
-const apps = readdirSync(join(root, 'apps')).map((a) => `apps/${a}/test`);
-const files = [...testFiles('test'), ...apps.flatMap(testFiles)]
-  .filter((f) => !filters.length || filters.some((x) => f.includes(x)))
-  .sort();
-
-if (!filters.length) {
-  const tsc = spawnSync(join(root, 'node_modules/.bin/tsc'), ['--noEmit', '-p', root], { stdio: 'inherit' });
-  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
-}
-if (!files.length) {
-  console.error(`test: no test files match ${filters.join(', ') || '(all)'}`);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const argv = process.argv.slice(2);
+const unit = argv.includes('--unit');
+const verbose = argv.includes('--verbose');
+const jobsArg = argv.find((a) => a.startsWith('--jobs='));
+const jobs = jobsArg ? Number(jobsArg.slice('--jobs='.length)) : availableParallelism() + 1;
+if (!Number.isInteger(jobs) || jobs < 1) {
+  console.error(`test: --jobs must be a positive integer (got ${jobsArg})`);
   process.exit(2);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...passThrough, ...files], {
-  stdio: 'inherit',
-  cwd: root,
-});
-process.exit(r.status ?? 1);
+const filters = argv.filter((a) => !a.startsWith('--'));
+const passThrough = argv.filter((a) => a.startsWith('--test-'));
+
+let files: string[];
+try {
+  files = allTestFiles(root)
+    .filter((f) => !unit || isUnit(f))
+    .filter((f) => !filters.length || filters.some((x) => f.includes(x)));
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(2);
+}
+if (!files.length) {
+  console.error(`test: no test files match ${filters.join(', ') || '(all)'}${unit ? ' among the unit tests' : ''}`);
+  process.exit(2);
+}
+
+const t0 = Date.now();
+const needed = [...new Set(files.flatMap(needsOf))].sort();
+if (needed.length) {
+  const code = await setup(needed);
+  if (code !== 0) process.exit(code);
+}
+// The type-check runs beside the tests, reported at the end; a filtered run and the unit inner
+// loop skip it (tsx runs the tests without type-checking, so npm test is where types are checked).
+const typeCheck: Promise<{ ok: boolean; output: string }> = filters.length || unit
+  ? Promise.resolve({ ok: true, output: '' })
+  : new Promise((resolve) => {
+      execFile(join(root, 'node_modules/.bin/tsc'), ['--noEmit', '-p', root], { timeout: 300_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+        resolve({ ok: !err, output: `${stdout}${stderr}${err && !stdout && !stderr ? err.message : ''}` }),
+      );
+    });
+
+// Unit tests get a PostgreSQL that is not there: one that quietly needs it fails.
+const unitEnv: Record<string, string> = unit ? { PGHOST: '127.0.0.1', PGPORT: '9', DATABASE_URL: '' } : {};
+const runFile = (file: string) =>
+  runTestFile(root, file, { timeoutMs: timeoutOf(file), args: passThrough, env: { ...unitEnv, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' } });
+
+const results: Result[] = [];
+function report(r: Result) {
+  results.push(r);
+  const secs = (r.ms / 1000).toFixed(1);
+  const skipped = r.counts.skipped ? `, ${r.counts.skipped} skipped` : '';
+  if (!r.ok || verbose || r.counts.skipped) process.stdout.write(`\n── ${r.file}\n${r.output.trimEnd()}\n`);
+  console.log(`${r.ok ? '✔' : '✖'} ${r.file}  ${r.counts.pass}/${r.counts.tests} passed${skipped} in ${secs} s${r.timedOut ? ' (TIMED OUT)' : ''}`);
+}
+
+// Long service files first so they overlap the many short pure ones; exclusive files alone, first.
+const alone = files.filter((f) => exclusive.includes(f));
+const pooled = files.filter((f) => !exclusive.includes(f)).sort((a, b) => Number(isUnit(a)) - Number(isUnit(b)) || timeoutOf(b) - timeoutOf(a));
+for (const f of alone) report(await runFile(f));
+const queue = [...pooled];
+await Promise.all(
+  Array.from({ length: Math.min(jobs, queue.length) }, async () => {
+    for (let f = queue.shift(); f; f = queue.shift()) report(await runFile(f));
+  }),
+);
+
+const tsc = await typeCheck;
+if (!tsc.ok) console.log(`\n── tsc --noEmit\n${tsc.output.trimEnd()}\n✖ type-check failed`);
+else if (!filters.length && !unit) console.log('✔ tsc --noEmit');
+const sum = (k: keyof Result['counts']) => results.reduce((n, r) => n + r.counts[k], 0);
+const failed = results.filter((r) => !r.ok);
+const skippedFiles = results.filter((r) => r.counts.skipped);
+console.log(
+  `\ntest: ${results.length} files, ${sum('tests')} tests: ${sum('pass')} passed, ${sum('fail')} failed, ${sum('cancelled')} cancelled, ${sum('skipped')} skipped, ${sum('todo')} todo; ${((Date.now() - t0) / 1000).toFixed(1)} s wall, ${jobs} at once`,
+);
+console.log(`slowest: ${[...results].sort((a, b) => b.ms - a.ms).slice(0, 5).map((r) => `${r.file} ${(r.ms / 1000).toFixed(1)} s`).join(', ')}`);
+if (failed.length) console.log(`failed: ${failed.map((r) => r.file + (r.timedOut ? ' (timed out)' : '')).join(', ')}`);
+if (skippedFiles.length) console.log(`skipped tests in: ${skippedFiles.map((r) => r.file).join(', ')}${process.env.CI ? ' (a skip fails under CI)' : ''}`);
+process.exit(failed.length || !tsc.ok || (process.env.CI && skippedFiles.length) ? 1 : 0);

@@ -59,7 +59,7 @@ function readFirstComment(): string {
 main().then(
   (code) => process.exit(code),
   (err) => {
-    if (err instanceof UsageError || err instanceof KustomizeMissing || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UsageError || err instanceof KustomizeMissing || String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS')) {
       console.error(`validate: ${(err as Error).message}`);
       process.exit(2);
     }

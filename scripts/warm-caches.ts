@@ -2,19 +2,19 @@
 // time, what every `npm run validate` reads and what only changes with the
 // installed packages, so the first validate after a clone does not pay for it:
 //   - the known-field tree of strict validation (TypeScript compiler API over the
-//     kubernetes-models type declarations, ~2 s);
+//     kubernetes-models type declarations);
 //   - the slim copy of kustomize's OpenAPI document (inflated from the binary);
 //   - the launcher's bundle of scripts/validate.ts (node scripts/launch.mjs warm-caches
 //     builds its own; validate's is built below);
 //   - one whole `validate` of the checkout as it is: the renders of every overlay,
-//     the drift check's generator run and the parse caches (~3 s), so the first
-//     `npm run validate` after a clone or `npm ci` is a warm one (~0.5 s) and the
+//     the drift check's generator run and the parse caches, so the first
+//     `npm run validate` after a clone or `npm ci` is a warm one (figures in docs/benchmarks.md) and the
 //     first commit re-renders only what it changed.
 // Each is a cache keyed by what it derives from: a later change of packages or
 // sources rebuilds it on first use. A failure here is reported and never fails
 // the install: validate builds whatever is missing itself. Findings are not
 // reported here (validate reports them, from the caches, when it is run).
-import { spawnSync } from 'node:child_process';
+import { $ } from 'zx';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -31,10 +31,10 @@ const steps: [string, () => unknown][] = [
   ],
   [
     'validate bundle and renders',
-    () => {
+    async () => {
       // Exit 1 means findings, which are the checkout's business, not the install's; 2 is an environment error.
-      const r = spawnSync(process.execPath, ['scripts/launch.mjs', 'validate', '--format', 'json'], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-      if (r.status !== 0 && r.status !== 1) throw new Error(r.stderr.trim() || `exit ${r.status}`);
+      const r = await $({ cwd: root, nothrow: true, quiet: true })`${process.execPath} scripts/launch.mjs validate --format json`;
+      if (r.exitCode !== 0 && r.exitCode !== 1) throw new Error(r.stderr.trim() || `exit ${r.exitCode}`);
     },
   ],
 ];

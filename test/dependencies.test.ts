@@ -11,14 +11,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { repoRoot } from './helpers/repo-copy.ts';
-
-/** Every module specifier (`from '…'`, `import('…')`) and file URL (`new URL('…', import.meta.url)`: a read) a source names. */
-export function referencesOf(text: string): { spec: string; read: boolean }[] {
-  const out: { spec: string; read: boolean }[] = [];
-  for (const m of text.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|import\(\s*['"`]([^'"`$]+)['"`]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|new URL\(\s*['"`]([^'"`]+)['"`]\s*,\s*import\.meta\.url/gm))
-    out.push({ spec: (m[1] ?? m[2] ?? m[3] ?? m[4])!, read: m[4] !== undefined });
-  return out;
-}
+import { modulesBlock, modulesBlockEnd, modulesBlockStart, referencesOf } from '../scripts/lib/report/modules.ts';
 
 interface Rule {
   readonly name: string;
@@ -97,5 +90,11 @@ describe('dependency rules', () => {
     assert.ok(sources.length > 100, `only ${sources.length} source files found: is git ls-files working here?`);
     const found = sources.flatMap((f) => violations(f, readFileSync(join(repoRoot, f), 'utf8')));
     assert.deepEqual(found, []);
+  });
+
+  it('the picture of the parts in docs/architecture.md is the one the code draws', () => {
+    const doc = readFileSync(join(repoRoot, 'docs/architecture.md'), 'utf8');
+    const block = doc.slice(doc.indexOf(modulesBlockStart), doc.indexOf(modulesBlockEnd) + modulesBlockEnd.length);
+    assert.equal(block, modulesBlock(repoRoot), 'docs/architecture.md is stale: npm run report -- --update-docs');
   });
 });

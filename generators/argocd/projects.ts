@@ -6,6 +6,7 @@ import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppP
 import type { IClusterResourceRestrictionItem } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ClusterResourceRestrictionItem';
 import { clusters, environments, repository, type ClusterName, type EnvName } from '../environments.ts';
 import { partOf } from '../lib/labels.ts';
+import { rolloutsCrdNames } from '../rollouts/version.ts';
 import {
   argocdNamespace,
   inClusterServer,
@@ -75,6 +76,8 @@ export function platformProject(cluster: ClusterName): AppProject {
       namespaceKind(c.platformNamespace),
       { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
       { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+      // The Argo Rollouts CRDs (base/argo-rollouts), by name: nothing else of that kind.
+      ...rolloutsCrdNames.map((name) => ({ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', name })),
     ],
   });
 }

@@ -4,6 +4,7 @@
 import { autoscaling, broker, databases, metricLabels, metrics, services } from '@marquee/contract';
 import { repository } from '../environments.ts';
 import { jobs, marqueeNamespaces } from './scrape.ts';
+import { rolloutRuleGroup } from './rollout-alerts.ts';
 
 export type Severity = 'critical' | 'warning' | 'none';
 
@@ -505,6 +506,8 @@ export function ruleGroups(): RuleGroup[] {
         },
       ],
     },
+    // Argo Rollouts state (issue 21): generators/monitoring/rollout-alerts.ts.
+    rolloutRuleGroup(),
   ];
 }
 

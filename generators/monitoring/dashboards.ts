@@ -117,6 +117,21 @@ function serviceOverview(): Dashboard {
     .withPanel(
       timeseries(`Share slower than ${slos.latency.thresholdSeconds}s (1h, 6h, 3d)`, 'percentunit', ['1h', '6h', '3d'].map((w) => q(`${sliRecord('latency', w)}{namespace="$namespace"}`, w))),
     )
+    // Argo Rollouts (test and prod release the API tier as canaries; docs/delivery.md).
+    .withRow(new RowBuilder('Rollouts'))
+    .withPanel(timeseries('Rollout phase', 'short', [q(`max by (name, phase) (rollout_info{job="${jobs.argoRollouts}", namespace="$namespace", name="$service"})`, '{{phase}}')], 8))
+    .withPanel(
+      timeseries('Replicas: available / desired / updated', 'short', [
+        q(`rollout_info_replicas_available{job="${jobs.argoRollouts}", namespace="$namespace", name="$service"}`, 'available'),
+        q(`rollout_info_replicas_desired{job="${jobs.argoRollouts}", namespace="$namespace", name="$service"}`, 'desired'),
+        q(`rollout_info_replicas_updated{job="${jobs.argoRollouts}", namespace="$namespace", name="$service"}`, 'updated'),
+      ], 8),
+    )
+    .withPanel(
+      timeseries('Analysis metrics by phase', 'short', [
+        q(`sum by (metric, phase) (analysis_run_metric_phase{job="${jobs.argoRollouts}", namespace="$namespace", name=~"$service-.*"} == 1)`, '{{metric}} {{phase}}'),
+      ], 8),
+    )
     .build();
 }
 

@@ -17,6 +17,9 @@ import { containerPaths, monitoringNamespace, ports, prometheusConfig } from './
 const source = 'generators/monitoring/prometheus.ts';
 const name = 'prometheus';
 
+/** In-cluster URL of the cluster's Prometheus (its Service in the platform namespace): Argo Rollouts' analysis queries it. */
+export const prometheusUrl = `http://${name}.${monitoringNamespace}.svc.cluster.local:${ports.prometheus}`;
+
 /** Retention and volume size of the base; the prod platform overlay raises both. */
 export const storage = { retention: '15d', size: '20Gi' } as const;
 

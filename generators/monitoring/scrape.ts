@@ -4,6 +4,7 @@
 import { broker, postgres, probes, serviceNames, type ServiceName } from '@marquee/contract';
 import { clusters, environments } from '../environments.ts';
 import { peers } from '../services.ts';
+import { rolloutsHashLabel } from '../rollouts/version.ts';
 
 /** The platform namespace, shared by every cluster (the services' NetworkPolicies admit scrapes from it). */
 export const monitoringNamespace: string = peers.monitoring.namespaceSelector.matchLabels['kubernetes.io/metadata.name'];
@@ -38,6 +39,7 @@ export const jobs = {
   postgres: 'postgres',
   rabbitmq: 'rabbitmq',
   rabbitmqQueues: 'rabbitmq-queues',
+  argoRollouts: 'argo-rollouts',
 } as const;
 
 /** Services whose pods serve /metrics (web is nginx serving static files: no metrics endpoint). */
@@ -81,6 +83,8 @@ export interface KubernetesSdConfig {
 export interface ScrapeConfig {
   readonly job_name: string;
   readonly scrape_interval?: string;
+  /** Keep the target's own labels on conflict (the Argo Rollouts controller's namespace/name are the Rollout's). */
+  readonly honor_labels?: boolean;
   readonly metrics_path?: string;
   readonly params?: Readonly<Record<string, readonly string[]>>;
   readonly scheme?: 'http' | 'https';
@@ -211,6 +215,8 @@ export function prometheusConfig(): PrometheusConfig {
       },
       platformPods(jobs.nodeExporter, 'node-exporter', 'metrics'),
       platformPods(jobs.kubeStateMetrics, 'kube-state-metrics', 'http-metrics'),
+      // The Argo Rollouts controller (base/argo-rollouts): its namespace/name labels name the Rollout.
+      { ...platformPods(jobs.argoRollouts, 'argo-rollouts', 'metrics'), honor_labels: true },
       {
         job_name: jobs.services,
         metrics_path: probes.metrics,
@@ -223,6 +229,8 @@ export function prometheusConfig(): PrometheusConfig {
           ...podTargetLabels,
           { source_labels: [label('app.kubernetes.io/name')], target_label: 'service' },
           { source_labels: [label('app.kubernetes.io/version')], target_label: 'version' },
+          // Argo Rollouts' pod-template hash: tells a canary's series from the stable ones (generators/rollouts).
+          { source_labels: [label(rolloutsHashLabel.pod)], target_label: rolloutsHashLabel.metric },
         ],
       },
       marqueePodsOnPort(jobs.postgres, postgres.exporterPort),

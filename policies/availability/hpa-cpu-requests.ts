@@ -1,5 +1,6 @@
 // CPU utilisation is measured against requests: without them the HPA cannot compute it.
 import { setPolicy } from '../lib/define.ts';
+import { templateSourceOf } from '../lib/workloads.ts';
 import { containersOf, podTemplateOf } from '../../kube/index.ts';
 
 const scalesOn = (hpa: Record<string, any>, resource: string): boolean =>
@@ -24,7 +25,9 @@ export default setPolicy(
     for (const hpa of ctx.index.ofKind('HorizontalPodAutoscaler')) {
       const ref = hpa.object.spec?.scaleTargetRef ?? {};
       if (!ref.kind || !ref.name) continue;
-      const target = ctx.index.named(hpa, ref.kind, ref.name);
+      // A Rollout with a workloadRef runs the referenced Deployment's template.
+      const named = ctx.index.named(hpa, ref.kind, ref.name);
+      const target = named && templateSourceOf(named, ctx);
       const t = target && podTemplateOf(target.object);
       if (!target || !t) continue;
       for (const resource of ['cpu', 'memory'])

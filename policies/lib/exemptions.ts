@@ -53,6 +53,8 @@ export const exemptionRef = (e: Exemption): string =>
 export function validateExemption(e: Exemption, policyIds: ReadonlySet<string>): string[] {
   const problems: string[] = [];
   if (!policyIds.has(e.policy)) problems.push(`policy ${JSON.stringify(e.policy)} does not exist`);
+  // The API server refuses these objects whatever we declare: an exemption would only hide a failed sync.
+  else if (e.policy.startsWith('apiserver/')) problems.push(`policy ${e.policy} mirrors the API server's own validation and cannot be exempted (the cluster refuses the object)`);
   if (!e.object?.kind || !e.object?.name) problems.push('object.kind and object.name are required');
   if (typeof e.reason !== 'string' || e.reason.trim().length < 20) problems.push('reason is required (say why, and what ends the exemption)');
   if (typeof e.owner !== 'string' || !/^@[\w.-]+(\/[\w.-]+)?$/.test(e.owner)) problems.push('owner must be a GitHub @user or @org/team');

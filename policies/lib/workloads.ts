@@ -6,10 +6,41 @@ import { podTemplateOf } from '../../kube/index.ts';
 import { namespaceOf, scopeOf } from './index-objects.ts';
 
 /** Kinds whose replica count is `spec.replicas` (and that an HPA can scale). */
-export const replicatedKinds: readonly string[] = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController'];
+export const replicatedKinds: readonly string[] = ['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Rollout'];
 
-/** HPAs next to the workload whose scaleTargetRef names it. */
+/**
+ * The Argo Rollouts Rollout that runs a workload's pods through `spec.workloadRef`: the Rollout
+ * scales the pods of the referenced Deployment's template, the Deployment itself sits at zero
+ * (argo-rollouts docs/migrating.md, "Reference Deployment From Rollout").
+ */
+export function rolloutOf(subject: RenderedObject, ctx: PolicyContext): RenderedObject | undefined {
+  const byWorkload = ctx.index.memo('rollouts-by-workload', () => {
+    const m = new Map<string, RenderedObject>();
+    for (const r of ctx.index.ofKind('Rollout')) {
+      const ref = r.object.spec?.workloadRef;
+      if (ref?.kind && ref?.name) m.set(`${scopeOf(r.target)}\0${namespaceOf(r)}\0${ref.kind}\0${ref.name}`, r);
+    }
+    return m;
+  });
+  return byWorkload.get(`${scopeOf(subject.target)}\0${namespaceOf(subject)}\0${subject.object.kind}\0${subject.object.metadata?.name}`);
+}
+
+/** The object whose pod template a workload runs: itself, or the workload a Rollout's workloadRef names. */
+export function templateSourceOf(subject: RenderedObject, ctx: PolicyContext): RenderedObject | undefined {
+  if (podTemplateOf(subject.object)) return subject;
+  const ref = subject.object.kind === 'Rollout' ? subject.object.spec?.workloadRef : undefined;
+  return ref?.kind && ref?.name ? ctx.index.named(subject, ref.kind, ref.name) : undefined;
+}
+
+/** HPAs next to the workload whose scaleTargetRef names it (or names the Rollout that runs its pods). */
 export function hpasFor(subject: RenderedObject, ctx: PolicyContext): readonly RenderedObject[] {
+  const direct = hpasTargeting(subject, ctx);
+  if (direct.length) return direct;
+  const rollout = rolloutOf(subject, ctx);
+  return rollout ? hpasTargeting(rollout, ctx) : [];
+}
+
+function hpasTargeting(subject: RenderedObject, ctx: PolicyContext): readonly RenderedObject[] {
   const byTarget = ctx.index.memo('hpas-by-target', () => {
     const m = new Map<string, RenderedObject[]>();
     for (const h of ctx.index.ofKind('HorizontalPodAutoscaler')) {

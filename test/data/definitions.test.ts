@@ -104,6 +104,8 @@ describe('RabbitMQ definitions imported into the local RabbitMQ', () => {
     assert.equal(q.arguments['x-overflow'], 'reject-publish');
     const dead = queues.find((x) => x.name === broker.deadLetterQueue);
     assert.equal(dead?.type, 'quorum');
+    // Explicit on both quorum queues: RabbitMQ 4.0 would otherwise apply 20, 3.10 nothing.
+    assert.equal(dead?.arguments['x-delivery-limit'], broker.deadLetterDeliveryLimit);
   });
 
   it('declares the exchanges and binds queue to exchange as the contract says', () => {
@@ -174,6 +176,29 @@ describe('RabbitMQ definitions imported into the local RabbitMQ', () => {
         ch.nack(m, false, true);
       }
       assert.equal(deliveries, broker.deliveryLimit + 1, 'first delivery plus deliveryLimit redeliveries');
+      await ch.close();
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('keeps a dead letter read with requeue more often than RabbitMQ 4.0\'s default limit of 20 allows', async () => {
+    const url = `amqp://${encodeURIComponent(values[templateVars.adminUsername]!)}:${encodeURIComponent(values[templateVars.adminPassword]!)}@127.0.0.1:5672/${encodeURIComponent(vhost)}`;
+    const conn = await amqp.connect(url);
+    try {
+      const ch = await conn.createConfirmChannel();
+      ch.publish(broker.deadLetterExchange, '', Buffer.from('{}'), { persistent: true, messageId: `dead-${id}` });
+      await ch.waitForConfirms();
+      let reads = 0;
+      for (; reads < 25; reads++) {
+        let m: amqp.GetMessage | false = false;
+        for (const until = Date.now() + 5000; !m && Date.now() < until; ) if (!(m = await ch.get(broker.deadLetterQueue, { noAck: false }))) await sleep(50);
+        assert.ok(m, `the dead letter is gone after ${reads} reads with requeue (a delivery limit dropped it)`);
+        assert.equal(m.properties.messageId, `dead-${id}`);
+        if (reads < 24) ch.nack(m, false, true);
+        else ch.ack(m);
+      }
+      assert.equal(reads, 25);
       await ch.close();
     } finally {
       await conn.close();

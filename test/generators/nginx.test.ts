@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
+import { within } from '@marquee/kit/testing';
 import { cacheControl, contentSecurityPolicy, maxBodyBytes, securityHeaders } from '@marquee/web/policy';
 import { nginxConfig } from '../../generators/nginx.ts';
 import { freePort, mainConf, nginxBin, nginxTest, requireNginx, startNginx, type RunningNginx } from '../e2e/lib/nginx.ts';
@@ -342,13 +343,22 @@ async function rawGet(port: number, path: string, headers: Record<string, string
 
 describe('nginx stopping with SIGQUIT (the image STOPSIGNAL)', () => {
   it('finishes an in-flight /api request before exiting', async () => {
-    const upstream = createServer((_req, res) => setTimeout(() => res.end('{"slow":true}'), 800));
+    let reached!: () => void;
+    const atUpstream = new Promise<void>((r) => (reached = r));
+    const upstream = createServer((_req, res) => {
+      reached();
+      setTimeout(() => res.end('{"slow":true}'), 800);
+    });
     const port = await freePort();
     await new Promise<void>((r) => upstream.listen(port, '127.0.0.1', r));
-    const nginx = await startNginx({ gateway: `http://127.0.0.1:${port}` });
+    // Everything started is stopped in `finally`, even when nginx itself fails to start: a
+    // listening upstream left behind kept this file's process alive for good.
+    let nginx: RunningNginx | undefined;
     try {
+      nginx = await startNginx({ gateway: `http://127.0.0.1:${port}` });
       const inflight = fetch(`${nginx.url}/api/slow`);
-      await new Promise((r) => setTimeout(r, 200));
+      // In flight for certain: nginx has passed it to the upstream, which holds it.
+      await within('the /api/slow request to reach the upstream through nginx', 10_000, atUpstream);
       const master = Number(readFileSync(join(nginx.prefix, 'nginx.pid'), 'utf8').trim());
       process.kill(master, 'SIGQUIT');
       const res = await inflight;
@@ -359,7 +369,7 @@ describe('nginx stopping with SIGQUIT (the image STOPSIGNAL)', () => {
       while (Date.now() < gone && alive(master)) await new Promise((r) => setTimeout(r, 50));
       assert.equal(alive(master), false);
     } finally {
-      await nginx.stop();
+      await nginx?.stop();
       upstream.closeAllConnections();
       await new Promise<void>((r) => upstream.close(() => r()));
     }

@@ -147,6 +147,18 @@ describe('rabbitmq base: bad input fails generation naming the field', () => {
       /rabbitmq\.topology\.queues\[0\]\.arguments\.x-dead-letter-exchange "missing\.dlx"/,
     );
   });
+  it('a quorum queue without an explicit delivery limit (4.0 would default it to 20, 3.10 to none), or with -1', () => {
+    const t = brokerTopology;
+    const { 'x-delivery-limit': _, ...noLimit } = t.queues[1]!.arguments;
+    assert.throws(
+      withProps({ topology: { ...t, queues: [t.queues[0]!, { ...t.queues[1]!, arguments: noLimit }] } }),
+      /rabbitmq\.topology\.queues\[1\] \(orders\.dead\) is a quorum queue: set arguments\.x-delivery-limit to a positive integer \(got undefined\)/,
+    );
+    assert.throws(
+      withProps({ topology: { ...t, queues: [{ ...t.queues[0]!, arguments: { ...t.queues[0]!.arguments, 'x-delivery-limit': -1 } }, t.queues[1]!] } }),
+      /queues\[0\] \(orders\.created\) is a quorum queue: set arguments\.x-delivery-limit to a positive integer \(got -1\)/,
+    );
+  });
   it('a topology containing template syntax', () => {
     const t = brokerTopology;
     assert.throws(withProps({ topology: { ...t, vhost: '{{ .x }}' } }), /would evaluate/);

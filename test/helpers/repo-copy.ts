@@ -8,10 +8,10 @@ import { generate } from '../../generators/index.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-/** A temp copy of base/, overlays/, argocd/ and every other generated file. Remove it with `rmSync(dir, {recursive:true})`. */
+/** A temp copy of base/, overlays/, argocd/, vendor/ and every other generated file. Remove it with `rmSync(dir, {recursive:true})`. */
 export function copyRepo(): string {
   const dir = mkdtempSync(join(tmpdir(), 'marquee-repo-'));
-  for (const d of ['base', 'overlays', 'argocd']) if (existsSync(join(repoRoot, d))) cpSync(join(repoRoot, d), join(dir, d), { recursive: true });
+  for (const d of ['base', 'overlays', 'argocd', 'vendor']) if (existsSync(join(repoRoot, d))) cpSync(join(repoRoot, d), join(dir, d), { recursive: true });
   for (const path of generate().keys()) {
     if (existsSync(join(dir, path)) || !existsSync(join(repoRoot, path))) continue;
     mkdirSync(dirname(join(dir, path)), { recursive: true });

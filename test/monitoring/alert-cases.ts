@@ -5,6 +5,7 @@
 import { broker, metricLabels, metrics } from '@marquee/contract';
 import { resourceProfiles } from '../../generators/environments.ts';
 import { jobs } from '../../generators/monitoring/scrape.ts';
+import { rolloutAlertCases } from './rollout-alert-cases.ts';
 
 export interface AlertCase {
   /** series selector → values */
@@ -448,4 +449,6 @@ export const alertCases: Record<string, CasePair> = {
       firing: [],
     },
   },
+  // Argo Rollouts state (issue 21).
+  ...rolloutAlertCases,
 };

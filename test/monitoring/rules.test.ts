@@ -7,7 +7,8 @@ import { describe, it } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { containerPaths } from '../../generators/monitoring/scrape.ts';
 import { alertCases, type CasePair } from './alert-cases.ts';
-import { sloCases } from './slo-cases.ts';
+import { burnRateWindows } from '../../generators/monitoring/alerts.ts';
+import { sloCases, workbookWindows } from './slo-cases.ts';
 import {
   alertRules,
   committedRuleFiles,
@@ -86,7 +87,8 @@ describe('Prometheus rules and config', () => {
     writeFileSync(join(dir, 'prometheus.yml'), stringify(doc));
     const r = run('promtool', ['check', 'config', join(dir, 'prometheus.yml')]);
     assert.equal(r.status, 0, r.out);
-    assert.match(r.out, /SUCCESS: 6 rule files found/);
+    // Every generated rule file is loaded through the rule_files glob.
+    assert.match(r.out, new RegExp(`SUCCESS: ${committedRuleFiles().length} rule files found`));
   });
 
   it('every alert has a firing and a quiet case, and no case names an unknown alert', () => {
@@ -104,6 +106,14 @@ describe('Prometheus rules and config', () => {
       assert.ok(c.firing.firing.some(own), `${c.key}: the firing case does not expect this rule to fire`);
       assert.ok(!c.quiet.firing.some(own), `${c.key}: the quiet case expects this rule to fire`);
     }
+  });
+
+  it("the generated burn-rate windows are the SRE Workbook's multiwindow table", () => {
+    assert.deepEqual(burnRateWindows, workbookWindows);
+    // A sustained burn at 1.5x one row's rate sets off that row alone: the faster rows need
+    // more than 1.5x, the slower ones have not held for their `for` yet (worked by hand).
+    for (const c of Object.values(sloCases()))
+      assert.deepEqual(c.firing.firing.map((f) => `${f.long_window}/${f.short_window}`), [`${c.window.long}/${c.window.short}`], `${c.alert}`);
   });
 
   it('promtool test rules: every firing case fires and every quiet case stays quiet', () => {

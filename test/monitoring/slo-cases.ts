@@ -1,10 +1,11 @@
-// Burn-rate cases generated from the SLO windows (generators/monitoring/alerts.ts):
-// for every SLI and window pair, a sustained burn just above its threshold (must
-// fire) and a short spike that only the short window sees (must stay quiet). The
-// expected set of firing windows is computed by simulating the rules on the
-// same sample grid promtool uses, so the cases follow any change to the windows.
+// Burn-rate cases from an independent source, the SRE Workbook's multiwindow, multi-burn-rate
+// table (not the generator's burnRateWindows, which is what the cases test): for every SLI and
+// window pair, a sustained burn above its threshold (must fire) and a short spike that only the
+// short window sees (must stay quiet). Which windows fire is worked out by evaluating the
+// table's conditions on the same sample grid promtool uses; a change to the generated windows,
+// rates or hold times then fails promtool against these expectations.
 import { metricLabels, metrics } from '@marquee/contract';
-import { burnRateWindows, slos } from '../../generators/monitoring/alerts.ts';
+import { slos } from '../../generators/monitoring/alerts.ts';
 import { jobs } from '../../generators/monitoring/scrape.ts';
 import type { AlertCase, CasePair } from './alert-cases.ts';
 
@@ -13,6 +14,20 @@ const minutes = (d: string): number => {
   if (!m) throw new Error(`slo-cases: unsupported duration ${d}`);
   return Number(m[1]) * { m: 1, h: 60, d: 1440 }[m[2] as 'm' | 'h' | 'd'];
 };
+
+/**
+ * The Site Reliability Workbook (Beyer et al., O'Reilly 2018), ch. 5 "Alerting on SLOs",
+ * multiwindow, multi-burn-rate alerts: 14.4x over 1h with a 5m short window and 6x over
+ * 6h/30m page; 3x over 1d/2h and 1x over 3d/6h open a ticket. `for` is not in the Workbook:
+ * it is this project's hold time per row, written here by hand.
+ */
+export const workbookWindows = [
+  { long: '1h', short: '5m', burnRate: 14.4, for: '2m', severity: 'critical' },
+  { long: '6h', short: '30m', burnRate: 6, for: '15m', severity: 'critical' },
+  { long: '1d', short: '2h', burnRate: 3, for: '1h', severity: 'warning' },
+  { long: '3d', short: '6h', burnRate: 1, for: '3h', severity: 'warning' },
+] as const;
+type Window = (typeof workbookWindows)[number];
 
 type Sli = 'availability' | 'latency';
 const alertName: Record<Sli, string> = { availability: 'GatewayErrorBudgetBurn', latency: 'GatewayLatencyBudgetBurn' };
@@ -45,7 +60,7 @@ function series(s: Scenario): { total: number[]; bad: number[] } {
  * grid step, held for its `for`. Range selectors cover [t - w, t] (Prometheus v2), and
  * samples sit on the window edges, so rate() ratios are exact increase ratios.
  */
-function firingWindows(s: Scenario, sli: Sli): typeof burnRateWindows[number][] {
+function firingWindows(s: Scenario, sli: Sli): Window[] {
   const { total, bad } = series(s);
   const ratio = (i: number, w: number) => {
     const j = Math.max(0, i - w / s.step);
@@ -53,7 +68,7 @@ function firingWindows(s: Scenario, sli: Sli): typeof burnRateWindows[number][] 
     return dt > 0 ? (bad[i]! - bad[j]!) / dt : NaN;
   };
   const last = total.length - 1;
-  return burnRateWindows.filter((w) => {
+  return workbookWindows.filter((w) => {
     const thr = w.burnRate * budget(sli);
     let activeAt: number | undefined;
     for (let i = 0; i <= last; i++) {
@@ -97,7 +112,7 @@ export interface GeneratedCase extends CasePair {
 export function sloCases(): Record<string, GeneratedCase> {
   const out: Record<string, GeneratedCase> = {};
   for (const sli of ['availability', 'latency'] as const)
-    for (const w of burnRateWindows) {
+    for (const w of workbookWindows) {
       const [L, S, F] = [minutes(w.long), minutes(w.short), minutes(w.for)];
       const step = stepFor(S);
       const thr = w.burnRate * budget(sli);

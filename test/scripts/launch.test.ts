@@ -65,3 +65,36 @@ test('launch: the bundle is rebuilt when a bundled source changes, and a compile
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('launch: a copied checkout with its caches checks itself, not the tree that built the bundle', () => {
+  // The original's bundle (and every other cache) exists before the copy, as after npm ci.
+  assert.equal(launch(repoRoot, ['validate', '--help']).status, 0);
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-copied-'));
+  try {
+    // cp -a of the checkout, .git included (nanosecond mtimes kept: the bundle's freshness key is size
+    // and mtime, so the copy reuses the original's bundle), node_modules/.cache copied
+    // whole, the workspace links (../../apps/<name>) as links; other packages linked.
+    const cpA = (from: string, to: string) => assert.equal(spawnSync('cp', ['-a', from, to]).status, 0, `cp -a ${from}`);
+    for (const name of readdirSync(repoRoot)) if (name !== 'node_modules') cpA(join(repoRoot, name), join(dir, name));
+    mkdirSync(join(dir, 'node_modules'));
+    for (const name of readdirSync(join(repoRoot, 'node_modules')))
+      if (name === '.cache' || name === '@marquee') cpA(join(repoRoot, 'node_modules', name), join(dir, 'node_modules', name));
+      else symlinkSync(join(repoRoot, 'node_modules', name), join(dir, 'node_modules', name));
+    const before = manifest(repoRoot).signature;
+    // Break the copy: a memory quantity the API server refuses.
+    const patch = 'overlays/dev/services/patches/resources.yaml';
+    const text = readFileSync(join(dir, patch), 'utf8');
+    assert.match(text, /memory: \S+/);
+    writeFileSync(join(dir, patch), text.replace(/memory: \S+/, 'memory: 512mb'));
+    const r = spawnSync(process.execPath, [join(dir, 'scripts/launch.mjs'), 'validate', '--format', 'json'], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+    assert.equal(manifest(dir).signature, before, 'the copy reused the bundle it was copied with');
+    assert.equal(r.status, 1, `the broken copy must fail validate: ${r.stderr}`);
+    const findings = (JSON.parse(r.stdout) as { findings: { file?: string; message: string }[] }).findings;
+    assert.ok(
+      findings.some((f) => f.file === patch && /512mb/.test(f.message)),
+      `no finding for the copy's ${patch}: ${JSON.stringify(findings.slice(0, 5))}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -3,6 +3,7 @@
 // real database. Never a 5xx, every error names a field, and the API still serves afterwards.
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
+import { fuzzSeed, prng } from '@marquee/kit/testing';
 import { buildApi, type BillingApi } from '../src/index.ts';
 import { billingEnv, captureLogs, type BillingEnv } from './helpers.ts';
 
@@ -20,21 +21,12 @@ after(async () => {
   await env?.close();
 });
 
-/** Deterministic PRNG (mulberry32) so a failure reproduces with the printed seed. */
-function rng(seed: number) {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// A failing run names its seed (in the test's name and every message); FUZZ_SEED=<seed> replays it.
+const seed = fuzzSeed();
 
-it('5,000 generated malformed requests: no 5xx, errors name a field, the API still serves', { timeout: 60_000 }, async (t) => {
-  const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1e9);
+it(`5,000 generated malformed requests: no 5xx, errors name a field, the API still serves (FUZZ_SEED=${seed})`, { timeout: 60_000 }, async (t) => {
   t.diagnostic(`seed ${seed} (FUZZ_SEED=${seed} to reproduce)`);
-  const rand = rng(seed);
+  const rand = prng(seed);
   const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const weird: unknown[] = [
     null, true, false, 0, -1, 1.5, -0.01, 1e308, -1e308, 2 ** 53, '', ' ', '0', '9.99', 'NaN', '\u0000', '😀'.repeat(50),
@@ -66,19 +58,19 @@ it('5,000 generated malformed requests: no 5xx, errors name a field, the API sti
     statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
     if (res.statusCode >= 500) {
       fiveHundreds++;
-      assert.fail(`5xx for ${JSON.stringify(payload).slice(0, 200)} (${type}): ${res.body}`);
+      assert.fail(`FUZZ_SEED=${seed}: 5xx for ${JSON.stringify(payload).slice(0, 200)} (${type}): ${res.body}`);
     }
     if (res.statusCode >= 400) {
       const body = res.json();
-      assert.ok(body.code && body.message && body.requestId, res.body);
-      if (res.statusCode === 400) assert.match(body.field, /^body/, res.body);
+      assert.ok(body.code && body.message && body.requestId, `FUZZ_SEED=${seed}: ${res.body}`);
+      if (res.statusCode === 400) assert.match(body.field, /^body/, `FUZZ_SEED=${seed}: ${res.body}`);
     }
   }
   // odd order ids on the read path too
   for (let i = 0; i < 500; i++) {
     const id = encodeURIComponent(String(pick(weird)) + (rand() < 0.5 ? '' : '-' + Math.floor(rand() * 1e6)));
     const res = await app.inject({ method: 'GET', url: `/api/orders/${id}` });
-    assert.ok(res.statusCode < 500 && res.statusCode >= 400, `${id}: ${res.statusCode} ${res.body}`);
+    assert.ok(res.statusCode < 500 && res.statusCode >= 400, `FUZZ_SEED=${seed}: ${id}: ${res.statusCode} ${res.body}`);
   }
   t.diagnostic(`statuses: ${JSON.stringify(Object.fromEntries(statuses))}`);
   assert.equal(fiveHundreds, 0);

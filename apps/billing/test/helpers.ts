@@ -1,103 +1,23 @@
 // Billing test fixtures on the machine's real PostgreSQL and RabbitMQ: a throwaway database
 // (migrated) and a throwaway vhost per test file, the real inventory app as the worker's
-// dependency, and a guarded RabbitMQ stop/start that always brings the broker back.
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+// dependency. Tests that crash the broker start their own node (@marquee/kit/testing
+// startRabbitNode): the shared one is never stopped.
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import { promisify } from 'node:util';
-import amqp from 'amqplib';
 import pg from 'pg';
 import { baseConfigSpec, migrate, readConfig } from '@marquee/kit';
-import { createTestDatabase, type TestDatabase } from '@marquee/kit/testing';
+import { captureLogs, createTestDatabase, createTestVhost, waitFor, type TestDatabase, type TestVhost } from '@marquee/kit/testing';
 import { build as buildInventory, migrationsDir as inventoryMigrations, seedMovies } from '@marquee/inventory';
 import { migrationsDir, type BillingApiConfig, type BillingWorkerConfig } from '../src/index.ts';
 
-const run = promisify(execFile);
-
-export const rabbitmqctl = async (...args: string[]) => (await run('rabbitmqctl', args, { timeout: 90_000 })).stdout;
-
-export interface TestVhost {
-  readonly name: string;
-  readonly url: string;
-  drop(): Promise<void>;
-}
-
-/** A unique vhost with full permissions for guest; `drop` deletes it and everything in it. */
-export async function createTestVhost(prefix: string): Promise<TestVhost> {
-  const name = `${prefix}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  await rabbitmqctl('add_vhost', name);
-  await rabbitmqctl('set_permissions', '-p', name, 'guest', '.*', '.*', '.*');
-  return {
-    name,
-    url: `amqp://guest:guest@127.0.0.1:5672/${encodeURIComponent(name)}`,
-    drop: async () => {
-      await rabbitmqctl('delete_vhost', name).catch(() => {});
-    },
-  };
-}
-
-/** Blocks until the broker accepts AMQP connections again (after start_app). */
-export async function waitForRabbit(url: string, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const c = await amqp.connect(url);
-      await c.close();
-      return;
-    } catch (err) {
-      if (Date.now() > until) throw new Error(`rabbitmq did not come back within ${timeoutMs} ms: ${(err as Error).message}`);
-      await sleep(250);
-    }
-  }
-}
-
-/**
- * Stops the RabbitMQ application (the Erlang node stays up), runs `during`, and ALWAYS
- * starts it again and waits until it answers — other engineers share this broker.
- */
-export async function withRabbitStopped<T>(url: string, during: () => Promise<T>): Promise<T> {
-  try {
-    await rabbitmqctl('stop_app');
-    return await during();
-  } finally {
-    await rabbitmqctl('start_app').catch(async () => {
-      // last resort: the node itself may be gone
-      await run('rabbitmq-server', ['-detached']).catch(() => {});
-    });
-    await rabbitmqctl('await_startup').catch(() => {});
-    await waitForRabbit(url);
-  }
-}
+// One implementation of each in @marquee/kit/testing; re-exported for the billing tests.
+export { captureLogs, createTestVhost, type TestVhost };
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `check` until it returns a truthy value (returned) or the timeout passes (throws). */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await sleep(100);
-  }
-}
+/** Polls `check` until it returns a truthy value (returned) or the timeout passes (throws, naming `what`). */
+export const eventually = <T,>(check: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> =>
+  waitFor(what, check, { timeoutMs, intervalMs: 100 });
 
-export function captureLogs(): { stream: Writable; lines: string[] } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      cb();
-    },
-  });
-  return { stream, lines };
-}
 
 export interface BillingEnv {
   readonly db: TestDatabase;

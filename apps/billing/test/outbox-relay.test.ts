@@ -1,21 +1,27 @@
 // The outbox relay against real PostgreSQL and RabbitMQ: rows become persistent messages and
 // leave the outbox only once confirmed; orders accepted while RabbitMQ is stopped are
 // published after it returns; two API replicas relay the same outbox without losing a row.
+// The broker is a RabbitMQ node of this file's own (killed and restarted: never the shared one).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import amqp, { type Channel, type ChannelModel, type GetMessage } from 'amqplib';
 import { broker, metrics } from '@marquee/contract';
+import { startRabbitNode, type RabbitNode } from '@marquee/kit/testing';
 import { buildApi, type BillingApi } from '../src/index.ts';
-import { billingEnv, captureLogs, eventually, withRabbitStopped, type BillingEnv } from './helpers.ts';
+import { billingEnv, captureLogs, eventually, type BillingEnv } from './helpers.ts';
 
 let env: BillingEnv;
+let rabbit: RabbitNode;
+const apiConfig = () => ({ ...env.apiConfig(), amqpUrl: rabbit.url });
 let api: BillingApi;
 let conn: ChannelModel | undefined;
 let ch: Channel | undefined;
 
 before(async () => {
+  rabbit = await startRabbitNode('relay');
   env = await billingEnv('billing_relay');
-  api = buildApi({ config: env.apiConfig(), logStream: captureLogs().stream, relay: { pollIntervalMs: 200 } });
+  await rabbit.ready();
+  api = buildApi({ config: apiConfig(), logStream: captureLogs().stream, relay: { pollIntervalMs: 200 } });
   await api.ready();
   await api.broker.waitConnected(10_000);
 });
@@ -24,12 +30,13 @@ after(async () => {
   await conn?.close().catch(() => {});
   await api?.close();
   await env?.close();
+  await rabbit?.stop();
 });
 
 /** The test's own channel, reopened after the broker restart closed it. */
 async function channel(): Promise<Channel> {
   if (!ch) {
-    const c = await amqp.connect(env.vhost.url);
+    const c = await amqp.connect(rabbit.url);
     c.on('error', () => {});
     c.on('close', () => {
       if (conn === c) conn = ch = undefined;
@@ -86,7 +93,8 @@ describe('outbox relay', () => {
 
   it('keeps accepting orders while RabbitMQ is down and publishes them when it returns', async () => {
     const ids: string[] = [];
-    await withRabbitStopped(env.vhost.url, async () => {
+    await rabbit.kill();
+    try {
       await eventually(async () => !api.broker.connected, 15_000, 'the relay to notice the broker is gone');
       for (let i = 100; i < 150; i++) ids.push(await post(api, i));
       assert.equal(await backlog(), 50, 'all 50 wait in the outbox');
@@ -94,7 +102,9 @@ describe('outbox relay', () => {
       assert.match(text, new RegExp(`^${metrics.outboxBacklog} 50$`, 'm'));
       // the API stays ready: accepting orders does not need the broker
       assert.equal((await api.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
-    });
+    } finally {
+      await rabbit.restart();
+    }
     await eventually(async () => (await backlog()) === 0, 30_000, 'outbox to drain after the broker returned');
     const msgs = await eventually(async () => {
       const c = await channel();
@@ -105,7 +115,7 @@ describe('outbox relay', () => {
   });
 
   it('two API replicas relay one outbox concurrently without losing a row', async () => {
-    const second = buildApi({ config: env.apiConfig(), logStream: captureLogs().stream, relay: { pollIntervalMs: 50, batchSize: 25 } });
+    const second = buildApi({ config: apiConfig(), logStream: captureLogs().stream, relay: { pollIntervalMs: 50, batchSize: 25 } });
     await second.ready();
     try {
       const ids = await Promise.all(Array.from({ length: 300 }, (_, i) => post(i % 2 ? api : second, 1000 + i)));

@@ -12,7 +12,6 @@ import {
   eventually,
   flakyHttp,
   inventoryServer,
-  sleep,
   tcpProxy,
   type BillingEnv,
   type FlakyHttp,
@@ -116,8 +115,8 @@ describe('billing worker', () => {
       ch.publish(broker.exchange, broker.routingKey, Buffer.from(racedBody), { persistent: true, messageId: raced });
     }
     await settled(raced);
-    await eventually(async () => (await queueDepth(broker.queue)) === 0 && (await ch.checkQueue(broker.queue)), 10_000, 'queue drained');
-    await sleep(300);
+    // Drained means nothing ready in the queue and nothing the worker still holds unacked.
+    await eventually(async () => (await queueDepth(broker.queue)) === 0 && worker.consumer.inFlight === 0, 10_000, 'queue drained and every duplicate acked');
     const after = await env.pool.query('SELECT processed_at FROM orders WHERE id = $1', [id]);
     assert.deepEqual(after.rows[0].processed_at, rows[0].processed_at, 'a duplicate must not touch a settled order');
     // exactly one completion counted for the raced order, none for the already-settled one
@@ -163,7 +162,8 @@ describe('billing worker', () => {
     try {
       id = await order(inventory.movieIds[4]!);
       await eventually(async () => (await worker.inject({ method: 'GET', url: '/readyz' })).statusCode === 503, 10_000, 'worker readiness 503');
-      await sleep(1500);
+      // The worker has the order in hand and cannot settle it while PostgreSQL is away.
+      await eventually(async () => worker.consumer.inFlight > 0, 10_000, 'the worker to receive the order during the outage');
       assert.equal(await statusOf(id), 'pending');
     } finally {
       pgProxy.restore();
@@ -177,8 +177,9 @@ describe('billing worker', () => {
     front.delayMs = 1500; // every order now takes 1.5 s in inventory
     // more orders than the prefetch (32): some are in flight, the rest wait in the queue
     const ids = await Promise.all(Array.from({ length: 48 }, () => order(inventory.movieIds[5]!)));
-    await eventually(async () => worker.consumer.inFlight > 0, 10_000, 'orders in flight');
-    await sleep(200);
+    // A full prefetch window in flight (each held 1.5 s by inventory), the rest still queued.
+    const prefetch = env.workerConfig(front.url).prefetch;
+    await eventually(async () => worker.consumer.inFlight === prefetch, 10_000, `${prefetch} orders (the prefetch) in flight`);
     const inFlight = worker.consumer.inFlight;
     await worker.close();
     front.delayMs = 0;

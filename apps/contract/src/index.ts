@@ -123,6 +123,13 @@ export const broker = {
   deadLetterQueue: 'orders.dead',
   /** deliveries before a poison message is dead-lettered (quorum queue delivery-limit) */
   deliveryLimit: 5,
+  /**
+   * Delivery limit of the dead-letter queue: high enough that a person or tool reading dead
+   * letters with requeue never makes the broker drop one. Explicit because the default differs:
+   * none on RabbitMQ 3.10 (the tests), 20 on 4.0 (the image). Not -1 ("unlimited" on 4.0):
+   * 3.10 accepts -1 and then drops a message on its first requeue.
+   */
+  deadLetterDeliveryLimit: 1_000_000,
   port: 5672,
   managementPort: 15672,
   prometheusPort: 15692,
@@ -259,7 +266,12 @@ export const brokerTopology: BrokerTopology = {
         'x-overflow': 'reject-publish',
       },
     },
-    { name: broker.deadLetterQueue, durable: true, auto_delete: false, arguments: { 'x-queue-type': 'quorum' } },
+    {
+      name: broker.deadLetterQueue,
+      durable: true,
+      auto_delete: false,
+      arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': broker.deadLetterDeliveryLimit },
+    },
   ],
   bindings: [
     { source: broker.exchange, destination: broker.queue, destination_type: 'queue', routing_key: broker.routingKey, arguments: {} },

@@ -1,7 +1,6 @@
 // Inventory test fixture: a fresh database with the real migrations, and build() on it.
-import { Writable } from 'node:stream';
 import { migrate, readConfig, baseConfigSpec } from '@marquee/kit';
-import { createTestDatabase, type TestDatabase } from '@marquee/kit/testing';
+import { captureLogs, createTestDatabase, type TestDatabase } from '@marquee/kit/testing';
 import { build, migrationsDir } from '../src/index.ts';
 
 export interface Fixture {
@@ -11,16 +10,7 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
-export function captureLogs(): { stream: Writable; lines: string[] } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      cb();
-    },
-  });
-  return { stream, lines };
-}
+export { captureLogs };
 
 /** `viaPort`: the app reaches PostgreSQL through this local port (a test proxy) instead of 5432. */
 export async function inventoryFixture(prefix: string, o: { viaPort?: number } = {}): Promise<Fixture> {

@@ -1,13 +1,14 @@
 // PostgreSQL going away: /readyz 503 and clear 503 answers (never a hang, never a 500), and
 // recovery without a restart. Once through a TCP proxy we can cut and blackhole, and once by
-// really stopping the local PostgreSQL (restarted in `finally`; other engineers share it).
+// really stopping a PostgreSQL server the test starts for itself (the shared one stays up).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { seedMovies } from '../src/index.ts';
-import { inventoryFixture, type Fixture } from './helpers.ts';
+import pg from 'pg';
+import { baseConfigSpec, migrate, readConfig } from '@marquee/kit';
+import { startPostgresServer, waitFor, type PostgresServer } from '@marquee/kit/testing';
+import { build, migrationsDir, seedMovies } from '../src/index.ts';
+import { captureLogs, inventoryFixture, type Fixture } from './helpers.ts';
 
 /** A TCP proxy to the real PostgreSQL that can refuse, cut or blackhole connections. */
 class FlakyProxy {
@@ -42,14 +43,7 @@ class FlakyProxy {
   }
 }
 
-const waitFor = async (what: string, fn: () => Promise<boolean>, ms: number) => {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await fn().catch(() => false)) return Date.now();
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`${what} not within ${ms} ms`);
-};
+const until = (what: string, fn: () => Promise<boolean>, timeoutMs: number) => waitFor(what, fn, { timeoutMs, intervalMs: 100 });
 
 describe('through a proxy that cuts PostgreSQL off', () => {
   const proxy = new FlakyProxy();
@@ -89,7 +83,7 @@ describe('through a proxy that cuts PostgreSQL off', () => {
     assert.match((await f.app.inject('/healthz')).body, /ok/, 'liveness does not depend on the database');
 
     await proxy.start();
-    await waitFor('readiness', async () => (await f.app.inject('/readyz')).statusCode === 200, 10_000);
+    await until('readiness', async () => (await f.app.inject('/readyz')).statusCode === 200, 10_000);
     assert.equal((await f.app.inject('/api/movies?limit=2')).json().items.length, 2);
   });
 
@@ -110,7 +104,7 @@ describe('through a proxy that cuts PostgreSQL off', () => {
       proxy.mode = 'pass';
       await proxy.start();
     }
-    await waitFor('recovery', async () => (await f.app.inject('/api/movies/1')).statusCode === 200, 10_000);
+    await until('recovery', async () => (await f.app.inject('/api/movies/1')).statusCode === 200, 10_000);
   });
 
   test('no 500 and no error-level log during all of it', () => {
@@ -119,42 +113,46 @@ describe('through a proxy that cuts PostgreSQL off', () => {
   });
 });
 
-describe('really stopping the local PostgreSQL', () => {
-  const version = readdirSync('/etc/postgresql')[0];
-  const ctl = (action: 'start' | 'stop') =>
-    spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', version!, 'main', action, ...(action === 'stop' ? ['-m', 'fast'] : [])], {
-      encoding: 'utf8',
-      timeout: 30_000,
-    });
-  let f: Fixture;
+describe('really stopping a PostgreSQL server (one of its own, never the shared one)', () => {
+  let server: PostgresServer;
+  let app: ReturnType<typeof build>;
+  let logs: string[];
   before(async () => {
-    f = await inventoryFixture('inv_pgstop');
-    await seedMovies(f.app.pool);
+    server = await startPostgresServer('inv_pgstop');
+    const admin = new pg.Client({ connectionString: server.url('postgres') });
+    await admin.connect();
+    await admin.query('CREATE DATABASE inventory');
+    await admin.end();
+    await migrate({ database: 'inventory', dir: migrationsDir, connectionString: server.url('inventory') });
+    const captured = captureLogs();
+    logs = captured.lines;
+    app = build({ config: { ...readConfig(baseConfigSpec('inventory'), {}), database: { connectionString: server.url('inventory') } }, logStream: captured.stream });
+    await app.ready();
+    await seedMovies(app.pool);
   });
   after(async () => {
-    await f?.close();
+    await app?.close();
+    await server?.remove();
   });
 
   test('stopped → 503; started again → ready without restarting the app (outage < 10 s)', async () => {
-    assert.equal((await f.app.inject('/api/movies/1')).statusCode, 200);
-    let outage = 0;
+    assert.equal((await app.inject('/api/movies/1')).statusCode, 200);
     const t0 = Date.now();
     try {
-      const stop = ctl('stop');
-      assert.equal(stop.status, 0, `pg_ctlcluster stop: ${stop.stderr}`);
-      const ready = await f.app.inject('/readyz');
+      await server.stopServer();
+      const ready = await app.inject('/readyz');
       assert.equal(ready.statusCode, 503, ready.body);
-      const r = await f.app.inject('/api/movies/1');
+      const r = await app.inject('/api/movies/1');
       assert.equal(r.statusCode, 503, r.body);
       assert.equal(r.json().code, 'DEPENDENCY_UNAVAILABLE');
     } finally {
-      const start = ctl('start');
-      outage = Date.now() - t0;
-      assert.equal(start.status, 0, `pg_ctlcluster start FAILED, start it by hand: ${start.stderr}`);
+      await server.startServer();
     }
+    const outage = Date.now() - t0;
     console.log(`# PostgreSQL was stopped for ${outage} ms`);
     assert.ok(outage < 10_000, `PostgreSQL was down for ${outage} ms`);
-    await waitFor('readiness after restart', async () => (await f.app.inject('/readyz')).statusCode === 200, 15_000);
-    assert.equal((await f.app.inject('/api/movies/1')).statusCode, 200);
+    await until('readiness after restart', async () => (await app.inject('/readyz')).statusCode === 200, 15_000);
+    assert.equal((await app.inject('/api/movies/1')).statusCode, 200);
+    assert.deepEqual(logs.filter((l) => /"level":"(error|fatal)"/.test(l)).slice(0, 3), []);
   });
 });

@@ -1,11 +1,13 @@
 // SIGTERM on a real inventory process: readiness turns 503 at once, the request in flight
 // finishes, the pool closes and the process exits 0 — well within shutdown.drainSeconds.
+// No sleeps: the request is shown to be waiting inside PostgreSQL before the signal, and the
+// signal to have arrived (the process logs it) before readiness is read.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { services, shutdown } from '@marquee/contract';
 import { migrate } from '@marquee/kit';
-import { createTestDatabase, freePort, startService, type TestDatabase } from '@marquee/kit/testing';
+import { createTestDatabase, freePort, startService, waitFor, type TestDatabase } from '@marquee/kit/testing';
 import { migrationsDir } from '../src/index.ts';
 
 let db: TestDatabase;
@@ -25,18 +27,27 @@ test('SIGTERM: readyz 503, the in-flight request completes, exit 0', async () =>
     // Hold a request in flight: its query waits on a table lock we release later.
     await locker.connect();
     await locker.query('BEGIN; LOCK TABLE movies IN ACCESS EXCLUSIVE MODE');
-    const inFlight = fetch(`${inv.url}/api/movies?limit=1`).then(async (r) => ({ status: r.status, body: await r.text() }));
-    await new Promise((r) => setTimeout(r, 300));
+    let settled = false;
+    const inFlight = fetch(`${inv.url}/api/movies?limit=1`)
+      .then(async (r) => ({ status: r.status, body: await r.text() }))
+      .finally(() => (settled = true));
+    // In flight for certain: its query waits inside PostgreSQL for our lock on movies.
+    await waitFor(
+      "the request's query to wait for the lock on movies",
+      async () => (await locker.query(`SELECT count(*)::int AS n FROM pg_locks WHERE relation = 'movies'::regclass AND NOT granted`)).rows[0].n > 0,
+      { timeoutMs: 10_000 },
+    );
+    assert.equal(settled, false, 'the request is still waiting when the signal is sent');
 
     const t0 = Date.now();
     inv.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor('inventory to log that SIGTERM started the shutdown', () => inv.output.some((l) => l.includes('"msg":"shutting down"')), { timeoutMs: 5000 });
     const ready = await fetch(`${inv.url}/readyz`, { headers: { connection: 'close' } });
     assert.equal(ready.status, 503, 'not ready while draining');
     assert.equal(((await ready.json()) as { status: string }).status, 'draining');
     assert.equal(ready.headers.get('connection'), 'close', 'draining responses close their connection');
 
-    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(settled, false, 'the in-flight request is held through the drain, not cut');
     await locker.query('ROLLBACK');
     const done = await inFlight;
     assert.equal(done.status, 200, `the in-flight request completed: ${done.body}`);

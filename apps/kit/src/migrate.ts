@@ -28,7 +28,7 @@ export async function migrate(o: MigrateOptions): Promise<string[]> {
   const dir = o.dir instanceof URL ? fileURLToPath(o.dir) : o.dir;
   const log = o.log ?? (() => {});
   const quiet = { debug: () => {}, info: () => {}, warn: (m: string) => log(m), error: (m: string) => log(m) };
-  // Loaded on use: the runner (and its TypeScript loader) costs ~20 MB that servers never need.
+  // Loaded on use: the runner (and its TypeScript loader) costs memory that servers never need (docs/benchmarks.md).
   const { runner } = await import('node-pg-migrate');
   const done = await runner({
     databaseUrl: conn,

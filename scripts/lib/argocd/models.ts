@@ -1,7 +1,7 @@
 // Schema checks of Argo CD objects with the @kubernetes-models/argo-cd models,
 // loaded only when needed and remembered by content.
 //
-// Importing the three models costs ~150 ms (their generated validators), more
+// Importing the three models is costly (their generated validators; docs/benchmarks.md), more
 // than everything else a warm `npm run validate` does for argocd/. A model's
 // verdict is a pure function of the object, so it is kept between runs by
 // content hash (node_modules/.cache/marquee/argocd-schema.json, invalidated by

@@ -3,7 +3,8 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { extractTree, git, lsTree, resolveCommit } from '../plumbing/git.ts';
+import { filesUnder } from '../plumbing/files.ts';
+import { extractTree, git, gitRaw, lsTree, resolveCommit } from '../plumbing/git.ts';
 
 export interface Snapshot {
   /** Human label: `develop@1a2b3c4` or `working tree`. */
@@ -96,8 +97,10 @@ export class WorktreeSnapshot implements Snapshot {
     private readonly scratch: Scratch,
   ) {}
   private list() {
-    this.listing ??= git(this.root, 'ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate').then((out) => {
-      const files = new Set(out.split('\0').filter(Boolean));
+    this.listing ??= gitRaw(this.root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--deduplicate']).then((r) => {
+      // Not a git checkout (an unpacked tarball): every file but dependencies and caches.
+      const listed = r.code === 0 ? r.stdout.split('\0').filter(Boolean) : filesUnder(this.root, new Set(['node_modules', '.git', '.cache']));
+      const files = new Set(listed);
       // Deleted-but-tracked files are still listed by --cached: keep only what exists.
       for (const f of files) if (!existsSync(join(this.root, f))) files.delete(f);
       return { files, dirs: dirsOf(files) };

@@ -108,8 +108,9 @@ export async function setImage(opts: SetImageOptions): Promise<SetImageResult> {
 
   const abs = join(opts.root, file);
   const original = target.text;
+  // lineWidth 0: never fold a long line the person wrote (a flow-style patch target), so only the tag line changes
   const tmp = `${abs}.tmp-${process.pid}`;
-  writeFileSync(tmp, doc.toString());
+  writeFileSync(tmp, doc.toString({ lineWidth: 0 }));
   renameSync(tmp, abs);
   if (opts.verify ?? true) {
     const r = await run(kustomizeBinary(), ['build', join(opts.root, env.overlay)], { cwd: opts.root });

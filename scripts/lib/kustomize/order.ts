@@ -5,7 +5,7 @@
  * (Namespace, ResourceQuota, … PodDisruptionBudget first; the webhook
  * configurations last; every other kind between), then group_version_kind, then
  * namespace|name. This is kustomize 4.5.4's resid.Gvk.IsLessThan and
- * resmap.IdSlice; test/scripts/render.test.ts checks it leaves every plain
+ * resmap.IdSlice; test/scripts/kustomize/render.test.ts checks it leaves every plain
  * build of this repository as kustomize wrote it.
  */
 const ORDER_FIRST = ['Namespace', 'ResourceQuota', 'StorageClass', 'CustomResourceDefinition', 'ServiceAccount', 'PodSecurityPolicy', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ConfigMap', 'Secret', 'Endpoints', 'Service', 'LimitRange', 'PriorityClass', 'PersistentVolume', 'PersistentVolumeClaim', 'Deployment', 'StatefulSet', 'CronJob', 'PodDisruptionBudget'];

@@ -1,7 +1,7 @@
 // Which file each rendered object came from, without kustomize's help.
 //
 // kustomize can annotate every object with its origin (buildMetadata:
-// [originAnnotations]), but that costs ~0.2 s of its CPU per environment, a
+// [originAnnotations]), but that costs kustomize CPU per environment (docs/benchmarks.md), a
 // third of a render. The same answer is cheap to compute for the kustomizations
 // people write: walk resources/components/bases, read the kind and name of each
 // resource file, and note each configMapGenerator/secretGenerator. A rendered
@@ -9,7 +9,7 @@
 // their content-hash suffix). Anything this walk cannot account for exactly —
 // namePrefix/nameSuffix, generator plugins, Helm charts, an object with no or
 // several candidates — makes `originsFor` return undefined, and the caller
-// renders again with kustomize's own annotations. test/scripts/render.test.ts
+// renders again with kustomize's own annotations. test/scripts/kustomize/render.test.ts
 // checks that both give the same origins for every object of every target.
 import { kustomizationFileNames } from '../../../kube/index.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';

@@ -37,15 +37,15 @@ export function scratchDir(root: string, prefix = 'render'): string {
  * Parsed kustomize output documents by content hash, kept between runs (as JSON
  * text, so every caller gets its own copy to mutate). After an overlay edit most
  * documents of the new render are byte-for-byte ones already seen: only the
- * changed ones are parsed as YAML, the rest are JSON.parse'd (~20x faster).
+ * changed ones are parsed as YAML, the rest are JSON.parse'd, much faster.
  */
 const parsedDocs = new CopyingCache<Record<string, any> | null>('rendered-docs.json', 'v1', 2000);
 
 /** One YAML document of kustomize's output, as a plain object (null for an empty document). */
 function parseRenderedDoc(text: string): Record<string, any> | null {
   // kustomize's output is machine-written YAML; js-yaml (YAML 1.2 core schema, the
-  // same resolution as `yaml`) reads it ~5x faster. Hand-written files keep `yaml`,
-  // for positions and duplicate keys. test/scripts/render.test.ts compares the two.
+  // same resolution as `yaml`) reads it several times faster. Hand-written files keep `yaml`,
+  // for positions and duplicate keys. test/scripts/kustomize/render.test.ts compares the two.
   return parsedDocs.memo(contentHash(text), () => {
     const docs = loadAll(text);
     return docs.length === 1 && docs[0] && typeof docs[0] === 'object' ? (docs[0] as Record<string, any>) : null;
@@ -109,7 +109,7 @@ function stripTargetAnnotation(node: unknown): void {
 /**
  * Write a throw-away top-level kustomization. It points kustomize at the slim
  * copy of its own OpenAPI document (scripts/lib/kustomize-openapi.ts), which
- * renders identically and ~0.9 s faster per process, or at the part of it that
+ * renders identically and starts much faster per process, or at the part of it that
  * `openapi` names.
  */
 function writeWrapper(dir: string, body: string, openapi = slimOpenApiFile(kustomizeBinary())): void {
@@ -159,7 +159,7 @@ async function renderOne(bin: string, root: string, scratch: string, target: Tar
     return { target, objects: covered, findings: [] };
   };
   // Origins from the sources (scripts/lib/origins.ts, parses cached by content:
-  // ~2 ms a target) when it models the target; otherwise, or if an object has no
+  // cheap per target) when it models the target; otherwise, or if an object has no
   // single source, kustomize's own annotations.
   const index = sourceIndex(root, target.path);
   if (!index) return render(true);
@@ -205,7 +205,7 @@ async function renderGroup(bin: string, root: string, scratch: string, group: re
 export interface RenderOptions {
   /**
    * Render each cluster's targets in one kustomize process. With the slim OpenAPI
-   * document a process starts in ~0.1 s, so one process per target (both cores,
+   * document a process starts quickly, so one process per target (both cores,
    * finer cache) is faster; grouping stays for very many small targets. @default false
    */
   readonly group?: boolean;

@@ -1,8 +1,12 @@
-// The one way marquee's tooling runs a process: zx's `$` (automatic quoting, no
-// shell strings built by hand), loaded on first use so a command that starts no
-// process does not pay for it. A run never throws on a non-zero exit (`run`), or
-// throws one ProcessError naming the command (`runOk`); every run has a time bound
-// that names what it waited for. `limiter` caps how many run at once.
+// The one way marquee's tooling library runs a process to completion: execFile with
+// no shell (arguments are never quoted by hand, nothing is interpolated into a
+// command line). A run never throws on a non-zero exit (`run`), or throws one
+// ProcessError naming the command (`runOk`); every run has a time bound that names
+// what it waited for. `limiter` caps how many run at once. The thin CLIs in
+// scripts/*.ts use zx for their own processes; the library does not, because zx
+// starts every process through a shell and costs more per process than the
+// pre-commit path can pay (docs/benchmarks.md, "process runner").
+import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 
 export interface RunResult {
@@ -30,10 +34,6 @@ export class ProcessError extends Error {
   }
 }
 
-type Zx = typeof import('zx/core');
-let zx: Promise<Zx> | undefined;
-const loadZx = (): Promise<Zx> => (zx ??= import('zx/core'));
-
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 
 /** `cmd args…` as a person would type it (for messages). */
@@ -41,29 +41,27 @@ export const commandLine = (cmd: string, args: readonly string[]): string =>
   [cmd, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 
 /** Run `cmd args…` in `opts.cwd`; resolves with its exit code and output whatever the code. */
-export async function run(cmd: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
-  const { $ } = await loadZx();
+export function run(cmd: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  try {
-    const p = await $({
-      cwd: opts.cwd,
-      env: { ...process.env, ...opts.env } as NodeJS.ProcessEnv,
-      input: opts.input,
-      nothrow: true,
-      quiet: true,
-      verbose: false,
-      timeout: timeoutMs,
-      timeoutSignal: 'SIGKILL',
-    })`${cmd} ${args}`;
-    if ((p.exitCode ?? 0) < 0) return { code: 1, stdout: '', stderr: `${commandLine(cmd, args)}: cannot start in ${opts.cwd} (${p.stderr.trim() || 'spawn failed'})` };
-    const code = p.exitCode ?? 1;
-    const stderr = p.signal === 'SIGKILL' && code !== 0 && !p.stderr ? `${commandLine(cmd, args)}: killed after ${timeoutMs} ms` : p.stderr;
-    // 127: the shell could not find the command
-    if (code === 127 && /not found|No such file/.test(p.stderr)) return { code, stdout: p.stdout, stderr: `${cmd}: cannot run it (not found)` };
-    return { code, stdout: p.stdout, stderr };
-  } catch (e) {
-    return { code: 1, stdout: '', stderr: `${commandLine(cmd, args)}: ${(e as Error).message}` };
-  }
+  return new Promise((done) => {
+    const child = execFile(
+      cmd,
+      args as string[],
+      { cwd: opts.cwd, env: opts.env ? { ...process.env, ...opts.env } : process.env, maxBuffer: 1024 * 1024 * 1024, timeout: timeoutMs, killSignal: 'SIGKILL' },
+      (err, stdout, stderr) => {
+        if (!err) return done({ code: 0, stdout, stderr });
+        const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string };
+        if (typeof e.code === 'string') {
+          // the process never ran (ENOENT: no such command, or no such working directory)
+          const why = e.code === 'ENOENT' ? `cannot run it in ${opts.cwd} (not found)` : e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER' ? 'printed more than 1 GiB' : e.message;
+          return done({ code: 1, stdout, stderr: `${commandLine(cmd, args)}: ${why}` });
+        }
+        if (e.killed && e.signal === 'SIGKILL') return done({ code: 1, stdout, stderr: `${commandLine(cmd, args)}: killed after ${timeoutMs} ms${stderr ? `\n${stderr}` : ''}` });
+        done({ code: typeof e.code === 'number' ? e.code : 1, stdout, stderr: stderr || e.message });
+      },
+    );
+    if (opts.input !== undefined) child.stdin?.end(opts.input);
+  });
 }
 
 /** Run and return stdout; throws ProcessError naming the command on a non-zero exit. */

@@ -93,6 +93,7 @@ function cellHtml(c: Cell, previous: Cell | undefined, previousEnv: string | und
     );
   }
   if (c.pdb) lines.push(`<div><span class="k">PDB</span> ${esc(c.pdb)}</div>`);
+  if (c.release) lines.push(`<div><span class="k">release</span> ${esc(c.release)}</div>`);
   for (const s of c.storage)
     lines.push(`<div><span class="k">storage</span> ${esc(s.name)} ${esc(s.size ?? '?')}${s.storageClass ? ` <small>${esc(s.storageClass)}</small>` : ''}</div>`);
   return lines.join('');

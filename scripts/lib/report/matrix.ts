@@ -37,6 +37,8 @@ export interface Cell {
     | { readonly mode: 'schedule'; readonly schedule: string };
   readonly pdb?: string;
   readonly storage: readonly VolumeClaim[];
+  /** How a new image is released when an Argo Rollouts Rollout runs the pods (its canary steps). */
+  readonly release?: string;
 }
 
 export interface Matrix {
@@ -61,6 +63,24 @@ function metricLabel(m: any): string {
   return String(m?.type ?? '?');
 }
 
+/** The Argo Rollouts Rollout whose `spec.workloadRef` names this workload: it runs the pods and the HPA scales it. */
+export function rolloutRunning(o: Record<string, any>, all: readonly Record<string, any>[]): Record<string, any> | undefined {
+  return all.find(
+    (x) => x.kind === 'Rollout' && x.metadata?.namespace === o.metadata?.namespace && x.spec?.workloadRef?.kind === o.kind && x.spec?.workloadRef?.name === o.metadata?.name,
+  );
+}
+
+/** A Rollout's canary steps in one line: `canary (nginx): 10% → pause 1m → analysis → 50% → analysis → 100%`. */
+export function canaryText(r: Record<string, any>): string {
+  const c = r.spec?.strategy?.canary;
+  if (!c) return r.spec?.strategy?.blueGreen ? 'blue-green' : 'Rollout';
+  const steps = (c.steps ?? []).map((s: any) =>
+    s.setWeight != null ? `${s.setWeight}%` : s.pause ? `pause ${s.pause.duration ?? '(manual)'}` : s.analysis ? 'analysis' : Object.keys(s)[0],
+  );
+  const router = c.trafficRouting ? Object.keys(c.trafficRouting)[0] : 'replica weight';
+  return `canary (${router}): ${[...steps, '100%'].join(' → ')}`;
+}
+
 /** One workload's cell; `all` is the target's objects (for the HPA, PDB and PVCs that refer to it). */
 export function cellFor(target: string, o: Record<string, any>, all: readonly Record<string, any>[]): Cell {
   const spec = podSpecOf(o) ?? {};
@@ -80,7 +100,10 @@ export function cellFor(target: string, o: Record<string, any>, all: readonly Re
   );
   const ns = o.metadata?.namespace;
   const same = (x: Record<string, any>) => x.metadata?.namespace === ns;
-  const hpa = all.find((x) => x.kind === 'HorizontalPodAutoscaler' && same(x) && x.spec?.scaleTargetRef?.kind === o.kind && x.spec?.scaleTargetRef?.name === o.metadata?.name);
+  // A Deployment run by a Rollout (workloadRef) is scaled through the Rollout.
+  const rollout = rolloutRunning(o, all);
+  const scaled = rollout ?? o;
+  const hpa = all.find((x) => x.kind === 'HorizontalPodAutoscaler' && same(x) && x.spec?.scaleTargetRef?.kind === scaled.kind && x.spec?.scaleTargetRef?.name === scaled.metadata?.name);
   const podLabels = o.spec?.template?.metadata?.labels;
   let replicas: Cell['replicas'];
   if (o.kind === 'DaemonSet') replicas = { mode: 'per-node' };
@@ -106,7 +129,7 @@ export function cellFor(target: string, o: Record<string, any>, all: readonly Re
     const pvc = all.find((x) => x.kind === 'PersistentVolumeClaim' && same(x) && x.metadata?.name === claimName);
     storage.push(pvc ? claim(claimName, pvc.spec) : { name: claimName, accessModes: [] });
   }
-  return { target, kind: o.kind, name: o.metadata?.name, namespace: ns, containers, replicas, pdb, storage };
+  return { target, kind: o.kind, name: o.metadata?.name, namespace: ns, containers, replicas, pdb, storage, ...(rollout ? { release: canaryText(rollout) } : {}) };
 }
 
 /** Build the matrix over the given renders (one column each). */

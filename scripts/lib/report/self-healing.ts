@@ -2,6 +2,8 @@
 // rendered manifests: probes (and how long a failure takes to act on), replicas and
 // autoscaling, disruption budgets, rollout and shutdown. docs/architecture.md embeds
 // the output between markers; `npm run report -- --update-docs` refreshes it.
+import { canaryText, rolloutRunning } from './matrix.ts';
+
 type Obj = Record<string, any>;
 
 const WORKLOADS = ['Deployment', 'StatefulSet', 'DaemonSet'];
@@ -30,7 +32,9 @@ function probeText(p: Obj | undefined): string {
 }
 
 function scaling(w: Obj, all: readonly Obj[]): string {
-  const hpa = all.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.spec?.scaleTargetRef?.kind === w.kind && o.spec?.scaleTargetRef?.name === w.metadata.name);
+  // A Deployment run by a Rollout (workloadRef) is scaled through the Rollout.
+  const scaled = rolloutRunning(w, all) ?? w;
+  const hpa = all.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.spec?.scaleTargetRef?.kind === scaled.kind && o.spec?.scaleTargetRef?.name === scaled.metadata.name);
   if (w.kind === 'DaemonSet') return 'one pod per node';
   if (!hpa) return `${w.spec?.replicas ?? 1} replica(s), fixed`;
   const targets = (hpa.spec.metrics ?? [])
@@ -52,7 +56,9 @@ function pdb(w: Obj, all: readonly Obj[]): string {
   return p.spec.maxUnavailable != null ? `maxUnavailable ${p.spec.maxUnavailable}` : `minAvailable ${p.spec.minAvailable}`;
 }
 
-function rollout(w: Obj): string {
+function rollout(w: Obj, all: readonly Obj[]): string {
+  const r = rolloutRunning(w, all);
+  if (r) return `Argo Rollouts ${canaryText(r)}; abort scale-down after ${r.spec?.strategy?.canary?.abortScaleDownDelaySeconds ?? 30}s`;
   if (w.kind === 'Deployment') {
     const r = w.spec?.strategy?.rollingUpdate ?? {};
     return `${w.spec?.strategy?.type ?? 'RollingUpdate'} maxUnavailable ${r.maxUnavailable ?? '25%'}, maxSurge ${r.maxSurge ?? '25%'}; keeps ${w.spec?.revisionHistoryLimit ?? 10} ReplicaSets`;
@@ -74,7 +80,7 @@ export function selfHealingMarkdown(objects: readonly Obj[], scope: string): str
   const out = [blockStart, '', `_Read from the rendered ${scope}; do not edit between the markers._`, ''];
   out.push('| workload | replicas / autoscaling | disruption budget | rollout | shutdown |', '|---|---|---|---|---|');
   for (const w of workloads)
-    out.push(`| ${cell(`${w.metadata.namespace}/${w.metadata.name}`)} (${w.kind}) | ${cell(scaling(w, objects))} | ${cell(pdb(w, objects))} | ${cell(rollout(w))} | ${cell(shutdown(w))} |`);
+    out.push(`| ${cell(`${w.metadata.namespace}/${w.metadata.name}`)} (${w.kind}) | ${cell(scaling(w, objects))} | ${cell(pdb(w, objects))} | ${cell(rollout(w, objects))} | ${cell(shutdown(w))} |`);
   out.push('', '| workload / container | startup probe | liveness probe (restart) | readiness probe (out of endpoints) |', '|---|---|---|---|');
   for (const w of workloads)
     for (const c of w.spec?.template?.spec?.containers ?? [])
@@ -83,10 +89,10 @@ export function selfHealingMarkdown(objects: readonly Obj[], scope: string): str
   return out.join('\n');
 }
 
-/** Replace the generated block in a document (which must contain both markers). */
-export function replaceBlock(doc: string, block: string, file: string): string {
-  const a = doc.indexOf(blockStart);
-  const b = doc.indexOf(blockEnd);
-  if (a < 0 || b < a) throw new Error(`${file}: the markers ${blockStart} … ${blockEnd} are missing; add them where the table belongs`);
-  return doc.slice(0, a) + block + doc.slice(b + blockEnd.length);
+/** Replace a generated block in a document (which must contain both markers); `block` includes the markers. */
+export function replaceBlock(doc: string, block: string, file: string, start = blockStart, end = blockEnd): string {
+  const a = doc.indexOf(start);
+  const b = doc.indexOf(end);
+  if (a < 0 || b < a) throw new Error(`${file}: the markers ${start} … ${end} are missing; add them where the block belongs`);
+  return doc.slice(0, a) + block + doc.slice(b + end.length);
 }

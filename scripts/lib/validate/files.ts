@@ -7,7 +7,7 @@ import { filesUnder, yamlFilesUnder } from '../plumbing/files.ts';
 import { Y } from '../plumbing/yaml.ts';
 import { loadFieldTree } from './field-tree.ts';
 import { SourceLocator } from './locate.ts';
-import { byWhere, summarize } from './order.ts';
+import { byWhere, dedupe, locateLate, summarize } from './findings.ts';
 import type { ValidateResult } from './pipeline.ts';
 import { defaultKubernetesVersion, SchemaValidator } from './schema.ts';
 import { schemaFindings } from './schema-findings.ts';
@@ -36,7 +36,7 @@ export async function validateFiles(root: string, paths: readonly string[], kube
     const yamlErrors = file.endsWith('.json') ? jsonFindings(file, text) : yamlFindings(root, file, text);
     findings.push(...yamlErrors);
     if (yamlErrors.length) continue;
-    for (const doc of Y.parseAllDocuments(text)) {
+    for (const doc of Y.parseAllDocuments(text, { merge: true })) {
       const o = doc.toJS({ maxAliasCount: -1 }) as Record<string, any> | null;
       if (o === null || o === undefined) continue;
       const items = typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items) && o.apiVersion === 'v1' ? o.items : [o];
@@ -47,6 +47,10 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   const validator = await SchemaValidator.create(tree, rendered.map((r) => `${r.object?.apiVersion}/${r.object?.kind}`));
   const locator = new SourceLocator(root);
   findings.push(...schemaFindings(validator, rendered, locator, kubernetesVersion));
+  // What the API server itself would refuse (policies/apiserver): vendored files are applied as they are.
+  const { runPolicies } = await import('../../../policies/index.ts');
+  findings.push(...locateLate(runPolicies(rendered, { only: ['apiserver'] }).findings, rendered, locator));
+  findings.splice(0, findings.length, ...dedupe(findings));
   findings.sort(byWhere);
   const summary = { ...summarize(findings, targets, rendered.length, started), unit: 'files' };
   return { findings, summary, targets: targets.map((t) => t.name), rendered, notes: [], timings: {} };

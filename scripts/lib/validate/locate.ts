@@ -43,7 +43,7 @@ interface Located {
   readonly deps: Record<string, string>;
   readonly pos: Position | null;
 }
-const located = new KeyedCache<Located>('locations.json', 'v2', 20000);
+const located = new KeyedCache<Located>('locations.json', 'v3', 20000);
 export const saveLocationCache = (): void => located.save();
 
 export class SourceLocator {
@@ -145,10 +145,18 @@ export class SourceLocator {
     // The origin holds the field with the rendered value: it came from there.
     if (fromOrigin?.exact && fromOrigin.sameValue !== false) return fromOrigin;
     if (targetDir) {
+      // Several patches may set the field (a per-Deployment patch after one for every
+      // Deployment): kustomize applies them in order, so the last one holding the rendered
+      // value wrote it. Without a value to compare, the first exact match (as before).
+      let first: Position | undefined;
+      let holder: Position | undefined;
       for (const patch of this.patchesUnder(targetDir)) {
         const pos = patch.type === 'json6902' ? this.inJsonPatch(patch, object, path) : this.inSmpPatch(patch, object, path);
-        if (pos?.exact) return pos;
+        if (!pos?.exact) continue;
+        first ??= pos;
+        if (pos.sameValue === true) holder = pos;
       }
+      if (holder ?? first) return holder ?? first;
     }
     return fromOrigin && { ...fromOrigin, exact: fromOrigin.exact };
   }
@@ -177,7 +185,10 @@ export class SourceLocator {
       if (!matches || prefix.length > path.length) continue;
       const value = op.get('value', true) as YamlNode | undefined;
       const rest = path.slice(prefix.length);
-      const pos = value ? walk(value, rest, undefined, parsed.lines, patch.file) : undefined;
+      // The rendered value under the op's path, so a scalar can be compared (sameValue).
+      let rendered: any = object;
+      for (const seg of path.slice(0, prefix.length)) rendered = rendered?.[seg];
+      const pos = value ? walk(value, rest, rendered === undefined ? undefined : { __v: rendered }, parsed.lines, patch.file, ['__v']) : undefined;
       if (pos?.exact) return pos;
       best ??= pos;
     }
@@ -248,9 +259,10 @@ function pickDoc(docs: Document.Parsed[], object: Record<string, any> | undefine
  * or by the item's `name` when the rendered object tells us which name it was
  * (strategic-merge patches list only the containers they change).
  */
-function walk(start: unknown, path: readonly PathSegment[], object: Record<string, any> | undefined, lines: LineCounter, file: string): Position | undefined {
+function walk(start: unknown, path: readonly PathSegment[], object: Record<string, any> | undefined, lines: LineCounter, file: string, into: readonly PathSegment[] = []): Position | undefined {
   let node = start as YamlNode | null | undefined;
   let rendered: any = object;
+  for (const seg of into) rendered = rendered?.[seg];
   let last: YamlNode | undefined;
   let keyNode: YamlNode | undefined;
   let depth = 0;

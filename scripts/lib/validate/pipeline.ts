@@ -10,8 +10,8 @@ import { defaultTargets, kustomizationTree, renderTargets, type RenderOptions, t
 import { yamlFilesUnder } from '../plumbing/files.ts';
 import { driftFindings } from './drift.ts';
 import { loadFieldTree } from './field-tree.ts';
-import { parsePath, saveLocationCache, SourceLocator } from './locate.ts';
-import { byWhere, summarize } from './order.ts';
+import { saveLocationCache, SourceLocator } from './locate.ts';
+import { byWhere, dedupe, locateLate, summarize } from './findings.ts';
 import type { Summary } from './output.ts';
 import { cachedSchemaFindings } from './schema-findings.ts';
 import { clearParsedYaml, kustomizationFindings, saveSourcesCache, yamlFindings } from './sources.ts';
@@ -45,28 +45,6 @@ export interface ValidateResult {
   readonly timings: Record<string, number>;
   /** With `branches`: per environment, its branch, commit, paths and commits waiting, hotfixes (gitflow/branches.ts branchesJson). */
   readonly branches?: unknown;
-}
-
-/** Give findings from later steps (policies, argocd) lines, when they name an object, a path and a file. */
-function locateLate(findings: Finding[], rendered: readonly RenderedObject[], locator: SourceLocator): Finding[] {
-  const index = new Map<string, RenderedObject>();
-  for (const r of rendered) index.set(`${r.target.name}\0${objectRef(r.object)}`, r);
-  return findings.map((f) => {
-    if (f.line || !f.path || !f.object || !f.target) return f;
-    const r = index.get(`${f.target}\0${f.object}`);
-    if (!r) return f;
-    const pos = locator.locate(r.object, parsePath(f.path), f.file ?? r.origin, r.target.path);
-    return pos ? { ...f, file: pos.file, line: pos.line, column: pos.column } : f;
-  });
-}
-
-/**
- * The schema step already reports a removed apiVersion (the object cannot be
- * applied at all); drop the policy's second report of the same thing.
- */
-function dedupe(findings: Finding[]): Finding[] {
-  const removed = new Set(findings.filter((f) => f.rule === 'schema' && f.path === 'apiVersion').map((f) => `${f.target}\0${f.object}`));
-  return findings.filter((f) => !(f.rule === 'gitops/no-deprecated-api' && f.severity === 'error' && removed.has(`${f.target}\0${f.object}`)));
 }
 
 /** Optional steps provided by other modules; absent modules are skipped (and said so in notes). */

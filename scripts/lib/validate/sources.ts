@@ -24,7 +24,8 @@ export function parseYamlFile(abs: string, text?: string): ParsedYaml {
   const hit = text === undefined ? parsedFiles.get(abs) : undefined;
   if (hit) return hit;
   const lines = new Y.LineCounter();
-  const docs = Y.parseAllDocuments(text ?? readFileSync(abs, 'utf8'), { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  // merge: `<<: *base` is resolved as kustomize (kyaml) and kubectl resolve it, not kept as a `<<` key.
+  const docs = Y.parseAllDocuments(text ?? readFileSync(abs, 'utf8'), { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: true });
   const parsed = { docs: Array.isArray(docs) ? docs : [], lines };
   if (text === undefined) parsedFiles.set(abs, parsed);
   return parsed;
@@ -36,7 +37,7 @@ export const clearParsedYaml = (): void => parsedFiles.clear();
  * Per-file results that depend on nothing but the file's text, kept between
  * runs by content hash (scripts/lib/cache.ts): an unchanged file is not parsed.
  */
-const byContent = new KeyedCache<unknown>('sources.json', 'v1');
+const byContent = new KeyedCache<unknown>('sources.json', 'v2');
 export const saveSourcesCache = (): void => byContent.save();
 
 /** Syntax errors and duplicate keys of one YAML file, with line and column. */
@@ -65,7 +66,46 @@ function yamlFindingsOf(root: string, file: string, text: string): Finding[] {
         hint: duplicate ? 'remove one of the two keys; kustomize and kubectl would silently keep only one' : 'fix the YAML syntax (indentation, quoting, colons)',
       });
     }
+    if (!errors.length) out.push(...yaml11Booleans(doc, lines, file));
   }
+  return out;
+}
+
+/** The YAML 1.1 booleans that YAML 1.2 (and so `yaml`, kyaml) reads as strings; true/false mean the same in both. */
+const yaml11Bool: Readonly<Record<string, boolean>> = Object.fromEntries([
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON'].map((v) => [v, true]),
+  ...['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'].map((v) => [v, false]),
+]);
+
+/**
+ * Unquoted yes/no/on/off/y/n values read differently by the tools between Git and the cluster.
+ * kustomize 4.5.4 reads resources and strategic-merge patches with kyaml (YAML 1.2: the string
+ * "on") but JSON 6902 patch files with sigs.k8s.io/yaml (YAML 1.1: the boolean true); kubectl
+ * apply -f and Helm read YAML 1.1. The warning says what the cluster receives from this file.
+ */
+function yaml11Booleans(doc: Document.Parsed, lines: LineCounter, file: string): Finding[] {
+  const out: Finding[] = [];
+  const contents = doc.contents;
+  const jsonPatch = Y.isSeq(contents) && contents.items.length > 0 && contents.items.every((it) => Y.isMap(it) && it.has('op') && it.has('path'));
+  Y.visit(doc, {
+    Scalar(key, node) {
+      if (key === 'key' || node.type !== 'PLAIN' || typeof node.value !== 'string' || !(node.value in yaml11Bool) || !node.range) return;
+      const v = node.value;
+      const bool = yaml11Bool[v]!;
+      const { line, col } = lines.linePos(node.range[0]);
+      out.push({
+        rule: 'yaml/yaml11-boolean',
+        severity: 'warning',
+        file,
+        line,
+        column: col,
+        message: jsonPatch
+          ? `unquoted ${v} in a JSON 6902 patch: kustomize reads patch files as YAML 1.1, so the cluster receives the boolean ${bool}, not the string "${v}"`
+          : `unquoted ${v}: kustomize reads this file as YAML 1.2, so the cluster receives the string "${v}"; YAML 1.1 readers (kubectl apply -f, Helm) would send the boolean ${bool} instead`,
+        hint: `write "${v}" (quoted) for a string, or ${bool} for a boolean, so every tool sends the same value`,
+      });
+    },
+  });
   return out;
 }
 

@@ -59,7 +59,8 @@ describe('generators/monitoring', () => {
       for (const o of objs) {
         if (clusterScoped.has(o.kind)) {
           assert.equal(o.metadata.namespace, undefined, `${o.kind}/${o.metadata.name} is cluster-scoped`);
-          if (o.kind !== 'Namespace') assert.match(o.metadata.name, new RegExp(`-${c}$`), `${o.kind}/${o.metadata.name} lacks the -${c} suffix`);
+          // A CRD's name is fixed by Kubernetes (<plural>.<group>): it cannot carry the cluster.
+          if (o.kind !== 'Namespace' && o.kind !== 'CustomResourceDefinition') assert.match(o.metadata.name, new RegExp(`-${c}$`), `${o.kind}/${o.metadata.name} lacks the -${c} suffix`);
         } else assert.equal(o.metadata.namespace, clusters[c].platformNamespace, `${o.kind}/${o.metadata.name}`);
         assert.equal(o.metadata.labels?.['marquee.io/cluster'], c, `${o.kind}/${o.metadata.name} lacks the cluster label`);
       }
@@ -81,8 +82,8 @@ describe('generators/monitoring', () => {
       for (const e of environmentsOn(c)) assert.match(e.namespace, new RegExp(`^(?:${marqueeNamespaces})$`));
     });
 
-  it('two clusters never render the same cluster-scoped name (the Namespace is fixed by the contract)', () => {
-    const names = clusterNames.map((c) => new Set(platform.get(c)!.filter((o) => clusterScoped.has(o.kind) && o.kind !== 'Namespace').map((o) => `${o.kind}/${o.metadata.name}`)));
+  it('two clusters never render the same cluster-scoped name (the Namespace and CRD names are fixed)', () => {
+    const names = clusterNames.map((c) => new Set(platform.get(c)!.filter((o) => clusterScoped.has(o.kind) && o.kind !== 'Namespace' && o.kind !== 'CustomResourceDefinition').map((o) => `${o.kind}/${o.metadata.name}`)));
     const shared = [...names[0]!].filter((n) => names.slice(1).some((s) => s.has(n)));
     assert.deepEqual(shared, []);
   });

@@ -14,6 +14,8 @@ interface Case {
   expect: { rule: string; file: string; line?: number; path?: string; message?: string }[];
   /** findings that must not be there (kustomize's echo of an error already reported, say) */
   absent?: { rule: string; message: string }[];
+  /** the expected findings are the only errors: one mistake, one finding */
+  only?: boolean;
 }
 
 const casesDir = new URL('./cases/', import.meta.url);
@@ -46,6 +48,10 @@ describe('validate rejects bad input', () => {
           hit,
           `${file}: expected ${JSON.stringify(want)}\n got:\n${result.findings.map((f) => `  ${f.rule} ${f.file}:${f.line} ${f.path ?? ''} ${f.message}`).join('\n')}`,
         );
+      }
+      if (c.only) {
+        const errors = result.findings.filter((f) => f.severity === 'error');
+        assert.equal(errors.length, c.expect.length, `${file}: expected exactly ${c.expect.length} error(s), got:\n${errors.map((f) => `  ${f.rule} ${f.target} ${f.object} ${f.file}:${f.line} ${f.path ?? ''} ${f.message}`).join('\n')}`);
       }
       for (const no of c.absent ?? []) {
         const hit = result.findings.find((f) => f.rule === no.rule && f.message.includes(no.message));

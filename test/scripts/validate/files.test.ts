@@ -34,3 +34,18 @@ test('the same manifest with a misspelt field fails with file, line and path', a
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('loose files get the API server\'s own validation too (a Service port 70000), located at the line', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-'));
+  try {
+    writeFileSync(join(dir, 'svc.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - name: http\n      port: 70000\n      targetPort: http\n');
+    const r = await validateFiles(dir, ['.']);
+    assert.deepEqual(
+      r.findings.map((f) => [f.rule, f.file, f.line, f.path]),
+      [['apiserver/core', 'svc.yaml', 10, 'spec.ports[0].port']],
+    );
+    assert.match(r.findings[0]!.message, /must be between 1 and 65535, inclusive \[validateServicePort\]/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -71,7 +71,7 @@ describe('validate --format sarif (the real CLI, files mode)', () => {
       const broken = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  ports:\n    - port: http\n      protcol: TCP\n';
       writeFileSync(join(dir, 'bad.yaml'), broken);
       mkdirSync(join(dir, 'my manifests'));
-      writeFileSync(join(dir, 'my manifests', 'bad svc.yaml'), broken.replace('name: x', 'name: y'));
+      writeFileSync(join(dir, 'my manifests', 'bad svc.yaml'), broken.replace('name: x', 'name: z'));
 
       const r = spawnSync(join(repoRoot, 'node_modules/.bin/tsx'), [join(repoRoot, 'scripts/validate.ts'), '--format', 'sarif', '.'], {
         cwd: dir,

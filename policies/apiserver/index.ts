@@ -1,0 +1,139 @@
+// The API server's own validation, offline: one policy per upstream validation package,
+// each a port of kubernetes/kubernetes pkg/apis/<group>/validation (Kubernetes 1.31, the
+// version of both clusters in generators/environments.ts). Findings are errors and cannot be
+// exempted (policies/lib/exemptions.ts): the API server refuses the object whatever we declare.
+import { objectPolicy } from '../lib/define.ts';
+import type { ObjectPolicy, Violation } from '../types.ts';
+import { ValidateDaemonSet, ValidateDeployment, ValidateReplicaSet, ValidateStatefulSet } from './apps.ts';
+import { ValidateHorizontalPodAutoscaler } from './autoscaling.ts';
+import { ValidateCronJob, ValidateJob } from './batch.ts';
+import { ValidateConfigMap, ValidatePersistentVolumeClaimSpec, ValidatePodSpec, ValidateSecret, ValidateService } from './core.ts';
+import { apiServerText, type Errs, type FieldError } from './lib/field.ts';
+import { ValidateIngress, ValidateNetworkPolicy } from './networking.ts';
+import { isBuiltin, ValidateObjectMeta } from './object-meta.ts';
+import { ValidatePodDisruptionBudget } from './policy.ts';
+import { ValidateRole, ValidateRoleBinding } from './rbac.ts';
+
+export { immutableFieldChanges, type ImmutableChange } from './immutable.ts';
+
+/** The Kubernetes version whose validation these rules port (generators/environments.ts clusters). */
+export const kubernetesVersion = '1.31';
+
+/** One finding per field: the API server's text, the upstream function, and the fix. */
+export function toViolation(e: FieldError): Violation {
+  const text = `the API server refuses it: ${apiServerText(e)} [${e.fn}]`;
+  return { message: e.summary ? `${e.summary}; ${text}` : text, path: e.path, ...(e.hint ? { hint: e.hint } : {}) };
+}
+
+/** Several errors at one path (an invalid value and a duplicate, say) become one finding. */
+export function toViolations(errs: Errs): Violation[] {
+  const byPath = new Map<string, FieldError[]>();
+  for (const e of errs) byPath.set(e.path, [...(byPath.get(e.path) ?? []), e]);
+  return [...byPath.values()].map((es) => {
+    if (es.length === 1) return toViolation(es[0]!);
+    const first = toViolation(es[0]!);
+    return { ...first, message: [first.message, ...es.slice(1).map((e) => `${apiServerText(e)} [${e.fn}]`)].join('; ') };
+  });
+}
+
+const meta = {
+  severity: 'error' as const,
+  category: 'apiserver' as const,
+  hint: 'change the value the API server names; the message quotes its rule and the Kubernetes function that enforces it',
+};
+
+const group = (id: string, title: string, rationale: string, kinds: readonly string[], validate: (o: Record<string, any>) => Errs, source: string): ObjectPolicy =>
+  objectPolicy({ ...meta, id, title, rationale, kinds, references: [`kubernetes/kubernetes ${source} (v${kubernetesVersion})`] }, (subject) =>
+    isBuiltin(subject.object, kinds) ? toViolations(validate(subject.object)) : undefined,
+  );
+
+export const objectMeta = objectPolicy(
+  {
+    ...meta,
+    id: 'apiserver/object-meta',
+    title: 'Names, labels and annotations are what the API server accepts',
+    rationale: 'The API server refuses an object whose name breaks its kind\'s rule (Services are DNS-1035 labels, Namespaces DNS-1123 labels, most kinds DNS-1123 subdomains), or whose label keys, label values or annotation keys are malformed: a label value with a space or over 63 characters never reaches the cluster.',
+    kinds: '*',
+    references: [`kubernetes/kubernetes staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go ValidateObjectMetaAccessor, pkg/apis/meta/v1/validation ValidateLabels (v${kubernetesVersion})`],
+  },
+  (subject) => (typeof subject.object?.kind === 'string' && subject.object.kind !== 'List' ? toViolations(ValidateObjectMeta(subject.object)) : undefined),
+);
+
+export const core = group(
+  'apiserver/core',
+  'Pods, Services, ConfigMaps, Secrets and claims pass core validation',
+  'pkg/apis/core/validation refuses a pod with a resource request above its limit, an unknown resource name (memroy), a probe with two handlers, a mount of an undeclared volume, a port outside 1-65535 or a port name over 15 characters, and a Service with duplicate or unnamed ports: Argo CD then reports the app Degraded, hours after the merge.',
+  ['Pod', 'Service', 'ConfigMap', 'Secret', 'PersistentVolumeClaim'],
+  (o) => {
+    switch (o.kind) {
+      case 'Pod':
+        return o.spec ? ValidatePodSpec(o.spec, 'spec') : [];
+      case 'Service':
+        return ValidateService(o);
+      case 'ConfigMap':
+        return ValidateConfigMap(o);
+      case 'Secret':
+        return ValidateSecret(o);
+      case 'PersistentVolumeClaim':
+        return ValidatePersistentVolumeClaimSpec(o.spec, 'spec');
+    }
+    return [];
+  },
+  'pkg/apis/core/validation/validation.go',
+);
+
+export const apps = group(
+  'apiserver/apps',
+  'Deployments, StatefulSets and DaemonSets pass apps validation',
+  'pkg/apis/apps/validation refuses a workload whose selector is missing, empty or does not match its template labels, whose rollout strategy is inconsistent, or whose pod template fails core validation.',
+  ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'],
+  (o) => (o.kind === 'Deployment' ? ValidateDeployment(o) : o.kind === 'StatefulSet' ? ValidateStatefulSet(o) : o.kind === 'ReplicaSet' ? ValidateReplicaSet(o) : ValidateDaemonSet(o)),
+  'pkg/apis/apps/validation/validation.go',
+);
+
+export const batch = group(
+  'apiserver/batch',
+  'Jobs and CronJobs pass batch validation',
+  'pkg/apis/batch/validation refuses a CronJob whose schedule is not a cron expression (robfig/cron ParseStandard) or whose name exceeds 52 characters, and a Job whose pods restart Always or whose counts are negative.',
+  ['Job', 'CronJob'],
+  (o) => (o.kind === 'Job' ? ValidateJob(o) : ValidateCronJob(o)),
+  'pkg/apis/batch/validation/validation.go',
+);
+
+export const networking = group(
+  'apiserver/networking',
+  'Ingresses and NetworkPolicies pass networking validation',
+  'pkg/apis/networking/validation refuses an Ingress path that is not absolute under pathType Prefix or Exact, a backend without a valid Service name and port, and NetworkPolicy ports or CIDRs that do not parse.',
+  ['Ingress', 'NetworkPolicy'],
+  (o) => (o.kind === 'Ingress' ? ValidateIngress(o) : ValidateNetworkPolicy(o)),
+  'pkg/apis/networking/validation/validation.go',
+);
+
+export const autoscaling = group(
+  'apiserver/autoscaling',
+  'HorizontalPodAutoscalers pass autoscaling validation',
+  'pkg/apis/autoscaling/validation refuses an HPA with minReplicas below 1 or above maxReplicas, a scale target without kind or name, or a metric whose source does not match its type.',
+  ['HorizontalPodAutoscaler'],
+  ValidateHorizontalPodAutoscaler,
+  'pkg/apis/autoscaling/validation/validation.go',
+);
+
+export const policy = group(
+  'apiserver/policy',
+  'PodDisruptionBudgets pass policy validation',
+  'pkg/apis/policy/validation refuses a PodDisruptionBudget that sets both minAvailable and maxUnavailable, a percentage above 100% or a negative count, or an invalid selector.',
+  ['PodDisruptionBudget'],
+  ValidatePodDisruptionBudget,
+  'pkg/apis/policy/validation/validation.go',
+);
+
+export const rbac = group(
+  'apiserver/rbac',
+  'Roles and bindings pass RBAC validation',
+  'pkg/apis/rbac/validation refuses a rule without verbs, apiGroups or resources, a binding whose roleRef is not an rbac.authorization.k8s.io Role or ClusterRole, and subjects of unknown kinds or without namespace.',
+  ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
+  (o) => (o.kind.endsWith('Binding') ? ValidateRoleBinding(o) : ValidateRole(o)),
+  'pkg/apis/rbac/validation/validation.go',
+);
+
+export const apiserverPolicies: readonly ObjectPolicy[] = [objectMeta, core, apps, batch, networking, autoscaling, policy, rbac];

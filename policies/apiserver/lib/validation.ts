@@ -1,0 +1,246 @@
+// The API server's string-format rules, ported from kubernetes/kubernetes
+// staging/src/k8s.io/apimachinery/pkg/util/validation/validation.go and
+// .../pkg/api/validate/content/kube.go (label keys and values), Kubernetes 1.31 semantics.
+// Each function returns the upstream error strings (empty: valid), named as upstream.
+
+const dns1123LabelFmt = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const dns1123SubdomainFmt = `${dns1123LabelFmt}(\\.${dns1123LabelFmt})*`;
+const dns1035LabelFmt = '[a-z]([-a-z0-9]*[a-z0-9])?';
+const labelKeyFmt = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
+const labelValueFmt = `(${labelKeyFmt})?`;
+
+const dns1123LabelRe = new RegExp(`^${dns1123LabelFmt}$`);
+const dns1123SubdomainRe = new RegExp(`^${dns1123SubdomainFmt}$`);
+const dns1035LabelRe = new RegExp(`^${dns1035LabelFmt}$`);
+const labelKeyRe = new RegExp(`^${labelKeyFmt}$`);
+const labelValueRe = new RegExp(`^${labelValueFmt}$`);
+
+// Go's len() counts bytes, not UTF-16 units.
+const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
+
+export const MaxLenError = (n: number): string => `must be no more than ${n} characters`;
+export const EmptyError = (): string => 'must be non-empty';
+export const RegexError = (msg: string, fmt: string, ...examples: string[]): string => {
+  if (!examples.length) return `${msg} (regex used for validation is '${fmt}')`;
+  return `${msg} (e.g. ${examples.map((e) => `'${e}'`).join(' or ')}, regex used for validation is '${fmt}')`;
+};
+export const InclusiveRangeError = (lo: number, hi: number): string => `must be between ${lo} and ${hi}, inclusive`;
+
+export function IsDNS1123Label(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > 63) errs.push(MaxLenError(63));
+  if (!dns1123LabelRe.test(value)) {
+    if (dns1123SubdomainRe.test(value)) errs.push('must not contain dots');
+    else
+      errs.push(
+        RegexError(
+          "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+          dns1123LabelFmt,
+          'my-name',
+          '123-abc',
+        ),
+      );
+  }
+  return errs;
+}
+
+export function IsDNS1123Subdomain(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > 253) errs.push(MaxLenError(253));
+  if (!dns1123SubdomainRe.test(value))
+    errs.push(
+      RegexError(
+        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+        dns1123SubdomainFmt,
+        'example.com',
+      ),
+    );
+  return errs;
+}
+
+export function IsDNS1035Label(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > 63) errs.push(MaxLenError(63));
+  if (!dns1035LabelRe.test(value))
+    errs.push(
+      RegexError(
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character",
+        dns1035LabelFmt,
+        'my-name',
+        'abc-123',
+      ),
+    );
+  return errs;
+}
+
+const wildcardFmt = `\\*\\.${dns1123SubdomainFmt}`;
+const wildcardRe = new RegExp(`^${wildcardFmt}$`);
+export function IsWildcardDNS1123Subdomain(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > 253) errs.push(MaxLenError(253));
+  if (!wildcardRe.test(value))
+    errs.push(
+      RegexError(
+        "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character",
+        wildcardFmt,
+        '*.example.com',
+      ),
+    );
+  return errs;
+}
+
+const labelKeyErrMsg = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+
+/** IsQualifiedName (= content.IsLabelKey): optional DNS-1123 subdomain prefix, '/', name of at most 63 characters. */
+export function IsQualifiedName(value: string): string[] {
+  const errs: string[] = [];
+  const parts = value.split('/');
+  let name: string;
+  if (parts.length === 1) name = parts[0]!;
+  else if (parts.length === 2) {
+    const prefix = parts[0]!;
+    name = parts[1]!;
+    if (prefix.length === 0) errs.push(`prefix part ${EmptyError()}`);
+    else errs.push(...IsDNS1123Subdomain(prefix).map((m) => `prefix part ${m}`));
+  } else
+    return [
+      `a qualified name ${RegexError(labelKeyErrMsg, labelKeyFmt, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+    ];
+  if (name.length === 0) errs.push(`name part ${EmptyError()}`);
+  else if (byteLength(name) > 63) errs.push(`name part ${MaxLenError(63)}`);
+  if (!labelKeyRe.test(name)) errs.push(`name part ${RegexError(labelKeyErrMsg, labelKeyFmt, 'MyName', 'my.name', '123-abc')}`);
+  return errs;
+}
+
+/** IsValidLabelValue (= content.IsLabelValue): empty, or at most 63 characters of [-A-Za-z0-9_.] starting and ending alphanumeric. */
+export function IsValidLabelValue(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > 63) errs.push(MaxLenError(63));
+  if (!labelValueRe.test(value))
+    errs.push(
+      RegexError(
+        "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+        labelValueFmt,
+        'MyValue',
+        'my_value',
+        '12345',
+      ),
+    );
+  return errs;
+}
+
+export function IsValidPortNum(port: number): string[] {
+  return Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : [InclusiveRangeError(1, 65535)];
+}
+
+export function IsInRange(value: number, min: number, max: number): string[] {
+  return value >= min && value <= max ? [] : [InclusiveRangeError(min, max)];
+}
+
+export function IsValidUserID(uid: number): string[] {
+  return uid >= 0 && uid <= 0xffffffff ? [] : [InclusiveRangeError(0, 0xffffffff)];
+}
+export const IsValidGroupID = IsValidUserID;
+
+/** At most 15 characters of [-a-z0-9], at least one letter, no leading, trailing or double hyphen (RFC 6335, lower case only). */
+export function IsValidPortName(port: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(port) > 15) errs.push(MaxLenError(15));
+  if (!/^[-a-z0-9]+$/.test(port)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (!/[a-z]/.test(port)) errs.push('must contain at least one letter (a-z)');
+  if (port.includes('--')) errs.push('must not contain consecutive hyphens');
+  if (port.length > 0 && (port.startsWith('-') || port.endsWith('-'))) errs.push('must not begin or end with a hyphen');
+  return errs;
+}
+
+const percentFmt = '[0-9]+%';
+export function IsValidPercent(percent: string): string[] {
+  return /^[0-9]+%$/.test(percent) ? [] : [RegexError("a valid percent string must be a numeric string followed by an ending '%'", percentFmt, '1%', '93%')];
+}
+
+const httpHeaderNameFmt = '[-A-Za-z0-9]+';
+export function IsHTTPHeaderName(value: string): string[] {
+  return /^[-A-Za-z0-9]+$/.test(value) ? [] : [RegexError("a valid HTTP header must consist of alphanumeric characters or '-'", httpHeaderNameFmt, 'X-Header-Name')];
+}
+
+const envVarNameFmt = '[-._a-zA-Z][-._a-zA-Z0-9]*';
+/** Strict form: RelaxedEnvironmentVariableValidation is alpha and off by default in 1.31. */
+export function IsEnvVarName(value: string): string[] {
+  const errs: string[] = [];
+  if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(value))
+    errs.push(
+      RegexError(
+        "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit",
+        envVarNameFmt,
+        'my.env-name',
+        'MY_ENV.NAME',
+        'MyEnvName1',
+      ),
+    );
+  errs.push(...hasChDirPrefix(value));
+  return errs;
+}
+
+const configMapKeyFmt = '[-._a-zA-Z0-9]+';
+export function IsConfigMapKey(value: string): string[] {
+  const errs: string[] = [];
+  if (byteLength(value) > 253) errs.push(MaxLenError(253));
+  if (!/^[-._a-zA-Z0-9]+$/.test(value)) errs.push(RegexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", configMapKeyFmt, 'key.name', 'KEY_NAME', 'key-name'));
+  errs.push(...hasChDirPrefix(value));
+  return errs;
+}
+
+function hasChDirPrefix(value: string): string[] {
+  if (value === '.') return ["must not be '.'"];
+  if (value === '..') return ["must not be '..'"];
+  if (value.startsWith('..')) return ["must not start with '..'"];
+  return [];
+}
+
+/**
+ * IsValidPathSegmentName (apimachinery pkg/api/validation/path/name.go): RBAC object names.
+ * Not '.' or '..', and neither '/' nor '%'.
+ */
+export function IsValidPathSegmentName(name: string): string[] {
+  if (name === '.' || name === '..') return [`may not be '${name}'`];
+  const errs: string[] = [];
+  for (const illegal of ['/', '%']) if (name.includes(illegal)) errs.push(`may not contain '${illegal}'`);
+  return errs;
+}
+
+/** IsValidIP: an IPv4 or IPv6 address (1.31 still accepts IPv4 with leading zeros; we do too). */
+export function IsValidIP(value: string): string[] {
+  return isIPv4(value) || isIPv6(value) ? [] : ['must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'];
+}
+
+/** IsValidCIDR */
+export function IsValidCIDR(value: string): string[] {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(value);
+  const ok = !!m && ((isIPv4(m[1]!) && Number(m[2]) <= 32) || (isIPv6(m[1]!) && Number(m[2]) <= 128));
+  return ok ? [] : ['must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'];
+}
+
+function isIPv4(s: string): boolean {
+  const parts = s.split('.');
+  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+}
+
+function isIPv6(s: string): boolean {
+  if (!/^[0-9a-fA-F:.]+$/.test(s) || !s.includes(':')) return false;
+  let rest = s;
+  let tail4 = 0;
+  const lastColon = s.lastIndexOf(':');
+  if (s.slice(lastColon + 1).includes('.')) {
+    if (!isIPv4(s.slice(lastColon + 1))) return false;
+    rest = s.slice(0, lastColon + 1) + '0:0';
+    tail4 = 0;
+  }
+  const dbl = rest.split('::');
+  if (dbl.length > 2) return false;
+  const groups = (x: string) => (x === '' ? [] : x.split(':'));
+  const head = groups(dbl[0]!);
+  const tail = dbl.length === 2 ? groups(dbl[1]!) : [];
+  if (![...head, ...tail].every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  const n = head.length + tail.length + tail4;
+  return dbl.length === 2 ? n < 8 : n === 8;
+}

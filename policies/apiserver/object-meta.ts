@@ -1,0 +1,60 @@
+// ObjectMeta as the API server validates it on create: the name rule of each kind
+// (pkg/apis/*/validation Validate<Kind>Name), labels and annotations
+// (staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go ValidateObjectMetaAccessor,
+// meta/v1/validation ValidateLabels), namespace and finalizer names. Kubernetes 1.31.
+import { arr, at, has, invalidAll, isObj, str, ValidateLabels, type Errs } from './lib/field.ts';
+import { ValidateAnnotations } from './core.ts';
+import { IsDNS1035Label, IsDNS1123Label, IsDNS1123Subdomain, IsQualifiedName, IsValidPathSegmentName } from './lib/validation.ts';
+
+type NameFn = (name: string) => string[];
+
+/** The built-in API groups whose objects these rules know (a CRD may reuse a kind name in another group). */
+export const builtinGroups: Readonly<Record<string, readonly string[]>> = {
+  v1: ['Pod', 'Service', 'ConfigMap', 'Secret', 'ServiceAccount', 'PersistentVolumeClaim', 'Namespace', 'ReplicationController', 'Endpoints', 'LimitRange', 'ResourceQuota'],
+  'apps/v1': ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'],
+  'batch/v1': ['Job', 'CronJob'],
+  'networking.k8s.io/v1': ['Ingress', 'NetworkPolicy', 'IngressClass'],
+  'autoscaling/v2': ['HorizontalPodAutoscaler'],
+  'autoscaling/v1': ['HorizontalPodAutoscaler'],
+  'policy/v1': ['PodDisruptionBudget'],
+  'rbac.authorization.k8s.io/v1': ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
+};
+
+export const isBuiltin = (o: Record<string, any>, kinds?: readonly string[]): boolean =>
+  !!builtinGroups[o?.apiVersion]?.includes(o?.kind) && (!kinds || kinds.includes(o.kind));
+
+/** Validate<Kind>Name: which name rule each kind follows. */
+const nameRules: Readonly<Record<string, { fn: string; check: NameFn; what: string }>> = {
+  // ValidateServiceName = NameIsDNS1035Label
+  Service: { fn: 'ValidateServiceName', check: IsDNS1035Label, what: 'a DNS-1035 label (lower-case letters, digits and -, starting with a letter, at most 63 characters)' },
+  // ValidateNamespaceName = NameIsDNSLabel
+  Namespace: { fn: 'ValidateNamespaceName', check: IsDNS1123Label, what: 'a DNS-1123 label (lower-case letters, digits and -, at most 63 characters)' },
+  // ValidateStatefulSetName: upstream now validates it as a DNS label ("we used to allow DNS subdomain
+  // for name, but that can't actually create pods"); either way a longer or dotted name never gets pods.
+  StatefulSet: { fn: 'ValidateStatefulSetName', check: IsDNS1123Label, what: 'a DNS-1123 label (its pods\' hostnames derive from it)' },
+  // ValidateRBACName = path.IsValidPathSegmentName
+  Role: { fn: 'ValidateRBACName', check: IsValidPathSegmentName, what: "a path segment (no '/' or '%')" },
+  ClusterRole: { fn: 'ValidateRBACName', check: IsValidPathSegmentName, what: "a path segment (no '/' or '%')" },
+  RoleBinding: { fn: 'ValidateRBACName', check: IsValidPathSegmentName, what: "a path segment (no '/' or '%')" },
+  ClusterRoleBinding: { fn: 'ValidateRBACName', check: IsValidPathSegmentName, what: "a path segment (no '/' or '%')" },
+};
+/** Everything else (Pods, Deployments, ConfigMaps, Ingresses, HPAs, PDBs, custom resources, ...): NameIsDNSSubdomain. */
+const subdomain = { fn: 'NameIsDNSSubdomain', check: IsDNS1123Subdomain, what: 'a DNS-1123 subdomain (lower-case letters, digits, - and ., at most 253 characters)' };
+
+const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'IngressClass', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'Node']);
+
+/** ValidateObjectMeta (create) for one object. */
+export function ValidateObjectMeta(o: Record<string, any>): Errs {
+  const md = isObj(o.metadata) ? o.metadata : {};
+  const out: Errs = [];
+  const rule = (isBuiltin(o) && nameRules[o.kind]) || subdomain;
+  const name = str(md.name);
+  if (name)
+    out.push(...invalidAll('metadata.name', name, rule.check(name), rule.fn, `a ${o.kind} name is ${rule.what}`).map((e) => ({ ...e, summary: `${o.kind} name ${JSON.stringify(name)} is not valid` })));
+  if (has(md.namespace) && str(md.namespace) && !clusterScoped.has(o.kind))
+    out.push(...invalidAll('metadata.namespace', md.namespace, IsDNS1123Label(str(md.namespace)), 'ValidateNamespaceName'));
+  out.push(...ValidateLabels(md.labels, 'metadata.labels'));
+  out.push(...ValidateAnnotations(md.annotations, 'metadata.annotations'));
+  arr(md.finalizers).forEach((f: any, i: number) => out.push(...invalidAll(at('metadata.finalizers', i), str(f), IsQualifiedName(str(f)), 'ValidateFinalizerName')));
+  return out;
+}

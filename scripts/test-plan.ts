@@ -1,0 +1,185 @@
+// Which test files exist, what each needs outside npm, how long it may run, and which must
+// run alone: the plan scripts/test.ts executes. A unit test needs nothing outside npm (no
+// PostgreSQL, RabbitMQ, browser, nginx or other Debian tool) and is not in `integration`:
+// `npm run test:unit` runs only those, with PostgreSQL pointed at a closed port so a misfiled
+// one fails instead of passing.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Things scripts/test-setup.mjs can check for (its `tools` and `servers`). */
+export type Need =
+  | 'postgresql'
+  | 'rabbitmq'
+  | 'nginx'
+  | 'wrk'
+  | 'promtool'
+  | 'prometheus'
+  | 'amtool'
+  | 'alertmanager'
+  | 'chromium'
+  | 'pg_dump'
+  | 'psql'
+  | 'rabbitmqctl'
+  | 'rabbitmq-server'
+  | 'unshare';
+
+const services: Need[] = ['postgresql', 'rabbitmq', 'rabbitmqctl'];
+
+/** Path prefix → what the files under it need. Every match applies. */
+export const needs: readonly (readonly [prefix: string, needs: readonly Need[]])[] = [
+  ['apps/api-gateway/test/', services],
+  ['apps/billing/test/', services],
+  ['apps/billing/test/no-lost-orders.test.ts', ['rabbitmq-server']],
+  ['apps/billing/test/outbox-relay.test.ts', ['rabbitmq-server']],
+  ['apps/inventory/test/', services],
+  ['apps/kit/test/pg-pipeline.test.ts', ['postgresql']],
+  ['test/bench/', [...services, 'wrk']],
+  ['test/data/', [...services, 'pg_dump', 'psql']],
+  ['test/e2e/', [...services, 'nginx', 'chromium']],
+  ['test/generators/nginx.test.ts', ['nginx', 'unshare']],
+  ['test/generators/monitoring/', ['promtool']],
+  ['test/monitoring/rules.test.ts', ['promtool']],
+  ['test/monitoring/alertmanager.test.ts', ['amtool', 'alertmanager']],
+  ['test/monitoring/e2e.test.ts', ['prometheus', 'alertmanager']],
+  ['test/scripts/report/report.test.ts', ['chromium']],
+];
+
+/**
+ * Files that need nothing outside npm but drive a CLI end to end (git worktrees, every target
+ * rendered, tsc, generate): in `npm test`, not in the `test:unit` inner loop.
+ */
+export const integration: readonly string[] = [
+  'apps/kit/test/type-stripping.test.ts',
+  'apps/web/test/dockerfile.test.ts',
+  'test/generators/data.test.ts',
+  'test/images.test.ts',
+  'test/policies/clock.test.ts',
+  'test/scripts/argocd/preview-findings.test.ts',
+  'test/scripts/argocd/preview.test.ts',
+  'test/scripts/gitflow/branches.test.ts',
+  'test/scripts/review/diff.test.ts',
+  'test/scripts/generated.test.ts',
+  'test/scripts/launch.test.ts',
+  'test/scripts/gitflow/promote.test.ts',
+  'test/scripts/kustomize/render.test.ts',
+  'test/scripts/report/branches.test.ts',
+  'test/scripts/report/cli.test.ts',
+  'test/scripts/gitflow/set-image.test.ts',
+  'test/scripts/test-runner.test.ts',
+  'test/scripts/validate/cli.test.ts',
+  'test/scripts/validate/corpus.test.ts',
+  'test/scripts/validate/sarif.test.ts',
+  'test/workflows-commands.test.ts',
+  'test/workflows.test.ts',
+];
+
+/**
+ * Files that must not overlap any other: the benchmark measures throughput. (Tests that take a
+ * server away start their own: postgres-outage, outbox-relay, no-lost-orders.)
+ */
+export const exclusive: readonly string[] = ['test/bench/wrk.test.ts'];
+
+/** Per-file wall-clock limit; the runner kills the file's process group past it. */
+// Generous: files run side by side on a shared 2-core machine; the limit is there to end a
+// hang, not to measure speed.
+export const defaultTimeoutMs = 180_000;
+export const timeouts: Readonly<Record<string, number>> = {
+  'apps/billing/test/no-lost-orders.test.ts': 300_000,
+  'apps/inventory/test/fuzz.test.ts': 240_000,
+  'test/e2e/storefront.test.ts': 240_000,
+  'test/bench/wrk.test.ts': 240_000,
+  'test/scripts/gitflow/promote.test.ts': 300_000,
+  'test/scripts/kustomize/render.test.ts': 300_000,
+};
+
+export const needsOf = (file: string): Need[] => [...new Set(needs.filter(([p]) => file.startsWith(p)).flatMap(([, n]) => n))];
+export const isUnit = (file: string): boolean => needsOf(file).length === 0 && !integration.includes(file);
+export const timeoutOf = (file: string): number => timeouts[file] ?? defaultTimeoutMs;
+
+/** `*.test.ts` under `dir` (relative to root). A directory that exists but cannot be read throws. */
+export function testFilesIn(root: string, dir: string): string[] {
+  const abs = join(root, dir);
+  if (!existsSync(abs)) return [];
+  let entries: string[];
+  try {
+    if (!statSync(abs).isDirectory()) throw new Error('not a directory');
+    entries = readdirSync(abs, { recursive: true }) as string[];
+  } catch (err) {
+    throw new Error(`test: cannot read ${dir}: ${(err as Error).message}`);
+  }
+  return entries
+    .filter((f) => f.endsWith('.test.ts') && !f.split('/').includes('node_modules') && !f.split('/').includes('fixtures'))
+    .map((f) => join(dir, f));
+}
+
+/** Every test file of the repository: test/ and apps/<app>/test/. */
+export function allTestFiles(root: string): string[] {
+  let apps: string[];
+  try {
+    apps = readdirSync(join(root, 'apps'));
+  } catch (err) {
+    throw new Error(`test: cannot read apps/: ${(err as Error).message}`);
+  }
+  return [...testFilesIn(root, 'test'), ...apps.flatMap((a) => testFilesIn(root, `apps/${a}/test`))].sort();
+}
+
+export interface Result {
+  file: string;
+  ms: number;
+  ok: boolean;
+  timedOut: boolean;
+  counts: Record<'tests' | 'pass' | 'fail' | 'cancelled' | 'skipped' | 'todo', number>;
+  output: string;
+}
+
+const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
+
+/**
+ * Run one test file in its own process group (`node --import tsx --test`, spec reporter) and
+ * kill the group past `timeoutMs`. `--test-timeout` at 90 % of that makes node's runner fail
+ * the file by name first (it applies the timeout to each isolated file); the group kill is the
+ * backstop, and also ends whatever the file left running (servers, brokers, browsers).
+ */
+export function runTestFile(root: string, file: string, o: { timeoutMs: number; args?: readonly string[]; env?: Record<string, string> }): Promise<Result> {
+  const start = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-timeout=${Math.floor(o.timeoutMs * 0.9)}`, ...(o.args ?? []), file], {
+      cwd: root,
+      // NODE_TEST_CONTEXT (set when this runs inside a test) would make the child report to us.
+      env: { ...process.env, NODE_TEST_CONTEXT: undefined, ...o.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // its own process group, so a kill also ends what the file started
+    });
+    let output = '';
+    child.stdout!.on('data', (d: Buffer) => (output += d));
+    child.stderr!.on('data', (d: Buffer) => (output += d));
+    const killGroup = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // the group is already gone
+      }
+    };
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, o.timeoutMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      // Whatever the file left running in its group (a server it forgot to close) goes too.
+      killGroup();
+      const text = plain(output);
+      const count = (k: string) => Number(new RegExp(`^\\S* ?${k} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+      const counts = { tests: count('tests'), pass: count('pass'), fail: count('fail'), cancelled: count('cancelled'), skipped: count('skipped'), todo: count('todo') };
+      if (timedOut) {
+        const running = [...text.matchAll(/^\s*▶ (.+)$/gm)].at(-1)?.[1];
+        output += `\ntest: ${file} killed after ${o.timeoutMs / 1000} s (its time limit in scripts/test-plan.ts)${running ? `; it was in: ${running}` : ''}\n`;
+      }
+      const ok = !timedOut && code === 0 && counts.fail === 0 && counts.cancelled === 0 && counts.tests > 0;
+      if (!ok && !timedOut && counts.fail === 0) output += `\ntest: ${file} exited with ${code ?? signal} after ${counts.tests} test(s)\n`;
+      resolve({ file, ms: Date.now() - start, ok, timedOut, counts, output });
+    });
+  });
+}
