@@ -160,4 +160,13 @@ test('the CLI refuses with exit 1 and a reason, exit 2 on usage errors (never to
   assert.equal(r.code, 1);
   assert.match(r.out, /promote: refused: cannot promote dev → prod/);
   assert.equal(run('--from', 'dev').code, 2);
+  // --verify / --rollback take --env alone
+  const v = run('--verify');
+  assert.equal(v.code, 2);
+  assert.match(v.out, /promote: --verify or --rollback takes --env <env> alone/);
+  assert.equal(run('--verify', '--env', 'prod', '--from', 'dev').code, 2);
+  const first = run('--verify', '--env', 'dev');
+  assert.equal(first.code, 1);
+  assert.match(first.out, /promote: refused: --env dev: the first environment is not promoted into; nothing to verify/);
+  assert.match(run('--rollback', '--env', 'staging').out, /--env staging: unknown environment \(one of dev, test, prod\)/);
 });
