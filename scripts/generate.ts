@@ -1,13 +1,16 @@
 #!/usr/bin/env -S node --import tsx
 // npm run generate: write base/, argocd/ and the generated repo files from generators/.
 import { fileURLToPath } from 'node:url';
-import { generate, generatedRoots } from '../generators/index.ts';
 import { writeGenerated } from './lib/generated.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let files;
+let generatedRoots: readonly string[];
 try {
-  files = generate();
+  // imported here, not at the top: a contract mistake met while the generators load is a message too
+  const gen = await import('../generators/index.ts');
+  generatedRoots = gen.generatedRoots;
+  files = gen.generate();
 } catch (err) {
   console.error(`generate: ${(err as Error).message}`);
   console.error('generate: nothing was written');

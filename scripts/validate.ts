@@ -40,8 +40,8 @@ async function main(): Promise<number> {
     : await validateRepo({ root, envs: values.env, branches: values.branches, cache: !values['no-cache'] });
 
   const out =
-    format === 'json' ? toJson(result.findings, result.summary)
-    : format === 'junit' ? toJunit(result.findings, result.summary, result.targets)
+    format === 'json' ? toJson(result.findings, result.summary, { branches: result.branches })
+    : format === 'junit' ? toJunit(result.findings, result.summary, result.branches ? [...result.targets, 'branches'] : result.targets)
     : format === 'sarif' ? toSarif(result.findings)
     : toText(result.findings, result.summary, process.stdout.isTTY, values.verbose);
   process.stdout.write(out);

@@ -11,7 +11,7 @@ import { grafanaComponent } from './grafana.ts';
 import { kubeStateMetricsComponent } from './kube-state-metrics.ts';
 import { nodeExporterComponent } from './node-exporter.ts';
 import { prometheusComponent } from './prometheus.ts';
-import { monitoringNamespace } from './scrape.ts';
+import { checkScrapeContract, monitoringNamespace } from './scrape.ts';
 
 const source = 'generators/monitoring/index.ts';
 
@@ -43,6 +43,7 @@ function namespaceComponent(): Component {
 export const monitoringParts = ['namespace', 'prometheus', 'alertmanager', 'node-exporter', 'kube-state-metrics', 'grafana'] as const;
 
 export function monitoringComponents(): Component[] {
+  checkScrapeContract();
   return [
     namespaceComponent(),
     prometheusComponent(),

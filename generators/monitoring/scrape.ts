@@ -7,21 +7,25 @@ import { peers } from '../services.ts';
 import { rolloutsHashLabel } from '../rollouts/version.ts';
 
 /** The platform namespace, shared by every cluster (the services' NetworkPolicies admit scrapes from it). */
-export const monitoringNamespace: string = (() => {
-  const names = new Set(Object.values(clusters).map((c) => c.platformNamespace));
-  const admitted = peers.monitoring.namespaceSelector.matchLabels['kubernetes.io/metadata.name'];
-  if (names.size !== 1 || !names.has(admitted))
-    throw new Error(
-      `generators/monitoring: clusters[*].platformNamespace (${[...names].join(', ')}) must be one value equal to peers.monitoring in generators/services.ts (${admitted})`,
-    );
-  return admitted;
-})();
+export const monitoringNamespace: string = peers.monitoring.namespaceSelector.matchLabels['kubernetes.io/metadata.name'];
 
 /** Namespaces Prometheus scrapes for marquee workloads: every environment's namespace matches. */
 export const marqueeNamespaces = 'marquee-.+';
-for (const e of Object.values(environments))
-  if (!new RegExp(`^(?:${marqueeNamespaces})$`).test(e.namespace))
-    throw new Error(`generators/monitoring: environments.${e.name}.namespace ${e.namespace} does not match ${marqueeNamespaces}; Prometheus would not scrape it`);
+
+/**
+ * The contract facts the scrape configuration relies on; called by monitoringComponents(), not at
+ * import, so a wrong contract edit is one message from `npm run generate`, never an import-time trace.
+ */
+export function checkScrapeContract(): void {
+  const names = new Set<string>(Object.values(clusters).map((c) => c.platformNamespace));
+  if (names.size !== 1 || !names.has(monitoringNamespace))
+    throw new Error(
+      `generators/monitoring: clusters[*].platformNamespace (${[...names].join(', ')}) must be one value equal to peers.monitoring in generators/services.ts (${monitoringNamespace})`,
+    );
+  for (const e of Object.values(environments))
+    if (!new RegExp(`^(?:${marqueeNamespaces})$`).test(e.namespace))
+      throw new Error(`generators/monitoring: environments.${e.name}.namespace ${e.namespace} does not match ${marqueeNamespaces}; Prometheus would not scrape it`);
+}
 
 export const jobs = {
   prometheus: 'prometheus',

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { generate, generatedRoots } from '../../generators/index.ts';
 import { checkDrift, GENERATOR_INPUTS, inputsKey } from '../../scripts/lib/generated.ts';
 import { applyEdits, copyRepo, removeRepo, repoRoot } from '../helpers/repo-copy.ts';
+import { regions } from '../../generators/repo-files.ts';
 
 const run = async () => ({ files: generate(), roots: generatedRoots });
 
@@ -62,6 +63,9 @@ test('the generators read nothing outside GENERATOR_INPUTS (the drift cache key)
   const dir = mkdtempSync(join(tmpdir(), 'marquee-geninputs-'));
   try {
     for (const name of GENERATOR_INPUTS) cpSync(join(repoRoot, name), join(dir, name), { recursive: true, filter: (src) => !src.includes('/node_modules') });
+    // Files with generated regions are outputs that carry their own hand-written text: the
+    // generators read them, and the cache compares them whole (an edit anywhere is a miss).
+    for (const name of Object.keys(regions)) cpSync(join(repoRoot, name), join(dir, name));
     symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'));
     const digest = (root: string) =>
       execFileSync(process.execPath, ['--import', 'tsx', '-e', `import(${JSON.stringify(join(root, 'generators/index.ts'))}).then((g) => { const h = require('node:crypto').createHash('sha256'); for (const [p, c] of [...g.generate()].sort()) h.update(p + '\\0' + c + '\\0'); console.log(h.digest('hex')); })`], { cwd: root, encoding: 'utf8' }).trim();

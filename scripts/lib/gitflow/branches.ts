@@ -1,10 +1,13 @@
-// Gitflow guardrails: every environment's branch exists, each downstream branch is
-// contained in the one upstream of it (main ⊆ release ⊆ develop: hotfixes were
-// back-merged), and which commits wait for promotion into each environment.
+// Gitflow guardrails: every environment's branch exists; each later branch holds nothing
+// the one before it lacks, judged by content (scripts/lib/gitflow/content.ts: promotion and
+// back-merge commits never count, a hotfix is named by path and commit); and what waits for
+// promotion into each environment. `promote` refuses by the same rule.
 import { environments, type EnvName } from '../../../generators/environments.ts';
 import { promotionOrder } from '../../../generators/argocd/delivery.ts';
-import { commitsBetween, resolveCommit, type Commit } from '../plumbing/git.ts';
+import { commitsBetween, isAncestor, resolveBranch, git, type Commit } from '../plumbing/git.ts';
 import type { Finding } from '../../../kube/index.ts';
+import { compareContent, hotfixCommits, type Hotfix } from './content.ts';
+import { promotionRecords } from './evidence.ts';
 
 export interface EnvironmentBranch {
   readonly env: EnvName;
@@ -13,9 +16,13 @@ export interface EnvironmentBranch {
   readonly commit?: string;
   /** The environment promoted from into this one (undefined for the first). */
   readonly from?: EnvName;
-  /** Commits on the upstream branch that this one lacks: waiting for promotion, newest first. */
+  /** Paths whose upstream content this branch lacks: waiting for promotion. */
+  readonly waitingPaths: readonly string[];
+  /** Upstream commits since the last promotion that touched a waiting path, newest first. */
   readonly waiting: readonly Commit[];
-  /** Commits on this branch that the upstream branch lacks (un-back-merged hotfixes), newest first. */
+  /** Content on this branch that the upstream branch never had (un-back-merged hotfixes). */
+  readonly hotfixes: readonly Hotfix[];
+  /** The commits that made `hotfixes`, newest first. */
   readonly notBackMerged: readonly Commit[];
 }
 
@@ -26,17 +33,24 @@ export interface BranchReport {
   readonly notes: string[];
 }
 
-async function resolveBranch(root: string, branch: string): Promise<string | undefined> {
-  return (await resolveCommit(root, `refs/heads/${branch}`)) ?? (await resolveCommit(root, `refs/remotes/origin/${branch}`));
-}
-
 const list = (cs: readonly Commit[], n = 5): string =>
   cs
     .slice(0, n)
     .map((c) => `${c.sha.slice(0, 7)} ${c.subject}`)
     .join('; ') + (cs.length > n ? `; … ${cs.length - n} more` : '');
 
-/** `npm run validate -- --branches`: ancestry of the environment branches and commits waiting per environment. */
+const paths = (ps: readonly string[], n = 5): string => ps.slice(0, n).join(', ') + (ps.length > n ? `, … ${ps.length - n} more` : '');
+
+/** Upstream commits waiting: since the last recorded promotion's source when it is upstream's ancestor, touching the waiting paths. */
+async function waitingCommits(root: string, env: EnvName, commit: string, upstream: string, waitingPaths: readonly string[]): Promise<Commit[]> {
+  if (!waitingPaths.length) return [];
+  const last = (await promotionRecords(root, commit, env))[0];
+  const since = last?.source && (await isAncestor(root, last.source, upstream).catch(() => false)) ? last.source : commit;
+  const touched = new Set((await git(root, 'log', '--format=%H', `${since}..${upstream}`, '--', ...waitingPaths)).split('\n').filter(Boolean));
+  return (await commitsBetween(root, since, upstream)).filter((c) => touched.has(c.sha));
+}
+
+/** `npm run validate -- --branches`: content of the environment branches and what waits per environment. */
 export async function checkBranches(root: string): Promise<BranchReport> {
   const findings: Finding[] = [];
   const resolved = new Map<EnvName, string | undefined>();
@@ -60,21 +74,27 @@ export async function checkBranches(root: string): Promise<BranchReport> {
     const from = i > 0 ? promotionOrder[i - 1] : undefined;
     const upstream = from ? resolved.get(from) : undefined;
     let waiting: Commit[] = [];
+    let waitingPaths: readonly string[] = [];
+    let hotfixes: readonly Hotfix[] = [];
     let notBackMerged: Commit[] = [];
     if (commit && upstream && from) {
       const upBranch = environments[from].branch;
-      waiting = await commitsBetween(root, commit, upstream);
-      notBackMerged = await commitsBetween(root, upstream, commit);
-      if (notBackMerged.length)
+      const c = await compareContent(root, upstream, commit);
+      hotfixes = c.hotfixes;
+      waitingPaths = c.waiting;
+      notBackMerged = hotfixCommits(hotfixes);
+      waiting = await waitingCommits(root, env, commit, upstream, waitingPaths);
+      if (hotfixes.length)
         findings.push({
-          rule: 'branches/ancestry',
+          rule: 'branches/hotfix',
           severity: 'error',
-          message: `${branch} (${env}) has ${notBackMerged.length} commit(s) that ${upBranch} (${from}) lacks — a hotfix not back-merged: ${list(notBackMerged)}`,
+          message: `${branch} (${env}) has content that ${upBranch} (${from}) never had — a hotfix not back-merged: ${paths(hotfixes.map((h) => h.path))}${notBackMerged.length ? ` (${list(notBackMerged)})` : ''}`,
           hint: `git checkout ${upBranch} && git merge --no-ff ${branch}`,
           target: 'branches',
+          file: hotfixes[0]!.path,
         });
     }
-    out.push({ env, branch, commit, from, waiting, notBackMerged });
+    out.push({ env, branch, commit, from, waitingPaths, waiting, hotfixes, notBackMerged });
   }
   const report = { findings, environments: out, notes: [] as string[] };
   report.notes.push(...formatBranchReport(report).split('\n').map((l) => `branches: ${l}`));
@@ -89,8 +109,24 @@ export function formatBranchReport(r: Pick<BranchReport, 'environments'>): strin
     if (!e.from) return `${head}  (first environment)`;
     const up = r.environments.find((x) => x.env === e.from);
     if (!up?.commit) return `${head}  cannot compare: ${up?.branch ?? e.from} (${e.from}) is missing`;
-    const w = e.waiting.length ? `${e.waiting.length} commit(s) waiting from ${e.from}: ${list(e.waiting, 3)}` : `up to date with ${e.from}`;
-    return `${head}  ${w}${e.notBackMerged.length ? `; ${e.notBackMerged.length} not back-merged` : ''}`;
+    const w = e.waitingPaths.length
+      ? `${e.waitingPaths.length} file(s) waiting from ${e.from}${e.waiting.length ? ` (${e.waiting.length} commit(s): ${list(e.waiting, 3)})` : ''}`
+      : `up to date with ${e.from}`;
+    return `${head}  ${w}${e.hotfixes.length ? `; ${e.hotfixes.length} file(s) not back-merged` : ''}`;
   });
   return lines.join('\n');
+}
+
+/** JSON for validate's `--format json`: per environment, commits and paths, no Commit dates noise. */
+export function branchesJson(r: Pick<BranchReport, 'environments'>): unknown {
+  const c = (cs: readonly Commit[]) => cs.map((x) => ({ sha: x.sha, subject: x.subject }));
+  return r.environments.map((e) => ({
+    env: e.env,
+    branch: e.branch,
+    commit: e.commit ?? null,
+    from: e.from ?? null,
+    waitingPaths: e.waitingPaths,
+    waiting: c(e.waiting),
+    hotfixes: e.hotfixes.map((h) => ({ path: h.path, commits: c(h.commits) })),
+  }));
 }

@@ -4,14 +4,16 @@
 // validate there, and summarises what the merge changes in the rendered manifests
 // of everything Argo CD deploys from the target branch. Refuses on a dirty tree,
 // missing branches, skipped environments and un-back-merged target commits.
-import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { clusters, environments, envNames, type ClusterName, type EnvName } from '../../../generators/environments.ts';
 import { platformBranchFor, platformOverlay, promotionOrder } from '../../../generators/argocd/delivery.ts';
-import { branchExists, commitsBetween, dirtyFiles, git, gitRaw, type Commit } from '../plumbing/git.ts';
+import { branchExists, commitsBetween, dirtyFiles, git, gitRaw, isAncestor, type Commit } from '../plumbing/git.ts';
+import { run as runProcess } from '../plumbing/process.ts';
+import { compareContent, hotfixCommits, treeOf } from './content.ts';
+import { promotionRecords, renderedDigests, sharedDigest, trailers } from './evidence.ts';
 import { kustomizeBuild } from '../kustomize/index.ts';
 import { diffTrees, imagesText, targetText, type TargetDiff } from '../review/index.ts';
 
@@ -60,16 +62,17 @@ export interface PromoteResult {
   readonly next: readonly string[];
   readonly pushed: boolean;
   readonly pullRequest?: string;
-  /** True when the source had nothing the target lacks: no branch was created. */
+  /** True when the target's tree already equals the source's: nothing to promote, no branch was created. */
   readonly upToDate: boolean;
+  /** The promotion commit (its message carries the evidence trailers). */
+  readonly record?: string;
+  /** The evidence trailers (also the last lines of the pull request's body). */
+  readonly evidence?: readonly string[];
 }
 
-function run(cmd: string, args: readonly string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
-  return new Promise((done) =>
-    execFile(cmd, args as string[], { cwd, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
-      done({ code: err ? Number((err as any).code) || 1 : 0, out: `${stdout}${stderr}`.trim() }),
-    ),
-  );
+async function run(cmd: string, args: readonly string[], cwd: string): Promise<{ code: number; out: string }> {
+  const r = await runProcess(cmd, args, { cwd });
+  return { code: r.code, out: `${r.stdout}${r.stderr}`.trim() };
 }
 
 function findOnPath(bin: string): string | undefined {
@@ -174,35 +177,52 @@ export async function promote(opts: PromoteOptions): Promise<PromoteResult> {
   if (missing.length)
     throw new PromoteError(`branch(es) ${missing.join(', ')} missing; create or fetch them first (git fetch origin ${missing.join(' ')}; git branch <b> origin/<b>)`);
 
-  const targetOnly = await commitsBetween(root, fromBranch, toBranch);
-  if (targetOnly.length && !opts.includeTargetCommits)
+  // The one rule (content.ts, shared with validate --branches): the target holds nothing the source lacks.
+  const content = await compareContent(root, fromBranch, toBranch);
+  const targetOnly = hotfixCommits(content.hotfixes);
+  if (content.hotfixes.length && !opts.includeTargetCommits)
     throw new PromoteError(
-      `${toBranch} (${to}) has ${targetOnly.length} commit(s) that ${fromBranch} (${from}) lacks — a hotfix not back-merged?\n${short(targetOnly)}\n` +
+      `${toBranch} (${to}) has content that ${fromBranch} (${from}) never had — a hotfix not back-merged: ${content.hotfixes.map((h) => h.path).join(', ')}\n${short(targetOnly)}\n` +
         `back-merge first (git checkout ${fromBranch} && git merge --no-ff ${toBranch}), or pass --include-target-commits to promote anyway`,
     );
-  const commits = await commitsBetween(root, toBranch, fromBranch);
   const branch = opts.branch ?? `promote/${from}-to-${to}-${stamp(opts.now ?? new Date())}`;
-  if (!commits.length)
-    return { branch, fromBranch, toBranch, commits, targetOnly, changes: [], next: [], pushed: false, upToDate: true };
+  if (!content.differing.length)
+    return { branch, fromBranch, toBranch, commits: [], targetOnly, changes: [], next: [], pushed: false, upToDate: true };
+  // Commits the promotion brings: since the last recorded promotion's source (squash merges
+  // leave no ancestry), else everything the target's history lacks.
+  const last = (await promotionRecords(root, toBranch, to))[0];
+  const since = last?.source && (await isAncestor(root, last.source, fromBranch).catch(() => false)) ? last.source : toBranch;
+  const commits = await commitsBetween(root, since, fromBranch);
   if (await branchExists(root, branch)) throw new PromoteError(`branch ${branch} already exists; delete it or pass --branch <name>`);
+  const [sourceSha, targetSha] = [(await git(root, 'rev-parse', fromBranch)).trim(), (await git(root, 'rev-parse', toBranch)).trim()];
 
   const scratch = mkdtempSync(join(tmpdir(), 'marquee-promote-'));
   const wt = join(scratch, 'tree');
   let created = false;
   let keep = false;
   try {
-    await git(root, 'worktree', 'add', '--quiet', '-b', branch, wt, toBranch);
-    created = true;
-    const merge = await gitRaw(wt, ['merge', '--no-ff', '--no-edit', '-m', `Promote ${from} → ${to}: merge ${fromBranch} into ${toBranch}`, fromBranch]);
-    if (merge.code !== 0) {
-      const conflicts = (await gitRaw(wt, ['diff', '--name-only', '--diff-filter=U'])).stdout.trim().split('\n').filter(Boolean);
-      await gitRaw(wt, ['merge', '--abort']);
-      throw new PromoteError(
-        conflicts.length
-          ? `merging ${fromBranch} into ${toBranch} conflicts in ${conflicts.join(', ')}; resolve on ${fromBranch} (merge ${toBranch} into it) and retry`
-          : `git merge ${fromBranch} failed: ${(merge.stderr || merge.stdout).trim()}`,
-      );
+    const subject = `Promote ${from} → ${to}: merge ${fromBranch} into ${toBranch}`;
+    let promoted: string;
+    if (!content.hotfixes.length) {
+      // The target holds nothing of its own: the promoted tree is exactly the source's tree
+      // (no three-way merge, so a stale merge base left by squash merges cannot conflict).
+      promoted = (await git(root, 'commit-tree', await treeOf(root, fromBranch), '-p', targetSha, '-p', sourceSha, '-m', subject)).trim();
+    } else {
+      const m = await gitRaw(root, ['merge-tree', '--write-tree', '--name-only', targetSha, sourceSha]);
+      if (m.code !== 0) {
+        // --name-only: the tree, then one conflicted path per line up to a blank line, then messages
+        const rest = m.stdout.split('\n').slice(1);
+        const conflicts = [...new Set(rest.slice(0, Math.max(0, rest.indexOf(''))))];
+        throw new PromoteError(
+          conflicts.length
+            ? `merging ${fromBranch} into ${toBranch} conflicts in ${conflicts.join(', ')}; resolve on ${fromBranch} (merge ${toBranch} into it) and retry`
+            : `git merge-tree ${fromBranch} ${toBranch} failed: ${(m.stderr || m.stdout).trim()}`,
+        );
+      }
+      promoted = (await git(root, 'commit-tree', m.stdout.split('\n')[0]!.trim(), '-p', targetSha, '-p', sourceSha, '-m', subject)).trim();
     }
+    await git(root, 'worktree', 'add', '--quiet', '-b', branch, wt, promoted);
+    created = true;
     const validation = await validateTree(wt, root, opts.validate ?? 'auto');
     if (validation && !validation.ok) throw new PromoteError(`validation of the promoted tree failed (${validation.command}):\n${validation.output}`);
 
@@ -210,6 +230,21 @@ export async function promote(opts: PromoteOptions): Promise<PromoteResult> {
     // engine of `npm run diff`, over the units that branch deploys.
     const units = unitsOn(toBranch).map((u) => u.unit);
     const changes = await diffTrees(root, toBranch, wt, units);
+
+    // Evidence (evidence.ts): trailers on the promotion commit and at the end of the PR body.
+    let rendered: Record<string, string>;
+    try {
+      rendered = (await renderedDigests(wt, units)).digests;
+    } catch (e) {
+      throw new PromoteError(`the promoted tree does not render: ${(e as Error).message}`);
+    }
+    const evidence = trailers(
+      { from, to, source: sourceSha, target: targetSha, rendered, shared: await sharedDigest(root, promoted, to), validate: validation ? `ok (${validation.command})` : 'skipped' },
+      { from: fromBranch, to: toBranch },
+    );
+    const message = [subject, '', ...commits.map((c) => `- ${c.sha.slice(0, 7)} ${c.subject}`), '', ...evidence].join('\n');
+    await git(wt, 'commit', '--quiet', '--amend', '--no-verify', '-m', message);
+    const record = (await git(wt, 'rev-parse', 'HEAD')).trim();
 
     const remote = opts.remote ?? 'origin';
     const title = `Promote ${from} → ${to} (${commits.length} commit${commits.length === 1 ? '' : 's'})`;
@@ -224,29 +259,29 @@ export async function promote(opts: PromoteOptions): Promise<PromoteResult> {
       ...changes.flatMap((t) => targetText(t)),
       '```',
       validation ? `\nValidated with \`${validation.command}\`.` : '',
+      '',
+      '<!-- promotion record: keep these lines last; a squash merge copies them into the commit -->',
+      ...evidence,
     ].join('\n');
     const bodyFile = join(tmpdir(), `marquee-${branch.replace(/\//g, '-')}.md`);
     writeFileSync(bodyFile, body);
+    const base = { branch, fromBranch, toBranch, commits, targetOnly, validation, changes, record, evidence, upToDate: false } as const;
     const gh = opts.gh === null ? undefined : (opts.gh ?? findOnPath('gh'));
     const pushCmd = ['git', 'push', '-u', remote, branch];
     const prCmd = ['gh', 'pr', 'create', '--base', toBranch, '--head', branch, '--title', title, '--body-file', bodyFile];
     const next = [pushCmd.map(q).join(' '), prCmd.map(q).join(' ')];
-    let pushed = false;
-    let pullRequest: string | undefined;
     keep = true;
     if (opts.push) {
       const p = await gitRaw(root, pushCmd.slice(1));
       if (p.code !== 0) throw new PromoteError(`${next[0]} failed: ${p.stderr.trim()}\nthe promotion branch ${branch} is kept; push it by hand`);
-      pushed = true;
       if (gh) {
         const r = await run(gh, prCmd.slice(1), root);
         if (r.code !== 0) throw new PromoteError(`${next[1]} failed: ${r.out}\nthe branch is pushed; open the pull request by hand`);
-        pullRequest = r.out.split('\n').pop();
-        return { branch, fromBranch, toBranch, commits, targetOnly, validation, changes, next: next, pushed, pullRequest, upToDate: false };
+        return { ...base, next, pushed: true, pullRequest: r.out.split('\n').pop() };
       }
-      return { branch, fromBranch, toBranch, commits, targetOnly, validation, changes, next: [next[1]!], pushed, upToDate: false };
+      return { ...base, next: [next[1]!], pushed: true };
     }
-    return { branch, fromBranch, toBranch, commits, targetOnly, validation, changes, next, pushed, pullRequest, upToDate: false };
+    return { ...base, next, pushed: false };
   } finally {
     if (created) await gitRaw(root, ['worktree', 'remove', '--force', wt]);
     if (created && !keep) await gitRaw(root, ['branch', '-D', branch]);
@@ -255,7 +290,7 @@ export async function promote(opts: PromoteOptions): Promise<PromoteResult> {
 }
 
 export function formatPromotion(r: PromoteResult, from: string, to: string): string {
-  if (r.upToDate) return `promote: ${r.toBranch} (${to}) already contains everything on ${r.fromBranch} (${from}); nothing to promote`;
+  if (r.upToDate) return `promote: nothing to promote: ${r.toBranch} (${to}) already has exactly the content of ${r.fromBranch} (${from})`;
   const lines = [
     `promote: ${from} → ${to}: branch ${r.branch} = ${r.toBranch} + merge of ${r.fromBranch} (${r.commits.length} commit(s))`,
     short(r.commits),

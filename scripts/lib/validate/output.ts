@@ -59,8 +59,9 @@ export function toText(findings: readonly Finding[], summary: Summary, color = f
   return lines.join('\n') + '\n';
 }
 
-export function toJson(findings: readonly Finding[], summary: Summary): string {
-  return JSON.stringify({ summary, findings }, null, 2) + '\n';
+/** `extra.branches`: validate --branches' per-environment data (waiting paths and commits, hotfixes). */
+export function toJson(findings: readonly Finding[], summary: Summary, extra: { branches?: unknown } = {}): string {
+  return JSON.stringify({ summary, findings, ...(extra.branches ? { branches: extra.branches } : {}) }, null, 2) + '\n';
 }
 
 const xml = (s: string): string =>

@@ -43,6 +43,8 @@ export interface ValidateResult {
   readonly notes: string[];
   /** Milliseconds per step (sources, drift, render, schema, policies, argocd, branches). */
   readonly timings: Record<string, number>;
+  /** With `branches`: per environment, its branch, commit, paths and commits waiting, hotfixes (gitflow/branches.ts branchesJson). */
+  readonly branches?: unknown;
 }
 
 /** Optional steps provided by other modules; absent modules are skipped (and said so in notes). */
@@ -127,16 +129,18 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
     findings.push(...(await appSets)(rendered));
     lap('argocd');
   }
+  let branches: unknown;
   if (opts.branches) {
-    const { checkBranches } = await import('../gitflow/branches.ts');
+    const { checkBranches, branchesJson } = await import('../gitflow/branches.ts');
     const b = await checkBranches(root);
     findings.push(...b.findings);
     notes.push(...(b.notes ?? []));
+    branches = branchesJson(b);
     lap('branches');
   }
 
   const located = dedupe(locateLate(findings, rendered, locator)).sort(byWhere);
   saveLocationCache();
-  return { findings: located, summary: summarize(located, targets, rendered.length, started), targets: targets.map((t) => t.name), rendered, notes, timings };
+  return { findings: located, summary: summarize(located, targets, rendered.length, started), targets: targets.map((t) => t.name), rendered, notes, timings, ...(branches ? { branches } : {}) };
 }
 

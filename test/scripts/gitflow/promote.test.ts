@@ -85,7 +85,7 @@ test('a hotfix on the target that the source lacks is refused unless included; n
   assert.equal((await promote(base(repo))).upToDate, true);
   const fix = repo.commit('release', 'hotfix: test-only fix', { 'fix.txt': 'x\n' });
   repo.commit('develop', 'feature', { 'feature.txt': 'y\n' });
-  await refuses(promote(base(repo)), new RegExp(`release \\(test\\) has 1 commit\\(s\\) that develop \\(dev\\) lacks — a hotfix not back-merged\\?\\n  ${fix.slice(0, 7)} hotfix: test-only fix\\nback-merge first`));
+  await refuses(promote(base(repo)), new RegExp(`release \\(test\\) has content that develop \\(dev\\) never had — a hotfix not back-merged: fix\\.txt\\n  ${fix.slice(0, 7)} hotfix: test-only fix\\nback-merge first`));
   assert.equal(promotionBranches(repo), '');
   const r = await promote(base(repo, { includeTargetCommits: true }));
   assert.deepEqual(r.targetOnly.map((c) => c.sha), [fix]);
@@ -160,4 +160,13 @@ test('the CLI refuses with exit 1 and a reason, exit 2 on usage errors (never to
   assert.equal(r.code, 1);
   assert.match(r.out, /promote: refused: cannot promote dev → prod/);
   assert.equal(run('--from', 'dev').code, 2);
+  // --verify / --rollback take --env alone
+  const v = run('--verify');
+  assert.equal(v.code, 2);
+  assert.match(v.out, /promote: --verify or --rollback takes --env <env> alone/);
+  assert.equal(run('--verify', '--env', 'prod', '--from', 'dev').code, 2);
+  const first = run('--verify', '--env', 'dev');
+  assert.equal(first.code, 1);
+  assert.match(first.out, /promote: refused: --env dev: the first environment is not promoted into; nothing to verify/);
+  assert.match(run('--rollback', '--env', 'staging').out, /--env staging: unknown environment \(one of dev, test, prod\)/);
 });

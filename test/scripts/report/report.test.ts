@@ -121,6 +121,38 @@ describe('npm run report', { timeout: 180_000 }, () => {
     assert.deepEqual(foreignRequests, []);
   });
 
+  it('reads at 1400 px: architecture near the top, warnings folded into counts, no horizontal overflow even with four environments', async () => {
+    // A fourth environment: the matrix with staging (a copy of test's column) between test and prod.
+    const cells = new Map([...data.matrix.cells].map(([c, byEnv]) => [c, new Map([...byEnv, ...(byEnv.get('test') ? [['staging', { ...byEnv.get('test')!, target: 'staging' }] as const] : [])])]));
+    const envs = [...data.envs.slice(0, 2), { ...data.envs[1]!, name: 'staging' as any, branch: 'staging', namespace: 'marquee-staging', host: 'staging.marquee.example.com' }, ...data.envs.slice(2)];
+    const targets = [...data.matrix.targets.slice(0, 2), 'staging', ...data.matrix.targets.slice(2)];
+    const four = { ...data, envs, matrix: { ...data.matrix, targets, cells } } as ReportData;
+    for (const [file, d, n] of [['three.html', data, 3], ['four.html', four, 4]] as const) {
+      writeFileSync(join(dir, file), reportHtml(d));
+      const page = await ctx.newPage();
+      await page.setViewportSize({ width: 1400, height: 1000 });
+      await page.goto(`file://${join(dir, file)}`, { waitUntil: 'load' });
+      assert.equal(await page.locator('#env-matrix thead th').count(), n + 1, `${file}: ${n} environment columns`);
+      // no horizontal overflow of the page, nor of the environment matrix inside it
+      const [scroll, client] = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as number[];
+      assert.ok(scroll! <= client!, `${file}: page is ${scroll} px wide in a ${client} px window`);
+      const matrix = (await page.locator('#env-matrix').boundingBox())!;
+      assert.ok(matrix.x + matrix.width <= client!, `${file}: the matrix ends at ${matrix.x + matrix.width} px`);
+      // the architecture diagram comes before the matrix and starts within the first screen
+      const arch = (await page.locator('#architecture-section').boundingBox())!;
+      assert.ok(arch.y < matrix.y, 'architecture above the matrix');
+      assert.ok(arch.y < 1000, `architecture starts at ${arch.y} px`);
+      // standing warnings: counts shown, list folded, the link opens it
+      if (data.policies.findings.some((f) => f.severity === 'warning')) {
+        assert.match(await page.locator('#warning-counts').innerText(), /^\d+ standing warning\(s\): \d+ \S+/);
+        assert.equal(await page.locator('#warning-list').isVisible(), false, 'the warning list is folded');
+        await page.locator('#warning-counts a.open-warnings').click();
+        assert.equal(await page.locator('#warning-list').isVisible(), true, 'the link opens the list');
+      }
+      await page.close();
+    }
+  });
+
   it('the committed diagram is a well-formed SVG document that Chromium renders', async () => {
     const page = await ctx.newPage();
     await page.goto(`file://${join(repoRoot, architectureDoc)}`);

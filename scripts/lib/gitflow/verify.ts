@@ -1,0 +1,172 @@
+// `npm run promote -- --verify --env prod`: prove from the clone alone that what an
+// environment's branch holds came through the environment before it. The newest promotion
+// record (evidence.ts) reachable from the branch names the source commit; the record's
+// rendered digests are re-derived by rendering the recorded commit; the branch's shared
+// part (every file outside the environment's own overlay) must be byte-identical to the
+// source's, which the earlier environment validated. `--rollback` prepares the revert to
+// the last verified promotion: a branch and the exact pull-request commands.
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { environments, envNames, type EnvName } from '../../../generators/environments.ts';
+import { promotionOrder } from '../../../generators/argocd/delivery.ts';
+import { branchExists, git, isAncestor, resolveBranch, resolveCommit, withWorktree } from '../plumbing/git.ts';
+import { commandLine } from '../plumbing/process.ts';
+import { defaultTargets, renderTargets } from '../kustomize/index.ts';
+import { diffTarget } from '../review/index.ts';
+import { ownPart, promotionRecords, renderedDigests, sharedFiles, TRAILER, type PromotionRecord } from './evidence.ts';
+import { PromoteError } from './promote.ts';
+
+export interface VerifyResult {
+  readonly env: EnvName;
+  readonly branch: string;
+  readonly head: string;
+  /** The promotion record the branch is checked against (undefined when there is none). */
+  readonly record?: PromotionRecord;
+  /** The rollback commit the record was chosen by, when the branch was rolled back. */
+  readonly rolledBackBy?: string;
+  /** Everything that failed, each naming the file, object or digest; empty = verified. */
+  readonly problems: readonly string[];
+  /** What was checked, one line each. */
+  readonly checks: readonly string[];
+}
+
+function envOf(name: string): EnvName {
+  if (!envNames.includes(name as EnvName)) throw new PromoteError(`--env ${name}: unknown environment (one of ${envNames.join(', ')})`);
+  const env = name as EnvName;
+  if (promotionOrder.indexOf(env) === 0) throw new PromoteError(`--env ${env}: the first environment is not promoted into; nothing to verify`);
+  return env;
+}
+
+/** The record the branch should match: the newest promotion, or the one a newer rollback returned to. */
+async function currentRecord(root: string, head: string, env: EnvName): Promise<{ record?: PromotionRecord; rolledBackBy?: string; all: PromotionRecord[] }> {
+  const all = await promotionRecords(root, head, env);
+  const out = await git(root, 'log', '-1', '--format=%H%x00%B', `--grep=^${TRAILER.rollback}: ${env} `, head, '--');
+  if (out.trim()) {
+    const [sha, body] = out.split('\0');
+    const to = body!.match(new RegExp(`^${TRAILER.rollback}: ${env} ([0-9a-f]{40})`, 'm'))?.[1];
+    const newest = all[0];
+    const target = all.find((r) => r.commit === to);
+    if (target && (!newest || (await isAncestor(root, newest.commit, sha!)))) return { record: target, rolledBackBy: sha, all };
+  }
+  return { record: all[0], all };
+}
+
+export async function verifyPromotion(root: string, envName: string): Promise<VerifyResult> {
+  const env = envOf(envName);
+  const branch = environments[env].branch;
+  const head = await resolveBranch(root, branch);
+  if (!head) throw new PromoteError(`branch ${branch} (environment ${env}) does not exist locally or as origin/${branch}; git fetch origin ${branch}`);
+  const { record, rolledBackBy } = await currentRecord(root, head, env);
+  const problems: string[] = [];
+  const checks: string[] = [];
+  if (!record) {
+    problems.push(`${branch} (${env}) has no promotion record (a commit with a ${TRAILER.promotion}: … -> ${env} trailer); it was never promoted with npm run promote, or a merge dropped the record`);
+    return { env, branch, head, problems, checks };
+  }
+  const from = record.from;
+  const fromBranch = environments[from].branch;
+  checks.push(`record ${record.commit.slice(0, 7)}: ${from} → ${env}, source ${record.source.slice(0, 7)}, validate ${record.validate}`);
+  // 1. The source commit is in this clone and on the earlier environment's branch: it went through it.
+  const fromHead = await resolveBranch(root, fromBranch);
+  if (!(await resolveCommit(root, record.source))) problems.push(`the recorded source ${record.source} is not in this clone (git fetch origin ${fromBranch})`);
+  else if (!fromHead || !(await isAncestor(root, record.source, fromHead))) problems.push(`the recorded source ${record.source.slice(0, 7)} is not on ${fromBranch} (${from}): it did not come through ${from}`);
+  else checks.push(`source ${record.source.slice(0, 7)} is on ${fromBranch} (${from})`);
+  if (!record.validate.startsWith('ok')) problems.push(`the promotion was not validated (${TRAILER.validate}: ${record.validate || 'missing'})`);
+  // 2. The recorded rendered digests, re-derived from the recorded commit.
+  const units = Object.keys(record.rendered);
+  if (!units.length) problems.push(`the record has no ${TRAILER.rendered} digest`);
+  else {
+    const derived = await withWorktree(root, record.commit, (dir) => renderedDigests(dir, units).then((d) => d.digests)).catch((e: Error) => {
+      problems.push(`re-rendering ${record.commit.slice(0, 7)} failed: ${e.message}`);
+      return undefined;
+    });
+    for (const u of derived ? units : []) {
+      if (derived![u] === record.rendered[u]) checks.push(`rendered ${u} at ${record.commit.slice(0, 7)}: ${record.rendered[u]} (re-derived)`);
+      else problems.push(`rendered ${u} at ${record.commit.slice(0, 7)} is ${derived![u] ?? 'missing'}, the record says ${record.rendered[u]}`);
+    }
+  }
+  // 3. The shared part now on the branch is byte-identical to the source's (what the earlier environment ran).
+  if (await resolveCommit(root, record.source)) {
+    const [now, was] = await Promise.all([sharedFiles(root, head, env), sharedFiles(root, record.source, env)]);
+    const changed = [...new Set([...now.keys(), ...was.keys()])].filter((p) => now.get(p) !== was.get(p)).sort();
+    if (!changed.length) checks.push(`shared part of ${branch} (everything but ${ownPart(env)}) is byte-identical to ${fromBranch} ${record.source.slice(0, 7)}`);
+    else {
+      const objects = await changedObjects(root, record.source, head, env).catch((e: Error) => [`(objects not rendered: ${e.message})`]);
+      problems.push(
+        `the shared part of ${branch} (${env}) differs from what ${from} ran (${fromBranch} ${record.source.slice(0, 7)}) — changed outside the promotion flow: ` +
+          `file(s) ${changed.slice(0, 10).join(', ')}${changed.length > 10 ? `, … ${changed.length - 10} more` : ''}` +
+          (objects.length ? `; object(s) ${objects.slice(0, 10).join(', ')}${objects.length > 10 ? `, … ${objects.length - 10} more` : ''}` : ''),
+      );
+    }
+  }
+  return { env, branch, head, record, rolledBackBy, problems, checks };
+}
+
+/** Objects of the environment's render that differ between two commits (the review engine). */
+async function changedObjects(root: string, a: string, b: string, env: EnvName): Promise<string[]> {
+  const render = (rev: string) => withWorktree(root, rev, async (dir) => (await renderTargets(dir, defaultTargets(dir, [env])))[0]);
+  const [x, y] = await Promise.all([render(a), render(b)]);
+  const target = defaultTargets(root, [env])[0]!;
+  const d = diffTarget(target, x, y);
+  return [...d.changed.map((c) => c.ref), ...d.added.map((o) => `+${o.ref}`), ...d.removed.map((o) => `-${o.ref}`)];
+}
+
+export function formatVerify(v: VerifyResult): string {
+  const lines = [`verify ${v.env}: ${v.branch} ${v.head.slice(0, 7)}${v.rolledBackBy ? ` (rolled back by ${v.rolledBackBy.slice(0, 7)})` : ''}`, ...v.checks.map((c) => `  ok   ${c}`), ...v.problems.map((p) => `  FAIL ${p}`)];
+  lines.push(v.problems.length ? `verify ${v.env}: FAILED (${v.problems.length} problem(s))` : `verify ${v.env}: verified — what ${v.branch} holds came through ${v.record?.from}`);
+  return lines.join('\n');
+}
+
+export interface RollbackResult {
+  readonly env: EnvName;
+  readonly branch: string;
+  /** The promotion record rolled back to. */
+  readonly to: PromotionRecord;
+  readonly commit: string;
+  readonly next: readonly string[];
+}
+
+const stamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+
+/**
+ * Prepare the revert to the last verified promotion: when the branch no longer holds the
+ * newest promotion's tree, back to that one; else back to the one before it. A branch off the
+ * environment's branch with one commit restoring that tree, and the push / PR commands.
+ */
+export async function prepareRollback(root: string, envName: string, opts: { now?: Date; remote?: string; branch?: string } = {}): Promise<RollbackResult> {
+  const env = envOf(envName);
+  const envBranch = environments[env].branch;
+  const head = await resolveBranch(root, envBranch);
+  if (!head) throw new PromoteError(`branch ${envBranch} (environment ${env}) does not exist; git fetch origin ${envBranch}`);
+  const { record, all } = await currentRecord(root, head, env);
+  if (!record) throw new PromoteError(`${envBranch} (${env}) has no promotion record to roll back to`);
+  const tree = async (rev: string) => (await git(root, 'rev-parse', `${rev}^{tree}`)).trim();
+  const headTree = await tree(head);
+  let to: PromotionRecord | undefined;
+  for (const r of all.slice(all.indexOf(record))) {
+    if ((await tree(r.commit)) === headTree) continue;
+    // verified: the record's rendered digests re-derive from its commit
+    const d = await withWorktree(root, r.commit, (dir) => renderedDigests(dir, Object.keys(r.rendered)).then((x) => x.digests)).catch(() => undefined);
+    if (d && Object.keys(r.rendered).length && Object.entries(r.rendered).every(([u, v]) => d[u] === v)) {
+      to = r;
+      break;
+    }
+  }
+  if (!to) throw new PromoteError(`no earlier verified promotion into ${env} on ${envBranch} to roll back to`);
+  const branch = opts.branch ?? `rollback/${env}-${stamp(opts.now ?? new Date())}`;
+  if (await branchExists(root, branch)) throw new PromoteError(`branch ${branch} already exists; delete it or pass --branch <name>`);
+  const subject = `Roll back ${env} to the promotion ${to.commit.slice(0, 7)} (${to.from} → ${env}, source ${to.source.slice(0, 7)})`;
+  const message = `${subject}\n\n${TRAILER.rollback}: ${env} ${to.commit}`;
+  const commit = (await git(root, 'commit-tree', await tree(to.commit), '-p', head, '-m', message)).trim();
+  await git(root, 'branch', branch, commit);
+  const bodyFile = join(tmpdir(), `marquee-${branch.replace(/\//g, '-')}.md`);
+  writeFileSync(bodyFile, `${subject}.\n\nRestores exactly the tree of ${to.commit} on \`${envBranch}\`. Back-merge nothing: the restored files are versions ${environments[to.from].branch} already had.\n\n${TRAILER.rollback}: ${env} ${to.commit}\n`);
+  const remote = opts.remote ?? 'origin';
+  const next = [commandLine('git', ['push', '-u', remote, branch]), commandLine('gh', ['pr', 'create', '--base', envBranch, '--head', branch, '--title', subject, '--body-file', bodyFile])];
+  return { env, branch, to, commit, next };
+}
+
+export function formatRollback(r: RollbackResult): string {
+  return [`rollback ${r.env}: branch ${r.branch} (${r.commit.slice(0, 7)}) restores the promotion ${r.to.commit.slice(0, 7)} (source ${r.to.source.slice(0, 7)})`, 'next:', ...r.next.map((c) => `  ${c}`)].join('\n');
+}
