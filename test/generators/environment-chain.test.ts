@@ -82,7 +82,7 @@ describe('a wrong contract edit is one message naming the field', () => {
   for (const [what, edit, field] of [
     ['a cluster that does not exist', (s: string) => addStaging(s).replace("branch: 'staging',\n    namespace: 'marquee-staging',\n    cluster: 'nonprod'", "branch: 'staging',\n    namespace: 'marquee-staging',\n    cluster: 'nonprd'"), /environments\.staging\.cluster is "nonprd"; one of nonprod, prod/],
     ['a branch two environments track', (s: string) => addStaging(s).replace("branch: 'staging'", "branch: 'release'"), /environments\.staging\.branch "release" is already environments\.test\.branch/],
-    ['a cluster without its platform namespace', (s: string) => s.replace("    platformNamespace: 'monitoring',\n    kubernetesVersion: '1.31',\n  },\n} as const", "    kubernetesVersion: '1.31',\n  },\n} as const"), /clusters\.prod\.platformNamespace is missing/],
+    ['a cluster without its platform namespace', (s: string) => s.replace(/(  prod: \{\n    name: 'prod',\n    server: '[^']*',\n)    platformNamespace: 'monitoring',\n/, '$1'), /clusters\.prod\.platformNamespace is missing/],
   ] as const)
     it(what, () => {
       const r = generateIn(copyWith(edit));
