@@ -40,3 +40,13 @@ export function applyEdits(dir: string, edits: readonly Edit[]): void {
 }
 
 export const removeRepo = (dir: string): void => rmSync(dir, { recursive: true, force: true });
+
+/** Runs `use` on a fresh copy of the repository (copyRepo), removed afterwards whatever happens. */
+export async function withRepoCopy<T>(use: (dir: string) => Promise<T>): Promise<T> {
+  const dir = copyRepo();
+  try {
+    return await use(dir);
+  } finally {
+    removeRepo(dir);
+  }
+}
