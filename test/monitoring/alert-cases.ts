@@ -48,6 +48,15 @@ const requests = `${metrics.httpDuration}_count`;
 const small = resourceProfiles.small;
 const standard = resourceProfiles.standard;
 
+/**
+ * A share-of-failures alert: `total` grows by 10 a sample while `failed` grows by 1 (fires, with
+ * `labels`) or stays at 0 (quiet), over `samples` samples.
+ */
+const failingShare = (failed: string, total: string, labels: Record<string, string>, samples: number, evalTime: string): CasePair => ({
+  firing: { series: { [sel(failed, labels)]: `0+1x${samples}`, [sel(total, labels)]: `0+10x${samples}` }, evalTime, firing: [labels] },
+  quiet: { series: { [sel(failed, labels)]: `0x${samples}`, [sel(total, labels)]: `0+10x${samples}` }, evalTime, firing: [] },
+});
+
 /** Hand-written cases, keyed by alert name. Burn-rate alerts are generated (slo-cases.ts). */
 export const alertCases: Record<string, CasePair> = {
   Watchdog: {
@@ -86,46 +95,12 @@ export const alertCases: Record<string, CasePair> = {
     firing: { series: { [sel('prometheus_notifications_alertmanagers_discovered', prom)]: '0x25' }, evalTime: '20m', firing: [prom] },
     quiet: { series: { [sel('prometheus_notifications_alertmanagers_discovered', prom)]: '2x25' }, evalTime: '20m', firing: [] },
   },
-  PrometheusNotificationsFailing: {
-    firing: {
-      series: {
-        [sel('prometheus_notifications_errors_total', { ...prom, alertmanager: 'http://10.0.0.7:9093/api/v2/alerts' })]: '0+1x30',
-        [sel('prometheus_notifications_sent_total', { ...prom, alertmanager: 'http://10.0.0.7:9093/api/v2/alerts' })]: '0+10x30',
-      },
-      evalTime: '25m',
-      firing: [{ ...prom, alertmanager: 'http://10.0.0.7:9093/api/v2/alerts' }],
-    },
-    quiet: {
-      series: {
-        [sel('prometheus_notifications_errors_total', { ...prom, alertmanager: 'http://10.0.0.7:9093/api/v2/alerts' })]: '0x30',
-        [sel('prometheus_notifications_sent_total', { ...prom, alertmanager: 'http://10.0.0.7:9093/api/v2/alerts' })]: '0+10x30',
-      },
-      evalTime: '25m',
-      firing: [],
-    },
-  },
+  PrometheusNotificationsFailing: failingShare('prometheus_notifications_errors_total', 'prometheus_notifications_sent_total', { ...prom, alertmanager: 'http://10.0.0.7:9093/api/v2/alerts' }, 30, '25m'),
   AlertmanagerConfigReloadFailed: {
     firing: { series: { [sel('alertmanager_config_last_reload_successful', am)]: '0x25' }, evalTime: '20m', firing: [am] },
     quiet: { series: { [sel('alertmanager_config_last_reload_successful', am)]: '1x25' }, evalTime: '20m', firing: [] },
   },
-  AlertmanagerNotificationsFailing: {
-    firing: {
-      series: {
-        [sel('alertmanager_notifications_failed_total', { ...am, integration: 'webhook' })]: '0+1x20',
-        [sel('alertmanager_notifications_total', { ...am, integration: 'webhook' })]: '0+10x20',
-      },
-      evalTime: '15m',
-      firing: [{ ...am, integration: 'webhook' }],
-    },
-    quiet: {
-      series: {
-        [sel('alertmanager_notifications_failed_total', { ...am, integration: 'webhook' })]: '0x20',
-        [sel('alertmanager_notifications_total', { ...am, integration: 'webhook' })]: '0+10x20',
-      },
-      evalTime: '15m',
-      firing: [],
-    },
-  },
+  AlertmanagerNotificationsFailing: failingShare('alertmanager_notifications_failed_total', 'alertmanager_notifications_total', { ...am, integration: 'webhook' }, 20, '15m'),
   ServiceDown: {
     firing: {
       series: {
