@@ -41,6 +41,11 @@ const ksm = { job: jobs.kubeStateMetrics, namespace: 'marquee-dev', pod: 'invent
 const cadvisor = { job: jobs.cadvisor, namespace: 'marquee-dev', pod: 'inventory-6b7c8d9e0f-zxcvb', container: 'inventory' };
 const limits = (resource: string, unit: string) => sel('kube_pod_container_resource_limits', { ...ksm, job: jobs.kubeStateMetrics, resource, unit });
 const pvc = { job: jobs.kubelet, namespace: 'marquee-prod', persistentvolumeclaim: 'data-postgres-0' };
+/** The claim's volume: 10 GiB, with `available` bytes (promtool notation) over `samples` samples. */
+const volume = (available: string, samples: number) => ({
+  [sel('kubelet_volume_stats_capacity_bytes', pvc)]: `${10 * GiB}x${samples}`,
+  [sel('kubelet_volume_stats_available_bytes', pvc)]: `${available}x${samples}`,
+});
 const pg = { job: jobs.postgres, namespace: 'marquee-prod', pod: 'postgres-0', instance: '10.0.1.5:9187' };
 const rabbit = { job: jobs.rabbitmq, namespace: 'marquee-prod', pod: 'rabbitmq-0', instance: '10.0.1.6:15692' };
 const queue = (q: string) => ({ job: jobs.rabbitmqQueues, namespace: 'marquee-prod', pod: 'rabbitmq-0', instance: '10.0.1.6:15692', vhost: broker.vhost, queue: q });
@@ -260,37 +265,25 @@ export const alertCases: Record<string, CasePair> = {
   PvcFillingUp: {
     // 14% free of 10 GiB and losing 1 MiB a minute: empty in about a day.
     firing: {
-      series: {
-        [sel('kubelet_volume_stats_capacity_bytes', pvc)]: `${10 * GiB}x120`,
-        [sel('kubelet_volume_stats_available_bytes', pvc)]: `${Math.round(1.4 * GiB)}-${MiB}x120`,
-      },
+      series: volume(`${Math.round(1.4 * GiB)}-${MiB}`, 120),
       evalTime: '90m',
       firing: [pvc],
     },
     // Just as full, but not getting fuller.
     quiet: {
-      series: {
-        [sel('kubelet_volume_stats_capacity_bytes', pvc)]: `${10 * GiB}x120`,
-        [sel('kubelet_volume_stats_available_bytes', pvc)]: `${Math.round(1.4 * GiB)}x120`,
-      },
+      series: volume(`${Math.round(1.4 * GiB)}`, 120),
       evalTime: '90m',
       firing: [],
     },
   },
   PvcAlmostFull: {
     firing: {
-      series: {
-        [sel('kubelet_volume_stats_capacity_bytes', pvc)]: `${10 * GiB}x10`,
-        [sel('kubelet_volume_stats_available_bytes', pvc)]: `${Math.round(0.2 * GiB)}x10`,
-      },
+      series: volume(`${Math.round(0.2 * GiB)}`, 10),
       evalTime: '5m',
       firing: [pvc],
     },
     quiet: {
-      series: {
-        [sel('kubelet_volume_stats_capacity_bytes', pvc)]: `${10 * GiB}x10`,
-        [sel('kubelet_volume_stats_available_bytes', pvc)]: `${Math.round(1.4 * GiB)}x10`,
-      },
+      series: volume(`${Math.round(1.4 * GiB)}`, 10),
       evalTime: '5m',
       firing: [],
     },
