@@ -17,7 +17,8 @@ import type { FastifyInstance } from 'fastify';
 import { build, readGatewayConfig } from '@marquee/api-gateway';
 import { secretDir } from '../../generators/monitoring/alertmanager.ts';
 import { jobs } from '../../generators/monitoring/scrape.ts';
-import { freePort, waitFor } from '../../scripts/lib/rollouts/prometheus.ts';
+import { freePort } from '@marquee/kit/testing';
+import { waitFor } from '../../scripts/lib/rollouts/prometheus.ts';
 import { amDir, committedRuleFiles, promDir, readText, tempDir } from './support.ts';
 
 const alert = 'HttpErrorRateHigh';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assembleSite } from '../../../apps/web/src/assemble.ts';
 import { nginxConfig, type NginxProps } from '../../../generators/nginx.ts';
-import { freePort } from '../../../scripts/lib/rollouts/prometheus.ts';
+import { freePort } from '@marquee/kit/testing';
 
 export const nginxBin = '/usr/sbin/nginx';
 
@@ -19,8 +19,6 @@ export function requireNginx(): void {
 /** uid/gid nginx runs as when the test runs as root: `nobody`, like the image's uid 101, owns nothing else. */
 const unprivileged = 65534;
 
-// A free loopback port: the same finder the rollout drills use (stack.ts and the nginx tests take it from here).
-export { freePort };
 
 /** The main nginx.conf: what nginx-unprivileged ships, with pid/logs/temp paths in `prefix`. */
 export function mainConf(prefix: string, serverConf: string): string {
