@@ -56,6 +56,21 @@ describe('RabbitMQ definitions imported into the local RabbitMQ', () => {
     Array.isArray(raw) ? Object.fromEntries((raw as [string, string, unknown][]).map(([k, , v]) => [k, v])) : (raw as Record<string, unknown>);
   let queues: Queue[] = [];
 
+  /** An AMQP connection to this run's vhost as the application or the admin user the definitions create. */
+  const connect = (who: 'app' | 'admin') => {
+    const [user, password] = who === 'app' ? [templateVars.appUsername, templateVars.appPassword] : [templateVars.adminUsername, templateVars.adminPassword];
+    return amqp.connect(`amqp://${encodeURIComponent(values[user]!)}:${encodeURIComponent(values[password]!)}@127.0.0.1:5672/${encodeURIComponent(vhost)}`);
+  };
+  /** Runs `use` on a connection as `who`, closing the connection afterwards. */
+  async function withConnection(who: 'app' | 'admin', use: (conn: Awaited<ReturnType<typeof connect>>) => Promise<void>): Promise<void> {
+    const conn = await connect(who);
+    try {
+      await use(conn);
+    } finally {
+      await conn.close();
+    }
+  }
+
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'marquee-defs-'));
     const cm = parse(readFileSync(join(repo, 'base/rabbitmq/config-map-rabbitmq-definitions-template.yaml'), 'utf8')) as { data: Record<string, string> };
@@ -145,9 +160,7 @@ describe('RabbitMQ definitions imported into the local RabbitMQ', () => {
   });
 
   it('routes an order to the queue and dead-letters it after the delivery limit, as the app user over AMQP', async () => {
-    const url = `amqp://${encodeURIComponent(values[templateVars.appUsername]!)}:${encodeURIComponent(values[templateVars.appPassword]!)}@127.0.0.1:5672/${encodeURIComponent(vhost)}`;
-    const conn = await amqp.connect(url);
-    try {
+    await withConnection('app', async (conn) => {
       const ch = await conn.createConfirmChannel();
       // The billing services assert the same topology at start: identical arguments must be accepted.
       for (const q of brokerTopology.queues) await ch.assertQueue(q.name, { durable: q.durable, arguments: { ...q.arguments } });
@@ -177,15 +190,11 @@ describe('RabbitMQ definitions imported into the local RabbitMQ', () => {
       }
       assert.equal(deliveries, broker.deliveryLimit + 1, 'first delivery plus deliveryLimit redeliveries');
       await ch.close();
-    } finally {
-      await conn.close();
-    }
+    });
   });
 
   it('keeps a dead letter read with requeue more often than RabbitMQ 4.0\'s default limit of 20 allows', async () => {
-    const url = `amqp://${encodeURIComponent(values[templateVars.adminUsername]!)}:${encodeURIComponent(values[templateVars.adminPassword]!)}@127.0.0.1:5672/${encodeURIComponent(vhost)}`;
-    const conn = await amqp.connect(url);
-    try {
+    await withConnection('admin', async (conn) => {
       const ch = await conn.createConfirmChannel();
       ch.publish(broker.deadLetterExchange, '', Buffer.from('{}'), { persistent: true, messageId: `dead-${id}` });
       await ch.waitForConfirms();
@@ -200,14 +209,11 @@ describe('RabbitMQ definitions imported into the local RabbitMQ', () => {
       }
       assert.equal(reads, 25);
       await ch.close();
-    } finally {
-      await conn.close();
-    }
+    });
   });
 
   it('refuses the app user anything outside the topology', async () => {
-    const url = `amqp://${encodeURIComponent(values[templateVars.appUsername]!)}:${encodeURIComponent(values[templateVars.appPassword]!)}@127.0.0.1:5672/${encodeURIComponent(vhost)}`;
-    const conn = await amqp.connect(url);
+    const conn = await connect('app');
     try {
       const ch = await conn.createChannel();
       ch.on('error', () => {});

@@ -3,15 +3,14 @@
 // gateway, inventory, billing API and worker on PostgreSQL and RabbitMQ. It sees movies,
 // pages through them, places orders and watches them complete (and one get rejected).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { seedData } from '@marquee/inventory';
 import { startNginx, type RunningNginx } from './lib/nginx.ts';
 import { startStack, type Stack } from './lib/stack.ts';
-import { chromiumArgs } from '../helpers/chromium.ts';
+import { launchChromium, type Chromium } from '../helpers/chromium.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
 const screenshot = join(repo, 'docs/img/storefront.png');
@@ -23,8 +22,8 @@ describe('storefront end to end (Chromium → nginx → gateway → inventory/bi
 }, () => {
   let stack: Stack;
   let nginx: RunningNginx;
+  let browser: Chromium;
   let context: BrowserContext;
-  let profile: string;
   /** Requests the page tried to make to anything but the server under test. */
   const offsite: string[] = [];
   const problems: string[] = [];
@@ -33,14 +32,8 @@ describe('storefront end to end (Chromium → nginx → gateway → inventory/bi
     // inventory at debug logs every request with its id: the test follows one order's id there.
     stack = await startStack({ logLevels: { inventory: 'debug' } });
     nginx = await startNginx({ gateway: stack.urls['api-gateway'] });
-    profile = mkdtempSync(join(tmpdir(), 'marquee-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: chromiumArgs,
-      viewport: { width: 1280, height: 860 },
-      timeout: 30_000,
-    });
+    browser = await launchChromium({ viewport: { width: 1280, height: 860 }, timeout: 30_000 });
+    context = browser.context;
     // The storefront must not reach the internet (no CDN, no web fonts): record and block.
     await context.route('**/*', (route) => {
       const url = new URL(route.request().url());
@@ -55,8 +48,7 @@ describe('storefront end to end (Chromium → nginx → gateway → inventory/bi
   });
 
   after(async () => {
-    await context?.close().catch(() => {});
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close().catch(() => {});
     await nginx?.stop();
     await stack?.stop();
   });

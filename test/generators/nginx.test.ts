@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { within } from '@marquee/kit/testing';
+import { freePort, within } from '@marquee/kit/testing';
 import { cacheControl, contentSecurityPolicy, maxBodyBytes, securityHeaders } from '@marquee/web/policy';
 import { nginxConfig } from '../../generators/nginx.ts';
-import { freePort, mainConf, nginxBin, nginxTest, requireNginx, startNginx, type RunningNginx } from '../e2e/lib/nginx.ts';
+import { mainConf, nginxBin, nginxTest, requireNginx, startNginx, type RunningNginx } from '../e2e/lib/nginx.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
 /** base/web/default.conf, which configMapGenerator turns into ConfigMap web-nginx (header comment included). */

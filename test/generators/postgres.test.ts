@@ -6,15 +6,10 @@ import { postgres, secrets, services } from '@marquee/contract';
 import { defaultPostgresProps, postgresNames, postgresObjects, postgresSecrets, type PostgresProps } from '../../generators/postgres.ts';
 import { selectorFor } from '../../generators/lib/labels.ts';
 import { peers } from '../../generators/services.ts';
-import type { KubeObject } from '../../kube/index.ts';
+import { asJson, findObject } from './objects.ts';
 
-type Obj = KubeObject;
-const objects = () => postgresObjects().map((o) => o.toJSON() as Obj);
-const find = (kind: string, name: string) => {
-  const o = objects().find((x) => x.kind === kind && x.metadata.name === name);
-  assert.ok(o, `${kind}/${name} missing`);
-  return o;
-};
+const objects = () => asJson(postgresObjects());
+const find = (kind: string, name: string) => findObject(objects(), kind, name);
 
 describe('postgres base', () => {
   const sts = find('StatefulSet', 'postgres');

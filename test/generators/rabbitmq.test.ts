@@ -16,15 +16,10 @@ import {
 } from '../../generators/rabbitmq.ts';
 import { selectorFor } from '../../generators/lib/labels.ts';
 import { peers } from '../../generators/services.ts';
-import type { KubeObject } from '../../kube/index.ts';
+import { asJson, findObject } from './objects.ts';
 
-type Obj = KubeObject;
-const objects = (p?: RabbitmqProps) => rabbitmqObjects(p).map((o) => o.toJSON() as Obj);
-const find = (kind: string, name: string) => {
-  const o = objects().find((x) => x.kind === kind && x.metadata.name === name);
-  assert.ok(o, `${kind}/${name} missing`);
-  return o;
-};
+const objects = (p?: RabbitmqProps) => asJson(rabbitmqObjects(p));
+const find = (kind: string, name: string) => findObject(objects(), kind, name);
 
 describe('rabbitmq base', () => {
   const sts = find('StatefulSet', 'rabbitmq');

@@ -1,5 +1,6 @@
 // Copy the parts of this repository that validate reads into a temp directory,
 // so tests can break them without touching the real tree.
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -40,3 +41,21 @@ export function applyEdits(dir: string, edits: readonly Edit[]): void {
 }
 
 export const removeRepo = (dir: string): void => rmSync(dir, { recursive: true, force: true });
+
+/** Runs `use` on a fresh copy of the repository (copyRepo), removed afterwards whatever happens. */
+export async function withRepoCopy<T>(use: (dir: string) => Promise<T>): Promise<T> {
+  const dir = copyRepo();
+  try {
+    return await use(dir);
+  } finally {
+    removeRepo(dir);
+  }
+}
+
+/** A temp folder holding `paths` as committed at HEAD (git archive), with a .gitignore for the render cache. */
+export function archiveHead(prefix: string, paths: readonly string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  execFileSync('sh', ['-c', `git -C "${repoRoot}" archive HEAD ${paths.join(' ')} | tar -x -C "${dir}"`]);
+  writeFileSync(join(dir, '.gitignore'), '.cache/\n');
+  return dir;
+}

@@ -41,12 +41,26 @@ const ksm = { job: jobs.kubeStateMetrics, namespace: 'marquee-dev', pod: 'invent
 const cadvisor = { job: jobs.cadvisor, namespace: 'marquee-dev', pod: 'inventory-6b7c8d9e0f-zxcvb', container: 'inventory' };
 const limits = (resource: string, unit: string) => sel('kube_pod_container_resource_limits', { ...ksm, job: jobs.kubeStateMetrics, resource, unit });
 const pvc = { job: jobs.kubelet, namespace: 'marquee-prod', persistentvolumeclaim: 'data-postgres-0' };
+/** The claim's volume: 10 GiB, with `available` bytes (promtool notation) over `samples` samples. */
+const volume = (available: string, samples: number) => ({
+  [sel('kubelet_volume_stats_capacity_bytes', pvc)]: `${10 * GiB}x${samples}`,
+  [sel('kubelet_volume_stats_available_bytes', pvc)]: `${available}x${samples}`,
+});
 const pg = { job: jobs.postgres, namespace: 'marquee-prod', pod: 'postgres-0', instance: '10.0.1.5:9187' };
 const rabbit = { job: jobs.rabbitmq, namespace: 'marquee-prod', pod: 'rabbitmq-0', instance: '10.0.1.6:15692' };
 const queue = (q: string) => ({ job: jobs.rabbitmqQueues, namespace: 'marquee-prod', pod: 'rabbitmq-0', instance: '10.0.1.6:15692', vhost: broker.vhost, queue: q });
 const requests = `${metrics.httpDuration}_count`;
 const small = resourceProfiles.small;
 const standard = resourceProfiles.standard;
+
+/**
+ * A share-of-failures alert: `total` grows by 10 a sample while `failed` grows by 1 (fires, with
+ * `labels`) or stays at 0 (quiet), over `samples` samples.
+ */
+const failingShare = (failed: string, total: string, labels: Record<string, string>, samples: number, evalTime: string): CasePair => ({
+  firing: { series: { [sel(failed, labels)]: `0+1x${samples}`, [sel(total, labels)]: `0+10x${samples}` }, evalTime, firing: [labels] },
+  quiet: { series: { [sel(failed, labels)]: `0x${samples}`, [sel(total, labels)]: `0+10x${samples}` }, evalTime, firing: [] },
+});
 
 /** Hand-written cases, keyed by alert name. Burn-rate alerts are generated (slo-cases.ts). */
 export const alertCases: Record<string, CasePair> = {
@@ -86,46 +100,12 @@ export const alertCases: Record<string, CasePair> = {
     firing: { series: { [sel('prometheus_notifications_alertmanagers_discovered', prom)]: '0x25' }, evalTime: '20m', firing: [prom] },
     quiet: { series: { [sel('prometheus_notifications_alertmanagers_discovered', prom)]: '2x25' }, evalTime: '20m', firing: [] },
   },
-  PrometheusNotificationsFailing: {
-    firing: {
-      series: {
-        [sel('prometheus_notifications_errors_total', { ...prom, alertmanager: 'http://10.0.0.7:9093/api/v2/alerts' })]: '0+1x30',
-        [sel('prometheus_notifications_sent_total', { ...prom, alertmanager: 'http://10.0.0.7:9093/api/v2/alerts' })]: '0+10x30',
-      },
-      evalTime: '25m',
-      firing: [{ ...prom, alertmanager: 'http://10.0.0.7:9093/api/v2/alerts' }],
-    },
-    quiet: {
-      series: {
-        [sel('prometheus_notifications_errors_total', { ...prom, alertmanager: 'http://10.0.0.7:9093/api/v2/alerts' })]: '0x30',
-        [sel('prometheus_notifications_sent_total', { ...prom, alertmanager: 'http://10.0.0.7:9093/api/v2/alerts' })]: '0+10x30',
-      },
-      evalTime: '25m',
-      firing: [],
-    },
-  },
+  PrometheusNotificationsFailing: failingShare('prometheus_notifications_errors_total', 'prometheus_notifications_sent_total', { ...prom, alertmanager: 'http://10.0.0.7:9093/api/v2/alerts' }, 30, '25m'),
   AlertmanagerConfigReloadFailed: {
     firing: { series: { [sel('alertmanager_config_last_reload_successful', am)]: '0x25' }, evalTime: '20m', firing: [am] },
     quiet: { series: { [sel('alertmanager_config_last_reload_successful', am)]: '1x25' }, evalTime: '20m', firing: [] },
   },
-  AlertmanagerNotificationsFailing: {
-    firing: {
-      series: {
-        [sel('alertmanager_notifications_failed_total', { ...am, integration: 'webhook' })]: '0+1x20',
-        [sel('alertmanager_notifications_total', { ...am, integration: 'webhook' })]: '0+10x20',
-      },
-      evalTime: '15m',
-      firing: [{ ...am, integration: 'webhook' }],
-    },
-    quiet: {
-      series: {
-        [sel('alertmanager_notifications_failed_total', { ...am, integration: 'webhook' })]: '0x20',
-        [sel('alertmanager_notifications_total', { ...am, integration: 'webhook' })]: '0+10x20',
-      },
-      evalTime: '15m',
-      firing: [],
-    },
-  },
+  AlertmanagerNotificationsFailing: failingShare('alertmanager_notifications_failed_total', 'alertmanager_notifications_total', { ...am, integration: 'webhook' }, 20, '15m'),
   ServiceDown: {
     firing: {
       series: {
@@ -285,37 +265,25 @@ export const alertCases: Record<string, CasePair> = {
   PvcFillingUp: {
     // 14% free of 10 GiB and losing 1 MiB a minute: empty in about a day.
     firing: {
-      series: {
-        [sel('kubelet_volume_stats_capacity_bytes', pvc)]: `${10 * GiB}x120`,
-        [sel('kubelet_volume_stats_available_bytes', pvc)]: `${Math.round(1.4 * GiB)}-${MiB}x120`,
-      },
+      series: volume(`${Math.round(1.4 * GiB)}-${MiB}`, 120),
       evalTime: '90m',
       firing: [pvc],
     },
     // Just as full, but not getting fuller.
     quiet: {
-      series: {
-        [sel('kubelet_volume_stats_capacity_bytes', pvc)]: `${10 * GiB}x120`,
-        [sel('kubelet_volume_stats_available_bytes', pvc)]: `${Math.round(1.4 * GiB)}x120`,
-      },
+      series: volume(`${Math.round(1.4 * GiB)}`, 120),
       evalTime: '90m',
       firing: [],
     },
   },
   PvcAlmostFull: {
     firing: {
-      series: {
-        [sel('kubelet_volume_stats_capacity_bytes', pvc)]: `${10 * GiB}x10`,
-        [sel('kubelet_volume_stats_available_bytes', pvc)]: `${Math.round(0.2 * GiB)}x10`,
-      },
+      series: volume(`${Math.round(0.2 * GiB)}`, 10),
       evalTime: '5m',
       firing: [pvc],
     },
     quiet: {
-      series: {
-        [sel('kubelet_volume_stats_capacity_bytes', pvc)]: `${10 * GiB}x10`,
-        [sel('kubelet_volume_stats_available_bytes', pvc)]: `${Math.round(1.4 * GiB)}x10`,
-      },
+      series: volume(`${Math.round(1.4 * GiB)}`, 10),
       evalTime: '5m',
       firing: [],
     },

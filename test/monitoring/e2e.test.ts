@@ -9,7 +9,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { createServer as netServer } from 'node:net';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -18,36 +17,14 @@ import type { FastifyInstance } from 'fastify';
 import { build, readGatewayConfig } from '@marquee/api-gateway';
 import { secretDir } from '../../generators/monitoring/alertmanager.ts';
 import { jobs } from '../../generators/monitoring/scrape.ts';
+import { freePort } from '@marquee/kit/testing';
+import { waitFor } from '../../scripts/lib/rollouts/prometheus.ts';
 import { amDir, committedRuleFiles, promDir, readText, tempDir } from './support.ts';
 
 const alert = 'HttpErrorRateHigh';
 const shortenedFor = '5s';
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = netServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(250);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-}
 
 function stop(p: ChildProcess | undefined): Promise<void> {
   if (!p || p.exitCode !== null) return Promise.resolve();

@@ -3,12 +3,12 @@
 // path inside the prefix), started as an unprivileged user, on a free loopback port.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assembleSite } from '../../../apps/web/src/assemble.ts';
 import { nginxConfig, type NginxProps } from '../../../generators/nginx.ts';
+import { freePort } from '@marquee/kit/testing';
 
 export const nginxBin = '/usr/sbin/nginx';
 
@@ -19,16 +19,6 @@ export function requireNginx(): void {
 /** uid/gid nginx runs as when the test runs as root: `nobody`, like the image's uid 101, owns nothing else. */
 const unprivileged = 65534;
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The main nginx.conf: what nginx-unprivileged ships, with pid/logs/temp paths in `prefix`. */
 export function mainConf(prefix: string, serverConf: string): string {

@@ -11,8 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { envVars, probes, services, type ServiceName } from '@marquee/contract';
 import { migrate, type LogLevel } from '@marquee/kit';
-import { createTestDatabase, type TestDatabase } from '@marquee/kit/testing';
-import { freePort } from './nginx.ts';
+import { createTestDatabase, freePort, type TestDatabase } from '@marquee/kit/testing';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 /** Start order: dependencies first. */

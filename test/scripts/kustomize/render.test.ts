@@ -2,9 +2,11 @@
 // rendering each overlay alone gives (grouping is a speed-up, never a change).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultTargets, kustomizeBuild, renderTargets } from '../../../scripts/lib/kustomize/index.ts';
-import { repoRoot } from '../../helpers/repo-copy.ts';
+import { defaultTargets, inputKey, kustomizeBuild, partsOf, renderTargets } from '../../../scripts/lib/kustomize/index.ts';
+import { originsFor, sourceIndex } from '../../../scripts/lib/kustomize/origins.ts';
+import { applyEdits, repoRoot, withRepoCopy } from '../../helpers/repo-copy.ts';
 import { parseAllDocuments } from 'yaml';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 test('grouped render equals one-process-per-overlay render, origins stripped', async () => {
@@ -42,10 +44,7 @@ test('every target renders exactly what a plain kustomize build gives (what Argo
 });
 
 test('the render cache returns what a fresh render returns, and any input change misses it', async () => {
-  const { copyRepo, removeRepo, applyEdits } = await import('../../helpers/repo-copy.ts');
-  const { inputKey } = await import('../../../scripts/lib/kustomize/index.ts');
-  const dir = copyRepo();
-  try {
+  await withRepoCopy(async (dir) => {
     const [target] = defaultTargets(dir, ['dev']);
     const before = inputKey(dir, target!);
     const fresh = await renderTargets(dir, [target!], { cache: false });
@@ -57,13 +56,10 @@ test('the render cache returns what a fresh render returns, and any input change
     const after = await renderTargets(dir, [target!], { cache: true });
     const svc = after[0]!.objects.find((o) => o.object.kind === 'Service' && o.object.metadata.name === 'inventory');
     assert.equal(svc?.object.spec.type, 'NodePort', 'stale render served from the cache');
-  } finally {
-    removeRepo(dir);
-  }
+  });
 });
 
 test('origins computed from the sources equal kustomize origin annotations, for every object of every target', async () => {
-  const { originsFor, sourceIndex } = await import('../../../scripts/lib/kustomize/origins.ts');
   const targets = defaultTargets(repoRoot);
   const annotated = await renderTargets(repoRoot, targets, { group: true }); // one process per cluster: kustomize's own annotations
   targets.forEach((t, i) => {
@@ -78,25 +74,17 @@ test('origins computed from the sources equal kustomize origin annotations, for 
 });
 
 test('origins: unmodelled kustomizations fall back to kustomize annotations', async () => {
-  const { copyRepo, removeRepo, applyEdits } = await import('../../helpers/repo-copy.ts');
-  const dir = copyRepo();
-  try {
+  await withRepoCopy(async (dir) => {
     applyEdits(dir, [{ file: 'overlays/dev/services/kustomization.yaml', replace: ['namespace: marquee-dev', 'namespace: marquee-dev\nnamePrefix: x-'] }]);
-    const { sourceIndex } = await import('../../../scripts/lib/kustomize/origins.ts');
     assert.equal(sourceIndex(dir, 'overlays/dev'), undefined, 'namePrefix is not modelled');
     const [dev] = await renderTargets(dir, defaultTargets(dir, ['dev']), { cache: false });
     const gw = dev!.objects.find((o) => o.object.kind === 'Deployment' && o.object.metadata.name === 'x-api-gateway');
     assert.equal(gw?.origin, 'base/api-gateway/deployment.yaml');
-  } finally {
-    removeRepo(dir);
-  }
+  });
 });
 
 test('an environment renders as its parts (data/, services/), joined in kustomize order; only the edited part re-renders', async () => {
-  const { copyRepo, removeRepo, applyEdits } = await import('../../helpers/repo-copy.ts');
-  const { inputKey, partsOf } = await import('../../../scripts/lib/kustomize/index.ts');
-  const dir = copyRepo();
-  try {
+  await withRepoCopy(async (dir) => {
     const [dev] = defaultTargets(dir, ['dev']);
     const parts = partsOf(dir, dev!);
     assert.deepEqual(parts?.map((p) => p.path), ['overlays/dev/data', 'overlays/dev/services']);
@@ -110,16 +98,11 @@ test('an environment renders as its parts (data/, services/), joined in kustomiz
     assert.ok(plain.ok, plain.error);
     assert.deepEqual(after!.objects.map((o) => o.object), parseAllDocuments(plain.yaml).map((d) => d.toJS()), 'joined parts differ from kustomize build overlays/dev');
     assert.ok(after!.objects.every((o, i) => o.target === dev && o.index === i));
-  } finally {
-    removeRepo(dir);
-  }
+  });
 });
 
 test('parts: a kustomization with more than a list of directories renders whole; two parts rendering one object give kustomize\'s error', async () => {
-  const { copyRepo, removeRepo, applyEdits } = await import('../../helpers/repo-copy.ts');
-  const { partsOf } = await import('../../../scripts/lib/kustomize/index.ts');
-  const dir = copyRepo();
-  try {
+  await withRepoCopy(async (dir) => {
     const [dev] = defaultTargets(dir, ['dev']);
     applyEdits(dir, [{ file: 'overlays/dev/kustomization.yaml', replace: ['resources:', 'commonLabels: { team: shop }\nresources:'] }]);
     assert.equal(partsOf(dir, dev!), undefined, 'a transformer on the whole environment must not be skipped');
@@ -132,16 +115,11 @@ test('parts: a kustomization with more than a list of directories renders whole;
     const [r] = await renderTargets(dir, [dev!], { cache: false });
     assert.equal(r!.objects.length, 0);
     assert.match(r!.findings.map((f) => f.message).join('\n'), /kustomize build overlays\/dev failed: .*(already registered id|conflict)/s);
-  } finally {
-    removeRepo(dir);
-  }
+  });
 });
 
 test('an object of a kind the files do not declare at the top level is rendered again with the whole OpenAPI document', async () => {
-  const { copyRepo, removeRepo, applyEdits } = await import('../../helpers/repo-copy.ts');
-  const { writeFileSync } = await import('node:fs');
-  const dir = copyRepo();
-  try {
+  await withRepoCopy(async (dir) => {
     // A List hides its items' kind from the top-level scan, and so does an inline patch. The
     // ReplicaSet's containers are merged by name only with its schema; without it the list is replaced.
     writeFileSync(
@@ -162,7 +140,5 @@ test('an object of a kind the files do not declare at the top level is rendered 
     assert.deepEqual(dev!.objects.map((o) => o.object), parseAllDocuments(plain.yaml).map((d) => d.toJS()));
     const rs = dev!.objects.find((o) => o.object.kind === 'ReplicaSet');
     assert.deepEqual(rs?.object.spec.template.spec.containers.map((c: { image: string }) => c.image), ['a:2', 'b:1'], 'the containers were merged by name');
-  } finally {
-    removeRepo(dir);
-  }
+  });
 });

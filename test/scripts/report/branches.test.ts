@@ -2,14 +2,13 @@
 // deploys it from, in a throw-away repository with develop/release/main.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { environments } from '../../../generators/environments.ts';
 import { reportHtml } from '../../../scripts/lib/report/html.ts';
 import { collectReport, type ReportData } from '../../../scripts/lib/report/index.ts';
-import { repoRoot } from '../../helpers/repo-copy.ts';
+import { archiveHead, repoRoot } from '../../helpers/repo-copy.ts';
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -28,9 +27,7 @@ describe('npm run report -- --branches', { timeout: 150_000 }, () => {
   let developSha: string;
 
   before(async () => {
-    repo = mkdtempSync(join(tmpdir(), 'marquee-branches-'));
-    execFileSync('sh', ['-c', `git -C "${repoRoot}" archive HEAD base overlays argocd vendor | tar -x -C "${repo}"`]);
-    writeFileSync(join(repo, '.gitignore'), '.cache/\n');
+    repo = archiveHead('marquee-branches-', ['base', 'overlays', 'argocd', 'vendor']);
     git(repo, 'init', '-q', '-b', 'main');
     git(repo, 'add', '.');
     git(repo, 'commit', '-q', '-m', 'main');

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { services, dataServices, type ServiceName } from '@marquee/contract';
 import { environments } from '../../../generators/environments.ts';
 import { scrapedServices } from '../../../generators/monitoring/scrape.ts';
@@ -18,7 +18,7 @@ import { replaceBlock } from '../../../scripts/lib/report/self-healing.ts';
 import { reportHtml } from '../../../scripts/lib/report/html.ts';
 import { architectureFrom, collectReport, type ReportData } from '../../../scripts/lib/report/index.ts';
 import { repoRoot } from '../../helpers/repo-copy.ts';
-import { chromiumArgs } from '../../helpers/chromium.ts';
+import { launchChromium, type Chromium } from '../../helpers/chromium.ts';
 
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job']);
@@ -27,7 +27,7 @@ describe('npm run report', { timeout: 180_000 }, () => {
   let results: RenderResult[];
   let data: ReportData;
   let dir: string;
-  let userData: string;
+  let browser: Chromium;
   let ctx: BrowserContext;
   const consoleErrors: string[] = [];
   const foreignRequests: string[] = [];
@@ -37,19 +37,13 @@ describe('npm run report', { timeout: 180_000 }, () => {
     data = await collectReport(repoRoot, { results });
     dir = mkdtempSync(join(tmpdir(), 'marquee-report-'));
     writeFileSync(join(dir, 'index.html'), reportHtml(data));
-    userData = mkdtempSync(join(tmpdir(), 'marquee-chromium-'));
-    ctx = await chromium.launchPersistentContext(userData, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: chromiumArgs,
-      viewport: { width: 1440, height: 1800 },
-    });
+    browser = await launchChromium({ viewport: { width: 1440, height: 1800 } });
+    ctx = browser.context;
   });
 
   after(async () => {
-    await ctx?.close();
+    await browser?.close();
     rmSync(dir, { recursive: true, force: true });
-    rmSync(userData, { recursive: true, force: true });
   });
 
   it('renders every target without errors', () => {

@@ -12,7 +12,7 @@ import { keyObjects } from '../../../scripts/lib/review/normalize.ts';
 import { commentMarker, toMarkdown, toText } from '../../../scripts/lib/review/format.ts';
 import { renderDiff, UnknownRefError, type RenderDiff, type TargetDiff } from '../../../scripts/lib/review/index.ts';
 import { withWorktree } from '../../../scripts/lib/plumbing/git.ts';
-import { repoRoot } from '../../helpers/repo-copy.ts';
+import { archiveHead, repoRoot } from '../../helpers/repo-copy.ts';
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -129,9 +129,7 @@ describe('npm run diff', { timeout: 120_000 }, () => {
 
   before(async () => {
     // GIVEN a repository with this one's committed manifests and a generated ConfigMap the inventory reads
-    repo = mkdtempSync(join(tmpdir(), 'marquee-difftest-'));
-    execFileSync('sh', ['-c', `git -C "${repoRoot}" archive HEAD base overlays | tar -x -C "${repo}"`]);
-    writeFileSync(join(repo, '.gitignore'), '.cache/\n');
+    repo = archiveHead('marquee-difftest-', ['base', 'overlays']);
     kustomization(repo, (k) => {
       append(k, 'configMapGenerator', { name: 'feature-flags', literals: ['CHECKOUT=off'] });
       append(k, 'patches', { path: 'patches/flags.yaml', target: { kind: 'Deployment', name: 'inventory' } });

@@ -18,20 +18,21 @@ describe('assessMetricStatus (analysis_test.go)', () => {
     assert.equal(assessMetric({ name: 'success-rate' }, r, false), 'Running');
     assert.equal(assessMetric({ name: 'success-rate' }, r, true), 'Running');
   });
-  it('FailureLimit: 3 failed > 2 is Failed; with limit 3 Running (Successful when terminating)', () => {
-    const r = withLast('Failed', { failed: 3, count: 3 });
-    assert.equal(assessMetric({ name: 'success-rate', failureLimit: 2, interval: '60s' }, r, false), 'Failed');
-    assert.equal(assessMetric({ name: 'success-rate', failureLimit: 2, interval: '60s' }, r, true), 'Failed');
-    assert.equal(assessMetric({ name: 'success-rate', failureLimit: 3, interval: '60s' }, r, false), 'Running');
-    assert.equal(assessMetric({ name: 'success-rate', failureLimit: 3, interval: '60s' }, r, true), 'Successful');
-  });
-  it('InconclusiveLimit: the same with inconclusive', () => {
-    const r = withLast('Inconclusive', { inconclusive: 3, count: 3 });
-    assert.equal(assessMetric({ name: 'success-rate', inconclusiveLimit: 2, interval: '60s' }, r, false), 'Inconclusive');
-    assert.equal(assessMetric({ name: 'success-rate', inconclusiveLimit: 2, interval: '60s' }, r, true), 'Inconclusive');
-    assert.equal(assessMetric({ name: 'success-rate', inconclusiveLimit: 3, interval: '60s' }, r, false), 'Running');
-    assert.equal(assessMetric({ name: 'success-rate', inconclusiveLimit: 3, interval: '60s' }, r, true), 'Successful');
-  });
+  // FailureLimit and InconclusiveLimit: the same cases, each with its own counter, limit and phase.
+  const limits = [
+    { title: 'FailureLimit: 3 failed > 2 is Failed; with limit 3 Running (Successful when terminating)', phase: 'Failed', counter: 'failed', limit: 'failureLimit' },
+    { title: 'InconclusiveLimit: the same with inconclusive', phase: 'Inconclusive', counter: 'inconclusive', limit: 'inconclusiveLimit' },
+  ] as const;
+  for (const { title, phase, counter, limit } of limits) {
+    it(title, () => {
+      const r = withLast(phase, { [counter]: 3, count: 3 });
+      const metric = (n: number): MetricSpec => ({ name: 'success-rate', [limit]: n, interval: '60s' });
+      assert.equal(assessMetric(metric(2), r, false), phase);
+      assert.equal(assessMetric(metric(2), r, true), phase);
+      assert.equal(assessMetric(metric(3), r, false), 'Running');
+      assert.equal(assessMetric(metric(3), r, true), 'Successful');
+    });
+  }
   it('ConsecutiveErrors: 5 > the default 4 is Error; 4 is not', () => {
     const r = withLast('Error', { consecutiveError: 5, count: 5 });
     assert.equal(assessMetric({ name: 'success-rate', interval: '60s' }, r, false), 'Error');
