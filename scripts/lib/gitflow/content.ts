@@ -7,7 +7,7 @@
 // appears in the earlier branch's history. Any other difference is a hotfix, named by
 // path and by the commits that made it. Promotion and back-merge commits, squashed or
 // not, only ever copy content the earlier branch had, so they never count.
-import { git, gitRaw, type Commit } from '../plumbing/git.ts';
+import { commitLog, git, gitRaw, type Commit } from '../plumbing/git.ts';
 
 export interface Hotfix {
   readonly path: string;
@@ -72,16 +72,7 @@ async function versionsSeen(root: string, rev: string, paths: readonly string[])
   return seen;
 }
 
-async function commitsTouching(root: string, range: string, path: string): Promise<Commit[]> {
-  const out = await git(root, 'log', '--format=%H%x00%s%x00%an%x00%cI', range, '--', path);
-  return out
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => {
-      const [sha, subject, author, date] = l.split('\0');
-      return { sha: sha!, subject: subject!, author: author!, date: date! };
-    });
-}
+const commitsTouching = (root: string, range: string, path: string): Promise<Commit[]> => commitLog(root, range, [path]);
 
 /** Compare the later branch with the earlier one by content (see the module comment). */
 export async function compareContent(root: string, earlier: string, later: string): Promise<BranchContent> {

@@ -70,8 +70,11 @@ export interface Commit {
 }
 
 /** Commits reachable from `to` but not from `from` (`git log from..to`), newest first. Merge commits included. */
-export async function commitsBetween(cwd: string, from: string, to: string): Promise<Commit[]> {
-  const out = await git(cwd, 'log', '--format=%H%x00%s%x00%an%x00%cI', `${from}..${to}`, '--');
+export const commitsBetween = (cwd: string, from: string, to: string): Promise<Commit[]> => commitLog(cwd, `${from}..${to}`);
+
+/** `git log <range> -- <paths>`: the commits of a revision range that touch the paths (all when none), newest first. */
+export async function commitLog(cwd: string, range: string, paths: readonly string[] = []): Promise<Commit[]> {
+  const out = await git(cwd, 'log', '--format=%H%x00%s%x00%an%x00%cI', range, '--', ...paths);
   return out
     .split('\n')
     .filter(Boolean)
