@@ -172,22 +172,25 @@ function prometheusConfig(o: DrillOptions, backends: readonly Backend[]): string
 }
 
 /** The contract's analysis with only time compressed; one MetricSpec + query per template, args resolved. */
+/** A generated AnalysisTemplate's one metric as the analysis runner takes it, its args resolved. */
+export function metricSpecOf(t: ReturnType<typeof analysisTemplates>[number], at: { service: string; namespace: string; hash: string }): MetricSpec & { query: string } {
+  const m = t.spec.metrics![0]!;
+  const args = { [analysisArgs.service]: at.service, [analysisArgs.namespace]: at.namespace, [analysisArgs.canaryHash]: at.hash };
+  return {
+    name: m.name,
+    successCondition: m.successCondition,
+    failureCondition: m.failureCondition,
+    count: Number(m.count),
+    interval: String(m.interval),
+    failureLimit: Number(m.failureLimit),
+    inconclusiveLimit: Number(m.inconclusiveLimit),
+    consecutiveErrorLimit: Number(m.consecutiveErrorLimit),
+    query: resolveArgs(m.provider.prometheus!.query!, args),
+  };
+}
+
 function metricsFor(c: CanaryRelease, o: DrillOptions, hash: string): (MetricSpec & { query: string })[] {
-  const args = { [analysisArgs.service]: service, [analysisArgs.namespace]: namespace, [analysisArgs.canaryHash]: hash };
-  return analysisTemplates({ ...c.analysis, interval: o.interval, window: o.window }).map((t) => {
-    const m = t.spec.metrics![0]!;
-    return {
-      name: m.name,
-      successCondition: m.successCondition,
-      failureCondition: m.failureCondition,
-      count: Number(m.count),
-      interval: String(m.interval),
-      failureLimit: Number(m.failureLimit),
-      inconclusiveLimit: Number(m.inconclusiveLimit),
-      consecutiveErrorLimit: Number(m.consecutiveErrorLimit),
-      query: resolveArgs(m.provider.prometheus!.query!, args),
-    };
-  });
+  return analysisTemplates({ ...c.analysis, interval: o.interval, window: o.window }).map((t) => metricSpecOf(t, { service, namespace, hash }));
 }
 
 /** Walk the contract's steps for one canary: set weights, pause, analyse; promote or abort. */

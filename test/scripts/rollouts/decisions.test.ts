@@ -14,6 +14,7 @@ import { httpDurationBuckets } from '@marquee/kit';
 import { environments, type Environment } from '../../../generators/environments.ts';
 import { analysisArgs, analysisTemplates, templateNames } from '../../../generators/rollouts/analysis.ts';
 import { rolloutsHashLabel } from '../../../generators/rollouts/version.ts';
+import { metricSpecOf } from '../../../scripts/lib/rollouts/drill.ts';
 import { durationMs, measure, runAnalysis, type MetricSpec, type Phase, type RunOutcome } from '../../../scripts/lib/rollouts/analysis.ts';
 import { createBlocks, freePort, query, resolveArgs, startPrometheus, type RunningPrometheus } from '../../../scripts/lib/rollouts/prometheus.ts';
 
@@ -76,20 +77,7 @@ after(async () => {
 /** The generated template's one metric, args resolved for a canary hash. */
 function metricOf(env: 'test' | 'prod', template: string, hash: string) {
   const t = analysisTemplates((environments[env] as Environment).canary!.analysis).find((x) => x.metadata!.name === template)!;
-  const m = t.spec.metrics![0]!;
-  const args = { [analysisArgs.service]: service, [analysisArgs.namespace]: namespace, [analysisArgs.canaryHash]: hash };
-  const spec: MetricSpec & { query: string } = {
-    name: m.name,
-    successCondition: m.successCondition,
-    failureCondition: m.failureCondition,
-    count: Number(m.count),
-    interval: String(m.interval),
-    failureLimit: Number(m.failureLimit),
-    inconclusiveLimit: Number(m.inconclusiveLimit),
-    consecutiveErrorLimit: Number(m.consecutiveErrorLimit),
-    query: resolveArgs(m.provider.prometheus!.query!, args),
-  };
-  return spec;
+  return metricSpecOf(t, { service, namespace, hash });
 }
 
 /** Run one metric's AnalysisRun with measurements at analysisStart + k × interval against `url`. */
