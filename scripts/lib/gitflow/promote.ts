@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { clusters, environments, envNames, type ClusterName, type EnvName } from '../../../generators/environments.ts';
 import { platformBranchFor, platformOverlay, promotionOrder } from '../../../generators/argocd/delivery.ts';
 import { branchExists, commitsBetween, dirtyFiles, git, gitRaw, isAncestor, type Commit } from '../plumbing/git.ts';
-import { run as runProcess } from '../plumbing/process.ts';
+import { commandLine, run as runProcess } from '../plumbing/process.ts';
 import { compareContent, hotfixCommits, treeOf } from './content.ts';
 import { promotionRecords, renderedDigests, sharedDigest, trailers } from './evidence.ts';
 import { kustomizeBuild } from '../kustomize/index.ts';
@@ -88,7 +88,6 @@ function findOnPath(bin: string): string | undefined {
   return undefined;
 }
 
-const q = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 const stamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 const short = (cs: readonly Commit[]): string => cs.map((c) => `  ${c.sha.slice(0, 7)} ${c.subject}`).join('\n');
 
@@ -269,7 +268,7 @@ export async function promote(opts: PromoteOptions): Promise<PromoteResult> {
     const gh = opts.gh === null ? undefined : (opts.gh ?? findOnPath('gh'));
     const pushCmd = ['git', 'push', '-u', remote, branch];
     const prCmd = ['gh', 'pr', 'create', '--base', toBranch, '--head', branch, '--title', title, '--body-file', bodyFile];
-    const next = [pushCmd.map(q).join(' '), prCmd.map(q).join(' ')];
+    const next = [commandLine(pushCmd[0]!, pushCmd.slice(1)), commandLine(prCmd[0]!, prCmd.slice(1))];
     keep = true;
     if (opts.push) {
       const p = await gitRaw(root, pushCmd.slice(1));

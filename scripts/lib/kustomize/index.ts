@@ -5,7 +5,7 @@
 // slim OpenAPI document (openapi.ts) and kustomize's output order (order.ts).
 export { KustomizeMissing, kustomizeBinary, kustomizeBuild, kustomizeVersion } from './binary.ts';
 export { defaultTargets, partsOf } from './targets.ts';
-export { inputKey, isRemote, kustomizationTree, type KustomizationTree } from './tree.ts';
+export { inputKey, kustomizationTree, type KustomizationTree } from './tree.ts';
 export { objectsFrom, renderTargets, scratchDir, type RenderOptions, type RenderResult } from './render.ts';
 export { kustomizeOrder } from './order.ts';
 export { kustomizationOf } from './origins.ts';

@@ -3,10 +3,9 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { clusters, environments, type ClusterName, type EnvName } from '../../../generators/environments.ts';
-import type { Target } from '../../../kube/index.ts';
+import { isRemoteRef, type Target } from '../../../kube/index.ts';
 import { previews } from '../../../generators/argocd/delivery.ts';
 import { kustomizationOf } from './origins.ts';
-import { isRemote } from './tree.ts';
 
 /** The targets `npm run validate` renders: every environment, every cluster's platform overlay, argocd/. */
 export function defaultTargets(root: string, only?: readonly string[]): Target[] {
@@ -47,7 +46,7 @@ export function partsOf(root: string, target: Target): Target[] | undefined {
   if (!Array.isArray(entries) || entries.length < 2) return undefined;
   const parts: Target[] = [];
   for (const entry of entries) {
-    if (typeof entry !== 'string' || isRemote(entry)) return undefined;
+    if (typeof entry !== 'string' || isRemoteRef(entry)) return undefined;
     const path = relative(root, resolve(root, target.path, entry));
     if (path.startsWith('..') || !existsSync(join(root, path, 'kustomization.yaml')) || parts.some((p) => p.path === path)) return undefined;
     parts.push({ ...target, path });

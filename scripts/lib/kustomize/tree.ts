@@ -8,9 +8,6 @@ import { filesUnder } from '../plumbing/files.ts';
 import { kustomizeBinary, kustomizeVersion } from './binary.ts';
 import { kustomizationOf } from './origins.ts';
 
-/** A kustomization entry fetched at build time (kube/kustomization.ts isRemoteRef). */
-export const isRemote = isRemoteRef;
-
 /**
  * The kustomization directories a target can read, found by following
  * resources/components/bases entries, and any remote entries on the way.
@@ -41,7 +38,7 @@ function includesOf(root: string, dir: string): Includes {
   for (const field of ['resources', 'components', 'bases']) {
     for (const entry of (Array.isArray(k[field]) ? k[field] : []) as unknown[]) {
       if (typeof entry !== 'string') continue;
-      if (isRemote(entry)) remote.push(entry);
+      if (isRemoteRef(entry)) remote.push(entry);
       const sub = relative(root, resolve(root, dir, entry));
       if (existsSync(join(root, sub)) && statSync(join(root, sub)).isDirectory()) dirs.push(sub);
     }

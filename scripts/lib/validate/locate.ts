@@ -7,8 +7,7 @@ import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { parseYamlFile } from './sources.ts';
-import { isRemote } from '../kustomize/index.ts';
-import { kustomizationFileNames, parseLabelSelector, selectorMatches } from '../../../kube/index.ts';
+import { kustomizationFileNames, parseLabelSelector, selectorMatches, isRemoteRef } from '../../../kube/index.ts';
 import type { PathSegment } from './schema.ts';
 
 interface ParsedFile {
@@ -114,7 +113,7 @@ export class SourceLocator {
     for (const p of k.patchesJson6902 ?? []) if (typeof p?.path === 'string') out.push({ file: normalize(join(dir, p.path)), type: 'json6902', target: p.target });
     for (const p of k.patchesStrategicMerge ?? []) if (typeof p === 'string') out.push({ file: normalize(join(dir, p)), type: 'smp' });
     for (const r of [...(k.resources ?? []), ...(k.components ?? []), ...(k.bases ?? [])]) {
-      if (typeof r !== 'string' || isRemote(r)) continue;
+      if (typeof r !== 'string' || isRemoteRef(r)) continue;
       const sub = normalize(join(dir, r));
       const abs = join(this.root, sub);
       if (existsSync(abs) && statSync(abs).isDirectory()) out.push(...this.patchesUnder(sub));

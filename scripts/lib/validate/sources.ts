@@ -6,8 +6,7 @@ import { join, normalize } from 'node:path';
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
-import { isRemote } from '../kustomize/index.ts';
-import { kustomizationFileNames, type Finding } from '../../../kube/index.ts';
+import { kustomizationFileNames, type Finding, isRemoteRef } from '../../../kube/index.ts';
 
 export interface ParsedYaml {
   readonly docs: Document.Parsed[];
@@ -165,7 +164,7 @@ export function kustomizationFindings(root: string, dir: string, seen = new Set<
   for (const e of entries) {
     const { line, col } = e;
     // Remote bases are policies' gitops/no-remote-bases (checkKustomizations), which knows every form.
-    if (isRemote(e.value)) continue;
+    if (isRemoteRef(e.value)) continue;
     const target = normalize(join(dir, e.value));
     if (!existsSync(join(root, target))) {
       out.push({
