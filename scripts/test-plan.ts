@@ -4,7 +4,7 @@
 // `npm run test:unit` runs only those, with PostgreSQL pointed at a closed port so a misfiled
 // one fails instead of passing.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Things scripts/test-setup.mjs can check for (its `tools` and `servers`). */
@@ -131,6 +131,8 @@ export function allTestFiles(root: string): string[] {
 export interface Result {
   file: string;
   ms: number;
+  /** CPU seconds of the file's process and the children it waited for (see reapedCpuMs) */
+  cpuMs: number;
   ok: boolean;
   timedOut: boolean;
   counts: Record<'tests' | 'pass' | 'fail' | 'cancelled' | 'skipped' | 'todo', number>;
@@ -138,6 +140,30 @@ export interface Result {
 }
 
 const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
+
+/**
+ * CPU milliseconds of every child this process has reaped so far, with what they reaped in turn
+ * (cutime + cstime in /proc/self/stat, proc(5)). Read at each child's exit, the step since the
+ * last read is that child's CPU; two children reaped in the same event-loop turn share one step.
+ */
+let lastReaped = 0;
+function reapedCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is the state (stat field 3): cutime and cstime are fields 16 and 17
+    const ticks = Number(fields[13]) + Number(fields[14]);
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return 0;
+  }
+}
+export function cpuStep(): number {
+  const now = reapedCpuMs();
+  const step = now - lastReaped;
+  lastReaped = now;
+  return step;
+}
 
 /**
  * Run one test file in its own process group (`node --import tsx --test`, spec reporter) and
@@ -166,6 +192,8 @@ export function runTestFile(root: string, file: string, o: { timeoutMs: number; 
       }
     };
     let timedOut = false;
+    let cpuMs = 0;
+    child.on('exit', () => (cpuMs = cpuStep()));
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup();
@@ -183,7 +211,7 @@ export function runTestFile(root: string, file: string, o: { timeoutMs: number; 
       }
       const ok = !timedOut && code === 0 && counts.fail === 0 && counts.cancelled === 0 && counts.tests > 0;
       if (!ok && !timedOut && counts.fail === 0) output += `\ntest: ${file} exited with ${code ?? signal} after ${counts.tests} test(s)\n`;
-      resolve({ file, ms: Date.now() - start, ok, timedOut, counts, output });
+      resolve({ file, ms: Date.now() - start, cpuMs, ok, timedOut, counts, output });
     });
   });
 }

@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { allTestFiles, exclusive, isUnit, needsOf, runTestFile, timeoutOf, type Result } from './test-plan.ts';
+import { allTestFiles, cpuStep, exclusive, isUnit, needsOf, runTestFile, timeoutOf, type Result } from './test-plan.ts';
 import { setup } from './test-setup.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -49,11 +49,12 @@ if (needed.length) {
 }
 // The type-check runs beside the tests, reported at the end; a filtered run and the unit inner
 // loop skip it (tsx runs the tests without type-checking, so npm test is where types are checked).
-const typeCheck: Promise<{ ok: boolean; output: string }> = filters.length || unit
-  ? Promise.resolve({ ok: true, output: '' })
+cpuStep(); // the set-up's children are not the tests'
+const typeCheck: Promise<{ ok: boolean; output: string; cpuMs: number }> = filters.length || unit
+  ? Promise.resolve({ ok: true, output: '', cpuMs: 0 })
   : new Promise((resolve) => {
       execFile(join(root, 'node_modules/.bin/tsc'), ['--noEmit', '-p', root], { timeout: 300_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
-        resolve({ ok: !err, output: `${stdout}${stderr}${err && !stdout && !stderr ? err.message : ''}` }),
+        resolve({ ok: !err, output: `${stdout}${stderr}${err && !stdout && !stderr ? err.message : ''}`, cpuMs: cpuStep() }),
       );
     });
 
@@ -68,7 +69,7 @@ function report(r: Result) {
   const secs = (r.ms / 1000).toFixed(1);
   const skipped = r.counts.skipped ? `, ${r.counts.skipped} skipped` : '';
   if (!r.ok || verbose || r.counts.skipped) process.stdout.write(`\n── ${r.file}\n${r.output.trimEnd()}\n`);
-  console.log(`${r.ok ? '✔' : '✖'} ${r.file}  ${r.counts.pass}/${r.counts.tests} passed${skipped} in ${secs} s${r.timedOut ? ' (TIMED OUT)' : ''}`);
+  console.log(`${r.ok ? '✔' : '✖'} ${r.file}  ${r.counts.pass}/${r.counts.tests} passed${skipped} in ${secs} s (CPU ${(r.cpuMs / 1000).toFixed(1)} s)${r.timedOut ? ' (TIMED OUT)' : ''}`);
 }
 
 // Long service files first so they overlap the many short pure ones; exclusive files alone, first.
@@ -84,13 +85,14 @@ await Promise.all(
 
 const tsc = await typeCheck;
 if (!tsc.ok) console.log(`\n── tsc --noEmit\n${tsc.output.trimEnd()}\n✖ type-check failed`);
-else if (!filters.length && !unit) console.log('✔ tsc --noEmit');
+else if (!filters.length && !unit) console.log(`✔ tsc --noEmit (CPU ${(tsc.cpuMs / 1000).toFixed(1)} s)`);
 const sum = (k: keyof Result['counts']) => results.reduce((n, r) => n + r.counts[k], 0);
 const failed = results.filter((r) => !r.ok);
 const skippedFiles = results.filter((r) => r.counts.skipped);
 console.log(
-  `\ntest: ${results.length} files, ${sum('tests')} tests: ${sum('pass')} passed, ${sum('fail')} failed, ${sum('cancelled')} cancelled, ${sum('skipped')} skipped, ${sum('todo')} todo; ${((Date.now() - t0) / 1000).toFixed(1)} s wall, ${jobs} at once`,
+  `\ntest: ${results.length} files, ${sum('tests')} tests: ${sum('pass')} passed, ${sum('fail')} failed, ${sum('cancelled')} cancelled, ${sum('skipped')} skipped, ${sum('todo')} todo; ${((Date.now() - t0) / 1000).toFixed(1)} s wall, ${((results.reduce((n, r) => n + r.cpuMs, 0) + tsc.cpuMs) / 1000).toFixed(1)} s CPU, ${jobs} at once`,
 );
+console.log(`most CPU: ${[...results].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 5).map((r) => `${r.file} ${(r.cpuMs / 1000).toFixed(1)} s`).join(', ')}`);
 console.log(`slowest: ${[...results].sort((a, b) => b.ms - a.ms).slice(0, 5).map((r) => `${r.file} ${(r.ms / 1000).toFixed(1)} s`).join(', ')}`);
 if (failed.length) console.log(`failed: ${failed.map((r) => r.file + (r.timedOut ? ' (timed out)' : '')).join(', ')}`);
 if (skippedFiles.length) console.log(`skipped tests in: ${skippedFiles.map((r) => r.file).join(', ')}${process.env.CI ? ' (a skip fails under CI)' : ''}`);

@@ -41,6 +41,25 @@ describe('test runner', () => {
     }
   });
 
+  it('counts the CPU a file spent, with the children it waited for', { timeout: 60_000 }, async () => {
+    const dir = join(tmp, 'cpu');
+    mkdirSync(dir, { recursive: true });
+    // 600 ms of CPU in a child the test waits for: the file's own process costs less than that alone
+    writeFileSync(
+      join(dir, 'burn.test.ts'),
+      `import { test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+test('burns CPU in a child', () => {
+  execFileSync(process.execPath, ['-e', 'const t = process.cpuUsage(); while ((process.cpuUsage(t).user) < 600_000);']);
+});
+`,
+    );
+    const r = await runTestFile(root, join(dir, 'burn.test.ts'), { timeoutMs: 50_000 });
+    assert.equal(r.ok, true, r.output);
+    assert.ok(r.cpuMs >= 600, `counted ${r.cpuMs} ms of CPU for a file whose child alone spent 600 ms`);
+    assert.ok(r.cpuMs < 60_000, `counted ${r.cpuMs} ms of CPU`);
+  });
+
   it('fails a file that hangs at its time limit, and ends the servers it left running', { timeout: 60_000 }, async () => {
     const dir = join(tmp, 'hang');
     mkdirSync(dir, { recursive: true });
