@@ -103,7 +103,10 @@ export function validateStructural(schema: Schema, value: unknown, opts: Validat
   const values = (s: Schema, v: unknown, p: PathSegment[], sink: CrdIssue[]): void => {
     const k = kindOf(v);
     if (s['x-kubernetes-int-or-string']) {
-      if (k !== 'integer' && k !== 'string') sink.push({ path: p, message: `must be an integer or a string, got ${k}` });
+      if (k !== 'integer' && k !== 'string') {
+        sink.push({ path: p, message: `must be an integer or a string, got ${k}` });
+        return;
+      }
     } else if (s.type && !(s.type === k || (s.type === 'number' && k === 'integer'))) {
       sink.push({ path: p, message: `must be ${s.type === 'integer' ? 'an integer' : s.type === 'object' ? 'an object' : s.type === 'array' ? 'an array' : `a ${s.type}`}, got ${k}` });
       return;
@@ -161,7 +164,7 @@ export function validateStructural(schema: Schema, value: unknown, opts: Validat
     }
     const before = out.length;
     values(s, v, p, out);
-    if (out.length > before && out.slice(before).some((i) => i.message.startsWith('must be a') && i.path === p)) return; // wrong type: nothing below to check
+    if (out.slice(before).some((i) => i.path === p && /^must be (a|an) \w+(?: or a string)?, got /.test(i.message))) return; // wrong type: nothing below to check
     if (Array.isArray(v)) {
       if (s.items) v.forEach((x, i) => walk(s.items, x, [...p, i]));
       listType(s, v, p);
