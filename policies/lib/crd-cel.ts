@@ -6,8 +6,22 @@
 // skipped here. Property names that are not CEL identifiers are escaped (cel/model/escaping.go, Escape). Kubernetes's
 // CEL libraries (lists, regex, urls, quantity, ip, cidr, format, semver) are not in @bufbuild/cel: a rule calling one
 // is reported as unsupported, never evaluated with a guess.
-import { celEnv, isCelError, parse, plan, type CelEnv } from '@bufbuild/cel';
-import { strings } from '@bufbuild/cel/ext';
+import { createRequire } from 'node:module';
+import type * as Cel from '@bufbuild/cel';
+import type * as CelExt from '@bufbuild/cel/ext';
+
+// Loaded on the first rule evaluated: most validate runs (an overlay edit) meet no custom resource, and the evaluator
+// with its protobuf runtime is a large share of a run's start-up.
+const require = createRequire(import.meta.url);
+let lib: { cel: typeof Cel; env: Cel.CelEnv } | undefined;
+const cel = () => {
+  if (!lib) {
+    const c = require('@bufbuild/cel') as typeof Cel;
+    const { strings } = require('@bufbuild/cel/ext') as typeof CelExt;
+    lib = { cel: c, env: c.celEnv({ funcs: strings }) };
+  }
+  return lib;
+};
 
 type Schema = Record<string, any>;
 
@@ -33,8 +47,6 @@ export interface CelOutcome {
  */
 export const celCostLimit = 1_000_000;
 
-const env: CelEnv = celEnv({ funcs: strings });
-
 interface Compiled {
   readonly run?: (ctx: Record<string, unknown>) => unknown;
   readonly unsupported?: string;
@@ -58,7 +70,8 @@ function compile(rule: string): Compiled {
   let c = compiled.get(rule);
   if (c) return c;
   try {
-    const parsed = parse(rule);
+    const { cel: api, env } = cel();
+    const parsed = api.parse(rule);
     const names = new Set<string>();
     const max = { d: 0 };
     walkExpr(parsed.expr, names, 0, max);
@@ -66,7 +79,7 @@ function compile(rule: string): Compiled {
     const transition = /\boldSelf\b/.test(rule);
     c = missing.length
       ? { unsupported: missing.join(', '), transition, depth: max.d }
-      : { run: plan(env, parsed) as (ctx: Record<string, unknown>) => unknown, transition, depth: max.d };
+      : { run: api.plan(env, parsed) as (ctx: Record<string, unknown>) => unknown, transition, depth: max.d };
   } catch (err) {
     c = { syntax: (err as Error).message.split('\n')[0], transition: false, depth: 0 };
   }
@@ -124,7 +137,7 @@ export function evaluateRule(rule: CelRule, schema: Schema, value: unknown): Cel
   const self = celValue(schema, value);
   const r = c.run!({ self });
   const fieldPath = rule.fieldPath ? fieldPathSegments(rule.fieldPath) : undefined;
-  if (isCelError(r)) return { result: 'error', message: `CEL rule ${JSON.stringify(rule.rule)} failed to evaluate: ${(r as Error).message}`, fieldPath };
+  if (cel().cel.isCelError(r)) return { result: 'error', message: `CEL rule ${JSON.stringify(rule.rule)} failed to evaluate: ${(r as Error).message}`, fieldPath };
   if (r === true) return { result: true };
   if (r !== false) return { result: 'error', message: `CEL rule ${JSON.stringify(rule.rule)} returned ${String(r)}, not a bool`, fieldPath };
   let message = rule.message || `failed rule: ${rule.rule}`;

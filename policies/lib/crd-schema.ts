@@ -258,16 +258,22 @@ export class CrdRegistry {
   private readonly lazy = new Map<string, string[]>();
   private readonly loaded = new Set<string>();
 
+  /** kind → vendored files, read on the first lookup of a custom kind (a run that meets none reads none). */
+  private index?: () => void;
+
   /** The vendored CRDs (vendor/crds/<project>/), indexed by text, parsed on first use. */
   static vendored(): CrdRegistry {
     const r = new CrdRegistry();
-    const dir = join(root, 'vendor/crds');
-    for (const project of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort())
-      for (const f of readdirSync(join(dir, project)).filter((n) => /\.ya?ml$/.test(n)).sort()) {
-        const rel = `vendor/crds/${project}/${f}`;
-        for (const m of readFileSync(join(root, rel), 'utf8').matchAll(/^ {2,4}names:\n(?: {4,6}[\w-]+:.*\n| {6,8}- .*\n)*? {4,6}kind: (\w+)$/gm))
-          r.lazy.set(m[1]!, [...(r.lazy.get(m[1]!) ?? []), rel]);
-      }
+    r.index = () => {
+      r.index = undefined;
+      const dir = join(root, 'vendor/crds');
+      for (const project of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort())
+        for (const f of readdirSync(join(dir, project)).filter((n) => /\.ya?ml$/.test(n)).sort()) {
+          const rel = `vendor/crds/${project}/${f}`;
+          for (const m of readFileSync(join(root, rel), 'utf8').matchAll(/^ {2,4}names:\n(?: {4,6}[\w-]+:.*\n| {6,8}- .*\n)*? {4,6}kind: (\w+)$/gm))
+            r.lazy.set(m[1]!, [...(r.lazy.get(m[1]!) ?? []), rel]);
+        }
+    };
     return r;
   }
 
@@ -280,7 +286,6 @@ export class CrdRegistry {
 
   add(v: CrdVersion): void {
     this.byKey.set(`${v.group}/${v.version}/${v.kind}`, v);
-    this.lazy.delete(v.kind);
   }
 
   /** Add a file, or every .yaml/.yml/.json file under a folder. Returns the CRD versions added. */
@@ -298,6 +303,9 @@ export class CrdRegistry {
     const slash = apiVersion.indexOf('/');
     if (slash < 0) return undefined; // core group: never a CRD
     const key = `${apiVersion}/${kind}`;
+    const given = this.byKey.get(key);
+    if (given) return given;
+    this.index?.();
     for (const rel of this.lazy.get(kind) ?? []) {
       if (this.loaded.has(rel)) continue;
       this.loaded.add(rel);
@@ -308,6 +316,7 @@ export class CrdRegistry {
 
   /** Does any CRD (loaded or not) define this kind in this group? Cheap: for "no schema" hints. */
   knowsKind(kind: string): boolean {
+    this.index?.();
     return this.lazy.has(kind) || [...this.byKey.values()].some((v) => v.kind === kind);
   }
 
@@ -347,13 +356,17 @@ export function crdValidator(file: string, kind: string): (obj: unknown) => stri
 }
 
 let codeAndVendoredKey: string | undefined;
-/** Cache key of everything a CRD check depends on besides the object: this validator's code and the vendored CRD files. */
+/**
+ * Cache key of everything a CRD check depends on besides the object: this validator's code and the vendored CRD
+ * files. The files are never edited, only replaced by a release's and re-pinned (vendor/README.md), so each is keyed
+ * by name and size: reading the 8 MB on every run would cost the pre-commit edit case more than the check itself.
+ */
 export function crdCacheKey(): string {
   if (!codeAndVendoredKey) {
     const h = createHash('sha1');
     for (const f of ['crd-schema.ts', 'crd-cel.ts', 'crd-formats.ts']) h.update(readFileSync(join(root, 'policies/lib', f)));
     const dir = join(root, 'vendor/crds');
-    for (const f of (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter((n) => /\.ya?ml$/.test(n)).sort()) h.update(f).update(readFileSync(join(dir, f)));
+    for (const f of (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter((n) => /\.ya?ml$/.test(n)).sort()) h.update(`${f}:${statSync(join(dir, f)).size}\n`);
     codeAndVendoredKey = h.digest('base64url');
   }
   return codeAndVendoredKey;

@@ -71,11 +71,17 @@ export class SchemaValidator {
 
   private crdFor(key: string) {
     const cut = key.lastIndexOf('/');
-    return this.crds.lookup(key.slice(0, cut), key.slice(cut + 1));
+    return this.crdOf(key.slice(0, cut), key.slice(cut + 1));
+  }
+
+  /** Built-in kinds (kubernetes-models itself) are served by the API server, never by a CRD: no need to look. */
+  private crdOf(apiVersion: string, kind: string) {
+    if (this.tree.kinds[`${apiVersion}/${kind}`]?.model.startsWith('kubernetes-models/')) return undefined;
+    return this.crds.lookup(apiVersion, kind);
   }
 
   knows(apiVersion: string, kind: string): boolean {
-    return `${apiVersion}/${kind}` in this.tree.kinds || !!this.crds.lookup(apiVersion, kind);
+    return `${apiVersion}/${kind}` in this.tree.kinds || !!this.crdOf(apiVersion, kind);
   }
 
   validate(obj: unknown, kubernetesVersion = defaultKubernetesVersion): SchemaIssue[] {
@@ -99,7 +105,7 @@ export class SchemaValidator {
         },
       ];
     const key = `${apiVersion}/${kind}`;
-    const crd = this.crds.lookup(apiVersion, kind);
+    const crd = this.crdOf(apiVersion, kind);
     if (crd)
       return validateCustomResource(crd, o, { kubernetesVersion }).map((i) => ({
         ...i,
