@@ -117,7 +117,7 @@ export class SchemaValidator {
       return [
         {
           path: ['kind'],
-          message: `no schema for ${apiVersion} ${kind}${this.sources.ignoreMissingSchemas ? ' (skipped: --ignore-missing-schemas)' : ''}: no CustomResourceDefinition serves it (vendor/crds, --crd, the validated files) and no model package knows it`,
+          message: `no schema for ${apiVersion} ${kind}${this.sources.ignoreMissingSchemas ? ' (skipped: --ignore-missing-schemas)' : ''}: unknown apiVersion/kind ${key} (no CustomResourceDefinition serves it: vendor/crds, --crd, the validated files; no model package knows it)`,
           hint: this.crds.knowsKind(kind)
             ? `a CRD defines ${kind}, but not in ${group || 'the core group'} ${version}: check apiVersion`
             : `pass --crd <file|dir> with the CustomResourceDefinition of ${group ? `${kind}.${group}` : kind}, or --skip-kind ${kind}, or check the spelling`,
