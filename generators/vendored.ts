@@ -34,5 +34,39 @@ export const vendored = {
   },
 } as const satisfies Record<string, VendoredProject>;
 
+/** CRDs vendored for validation only (validate checks these kinds against them; the operators are installed elsewhere). */
+export interface VendoredCrds {
+  readonly repo: string;
+  readonly tag: string;
+  /** CRD folder under vendor/crds/, the release's files unmodified with its LICENSE. */
+  readonly crds: string;
+  /** Where in the tag the files are. */
+  readonly from: string;
+  /** The kinds the folder's CRDs define (test/vendor/crds.test.ts compares). */
+  readonly kinds: readonly string[];
+}
+
+export const vendoredCrds = {
+  argoCd: {
+    repo: 'argoproj/argo-cd',
+    tag: 'v3.5.1',
+    crds: 'vendor/crds/argo-cd',
+    from: 'manifests/crds',
+    kinds: ['AppProject', 'Application', 'ApplicationSet'],
+  },
+  externalSecrets: {
+    repo: 'external-secrets/external-secrets',
+    tag: 'v2.9.0',
+    crds: 'vendor/crds/external-secrets',
+    from: 'deploy/crds/bundle.yaml',
+    kinds: [
+      'ACRAccessToken', 'BeyondtrustWorkloadCredentialsDynamicSecret', 'CloudsmithAccessToken', 'ClusterExternalSecret', 'ClusterGenerator',
+      'ClusterPushSecret', 'ClusterSecretStore', 'ECRAuthorizationToken', 'ExternalSecret', 'Fake', 'GCRAccessToken', 'GeneratorState',
+      'GithubAccessToken', 'GitlabDeployToken', 'Grafana', 'MFA', 'Password', 'PushSecret', 'QuayAccessToken', 'SSHKey', 'STSSessionToken',
+      'SecretStore', 'UUID', 'VaultDynamicSecret', 'Webhook',
+    ],
+  },
+} as const satisfies Record<string, VendoredCrds>;
+
 /** The PostgreSQL operand image the Clusters run (CloudNativePG's own image, minor pinned). */
 export const postgresOperandImage = 'ghcr.io/cloudnative-pg/postgresql:16.6-bookworm';

@@ -45,7 +45,6 @@ import analysisMetricsExist from './rollouts/analysis-metrics-exist.ts';
 import analysisArgsBound from './rollouts/analysis-args-bound.ts';
 import rolloutReferencesExist from './rollouts/references-exist.ts';
 import splitServicesMatch from './rollouts/split-services-match.ts';
-import crdSchema from './rollouts/crd-schema.ts';
 import uniqueClusterObjects from './cross-environment/unique-cluster-objects.ts';
 import uniqueHostPorts from './cross-environment/unique-host-ports.ts';
 import imageTagRequired from './gitops/image-tag-required.ts';
@@ -73,7 +72,7 @@ export const policies: readonly Policy[] = [
   noHostNamespaces, noHostPath, seccompRuntimeDefault, noAutomountToken, defaultDenyNetworkPolicy,
   networkPolicyCoverage, noPlaintextSecrets, noSecretValues,
   selectorMatchesTemplate, serviceSelectsPods, serviceTargetPort, noDuplicateEnv, ingressBackend, configReferences, serviceAccountExists,
-  analysisQueryParses, analysisMetricsExist, analysisArgsBound, rolloutReferencesExist, splitServicesMatch, crdSchema,
+  analysisQueryParses, analysisMetricsExist, analysisArgsBound, rolloutReferencesExist, splitServicesMatch,
   uniqueClusterObjects, uniqueHostPorts,
   imageTagRequired, noMutableTags, allowedRegistries, digestPinning, targetNamespace, noDefaultNamespace,
   noRemoteBases, noDeprecatedApi, requiredLabels,

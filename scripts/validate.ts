@@ -5,6 +5,8 @@
 //   --format text|json|junit|sarif   --strict (warnings fail)   --branches (Gitflow ancestry)
 //   --no-cache (render every overlay and run every generator even if their inputs are unchanged)
 //   --verbose  (text format: list every warning; by default a rule's warnings past the third are counted)
+//   files mode, like kubeconform: --crd <file|dir> (CRDs of your own kinds; repeatable), --skip-kind <Kind[,Kind]>,
+//   --ignore-missing-schemas (a kind with no schema is a warning, not an error)
 // Exit: 0 clean, 1 findings, 2 usage or environment error.
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +26,9 @@ async function main(): Promise<number> {
       'kubernetes-version': { type: 'string' },
       'no-cache': { type: 'boolean', default: false },
       verbose: { type: 'boolean', short: 'v', default: false },
+      crd: { type: 'string', multiple: true },
+      'skip-kind': { type: 'string', multiple: true },
+      'ignore-missing-schemas': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -35,8 +40,11 @@ async function main(): Promise<number> {
   if (!formats.includes(format)) throw new UsageError(`--format ${format}: expected one of ${formats.join(', ')}`);
   // `npm run validate -- files` runs us from the package root; INIT_CWD is where the user typed it.
   const cwd = process.env.npm_lifecycle_event === 'validate' && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
+  const schemaFlags = { crd: values.crd, skipKind: values['skip-kind'], ignoreMissingSchemas: values['ignore-missing-schemas'] };
+  if (!positionals.length && (values.crd || values['skip-kind'] || values['ignore-missing-schemas']))
+    throw new UsageError('--crd, --skip-kind and --ignore-missing-schemas apply to files mode (npm run validate -- <files or folders>); the repository is always validated against vendor/crds');
   const result = positionals.length
-    ? await validateFiles(cwd, positionals, values['kubernetes-version'])
+    ? await validateFiles(cwd, positionals, values['kubernetes-version'], schemaFlags)
     : await validateRepo({ root, envs: values.env, branches: values.branches, cache: !values['no-cache'] });
 
   const out =
@@ -53,7 +61,7 @@ async function main(): Promise<number> {
 }
 
 function readFirstComment(): string {
-  return `usage: npm run validate [-- [--env <name>]... [--format text|json|junit|sarif] [--strict] [--branches] [--no-cache] [--verbose] [files or folders...]]`;
+  return `usage: npm run validate [-- [--env <name>]... [--format text|json|junit|sarif] [--strict] [--branches] [--no-cache] [--verbose] [--crd <file|dir>]... [--skip-kind <Kind[,Kind]>]... [--ignore-missing-schemas] [files or folders...]]`;
 }
 
 main().then(

@@ -1,113 +1,373 @@
-// The vendored CustomResourceDefinitions (vendor/crds/<project>/) as validators of one object:
-// each served version's openAPIV3Schema, walked directly (a structural schema is a plain tree:
-// type, properties, additionalProperties, items, required, enum, nullable,
-// x-kubernetes-int-or-string, x-kubernetes-preserve-unknown-fields). Strict like
-// `kubeconform -strict`: an object schema with `properties` and no preserve-unknown-fields rejects
-// unknown keys, which the API server would prune silently. Compiling these schemas with a code
-// generator (ajv) costs seconds per run; the walk costs what the object costs. The one CEL rule
-// in the Argo Rollouts CRDs (`self == oldSelf` on spec.selector) is a transition rule, not
-// checkable on one object.
-import { readdirSync, readFileSync } from 'node:fs';
+// Custom resources validated against their CustomResourceDefinitions, as the API server does it: the one CRD validator
+// (validate's schema step, policies and tests use it). A CRD's openAPIV3Schema is a structural schema, walked directly:
+// - pruning (apiextensions-apiserver pkg/apiserver/schema/pruning/algorithm.go): a field the schema does not declare
+//   is dropped by the API server; here it is an error, like `kubeconform -strict`, unless the node says
+//   x-kubernetes-preserve-unknown-fields; x-kubernetes-embedded-resource also allows apiVersion, kind and metadata
+//   (pkg/apiserver/schema/objectmeta/validation.go requires apiVersion and kind there);
+// - defaulting (pkg/apiserver/schema/defaulting/algorithm.go Default, prunenulls.go PruneNonNullableNullsWithoutDefaults):
+//   defaults are applied before validation, so a defaulted field is never "missing", and a null in a non-nullable field
+//   is dropped (then a required field is missing);
+// - value validation (kube-openapi pkg/validation/validate: type.go, validator.go, object_validator.go,
+//   slice_validator.go, schema_props.go): type (integer also satisfies number), x-kubernetes-int-or-string, enum,
+//   format (crd-formats.ts), minimum/maximum (exclusive too), multipleOf, minLength/maxLength (in characters), pattern,
+//   minItems/maxItems, uniqueItems, minProperties/maxProperties, required, allOf/anyOf/oneOf/not;
+// - list types (pkg/apiserver/schema/listtype/validation.go ValidateListSetsAndMaps): `set` items unique, `map` items
+//   unique by x-kubernetes-list-map-keys;
+// - x-kubernetes-validations (crd-cel.ts), create semantics.
+// metadata of the object itself is the API server's generic ObjectMeta, checked by validate's other steps, not here.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadAll } from 'js-yaml';
+import { parseAllDocuments } from 'yaml';
+import { evaluateRule, type CelRule } from './crd-cel.ts';
+import { formatError } from './crd-formats.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-export interface SchemaError {
-  /** `spec.strategy.canary.steps[0]` */
-  readonly path: string;
-  readonly message: string;
-}
-
+export type PathSegment = string | number;
 type Schema = Record<string, any>;
 
-const kindOf = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v;
-
-/** Walk `value` against a structural schema; every error with its JSON path. */
-export function validateStructural(schema: Schema, value: unknown, path = ''): SchemaError[] {
-  const out: SchemaError[] = [];
-  const walk = (s: Schema, v: unknown, p: string): void => {
-    if (v === null) {
-      if (!s.nullable && s.type) out.push({ path: p, message: `must not be null` });
-      return;
-    }
-    if (s['x-kubernetes-int-or-string']) {
-      if (kindOf(v) !== 'integer' && typeof v !== 'string') out.push({ path: p, message: `must be an integer or a string, got ${kindOf(v)}` });
-      return;
-    }
-    const k = kindOf(v);
-    if (s.type && !(s.type === k || (s.type === 'number' && k === 'integer'))) {
-      out.push({ path: p, message: `must be ${s.type}, got ${k}` });
-      return;
-    }
-    if (s.enum && !s.enum.includes(v)) out.push({ path: p, message: `must be one of ${s.enum.map((e: unknown) => JSON.stringify(e)).join(', ')}` });
-    if (k === 'array' && s.items) (v as unknown[]).forEach((x, i) => walk(s.items, x, `${p}[${i}]`));
-    if (k === 'object') {
-      const o = v as Record<string, unknown>;
-      for (const r of s.required ?? []) if (!(r in o)) out.push({ path: p, message: `required field "${r}" is missing` });
-      for (const [key, x] of Object.entries(o)) {
-        const at = p ? `${p}.${key}` : key;
-        if (s.properties?.[key]) walk(s.properties[key], x, at);
-        else if (s.additionalProperties && typeof s.additionalProperties === 'object') walk(s.additionalProperties, x, at);
-        else if (s.properties && !s['x-kubernetes-preserve-unknown-fields'] && s.additionalProperties !== true) out.push({ path: at, message: `unknown field "${key}"` });
-      }
-    }
-  };
-  walk(schema, value, path);
-  return out;
+export interface CrdIssue {
+  readonly path: PathSegment[];
+  readonly message: string;
+  readonly hint?: string;
+  /** 'warning' for what could not be checked (an unsupported CEL function); errors otherwise. */
+  readonly severity?: 'warning';
 }
 
-export interface CrdSchema {
-  /** `vendor/crds/<project>/<file>` */
+/** One served version of one CRD: what validates `group/version Kind`. */
+export interface CrdVersion {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  /** `<plural>.<group>` */
+  readonly name: string;
+  /** where the CRD came from: `vendor/crds/<project>/<file>`, a --crd file, or a validated file */
   readonly file: string;
   readonly schema: Schema;
 }
 
-/** kind → the CRD files that may define it (found by text, parsed only when an object of that kind is checked). */
-let filesByKind: Map<string, string[]> | undefined;
-const parsed = new Map<string, Map<string, CrdSchema>>();
-
-function candidates(kind: string): string[] {
-  if (!filesByKind) {
-    filesByKind = new Map();
-    const dir = join(root, 'vendor/crds');
-    for (const project of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()))
-      for (const f of readdirSync(join(dir, project.name)).filter((n) => n.endsWith('.yaml'))) {
-        const rel = `vendor/crds/${project.name}/${f}`;
-        for (const m of readFileSync(join(root, rel), 'utf8').matchAll(/^ {2}names:\n(?: {4}\w+: .*\n)*? {4}kind: (\w+)$/gm))
-          filesByKind.set(m[1]!, [...(filesByKind.get(m[1]!) ?? []), rel]);
-      }
-  }
-  return filesByKind.get(kind) ?? [];
+export interface ValidateOptions {
+  /** Kubernetes minor the cluster runs (formats added later are not checked on older clusters). @default '1.31' */
+  readonly kubernetesVersion?: string;
+  /**
+   * Apply defaults and drop non-nullable nulls first, as the API server's request pipeline does. Off only to port
+   * upstream tests of the validator alone (validation_test.go TestValidateCustomResource). @default true
+   */
+  readonly defaulting?: boolean;
 }
 
-/** `group/version/Kind` → the served version's schema, from one vendored CRD file (parsed once). */
-function schemasOf(rel: string): Map<string, CrdSchema> {
-  let out = parsed.get(rel);
-  if (out) return out;
-  out = new Map();
-  for (const crd of loadAll(readFileSync(join(root, rel), 'utf8')) as any[]) {
-    if (crd?.kind !== 'CustomResourceDefinition') continue;
-    for (const v of crd.spec.versions ?? []) {
-      if (!v.served || !v.schema?.openAPIV3Schema) continue;
-      const schema = { ...v.schema.openAPIV3Schema, properties: { ...v.schema.openAPIV3Schema.properties } };
-      // metadata is the API server's to check, not the CRD schema's.
-      schema.properties.metadata = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-      out.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, { file: rel, schema });
-    }
+const kindOf = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v;
+
+const show = (v: unknown) => JSON.stringify(v);
+
+/** pkg/apiserver/schema/defaulting/algorithm.go Default: apply every default the schema declares, on a copy. */
+export function applyDefaults(s: Schema | undefined, v: unknown): unknown {
+  if (!s || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return s.items ? v.map((x) => applyDefaults(s.items, x)) : v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    const sub = s.properties?.[k] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
+    // prunenulls.go: a null in a field that is neither nullable nor defaulted is dropped before validation.
+    if (x === null && sub && !sub.nullable && sub.default === undefined) continue;
+    out[k] = x === null && sub?.default !== undefined ? structuredClone(sub.default) : applyDefaults(sub, x);
   }
-  parsed.set(rel, out);
+  for (const [k, sub] of Object.entries((s.properties ?? {}) as Record<string, Schema>))
+    if (!(k in out) && sub.default !== undefined) out[k] = applyDefaults(sub, structuredClone(sub.default));
   return out;
 }
 
-/** Errors of one object against the vendored CRD serving its apiVersion and kind; undefined when none serves it. */
-export function validateAgainstCrd(o: Record<string, any>): { file: string; errors: SchemaError[] } | undefined {
-  const [group, version] = String(o.apiVersion ?? '').split('/');
-  for (const rel of candidates(String(o.kind ?? ''))) {
-    const crd = schemasOf(rel).get(`${group}/${version}/${o.kind}`);
-    if (crd) return { file: crd.file, errors: validateStructural(crd.schema, o) };
+function equal(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => equal((a as any)[k], (b as any)[k]));
+}
+
+/** Validate `value` against a structural schema: every issue with its path. `strict` rejects undeclared fields. */
+export function validateStructural(schema: Schema, value: unknown, opts: ValidateOptions = {}, path: PathSegment[] = []): CrdIssue[] {
+  const out: CrdIssue[] = [];
+  const version = opts.kubernetesVersion ?? '1.31';
+  const regex = new Map<string, RegExp | null>();
+  const re = (p: string) => {
+    if (!regex.has(p)) {
+      try {
+        regex.set(p, new RegExp(p, 'u'));
+      } catch {
+        regex.set(p, null);
+      }
+    }
+    return regex.get(p);
+  };
+
+  /** Value validations only (junctor branches may not declare fields: structural schemas forbid it). */
+  const values = (s: Schema, v: unknown, p: PathSegment[], sink: CrdIssue[]): void => {
+    const k = kindOf(v);
+    if (s['x-kubernetes-int-or-string']) {
+      if (k !== 'integer' && k !== 'string') {
+        sink.push({ path: p, message: `must be an integer or a string, got ${k}` });
+        return;
+      }
+    } else if (s.type && !(s.type === k || (s.type === 'number' && k === 'integer'))) {
+      sink.push({ path: p, message: `must be ${s.type === 'integer' ? 'an integer' : s.type === 'object' ? 'an object' : s.type === 'array' ? 'an array' : `a ${s.type}`}, got ${k}` });
+      return;
+    }
+    if (s.enum && !s.enum.some((e: unknown) => equal(e, v))) sink.push({ path: p, message: `must be one of ${s.enum.map(show).join(', ')}` });
+    if (s.format) {
+      const f = formatError(s.format, s.type, v, version);
+      if (f) sink.push({ path: p, message: f });
+    }
+    if (typeof v === 'number') {
+      if (s.minimum !== undefined && (s.exclusiveMinimum ? v <= s.minimum : v < s.minimum)) sink.push({ path: p, message: `must be ${s.exclusiveMinimum ? 'greater than' : 'greater than or equal to'} ${s.minimum}` });
+      if (s.maximum !== undefined && (s.exclusiveMaximum ? v >= s.maximum : v > s.maximum)) sink.push({ path: p, message: `must be ${s.exclusiveMaximum ? 'less than' : 'less than or equal to'} ${s.maximum}` });
+      if (s.multipleOf && Math.abs(v / s.multipleOf - Math.round(v / s.multipleOf)) > 1e-9) sink.push({ path: p, message: `must be a multiple of ${s.multipleOf}` });
+    }
+    if (typeof v === 'string') {
+      const len = [...v].length; // characters, as Go's utf8.RuneCountInString
+      if (s.minLength !== undefined && len < s.minLength) sink.push({ path: p, message: `must be at least ${s.minLength} characters long` });
+      if (s.maxLength !== undefined && len > s.maxLength) sink.push({ path: p, message: `must be at most ${s.maxLength} characters long` });
+      if (s.pattern) {
+        const r = re(s.pattern);
+        // validation_test.go "invalid regex": the API server reports a pattern it cannot compile on the value.
+        if (!r) sink.push({ path: p, message: `should match ${s.pattern}, but the pattern is invalid` });
+        else if (!r.test(v)) sink.push({ path: p, message: `must match the pattern ${s.pattern}` });
+      }
+    }
+    if (Array.isArray(v)) {
+      if (s.minItems !== undefined && v.length < s.minItems) sink.push({ path: p, message: `must have at least ${s.minItems} items` });
+      if (s.maxItems !== undefined && v.length > s.maxItems) sink.push({ path: p, message: `must have at most ${s.maxItems} items` });
+      if (s.uniqueItems) for (let i = 1; i < v.length; i++) if (v.slice(0, i).some((x) => equal(x, v[i]))) sink.push({ path: [...p, i], message: `duplicate item ${show(v[i])} (uniqueItems)` });
+    }
+    if (k === 'object') {
+      const o = v as Record<string, unknown>;
+      const n = Object.keys(o).length;
+      if (s.minProperties !== undefined && n < s.minProperties) sink.push({ path: p, message: `must have at least ${s.minProperties} properties` });
+      if (s.maxProperties !== undefined && n > s.maxProperties) sink.push({ path: p, message: `must have at most ${s.maxProperties} properties` });
+      for (const r of s.required ?? []) if (!(r in o)) sink.push({ path: [...p, r], message: `missing required field "${r}"` });
+    }
+    // Junctors (kube-openapi schema_props.go): every allOf branch, at least one anyOf, exactly one oneOf, never `not`.
+    for (const b of s.allOf ?? []) values(b, v, p, sink);
+    if (s.anyOf && !s.anyOf.some((b: Schema) => branchOk(b, v, p))) sink.push({ path: p, message: `must match at least one schema in anyOf` });
+    if (s.oneOf) {
+      const n = s.oneOf.filter((b: Schema) => branchOk(b, v, p)).length;
+      if (n !== 1) sink.push({ path: p, message: n ? `must match exactly one schema in oneOf (matches ${n})` : 'must match exactly one schema in oneOf (matches none)' });
+    }
+    if (s.not && branchOk(s.not, v, p)) sink.push({ path: p, message: 'must not match the schema in "not"' });
+  };
+  const branchOk = (b: Schema, v: unknown, p: PathSegment[]) => {
+    const sink: CrdIssue[] = [];
+    values(b, v, p, sink);
+    if (b.properties && v && typeof v === 'object' && !Array.isArray(v))
+      for (const [key, sub] of Object.entries(b.properties as Record<string, Schema>))
+        if (key in (v as object)) values(sub, (v as any)[key], [...p, key], sink);
+    return sink.length === 0;
+  };
+
+  const walk = (s: Schema, v: unknown, p: PathSegment[]): void => {
+    if (v === null) {
+      if (!s.nullable && !s['x-kubernetes-preserve-unknown-fields']) out.push({ path: p, message: `must not be null` });
+      return;
+    }
+    const before = out.length;
+    values(s, v, p, out);
+    if (out.slice(before).some((i) => i.path === p && /^must be (a|an) \w+(?: or a string)?, got /.test(i.message))) return; // wrong type: nothing below to check
+    if (Array.isArray(v)) {
+      if (s.items) v.forEach((x, i) => walk(s.items, x, [...p, i]));
+      listType(s, v, p);
+    } else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      const embedded = s['x-kubernetes-embedded-resource'];
+      if (embedded) for (const f of ['apiVersion', 'kind']) if (typeof o[f] !== 'string' || !o[f]) out.push({ path: [...p, f], message: `${f} is required in an embedded resource` });
+      for (const [key, x] of Object.entries(o)) {
+        const at = [...p, key];
+        if (s.properties?.[key]) walk(s.properties[key], x, at);
+        else if (s.additionalProperties && typeof s.additionalProperties === 'object') walk(s.additionalProperties, x, at);
+        else if (embedded && ['apiVersion', 'kind', 'metadata'].includes(key)) continue;
+        else if (!s['x-kubernetes-preserve-unknown-fields'] && s.additionalProperties !== true && (s.properties || s.type === 'object'))
+          out.push({ path: at, message: `unknown field "${key}"`, hint: unknownHint(key, Object.keys(s.properties ?? {})) });
+      }
+    }
+    for (const rule of (s['x-kubernetes-validations'] ?? []) as CelRule[]) {
+      const r = evaluateRule(rule, s, v);
+      if (r.result === true || r.result === 'skipped') continue;
+      const at = r.fieldPath ? [...p, ...r.fieldPath] : p;
+      if (r.result === false) out.push({ path: at, message: r.message! });
+      else out.push({ path: at, message: r.message!, ...(r.result === 'unsupported' ? { severity: 'warning' as const } : {}) });
+    }
+  };
+
+  /** listtype/validation.go: a `set` holds each scalar once, a `map` each combination of its keys once. */
+  const listType = (s: Schema, v: unknown[], p: PathSegment[]): void => {
+    const type = s['x-kubernetes-list-type'];
+    if (type === 'set') {
+      for (let i = 1; i < v.length; i++) if (v.slice(0, i).some((x) => equal(x, v[i]))) out.push({ path: [...p, i], message: `duplicate value ${show(v[i])} (x-kubernetes-list-type: set)` });
+    } else if (type === 'map') {
+      const keys = (s['x-kubernetes-list-map-keys'] ?? []) as string[];
+      const itemDefaults = (x: any) => keys.map((k) => (x?.[k] !== undefined ? x[k] : s.items?.properties?.[k]?.default));
+      const seen = new Map<string, number>();
+      v.forEach((x, i) => {
+        const id = show(itemDefaults(x));
+        if (seen.has(id)) out.push({ path: [...p, i], message: `duplicate entry with ${keys.map((k, j) => `${k}=${show(itemDefaults(x)[j])}`).join(', ')} (x-kubernetes-list-type: map, same as item ${seen.get(id)})` });
+        else seen.set(id, i);
+      });
+    }
+  };
+
+  walk(schema, opts.defaulting === false ? value : applyDefaults(schema, value), path);
+  return out;
+}
+
+function unknownHint(key: string, known: string[]): string | undefined {
+  const near = known.find((k) => k.toLowerCase() === key.toLowerCase() || (Math.abs(k.length - key.length) <= 2 && [...key].filter((c, i) => k[i] !== c).length <= 2));
+  return near ? `did you mean "${near}"?` : known.length ? `known fields here: ${known.join(', ')}` : undefined;
+}
+
+/** The CRD documents of one YAML text: each served version with an openAPIV3Schema. */
+export function crdVersionsOf(text: string, file: string): CrdVersion[] {
+  if (!/kind:\s*CustomResourceDefinition/.test(text)) return [];
+  const out: CrdVersion[] = [];
+  for (const doc of parseAllDocuments(text)) {
+    const crd = doc.toJS({ maxAliasCount: -1 }) as Schema | null;
+    if (crd?.kind === 'CustomResourceDefinition') out.push(...crdVersionsOfObject(crd, file));
   }
-  return undefined;
+  return out;
+}
+
+/** The served versions of one parsed CustomResourceDefinition. */
+export function crdVersionsOfObject(crd: Schema, file: string): CrdVersion[] {
+  const out: CrdVersion[] = [];
+  const spec = crd.spec ?? {};
+  for (const v of spec.versions ?? []) {
+    const s = v?.schema?.openAPIV3Schema;
+    if (!v?.served || !s) continue;
+    // metadata is ObjectMeta, checked by the API server itself (and validate's apiserver policies), not the CRD schema.
+    const schema = { ...s, properties: { ...s.properties, metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } };
+    out.push({ group: spec.group, version: v.name, kind: spec.names?.kind, name: crd.metadata?.name ?? `${spec.names?.plural}.${spec.group}`, file, schema });
+  }
+  return out;
+}
+
+/** Where CRDs come from: the vendored ones (vendor/crds), --crd files and folders, CRDs found in the validated input. */
+export class CrdRegistry {
+  private readonly byKey = new Map<string, CrdVersion>();
+  /** kind → vendored files that mention it, parsed only when an object of that kind is checked. */
+  private readonly lazy = new Map<string, string[]>();
+  private readonly loaded = new Set<string>();
+
+  /** kind → vendored files, read on the first lookup of a custom kind (a run that meets none reads none). */
+  private index?: () => void;
+
+  /** The vendored CRDs (vendor/crds/<project>/), indexed by text, parsed on first use. */
+  static vendored(): CrdRegistry {
+    const r = new CrdRegistry();
+    r.index = () => {
+      r.index = undefined;
+      const dir = join(root, 'vendor/crds');
+      for (const project of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort())
+        for (const f of readdirSync(join(dir, project)).filter((n) => /\.ya?ml$/.test(n)).sort()) {
+          const rel = `vendor/crds/${project}/${f}`;
+          for (const m of readFileSync(join(root, rel), 'utf8').matchAll(/^ {2,4}names:\n(?: {4,6}[\w-]+:.*\n| {6,8}- .*\n)*? {4,6}kind: (\w+)$/gm))
+            r.lazy.set(m[1]!, [...(r.lazy.get(m[1]!) ?? []), rel]);
+        }
+    };
+    return r;
+  }
+
+  /** Add every CRD of one file's text; later additions override earlier ones (a --crd file beats the vendored). */
+  addText(text: string, file: string): CrdVersion[] {
+    const vs = crdVersionsOf(text, file);
+    for (const v of vs) this.add(v);
+    return vs;
+  }
+
+  add(v: CrdVersion): void {
+    this.byKey.set(`${v.group}/${v.version}/${v.kind}`, v);
+  }
+
+  /** Add a file, or every .yaml/.yml/.json file under a folder. Returns the CRD versions added. */
+  addPath(abs: string, shown: string): CrdVersion[] {
+    if (statSync(abs).isDirectory())
+      return readdirSync(abs, { recursive: true, encoding: 'utf8' })
+        .filter((f) => /\.(ya?ml|json)$/.test(f))
+        .sort()
+        .flatMap((f) => this.addText(readFileSync(join(abs, f), 'utf8'), `${shown.replace(/\/$/, '')}/${f}`));
+    return this.addText(readFileSync(abs, 'utf8'), shown);
+  }
+
+  /** The CRD version serving `apiVersion` `kind`, if any. */
+  lookup(apiVersion: string, kind: string): CrdVersion | undefined {
+    const slash = apiVersion.indexOf('/');
+    if (slash < 0) return undefined; // core group: never a CRD
+    const key = `${apiVersion}/${kind}`;
+    const given = this.byKey.get(key);
+    if (given) return given;
+    this.index?.();
+    for (const rel of this.lazy.get(kind) ?? []) {
+      if (this.loaded.has(rel)) continue;
+      this.loaded.add(rel);
+      for (const v of crdVersionsOf(readFileSync(join(root, rel), 'utf8'), rel)) if (!this.byKey.has(`${v.group}/${v.version}/${v.kind}`)) this.byKey.set(`${v.group}/${v.version}/${v.kind}`, v);
+    }
+    return this.byKey.get(key);
+  }
+
+  /** Does any CRD (loaded or not) define this kind in this group? Cheap: for "no schema" hints. */
+  knowsKind(kind: string): boolean {
+    this.index?.();
+    return this.lazy.has(kind) || [...this.byKey.values()].some((v) => v.kind === kind);
+  }
+
+  /** Identity of the CRDs beyond the vendored ones, for cache keys. */
+  extraKey(): string {
+    return [...this.byKey.values()].filter((v) => !v.file.startsWith('vendor/crds/')).map((v) => `${v.file}:${v.group}/${v.version}/${v.kind}:${JSON.stringify(v.schema).length}`).sort().join(';');
+  }
+}
+
+/** Validate one custom resource against its CRD version. */
+export function validateCustomResource(crd: CrdVersion, o: unknown, opts: ValidateOptions = {}): CrdIssue[] {
+  return validateStructural(crd.schema, o, opts);
+}
+
+let vendored: CrdRegistry | undefined;
+/** The vendored CRDs, one registry per process. */
+export const vendoredCrds = (): CrdRegistry => (vendored ??= CrdRegistry.vendored());
+
+const dotted = (path: PathSegment[]) => path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+
+/** Errors of one object against the vendored CRD serving its apiVersion and kind; undefined when none serves it. */
+export function validateAgainstCrd(o: Record<string, any>): { file: string; errors: { path: string; message: string }[] } | undefined {
+  const crd = vendoredCrds().lookup(String(o.apiVersion ?? ''), String(o.kind ?? ''));
+  if (!crd) return undefined;
+  return { file: crd.file, errors: validateCustomResource(crd, o).filter((i) => !i.severity).map((i) => ({ path: dotted(i.path), message: i.message })) };
+}
+
+/** A checker for `kind` from one CRD file (tests): issues as `path: message` lines. */
+export function crdValidator(file: string, kind: string): (obj: unknown) => string[] {
+  const versions = crdVersionsOf(readFileSync(file, 'utf8'), file).filter((v) => v.kind === kind);
+  if (!versions.length) throw new Error(`${file}: no CustomResourceDefinition for ${kind}`);
+  return (obj) => {
+    const apiVersion = String((obj as any)?.apiVersion ?? '');
+    const crd = versions.find((v) => `${v.group}/${v.version}` === apiVersion) ?? versions[0]!;
+    return validateCustomResource(crd, obj).map((i) => `${dotted(i.path) || '.'}: ${i.message}`);
+  };
+}
+
+let codeAndVendoredKey: string | undefined;
+/**
+ * Cache key of everything a CRD check depends on besides the object: this validator's code and the vendored CRD
+ * files. The files are never edited, only replaced by a release's and re-pinned (vendor/README.md), so each is keyed
+ * by name and size: reading the 8 MB on every run would cost the pre-commit edit case more than the check itself.
+ */
+export function crdCacheKey(): string {
+  if (!codeAndVendoredKey) {
+    const h = createHash('sha1');
+    for (const f of ['crd-schema.ts', 'crd-cel.ts', 'crd-formats.ts']) h.update(readFileSync(join(root, 'policies/lib', f)));
+    const dir = join(root, 'vendor/crds');
+    for (const f of (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter((n) => /\.ya?ml$/.test(n)).sort()) h.update(`${f}:${statSync(join(dir, f)).size}\n`);
+    codeAndVendoredKey = h.digest('base64url');
+  }
+  return codeAndVendoredKey;
 }

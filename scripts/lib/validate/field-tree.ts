@@ -84,59 +84,143 @@ function modelFiles(pkg: { name: string; dir: string }): ModelFile[] {
   return out;
 }
 
-/** Build the tree with the TypeScript compiler API (typescript 5.x: 7.x has no JS API). */
-export async function buildFieldTree(key: string): Promise<FieldTree> {
+/**
+ * Build the tree from the models' declarations with the TypeScript compiler API (typescript 5.x: 7.x has no JS API).
+ * The walk reads the declaration syntax (type literals, interfaces and what they extend, arrays, unions and
+ * intersections merged field by field, Exclude<T, …> as T) and uses the checker only to resolve a type name to its
+ * declaration. Asking the checker for the types themselves made it distribute intersections over unions: the
+ * oneOf-style `A & (Exclude<A, B> | …)` of @kubernetes-models/istio grew past 3 GB. Reading syntax keeps the tree
+ * linear in what the packages declare (test/scripts/validate/field-tree.test.ts checks memory on such a package).
+ */
+export async function buildFieldTree(key: string, packages: { name: string; dir: string }[] = modelPackages()): Promise<FieldTree> {
   const ts = (await import('typescript')).default;
-  const files = modelPackages().flatMap(modelFiles);
+  const files = packages.flatMap(modelFiles);
   const program = ts.createProgram(
     files.map((f) => f.dts),
-    { noEmit: true, skipLibCheck: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: [] },
+    { noEmit: true, noResolve: false, skipLibCheck: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: [] },
   );
   const checker = program.getTypeChecker();
   const nodes: (FieldNode | null)[] = [null];
-  const memo = new Map<TS.Type, NodeId>();
-  const LEAF =
-    ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike |
-    ts.TypeFlags.BigIntLike | ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void | ts.TypeFlags.Never |
-    ts.TypeFlags.NonPrimitive | ts.TypeFlags.EnumLike | ts.TypeFlags.ESSymbolLike;
+  /** a part that accepts any object (`{}`, an empty interface, `object`) */
+  const OPAQUE = -1;
+  const memo = new Map<TS.Node, NodeId>();
+  const merged = new Map<string, NodeId>();
 
-  const walk = (type: TS.Type): NodeId => {
-    const seen = memo.get(type);
-    if (seen !== undefined) return seen;
-    if (type.flags & LEAF) return 0;
-    const parts = type.isUnion() ? type.types.filter((t: TS.Type) => !(t.flags & LEAF)) : [type];
-    if (parts.length === 0) return 0;
-    const id = nodes.length;
-    memo.set(type, id);
+  const reserve = (): NodeId => {
     nodes.push(null);
-    const p: Record<string, NodeId> = {};
-    let i: NodeId | undefined;
-    let a: NodeId | undefined;
-    let opaque = false;
-    for (const part of parts) {
-      if (checker.isArrayType(part) || checker.isTupleType(part)) {
-        const [elem] = checker.getTypeArguments(part as TS.TypeReference);
-        a = elem ? walk(elem) : 0;
-        continue;
-      }
-      const index = checker.getIndexInfoOfType(part, ts.IndexKind.String);
-      if (index) i = walk(index.type);
-      const props = checker.getPropertiesOfType(part);
-      if (!props.length && !index) opaque = true; // `{}` or an empty interface: accept anything
-      for (const prop of props) {
-        const decl = prop.valueDeclaration ?? prop.declarations?.[0];
-        const t = decl ? checker.getTypeOfSymbolAtLocation(prop, decl) : checker.getTypeOfSymbol(prop);
-        p[prop.name] = walk(checker.getNonNullableType(t));
-      }
-    }
-    if (opaque) {
-      memo.set(type, 0);
-      nodes[id] = {};
-      return 0;
-    }
-    nodes[id] = { ...(Object.keys(p).length ? { p } : {}), ...(i !== undefined ? { i } : {}), ...(a !== undefined ? { a } : {}) };
+    return nodes.length - 1;
+  };
+  const store = (id: NodeId, n: { p: Record<string, NodeId>; i?: NodeId; a?: NodeId }): NodeId => {
+    nodes[id] = { ...(Object.keys(n.p).length ? { p: n.p } : {}), ...(n.i !== undefined ? { i: n.i } : {}), ...(n.a !== undefined ? { a: n.a } : {}) };
     return id;
   };
+  const dedupeIds = (ids: NodeId[]) => [...new Set(ids)].sort((x, y) => x - y);
+  const arrays = new Map<NodeId, NodeId>();
+  const arrayOf = (elem: NodeId): NodeId => {
+    const e = Math.max(0, elem);
+    let id = arrays.get(e);
+    if (id === undefined) arrays.set(e, (id = store(reserve(), { p: {}, a: e })));
+    return id;
+  };
+
+  /** One node with the fields of all these nodes (a union or intersection of object types). */
+  const merge = (ids: NodeId[]): NodeId => {
+    if (ids.includes(OPAQUE)) return OPAQUE;
+    const parts = dedupeIds(ids.filter((x) => x !== 0));
+    if (parts.length === 0) return 0;
+    if (parts.length === 1) return parts[0]!;
+    const k = parts.join(',');
+    const seen = merged.get(k);
+    if (seen !== undefined) return seen;
+    const id = reserve();
+    merged.set(k, id);
+    const props = new Map<string, NodeId[]>();
+    const idx: NodeId[] = [];
+    const arr: NodeId[] = [];
+    for (const part of parts) {
+      const n = nodes[part];
+      if (!n) continue;
+      for (const [name, child] of Object.entries(n.p ?? {})) props.set(name, [...(props.get(name) ?? []), child]);
+      if (n.i !== undefined) idx.push(n.i);
+      if (n.a !== undefined) arr.push(n.a);
+    }
+    const p: Record<string, NodeId> = {};
+    for (const [name, children] of props) p[name] = Math.max(0, merge(children));
+    return store(id, { p, ...(idx.length ? { i: Math.max(0, merge(idx)) } : {}), ...(arr.length ? { a: Math.max(0, merge(arr)) } : {}) });
+  };
+
+  const members = (list: readonly TS.TypeElement[], extra: NodeId[] = []): NodeId => {
+    const p: Record<string, NodeId> = {};
+    let i: NodeId | undefined;
+    let any = false;
+    for (const m of list) {
+      if (ts.isPropertySignature(m) && m.name && (ts.isIdentifier(m.name) || ts.isStringLiteral(m.name))) {
+        any = true;
+        p[m.name.text] = m.type ? Math.max(0, walk(m.type)) : 0;
+      } else if (ts.isIndexSignatureDeclaration(m)) {
+        any = true;
+        i = Math.max(0, walk(m.type));
+      }
+    }
+    if (!any && !extra.length) return OPAQUE;
+    const own = any ? store(reserve(), { p, ...(i !== undefined ? { i } : {}) }) : 0;
+    return extra.length ? merge([own, ...extra]) : own;
+  };
+
+  const declaration = (name: TS.EntityName): TS.Declaration | undefined => {
+    let sym = checker.getSymbolAtLocation(name);
+    if (sym && sym.flags & ts.SymbolFlags.Alias) sym = checker.getAliasedSymbol(sym);
+    return sym?.declarations?.[0];
+  };
+
+  const walk = (t: TS.TypeNode): NodeId => {
+    if (ts.isParenthesizedTypeNode(t)) return walk(t.type);
+    if (ts.isArrayTypeNode(t)) return arrayOf(walk(t.elementType));
+    if (ts.isTypeLiteralNode(t)) {
+      const seen = memo.get(t);
+      if (seen !== undefined) return seen;
+      const id = members(t.members);
+      memo.set(t, id);
+      return id;
+    }
+    if (ts.isUnionTypeNode(t) || ts.isIntersectionTypeNode(t)) return merge(t.types.map(walk));
+    if (t.kind === ts.SyntaxKind.ObjectKeyword) return OPAQUE;
+    if (ts.isTypeReferenceNode(t)) {
+      const name = ts.isIdentifier(t.typeName) ? t.typeName.text : t.typeName.right.text;
+      const args = t.typeArguments ?? [];
+      if ((name === 'Array' || name === 'ReadonlyArray') && args[0]) return arrayOf(walk(args[0]));
+      if (['Exclude', 'Omit', 'Partial', 'Required', 'Readonly', 'NonNullable', 'Pick'].includes(name) && args[0]) return walk(args[0]);
+      if (name === 'Record' && args[1]) return store(reserve(), { p: {}, i: Math.max(0, walk(args[1])) });
+      const decl = declaration(t.typeName);
+      if (!decl) return 0;
+      const seen = memo.get(decl);
+      if (seen !== undefined) return seen;
+      if (ts.isInterfaceDeclaration(decl)) {
+        // reserve first: interfaces refer to themselves (JSONSchemaProps)
+        const id = reserve();
+        memo.set(decl, id);
+        const bases = (decl.heritageClauses ?? []).flatMap((h) => h.types.map((e) => (ts.isIdentifier(e.expression) ? declarationNode(e.expression) : 0)));
+        const got = members(decl.members, bases.filter((x) => x !== 0));
+        if (got === OPAQUE || got === 0) {
+          memo.set(decl, got);
+          nodes[id] = {};
+          return got;
+        }
+        nodes[id] = nodes[got]!;
+        return id;
+      }
+      if (ts.isTypeAliasDeclaration(decl)) {
+        memo.set(decl, 0);
+        const id = walk(decl.type);
+        memo.set(decl, id);
+        return id;
+      }
+      return 0;
+    }
+    return 0; // keywords, literals, indexed access (IDeployment["kind"]), functions
+  };
+  /** `interface X extends TypeMeta` (or extends a type alias of an interface) → the base's node. */
+  const declarationNode = (e: TS.Identifier): NodeId => Math.max(0, walk(ts.factory.createTypeReferenceNode(e)));
 
   const kinds: Record<string, KindEntry> = {};
   for (const f of files) {
@@ -144,15 +228,16 @@ export async function buildFieldTree(key: string): Promise<FieldTree> {
     if (!sf) continue;
     const sym = checker.getSymbolAtLocation(sf);
     const iface = sym && checker.getExportsOfModule(sym).find((s) => s.name === `I${f.kind}`);
-    if (!iface) continue;
-    const node = walk(checker.getDeclaredTypeOfSymbol(iface));
+    const decl = iface?.declarations?.find(ts.isInterfaceDeclaration);
+    if (!decl) continue;
+    const node = Math.max(0, walk(ts.factory.createTypeReferenceNode(decl.name)));
     kinds[`${f.apiVersion}/${f.kind}`] = { node, schema: f.schema, model: f.model };
   }
   return { key, kinds, nodes };
 }
 
 function cacheKey(): string {
-  return modelPackages().map((p) => `${p.name}@${p.version}`).join(',') + ';tree-v1';
+  return modelPackages().map((p) => `${p.name}@${p.version}`).join(',') + ';tree-v2';
 }
 
 export function cachePath(): string {

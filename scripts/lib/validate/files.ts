@@ -11,11 +11,12 @@ import { byWhere, dedupe, locateLate, summarize } from './findings.ts';
 import type { ValidateResult } from './pipeline.ts';
 import { defaultKubernetesVersion, SchemaValidator } from './schema.ts';
 import { schemaFindings } from './schema-findings.ts';
+import { schemaSources, type SchemaFlags } from './schema-sources.ts';
 import { yamlFindings } from './sources.ts';
 import { UsageError } from './usage.ts';
 
 /** kubeconform-style: validate arbitrary manifest files or folders (vendored third-party YAML). */
-export async function validateFiles(root: string, paths: readonly string[], kubernetesVersion = defaultKubernetesVersion): Promise<ValidateResult> {
+export async function validateFiles(root: string, paths: readonly string[], kubernetesVersion = defaultKubernetesVersion, schema: SchemaFlags = {}): Promise<ValidateResult> {
   const started = performance.now();
   const files: string[] = [];
   for (const p of paths) {
@@ -44,7 +45,7 @@ export async function validateFiles(root: string, paths: readonly string[], kube
     }
   }
   const tree = await loadFieldTree();
-  const validator = await SchemaValidator.create(tree, rendered.map((r) => `${r.object?.apiVersion}/${r.object?.kind}`));
+  const validator = await SchemaValidator.create(tree, rendered.map((r) => `${r.object?.apiVersion}/${r.object?.kind}`), schemaSources(root, schema, rendered));
   const locator = new SourceLocator(root);
   findings.push(...schemaFindings(validator, rendered, locator, kubernetesVersion));
   // What the API server itself would refuse (policies/apiserver): vendored files are applied as they are.

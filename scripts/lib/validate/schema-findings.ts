@@ -8,6 +8,7 @@ import { objectRef, type Finding, type RenderedObject, type Target } from '../..
 import type { RenderResult } from '../kustomize/index.ts';
 import { cachePath, type FieldTree } from './field-tree.ts';
 import type { SourceLocator } from './locate.ts';
+import { crdCacheKey } from '../../../policies/lib/crd-schema.ts';
 import { defaultKubernetesVersion, formatPath, SchemaValidator, type SchemaIssue } from './schema.ts';
 
 /**
@@ -18,11 +19,13 @@ import { defaultKubernetesVersion, formatPath, SchemaValidator, type SchemaIssue
 export async function cachedSchemaFindings(tree: FieldTree, results: readonly RenderResult[], locator: SourceLocator, useCache: boolean): Promise<Finding[]> {
   const versionOf = (t: Target) => (t.cluster ? clusters[t.cluster].kubernetesVersion : defaultKubernetesVersion);
   const cacheFile = join(dirname(cachePath()), 'schema-issues.json');
+  // Custom resources are checked against the vendored CRDs by policies/lib/crd-schema.ts: both are part of the key.
+  const key = `${tree.key};crd=${crdCacheKey()}`;
   let known: Record<string, SchemaIssue[]> = {};
   if (useCache && existsSync(cacheFile)) {
     try {
       const c = JSON.parse(readFileSync(cacheFile, 'utf8')) as { tree: string; issues: Record<string, SchemaIssue[]> };
-      if (c.tree === tree.key) known = c.issues;
+      if (c.tree === key) known = c.issues;
     } catch {
       known = {};
     }
@@ -38,7 +41,7 @@ export async function cachedSchemaFindings(tree: FieldTree, results: readonly Re
       // Keep only what this repository renders now, so the file does not grow without bound.
       const keep = Object.fromEntries(hashes.map((h) => [h, known[h]!]));
       mkdirSync(dirname(cacheFile), { recursive: true });
-      writeFileSync(`${cacheFile}.${process.pid}`, JSON.stringify({ tree: tree.key, issues: keep }));
+      writeFileSync(`${cacheFile}.${process.pid}`, JSON.stringify({ tree: key, issues: keep }));
       renameSync(`${cacheFile}.${process.pid}`, cacheFile);
     }
   }
@@ -67,7 +70,7 @@ function schemaFinding(r: RenderedObject, issue: SchemaIssue, pos: { file: strin
   const shown = got !== undefined && typeof got !== 'object' && !issue.message.startsWith('unknown field') ? ` (got ${JSON.stringify(got)})` : '';
   return {
     rule: 'schema',
-    severity: 'error',
+    severity: issue.severity ?? 'error',
     target: r.target.name,
     object: objectRef(r.object ?? {}),
     path: formatPath(issue.path),

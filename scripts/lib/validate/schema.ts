@@ -1,8 +1,11 @@
-// Strict schema validation of one object: kubernetes-models' compiled schemas
-// (types, required fields, formats such as quantities) plus the known-field
-// tree (unknown fields), plus unknown and removed apiVersion/kind.
+// Strict schema validation of one object. A custom resource whose CRD validate has (vendored under vendor/crds, given
+// with --crd, or found in the validated files) is checked against that CRD (policies/lib/crd-schema.ts: structural
+// schema and CEL rules, as the API server does); any other kind against kubernetes-models' compiled schemas (types,
+// required fields, formats such as quantities) plus the known-field tree (unknown fields); plus unknown and removed
+// apiVersion/kind.
 import { pathToFileURL } from 'node:url';
 import { removalFor } from '../../../kube/index.ts';
+import { validateCustomResource, vendoredCrds, type CrdRegistry } from '../../../policies/lib/crd-schema.ts';
 import type { FieldTree, NodeId } from './field-tree.ts';
 
 export type PathSegment = string | number;
@@ -11,6 +14,18 @@ export interface SchemaIssue {
   readonly path: PathSegment[];
   readonly message: string;
   readonly hint?: string;
+  /** 'warning': could not be checked (a kind skipped for lack of a schema, an unsupported CEL function). */
+  readonly severity?: 'warning';
+}
+
+/** Which kinds are checked against what (the CLI's --crd, --skip-kind, --ignore-missing-schemas). */
+export interface SchemaSources {
+  /** CRDs: the vendored ones plus --crd files and CRDs found in the validated input. @default vendoredCrds() */
+  readonly crds?: CrdRegistry;
+  /** Kinds not validated at all (kubeconform -skip). */
+  readonly skipKinds?: ReadonlySet<string>;
+  /** A kind with no schema is a warning instead of an error (kubeconform -ignore-missing-schemas). */
+  readonly ignoreMissingSchemas?: boolean;
 }
 
 interface AjvError {
@@ -27,18 +42,25 @@ export const defaultKubernetesVersion = '1.31';
 export class SchemaValidator {
   private readonly compiled = new Map<string, CompiledValidate>();
 
-  private constructor(private readonly tree: FieldTree) {}
+  private readonly crds: CrdRegistry;
+
+  private constructor(
+    private readonly tree: FieldTree,
+    private readonly sources: SchemaSources,
+  ) {
+    this.crds = sources.crds ?? vendoredCrds();
+  }
 
   /** Loads the compiled schemas of the kinds it will meet (all of them when `kinds` is omitted). */
-  static async create(tree: FieldTree, kinds?: Iterable<string>): Promise<SchemaValidator> {
-    const v = new SchemaValidator(tree);
+  static async create(tree: FieldTree, kinds?: Iterable<string>, sources: SchemaSources = {}): Promise<SchemaValidator> {
+    const v = new SchemaValidator(tree, sources);
     await v.prepare(kinds ?? Object.keys(tree.kinds));
     return v;
   }
 
-  /** Import the compiled schema modules for these `apiVersion/Kind` keys (unknown keys are ignored). */
+  /** Import the compiled schema modules for these `apiVersion/Kind` keys (unknown keys, and kinds a CRD serves, are ignored). */
   async prepare(kinds: Iterable<string>): Promise<void> {
-    const todo = [...new Set(kinds)].filter((k) => this.tree.kinds[k] && !this.compiled.has(k));
+    const todo = [...new Set(kinds)].filter((k) => this.tree.kinds[k] && !this.compiled.has(k) && !this.crdFor(k));
     await Promise.all(
       todo.map(async (k) => {
         const mod = (await import(pathToFileURL(this.tree.kinds[k]!.schema).href)) as { validate: CompiledValidate };
@@ -47,8 +69,19 @@ export class SchemaValidator {
     );
   }
 
+  private crdFor(key: string) {
+    const cut = key.lastIndexOf('/');
+    return this.crdOf(key.slice(0, cut), key.slice(cut + 1));
+  }
+
+  /** Built-in kinds (kubernetes-models itself) are served by the API server, never by a CRD: no need to look. */
+  private crdOf(apiVersion: string, kind: string) {
+    if (this.tree.kinds[`${apiVersion}/${kind}`]?.model.startsWith('kubernetes-models/')) return undefined;
+    return this.crds.lookup(apiVersion, kind);
+  }
+
   knows(apiVersion: string, kind: string): boolean {
-    return `${apiVersion}/${kind}` in this.tree.kinds;
+    return `${apiVersion}/${kind}` in this.tree.kinds || !!this.crdOf(apiVersion, kind);
   }
 
   validate(obj: unknown, kubernetesVersion = defaultKubernetesVersion): SchemaIssue[] {
@@ -61,6 +94,7 @@ export class SchemaValidator {
     if (issues.length) return issues;
     const apiVersion = o.apiVersion as string;
     const kind = o.kind as string;
+    if (this.sources.skipKinds?.has(kind)) return [];
     const removed = removalFor(apiVersion, kind, kubernetesVersion);
     if (removed)
       return [
@@ -71,15 +105,26 @@ export class SchemaValidator {
         },
       ];
     const key = `${apiVersion}/${kind}`;
+    const crd = this.crdOf(apiVersion, kind);
+    if (crd)
+      return validateCustomResource(crd, o, { kubernetesVersion }).map((i) => ({
+        ...i,
+        hint: `${i.hint ? `${i.hint}; ` : ''}checked against the CRD ${crd.name} ${crd.version} (${crd.file})`,
+      }));
     const entry = this.tree.kinds[key];
-    if (!entry)
+    if (!entry) {
+      const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
       return [
         {
           path: ['kind'],
-          message: `unknown apiVersion/kind ${key}: no schema in kubernetes-models or the installed @kubernetes-models/* CRD models`,
-          hint: 'check the spelling, or install the CRD models package (npm i -D -E @kubernetes-models/<name>)',
+          message: `no schema for ${apiVersion} ${kind}${this.sources.ignoreMissingSchemas ? ' (skipped: --ignore-missing-schemas)' : ''}: unknown apiVersion/kind ${key} (no CustomResourceDefinition serves it: vendor/crds, --crd, the validated files; no model package knows it)`,
+          hint: this.crds.knowsKind(kind)
+            ? `a CRD defines ${kind}, but not in ${group || 'the core group'} ${version}: check apiVersion`
+            : `pass --crd <file|dir> with the CustomResourceDefinition of ${group ? `${kind}.${group}` : kind}, or --skip-kind ${kind}, or check the spelling`,
+          ...(this.sources.ignoreMissingSchemas ? { severity: 'warning' as const } : {}),
         },
       ];
+    }
     const validate = this.compiled.get(key);
     if (!validate) throw new Error(`schema for ${key} not prepared`);
     if (!validate(o)) issues.push(...ajvIssues(validate.errors ?? []));

@@ -1,0 +1,127 @@
+// validate's schema selection for custom resources (scripts/lib/validate/schema.ts, schema-sources.ts): the vendored
+// CRDs, CRDs found in the validated files, --crd, --skip-kind, --ignore-missing-schemas; and no false alarm on the
+// real manifests of test/corpus/real-manifests (kube-prometheus with its setup CRDs, Argo CD, ingress-nginx,
+// microservices-demo), whose only errors are the kinds nothing gives a schema for (Istio, Gateway API).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { validateFiles } from '../../../scripts/lib/validate/index.ts';
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const corpus = 'test/corpus/real-manifests';
+const setup = `${corpus}/kube-prometheus/manifests/setup`;
+const istio = `${corpus}/msd/release/istio-manifests.yaml`;
+const missingKinds = ['Gateway', 'HTTPRoute', 'ServiceEntry', 'VirtualService'];
+
+describe('the real-manifest corpus in files mode', () => {
+  it('0 errors, except one clear "no schema" error per Istio / Gateway API object', async () => {
+    const r = await validateFiles(repo, [corpus]);
+    const errors = r.findings.filter((f) => f.severity === 'error');
+    assert.deepEqual(
+      errors.filter((f) => f.file !== istio).map((f) => `${f.file}:${f.line} ${f.path} ${f.message}`),
+      [],
+      'no false alarm outside istio-manifests.yaml',
+    );
+    assert.equal(errors.length, 5, errors.map((f) => f.message).join('\n'));
+    for (const f of errors) {
+      assert.match(f.message, /^no schema for (networking\.istio\.io|gateway\.networking\.k8s\.io)\/v1(alpha3|beta1) (VirtualService|ServiceEntry|Gateway|HTTPRoute)/);
+      assert.match(f.hint ?? '', /pass --crd <file\|dir> .* or --skip-kind \w+/);
+      assert.ok(f.line && f.line > 1, 'located at the object');
+    }
+    assert.equal(r.findings.filter((f) => f.severity === 'warning' && f.rule === 'schema').length, 0, 'every CEL rule in the corpus CRDs is supported');
+  });
+
+  it('passes with --skip-kind for those kinds, and with --ignore-missing-schemas (as warnings)', async () => {
+    const skipped = await validateFiles(repo, [istio], undefined, { skipKind: [missingKinds.slice(0, 2).join(','), ...missingKinds.slice(2)] });
+    assert.deepEqual(skipped.findings.filter((f) => f.severity === 'error'), []);
+    const ignored = await validateFiles(repo, [istio], undefined, { ignoreMissingSchemas: true });
+    assert.deepEqual(ignored.findings.filter((f) => f.severity === 'error'), []);
+    assert.equal(ignored.findings.filter((f) => f.severity === 'warning' && /no schema for .*--ignore-missing-schemas/.test(f.message)).length, 5);
+  });
+});
+
+describe('CRDs from the input and from --crd', () => {
+  // prometheus-operator's own example: storage.volumeClaimTemplate without apiVersion/kind is valid against the CRD
+  // (the @kubernetes-models/prometheus-operator model required both).
+  const prometheus = (extra = '') => `apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+metadata:
+  name: k8s
+  namespace: monitoring
+spec:
+  replicas: 2
+  storage:
+    volumeClaimTemplate:
+      spec:
+        storageClassName: ssd
+        resources:
+          requests:
+            storage: 40Gi${extra}
+`;
+  const withDir = async (fn: (dir: string) => Promise<void>) => {
+    const dir = mkdtempSync(join(tmpdir(), 'marquee-crds-'));
+    try {
+      await fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('a CRD document in the validated files validates its kind (kube-prometheus setup/ beside the manifests)', () =>
+    withDir(async (dir) => {
+      writeFileSync(join(dir, 'prometheus.yaml'), prometheus());
+      writeFileSync(join(dir, 'crd.yaml'), readFileSync(join(repo, setup, '0prometheusCustomResourceDefinition.yaml'), 'utf8'));
+      const r = await validateFiles(dir, ['.']);
+      assert.deepEqual(r.findings.filter((f) => f.severity === 'error'), []);
+      writeFileSync(join(dir, 'prometheus.yaml'), prometheus('\n        volumeMode: Filesystem\n  retentionSise: 10GB'));
+      const bad = await validateFiles(dir, ['.']);
+      assert.deepEqual(
+        bad.findings.map((f) => [f.file, f.line, f.path, f.message]),
+        [['prometheus.yaml', 16, 'spec.retentionSise', 'unknown field "retentionSise"']],
+      );
+      assert.match(bad.findings[0]!.hint!, /did you mean "retentionSize"\?.*CRD prometheuses\.monitoring\.coreos\.com v1 \(crd\.yaml\)/);
+    }));
+
+  it('--crd <dir> supplies the CRDs of kinds that are validated alone', () =>
+    withDir(async (dir) => {
+      writeFileSync(join(dir, 'prometheus.yaml'), prometheus());
+      const r = await validateFiles(dir, ['prometheus.yaml'], undefined, { crd: [join(repo, setup)] });
+      assert.deepEqual(r.findings.filter((f) => f.severity === 'error'), []);
+    }));
+
+  it('a CEL rule of a vendored CRD fails at the file and line of the object', () =>
+    withDir(async (dir) => {
+      writeFileSync(
+        join(dir, 'db.yaml'),
+        'apiVersion: postgresql.cnpg.io/v1\nkind: Database\nmetadata:\n  name: app\nspec:\n  name: app\n  owner: app\n  cluster:\n    name: pg\n  localeProvider: libc\n  icuLocale: en-US\n',
+      );
+      const r = await validateFiles(dir, ['db.yaml']);
+      assert.deepEqual(
+        r.findings.map((f) => [f.file, f.line, f.path, f.message]),
+        [['db.yaml', 5, 'spec', 'icuLocale is only available when localeProvider is set to `icu`']],
+      );
+    }));
+});
+
+describe('the CLI flags', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/validate.ts', ...args], { cwd: repo, encoding: 'utf8', timeout: 120_000 });
+  it('bad values are usage errors (exit 2) naming the flag', () => {
+    const none = cli('--crd', 'no/such/dir', istio);
+    assert.equal(none.status, 2, none.stderr);
+    assert.match(none.stderr, /--crd no\/such\/dir: no such file or directory/);
+    const notCrd = cli('--crd', `${corpus}/msd/release/kubernetes-manifests.yaml`, istio);
+    assert.equal(notCrd.status, 2, notCrd.stderr);
+    assert.match(notCrd.stderr, /no CustomResourceDefinition .* found/);
+    const badKind = cli('--skip-kind', 'Virtual Service', istio);
+    assert.equal(badKind.status, 2, badKind.stderr);
+    assert.match(badKind.stderr, /--skip-kind "Virtual Service": expected Kind\[,Kind\]/);
+  });
+  it('--skip-kind makes the Istio file pass (exit 0)', () => {
+    const ok = cli('--skip-kind', missingKinds.join(','), istio);
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  });
+});
