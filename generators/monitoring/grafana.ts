@@ -2,14 +2,13 @@
 // dashboards from dashboards.ts provisioned from files (no clicking, no state to lose).
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { credentialsSecret } from '../external-secrets.ts';
 import type { Component } from '../lib/component.ts';
 import { selectorFor } from '../lib/labels.ts';
-import { containerSecurity, podSecurity, servicePort } from '../lib/pod.ts';
+import { containerSecurity } from '../lib/pod.ts';
 import { peers } from '../services.ts';
-import { monitoringLabels, remoteKeys, yamlFile } from './common.ts';
+import { httpService, monitoringLabels, monitoringPods, remoteKeys, yamlFile } from './common.ts';
 import { dashboards, datasource } from './dashboards.ts';
 import { images, versionOf } from './images.ts';
 import { ports } from './scrape.ts';
@@ -94,57 +93,47 @@ export function grafanaComponent(): Component {
           replicas: 1,
           // Recreate: the SQLite database on the emptyDir is per pod; dashboards come from files anyway.
           strategy: { type: 'Recreate' },
-          selector: { matchLabels: selector },
-          template: {
-            metadata: { labels },
-            spec: {
-              serviceAccountName: name,
-              automountServiceAccountToken: false,
-              securityContext: podSecurity(472),
-              containers: [
-                {
-                  name,
-                  image: images.grafana,
-                  env: [
-                    { name: 'GF_SECURITY_ADMIN_USER', valueFrom: { secretKeyRef: { name: 'grafana-admin', key: 'username' } } },
-                    { name: 'GF_SECURITY_ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'grafana-admin', key: 'password' } } },
-                    env('GF_PATHS_PROVISIONING', provisioning),
-                    env('GF_PATHS_DATA', '/var/lib/grafana'),
-                    env('GF_USERS_ALLOW_SIGN_UP', 'false'),
-                    env('GF_AUTH_ANONYMOUS_ENABLED', 'false'),
-                    env('GF_ANALYTICS_REPORTING_ENABLED', 'false'),
-                    env('GF_ANALYTICS_CHECK_FOR_UPDATES', 'false'),
-                    env('GF_PLUGINS_PREINSTALL_DISABLED', 'true'),
-                  ],
-                  ports: [{ name: 'http', containerPort: ports.grafana, protocol: 'TCP' }],
-                  readinessProbe: { httpGet: { path: '/api/health', port: 'http' }, periodSeconds: 10 },
-                  livenessProbe: { httpGet: { path: '/api/health', port: 'http' }, periodSeconds: 20, failureThreshold: 6 },
-                  resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
-                  securityContext: containerSecurity(),
-                  volumeMounts: [
-                    { name: 'data', mountPath: '/var/lib/grafana' },
-                    { name: 'tmp', mountPath: '/tmp' },
-                    { name: 'datasources', mountPath: `${provisioning}/datasources`, readOnly: true },
-                    { name: 'dashboard-provider', mountPath: `${provisioning}/dashboards`, readOnly: true },
-                    { name: 'dashboards', mountPath: dashboardDir, readOnly: true },
-                  ],
-                },
-              ],
-              volumes: [
-                { name: 'data', emptyDir: { sizeLimit: '1Gi' } },
-                { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
-                { name: 'datasources', configMap: { name: 'grafana-datasources' } },
-                { name: 'dashboard-provider', configMap: { name: 'grafana-dashboard-provider' } },
-                { name: 'dashboards', configMap: { name: 'grafana-dashboards' } },
-              ],
-            },
-          },
+          ...monitoringPods({ name, labels, uid: 472, automountToken: false }, {
+            containers: [
+              {
+                name,
+                image: images.grafana,
+                env: [
+                  { name: 'GF_SECURITY_ADMIN_USER', valueFrom: { secretKeyRef: { name: 'grafana-admin', key: 'username' } } },
+                  { name: 'GF_SECURITY_ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'grafana-admin', key: 'password' } } },
+                  env('GF_PATHS_PROVISIONING', provisioning),
+                  env('GF_PATHS_DATA', '/var/lib/grafana'),
+                  env('GF_USERS_ALLOW_SIGN_UP', 'false'),
+                  env('GF_AUTH_ANONYMOUS_ENABLED', 'false'),
+                  env('GF_ANALYTICS_REPORTING_ENABLED', 'false'),
+                  env('GF_ANALYTICS_CHECK_FOR_UPDATES', 'false'),
+                  env('GF_PLUGINS_PREINSTALL_DISABLED', 'true'),
+                ],
+                ports: [{ name: 'http', containerPort: ports.grafana, protocol: 'TCP' }],
+                readinessProbe: { httpGet: { path: '/api/health', port: 'http' }, periodSeconds: 10 },
+                livenessProbe: { httpGet: { path: '/api/health', port: 'http' }, periodSeconds: 20, failureThreshold: 6 },
+                resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+                securityContext: containerSecurity(),
+                volumeMounts: [
+                  { name: 'data', mountPath: '/var/lib/grafana' },
+                  { name: 'tmp', mountPath: '/tmp' },
+                  { name: 'datasources', mountPath: `${provisioning}/datasources`, readOnly: true },
+                  { name: 'dashboard-provider', mountPath: `${provisioning}/dashboards`, readOnly: true },
+                  { name: 'dashboards', mountPath: dashboardDir, readOnly: true },
+                ],
+              },
+            ],
+            volumes: [
+              { name: 'data', emptyDir: { sizeLimit: '1Gi' } },
+              { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+              { name: 'datasources', configMap: { name: 'grafana-datasources' } },
+              { name: 'dashboard-provider', configMap: { name: 'grafana-dashboard-provider' } },
+              { name: 'dashboards', configMap: { name: 'grafana-dashboards' } },
+            ],
+          }),
         },
       }),
-      new Service({
-        metadata: { name, labels },
-        spec: { selector, ports: [servicePort('http', ports.grafana)] },
-      }),
+      httpService(name, labels, ports.grafana),
       new NetworkPolicy({
         // Reached through the ingress controller (or kubectl port-forward, which bypasses policies).
         metadata: { name, labels },

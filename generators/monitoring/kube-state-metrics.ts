@@ -3,15 +3,14 @@
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
-import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { Component } from '../lib/component.ts';
 import { selectorFor } from '../lib/labels.ts';
-import { containerSecurity, podSecurity, servicePort } from '../lib/pod.ts';
-import { monitoringLabels } from './common.ts';
+import { containerSecurity, servicePort } from '../lib/pod.ts';
+import { clusterRoleBindingFor, monitoringLabels, monitoringPods } from './common.ts';
 import { images, versionOf } from './images.ts';
-import { monitoringNamespace, ports } from './scrape.ts';
+import { ports } from './scrape.ts';
 
 const source = 'generators/monitoring/kube-state-metrics.ts';
 const name = 'kube-state-metrics';
@@ -40,42 +39,32 @@ export function kubeStateMetricsComponent(): Component {
         metadata: { name: roleName, labels },
         rules: ksmResources.map((r) => ({ apiGroups: [r.group], resources: [...r.resources], verbs: ['list', 'watch'] })),
       }),
-      new ClusterRoleBinding({
-        metadata: { name: roleName, labels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
-        subjects: [{ kind: 'ServiceAccount', name, namespace: monitoringNamespace }],
-      }),
+      clusterRoleBindingFor(roleName, name, labels),
       new Deployment({
         metadata: { name, labels },
         spec: {
           replicas: 1,
-          selector: { matchLabels: selector },
-          template: {
-            metadata: { labels },
-            spec: {
-              serviceAccountName: name,
-              securityContext: podSecurity(65534),
-              containers: [
-                {
-                  name,
-                  image: images.kubeStateMetrics,
-                  args: [
-                    `--port=${ports.kubeStateMetrics}`,
-                    `--telemetry-port=${ports.kubeStateMetricsTelemetry}`,
-                    `--resources=${ksmResources.flatMap((r) => r.resources).sort().join(',')}`,
-                  ],
-                  ports: [
-                    { name: 'http-metrics', containerPort: ports.kubeStateMetrics, protocol: 'TCP' },
-                    { name: 'telemetry', containerPort: ports.kubeStateMetricsTelemetry, protocol: 'TCP' },
-                  ],
-                  livenessProbe: { httpGet: { path: '/livez', port: 'http-metrics' }, periodSeconds: 15 },
-                  readinessProbe: { httpGet: { path: '/', port: 'telemetry' }, periodSeconds: 5 },
-                  resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '256Mi' } },
-                  securityContext: containerSecurity(),
-                },
-              ],
-            },
-          },
+          ...monitoringPods({ name, labels, uid: 65534 }, {
+            containers: [
+              {
+                name,
+                image: images.kubeStateMetrics,
+                args: [
+                  `--port=${ports.kubeStateMetrics}`,
+                  `--telemetry-port=${ports.kubeStateMetricsTelemetry}`,
+                  `--resources=${ksmResources.flatMap((r) => r.resources).sort().join(',')}`,
+                ],
+                ports: [
+                  { name: 'http-metrics', containerPort: ports.kubeStateMetrics, protocol: 'TCP' },
+                  { name: 'telemetry', containerPort: ports.kubeStateMetricsTelemetry, protocol: 'TCP' },
+                ],
+                livenessProbe: { httpGet: { path: '/livez', port: 'http-metrics' }, periodSeconds: 15 },
+                readinessProbe: { httpGet: { path: '/', port: 'telemetry' }, periodSeconds: 5 },
+                resources: { requests: { cpu: '20m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+                securityContext: containerSecurity(),
+              },
+            ],
+          }),
         },
       }),
       new Service({

@@ -3,14 +3,12 @@
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
-import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
-import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { Component } from '../lib/component.ts';
 import { selectorFor } from '../lib/labels.ts';
-import { containerSecurity, podSecurity, servicePort } from '../lib/pod.ts';
+import { containerSecurity } from '../lib/pod.ts';
 import { isAlert, ruleGroups, runbookBase, type RuleGroup } from './alerts.ts';
-import { clusterConfigMap, monitoringLabels, yamlFile } from './common.ts';
+import { clusterConfigMap, clusterRoleBindingFor, httpService, monitoringLabels, monitoringPods, yamlFile } from './common.ts';
 import { images, versionOf } from './images.ts';
 import { containerPaths, monitoringNamespace, ports, prometheusConfig } from './scrape.ts';
 
@@ -77,60 +75,47 @@ export function prometheusComponent(): Component {
           { nonResourceURLs: ['/metrics', '/metrics/cadvisor'], verbs: ['get'] },
         ],
       }),
-      new ClusterRoleBinding({
-        metadata: { name: 'marquee-prometheus', labels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'marquee-prometheus' },
-        subjects: [{ kind: 'ServiceAccount', name, namespace: monitoringNamespace }],
-      }),
-      new Service({
-        metadata: { name, labels },
-        spec: { selector, ports: [servicePort('http', ports.prometheus)] },
-      }),
+      clusterRoleBindingFor('marquee-prometheus', name, labels),
+      httpService(name, labels, ports.prometheus),
       new StatefulSet({
         metadata: { name, labels },
         spec: {
           serviceName: name,
           replicas: 1,
-          selector: { matchLabels: selector },
-          template: {
-            metadata: { labels },
-            spec: {
-              serviceAccountName: name,
-              securityContext: podSecurity(65534),
-              // TSDB head compaction and WAL replay can take a while on shutdown/start.
-              terminationGracePeriodSeconds: 600,
-              containers: [
-                {
-                  name,
-                  image: images.prometheus,
-                  args: [
-                    `--config.file=${containerPaths.config}`,
-                    `--storage.tsdb.path=${containerPaths.data}`,
-                    `--storage.tsdb.retention.time=${storage.retention}`,
-                    '--enable-feature=expand-external-labels',
-                    '--web.enable-lifecycle',
-                    '--web.route-prefix=/',
-                  ],
-                  envFrom: [{ configMapRef: { name: clusterConfigMap } }],
-                  ports: [{ name: 'http', containerPort: ports.prometheus, protocol: 'TCP' }],
-                  readinessProbe: { httpGet: { path: '/-/ready', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
-                  livenessProbe: { httpGet: { path: '/-/healthy', port: 'http' }, periodSeconds: 15, failureThreshold: 4 },
-                  startupProbe: { httpGet: { path: '/-/ready', port: 'http' }, periodSeconds: 10, failureThreshold: 60 },
-                  resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '4Gi' } },
-                  securityContext: containerSecurity(),
-                  volumeMounts: [
-                    { name: 'config', mountPath: containerPaths.config, subPath: 'prometheus.yml', readOnly: true },
-                    { name: 'rules', mountPath: containerPaths.rulesDir, readOnly: true },
-                    { name: 'data', mountPath: containerPaths.data },
-                  ],
-                },
-              ],
-              volumes: [
-                { name: 'config', configMap: { name: 'prometheus-config' } },
-                { name: 'rules', configMap: { name: 'prometheus-rules' } },
-              ],
-            },
-          },
+          ...monitoringPods({ name, labels, uid: 65534 }, {
+            // TSDB head compaction and WAL replay can take a while on shutdown/start.
+            terminationGracePeriodSeconds: 600,
+            containers: [
+              {
+                name,
+                image: images.prometheus,
+                args: [
+                  `--config.file=${containerPaths.config}`,
+                  `--storage.tsdb.path=${containerPaths.data}`,
+                  `--storage.tsdb.retention.time=${storage.retention}`,
+                  '--enable-feature=expand-external-labels',
+                  '--web.enable-lifecycle',
+                  '--web.route-prefix=/',
+                ],
+                envFrom: [{ configMapRef: { name: clusterConfigMap } }],
+                ports: [{ name: 'http', containerPort: ports.prometheus, protocol: 'TCP' }],
+                readinessProbe: { httpGet: { path: '/-/ready', port: 'http' }, periodSeconds: 5, failureThreshold: 3 },
+                livenessProbe: { httpGet: { path: '/-/healthy', port: 'http' }, periodSeconds: 15, failureThreshold: 4 },
+                startupProbe: { httpGet: { path: '/-/ready', port: 'http' }, periodSeconds: 10, failureThreshold: 60 },
+                resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { memory: '4Gi' } },
+                securityContext: containerSecurity(),
+                volumeMounts: [
+                  { name: 'config', mountPath: containerPaths.config, subPath: 'prometheus.yml', readOnly: true },
+                  { name: 'rules', mountPath: containerPaths.rulesDir, readOnly: true },
+                  { name: 'data', mountPath: containerPaths.data },
+                ],
+              },
+            ],
+            volumes: [
+              { name: 'config', configMap: { name: 'prometheus-config' } },
+              { name: 'rules', configMap: { name: 'prometheus-rules' } },
+            ],
+          }),
           volumeClaimTemplates: [
             {
               metadata: { name: 'data', labels },

@@ -14,14 +14,10 @@ export default objectPolicy(
     references: ['kube-linter dangling-service', 'kube-score service-targets-pod'],
   },
   (subject, ctx) => {
-    const spec = subject.object.spec ?? {};
-    if (spec.type === 'ExternalName') return undefined;
-    const selector = spec.selector;
-    // No selector: endpoints are managed by hand (or by an operator); nothing to check.
-    if (!selector || !Object.keys(selector).length) return undefined;
-    if (ctx.index.podsMatching(subject, selector).length) return undefined;
+    const backends = ctx.index.serviceBackends(subject);
+    if (!backends || backends.pods.length) return undefined;
     return {
-      message: `selector ${Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',')} matches no pod template in namespace ${namespaceOf(subject)}`,
+      message: `selector ${Object.entries(backends.selector).map(([k, v]) => `${k}=${v}`).join(',')} matches no pod template in namespace ${namespaceOf(subject)}`,
       path: 'spec.selector',
     };
   },

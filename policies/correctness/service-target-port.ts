@@ -15,13 +15,11 @@ export default objectPolicy(
     references: ['kube-linter invalid-target-ports', 'kube-score service-targets-pod'],
   },
   (subject, ctx) => {
-    const spec = subject.object.spec ?? {};
-    const selector = spec.selector;
-    if (!selector || !Object.keys(selector).length) return undefined;
-    const pods = ctx.index.podsMatching(subject, selector);
-    if (!pods.length) return undefined; // correctness/service-selects-pods reports it
+    const pods = ctx.index.serviceBackends(subject)?.pods;
+    if (!pods?.length) return undefined; // correctness/service-selects-pods reports it
     const out: Violation[] = [];
-    (Array.isArray(spec.ports) ? spec.ports : []).forEach((p: any, i: number) => {
+    const ports = subject.object.spec?.ports;
+    (Array.isArray(ports) ? ports : []).forEach((p: any, i: number) => {
       const target = p?.targetPort;
       if (typeof target !== 'string' || /^\d+$/.test(target)) return;
       const found = pods.some((w) =>

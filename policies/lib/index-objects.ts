@@ -121,6 +121,18 @@ export class ObjectIndex {
     return out;
   }
 
+  /**
+   * The workloads a Service sends traffic to, with its selector; undefined when it selects
+   * no pods by design: an ExternalName Service, or no selector (endpoints managed by hand or
+   * by an operator).
+   */
+  serviceBackends(service: RenderedObject): { selector: Readonly<Record<string, string>>; pods: Workload[] } | undefined {
+    const spec = service.object.spec ?? {};
+    const selector = spec.selector;
+    if (spec.type === 'ExternalName' || !selector || !Object.keys(selector).length) return undefined;
+    return { selector, pods: this.podsMatching(service, selector) };
+  }
+
   /** Workloads next to `near` whose pod labels contain every pair of a Service-style `selector`. */
   podsMatching(near: RenderedObject, selector: Readonly<Record<string, string>>): Workload[] {
     const ns = namespaceOf(near);

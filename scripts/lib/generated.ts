@@ -2,9 +2,9 @@
 // is rendered in memory first, then written through temp files and renamed.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import type { FileMap } from '../../generators/lib/component.ts';
+import { cacheFile, writeAtomic } from './plumbing/cache.ts';
 
 export interface Drift {
   /** generated files whose committed content differs */
@@ -105,63 +105,59 @@ export function inputsKey(root: string, outputs: ReadonlySet<string>, roots: rea
 }
 
 interface DriftCache {
+  /** inputsKey of the clean tree */
   readonly key: string;
+  readonly roots: readonly string[];
   /** generated path → sha256 of its content */
   readonly files: Record<string, string>;
 }
 
-const driftCacheFile = (): string => {
-  const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('yaml/package.json')), '..', '.cache', 'marquee', 'drift.json');
-};
+/** The last clean results, newest last: whichever checkout (or test copy) they came from, an entry is found by its key. */
+function readDriftCache(file: string): DriftCache[] {
+  try {
+    const all = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return Array.isArray(all) ? (all as DriftCache[]) : [];
+  } catch {
+    return []; // missing or corrupt: a miss
+  }
+}
 
 /**
  * Drift of the generated files. Uses the cache when every input is unchanged;
  * otherwise (or when any output differs, to name the exact line) runs `generate`.
+ * Entries are keyed by content only (inputsKey), never by where the checkout lives.
  */
 export async function checkDrift(
   root: string,
   generate: () => Promise<{ files: FileMap; roots: readonly string[] }>,
   opts: { cache?: boolean } = {},
 ): Promise<{ drift: Drift; files?: FileMap; cached: boolean }> {
-  const file = driftCacheFile();
-  const cacheRoot = `${root}\0`;
-  if (opts.cache !== false && existsSync(file)) {
-    try {
-      const all = JSON.parse(readFileSync(file, 'utf8')) as Record<string, DriftCache & { roots: string[] }>;
-      const c = all[cacheRoot];
-      if (c) {
-        const outputs = new Set(Object.keys(c.files));
-        if (inputsKey(root, outputs, c.roots) === c.key) {
-          const onDisk = c.roots.flatMap((r) => listFiles(root, r));
-          const clean =
-            Object.entries(c.files).every(([p, h]) => existsSync(join(root, p)) && sha(readFileSync(join(root, p))) === h) &&
-            onDisk.every((p) => outputs.has(p));
-          if (clean) return { drift: { changed: [], missing: [], stale: [] }, cached: true };
-        }
-      }
-    } catch {
-      // a corrupt cache is just a miss
+  const file = cacheFile('drift.json');
+  if (opts.cache !== false) {
+    // entries of one repository share their outputs and roots: hash the inputs once per such set
+    const keys = new Map<string, string>();
+    const keyOf = (c: DriftCache): string => {
+      const set = JSON.stringify([c.roots, Object.keys(c.files).sort()]);
+      let k = keys.get(set);
+      if (k === undefined) keys.set(set, (k = inputsKey(root, new Set(Object.keys(c.files)), c.roots)));
+      return k;
+    };
+    for (const c of readDriftCache(file).reverse()) {
+      if (keyOf(c) !== c.key) continue;
+      const outputs = new Set(Object.keys(c.files));
+      const onDisk = c.roots.flatMap((r) => listFiles(root, r));
+      const clean =
+        Object.entries(c.files).every(([p, h]) => existsSync(join(root, p)) && sha(readFileSync(join(root, p))) === h) &&
+        onDisk.every((p) => outputs.has(p));
+      if (clean) return { drift: { changed: [], missing: [], stale: [] }, cached: true };
     }
   }
   const { files, roots } = await generate();
   const drift = driftOf(root, files, roots);
   if (isClean(drift) && opts.cache !== false) {
     const outputs = new Set(files.keys());
-    const entry = { key: inputsKey(root, outputs, roots), roots: [...roots], files: Object.fromEntries([...files].map(([p, c]) => [p, sha(c)])) };
-    let all: Record<string, unknown> = {};
-    try {
-      all = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
-    } catch {
-      all = {};
-    }
-    // One entry per repository root; temp copies made by tests do not pile up.
-    all = Object.fromEntries(Object.entries(all).filter(([k]) => existsSync(k.slice(0, -1))).slice(-20));
-    all[cacheRoot] = entry;
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}`;
-    writeFileSync(tmp, JSON.stringify(all));
-    renameSync(tmp, file);
+    const entry: DriftCache = { key: inputsKey(root, outputs, roots), roots: [...roots], files: Object.fromEntries([...files].map(([p, c]) => [p, sha(c)])) };
+    writeAtomic(file, JSON.stringify([...readDriftCache(file).filter((c) => c.key !== entry.key), entry].slice(-20)));
   }
   return { drift, files, cached: false };
 }

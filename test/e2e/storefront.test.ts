@@ -10,7 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { seedData } from '@marquee/inventory';
 import { startNginx, type RunningNginx } from './lib/nginx.ts';
 import { startStack, type Stack } from './lib/stack.ts';
-import { launchChromium, type Chromium } from '../helpers/chromium.ts';
+import { launchChromium, watchPages, type Chromium, type PageWatch } from '../helpers/chromium.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
 const screenshot = join(repo, 'docs/img/storefront.png');
@@ -24,9 +24,8 @@ describe('storefront end to end (Chromium → nginx → gateway → inventory/bi
   let nginx: RunningNginx;
   let browser: Chromium;
   let context: BrowserContext;
-  /** Requests the page tried to make to anything but the server under test. */
-  const offsite: string[] = [];
-  const problems: string[] = [];
+  /** Console and page errors, and requests the page tried to make to anything but the server under test. */
+  let watch: PageWatch;
 
   before(async () => {
     // inventory at debug logs every request with its id: the test follows one order's id there.
@@ -35,16 +34,7 @@ describe('storefront end to end (Chromium → nginx → gateway → inventory/bi
     browser = await launchChromium({ viewport: { width: 1280, height: 860 }, timeout: 30_000 });
     context = browser.context;
     // The storefront must not reach the internet (no CDN, no web fonts): record and block.
-    await context.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1') return route.continue();
-      offsite.push(url.href);
-      return route.abort('blockedbyclient');
-    });
-    context.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    context.on('weberror', (e) => problems.push(`page error: ${e.error().message}`));
+    watch = await watchPages(context, { allowed: (url) => url.hostname === '127.0.0.1' });
   });
 
   after(async () => {
@@ -172,7 +162,7 @@ describe('storefront end to end (Chromium → nginx → gateway → inventory/bi
   });
 
   it('made no request off the server, and logged no error or CSP violation', () => {
-    assert.deepEqual(offsite, []);
-    assert.deepEqual(problems, []);
+    assert.deepEqual(watch.offsite, []);
+    assert.deepEqual(watch.problems, []);
   });
 });

@@ -47,3 +47,27 @@ export async function launchChromium(options: Omit<ContextOptions, 'executablePa
     },
   };
 }
+
+/** What the pages of a context did that a test forbids; both lists should stay empty. */
+export interface PageWatch {
+  /** console errors (and warnings, when asked) and uncaught page errors */
+  readonly problems: string[];
+  /** requests to anything `allowed` refuses: recorded and aborted, so a page never reaches the internet */
+  readonly offsite: string[];
+}
+
+/** Watch every page of `context` from now on: console errors, page errors, and requests outside `allowed`. */
+export async function watchPages(context: BrowserContext, o: { allowed: (url: URL) => boolean; warnings?: boolean }): Promise<PageWatch> {
+  const watch: PageWatch = { problems: [], offsite: [] };
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (o.allowed(url)) return route.continue();
+    watch.offsite.push(url.href);
+    return route.abort('blockedbyclient');
+  });
+  context.on('console', (m) => {
+    if (m.type() === 'error' || (o.warnings && m.type() === 'warning')) watch.problems.push(`console ${m.type()}: ${m.text()}`);
+  });
+  context.on('weberror', (e) => watch.problems.push(`page error: ${e.error().message}`));
+  return watch;
+}

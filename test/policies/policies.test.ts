@@ -180,6 +180,19 @@ describe('individual checks', () => {
     assert.equal(runPolicies(cm, only).findings[0]?.path, 'spec.template.spec.volumes[1].configMap.name');
   });
 
+  it('service-selects-pods and service-target-port skip what selects no pods by design: ExternalName, no selector', () => {
+    const only = { only: ['correctness/service-selects-pods', 'correctness/service-target-port'], exemptions: [] };
+    // a named targetPort no container declares, and a selector that matches nothing: both fire on a ClusterIP Service
+    const broken = (o: Record<string, any>) => ((o.spec.ports[0].targetPort = 'api'), (o.spec.selector = { 'app.kubernetes.io/name': 'inventory', extra: 'x' }));
+    assert.deepEqual(runPolicies(mutate(world('prod'), 'Service', 'inventory', broken), only).findings.map((f) => f.rule), ['correctness/service-selects-pods']);
+    const targetOnly = (o: Record<string, any>) => (o.spec.ports[0].targetPort = 'api');
+    assert.deepEqual(runPolicies(mutate(world('prod'), 'Service', 'inventory', targetOnly), only).findings.map((f) => f.rule), ['correctness/service-target-port']);
+    const external = (o: Record<string, any>) => (targetOnly(o), (o.spec.type = 'ExternalName'), (o.spec.externalName = 'inventory.example.com'));
+    assert.deepEqual(runPolicies(mutate(world('prod'), 'Service', 'inventory', external), only).findings, [], 'an ExternalName Service has no endpoints to check');
+    const manual = (o: Record<string, any>) => (targetOnly(o), delete o.spec.selector);
+    assert.deepEqual(runPolicies(mutate(world('prod'), 'Service', 'inventory', manual), only).findings, [], 'no selector: endpoints managed by hand');
+  });
+
   it('pod-disruption-budget: a PDB that allows no disruption at the minimum replica count fails', () => {
     const input = mutate(world('prod'), 'PodDisruptionBudget', 'web', (o) => (o.spec = { minAvailable: '100%', selector: o.spec.selector }));
     const [f] = runPolicies(input, { only: ['availability/pod-disruption-budget'], exemptions: [] }).findings;

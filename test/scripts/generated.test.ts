@@ -1,6 +1,6 @@
 // Drift detection, with and without the cache that skips running the generators.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,20 @@ test('drift: a clean tree is cached; overlay edits keep the cache; generated-fil
     assert.deepEqual((await checkDrift(dir, run)).drift.stale, ['base/stray/config.yaml']);
   } finally {
     removeRepo(dir);
+  }
+});
+
+test('drift cache: keyed by content, not by where the checkout lives (a moved copy is still a hit)', async () => {
+  const dir = copyRepo();
+  const moved = `${dir}-moved`;
+  try {
+    await checkDrift(dir, run);
+    assert.equal((await checkDrift(dir, run)).cached, true, 'second clean run should not run the generators');
+    renameSync(dir, moved);
+    assert.equal((await checkDrift(moved, run)).cached, true, 'the same tree in another folder must not run the generators again');
+  } finally {
+    removeRepo(dir);
+    removeRepo(moved);
   }
 });
 

@@ -1,39 +1,25 @@
 // buildApi(): the billing API (orders in PostgreSQL database `billing`, relayed to RabbitMQ
 // through the transactional outbox). Never listens; api-server.ts does.
-import type { Writable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
-import type { Pool } from 'pg';
 import { Counter, Gauge } from 'prom-client';
 import { metrics } from '@marquee/contract';
-import { badRequest, createPgPool, createService, logOptions, notFound, packageVersion } from '@marquee/kit';
-import { Broker } from './broker.ts';
+import { badRequest, notFound } from '@marquee/kit';
 import type { BillingApiConfig } from './config.ts';
 import { createOrder, getOrder } from './orders.ts';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay.ts';
+import { billingProcess, type BillingProcess, type BillingProcessOptions } from './process.ts';
 import { accepted, createOrderBody, errors, hasCents, order, orderIdParams, type CreateOrderBody } from './schemas.ts';
 
-export const version = packageVersion(new URL('../package.json', import.meta.url));
+export { version } from './process.ts';
 
-export interface BuildApiOptions {
-  readonly config: BillingApiConfig;
-  readonly logStream?: Writable;
-  /** @default 10 */
-  readonly poolMax?: number;
+export interface BuildApiOptions extends BillingProcessOptions<BillingApiConfig> {
   /** relay tuning (tests shorten the poll interval) */
   readonly relay?: Pick<OutboxRelayOptions, 'batchSize' | 'pollIntervalMs' | 'confirmTimeoutMs'>;
 }
 
-export type BillingApi = FastifyInstance & { pool: Pool; broker: Broker; relay: OutboxRelay };
+export type BillingApi = BillingProcess & { relay: OutboxRelay };
 
 export function buildApi(o: BuildApiOptions): BillingApi {
-  const app = createService({
-    service: 'billing-api',
-    version,
-    ...logOptions(o.config, o.logStream),
-    bodyLimit: 16 * 1024,
-  });
-  const pool = createPgPool(app, { database: 'billing', connection: o.config.database, max: o.poolMax ?? 10 });
-  const broker = new Broker({ url: o.config.amqpUrl, logger: app.log });
+  const { app, pool, broker } = billingProcess('billing-api', o, { bodyLimit: 16 * 1024 });
   const relay = new OutboxRelay({ pool, broker, logger: app.log, ...o.relay });
 
   const created = new Counter({
@@ -53,8 +39,6 @@ export function buildApi(o: BuildApiOptions): BillingApi {
     },
   });
 
-  app.decorate('pool', pool);
-  app.decorate('broker', broker);
   app.decorate('relay', relay);
 
   app.post<{ Body: CreateOrderBody }>(

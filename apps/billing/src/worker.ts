@@ -1,36 +1,21 @@
 // buildWorker(): the billing worker — the order consumer plus its own small HTTP app for
 // /healthz, /readyz and /metrics (port 3003). Never listens; worker-server.ts does.
-import type { Writable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
-import type { Pool } from 'pg';
 import { Counter } from 'prom-client';
 import { metrics, shutdown } from '@marquee/contract';
-import { createPgPool, createService, logOptions } from '@marquee/kit';
-import { version } from './api.ts';
-import { Broker } from './broker.ts';
 import type { BillingWorkerConfig } from './config.ts';
 import { InventoryClient } from './inventory-client.ts';
 import { OrderConsumer } from './order-consumer.ts';
+import { billingProcess, type BillingProcess, type BillingProcessOptions } from './process.ts';
 
-export interface BuildWorkerOptions {
-  readonly config: BillingWorkerConfig;
-  readonly logStream?: Writable;
-  /** @default 10 */
-  readonly poolMax?: number;
+export interface BuildWorkerOptions extends BillingProcessOptions<BillingWorkerConfig> {
   /** how long stop waits for in-flight orders, ms @default (drainSeconds - 5) s */
   readonly drainTimeoutMs?: number;
 }
 
-export type BillingWorker = FastifyInstance & { pool: Pool; broker: Broker; consumer: OrderConsumer };
+export type BillingWorker = BillingProcess & { consumer: OrderConsumer };
 
 export function buildWorker(o: BuildWorkerOptions): BillingWorker {
-  const app = createService({
-    service: 'billing-worker',
-    version,
-    ...logOptions(o.config, o.logStream),
-  });
-  const pool = createPgPool(app, { database: 'billing', connection: o.config.database, max: o.poolMax ?? 10 });
-  const broker = new Broker({ url: o.config.amqpUrl, logger: app.log });
+  const { app, pool, broker } = billingProcess('billing-worker', o);
   // one connection per message in flight: a request never waits for a socket, so the
   // upstream timeout measures inventory, not our own queue
   const inventory = new InventoryClient({
@@ -58,8 +43,6 @@ export function buildWorker(o: BuildWorkerOptions): BillingWorker {
     if (!broker.connected) throw new Error('not connected');
     if (!consumer.consuming) throw new Error('not consuming');
   });
-  app.decorate('pool', pool);
-  app.decorate('broker', broker);
   app.decorate('consumer', consumer);
 
   app.addHook('onReady', async () => {

@@ -32,23 +32,28 @@ test('image sources use only erasable TypeScript with explicit type-only imports
   }
 });
 
-test('the Dockerfiles run their TypeScript entry with node directly, as uid 1000, without HEALTHCHECK', async () => {
+test('apps/node.Dockerfile runs each image\'s TypeScript entry with node directly, as uid 1000, without HEALTHCHECK', async () => {
   const { existsSync, readFileSync } = await import('node:fs');
+  const d = readFileSync(join(root, 'apps/node.Dockerfile'), 'utf8');
+  const froms = [...d.matchAll(/^FROM (\S+)(?: AS (\S+))?$/gm)].map((m) => ({ base: m[1]!, name: m[2] }));
+  const stages = new Set(froms.map((f) => f.name));
+  for (const f of froms) if (!stages.has(f.base) && f.base !== '${APP}') assert.match(f.base, /^node:22\.\d+\.\d+-/, `Node 22 pinned to an exact version (${f.base})`);
+  assert.equal(froms.at(-1)!.base, '${APP}', 'the last stage is the one APP names');
+  assert.match(d, /^ARG APP$/m, 'APP is a global build argument (before the first FROM)');
+  assert.ok(d.search(/^ARG APP$/m) < d.search(/^FROM /m), 'ARG APP comes before the first FROM');
+  assert.match(d, /^USER 1000:1000$/m, 'non-root');
+  assert.match(d, /npm ci --omit=dev .*--workspace "@marquee\/\$APP"/, 'only the image\'s workspace, no dev dependencies');
+  assert.doesNotMatch(d, /^HEALTHCHECK/m, 'Kubernetes probes, not HEALTHCHECK');
   for (const app of ['inventory', 'api-gateway', 'billing']) {
-    const d = readFileSync(join(root, 'apps', app, 'Dockerfile'), 'utf8');
-    const froms = [...d.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]!);
-    assert.ok(froms.length >= 2, `${app}: multi-stage`);
-    for (const f of froms) assert.match(f, /^node:22\.\d+\.\d+-/, `${app}: Node 22 pinned to an exact version (${f})`);
-    assert.match(d, /^USER 1000:1000$/m, `${app}: non-root`);
-    const cmd = /^CMD \["node", "(src\/[\w-]+\.ts)"\]$/m.exec(d);
+    const stage = d.slice(d.indexOf(`AS ${app}\n`)).split(/^FROM /m)[0]!;
+    assert.ok(d.includes(`AS ${app}\n`), `a stage for ${app}`);
+    const cmd = /^CMD \["node", "(src\/[\w-]+\.ts)"\]$/m.exec(stage);
     assert.ok(cmd && existsSync(join(root, 'apps', app, cmd[1]!)), `${app}: CMD runs one of its sources with node`);
-    assert.match(d, /npm ci --omit=dev/, `${app}: no dev dependencies`);
-    assert.doesNotMatch(d, /^HEALTHCHECK/m, `${app}: Kubernetes probes, not HEALTHCHECK`);
     for (const m of d.matchAll(/^COPY (?!--from)(\S+)/gm)) {
-      const src = m[1]!.replace(/\/$/, '');
+      const src = m[1]!.replace(/\/$/, '').replace('${APP}', app);
       assert.ok(spawnSync('test', ['-e', join(root, src)]).status === 0, `${app}: COPY source ${src} exists`);
     }
     if (existsSync(join(root, 'apps', app, 'migrations')))
-      assert.match(d, new RegExp(`^COPY apps/${app}/migrations `, 'm'), `${app}: migrations ship for node src/migrate.ts`);
+      assert.match(stage, new RegExp(`^COPY apps/${app}/migrations /app/apps/${app}/migrations$`, 'm'), `${app}: migrations ship for node src/migrate.ts`);
   }
 });

@@ -4,27 +4,17 @@
 // Importing the three models is costly (their generated validators; docs/benchmarks.md), more
 // than everything else a warm `npm run validate` does for argocd/. A model's
 // verdict is a pure function of the object, so it is kept between runs by
-// content hash (node_modules/.cache/marquee/argocd-schema.json, invalidated by
-// the models' version): an unchanged ApplicationSet or Application is not
-// validated, and the models are not even imported, again.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// content hash (node_modules/.cache/marquee/argocd-schema.json, keyed by this
+// module's code and the models' version: plumbing/cache.ts): an unchanged
+// ApplicationSet or Application is not validated, and the models are not even
+// imported, again.
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 
 export type ArgoKind = 'AppProject' | 'ApplicationSet' | 'Application';
 export const argoApiVersion = 'argoproj.io/v1alpha1';
 
-const require = createRequire(import.meta.url);
-const modelsVersion = (): string => {
-  try {
-    return (JSON.parse(readFileSync(require.resolve('@kubernetes-models/argo-cd/package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-};
-
 let verdicts: KeyedCache<string> | undefined;
-const cache = (): KeyedCache<string> => (verdicts ??= new KeyedCache<string>('argocd-schema.json', `v1 ${modelsVersion()}`));
+const cache = (): KeyedCache<string> => (verdicts ??= new KeyedCache<string>('argocd-schema.json', import.meta.url));
 export const saveArgoSchemaCache = (): void => verdicts?.save();
 
 type Validator = (object: Record<string, unknown>) => void;

@@ -87,7 +87,7 @@ interface Loaded {
  * error of each document, or its object.
  */
 type ParsedDoc = { error: string } | { object: unknown };
-const parsedFiles = new CopyingCache<ParsedDoc[]>('argocd-files.json', 'v1', 500);
+const parsedFiles = new CopyingCache<ParsedDoc[]>('argocd-files.json', import.meta.url, 500);
 
 const parseArgoFile = (text: string): ParsedDoc[] =>
   parsedFiles.memo(contentHash(text), () => Y.parseAllDocuments(text).map((doc) => (doc.errors.length ? { error: doc.errors[0]!.message } : { object: doc.toJS() })));

@@ -21,6 +21,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { gunzipSync, constants } from 'node:zlib';
 import { cacheFile, writeAtomic } from '../plumbing/cache.ts';
+import { codeDigest } from '../plumbing/code.ts';
 
 const GZIP = Buffer.from([0x1f, 0x8b, 0x08]);
 const PREFIX = '{\n  "definitions": {';
@@ -65,13 +66,13 @@ export function slimOpenApi(doc: Record<string, any>): Record<string, unknown> {
 
 /**
  * Path of the slim document for this kustomize binary, built once and cached
- * (keyed by the binary's size and mtime). Undefined when the binary holds no
+ * (keyed by the binary's size and mtime, and this module's code). Undefined when the binary holds no
  * JSON OpenAPI document we recognise: callers then render without it, slower
  * but with kustomize's own defaults.
  */
 export function slimOpenApiFile(kustomize: string): string | undefined {
   const st = statSync(kustomize);
-  const file = cacheFile(`kustomize-openapi-${st.size}-${Math.trunc(st.mtimeMs)}.json`);
+  const file = cacheFile(`kustomize-openapi-${st.size}-${Math.trunc(st.mtimeMs)}-${codeDigest(import.meta.url)}.json`);
   if (existsSync(file)) return file;
   const doc = embeddedOpenApi(readFileSync(kustomize));
   if (!doc) return undefined;

@@ -25,7 +25,7 @@ const UNMODELLED = ['namePrefix', 'nameSuffix', 'generators', 'transformers', 'h
  * kustomization, or the group|kind|name keys of a resource file (null when it
  * holds a List). Most runs then parse nothing but the files that changed.
  */
-const parsed = new KeyedCache<unknown>('origins.json', 'v1');
+const parsed = new KeyedCache<unknown>('origins.json', import.meta.url);
 export const saveOriginCache = (): void => parsed.save();
 
 function readParsed<T>(abs: string, kind: 'k' | 'r', parse: (docs: unknown[]) => T): T {

@@ -39,7 +39,7 @@ export function scratchDir(root: string, prefix = 'render'): string {
  * documents of the new render are byte-for-byte ones already seen: only the
  * changed ones are parsed as YAML, the rest are JSON.parse'd, much faster.
  */
-const parsedDocs = new CopyingCache<Record<string, any> | null>('rendered-docs.json', 'v1', 2000);
+const parsedDocs = new CopyingCache<Record<string, any> | null>('rendered-docs.json', import.meta.url, 2000);
 
 /** One YAML document of kustomize's output, as a plain object (null for an empty document). */
 function parseRenderedDoc(text: string): Record<string, any> | null {

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync, existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { isRemoteRef, kustomizationFileNames, type Target } from '../../../kube/index.ts';
+import { codeDigest } from '../plumbing/code.ts';
 import { filesUnder } from '../plumbing/files.ts';
 import { kustomizeBinary, kustomizeVersion } from './binary.ts';
 import { kustomizationOf } from './origins.ts';
@@ -85,8 +86,10 @@ export function inputKey(root: string, target: Target, memo = new Map<string, st
   const tree = kustomizationTree(root, target.path, includes);
   if (tree.broken) return `uncacheable-${Math.random()}`; // broken YAML: render fresh and let kustomize report it
   const h = createHash('sha256');
-  // the binary by version and size, never by path: the key is the same wherever the checkout lives
+  // the binary by version and size, never by path: the key is the same wherever the checkout lives;
+  // and the code that turns kustomize's output into objects and origins (render.ts and what it imports)
   h.update(`kustomize ${kustomizeVersion()}\0${statSync(kustomizeBinary()).size}\0${JSON.stringify(target)}\0`);
+  h.update(`code ${codeDigest(new URL('./render.ts', import.meta.url).href)}\0`);
   for (const dir of tree.dirs) h.update(`${dir}\0${dirDigest(root, dir, memo)}\0`);
   return h.digest('hex');
 }

@@ -1,5 +1,6 @@
 // Where marquee's scripts keep derived data between runs, and a small keyed
-// store for results that are pure functions of a file's content.
+// store for results that are pure functions of a file's content and of the code
+// that computed them.
 //
 // Everything lives in node_modules/.cache/marquee/ (the convention of babel,
 // eslint and webpack): `npm ci` starts from nothing, `git clean` never sees it.
@@ -7,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { codeDigest } from './code.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -27,21 +29,27 @@ export function writeAtomic(file: string, data: string): void {
  * A JSON file of key → value, loaded on first use and written by `save()` when
  * something was added. Past `limit` entries, the ones this run did not use are
  * dropped, so it never grows much beyond what the repository holds now.
- * `version` invalidates it all.
+ * The whole file is keyed by the code that computes its values: `code` is the
+ * `import.meta.url` of that module, and a change to it or to anything it imports
+ * (repository files, npm package versions: codeDigest) starts the cache afresh.
  */
 export class KeyedCache<T> {
   private entries?: Record<string, T>;
+  private version?: string;
   private readonly used = new Set<string>();
   private dirty = false;
 
   constructor(
     private readonly name: string,
-    private readonly version: string,
+    private readonly code: string,
     private readonly limit = 5000,
-  ) {}
+  ) {
+    if (!code.startsWith('file:')) throw new Error(`KeyedCache ${name}: code must be the import.meta.url of the module that computes its values, not ${JSON.stringify(code)}`);
+  }
 
   private load(): Record<string, T> {
     if (this.entries) return this.entries;
+    this.version = codeDigest(this.code);
     try {
       const c = JSON.parse(readFileSync(cacheFile(this.name), 'utf8')) as { version: string; entries: Record<string, T> };
       this.entries = c.version === this.version ? c.entries : {};
@@ -88,8 +96,8 @@ export class KeyedCache<T> {
 export class CopyingCache<T> {
   private readonly store: KeyedCache<string>;
 
-  constructor(name: string, version: string, limit?: number) {
-    this.store = new KeyedCache<string>(name, version, limit);
+  constructor(name: string, code: string, limit?: number) {
+    this.store = new KeyedCache<string>(name, code, limit);
   }
 
   /** A private copy of the cached value, or compute it (and keep its JSON). */

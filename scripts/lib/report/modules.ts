@@ -1,17 +1,10 @@
-// The parts of the repository and the imports between them, read from the code:
-// the picture in docs/architecture.md ("Parts and arrows") and the reader of
-// imports that test/dependencies.test.ts holds the dependency rules with.
-import { execFileSync } from 'node:child_process';
+// The parts of the repository and the imports between them, read from the code
+// (with plumbing's reader of imports, which test/dependencies.test.ts holds the
+// dependency rules with): the picture in docs/architecture.md ("Parts and arrows").
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-
-/** Every module specifier (`from '…'`, `import('…')`) and file URL (`new URL('…', import.meta.url)`: a read) a source names. */
-export function referencesOf(text: string): { spec: string; read: boolean }[] {
-  const out: { spec: string; read: boolean }[] = [];
-  for (const m of text.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|import\(\s*['"`]([^'"`$]+)['"`]|(?:^|[\s;])import\s*['"]([^'"]+)['"]|new URL\(\s*['"`]([^'"`]+)['"`]\s*,\s*import\.meta\.url/gm))
-    out.push({ spec: (m[1] ?? m[2] ?? m[3] ?? m[4])!, read: m[4] !== undefined });
-  return out;
-}
+import { referencesOf } from '../plumbing/code.ts';
+import { git } from '../plumbing/git.ts';
 
 /** Path prefix → part, most specific first. Tests and benchmarks are not parts. */
 const parts: readonly (readonly [prefix: string, part: string])[] = [
@@ -44,8 +37,8 @@ export interface ModuleGraph {
 }
 
 /** The parts and the imports between them, for the tracked sources of the checkout at `root`. */
-export function moduleGraph(root: string): ModuleGraph {
-  const files = execFileSync('git', ['ls-files', '--', 'apps', 'generators', 'kube', 'policies', 'scripts'], { cwd: root, encoding: 'utf8' })
+export async function moduleGraph(root: string): Promise<ModuleGraph> {
+  const files = (await git(root, 'ls-files', '--', 'apps', 'generators', 'kube', 'policies', 'scripts'))
     .split('\n')
     .filter((f) => /\.(ts|mjs)$/.test(f) && !/\/test\/|\.test\.ts$/.test(f));
   const counts = new Map<string, number>();
@@ -88,4 +81,4 @@ export function modulesMermaid(g: ModuleGraph): string {
 }
 
 /** The whole generated block for docs/architecture.md, markers included. */
-export const modulesBlock = (root: string): string => `${modulesBlockStart}\n${modulesMermaid(moduleGraph(root))}\n${modulesBlockEnd}`;
+export const modulesBlock = async (root: string): Promise<string> => `${modulesBlockStart}\n${modulesMermaid(await moduleGraph(root))}\n${modulesBlockEnd}`;

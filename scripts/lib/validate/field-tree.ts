@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type * as TS from 'typescript';
+import { codeDigest } from '../plumbing/code.ts';
 
 /** 0 = anything goes (primitive, any, opaque object); otherwise an index into `nodes`. */
 export type NodeId = number;
@@ -237,7 +238,8 @@ export async function buildFieldTree(key: string, packages: { name: string; dir:
 }
 
 function cacheKey(): string {
-  return modelPackages().map((p) => `${p.name}@${p.version}`).join(',') + ';tree-v2';
+  // the model packages it reads at build time, and the code that builds the tree (plumbing/cache.ts)
+  return modelPackages().map((p) => `${p.name}@${p.version}`).join(',') + `;${codeDigest(import.meta.url)}`;
 }
 
 export function cachePath(): string {

@@ -42,7 +42,7 @@ interface Located {
   readonly deps: Record<string, string>;
   readonly pos: Position | null;
 }
-const located = new KeyedCache<Located>('locations.json', 'v3', 20000);
+const located = new KeyedCache<Located>('locations.json', import.meta.url, 20000);
 export const saveLocationCache = (): void => located.save();
 
 export class SourceLocator {

@@ -18,8 +18,8 @@ import { clearParsedYaml, kustomizationFindings, saveSourcesCache, yamlFindings 
 import { UsageError } from './usage.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 
-/** Repository-file policies are pure functions of a file's text: remembered between runs. */
-const repoPolicyCache = new KeyedCache<any[]>('repo-policies.json', 'v1');
+/** Repository-file policies are pure functions of a file's text and of the policies' code: remembered between runs. */
+const repoPolicyCache = new KeyedCache<any[]>('repo-policies.json', new URL('../../../policies/index.ts', import.meta.url).href);
 const repoPolicyMemo = <T,>(file: string, text: string, fn: () => T[]): T[] => repoPolicyCache.memo(`${file}:${contentHash(text)}`, fn) as T[];
 
 export interface RepoOptions {

@@ -36,7 +36,7 @@ export const clearParsedYaml = (): void => parsedFiles.clear();
  * Per-file results that depend on nothing but the file's text, kept between
  * runs by content hash (scripts/lib/cache.ts): an unchanged file is not parsed.
  */
-const byContent = new KeyedCache<unknown>('sources.json', 'v2');
+const byContent = new KeyedCache<unknown>('sources.json', import.meta.url);
 export const saveSourcesCache = (): void => byContent.save();
 
 /** Syntax errors and duplicate keys of one YAML file, with line and column. */

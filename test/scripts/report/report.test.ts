@@ -18,7 +18,7 @@ import { replaceBlock } from '../../../scripts/lib/report/self-healing.ts';
 import { reportHtml } from '../../../scripts/lib/report/html.ts';
 import { architectureFrom, collectReport, type ReportData } from '../../../scripts/lib/report/index.ts';
 import { repoRoot } from '../../helpers/repo-copy.ts';
-import { launchChromium, type Chromium } from '../../helpers/chromium.ts';
+import { launchChromium, watchPages, type Chromium, type PageWatch } from '../../helpers/chromium.ts';
 
 
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job']);
@@ -29,8 +29,8 @@ describe('npm run report', { timeout: 180_000 }, () => {
   let dir: string;
   let browser: Chromium;
   let ctx: BrowserContext;
-  const consoleErrors: string[] = [];
-  const foreignRequests: string[] = [];
+  /** The report is one self-contained file: nothing but file:, data: and about: may load. */
+  let watch: PageWatch;
 
   before(async () => {
     results = await renderTargets(repoRoot, defaultTargets(repoRoot));
@@ -39,6 +39,7 @@ describe('npm run report', { timeout: 180_000 }, () => {
     writeFileSync(join(dir, 'index.html'), reportHtml(data));
     browser = await launchChromium({ viewport: { width: 1440, height: 1800 } });
     ctx = browser.context;
+    watch = await watchPages(ctx, { allowed: (url) => /^(file|data|about):$/.test(url.protocol), warnings: true });
   });
 
   after(async () => {
@@ -52,13 +53,6 @@ describe('npm run report', { timeout: 180_000 }, () => {
 
   it('loads in Chromium with no console errors and no network access', async () => {
     const page = await ctx.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    page.on('request', (r) => {
-      if (!/^(file|data|about):/.test(r.url())) foreignRequests.push(r.url());
-    });
     await page.goto(`file://${join(dir, 'index.html')}`, { waitUntil: 'load' });
     assert.equal(await page.title(), 'marquee environments');
 
@@ -111,8 +105,8 @@ describe('npm run report', { timeout: 180_000 }, () => {
     assert.ok(shot.length > 10_000 && shot.subarray(1, 4).toString() === 'PNG', 'a PNG of the rendered page');
     if (process.env.UPDATE_SCREENSHOTS === '1') writeFileSync(join(repoRoot, reportScreenshot), shot);
     await page.close();
-    assert.deepEqual(consoleErrors, []);
-    assert.deepEqual(foreignRequests, []);
+    assert.deepEqual(watch.problems, []);
+    assert.deepEqual(watch.offsite, []);
   });
 
   it('reads at 1400 px: architecture near the top, warnings folded into counts, no horizontal overflow even with four environments', async () => {
