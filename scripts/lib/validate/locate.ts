@@ -170,7 +170,7 @@ export class SourceLocator {
   }
 
   private inJsonPatch(patch: PatchRef, object: Record<string, any>, path: readonly PathSegment[]): Position | undefined {
-    if (!targets(patch.target, object)) return undefined;
+    if (!patchTargets(patch.target, object)) return undefined;
     const parsed = this.parsed(patch.file);
     const ops = parsed?.docs[0]?.contents;
     if (!parsed || !Y.isSeq(ops)) return undefined;
@@ -200,7 +200,7 @@ export class SourceLocator {
     for (const doc of parsed.docs) {
       const js = doc.toJS() as Record<string, any> | null;
       if (!js || typeof js !== 'object') continue;
-      const applies = patch.target ? targets(patch.target, object) : js.kind === object.kind && js.metadata?.name === baseName(object, js.metadata?.name);
+      const applies = patch.target ? patchTargets(patch.target, object) : js.kind === object.kind && js.metadata?.name === baseName(object, js.metadata?.name);
       if (!applies) continue;
       const pos = walk(doc.contents, path, object, parsed.lines, patch.file);
       if (pos?.exact) return pos;
@@ -216,7 +216,8 @@ function baseName(object: Record<string, any>, candidate: unknown): string | und
   return name;
 }
 
-function targets(target: PatchRef['target'], object: Record<string, any>): boolean {
+/** Does a kustomization patch's `target:` select the object? */
+export function patchTargets(target: PatchRef['target'], object: Record<string, any>): boolean {
   if (!target) return true;
   if (target.kind && target.kind !== object.kind) return false;
   // kustomize's types.Selector: name and namespace are anchored regular expressions,
