@@ -5,6 +5,7 @@
 // finding listing them, consequences fold into their cause, causes come first.
 import { objectRef, quantityAdvice, type Finding, type RelatedFinding, type RenderedObject, type Target } from '../../../kube/index.ts';
 import { blame } from './blame.ts';
+import { explainKustomize } from './kustomize-errors.ts';
 import { parsePath, type SourceLocator } from './locate.ts';
 import type { Summary } from './output.ts';
 
@@ -32,7 +33,8 @@ export function summarize(findings: Finding[], targets: Target[], resources: num
  * advised, each value reported once, one finding per mistake, causes first.
  */
 export function refine(findings: Finding[], rendered: readonly RenderedObject[], locator: SourceLocator, root: string): Finding[] {
-  return oneFindingPerMistake(dedupe(blame(locateLate(findings, rendered, locator), rendered, locator, root).map(advise))).sort(byWhere);
+  const explained = findings.map((f) => explainKustomize(f, root));
+  return oneFindingPerMistake(dedupe(blame(locateLate(explained, rendered, locator), rendered, locator, root).map(advise))).sort(byWhere);
 }
 
 /** Advice the schema cannot give: what an unparsable quantity was meant to be. */
@@ -103,11 +105,11 @@ export function oneFindingPerMistake(findings: readonly Finding[]): Finding[] {
   const groups = new Map<string, Finding[]>();
   const loose: Finding[] = [];
   for (const f of findings) {
-    if (!f.file || !f.line) {
+    if (!f.file) {
       loose.push(f);
       continue;
     }
-    const key = [f.severity, f.rule, f.file, f.line, f.column ?? 0, f.message, f.hint ?? ''].join('\0');
+    const key = [f.severity, f.rule, f.file, f.line ?? 0, f.column ?? 0, f.message, f.hint ?? ''].join('\0');
     const g = groups.get(key);
     if (g) g.push(f);
     else groups.set(key, [f]);
@@ -122,7 +124,8 @@ export function oneFindingPerMistake(findings: readonly Finding[]): Finding[] {
   // 2. Consequences at an error's line fold into its cause.
   const atLine = new Map<string, Finding[]>();
   for (const f of out) {
-    const key = `${f.file}\0${f.line}`;
+    // Without a line there is no "same line": such a finding stands alone.
+    const key = f.line ? `${f.file}\0${f.line}` : `${atLine.size}\0unplaced`;
     atLine.set(key, [...(atLine.get(key) ?? []), f]);
   }
   out = [...atLine.values()].flatMap((here) => {

@@ -1,7 +1,8 @@
 // The bad-input corpus: one broken overlay per file in cases/. Each must fail
 // validation with the expected rule, file, line and message — never pass, never crash.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { validateRepo } from '../../../scripts/lib/validate/index.ts';
@@ -14,6 +15,8 @@ interface Case {
   expect: { rule: string; file: string; line?: number; path?: string; message?: string; hint?: string; objects?: number; related?: string }[];
   /** findings that must not be there (kustomize's echo of an error already reported, say) */
   absent?: { rule: string; message?: string; file?: string }[];
+  /** directories or files removed after the edits (a missing overlay) */
+  remove?: string[];
   /** validate passes (the expected findings are warnings) */
   passes?: boolean;
   /** the expected findings are the only errors: one mistake, one finding */
@@ -35,6 +38,7 @@ describe('validate rejects bad input', () => {
       const dir = copyRepo();
       dirs.push(dir);
       applyEdits(dir, c.edits);
+      for (const r of c.remove ?? []) rmSync(join(dir, r), { recursive: true, force: true });
       const result = await validateRepo({ root: dir, envs: [c.env], skipAppSets: true });
       if (c.passes) assert.equal(result.summary.errors, 0, `${file}: expected warnings only`);
       else assert.ok(result.summary.errors > 0, `${file}: validate passed a broken overlay`);
