@@ -131,3 +131,19 @@ test('junit: an invalid YAML file is one failing test in its own suite, and the 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('files mode: findings in .json files and in List items carry line numbers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-cli-'));
+  try {
+    writeFileSync(join(dir, 'svc.json'), JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec: { ports: [{ port: 80, protcol: 'TCP' }] } }, null, 2) + '\n');
+    writeFileSync(
+      join(dir, 'list.yaml'),
+      'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: a\n  - apiVersion: v1\n    kind: Service\n    metadata:\n      name: b\n    spec:\n      ports:\n        - port: http\n',
+    );
+    const json = JSON.parse(validate(['--format', 'json', 'svc.json', 'list.yaml'], dir).stdout);
+    const where = json.findings.map((f: any) => `${f.file}:${f.line}:${f.path}`).sort();
+    assert.deepEqual(where, ['list.yaml:14:spec.ports[0].port', 'svc.json:11:spec.ports[0].protcol']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
