@@ -155,6 +155,7 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
 
   const located = refine(findings, rendered, locator, root);
   saveLocationCache();
+  lap('findings');
   return { findings: located, summary: summarize(located, targets, rendered.length, started), targets: targets.map((t) => t.name), rendered, notes, timings, ...(branches ? { branches } : {}) };
 }
 
