@@ -61,6 +61,11 @@ function details(f: Finding): string[] {
   for (const r of f.related ?? []) byRule.set(r.rule, [...(byRule.get(r.rule) ?? []), r]);
   for (const [rule, rs] of byRule) {
     const first = rs[0]!;
+    // Per object, one example and a count; about no object (a target left unrendered), each one.
+    if (!rs.some((r) => r.object)) {
+      for (const r of rs) out.push(`    also: ${rule}: ${r.message}`);
+      continue;
+    }
     const more = rs.length > 1 ? ` (and ${rs.length - 1} more like it)` : '';
     out.push(`    also: ${rule}: ${first.object ? `${first.object}: ` : ''}${first.message}${more}`);
   }

@@ -91,4 +91,18 @@ describe('text', () => {
     assert.match(text, /^ {4}also: resources\/memory-limits: Deployment\/marquee-prod\/a: container "a" memory limit/m);
     assert.match(text, /\[prod, test\]$/m);
   });
+
+  test('targets a source error kept from rendering are each named under it', () => {
+    const yaml: Finding = {
+      rule: 'yaml/syntax',
+      severity: 'error',
+      file: 'overlays/dev/services/patches/ingress.yaml',
+      line: 2,
+      message: 'invalid YAML',
+      related: ['overlays/dev', 'overlays/preview'].map((t) => ({ rule: 'kustomize', message: `${t} was not rendered (its sources have this error)`, file: `${t}/kustomization.yaml` })),
+    };
+    const text = toText([yaml], summary);
+    assert.match(text, /^ {4}also: kustomize: overlays\/dev was not rendered/m);
+    assert.match(text, /^ {4}also: kustomize: overlays\/preview was not rendered/m);
+  });
 });
