@@ -173,6 +173,18 @@ export function toSarif(findings: readonly Finding[], ruleDocs: ReadonlyMap<stri
         },
       },
     ],
+    // The consequences folded into this finding, each where it was seen (SARIF §3.27.22).
+    ...(f.related?.some((r) => r.file)
+      ? {
+          relatedLocations: f.related
+            .filter((r) => r.file)
+            .map((r, id) => ({
+              id,
+              message: { text: `${r.rule}: ${r.object ? `${r.object}: ` : ''}${r.message}` },
+              physicalLocation: { artifactLocation: { uri: r.file!.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' }, ...(r.line ? { region: { startLine: r.line } } : {}) },
+            })),
+        }
+      : {}),
   }));
   return (
     JSON.stringify(

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Finding } from '../../../kube/index.ts';
-import { summaryLine, toJson, toJunit, toText, useColor } from '../../../scripts/lib/validate/output.ts';
+import { summaryLine, toJson, toJunit, toSarif, toText, useColor } from '../../../scripts/lib/validate/output.ts';
 
 const summary = { environments: 1, targets: 2, resources: 10, errors: 1, warnings: 1, seconds: 0.5 };
 const grouped: Finding = {
@@ -104,5 +104,16 @@ describe('text', () => {
     const text = toText([yaml], summary);
     assert.match(text, /^ {4}also: kustomize: overlays\/dev was not rendered/m);
     assert.match(text, /^ {4}also: kustomize: overlays\/preview was not rendered/m);
+  });
+});
+
+describe('sarif', () => {
+  test('consequences folded into a finding are its related locations; its objects are in the message', () => {
+    const folded: Finding = { ...grouped, related: [{ rule: 'kustomize', message: 'overlays/preview was not rendered', file: 'overlays/preview/kustomization.yaml' }] };
+    const [result] = JSON.parse(toSarif([folded])).runs[0].results;
+    assert.deepEqual(result.relatedLocations, [
+      { id: 0, message: { text: 'kustomize: overlays/preview was not rendered' }, physicalLocation: { artifactLocation: { uri: 'overlays/preview/kustomization.yaml', uriBaseId: '%SRCROOT%' } } },
+    ]);
+    assert.match(result.message.text, /3 objects: Deployment\/marquee-prod\/a, Deployment\/marquee-prod\/b, Deployment\/marquee-test\/a/);
   });
 });
