@@ -59,6 +59,23 @@ export interface Finding {
   readonly column?: number;
   /** JSON path in the object, e.g. `spec.template.spec.containers[0].image`. */
   readonly path?: string;
+  /**
+   * When one source line causes the same finding in several objects or targets, the
+   * finding is reported once: every object (`object` is the first) and every target.
+   */
+  readonly objects?: readonly string[];
+  readonly targets?: readonly string[];
+  /** Consequences of this finding, folded into it (same source line, or an object in the wrong namespace). */
+  readonly related?: readonly RelatedFinding[];
+}
+
+/** A finding folded into another: what it said and where. */
+export interface RelatedFinding {
+  readonly rule: string;
+  readonly message: string;
+  readonly object?: string;
+  readonly file?: string;
+  readonly line?: number;
 }
 
 export const objectRef = (o: Record<string, any>): string =>

@@ -90,6 +90,11 @@ export interface RunOptions {
   readonly only?: readonly string[];
   /** Exemptions to apply. @default the declared ones (policies/exemptions.ts) */
   readonly exemptions?: readonly DeclaredExemption[];
+  /**
+   * The targets rendered, when only some were (validate --env): an exemption is judged
+   * "unmatched" only where every target it names was checked. @default every target was
+   */
+  readonly checkedTargets?: ReadonlySet<string>;
 }
 
 export interface PolicyRun {
@@ -156,6 +161,7 @@ export function runPolicies(rendered: readonly RenderedObject[], opts: RunOption
     today: opts.today ?? new Date(),
     policyIds,
     ran: new Set(run.map((p) => p.id)),
+    ...(opts.checkedTargets ? { checkedTargets: opts.checkedTargets } : {}),
   });
 }
 

@@ -75,6 +75,7 @@ export const integration: readonly string[] = [
   'test/scripts/validate/corpus.test.ts',
   'test/scripts/validate/crds.test.ts',
   'test/scripts/validate/field-tree.test.ts',
+  'test/scripts/validate/pipeline.test.ts',
   'test/scripts/validate/sarif.test.ts',
   'test/workflows-commands.test.ts',
   'test/workflows.test.ts',

@@ -7,11 +7,13 @@
 //   --verbose  (text format: list every warning; by default a rule's warnings past the third are counted)
 //   files mode, like kubeconform: --crd <file|dir> (CRDs of your own kinds; repeatable), --skip-kind <Kind[,Kind]>,
 //   --ignore-missing-schemas (a kind with no schema is a warning, not an error)
+//   --kubernetes-version 1.31  (files mode: the cluster version the removed-API check uses)
+//   colour: on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 turns it on
 // Exit: 0 clean, 1 findings, 2 usage or environment error.
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { KustomizeMissing } from './lib/kustomize/index.ts';
-import { formats, summaryLine, toJson, toJunit, toSarif, toText, UsageError, validateFiles, validateRepo, type Format } from './lib/validate/index.ts';
+import { formats, parseKubernetesVersion, summaryLine, toJson, toJunit, toSarif, toText, useColor, UsageError, validateFiles, validateRepo, type Format } from './lib/validate/index.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -40,18 +42,21 @@ async function main(): Promise<number> {
   if (!formats.includes(format)) throw new UsageError(`--format ${format}: expected one of ${formats.join(', ')}`);
   // `npm run validate -- files` runs us from the package root; INIT_CWD is where the user typed it.
   const cwd = process.env.npm_lifecycle_event === 'validate' && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
+  const version = values['kubernetes-version'] === undefined ? undefined : parseKubernetesVersion(values['kubernetes-version']);
+  if (version && !positionals.length)
+    throw new UsageError('--kubernetes-version applies to files mode (validate <files>); the repository is checked against each cluster\'s version in generators/environments.ts');
   const schemaFlags = { crd: values.crd, skipKind: values['skip-kind'], ignoreMissingSchemas: values['ignore-missing-schemas'] };
   if (!positionals.length && (values.crd || values['skip-kind'] || values['ignore-missing-schemas']))
     throw new UsageError('--crd, --skip-kind and --ignore-missing-schemas apply to files mode (npm run validate -- <files or folders>); the repository is always validated against vendor/crds');
   const result = positionals.length
-    ? await validateFiles(cwd, positionals, values['kubernetes-version'], schemaFlags)
+    ? await validateFiles(cwd, positionals, version, schemaFlags)
     : await validateRepo({ root, envs: values.env, branches: values.branches, cache: !values['no-cache'] });
 
   const out =
-    format === 'json' ? toJson(result.findings, result.summary, { branches: result.branches })
+    format === 'json' ? toJson(result.findings, result.summary, { branches: result.branches, notes: result.notes })
     : format === 'junit' ? toJunit(result.findings, result.summary, result.branches ? [...result.targets, 'branches'] : result.targets)
     : format === 'sarif' ? toSarif(result.findings)
-    : toText(result.findings, result.summary, process.stdout.isTTY, values.verbose);
+    : toText(result.findings, result.summary, useColor(process.env, !!process.stdout.isTTY), values.verbose);
   process.stdout.write(out);
   for (const n of result.notes) process.stderr.write(`${n}\n`);
   if (process.env.VALIDATE_TIMINGS) process.stderr.write(`timings (ms): ${JSON.stringify(result.timings)}\n`);
@@ -61,7 +66,7 @@ async function main(): Promise<number> {
 }
 
 function readFirstComment(): string {
-  return `usage: npm run validate [-- [--env <name>]... [--format text|json|junit|sarif] [--strict] [--branches] [--no-cache] [--verbose] [--crd <file|dir>]... [--skip-kind <Kind[,Kind]>]... [--ignore-missing-schemas] [files or folders...]]`;
+  return `usage: npm run validate [-- [--env <name>]... [--format text|json|junit|sarif] [--strict] [--branches] [--no-cache] [--verbose] [--kubernetes-version <major.minor>] [--crd <file|dir>]... [--skip-kind <Kind[,Kind]>]... [--ignore-missing-schemas] [files or folders...]]`;
 }
 
 main().then(

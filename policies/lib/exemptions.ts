@@ -82,12 +82,14 @@ const strip = ({ kind: _k, namespace: _n, name: _m, container: _c, ...f }: RawFi
 
 /**
  * Apply exemptions to raw findings. `ran` limits unmatched-reporting to policies that ran
- * (with --only, an exemption for a policy that did not run is not "unmatched").
+ * (with --only, an exemption for a policy that did not run is not "unmatched"), and
+ * `checkedTargets` to exemptions whose every target was rendered (validate --env prod
+ * does not see dev: an exemption without `targets` may match anywhere and is not judged).
  */
 export function applyExemptions(
   raw: readonly RawFinding[],
   exemptions: readonly DeclaredExemption[],
-  opts: { today: Date; policyIds: ReadonlySet<string>; ran: ReadonlySet<string> },
+  opts: { today: Date; policyIds: ReadonlySet<string>; ran: ReadonlySet<string>; checkedTargets?: ReadonlySet<string> },
 ): { findings: Finding[]; exemptionFindings: Finding[]; applied: AppliedExemption[] } {
   const today = parseDay(isoDay(opts.today))!;
   const suppressed = new Set<RawFinding>();
@@ -125,7 +127,8 @@ export function applyExemptions(
       continue;
     }
     if (!hits.length) {
-      if (opts.ran.has(e.policy))
+      const judged = !opts.checkedTargets || (!!e.targets?.length && e.targets.every((t) => opts.checkedTargets!.has(t)));
+      if (opts.ran.has(e.policy) && judged)
         exemptionFindings.push({
           rule: 'exemption/unmatched',
           severity: 'warning',

@@ -52,6 +52,17 @@ describe('exemptions', () => {
     assert.deepEqual(r.exemptionFindings.map((f) => [f.rule, f.severity]), [['exemption/expiring', 'warning']]);
   });
 
+  it('GIVEN only some targets were checked (validate --env) THEN an exemption is judged unmatched only where all its targets were', () => {
+    const other = { ...base, object: { ...base.object, name: 'storefront' } };
+    const scoped = (e: Exemption, checked: string[]) =>
+      runPolicies(tagged(), { only: ['gitops/digest-pinning'], today, exemptions: [exempt(e)], checkedTargets: new Set(checked) }).exemptionFindings.map((f) => f.rule);
+    assert.deepEqual(scoped({ ...other, targets: ['prod'] }, ['prod']), ['exemption/unmatched']);
+    assert.deepEqual(scoped({ ...other, targets: ['dev'] }, ['prod']), []);
+    assert.deepEqual(scoped({ ...other, targets: ['prod', 'dev'] }, ['prod']), []);
+    // no targets: it may match in any target, and not all were checked
+    assert.deepEqual(scoped(other, ['prod']), []);
+  });
+
   it('GIVEN an exemption for another object THEN it is reported as unmatched (warning) and suppresses nothing', () => {
     const r = run({ ...base, object: { ...base.object, name: 'storefront' } });
     assert.equal(r.findings.length, 1);

@@ -7,7 +7,7 @@ import { filesUnder, yamlFilesUnder } from '../plumbing/files.ts';
 import { Y } from '../plumbing/yaml.ts';
 import { loadFieldTree } from './field-tree.ts';
 import { SourceLocator } from './locate.ts';
-import { byWhere, dedupe, locateLate, summarize } from './findings.ts';
+import { refine, summarize } from './findings.ts';
 import type { ValidateResult } from './pipeline.ts';
 import { defaultKubernetesVersion, SchemaValidator } from './schema.ts';
 import { schemaFindings } from './schema-findings.ts';
@@ -50,9 +50,8 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   findings.push(...schemaFindings(validator, rendered, locator, kubernetesVersion));
   // What the API server itself would refuse (policies/apiserver): vendored files are applied as they are.
   const { runPolicies } = await import('../../../policies/index.ts');
-  findings.push(...locateLate(runPolicies(rendered, { only: ['apiserver'] }).findings, rendered, locator));
-  findings.splice(0, findings.length, ...dedupe(findings));
-  findings.sort(byWhere);
+  findings.push(...runPolicies(rendered, { only: ['apiserver'] }).findings);
+  findings.splice(0, findings.length, ...refine(findings, rendered, locator, root));
   const summary = { ...summarize(findings, targets, rendered.length, started), unit: 'files' };
   return { findings, summary, targets: targets.map((t) => t.name), rendered, notes: [], timings: {} };
 }

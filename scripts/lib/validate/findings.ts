@@ -1,6 +1,11 @@
 // Findings after the checks, in both validate modes: located late (policies name a
-// path, the locator finds its line), deduplicated, ordered and counted.
-import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
+// path, the locator finds its line), blamed on the line a person wrote (blame.ts),
+// then made into what a person acts on in one read — one mistake, one finding:
+// a finding repeated by one source line across objects and environments is one
+// finding listing them, consequences fold into their cause, causes come first.
+import { objectRef, quantityAdvice, type Finding, type RelatedFinding, type RenderedObject, type Target } from '../../../kube/index.ts';
+import { blame } from './blame.ts';
+import { explainKustomize } from './kustomize-errors.ts';
 import { parsePath, type SourceLocator } from './locate.ts';
 import type { Summary } from './output.ts';
 
@@ -23,6 +28,22 @@ export function summarize(findings: Finding[], targets: Target[], resources: num
 }
 
 
+/**
+ * Every step's findings, as a person reads them: located, blamed on the line they wrote,
+ * advised, each value reported once, one finding per mistake, causes first.
+ */
+export function refine(findings: Finding[], rendered: readonly RenderedObject[], locator: SourceLocator, root: string): Finding[] {
+  const explained = findings.map((f) => explainKustomize(f, root));
+  return oneFindingPerMistake(dedupe(blame(locateLate(explained, rendered, locator), rendered, locator, root).map(advise))).sort(byWhere);
+}
+
+/** Advice the schema cannot give: what an unparsable quantity was meant to be. */
+function advise(f: Finding): Finding {
+  const bad = f.rule === 'schema' && !f.hint ? /must be a valid quantity \(got "(.*)"\)$/.exec(f.message)?.[1] : undefined;
+  const hint = bad === undefined ? undefined : quantityAdvice(bad);
+  return hint ? { ...f, hint } : f;
+}
+
 /** Give findings from later steps (policies, argocd) lines, when they name an object, a path and a file. */
 export function locateLate(findings: Finding[], rendered: readonly RenderedObject[], locator: SourceLocator): Finding[] {
   const index = new Map<string, RenderedObject>();
@@ -37,17 +58,114 @@ export function locateLate(findings: Finding[], rendered: readonly RenderedObjec
 }
 
 /**
- * The schema step already reports a removed apiVersion (the object cannot be
- * applied at all); drop the policy's second report of the same thing.
+ * A value the schema step refused is reported once: the schema finding. The policies'
+ * reports about the same value (a removed apiVersion, a quantity that does not parse,
+ * the API server's own check of a mistyped field) would say the same thing again.
  */
 export function dedupe(findings: Finding[]): Finding[] {
   const removed = new Set(findings.filter((f) => f.rule === 'schema' && f.path === 'apiVersion').map((f) => `${f.target}\0${f.object}`));
-  // A value of the wrong type never reaches the API server's validation: the schema finding is the one.
-  const mistyped = new Set(findings.filter((f) => f.rule === 'schema').map((f) => `${f.target}\0${f.object}\0${f.path}`));
+  const refused = new Set(findings.filter((f) => f.rule === 'schema').map((f) => `${f.target}\0${f.object}\0${f.path}`));
   return findings.filter(
     (f) =>
       !(f.rule === 'gitops/no-deprecated-api' && f.severity === 'error' && removed.has(`${f.target}\0${f.object}`)) &&
-      !(f.rule.startsWith('apiserver/') && mistyped.has(`${f.target}\0${f.object}\0${f.path}`)),
+      !(f.rule !== 'schema' && f.path && refused.has(`${f.target}\0${f.object}\0${f.path}`)),
   );
 }
 
+/** Which of several findings at one line is the cause: the earliest step that saw the problem. */
+const causeRank = (f: Finding): number =>
+  f.rule.startsWith('yaml/') ? 0
+  : f.rule.startsWith('kustomize') ? 1
+  : f.rule === 'schema' ? 2
+  : f.rule.startsWith('apiserver/') ? 3
+  : f.rule === 'gitops/target-namespace' || f.rule.startsWith('contract') ? 4
+  : 5;
+
+const related = (f: Finding): RelatedFinding => ({
+  rule: f.rule,
+  message: f.message,
+  ...(f.object ? { object: f.object } : {}),
+  ...(f.file ? { file: f.file } : {}),
+  ...(f.line ? { line: f.line } : {}),
+});
+
+const uniq = (xs: readonly (string | undefined)[]): string[] => [...new Set(xs.filter((x): x is string => !!x))];
+
+/**
+ * One mistake, one finding:
+ * 1. the same rule, message and source line across objects and targets is one finding
+ *    listing every object and target;
+ * 2. at a line that has an error, the other findings there are its consequences and fold
+ *    into the one from the earliest step (yaml → kustomize → schema → API server → policies);
+ * 3. an object in the wrong namespace (gitops/target-namespace) carries every other
+ *    finding about that object in that target: nothing else about it matters until it moves.
+ */
+export function oneFindingPerMistake(findings: readonly Finding[]): Finding[] {
+  // 1. Same rule, same message, same line.
+  const groups = new Map<string, Finding[]>();
+  const loose: Finding[] = [];
+  for (const f of findings) {
+    if (!f.file) {
+      loose.push(f);
+      continue;
+    }
+    const key = [f.severity, f.rule, f.file, f.line ?? 0, f.column ?? 0, f.message, f.hint ?? ''].join('\0');
+    const g = groups.get(key);
+    if (g) g.push(f);
+    else groups.set(key, [f]);
+  }
+  let out: Finding[] = [...groups.values()].map((g) => {
+    if (g.length === 1) return g[0]!;
+    const objects = uniq(g.flatMap((f): readonly (string | undefined)[] => f.objects ?? [f.object]));
+    const targets = uniq(g.flatMap((f): readonly (string | undefined)[] => f.targets ?? [f.target]));
+    return { ...g[0]!, ...(objects.length > 1 ? { objects } : {}), ...(targets.length > 1 ? { targets } : {}), ...mergeRelated(g) };
+  });
+
+  // 2. Consequences at an error's line fold into its cause.
+  const atLine = new Map<string, Finding[]>();
+  for (const f of out) {
+    // Without a line there is no "same line": such a finding stands alone.
+    const key = f.line ? `${f.file}\0${f.line}` : `${atLine.size}\0unplaced`;
+    atLine.set(key, [...(atLine.get(key) ?? []), f]);
+  }
+  out = [...atLine.values()].flatMap((here) => {
+    if (here.length === 1 || !here.some((f) => f.severity === 'error')) return here;
+    const cause = [...here].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) || causeRank(a) - causeRank(b))[0]!;
+    return [fold(cause, here.filter((f) => f !== cause))];
+  });
+
+  // 3. Objects in the wrong namespace.
+  const misplaced = out.filter((f) => f.rule === 'gitops/target-namespace');
+  const owner = new Map<string, Finding>();
+  for (const m of misplaced) for (const t of m.targets ?? [m.target]) for (const o of m.objects ?? [m.object]) owner.set(`${t}\0${o}`, m);
+  if (owner.size) {
+    const folded = new Map<Finding, Finding[]>();
+    out = out.filter((f) => {
+      if (f.rule === 'gitops/target-namespace') return true;
+      const m = (f.targets ?? [f.target]).flatMap((t) => (f.objects ?? [f.object]).map((o) => owner.get(`${t}\0${o}`))).find(Boolean);
+      if (!m) return true;
+      folded.set(m, [...(folded.get(m) ?? []), f]);
+      return false;
+    });
+    out = out.map((f) => (folded.has(f) ? fold(f, folded.get(f)!) : f));
+  }
+  return [...out, ...loose];
+}
+
+function mergeRelated(g: readonly Finding[]): { related?: RelatedFinding[] } {
+  const all = g.flatMap((f) => f.related ?? []);
+  const seen = new Set<string>();
+  const list = all.filter((r) => {
+    const k = `${r.rule}\0${r.message}\0${r.file}\0${r.line}`;
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+  return list.length ? { related: list } : {};
+}
+
+function fold(cause: Finding, consequences: readonly Finding[]): Finding {
+  if (!consequences.length) return cause;
+  const objects = uniq([...(cause.objects ?? [cause.object])]);
+  const targets = uniq([...(cause.targets ?? [cause.target])]);
+  const list = mergeRelated([cause, { ...cause, related: consequences.flatMap((c) => [related(c), ...(c.related ?? [])]) }]);
+  return { ...cause, ...(objects.length > 1 ? { objects } : {}), ...(targets.length > 1 ? { targets } : {}), ...list };
+}

@@ -4,5 +4,5 @@
 // it: sources.ts, drift.ts, schema.ts + field-tree.ts + schema-findings.ts, locate.ts.
 export { validateRepo, type RepoOptions, type ValidateResult } from './pipeline.ts';
 export { validateFiles } from './files.ts';
-export { UsageError } from './usage.ts';
-export { formats, summaryLine, toJson, toJunit, toSarif, toText, type Format } from './output.ts';
+export { parseKubernetesVersion, UsageError } from './usage.ts';
+export { formats, summaryLine, toJson, toJunit, toSarif, toText, useColor, type Format } from './output.ts';

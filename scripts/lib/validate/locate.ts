@@ -69,7 +69,8 @@ export class SourceLocator {
     if (this.files.has(file)) return this.files.get(file)!;
     let parsed: ParsedFile | null = null;
     const abs = join(this.root, file);
-    if (/\.ya?ml$/.test(file) && existsSync(abs)) parsed = parseYamlFile(abs);
+    // JSON is YAML: a .json manifest gets lines the same way.
+    if (/\.(ya?ml|json)$/i.test(file) && existsSync(abs)) parsed = parseYamlFile(abs);
     this.files.set(file, parsed);
     return parsed;
   }
@@ -166,11 +167,11 @@ export class SourceLocator {
     if (!parsed || !parsed.docs.length) return undefined;
     const doc = pickDoc(parsed.docs, object);
     if (!doc) return undefined;
-    return walk(doc.contents, path, object, parsed.lines, file);
+    return walk(listItem(doc, object) ?? doc.contents, path, object, parsed.lines, file);
   }
 
   private inJsonPatch(patch: PatchRef, object: Record<string, any>, path: readonly PathSegment[]): Position | undefined {
-    if (!targets(patch.target, object)) return undefined;
+    if (!patchTargets(patch.target, object)) return undefined;
     const parsed = this.parsed(patch.file);
     const ops = parsed?.docs[0]?.contents;
     if (!parsed || !Y.isSeq(ops)) return undefined;
@@ -200,7 +201,7 @@ export class SourceLocator {
     for (const doc of parsed.docs) {
       const js = doc.toJS() as Record<string, any> | null;
       if (!js || typeof js !== 'object') continue;
-      const applies = patch.target ? targets(patch.target, object) : js.kind === object.kind && js.metadata?.name === baseName(object, js.metadata?.name);
+      const applies = patch.target ? patchTargets(patch.target, object) : js.kind === object.kind && js.metadata?.name === baseName(object, js.metadata?.name);
       if (!applies) continue;
       const pos = walk(doc.contents, path, object, parsed.lines, patch.file);
       if (pos?.exact) return pos;
@@ -216,7 +217,8 @@ function baseName(object: Record<string, any>, candidate: unknown): string | und
   return name;
 }
 
-function targets(target: PatchRef['target'], object: Record<string, any>): boolean {
+/** Does a kustomization patch's `target:` select the object? */
+export function patchTargets(target: PatchRef['target'], object: Record<string, any>): boolean {
   if (!target) return true;
   if (target.kind && target.kind !== object.kind) return false;
   // kustomize's types.Selector: name and namespace are anchored regular expressions,
@@ -238,6 +240,20 @@ function targets(target: PatchRef['target'], object: Record<string, any>): boole
     }
   }
   return true;
+}
+
+/** The item of a `kind: …List` document that is the object (files mode validates a List's items one by one). */
+function listItem(doc: Document.Parsed, object: Record<string, any> | undefined): YamlNode | undefined {
+  const root = doc.contents;
+  if (!object || !Y.isMap(root) || typeof object.kind !== 'string' || object.kind.endsWith('List')) return undefined;
+  const kind: unknown = root.get('kind');
+  const items = root.get('items', true);
+  if (typeof kind !== 'string' || !kind.endsWith('List') || !Y.isSeq(items)) return undefined;
+  return items.items.find((it) => {
+    if (!Y.isMap(it) || it.get('kind') !== object.kind) return false;
+    const meta = it.get('metadata', true);
+    return Y.isMap(meta) && meta.get('name') === object.metadata?.name && (meta.get('namespace') ?? undefined) === (object.metadata?.namespace ?? undefined);
+  }) as YamlNode | undefined;
 }
 
 function pickDoc(docs: Document.Parsed[], object: Record<string, any> | undefined): Document.Parsed | undefined {

@@ -34,6 +34,49 @@ const where = (f: Finding): string => (f.file ? `${f.file}${f.line ? `:${f.line}
 /** Past this many warnings of one rule, text output shows the first few and a count (errors are always listed). */
 export const WARNINGS_SHOWN_PER_RULE = 3;
 
+/**
+ * Whether text output is coloured: FORCE_COLOR (https://force-color.org) set and not empty
+ * forces colour (except node's own off values 0/false), else NO_COLOR (https://no-color.org)
+ * set and not empty turns it off, else colour only on a terminal that is not `dumb`.
+ */
+export function useColor(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return force !== '0' && force !== 'false';
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return isTTY && env.TERM !== 'dumb';
+}
+
+/** At most this many objects are named in text output; the count says the rest. */
+const OBJECTS_SHOWN = 5;
+
+const list = (xs: readonly string[], shown: number): string =>
+  xs.length > shown ? `${xs.slice(0, shown).join(', ')} … and ${xs.length - shown} more` : xs.join(', ');
+
+/** The lines under a finding: the objects it covers, its fix, the consequences folded into it. */
+function details(f: Finding): string[] {
+  const out: string[] = [];
+  if (f.objects && f.objects.length > 1) out.push(`    ${f.objects.length} objects: ${list(f.objects, OBJECTS_SHOWN)}`);
+  if (f.hint) out.push(`    fix: ${f.hint}`);
+  const byRule = new Map<string, NonNullable<Finding['related']>[number][]>();
+  for (const r of f.related ?? []) byRule.set(r.rule, [...(byRule.get(r.rule) ?? []), r]);
+  for (const [rule, rs] of byRule) {
+    const first = rs[0]!;
+    // Per object, one example and a count; about no object (a target left unrendered), each one.
+    if (!rs.some((r) => r.object)) {
+      for (const r of rs) out.push(`    also: ${rule}: ${r.message}`);
+      continue;
+    }
+    const more = rs.length > 1 ? ` (and ${rs.length - 1} more like it)` : '';
+    out.push(`    also: ${rule}: ${first.object ? `${first.object}: ` : ''}${first.message}${more}`);
+  }
+  return out;
+}
+
+const context = (f: Finding): string => {
+  const targets = f.targets ?? (f.target ? [f.target] : []);
+  return targets.length ? ` [${targets.join(', ')}]` : '';
+};
+
 export function toText(findings: readonly Finding[], summary: Summary, color = false, verbose = false): string {
   const paint = (code: string, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const lines: string[] = [];
@@ -50,34 +93,49 @@ export function toText(findings: readonly Finding[], summary: Summary, color = f
       }
     }
     const sev = f.severity === 'error' ? paint('31', 'error') : paint('33', 'warning');
-    const subject = [f.object, f.path].filter(Boolean).join(' ');
-    const ctx = f.target ? ` [${f.target}]` : '';
-    lines.push(`${where(f)}  ${sev}  ${f.rule}  ${subject ? `${subject}: ` : ''}${f.message}${ctx}`);
-    if (f.hint) lines.push(`    fix: ${f.hint}`);
+    const subject = [f.object && f.objects && f.objects.length > 1 ? `${f.object} (+${f.objects.length - 1})` : f.object, f.path].filter(Boolean).join(' ');
+    lines.push(`${where(f)}  ${sev}  ${f.rule}  ${subject ? `${subject}: ` : ''}${f.message}${context(f)}`);
+    lines.push(...details(f));
   }
   lines.push(summaryLine(summary));
   return lines.join('\n') + '\n';
 }
 
-/** `extra.branches`: validate --branches' per-environment data (waiting paths and commits, hotfixes). */
-export function toJson(findings: readonly Finding[], summary: Summary, extra: { branches?: unknown } = {}): string {
-  return JSON.stringify({ summary, findings, ...(extra.branches ? { branches: extra.branches } : {}) }, null, 2) + '\n';
+/**
+ * Everything text output shows: the summary (and its line), every finding with its fix,
+ * objects, targets and folded consequences, the notes. `extra.branches`: validate
+ * --branches' per-environment data (waiting paths and commits, hotfixes).
+ */
+export function toJson(findings: readonly Finding[], summary: Summary, extra: { branches?: unknown; notes?: readonly string[] } = {}): string {
+  return (
+    JSON.stringify(
+      { summary: { ...summary, line: summaryLine(summary) }, findings, notes: extra.notes ?? [], ...(extra.branches ? { branches: extra.branches } : {}) },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 const xml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '');
 
-/** One test suite per target; each finding is a failing test case (warnings as skipped with a message). */
+/**
+ * One test suite per target; each finding is a test case, failing (errors) or skipped with a
+ * message (warnings); a clean target is one passing case. A finding without a target goes to
+ * the suite of its file when that is a target (files mode: YAML errors beside schema findings),
+ * else to `repository`. The totals are the sums of the suites'.
+ */
 export function toJunit(findings: readonly Finding[], summary: Summary, targets: readonly string[]): string {
   const byTarget = new Map<string, Finding[]>(targets.map((t) => [t, []]));
   for (const f of findings) {
-    const t = f.target ?? 'repository';
+    const t = f.target ?? (f.file && byTarget.has(f.file) ? f.file : 'repository');
     byTarget.set(t, [...(byTarget.get(t) ?? []), f]);
   }
+  const totals = { tests: 0, failures: 0, skipped: 0 };
   const suites = [...byTarget].map(([t, fs]) => {
     const cases = fs.map((f) => {
       const name = xml(`${f.rule} ${[f.object, f.path].filter(Boolean).join(' ')}`.trim());
-      const body = xml(`${where(f)}: ${f.message}${f.hint ? `\nfix: ${f.hint}` : ''}`);
+      const body = xml(`${where(f)}: ${f.message}${context(f)}\n${details(f).map((l) => l.trim()).join('\n')}`.trim());
       return f.severity === 'error'
         ? `    <testcase classname="${xml(t)}" name="${name}" file="${xml(f.file ?? '')}"><failure message="${xml(f.message)}" type="${xml(f.rule)}">${body}</failure></testcase>`
         : `    <testcase classname="${xml(t)}" name="${name}" file="${xml(f.file ?? '')}"><skipped message="warning: ${xml(f.message)}"/></testcase>`;
@@ -85,9 +143,12 @@ export function toJunit(findings: readonly Finding[], summary: Summary, targets:
     if (!cases.length) cases.push(`    <testcase classname="${xml(t)}" name="${xml(t)} renders and validates"/>`);
     const failures = fs.filter((f) => f.severity === 'error').length;
     const skipped = fs.length - failures;
+    totals.tests += cases.length;
+    totals.failures += failures;
+    totals.skipped += skipped;
     return `  <testsuite name="${xml(t)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}">\n${cases.join('\n')}\n  </testsuite>`;
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="marquee validate" tests="${summary.resources}" failures="${summary.errors}" time="${summary.seconds.toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="marquee validate" tests="${totals.tests}" failures="${totals.failures}" skipped="${totals.skipped}" time="${summary.seconds.toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
 /** SARIF 2.1.0: one rule per distinct rule id; results carry physical locations with regions when known. */
@@ -102,7 +163,7 @@ export function toSarif(findings: readonly Finding[], ruleDocs: ReadonlyMap<stri
     ruleId: f.rule,
     ruleIndex: ruleIds.indexOf(f.rule),
     level: f.severity === 'error' ? 'error' : 'warning',
-    message: { text: `${[f.object, f.path].filter(Boolean).join(' ')}${f.object || f.path ? ': ' : ''}${f.message}${f.hint ? ` (fix: ${f.hint})` : ''}${f.target ? ` [${f.target}]` : ''}` },
+    message: { text: `${[f.object, f.path].filter(Boolean).join(' ')}${f.object || f.path ? ': ' : ''}${f.message}${f.hint ? ` (fix: ${f.hint})` : ''}${context(f)}${f.objects && f.objects.length > 1 ? ` (${f.objects.length} objects: ${f.objects.join(', ')})` : ''}` },
     locations: [
       {
         physicalLocation: {
@@ -112,6 +173,18 @@ export function toSarif(findings: readonly Finding[], ruleDocs: ReadonlyMap<stri
         },
       },
     ],
+    // The consequences folded into this finding, each where it was seen (SARIF §3.27.22).
+    ...(f.related?.some((r) => r.file)
+      ? {
+          relatedLocations: f.related
+            .filter((r) => r.file)
+            .map((r, id) => ({
+              id,
+              message: { text: `${r.rule}: ${r.object ? `${r.object}: ` : ''}${r.message}` },
+              physicalLocation: { artifactLocation: { uri: r.file!.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' }, ...(r.line ? { region: { startLine: r.line } } : {}) },
+            })),
+        }
+      : {}),
   }));
   return (
     JSON.stringify(

@@ -11,7 +11,7 @@ import { yamlFilesUnder } from '../plumbing/files.ts';
 import { driftFindings } from './drift.ts';
 import { loadFieldTree } from './field-tree.ts';
 import { saveLocationCache, SourceLocator } from './locate.ts';
-import { byWhere, dedupe, locateLate, summarize } from './findings.ts';
+import { refine, summarize } from './findings.ts';
 import type { Summary } from './output.ts';
 import { cachedSchemaFindings } from './schema-findings.ts';
 import { clearParsedYaml, kustomizationFindings, saveSourcesCache, yamlFindings } from './sources.ts';
@@ -90,8 +90,12 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   saveSourcesCache();
   // A target whose files, or the files of a kustomization it includes (preview includes
   // dev's), are broken is not rendered: one clear message instead of kustomize's echo of it.
-  const broken = findings.filter((f) => f.severity === 'error' && f.file).map((f) => f.file!);
-  const blocked = (t: Target) => kustomizationTree(root, t.path, includes).dirs.some((d) => broken.some((f) => f.startsWith(`${d}/`)));
+  // A duplicate key is not fatal: kustomize keeps one of the two, and the rest of the file is checked.
+  const brokenBy = (t: Target) => {
+    const dirs = kustomizationTree(root, t.path, includes).dirs;
+    return findings.filter((f) => f.severity === 'error' && f.file && f.rule !== 'yaml/duplicate-key' && dirs.some((d) => f.file!.startsWith(`${d}/`)));
+  };
+  const blocked = (t: Target) => brokenBy(t).length > 0;
 
   // 2. Drift, then the renders. The ApplicationSet expansion needs only files: it
   // runs now, while kustomize works; its check of rendered objects comes last.
@@ -104,8 +108,14 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   const tree = await loadFieldTree();
   const results: RenderResult[] = (await renderPromise).filter((r) => renderable.includes(r.target));
   lap('render (wait)');
-  for (const t of targets.filter((t) => !renderable.includes(t)))
-    findings.push({ rule: 'kustomize', severity: 'error', target: t.name, file: `${t.path}/kustomization.yaml`, message: `${t.path} was not rendered: fix the source errors above first` });
+  // A target left unrendered is a consequence of its sources' errors: it is said with them, not apart.
+  for (const t of targets.filter((t) => !renderable.includes(t))) {
+    const causes = new Set(brokenBy(t));
+    const note = { rule: 'kustomize', message: `${t.path} was not rendered (its sources have this error)`, file: `${t.path}/kustomization.yaml` };
+    findings.forEach((f, i) => {
+      if (causes.has(f)) findings[i] = { ...f, related: [...(f.related ?? []), note] };
+    });
+  }
   const rendered = results.flatMap((r) => r.objects);
   findings.push(...results.flatMap((r) => r.findings));
 
@@ -121,7 +131,11 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   {
     // Policies judge long-lived environments, platform overlays and argocd/; previews are
     // throw-away by design (one replica, small volumes) and get schema and Argo CD checks only.
-    const p = policyModule.runPolicies(rendered.filter((r) => r.target.kind !== 'preview'));
+    const p = policyModule.runPolicies(
+      rendered.filter((r) => r.target.kind !== 'preview'),
+      // --env: exemptions for environments not rendered are not judged "unmatched".
+      opts.envs?.length ? { checkedTargets: new Set(targets.map((t) => t.name)) } : {},
+    );
     findings.push(...p.findings, ...(p.exemptionFindings ?? []));
   }
   lap('policies');
@@ -139,8 +153,9 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
     lap('branches');
   }
 
-  const located = dedupe(locateLate(findings, rendered, locator)).sort(byWhere);
+  const located = refine(findings, rendered, locator, root);
   saveLocationCache();
+  lap('findings');
   return { findings: located, summary: summarize(located, targets, rendered.length, started), targets: targets.map((t) => t.name), rendered, notes, timings, ...(branches ? { branches } : {}) };
 }
 

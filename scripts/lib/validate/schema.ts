@@ -208,7 +208,7 @@ function ajvIssues(errors: AjvError[]): SchemaIssue[] {
 }
 
 /** Nearest known field by edit distance (for "did you mean"). */
-function closest(word: string, candidates: string[]): string | undefined {
+export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const c of candidates) {

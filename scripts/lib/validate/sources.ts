@@ -55,15 +55,26 @@ function yamlFindingsOf(root: string, file: string, text: string): Finding[] {
     for (const e of errors) {
       const { line, col } = lines.linePos(e.pos[0]);
       const duplicate = e.code === 'DUPLICATE_KEY';
-      out.push({
-        rule: duplicate ? 'yaml/duplicate-key' : 'yaml/syntax',
-        severity: 'error',
-        file,
-        line,
-        column: col,
-        message: duplicate ? `duplicate key: ${firstLine(e.message)}` : `invalid YAML: ${firstLine(e.message)}`,
-        hint: duplicate ? 'remove one of the two keys; kustomize and kubectl would silently keep only one' : 'fix the YAML syntax (indentation, quoting, colons)',
-      });
+      if (duplicate) {
+        const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n#]+?)\s*:/.exec(text.slice(e.pos[0]))?.[1] ?? firstLine(e.message);
+        out.push({
+          rule: 'yaml/duplicate-key',
+          severity: 'error',
+          file,
+          line,
+          column: col,
+          message: `duplicate key ${JSON.stringify(key)}: the mapping has it twice`,
+          hint: `keep one ${key}: key; kustomize and kubectl would silently keep only one`,
+        });
+        continue;
+      }
+      // The parser's message for a tab is about what it expected next; say what is wrong.
+      const tab = tabIndented(text, line);
+      out.push(
+        tab
+          ? { rule: 'yaml/syntax', severity: 'error', file, line: tab, column: 1, message: 'invalid YAML: a tab indents this line; YAML indentation must be spaces', hint: 'replace the tab with spaces' }
+          : { rule: 'yaml/syntax', severity: 'error', file, line, column: col, message: `invalid YAML: ${firstLine(e.message)}`, hint: 'fix the YAML syntax (indentation, quoting, colons)' },
+      );
     }
     if (!errors.length) out.push(...yaml11Booleans(doc, lines, file));
   }
@@ -106,6 +117,13 @@ function yaml11Booleans(doc: Document.Parsed, lines: LineCounter, file: string):
     },
   });
   return out;
+}
+
+/** The first line up to `upTo` (1-based) whose indentation holds a tab, if any. */
+function tabIndented(text: string, upTo: number): number | undefined {
+  const lines = text.split('\n', upTo);
+  const i = lines.findIndex((l) => /^[ ]*\t/.test(l) && l.trim() !== '');
+  return i < 0 ? undefined : i + 1;
 }
 
 const firstLine = (s: string): string => s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');

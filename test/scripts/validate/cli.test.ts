@@ -81,3 +81,69 @@ test('text output: errors always listed; a rule past three warnings is counted, 
   assert.match(all, /w5/);
   assert.doesNotMatch(all, /more gitops/);
 });
+
+test('--kubernetes-version: a version that does not read is a usage error; a real one moves the removed-API check', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-cli-'));
+  try {
+    writeFileSync(join(dir, 'old.yaml'), 'apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: x\nspec:\n  minAvailable: 1\n');
+    const foo = validate(['--kubernetes-version', 'foo', 'old.yaml'], dir);
+    assert.equal(foo.status, 2, foo.stdout);
+    assert.match(foo.stderr, /validate: --kubernetes-version foo: expected a Kubernetes version such as 1\.31/);
+    const repo = validate(['--kubernetes-version', '1.31']);
+    assert.equal(repo.status, 2);
+    assert.match(repo.stderr, /--kubernetes-version applies to files mode/);
+    const removed = validate(['--kubernetes-version', 'v1.31.2', 'old.yaml'], dir);
+    assert.equal(removed.status, 1, removed.stderr);
+    assert.match(removed.stdout, /policy\/v1beta1 PodDisruptionBudget was removed in Kubernetes 1\.25 \(cluster runs 1\.31\)/);
+    const before = validate(['--kubernetes-version', '1.24', 'old.yaml'], dir);
+    assert.doesNotMatch(before.stdout, /was removed/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('FORCE_COLOR colours a pipe, NO_COLOR keeps it plain', () => {
+  const dir = bad();
+  try {
+    const env = (extra: Record<string, string>) => {
+      const e: Record<string, string | undefined> = { ...process.env, ...extra };
+      if (!('FORCE_COLOR' in extra)) delete e.FORCE_COLOR;
+      return e;
+    };
+    const run = (extra: Record<string, string>) =>
+      spawnSync(process.execPath, [join(repoRoot, 'scripts/launch.mjs'), 'validate', 'bad.yaml'], { cwd: dir, encoding: 'utf8', timeout: 120_000, env: env(extra) });
+    assert.match(run({ FORCE_COLOR: '1' }).stdout, /\x1b\[31merror\x1b\[0m/);
+    assert.doesNotMatch(run({ NO_COLOR: '1' }).stdout, /\x1b\[/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('junit: an invalid YAML file is one failing test in its own suite, and the totals say so', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-cli-'));
+  try {
+    writeFileSync(join(dir, 'broken.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n   data: 1\n');
+    const junit = validate(['--format', 'junit', 'broken.yaml'], dir).stdout;
+    assert.match(junit, /<testsuites name="marquee validate" tests="1" failures="1" skipped="0"/);
+    assert.match(junit, /<testsuite name="broken\.yaml" tests="1" failures="1" skipped="0">/);
+    assert.equal((junit.match(/<testsuite /g) ?? []).length, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('files mode: findings in .json files and in List items carry line numbers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-cli-'));
+  try {
+    writeFileSync(join(dir, 'svc.json'), JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec: { ports: [{ port: 80, protcol: 'TCP' }] } }, null, 2) + '\n');
+    writeFileSync(
+      join(dir, 'list.yaml'),
+      'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: a\n  - apiVersion: v1\n    kind: Service\n    metadata:\n      name: b\n    spec:\n      ports:\n        - port: http\n',
+    );
+    const json = JSON.parse(validate(['--format', 'json', 'svc.json', 'list.yaml'], dir).stdout);
+    const where = json.findings.map((f: any) => `${f.file}:${f.line}:${f.path}`).sort();
+    assert.deepEqual(where, ['list.yaml:14:spec.ports[0].port', 'svc.json:11:spec.ports[0].protcol']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

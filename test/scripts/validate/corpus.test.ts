@@ -1,7 +1,8 @@
 // The bad-input corpus: one broken overlay per file in cases/. Each must fail
 // validation with the expected rule, file, line and message — never pass, never crash.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { validateRepo } from '../../../scripts/lib/validate/index.ts';
@@ -11,9 +12,13 @@ interface Case {
   title: string;
   env: string;
   edits: Edit[];
-  expect: { rule: string; file: string; line?: number; path?: string; message?: string }[];
+  expect: { rule: string; file: string; line?: number; path?: string; message?: string; hint?: string; objects?: number; related?: string }[];
   /** findings that must not be there (kustomize's echo of an error already reported, say) */
-  absent?: { rule: string; message: string }[];
+  absent?: { rule: string; message?: string; file?: string }[];
+  /** directories or files removed after the edits (a missing overlay) */
+  remove?: string[];
+  /** validate passes (the expected findings are warnings) */
+  passes?: boolean;
   /** the expected findings are the only errors: one mistake, one finding */
   only?: boolean;
 }
@@ -33,8 +38,10 @@ describe('validate rejects bad input', () => {
       const dir = copyRepo();
       dirs.push(dir);
       applyEdits(dir, c.edits);
+      for (const r of c.remove ?? []) rmSync(join(dir, r), { recursive: true, force: true });
       const result = await validateRepo({ root: dir, envs: [c.env], skipAppSets: true });
-      assert.ok(result.summary.errors > 0, `${file}: validate passed a broken overlay`);
+      if (c.passes) assert.equal(result.summary.errors, 0, `${file}: expected warnings only`);
+      else assert.ok(result.summary.errors > 0, `${file}: validate passed a broken overlay`);
       for (const want of c.expect) {
         const hit = result.findings.find(
           (f) =>
@@ -42,11 +49,14 @@ describe('validate rejects bad input', () => {
             f.file === want.file &&
             (want.line === undefined || f.line === want.line) &&
             (want.path === undefined || f.path === want.path) &&
-            (want.message === undefined || f.message.includes(want.message)),
+            (want.message === undefined || f.message.includes(want.message)) &&
+            (want.hint === undefined || (f.hint ?? '').includes(want.hint)) &&
+            (want.objects === undefined || (f.objects?.length ?? 1) === want.objects) &&
+            (want.related === undefined || !!f.related?.some((r) => r.message.includes(want.related!))),
         );
         assert.ok(
           hit,
-          `${file}: expected ${JSON.stringify(want)}\n got:\n${result.findings.map((f) => `  ${f.rule} ${f.file}:${f.line} ${f.path ?? ''} ${f.message}`).join('\n')}`,
+          `${file}: expected ${JSON.stringify(want)}\n got:\n${result.findings.map((f) => `  ${f.rule} ${f.file}:${f.line} ${f.path ?? ''} ${f.message} (fix: ${f.hint ?? ''}; objects: ${f.objects?.length ?? 1})`).join('\n')}`,
         );
       }
       if (c.only) {
@@ -54,7 +64,9 @@ describe('validate rejects bad input', () => {
         assert.equal(errors.length, c.expect.length, `${file}: expected exactly ${c.expect.length} error(s), got:\n${errors.map((f) => `  ${f.rule} ${f.target} ${f.object} ${f.file}:${f.line} ${f.path ?? ''} ${f.message}`).join('\n')}`);
       }
       for (const no of c.absent ?? []) {
-        const hit = result.findings.find((f) => f.rule === no.rule && f.message.includes(no.message));
+        const hit = result.findings.find(
+          (f) => f.rule === no.rule && (no.message === undefined || f.message.includes(no.message)) && (no.file === undefined || (f.file ?? '').startsWith(no.file)),
+        );
         assert.ok(!hit, `${file}: unexpected ${hit?.rule} ${hit?.file}: ${hit?.message}`);
       }
     });
