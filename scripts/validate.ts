@@ -8,6 +8,7 @@
 // Exit: 0 clean, 1 findings, 2 usage or environment error.
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { KustomizeMissing } from './lib/kustomize/index.ts';
 import { formats, summaryLine, toJson, toJunit, toSarif, toText, UsageError, validateFiles, validateRepo, type Format } from './lib/validate/index.ts';
 
@@ -56,7 +57,8 @@ function readFirstComment(): string {
   return `usage: npm run validate [-- [--env <name>]... [--format text|json|junit|sarif] [--strict] [--branches] [--no-cache] [--verbose] [files or folders...]]`;
 }
 
-main().then(
+// In a files-mode worker thread (scripts/lib/validate/files-pool.ts) this bundle is loaded for its modules, not its CLI.
+if (isMainThread) main().then(
   (code) => process.exit(code),
   (err) => {
     if (err instanceof UsageError || err instanceof KustomizeMissing || String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS')) {
