@@ -28,6 +28,8 @@ export interface FilesOptions {
   readonly workers?: number;
   /** where `-` reads from. @default standard input */
   readonly stdin?: () => string;
+  /** @default MAX_FILE_BYTES */
+  readonly maxFileBytes?: number;
 }
 
 /** kubeconform-style: validate arbitrary manifest files or folders (vendored third-party YAML). */
@@ -61,8 +63,9 @@ export async function validateFiles(root: string, paths: readonly string[], kube
     if (skipped.has(file)) continue;
     const abs = resolve(root, file);
     const size = statSync(abs).size;
-    if (size > MAX_FILE_BYTES) {
-      findings.push({ rule: 'yaml/syntax', severity: 'error', file, message: `file of ${size} bytes is larger than files mode reads (${MAX_FILE_BYTES} bytes)`, hint: 'split it; the API server refuses requests over 3 MiB anyway' });
+    const limit = opts.maxFileBytes ?? MAX_FILE_BYTES;
+    if (size > limit) {
+      findings.push({ rule: 'yaml/syntax', severity: 'error', file, message: `file of ${size} bytes is larger than files mode reads (${limit} bytes)`, hint: 'split it; the API server refuses requests over 3 MiB anyway' });
       continue;
     }
     bytes += size;
