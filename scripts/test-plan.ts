@@ -97,6 +97,8 @@ export const timeouts: Readonly<Record<string, number>> = {
   'test/bench/wrk.test.ts': 240_000,
   'test/scripts/gitflow/promote.test.ts': 300_000,
   'test/scripts/kustomize/render.test.ts': 300_000,
+  // 40 seeded mutations, one validate run each
+  'test/scripts/validate/fuzz.test.ts': 600_000,
 };
 
 export const needsOf = (file: string): Need[] => [...new Set(needs.filter(([p]) => file.startsWith(p)).flatMap(([, n]) => n))];
