@@ -1,7 +1,7 @@
 // npm run validate — the pre-commit hook and CI gate.
 //   npm run validate                      every environment, platform overlay and argocd/
 //   npm run validate -- --env prod        one environment (and its cluster's platform overlay)
-//   npm run validate -- vendor/x/ a.yaml  kubeconform-style check of arbitrary manifests
+//   npm run validate -- vendor/x/ a.yaml  kubeconform-style check of arbitrary manifests (`-` reads standard input)
 //   --format text|json|junit|sarif   --strict (warnings fail)   --branches (Gitflow ancestry)
 //   --no-cache (render every overlay and run every generator even if their inputs are unchanged)
 //   --verbose  (text format: list every warning; by default a rule's warnings past the third are counted)
