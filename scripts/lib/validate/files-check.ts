@@ -90,12 +90,13 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
   if (skipped) return { file, objects: 0, findings: [], skipped };
 
   const findings: Finding[] = [];
-  if (!json && mayAlias(text)) {
+  // JSON has no aliases but no depth bound in JSON.parse either: the same walk bounds its nesting.
+  if (json || mayAlias(text)) {
     for (let d = 0; d < values.length; d++) {
       const why = excessiveAliasing(values[d]);
       if (!why) continue;
-      const at = firstAlias((exact ??= parseYamlFile(file, text)), d);
-      return { file, objects: 0, findings: [{ ...syntaxError(file, `document ${d + 1} ${why}`, at?.line, at?.column, 'write the values out, or use fewer anchors: kubectl and kustomize (go-yaml) refuse it as well'), rule: 'yaml/alias-limit' }] };
+      const at = json ? undefined : firstAlias((exact ??= parseYamlFile(file, text)), d);
+      return { file, objects: 0, findings: [{ ...syntaxError(file, `document ${d + 1} ${why}`, at?.line, at?.column, 'write the values out, or use fewer anchors: kubectl and kustomize (go-yaml) refuse it as well'), rule: json ? 'yaml/syntax' : 'yaml/alias-limit' }] };
     }
   }
   if (!json && yaml11WordsUnquoted(text, values)) {

@@ -14,8 +14,11 @@ import type { ValidateResult } from './pipeline.ts';
 import { defaultKubernetesVersion } from './schema.ts';
 import { UsageError } from './usage.ts';
 
-/** Larger files get a finding instead of a parse (no manifest of this size is applied by hand; the API server takes 3 MiB a request). */
-export const MAX_FILE_BYTES = 256 * 1024 * 1024;
+/**
+ * Larger files get a finding instead of a parse, so memory stays bounded (a parsed file takes
+ * several times its size); the API server itself takes at most 3 MiB a request.
+ */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 /** Below this many bytes in all, starting worker threads costs more than it saves. */
 const POOL_MIN_BYTES = 2 * 1024 * 1024;

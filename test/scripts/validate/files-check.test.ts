@@ -85,11 +85,15 @@ test('two same-named objects in different namespaces, and generateName objects, 
   );
 });
 
-test('deep nesting ends in a finding with its line, not a crash', async () => {
+test('deep nesting (YAML or JSON) ends in a finding, not a crash', async () => {
   const depth = 5000;
   const r = await check({ 'deep.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata:\n  x: ${'['.repeat(depth)}${']'.repeat(depth)}\n` }, 20_000);
+  const json = `{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "deep"}, "data": {"x": ${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+  const rj = await check({ 'deep.json': json }, 20_000);
   assert.deepEqual(brief(r), [['yaml/syntax', 'deep.yaml', 5, null]]);
   assert.match(r.findings[0]!.message, /nesting deeper than 100 levels/);
+  assert.deepEqual(brief(rj), [['yaml/syntax', 'deep.json', undefined, null]]);
+  assert.match(rj.findings[0]!.message, /nests deeper than 100 levels/);
 });
 
 test('a binary file is a finding, an empty file is no manifest at all', async () => {
