@@ -76,6 +76,8 @@ export const integration: readonly string[] = [
   'test/scripts/validate/crds.test.ts',
   'test/scripts/validate/field-tree.test.ts',
   'test/scripts/validate/pipeline.test.ts',
+  'test/scripts/validate/files-pool.test.ts',
+  'test/scripts/validate/fuzz.test.ts',
   'test/scripts/validate/sarif.test.ts',
   'test/workflows-commands.test.ts',
   'test/workflows.test.ts',
@@ -98,6 +100,8 @@ export const timeouts: Readonly<Record<string, number>> = {
   'test/bench/wrk.test.ts': 240_000,
   'test/scripts/gitflow/promote.test.ts': 300_000,
   'test/scripts/kustomize/render.test.ts': 300_000,
+  // 40 seeded mutations, one validate run each
+  'test/scripts/validate/fuzz.test.ts': 600_000,
 };
 
 export const needsOf = (file: string): Need[] => [...new Set(needs.filter(([p]) => file.startsWith(p)).flatMap(([, n]) => n))];

@@ -1,7 +1,7 @@
 // npm run validate — the pre-commit hook and CI gate.
 //   npm run validate                      every environment, platform overlay and argocd/
 //   npm run validate -- --env prod        one environment (and its cluster's platform overlay)
-//   npm run validate -- vendor/x/ a.yaml  kubeconform-style check of arbitrary manifests
+//   npm run validate -- vendor/x/ a.yaml  kubeconform-style check of arbitrary manifests (`-` reads standard input)
 //   --format text|json|junit|sarif   --strict (warnings fail)   --branches (Gitflow ancestry)
 //   --no-cache (render every overlay and run every generator even if their inputs are unchanged)
 //   --verbose  (text format: list every warning; by default a rule's warnings past the third are counted)
@@ -12,6 +12,7 @@
 // Exit: 0 clean, 1 findings, 2 usage or environment error.
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { KustomizeMissing } from './lib/kustomize/index.ts';
 import { formats, parseKubernetesVersion, summaryLine, toJson, toJunit, toSarif, toText, useColor, UsageError, validateFiles, validateRepo, type Format } from './lib/validate/index.ts';
 
@@ -49,7 +50,7 @@ async function main(): Promise<number> {
   if (!positionals.length && (values.crd || values['skip-kind'] || values['ignore-missing-schemas']))
     throw new UsageError('--crd, --skip-kind and --ignore-missing-schemas apply to files mode (npm run validate -- <files or folders>); the repository is always validated against vendor/crds');
   const result = positionals.length
-    ? await validateFiles(cwd, positionals, version, schemaFlags)
+    ? await validateFiles(cwd, positionals, version, { schema: schemaFlags })
     : await validateRepo({ root, envs: values.env, branches: values.branches, cache: !values['no-cache'] });
 
   const out =
@@ -69,7 +70,8 @@ function readFirstComment(): string {
   return `usage: npm run validate [-- [--env <name>]... [--format text|json|junit|sarif] [--strict] [--branches] [--no-cache] [--verbose] [--kubernetes-version <major.minor>] [--crd <file|dir>]... [--skip-kind <Kind[,Kind]>]... [--ignore-missing-schemas] [files or folders...]]`;
 }
 
-main().then(
+// In a files-mode worker thread (scripts/lib/validate/files-pool.ts) this bundle is loaded for its modules, not its CLI.
+if (isMainThread) main().then(
   (code) => process.exit(code),
   (err) => {
     if (err instanceof UsageError || err instanceof KustomizeMissing || String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS')) {

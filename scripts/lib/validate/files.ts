@@ -1,72 +1,122 @@
 // Files mode (kubeconform-style): validate manifest files or folders as they are,
-// without kustomize (vendored third-party YAML, a user's own manifests).
+// without kustomize (vendored third-party YAML, a user's own manifests, `-` for standard input).
+// Each file is parsed once (files-check.ts); large inputs are spread over worker threads (files-pool.ts).
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
-import type { Finding, RenderedObject, Target } from '../../../kube/index.ts';
-import { filesUnder, yamlFilesUnder } from '../plumbing/files.ts';
-import { Y } from '../plumbing/yaml.ts';
-import { loadFieldTree } from './field-tree.ts';
-import { SourceLocator } from './locate.ts';
-import { refine, summarize } from './findings.ts';
+import type { Finding, RenderedObject } from '../../../kube/index.ts';
+import { filesUnder, WalkTooLarge } from '../plumbing/files.ts';
+import { checkContext, checkText, type FileResult } from './files-check.ts';
+import { pathReasons } from './files-kinds.ts';
+import { checkInPool, type Job } from './files-pool.ts';
+import { byWhere, dedupe, summarize } from './findings.ts';
 import type { ValidateResult } from './pipeline.ts';
-import { defaultKubernetesVersion, SchemaValidator } from './schema.ts';
-import { schemaFindings } from './schema-findings.ts';
-import { schemaSources, type SchemaFlags } from './schema-sources.ts';
-import { yamlFindings } from './sources.ts';
+import { defaultKubernetesVersion } from './schema.ts';
+import { sourcesOfSpec, type SchemaFlags, type SchemaSpec } from './schema-sources.ts';
 import { UsageError } from './usage.ts';
 
+/**
+ * Larger files get a finding instead of a parse, so memory stays bounded (a parsed file takes
+ * several times its size); the API server itself takes at most 3 MiB a request.
+ */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+/** Below this many bytes in all, starting worker threads costs more than it saves. */
+const POOL_MIN_BYTES = 2 * 1024 * 1024;
+
+/** The name findings carry for `-`. */
+export const STDIN_NAME = '<stdin>';
+
+export interface FilesOptions {
+  /** threads to check on: 1 checks in-process (and keeps the objects in `rendered`); @default one per core for large inputs */
+  readonly workers?: number;
+  /** where `-` reads from. @default standard input */
+  readonly stdin?: () => string;
+  /** @default MAX_FILE_BYTES */
+  readonly maxFileBytes?: number;
+  /** --crd, --skip-kind, --ignore-missing-schemas */
+  readonly schema?: SchemaFlags;
+}
+
 /** kubeconform-style: validate arbitrary manifest files or folders (vendored third-party YAML). */
-export async function validateFiles(root: string, paths: readonly string[], kubernetesVersion = defaultKubernetesVersion, schema: SchemaFlags = {}): Promise<ValidateResult> {
+export async function validateFiles(root: string, paths: readonly string[], kubernetesVersion = defaultKubernetesVersion, opts: FilesOptions = {}): Promise<ValidateResult> {
   const started = performance.now();
   const files: string[] = [];
+  let stdin: string | undefined;
   for (const p of paths) {
+    if (p === '-') {
+      stdin ??= (opts.stdin ?? (() => readFileSync(0, 'utf8')))();
+      continue;
+    }
     const abs = resolve(root, p);
     if (!existsSync(abs)) throw new UsageError(`${p}: no such file or directory`);
     const rel = relative(root, abs) || '.';
-    if (statSync(abs).isDirectory()) files.push(...yamlFilesUnder(root, rel), ...jsonFilesUnder(root, rel));
-    else files.push(rel);
+    if (statSync(abs).isDirectory()) {
+      try {
+        files.push(...filesUnder(abs).filter((f) => /\.(ya?ml|json)$/i.test(f)).map((f) => (rel === '.' ? f : `${rel}/${f}`)));
+      } catch (err) {
+        if (err instanceof WalkTooLarge) throw new UsageError(err.message);
+        throw err;
+      }
+    } else files.push(rel);
   }
+  const unique = [...new Set(files)];
+  const skipped = pathReasons(root, unique);
   const findings: Finding[] = [];
-  const rendered: RenderedObject[] = [];
-  const targets: Target[] = [];
-  for (const file of files) {
-    if (/(^|\/)kustomization\.ya?ml$/.test(file)) continue; // build the directory instead (npm run validate does)
-    const text = readFileSync(resolve(root, file), 'utf8');
-    const target: Target = { name: file, kind: 'files', path: file };
-    targets.push(target);
-    const yamlErrors = file.endsWith('.json') ? jsonFindings(file, text) : yamlFindings(root, file, text);
-    findings.push(...yamlErrors);
-    if (yamlErrors.length) continue;
-    for (const doc of Y.parseAllDocuments(text, { merge: true })) {
-      const o = doc.toJS({ maxAliasCount: -1 }) as Record<string, any> | null;
-      if (o === null || o === undefined) continue;
-      const items = typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items) && o.apiVersion === 'v1' ? o.items : [o];
-      for (const item of items) rendered.push({ target, object: item, origin: file, index: rendered.length });
+  const jobs: Job[] = [];
+  let bytes = 0;
+  for (const file of unique) {
+    if (skipped.has(file)) continue;
+    const abs = resolve(root, file);
+    const size = statSync(abs).size;
+    const limit = opts.maxFileBytes ?? MAX_FILE_BYTES;
+    if (size > limit) {
+      findings.push({ rule: 'yaml/syntax', severity: 'error', file, message: `file of ${size} bytes is larger than files mode reads (${limit} bytes)`, hint: 'split it; the API server refuses requests over 3 MiB anyway' });
+      continue;
     }
+    bytes += size;
+    jobs.push({ file, abs });
   }
-  const tree = await loadFieldTree();
-  const validator = await SchemaValidator.create(tree, rendered.map((r) => `${r.object?.apiVersion}/${r.object?.kind}`), schemaSources(root, schema, rendered));
-  const locator = new SourceLocator(root);
-  findings.push(...schemaFindings(validator, rendered, locator, kubernetesVersion));
-  // What the API server itself would refuse (policies/apiserver): vendored files are applied as they are.
-  const { runPolicies } = await import('../../../policies/index.ts');
-  findings.push(...runPolicies(rendered, { only: ['apiserver'] }).findings);
-  findings.splice(0, findings.length, ...refine(findings, rendered, locator, root));
-  const summary = { ...summarize(findings, targets, rendered.length, started), unit: 'files' };
-  return { findings, summary, targets: targets.map((t) => t.name), rendered, notes: [], timings: {} };
+
+  // CRDs in the input serve their kinds (kube-prometheus's setup/ beside its manifests), so
+  // they are known before any file is checked; the flags' usage errors come first, here.
+  const inputCrds = jobs.filter((j) => readFileSync(j.abs, 'utf8').includes('CustomResourceDefinition')).map((j) => j.abs);
+  const spec: SchemaSpec = { cwd: root, flags: opts.schema ?? {}, inputCrds };
+  sourcesOfSpec(spec);
+
+  const workers = Math.max(1, opts.workers ?? (bytes >= POOL_MIN_BYTES ? availableParallelism() : 1));
+  let results: FileResult[];
+  if (workers > 1 && jobs.length > 1) {
+    results = await checkInPool(jobs, workers, kubernetesVersion, spec);
+    if (stdin !== undefined) results.push(await checkText(STDIN_NAME, stdin, await checkContext(kubernetesVersion, false, spec)));
+  } else {
+    const ctx = await checkContext(kubernetesVersion, true, spec);
+    results = [];
+    for (const job of jobs) results.push(await checkText(job.file, readFileSync(job.abs, 'utf8'), ctx));
+    if (stdin !== undefined) results.push(await checkText(STDIN_NAME, stdin, ctx));
+  }
+
+  const rendered: RenderedObject[] = [];
+  const targets: string[] = [];
+  let objects = 0;
+  for (const r of results) {
+    if (r.skipped) {
+      skipped.set(r.file, r.skipped);
+      continue;
+    }
+    targets.push(r.file);
+    objects += r.objects;
+    findings.push(...r.findings);
+    for (const o of r.rendered ?? []) rendered.push({ ...o, index: rendered.length });
+  }
+  const kept = dedupe(findings).sort(byWhere);
+  const summary = { ...summarize(kept, targets.map((name) => ({ name, kind: 'files' as const, path: name })), objects, started), unit: 'files' };
+  return { findings: kept, summary, targets, rendered, notes: skippedNotes(skipped), timings: {} };
 }
 
-const jsonFilesUnder = (root: string, dir: string): string[] =>
-  filesUnder(resolve(root, dir))
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => (dir === '.' ? f : `${dir}/${f}`));
-
-function jsonFindings(file: string, text: string): Finding[] {
-  try {
-    JSON.parse(text);
-    return [];
-  } catch (err) {
-    return [{ rule: 'yaml/syntax', severity: 'error', file, message: `invalid JSON: ${(err as Error).message}` }];
-  }
+/** One note per reason, naming a few of the files: what was not validated, and why. */
+function skippedNotes(skipped: ReadonlyMap<string, string>): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const [file, reason] of [...skipped].sort(([a], [b]) => a.localeCompare(b))) byReason.set(reason, [...(byReason.get(reason) ?? []), file]);
+  return [...byReason].map(([reason, list]) => `skipped ${list.length === 1 ? list[0] : `${list.length} files (${list.slice(0, 3).join(', ')}${list.length > 3 ? ', …' : ''})`}: ${reason}`);
 }
-

@@ -254,17 +254,42 @@ function listItem(doc: Document.Parsed, object: Record<string, any> | undefined)
     const meta = it.get('metadata', true);
     return Y.isMap(meta) && meta.get('name') === object.metadata?.name && (meta.get('namespace') ?? undefined) === (object.metadata?.namespace ?? undefined);
   }) as YamlNode | undefined;
+/**
+ * The documents of a parsed file by kind, namespace and name, built once per file (not per
+ * finding: a file with thousands of documents and findings stays linear).
+ */
+interface DocMeta {
+  readonly d: Document.Parsed;
+  readonly kind: unknown;
+  readonly namespace: unknown;
+  readonly name: unknown;
+}
+const docIndex = new WeakMap<Document.Parsed[], DocMeta[]>();
+
+function metaOf(docs: Document.Parsed[]): DocMeta[] {
+  let meta = docIndex.get(docs);
+  if (!meta) {
+    meta = docs.map((d) => {
+      const c = d.contents;
+      const m = Y.isMap(c) ? c.get('metadata', true) : undefined;
+      const scalar = (n: unknown, key: string) => (Y.isMap(n) ? n.get(key) : undefined);
+      return { d, kind: scalar(c, 'kind'), namespace: scalar(m, 'namespace'), name: scalar(m, 'name') ?? scalar(m, 'generateName') };
+    });
+    docIndex.set(docs, meta);
+  }
+  return meta;
 }
 
 function pickDoc(docs: Document.Parsed[], object: Record<string, any> | undefined): Document.Parsed | undefined {
   if (docs.length === 1 || !object) return docs[0];
-  const meta = docs.map((d) => {
-    const js = d.toJS() as Record<string, any> | null;
-    return { d, kind: js?.kind, name: js?.metadata?.name };
-  });
+  const meta = metaOf(docs);
+  const name = object.metadata?.name ?? object.metadata?.generateName;
+  const ns = object.metadata?.namespace;
   return (
-    meta.find((m) => m.kind === object.kind && m.name === object.metadata?.name)?.d ??
-    meta.find((m) => m.kind === object.kind && typeof m.name === 'string' && object.metadata?.name?.includes(m.name))?.d ??
+    // Same-named objects in different namespaces each get their own document.
+    meta.find((m) => m.kind === object.kind && m.name === name && ns !== undefined && m.namespace === ns)?.d ??
+    meta.find((m) => m.kind === object.kind && m.name === name)?.d ??
+    meta.find((m) => m.kind === object.kind && typeof m.name === 'string' && name?.includes(m.name))?.d ??
     meta.find((m) => m.kind === object.kind)?.d
   );
 }
@@ -274,7 +299,7 @@ function pickDoc(docs: Document.Parsed[], object: Record<string, any> | undefine
  * or by the item's `name` when the rendered object tells us which name it was
  * (strategic-merge patches list only the containers they change).
  */
-function walk(start: unknown, path: readonly PathSegment[], object: Record<string, any> | undefined, lines: LineCounter, file: string, into: readonly PathSegment[] = []): Position | undefined {
+export function walk(start: unknown, path: readonly PathSegment[], object: Record<string, any> | undefined, lines: LineCounter, file: string, into: readonly PathSegment[] = []): Position | undefined {
   let node = start as YamlNode | null | undefined;
   let rendered: any = object;
   for (const seg of into) rendered = rendered?.[seg];

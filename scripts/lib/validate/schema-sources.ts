@@ -28,8 +28,15 @@ export function parseSkipKinds(values: readonly string[] = []): Set<string> {
 }
 
 /** The schema sources for files mode: vendored CRDs, then CRDs in the input, then --crd (later wins). */
-export function schemaSources(cwd: string, flags: SchemaFlags, rendered: readonly RenderedObject[]): SchemaSources {
+export function schemaSources(cwd: string, flags: SchemaFlags, rendered: readonly RenderedObject[], inputCrdFiles: readonly string[] = []): SchemaSources {
   const crds = CrdRegistry.vendored();
+  for (const abs of inputCrdFiles) {
+    try {
+      crds.addPath(abs, relative(cwd, abs) || abs);
+    } catch {
+      // a broken file is reported by its own check; its CRDs just do not count
+    }
+  }
   for (const r of rendered) if (r.object?.kind === 'CustomResourceDefinition' && String(r.object.apiVersion).startsWith('apiextensions.k8s.io/')) for (const v of crdVersionsOfObject(r.object, r.origin ?? r.target.path)) crds.add(v);
   for (const p of flags.crd ?? []) {
     const abs = resolve(cwd, p);
@@ -43,4 +50,20 @@ export function schemaSources(cwd: string, flags: SchemaFlags, rendered: readonl
     if (!added.length) throw new UsageError(`--crd ${p}: no CustomResourceDefinition (apiextensions.k8s.io/v1) with an openAPIV3Schema found`);
   }
   return { crds, skipKinds: parseSkipKinds(flags.skipKind), ignoreMissingSchemas: flags.ignoreMissingSchemas ?? false };
+}
+
+/**
+ * What files mode's schema step reads, as plain data a worker thread can receive: the flags, and
+ * the input's own files that hold CustomResourceDefinitions (their kinds are checked against them).
+ */
+export interface SchemaSpec {
+  readonly cwd: string;
+  readonly flags: SchemaFlags;
+  /** input files (absolute) in which a CustomResourceDefinition appears */
+  readonly inputCrds: readonly string[];
+}
+
+/** The sources of a spec (usage errors for bad flags). */
+export function sourcesOfSpec(spec: SchemaSpec): SchemaSources {
+  return schemaSources(spec.cwd, spec.flags, [], spec.inputCrds);
 }

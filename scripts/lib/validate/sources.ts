@@ -47,7 +47,11 @@ export function yamlFindings(root: string, file: string, text?: string): Finding
 }
 
 function yamlFindingsOf(root: string, file: string, text: string): Finding[] {
-  const { docs, lines } = parseYamlFile(join(root, file), text);
+  return yamlFindingsOfParsed(parseYamlFile(join(root, file), text), file);
+}
+
+/** The same findings for a file already parsed (files mode parses each file once). */
+export function yamlFindingsOfParsed({ docs, lines }: ParsedYaml, file: string): Finding[] {
   const out: Finding[] = [];
   for (const doc of docs) {
     // One clear message per problem: the first syntax error, and every duplicate key.
@@ -86,6 +90,7 @@ const yaml11Bool: Readonly<Record<string, boolean>> = Object.fromEntries([
   ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON'].map((v) => [v, true]),
   ...['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'].map((v) => [v, false]),
 ]);
+export const yaml11BooleanWords: ReadonlySet<string> = new Set(Object.keys(yaml11Bool));
 
 /**
  * Unquoted yes/no/on/off/y/n values read differently by the tools between Git and the cluster.

@@ -1,0 +1,207 @@
+// One file of files mode, parsed once. js-yaml reads the objects (the fast path: the `yaml`
+// library's documents cost several times more); the `yaml` documents are built only when
+// they are needed — a finding to place on a line, a syntax error to describe exactly, an
+// anchor or merge key to resolve with an alias limit, a YAML 1.1 boolean to point at.
+import { sourcesOfSpec, type SchemaSpec } from './schema-sources.ts';
+import { CORE_SCHEMA, loadAll, mergeTag, YAMLException } from 'js-yaml';
+import type { Document, LineCounter } from 'yaml';
+import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
+import { Y } from '../plumbing/yaml.ts';
+import { parsePath, walk } from './locate.ts';
+import { loadFieldTree } from './field-tree.ts';
+import { SchemaValidator, type PathSegment } from './schema.ts';
+import { schemaFinding } from './schema-findings.ts';
+import { parseYamlFile, yaml11BooleanWords, yamlFindingsOfParsed } from './sources.ts';
+import { looksLikeTemplate, nonManifestReason } from './files-kinds.ts';
+
+/** YAML 1.2 core with merge keys, as kustomize (kyaml) and kubectl read `<<: *base`. */
+const schema = CORE_SCHEMA.withTags(mergeTag);
+
+/** Nesting a validator may walk (ajv and the field tree recurse): js-yaml bounds the text, this the aliases' expansion. */
+export const MAX_DEPTH = 100;
+
+/** What the checker needs beyond the file: the schema validator and the policies' entry point. */
+export interface CheckContext {
+  readonly validator: SchemaValidator;
+  readonly kubernetesVersion: string;
+  readonly runPolicies: (rendered: readonly RenderedObject[], opts: { only: string[] }) => { findings: Finding[] };
+  /** keep the objects in the result (small inputs checked in-process; a worker never sends them back) */
+  readonly keepObjects?: boolean;
+}
+
+export interface FileResult {
+  readonly file: string;
+  readonly findings: Finding[];
+  /** objects validated (List items counted one by one) */
+  readonly objects: number;
+  /** set when the file is recognised as YAML that is not a Kubernetes manifest: why it was skipped */
+  readonly skipped?: string;
+  readonly rendered?: RenderedObject[];
+}
+
+interface Located {
+  readonly docs: Document.Parsed[];
+  readonly lines: LineCounter;
+}
+
+const syntaxError = (file: string, message: string, line?: number, column?: number, hint?: string): Finding => ({
+  rule: 'yaml/syntax',
+  severity: 'error',
+  file,
+  ...(line ? { line, column } : {}),
+  message,
+  hint: hint ?? 'fix the YAML syntax (indentation, quoting, colons)',
+});
+
+/** Could the text hold an anchor, an alias or a merge key? A superset test: a false yes only costs the exact path. */
+const mayAlias = (text: string): boolean => /(^|[\s[{,])\*[^\s,[\]{}]/m.test(text);
+
+/** Validate one file's text: YAML findings, schema findings and the API server's own checks, each with its line. */
+export async function checkText(file: string, rawText: string, ctx: CheckContext): Promise<FileResult> {
+  const nul = rawText.indexOf('\0');
+  if (nul >= 0) {
+    const line = rawText.slice(0, nul).split('\n').length;
+    return { file, objects: 0, findings: [syntaxError(file, 'binary content (a NUL byte): not a YAML or JSON text file', line, 1, 'point validate at manifest files only')] };
+  }
+  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+  const json = /\.json$/i.test(file);
+  let values: unknown[];
+  let exact: Located | undefined;
+  try {
+    values = json ? [JSON.parse(text)] : loadAll(text, { schema, maxDepth: MAX_DEPTH });
+  } catch (err) {
+    if (json) return { file, objects: 0, findings: [syntaxError(file, `invalid JSON: ${(err as Error).message}`)] };
+    if (!(err instanceof YAMLException)) throw err;
+    const mark = (err as YAMLException & { mark?: { line: number; column: number } }).mark;
+    // Too deep for js-yaml's bound: never hand it to a parser without one (the `yaml` library's
+    // recursion and regular expressions run out of memory on a few thousand levels).
+    if (/maxDepth/.test(err.message))
+      return { file, objects: 0, findings: [syntaxError(file, `nesting deeper than ${MAX_DEPTH} levels (${err.reason ?? err.message})`, mark ? mark.line + 1 : undefined, mark ? mark.column + 1 : undefined, 'no Kubernetes object nests this deep; is the file generated wrongly?')] };
+    if (looksLikeTemplate(text, mark?.line))
+      return { file, objects: 0, findings: [], skipped: 'holds {{ }} template actions and is not YAML as it stands: a Helm or Go template; render it first (helm template) and validate the output' };
+    // The `yaml` library words the error as the rest of validate does (duplicate keys by name, the
+    // first syntax error) — unless the text nests deeply past the error, where js-yaml's own words do.
+    const deep = /[[{](\s*[[{]){49}/.test(text) || /^ {400}/m.test(text);
+    const found = deep ? [] : yamlFindingsOfParsed(parseYamlFile(file, text), file);
+    if (found.length) return { file, objects: 0, findings: found };
+    return { file, objects: 0, findings: [syntaxError(file, `invalid YAML: ${err.reason ?? err.message.split('\n')[0]}`, mark ? mark.line + 1 : undefined, mark ? mark.column + 1 : undefined)] };
+  }
+
+  const skipped = nonManifestReason(values);
+  if (skipped) return { file, objects: 0, findings: [], skipped };
+
+  const findings: Finding[] = [];
+  // JSON has no aliases but no depth bound in JSON.parse either: the same walk bounds its nesting.
+  if (json || mayAlias(text)) {
+    for (let d = 0; d < values.length; d++) {
+      const why = excessiveAliasing(values[d]);
+      if (!why) continue;
+      const at = json ? undefined : firstAlias((exact ??= parseYamlFile(file, text)), d);
+      return { file, objects: 0, findings: [{ ...syntaxError(file, `document ${d + 1} ${why}`, at?.line, at?.column, 'write the values out, or use fewer anchors: kubectl and kustomize (go-yaml) refuse it as well'), rule: json ? 'yaml/syntax' : 'yaml/alias-limit' }] };
+    }
+  }
+  if (!json && yaml11WordsUnquoted(text, values)) {
+    // A YAML 1.1 boolean word, perhaps unquoted: the `yaml` library's documents say exactly where.
+    exact = parseYamlFile(file, text);
+    findings.push(...yamlFindingsOfParsed(exact, file));
+  }
+
+  const located = (): Located => (exact ??= parseYamlFile(file, text));
+  const target: Target = { name: file, kind: 'files', path: file };
+  const rendered: RenderedObject[] = [];
+  let objects = 0;
+  await ctx.validator.prepare(values.flatMap((o: any) => (Array.isArray(o?.items) ? [o, ...o.items] : [o])).map((o: any) => `${o?.apiVersion}/${o?.kind}`));
+  for (let d = 0; d < values.length; d++) {
+    const o = values[d] as Record<string, any> | null | undefined;
+    if (o === null || o === undefined) continue;
+    const list = typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items) && o.apiVersion === 'v1';
+    const items: [Record<string, any>, PathSegment[]][] = list ? o.items.map((item: any, i: number) => [item, ['items', i]]) : [[o, []]];
+    for (const [object, prefix] of items) {
+      objects++;
+      const r: RenderedObject = { target, object, origin: file, index: rendered.length };
+      if (ctx.keepObjects) rendered.push(r);
+      // Placed by the document's position in the file, never by name: same-named objects in
+      // two namespaces, or generateName objects, each get their own lines.
+      const at = (path: readonly PathSegment[]) => positionAt(located(), d, [...prefix, ...path], o, file);
+      for (const issue of ctx.validator.validate(object, ctx.kubernetesVersion)) findings.push(schemaFinding(r, issue, at(issue.path)));
+      if (!object || typeof object !== 'object' || Array.isArray(object)) continue;
+      for (const f of ctx.runPolicies([r], { only: ['apiserver'] }).findings) {
+        const pos = f.path && !f.line ? at(parsePath(f.path)) : undefined;
+        findings.push(pos ? { ...f, file: pos.file, line: pos.line, column: pos.column } : { ...f, file: f.file ?? file, object: f.object ?? objectRef(object) });
+      }
+    }
+  }
+  return { file, objects, findings, ...(ctx.keepObjects ? { rendered } : {}) };
+}
+
+/** The line of `path` in document `docIndex` (its value `value`, compared along the path by walk). */
+function positionAt(parsed: Located, docIndex: number, path: readonly PathSegment[], value: Record<string, any>, file: string) {
+  const doc = parsed.docs[docIndex];
+  return doc ? walk(doc.contents, path, value, parsed.lines, file) : undefined;
+}
+
+/**
+ * Is one of the YAML 1.1 boolean words a value here, and could it be written unquoted?
+ * Both tests are supersets of the exact one (sources.ts yaml11Booleans), so a file they
+ * pass over has no such warning; a file they catch is read by the exact check.
+ */
+function yaml11WordsUnquoted(text: string, values: unknown[]): boolean {
+  const found = new Set<string>();
+  const stack: unknown[] = [...values];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (v.length <= 3 && yaml11BooleanWords.has(v)) found.add(v);
+    } else if (Array.isArray(v)) stack.push(...v);
+    else if (v && typeof v === 'object') stack.push(...Object.values(v));
+  }
+  if (!found.size) return false;
+  return new RegExp(`(^|[\\s:[{,-])(${[...found].join('|')})(?=[ \\t]*($|#|[,\\]}]))`, 'm').test(text);
+}
+
+/**
+ * go-yaml's rule against alias bombs, ported (gopkg.in/yaml.v3 decode.go: decoder.unmarshal
+ * counts decodeCount and aliasCount; allowedAliasRatio; "document contains excessive aliasing"),
+ * applied to js-yaml's value, where an alias is a second reference to the same object. The walk
+ * stops as soon as the rule or the depth bound fires, so a bomb costs a few thousand steps.
+ */
+export function excessiveAliasing(value: unknown): string | undefined {
+  const low = 400_000;
+  const high = 4_000_000;
+  const allowedAliasRatio = (decodeCount: number): number =>
+    decodeCount <= low ? 0.99 : decodeCount >= high ? 0.1 : 0.99 - 0.89 * ((decodeCount - low) / (high - low));
+  let decodeCount = 0;
+  let aliasCount = 0;
+  const seen = new Set<object>();
+  const stack: [unknown, boolean, number][] = [[value, false, 0]];
+  while (stack.length) {
+    const [v, inAlias, depth] = stack.pop()!;
+    decodeCount++;
+    if (inAlias) aliasCount++;
+    if (aliasCount > 100 && decodeCount > 1000 && aliasCount / decodeCount > allowedAliasRatio(decodeCount)) return 'contains excessive aliasing (an alias bomb)';
+    if (!v || typeof v !== 'object') continue;
+    if (depth > MAX_DEPTH) return `nests deeper than ${MAX_DEPTH} levels once its aliases are expanded`;
+    const aliased = inAlias || seen.has(v);
+    seen.add(v);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, aliased, depth + 1]);
+  }
+  return undefined;
+}
+
+/** Line and column of the first alias in document `d`, for the finding. */
+function firstAlias(parsed: Located, d: number): { line: number; column: number } | undefined {
+  const doc = parsed.docs[d];
+  if (!doc) return undefined;
+  let at: number | undefined;
+  Y.visit(doc, { Alias: (_k, node) => ((at = node.range?.[0]), Y.visit.BREAK) });
+  const { line, col } = parsed.lines.linePos(at ?? doc.range[0]);
+  return { line, column: col };
+}
+
+/** The validator and policies a checker needs, loaded once per thread. */
+export async function checkContext(kubernetesVersion: string, keepObjects = false, schema?: SchemaSpec): Promise<CheckContext> {
+  const tree = await loadFieldTree();
+  const validator = await SchemaValidator.create(tree, [], schema ? sourcesOfSpec(schema) : {});
+  const { runPolicies } = await import('../../../policies/index.ts');
+  return { validator, kubernetesVersion, runPolicies, keepObjects };
+}

@@ -1,0 +1,103 @@
+// Files mode on every core: worker threads each check whole files (parse, schema, the API
+// server's checks, lines) and send back findings and counts, never the objects, so memory
+// stays that of the files in flight. The next file goes to whichever worker is free.
+import { readFileSync } from 'node:fs';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { checkContext, checkText, type FileResult } from './files-check.ts';
+import type { SchemaSpec } from './schema-sources.ts';
+
+const MARK = 'marqueeFilesWorker';
+
+export interface Job {
+  /** the name findings carry (relative to where validate was run) */
+  readonly file: string;
+  readonly abs: string;
+}
+
+type Reply = { ready: true } | { i: number; result: FileResult } | { i: number; error: string };
+
+/**
+ * The worker's entry point. Under tsx this module itself (the worker inherits `--import tsx`);
+ * from the launcher's bundle (scripts/launch.mjs sets the checkout root global) the launcher
+ * again, which loads the same bundle, where scripts/validate.ts runs its CLI only on the main thread.
+ */
+function entry(): { code: string | URL; eval: boolean; argv: string[] } {
+  const bundled = (globalThis as Record<string, unknown>).__marqueeCheckoutRoot;
+  if (typeof bundled === 'string') return { code: new URL('scripts/launch.mjs', bundled), eval: false, argv: ['validate'] };
+  // Node 20 resolves a worker's modules before `--import tsx` has its hooks in place there: register them first.
+  return { code: `import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(import.meta.url)}));`, eval: true, argv: [] };
+}
+
+/** The loader flags a worker needs (tsx); test-runner flags are not allowed in a worker. */
+function loaderArgs(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (/^--(import|require|loader|experimental-loader)=/.test(a)) out.push(a);
+    else if (/^(--import|--require|-r|--loader|--experimental-loader)$/.test(a) && argv[i + 1] !== undefined) out.push(a, argv[++i]!);
+  }
+  return out;
+}
+
+/** Check `jobs` on `workers` threads; results in the order of `jobs`. A worker that fails names the file it was on. */
+export async function checkInPool(jobs: readonly Job[], workers: number, kubernetesVersion: string, schema: SchemaSpec): Promise<FileResult[]> {
+  const results: FileResult[] = new Array(jobs.length);
+  const { code, eval: evaluated, argv } = entry();
+  const started: Worker[] = [];
+  let next = 0;
+  let failed = false;
+  const run = () =>
+    new Promise<void>((resolve, reject) => {
+      const w = new Worker(code, { eval: evaluated, workerData: { [MARK]: true, kubernetesVersion, schema }, argv, execArgv: loaderArgs(), stdout: false, stderr: false });
+      started.push(w);
+      let current: number | undefined;
+      let finished = false;
+      const fail = (why: string) => {
+        if (finished) return;
+        finished = failed = true;
+        reject(new Error(`files worker failed${current === undefined ? ' while starting' : ` on ${jobs[current]!.file}`}: ${why}`));
+      };
+      const feed = () => {
+        if (failed || next >= jobs.length) {
+          finished = true;
+          void w.terminate().then(() => resolve(), reject);
+          return;
+        }
+        current = next++;
+        w.postMessage({ i: current, ...jobs[current]! });
+      };
+      w.on('message', (m: Reply) => {
+        if ('ready' in m) return feed();
+        if ('error' in m) return fail(m.error);
+        results[m.i] = m.result;
+        feed();
+      });
+      w.on('error', (err) => fail(err.stack ?? err.message));
+      w.on('exit', (code) => fail(`exited with code ${code}`));
+    });
+  try {
+    await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, run));
+  } finally {
+    await Promise.all(started.map((w) => w.terminate()));
+  }
+  return results;
+}
+
+async function serve(): Promise<void> {
+  const ctx = await checkContext(workerData.kubernetesVersion as string, false, workerData.schema as SchemaSpec);
+  const port = parentPort!;
+  let queue = Promise.resolve();
+  port.on('message', (job: Job & { i: number }) => {
+    queue = queue.then(async () => {
+      try {
+        port.postMessage({ i: job.i, result: await checkText(job.file, readFileSync(job.abs, 'utf8'), ctx) } satisfies Reply);
+      } catch (err) {
+        port.postMessage({ i: job.i, error: (err as Error).stack ?? String(err) } satisfies Reply);
+      }
+    });
+  });
+  port.postMessage({ ready: true } satisfies Reply);
+}
+
+if (!isMainThread && workerData?.[MARK]) void serve();

@@ -1,0 +1,61 @@
+// Files mode on a folder that mixes manifests with other YAML: Helm chart files and templates,
+// GitHub workflows, kustomizations with their patches and transformer configurations are
+// recognised and skipped with a note; the manifests beside them are still validated.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { validateFiles } from '../../../scripts/lib/validate/index.ts';
+
+const tree: Record<string, string> = {
+  'chart/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+  'chart/values.yaml': 'replicaCount: 1\nimage:\n  repository: nginx\n',
+  'chart/templates/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ include "web.fullname" . }}\nspec:\n  replicas: {{ .Values.replicaCount }}\n',
+  'chart/templates/_helpers.tpl': '{{- define "web.fullname" -}}web{{- end }}\n',
+  'loose-template.yaml': '{{- if .Values.enabled }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n{{- end }}\n',
+  '.github/workflows/ci.yml': 'name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm test\n',
+  'overlay/kustomization.yaml': 'resources: [deployment.yaml]\npatches:\n  - path: replicas.yaml\n  - path: image.json6902.yaml\n    target: {kind: Deployment, name: web}\nconfigurations: [names.yaml]\n',
+  'overlay/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n',
+  'overlay/replicas.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n',
+  'overlay/image.json6902.yaml': '- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: nginx:1.28\n',
+  'overlay/names.yaml': 'nameReference:\n  - kind: ConfigMap\n    fieldSpecs:\n      - path: spec/template/spec/volumes/configMap/name\n        kind: Deployment\n',
+  'stray-patch.yaml': '- op: add\n  path: /metadata/labels/x\n  value: "1"\n',
+  'settings.yaml': 'log:\n  level: debug\n',
+  'bad.yml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n  x: 1\n',
+};
+
+test('Helm chart files, workflows, kustomizations, patches and transformer configs are skipped with a note', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-kinds-'));
+  try {
+    for (const [f, text] of Object.entries(tree)) {
+      mkdirSync(join(dir, dirname(f)), { recursive: true });
+      writeFileSync(join(dir, f), text);
+    }
+    const r = await validateFiles(dir, ['.'], undefined, { workers: 1 });
+    // the two real manifests are validated (the Deployment passes, the ConfigMap's number fails) …
+    assert.deepEqual(r.targets.sort(), ['bad.yml', 'overlay/deployment.yaml']);
+    assert.deepEqual(r.findings.map((f) => [f.rule, f.file, f.line, f.path]), [['schema', 'bad.yml', 6, 'data.x']]);
+    // … and every other file is named in a note with its reason
+    const notes = r.notes.join('\n');
+    for (const [file, reason] of [
+      ['chart/Chart.yaml', /Helm chart in chart/],
+      ['chart/templates/deployment.yaml', /Helm chart in chart/],
+      ['chart/values.yaml', /Helm chart in chart/],
+      ['loose-template.yaml', /Helm or Go template/],
+      ['.github/workflows/ci.yml', /GitHub Actions workflow/],
+      ['overlay/kustomization.yaml', /a kustomization/],
+      ['overlay/replicas.yaml', /used by overlay\/kustomization\.yaml \(patches\)/],
+      ['overlay/image.json6902.yaml', /used by overlay\/kustomization\.yaml \(patches\)/],
+      ['overlay/names.yaml', /used by overlay\/kustomization\.yaml \(configurations\)/],
+      ['stray-patch.yaml', /JSON 6902 patch/],
+      ['settings.yaml', /no document has apiVersion or kind/],
+    ] as const) {
+      const line = r.notes.find((n) => n.startsWith(`skipped ${file}: `) || new RegExp(`^skipped \\d+ files \\((.*, )?${file.replace(/[.]/g, '\\.')}(, [^)]*)?\\): `).test(n));
+      assert.ok(line, `${file} is not named in the notes:\n${notes}`);
+      assert.match(line, reason, `${file}: ${line}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,50 @@
+// Files mode through the CLI, as `npm run validate -- <paths>` runs it (scripts/launch.mjs and its
+// bundle): worker threads give the same findings as one thread, and `-` reads standard input.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { validateFiles } from '../../../scripts/lib/validate/index.ts';
+import { repoRoot } from '../../helpers/repo-copy.ts';
+
+const validate = (args: string[], cwd: string, input?: string) =>
+  spawnSync(process.execPath, [join(repoRoot, 'scripts/launch.mjs'), 'validate', '--format', 'json', ...args], { cwd, input, encoding: 'utf8', timeout: 240_000 });
+
+const brief = (findings: { rule: string; file?: string; line?: number; path?: string }[]) => findings.map((f) => `${f.rule} ${f.file}:${f.line} ${f.path ?? ''}`).sort();
+
+test('the real-manifest corpus on two worker threads (through the bundle) gives the findings of one thread', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-pool-'));
+  try {
+    // kube-prometheus makes it larger than the size below which validate stays on one thread
+    for (const p of ['kube-prometheus', 'msd']) cpSync(join(repoRoot, 'test/corpus/real-manifests', p), join(dir, p), { recursive: true });
+    const one = await validateFiles(dir, ['.'], undefined, { workers: 1 });
+    const r = validate(['.'], dir);
+    assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr.slice(-3000)}`);
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+    const out = JSON.parse(r.stdout);
+    assert.ok(one.summary.resources > 50);
+    assert.equal(out.summary.resources, one.summary.resources);
+    assert.deepEqual(brief(out.findings), brief(one.findings));
+    // in-process, forced onto two threads from source (tsx): the same again
+    const two = await validateFiles(dir, ['.'], undefined, { workers: 2 });
+    assert.equal(two.summary.resources, one.summary.resources);
+    assert.deepEqual(brief(two.findings), brief(one.findings));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('`-` reads standard input; its findings name <stdin> with the line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-stdin-'));
+  try {
+    const r = validate(['-'], dir, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: piped\ndata:\n  x: 1\n');
+    assert.equal(r.status, 1, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(brief(out.findings), ['schema <stdin>:6 data.x']);
+    assert.equal(out.summary.resources, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
