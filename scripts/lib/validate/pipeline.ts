@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { environments, type EnvName } from '../../../generators/environments.ts';
 import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
 import { checkWorkingTree } from '../argocd/check.ts'; // not the index: preview.ts loads inside the step
-import { defaultTargets, kustomizationTree, renderTargets, type RenderOptions, type RenderResult } from '../kustomize/index.ts';
+import { defaultTargets, kustomizationTree, noOpFindings, renderFindings, renderTargets, type RenderOptions, type RenderResult } from '../kustomize/index.ts';
 import { yamlFilesUnder } from '../plumbing/files.ts';
 import { driftFindings } from './drift.ts';
 import { loadFieldTree } from './field-tree.ts';
@@ -107,7 +107,9 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   for (const t of targets.filter((t) => !renderable.includes(t)))
     findings.push({ rule: 'kustomize', severity: 'error', target: t.name, file: `${t.path}/kustomization.yaml`, message: `${t.path} was not rendered: fix the source errors above first` });
   const rendered = results.flatMap((r) => r.objects);
-  findings.push(...results.flatMap((r) => r.findings));
+  // kustomize's refusals of an overlay entry placed on its line; entries that silently change nothing.
+  findings.push(...renderFindings(root, results, includes));
+  findings.push(...noOpFindings(root, results, includes));
 
   // 3. Strict schema of every rendered object. Issues are a pure function of the
   // objects, the field tree and the cluster version: reuse them for unchanged renders.
