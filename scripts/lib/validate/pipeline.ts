@@ -121,9 +121,8 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   findings.push(...policyModule.contractFindings(results));
   const notes: string[] = [];
   {
-    // Policies judge long-lived environments, platform overlays and argocd/; previews are
-    // throw-away by design (one replica, small volumes) and get schema and Argo CD checks only.
-    const p = policyModule.runPolicies(rendered.filter((r) => r.target.kind !== 'preview'));
+    // Every target, the preview included (its own profile: generators/environments.ts previewProfile).
+    const p = policyModule.runPolicies(rendered);
     findings.push(...p.findings, ...(p.exemptionFindings ?? []));
   }
   lap('policies');
