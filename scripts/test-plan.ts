@@ -73,6 +73,7 @@ export const integration: readonly string[] = [
   'test/scripts/test-runner.test.ts',
   'test/scripts/validate/cli.test.ts',
   'test/scripts/validate/corpus.test.ts',
+  'test/scripts/validate/immutable.test.ts',
   'test/scripts/validate/sarif.test.ts',
   'test/workflows-commands.test.ts',
   'test/workflows.test.ts',

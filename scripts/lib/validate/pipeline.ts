@@ -16,6 +16,7 @@ import type { Summary } from './output.ts';
 import { cachedSchemaFindings } from './schema-findings.ts';
 import { clearParsedYaml, kustomizationFindings, saveSourcesCache, yamlFindings } from './sources.ts';
 import { UsageError } from './usage.ts';
+import { immutableFindings, renderBranches } from './immutable.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 
 /** Repository-file policies are pure functions of a file's text: remembered between runs. */
@@ -32,6 +33,8 @@ export interface RepoOptions {
   readonly skipAppSets?: boolean;
   /** Reuse renders whose inputs are unchanged (content-hash cache). @default true */
   readonly cache?: boolean;
+  /** Compare immutable fields with what each environment's branch renders. @default true */
+  readonly immutable?: boolean;
 }
 
 export interface ValidateResult {
@@ -77,6 +80,9 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   const includes: NonNullable<RenderOptions['includes']> = new Map();
   const renderPromise = renderTargets(root, targets, { cache: opts.cache ?? true, includes });
   renderPromise.catch(() => {}); // awaited below; no unhandled-rejection warning meanwhile
+  // What each environment's branch renders (cached by its tree): the base of the immutable-field check.
+  const branchRenders = opts.immutable === false ? undefined : renderBranches(root, targets);
+  branchRenders?.catch(() => {});
 
   // 1. Sources: every YAML file people or generators wrote, and every kustomization they include.
   // Hand-written YAML only: generated files (base/, argocd/) are covered byte-for-byte by the drift step.
@@ -126,6 +132,12 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
     findings.push(...p.findings, ...(p.exemptionFindings ?? []));
   }
   lap('policies');
+  if (branchRenders) {
+    const branches = await branchRenders;
+    findings.push(...immutableFindings(rendered, branches));
+    notes.push(...branches.flatMap((b) => (b.note ? [b.note] : [])));
+    lap('immutable');
+  }
   if (appSets) {
     findings.push(...(await appSets)(rendered));
     lap('argocd');
