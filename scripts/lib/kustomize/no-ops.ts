@@ -9,6 +9,7 @@ import { join, normalize } from 'node:path';
 import type { LineCounter, Node as YamlNode, YAMLMap } from 'yaml';
 import { describeTarget, kustomizationFileNames, parseImage, patchTargetMatches, type Finding, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
 import { Y } from '../plumbing/yaml.ts';
+import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import type { RenderResult } from './render.ts';
 import { kustomizationTree, type Includes } from './tree.ts';
 
@@ -57,12 +58,42 @@ function opsOf(p: Parsed, offset: { line: number } | undefined): Op[] | undefine
   return ops;
 }
 
+/**
+ * Entries by content, kept between runs: the patch files a kustomization names (by its text's
+ * hash), then its entries (by its text's and those files' hashes). An unchanged overlay is not parsed.
+ */
+const byContent = new KeyedCache<unknown>('no-ops.json', 'v1');
+export const saveNoOpCache = (): void => byContent.save();
+
+const hashOf = (abs: string): string => (existsSync(abs) ? contentHash(readFileSync(abs)) : 'missing');
+
 /** The entries of one kustomization file that select objects, with positions. Undefined when it does not parse. */
 export function kustomizationEntries(root: string, dir: string): Entry[] | undefined {
   const name = kustomizationFileNames.find((f) => existsSync(join(root, dir, f)));
   if (!name) return undefined;
   const file = join(dir, name);
-  const k = parse(join(root, file));
+  const text = readFileSync(join(root, file), 'utf8');
+  const k = `${file}:${contentHash(text)}`;
+  let files = byContent.get(`files:${k}`) as string[] | undefined;
+  let parsed: ReturnType<typeof parseEntries> | undefined;
+  if (!files) {
+    parsed = parseEntries(root, dir, file, text);
+    files = parsed.files;
+    byContent.set(`files:${k}`, files);
+  }
+  const key = `entries:${k}:${files.map((f) => hashOf(join(root, f))).join(',')}`;
+  const entries = byContent.memo(key, () => (parsed ?? parseEntries(root, dir, file, text)).entries ?? null) as Entry[] | null;
+  return entries ?? undefined;
+}
+
+function parseEntries(root: string, dir: string, file: string, text: string): { entries?: Entry[]; files: string[] } {
+  const files: string[] = [];
+  const entries = entriesOf(root, dir, file, text, files);
+  return { ...(entries ? { entries } : {}), files };
+}
+
+function entriesOf(root: string, dir: string, file: string, text: string, files: string[]): Entry[] | undefined {
+  const k = parse('', text);
   const doc = k?.docs[0];
   if (!k || !doc || doc.errors.length || !Y.isMap(doc.contents)) return undefined;
   const map = doc.contents as YAMLMap;
@@ -80,7 +111,7 @@ export function kustomizationEntries(root: string, dir: string): Entry[] | undef
     if (Y.isScalar(item) && typeof item.value === 'string') {
       // patchesStrategicMerge: a file path or an inline patch
       if (/\n/.test(item.value) || /^\s*(apiVersion|kind):/m.test(item.value)) text = item.value;
-      else source = normalize(join(dir, item.value));
+      else files.push((source = normalize(join(dir, item.value))));
     } else if (Y.isMap(item)) {
       const t = item.get('target', true);
       if (Y.isMap(t)) {
@@ -89,7 +120,7 @@ export function kustomizationEntries(root: string, dir: string): Entry[] | undef
       }
       const path = item.get('path');
       const patch = item.get('patch', true);
-      if (typeof path === 'string') source = normalize(join(dir, path));
+      if (typeof path === 'string') files.push((source = normalize(join(dir, path))));
       else if (Y.isScalar(patch) && typeof patch.value === 'string') {
         text = patch.value;
         inlineAt = pos(k, patch as YamlNode);

@@ -11,7 +11,7 @@ import { key, objectRef, type Finding, type RenderedObject, type Target } from '
 import { kustomizeVersion, renderTargets, type RenderResult } from '../kustomize/index.ts';
 import { readCache, writeCache } from '../kustomize/render-cache.ts';
 import { contentHash } from '../plumbing/cache.ts';
-import { extractTree, gitRaw, resolveBranch } from '../plumbing/git.ts';
+import { extractTree, gitRaw } from '../plumbing/git.ts';
 
 export interface BranchRender {
   readonly target: Target;
@@ -22,33 +22,44 @@ export interface BranchRender {
   readonly note?: string;
 }
 
-/** The tree a commit points at: the cache key of its render (the same wherever the checkout lives). */
-async function treeOf(root: string, commit: string): Promise<string | undefined> {
-  const r = await gitRaw(root, ['rev-parse', `${commit}^{tree}`]);
-  return r.code === 0 ? r.stdout.trim() : undefined;
+/** Local and remote-tracking branches with their commit and tree, in one git process. */
+async function branchHeads(root: string, branches: readonly string[]): Promise<Map<string, { commit: string; tree: string }> | undefined> {
+  const refs = branches.flatMap((b) => [`refs/heads/${b}`, `refs/remotes/origin/${b}`]);
+  const r = await gitRaw(root, ['for-each-ref', '--format=%(refname) %(objectname) %(tree)', ...refs]);
+  if (r.code !== 0) return undefined; // not a git checkout
+  const heads = new Map<string, { commit: string; tree: string }>();
+  for (const line of r.stdout.split('\n')) {
+    const [ref, commit, tree] = line.split(' ');
+    if (!ref || !commit || !tree) continue;
+    const branch = ref.replace(/^refs\/(heads|remotes\/origin)\//, '');
+    // the local branch wins over origin's (plumbing/git.ts resolveBranch)
+    if (!heads.has(branch) || ref.startsWith('refs/heads/')) heads.set(branch, { commit, tree });
+  }
+  return heads;
 }
 
 /** Render each environment target as its branch has it, from the cache when that tree was rendered before. */
 export async function renderBranches(root: string, targets: readonly Target[]): Promise<BranchRender[]> {
-  const inside = await gitRaw(root, ['rev-parse', '--is-inside-work-tree']);
   const envTargets = targets.filter((t) => t.kind === 'env' && t.env);
-  if (inside.code !== 0 || inside.stdout.trim() !== 'true')
+  const heads = envTargets.length ? await branchHeads(root, envTargets.map((t) => environments[t.env!].branch)) : new Map();
+  if (!heads)
     return envTargets.map((t) => ({ target: t, branch: environments[t.env!].branch, note: `immutable fields: ${root} is not a git checkout; not compared with ${environments[t.env!].branch}` }));
   return Promise.all(
     envTargets.map(async (t): Promise<BranchRender> => {
       const branch = environments[t.env!].branch;
-      const commit = await resolveBranch(root, branch);
-      if (!commit) return { target: t, branch, note: `immutable fields of ${t.name}: branch ${branch} is not here (git fetch origin ${branch}:${branch}); not compared` };
-      const tree = await treeOf(root, commit);
-      const cacheKey = tree ? `branch-${contentHash(JSON.stringify(['branch-render', kustomizeVersion(), tree, t]))}` : undefined;
-      const hit = cacheKey ? readCache(cacheKey, t) : undefined;
+      const head = heads.get(branch);
+      if (!head) return { target: t, branch, note: `immutable fields of ${t.name}: branch ${branch} is not here (git fetch origin ${branch}:${branch}); not compared` };
+      const { commit, tree } = head;
+      // keyed by the commit's tree, kustomize's version and the target: the same wherever the checkout lives
+      const cacheKey = `branch-${contentHash(JSON.stringify(['branch-render', kustomizeVersion(), tree, t]))}`;
+      const hit = readCache(cacheKey, t);
       if (hit) return { target: t, branch, commit, objects: hit.objects };
       const dir = mkdtempSync(join(tmpdir(), 'marquee-branch-'));
       try {
         await extractTree(root, commit, dir);
         const [r] = await renderTargets(dir, [t], { cache: true });
         if (!r || r.findings.length) return { target: t, branch, commit, note: `immutable fields of ${t.name}: ${branch} (${commit.slice(0, 7)}) does not render; not compared` };
-        if (cacheKey) writeCache(cacheKey, r as RenderResult);
+        writeCache(cacheKey, r as RenderResult);
         return { target: t, branch, commit, objects: r.objects };
       } finally {
         rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { environments, type EnvName } from '../../../generators/environments.ts';
 import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
 import { checkWorkingTree } from '../argocd/check.ts'; // not the index: preview.ts loads inside the step
-import { defaultTargets, kustomizationTree, noOpFindings, renderFindings, renderTargets, type RenderOptions, type RenderResult } from '../kustomize/index.ts';
+import { defaultTargets, kustomizationTree, noOpFindings, renderFindings, renderTargets, saveNoOpCache, type RenderOptions, type RenderResult } from '../kustomize/index.ts';
 import { yamlFilesUnder } from '../plumbing/files.ts';
 import { driftFindings } from './drift.ts';
 import { loadFieldTree } from './field-tree.ts';
@@ -116,6 +116,7 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   // kustomize's refusals of an overlay entry placed on its line; entries that silently change nothing.
   findings.push(...renderFindings(root, results, includes));
   findings.push(...noOpFindings(root, results, includes));
+  saveNoOpCache();
 
   // 3. Strict schema of every rendered object. Issues are a pure function of the
   // objects, the field tree and the cluster version: reuse them for unchanged renders.
