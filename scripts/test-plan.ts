@@ -66,6 +66,7 @@ export const integration: readonly string[] = [
   'test/scripts/generated.test.ts',
   'test/scripts/launch.test.ts',
   'test/scripts/gitflow/promote.test.ts',
+  'test/scripts/kustomize/no-ops.test.ts',
   'test/scripts/kustomize/render.test.ts',
   'test/scripts/report/branches.test.ts',
   'test/scripts/report/cli.test.ts',

@@ -11,6 +11,7 @@ import { describeTarget, kustomizationFileNames, parseImage, patchTargetMatches,
 import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import type { RenderResult } from './render.ts';
+import { kustomizationOf } from './origins.ts';
 import { kustomizationTree, type Includes } from './tree.ts';
 
 type Op = { readonly op: string; readonly path: string; readonly from?: string; readonly line: number; readonly column: number };
@@ -254,7 +255,10 @@ export function noOpFindings(root: string, results: readonly RenderResult[], inc
       const entries = kustomizationEntries(root, dir);
       if (!entries?.length) continue;
       const under = kustomizationTree(root, dir, includes).dirs;
-      const scope = r.objects.filter((o) => o.origin && under.some((d) => o.origin!.startsWith(`${d}/`)));
+      // A Component's patches act on what the kustomization including it builds: judge them on the whole target.
+      const kfile = kustomizationFileNames.map((f) => join(root, dir, f)).find(existsSync);
+      const component = kfile ? kustomizationOf(kfile)?.kind === 'Component' : false;
+      const scope = component ? r.objects : r.objects.filter((o) => o.origin && under.some((d) => o.origin!.startsWith(`${d}/`)));
       if (scope.length !== r.objects.length && !r.objects.every((o) => o.origin)) continue; // origins unknown: cannot tell what the entries reach
       for (const e of entries) out.push(...checkEntry(e, scope, r.target.name));
     }
