@@ -269,6 +269,27 @@ export const environments = {
   },
 } as const satisfies Record<EnvName, Environment>;
 
+/**
+ * What a pull-request preview (overlays/preview, one namespace per PR next to dev) is held to.
+ * validate runs every policy and the environment contract on it; this is its own profile, not
+ * a set of exemptions: the replica bounds of its API tier and the policies it is not held to.
+ */
+export interface PreviewProfile {
+  /** HPA bounds of the API tier (contract/replicas, as an environment's `replicas`). */
+  readonly replicas: { readonly min: number; readonly max: number };
+  /** Policy id → why a preview is not held to it. Every other policy applies as everywhere. */
+  readonly relaxes: Readonly<Record<string, string>>;
+}
+
+export const previewProfile = {
+  // overlays/preview/services/patches/scaling.yaml: one replica per service.
+  replicas: { min: 1, max: 1 },
+  relaxes: {
+    'availability/min-replicas': 'a preview runs one replica per service: it is for looking at a change, not for load, drains or rollouts without downtime',
+    'availability/spread-replicas': 'one replica: there is nothing to spread across nodes or zones',
+  },
+} as const satisfies PreviewProfile;
+
 export const envNames = Object.keys(environments) as EnvName[];
 
 /** The repository Argo CD pulls from; AppProjects allow only this source. */

@@ -4,6 +4,7 @@ import { objectRef, type Finding, type RenderedObject } from '../kube/index.ts';
 import { applyExemptions, type AppliedExemption, type RawFinding } from './lib/exemptions.ts';
 import { ObjectIndex, namespaceOf } from './lib/index-objects.ts';
 import { exemptions as declaredExemptions } from './exemptions.ts';
+import { previewProfile } from '../generators/environments.ts';
 import { categories, isObjectPolicy, isRepoPolicy, isSetPolicy, type DeclaredExemption, type Policy, type PolicyContext, type RepoMemo, type Violation } from './types.ts';
 
 import readinessProbe from './availability/readiness-probe.ts';
@@ -109,7 +110,12 @@ export interface PolicyRun {
 const selected = (only: readonly string[] | undefined) => (p: Policy) =>
   !only?.length || only.some((o) => p.id === o || p.category === o);
 
+/** Policies a preview is not held to: its profile in the environment contract (generators/environments.ts). */
+const previewRelaxes: ReadonlySet<string> = new Set(Object.keys(previewProfile.relaxes));
+
 function applies(p: Policy, r: RenderedObject): boolean {
+  // A preview is checked by every policy, environment-scoped ones included, but those its profile relaxes.
+  if (r.target.kind === 'preview') return !previewRelaxes.has(p.id);
   if (!p.envs) return true;
   return r.target.kind === 'env' && !!r.target.env && p.envs.includes(r.target.env);
 }

@@ -2,24 +2,34 @@
 // promises (replica bounds of the API tier, the ingress host, the namespace) holds
 // after people edit the overlays.
 import { serviceGroups } from '@marquee/contract';
-import { environments } from '../../generators/environments.ts';
+import { environments, previewProfile } from '../../generators/environments.ts';
+import { previews } from '../../generators/argocd/delivery.ts';
 import { objectRef, type Finding, type RenderedObject } from '../../kube/index.ts';
 
 const apiTier: readonly string[] = serviceGroups['api-tier'];
 
+/** What the contract holds a preview to, as it renders offline (Argo CD sets the PR's namespace and host at sync). */
+const preview = {
+  name: 'preview',
+  replicas: previewProfile.replicas,
+  ingressHost: `pr-0.${previews.hostSuffix}`,
+  namespace: previews.renderNamespace,
+  overlay: previews.overlay,
+} as const;
+
 export function environmentFindings(rendered: readonly RenderedObject[]): Finding[] {
   const out: Finding[] = [];
   for (const r of rendered) {
-    const env = r.target.env ? environments[r.target.env] : undefined;
+    const env = r.target.env ? environments[r.target.env] : r.target.kind === 'preview' ? preview : undefined;
     if (!env) continue;
     const o = r.object;
     const base = { severity: 'error' as const, target: r.target.name, object: objectRef(o), file: r.origin };
     if (o.kind === 'HorizontalPodAutoscaler' && apiTier.includes(o.metadata?.name)) {
       const { minReplicas, maxReplicas } = o.spec ?? {};
       if (typeof minReplicas === 'number' && minReplicas < env.replicas.min)
-        out.push({ ...base, rule: 'contract/replicas', path: 'spec.minReplicas', message: `minReplicas ${minReplicas} is below the ${env.name} contract minimum ${env.replicas.min}`, hint: `set minReplicas >= ${env.replicas.min} in ${env.overlay}/services, or change replicas in generators/environments.ts` });
+        out.push({ ...base, rule: 'contract/replicas', path: 'spec.minReplicas', message: `minReplicas ${minReplicas} is below the ${env.name} contract minimum ${env.replicas.min}`, hint: `set minReplicas >= ${env.replicas.min} in ${env.overlay}/services, or change ${env === preview ? 'previewProfile.' : ''}replicas in generators/environments.ts` });
       if (typeof maxReplicas === 'number' && maxReplicas > env.replicas.max)
-        out.push({ ...base, rule: 'contract/replicas', path: 'spec.maxReplicas', message: `maxReplicas ${maxReplicas} exceeds the ${env.name} contract maximum ${env.replicas.max}`, hint: `set maxReplicas <= ${env.replicas.max}, or change replicas in generators/environments.ts` });
+        out.push({ ...base, rule: 'contract/replicas', path: 'spec.maxReplicas', message: `maxReplicas ${maxReplicas} exceeds the ${env.name} contract maximum ${env.replicas.max}`, hint: `set maxReplicas <= ${env.replicas.max}, or change ${env === preview ? 'previewProfile.' : ''}replicas in generators/environments.ts` });
     }
     if (o.kind === 'Ingress') {
       (o.spec?.rules ?? []).forEach((rule: any, i: number) => {

@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { checkKustomizations, policies, runPolicies } from '../../policies/index.ts';
 import { categories, isRepoPolicy, type RepoPolicy } from '../../policies/types.ts';
-import type { Finding } from '../../kube/index.ts';
+import type { Finding, RenderedObject } from '../../kube/index.ts';
+import { previewProfile } from '../../generators/environments.ts';
 import { cases, type Input } from './fixtures/cases.ts';
 import { container0, envTarget, mutate, platformTarget, withObjects, world } from './fixtures/world.ts';
 
@@ -124,6 +125,18 @@ describe('environment awareness', () => {
       () => {},
     );
     assert.equal(runPolicies(single, { only: ['availability/spread-replicas'], exemptions: [] }).findings.length, 0);
+  });
+
+  it('a preview is held to every policy but those its profile relaxes, each a real policy id', () => {
+    const ids = new Set(policies.map((p) => p.id));
+    for (const id of Object.keys(previewProfile.relaxes)) assert.ok(ids.has(id), `previewProfile.relaxes names ${id}, which is no policy`);
+    const preview = (objects: RenderedObject[]) => objects.map((r) => ({ ...r, target: { ...r.target, name: 'preview', kind: 'preview' as const, env: undefined } }));
+    // prod-only and relaxed: not run on a preview
+    const noSpread = mutate(world('prod'), 'Deployment', 'web', (o) => delete o.spec.template.spec.topologySpreadConstraints);
+    assert.equal(runPolicies(preview(noSpread), { only: ['availability/spread-replicas'], exemptions: [] }).findings.length, 0);
+    // every other policy is: a privileged container in a preview is an error
+    const privileged = mutate(world('dev'), 'Deployment', 'web', (o) => (container0(o).securityContext = { ...container0(o).securityContext, privileged: true }));
+    assert.deepEqual(runPolicies(preview(privileged), { only: ['security/no-privileged'], exemptions: [] }).findings.map((f) => f.target), ['preview']);
   });
 
   it('the same cluster-scoped name on different clusters is fine (dev on nonprod, prod on prod)', () => {

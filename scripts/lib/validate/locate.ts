@@ -7,7 +7,7 @@ import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { parseYamlFile } from './sources.ts';
-import { kustomizationFileNames, parseLabelSelector, selectorMatches, isRemoteRef } from '../../../kube/index.ts';
+import { kustomizationFileNames, isRemoteRef, patchTargetMatches, type PatchTarget } from '../../../kube/index.ts';
 import type { PathSegment } from './schema.ts';
 
 interface ParsedFile {
@@ -18,7 +18,7 @@ interface ParsedFile {
 interface PatchRef {
   readonly file: string;
   readonly type: 'json6902' | 'smp';
-  readonly target?: { kind?: string; name?: string; namespace?: string; labelSelector?: string; annotationSelector?: string };
+  readonly target?: PatchTarget;
 }
 
 export interface Position {
@@ -217,30 +217,8 @@ function baseName(object: Record<string, any>, candidate: unknown): string | und
   return name;
 }
 
-/** Does a kustomization patch's `target:` select the object? */
-export function patchTargets(target: PatchRef['target'], object: Record<string, any>): boolean {
-  if (!target) return true;
-  if (target.kind && target.kind !== object.kind) return false;
-  // kustomize's types.Selector: name and namespace are anchored regular expressions,
-  // labelSelector and annotationSelector are label-selector strings.
-  for (const [pattern, value] of [[target.name, object.metadata?.name], [target.namespace, object.metadata?.namespace]] as const) {
-    if (!pattern) continue;
-    try {
-      if (!new RegExp(`^(?:${pattern})$`).test(value ?? '')) return false;
-    } catch {
-      if (pattern !== value) return false;
-    }
-  }
-  for (const [sel, map] of [[target.labelSelector, object.metadata?.labels], [target.annotationSelector, object.metadata?.annotations]] as const) {
-    if (!sel) continue;
-    try {
-      if (!selectorMatches(parseLabelSelector(sel), map ?? {})) return false;
-    } catch {
-      return false; // kustomize refuses the selector; its own error names it
-    }
-  }
-  return true;
-}
+/** Does a patch's target select the object? kustomize's selector rule, kept once in kube/patch-target.ts. */
+export const patchTargets = (target: PatchRef['target'], object: Record<string, any>): boolean => patchTargetMatches(target, object);
 
 /** The item of a `kind: …List` document that is the object (files mode validates a List's items one by one). */
 function listItem(doc: Document.Parsed, object: Record<string, any> | undefined): YamlNode | undefined {

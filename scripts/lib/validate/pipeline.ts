@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { environments, type EnvName } from '../../../generators/environments.ts';
 import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
 import { checkWorkingTree } from '../argocd/check.ts'; // not the index: preview.ts loads inside the step
-import { defaultTargets, kustomizationTree, renderTargets, type RenderOptions, type RenderResult } from '../kustomize/index.ts';
+import { defaultTargets, kustomizationTree, noOpFindings, renderFindings, renderTargets, saveNoOpCache, type RenderOptions, type RenderResult } from '../kustomize/index.ts';
 import { yamlFilesUnder } from '../plumbing/files.ts';
 import { driftFindings } from './drift.ts';
 import { loadFieldTree } from './field-tree.ts';
@@ -16,6 +16,7 @@ import type { Summary } from './output.ts';
 import { cachedSchemaFindings } from './schema-findings.ts';
 import { clearParsedYaml, kustomizationFindings, saveSourcesCache, yamlFindings } from './sources.ts';
 import { UsageError } from './usage.ts';
+import { immutableFindings, renderBranches } from './immutable.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 
 /** Repository-file policies are pure functions of a file's text and of the policies' code: remembered between runs. */
@@ -32,6 +33,8 @@ export interface RepoOptions {
   readonly skipAppSets?: boolean;
   /** Reuse renders whose inputs are unchanged (content-hash cache). @default true */
   readonly cache?: boolean;
+  /** Compare immutable fields with what each environment's branch renders. @default true */
+  readonly immutable?: boolean;
 }
 
 export interface ValidateResult {
@@ -77,6 +80,9 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   const includes: NonNullable<RenderOptions['includes']> = new Map();
   const renderPromise = renderTargets(root, targets, { cache: opts.cache ?? true, includes });
   renderPromise.catch(() => {}); // awaited below; no unhandled-rejection warning meanwhile
+  // What each environment's branch renders (cached by its tree): the base of the immutable-field check.
+  const branchRenders = opts.immutable === false ? undefined : renderBranches(root, targets);
+  branchRenders?.catch(() => {});
 
   // 1. Sources: every YAML file people or generators wrote, and every kustomization they include.
   // Hand-written YAML only: generated files (base/, argocd/) are covered byte-for-byte by the drift step.
@@ -117,7 +123,10 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
     });
   }
   const rendered = results.flatMap((r) => r.objects);
-  findings.push(...results.flatMap((r) => r.findings));
+  // kustomize's refusals of an overlay entry placed on its line; entries that silently change nothing.
+  findings.push(...renderFindings(root, results, includes));
+  findings.push(...noOpFindings(root, results, includes));
+  saveNoOpCache();
 
   // 3. Strict schema of every rendered object. Issues are a pure function of the
   // objects, the field tree and the cluster version: reuse them for unchanged renders.
@@ -129,16 +138,21 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   findings.push(...policyModule.contractFindings(results));
   const notes: string[] = [];
   {
-    // Policies judge long-lived environments, platform overlays and argocd/; previews are
-    // throw-away by design (one replica, small volumes) and get schema and Argo CD checks only.
+    // Every target, the preview included (its own profile: generators/environments.ts previewProfile).
     const p = policyModule.runPolicies(
-      rendered.filter((r) => r.target.kind !== 'preview'),
+      rendered,
       // --env: exemptions for environments not rendered are not judged "unmatched".
       opts.envs?.length ? { checkedTargets: new Set(targets.map((t) => t.name)) } : {},
     );
     findings.push(...p.findings, ...(p.exemptionFindings ?? []));
   }
   lap('policies');
+  if (branchRenders) {
+    const branches = await branchRenders;
+    findings.push(...immutableFindings(rendered, branches));
+    notes.push(...branches.flatMap((b) => (b.note ? [b.note] : [])));
+    lap('immutable');
+  }
   if (appSets) {
     findings.push(...(await appSets)(rendered));
     lap('argocd');

@@ -1,0 +1,323 @@
+// Overlay entries that kustomize accepts and that change nothing, or that it refuses
+// without naming the line: a patch whose target selects no object, an `images:` entry
+// no container uses, a JSON 6902 op on a path that is not there, and (kustomize 4.5.4
+// refuses these, with a message but no line) an unmatched strategic-merge patch, a
+// `replicas:` entry or a generator merge with no base. Each finding names the
+// kustomization file and the line of the entry the author wrote.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, normalize } from 'node:path';
+import type { LineCounter, Node as YamlNode, YAMLMap } from 'yaml';
+import { describeTarget, kustomizationFileNames, parseImage, patchTargetMatches, type Finding, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
+import { Y } from '../plumbing/yaml.ts';
+import { contentHash, KeyedCache } from '../plumbing/cache.ts';
+import type { RenderResult } from './render.ts';
+import { kustomizationOf } from './origins.ts';
+import { kustomizationTree, type Includes } from './tree.ts';
+
+type Op = { readonly op: string; readonly path: string; readonly from?: string; readonly line: number; readonly column: number };
+
+/** One entry of a kustomization that acts on objects built below it. */
+type Entry =
+  | { readonly field: 'patches' | 'patchesJson6902' | 'patchesStrategicMerge'; readonly file: string; readonly line: number; readonly column: number; readonly target?: PatchTarget; readonly source: string; readonly ops?: readonly Op[]; readonly body?: readonly Record<string, any>[] }
+  | { readonly field: 'images'; readonly file: string; readonly line: number; readonly column: number; readonly name: string; readonly newName?: string }
+  | { readonly field: 'replicas'; readonly file: string; readonly line: number; readonly column: number; readonly name: string }
+  | { readonly field: 'configMapGenerator' | 'secretGenerator'; readonly file: string; readonly line: number; readonly column: number; readonly name: string; readonly behavior: string };
+
+interface Parsed {
+  readonly docs: ReturnType<typeof Y.parseAllDocuments>;
+  readonly lines: LineCounter;
+}
+
+function parse(abs: string, text = readFileSync(abs, 'utf8')): Parsed | undefined {
+  const lines = new Y.LineCounter();
+  const docs = Y.parseAllDocuments(text, { lineCounter: lines, merge: true });
+  return Array.isArray(docs) ? { docs, lines } : undefined;
+}
+
+const pos = (p: Parsed, node: YamlNode | null | undefined): { line: number; column: number } => {
+  const off = node?.range?.[0];
+  if (off === undefined) return { line: 1, column: 1 };
+  const { line, col } = p.lines.linePos(off);
+  return { line, column: col };
+};
+
+/** The JSON 6902 ops of a patch document, with their lines, or undefined when it is not a list of ops. */
+function opsOf(p: Parsed, offset: { line: number } | undefined): Op[] | undefined {
+  const seq = p.docs[0]?.contents;
+  if (!Y.isSeq(seq)) return undefined;
+  const ops: Op[] = [];
+  for (const item of seq.items) {
+    if (!Y.isMap(item)) return undefined;
+    const op = item.get('op');
+    const path = item.get('path');
+    if (typeof op !== 'string' || typeof path !== 'string') return undefined;
+    const from = item.get('from');
+    const at = pos(p, item.get('path', true) as YamlNode);
+    // An inline patch's lines count from its block scalar's first line in the kustomization.
+    ops.push({ op, path, ...(typeof from === 'string' ? { from } : {}), line: offset ? offset.line + at.line : at.line, column: at.column });
+  }
+  return ops;
+}
+
+/**
+ * Entries by content, kept between runs: the patch files a kustomization names (by its text's
+ * hash), then its entries (by its text's and those files' hashes). An unchanged overlay is not parsed.
+ */
+const byContent = new KeyedCache<unknown>('no-ops.json', 'v1');
+export const saveNoOpCache = (): void => byContent.save();
+
+const hashOf = (abs: string): string => (existsSync(abs) ? contentHash(readFileSync(abs)) : 'missing');
+
+/** The entries of one kustomization file that select objects, with positions. Undefined when it does not parse. */
+export function kustomizationEntries(root: string, dir: string): Entry[] | undefined {
+  const name = kustomizationFileNames.find((f) => existsSync(join(root, dir, f)));
+  if (!name) return undefined;
+  const file = join(dir, name);
+  const text = readFileSync(join(root, file), 'utf8');
+  const k = `${file}:${contentHash(text)}`;
+  let files = byContent.get(`files:${k}`) as string[] | undefined;
+  let parsed: ReturnType<typeof parseEntries> | undefined;
+  if (!files) {
+    parsed = parseEntries(root, dir, file, text);
+    files = parsed.files;
+    byContent.set(`files:${k}`, files);
+  }
+  const key = `entries:${k}:${files.map((f) => hashOf(join(root, f))).join(',')}`;
+  const entries = byContent.memo(key, () => (parsed ?? parseEntries(root, dir, file, text)).entries ?? null) as Entry[] | null;
+  return entries ?? undefined;
+}
+
+function parseEntries(root: string, dir: string, file: string, text: string): { entries?: Entry[]; files: string[] } {
+  const files: string[] = [];
+  const entries = entriesOf(root, dir, file, text, files);
+  return { ...(entries ? { entries } : {}), files };
+}
+
+function entriesOf(root: string, dir: string, file: string, text: string, files: string[]): Entry[] | undefined {
+  const k = parse('', text);
+  const doc = k?.docs[0];
+  if (!k || !doc || doc.errors.length || !Y.isMap(doc.contents)) return undefined;
+  const map = doc.contents as YAMLMap;
+  const out: Entry[] = [];
+  const items = (field: string) => {
+    const seq = map.get(field, true);
+    return Y.isSeq(seq) ? seq.items : [];
+  };
+  const patchEntry = (field: 'patches' | 'patchesJson6902' | 'patchesStrategicMerge', item: unknown): void => {
+    let target: PatchTarget | undefined;
+    let at = pos(k, item as YamlNode);
+    let text: string | undefined;
+    let source = 'inline patch';
+    let inlineAt: { line: number } | undefined;
+    if (Y.isScalar(item) && typeof item.value === 'string') {
+      // patchesStrategicMerge: a file path or an inline patch
+      if (/\n/.test(item.value) || /^\s*(apiVersion|kind):/m.test(item.value)) text = item.value;
+      else files.push((source = normalize(join(dir, item.value))));
+    } else if (Y.isMap(item)) {
+      const t = item.get('target', true);
+      if (Y.isMap(t)) {
+        target = t.toJSON() as PatchTarget;
+        at = pos(k, t as YamlNode);
+      }
+      const path = item.get('path');
+      const patch = item.get('patch', true);
+      if (typeof path === 'string') files.push((source = normalize(join(dir, path))));
+      else if (Y.isScalar(patch) && typeof patch.value === 'string') {
+        text = patch.value;
+        inlineAt = pos(k, patch as YamlNode);
+      }
+    } else return;
+    let parsed: Parsed | undefined;
+    try {
+      parsed = text !== undefined ? parse('', text) : existsSync(join(root, source)) ? parse(join(root, source)) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed) return; // a missing or broken patch file has its own finding (kustomize/missing-path, yaml/syntax)
+    const ops = field === 'patchesStrategicMerge' ? undefined : opsOf(parsed, inlineAt);
+    const body = ops ? undefined : parsed.docs.map((d) => d.toJS() as Record<string, any>).filter((d) => d && typeof d === 'object');
+    out.push({ field, file, ...at, ...(target ? { target } : {}), source, ...(ops ? { ops } : {}), ...(body ? { body } : {}) });
+  };
+  for (const field of ['patches', 'patchesJson6902', 'patchesStrategicMerge'] as const) for (const item of items(field)) patchEntry(field, item);
+  for (const item of items('images')) {
+    if (!Y.isMap(item)) continue;
+    const n = item.get('name', true);
+    const newName = item.get('newName');
+    if (Y.isScalar(n) && typeof n.value === 'string') out.push({ field: 'images', file, ...pos(k, n as YamlNode), name: n.value, ...(typeof newName === 'string' ? { newName } : {}) });
+  }
+  for (const item of items('replicas')) {
+    const n = Y.isMap(item) ? item.get('name', true) : undefined;
+    if (Y.isScalar(n) && typeof n.value === 'string') out.push({ field: 'replicas', file, ...pos(k, n as YamlNode), name: n.value });
+  }
+  for (const field of ['configMapGenerator', 'secretGenerator'] as const)
+    for (const item of items(field)) {
+      if (!Y.isMap(item)) continue;
+      const n = item.get('name', true);
+      const behavior = item.get('behavior');
+      if (Y.isScalar(n) && typeof n.value === 'string' && (behavior === 'merge' || behavior === 'replace'))
+        out.push({ field, file, ...pos(k, n as YamlNode), name: n.value, behavior });
+    }
+  return out;
+}
+
+/** RFC 6901 pointer → segments. */
+const segments = (pointer: string): string[] => pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+
+function has(object: unknown, pointer: string): boolean {
+  let node: any = object;
+  for (const seg of segments(pointer)) {
+    if (Array.isArray(node)) {
+      if (!/^\d+$/.test(seg) || Number(seg) >= node.length) return false;
+      node = node[Number(seg)];
+    } else if (node && typeof node === 'object') {
+      if (!(seg in node)) return false;
+      node = node[seg];
+    } else return false;
+  }
+  return true;
+}
+
+/** Every `image` of a container or init container anywhere in the object (Pods, templates, CronJobs, CRDs with pod templates). */
+function imagesIn(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => imagesIn(n, out));
+  else if (node && typeof node === 'object')
+    for (const [k, v] of Object.entries(node)) {
+      if ((k === 'containers' || k === 'initContainers') && Array.isArray(v)) for (const c of v) if (typeof c?.image === 'string') out.push(c.image);
+      imagesIn(v, out);
+    }
+  return out;
+}
+
+/** kustomize api/image/image.go IsImageMatched: the entry's name is the image's name, with or without tag and digest. */
+const imageNameOf = (image: string): string => parseImage(image).written;
+
+/** A generated ConfigMap/Secret's name before kustomize appended its content hash. */
+const unhashed = (o: Record<string, any>): string | undefined =>
+  (o.kind === 'ConfigMap' || o.kind === 'Secret') && o.apiVersion === 'v1' && typeof o.metadata?.name === 'string' ? o.metadata.name.replace(/-[a-z0-9]{10}$/, '') : undefined;
+
+const matches = (t: PatchTarget, o: Record<string, any>): boolean => patchTargetMatches(t, o) || (unhashed(o) !== undefined && patchTargetMatches(t, o, { name: unhashed(o) }));
+
+const hint = (what: string): string => `fix the ${what} (kind, name, labels) so it names an object this kustomization builds, or remove the entry`;
+
+function checkEntry(e: Entry, scope: readonly RenderedObject[], target: string): Finding[] {
+  const at = { file: e.file, line: e.line, column: e.column, target };
+  const kinds = (kind?: string) => {
+    const names = [...new Set(scope.filter((r) => !kind || r.object.kind === kind).map((r) => unhashed(r.object) ?? String(r.object.metadata?.name)))].sort();
+    return names.length ? `; ${kind ?? 'objects'} built here: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', …' : ''}` : kind ? `; no ${kind} is built here` : '';
+  };
+  switch (e.field) {
+    case 'patches':
+    case 'patchesJson6902':
+    case 'patchesStrategicMerge': {
+      if (!e.target) return []; // by name: kustomize itself fails when nothing matches (locateKustomizeError)
+      const hit = scope.filter((r) => matches(e.target!, r.object));
+      if (!hit.length)
+        return [{ rule: 'kustomize/no-op', severity: 'error', ...at, path: e.field, message: `${e.field} entry ${e.source} targets ${describeTarget(e.target)}, which matches no object: kustomize skips it without a word${kinds(e.target.kind)}`, hint: hint('target') }];
+      const out: Finding[] = [];
+      // kustomize 4.5.4 (evanphx/json-patch) applies `copy` from a missing path by writing null, and
+      // `replace` of a missing key by adding it (RFC 6902 §4.3 and json-patch v5 refuse it). Both
+      // are checked on the rendered object, where a later patch may have changed the path.
+      for (const op of e.ops ?? []) {
+        const file = e.source === 'inline patch' ? e.file : e.source;
+        const where = { file, line: op.line, column: op.column, target, path: `${e.field}` };
+        if (op.op === 'copy' && op.from !== undefined) {
+          const missing = hit.filter((r) => !has(r.object, op.from!));
+          if (missing.length)
+            out.push({ rule: 'kustomize/json-patch-path', severity: 'error', ...where, message: `op copy from ${op.from}: ${missing.map((r) => `${r.object.kind} ${r.object.metadata?.name}`).join(', ')} has no such path, so kustomize writes null at ${op.path}`, hint: 'copy from a path the object has (kubectl get -o yaml shows it), or set the value with op: add' });
+        }
+      }
+      return out;
+    }
+    case 'images': {
+      const images = scope.flatMap((r) => imagesIn(r.object));
+      const names = new Set(images.map(imageNameOf));
+      if (names.has(e.name) || (e.newName !== undefined && names.has(e.newName))) return [];
+      return [{ rule: 'kustomize/no-op', severity: 'error', ...at, path: 'images', message: `images entry ${e.name} matches no container or init container image: kustomize skips it without a word${names.size ? `; images built here: ${[...names].sort().join(', ')}` : ''}`, hint: 'write the image name exactly as the containers have it (registry and path, no tag), or remove the entry' }];
+    }
+    default:
+      return []; // replicas, generator merges: kustomize 4.5.4 fails the build (locateKustomizeError)
+  }
+}
+
+/**
+ * The no-op entries of every overlay kustomization the rendered targets include. Each
+ * kustomization is judged once, on the objects of the first target that includes it whose
+ * origin lies in its own tree (what its patches and images can reach).
+ */
+export function noOpFindings(root: string, results: readonly RenderResult[], includes: Map<string, Includes> = new Map()): Finding[] {
+  const out: Finding[] = [];
+  const done = new Set<string>();
+  for (const r of results) {
+    if (r.findings.length || !r.objects.length) continue;
+    for (const dir of kustomizationTree(root, r.target.path, includes).dirs) {
+      if (!dir.startsWith('overlays/') || done.has(dir)) continue;
+      done.add(dir);
+      const entries = kustomizationEntries(root, dir);
+      if (!entries?.length) continue;
+      const under = kustomizationTree(root, dir, includes).dirs;
+      // A Component's patches act on what the kustomization including it builds: judge them on the whole target.
+      const kfile = kustomizationFileNames.map((f) => join(root, dir, f)).find(existsSync);
+      const component = kfile ? kustomizationOf(kfile)?.kind === 'Component' : false;
+      const scope = component ? r.objects : r.objects.filter((o) => o.origin && under.some((d) => o.origin!.startsWith(`${d}/`)));
+      if (scope.length !== r.objects.length && !r.objects.every((o) => o.origin)) continue; // origins unknown: cannot tell what the entries reach
+      for (const e of entries) out.push(...checkEntry(e, scope, r.target.name));
+    }
+  }
+  return out;
+}
+
+/**
+ * A kustomize build failure about an overlay entry, placed on that entry's line:
+ * kustomize 4.5.4 names the object or path but not the kustomization line.
+ */
+export function locateKustomizeError(root: string, finding: Finding, targetPath: string, includes: Map<string, Includes> = new Map()): Finding {
+  if (finding.rule !== 'kustomize' || finding.line !== undefined) return finding;
+  // The cause, without kustomize's chain of "accumulating resources from …" around it.
+  const m = finding.message.split(/recursed accumulation of path '[^']*': /).pop()!.replace(/^kustomize build \S+ failed: /, '');
+  const dirs = kustomizationTree(root, targetPath, includes).dirs.filter((d) => d.startsWith('overlays/'));
+  const entries = dirs.flatMap((d) => kustomizationEntries(root, d) ?? []);
+  const place = (e: { file: string; line: number; column: number }, rule: string, message: string, hint: string): Finding => ({ ...finding, rule, file: e.file, line: e.line, column: e.column, message, hint });
+  let x: RegExpExecArray | null;
+  // resource/resource.go / resmap: "no matches for Id Deployment.v1.apps/inventroy.[noNs]; failed to find unique target for patch …"
+  if ((x = /no matches for Id (\w+)\.[^/\s]*\/([^.\s]+)\./.exec(m))) {
+    const [, kind, name] = x;
+    const e = entries.find((e) => 'body' in e && !('target' in e && e.target) && e.body?.some((b) => b.kind === kind && b.metadata?.name === name));
+    if (e) return place(e, 'kustomize/no-op', `strategic-merge patch ${e.field === 'patchesStrategicMerge' || !('source' in e) ? '' : `${e.source} `}names ${kind} "${name}", which this build does not have (kustomize build fails: ${m})`, hint('patch\'s kind and metadata.name'));
+  }
+  // replicas (api/filters/replicacount): "resource with name X does not match a config with the following GVK …"
+  if ((x = /resource with name (\S+) does not match a config/.exec(m))) {
+    const e = entries.find((e) => e.field === 'replicas' && e.name === x![1]);
+    if (e) return place(e, 'kustomize/no-op', `replicas entry ${x[1]} names no Deployment, StatefulSet, ReplicaSet or ReplicationController of this build (kustomize build fails)`, hint('replicas entry\'s name'));
+  }
+  // generator merge (api/resmap reswrangler appendReplaceOrMerge): `Name:"cfgx" … does not exist; cannot merge or replace`
+  if ((x = /Kind:"(ConfigMap|Secret)".*?Name:"([^"]+)".*cannot merge or replace/.exec(m))) {
+    const field = x[1] === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator';
+    const e = entries.find((e) => e.field === field && e.name === x![2]);
+    if (e && 'behavior' in e) return place(e, 'kustomize/no-op', `${field} ${e.name} has behavior: ${e.behavior}, but no base generates a ${x[1]} named ${e.name} (kustomize build fails)`, `generate ${e.name} in a base first, drop behavior: ${e.behavior} to create it here, or fix the name`);
+  }
+  // JSON 6902 (evanphx/json-patch): remove/add/replace/test/move on a path that is not there.
+  if ((x = /(?:error in (\w+) for path: '([^']+)'|(\w+) operation does not apply: doc is missing (?:destination )?(?:path|key): "?([^":]+)"?|testing value (\S+) failed)/.exec(m))) {
+    const op = x[1] ?? x[3] ?? 'test';
+    const path = x[2] ?? x[4] ?? x[5]!;
+    for (const e of entries)
+      for (const o of ('ops' in e && e.ops) || [])
+        if (o.op === op && (o.path === path || o.from === path || o.from?.endsWith(`/${path}`)))
+          return place({ file: e.field && 'source' in e && e.source !== 'inline patch' ? e.source : e.file, line: o.line, column: o.column }, 'kustomize/json-patch-path', `op ${op} ${o.path}: the path does not exist in the object it targets, so kustomize build fails (${m})`, op === 'add' ? 'add the missing parent first (op: add of an empty map), or fix the path' : 'fix the path (kubectl get -o yaml shows the object), or use op: add');
+  }
+  return finding;
+}
+
+/** Every render's findings, kustomize's refusals of an overlay entry placed on it (once, however many targets include the overlay). */
+export function renderFindings(root: string, results: readonly RenderResult[], includes: Map<string, Includes> = new Map()): Finding[] {
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const r of results)
+    for (const f of r.findings) {
+      const located = locateKustomizeError(root, f, r.target.path, includes);
+      const key = located.line === undefined ? undefined : `${located.rule}\0${located.file}\0${located.line}`;
+      if (key && seen.has(key)) continue;
+      if (key) seen.add(key);
+      out.push(located);
+    }
+  return out;
+}
