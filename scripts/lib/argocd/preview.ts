@@ -17,7 +17,7 @@ import { kustomizationFileNames, objectRef, type Finding, type RenderedObject } 
 import { contentHash, CopyingCache } from '../plumbing/cache.ts';
 import { applicationObject, argoApiVersion, argoSchemaError, saveArgoSchemaCache, type ArgoKind } from './models.ts';
 import { GeneratorError, generate, listOnlyKeys, type Params, type PullRequestFixture } from './generators.ts';
-import { TemplateError, renderDeep } from './gotemplate.ts';
+import { TemplateError, renderTemplateParams } from './gotemplate.ts';
 import { groupOf, isDestinationPermitted, isGroupKindPermitted, isNamespaced, isSourcePermitted, type ProjectSpec } from './project.ts';
 import { GitSnapshot, Scratch, WorktreeSnapshot, type Snapshot } from './snapshot.ts';
 
@@ -211,8 +211,9 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
     for (const l of loaded) {
       const o = l.object;
       const ref = `${o.kind}/${o.metadata?.name}`;
+      // `object` as validate's locator indexes rendered objects (kind/namespace/name), so the finding gets a line.
       const add = (rule: string, message: string, path?: string, hint?: string) =>
-        findings.push({ rule, severity: 'error', message, hint, file: l.file, object: ref, path, target: TARGET });
+        findings.push({ rule, severity: 'error', message, hint, file: l.file, object: objectRef(o), path, target: TARGET });
       if (o.kind === 'Application') {
         apps.push({ app: o, file: l.file });
         continue;
@@ -246,7 +247,7 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
         for (const [i, g] of (spec.generators ?? []).entries()) params.push(...(await generate(ctx, g, `spec.generators[${i}]`)));
       } catch (e) {
         if (e instanceof GeneratorError) {
-          add(e.rule, e.message);
+          add(e.rule, e.message, e.path);
           brokenEnvs.add(o.metadata?.labels?.[labelKeys.environment]);
           continue;
         }
@@ -254,7 +255,7 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
       }
       for (const p of params) {
         try {
-          const rendered = renderDeep(spec.template, p, { options, where: `${ref} spec.template` });
+          const rendered = renderTemplateParams(spec.template ?? {}, p, { options, where: `${ref} spec.template`, syncPolicy: spec.syncPolicy });
           const app = applicationObject(rendered.metadata, rendered.spec);
           apps.push({ app, appSet: o.metadata?.name, file: l.file });
         } catch (e) {
