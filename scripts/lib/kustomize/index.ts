@@ -8,5 +8,6 @@ export { defaultTargets, partsOf } from './targets.ts';
 export { inputKey, kustomizationTree, type KustomizationTree } from './tree.ts';
 export { objectsFrom, renderTargets, scratchDir, type RenderOptions, type RenderResult } from './render.ts';
 export { kustomizeOrder } from './order.ts';
+export { readCache, writeCache } from './render-cache.ts';
 export { kustomizationOf } from './origins.ts';
 export { openApiForKinds, slimOpenApiFile } from './openapi.ts';

@@ -24,6 +24,7 @@ function memorySnapshot(files: Record<string, string>, dirs?: readonly string[])
     read: async (p) => files[p],
     dir: async () => { throw new Error('not on disk'); },
     copy: async () => { throw new Error('not on disk'); },
+    buildKey: async () => undefined,
   };
 }
 
