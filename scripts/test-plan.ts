@@ -59,6 +59,8 @@ export const integration: readonly string[] = [
   'test/generators/data.test.ts',
   'test/images.test.ts',
   'test/policies/clock.test.ts',
+  'test/scripts/argocd/check.test.ts',
+  'test/scripts/argocd/preview-cache.test.ts',
   'test/scripts/argocd/preview-findings.test.ts',
   'test/scripts/argocd/preview.test.ts',
   'test/scripts/gitflow/branches.test.ts',

@@ -3,7 +3,7 @@
 // (directories, files) and pullRequest (GitHub, from a fixture). Anything else is
 // a GeneratorError naming the generator.
 import { Y } from '../plumbing/yaml.ts';
-import { TemplateError, Unsupported, renderDeep, renderTemplate, sanitizeName } from './gotemplate.ts';
+import { TemplateError, Unsupported, gosimpleSlug, renderDeep, renderTemplate, sanitizeName } from './gotemplate.ts';
 import { normalizeGitURL, pathMatch, pathspecMatch, PatternError } from './glob.ts';
 import type { Snapshot } from './snapshot.ts';
 
@@ -13,6 +13,8 @@ export class GeneratorError extends Error {
   constructor(
     readonly rule: string,
     message: string,
+    /** The field of the ApplicationSet at fault (`spec.generators[0].clusters`), for the finding's line. */
+    readonly path?: string,
   ) {
     super(message);
   }
@@ -54,11 +56,12 @@ const unsupported = ['clusters', 'clusterDecisionResource', 'merge', 'plugin', '
 /** Run one generator (top-level or nested) with the parameters of an enclosing matrix step. */
 export async function generate(ctx: GeneratorContext, gen: Record<string, unknown>, where: string, inherited?: Params): Promise<Params[]> {
   const kinds = Object.keys(gen).filter((k) => k !== 'selector');
-  if (gen.selector) throw new GeneratorError('argocd/generator', `${where}: generator selectors are not supported by the offline preview`);
-  if (kinds.length !== 1) throw new GeneratorError('argocd/generator', `${where}: a generator must have exactly one type, found ${kinds.join(', ') || 'none'}`);
+  if (gen.selector) throw new GeneratorError('argocd/generator', `${ctx.appSet} ${where}.selector: generator selectors are not supported by the offline preview`, `${where}.selector`);
+  if (kinds.length !== 1) throw new GeneratorError('argocd/generator', `${ctx.appSet} ${where}: a generator must have exactly one type, found ${kinds.join(', ') || 'none'}`, where);
   const kind = kinds[0]!;
-  if (unsupported.includes(kind)) throw new GeneratorError('argocd/generator', `${where}: the ${kind} generator is not supported by the offline preview (supported: ${known.join(', ')})`);
-  if (!known.includes(kind)) throw new GeneratorError('argocd/generator', `${where}: unknown generator type "${kind}"`);
+  if (unsupported.includes(kind))
+    throw new GeneratorError('argocd/generator', `${ctx.appSet} ${where}.${kind}: the ${kind} generator is not supported by the offline preview (supported: ${known.join(', ')})`, `${where}.${kind}`);
+  if (!known.includes(kind)) throw new GeneratorError('argocd/generator', `${ctx.appSet} ${where}: unknown generator type "${kind}" (Argo CD: "contains unrecognized generators")`, `${where}.${kind}`);
   let spec = gen[kind] as Record<string, unknown>;
   if (!isMap(spec)) throw new GeneratorError('argocd/generator', `${where}.${kind}: must be an object`);
   if (spec.template !== undefined)
@@ -111,13 +114,19 @@ function list(spec: Record<string, unknown>, where: string): Params[] {
   });
 }
 
-/** mergo.Merge(dst, src) without override: src fills keys dst lacks (or holds empty values), maps merge deeply. */
-export function mergoFill(dst: Params, src: Params): Params {
-  const empty = (v: unknown) => v === undefined || v === null || v === '' || v === 0 || v === false || (Array.isArray(v) && !v.length);
-  const out: Params = structuredClone(dst);
-  for (const [k, v] of Object.entries(src)) {
-    if (!(k in out) || empty(out[k])) out[k] = structuredClone(v);
-    else if (isMap(out[k]) && isMap(v)) out[k] = mergoFill(out[k] as Params, v);
+/**
+ * The matrix generator's goTemplate merge (applicationset/generators/matrix.go
+ * GenerateParams, argoproj/argo-cd d853897edf1d4001fc7017c3556ab735adf7efe7):
+ * `mergo.Merge(&tmp, second, WithOverride)` then `mergo.Merge(&tmp, first, WithOverride)`.
+ * In maps of interface values mergo's override sets every key of the source, empty
+ * values included (a first generator's `false` or "" wins: matrix_test.go
+ * TestMatrixGenerateGoTemplate "parameter override: first list elements take precedence"),
+ * and merges nested maps key by key.
+ */
+export function matrixMerge(first: Params, second: Params): Params {
+  const out: Params = structuredClone(second);
+  for (const [k, v] of Object.entries(first)) {
+    out[k] = isMap(out[k]) && isMap(v) ? matrixMerge(v as Params, out[k] as Params) : structuredClone(v);
   }
   return out;
 }
@@ -131,7 +140,7 @@ async function matrix(ctx: GeneratorContext, spec: Record<string, unknown>, wher
   const out: Params[] = [];
   for (const p of first) {
     const second = await generate(ctx, gens[1] as Record<string, unknown>, `${where}.generators[1]`, p);
-    for (const q of second) out.push(mergoFill(p, q));
+    for (const q of second) out.push(matrixMerge(p, q));
   }
   return out;
 }
@@ -209,17 +218,11 @@ async function gitParams(ctx: GeneratorContext, spec: Record<string, unknown>, w
 }
 
 /**
- * gosimple/slug as Argo CD configures it (MaxLength 50, `_` → `-`), for ASCII
- * branch names; anything it would transliterate is reported, not guessed.
+ * The PR generator's branch slug: gosimple/slug with MaxLength 50, smart truncation
+ * and `_` → `-` (applicationset/generators/pull_request.go); non-ASCII is reported, not guessed.
  */
 export function branchSlug(branch: string): string | Unsupported {
-  if (!/^[\x20-\x7e]*$/.test(branch) || /[&@]/.test(branch)) return new Unsupported(`slug of "${branch}" needs gosimple/slug's transliteration tables`);
-  let s = branch.toLowerCase().replace(/_/g, '-').replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
-  if (s.length > 50) {
-    const cut = s.slice(0, 50).lastIndexOf('-');
-    s = cut > 0 ? s.slice(0, cut) : s.slice(0, 50);
-  }
-  return s;
+  return gosimpleSlug(branch.replace(/_/g, '-'), 50, true);
 }
 
 function pullRequest(ctx: GeneratorContext, spec: Record<string, unknown>, where: string): Params[] {

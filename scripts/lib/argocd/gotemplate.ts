@@ -4,13 +4,15 @@
 //
 // Supported:
 //   actions {{ pipeline }}, trim markers {{- -}}, comments {{/* */}}
-//   {{ if }} / {{ else if }} / {{ else }} / {{ end }}
+//   {{ if }} / {{ else if }} / {{ else }} / {{ end }}, {{ with }} / {{ else with }}, {{ range }} (no variables)
 //   fields .a.b, dot ., root $ and $.a, string ("…", `…`), integer, true/false/nil literals,
 //   parenthesised pipelines, pipes (|)
 //   Go builtins: and or not eq ne lt le gt ge len index printf (%s %d %v %q %%) print
 //   Sprig: default empty coalesce lower upper trim trimPrefix trimSuffix trunc replace
-//          contains hasPrefix hasSuffix quote squote join toString
-//   Argo CD: normalize
+//          contains hasPrefix hasSuffix quote squote join toString get first last
+//   Argo CD: normalize slugify
+// A function Argo CD defines but the subset lacks is an error saying so; a name
+// neither defines is a parse error, as in Go (`function "x" not defined`).
 // Options: missingkey=error (a missing map key is an error, as in Argo CD);
 // otherwise a missing key renders "<no value>" as Go does.
 // Stricter than Go on purpose: printing a nil value (e.g. `index` of a missing key),
@@ -30,7 +32,8 @@ type Value = unknown;
 
 interface TextNode { readonly t: 'text'; readonly text: string }
 interface ActionNode { readonly t: 'action'; readonly pipe: Pipe }
-interface IfNode { readonly t: 'if'; readonly pipe: Pipe; readonly then: Node[]; readonly else: Node[] }
+/** {{if}}, {{with}} and {{range}}: a pipeline, a body and an {{else}} body. */
+interface IfNode { readonly t: 'if' | 'with' | 'range'; readonly pipe: Pipe; readonly then: Node[]; readonly else: Node[] }
 type Node = TextNode | ActionNode | IfNode;
 
 type Operand =
@@ -92,7 +95,38 @@ function lexAction(src: string, where: string): Tok[] {
 
 // ---------------------------------------------------------------- parsing
 
-const unsupportedKeywords = new Set(['range', 'with', 'define', 'template', 'block', 'break', 'continue']);
+const unsupportedKeywords = new Set(['define', 'template', 'block', 'break', 'continue']);
+
+/**
+ * Every function an ApplicationSet template may call: Go's builtins, Sprig v3's
+ * GenericFuncMap without env/expandenv/getHostByName (Argo CD deletes them), and
+ * Argo CD's own (applicationset/utils/utils.go init(), argoproj/argo-cd
+ * e9537cd0176053dd39a3f3f83fee8ca11a887ca7). A name outside this list is a parse
+ * error in Argo CD too.
+ */
+const definedFunctions = new Set(
+  (
+    'and call html index slice js len not or print printf println urlquery eq ge gt le lt ne ' +
+    'normalize slugify toYaml fromYaml fromYamlArray ' +
+    'hello ago date date_in_zone date_modify dateInZone dateModify duration durationRound htmlDate htmlDateInZone ' +
+    'must_date_modify mustDateModify mustToDate now toDate unixEpoch abbrev abbrevboth trunc trim upper lower title ' +
+    'untitle substr repeat trimall trimAll trimSuffix trimPrefix nospace initials randAlphaNum randAlpha randAscii ' +
+    'randNumeric swapcase shuffle snakecase camelcase kebabcase wrap wrapWith contains hasPrefix hasSuffix quote ' +
+    'squote cat indent nindent replace plural sha1sum sha256sum sha512sum adler32sum toString atoi int64 int float64 seq ' +
+    'toDecimal split splitList splitn toStrings until untilStep add1 add sub div mod mul randInt add1f addf subf divf ' +
+    'mulf biggest max min maxf minf ceil floor round join sortAlpha default empty coalesce all any compact mustCompact ' +
+    'fromJson toJson toPrettyJson toRawJson mustFromJson mustToJson mustToPrettyJson mustToRawJson ternary deepCopy ' +
+    'mustDeepCopy typeOf typeIs typeIsLike kindOf kindIs deepEqual base dir clean ext isAbs osBase osClean osDir osExt ' +
+    'osIsAbs b64enc b64dec b32enc b32dec tuple list dict get set unset hasKey pluck keys pick omit merge mergeOverwrite ' +
+    'mustMerge mustMergeOverwrite values append push mustAppend mustPush prepend mustPrepend first mustFirst rest ' +
+    'mustRest last mustLast initial mustInitial reverse mustReverse uniq mustUniq without mustWithout has mustHas ' +
+    'mustSlice concat dig chunk mustChunk bcrypt htpasswd genPrivateKey derivePassword buildCustomCert genCA ' +
+    'genCAWithKey genSelfSignedCert genSelfSignedCertWithKey genSignedCert genSignedCertWithKey encryptAES decryptAES ' +
+    'randBytes uuidv4 semver semverCompare fail regexMatch mustRegexMatch regexFindAll mustRegexFindAll regexFind ' +
+    'mustRegexFind regexReplaceAll mustRegexReplaceAll regexReplaceAllLiteral mustRegexReplaceAllLiteral regexSplit ' +
+    'mustRegexSplit regexQuoteMeta urlParse urlJoin'
+  ).split(' '),
+);
 
 function parsePipe(toks: Tok[], where: string): Pipe {
   let pos = 0;
@@ -126,6 +160,7 @@ function parsePipe(toks: Tok[], where: string): Pipe {
       else if (t.k === 'num') cmd.push({ k: 'lit', value: Number(t.v) });
       else if (t.v === 'true' || t.v === 'false') cmd.push({ k: 'lit', value: t.v === 'true' });
       else if (t.v === 'nil') cmd.push({ k: 'lit', value: null });
+      else if (!definedFunctions.has(t.v)) throw new TemplateError(`${where}: function "${t.v}" not defined`);
       else cmd.push({ k: 'ident', name: t.v });
     }
     if (!cmd.length) throw new TemplateError(`${where}: empty ${cmds.length ? 'command after |' : 'pipeline'}`);
@@ -186,22 +221,24 @@ function parse(src: string, where: string): Node[] {
         return { nodes, end: a };
       }
       if (kw && unsupportedKeywords.has(kw)) throw new TemplateError(`${where}: {{${kw}}} is not supported by the offline preview`);
-      if (kw === 'if') nodes.push(ifNode(a.slice(2)));
+      if (kw === 'if' || kw === 'with' || kw === 'range') nodes.push(control(kw, a.slice(kw.length)));
       else nodes.push({ t: 'action', pipe: parsePipe(lexAction(a, where), where) });
     }
     if (terminators.length) throw new TemplateError(`${where}: missing {{end}}`);
     return { nodes, end: '' };
   };
-  const ifNode = (cond: string): IfNode => {
+  // Go's parseControl: {{else if}} chains only after {{if}}, {{else with}} only after {{with}}.
+  const control = (kind: IfNode['t'], cond: string): IfNode => {
+    if (kind === 'range' && /^\s*\$[A-Za-z0-9_]*\s*(,|:=|=)/.test(cond)) throw new TemplateError(`${where}: range variables ({{range $i, $x := …}}) are not supported by the offline preview`);
     const pipe = parsePipe(lexAction(cond, where), where);
     const then = list(['end', 'else']);
-    if (then.end === 'end') return { t: 'if', pipe, then: then.nodes, else: [] };
+    if (then.end === 'end') return { t: kind, pipe, then: then.nodes, else: [] };
     const rest = then.end.slice(4).trim();
-    if (rest.startsWith('if ')) return { t: 'if', pipe, then: then.nodes, else: [ifNode(rest.slice(2))] };
-    if (rest) throw new TemplateError(`${where}: unsupported {{else ${rest}}}`);
+    if (rest.startsWith(`${kind} `) && kind !== 'range') return { t: kind, pipe, then: then.nodes, else: [control(kind, rest.slice(kind.length))] };
+    if (rest) throw new TemplateError(`${where}: unsupported {{else ${rest}}} in {{${kind}}}`);
     const els = list(['end']);
     if (els.end !== 'end') throw new TemplateError(`${where}: {{else}} after {{else}}`);
-    return { t: 'if', pipe, then: then.nodes, else: els.nodes };
+    return { t: kind, pipe, then: then.nodes, else: els.nodes };
   };
   return list([]).nodes;
 }
@@ -230,6 +267,28 @@ export function sanitizeName(s: string): string {
   let n = s.toLowerCase().replace(/[^-a-z0-9.]/g, '-');
   if (n.length > 253) n = n.slice(0, 253);
   return n.replace(/^[-.]+|[-.]+$/g, '');
+}
+
+/**
+ * gosimple/slug's Make (slug.go MakeLang + smartTruncate, gosimple/slug
+ * 0448e1031e120d606e9d21a77452402fb1d21584) for ASCII input (the subset Argo CD's slugs can be computed
+ * for offline): '&' → "and", '@' → "at", lower-case, runs of anything but
+ * [a-z0-9_-] → '-', trimmed of '-' and '_', then cut to `maxLength` — at the last
+ * '-' at or before it with smart truncation (slug.smartTruncate), else hard.
+ * Non-ASCII input needs unidecode's tables: Unsupported.
+ */
+export function gosimpleSlug(s: string, maxLength: number, smartTruncate: boolean): string | Unsupported {
+  if (!/^[\x20-\x7e]*$/.test(s)) return new Unsupported(`slug of "${s}" needs gosimple/slug's transliteration tables`);
+  // Newer gosimple/slug releases drop quotes (defaultSub) where older ones make them '-': version-dependent.
+  if (/["']/.test(s)) return new Unsupported(`slug of "${s}": gosimple/slug releases differ on quotes`);
+  let slug = s.trim().replace(/&/g, 'and').replace(/@/g, 'at').toLowerCase();
+  if (!smartTruncate && slug.length >= maxLength) slug = slug.slice(0, Math.max(0, maxLength));
+  slug = slug.replace(/[^a-z0-9_-]/g, '-').replace(/-+/g, '-').replace(/^[-_]+|[-_]+$/g, '');
+  if (smartTruncate && maxLength > 0 && slug.length > maxLength) {
+    const cut = slug.lastIndexOf('-', maxLength);
+    slug = cut >= 0 ? slug.slice(0, cut) : slug.slice(0, maxLength);
+  }
+  return slug;
 }
 
 function str(v: Value, fn: string, where: string): string {
@@ -334,7 +393,33 @@ const functions: Record<string, Fn> = {
     return list.map((a) => render(a, w)).join(str(sep, 'join', w));
   },
   toString: (([a], w) => render(a, w)) as Fn,
+  // Sprig's get: a missing key is "" (not nil).
+  get: ([m, k], w) => {
+    if (!isMap(m)) throw new TemplateError(`${w}: get expects a map, got ${typeName(m)}`);
+    const key = str(k, 'get', w);
+    return Object.prototype.hasOwnProperty.call(m, key) ? m[key] : '';
+  },
+  // Sprig's first/last: nil for an empty list.
+  first: ([l], w) => {
+    if (!Array.isArray(l)) throw new TemplateError(`${w}: first expects a list, got ${typeName(l)}`);
+    return l.length ? l[0] : null;
+  },
+  last: ([l], w) => {
+    if (!Array.isArray(l)) throw new TemplateError(`${w}: last expects a list, got ${typeName(l)}`);
+    return l.length ? l[l.length - 1] : null;
+  },
   normalize: ([s], w) => sanitizeName(str(s, 'normalize', w)),
+  // Argo CD's SlugifyName(args...): [maxSize=50] [smartTruncate=true] name, the name sanitized first.
+  slugify: (args, w) => {
+    if (!args.length || args.length > 3) throw new TemplateError(`${w}: slugify takes [maxSize] [smartTruncate] name`);
+    const name = str(args[args.length - 1], 'slugify', w);
+    const max = args.length >= 2 ? int(args[0], 'slugify', w) : 50;
+    const smart = args.length === 3 ? args[1] : true;
+    if (typeof smart !== 'boolean') throw new TemplateError(`${w}: slugify's smartTruncate must be a boolean, got ${typeName(smart)}`);
+    const slug = gosimpleSlug(sanitizeName(name), max, smart);
+    if (slug instanceof Unsupported) throw new TemplateError(`${w}: value not available offline: ${slug.reason}`);
+    return slug;
+  },
 };
 
 /** Functions the offline preview implements (for docs and error messages). */
@@ -404,7 +489,7 @@ function call(ctx: Ctx, name: string, argOps: readonly Operand[], piped: { v: Va
     return last;
   }
   const fn = Object.hasOwn(functions, name) ? functions[name] : undefined;
-  if (!fn) throw new TemplateError(`${ctx.where}: function "${name}" is not supported by the offline preview (supported: ${supportedFunctions.join(', ')})`);
+  if (!fn) throw new TemplateError(`${ctx.where}: function "${name}" (defined by Argo CD) is not supported by the offline preview (supported: ${supportedFunctions.join(', ')})`);
   const args = argOps.map((o) => evalOperand(ctx, o));
   if (piped) args.push(piped.v);
   return fn(args, ctx.where);
@@ -430,9 +515,25 @@ function exec(ctx: Ctx, nodes: readonly Node[]): string {
   for (const n of nodes) {
     if (n.t === 'text') out += n.text;
     else if (n.t === 'action') out += render(evalPipe(ctx, n.pipe), ctx.where);
-    else out += exec(ctx, truthy(evalPipe(ctx, n.pipe)) ? n.then : n.else);
+    else if (n.t === 'if') out += exec(ctx, truthy(evalPipe(ctx, n.pipe)) ? n.then : n.else);
+    else if (n.t === 'with') {
+      const v = evalPipe(ctx, n.pipe);
+      out += truthy(v) ? exec({ ...ctx, dot: v }, n.then) : exec(ctx, n.else);
+    } else {
+      const items = rangeItems(evalPipe(ctx, n.pipe), ctx.where);
+      out += items.length ? items.map((dot) => exec({ ...ctx, dot }, n.then)).join('') : exec(ctx, n.else);
+    }
   }
   return out;
+}
+
+/** What {{range}} visits (Go's walkRange): list elements, map values by sorted key, 0..n-1; nothing for nil. */
+function rangeItems(v: Value, where: string): Value[] {
+  if (Array.isArray(v)) return v;
+  if (isMap(v)) return Object.keys(v).sort().map((k) => v[k]);
+  if (typeof v === 'number' && Number.isInteger(v)) return Array.from({ length: Math.max(0, v) }, (_, i) => i);
+  if (v === null || v === undefined || v === NO_VALUE) return [];
+  throw new TemplateError(`${where}: range can't iterate over ${typeof v === 'string' ? v : typeName(v)}`);
 }
 
 const cache = new Map<string, Node[]>();
@@ -471,22 +572,47 @@ export function renderTemplate(src: string, data: Value, opts: TemplateOptions =
 }
 
 /**
- * Render every string leaf of a value (Argo CD renders string fields only; map
- * keys are left alone, so a key containing "{{" is reported instead of guessed).
+ * Render every string of a value, map keys included, as Argo CD's Render.deeplyReplace
+ * does (keys are templated too: utils_test.go TestRenderTemplateKeys). With no
+ * parameters at all Argo CD returns the template untouched (RenderTemplateParams,
+ * RenderGeneratorParams: `len(params) == 0`).
  */
 export function renderDeep<T>(value: T, data: Value, opts: TemplateOptions & { readonly path?: string } = {}): T {
+  if (isMap(data) && Object.keys(data).length === 0) return value;
+  const at = (path: string) => `${opts.where ?? 'template'} ${path}`.trim();
   const walk = (v: unknown, path: string): unknown => {
-    if (typeof v === 'string') return renderTemplate(v, data, { ...opts, where: `${opts.where ?? 'template'} ${path}`.trim() });
+    if (typeof v === 'string') return renderTemplate(v, data, { ...opts, where: at(path) });
     if (Array.isArray(v)) return v.map((x, i) => walk(x, `${path}[${i}]`));
     if (isMap(v)) {
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v)) {
-        if (k.includes('{{')) throw new TemplateError(`${opts.where ?? 'template'} ${path}: templated map keys ("${k}") are not supported by the offline preview`);
-        out[k] = walk(x, path ? `${path}.${k}` : k);
+        const key = renderTemplate(k, data, { ...opts, where: `${at(path)} (key "${k}")` });
+        if (Object.prototype.hasOwnProperty.call(out, key))
+          throw new TemplateError(`${at(path)}: keys "${k}" and another key both render to "${key}" (Argo CD would keep one of them at random)`);
+        out[key] = walk(x, path ? `${path}.${k}` : k);
       }
       return out;
     }
     return v;
   };
   return walk(value, opts.path ?? '') as T;
+}
+
+/**
+ * Argo CD's Render.RenderTemplateParams (applicationset/utils/utils.go, e9537cd0):
+ * the ApplicationSet's template rendered with one parameter set, plus the
+ * `resources-finalizer.argocd.argoproj.io` finalizer when the template has none and
+ * the ApplicationSet's syncPolicy does not preserve resources on deletion. With no
+ * parameters the template comes back untouched (no finalizer either).
+ */
+export function renderTemplateParams<T extends { metadata?: Record<string, any> }>(
+  template: T,
+  params: Record<string, unknown>,
+  opts: TemplateOptions & { readonly syncPolicy?: { readonly preserveResourcesOnDeletion?: boolean } | null } = {},
+): T {
+  if (Object.keys(params).length === 0) return template;
+  const out = renderDeep(template, params, opts);
+  if (!opts.syncPolicy?.preserveResourcesOnDeletion && !(out.metadata?.finalizers?.length > 0))
+    (out as { metadata?: Record<string, any> }).metadata = { ...out.metadata, finalizers: ['resources-finalizer.argocd.argoproj.io'] };
+  return out;
 }

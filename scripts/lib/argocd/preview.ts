@@ -6,18 +6,20 @@
 import { pool, run } from '../plumbing/process.ts';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { YAMLSeq } from 'yaml';
 import { Y } from '../plumbing/yaml.ts';
 import { envComponents, envNames, repository } from '../../../generators/environments.ts';
 import { labelKeys, previews } from '../../../generators/argocd/delivery.ts';
-import { kustomizeBinary } from '../kustomize/index.ts';
+import { kustomizeBinary, kustomizeVersion, readCache, writeCache } from '../kustomize/index.ts';
 import { resolveCommit } from '../plumbing/git.ts';
 import { kustomizationFileNames, objectRef, type Finding, type RenderedObject } from '../../../kube/index.ts';
 import { contentHash, CopyingCache } from '../plumbing/cache.ts';
 import { applicationObject, argoApiVersion, argoSchemaError, saveArgoSchemaCache, type ArgoKind } from './models.ts';
 import { GeneratorError, generate, listOnlyKeys, type Params, type PullRequestFixture } from './generators.ts';
-import { TemplateError, renderDeep } from './gotemplate.ts';
+import { TemplateError, renderTemplateParams } from './gotemplate.ts';
 import { groupOf, isDestinationPermitted, isGroupKindPermitted, isNamespaced, isSourcePermitted, type ProjectSpec } from './project.ts';
 import { GitSnapshot, Scratch, WorktreeSnapshot, type Snapshot } from './snapshot.ts';
 
@@ -63,6 +65,8 @@ export interface PreviewedApplication {
   readonly objects?: number;
   /** Rule ids of the findings on this Application (empty = all checks passed). */
   readonly problems: readonly string[];
+  /** The build's objects came from the render cache (no kustomize run), when it was built. */
+  readonly cached?: boolean;
 }
 
 export interface PreviewResult {
@@ -125,6 +129,25 @@ function referencedKeys(template: string): string[] {
   const keys = new Set<string>();
   for (const m of template.matchAll(/\{\{(.*?)\}\}/gs)) for (const k of m[1]!.matchAll(/(?:^|[\s(|$])\.([A-Za-z_][A-Za-z0-9_]*)/g)) keys.add(k[1]!);
   return [...keys];
+}
+
+type Built = { objects?: Record<string, any>[]; error?: string; cached?: boolean };
+
+/** This module's own text: a change to how builds are made or parsed invalidates cached builds. */
+let codeVersion: string | undefined;
+const ownCode = (): string => {
+  try {
+    return (codeVersion ??= createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex'));
+  } catch {
+    return (codeVersion = 'unknown');
+  }
+};
+
+/** Cache key of one Application build: its inputs' content key, path, kustomize options, kustomize binary, this code. */
+function buildCacheKey(inputs: string, path: string, kopts: Record<string, any> | undefined): string {
+  return `appset-${createHash('sha256')
+    .update(`appset-build v1\0kustomize ${kustomizeVersion()} ${statSync(kustomizeBinary()).size}\0${ownCode()}\0${path}\0${JSON.stringify(kopts ?? {})}\0${inputs}`)
+    .digest('hex')}`;
 }
 
 /** Apply an Application's `spec.source.kustomize` the way Argo CD's repo server does, in a private copy. */
@@ -211,8 +234,9 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
     for (const l of loaded) {
       const o = l.object;
       const ref = `${o.kind}/${o.metadata?.name}`;
+      // `object` as validate's locator indexes rendered objects (kind/namespace/name), so the finding gets a line.
       const add = (rule: string, message: string, path?: string, hint?: string) =>
-        findings.push({ rule, severity: 'error', message, hint, file: l.file, object: ref, path, target: TARGET });
+        findings.push({ rule, severity: 'error', message, hint, file: l.file, object: objectRef(o), path, target: TARGET });
       if (o.kind === 'Application') {
         apps.push({ app: o, file: l.file });
         continue;
@@ -246,7 +270,7 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
         for (const [i, g] of (spec.generators ?? []).entries()) params.push(...(await generate(ctx, g, `spec.generators[${i}]`)));
       } catch (e) {
         if (e instanceof GeneratorError) {
-          add(e.rule, e.message);
+          add(e.rule, e.message, e.path);
           brokenEnvs.add(o.metadata?.labels?.[labelKeys.environment]);
           continue;
         }
@@ -254,7 +278,7 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
       }
       for (const p of params) {
         try {
-          const rendered = renderDeep(spec.template, p, { options, where: `${ref} spec.template` });
+          const rendered = renderTemplateParams(spec.template ?? {}, p, { options, where: `${ref} spec.template`, syncPolicy: spec.syncPolicy });
           const app = applicationObject(rendered.metadata, rendered.spec);
           apps.push({ app, appSet: o.metadata?.name, file: l.file });
         } catch (e) {
@@ -266,12 +290,20 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
 
     // ---- check
     const bin = kustomizeBinary();
-    const builds = new Map<string, Promise<{ objects?: Record<string, any>[]; error?: string }>>();
+    const builds = new Map<string, Promise<Built>>();
     const build = (snap: Snapshot, path: string, kopts: Record<string, any> | undefined) => {
       const key = `${snap.label}\0${path}\0${JSON.stringify(kopts ?? {})}`;
       let b = builds.get(key);
       if (!b) {
-        b = (async () => {
+        b = (async (): Promise<Built> => {
+          // Kept between runs by the content of what the build reads (git tree ids, or file
+          // contents for the working tree), the options, kustomize and this code: never by
+          // branch, commit or checkout location, so an unchanged overlay on any branch is free.
+          const inputs = await snap.buildKey(path);
+          const cacheKey = inputs && buildCacheKey(inputs, path, kopts);
+          const target = { name: `appset:${path}`, kind: 'files', path } as const;
+          const hit = cacheKey ? readCache(cacheKey, target) : undefined;
+          if (hit) return { objects: hit.objects.map((o) => o.object), cached: true };
           const dir = kopts && Object.keys(kopts).length ? await snap.copy() : await snap.dir();
           const at = join(dir, path);
           if (kopts && Object.keys(kopts).length) {
@@ -283,7 +315,8 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
           const objects = Y.parseAllDocuments(r.stdout)
             .map((d) => d.toJS() as Record<string, any> | null)
             .filter((x): x is Record<string, any> => !!x && typeof x === 'object');
-          return { objects };
+          if (cacheKey) writeCache(cacheKey, { target, findings: [], objects: objects.map((object, index) => ({ target, object, index })) });
+          return { objects, cached: false };
         })();
         builds.set(key, b);
       }
@@ -311,6 +344,7 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
       const source = spec.source;
       let readFrom: string | undefined;
       let objects: number | undefined;
+      let cached: boolean | undefined;
       if (!project) add('argocd/project-missing', `project "${projectName || 'default'}" is not defined in argocd/`, 'spec.project', 'reference one of the generated AppProjects');
       if (!source || spec.sources) add('argocd/template', 'only single-source Applications (spec.source) can be previewed', 'spec.source');
       else {
@@ -342,6 +376,7 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
             add('argocd/kustomize-failed', `${path} at ${snap.label} has no kustomization.yaml (the preview renders Kustomize sources only)`, 'spec.source.path');
           else {
             const r = await build(snap, path || '.', source.kustomize);
+            cached = r.cached;
             if (r.error) add('argocd/kustomize-failed', `kustomize build ${path} at ${snap.label} failed: ${r.error}`, 'spec.source.path');
             else if (project) {
               objects = r.objects!.length;
@@ -367,7 +402,7 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
         }
       }
       findings.push(...mine);
-      return { name, appSet, project: projectName, application: app, readFrom, objects, problems: [...new Set(mine.map((f) => f.rule))] };
+      return { name, appSet, project: projectName, application: app, readFrom, objects, problems: [...new Set(mine.map((f) => f.rule))], ...(cached !== undefined ? { cached } : {}) };
     });
 
     // The contract: each environment is split into exactly envComponents Applications.

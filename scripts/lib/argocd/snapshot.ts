@@ -4,7 +4,11 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { filesUnder } from '../plumbing/files.ts';
+import { posix } from 'node:path';
+import { isRemoteRef, kustomizationFileNames, type Target } from '../../../kube/index.ts';
+import { inputKey } from '../kustomize/index.ts';
 import { extractTree, git, gitRaw, lsTree, resolveCommit } from '../plumbing/git.ts';
+import { Y } from '../plumbing/yaml.ts';
 
 export interface Snapshot {
   /** Human label: `develop@1a2b3c4` or `working tree`. */
@@ -18,6 +22,49 @@ export interface Snapshot {
   dir(): Promise<string>;
   /** A fresh private copy of the tree that the caller may modify (kustomize edit). */
   copy(): Promise<string>;
+  /**
+   * A content key of what a `kustomize build` of `path` can read (its kustomization
+   * directories, followed as scripts/lib/kustomize/tree.ts does), independent of where the
+   * checkout lives; undefined when it cannot be known (remote bases, unparsable kustomization).
+   */
+  buildKey(path: string): Promise<string | undefined>;
+}
+
+/**
+ * The kustomization directories a build of `path` reads, walked on a snapshot: the
+ * resources/components/bases entries that are directories of it (kustomize's load
+ * restrictor keeps a kustomization to files under its own directory, so these hold
+ * every input). Undefined for a remote entry or a kustomization that does not parse.
+ */
+async function kustomizationDirs(snap: Snapshot, path: string): Promise<string[] | undefined> {
+  const dirs = await snap.dirs();
+  const seen = new Set<string>();
+  const queue = [path];
+  while (queue.length) {
+    const dir = queue.pop()!;
+    if (seen.has(dir)) continue;
+    seen.add(dir);
+    let text: string | undefined;
+    for (const f of kustomizationFileNames) text ??= await snap.read(dir === '.' ? f : `${dir}/${f}`);
+    if (text === undefined) continue;
+    let k: unknown;
+    try {
+      k = Y.parse(text);
+    } catch {
+      return undefined;
+    }
+    if (!k || typeof k !== 'object') continue;
+    for (const field of ['resources', 'components', 'bases']) {
+      const entries = (k as Record<string, unknown>)[field];
+      for (const entry of Array.isArray(entries) ? entries : []) {
+        if (typeof entry !== 'string') continue;
+        if (isRemoteRef(entry)) return undefined;
+        const sub = posix.normalize(posix.join(dir, entry));
+        if (dirs.has(sub)) queue.push(sub);
+      }
+    }
+  }
+  return [...seen].sort();
 }
 
 /** Scratch space for one preview run; `dispose()` removes everything it created. */
@@ -72,11 +119,22 @@ export class GitSnapshot extends ListedSnapshot implements Snapshot {
     return commit ? new GitSnapshot(root, commit, `${rev}@${commit.slice(0, 7)}`, scratch) : undefined;
   }
 
+  private readonly trees = new Map<string, string>();
   protected readListing() {
-    return lsTree(this.root, this.commit).then((entries) => ({
-      files: new Set(entries.filter((e) => e.type === 'blob').map((e) => e.path)),
-      dirs: new Set(entries.filter((e) => e.type === 'tree').map((e) => e.path)),
-    }));
+    return lsTree(this.root, this.commit).then((entries) => {
+      for (const e of entries) if (e.type === 'tree') this.trees.set(e.path, e.object);
+      return {
+        files: new Set(entries.filter((e) => e.type === 'blob').map((e) => e.path)),
+        dirs: new Set(entries.filter((e) => e.type === 'tree').map((e) => e.path)),
+      };
+    });
+  }
+  /** Git tree ids of the kustomization directories: they name every byte below them. */
+  async buildKey(path: string): Promise<string | undefined> {
+    const dirs = await kustomizationDirs(this, path);
+    if (!dirs) return undefined;
+    const root = dirs.includes('.') ? await git(this.root, 'rev-parse', `${this.commit}^{tree}`) : '';
+    return dirs.map((d) => `${d}\0${d === '.' ? root.trim() : this.trees.get(d)}`).join('\0');
   }
   async read(path: string) {
     if (!(await this.files()).has(path)) return undefined;
@@ -119,6 +177,11 @@ export class WorktreeSnapshot extends ListedSnapshot implements Snapshot {
   }
   async read(path: string) {
     return (await this.files()).has(path) ? readFileSync(join(this.root, path), 'utf8') : undefined;
+  }
+  /** validate's render-cache key of the path (content of every file its kustomizations can read). */
+  async buildKey(path: string): Promise<string | undefined> {
+    const key = inputKey(this.root, { name: 'appset-preview', kind: 'files', path } satisfies Target);
+    return key.startsWith('uncacheable-') ? undefined : key;
   }
   async dir() {
     return this.root;

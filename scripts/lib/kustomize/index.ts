@@ -9,5 +9,6 @@ export { inputKey, kustomizationTree, type KustomizationTree } from './tree.ts';
 export { objectsFrom, renderTargets, scratchDir, type RenderOptions, type RenderResult } from './render.ts';
 export { kustomizeOrder } from './order.ts';
 export { kustomizationEntries, locateKustomizeError, noOpFindings, renderFindings, saveNoOpCache } from './no-ops.ts';
+export { readCache, writeCache } from './render-cache.ts';
 export { kustomizationOf } from './origins.ts';
 export { openApiForKinds, slimOpenApiFile } from './openapi.ts';

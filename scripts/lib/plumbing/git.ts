@@ -102,6 +102,8 @@ export interface TreeEntry {
   /** `blob` or `tree` (submodules, `commit`, are reported too) */
   readonly type: string;
   readonly path: string;
+  /** The object id: a tree's id names everything below it (a cache key for a directory). */
+  readonly object: string;
 }
 
 /** Every file and directory at `rev` (recursive `git ls-tree -r -t`), paths relative to the repo root. */
@@ -112,8 +114,8 @@ export async function lsTree(cwd: string, rev: string): Promise<TreeEntry[]> {
     .filter(Boolean)
     .map((line) => {
       const tab = line.indexOf('\t');
-      const [, type] = line.slice(0, tab).split(' ');
-      return { type: type!, path: line.slice(tab + 1) };
+      const [, type, object] = line.slice(0, tab).split(' ');
+      return { type: type!, path: line.slice(tab + 1), object: object! };
     });
 }
 

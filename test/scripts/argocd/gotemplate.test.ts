@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TemplateError, renderDeep, renderTemplate, sanitizeName } from '../../../scripts/lib/argocd/gotemplate.ts';
 import { globMatch, normalizeGitURL, pathMatch, pathspecMatch, projectGlobMatch } from '../../../scripts/lib/argocd/glob.ts';
-import { branchSlug, mergoFill } from '../../../scripts/lib/argocd/generators.ts';
+import { branchSlug, matrixMerge } from '../../../scripts/lib/argocd/generators.ts';
 import { isDestinationPermitted, isGroupKindPermitted, isSourcePermitted } from '../../../scripts/lib/argocd/project.ts';
 
 const strict = { options: ['missingkey=error'] };
@@ -48,9 +48,10 @@ test('missingkey=error: a missing key is an error, also before `default` sees it
 
 test('everything outside the subset is a clear error, never a guess', () => {
   const cases: [string, RegExp][] = [
-    ['{{ range .labels }}{{ . }}{{ end }}', /\{\{range\}\} is not supported/],
-    ['{{ with .path }}{{ .basename }}{{ end }}', /\{\{with\}\} is not supported/],
-    ['{{ sha256sum .number }}', /function "sha256sum" is not supported/],
+    ['{{ range $i, $l := .labels }}{{ $l }}{{ end }}', /range variables/],
+    ['{{ define "x" }}y{{ end }}', /\{\{define\}\} is not supported/],
+    ['{{ sha256sum .number }}', /function "sha256sum" \(defined by Argo CD\) is not supported/],
+    ['{{ env "HOME" }}', /function "env" not defined/],
     ['{{ $x := .number }}', /variable/],
     ['{{ printf "%d" .number }}', /printf %d expects an integer, got string/],
     ['{{ printf "%5s" .number }}', /printf verb %5 is not supported/],
@@ -67,11 +68,12 @@ test('everything outside the subset is a clear error, never a guess', () => {
   assert.throws(() => renderTemplate('{{ .number }}', params, { options: ['missingkey=zero'] }), /goTemplateOptions "missingkey=zero" is not supported/);
 });
 
-test('renderDeep renders string leaves with the field path in errors and refuses templated keys', () => {
+test('renderDeep renders string leaves and map keys, with the field path in errors', () => {
   const out = renderDeep({ metadata: { name: 'pr-{{ .number }}', labels: { n: '{{ .number }}' } }, list: ['{{ .path.basename }}', 3, true] }, params, strict);
   assert.deepEqual(out, { metadata: { name: 'pr-42', labels: { n: '42' } }, list: ['data', 3, true] });
   assert.throws(() => renderDeep({ spec: { a: '{{ .x }}' } }, params, { ...strict, where: 'ApplicationSet/x spec.template' }), /ApplicationSet\/x spec.template spec\.a: map has no entry for key "x"/);
-  assert.throws(() => renderDeep({ labels: { '{{ .number }}': 'x' } }, params, strict), /templated map keys/);
+  assert.deepEqual(renderDeep({ labels: { 'pr-{{ .number }}': 'x' } }, params, strict), { labels: { 'pr-42': 'x' } });
+  assert.throws(() => renderDeep({ labels: { '{{ .empty }}a': 'x', a: 'y' } }, params, strict), /both render to "a"/);
 });
 
 test('AppProject globs: gobwas semantics, separators for sourceRepos, ! deny patterns, nil vs empty whitelists', () => {
@@ -107,8 +109,8 @@ test('git generator matching: path.Match for directories, pathspec globs for fil
   assert.ok(!pathspecMatch('teams/*.json', 'teams/a/team.yaml'));
 });
 
-test('parameter merging follows mergo (first generator wins, maps merge) and PR slugs follow gosimple/slug', () => {
-  assert.deepEqual(mergoFill({ a: '1', m: { x: 1 }, e: '' }, { a: '2', b: '3', m: { x: 2, y: 3 }, e: 'filled' }), { a: '1', b: '3', m: { x: 1, y: 3 }, e: 'filled' });
+test('parameter merging follows mergo with override (first generator wins, empty values too, maps merge) and PR slugs follow gosimple/slug', () => {
+  assert.deepEqual(matrixMerge({ a: '1', m: { x: 1 }, e: '' }, { a: '2', b: '3', m: { x: 2, y: 3 }, e: 'filled' }), { a: '1', b: '3', m: { x: 1, y: 3 }, e: '' });
   assert.equal(branchSlug('feature/Inventory_Pagination'), 'feature-inventory-pagination');
   assert.equal(branchSlug('a'.repeat(30) + '-' + 'b'.repeat(30)), 'a'.repeat(30), 'smart truncation at 50 on a dash');
   const u = branchSlug('feature/ünïcode');

@@ -94,7 +94,7 @@ test('argocd/ changes on a branch: a narrowed project denies the destination, a 
     assert.ok(denied.includes(o), `${o} denied (got ${denied.join(', ')})`);
   assert.ok(!denied.some((o) => /marquee-(test|prod)-/.test(o ?? '')), 'the untouched projects still allow their environments');
   const templated = r.findings.find((f) => f.rule === 'argocd/project-templated')!;
-  assert.equal(templated.object, 'ApplicationSet/templated');
+  assert.equal(templated.object, 'ApplicationSet/argocd/templated');
   assert.match(templated.message, /\.path/);
   const missing = r.findings.filter((f) => f.rule === 'argocd/project-missing').map((f) => f.message);
   assert.ok(missing.some((m) => /project "marquee-preview"|project "marquee-platform"/.test(m)), missing.join('\n'));
@@ -111,7 +111,7 @@ test('a missing branch is a finding, not a crash; an extra component directory b
   const r = await previewApplicationSets({ root: repo.root, branch: 'main', revisions: 'tracked', kustomize: false, prs: [] });
   assert.deepEqual(rules(r.findings), ['argocd/components', 'argocd/revision-missing']);
   const rev = r.findings.filter((f) => f.rule === 'argocd/revision-missing');
-  assert.ok(rev.some((f) => f.object === 'ApplicationSet/marquee-test' && /revision "release" does not exist/.test(f.message)));
+  assert.ok(rev.some((f) => f.object === 'ApplicationSet/argocd/marquee-test' && /revision "release" does not exist/.test(f.message)));
   const comp = r.findings.filter((f) => f.rule === 'argocd/components');
   assert.equal(comp.length, 1, 'test has no ApplicationSet output, so no second components finding');
   assert.match(comp[0]!.message, /environment dev: .*unexpected cache/);
