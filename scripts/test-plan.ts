@@ -56,6 +56,7 @@ export const needs: readonly (readonly [prefix: string, needs: readonly Need[]])
 export const integration: readonly string[] = [
   'apps/kit/test/type-stripping.test.ts',
   'apps/web/test/dockerfile.test.ts',
+  'test/generators/cloudnative-pg-install.test.ts',
   'test/generators/data.test.ts',
   'test/images.test.ts',
   'test/policies/clock.test.ts',

@@ -95,6 +95,9 @@ function clusterIssues(env: EnvName, cluster: Rendered): DataTierIssue[] {
   const issues: DataTierIssue[] = [];
   const object = { kind: 'Cluster', name: cluster.metadata.name };
   const at = (path: string, message: string) => issues.push({ message: `Cluster/${object.name} ${path} ${message}`, object, path });
+  // A field that is absent has no line to point at (the base line that set it before a patch removed
+  // it would mislead): such issues name the environment's data kustomization instead.
+  const absent = (path: string, message: string) => issues.push({ message: `Cluster/${object.name} ${path} ${message}` });
   const spec = cluster['spec'] ?? {};
   const contract = (environments[env] as { postgresCluster?: { instances: number; dataDurability: string; zones: boolean } }).postgresCluster;
   const instances = spec.instances;
@@ -105,7 +108,7 @@ function clusterIssues(env: EnvName, cluster: Rendered): DataTierIssue[] {
   const sync = spec.postgresql?.synchronous;
   const legacySync = (spec.minSyncReplicas ?? 0) >= 1;
   if (!sync && !legacySync)
-    at('spec.postgresql.synchronous', `is not set in ${env}: without synchronous replication a failover loses the commits the standby had not received; set {method: any, number: 1}`);
+    absent('spec.postgresql.synchronous', `is not set in ${env}: without synchronous replication a failover loses the commits the standby had not received; set {method: any, number: 1}`);
   else if (sync) {
     if (!(sync.number >= 1)) at('spec.postgresql.synchronous.number', `is ${sync.number}: at least one standby must confirm each commit`);
     else if (typeof instances === 'number' && sync.number >= instances)
@@ -128,7 +131,7 @@ function clusterIssues(env: EnvName, cluster: Rendered): DataTierIssue[] {
   } catch (e) {
     issues.push({ message: (e as Error).message, object, path: 'spec.storage.size' });
   }
-  if (!spec.storage?.storageClass) at('spec.storage.storageClass', `is not set in ${env}: choose the class (and its reclaim policy) explicitly`);
+  if (!spec.storage?.storageClass) absent('spec.storage.storageClass', `is not set in ${env}: choose the class (and its reclaim policy) explicitly`);
   if (!spec.resources?.limits?.memory || !spec.resources?.requests?.memory) at('spec.resources', 'must set requests.memory and limits.memory');
   return issues;
 }
