@@ -3,6 +3,7 @@
 import { environments, type EnvName } from '../../generators/environments.ts';
 import { cnpgApiGroup, cnpgNames, postgresHost, postgresNames, rabbitmqNames, secretStoreName } from '../../generators/data-names.ts';
 import { bytesOf } from '../../generators/lib/validate-props.ts';
+import { cadenceChoicesHours, worstCaseRpoFor, worstCaseRtoFor, walSegmentMiB } from '../../generators/recovery-budget.ts';
 import type { KubeObject } from '../../kube/index.ts';
 
 /** The rendered object, as everywhere (kube/object.ts). */
@@ -42,7 +43,7 @@ export function dataTierIssues(env: EnvName, objects: readonly Rendered[]): Data
   else if (declared && !cluster)
     out.push(`Cluster/${cnpgNames.cluster} (postgresql.cnpg.io) is missing: environments.${env}.postgresCluster is declared, so overlays/${env}/data must include base/postgres-cnpg/${env}`);
   else if (!declared && !sts) out.push(`StatefulSet/${postgresNames.server} is missing`);
-  if (cluster) issues.push(...clusterIssues(env, cluster));
+  if (cluster) issues.push(...clusterIssues(env, cluster), ...budgetIssues(env, cluster, objects));
   issues.push(...hostIssues(objects));
   const pg = cluster ? undefined : sts;
   if (!rabbit || (!pg && !cluster)) return issues;
@@ -155,6 +156,89 @@ function hostIssues(objects: readonly Rendered[]): DataTierIssue[] {
   for (const [where, host] of hosts) {
     if (host !== postgresHost) issues.push({ message: `${where} is ${host}: PostgreSQL's clients connect to ${postgresHost} in every environment (generators/data-names.ts postgresHost)` });
     else if (!served.has(host)) issues.push({ message: `${where} is ${host}, but no Service ${host} is rendered and no Cluster/${cnpgNames.cluster} makes the operator create it` });
+  }
+  return issues;
+}
+
+/** PostgreSQL time setting (archive_timeout) in seconds: a bare number is seconds; units ms, s, min, h, d. */
+export function pgSeconds(value: unknown): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|h|d)?\s*$/.exec(String(value ?? ''));
+  if (!m) return undefined;
+  const scale = { ms: 0.001, s: 1, min: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 'ms' | 's' | 'min' | 'h' | 'd'];
+  return Number(m[1]) * scale;
+}
+
+/**
+ * Hours between the runs of a six-field cron (seconds first, as CloudNativePG's ScheduledBackup reads
+ * it) that fires every day: the longest gap between its hours, across midnight. Undefined for any
+ * other shape (a weekly or monthly schedule, ranges), which the caller reports as unreadable.
+ */
+export function cadenceHoursOf(schedule: unknown): number | undefined {
+  const f = String(schedule ?? '').trim().split(/\s+/);
+  if (f.length !== 6 || f.slice(3).some((x) => x !== '*')) return undefined;
+  const hours = f[2]!;
+  if (hours === '*') return 1;
+  const step = /^\*\/(\d+)$/.exec(hours);
+  if (step) return 24 % Number(step[1]) === 0 ? Number(step[1]) : undefined;
+  if (!/^\d+(,\d+)*$/.test(hours)) return undefined;
+  const hs = [...new Set(hours.split(',').map(Number))].sort((a, b) => a - b);
+  if (hs.some((h) => h > 23)) return undefined;
+  return Math.max(...hs.map((h, i) => (i + 1 < hs.length ? hs[i + 1]! - h : hs[0]! + 24 - h)));
+}
+
+/**
+ * The recovery budget (environments.<env>.recovery) against what the overlay renders: archive_timeout,
+ * the ScheduledBackup's cadence and the ObjectStore's retention must still meet rpoSeconds/rtoSeconds
+ * by the arithmetic of generators/recovery-budget.ts. Each message names the number to change.
+ */
+function budgetIssues(env: EnvName, cluster: Rendered, objects: readonly Rendered[]): DataTierIssue[] {
+  const b = (environments[env] as { recovery?: import('../../generators/environments.ts').RecoveryBudget }).recovery;
+  if (!b) return [];
+  const issues: DataTierIssue[] = [];
+  const budget = `generators/environments.ts environments.${env}.recovery`;
+  const archivePath = 'spec.postgresql.parameters.archive_timeout';
+  const archive = pgSeconds(cluster['spec']?.postgresql?.parameters?.archive_timeout);
+  const clusterRef = { kind: 'Cluster', name: cluster.metadata.name };
+  const maxArchive = Math.floor(b.rpoSeconds - walSegmentMiB / b.restoreRateMiBPerSec);
+  if (archive === undefined || archive <= 0)
+    issues.push({ message: `Cluster/${cluster.metadata.name} ${archivePath} is not set in ${env}: a quiet database may then never switch segments, and the RPO has no bound; set it to at most ${maxArchive}s (${budget}.rpoSeconds is ${b.rpoSeconds})` });
+  else if (worstCaseRpoFor(b, archive) > b.rpoSeconds)
+    issues.push({
+      message: `Cluster/${cluster.metadata.name} ${archivePath} is ${archive} s: worst-case RPO ${worstCaseRpoFor(b, archive)} s exceeds ${budget}.rpoSeconds ${b.rpoSeconds}; lower archive_timeout to at most ${maxArchive}s or raise rpoSeconds`,
+      object: clusterRef,
+      path: archivePath,
+    });
+
+  const backup = objects.find((o) => o.kind === 'ScheduledBackup' && o['spec']?.cluster?.name === cluster.metadata.name);
+  const fitting = cadenceChoicesHours.find((h) => worstCaseRtoFor(b, h) <= b.rtoSeconds);
+  if (!backup) {
+    issues.push({ message: `ScheduledBackup for Cluster/${cluster.metadata.name} is missing in ${env}: without base backups a restore replays WAL from the first one; ${budget}.rtoSeconds is ${b.rtoSeconds}` });
+    return issues;
+  }
+  const backupRef = { kind: 'ScheduledBackup', name: backup.metadata.name };
+  const cadence = cadenceHoursOf(backup['spec']?.schedule);
+  if (cadence === undefined)
+    issues.push({ message: `ScheduledBackup/${backup.metadata.name} spec.schedule is "${backup['spec']?.schedule}": not a daily six-field cron (seconds first) whose cadence validate can check against ${budget}.rtoSeconds`, object: backupRef, path: 'spec.schedule' });
+  else {
+    const rto = Math.ceil(worstCaseRtoFor(b, cadence));
+    if (rto > b.rtoSeconds)
+      issues.push({
+        message:
+          `ScheduledBackup/${backup.metadata.name} spec.schedule backs up every ${cadence} h: worst-case restore ${rto} s exceeds ${budget}.rtoSeconds ${b.rtoSeconds}; ` +
+          (fitting ? `back up at least every ${fitting} h (the generated schedule does) or raise rtoSeconds` : `raise rtoSeconds`),
+        object: backupRef,
+        path: 'spec.schedule',
+      });
+    // Two cadences of base backups must be in the store: the restore starts from the second-newest.
+    const store = objects.find((o) => o.kind === 'ObjectStore');
+    const days = /^(\d+)([dwm])$/.exec(String(store?.['spec']?.retentionPolicy ?? ''));
+    const retentionHours = days ? Number(days[1]) * { d: 24, w: 168, m: 720 }[days[2] as 'd' | 'w' | 'm'] : undefined;
+    if (store && (retentionHours === undefined || retentionHours < 2 * cadence))
+      issues.push({
+        message: `ObjectStore/${store.metadata.name} spec.retentionPolicy is "${store['spec']?.retentionPolicy}": keep at least two base backups (${2 * cadence} h at a ${cadence} h cadence) or the worst-case restore has nothing to start from`,
+        object: { kind: 'ObjectStore', name: store.metadata.name },
+        path: 'spec.retentionPolicy',
+      });
   }
   return issues;
 }

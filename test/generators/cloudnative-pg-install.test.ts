@@ -63,7 +63,7 @@ describe('the install Application and its project', () => {
   it('one Application per cluster running a Cluster, into cnpg-system, tracking the platform branch', () => {
     assert.deepEqual(cnpgClusters().sort(), [...new Set(envNames.filter((e) => 'postgresCluster' in environments[e]).map((e) => environments[e].cluster))].sort());
     const s = cnpgAppSet().spec;
-    assert.equal(s.template.spec.source.path, cnpgInstallPath);
+    assert.equal(s.template.spec.source?.path, cnpgInstallPath);
     assert.equal(s.template.spec.destination.namespace, cnpgSystemNamespace);
     assert.equal(s.template.metadata.finalizers, undefined, 'deleting the Application must not delete the CRDs');
   });

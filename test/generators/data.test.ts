@@ -9,6 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { envNames, environments, type EnvName } from '../../generators/environments.ts';
 import { dataComponents } from '../../generators/data.ts';
 import { dataTierFindings, dataTierIssues, type Rendered } from '../../policies/contract/index.ts';
+import { cadenceHoursOf, pgSeconds } from '../../policies/contract/data-tier.ts';
 import { postgresNames } from '../../generators/postgres.ts';
 
 const repo = new URL('../../', import.meta.url).pathname;
@@ -62,7 +63,7 @@ describe('data overlays (kustomize build overlays/<env>/data)', () => {
       it('orders Argo CD waves: store, then secrets, then the databases, then roles and databases inside them', () => {
         const of = (kind: string) => objs.filter((o) => o.kind === kind).map(wave);
         // The StatefulSet base (dev) or the CloudNativePG Cluster (environments declaring postgresCluster).
-        const server = environments[env].postgresCluster ? 'Cluster' : 'StatefulSet';
+        const server = 'postgresCluster' in environments[env] ? 'Cluster' : 'StatefulSet';
         assert.equal(objs.filter((o) => o.kind === server && o.metadata.name === postgresNames.server).length, 1, `${server}/${postgresNames.server}`);
         assert.ok(Math.max(...of('SecretStore')) < Math.min(...of('ExternalSecret')));
         assert.ok(Math.max(...of('ExternalSecret')) < Math.min(...of(server)));
@@ -187,6 +188,61 @@ describe('dataTierFindings() on a CloudNativePG Cluster (prod)', () => {
   });
 });
 
+describe('dataTierFindings(): the recovery budget against what the overlay renders (prod: RPO 300 s, RTO 1800 s)', () => {
+  const prod = () => structuredClone(rendered.get('prod')!) as any[];
+  const one = (objs: any[], kind: string) => objs.find((o) => o.kind === kind);
+
+  it('archive_timeout too long for the RPO, naming the most it may be', () => {
+    const objs = prod();
+    one(objs, 'Cluster').spec.postgresql.parameters.archive_timeout = '5min';
+    // 300 + 16/30 = 300.5 s > 300; the most that fits: ⌊300 − 0.53⌋ = 299 s.
+    const hit = dataTierIssues('prod', objs).find((i) => i.path === 'spec.postgresql.parameters.archive_timeout');
+    assert.match(hit?.message ?? '', /archive_timeout is 300 s: worst-case RPO 300\.5 s exceeds generators\/environments\.ts environments\.prod\.recovery\.rpoSeconds 300; lower archive_timeout to at most 299s/);
+  });
+  it('archive_timeout unset', () => {
+    const objs = prod();
+    delete one(objs, 'Cluster').spec.postgresql.parameters.archive_timeout;
+    assert.match(dataTierFindings('prod', objs).join('\n'), /archive_timeout is not set in prod/);
+  });
+  it('daily base backups cannot meet prod\'s RTO, naming the cadence that does', () => {
+    const objs = prod();
+    one(objs, 'ScheduledBackup').spec.schedule = '0 15 2 * * *';
+    // 40 GiB at 30 MiB/s = 1365.3 s + 2 × 24 h of 16 MiB/min WAL at 30 MiB/s = 1536 s + 120 s = 3021.3 → 3022 s.
+    const hit = dataTierIssues('prod', objs).find((i) => i.path === 'spec.schedule');
+    assert.match(hit?.message ?? '', /ScheduledBackup\/postgres spec\.schedule backs up every 24 h: worst-case restore 3022 s exceeds .*rtoSeconds 1800; back up at least every 4 h/);
+    assert.deepEqual(hit?.object, { kind: 'ScheduledBackup', name: 'postgres' });
+  });
+  it('a schedule validate cannot read', () => {
+    const objs = prod();
+    one(objs, 'ScheduledBackup').spec.schedule = '0 15 2 * * 0';
+    assert.match(dataTierFindings('prod', objs).join('\n'), /spec\.schedule is "0 15 2 \* \* 0": not a daily six-field cron/);
+  });
+  it('retention shorter than two cadences', () => {
+    const objs = prod();
+    one(objs, 'ScheduledBackup').spec.schedule = '0 15 2 * * *';
+    one(objs, 'ObjectStore').spec.retentionPolicy = '1d';
+    assert.match(dataTierFindings('prod', objs).join('\n'), /retentionPolicy is "1d": keep at least two base backups \(48 h at a 24 h cadence\)/);
+  });
+});
+
+describe('cadenceHoursOf() and pgSeconds()', () => {
+  it('reads daily six-field crons and PostgreSQL time units', () => {
+    const table: [string, number | undefined][] = [
+      ['0 15 2,6,10,14,18,22 * * *', 4],
+      ['0 15 2 * * *', 24],
+      ['0 0 * * * *', 1],
+      ['0 0 */6 * * *', 6],
+      ['0 0 1,2 * * *', 23],
+      ['0 0 */5 * * *', undefined],
+      ['0 15 2 * *', undefined],
+      ['0 15 2 1 * *', undefined],
+      ['0 0 25 * * *', undefined],
+    ];
+    for (const [cron, hours] of table) assert.equal(cadenceHoursOf(cron), hours, cron);
+    assert.deepEqual(['60s', '60', '5min', '1h', '500ms', 'soon', ''].map(pgSeconds), [60, 60, 300, 3600, 0.5, undefined, undefined]);
+  });
+});
+
 describe('data generators', () => {
   it('emit the data bases', () => {
     assert.deepEqual(dataComponents().map((c) => c.dir), [
@@ -199,6 +255,8 @@ describe('data generators', () => {
       'base/postgres-cnpg/test/restore-drill',
       'base/postgres-cnpg/prod',
       'base/postgres-cnpg/prod/restore-drill',
+      // The operator and plugin install (generators/cloudnative-pg-install.ts), one per cluster via Argo CD.
+      'base/cnpg-system',
     ]);
   });
 
