@@ -8,3 +8,4 @@ export * from './image.ts';
 export * from './quantity.ts';
 export * from './api-removals.ts';
 export * from './kustomization.ts';
+export * from './cnpg.ts';
