@@ -38,6 +38,8 @@ export const cnpg = {
   operatorPodName: 'cloudnative-pg',
   /** Instance manager's status port (the operator polls it) and metrics port. */
   statusPort: 8000,
+  /** Label on a Secret the operator should watch and reload (utils.WatchedLabelName). */
+  reloadLabel: 'cnpg.io/reload',
   metricsPort: 9187,
 } as const;
 
@@ -287,7 +289,9 @@ export function cnpgObjects(env: EnvName, p: PostgresClusterProps, plan: Recover
     { podSelector: { matchLabels: selectorFor(postgresNames.migrations) } },
   ];
   return [
-    ...dbs.map((db) => credentialsSecret(databaseSecret[db], labelsFor({ name: databaseSecret[db], component: 'database' }))),
+    // cnpg.io/reload (pkg/specs/pods.go WatchedLabelName): the operator watches the Secret, so a password
+    // rotated in Vault reaches the managed role without a restart.
+    ...dbs.map((db) => credentialsSecret(databaseSecret[db], { ...labelsFor({ name: databaseSecret[db], component: 'database' }), [cnpg.reloadLabel]: 'true' })),
     externalSecretFor({
       name: postgresSecrets.backupS3,
       labels,
