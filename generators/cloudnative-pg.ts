@@ -27,20 +27,24 @@ import { peers } from './services.ts';
 const source = 'generators/cloudnative-pg.ts';
 
 export const cnpg = {
-  group: 'postgresql.cnpg.io',
-  apiVersion: 'postgresql.cnpg.io/v1',
+  group: cnpgApiGroup,
+  apiVersion: `${cnpgApiGroup}/v1`,
   barmanApiVersion: 'barmancloud.cnpg.io/v1',
   /** The plugin's registered name (its Service's cnpg.io/pluginName label). */
   barmanPlugin: 'barman-cloud.cloudnative-pg.io',
   /** Where the operator and plugin run (vendor/operators manifests). */
   operatorNamespace: 'cnpg-system',
+  /** The operator Deployment's pod label app.kubernetes.io/name (vendor/operators/cloudnative-pg). */
+  operatorPodName: 'cloudnative-pg',
   /** Instance manager's status port (the operator polls it) and metrics port. */
   statusPort: 8000,
+  /** Label on a Secret the operator should watch and reload (utils.WatchedLabelName). */
+  reloadLabel: 'cnpg.io/reload',
   metricsPort: 9187,
 } as const;
 
 export { cnpgNames } from './data-names.ts';
-import { cnpgNames } from './data-names.ts';
+import { cnpgApiGroup, cnpgNames } from './data-names.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Minimal typed models (L1 stand-ins): the fields this generator sets, nothing more.
@@ -285,7 +289,9 @@ export function cnpgObjects(env: EnvName, p: PostgresClusterProps, plan: Recover
     { podSelector: { matchLabels: selectorFor(postgresNames.migrations) } },
   ];
   return [
-    ...dbs.map((db) => credentialsSecret(databaseSecret[db], labelsFor({ name: databaseSecret[db], component: 'database' }))),
+    // cnpg.io/reload (pkg/specs/pods.go WatchedLabelName): the operator watches the Secret, so a password
+    // rotated in Vault reaches the managed role without a restart.
+    ...dbs.map((db) => credentialsSecret(databaseSecret[db], { ...labelsFor({ name: databaseSecret[db], component: 'database' }), [cnpg.reloadLabel]: 'true' })),
     externalSecretFor({
       name: postgresSecrets.backupS3,
       labels,
@@ -356,7 +362,13 @@ export function cnpgObjects(env: EnvName, p: PostgresClusterProps, plan: Recover
   ];
 }
 
-const operatorPeer: INetworkPolicyPeer = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': cnpg.operatorNamespace } } };
+// The operator's pods only (not the Barman Cloud plugin next to them): it polls each instance
+// manager's status port and connects to PostgreSQL. As CloudNativePG's own sample
+// (docs/src/samples/networkpolicy-example.yaml: ports 8000 and 5432 from the operator pod).
+const operatorPeer: INetworkPolicyPeer = {
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': cnpg.operatorNamespace } },
+  podSelector: { matchLabels: { 'app.kubernetes.io/name': cnpg.operatorPodName } },
+};
 const drillLabels = labelsFor({ name: cnpgNames.restoreDrill, component: 'database' });
 
 export function cnpgComponents(): Component[] {

@@ -12,11 +12,22 @@ export const postgresNames = {
   migrations: 'migrations',
 } as const;
 
+/**
+ * The host every PostgreSQL client connects to (the services, the migrations, the StatefulSet's
+ * bootstrap and backup Jobs), in every environment: CloudNativePG names a Cluster's read-write
+ * Service `<cluster>-rw` (always the primary), and the StatefulSet base (dev, previews) names its
+ * client Service the same, so the services' shared bases need no per-environment host.
+ */
+export const postgresHost = `${postgresNames.server}-rw`;
+
+/** CloudNativePG's API group (Cluster, Database, ScheduledBackup, Backup, Pooler …). */
+export const cnpgApiGroup = 'postgresql.cnpg.io';
+
 /** CloudNativePG object names (generators/cloudnative-pg.ts); its Services are `<cluster>-rw`, `-ro`, `-r`. */
 export const cnpgNames = {
   cluster: postgresNames.server,
-  /** Read-write Service: always the primary. The services' PGHOST in environments with a Cluster. */
-  rwService: `${postgresNames.server}-rw`,
+  /** Read-write Service the operator creates: always the primary. */
+  rwService: postgresHost,
   objectStore: 'postgres-backup',
   scheduledBackup: 'postgres',
   restoreDrill: 'postgres-restore-drill',

@@ -4,6 +4,7 @@
 import type { Component } from './lib/component.ts';
 import { secretStoreObjects } from './external-secrets.ts';
 import { cnpgComponents } from './cloudnative-pg.ts';
+import { cnpgInstallComponent } from './cloudnative-pg-install.ts';
 import { migrationsComponent } from './migrations.ts';
 import { postgresComponent } from './postgres.ts';
 import { rabbitmqComponent } from './rabbitmq.ts';
@@ -15,6 +16,7 @@ export function dataComponents(): Component[] {
     rabbitmqComponent(),
     migrationsComponent(),
     ...cnpgComponents(),
+    cnpgInstallComponent(),
   ];
 }
 

@@ -262,7 +262,7 @@ export const environments = {
       zones: true,
       storageGiB: 100,
       storageClassName: 'gp3-retain',
-      // As the StatefulSet had in overlays/prod/data/patches/postgres.yaml.
+      // What the StatefulSet had in prod before the switch to CloudNativePG.
       resources: { cpuRequestMillis: 1000, cpuLimitMillis: 4000, memoryRequestMiB: 4096, memoryLimitMiB: 4096 },
       objectStore: { destinationPath: 's3://marquee-backups-prod-eu-central-1/postgres', region: 'eu-central-1' },
     },

@@ -10,6 +10,7 @@ import type { Component, KubeObject } from './lib/component.ts';
 import { labelsFor, selectorFor } from './lib/labels.ts';
 import { containerSecurity, podSecurity, resourcesFor } from './lib/pod.ts';
 import { hook } from './lib/argocd-waves.ts';
+import { postgresHost } from './data-names.ts';
 import { databaseSecret, postgresNames } from './postgres.ts';
 import { versionOf } from './services.ts';
 
@@ -71,7 +72,7 @@ export function migrationObjects(ms: readonly MigrationProps[] = defaultMigratio
                 imagePullPolicy: 'IfNotPresent',
                 command: ['node', 'src/migrate.ts'],
                 env: [
-                  { name: envVars.pgHost, value: postgresNames.server },
+                  { name: envVars.pgHost, value: postgresHost },
                   { name: envVars.pgPort, value: String(postgres.port) },
                   { name: envVars.pgDatabase, value: m.database },
                   { name: envVars.pgUser, valueFrom: { secretKeyRef: { name: secret, key: 'username' } } },

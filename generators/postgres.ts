@@ -13,7 +13,7 @@ import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import { dataServices, postgres, secrets, services, type DatabaseName, type ServiceName } from '@marquee/contract';
+import { postgres, secrets, services, type DatabaseName, type ServiceName } from '@marquee/contract';
 import { resourceProfiles } from './environments.ts';
 import { credentialsSecret, externalSecretFor } from './external-secrets.ts';
 import type { Component, KubeObject } from './lib/component.ts';
@@ -35,7 +35,7 @@ export const postgresSecrets = {
 } as const;
 
 export { postgresNames } from './data-names.ts';
-import { postgresNames } from './data-names.ts';
+import { postgresHost, postgresNames } from './data-names.ts';
 
 const ids = { uid: 999, exporterUid: 65534, awsCliUid: 1000 } as const;
 
@@ -351,7 +351,7 @@ export function postgresObjects(p: PostgresProps = defaultPostgresProps()): Kube
   });
 
   const adminEnv: IEnvVar[] = [
-    { name: 'PGHOST', value: dataServices.postgres },
+    { name: 'PGHOST', value: postgresHost },
     { name: 'PGPORT', value: String(postgres.port) },
     { name: 'PGDATABASE', value: 'postgres' },
     secretEnv('PGUSER', postgresSecrets.admin, 'username'),
@@ -431,7 +431,7 @@ export function postgresObjects(p: PostgresProps = defaultPostgresProps()): Kube
                   imagePullPolicy: 'IfNotPresent',
                   command: ['/scripts/pg-backup.sh', '/backup'],
                   env: [
-                    { name: 'PGHOST', value: dataServices.postgres },
+                    { name: 'PGHOST', value: postgresHost },
                     { name: 'PGPORT', value: String(postgres.port) },
                     secretEnv('PGUSER', postgresSecrets.backup, 'username'),
                     secretEnv('PGPASSWORD', postgresSecrets.backup, 'password'),
@@ -536,8 +536,9 @@ export function postgresObjects(p: PostgresProps = defaultPostgresProps()): Kube
         ],
       },
     }),
+    // Named as CloudNativePG names a Cluster's read-write Service: the clients' host is the same everywhere.
     new Service({
-      metadata: { name: postgresNames.server, labels, annotations: syncWave('data') },
+      metadata: { name: postgresHost, labels, annotations: syncWave('data') },
       spec: { type: 'ClusterIP', selector, ports: [servicePort('postgres', postgres.port)] },
     }),
     new PodDisruptionBudget({

@@ -55,6 +55,20 @@ export interface RecoveryPlan {
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 
+/** Region loss, worst case: a commit waits archive_timeout in its segment, then the segment is shipped. */
+export function worstCaseRpoFor(b: RecoveryBudget, archiveTimeoutSeconds: number): number {
+  return round1(archiveTimeoutSeconds + walSegmentMiB / b.restoreRateMiBPerSec);
+}
+
+/**
+ * Region loss, worst case with base backups every `cadenceHours`: the second-newest base backup, two
+ * cadences of WAL replayed, the provisioning allowance (seconds, not rounded).
+ */
+export function worstCaseRtoFor(b: RecoveryBudget, cadenceHours: number): number {
+  const baseSeconds = (b.databaseSizeGiB * 1024) / b.restoreRateMiBPerSec;
+  return baseSeconds + (2 * cadenceHours * 3600 * (b.walRateMiBPerMin / 60)) / b.restoreRateMiBPerSec + provisionAllowanceSeconds;
+}
+
 /** Derive the plan for one environment's budget. Throws naming `environments.<env>.recovery.<field>`. */
 export function recoveryPlan(env: EnvName, b: RecoveryBudget): RecoveryPlan {
   const field = (f: keyof RecoveryBudget) => `${contract}: environments.${env}.recovery.${f}`;
@@ -68,7 +82,7 @@ export function recoveryPlan(env: EnvName, b: RecoveryBudget): RecoveryPlan {
         `(a segment switch that often fills the bucket with empty segments); raise rpoSeconds to at least ${Math.ceil(minArchiveTimeoutSeconds / archiveTimeoutShareOfRpo)}`,
     );
   const shipSeconds = walSegmentMiB / b.restoreRateMiBPerSec;
-  const worstCaseRpoSeconds = round1(archiveTimeoutSeconds + shipSeconds);
+  const worstCaseRpoSeconds = worstCaseRpoFor(b, archiveTimeoutSeconds);
   if (worstCaseRpoSeconds > b.rpoSeconds)
     throw new Error(
       `${field('restoreRateMiBPerSec')} is ${b.restoreRateMiBPerSec}: shipping one ${walSegmentMiB} MiB segment takes ${round1(shipSeconds)} s, ` +
@@ -82,7 +96,7 @@ export function recoveryPlan(env: EnvName, b: RecoveryBudget): RecoveryPlan {
     );
 
   const baseSeconds = (b.databaseSizeGiB * 1024) / b.restoreRateMiBPerSec;
-  const rtoFor = (cadenceHours: number) => baseSeconds + (2 * cadenceHours * 3600 * walMiBPerSec) / b.restoreRateMiBPerSec + provisionAllowanceSeconds;
+  const rtoFor = (cadenceHours: number) => worstCaseRtoFor(b, cadenceHours);
   const cadence = cadenceChoicesHours.find((h) => rtoFor(h) <= b.rtoSeconds);
   if (cadence === undefined) {
     const floor = Math.ceil(rtoFor(cadenceChoicesHours[cadenceChoicesHours.length - 1]!));

@@ -29,6 +29,7 @@ import {
   type ServiceFacts,
   type ServiceName,
 } from '@marquee/contract';
+import { postgresHost } from './data-names.ts';
 import { resourceProfiles } from './environments.ts';
 import { headerFor, type Component, type KubeObject } from './lib/component.ts';
 import { labelsFor, selectorFor } from './lib/labels.ts';
@@ -86,7 +87,7 @@ export function configFor(p: ServiceProps): Record<string, string> {
   if (p.facts.calls.includes('api-gateway')) config[envVars.gatewayUrl] = url('api-gateway');
   if (p.facts.calls.length) config[envVars.upstreamTimeoutMs] = '5000';
   if (p.facts.database) {
-    config[envVars.pgHost] = dataServices.postgres;
+    config[envVars.pgHost] = postgresHost;
     config[envVars.pgPort] = String(postgres.port);
     config[envVars.pgDatabase] = p.facts.database;
   }

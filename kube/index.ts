@@ -9,3 +9,4 @@ export * from './quantity.ts';
 export * from './api-removals.ts';
 export * from './kustomization.ts';
 export * from './patch-target.ts';
+export * from './cnpg.ts';

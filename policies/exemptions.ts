@@ -43,17 +43,15 @@ export const exemptions: readonly DeclaredExemption[] = [
   ),
   ...(
     [
-      ['StatefulSet', 'postgres'],
+      // prod's PostgreSQL is a CloudNativePG Cluster (no StatefulSet, bootstrap Job or backup CronJob).
       ['StatefulSet', 'rabbitmq'],
-      ['Job', 'postgres-bootstrap'],
-      ['CronJob', 'postgres-backup'],
     ] as const
   ).map(([kind, name]) =>
     exempt({
       policy: 'gitops/digest-pinning',
       object: { kind, namespace: environments.prod.namespace, name },
       targets: ['prod'],
-      reason: 'upstream data-tier images (postgres, rabbitmq, postgres-exporter, aws-cli) are pinned by exact tag until the image workflow resolves their digests; remove once the data bases name digests',
+      reason: 'upstream data-tier images (rabbitmq) are pinned by exact tag until the image workflow resolves their digests; remove once the data bases name digests',
       owner: platform,
       expires: '2027-01-31',
     }),

@@ -56,6 +56,7 @@ export const needs: readonly (readonly [prefix: string, needs: readonly Need[]])
 export const integration: readonly string[] = [
   'apps/kit/test/type-stripping.test.ts',
   'apps/web/test/dockerfile.test.ts',
+  'test/generators/cloudnative-pg-install.test.ts',
   'test/generators/data.test.ts',
   'test/images.test.ts',
   'test/policies/clock.test.ts',
@@ -72,6 +73,7 @@ export const integration: readonly string[] = [
   'test/scripts/kustomize/render.test.ts',
   'test/scripts/report/branches.test.ts',
   'test/scripts/report/cli.test.ts',
+  'test/scripts/report/recovery.test.ts',
   'test/scripts/gitflow/set-image.test.ts',
   'test/scripts/test-runner.test.ts',
   'test/scripts/validate/cli.test.ts',

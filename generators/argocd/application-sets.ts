@@ -34,13 +34,13 @@ export const syncOptions = ['ServerSideApply=true', 'PruneLast=true', 'FailOnSha
  * for the data Application on first install: until the data tier has created the
  * namespace and secrets, the services sync fails and is retried (see docs/delivery.md).
  */
-const retry = { limit: 10, backoff: { duration: '15s', factor: 2, maxDuration: '5m' } };
+export const syncRetry = { limit: 10, backoff: { duration: '15s', factor: 2, maxDuration: '5m' } };
 
 function syncPolicy(automated: boolean): ISyncPolicy {
   return {
     ...(automated ? { automated: { prune: true, selfHeal: true } } : {}),
     syncOptions,
-    retry,
+    retry: syncRetry,
   };
 }
 

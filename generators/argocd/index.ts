@@ -10,6 +10,7 @@ import { partOf } from '../lib/labels.ts';
 import { applicationSets } from './application-sets.ts';
 import { argocdNamespace, deliveryBranch, inClusterServer, projectName, resourcesFinalizer } from './delivery.ts';
 import { deliveryProject, projects } from './projects.ts';
+import { cnpgAppSet, cnpgClusters, cnpgProject } from './operators.ts';
 
 const source = 'generators/argocd/index.ts';
 
@@ -43,6 +44,8 @@ export function argocdComponents(): Component[] {
     { dir: 'argocd/bootstrap', source, objects: [deliveryProject(), bootstrapApplication()] },
     { dir: 'argocd/projects', source: 'generators/argocd/projects.ts', objects: projects() },
     { dir: 'argocd/applicationsets', source: 'generators/argocd/application-sets.ts', objects: applicationSets() },
-    { dir: 'argocd', source, objects: [], kustomization: { resources: ['bootstrap', 'projects', 'applicationsets'] } },
+    // The CloudNativePG install: its own project and ApplicationSet (generators/argocd/operators.ts).
+    { dir: 'argocd/operators', source: 'generators/argocd/operators.ts', objects: [...cnpgClusters().map(cnpgProject), cnpgAppSet()] },
+    { dir: 'argocd', source, objects: [], kustomization: { resources: ['bootstrap', 'projects', 'applicationsets', 'operators'] } },
   ];
 }

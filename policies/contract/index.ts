@@ -1,11 +1,11 @@
 // The contract family: checks of rendered environments against what the contracts
 // promise (generators/environments.ts, apps/contract) rather than general rules. Not
 // exemptable: a contract is changed where it is written, not waived in an overlay.
-import type { Finding, RenderedObject, Target } from '../../kube/index.ts';
-import { dataTierFindings } from './data-tier.ts';
+import { objectRef, type Finding, type RenderedObject, type Target } from '../../kube/index.ts';
+import { dataTierIssues } from './data-tier.ts';
 import { environmentFindings } from './environment.ts';
 
-export { dataTierFindings, type Rendered } from './data-tier.ts';
+export { dataTierFindings, dataTierIssues, type DataTierIssue, type Rendered } from './data-tier.ts';
 
 /** One target's render as the checks see it (validate's RenderResult has this shape). */
 export interface RenderedTarget {
@@ -21,15 +21,20 @@ export function contractFindings(results: readonly RenderedTarget[]): Finding[] 
   for (const r of results) {
     const env = r.target.env;
     if (!env || r.findings.length) continue;
-    for (const message of dataTierFindings(env, r.objects.map((o) => o.object as any)))
+    const objects = r.objects.map((o) => o.object as any);
+    for (const issue of dataTierIssues(env, objects)) {
+      const o = issue.object && objects.find((x) => x.kind === issue.object!.kind && x.metadata?.name === issue.object!.name);
       out.push({
         rule: 'contract/data-tier',
         severity: 'error',
         target: r.target.name,
-        file: `${r.target.path}/data/kustomization.yaml`,
-        message,
+        // With the object and field, validate points at the line that set it (a patch, the base);
+        // otherwise at the environment's data kustomization.
+        ...(o && issue.path ? { object: objectRef(o), path: issue.path } : { file: `${r.target.path}/data/kustomization.yaml` }),
+        message: issue.message,
         hint: `fix ${r.target.path}/data (sizes, replicas, storage class), see docs/data.md`,
       });
+    }
   }
   return out;
 }

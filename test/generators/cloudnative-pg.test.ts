@@ -96,6 +96,9 @@ describe('prod Cluster', () => {
       );
       assert.equal(role.passwordSecret.name, `${db}-db`);
       assert.ok(files.has(`base/postgres-cnpg/prod/external-secret-${db}-db.yaml`));
+      // The Secret ESO writes carries cnpg.io/reload: the operator then follows a rotated password.
+      const es = rendered(`base/postgres-cnpg/prod/external-secret-${db}-db.yaml`);
+      assert.equal(es.spec.target.template.metadata.labels['cnpg.io/reload'], 'true');
     }
   });
   it('labels the pods so the services\' NetworkPolicies and the postgres scrape job select them', () => {

@@ -6,6 +6,7 @@ import { postgres, secrets, services } from '@marquee/contract';
 import { defaultPostgresProps, postgresNames, postgresObjects, postgresSecrets, type PostgresProps } from '../../generators/postgres.ts';
 import { selectorFor } from '../../generators/lib/labels.ts';
 import { peers } from '../../generators/services.ts';
+import { postgresHost } from '../../generators/data-names.ts';
 import { asJson, findObject } from './objects.ts';
 
 const objects = () => asJson(postgresObjects());
@@ -56,8 +57,9 @@ describe('postgres base', () => {
     assert.match(exporter.env.find((e: any) => e.name === 'DATA_SOURCE_URI').value, new RegExp(`^127\\.0\\.0\\.1:${postgres.port}/`));
   });
 
-  it('has a client Service named as the services expect, and a headless one for the StatefulSet', () => {
-    const svc = find('Service', 'postgres');
+  it('has a client Service named as the services expect (postgres-rw, as CloudNativePG names its primary Service), and a headless one for the StatefulSet', () => {
+    assert.equal(postgresHost, 'postgres-rw');
+    const svc = find('Service', postgresHost);
     assert.deepEqual(svc.spec.selector, selectorFor('postgres'));
     assert.equal(svc.spec.ports[0].port, postgres.port);
     assert.equal(find('Service', sts.spec.serviceName).spec.clusterIP, 'None');

@@ -278,7 +278,8 @@ for (const name of serviceNames) {
         assert.doesNotMatch(v, /\/\/[^/\s]*:[^/\s]*@/, `ConfigMap ${k} embeds credentials in a URL`);
       }
       if (facts.database) {
-        assert.equal(cm.data[envVars.pgHost], dataServices.postgres);
+        // One host in every environment: CloudNativePG's read-write Service, which dev's StatefulSet base names the same.
+        assert.equal(cm.data[envVars.pgHost], 'postgres-rw');
         assert.equal(cm.data[envVars.pgPort], String(postgres.port));
         assert.equal(cm.data[envVars.pgDatabase], facts.database);
       } else {

@@ -4,7 +4,7 @@
 // hosts in env vars and ConfigMaps that name a Service), from Prometheus' scrape
 // configuration, and from NetworkPolicies, which are also cross-checked against the wiring.
 import { parse } from 'yaml';
-import { isEmptySelector, mapSelects, podTemplateOf, selectorMatches, type LabelSelector } from '../../../kube/index.ts';
+import { cnpgImpliedObjects, impliedByAnnotation, isEmptySelector, mapSelects, podTemplateOf, selectorMatches, type LabelSelector } from '../../../kube/index.ts';
 import { stripHash } from '../review/normalize.ts';
 import { scrapeMatches, type JobConfig, type PodCandidate, type ServiceCandidate } from './scrape.ts';
 
@@ -56,7 +56,8 @@ interface Workload {
   readonly pod: Obj;
 }
 
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job']);
+// Pod: only the pods an operator's object implies (a CloudNativePG Cluster's instances, kube/cnpg.ts).
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job', 'Pod']);
 
 /** Label-selector semantics where an absent selector selects everything (NetworkPolicy peers). */
 const selects = (sel: LabelSelector | undefined, labels: Record<string, string>): boolean => selectorMatches(sel ?? {}, labels);
@@ -67,7 +68,9 @@ const specific = (sel: Obj | undefined): boolean => !!sel && !isEmptySelector(se
 const HOST_PORT = /(?<![\w.@-])@?([a-z0-9](?:[-a-z0-9]*[a-z0-9])?)((?:\.[a-z0-9-]+)*)?:(\d{2,5})\b/g;
 const URL_HOST = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?([^:/?#$()]+)(?::(\d+))?/i;
 
-export function architectureGraph(objects: readonly Obj[]): ArchitectureGraph {
+export function architectureGraph(rendered: readonly Obj[]): ArchitectureGraph {
+  // What operators create from the rendered objects is reached through too (the services call postgres-rw).
+  const objects = [...rendered, ...cnpgImpliedObjects(rendered)];
   const nodes = new Map<string, GraphNode>();
   const edges = new Map<string, GraphEdge>();
   const warnings: string[] = [];
@@ -86,7 +89,7 @@ export function architectureGraph(objects: readonly Obj[]): ArchitectureGraph {
     nodes.set(w.id, {
       id: w.id,
       label: w.name,
-      detail: `${o.kind}${ports.length ? ` :${ports.join(', :')}` : ''}`,
+      detail: `${o.metadata.annotations?.[impliedByAnnotation] ?? o.kind}${ports.length ? ` :${ports.join(', :')}` : ''}`,
       kind: 'workload',
       group: ns,
       component: w.podLabels['app.kubernetes.io/component'],

@@ -5,6 +5,7 @@ import type { Commit } from '../plumbing/git.ts';
 import type { Finding } from '../../../kube/index.ts';
 import type { ReportData } from './index.ts';
 import { replicasText, type Cell, type Matrix } from './matrix.ts';
+import { recoveryHtml } from './recovery.ts';
 import { primaryKind } from './svg.ts';
 
 export const esc = (s: unknown): string =>
@@ -273,6 +274,9 @@ ${promotionSection(d)}
 </section>
 <section id="policies"><h2>Policies</h2>
 ${policySection(d)}
+</section>
+<section id="recovery"><h2>Recovery (PostgreSQL)</h2>
+${recoveryHtml()}
 </section>
 </main>
 <script>${JS}</script>

@@ -2,6 +2,7 @@
 // rendered manifests: probes (and how long a failure takes to act on), replicas and
 // autoscaling, disruption budgets, rollout and shutdown. docs/architecture.md embeds
 // the output between markers; `npm run report -- --update-docs` refreshes it.
+import { isCnpgCluster } from '../../../kube/index.ts';
 import { canaryText, rolloutRunning } from './matrix.ts';
 
 type Obj = Record<string, any>;
@@ -74,6 +75,16 @@ function shutdown(w: Obj): string {
   return [`grace ${spec.terminationGracePeriodSeconds ?? 30}s`, preText].filter(Boolean).join(', ');
 }
 
+/** A CloudNativePG Cluster: the operator runs the pods, fails over, and keeps its own disruption budgets. */
+function cnpgRow(c: Obj): string {
+  const sync = c.spec?.postgresql?.synchronous;
+  const replication = sync ? `synchronous commit to ${sync.method} ${sync.number} standby(s)${sync.dataDurability ? `, dataDurability ${sync.dataDurability}` : ''}` : 'asynchronous standbys';
+  const scaling = `${c.spec?.instances ?? 1} instance(s) (1 primary); ${replication}; the operator promotes a standby when the primary fails`;
+  const budget = c.spec?.enablePDB === false ? '—' : 'operator-managed (enablePDB): primary and standbys';
+  const update = `operator: standbys first, then ${c.spec?.primaryUpdateStrategy === 'supervised' ? 'a switchover you trigger' : 'a switchover'} (primaryUpdateStrategy ${c.spec?.primaryUpdateStrategy ?? 'unsupervised'})`;
+  return `| ${cell(`${c.metadata.namespace}/${c.metadata.name}`)} (Cluster, CloudNativePG) | ${cell(scaling)} | ${cell(budget)} | ${cell(update)} | operator-managed (smart shutdown, then fast) |`;
+}
+
 /** Markdown: one table of workload-level settings, one of container probes. */
 export function selfHealingMarkdown(objects: readonly Obj[], scope: string): string {
   const workloads = objects.filter((o) => WORKLOADS.includes(o.kind)).sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
@@ -81,6 +92,7 @@ export function selfHealingMarkdown(objects: readonly Obj[], scope: string): str
   out.push('| workload | replicas / autoscaling | disruption budget | rollout | shutdown |', '|---|---|---|---|---|');
   for (const w of workloads)
     out.push(`| ${cell(`${w.metadata.namespace}/${w.metadata.name}`)} (${w.kind}) | ${cell(scaling(w, objects))} | ${cell(pdb(w, objects))} | ${cell(rollout(w, objects))} | ${cell(shutdown(w))} |`);
+  for (const c of objects.filter(isCnpgCluster)) out.push(cnpgRow(c));
   out.push('', '| workload / container | startup probe | liveness probe (restart) | readiness probe (out of endpoints) |', '|---|---|---|---|');
   for (const w of workloads)
     for (const c of w.spec?.template?.spec?.containers ?? [])

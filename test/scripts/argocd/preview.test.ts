@@ -23,6 +23,7 @@ test('tracked revisions: every environment reads its own branch, PRs their head 
     [...byName.keys()].sort(),
     [
       'marquee-bootstrap',
+      'marquee-cnpg-nonprod', 'marquee-cnpg-prod',
       'marquee-dev-data', 'marquee-dev-services',
       'marquee-platform-nonprod', 'marquee-platform-prod',
       'marquee-pr-101', 'marquee-pr-102',
