@@ -70,6 +70,7 @@ export const integration: readonly string[] = [
   'test/scripts/report/branches.test.ts',
   'test/scripts/report/cli.test.ts',
   'test/scripts/gitflow/set-image.test.ts',
+  'test/scripts/gitflow/verify.test.ts',
   'test/scripts/test-runner.test.ts',
   'test/scripts/validate/cli.test.ts',
   'test/scripts/validate/corpus.test.ts',
