@@ -75,6 +75,7 @@ export const integration: readonly string[] = [
   'test/scripts/report/cli.test.ts',
   'test/scripts/report/recovery.test.ts',
   'test/scripts/gitflow/set-image.test.ts',
+  'test/scripts/gitflow/verify.test.ts',
   'test/scripts/test-runner.test.ts',
   'test/scripts/validate/cli.test.ts',
   'test/scripts/validate/corpus.test.ts',

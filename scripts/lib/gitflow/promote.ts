@@ -1,6 +1,6 @@
 // `npm run promote -- --from dev --to test`: promotion by merge (Gitflow). Creates a
 // promotion branch from the target environment's branch in a temporary worktree
-// (the caller's checkout is never touched), merges the source branch, runs
+// (the caller's checkout is never touched) holding one commit with the merged tree, runs
 // validate there, and summarises what the merge changes in the rendered manifests
 // of everything Argo CD deploys from the target branch. Refuses on a dirty tree,
 // missing branches, skipped environments and un-back-merged target commits.
@@ -201,11 +201,17 @@ export async function promote(opts: PromoteOptions): Promise<PromoteResult> {
   let keep = false;
   try {
     const subject = `Promote ${from} → ${to}: merge ${fromBranch} into ${toBranch}`;
+    // One commit on top of the target, never a merge commit: GitHub's rebase merge drops a
+    // pull request's merge commits (and with them the evidence in the message) or refuses
+    // ("cannot be rebased safely"); a single commit is replayed with its message by a rebase
+    // merge, kept by a merge commit, and its record copied from the PR body by a squash.
+    // The source's history is not needed in the target's: the rule is by content (content.ts)
+    // and the record names the source commit.
     let promoted: string;
     if (!content.hotfixes.length) {
       // The target holds nothing of its own: the promoted tree is exactly the source's tree
       // (no three-way merge, so a stale merge base left by squash merges cannot conflict).
-      promoted = (await git(root, 'commit-tree', await treeOf(root, fromBranch), '-p', targetSha, '-p', sourceSha, '-m', subject)).trim();
+      promoted = (await git(root, 'commit-tree', await treeOf(root, fromBranch), '-p', targetSha, '-m', subject)).trim();
     } else {
       const m = await gitRaw(root, ['merge-tree', '--write-tree', '--name-only', targetSha, sourceSha]);
       if (m.code !== 0) {
@@ -218,7 +224,7 @@ export async function promote(opts: PromoteOptions): Promise<PromoteResult> {
             : `git merge-tree ${fromBranch} ${toBranch} failed: ${(m.stderr || m.stdout).trim()}`,
         );
       }
-      promoted = (await git(root, 'commit-tree', m.stdout.split('\n')[0]!.trim(), '-p', targetSha, '-p', sourceSha, '-m', subject)).trim();
+      promoted = (await git(root, 'commit-tree', m.stdout.split('\n')[0]!.trim(), '-p', targetSha, '-m', subject)).trim();
     }
     await git(root, 'worktree', 'add', '--quiet', '-b', branch, wt, promoted);
     created = true;

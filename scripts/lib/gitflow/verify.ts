@@ -1,9 +1,11 @@
 // `npm run promote -- --verify --env prod`: prove from the clone alone that what an
 // environment's branch holds came through the environment before it. The newest promotion
 // record (evidence.ts) reachable from the branch names the source commit; the record's
-// rendered digests are re-derived by rendering the recorded commit; the branch's shared
-// part (every file outside the environment's own overlay) must be byte-identical to the
-// source's, which the earlier environment validated. `--rollback` prepares the revert to
+// rendered digests are re-derived by rendering the recorded commit; the source commit must
+// carry the earlier environment's own record (validate `ok`, digests re-derived) when that
+// environment is promoted into, and the branch's shared part (every file outside the
+// environment's own overlay) must be byte-identical to that record's tree: what the earlier
+// environment validated. `--rollback` prepares the revert to
 // the last verified promotion: a branch and the exact pull-request commands.
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,6 +54,22 @@ async function currentRecord(root: string, head: string, env: EnvName): Promise<
   return { record: all[0], all };
 }
 
+/** Re-render a record's commit and compare each recorded digest; problems returned, matches added to `checks`. */
+async function rederive(root: string, record: PromotionRecord, checks: string[]): Promise<string[]> {
+  const units = Object.keys(record.rendered);
+  if (!units.length) return [`the record ${record.commit.slice(0, 7)} (${record.from} → ${record.to}) has no ${TRAILER.rendered} digest`];
+  const problems: string[] = [];
+  const derived = await withWorktree(root, record.commit, (dir) => renderedDigests(dir, units).then((d) => d.digests)).catch((e: Error) => {
+    problems.push(`re-rendering ${record.commit.slice(0, 7)} failed: ${e.message}`);
+    return undefined;
+  });
+  for (const u of derived ? units : []) {
+    if (derived![u] === record.rendered[u]) checks.push(`rendered ${u} at ${record.commit.slice(0, 7)}: ${record.rendered[u]} (re-derived)`);
+    else problems.push(`rendered ${u} at ${record.commit.slice(0, 7)} is ${derived![u] ?? 'missing'}, the record says ${record.rendered[u]}`);
+  }
+  return problems;
+}
+
 export async function verifyPromotion(root: string, envName: string): Promise<VerifyResult> {
   const env = envOf(envName);
   const branch = environments[env].branch;
@@ -74,27 +92,37 @@ export async function verifyPromotion(root: string, envName: string): Promise<Ve
   else checks.push(`source ${record.source.slice(0, 7)} is on ${fromBranch} (${from})`);
   if (!record.validate.startsWith('ok')) problems.push(`the promotion was not validated (${TRAILER.validate}: ${record.validate || 'missing'})`);
   // 2. The recorded rendered digests, re-derived from the recorded commit.
-  const units = Object.keys(record.rendered);
-  if (!units.length) problems.push(`the record has no ${TRAILER.rendered} digest`);
-  else {
-    const derived = await withWorktree(root, record.commit, (dir) => renderedDigests(dir, units).then((d) => d.digests)).catch((e: Error) => {
-      problems.push(`re-rendering ${record.commit.slice(0, 7)} failed: ${e.message}`);
-      return undefined;
-    });
-    for (const u of derived ? units : []) {
-      if (derived![u] === record.rendered[u]) checks.push(`rendered ${u} at ${record.commit.slice(0, 7)}: ${record.rendered[u]} (re-derived)`);
-      else problems.push(`rendered ${u} at ${record.commit.slice(0, 7)} is ${derived![u] ?? 'missing'}, the record says ${record.rendered[u]}`);
+  problems.push(...(await rederive(root, record, checks)));
+  // 3. What the earlier environment validated. When it is itself promoted into (test, not dev),
+  // its own newest promotion record reachable from the source commit is the evidence that the
+  // commit it ran was validated there: that record must exist, say `ok`, and its rendered
+  // digests must re-derive; its tree is the reference. For the first environment (nothing is
+  // promoted into it) the reference is the source commit itself.
+  let reference: { rev: string; what: string } | undefined;
+  if (await resolveCommit(root, record.source)) {
+    if (promotionOrder.indexOf(from) === 0) reference = { rev: record.source, what: `what ${from} ran (${fromBranch} ${record.source.slice(0, 7)})` };
+    else {
+      const upstream = (await promotionRecords(root, record.source, from))[0];
+      if (!upstream)
+        problems.push(`${fromBranch} ${record.source.slice(0, 7)} (what ${from} ran) carries no promotion record into ${from} (${TRAILER.promotion}: … -> ${from}): nothing shows it was validated in ${from}`);
+      else {
+        checks.push(`${from} ran ${record.source.slice(0, 7)}; its promotion record ${upstream.commit.slice(0, 7)}: ${upstream.from} → ${from}, validate ${upstream.validate || 'missing'}`);
+        if (!upstream.validate.startsWith('ok'))
+          problems.push(`the promotion into ${from} (${upstream.commit.slice(0, 7)}) was not validated (${TRAILER.validate}: ${upstream.validate || 'missing'}): what ${env} runs was never validated in ${from}`);
+        problems.push(...(await rederive(root, upstream, checks)));
+        reference = { rev: upstream.commit, what: `what ${from} validated (${fromBranch} ${upstream.commit.slice(0, 7)}, promotion record)` };
+      }
     }
   }
-  // 3. The shared part now on the branch is byte-identical to the source's (what the earlier environment ran).
-  if (await resolveCommit(root, record.source)) {
-    const [now, was] = await Promise.all([sharedFiles(root, head, env), sharedFiles(root, record.source, env)]);
+  // 4. The shared part now on the branch is byte-identical to the reference.
+  if (reference) {
+    const [now, was] = await Promise.all([sharedFiles(root, head, env), sharedFiles(root, reference.rev, env)]);
     const changed = [...new Set([...now.keys(), ...was.keys()])].filter((p) => now.get(p) !== was.get(p)).sort();
-    if (!changed.length) checks.push(`shared part of ${branch} (everything but ${ownPart(env)}) is byte-identical to ${fromBranch} ${record.source.slice(0, 7)}`);
+    if (!changed.length) checks.push(`shared part of ${branch} (everything but ${ownPart(env)}) is byte-identical to ${reference.what}`);
     else {
-      const objects = await changedObjects(root, record.source, head, env).catch((e: Error) => [`(objects not rendered: ${e.message})`]);
+      const objects = await changedObjects(root, reference.rev, head, env).catch((e: Error) => [`(objects not rendered: ${e.message})`]);
       problems.push(
-        `the shared part of ${branch} (${env}) differs from what ${from} ran (${fromBranch} ${record.source.slice(0, 7)}) — changed outside the promotion flow: ` +
+        `the shared part of ${branch} (${env}) differs from ${reference.what} — changed outside the promotion flow: ` +
           `file(s) ${changed.slice(0, 10).join(', ')}${changed.length > 10 ? `, … ${changed.length - 10} more` : ''}` +
           (objects.length ? `; object(s) ${objects.slice(0, 10).join(', ')}${objects.length > 10 ? `, … ${objects.length - 10} more` : ''}` : ''),
       );
@@ -147,8 +175,7 @@ export async function prepareRollback(root: string, envName: string, opts: { now
   for (const r of all.slice(all.indexOf(record))) {
     if ((await tree(r.commit)) === headTree) continue;
     // verified: the record's rendered digests re-derive from its commit
-    const d = await withWorktree(root, r.commit, (dir) => renderedDigests(dir, Object.keys(r.rendered)).then((x) => x.digests)).catch(() => undefined);
-    if (d && Object.keys(r.rendered).length && Object.entries(r.rendered).every(([u, v]) => d[u] === v)) {
+    if (!(await rederive(root, r, [])).length) {
       to = r;
       break;
     }

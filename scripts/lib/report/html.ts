@@ -45,8 +45,8 @@ td.absent{color:var(--muted);text-align:center;background:repeating-linear-gradi
 .pill.ok,.pill.active{background:#dcfce7;color:var(--ok)}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px}
 .diagram{overflow:auto;border:1px solid var(--line);border-radius:8px;padding:8px;background:#fff}
-.diagram svg{max-width:100%;height:auto;cursor:zoom-in}
-.diagram.full svg{max-width:none;cursor:zoom-out}
+.diagram svg{display:block;max-width:none;height:auto;cursor:zoom-out}
+.diagram.fit svg{max-width:100%;cursor:zoom-in}
 ul.warnings li{color:var(--warn)}
 .muted{color:var(--muted)}
 details summary{cursor:pointer;font-weight:600}
@@ -54,11 +54,12 @@ details summary{cursor:pointer;font-weight:600}
 `;
 
 // Hides matrix rows and finding rows whose text does not contain the filter; a click
-// on the diagram toggles between fit-to-width and full size.
+// on the diagram toggles between its own size (text as large as the body's; the box scrolls
+// sideways when the window is narrower) and fit-to-width (an overview).
 const JS = `
 (function(){
   var diagram=document.getElementById('architecture');
-  if(diagram)diagram.addEventListener('click',function(){diagram.classList.toggle('full');});
+  if(diagram)diagram.addEventListener('click',function(){diagram.classList.toggle('fit');});
   var warnings=document.getElementById('warnings');
   document.querySelectorAll('a.open-warnings').forEach(function(a){a.addEventListener('click',function(){if(warnings)warnings.open=true;});});
   var input=document.getElementById('filter');
@@ -217,7 +218,7 @@ function architectureSection(d: ReportData): string {
       `<tr><td>${esc(label(e.source))}</td><td>${esc(label(e.target))}</td><td>${esc(primaryKind(e))}</td><td>${esc(e.ports.join(', '))}</td><td><small>${e.reasons.map(esc).join('<br>')}</small></td></tr>`,
   );
   return [
-    `<p class="muted">${esc(d.architecture.title)}. Laid out by ELK (elkjs); hover an edge for where it comes from, click the diagram for full size.</p>`,
+    `<p class="muted">${esc(d.architecture.title)}. Laid out by ELK (elkjs); hover an edge for where it comes from, click the diagram to fit it to the window (overview) and again for full size.</p>`,
     `<div class="diagram" id="architecture">${d.architecture.svg.replace(/^<\?xml[^>]*>\s*/, '')}</div>`,
     g.warnings.length ? `<h3>Wiring to check</h3><ul class="warnings">${g.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : '',
     `<details><summary>${g.edges.length} edges and where they come from</summary><table data-filterable><thead><tr><th>from</th><th>to</th><th>kind</th><th>ports</th><th>evidence</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`,

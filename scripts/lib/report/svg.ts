@@ -8,10 +8,15 @@ import type { ArchitectureGraph, EdgeKind, GraphEdge, GraphNode } from './graph.
 // elkjs is CommonJS: under NodeNext its `default` is the module object, at run time the constructor.
 const ELK = ((ElkBundled as unknown as { default?: unknown }).default ?? ElkBundled) as new () => ElkApi;
 
-const FONT = 12;
-/** Average advance of the sans-serif label font at 12 px; generous so labels never overflow. */
-const CHAR = 7.1;
-const NODE_H = 46;
+/** Every text of the diagram: at least the report's body text (14 px) when drawn at scale 1. */
+const FONT = 14;
+/** Average advance of the sans-serif label font at 14 px; generous so labels never overflow. */
+const CHAR = 8.3;
+const NODE_H = 50;
+/** Flow direction: top to bottom is narrower than left to right (fewer nodes per layer than layers' total width). */
+const DIRECTION = 'DOWN';
+/** The side of a node where bundled edges (many scrape targets → Prometheus) arrive. */
+const IN_SIDE = DIRECTION === 'DOWN' ? 'NORTH' : 'WEST';
 const PAD = 16;
 
 const palette: Record<string, { fill: string; stroke: string }> = {
@@ -45,7 +50,14 @@ export function primaryKind(e: GraphEdge): EdgeKind {
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const r = (n: number | undefined): string => String(Math.round((n ?? 0) * 10) / 10);
 const colourOf = (n: GraphNode) => palette[n.kind === 'workload' ? (n.component ?? 'other') : n.kind] ?? palette.other!;
-const widthOf = (n: GraphNode) => Math.ceil(Math.max(n.label.length * (CHAR + 0.6), n.detail.length * (CHAR - 0.8)) + 2 * PAD);
+/** The second line as drawn: at most three ports (the tooltip has them all), so one busy node does not widen its layer. */
+const detailOf = (n: GraphNode): string => {
+  const ports = n.detail.match(/(?:, )?:\d+/g);
+  if (!ports || ports.length <= 3) return n.detail;
+  const third = n.detail.indexOf(ports[3]!);
+  return `${n.detail.slice(0, third)}, …`;
+};
+const widthOf = (n: GraphNode) => Math.ceil(Math.max(n.label.length * (CHAR + 0.6), detailOf(n).length * (CHAR - 0.8)) + 2 * PAD);
 const idOf = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_');
 
 export interface SvgOptions {
@@ -60,14 +72,33 @@ export async function architectureSvg(g: ArchitectureGraph, opts: SvgOptions): P
     id: `group:${ns}`,
     labels: [{ text: `namespace ${ns}`, width: (`namespace ${ns}`.length + 2) * CHAR, height: FONT + 4 }],
     layoutOptions: { 'elk.padding': '[top=34,left=18,bottom=18,right=18]', 'elk.nodeLabels.placement': 'INSIDE V_TOP H_LEFT' },
-    children: g.nodes.filter((n) => n.group === ns).map((n) => ({ id: n.id, width: widthOf(n), height: NODE_H })),
+    children: g.nodes.filter((n) => n.group === ns).map(shape),
   });
-  const edges: ElkExtendedEdge[] = g.edges.map((e, i) => ({ id: `e${i}`, sources: [e.source], targets: [e.target] }));
+  // Edges of one kind into a node that receives several (every scrape target → Prometheus) end
+  // at one port: ELK routes edges sharing a port as one hyperedge, a single trunk into the node.
+  const fanIn = new Map<string, number>();
+  for (const e of g.edges) fanIn.set(`${e.target}\0${primaryKind(e)}`, (fanIn.get(`${e.target}\0${primaryKind(e)}`) ?? 0) + 1);
+  const portOf = (e: GraphEdge): string | undefined => ((fanIn.get(`${e.target}\0${primaryKind(e)}`) ?? 0) > 2 ? `${e.target}:in:${primaryKind(e)}` : undefined);
+  const ports = new Map<string, string[]>();
+  for (const e of g.edges) {
+    const p = portOf(e);
+    if (p && !ports.get(e.target)?.includes(p)) ports.set(e.target, [...(ports.get(e.target) ?? []), p]);
+  }
+  function shape(n: GraphNode): ElkNode {
+    const own = ports.get(n.id);
+    return {
+      id: n.id,
+      width: widthOf(n),
+      height: NODE_H,
+      ...(own ? { ports: own.map((id) => ({ id, width: 1, height: 1, layoutOptions: { 'elk.port.side': IN_SIDE } })), layoutOptions: { 'elk.portConstraints': 'FIXED_SIDE' } } : {}),
+    };
+  }
+  const edges: ElkExtendedEdge[] = g.edges.map((e, i) => ({ id: `e${i}`, sources: [e.source], targets: [portOf(e) ?? e.target] }));
   const root: ElkNode = {
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',
-      'elk.direction': 'RIGHT',
+      'elk.direction': DIRECTION,
       'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
       'elk.edgeRouting': 'ORTHOGONAL',
       'elk.layered.spacing.nodeNodeBetweenLayers': '56',
@@ -81,7 +112,7 @@ export async function architectureSvg(g: ArchitectureGraph, opts: SvgOptions): P
       'elk.json.shapeCoords': 'ROOT',
       'elk.json.edgeCoords': 'ROOT',
     },
-    children: [...g.groups.map(group), ...g.nodes.filter((n) => !n.group).map((n) => ({ id: n.id, width: widthOf(n), height: NODE_H }))],
+    children: [...g.groups.map(group), ...g.nodes.filter((n) => !n.group).map(shape)],
     edges,
   };
   const laid = await elk.layout(root);
@@ -94,7 +125,7 @@ export async function architectureSvg(g: ArchitectureGraph, opts: SvgOptions): P
   walk(laid);
   const W = Math.ceil(laid.width ?? 0);
   const kinds = [...new Set(g.edges.map(primaryKind))].sort((a, b) => Object.keys(edgeStyle).indexOf(a) - Object.keys(edgeStyle).indexOf(b));
-  const legendH = 24 + 18 * Math.ceil(kinds.length / 2);
+  const legendH = 28 + 22 * Math.ceil(kinds.length / 2);
   const H = Math.ceil((laid.height ?? 0) + legendH);
 
   const out: string[] = [];
@@ -138,8 +169,8 @@ export async function architectureSvg(g: ArchitectureGraph, opts: SvgOptions): P
     out.push(
       `<g class="node node-${n.kind}" id="node-${idOf(n.id)}" data-id="${esc(n.id)}"><title>${esc(`${n.id}: ${n.detail}`)}</title>`,
       `<rect x="${r(x)}" y="${r(y)}" width="${r(s.width)}" height="${r(s.height)}" rx="6" fill="${c.fill}" stroke="${c.stroke}" stroke-width="1.5"${n.kind === 'missing' || n.kind === 'external' ? ' stroke-dasharray="5 3"' : ''}/>`,
-      `<text x="${r(x + (s.width ?? 0) / 2)}" y="${r(y + 19)}" text-anchor="middle" font-weight="bold" fill="#0f172a">${esc(n.label)}</text>`,
-      `<text x="${r(x + (s.width ?? 0) / 2)}" y="${r(y + 35)}" text-anchor="middle" font-size="${FONT - 1.5}" fill="#475569">${esc(n.detail)}</text></g>`,
+      `<text x="${r(x + (s.width ?? 0) / 2)}" y="${r(y + 21)}" text-anchor="middle" font-weight="bold" fill="#0f172a">${esc(n.label)}</text>`,
+      `<text x="${r(x + (s.width ?? 0) / 2)}" y="${r(y + 40)}" text-anchor="middle" fill="#475569">${esc(detailOf(n))}</text></g>`,
     );
   }
   // Legend under the layout: one entry per edge kind that occurs, two per row.
@@ -148,7 +179,7 @@ export async function architectureSvg(g: ArchitectureGraph, opts: SvgOptions): P
   kinds.forEach((k, i) => {
     const st = edgeStyle[k];
     const x = 16 + (i % 2) * colW;
-    const y = top + 12 + Math.floor(i / 2) * 18;
+    const y = top + 14 + Math.floor(i / 2) * 22;
     out.push(
       `<g class="legend"><path d="M${x},${y}L${x + 34},${y}" stroke="${st.stroke}" stroke-width="1.6"${st.dash ? ` stroke-dasharray="${st.dash}"` : ''} marker-end="url(#arrow-${k})"/><text x="${x + 42}" y="${y + 4}" fill="#334155">${esc(st.label)}</text></g>`,
     );

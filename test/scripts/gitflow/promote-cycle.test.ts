@@ -6,36 +6,17 @@
 // has nothing waiting and no findings, and promote says plainly there is nothing to promote.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { promote, PromoteError, formatPromotion, type PromoteResult } from '../../../scripts/lib/gitflow/promote.ts';
 import { checkBranches } from '../../../scripts/lib/gitflow/branches.ts';
 import { formatVerify, prepareRollback, verifyPromotion } from '../../../scripts/lib/gitflow/verify.ts';
 import { makeRepo, type TempRepo } from '../../fixtures/argocd/repo.ts';
+import { mergePullRequest, type MergeStyle } from '../../helpers/pull-request.ts';
 
 const repos: TempRepo[] = [];
 after(() => repos.forEach((r) => r.cleanup()));
 
-type Style = 'merge' | 'squash' | 'rebase';
 const svc = 'overlays/test/services/kustomization.yaml';
 const prodSvc = 'overlays/prod/services/kustomization.yaml';
-
-/** What GitHub does when the pull request is merged, done with git in the temporary repository. */
-function mergePullRequest(repo: TempRepo, r: PromoteResult, style: Style): void {
-  const title = `Promote (${r.branch})`;
-  repo.git('checkout', '--quiet', r.toBranch);
-  if (style === 'merge') repo.git('merge', '--quiet', '--no-ff', '-m', `Merge pull request #1 from ${r.branch}\n\n${title}`, r.branch);
-  else if (style === 'squash') {
-    // GitHub's squash message "Pull request title and description": the body ends with the record.
-    const bodyFile = r.next[1]!.split('--body-file ')[1]!;
-    repo.git('merge', '--quiet', '--squash', r.branch);
-    repo.git('commit', '--quiet', '-m', `${title}\n\n${readFileSync(bodyFile, 'utf8')}`);
-  } else {
-    // GitHub's rebase merge: the pull request's commits replayed on the base, merge commits
-    // dropped — here the promotion commit is replayed as one commit with its message.
-    repo.git('cherry-pick', '--quiet', '--allow-empty', '-m', '1', r.record!);
-  }
-  repo.git('branch', '-D', r.branch);
-}
 
 async function assertClean(repo: TempRepo, label: string): Promise<void> {
   const b = await checkBranches(repo.root);
@@ -52,14 +33,14 @@ async function assertClean(repo: TempRepo, label: string): Promise<void> {
   }
 }
 
-async function cycle(style: Style): Promise<void> {
+async function cycle(style: MergeStyle): Promise<void> {
   const repo = makeRepo();
   repos.push(repo);
   const original = repo.read(svc);
   let n = 0;
   const step = async (from: 'dev' | 'test', to: 'test' | 'prod') => {
     repo.git('checkout', '--quiet', 'main');
-    const r = await promote({ root: repo.root, from, to, gh: null, validate: 'skip', branch: `promote/${from}-to-${to}-${++n}` });
+    const r = await promote({ root: repo.root, from, to, gh: null, validate: ['true'], branch: `promote/${from}-to-${to}-${++n}` });
     assert.equal(r.upToDate, false);
     assert.ok(r.evidence?.some((l) => l.startsWith('Marquee-Rendered: ')), 'the record carries a rendered digest');
     mergePullRequest(repo, r, style);
@@ -96,14 +77,21 @@ async function cycle(style: Style): Promise<void> {
       await step('test', 'prod');
     }
     await assertClean(repo, `${style} round ${round}`);
+    // what prod and test run came through the environment before, validated there — except
+    // after round 2, where a commit made on release itself went to prod with the back-merge
+    for (const env of ['test', 'prod'] as const) {
+      const v = await verifyPromotion(repo.root, env);
+      if (round === 2) assert.match(v.problems.join('\n'), /changed outside the promotion flow: file\(s\) (\S+, )*notes\/test\.txt/, `${style} round 2 ${env}: ${formatVerify(v)}`);
+      else assert.deepEqual(v.problems, [], `${style} round ${round} ${env}: ${formatVerify(v)}`);
+    }
   }
 }
 
 for (const style of ['merge', 'squash', 'rebase'] as const)
   test(`three rounds with ${style} merges and a hotfix in between end clean every round`, () => cycle(style));
 
-test('--verify proves prod came through test (merge and squash); a shared-part edit on main fails naming file and object; --rollback restores the last verified promotion', async () => {
-  for (const style of ['merge', 'squash'] as const) {
+test('--verify proves prod came through test (merge, squash, rebase); a shared-part edit on main fails naming file and object; --rollback restores the last verified promotion', async () => {
+  for (const style of ['merge', 'squash', 'rebase'] as const) {
     const repo = makeRepo();
     repos.push(repo);
     assert.deepEqual((await verifyPromotion(repo.root, 'prod')).problems.map((p) => p.split(' (')[0]), ['main'], 'no record yet');
@@ -117,7 +105,7 @@ test('--verify proves prod came through test (merge and squash); a shared-part e
     assert.equal(ok.record?.from, 'test');
     assert.equal(ok.record?.source, repo.git('rev-parse', 'release').trim());
     assert.match(formatVerify(ok), /ok {3}rendered prod at \w{7}: sha256:[0-9a-f]{64} \(re-derived\)/);
-    assert.match(formatVerify(ok), /ok {3}shared part of main \(everything but overlays\/prod\/\) is byte-identical to release/);
+    assert.match(formatVerify(ok), /ok {3}shared part of main \(everything but overlays\/prod\/\) is byte-identical to what test validated \(release \w{7}, promotion record\)/);
     // GIVEN the shared part changed on main outside the flow
     const deployment = 'base/api-gateway/deployment.yaml';
     const before = repo.read(deployment);

@@ -55,9 +55,11 @@ test('dev → test: a merge branch off release, validated, with what changes in 
   assert.match(text, /Image tags\n {2}test {2}Deployment\/inventory {2}inventory {2}ghcr\.io\/marquee-shop\/inventory {2}\S+ → 1\.5\.0\n/, text);
   assert.deepEqual(t.added, []);
   assert.deepEqual(r.next, [`git push -u origin ${r.branch}`, `gh pr create --base release --head ${r.branch} --title 'Promote dev → test (2 commits)' --body-file ${join(tmpdir(), `marquee-${r.branch.replace(/\//g, '-')}.md`)}`]);
-  // The promotion branch: release + a merge of develop; nothing else moved.
-  assert.equal(repo.git('rev-parse', `${r.branch}^1`).trim(), releaseBefore);
-  assert.equal(repo.git('rev-parse', `${r.branch}^2`).trim(), repo.git('rev-parse', 'develop').trim());
+  // The promotion branch: one commit on release (a single parent, so a rebase merge keeps it)
+  // holding develop's tree, the source named in its record; nothing else moved.
+  assert.equal(repo.git('rev-list', '--parents', '-n', '1', r.branch).trim(), `${r.record} ${releaseBefore}`);
+  assert.equal(repo.git('rev-parse', `${r.branch}^{tree}`).trim(), repo.git('rev-parse', 'develop^{tree}').trim());
+  assert.ok(r.evidence?.includes(`Marquee-Source: develop ${repo.git('rev-parse', 'develop').trim()}`), r.evidence?.join('\n'));
   assert.equal(repo.git('rev-parse', 'release').trim(), releaseBefore);
   assert.equal(repo.git('rev-parse', 'HEAD').trim(), head);
   assert.equal(repo.git('symbolic-ref', '--short', 'HEAD').trim(), 'main', "the caller's checkout is untouched");

@@ -79,12 +79,13 @@ describe('npm run report', { timeout: 180_000 }, () => {
       assert.ok(box && box.width > 40 && box.height > 20, `${name} has no box in the diagram`);
     }
 
-    // a click shows the diagram at full size
+    // a click fits the diagram to the window (an overview), a second one restores its own size
     const width = async () => (await page.locator('#architecture svg').boundingBox())!.width;
-    const fitted = await width();
+    const own = await width();
     await page.locator('#architecture').click();
-    assert.ok((await width()) > fitted, 'the diagram did not grow on click');
+    assert.ok((await width()) < own, 'the diagram did not shrink to fit on click');
     await page.locator('#architecture').click();
+    assert.equal(await width(), own, 'a second click restores the diagram\'s own size');
 
     // the filter hides rows that do not match
     await page.fill('#filter', 'inventory');
@@ -130,6 +131,20 @@ describe('npm run report', { timeout: 180_000 }, () => {
       const arch = (await page.locator('#architecture-section').boundingBox())!;
       assert.ok(arch.y < matrix.y, 'architecture above the matrix');
       assert.ok(arch.y < 1000, `architecture starts at ${arch.y} px`);
+      // every text of the diagram, as drawn, is at least the body text: computed font size × the SVG's scale
+      const sizes = (await page.evaluate(`(() => {
+        const svg = document.querySelector('#architecture svg');
+        const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        const body = parseFloat(getComputedStyle(document.body).fontSize);
+        return { body, scale, texts: [...svg.querySelectorAll('text')].map((t) => [t.textContent, parseFloat(getComputedStyle(t).fontSize) * scale]) };
+      })()`)) as { body: number; scale: number; texts: [string, number][] };
+      assert.ok(sizes.texts.length > 20, `${sizes.texts.length} texts in the diagram`);
+      const small = sizes.texts.filter(([, px]) => px < sizes.body);
+      assert.deepEqual(small, [], `${file}: diagram text smaller than the ${sizes.body} px body text at scale ${sizes.scale}`);
+      if (n === 3) {
+        const shot = await page.screenshot({ fullPage: false });
+        assert.ok(shot.length > 10_000 && shot.subarray(1, 4).toString() === 'PNG', 'a PNG of the page at 1400 px');
+      }
       // standing warnings: counts shown, list folded, the link opens it
       if (data.policies.findings.some((f) => f.severity === 'warning')) {
         assert.match(await page.locator('#warning-counts').innerText(), /^\d+ standing warning\(s\): \d+ \S+/);
@@ -175,6 +190,15 @@ describe('npm run report', { timeout: 180_000 }, () => {
     for (const name of scrapedServices)
       assert.ok(scraped.includes(`${environments.prod.namespace}/${name}`), `${name} is not scraped: ${scraped.join(', ')}`);
     assert.ok(g.edges.some((e) => e.source === prometheus.id && e.kinds.includes('alerts')), 'no alerting edge');
+  });
+
+  it('bundles the scrape edges into Prometheus: one trunk, every one ending at the same point', () => {
+    const prometheus = data.architecture.graph.nodes.find((n) => n.label === 'prometheus')!;
+    const ends = [...data.architecture.svg.matchAll(/<g class="edge edge-metrics" data-source="([^"]+)" data-target="([^"]+)">(?:<title>[^<]*<\/title>)?<path d="([^"]+)"/g)]
+      .filter((m) => m[2] === prometheus.id)
+      .map((m) => m[3]!.split(/[ML]/).filter(Boolean).pop()!);
+    assert.ok(ends.length >= 5, `${ends.length} scrape edges drawn into prometheus`);
+    assert.deepEqual([...new Set(ends)], [ends[0]], `the scrape edges end at ${new Set(ends).size} different points: ${[...new Set(ends)].join(' ')}`);
   });
 
   it('produces the same SVG every time, and docs/img/architecture.svg is that SVG', async () => {
