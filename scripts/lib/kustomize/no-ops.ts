@@ -63,7 +63,7 @@ function opsOf(p: Parsed, offset: { line: number } | undefined): Op[] | undefine
  * Entries by content, kept between runs: the patch files a kustomization names (by its text's
  * hash), then its entries (by its text's and those files' hashes). An unchanged overlay is not parsed.
  */
-const byContent = new KeyedCache<unknown>('no-ops.json', 'v1');
+const byContent = new KeyedCache<unknown>('no-ops.json', import.meta.url);
 export const saveNoOpCache = (): void => byContent.save();
 
 const hashOf = (abs: string): string => (existsSync(abs) ? contentHash(readFileSync(abs)) : 'missing');

@@ -82,7 +82,7 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
     // The `yaml` library words the error as the rest of validate does (duplicate keys by name, the
     // first syntax error) — unless the text nests deeply past the error, where js-yaml's own words do.
     const deep = /[[{](\s*[[{]){49}/.test(text) || /^ {400}/m.test(text);
-    const found = deep ? [] : yamlFindingsOfParsed(parseYamlFile(file, text), file);
+    const found = deep ? [] : yamlFindingsOfParsed(parseYamlFile(file, text), file, text);
     if (found.length) return { file, objects: 0, findings: found };
     return { file, objects: 0, findings: [syntaxError(file, `invalid YAML: ${err.reason ?? err.message.split('\n')[0]}`, mark ? mark.line + 1 : undefined, mark ? mark.column + 1 : undefined)] };
   }
@@ -103,7 +103,7 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
   if (!json && yaml11WordsUnquoted(text, values)) {
     // A YAML 1.1 boolean word, perhaps unquoted: the `yaml` library's documents say exactly where.
     exact = parseYamlFile(file, text);
-    findings.push(...yamlFindingsOfParsed(exact, file));
+    findings.push(...yamlFindingsOfParsed(exact, file, text));
   }
 
   const located = (): Located => (exact ??= parseYamlFile(file, text));

@@ -10,6 +10,7 @@ import { immutableFieldChanges } from '../../../policies/apiserver/index.ts';
 import { key, objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
 import { kustomizeVersion, renderTargets, type RenderResult } from '../kustomize/index.ts';
 import { readCache, writeCache } from '../kustomize/render-cache.ts';
+import { codeDigest } from '../plumbing/code.ts';
 import { contentHash } from '../plumbing/cache.ts';
 import { extractTree, gitRaw } from '../plumbing/git.ts';
 
@@ -51,7 +52,7 @@ export async function renderBranches(root: string, targets: readonly Target[]): 
       if (!head) return { target: t, branch, note: `immutable fields of ${t.name}: branch ${branch} is not here (git fetch origin ${branch}:${branch}); not compared` };
       const { commit, tree } = head;
       // keyed by the commit's tree, kustomize's version and the target: the same wherever the checkout lives
-      const cacheKey = `branch-${contentHash(JSON.stringify(['branch-render', kustomizeVersion(), tree, t]))}`;
+      const cacheKey = `branch-${contentHash(JSON.stringify(['branch-render', kustomizeVersion(), codeDigest(import.meta.url), tree, t]))}`;
       const hit = readCache(cacheKey, t);
       if (hit) return { target: t, branch, commit, objects: hit.objects };
       const dir = mkdtempSync(join(tmpdir(), 'marquee-branch-'));

@@ -232,6 +232,8 @@ function listItem(doc: Document.Parsed, object: Record<string, any> | undefined)
     const meta = it.get('metadata', true);
     return Y.isMap(meta) && meta.get('name') === object.metadata?.name && (meta.get('namespace') ?? undefined) === (object.metadata?.namespace ?? undefined);
   }) as YamlNode | undefined;
+}
+
 /**
  * The documents of a parsed file by kind, namespace and name, built once per file (not per
  * finding: a file with thousands of documents and findings stays linear).

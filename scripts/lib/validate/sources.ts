@@ -47,11 +47,11 @@ export function yamlFindings(root: string, file: string, text?: string): Finding
 }
 
 function yamlFindingsOf(root: string, file: string, text: string): Finding[] {
-  return yamlFindingsOfParsed(parseYamlFile(join(root, file), text), file);
+  return yamlFindingsOfParsed(parseYamlFile(join(root, file), text), file, text);
 }
 
 /** The same findings for a file already parsed (files mode parses each file once). */
-export function yamlFindingsOfParsed({ docs, lines }: ParsedYaml, file: string): Finding[] {
+export function yamlFindingsOfParsed({ docs, lines }: ParsedYaml, file: string, text: string): Finding[] {
   const out: Finding[] = [];
   for (const doc of docs) {
     // One clear message per problem: the first syntax error, and every duplicate key.

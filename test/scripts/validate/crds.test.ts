@@ -36,9 +36,9 @@ describe('the real-manifest corpus in files mode', () => {
   });
 
   it('passes with --skip-kind for those kinds, and with --ignore-missing-schemas (as warnings)', async () => {
-    const skipped = await validateFiles(repo, [istio], undefined, { skipKind: [missingKinds.slice(0, 2).join(','), ...missingKinds.slice(2)] });
+    const skipped = await validateFiles(repo, [istio], undefined, { schema: { skipKind: [missingKinds.slice(0, 2).join(','), ...missingKinds.slice(2)] } });
     assert.deepEqual(skipped.findings.filter((f) => f.severity === 'error'), []);
-    const ignored = await validateFiles(repo, [istio], undefined, { ignoreMissingSchemas: true });
+    const ignored = await validateFiles(repo, [istio], undefined, { schema: { ignoreMissingSchemas: true } });
     assert.deepEqual(ignored.findings.filter((f) => f.severity === 'error'), []);
     assert.equal(ignored.findings.filter((f) => f.severity === 'warning' && /no schema for .*--ignore-missing-schemas/.test(f.message)).length, 5);
   });
@@ -89,7 +89,7 @@ spec:
   it('--crd <dir> supplies the CRDs of kinds that are validated alone', () =>
     withDir(async (dir) => {
       writeFileSync(join(dir, 'prometheus.yaml'), prometheus());
-      const r = await validateFiles(dir, ['prometheus.yaml'], undefined, { crd: [join(repo, setup)] });
+      const r = await validateFiles(dir, ["prometheus.yaml"], undefined, { schema: { crd: [join(repo, setup)] } });
       assert.deepEqual(r.findings.filter((f) => f.severity === 'error'), []);
     }));
 
