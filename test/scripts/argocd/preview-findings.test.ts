@@ -10,15 +10,9 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import { previewApplicationSets, checkApplicationSets, checkRenderedObjects } from '../../../scripts/lib/argocd/preview.ts';
 import { kustomizeBuild } from '../../../scripts/lib/kustomize/index.ts';
 import type { Finding } from '../../../kube/index.ts';
-import { makeRepo, type TempRepo } from '../../fixtures/argocd/repo.ts';
+import { freshRepos } from '../../fixtures/argocd/repo.ts';
 
-const repos: TempRepo[] = [];
-const fresh = (branches?: string[]) => {
-  const r = makeRepo(branches ? { branches } : {});
-  repos.push(r);
-  return r;
-};
-after(() => repos.forEach((r) => r.cleanup()));
+const fresh = freshRepos();
 
 const rules = (fs: Finding[]) => [...new Set(fs.map((f) => f.rule))].sort();
 const only = (...names: string[]) => (n: string) => names.includes(n);

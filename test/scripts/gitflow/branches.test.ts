@@ -4,15 +4,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { branchesJson, checkBranches, formatBranchReport } from '../../../scripts/lib/gitflow/branches.ts';
 import { toJson, toJunit, toSarif } from '../../../scripts/lib/validate/output.ts';
-import { makeRepo, type TempRepo } from '../../fixtures/argocd/repo.ts';
+import { freshRepos } from '../../fixtures/argocd/repo.ts';
 
-const repos: TempRepo[] = [];
-after(() => repos.forEach((r) => r.cleanup()));
-const fresh = (branches?: string[]) => {
-  const r = makeRepo(branches ? { branches } : {});
-  repos.push(r);
-  return r;
-};
+const fresh = freshRepos();
 
 test('in sync: no findings, nothing waiting', async () => {
   const repo = fresh();

@@ -8,19 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promote, PromoteError, formatPromotion, type PromoteOptions } from '../../../scripts/lib/gitflow/promote.ts';
 import { kustomizeBinary } from '../../../scripts/lib/kustomize/index.ts';
-import { makeRepo, repoRoot, type TempRepo } from '../../fixtures/argocd/repo.ts';
+import { freshRepos, repoRoot, type TempRepo } from '../../fixtures/argocd/repo.ts';
 
-const repos: TempRepo[] = [];
 const dirs: string[] = [];
-after(() => {
-  repos.forEach((r) => r.cleanup());
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
-const fresh = (branches?: string[]) => {
-  const r = makeRepo(branches ? { branches } : {});
-  repos.push(r);
-  return r;
-};
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const fresh = freshRepos();
 const now = new Date('2026-11-22T03:00:00Z');
 const base = (repo: TempRepo, o: Partial<PromoteOptions> = {}): PromoteOptions => ({ root: repo.root, from: 'dev', to: 'test', gh: null, now, validate: 'skip', ...o });
 const refuses = (p: Promise<unknown>, re: RegExp) => assert.rejects(p, (e: unknown) => e instanceof PromoteError && re.test((e as Error).message));

@@ -6,15 +6,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { validateRepo } from '../../../scripts/lib/validate/index.ts';
-import { makeRepo, type TempRepo } from '../../fixtures/argocd/repo.ts';
+import { freshRepos, type TempRepo } from '../../fixtures/argocd/repo.ts';
 
-const repos: TempRepo[] = [];
-after(() => repos.forEach((r) => r.cleanup()));
-const fresh = (branches?: string[]) => {
-  const r = makeRepo(branches ? { branches } : {});
-  repos.push(r);
-  return r;
-};
+const fresh = freshRepos();
 
 const volumePatch = 'overlays/dev/data/patches/postgres-volume.yaml';
 const edit = (repo: TempRepo, file: string, from: string, to: string) => {
