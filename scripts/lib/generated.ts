@@ -77,7 +77,7 @@ const IGNORED_DIRS = new Set(['node_modules', '.cache']);
  * invalidates the drift cache. A generator that starts reading another folder
  * must add it here (test/scripts/generated.test.ts checks the common cases).
  */
-export const GENERATOR_INPUTS = ['generators', 'kube', 'apps', 'package.json', 'package-lock.json', 'tsconfig.json'];
+export const GENERATOR_INPUTS = ['generators', 'kube', 'apps', 'vendor/operators', 'package.json', 'package-lock.json', 'tsconfig.json'];
 
 function sha(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -87,9 +87,12 @@ function sha(data: string | Buffer): string {
 export function inputsKey(root: string, outputs: ReadonlySet<string>, roots: readonly string[]): string {
   const h = createHash('sha256');
   const walk = (dir: string): void => {
-    const entries = dir ? readdirSync(join(root, dir), { withFileTypes: true }) : readdirSync(root, { withFileTypes: true }).filter((d) => GENERATOR_INPUTS.includes(d.name));
+    // An input may be a folder below the top (vendor/operators): walk down to it, and only it.
+    const wanted = (rel: string) => GENERATOR_INPUTS.some((i) => i === rel || i.startsWith(`${rel}/`) || rel.startsWith(`${i}/`));
+    const entries = readdirSync(dir ? join(root, dir) : root, { withFileTypes: true });
     for (const d of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const rel = dir ? `${dir}/${d.name}` : d.name;
+      if (!wanted(rel)) continue;
       if (d.isDirectory()) {
         if (IGNORED_DIRS.has(d.name) || roots.includes(rel)) continue;
         walk(rel);
