@@ -1,6 +1,7 @@
 // Drift detection, with and without the cache that skips running the generators.
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,10 @@ const run = async () => ({ files: generate(), roots: generatedRoots });
 test('drift: a clean tree is cached; overlay edits keep the cache; generated-file edits and stray files are found', async () => {
   const dir = copyRepo();
   try {
+    // The cache is found by content, from any checkout (every copy of the outputs looks alike): a
+    // generator input no run has seen makes this copy's first check a real one.
+    mkdirSync(join(dir, 'generators'), { recursive: true });
+    writeFileSync(join(dir, 'generators/drift-test-nonce.ts'), `// ${randomUUID()}\n`);
     const first = await checkDrift(dir, run);
     assert.deepEqual(first.drift, { changed: [], missing: [], stale: [] });
     assert.equal(first.cached, false);
