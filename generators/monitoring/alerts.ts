@@ -432,18 +432,23 @@ export function ruleGroups(): RuleGroup[] {
       rules: [
         {
           alert: 'PostgresDown',
-          expr: `pg_up{job="${jobs.postgres}"} == 0`,
+          // dev's StatefulSet runs postgres_exporter (pg_up); a CloudNativePG instance reports
+          // the same through its instance manager (cnpg_collector_up), on the same scrape job
+          expr: `pg_up{job="${jobs.postgres}"} == 0 or cnpg_collector_up{job="${jobs.postgres}"} == 0`,
           for: '1m',
           severity: 'critical',
           summary: 'PostgreSQL in {{ $labels.namespace }} is down',
-          description: 'postgres_exporter cannot connect to PostgreSQL: inventory and billing fail readiness.',
+          description: 'The exporter (postgres_exporter in dev, the CloudNativePG instance manager in test and prod) cannot connect to PostgreSQL: inventory and billing fail readiness.',
           runbook: 'postgresdown',
         },
         {
           alert: 'PostgresTooManyConnections',
           expr:
             `sum by (namespace, pod) (pg_stat_activity_count{job="${jobs.postgres}"})\n` +
-            `/ max by (namespace, pod) (pg_settings_max_connections{job="${jobs.postgres}"}) > ${thresholds.postgresConnections}`,
+            `/ max by (namespace, pod) (pg_settings_max_connections{job="${jobs.postgres}"}) > ${thresholds.postgresConnections}\n` +
+            // CloudNativePG's default monitoring queries: backends and pg_settings
+            `or sum by (namespace, pod) (cnpg_backends_total{job="${jobs.postgres}"})\n` +
+            `/ max by (namespace, pod) (cnpg_pg_settings_setting{job="${jobs.postgres}", name="max_connections"}) > ${thresholds.postgresConnections}`,
           for: '5m',
           severity: 'warning',
           summary: `PostgreSQL in {{ $labels.namespace }} uses more than ${thresholds.postgresConnections * 100}% of max_connections`,
@@ -452,7 +457,9 @@ export function ruleGroups(): RuleGroup[] {
         },
         {
           alert: 'PostgresDeadlocks',
-          expr: `increase(pg_stat_database_deadlocks{job="${jobs.postgres}", datname=~"${dbs}"}[10m]) > 0`,
+          expr:
+            `increase(pg_stat_database_deadlocks{job="${jobs.postgres}", datname=~"${dbs}"}[10m]) > 0\n` +
+            `or increase(cnpg_pg_stat_database_deadlocks{job="${jobs.postgres}", datname=~"${dbs}"}[10m]) > 0`,
           severity: 'warning',
           summary: 'Deadlocks in database {{ $labels.datname }} ({{ $labels.namespace }})',
           description: 'Transactions were aborted to break deadlocks in the last 10 minutes.',

@@ -125,4 +125,49 @@ export const databaseAlertCases: Record<string, CasePair> = {
       firing: [],
     },
   },
+  // The three PostgreSQL alerts of dev's postgres_exporter, on a CloudNativePG instance's metrics
+  // (test and prod): the same scrape job, CloudNativePG's names.
+  'PostgresDown (CloudNativePG)': {
+    alert: 'PostgresDown',
+    firing: { series: { [sel('cnpg_collector_up', { ...standby, cluster: 'postgres' })]: '0x10' }, evalTime: '5m', firing: [{ ...standby, cluster: 'postgres' }] },
+    quiet: { series: { [sel('cnpg_collector_up', { ...standby, cluster: 'postgres' })]: '1x10' }, evalTime: '5m', firing: [] },
+  },
+  'PostgresTooManyConnections (CloudNativePG)': {
+    alert: 'PostgresTooManyConnections',
+    firing: {
+      series: {
+        [sel('cnpg_backends_total', { ...primary, datname: 'billing', usename: 'billing', application_name: 'billing-api', state: 'active' })]: '70x15',
+        [sel('cnpg_backends_total', { ...primary, datname: 'inventory', usename: 'inventory', application_name: 'inventory', state: 'idle' })]: '20x15',
+        [sel('cnpg_pg_settings_setting', { ...primary, name: 'max_connections' })]: '100x15',
+        [sel('cnpg_pg_settings_setting', { ...primary, name: 'shared_buffers' })]: '16384x15',
+      },
+      evalTime: '10m',
+      firing: [{ namespace: primary.namespace, pod: primary.pod }],
+    },
+    quiet: {
+      series: {
+        [sel('cnpg_backends_total', { ...primary, datname: 'billing', usename: 'billing', application_name: 'billing-api', state: 'active' })]: '30x15',
+        [sel('cnpg_pg_settings_setting', { ...primary, name: 'max_connections' })]: '100x15',
+        [sel('cnpg_pg_settings_setting', { ...primary, name: 'shared_buffers' })]: '16384x15',
+      },
+      evalTime: '10m',
+      firing: [],
+    },
+  },
+  'PostgresDeadlocks (CloudNativePG)': {
+    alert: 'PostgresDeadlocks',
+    firing: {
+      series: { [sel('cnpg_pg_stat_database_deadlocks', { ...primary, datname: 'inventory' })]: '0x5 0+1x10' },
+      evalTime: '12m',
+      firing: [{ ...primary, datname: 'inventory' }],
+    },
+    quiet: {
+      series: {
+        [sel('cnpg_pg_stat_database_deadlocks', { ...primary, datname: 'inventory' })]: '2x20',
+        [sel('cnpg_pg_stat_database_deadlocks', { ...primary, datname: 'postgres' })]: '0+1x20',
+      },
+      evalTime: '15m',
+      firing: [],
+    },
+  },
 };

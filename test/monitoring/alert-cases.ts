@@ -22,6 +22,8 @@ export interface AlertCase {
 }
 
 export interface CasePair {
+  /** the alert the pair proves, when its key names a variant (`PostgresDown (CloudNativePG)`) @default the key */
+  readonly alert?: string;
   readonly firing: AlertCase;
   readonly quiet: AlertCase;
 }
