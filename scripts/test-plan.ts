@@ -107,8 +107,8 @@ export const timeouts: Readonly<Record<string, number>> = {
   'test/bench/wrk.test.ts': 240_000,
   'test/scripts/gitflow/promote.test.ts': 300_000,
   // three merge styles × three rounds of promotion, each promotion validating and rendering
-  'test/scripts/gitflow/promote-cycle.test.ts': 420_000,
-  'test/scripts/gitflow/verify.test.ts': 360_000,
+  'test/scripts/gitflow/promote-cycle.test.ts': 600_000,
+  'test/scripts/gitflow/verify.test.ts': 480_000,
   'test/scripts/validate/corpus.test.ts': 300_000,
   'test/scripts/kustomize/render.test.ts': 300_000,
   // 40 seeded mutations, one validate run each
