@@ -12,7 +12,7 @@ import { checkInPool, type Job } from './files-pool.ts';
 import { byWhere, dedupe, summarize } from './findings.ts';
 import type { ValidateResult } from './pipeline.ts';
 import { defaultKubernetesVersion } from './schema.ts';
-import { sourcesOfSpec, type SchemaFlags, type SchemaSpec } from './schema-sources.ts';
+import { schemaSources, type SchemaFlags, type SchemaSpec } from './schema-sources.ts';
 import { UsageError } from './usage.ts';
 
 /**
@@ -80,9 +80,10 @@ export async function validateFiles(root: string, paths: readonly string[], kube
 
   // CRDs in the input serve their kinds (kube-prometheus's setup/ beside its manifests), so
   // they are known before any file is checked; the flags' usage errors come first, here.
-  const inputCrds = jobs.filter((j) => readFileSync(j.abs, 'utf8').includes('CustomResourceDefinition')).map((j) => j.abs);
+  // (bytes searched, not decoded; the input's CRDs are parsed where the checking happens)
+  const inputCrds = jobs.filter((j) => readFileSync(j.abs).includes('CustomResourceDefinition')).map((j) => j.abs);
   const spec: SchemaSpec = { cwd: root, flags: opts.schema ?? {}, inputCrds };
-  sourcesOfSpec(spec);
+  schemaSources(root, spec.flags, []);
 
   const workers = Math.max(1, opts.workers ?? (bytes >= POOL_MIN_BYTES ? availableParallelism() : 1));
   let results: FileResult[];
