@@ -7,7 +7,7 @@
 // No kubernetes-models package exists for CloudNativePG: the interfaces below are the subset of
 // the v1.30.0 / plugin v0.14.0 CRDs this generator writes, and test/generators/cloudnative-pg.test.ts
 // checks every object against the vendored CRD schemas (vendor/crds/), unknown fields rejected.
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { isolatePods } from './lib/network-policy.ts';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import type { IResourceRequirements } from 'kubernetes-models/v1/ResourceRequirements';
 import type { ITopologySpreadConstraint } from 'kubernetes-models/v1/TopologySpreadConstraint';
@@ -340,24 +340,19 @@ export function cnpgObjects(env: EnvName, p: PostgresClusterProps, plan: Recover
         target: 'prefer-standby',
       }),
     ),
-    new NetworkPolicy({
-      metadata: { name: cnpgNames.cluster, labels, annotations: syncWave('secrets') },
-      spec: {
-        podSelector: { matchLabels: { 'cnpg.io/cluster': cnpgNames.cluster } },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: [
-          { from: [...clientPeers, instancePeer], ports: [{ protocol: 'TCP', port: postgres.port }] },
-          { from: [operatorPeer], ports: [{ protocol: 'TCP', port: cnpg.statusPort }, { protocol: 'TCP', port: postgres.port }] },
-          { from: [peers.monitoring], ports: [{ protocol: 'TCP', port: cnpg.metricsPort }] },
-        ],
-        egress: [
-          // Streaming replication between the instances.
-          { to: [instancePeer], ports: [{ protocol: 'TCP', port: postgres.port }] },
-          // The instance manager watches its Cluster through the API server; the plugin sidecar ships WAL
-          // to the bucket. Both addresses are outside the namespace and unknown to the base.
-          { ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
-        ],
-      },
+    isolatePods({ name: cnpgNames.cluster, labels, annotations: syncWave('secrets') }, { 'cnpg.io/cluster': cnpgNames.cluster }, {
+      ingress: [
+        { from: [...clientPeers, instancePeer], ports: [{ protocol: 'TCP', port: postgres.port }] },
+        { from: [operatorPeer], ports: [{ protocol: 'TCP', port: cnpg.statusPort }, { protocol: 'TCP', port: postgres.port }] },
+        { from: [peers.monitoring], ports: [{ protocol: 'TCP', port: cnpg.metricsPort }] },
+      ],
+      egress: [
+        // Streaming replication between the instances.
+        { to: [instancePeer], ports: [{ protocol: 'TCP', port: postgres.port }] },
+        // The instance manager watches its Cluster through the API server; the plugin sidecar ships WAL
+        // to the bucket. Both addresses are outside the namespace and unknown to the base.
+        { ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
+      ],
     }),
   ];
 }
@@ -388,14 +383,9 @@ export function cnpgComponents(): Component[] {
           asKube(new CnpgObject('Cluster', { name: cnpgNames.restoreDrill, labels: drillLabels }, restoreDrillSpec(e.name, p, restoreDrillPlaceholderTime))),
           // The namespace denies by default: the drill instance must reach the bucket and the API server,
           // and the operator its status port. Nobody else connects to it.
-          new NetworkPolicy({
-            metadata: { name: cnpgNames.restoreDrill, labels: drillLabels },
-            spec: {
-              podSelector: { matchLabels: { 'cnpg.io/cluster': cnpgNames.restoreDrill } },
-              policyTypes: ['Ingress', 'Egress'],
-              ingress: [{ from: [operatorPeer], ports: [{ protocol: 'TCP', port: cnpg.statusPort }, { protocol: 'TCP', port: postgres.port }] }],
-              egress: [{ ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] }],
-            },
+          isolatePods({ name: cnpgNames.restoreDrill, labels: drillLabels }, { 'cnpg.io/cluster': cnpgNames.restoreDrill }, {
+            ingress: [{ from: [operatorPeer], ports: [{ protocol: 'TCP', port: cnpg.statusPort }, { protocol: 'TCP', port: postgres.port }] }],
+            egress: [{ ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] }],
           }),
         ],
       },

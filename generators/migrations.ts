@@ -2,7 +2,7 @@
 // (versioned SQL, node-pg-migrate under an advisory lock) as an Argo CD PreSync hook of the
 // services Application: a sync that changes the images migrates first, then rolls out.
 import { Job } from 'kubernetes-models/batch/v1/Job';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { isolatePods } from './lib/network-policy.ts';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { envVars, postgres, services, type DatabaseName, type ServiceName } from '@marquee/contract';
 import { resourceProfiles } from './environments.ts';
@@ -93,14 +93,9 @@ export function migrationObjects(ms: readonly MigrationProps[] = defaultMigratio
   return [
     // Hooks too: a PreSync Job runs before the Application's ordinary resources exist.
     new ServiceAccount({ metadata: { name, labels, annotations: prerequisites }, automountServiceAccountToken: false }),
-    new NetworkPolicy({
-      metadata: { name, labels, annotations: prerequisites },
-      spec: {
-        podSelector: { matchLabels: selectorFor(name) },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: [],
-        egress: [{ to: [{ podSelector: { matchLabels: selectorFor(postgresNames.server) } }], ports: [{ protocol: 'TCP', port: postgres.port }] }],
-      },
+    isolatePods({ name, labels, annotations: prerequisites }, selectorFor(name), {
+      ingress: [],
+      egress: [{ to: [{ podSelector: { matchLabels: selectorFor(postgresNames.server) } }], ports: [{ protocol: 'TCP', port: postgres.port }] }],
     }),
     ...jobs,
   ];

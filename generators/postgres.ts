@@ -5,20 +5,20 @@ import { readFileSync } from 'node:fs';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
 import { Job } from 'kubernetes-models/batch/v1/Job';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { isolatePods } from './lib/network-policy.ts';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
-import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { postgres, secrets, services, type DatabaseName, type ServiceName } from '@marquee/contract';
 import { resourceProfiles } from './environments.ts';
 import { credentialsSecret, externalSecretFor } from './external-secrets.ts';
 import type { Component, KubeObject } from './lib/component.ts';
 import { labelsFor, selectorFor } from './lib/labels.ts';
-import { containerSecurity, podSecurity, resourcesFor, servicePort } from './lib/pod.ts';
+import { containerSecurity, podSecurity, resourcesFor } from './lib/pod.ts';
+import { clientService, headlessService, servicePort } from './lib/service.ts';
 import { hook, syncWave } from './lib/argocd-waves.ts';
 import { assertDnsLabel, assertPinnedImage, assertQuantity } from './lib/validate-props.ts';
 import { peers } from './services.ts';
@@ -525,22 +525,12 @@ export function postgresObjects(p: PostgresProps = defaultPostgresProps()): Kube
       },
     }),
     statefulSet,
-    new Service({
-      metadata: { name: postgresNames.headless, labels, annotations: syncWave('data') },
-      spec: {
-        clusterIP: 'None',
-        selector,
-        ports: [
-          servicePort('postgres', postgres.port),
-          servicePort('metrics', postgres.exporterPort),
-        ],
-      },
-    }),
+    headlessService({ name: postgresNames.headless, labels, annotations: syncWave('data') }, selector, [
+      servicePort('postgres', postgres.port),
+      servicePort('metrics', postgres.exporterPort),
+    ]),
     // Named as CloudNativePG names a Cluster's read-write Service: the clients' host is the same everywhere.
-    new Service({
-      metadata: { name: postgresHost, labels, annotations: syncWave('data') },
-      spec: { type: 'ClusterIP', selector, ports: [servicePort('postgres', postgres.port)] },
-    }),
+    clientService({ name: postgresHost, labels, annotations: syncWave('data') }, selector, [servicePort('postgres', postgres.port)]),
     new PodDisruptionBudget({
       // Single primary: a voluntary eviction is an outage, so it waits for a planned switchover
       // (docs/data.md, "Planned maintenance") instead of happening in the middle of a node drain.
@@ -549,40 +539,25 @@ export function postgresObjects(p: PostgresProps = defaultPostgresProps()): Kube
     }),
     bootstrapJob,
     backupCronJob,
-    new NetworkPolicy({
-      metadata: { name: postgresNames.server, labels, annotations: syncWave('secrets') },
-      spec: {
-        podSelector: { matchLabels: selector },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: [
-          { from: clientPeers, ports: [{ protocol: 'TCP', port: postgres.port }] },
-          { from: [peers.monitoring], ports: [{ protocol: 'TCP', port: postgres.exporterPort }] },
-        ],
-        // PostgreSQL and the exporter talk to nothing outside the pod (DNS: base/namespace allow-dns).
-        egress: [],
-      },
+    isolatePods({ name: postgresNames.server, labels, annotations: syncWave('secrets') }, selector, {
+      ingress: [
+        { from: clientPeers, ports: [{ protocol: 'TCP', port: postgres.port }] },
+        { from: [peers.monitoring], ports: [{ protocol: 'TCP', port: postgres.exporterPort }] },
+      ],
+      // PostgreSQL and the exporter talk to nothing outside the pod (DNS: base/namespace allow-dns).
+      egress: [],
     }),
-    new NetworkPolicy({
-      metadata: { name: postgresNames.bootstrap, labels: bootstrapLabels, annotations: syncWave('secrets') },
-      spec: {
-        podSelector: { matchLabels: selectorFor(postgresNames.bootstrap) },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: [],
-        egress: [{ to: [{ podSelector: { matchLabels: selector } }], ports: [{ protocol: 'TCP', port: postgres.port }] }],
-      },
+    isolatePods({ name: postgresNames.bootstrap, labels: bootstrapLabels, annotations: syncWave('secrets') }, selectorFor(postgresNames.bootstrap), {
+      ingress: [],
+      egress: [{ to: [{ podSelector: { matchLabels: selector } }], ports: [{ protocol: 'TCP', port: postgres.port }] }],
     }),
-    new NetworkPolicy({
-      metadata: { name: postgresNames.backup, labels: backupLabels, annotations: syncWave('secrets') },
-      spec: {
-        podSelector: { matchLabels: selectorFor(postgresNames.backup) },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: [],
-        egress: [
-          { to: [{ podSelector: { matchLabels: selector } }], ports: [{ protocol: 'TCP', port: postgres.port }] },
-          // Object storage is outside the cluster at an address the base cannot know: HTTPS anywhere.
-          { ports: [{ protocol: 'TCP', port: 443 }] },
-        ],
-      },
+    isolatePods({ name: postgresNames.backup, labels: backupLabels, annotations: syncWave('secrets') }, selectorFor(postgresNames.backup), {
+      ingress: [],
+      egress: [
+        { to: [{ podSelector: { matchLabels: selector } }], ports: [{ protocol: 'TCP', port: postgres.port }] },
+        // Object storage is outside the cluster at an address the base cannot know: HTTPS anywhere.
+        { ports: [{ protocol: 'TCP', port: 443 }] },
+      ],
     }),
   ];
 }

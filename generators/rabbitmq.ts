@@ -2,19 +2,19 @@
 // definitions generated from the contract's brokerTopology and loaded at boot, users'
 // passwords filled in-cluster by an ExternalSecret template, Prometheus plugin on 15692.
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { isolatePods } from './lib/network-policy.ts';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { broker, brokerTopology, dataServices, secrets, services, type BrokerTopology, type ServiceName } from '@marquee/contract';
 import { resourceProfiles } from './environments.ts';
 import { credentialsSecret, externalSecretFor } from './external-secrets.ts';
 import type { Component, KubeObject } from './lib/component.ts';
 import { labelsFor, selectorFor } from './lib/labels.ts';
-import { containerSecurity, podSecurity, resourcesFor, spreadFor, servicePort } from './lib/pod.ts';
+import { containerSecurity, podSecurity, resourcesFor, spreadFor } from './lib/pod.ts';
+import { clientService, headlessService, servicePort } from './lib/service.ts';
 import { syncWave } from './lib/argocd-waves.ts';
 import { assertPinnedImage, assertQuantity, bytesOf } from './lib/validate-props.ts';
 import { peers } from './services.ts';
@@ -382,68 +382,48 @@ export function rabbitmqObjects(p: RabbitmqProps = defaultRabbitmqProps()): Kube
       data: { 'rabbitmq.conf': rabbitmqConf(), 'memory.conf': memoryConf(p.memoryLimit), enabled_plugins: enabledPlugins },
     }),
     statefulSet,
-    new Service({
-      metadata: { name: rabbitmqNames.headless, labels, annotations: syncWave('data') },
-      spec: {
-        clusterIP: 'None',
-        // Nodes must find each other before they are ready (that is how they become ready).
-        publishNotReadyAddresses: true,
-        selector,
-        ports: [
-          servicePort('epmd', rabbitmqPorts.epmd),
-          servicePort('cluster-links', rabbitmqPorts.distribution),
-          servicePort('amqp', rabbitmqPorts.amqp),
-          servicePort('prometheus', rabbitmqPorts.prometheus),
-        ],
-      },
-    }),
-    new Service({
-      metadata: { name: rabbitmqNames.server, labels, annotations: syncWave('data') },
-      spec: {
-        type: 'ClusterIP',
-        selector,
-        ports: [
-          servicePort('amqp', rabbitmqPorts.amqp),
-          servicePort('management', rabbitmqPorts.management),
-        ],
-      },
-    }),
+    // Nodes must find each other before they are ready (that is how they become ready).
+    headlessService({ name: rabbitmqNames.headless, labels, annotations: syncWave('data') }, selector, [
+      servicePort('epmd', rabbitmqPorts.epmd),
+      servicePort('cluster-links', rabbitmqPorts.distribution),
+      servicePort('amqp', rabbitmqPorts.amqp),
+      servicePort('prometheus', rabbitmqPorts.prometheus),
+    ], { publishNotReadyAddresses: true }),
+    clientService({ name: rabbitmqNames.server, labels, annotations: syncWave('data') }, selector, [
+      servicePort('amqp', rabbitmqPorts.amqp),
+      servicePort('management', rabbitmqPorts.management),
+    ]),
     new PodDisruptionBudget({
       // One node at a time: 3 nodes keep 2 (a quorum) through a drain. With 1 node (dev) a drain proceeds.
       metadata: { name: rabbitmqNames.server, labels, annotations: syncWave('data') },
       spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
     }),
-    new NetworkPolicy({
-      metadata: { name: rabbitmqNames.server, labels, annotations: syncWave('secrets') },
-      spec: {
-        podSelector: { matchLabels: selector },
-        policyTypes: ['Ingress', 'Egress'],
-        ingress: [
-          { from: clientPeers, ports: [{ protocol: 'TCP', port: rabbitmqPorts.amqp }] },
-          { from: [peers.monitoring], ports: [{ protocol: 'TCP', port: rabbitmqPorts.prometheus }] },
-          {
-            from: [self],
-            ports: [
-              { protocol: 'TCP', port: rabbitmqPorts.epmd },
-              { protocol: 'TCP', port: rabbitmqPorts.distribution },
-              // CLI tools (probes, drain) on a peer reach the node's distribution port range.
-              { protocol: 'TCP', port: 35672, endPort: 35682 },
-            ],
-          },
-        ],
-        egress: [
-          {
-            to: [self],
-            ports: [
-              { protocol: 'TCP', port: rabbitmqPorts.epmd },
-              { protocol: 'TCP', port: rabbitmqPorts.distribution },
-              { protocol: 'TCP', port: 35672, endPort: 35682 },
-            ],
-          },
-          // Peer discovery calls the Kubernetes API, whose address the base cannot know.
-          { ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
-        ],
-      },
+    isolatePods({ name: rabbitmqNames.server, labels, annotations: syncWave('secrets') }, selector, {
+      ingress: [
+        { from: clientPeers, ports: [{ protocol: 'TCP', port: rabbitmqPorts.amqp }] },
+        { from: [peers.monitoring], ports: [{ protocol: 'TCP', port: rabbitmqPorts.prometheus }] },
+        {
+          from: [self],
+          ports: [
+            { protocol: 'TCP', port: rabbitmqPorts.epmd },
+            { protocol: 'TCP', port: rabbitmqPorts.distribution },
+            // CLI tools (probes, drain) on a peer reach the node's distribution port range.
+            { protocol: 'TCP', port: 35672, endPort: 35682 },
+          ],
+        },
+      ],
+      egress: [
+        {
+          to: [self],
+          ports: [
+            { protocol: 'TCP', port: rabbitmqPorts.epmd },
+            { protocol: 'TCP', port: rabbitmqPorts.distribution },
+            { protocol: 'TCP', port: 35672, endPort: 35682 },
+          ],
+        },
+        // Peer discovery calls the Kubernetes API, whose address the base cannot know.
+        { ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
+      ],
     }),
   ];
 }

@@ -7,12 +7,12 @@ import { readFileSync } from 'node:fs';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { isolatePods } from './lib/network-policy.ts';
 import type { INetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
-import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IVolume } from 'kubernetes-models/v1/Volume';
 import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
@@ -42,8 +42,9 @@ import {
   resourcesFor,
   spreadFor,
   terminationGracePeriodSeconds,
-  servicePort,
+ 
 } from './lib/pod.ts';
+import { clientService, servicePort } from './lib/service.ts';
 
 const source = 'generators/services.ts';
 
@@ -159,19 +160,14 @@ function networkPolicyFor(p: ServiceProps, labels: Record<string, string>): Netw
       to: [{ podSelector: { matchLabels: selectorFor(dataServices.rabbitmq) } }],
       ports: [{ protocol: 'TCP', port: broker.port }],
     });
-  return new NetworkPolicy({
-    metadata: { name: p.name, labels },
-    spec: {
-      podSelector: { matchLabels: selector },
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [
-        ...(from.length ? [{ from, ports: [{ protocol: 'TCP' as const, port: 'http' }] }] : []),
-        // Prometheus scrapes /metrics on the same port.
-        { from: [peers.monitoring], ports: [{ protocol: 'TCP', port: 'http' }] },
-      ],
-      // DNS egress comes from the namespace-wide allow-dns policy in base/namespace.
-      egress: egressTo,
-    },
+  return isolatePods({ name: p.name, labels }, selector, {
+    ingress: [
+      ...(from.length ? [{ from, ports: [{ protocol: 'TCP' as const, port: 'http' }] }] : []),
+      // Prometheus scrapes /metrics on the same port.
+      { from: [peers.monitoring], ports: [{ protocol: 'TCP', port: 'http' }] },
+    ],
+    // DNS egress comes from the namespace-wide allow-dns policy in base/namespace.
+    egress: egressTo,
   });
 }
 
@@ -222,14 +218,7 @@ export function serviceWorkload(p: ServiceProps): KubeObject[] {
         },
       },
     }),
-    new Service({
-      metadata: { name: p.name, labels },
-      spec: {
-        type: 'ClusterIP',
-        selector,
-        ports: [servicePort('http', p.facts.port)],
-      },
-    }),
+    clientService({ name: p.name, labels }, selector, [servicePort('http', p.facts.port)]),
     new HorizontalPodAutoscaler({
       metadata: { name: p.name, labels: { ...labels, [serviceGroupLabel]: serviceGroupOf(p.name) } },
       spec: {

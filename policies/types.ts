@@ -8,13 +8,16 @@ export type Category = 'apiserver' | 'availability' | 'resources' | 'security' |
 
 export const categories: readonly Category[] = ['apiserver', 'availability', 'resources', 'security', 'correctness', 'rollouts', 'cross-environment', 'gitops'];
 
+/** What a policy module declares; its category is not declared but read from its id (policies/lib/define.ts). */
 export interface PolicyMeta {
   /** `<category>/<name>`, the `rule` of its findings and the key of exemptions. */
   readonly id: string;
   readonly title: string;
-  /** Severity of a violation unless the check overrides it (digest pinning outside prod). */
-  readonly severity: Severity;
-  readonly category: Category;
+  /**
+   * Severity of a violation unless the check overrides it (digest pinning outside prod).
+   * @default 'error': a policy names what the API server, Argo CD or the running system would refuse or break
+   */
+  readonly severity?: Severity;
   /** Why the rule exists, one or two sentences (docs/policies.md). */
   readonly rationale: string;
   /** Default one-line fix. */
@@ -52,20 +55,26 @@ export interface PolicyContext {
 }
 
 /** Checks one object at a time; the runner hands it only objects of `kinds`. */
-export interface ObjectPolicy extends PolicyMeta {
+/** A defined policy: its declaration plus the category its id names and its severity. */
+export interface DefinedMeta extends PolicyMeta {
+  readonly severity: Severity;
+  readonly category: Category;
+}
+
+export interface ObjectPolicy extends DefinedMeta {
   /** Object kinds checked; `*` for every object. */
   readonly kinds: readonly string[] | '*';
   check(subject: RenderedObject, ctx: PolicyContext): Iterable<Violation>;
 }
 
 /** Checks the whole set at once (cross-object, cross-environment) through the index. */
-export interface SetPolicy extends PolicyMeta {
+export interface SetPolicy extends DefinedMeta {
   readonly kinds?: undefined;
   checkAll(ctx: PolicyContext): Iterable<Violation & { readonly subject: RenderedObject }>;
 }
 
 /** Checks repository files rather than rendered objects (the kustomizations themselves). */
-export interface RepoPolicy extends PolicyMeta {
+export interface RepoPolicy extends DefinedMeta {
   readonly kinds?: undefined;
   /**
    * `memo(file, text, fn)` may return an earlier result of `fn` for the same file

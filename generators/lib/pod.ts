@@ -67,6 +67,3 @@ export function spreadFor(selector: Record<string, string>): ITopologySpreadCons
     labelSelector: { matchLabels: selector },
   }));
 }
-
-/** A Service port that targets the container port of the same name (TCP), the shape every generated Service uses. */
-export const servicePort = (name: string, port: number): { name: string; port: number; targetPort: string; protocol: 'TCP' } => ({ name, port, targetPort: name, protocol: 'TCP' });

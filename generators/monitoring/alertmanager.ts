@@ -1,14 +1,14 @@
 // base/monitoring/alertmanager: two gossiping replicas, alertmanager.yml (routing,
 // inhibitions, webhook receivers) and the ExternalSecret holding the webhook URLs.
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { isolatePods } from '../lib/network-policy.ts';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { externalSecretFor } from '../external-secrets.ts';
 import type { Component } from '../lib/component.ts';
 import { selectorFor } from '../lib/labels.ts';
-import { containerSecurity, servicePort } from '../lib/pod.ts';
+import { containerSecurity } from '../lib/pod.ts';
+import { headlessService, servicePort } from '../lib/service.ts';
 import { httpService, monitoringLabels, monitoringPods, remoteKeys, yamlFile } from './common.ts';
 import { images, versionOf } from './images.ts';
 import { monitoringNamespace, ports } from './scrape.ts';
@@ -93,19 +93,11 @@ export function alertmanagerComponent(): Component {
         data: Object.fromEntries(Object.values(secretKeys).map((key) => [key, { remoteKey: remoteKeys.alertmanagerWebhook, property: key }])),
       }),
       httpService(name, labels, ports.alertmanager),
-      new Service({
-        // Headless: stable DNS names for the gossip mesh.
-        metadata: { name: `${name}-cluster`, labels },
-        spec: {
-          clusterIP: 'None',
-          publishNotReadyAddresses: true,
-          selector,
-          ports: [
-            servicePort('cluster-tcp', ports.alertmanagerCluster),
-            { name: 'cluster-udp', port: ports.alertmanagerCluster, targetPort: 'cluster-udp', protocol: 'UDP' },
-          ],
-        },
-      }),
+      // Stable DNS names for the gossip mesh.
+      headlessService({ name: `${name}-cluster`, labels }, selector, [
+        servicePort('cluster-tcp', ports.alertmanagerCluster),
+        { name: 'cluster-udp', port: ports.alertmanagerCluster, targetPort: 'cluster-udp', protocol: 'UDP' },
+      ], { publishNotReadyAddresses: true }),
       new StatefulSet({
         metadata: { name, labels },
         spec: {
@@ -160,28 +152,23 @@ export function alertmanagerComponent(): Component {
         },
       }),
       new PodDisruptionBudget({ metadata: { name, labels }, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } }),
-      new NetworkPolicy({
-        metadata: { name, labels },
-        spec: {
-          podSelector: { matchLabels: selector },
-          policyTypes: ['Ingress', 'Egress'],
-          // Webhook receivers live outside the cluster at URLs only the Secret knows; gossip with peers.
-          egress: [
-            { ports: [{ protocol: 'TCP', port: 443 }] },
-            {
-              to: [{ podSelector: { matchLabels: selector } }],
-              ports: [{ protocol: 'TCP', port: ports.alertmanagerCluster }, { protocol: 'UDP', port: ports.alertmanagerCluster }],
-            },
-          ],
-          ingress: [
-            // Prometheus and Grafana in this namespace; the gossip mesh between replicas.
-            { from: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: ports.alertmanager }] },
-            {
-              from: [{ podSelector: { matchLabels: selector } }],
-              ports: [{ protocol: 'TCP', port: ports.alertmanagerCluster }, { protocol: 'UDP', port: ports.alertmanagerCluster }],
-            },
-          ],
-        },
+      isolatePods({ name, labels }, selector, {
+        ingress: [
+          // Prometheus and Grafana in this namespace; the gossip mesh between replicas.
+          { from: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: ports.alertmanager }] },
+          {
+            from: [{ podSelector: { matchLabels: selector } }],
+            ports: [{ protocol: 'TCP', port: ports.alertmanagerCluster }, { protocol: 'UDP', port: ports.alertmanagerCluster }],
+          },
+        ],
+        // Webhook receivers live outside the cluster at URLs only the Secret knows; gossip with peers.
+        egress: [
+          { ports: [{ protocol: 'TCP', port: 443 }] },
+          {
+            to: [{ podSelector: { matchLabels: selector } }],
+            ports: [{ protocol: 'TCP', port: ports.alertmanagerCluster }, { protocol: 'UDP', port: ports.alertmanagerCluster }],
+          },
+        ],
       }),
     ],
   };

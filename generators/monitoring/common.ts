@@ -5,7 +5,8 @@ import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/
 import { Service } from 'kubernetes-models/v1/Service';
 import { headerFor, toYaml } from '../lib/component.ts';
 import { labelsFor, selectorFor } from '../lib/labels.ts';
-import { podSecurity, servicePort } from '../lib/pod.ts';
+import { podSecurity } from '../lib/pod.ts';
+import { servicePort } from '../lib/service.ts';
 import { monitoringNamespace } from './scrape.ts';
 
 export const component = 'monitoring';

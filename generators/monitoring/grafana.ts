@@ -1,7 +1,7 @@
 // base/monitoring/grafana: Grafana with the Prometheus datasource and the
 // dashboards from dashboards.ts provisioned from files (no clicking, no state to lose).
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { isolatePods } from '../lib/network-policy.ts';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { credentialsSecret } from '../external-secrets.ts';
 import type { Component } from '../lib/component.ts';
@@ -134,20 +134,15 @@ export function grafanaComponent(): Component {
         },
       }),
       httpService(name, labels, ports.grafana),
-      new NetworkPolicy({
-        // Reached through the ingress controller (or kubectl port-forward, which bypasses policies).
-        metadata: { name, labels },
-        spec: {
-          podSelector: { matchLabels: selector },
-          policyTypes: ['Ingress', 'Egress'],
-          ingress: [{ from: [peers.ingressController], ports: [{ protocol: 'TCP', port: ports.grafana }] }],
-          egress: [
-            {
-              to: [{ podSelector: { matchLabels: selectorFor('prometheus') } }, { podSelector: { matchLabels: selectorFor('alertmanager') } }],
-              ports: [{ protocol: 'TCP', port: ports.prometheus }, { protocol: 'TCP', port: ports.alertmanager }],
-            },
-          ],
-        },
+      // Reached through the ingress controller (or kubectl port-forward, which bypasses policies).
+      isolatePods({ name, labels }, selector, {
+        ingress: [{ from: [peers.ingressController], ports: [{ protocol: 'TCP', port: ports.grafana }] }],
+        egress: [
+          {
+            to: [{ podSelector: { matchLabels: selectorFor('prometheus') } }, { podSelector: { matchLabels: selectorFor('alertmanager') } }],
+            ports: [{ protocol: 'TCP', port: ports.prometheus }, { protocol: 'TCP', port: ports.alertmanager }],
+          },
+        ],
       }),
     ],
   };

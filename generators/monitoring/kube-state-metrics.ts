@@ -1,13 +1,14 @@
 // base/monitoring/kube-state-metrics: object state as metrics (pod restarts, HPA
 // replicas, container limits) for the whole cluster; read-only cluster RBAC.
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { isolatePods } from '../lib/network-policy.ts';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { Component } from '../lib/component.ts';
 import { selectorFor } from '../lib/labels.ts';
-import { containerSecurity, servicePort } from '../lib/pod.ts';
+import { containerSecurity } from '../lib/pod.ts';
+import { servicePort } from '../lib/service.ts';
 import { clusterRoleBindingFor, monitoringLabels, monitoringPods } from './common.ts';
 import { images, versionOf } from './images.ts';
 import { ports } from './scrape.ts';
@@ -77,15 +78,10 @@ export function kubeStateMetricsComponent(): Component {
           ],
         },
       }),
-      new NetworkPolicy({
-        metadata: { name, labels },
-        spec: {
-          podSelector: { matchLabels: selector },
-          policyTypes: ['Ingress', 'Egress'],
-          ingress: [{ from: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: ports.kubeStateMetrics }, { protocol: 'TCP', port: ports.kubeStateMetricsTelemetry }] }],
-          // The API server (its address differs per cluster; 443 in-cluster, 6443 on the host).
-          egress: [{ ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] }],
-        },
+      isolatePods({ name, labels }, selector, {
+        ingress: [{ from: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: ports.kubeStateMetrics }, { protocol: 'TCP', port: ports.kubeStateMetricsTelemetry }] }],
+        // The API server (its address differs per cluster; 443 in-cluster, 6443 on the host).
+        egress: [{ ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] }],
       }),
     ],
   };

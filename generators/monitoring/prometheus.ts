@@ -1,7 +1,7 @@
 // base/monitoring/prometheus: one Prometheus per cluster (StatefulSet + PVC), its
 // service-discovery RBAC, prometheus.yml and the rule files generated from alerts.ts.
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { isolatePods } from '../lib/network-policy.ts';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { Component } from '../lib/component.ts';
@@ -124,16 +124,11 @@ export function prometheusComponent(): Component {
           ],
         },
       }),
-      new NetworkPolicy({
-        // Ingress: Grafana and peers in the namespace. Egress: anywhere, on purpose: scrapes reach
-        // every marquee-* namespace, every node (kubelet, node-exporter) and the API server.
-        metadata: { name, labels },
-        spec: {
-          podSelector: { matchLabels: selector },
-          policyTypes: ['Ingress', 'Egress'],
-          ingress: [{ from: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: ports.prometheus }] }],
-          egress: [{}],
-        },
+      // Ingress: Grafana and peers in the namespace. Egress: anywhere, on purpose: scrapes reach
+      // every marquee-* namespace, every node (kubelet, node-exporter) and the API server.
+      isolatePods({ name, labels }, selector, {
+        ingress: [{ from: [{ podSelector: {} }], ports: [{ protocol: 'TCP', port: ports.prometheus }] }],
+        egress: [{}],
       }),
     ],
   };

@@ -1,7 +1,7 @@
 // The Argo Rollouts controller, once per cluster: the vendored release install manifest
 // (CRDs, RBAC, controller Deployment) with its image pinned, marquee's labels, requests,
 // readiness and NetworkPolicy, and Argo CD sync waves that apply the CRDs first.
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import { isolatePods } from '../lib/network-policy.ts';
 import type { Component } from '../lib/component.ts';
 import { partOf, selectorFor } from '../lib/labels.ts';
 import { monitoringNamespace, ports } from '../monitoring/scrape.ts';
@@ -24,20 +24,15 @@ const jsonPatch = (ops: readonly Record<string, unknown>[]): string => JSON.stri
 export function rolloutsInstallComponent(): Component {
   // Upstream's pod labels are only app.kubernetes.io/name=argo-rollouts: select on that.
   const selector = { 'app.kubernetes.io/name': name };
-  const networkPolicy = new NetworkPolicy({
-    metadata: { name, labels },
-    spec: {
-      podSelector: { matchLabels: selector },
-      policyTypes: ['Ingress', 'Egress'],
-      // Prometheus (same namespace) scrapes the controller's metrics.
-      ingress: [{ from: [{ podSelector: { matchLabels: selectorFor('prometheus') } }], ports: [{ protocol: 'TCP', port: controllerPorts.metrics }] }],
-      egress: [
-        // The API server (its address differs per cluster; 443 in-cluster, 6443 on the host).
-        { ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
-        // The analysis queries go to the cluster's Prometheus.
-        { to: [{ podSelector: { matchLabels: selectorFor('prometheus') } }], ports: [{ protocol: 'TCP', port: ports.prometheus }] },
-      ],
-    },
+  const networkPolicy = isolatePods({ name, labels }, selector, {
+    // Prometheus (same namespace) scrapes the controller's metrics.
+    ingress: [{ from: [{ podSelector: { matchLabels: selectorFor('prometheus') } }], ports: [{ protocol: 'TCP', port: controllerPorts.metrics }] }],
+    egress: [
+      // The API server (its address differs per cluster; 443 in-cluster, 6443 on the host).
+      { ports: [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 6443 }] },
+      // The analysis queries go to the cluster's Prometheus.
+      { to: [{ podSelector: { matchLabels: selectorFor('prometheus') } }], ports: [{ protocol: 'TCP', port: ports.prometheus }] },
+    ],
   });
   return {
     dir: 'base/argo-rollouts',

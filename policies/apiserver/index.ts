@@ -37,8 +37,6 @@ export function toViolations(errs: Errs): Violation[] {
 }
 
 const meta = {
-  severity: 'error' as const,
-  category: 'apiserver' as const,
   hint: 'change the value the API server names; the message quotes its rule and the Kubernetes function that enforces it',
 };
 

@@ -14,8 +14,6 @@ export default setPolicy(
   {
     id: 'availability/hpa-cpu-requests',
     title: 'Workloads scaled on CPU or memory utilisation request that resource',
-    severity: 'error',
-    category: 'availability',
     rationale:
       'Utilization targets are a percentage of the containers\' requests; if any container has no request the HPA reports "missing request for cpu" and never scales.',
     hint: 'set resources.requests.cpu (and memory when scaled on memory) on every container',

@@ -6,8 +6,6 @@ export default objectPolicy(
   {
     id: 'availability/hpa-no-static-replicas',
     title: 'A workload scaled by an HPA sets no static replica count',
-    severity: 'error',
-    category: 'availability',
     rationale:
       'Argo CD resets spec.replicas to the Git value on every sync (selfHeal) while the HPA keeps changing it: pods flap between the two counts, and a scaled-up service is scaled down by a deploy.',
     hint: 'remove spec.replicas from the workload; the HPA owns the count',

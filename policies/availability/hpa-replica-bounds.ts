@@ -6,8 +6,6 @@ export default objectPolicy(
   {
     id: 'availability/hpa-replica-bounds',
     title: 'HPA minReplicas <= maxReplicas, both at least 1',
-    severity: 'error',
-    category: 'availability',
     rationale: 'The API server rejects maxReplicas < minReplicas; minReplicas 0 needs the HPAScaleToZero alpha gate. Either way the overlay cannot sync.',
     hint: 'set 1 <= minReplicas <= maxReplicas in the overlay\'s scaling patch',
     kinds: ['HorizontalPodAutoscaler'],

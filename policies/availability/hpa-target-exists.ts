@@ -6,8 +6,6 @@ export default objectPolicy(
   {
     id: 'availability/hpa-target-exists',
     title: 'HPA scaleTargetRef names a workload that is rendered',
-    severity: 'error',
-    category: 'availability',
     rationale: 'A renamed Deployment leaves its HPA pointing at nothing: the workload silently stops autoscaling.',
     hint: 'make spec.scaleTargetRef kind/name match the Deployment in the same overlay',
     kinds: ['HorizontalPodAutoscaler'],

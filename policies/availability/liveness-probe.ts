@@ -6,8 +6,6 @@ export default containerPolicy(
   {
     id: 'availability/liveness-probe',
     title: 'Containers have a liveness probe',
-    severity: 'error',
-    category: 'availability',
     rationale: 'A deadlocked or wedged process keeps its pod Running and Ready-looking forever unless a liveness probe lets the kubelet restart it.',
     hint: 'add livenessProbe (httpGet on the liveness path, see generators/lib/pod.ts httpProbesFor)',
     kinds: serviceWorkloadKinds,

@@ -10,8 +10,6 @@ export default objectPolicy(
   {
     id: 'availability/min-replicas',
     title: 'Deployments run at least 2 replicas (3 in prod)',
-    severity: 'error',
-    category: 'availability',
     rationale:
       'A single replica turns every rollout, node drain and crash into downtime. The floor is max(2, the environment contract\'s replicas.min): 2 in test, 3 in prod. dev is left out on purpose: its contract runs one replica to save capacity.',
     hint: 'raise minReplicas of the HPA (or spec.replicas) in the overlay\'s scaling patch',

@@ -6,8 +6,6 @@ export default setPolicy(
   {
     id: 'availability/pdb-within-hpa',
     title: 'PDB minAvailable <= HPA minReplicas',
-    severity: 'error',
-    category: 'availability',
     rationale:
       'When the HPA scales down to minReplicas and the PDB requires more pods than that to stay available, no pod may ever be evicted: drains and cluster upgrades hang.',
     hint: 'prefer maxUnavailable: 1; else keep minAvailable below the HPA minReplicas',

@@ -9,8 +9,6 @@ export default setPolicy(
   {
     id: 'availability/pod-disruption-budget',
     title: 'Multi-replica workloads have a PodDisruptionBudget that allows one disruption',
-    severity: 'error',
-    category: 'availability',
     rationale:
       'Without a PDB a node drain may evict every replica at once; a PDB that allows zero disruptions at the minimum replica count blocks drains and cluster upgrades instead.',
     hint: 'add a PodDisruptionBudget with maxUnavailable: 1 selecting the pods (generators/services.ts does)',

@@ -9,8 +9,6 @@ export default containerPolicy(
   {
     id: 'availability/probe-port',
     title: 'Probes target a port the container declares',
-    severity: 'error',
-    category: 'availability',
     rationale:
       'A named probe port that matches no container port makes the probe fail on every pod; a numeric one that is not declared usually means the port changed and the probe did not.',
     hint: 'point the probe at a name or number listed in the container\'s ports',

@@ -6,8 +6,6 @@ export default containerPolicy(
   {
     id: 'availability/readiness-probe',
     title: 'Containers have a readiness probe',
-    severity: 'error',
-    category: 'availability',
     rationale:
       'Without a readiness probe the Service sends requests to a pod as soon as its process starts, and keeps sending them while it drains or loses its dependencies.',
     hint: 'add readinessProbe (httpGet on the readiness path, see generators/lib/pod.ts httpProbesFor)',

@@ -7,8 +7,6 @@ export default podPolicy(
   {
     id: 'availability/spread-replicas',
     title: 'Multi-replica workloads spread their pods by anti-affinity or topology spread (prod)',
-    severity: 'error',
-    category: 'availability',
     rationale: 'The scheduler may pack all replicas onto one node or zone; losing it takes the whole service down however many replicas it has.',
     hint: 'add topologySpreadConstraints over kubernetes.io/hostname and topology.kubernetes.io/zone (generators/lib/pod.ts spreadFor)',
     envs: ['prod'],

@@ -53,8 +53,6 @@ export default podPolicy(
   {
     id: 'correctness/config-references',
     title: 'Every ConfigMap and Secret a pod references is rendered (ExternalSecret targets count)',
-    severity: 'error',
-    category: 'correctness',
     rationale:
       'A missing ConfigMap/Secret or key keeps the pod in CreateContainerConfigError (or ContainerCreating for volumes) and the rollout stalls; it is only visible after the sync. Secrets count when an ExternalSecret in the namespace targets them.',
     hint: 'fix the name/key, or render the ConfigMap / an ExternalSecret with that target name and key',

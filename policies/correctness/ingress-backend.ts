@@ -6,8 +6,6 @@ export default objectPolicy(
   {
     id: 'correctness/ingress-backend',
     title: 'Ingress backends point to existing Services and ports',
-    severity: 'error',
-    category: 'correctness',
     rationale: 'The ingress controller accepts a backend that does not exist and serves 503 for it; nothing fails until users hit the path.',
     hint: 'use the name and a port name/number of a Service rendered in the same namespace',
     kinds: ['Ingress'],

@@ -6,8 +6,6 @@ export default containerPolicy(
   {
     id: 'correctness/no-duplicate-env',
     title: 'No duplicate environment variable names in a container',
-    severity: 'error',
-    category: 'correctness',
     rationale: 'The kubelet keeps the last duplicate; a strategic-merge patch keyed by name updates only one of them. The value a service sees is then not the one reviewers read.',
     hint: 'remove the duplicate env entry',
     references: ['kube-linter duplicate-env-var'],

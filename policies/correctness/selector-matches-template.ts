@@ -6,8 +6,6 @@ export default podPolicy(
   {
     id: 'correctness/selector-matches-template',
     title: 'Workload selectors match their own pod template labels',
-    severity: 'error',
-    category: 'correctness',
     rationale:
       'A Deployment whose selector does not select its template is rejected at apply time ("selector does not match template labels"), so the sync fails only once it reaches the cluster. A common cause is an overlay label patch that forgets the template.',
     hint: 'make spec.selector.matchLabels a subset of spec.template.metadata.labels (generators/lib/labels.ts selectorFor)',

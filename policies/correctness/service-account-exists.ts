@@ -5,8 +5,6 @@ export default podPolicy(
   {
     id: 'correctness/service-account-exists',
     title: 'Pods use a ServiceAccount that is rendered',
-    severity: 'error',
-    category: 'correctness',
     rationale: 'The ServiceAccount admission plugin rejects pods whose serviceAccountName does not exist: the ReplicaSet never creates a pod, and only its events say why.',
     hint: 'render the ServiceAccount next to the workload (generators/services.ts does) or fix serviceAccountName',
     references: ['kube-linter non-existent-service-account'],

@@ -6,8 +6,6 @@ export default objectPolicy(
   {
     id: 'correctness/service-selects-pods',
     title: 'Every Service selects at least one pod template',
-    severity: 'error',
-    category: 'correctness',
     rationale: 'A selector typo or a renamed label leaves the Service without endpoints; callers get connection refused while every object still applies cleanly.',
     hint: 'make spec.selector equal to labels of the workload\'s pod template (generators/lib/labels.ts selectorFor)',
     kinds: ['Service'],

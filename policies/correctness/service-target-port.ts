@@ -7,8 +7,6 @@ export default objectPolicy(
   {
     id: 'correctness/service-target-port',
     title: 'Named Service targetPorts exist on the selected pods',
-    severity: 'error',
-    category: 'correctness',
     rationale: 'Endpoints for a named targetPort are only created for pods with a container port of that name; a rename on one side silently empties the Service.',
     hint: 'use a targetPort name that the selected containers declare in ports[].name',
     kinds: ['Service'],

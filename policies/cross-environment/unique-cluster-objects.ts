@@ -9,8 +9,6 @@ export default setPolicy(
   {
     id: 'cross-environment/unique-cluster-objects',
     title: 'Targets sharing a cluster never render the same cluster-scoped object',
-    severity: 'error',
-    category: 'cross-environment',
     rationale:
       'dev and test share the nonprod cluster, and the platform overlay runs there too. If two of them render the same ClusterRole, Namespace or webhook, their Applications overwrite each other on every sync and pruning one deletes the other\'s object.',
     hint: 'give the object an environment-specific name (namePrefix/suffix) or move it to the cluster\'s platform overlay',

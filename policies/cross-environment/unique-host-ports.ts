@@ -14,8 +14,6 @@ export default setPolicy(
   {
     id: 'cross-environment/unique-host-ports',
     title: 'Workloads sharing a cluster never bind the same host port',
-    severity: 'error',
-    category: 'cross-environment',
     rationale:
       'A host port (hostPort, or any container port under hostNetwork) exists once per node. Two environments on one cluster that both bind it leave one of them Pending on every node the other runs on; a DaemonSet never schedules there at all.',
     hint: 'use a different hostPort per environment, or run the agent once per cluster from the platform overlay',

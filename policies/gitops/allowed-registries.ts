@@ -12,8 +12,6 @@ export default containerPolicy(
   {
     id: 'gitops/allowed-registries',
     title: 'Images come from an allowed registry',
-    severity: 'error',
-    category: 'gitops',
     rationale:
       'An image from an arbitrary registry or Docker Hub user is code nobody vetted running with the service\'s credentials. The allow-list (policies/lib/data.ts) names our GHCR organisation and each upstream project\'s official registry.',
     hint: 'use an image from policies/lib/data.ts allowedImagePrefixes, or add its official registry there with a reason',

@@ -7,8 +7,6 @@ export default containerPolicy(
   {
     id: 'gitops/digest-pinning',
     title: 'Images are pinned by digest (error where the environment requires digests, warning elsewhere)',
-    severity: 'error',
-    category: 'gitops',
     rationale:
       'A tag is a mutable pointer, even a semver one: a re-push changes what a running commit deploys. environments.ts requireDigests makes digests mandatory (prod); a platform overlay follows the strictest environment on its cluster. Elsewhere an undigested image is a warning.',
     hint: 'pin image@sha256:<digest> in the overlay (the image workflow writes digests with npm run set-image)',

@@ -6,8 +6,6 @@ export default containerPolicy(
   {
     id: 'gitops/image-tag-required',
     title: 'Images name a tag or digest',
-    severity: 'error',
-    category: 'gitops',
     rationale: 'An untagged image resolves to :latest at pull time, so the same commit deploys different code on different nodes and days.',
     hint: 'pin the image in the overlay: npm run set-image -- --env <env> --app <name> --tag <version>',
     references: ['kube-linter latest-tag', 'kube-score container-image-tag', 'Kyverno disallow-latest-tag'],

@@ -6,8 +6,6 @@ export default objectPolicy(
   {
     id: 'gitops/no-default-namespace',
     title: 'Nothing is deployed to the default namespace',
-    severity: 'error',
-    category: 'gitops',
     rationale:
       'Objects in `default` (explicitly, or by having no namespace where the target sets none) sit outside every environment\'s isolation, project and cleanup; Argo CD Applications must not target it either.',
     hint: 'set the environment namespace (overlay `namespace:`), or the Application destination namespace',

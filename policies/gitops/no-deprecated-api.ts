@@ -11,8 +11,6 @@ export default objectPolicy(
   {
     id: 'gitops/no-deprecated-api',
     title: 'No API versions removed (error) or deprecated (warning) in the cluster\'s Kubernetes version',
-    severity: 'error',
-    category: 'gitops',
     rationale:
       'A removed apiVersion fails to apply; a deprecated one will, at the upgrade that removes it. The target version is clusters[..].kubernetesVersion in environments.ts; removals come from scripts/lib/validate/api-removals.ts, deprecations from policies/lib/data.ts (both from the Kubernetes deprecation guide).',
     hint: 'move to the replacement apiVersion (kubernetes-models exports it)',

@@ -9,8 +9,6 @@ export default containerPolicy(
   {
     id: 'gitops/no-mutable-tags',
     title: 'No latest or branch-like image tags',
-    severity: 'error',
-    category: 'gitops',
     rationale:
       'A tag like latest, main or develop is re-pointed by every build: Git no longer says what runs, rollbacks redeploy the new code, and nodes with a cached image run something else.',
     hint: 'use a release tag (semver) or a digest; npm run set-image writes one',

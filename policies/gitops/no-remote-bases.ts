@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import type { Node as YamlNode } from 'yaml';
 import { isRemoteRef, kustomizationFileNames } from '../../kube/index.ts';
-import type { RepoPolicy, RepoViolation } from '../types.ts';
+import { repoPolicy } from '../lib/define.ts';
+import type { RepoViolation } from '../types.ts';
 
 const kustomizationNames = new Set(kustomizationFileNames);
 const skipDirs = new Set(['node_modules', '.git', '.cache', 'dist', 'coverage']);
@@ -59,22 +60,20 @@ export function remoteRefsIn(file: string, text: string): RepoViolation[] {
   return out;
 }
 
-const policy: RepoPolicy = {
-  id: 'gitops/no-remote-bases',
-  title: 'Kustomizations use no remote bases, components or charts',
-  severity: 'error',
-  category: 'gitops',
-  rationale:
-    'A remote base (a URL, a git ref, a chart repository) is fetched at render time: what Argo CD applies can change with no commit here, the render needs the network, and review never sees the diff. Vendor it into the repository instead.',
-  hint: 'vendor the upstream manifests under base/ (or generate them) and reference the local path',
-  references: ['kustomize remote targets', 'Argo CD / Flux: render from the repository only'],
-  *checkRepo(root, memo) {
+export default repoPolicy(
+  {
+    id: 'gitops/no-remote-bases',
+    title: 'Kustomizations use no remote bases, components or charts',
+    rationale:
+      'A remote base (a URL, a git ref, a chart repository) is fetched at render time: what Argo CD applies can change with no commit here, the render needs the network, and review never sees the diff. Vendor it into the repository instead.',
+    hint: 'vendor the upstream manifests under base/ (or generate them) and reference the local path',
+    references: ['kustomize remote targets', 'Argo CD / Flux: render from the repository only'],
+  },
+  function* (root, memo) {
     for (const file of kustomizationFiles(root)) {
       const rel = relative(root, join(root, file));
       const text = readFileSync(join(root, file), 'utf8');
       yield* memo(rel, text, () => remoteRefsIn(rel, text));
     }
   },
-};
-
-export default policy;
+);

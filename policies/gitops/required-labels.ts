@@ -13,8 +13,6 @@ export default objectPolicy(
   {
     id: 'gitops/required-labels',
     title: 'Objects carry app.kubernetes.io/name, component and part-of (pods: name and part-of)',
-    severity: 'error',
-    category: 'gitops',
     rationale:
       'The recommended labels identify an object\'s application and role across kubectl, Argo CD, Prometheus relabelling and Grafana; part-of must be "marquee" so the whole system can be selected at once.',
     hint: 'build labels with generators/lib/labels.ts labelsFor()',

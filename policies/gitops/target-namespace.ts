@@ -6,8 +6,6 @@ export default objectPolicy(
   {
     id: 'gitops/target-namespace',
     title: 'Every namespaced object is in its target\'s namespace',
-    severity: 'error',
-    category: 'gitops',
     rationale:
       'An environment overlay deploys into marquee-<env> and a platform overlay into its platform namespace; the AppProject only allows that destination. An object with another namespace fails the sync, or worse lands in another environment.',
     hint: 'remove metadata.namespace from the base and let the overlay\'s `namespace:` set it',

@@ -1,6 +1,6 @@
 // Builders for the common shapes of policy: per object, per pod template, per container.
 import type { RenderedObject } from '../../kube/index.ts';
-import type { ObjectPolicy, PolicyContext, PolicyMeta, SetPolicy, Violation } from '../types.ts';
+import { categories, type Category, type DefinedMeta, type ObjectPolicy, type PolicyContext, type PolicyMeta, type RepoPolicy, type SetPolicy, type Violation } from '../types.ts';
 import { containersOf, podTemplateOf, quantity, workloadKinds, type ContainerAt, type PodTemplate } from '../../kube/index.ts';
 
 type Many<T> = T | Iterable<T> | undefined | null | false;
@@ -15,15 +15,30 @@ function many<T extends object>(v: Many<T>): readonly T[] {
   return [v as T];
 }
 
+/**
+ * A declaration with the category its id names (`security/no-host-path` → `security`; an unknown one throws at load)
+ * and its severity, `error` unless declared.
+ */
+function defined<M extends PolicyMeta>(meta: M): M & DefinedMeta {
+  const category = meta.id.split('/')[0] as Category;
+  if (!meta.id.includes('/') || !categories.includes(category))
+    throw new Error(`policy id ${JSON.stringify(meta.id)} must be <category>/<name> with a category of ${categories.join(', ')}`);
+  return { ...meta, severity: meta.severity ?? 'error', category };
+}
+
 export function objectPolicy(
   meta: PolicyMeta & { readonly kinds: readonly string[] | '*' },
   check: (subject: RenderedObject, ctx: PolicyContext) => Many<Violation>,
 ): ObjectPolicy {
-  return { ...meta, check: (s, ctx) => many(check(s, ctx)) };
+  return { ...defined(meta), check: (s, ctx) => many(check(s, ctx)) };
 }
 
 export function setPolicy(meta: PolicyMeta, checkAll: SetPolicy['checkAll']): SetPolicy {
-  return { ...meta, checkAll };
+  return { ...defined(meta), checkAll };
+}
+
+export function repoPolicy(meta: PolicyMeta, checkRepo: RepoPolicy['checkRepo']): RepoPolicy {
+  return { ...defined(meta), checkRepo };
 }
 
 /** A check of every pod template (Deployments, StatefulSets, DaemonSets, Jobs, CronJobs, Pods, …). */
@@ -32,7 +47,7 @@ export function podPolicy(
   check: (t: PodTemplate, subject: RenderedObject, ctx: PolicyContext) => Many<Violation>,
 ): ObjectPolicy {
   return {
-    ...meta,
+    ...defined(meta),
     kinds: meta.kinds ?? workloadKinds,
     check(subject, ctx) {
       const t = podTemplateOf(subject.object);
@@ -61,7 +76,7 @@ export const containerLabel = (c: ContainerAt): string => `${c.init ? 'init cont
 
 /** A container must set `resources.<field>.<resource>` to a positive quantity. */
 export function resourcePolicy(
-  meta: Omit<PolicyMeta, 'category' | 'severity' | 'hint'>,
+  meta: Omit<PolicyMeta, 'hint'>,
   field: 'requests' | 'limits',
   resource: 'cpu' | 'memory',
 ): ObjectPolicy {
@@ -69,8 +84,6 @@ export function resourcePolicy(
   return containerPolicy(
     {
       ...meta,
-      severity: 'error',
-      category: 'resources',
       hint: `set resources.${field}.${resource} (the overlay's resources patch sets the environment's profile)`,
     },
     (c) => {

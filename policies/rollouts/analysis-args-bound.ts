@@ -9,8 +9,6 @@ export default setPolicy(
   {
     id: 'rollouts/analysis-args-bound',
     title: 'Every {{args.*}} of an analysis template is declared and bound by each Rollout using it',
-    severity: 'error',
-    category: 'rollouts',
     rationale:
       'Argo Rollouts resolves template arguments when it creates the AnalysisRun; an argument that is neither given by the Rollout nor defaulted by the template errors the run and aborts the release.',
     hint: 'declare the arg in the template spec.args and pass it (value or valueFrom) in every Rollout analysis that uses the template',

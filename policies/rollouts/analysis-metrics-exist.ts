@@ -15,8 +15,6 @@ export default objectPolicy(
   {
     id: 'rollouts/analysis-metrics-exist',
     title: 'Analysis queries read only metrics a service exports or a recording rule records',
-    severity: 'error',
-    category: 'rollouts',
     rationale:
       'A misspelt or retired metric name is not an error to Prometheus: the query returns nothing, every measurement is Inconclusive, and every release stalls.',
     hint: 'use a metric name from the contract (apps/contract metrics) or a recording rule in generators/monitoring/alerts.ts',

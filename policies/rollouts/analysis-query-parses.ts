@@ -7,8 +7,6 @@ export default objectPolicy(
   {
     id: 'rollouts/analysis-query-parses',
     title: 'Every Prometheus query of an analysis template parses as PromQL',
-    severity: 'error',
-    category: 'rollouts',
     rationale:
       'Argo Rollouts sends the query as written; a syntax error makes each measurement an Error and, past consecutiveErrorLimit, aborts every release that uses the template.',
     hint: 'fix the query in generators/rollouts/analysis.ts (try it in the Prometheus UI with the args filled in)',

@@ -8,8 +8,6 @@ export default objectPolicy(
   {
     id: 'rollouts/references-exist',
     title: 'Every Service, Ingress, workload and analysis template a Rollout names is rendered with it',
-    severity: 'error',
-    category: 'rollouts',
     rationale:
       'Argo Rollouts looks these objects up at reconcile time; a missing stable/canary Service, stableIngress, workloadRef target or AnalysisTemplate stalls the Rollout with an InvalidSpec condition instead of failing the sync.',
     hint: 'render the named object in the same overlay (generators/rollouts/canary.ts) or fix the name',

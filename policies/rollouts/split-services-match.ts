@@ -14,8 +14,6 @@ export default objectPolicy(
   {
     id: 'rollouts/split-services-match',
     title: 'A canary Rollout’s stable and canary Services select its pods, the same way but for the hash label',
-    severity: 'error',
-    category: 'rollouts',
     rationale:
       'The controller narrows each Service to one ReplicaSet by adding the pod-template hash to its selector. If the two selectors differ otherwise, or miss the Rollout’s pods, traffic weights apply to the wrong pods or to none.',
     hint: 'give both Services the base Service’s selector and ports (generators/rollouts/canary.ts splitServicesFor) and never write the hash label in Git',

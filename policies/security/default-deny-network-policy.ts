@@ -16,8 +16,6 @@ export default setPolicy(
   {
     id: 'security/default-deny-network-policy',
     title: 'Every namespace has a default-deny NetworkPolicy (ingress and egress)',
-    severity: 'error',
-    category: 'security',
     rationale:
       'Pods no policy selects accept traffic from anywhere in the cluster and may call anything. A namespace-wide default-deny makes every allowed flow an explicit, reviewed rule.',
     hint: 'include base/namespace (NetworkPolicy default-deny: podSelector {}, policyTypes [Ingress, Egress], no rules)',

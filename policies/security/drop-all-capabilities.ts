@@ -9,8 +9,6 @@ export default containerPolicy(
   {
     id: 'security/drop-all-capabilities',
     title: 'Containers drop ALL capabilities and add none back (but NET_BIND_SERVICE)',
-    severity: 'error',
-    category: 'security',
     rationale: 'The runtime\'s default capability set includes NET_RAW (ARP/DNS spoofing) and SETUID among others; dropping ALL is what the restricted Pod Security Standard requires.',
     hint: 'set securityContext.capabilities.drop: [ALL] and remove capabilities.add',
     references: ['kube-linter drop-net-raw-capability', 'Pod Security Standards restricted (capabilities)', 'Kyverno require-drop-all'],

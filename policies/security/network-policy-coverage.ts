@@ -6,8 +6,6 @@ export default podPolicy(
   {
     id: 'security/network-policy-coverage',
     title: 'Every pod is selected by a NetworkPolicy of its own',
-    severity: 'error',
-    category: 'security',
     rationale:
       'NetworkPolicies do not apply to hostNetwork pods, which are skipped. The namespace default-deny selects everything; a pod that only it selects either cannot work or works through someone else\'s rule. A policy that selects the pod by its labels documents and limits exactly who may talk to it.',
     hint: 'add a NetworkPolicy whose podSelector matches the pod labels and allows its real peers (generators/services.ts networkPolicyFor)',

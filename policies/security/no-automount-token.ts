@@ -20,8 +20,6 @@ export default podPolicy(
   {
     id: 'security/no-automount-token',
     title: 'Service-account tokens are not mounted unless RBAC grants the account something',
-    severity: 'error',
-    category: 'security',
     rationale:
       'Every pod gets an API token by default; a compromised service that never talks to the API server then holds a credential for it. A token is "needed" when a RoleBinding or ClusterRoleBinding in the rendered set names the pod\'s ServiceAccount (Prometheus discovery, kube-state-metrics).',
     hint: 'set automountServiceAccountToken: false on the pod spec (or its ServiceAccount)',

@@ -6,8 +6,6 @@ export default podPolicy(
   {
     id: 'security/no-host-namespaces',
     title: 'No hostNetwork, hostPID or hostIPC',
-    severity: 'error',
-    category: 'security',
     rationale:
       'hostNetwork bypasses NetworkPolicies and exposes node-local services; hostPID lets the pod see and signal every process on the node; hostIPC shares its shared memory.',
     hint: 'remove hostNetwork/hostPID/hostIPC; node agents that truly need them get an exemption in policies/exemptions.ts',

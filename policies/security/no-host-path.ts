@@ -6,8 +6,6 @@ export default podPolicy(
   {
     id: 'security/no-host-path',
     title: 'No hostPath volumes',
-    severity: 'error',
-    category: 'security',
     rationale: 'A hostPath volume gives the pod the node\'s files (kubelet credentials, container runtime socket, other pods\' data); it also pins data to one node.',
     hint: 'use emptyDir, a ConfigMap or a PersistentVolumeClaim; node agents that read /proc or /sys get an exemption in policies/exemptions.ts',
     references: ['kube-linter sensitive-host-mounts', 'Kyverno disallow-host-path'],

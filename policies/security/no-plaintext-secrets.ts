@@ -5,8 +5,6 @@ export default objectPolicy(
   {
     id: 'security/no-plaintext-secrets',
     title: 'No Secret objects with data in Git',
-    severity: 'error',
-    category: 'security',
     rationale:
       'base64 is not encryption: a committed Secret is readable by everyone with the repository. Secrets come from an ExternalSecret (or another controller) at runtime; only empty Secrets a controller fills (service-account tokens) may be committed.',
     hint: 'replace it with an ExternalSecret whose target has this name',

@@ -5,8 +5,6 @@ export default containerPolicy(
   {
     id: 'security/no-privilege-escalation',
     title: 'allowPrivilegeEscalation is false',
-    severity: 'error',
-    category: 'security',
     rationale: 'The default (true) lets setuid binaries and file capabilities raise a process\'s privileges; false sets no_new_privs on the container process.',
     hint: 'set securityContext.allowPrivilegeEscalation: false',
     references: ['kube-linter privilege-escalation-container', 'Polaris privilegeEscalationAllowed', 'Kyverno disallow-privilege-escalation'],

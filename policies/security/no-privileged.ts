@@ -5,8 +5,6 @@ export default containerPolicy(
   {
     id: 'security/no-privileged',
     title: 'No privileged containers',
-    severity: 'error',
-    category: 'security',
     rationale: 'A privileged container has every capability and every host device: it can take over the node and everything scheduled on it.',
     hint: 'remove securityContext.privileged (or set it to false)',
     references: ['kube-linter privileged-container', 'Polaris privilegedContainer', 'Kyverno disallow-privileged-containers'],

@@ -38,8 +38,6 @@ export default objectPolicy(
   {
     id: 'security/no-secret-values',
     title: 'No secret-looking values in env vars or ConfigMaps',
-    severity: 'error',
-    category: 'security',
     rationale:
       'A password in an env value or ConfigMap is committed to Git and shown by `kubectl describe` to anyone who can read pods. Secret-named env vars must use valueFrom.secretKeyRef, and config files must reference secrets (files, env) instead of inlining them.',
     hint: 'read it from a Secret (env valueFrom.secretKeyRef / a mounted Secret provided by an ExternalSecret)',

@@ -5,8 +5,6 @@ export default containerPolicy(
   {
     id: 'security/read-only-root-filesystem',
     title: 'Containers have a read-only root filesystem',
-    severity: 'error',
-    category: 'security',
     rationale: 'A read-only root filesystem stops a compromised process from modifying binaries or dropping tools; scratch space comes from explicit emptyDir mounts.',
     hint: 'set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where the app writes (e.g. /tmp)',
     references: ['kube-linter no-read-only-root-fs', 'Polaris notReadOnlyRootFilesystem'],

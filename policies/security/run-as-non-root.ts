@@ -5,8 +5,6 @@ export default containerPolicy(
   {
     id: 'security/run-as-non-root',
     title: 'Containers run as a non-root user',
-    severity: 'error',
-    category: 'security',
     rationale:
       'Root in a container is root on the node once anything goes wrong (a kernel bug, a hostPath, a privileged sidecar). runAsNonRoot makes the kubelet refuse to start an image whose user is 0.',
     hint: 'set securityContext.runAsNonRoot: true (pod or container) and a non-zero runAsUser',

@@ -7,8 +7,6 @@ export default containerPolicy(
   {
     id: 'security/seccomp-runtime-default',
     title: 'Containers run with the RuntimeDefault (or a Localhost) seccomp profile',
-    severity: 'error',
-    category: 'security',
     rationale:
       'Kubernetes runs containers Unconfined by default; RuntimeDefault blocks the syscalls most kernel exploits need (keyctl, unshare, bpf, ...) at no cost to ordinary services.',
     hint: 'set securityContext.seccompProfile.type: RuntimeDefault on the pod',
