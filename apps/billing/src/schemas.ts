@@ -1,55 +1,38 @@
-// JSON schemas of the orders API, declared once: they validate input (400 naming the field)
-// and compile the response serialisers.
+// JSON schemas of the orders API, declared once with TypeBox: they validate input (400 naming the field),
+// compile the response serialisers, and give the handlers their types (Static).
 import { errorSchema } from '@marquee/kit';
+import Type, { type Static } from 'typebox';
 
 /** inventory's movies.id is a PostgreSQL integer */
 export const maxMovieId = 2_147_483_647;
 /** numeric(10,2) would hold more; a single movie order above this is a typo or an attack */
 export const maxPrice = 10_000;
 
-export const createOrderBody = {
-  type: 'object',
-  properties: {
-    user_id: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' },
-    movie_id: { type: 'integer', minimum: 1, maximum: maxMovieId },
-    price: { type: 'number', exclusiveMinimum: 0, maximum: maxPrice },
+export const createOrderBody = Type.Object(
+  {
+    user_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' }),
+    movie_id: Type.Integer({ minimum: 1, maximum: maxMovieId }),
+    price: Type.Number({ exclusiveMinimum: 0, maximum: maxPrice }),
   },
-  required: ['user_id', 'movie_id', 'price'],
-  additionalProperties: false,
-} as const;
+  { additionalProperties: false },
+);
 
-export interface CreateOrderBody {
-  user_id: string;
-  movie_id: number;
-  price: number;
-}
+export type CreateOrderBody = Static<typeof createOrderBody>;
 
-export const orderIdParams = {
-  type: 'object',
-  properties: {
-    id: { type: 'string', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' },
-  },
-  required: ['id'],
-} as const;
+export const orderIdParams = Type.Object({
+  id: Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' }),
+});
 
-export const accepted = {
-  type: 'object',
-  properties: { id: { type: 'string' }, status: { type: 'string' } },
-  required: ['id', 'status'],
-} as const;
+export const accepted = Type.Object({ id: Type.String(), status: Type.String() });
 
-export const order = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    user_id: { type: 'string' },
-    movie_id: { type: 'integer' },
-    price: { type: 'number' },
-    status: { type: 'string', enum: ['pending', 'completed', 'rejected'] },
-    created_at: { type: 'string' },
-  },
-  required: ['id', 'user_id', 'movie_id', 'price', 'status', 'created_at'],
-} as const;
+export const order = Type.Object({
+  id: Type.String(),
+  user_id: Type.String(),
+  movie_id: Type.Integer(),
+  price: Type.Number(),
+  status: Type.String({ enum: ['pending', 'completed', 'rejected'] }),
+  created_at: Type.String(),
+});
 
 export const errors = { 400: errorSchema, 404: errorSchema, 413: errorSchema, 415: errorSchema, 503: errorSchema } as const;
 

@@ -1,31 +1,21 @@
 // One JSON error shape for every service, and the mapping from whatever was thrown to it:
 // validation errors name the field, dependency outages are 503, bugs are a bare 500.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import Type, { type Static } from 'typebox';
 import { isPgUnavailable } from './pg-errors.ts';
 
-/** The body of every error response. */
-export interface ErrorBody {
-  statusCode: number;
+/** The body of every error response, as a JSON Schema for route `response` schemas. */
+export const errorSchema = Type.Object({
+  statusCode: Type.Integer(),
   /** machine-readable, e.g. VALIDATION, NOT_FOUND, DEPENDENCY_UNAVAILABLE */
-  code: string;
-  message: string;
+  code: Type.String(),
+  message: Type.String(),
   /** the offending input, e.g. `body.title` or `querystring.limit` */
-  field?: string;
-  requestId: string;
-}
+  field: Type.Optional(Type.String()),
+  requestId: Type.String(),
+});
 
-/** JSON Schema of ErrorBody, for route `response` schemas. */
-export const errorSchema = {
-  type: 'object',
-  properties: {
-    statusCode: { type: 'integer' },
-    code: { type: 'string' },
-    message: { type: 'string' },
-    field: { type: 'string' },
-    requestId: { type: 'string' },
-  },
-  required: ['statusCode', 'code', 'message', 'requestId'],
-} as const;
+export type ErrorBody = Static<typeof errorSchema>;
 
 /** Throw from a handler to answer with this status and code (never logged as an error). */
 export class HttpError extends Error {
