@@ -9,4 +9,5 @@ export * from './quantity.ts';
 export * from './api-removals.ts';
 export * from './kustomization.ts';
 export * from './patch-target.ts';
+export * from './go-regexp.ts';
 export * from './cnpg.ts';

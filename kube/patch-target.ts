@@ -1,6 +1,7 @@
 // Which objects a kustomize selector (`patches[].target`, `patchesJson6902[].target`,
 // `replacements` selects) picks: the one copy of kustomize's rule for policies,
 // validate's locator and its no-op check.
+import { goRegexp, type GoRegexp } from './go-regexp.ts';
 import { parseLabelSelector, selectorMatches } from './workload.ts';
 
 /** kustomize api/types/selector.go `Selector`: group, version, kind, name, namespace and two selectors. */
@@ -21,19 +22,15 @@ export interface OriginalId {
 }
 
 /** kustomize api/types/selector.go anchorRegex: a non-empty pattern must match the whole value. */
-function anchored(pattern: string): RegExp {
-  return new RegExp(`^(?:${pattern})$`);
+function anchored(pattern: string): GoRegexp | null {
+  return goRegexp(`^(?:${pattern})$`);
 }
 
 /** A pattern kustomize cannot compile (its own build error names it): matches nothing here. */
 function matchesPattern(pattern: string | undefined, values: readonly (string | undefined)[]): boolean {
   if (!pattern) return true; // MatchName / MatchNamespace / MatchGvk: an empty field selects everything
-  let re: RegExp;
-  try {
-    re = anchored(pattern);
-  } catch {
-    return false;
-  }
+  const re = anchored(pattern);
+  if (!re) return false;
   return values.some((v) => v !== undefined && re.test(v));
 }
 

@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { evaluateRule, type CelRule } from './crd-cel.ts';
 import { formatError } from './crd-formats.ts';
+import { goRegexp } from '../../kube/go-regexp.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -92,17 +93,6 @@ function equal(a: unknown, b: unknown): boolean {
 export function validateStructural(schema: Schema, value: unknown, opts: ValidateOptions = {}, path: PathSegment[] = []): CrdIssue[] {
   const out: CrdIssue[] = [];
   const version = opts.kubernetesVersion ?? '1.31';
-  const regex = new Map<string, RegExp | null>();
-  const re = (p: string) => {
-    if (!regex.has(p)) {
-      try {
-        regex.set(p, new RegExp(p, 'u'));
-      } catch {
-        regex.set(p, null);
-      }
-    }
-    return regex.get(p);
-  };
 
   /** Value validations only (junctor branches may not declare fields: structural schemas forbid it). */
   const values = (s: Schema, v: unknown, p: PathSegment[], sink: CrdIssue[]): void => {
@@ -131,7 +121,7 @@ export function validateStructural(schema: Schema, value: unknown, opts: Validat
       if (s.minLength !== undefined && len < s.minLength) sink.push({ path: p, message: `must be at least ${s.minLength} characters long` });
       if (s.maxLength !== undefined && len > s.maxLength) sink.push({ path: p, message: `must be at most ${s.maxLength} characters long` });
       if (s.pattern) {
-        const r = re(s.pattern);
+        const r = goRegexp(s.pattern);
         // validation_test.go "invalid regex": the API server reports a pattern it cannot compile on the value.
         if (!r) sink.push({ path: p, message: `should match ${s.pattern}, but the pattern is invalid` });
         else if (!r.test(v)) sink.push({ path: p, message: `must match the pattern ${s.pattern}` });

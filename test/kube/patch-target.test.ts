@@ -34,6 +34,9 @@ describe('MatchName (selector_test.go TestSelectorRegexMatchName)', () => {
   ];
   for (const [sel, name, want] of cases)
     test(`${JSON.stringify(sel)} name ${name} → ${want}`, () => assert.equal(patchTargetMatches({ name: sel.name }, obj('v1', 'ConfigMap', name)), want));
+  // kustomize compiles the pattern with Go's regexp.Compile (selector.go NewSelectorRegex): RE2 syntax, not JavaScript's.
+  test('Go syntax: "(?i)API-gateway" selects "api-gateway"', () => assert.equal(patchTargetMatches({ name: '(?i)API-gateway' }, obj('apps/v1', 'Deployment', 'api-gateway')), true));
+  test('Go syntax: a look-ahead does not compile, so it selects nothing', () => assert.equal(patchTargetMatches({ name: 'api(?=-gateway).*' }, obj('apps/v1', 'Deployment', 'api-gateway')), false));
   test('anchored: "inv" does not select "inventory" (anchorRegex)', () => assert.equal(patchTargetMatches({ name: 'inv' }, obj('apps/v1', 'Deployment', 'inventory')), false));
   test('the original name also matches (reswrangler.go Select: OrgId or CurId)', () =>
     assert.equal(patchTargetMatches({ name: 'cfg' }, obj('v1', 'ConfigMap', 'cfg-5hb8m4f2kt'), { name: 'cfg' }), true));

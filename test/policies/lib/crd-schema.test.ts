@@ -114,6 +114,24 @@ describe('structural schema keywords', () => {
       fail: [{ value: { s: 'a' }, paths: ['s'] }, { value: { s: 'abcd' }, paths: ['s'] }, { value: { s: 'A1' }, paths: ['s'] }],
     },
     {
+      // The API server compiles `pattern` with Go's regexp (RE2 syntax; kube-openapi pkg/validation/validate Pattern):
+      // `(?i)` is a flag there (kube-prometheus's PrometheusRule partial_response_strategy is `^(?i)(abort|warn)?$`),
+      // `\\z` is the end of the text, `[[:alpha:]]` a POSIX class (Go regexp/syntax doc), and a look-ahead does not
+      // compile (RE2 has none), so the value is reported against an invalid pattern, like validation_test.go "invalid regex".
+      name: 'patterns are Go regular expressions (RE2), not JavaScript ones',
+      schema: {
+        type: 'object',
+        properties: {
+          i: { type: 'string', pattern: '^(?i)(abort|warn)?$' },
+          z: { type: 'string', pattern: '^ab\\z' },
+          p: { type: 'string', pattern: '^[[:alpha:]]+$' },
+          l: { type: 'string', pattern: 'a(?=b)' },
+        },
+      },
+      pass: [{ i: 'WARN' }, { i: 'abort' }, { i: '' }, { z: 'ab' }, { p: 'abc' }],
+      fail: [{ value: { i: 'x' }, paths: ['i'] }, { value: { z: 'abc' }, paths: ['z'] }, { value: { p: 'a1' }, paths: ['p'] }, { value: { l: 'ab' }, paths: ['l'] }],
+    },
+    {
       name: 'minItems, maxItems, uniqueItems, min/maxProperties',
       schema: { type: 'object', properties: { l: { type: 'array', minItems: 1, maxItems: 2, uniqueItems: true, items: { type: 'integer' } }, o: { type: 'object', minProperties: 1, additionalProperties: { type: 'string' } } } },
       pass: [{ l: [1, 2], o: { a: 'b' } }],
