@@ -41,8 +41,15 @@ function isDate(s: string): boolean {
   return d.getUTCMonth() === +m[2]! - 1 && d.getUTCDate() === +m[3]!;
 }
 
-/** Go's base64.StdEncoding.DecodeString: padded standard alphabet (strfmt "byte"). */
-const isBase64 = (s: string) => s.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(s);
+/**
+ * Go's base64.StdEncoding.DecodeString, how the API server reads strfmt "byte" and every []byte field (a Secret's
+ * `data`): the padded standard alphabet, with \r and \n ignored ("New line characters (\r and \n) are ignored",
+ * encoding/base64), so a value wrapped over several lines is valid.
+ */
+export const isGoBase64 = (s: string): boolean => {
+  const t = s.replace(/[\r\n]/g, '');
+  return t.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(t);
+};
 
 /** Go's url.ParseRequestURI: an absolute URI or an absolute path, no fragment-only or relative reference. */
 function isRequestUri(s: string): boolean {
@@ -71,7 +78,7 @@ const checks: Record<string, (s: string) => boolean> = {
   ssn: (s) => /^\d{3}[- ]?\d{2}[- ]?\d{4}$/.test(s),
   hexcolor: (s) => /^#?([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/.test(s),
   rgbcolor: (s) => /^rgb\(\s*(0|[1-9]\d?|1\d\d?|2[0-4]\d|25[0-5])\s*,\s*(0|[1-9]\d?|1\d\d?|2[0-4]\d|25[0-5])\s*,\s*(0|[1-9]\d?|1\d\d?|2[0-4]\d|25[0-5])\s*\)$/.test(s),
-  byte: isBase64,
+  byte: isGoBase64,
   password: () => true,
   date: isDate,
   duration: (s) => goDuration.test(s) || scalaDuration.test(s),

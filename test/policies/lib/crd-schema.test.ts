@@ -171,7 +171,8 @@ describe('structural schema keywords', () => {
 
 describe('formats (kube-openapi strfmt, as formats.go enables them)', () => {
   const table: [format: string, type: string, good: unknown[], bad: unknown[]][] = [
-    ['byte', 'string', ['aGVsbG8=', ''], ['aGVsbG8', 'not base64!']],
+    // Go's encoding/base64 base64_test.go TestNewLineCharacters: each decodes to "sure" (\r and \n are ignored).
+    ['byte', 'string', ['aGVsbG8=', '', 'c3VyZQ==', 'c3VyZQ==\r', 'c3VyZQ==\n', 'c3VyZQ==\r\n', 'c3VyZ\r\nQ==', 'c3V\ryZ\nQ==', 'c3V\nyZ\rQ==', 'c3VyZ\nQ==', 'c3VyZQ\n==', 'c3VyZQ=\n=', 'c3VyZQ=\r\n\r\n='], ['aGVsbG8', 'not base64!', 'c3VyZQ= =']],
     ['date', 'string', ['2026-02-28'], ['2026-02-30', '26-1-1']],
     ['date-time', 'string', ['2026-12-05T10:00:00Z', '2026-12-05T10:00:00.123+01:00'], ['2026-12-05', '2026-13-05T10:00:00Z']],
     ['duration', 'string', ['1h30m', '22 ns', '3 days'], ['soon']],
