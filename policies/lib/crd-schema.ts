@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CORE_SCHEMA, loadAll, mergeTag } from 'js-yaml';
 import { parseAllDocuments } from 'yaml';
 import { evaluateRule, type CelRule } from './crd-cel.ts';
 import { formatError } from './crd-formats.ts';
@@ -216,14 +217,19 @@ function unknownHint(key: string, known: string[]): string | undefined {
   return near ? `did you mean "${near}"?` : known.length ? `known fields here: ${known.join(', ')}` : undefined;
 }
 
+/** YAML 1.2 core with merge keys, as the API server's clients (kubectl, kustomize) read `<<: *base`. */
+const yaml12WithMerge = CORE_SCHEMA.withTags(mergeTag);
+
 /** The CRD documents of one YAML text: each served version with an openAPIV3Schema. */
 export function crdVersionsOf(text: string, file: string): CrdVersion[] {
   if (!/kind:\s*CustomResourceDefinition/.test(text)) return [];
   const out: CrdVersion[] = [];
-  for (const doc of parseAllDocuments(text)) {
-    const crd = doc.toJS({ maxAliasCount: -1 }) as Schema | null;
-    if (crd?.kind === 'CustomResourceDefinition') out.push(...crdVersionsOfObject(crd, file));
-  }
+  // js-yaml reads a CRD several times faster than the `yaml` library; a text with an alias keeps the `yaml` library,
+  // whose toJS expands aliases into copies (js-yaml shares the aliased object) as it always did here.
+  const docs: unknown[] = /(^|[\s[{,])\*[^\s,[\]{}]/m.test(text)
+    ? parseAllDocuments(text).map((doc) => doc.toJS({ maxAliasCount: -1 }))
+    : loadAll(text, { schema: yaml12WithMerge });
+  for (const crd of docs as (Schema | null)[]) if (crd?.kind === 'CustomResourceDefinition') out.push(...crdVersionsOfObject(crd, file));
   return out;
 }
 
@@ -235,7 +241,9 @@ export function crdVersionsOfObject(crd: Schema, file: string): CrdVersion[] {
     const s = v?.schema?.openAPIV3Schema;
     if (!v?.served || !s) continue;
     // metadata is ObjectMeta, checked by the API server itself (and validate's apiserver policies), not the CRD schema.
-    const schema = { ...s, properties: { ...s.properties, metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } };
+    // The root is an embedded resource whatever the CRD says: apiVersion, kind and metadata are never unknown there
+    // (pruning/algorithm.go Prune: `if root { clone.XEmbeddedResource = true }`), declared in the schema or not.
+    const schema = { ...s, 'x-kubernetes-embedded-resource': true, properties: { ...s.properties, metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } };
     out.push({ group: spec.group, version: v.name, kind: spec.names?.kind, name: crd.metadata?.name ?? `${spec.names?.plural}.${spec.group}`, file, schema });
   }
   return out;
