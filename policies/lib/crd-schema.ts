@@ -220,15 +220,33 @@ function unknownHint(key: string, known: string[]): string | undefined {
 /** YAML 1.2 core with merge keys, as the API server's clients (kubectl, kustomize) read `<<: *base`. */
 const yaml12WithMerge = CORE_SCHEMA.withTags(mergeTag);
 
+/** Does one mapping or list stand in two places (what a YAML alias of a collection makes)? Never descends twice. */
+function sharesObjects(values: unknown[]): boolean {
+  const seen = new Set<object>();
+  const stack: unknown[] = [...values];
+  while (stack.length) {
+    const v = stack.pop();
+    if (!v || typeof v !== 'object') continue;
+    if (seen.has(v)) return true;
+    seen.add(v);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push(child);
+  }
+  return false;
+}
+
 /** The CRD documents of one YAML text: each served version with an openAPIV3Schema. */
 export function crdVersionsOf(text: string, file: string): CrdVersion[] {
   if (!/kind:\s*CustomResourceDefinition/.test(text)) return [];
   const out: CrdVersion[] = [];
-  // js-yaml reads a CRD several times faster than the `yaml` library; a text with an alias keeps the `yaml` library,
-  // whose toJS expands aliases into copies (js-yaml shares the aliased object) as it always did here.
-  const docs: unknown[] = /(^|[\s[{,])\*[^\s,[\]{}]/m.test(text)
-    ? parseAllDocuments(text).map((doc) => doc.toJS({ maxAliasCount: -1 }))
-    : loadAll(text, { schema: yaml12WithMerge });
+  // js-yaml reads a CRD several times faster than the `yaml` library. A text it refuses, or one where an alias made two
+  // places share one mapping or list, is read by the `yaml` library as before.
+  let docs: unknown[];
+  try {
+    docs = loadAll(text, { schema: yaml12WithMerge });
+    if (sharesObjects(docs)) throw new Error('aliased');
+  } catch {
+    docs = parseAllDocuments(text).map((doc) => doc.toJS({ maxAliasCount: -1 }));
+  }
   for (const crd of docs as (Schema | null)[]) if (crd?.kind === 'CustomResourceDefinition') out.push(...crdVersionsOfObject(crd, file));
   return out;
 }

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import type { Finding, RenderedObject } from '../../../kube/index.ts';
+import { contentHash } from '../plumbing/cache.ts';
 import { filesUnder, WalkTooLarge } from '../plumbing/files.ts';
 import { checkContext, checkText, type FileResult } from './files-check.ts';
 import { pathReasons } from './files-kinds.ts';
@@ -80,8 +81,18 @@ export async function validateFiles(root: string, paths: readonly string[], kube
 
   // CRDs in the input serve their kinds (kube-prometheus's setup/ beside its manifests), so
   // they are known before any file is checked; the flags' usage errors come first, here.
-  // (bytes searched, not decoded; the input's CRDs are parsed where the checking happens)
-  const inputCrds = jobs.filter((j) => readFileSync(j.abs).includes('CustomResourceDefinition')).map((j) => j.abs);
+  // (bytes searched, not decoded; the input's CRDs are parsed where the checking happens, by
+  // every thread: byte-identical copies define the same CRDs, so only the last copy is passed,
+  // the one whose CRDs won when every copy was added in order)
+  const crdFiles = new Map<string, string>();
+  for (const j of jobs) {
+    const bytes = readFileSync(j.abs);
+    if (!bytes.includes('CustomResourceDefinition')) continue;
+    const digest = contentHash(bytes);
+    crdFiles.delete(digest);
+    crdFiles.set(digest, j.abs);
+  }
+  const inputCrds = [...crdFiles.values()];
   const spec: SchemaSpec = { cwd: root, flags: opts.schema ?? {}, inputCrds };
   schemaSources(root, spec.flags, []);
 
