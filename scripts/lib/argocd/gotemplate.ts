@@ -11,12 +11,16 @@
 //   Sprig: default empty coalesce lower upper trim trimPrefix trimSuffix trunc replace
 //          contains hasPrefix hasSuffix quote squote join toString get first last
 //   Argo CD: normalize slugify
-// A function Argo CD defines but the subset lacks is an error saying so; a name
-// neither defines is a parse error, as in Go (`function "x" not defined`).
+// A function Argo CD defines (template-functions.ts, taken from upstream) but the subset
+// lacks is an error when the template is parsed, called or not ("function X is not
+// supported by marquee's offline emulation"); a name neither defines is a parse error,
+// as in Go (`function "x" not defined`).
 // Options: missingkey=error (a missing map key is an error, as in Argo CD);
 // otherwise a missing key renders "<no value>" as Go does.
 // Stricter than Go on purpose: printing a nil value (e.g. `index` of a missing key),
 // a list or a map is an error instead of "<no value>" / "[a b]" / "map[…]".
+
+import { definedFunctions } from './template-functions.ts';
 
 export class TemplateError extends Error {}
 
@@ -97,37 +101,6 @@ function lexAction(src: string, where: string): Tok[] {
 
 const unsupportedKeywords = new Set(['define', 'template', 'block', 'break', 'continue']);
 
-/**
- * Every function an ApplicationSet template may call: Go's builtins, Sprig v3's
- * GenericFuncMap without env/expandenv/getHostByName (Argo CD deletes them), and
- * Argo CD's own (applicationset/utils/utils.go init(), argoproj/argo-cd
- * e9537cd0176053dd39a3f3f83fee8ca11a887ca7). A name outside this list is a parse
- * error in Argo CD too.
- */
-const definedFunctions = new Set(
-  (
-    'and call html index slice js len not or print printf println urlquery eq ge gt le lt ne ' +
-    'normalize slugify toYaml fromYaml fromYamlArray ' +
-    'hello ago date date_in_zone date_modify dateInZone dateModify duration durationRound htmlDate htmlDateInZone ' +
-    'must_date_modify mustDateModify mustToDate now toDate unixEpoch abbrev abbrevboth trunc trim upper lower title ' +
-    'untitle substr repeat trimall trimAll trimSuffix trimPrefix nospace initials randAlphaNum randAlpha randAscii ' +
-    'randNumeric swapcase shuffle snakecase camelcase kebabcase wrap wrapWith contains hasPrefix hasSuffix quote ' +
-    'squote cat indent nindent replace plural sha1sum sha256sum sha512sum adler32sum toString atoi int64 int float64 seq ' +
-    'toDecimal split splitList splitn toStrings until untilStep add1 add sub div mod mul randInt add1f addf subf divf ' +
-    'mulf biggest max min maxf minf ceil floor round join sortAlpha default empty coalesce all any compact mustCompact ' +
-    'fromJson toJson toPrettyJson toRawJson mustFromJson mustToJson mustToPrettyJson mustToRawJson ternary deepCopy ' +
-    'mustDeepCopy typeOf typeIs typeIsLike kindOf kindIs deepEqual base dir clean ext isAbs osBase osClean osDir osExt ' +
-    'osIsAbs b64enc b64dec b32enc b32dec tuple list dict get set unset hasKey pluck keys pick omit merge mergeOverwrite ' +
-    'mustMerge mustMergeOverwrite values append push mustAppend mustPush prepend mustPrepend first mustFirst rest ' +
-    'mustRest last mustLast initial mustInitial reverse mustReverse uniq mustUniq without mustWithout has mustHas ' +
-    'mustSlice concat dig chunk mustChunk bcrypt htpasswd genPrivateKey derivePassword buildCustomCert genCA ' +
-    'genCAWithKey genSelfSignedCert genSelfSignedCertWithKey genSignedCert genSignedCertWithKey encryptAES decryptAES ' +
-    'randBytes uuidv4 semver semverCompare fail regexMatch mustRegexMatch regexFindAll mustRegexFindAll regexFind ' +
-    'mustRegexFind regexReplaceAll mustRegexReplaceAll regexReplaceAllLiteral mustRegexReplaceAllLiteral regexSplit ' +
-    'mustRegexSplit regexQuoteMeta urlParse urlJoin'
-  ).split(' '),
-);
-
 function parsePipe(toks: Tok[], where: string): Pipe {
   let pos = 0;
   const pipe = (): Pipe => {
@@ -161,6 +134,7 @@ function parsePipe(toks: Tok[], where: string): Pipe {
       else if (t.v === 'true' || t.v === 'false') cmd.push({ k: 'lit', value: t.v === 'true' });
       else if (t.v === 'nil') cmd.push({ k: 'lit', value: null });
       else if (!definedFunctions.has(t.v)) throw new TemplateError(`${where}: function "${t.v}" not defined`);
+      else if (!implemented(t.v)) throw unsupportedFunction(t.v, where);
       else cmd.push({ k: 'ident', name: t.v });
     }
     if (!cmd.length) throw new TemplateError(`${where}: empty ${cmds.length ? 'command after |' : 'pipeline'}`);
@@ -425,6 +399,15 @@ const functions: Record<string, Fn> = {
 /** Functions the offline preview implements (for docs and error messages). */
 export const supportedFunctions = Object.freeze(['and', 'or', ...Object.keys(functions)].sort());
 
+const implemented = (name: string): boolean => name === 'and' || name === 'or' || Object.hasOwn(functions, name);
+
+/**
+ * A function Argo CD defines (template-functions.ts) that this emulation does not implement:
+ * an error when the template is parsed, whether or not the call would run, never a guessed value.
+ */
+const unsupportedFunction = (name: string, where: string): TemplateError =>
+  new TemplateError(`${where}: function ${name} is not supported by marquee's offline emulation (Argo CD defines it; implemented: ${supportedFunctions.join(', ')})`);
+
 /** Go's fmt of a value in an action, minus the forms that would hide a mistake. */
 function render(v: Value, where: string): string {
   if (v === NO_VALUE) return '<no value>';
@@ -489,7 +472,7 @@ function call(ctx: Ctx, name: string, argOps: readonly Operand[], piped: { v: Va
     return last;
   }
   const fn = Object.hasOwn(functions, name) ? functions[name] : undefined;
-  if (!fn) throw new TemplateError(`${ctx.where}: function "${name}" (defined by Argo CD) is not supported by the offline preview (supported: ${supportedFunctions.join(', ')})`);
+  if (!fn) throw unsupportedFunction(name, ctx.where);
   const args = argOps.map((o) => evalOperand(ctx, o));
   if (piped) args.push(piped.v);
   return fn(args, ctx.where);

@@ -69,12 +69,12 @@ const goTemplateCases: Case[] = [
     name: 'toYaml (not in the offline subset)',
     fieldVal: '{{ toYaml . | indent 2 }}',
     params: { foo: { bar: { bool: true, number: 2, str: 'Hello world' } } },
-    errorMessage: /function "toYaml" \(defined by Argo CD\) is not supported by the offline preview/,
+    errorMessage: /function toYaml is not supported by marquee's offline emulation/,
   },
   // Upstream: "world"; fromYaml is not in the subset (error), `get` is.
-  { name: 'fromYaml (not in the offline subset)', fieldVal: '{{ get (fromYaml .value) "hello" }}', params: { value: 'hello: world' }, errorMessage: /function "fromYaml" \(defined by Argo CD\) is not supported/ },
+  { name: 'fromYaml (not in the offline subset)', fieldVal: '{{ get (fromYaml .value) "hello" }}', params: { value: 'hello: world' }, errorMessage: /function fromYaml is not supported by marquee's offline emulation/ },
   // Upstream: "bonjour tout le monde"; fromYamlArray is not in the subset (error), `last` is.
-  { name: 'fromYamlArray (not in the offline subset)', fieldVal: '{{ fromYamlArray .value | last }}', params: { value: '- hello world\n- bonjour tout le monde' }, errorMessage: /function "fromYamlArray" \(defined by Argo CD\) is not supported/ },
+  { name: 'fromYamlArray (not in the offline subset)', fieldVal: '{{ fromYamlArray .value | last }}', params: { value: '- hello world\n- bonjour tout le monde' }, errorMessage: /function fromYamlArray is not supported by marquee's offline emulation/ },
 ];
 
 const emptyApplication = () => ({
