@@ -20,6 +20,7 @@
 // Stricter than Go on purpose: printing a nil value (e.g. `index` of a missing key),
 // a list or a map is an error instead of "<no value>" / "[a b]" / "map[…]".
 
+import { renderFastDeep } from './fasttemplate.ts';
 import { definedFunctions } from './template-functions.ts';
 
 export class TemplateError extends Error {}
@@ -591,10 +592,14 @@ export function renderDeep<T>(value: T, data: Value, opts: TemplateOptions & { r
 export function renderTemplateParams<T extends { metadata?: Record<string, any> }>(
   template: T,
   params: Record<string, unknown>,
-  opts: TemplateOptions & { readonly syncPolicy?: { readonly preserveResourcesOnDeletion?: boolean } | null } = {},
+  opts: TemplateOptions & {
+    readonly syncPolicy?: { readonly preserveResourcesOnDeletion?: boolean } | null;
+    /** The ApplicationSet's spec.goTemplate: false renders with fasttemplate (fasttemplate.ts). @default true */
+    readonly goTemplate?: boolean;
+  } = {},
 ): T {
   if (Object.keys(params).length === 0) return template;
-  const out = renderDeep(template, params, opts);
+  const out = opts.goTemplate === false ? renderFastDeep(template, params, opts.where) : renderDeep(template, params, opts);
   if (!opts.syncPolicy?.preserveResourcesOnDeletion && !(out.metadata?.finalizers?.length > 0))
     (out as { metadata?: Record<string, any> }).metadata = { ...out.metadata, finalizers: ['resources-finalizer.argocd.argoproj.io'] };
   return out;
