@@ -20,6 +20,7 @@ import { contentHash, CopyingCache } from '../plumbing/cache.ts';
 import { applicationObject, argoApiVersion, argoSchemaError, saveArgoSchemaCache, type ArgoKind } from './models.ts';
 import { GeneratorError, generate, listOnlyKeys, type ClusterRecord, type Params, type PullRequestFixture } from './generators.ts';
 import { TemplateError, Unsupported, renderTemplateParams } from './gotemplate.ts';
+import { validateProject } from './project-validate.ts';
 import { groupOf, isDestinationPermitted, isGroupKindPermitted, isNamespaced, isSourcePermitted, type ProjectSpec } from './project.ts';
 import { GitSnapshot, Scratch, WorktreeSnapshot, type Snapshot } from './snapshot.ts';
 
@@ -118,6 +119,17 @@ async function loadArgoObjects(snap: Snapshot, findings: Finding[]): Promise<Loa
           object: `${object.kind}/${object.metadata?.name}`,
           target: TARGET,
         });
+      if (object.kind === 'AppProject')
+        for (const problem of validateProject(object))
+          findings.push({
+            rule: 'argocd/project-invalid',
+            severity: 'error',
+            message: `${problem.path}: ${problem.message} (Argo CD refuses the project: ValidateProject)`,
+            file,
+            object: objectRef(object),
+            path: problem.path,
+            target: TARGET,
+          });
       out.push({ file, object });
     }
   }
