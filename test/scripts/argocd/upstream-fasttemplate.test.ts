@@ -4,6 +4,7 @@
 //     TestRenderTemplateParams, TestRenderTemplateKeys "fasttemplate",
 //     Test_Render_Replace_no_panic_on_missing_closing_brace
 //   applicationset/generators/list_test.go (060d73341d75fa5d1a6ea5af58d7d2c9d2a670e3): TestGenerateListParams
+//   applicationset/utils/map_test.go TestCombineStringMaps; matrix_test.go TestMatrixGenerate (below)
 //   applicationset/generators/git_test.go (the argo-cd v3 version the reference index holds):
 //     TestGitGenerateParamsFromDirectories, Test_generateParamsFromGitFile (useGoTemplate: false cases)
 // Not ported: git_test.go "handles error from repo server" (no repo server offline; a missing
@@ -13,7 +14,7 @@ import assert from 'node:assert/strict';
 import { dirname } from 'node:path';
 import { TemplateError, renderTemplateParams } from '../../../scripts/lib/argocd/gotemplate.ts';
 import { renderFast } from '../../../scripts/lib/argocd/fasttemplate.ts';
-import { GeneratorError, generate, type GeneratorContext } from '../../../scripts/lib/argocd/generators.ts';
+import { GeneratorError, combineStringMaps, generate, type GeneratorContext } from '../../../scripts/lib/argocd/generators.ts';
 import type { Snapshot } from '../../../scripts/lib/argocd/snapshot.ts';
 
 const emptyApplication = () => ({
@@ -186,4 +187,34 @@ test('git_test.go Test_generateParamsFromGitFile (useGoTemplate: false cases)', 
     [{ 'foo.bar': 'baz', 'myRepo.path': 'path/dir', 'myRepo.path.basename': 'dir', 'myRepo.path.filename': 'file_name.yaml', 'myRepo.path.basenameNormalized': 'dir', 'myRepo.path.filenameNormalized': 'file-name.yaml', 'myRepo.path[0]': 'path', 'myRepo.path[1]': 'dir' }],
     'path parameter are prefixed',
   );
+});
+
+// matrix_test.go TestMatrixGenerate (argo-cd v2, the version the reference index holds): the
+// fasttemplate merge (utils.CombineStringMaps) and the second child rendered with the first
+// child's flat parameters. Upstream's git child is a mock returning path, path.basename and
+// path.basenameNormalized for app1 and app2; the real git generator also returns path[0]
+// (git_test.go above), so the expected sets here carry it. Not ported: TestInterpolatedMatrixGenerate
+// (its mocked files generator returns the file, not its directory, as `path`).
+test('matrix_test.go TestMatrixGenerate (fasttemplate)', async () => {
+  const templatedList = { list: { elements: [{ cluster: 'Cluster', url: 'Url', templated: 'test-{{path.basenameNormalized}}' }] } };
+  const git = { git: { repoURL, revision: 'main', directories: [{ path: '*' }] } };
+  assert.deepEqual(await generate(flatCtx(memorySnapshot({}, ['app1', 'app2'])), { matrix: { generators: [git, templatedList] } }, 'g'), [
+    { path: 'app1', 'path.basename': 'app1', 'path.basenameNormalized': 'app1', 'path[0]': 'app1', cluster: 'Cluster', url: 'Url', templated: 'test-app1' },
+    { path: 'app2', 'path.basename': 'app2', 'path.basenameNormalized': 'app2', 'path[0]': 'app2', cluster: 'Cluster', url: 'Url', templated: 'test-app2' },
+  ], 'happy flow - generate params');
+  const list = (...elements: object[]) => ({ list: { elements } });
+  assert.deepEqual(await generate(noRepo, { matrix: { generators: [list({ a: '1' }, { a: '2' }), list({ b: '1' }, { b: '2' })] } }, 'g'), [
+    { a: '1', b: '1' },
+    { a: '1', b: '2' },
+    { a: '2', b: '1' },
+    { a: '2', b: '2' },
+  ], 'happy flow - generate params from two lists');
+  // utils/map.go CombineStringMaps: one key, two values is an error without goTemplate.
+  await assert.rejects(generate(noRepo, { matrix: { generators: [list({ a: '1' }), list({ a: '2' })] } }, 'spec.generators[0]'), /found duplicate key a with different value, a: 1 ,b: 2/);
+});
+
+test('map_test.go TestCombineStringMaps (argo-cd 07dd93903b14733a80deed142533ef535d4f1f81)', () => {
+  assert.deepEqual(combineStringMaps({ foo: 'bar' }, { a: 'b' }), { a: 'b', foo: 'bar' }, 'combines the maps');
+  assert.throws(() => combineStringMaps({ foo: 'bar', a: 'fail' }, { a: 'b', c: 'd' }), { message: 'found duplicate key a with different value, a: fail ,b: b' }, "fails if keys are the same but value isn't");
+  assert.deepEqual(combineStringMaps({ foo: 'bar', a: 'b' }, { a: 'b', c: 'd' }), { a: 'b', c: 'd', foo: 'bar' }, 'pass if keys & values are the same');
 });
