@@ -1,10 +1,11 @@
 // The preview with the generators and renderer the repository's own ApplicationSets do
 // not use: a fasttemplate (goTemplate: false) ApplicationSet, the cluster generator over the
 // environment contract's clusters, a merge, and the generators that need a live service,
-// each reported on the ApplicationSet's file at the generator's path.
+// each reported on the ApplicationSet's file at the generator's path; and an AppProject Argo CD
+// would refuse, on its file and field.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { previewApplicationSets } from '../../../scripts/lib/argocd/preview.ts';
 import { clusters } from '../../../generators/environments.ts';
 import { freshRepos } from '../../fixtures/argocd/repo.ts';
@@ -133,4 +134,25 @@ test('a merge generator overrides the base parameters by merge key', async () =>
   const merged = r.applications.filter((a) => a.appSet === 'merged').map((a) => a.name).sort();
   assert.deepEqual(merged, ['merged-in-cluster', 'merged-nonprod', 'merged-prod']);
   assert.deepEqual(r.findings.filter((f) => f.object === 'ApplicationSet/argocd/merged'), []);
+});
+
+// pkg/apis/application/v1alpha1 ValidateProject (project-validate.ts; its upstream tables: upstream-project-validate.test.ts).
+test('an invalid AppProject in argocd/ is reported by the preview on its file and field', async () => {
+  const repo = fresh();
+  const file = 'argocd/projects/app-project-marquee-dev.yaml';
+  const proj = parse(repo.read(file));
+  proj.spec.sourceRepos = [...proj.spec.sourceRepos, proj.spec.sourceRepos[0]];
+  proj.spec.roles = [{ name: 'ci', policies: ['p, proj:marquee-dev:ci, applications, sync, marquee-prod/*, allow'] }];
+  proj.spec.syncWindows = [{ kind: 'deny', schedule: '0 22 * * 1-5', duration: '8hours', namespaces: ['marquee-dev'] }];
+  repo.commit('main', 'an invalid project', { [file]: stringify(proj) });
+  const r = await previewApplicationSets({ root: repo.root, branch: 'main', kustomize: false, prs: [] });
+  const invalid = r.findings.filter((f) => f.rule === 'argocd/project-invalid');
+  assert.deepEqual(invalid.map((f) => [f.file, f.object, f.path]), [
+    [file, 'AppProject/argocd/marquee-dev', 'spec.sourceRepos[1]'],
+    [file, 'AppProject/argocd/marquee-dev', 'spec.roles[0].policies[0]'],
+    [file, 'AppProject/argocd/marquee-dev', 'spec.syncWindows[0].duration'],
+  ]);
+  assert.match(invalid[0]!.message, /source repository 'https:\/\/github.com\/marquee-shop\/marquee.git' already added/);
+  assert.match(invalid[1]!.message, /object must be of form 'marquee-dev\/\*' or 'marquee-dev\/<APPNAME>', not 'marquee-prod\/\*'/);
+  assert.match(invalid[2]!.message, /cannot parse duration '8hours': time: unknown unit "hours"/);
 });

@@ -9,10 +9,7 @@
 // below depend on it), JWT token checks (not in ValidateProject).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stringify, parse } from 'yaml';
 import { cronError, goDurationError, syncWindowError, validateProject, type ValidatedProject } from '../../../scripts/lib/argocd/project-validate.ts';
-import { previewApplicationSets } from '../../../scripts/lib/argocd/preview.ts';
-import { freshRepos } from '../../fixtures/argocd/repo.ts';
 
 type Dest = { server?: string; name?: string; namespace?: string };
 // types_test.go newTestProject: name my-proj, one role my-role, one empty destination.
@@ -184,26 +181,4 @@ test('robfig/cron standard parser and Go time.ParseDuration, as SyncWindow.Valid
   assert.match(goDurationError('1000days')!, /time: unknown unit "days" in duration "1000days"/);
   assert.match(goDurationError('1')!, /time: missing unit in duration "1"/);
   assert.match(goDurationError('')!, /time: invalid duration ""/);
-});
-
-const fresh = freshRepos();
-
-test('an invalid AppProject in argocd/ is reported by the preview on its file and field', async () => {
-  const repo = fresh();
-  const file = 'argocd/projects/app-project-marquee-dev.yaml';
-  const proj = parse(repo.read(file));
-  proj.spec.sourceRepos = [...proj.spec.sourceRepos, proj.spec.sourceRepos[0]];
-  proj.spec.roles = [{ name: 'ci', policies: ['p, proj:marquee-dev:ci, applications, sync, marquee-prod/*, allow'] }];
-  proj.spec.syncWindows = [{ kind: 'deny', schedule: '0 22 * * 1-5', duration: '8hours', namespaces: ['marquee-dev'] }];
-  repo.commit('main', 'an invalid project', { [file]: stringify(proj) });
-  const r = await previewApplicationSets({ root: repo.root, branch: 'main', kustomize: false, prs: [] });
-  const invalid = r.findings.filter((f) => f.rule === 'argocd/project-invalid');
-  assert.deepEqual(invalid.map((f) => [f.file, f.object, f.path]), [
-    [file, 'AppProject/argocd/marquee-dev', 'spec.sourceRepos[1]'],
-    [file, 'AppProject/argocd/marquee-dev', 'spec.roles[0].policies[0]'],
-    [file, 'AppProject/argocd/marquee-dev', 'spec.syncWindows[0].duration'],
-  ]);
-  assert.match(invalid[0]!.message, /source repository 'https:\/\/github.com\/marquee-shop\/marquee.git' already added/);
-  assert.match(invalid[1]!.message, /object must be of form 'marquee-dev\/\*' or 'marquee-dev\/<APPNAME>', not 'marquee-prod\/\*'/);
-  assert.match(invalid[2]!.message, /cannot parse duration '8hours': time: unknown unit "hours"/);
 });
