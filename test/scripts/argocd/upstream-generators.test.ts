@@ -116,14 +116,19 @@ test('git_test.go Test_generateParamsFromGitFile (goTemplate cases; an unparsabl
   assert.deepEqual(await run('\nfoo:\n  bar: baz\n', 'myRepo'), [{ foo: { bar: 'baz' }, myRepo: { path } }], 'path parameter are prefixed with go template');
 });
 
-test('pull_request_test.go TestPullRequestGithubGenerateParams (goTemplate: labels are always a parameter)', async () => {
+// Upstream's first three cases run with a zero ApplicationSet (goTemplate false: no `labels`);
+// the fourth with goTemplate true (labels), the fifth with goTemplate false (no labels). Not
+// ported: the "fake error" case (no provider API offline).
+test('pull_request_test.go TestPullRequestGithubGenerateParams (labels only with goTemplate)', async () => {
   const pr = (p: Partial<PullRequestFixture> & { number: number; branch: string; targetBranch: string; headSha: string }): PullRequestFixture => ({ author: 'testName', ...p });
-  const cases: [PullRequestFixture, Record<string, unknown>][] = [
+  const cases: [boolean, PullRequestFixture, Record<string, unknown>][] = [
     [
+      false,
       pr({ number: 1, title: 'title1', branch: 'branch1', targetBranch: 'master', headSha: '089d92cbf9ff857a39e6feccd32798ca700fb958' }),
-      { number: '1', title: 'title1', branch: 'branch1', branch_slug: 'branch1', target_branch: 'master', target_branch_slug: 'master', head_sha: '089d92cbf9ff857a39e6feccd32798ca700fb958', head_short_sha: '089d92cb', head_short_sha_7: '089d92c', author: 'testName', labels: [] },
+      { number: '1', title: 'title1', branch: 'branch1', branch_slug: 'branch1', target_branch: 'master', target_branch_slug: 'master', head_sha: '089d92cbf9ff857a39e6feccd32798ca700fb958', head_short_sha: '089d92cb', head_short_sha_7: '089d92c', author: 'testName' },
     ],
     [
+      false,
       pr({
         number: 2,
         title: 'title2',
@@ -142,20 +147,26 @@ test('pull_request_test.go TestPullRequestGithubGenerateParams (goTemplate: labe
         head_short_sha: '9b34ff5b',
         head_short_sha_7: '9b34ff5',
         author: 'testName',
-        labels: [],
       },
     ],
     [
+      false,
       pr({ number: 1, title: 'title1', branch: 'a-very-short-sha', targetBranch: 'master', headSha: 'abcd' }),
-      { number: '1', title: 'title1', branch: 'a-very-short-sha', branch_slug: 'a-very-short-sha', target_branch: 'master', target_branch_slug: 'master', head_sha: 'abcd', head_short_sha: 'abcd', head_short_sha_7: 'abcd', author: 'testName', labels: [] },
+      { number: '1', title: 'title1', branch: 'a-very-short-sha', branch_slug: 'a-very-short-sha', target_branch: 'master', target_branch_slug: 'master', head_sha: 'abcd', head_short_sha: 'abcd', head_short_sha_7: 'abcd', author: 'testName' },
     ],
     [
+      true,
       pr({ number: 1, title: 'title1', branch: 'branch1', targetBranch: 'master', headSha: '089d92cbf9ff857a39e6feccd32798ca700fb958', labels: ['preview'] }),
       { number: '1', title: 'title1', branch: 'branch1', branch_slug: 'branch1', target_branch: 'master', target_branch_slug: 'master', head_sha: '089d92cbf9ff857a39e6feccd32798ca700fb958', head_short_sha: '089d92cb', head_short_sha_7: '089d92c', labels: ['preview'], author: 'testName' },
     ],
+    [
+      false,
+      pr({ number: 1, title: 'title1', branch: 'branch1', targetBranch: 'master', headSha: '089d92cbf9ff857a39e6feccd32798ca700fb958', labels: ['preview'] }),
+      { number: '1', title: 'title1', branch: 'branch1', branch_slug: 'branch1', target_branch: 'master', target_branch_slug: 'master', head_sha: '089d92cbf9ff857a39e6feccd32798ca700fb958', head_short_sha: '089d92cb', head_short_sha_7: '089d92c', author: 'testName' },
+    ],
   ];
-  for (const [fixture, expected] of cases)
-    assert.deepEqual(await generate(ctxOf(memorySnapshot({}), [fixture]), { pullRequest: { github: { owner: 'o', repo: 'r' } } }, 'g'), [expected], fixture.branch);
+  for (const [goTemplate, fixture, expected] of cases)
+    assert.deepEqual(await generate({ ...ctxOf(memorySnapshot({}), [fixture]), goTemplate }, { pullRequest: { github: { owner: 'o', repo: 'r' } } }, 'g'), [expected], `${fixture.branch} goTemplate=${goTemplate}`);
 });
 
 test('pull_request_test.go TestAllowedSCMProviderPullRequest: providers other than GitHub are a clear error naming them', async () => {
