@@ -38,7 +38,9 @@ const ctxOf = (snap: Snapshot, pullRequests: PullRequestFixture[] = []): Generat
 });
 const none = ctxOf(memorySnapshot({}));
 
-test('list_test.go TestGenerateListParams (goTemplate: elements as given, values kept as a map)', async () => {
+// list_test.go TestGenerateListParams runs without goTemplate (ported in upstream-fasttemplate.test.ts);
+// its elements here go through list.go's goTemplate branch (`res[i] = element`: as given, values a map).
+test('list.go with goTemplate: the TestGenerateListParams elements come back as given', async () => {
   assert.deepEqual(await generate(none, { list: { elements: [{ cluster: 'cluster', url: 'url' }] } }, 'spec.generators[0]'), [{ cluster: 'cluster', url: 'url' }]);
   assert.deepEqual(await generate(none, { list: { elements: [{ cluster: 'cluster', url: 'url', values: { foo: 'bar' } }] } }, 'spec.generators[0]'), [
     { cluster: 'cluster', url: 'url', values: { foo: 'bar' } },
