@@ -4,7 +4,7 @@
 // caller describes) and pullRequest (GitHub, from a fixture). Anything else is a
 // GeneratorError naming the generator and where it is.
 import { Y } from '../plumbing/yaml.ts';
-import { TemplateError, Unsupported, gosimpleSlug, renderDeep, renderTemplate, sanitizeName } from './gotemplate.ts';
+import { TemplateError, Unsupported, goFloatString, gosimpleSlug, renderDeep, renderTemplate, sanitizeName } from './gotemplate.ts';
 import { renderFastDeep, unknownFamily } from './fasttemplate.ts';
 import { normalizeGitURL, pathMatch, pathspecMatch, PatternError } from './glob.ts';
 import type { Snapshot } from './snapshot.ts';
@@ -406,11 +406,17 @@ function flattenDots(o: Params, prefix = '', out: Params = {}): Params {
   return out;
 }
 
+/** fmt's %v of a value from a git file (sigs.k8s.io/yaml: numbers are float64). */
 function goPrint(v: unknown, key: string): string {
   if (typeof v === 'string') return v;
-  if (typeof v === 'boolean' || (typeof v === 'number' && Number.isInteger(v))) return String(v);
-  // Go prints floats, nil, empty maps and lists in forms (%v of float64, <nil>, map[], []) this does not reproduce.
-  throw new GeneratorError('argocd/generator', `${key}: a ${v === null ? 'null' : Array.isArray(v) ? 'empty list' : typeof v === 'number' ? 'non-integer number' : 'empty map'} in a git file cannot be flattened offline exactly for a fasttemplate ApplicationSet; use goTemplate: true`);
+  if (typeof v === 'boolean') return String(v);
+  const n = typeof v === 'number' ? goFloatString(v) : undefined;
+  if (n !== undefined) return n;
+  // Go prints large numbers, nil, empty maps and lists as 1e+06, <nil>, map[], [] — not reproduced here.
+  throw new GeneratorError(
+    'argocd/generator',
+    `${key}: ${v === null ? 'a null' : Array.isArray(v) ? 'an empty list' : typeof v === 'number' ? `the number ${v}` : 'an empty map'} in a git file cannot be flattened offline exactly for a fasttemplate ApplicationSet (Go's %v); quote it, or use goTemplate: true`,
+  );
 }
 
 /**

@@ -266,6 +266,18 @@ export function gosimpleSlug(s: string, maxLength: number, smartTruncate: boolea
   return slug;
 }
 
+/**
+ * Go's %v of a float64 (fmt → strconv 'g' with the shortest digits, where exponent form starts
+ * at a decimal exponent below -4 or at 6 and above: strconv/ftoa.go formatDigits), for the
+ * range where it equals JavaScript's own shortest form: 0 and 1e-4 ≤ |v| < 1e6. Outside it,
+ * undefined (Go prints 1e+06 where JavaScript prints 1000000).
+ */
+export function goFloatString(v: number): string | undefined {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return Number.isFinite(v) && a >= 1e-4 && a < 1e6 ? String(v) : undefined;
+}
+
 function str(v: Value, fn: string, where: string): string {
   if (typeof v === 'string') return v;
   throw new TemplateError(`${where}: ${fn} expects a string, got ${typeName(v)}${typeof v === 'number' ? ` (${v})` : ''}`);
@@ -286,6 +298,11 @@ function printf(format: string, args: Value[], where: string): string {
     if (verb === 'q') return JSON.stringify(str(a, 'printf %q', where));
     if (typeof a === 'string' || typeof a === 'number' || typeof a === 'boolean') {
       if (verb === 's' && typeof a !== 'string') throw new TemplateError(`${where}: printf %s expects a string, got ${typeName(a)} (Go prints %!s(${typeName(a)}=${a}))`);
+      if (typeof a === 'number') {
+        const printed = goFloatString(a);
+        if (printed === undefined) throw new TemplateError(`${where}: printf %v of the number ${a} (a float64 in Argo CD) prints in exponent form, which this preview does not reproduce`);
+        return printed;
+      }
       return String(a);
     }
     throw new TemplateError(`${where}: printf %${verb} of a ${typeName(a)} is not supported`);
@@ -414,7 +431,13 @@ function render(v: Value, where: string): string {
   if (v === NO_VALUE) return '<no value>';
   if (v instanceof Unsupported) throw new TemplateError(`${where}: value not available offline: ${v.reason}`);
   if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'number') {
+    const printed = goFloatString(v);
+    if (printed === undefined)
+      throw new TemplateError(`${where}: the number ${v} is a float64 in Argo CD (parameters come from JSON/YAML) and prints in exponent form (%v), which this preview does not reproduce; quote it in the generator`);
+    return printed;
+  }
   if (v === null || v === undefined)
     throw new TemplateError(`${where}: the value is nil (index of a missing key?); Argo CD would render "<no value>" — use default`);
   throw new TemplateError(`${where}: cannot print a ${typeName(v)} directly (use index, join or a field)`);
