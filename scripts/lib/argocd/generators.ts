@@ -100,16 +100,16 @@ export async function generate(ctx: GeneratorContext, gen: Record<string, unknow
       `${where}.${kind}`,
     );
   if (!known.includes(kind)) throw new GeneratorError('argocd/generator', `${ctx.appSet} ${where}: unknown generator type "${kind}" (Argo CD: "contains unrecognized generators")`, `${where}.${kind}`);
-  let spec = gen[kind] as Record<string, unknown>;
-  if (!isMap(spec)) throw new GeneratorError('argocd/generator', `${where}.${kind}: must be an object`);
-  if (spec.template !== undefined)
-    throw new GeneratorError('argocd/generator', `${where}.${kind}.template: per-generator templates are not supported by the offline preview; use spec.template`);
-  if ((kind === 'matrix' || kind === 'merge') && inherited)
-    throw new GeneratorError('argocd/generator', `${ctx.appSet} ${where}.${kind}: a ${kind} nested as the second child of a matrix is not supported by the offline preview`, `${where}.${kind}`);
-  // A matrix's second generator is rendered with the first one's parameters (Argo CD's interpolateGenerator).
-  if (inherited) spec = render(ctx, spec, inherited, `${where}.${kind}`);
   const at = `${where}.${kind}`;
   try {
+    let spec = gen[kind] as Record<string, unknown>;
+    if (!isMap(spec)) throw new GeneratorError('argocd/generator', `${at}: must be an object`);
+    if (spec.template !== undefined)
+      throw new GeneratorError('argocd/generator', `${at}.template: per-generator templates are not supported by the offline preview; use spec.template`, `${at}.template`);
+    if ((kind === 'matrix' || kind === 'merge') && inherited)
+      throw new GeneratorError('argocd/generator', `${ctx.appSet} ${at}: a ${kind} nested as the second child of a matrix is not supported by the offline preview`);
+    // A matrix's second generator is rendered with the first one's parameters (Argo CD's interpolateGenerator).
+    if (inherited) spec = render(ctx, spec, inherited, at);
     return await generateKind(ctx, kind, spec, at);
   } catch (e) {
     // Every error names the generator it came from, for the finding's line.

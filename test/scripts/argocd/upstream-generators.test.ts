@@ -190,6 +190,11 @@ test('generators that need a live service (plugin, scmProvider, clusterDecisionR
     generate(none, { merge: { mergeKeys: ['a'], generators: [{ list: { elements: [{ a: '1' }] } }, { plugin: {} }] } }, 'spec.generators[0]'),
     (e: unknown) => e instanceof GeneratorError && e.path === 'spec.generators[0].merge.generators[1].plugin',
   );
+  // A template error while a matrix renders its second child with the first's parameters: on that child.
+  await assert.rejects(
+    generate(none, { matrix: { generators: [{ list: { elements: [{ a: '1' }] } }, { list: { elements: [{ b: '{{ .nope }}' }] } }] } }, 'spec.generators[0]'),
+    (e: unknown) => e instanceof GeneratorError && e.path === 'spec.generators[0].matrix.generators[1].list' && /map has no entry for key "nope"/.test(e.message),
+  );
   // utils_test.go TestCheckInvalidGenerators: an unknown generator name.
   await assert.rejects(generate(none, { aaa: {} }, 'spec.generators[0]'), /unknown generator type "aaa"/);
 });
