@@ -5,6 +5,7 @@ export type EnvName = 'dev' | 'test' | 'prod';
 export type ClusterName = 'nonprod' | 'prod';
 
 export interface Cluster {
+  /** Also the name the cluster is registered under in Argo CD (`argocd cluster add --name`): the cluster generator's `name`. */
   readonly name: ClusterName;
   /** Argo CD destination server URL (as registered with `argocd cluster add`). */
   readonly server: string;

@@ -63,6 +63,7 @@ export const integration: readonly string[] = [
   'test/scripts/argocd/check.test.ts',
   'test/scripts/argocd/preview-cache.test.ts',
   'test/scripts/argocd/preview-findings.test.ts',
+  'test/scripts/argocd/preview-generators.test.ts',
   'test/scripts/argocd/preview.test.ts',
   'test/scripts/gitflow/branches.test.ts',
   'test/scripts/review/diff.test.ts',

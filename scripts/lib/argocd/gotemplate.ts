@@ -11,12 +11,17 @@
 //   Sprig: default empty coalesce lower upper trim trimPrefix trimSuffix trunc replace
 //          contains hasPrefix hasSuffix quote squote join toString get first last
 //   Argo CD: normalize slugify
-// A function Argo CD defines but the subset lacks is an error saying so; a name
-// neither defines is a parse error, as in Go (`function "x" not defined`).
+// A function Argo CD defines (template-functions.ts, taken from upstream) but the subset
+// lacks is an error when the template is parsed, called or not ("function X is not
+// supported by marquee's offline emulation"); a name neither defines is a parse error,
+// as in Go (`function "x" not defined`).
 // Options: missingkey=error (a missing map key is an error, as in Argo CD);
 // otherwise a missing key renders "<no value>" as Go does.
 // Stricter than Go on purpose: printing a nil value (e.g. `index` of a missing key),
 // a list or a map is an error instead of "<no value>" / "[a b]" / "map[…]".
+
+import { renderFastDeep } from './fasttemplate.ts';
+import { definedFunctions } from './template-functions.ts';
 
 export class TemplateError extends Error {}
 
@@ -97,37 +102,6 @@ function lexAction(src: string, where: string): Tok[] {
 
 const unsupportedKeywords = new Set(['define', 'template', 'block', 'break', 'continue']);
 
-/**
- * Every function an ApplicationSet template may call: Go's builtins, Sprig v3's
- * GenericFuncMap without env/expandenv/getHostByName (Argo CD deletes them), and
- * Argo CD's own (applicationset/utils/utils.go init(), argoproj/argo-cd
- * e9537cd0176053dd39a3f3f83fee8ca11a887ca7). A name outside this list is a parse
- * error in Argo CD too.
- */
-const definedFunctions = new Set(
-  (
-    'and call html index slice js len not or print printf println urlquery eq ge gt le lt ne ' +
-    'normalize slugify toYaml fromYaml fromYamlArray ' +
-    'hello ago date date_in_zone date_modify dateInZone dateModify duration durationRound htmlDate htmlDateInZone ' +
-    'must_date_modify mustDateModify mustToDate now toDate unixEpoch abbrev abbrevboth trunc trim upper lower title ' +
-    'untitle substr repeat trimall trimAll trimSuffix trimPrefix nospace initials randAlphaNum randAlpha randAscii ' +
-    'randNumeric swapcase shuffle snakecase camelcase kebabcase wrap wrapWith contains hasPrefix hasSuffix quote ' +
-    'squote cat indent nindent replace plural sha1sum sha256sum sha512sum adler32sum toString atoi int64 int float64 seq ' +
-    'toDecimal split splitList splitn toStrings until untilStep add1 add sub div mod mul randInt add1f addf subf divf ' +
-    'mulf biggest max min maxf minf ceil floor round join sortAlpha default empty coalesce all any compact mustCompact ' +
-    'fromJson toJson toPrettyJson toRawJson mustFromJson mustToJson mustToPrettyJson mustToRawJson ternary deepCopy ' +
-    'mustDeepCopy typeOf typeIs typeIsLike kindOf kindIs deepEqual base dir clean ext isAbs osBase osClean osDir osExt ' +
-    'osIsAbs b64enc b64dec b32enc b32dec tuple list dict get set unset hasKey pluck keys pick omit merge mergeOverwrite ' +
-    'mustMerge mustMergeOverwrite values append push mustAppend mustPush prepend mustPrepend first mustFirst rest ' +
-    'mustRest last mustLast initial mustInitial reverse mustReverse uniq mustUniq without mustWithout has mustHas ' +
-    'mustSlice concat dig chunk mustChunk bcrypt htpasswd genPrivateKey derivePassword buildCustomCert genCA ' +
-    'genCAWithKey genSelfSignedCert genSelfSignedCertWithKey genSignedCert genSignedCertWithKey encryptAES decryptAES ' +
-    'randBytes uuidv4 semver semverCompare fail regexMatch mustRegexMatch regexFindAll mustRegexFindAll regexFind ' +
-    'mustRegexFind regexReplaceAll mustRegexReplaceAll regexReplaceAllLiteral mustRegexReplaceAllLiteral regexSplit ' +
-    'mustRegexSplit regexQuoteMeta urlParse urlJoin'
-  ).split(' '),
-);
-
 function parsePipe(toks: Tok[], where: string): Pipe {
   let pos = 0;
   const pipe = (): Pipe => {
@@ -161,6 +135,7 @@ function parsePipe(toks: Tok[], where: string): Pipe {
       else if (t.v === 'true' || t.v === 'false') cmd.push({ k: 'lit', value: t.v === 'true' });
       else if (t.v === 'nil') cmd.push({ k: 'lit', value: null });
       else if (!definedFunctions.has(t.v)) throw new TemplateError(`${where}: function "${t.v}" not defined`);
+      else if (!implemented(t.v)) throw unsupportedFunction(t.v, where);
       else cmd.push({ k: 'ident', name: t.v });
     }
     if (!cmd.length) throw new TemplateError(`${where}: empty ${cmds.length ? 'command after |' : 'pipeline'}`);
@@ -291,6 +266,18 @@ export function gosimpleSlug(s: string, maxLength: number, smartTruncate: boolea
   return slug;
 }
 
+/**
+ * Go's %v of a float64 (fmt → strconv 'g' with the shortest digits, where exponent form starts
+ * at a decimal exponent below -4 or at 6 and above: strconv/ftoa.go formatDigits), for the
+ * range where it equals JavaScript's own shortest form: 0 and 1e-4 ≤ |v| < 1e6. Outside it,
+ * undefined (Go prints 1e+06 where JavaScript prints 1000000).
+ */
+export function goFloatString(v: number): string | undefined {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return Number.isFinite(v) && a >= 1e-4 && a < 1e6 ? String(v) : undefined;
+}
+
 function str(v: Value, fn: string, where: string): string {
   if (typeof v === 'string') return v;
   throw new TemplateError(`${where}: ${fn} expects a string, got ${typeName(v)}${typeof v === 'number' ? ` (${v})` : ''}`);
@@ -311,6 +298,11 @@ function printf(format: string, args: Value[], where: string): string {
     if (verb === 'q') return JSON.stringify(str(a, 'printf %q', where));
     if (typeof a === 'string' || typeof a === 'number' || typeof a === 'boolean') {
       if (verb === 's' && typeof a !== 'string') throw new TemplateError(`${where}: printf %s expects a string, got ${typeName(a)} (Go prints %!s(${typeName(a)}=${a}))`);
+      if (typeof a === 'number') {
+        const printed = goFloatString(a);
+        if (printed === undefined) throw new TemplateError(`${where}: printf %v of the number ${a} (a float64 in Argo CD) prints in exponent form, which this preview does not reproduce`);
+        return printed;
+      }
       return String(a);
     }
     throw new TemplateError(`${where}: printf %${verb} of a ${typeName(a)} is not supported`);
@@ -425,12 +417,27 @@ const functions: Record<string, Fn> = {
 /** Functions the offline preview implements (for docs and error messages). */
 export const supportedFunctions = Object.freeze(['and', 'or', ...Object.keys(functions)].sort());
 
+const implemented = (name: string): boolean => name === 'and' || name === 'or' || Object.hasOwn(functions, name);
+
+/**
+ * A function Argo CD defines (template-functions.ts) that this emulation does not implement:
+ * an error when the template is parsed, whether or not the call would run, never a guessed value.
+ */
+const unsupportedFunction = (name: string, where: string): TemplateError =>
+  new TemplateError(`${where}: function ${name} is not supported by marquee's offline emulation (Argo CD defines it; implemented: ${supportedFunctions.join(', ')})`);
+
 /** Go's fmt of a value in an action, minus the forms that would hide a mistake. */
 function render(v: Value, where: string): string {
   if (v === NO_VALUE) return '<no value>';
   if (v instanceof Unsupported) throw new TemplateError(`${where}: value not available offline: ${v.reason}`);
   if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'boolean') return String(v);
+  if (typeof v === 'number') {
+    const printed = goFloatString(v);
+    if (printed === undefined)
+      throw new TemplateError(`${where}: the number ${v} is a float64 in Argo CD (parameters come from JSON/YAML) and prints in exponent form (%v), which this preview does not reproduce; quote it in the generator`);
+    return printed;
+  }
   if (v === null || v === undefined)
     throw new TemplateError(`${where}: the value is nil (index of a missing key?); Argo CD would render "<no value>" — use default`);
   throw new TemplateError(`${where}: cannot print a ${typeName(v)} directly (use index, join or a field)`);
@@ -489,7 +496,7 @@ function call(ctx: Ctx, name: string, argOps: readonly Operand[], piped: { v: Va
     return last;
   }
   const fn = Object.hasOwn(functions, name) ? functions[name] : undefined;
-  if (!fn) throw new TemplateError(`${ctx.where}: function "${name}" (defined by Argo CD) is not supported by the offline preview (supported: ${supportedFunctions.join(', ')})`);
+  if (!fn) throw unsupportedFunction(name, ctx.where);
   const args = argOps.map((o) => evalOperand(ctx, o));
   if (piped) args.push(piped.v);
   return fn(args, ctx.where);
@@ -608,10 +615,14 @@ export function renderDeep<T>(value: T, data: Value, opts: TemplateOptions & { r
 export function renderTemplateParams<T extends { metadata?: Record<string, any> }>(
   template: T,
   params: Record<string, unknown>,
-  opts: TemplateOptions & { readonly syncPolicy?: { readonly preserveResourcesOnDeletion?: boolean } | null } = {},
+  opts: TemplateOptions & {
+    readonly syncPolicy?: { readonly preserveResourcesOnDeletion?: boolean } | null;
+    /** The ApplicationSet's spec.goTemplate: false renders with fasttemplate (fasttemplate.ts). @default true */
+    readonly goTemplate?: boolean;
+  } = {},
 ): T {
   if (Object.keys(params).length === 0) return template;
-  const out = renderDeep(template, params, opts);
+  const out = opts.goTemplate === false ? renderFastDeep(template, params, opts.where) : renderDeep(template, params, opts);
   if (!opts.syncPolicy?.preserveResourcesOnDeletion && !(out.metadata?.finalizers?.length > 0))
     (out as { metadata?: Record<string, any> }).metadata = { ...out.metadata, finalizers: ['resources-finalizer.argocd.argoproj.io'] };
   return out;

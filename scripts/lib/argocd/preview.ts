@@ -11,15 +11,16 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { YAMLSeq } from 'yaml';
 import { Y } from '../plumbing/yaml.ts';
-import { envComponents, envNames, repository } from '../../../generators/environments.ts';
+import { clusters, envComponents, envNames, repository } from '../../../generators/environments.ts';
 import { labelKeys, previews } from '../../../generators/argocd/delivery.ts';
 import { kustomizeBinary, kustomizeVersion, readCache, writeCache } from '../kustomize/index.ts';
 import { resolveCommit } from '../plumbing/git.ts';
 import { kustomizationFileNames, objectRef, type Finding, type RenderedObject } from '../../../kube/index.ts';
 import { contentHash, CopyingCache } from '../plumbing/cache.ts';
 import { applicationObject, argoApiVersion, argoSchemaError, saveArgoSchemaCache, type ArgoKind } from './models.ts';
-import { GeneratorError, generate, listOnlyKeys, type Params, type PullRequestFixture } from './generators.ts';
-import { TemplateError, renderTemplateParams } from './gotemplate.ts';
+import { GeneratorError, generate, listOnlyKeys, type ClusterRecord, type Params, type PullRequestFixture } from './generators.ts';
+import { TemplateError, Unsupported, renderTemplateParams } from './gotemplate.ts';
+import { validateProject } from './project-validate.ts';
 import { groupOf, isDestinationPermitted, isGroupKindPermitted, isNamespaced, isSourcePermitted, type ProjectSpec } from './project.ts';
 import { GitSnapshot, Scratch, WorktreeSnapshot, type Snapshot } from './snapshot.ts';
 
@@ -118,18 +119,47 @@ async function loadArgoObjects(snap: Snapshot, findings: Finding[]): Promise<Loa
           object: `${object.kind}/${object.metadata?.name}`,
           target: TARGET,
         });
+      if (object.kind === 'AppProject')
+        for (const problem of validateProject(object))
+          findings.push({
+            rule: 'argocd/project-invalid',
+            severity: 'error',
+            message: `${problem.path}: ${problem.message} (Argo CD refuses the project: ValidateProject)`,
+            file,
+            object: objectRef(object),
+            path: problem.path,
+            target: TARGET,
+          });
       out.push({ file, object });
     }
   }
   return out;
 }
 
-/** Root keys a template reads (`.a` in `{{ .a.b }}`, `$.a`). */
-function referencedKeys(template: string): string[] {
+/** Root keys a template reads (`.a` in `{{ .a.b }}`, `$.a`; `a` in fasttemplate's `{{ a.b }}`, `{{ a[0] }}`). */
+function referencedKeys(template: string, goTemplate: boolean): string[] {
   const keys = new Set<string>();
-  for (const m of template.matchAll(/\{\{(.*?)\}\}/gs)) for (const k of m[1]!.matchAll(/(?:^|[\s(|$])\.([A-Za-z_][A-Za-z0-9_]*)/g)) keys.add(k[1]!);
+  for (const m of template.matchAll(/\{\{(.*?)\}\}/gs)) {
+    if (!goTemplate) keys.add(m[1]!.trim().split(/[.[]/)[0]!);
+    else for (const k of m[1]!.matchAll(/(?:^|[\s(|$])\.([A-Za-z_][A-Za-z0-9_]*)/g)) keys.add(k[1]!);
+  }
   return [...keys];
 }
+
+/**
+ * The clusters registered with Argo CD, as the environment contract describes them: each
+ * cluster's name and server (`argocd cluster add --name`, generators/environments.ts). The
+ * contract does not record the cluster secrets' labels, annotations or project, so a
+ * template or selector that reads them is an error.
+ */
+const notInContract = new Unsupported("the environment contract (generators/environments.ts) records each cluster's name and server, not its Argo CD cluster secret's labels, annotations or project");
+const contractClusters: readonly ClusterRecord[] = Object.values(clusters).map((c) => ({
+  name: c.name,
+  server: c.server,
+  project: notInContract,
+  labels: notInContract,
+  annotations: notInContract,
+}));
 
 type Built = { objects?: Record<string, any>[]; error?: string; cached?: boolean };
 
@@ -243,10 +273,7 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
       }
       if (o.kind !== 'ApplicationSet') continue;
       const spec = o.spec ?? {};
-      if (spec.goTemplate !== true) {
-        add('argocd/template', `${ref}: only goTemplate: true ApplicationSets can be previewed (fasttemplate is deprecated)`, 'spec.goTemplate', 'set goTemplate: true and goTemplateOptions: ["missingkey=error"]');
-        continue;
-      }
+      const goTemplate = spec.goTemplate === true;
       if (spec.templatePatch !== undefined) {
         add('argocd/template', `${ref}: spec.templatePatch is not supported by the offline preview`, 'spec.templatePatch');
         continue;
@@ -254,7 +281,7 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
       const project: unknown = spec.template?.spec?.project;
       if (typeof project === 'string' && project.includes('{{')) {
         const { listKeys, otherKeys } = listOnlyKeys(spec.generators ?? []);
-        const bad = referencedKeys(project).filter((k) => otherKeys.has(k) || otherKeys.has('*') || !listKeys.has(k));
+        const bad = referencedKeys(project, goTemplate).filter((k) => otherKeys.has(k) || otherKeys.has('*') || !listKeys.has(k));
         if (bad.length)
           add(
             'argocd/project-templated',
@@ -264,7 +291,7 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
           );
       }
       const options: string[] = spec.goTemplateOptions ?? [];
-      const ctx = { appSet: ref, goTemplateOptions: options, repoURL: repository.url, snapshot: snapshotAt, pullRequests: prs };
+      const ctx = { appSet: ref, goTemplate, goTemplateOptions: options, repoURL: repository.url, snapshot: snapshotAt, pullRequests: prs, clusters: contractClusters };
       let params: Params[] = [];
       try {
         for (const [i, g] of (spec.generators ?? []).entries()) params.push(...(await generate(ctx, g, `spec.generators[${i}]`)));
@@ -278,7 +305,7 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
       }
       for (const p of params) {
         try {
-          const rendered = renderTemplateParams(spec.template ?? {}, p, { options, where: `${ref} spec.template`, syncPolicy: spec.syncPolicy });
+          const rendered = renderTemplateParams(spec.template ?? {}, p, { options, goTemplate, where: `${ref} spec.template`, syncPolicy: spec.syncPolicy });
           const app = applicationObject(rendered.metadata, rendered.spec);
           apps.push({ app, appSet: o.metadata?.name, file: l.file });
         } catch (e) {

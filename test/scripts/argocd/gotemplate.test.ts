@@ -50,7 +50,7 @@ test('everything outside the subset is a clear error, never a guess', () => {
   const cases: [string, RegExp][] = [
     ['{{ range $i, $l := .labels }}{{ $l }}{{ end }}', /range variables/],
     ['{{ define "x" }}y{{ end }}', /\{\{define\}\} is not supported/],
-    ['{{ sha256sum .number }}', /function "sha256sum" \(defined by Argo CD\) is not supported/],
+    ['{{ sha256sum .number }}', /function sha256sum is not supported by marquee's offline emulation/],
     ['{{ env "HOME" }}', /function "env" not defined/],
     ['{{ $x := .number }}', /variable/],
     ['{{ printf "%d" .number }}', /printf %d expects an integer, got string/],
@@ -117,4 +117,15 @@ test('parameter merging follows mergo with override (first generator wins, empty
   assert.equal(typeof u, 'object');
   assert.throws(() => renderTemplate('{{ .branch_slug }}', { branch_slug: u }, strict), /not available offline/);
   assert.equal(sanitizeName('-Feature_X.'), 'feature-x');
+});
+
+test('numbers from generator parameters print as Go prints a float64 (%v), or are an error where that form is not reproduced', () => {
+  // Argo CD's parameters come from JSON/YAML (json.Unmarshal, sigs.k8s.io/yaml): numbers are float64, and
+  // fmt's %v is strconv 'g' shortest, exponent form from a decimal exponent of 6 (strconv/ftoa.go formatDigits).
+  assert.equal(renderTemplate('{{ .n }}', { n: 8080 }, strict), '8080');
+  assert.equal(renderTemplate('{{ .n }}', { n: 999999 }, strict), '999999');
+  assert.equal(renderTemplate('{{ .n }}', { n: 1.5 }, strict), '1.5');
+  assert.throws(() => renderTemplate('{{ .n }}', { n: 1000000 }, strict), /the number 1000000 is a float64 in Argo CD .* exponent form/);
+  assert.throws(() => renderTemplate('{{ printf "%v" .n }}', { n: 1e7 }, strict), /printf %v of the number 10000000/);
+  assert.throws(() => renderTemplate('{{ .n }}', { n: 0.00001 }, strict), /exponent form/);
 });

@@ -1,5 +1,5 @@
 // Argo CD's own template tests, ported case by case: applicationset/utils/utils_test.go
-// of argoproj/argo-cd at e9537cd0176053dd39a3f3f83fee8ca11a887ca7 (TestRenderTemplateParamsGoTemplate,
+// of argoproj/argo-cd at e9537cd0176053dd39a3f3f83fee8ca11a887ca7 (TestRenderTemplateParamsGoTemplate, TestRenderHelmValuesObject*,
 // TestRenderTemplateKeys, TestRenderTemplateParamsFinalizers, TestSlugify). Where upstream
 // renders something the offline subset does not implement, the case asserts the clear
 // error instead of the value (never a guess); those cases say so.
@@ -69,12 +69,12 @@ const goTemplateCases: Case[] = [
     name: 'toYaml (not in the offline subset)',
     fieldVal: '{{ toYaml . | indent 2 }}',
     params: { foo: { bar: { bool: true, number: 2, str: 'Hello world' } } },
-    errorMessage: /function "toYaml" \(defined by Argo CD\) is not supported by the offline preview/,
+    errorMessage: /function toYaml is not supported by marquee's offline emulation/,
   },
   // Upstream: "world"; fromYaml is not in the subset (error), `get` is.
-  { name: 'fromYaml (not in the offline subset)', fieldVal: '{{ get (fromYaml .value) "hello" }}', params: { value: 'hello: world' }, errorMessage: /function "fromYaml" \(defined by Argo CD\) is not supported/ },
+  { name: 'fromYaml (not in the offline subset)', fieldVal: '{{ get (fromYaml .value) "hello" }}', params: { value: 'hello: world' }, errorMessage: /function fromYaml is not supported by marquee's offline emulation/ },
   // Upstream: "bonjour tout le monde"; fromYamlArray is not in the subset (error), `last` is.
-  { name: 'fromYamlArray (not in the offline subset)', fieldVal: '{{ fromYamlArray .value | last }}', params: { value: '- hello world\n- bonjour tout le monde' }, errorMessage: /function "fromYamlArray" \(defined by Argo CD\) is not supported/ },
+  { name: 'fromYamlArray (not in the offline subset)', fieldVal: '{{ fromYamlArray .value | last }}', params: { value: '- hello world\n- bonjour tout le monde' }, errorMessage: /function fromYamlArray is not supported by marquee's offline emulation/ },
 ];
 
 const emptyApplication = () => ({
@@ -158,4 +158,12 @@ test('utils_test.go TestSlugify (SlugifyName through the slugify template functi
     assert.equal(renderTemplate('{{ slugify .n .s .b }}', { n: length, s: smart, b: branch }), expected, `${branch} ${smart} ${length}`);
   // SlugifyName's defaults: 50, smart truncation.
   assert.equal(renderTemplate('{{ slugify .b }}', { b: branch1 }), 'feat-a-really-long-pull-request-name-to-test-argo');
+});
+
+// utils_test.go TestRenderHelmValuesObjectJson / TestRenderHelmValuesObjectYaml: a templated string inside
+// spec.source.helm.valuesObject (a raw JSON/YAML field in Go; an object here once the ApplicationSet is parsed).
+test('utils_test.go TestRenderHelmValuesObjectJson and TestRenderHelmValuesObjectYaml', () => {
+  const app = { metadata: { name: 'application-one', namespace: 'default' }, spec: { source: { helm: { valuesObject: { some: { string: '{{.test}}' } } } }, project: '' } };
+  const out = renderTemplateParams(app, { test: 'Hello world' }, { options: [] });
+  assert.equal(out.spec.source.helm.valuesObject.some.string, 'Hello world');
 });
