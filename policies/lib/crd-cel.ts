@@ -4,11 +4,13 @@
 // bound to the value (defaults applied first); false → the rule's message (or messageExpression, or "failed rule: <rule>"),
 // at the node's path plus fieldPath. A rule that reads `oldSelf` is a transition rule: it runs only on update, so it is
 // skipped here. Property names that are not CEL identifiers are escaped (cel/model/escaping.go, Escape). Kubernetes's
-// CEL libraries (lists, regex, urls, quantity, ip, cidr, format, semver) are not in @bufbuild/cel: a rule calling one
-// is reported as unsupported, never evaluated with a guess.
+// CEL libraries of the clusters' version (lists, regex, urls, quantity, ip, cidr, format) come from cel-kubernetes.ts;
+// a rule calling a function neither has (semver, which arrives in 1.33) is reported as unsupported, never evaluated
+// with a guess, and so is a call that cel-kubernetes.ts cannot reproduce (UnsupportedCel).
 import { createRequire } from 'node:module';
 import type * as Cel from '@bufbuild/cel';
 import type * as CelExt from '@bufbuild/cel/ext';
+import { kubernetesCelFuncs, UnsupportedCel } from './cel-kubernetes.ts';
 
 // Loaded on the first rule evaluated: most validate runs (an overlay edit) meet no custom resource, and the evaluator
 // with its protobuf runtime is a large share of a run's start-up.
@@ -18,7 +20,7 @@ const cel = () => {
   if (!lib) {
     const c = require('@bufbuild/cel') as typeof Cel;
     const { strings } = require('@bufbuild/cel/ext') as typeof CelExt;
-    lib = { cel: c, env: c.celEnv({ funcs: strings }) };
+    lib = { cel: c, env: c.celEnv({ funcs: [...strings, ...kubernetesCelFuncs(c)] }) };
   }
   return lib;
 };
@@ -137,7 +139,10 @@ export function evaluateRule(rule: CelRule, schema: Schema, value: unknown): Cel
   const self = celValue(schema, value);
   const r = c.run!({ self });
   const fieldPath = rule.fieldPath ? fieldPathSegments(rule.fieldPath) : undefined;
-  if (cel().cel.isCelError(r)) return { result: 'error', message: `CEL rule ${JSON.stringify(rule.rule)} failed to evaluate: ${(r as Error).message}`, fieldPath };
+  if (cel().cel.isCelError(r)) {
+    if ((r as Error).cause instanceof UnsupportedCel) return { result: 'unsupported', message: `CEL rule ${JSON.stringify(rule.rule)} not evaluated: ${(r as Error).message}`, fieldPath };
+    return { result: 'error', message: `CEL rule ${JSON.stringify(rule.rule)} failed to evaluate: ${(r as Error).message}`, fieldPath };
+  }
   if (r === true) return { result: true };
   if (r !== false) return { result: 'error', message: `CEL rule ${JSON.stringify(rule.rule)} returned ${String(r)}, not a bool`, fieldPath };
   let message = rule.message || `failed rule: ${rule.rule}`;
