@@ -58,14 +58,28 @@ interface Compiled {
 }
 const compiled = new Map<string, Compiled>();
 
-/** Calls of functions the environment lacks (operators such as `_&&_`, `_[_]`, `@in` are the evaluator's own). */
-function walkExpr(e: any, names: Set<string>, depth: number, max: { d: number }): void {
+/** `a.b.c` of a call's target, when the target is a plain (qualified) name: `format.dns1123Label()` calls `format.dns1123Label`. */
+function qualifiedName(e: any): string | undefined {
+  if (e?.exprKind?.case === 'identExpr') return e.exprKind.value.name;
+  if (e?.exprKind?.case === 'selectExpr' && !e.exprKind.value.testOnly) {
+    const q = qualifiedName(e.exprKind.value.operand);
+    return q === undefined ? undefined : `${q}.${e.exprKind.value.field}`;
+  }
+  return undefined;
+}
+
+/** The functions a rule calls, each as the names it may resolve to (operators such as `_&&_`, `_[_]`, `@in` are the evaluator's own). */
+function walkExpr(e: any, calls: string[][], depth: number, max: { d: number }): void {
   if (!e || typeof e !== 'object') return;
   const kind = e.exprKind?.case;
-  if (kind === 'callExpr') names.add(e.exprKind.value.function);
+  if (kind === 'callExpr') {
+    const { function: fn, target } = e.exprKind.value;
+    const q = target ? qualifiedName(target) : undefined;
+    calls.push(q === undefined ? [fn] : [`${q}.${fn}`, fn]);
+  }
   const here = kind === 'comprehensionExpr' ? depth + 1 : depth;
   if (here > max.d) max.d = here;
-  for (const [k, v] of Object.entries(e)) if (k !== '$typeName' && v && typeof v === 'object') walkExpr(v, names, here, max);
+  for (const [k, v] of Object.entries(e)) if (k !== '$typeName' && v && typeof v === 'object') walkExpr(v, calls, here, max);
 }
 
 function compile(rule: string): Compiled {
@@ -74,10 +88,10 @@ function compile(rule: string): Compiled {
   try {
     const { cel: api, env } = cel();
     const parsed = api.parse(rule);
-    const names = new Set<string>();
+    const calls: string[][] = [];
     const max = { d: 0 };
-    walkExpr(parsed.expr, names, 0, max);
-    const missing = [...names].filter((n) => !/^[_@!-]/.test(n) && !env.funcs.find(n));
+    walkExpr(parsed.expr, calls, 0, max);
+    const missing = [...new Set(calls.filter((names) => !/^[_@!-]/.test(names.at(-1)!) && !names.some((n) => env.funcs.find(n))).map((names) => names[0]!))];
     const transition = /\boldSelf\b/.test(rule);
     c = missing.length
       ? { unsupported: missing.join(', '), transition, depth: max.d }
