@@ -12,6 +12,7 @@
 // the call throws an UnsupportedCel error and the rule is reported as not evaluated, never answered with a guess.
 import { createRequire } from 'node:module';
 import type * as Cel from '@bufbuild/cel';
+import { IsDNS1035Label, IsDNS1123Label, IsDNS1123Subdomain, IsQualifiedName, IsValidLabelValue } from '../apiserver/lib/validation.ts';
 import { matchesFormat } from './crd-formats.ts';
 
 /** Thrown where this port does not reproduce the API server: crd-cel.ts reports the rule as unsupported. */
@@ -789,77 +790,20 @@ function urlQuery(u: GoURL): Map<string, string[]> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// apimachinery/pkg/util/validation and api/validation: the named formats' messages.
-const maxLenError = (n: number) => `must be no more than ${n} characters`;
-function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
-  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`;
-}
-const dns1123LabelFmt = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const dns1123SubdomainFmt = `${dns1123LabelFmt}(\\.${dns1123LabelFmt})*`;
-const dns1035LabelFmt = '[a-z]([-a-z0-9]*[a-z0-9])?';
-const qualifiedNameFmt = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
-const labelValueFmt = `(${qualifiedNameFmt})?`;
-const anchored = (fmt: string) => new RegExp(`^${fmt}$`);
-const qualifiedNameErrMsg = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-
-function isDNS1123Label(v: string): string[] {
-  const errs: string[] = [];
-  if (v.length > 63) errs.push(maxLenError(63));
-  if (!anchored(dns1123LabelFmt).test(v))
-    errs.push(regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character", dns1123LabelFmt, 'my-name', '123-abc'));
-  return errs;
-}
-function isDNS1123Subdomain(v: string): string[] {
-  const errs: string[] = [];
-  if (v.length > 253) errs.push(maxLenError(253));
-  if (!anchored(dns1123SubdomainFmt).test(v))
-    errs.push(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", dns1123SubdomainFmt, 'example.com'));
-  return errs;
-}
-function isDNS1035Label(v: string): string[] {
-  const errs: string[] = [];
-  if (v.length > 63) errs.push(maxLenError(63));
-  if (!anchored(dns1035LabelFmt).test(v))
-    errs.push(regexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character", dns1035LabelFmt, 'my-name', 'abc-123'));
-  return errs;
-}
-function isQualifiedName(value: string): string[] {
-  const errs: string[] = [];
-  const parts = value.split('/');
-  let name: string;
-  if (parts.length === 1) name = parts[0]!;
-  else if (parts.length === 2) {
-    const prefix = parts[0]!;
-    name = parts[1]!;
-    if (prefix.length === 0) errs.push('prefix part must be non-empty');
-    else errs.push(...isDNS1123Subdomain(prefix).map((m) => `prefix part ${m}`));
-  } else
-    return [`a qualified name ${regexError(qualifiedNameErrMsg, qualifiedNameFmt, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
-  if (name.length === 0) errs.push('name part must be non-empty');
-  else if (name.length > 63) errs.push(`name part ${maxLenError(63)}`);
-  if (!anchored(qualifiedNameFmt).test(name)) errs.push(`name part ${regexError(qualifiedNameErrMsg, qualifiedNameFmt, 'MyName', 'my.name', '123-abc')}`);
-  return errs;
-}
-function isValidLabelValue(v: string): string[] {
-  const errs: string[] = [];
-  if (v.length > 63) errs.push(maxLenError(63));
-  if (!anchored(labelValueFmt).test(v))
-    errs.push(regexError("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", labelValueFmt, 'MyValue', 'my_value', '12345'));
-  return errs;
-}
-/** api/validation maskTrailingDash: a prefix may end in '-' (generateName). */
+// format.go ConstantFormats: the name checks are apimachinery's (policies/apiserver/lib/validation.ts), the CRD formats
+// strfmt's (crd-formats.ts), uri is url.ParseRequestURI's error.
+/** api/validation/generic.go maskTrailingDash: NameIsDNSLabel(name, prefix=true) lets a generateName prefix end in '-'. */
 const maskTrailingDash = (s: string) => (s.length > 1 && s.endsWith('-') ? s.slice(0, -2) + 'a' : s);
 
 const formats: Record<string, (s: string) => string[]> = {
-  dns1123Label: isDNS1123Label,
-  dns1123Subdomain: isDNS1123Subdomain,
-  dns1035Label: isDNS1035Label,
-  qualifiedName: isQualifiedName,
-  dns1123LabelPrefix: (s) => isDNS1123Label(maskTrailingDash(s)),
-  dns1123SubdomainPrefix: (s) => isDNS1123Subdomain(maskTrailingDash(s)),
-  dns1035LabelPrefix: (s) => isDNS1035Label(maskTrailingDash(s)),
-  labelValue: isValidLabelValue,
+  dns1123Label: IsDNS1123Label,
+  dns1123Subdomain: IsDNS1123Subdomain,
+  dns1035Label: IsDNS1035Label,
+  qualifiedName: IsQualifiedName,
+  dns1123LabelPrefix: (s) => IsDNS1123Label(maskTrailingDash(s)),
+  dns1123SubdomainPrefix: (s) => IsDNS1123Subdomain(maskTrailingDash(s)),
+  dns1035LabelPrefix: (s) => IsDNS1035Label(maskTrailingDash(s)),
+  labelValue: IsValidLabelValue,
   uri: (s) => {
     try {
       parseRequestURI(s);
