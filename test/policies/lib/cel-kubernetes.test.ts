@@ -483,6 +483,15 @@ describe('what Kubernetes 1.31 does not have stays unsupported (environment/base
     unsupported('[1, 2].includes(2)', /unsupported CEL function includes/);
     unsupported('jsonpatch.escapeKey("k8s.io/x") == "k8s.io~1x"', /unsupported CEL function/);
   });
+  it('the rest of the 1.31 base environment @bufbuild/cel lacks: ext.Sets, the optional syntax of OptionalTypes', () => {
+    unsupported('sets.contains([1, 2], [1])', /unsupported CEL function sets\.contains/);
+    unsupported("self.?a.orValue('x') == 'x'", /unsupported CEL optional syntax \.\?/);
+    unsupported("self.m[?'k'].hasValue()", /unsupported CEL optional syntax \[\?/);
+  });
+  it('a.f() is the method f when a is a variable: self, oldSelf, a comprehension variable', () => {
+    holds("['sets'].all(sets, sets.contains('et'))");
+    holds("self.contains('a')", 'abc', { type: 'string' });
+  });
   it('an RE2 construct the translation does not carry over is unsupported, not guessed', () => {
     const r = run("'ABC'.find('(?i)abc') == 'ABC'");
     assert.equal(r.result, 'unsupported', JSON.stringify(r));
