@@ -121,8 +121,8 @@ const binarySuffixes: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40,
 
 /** suffix.go suffixHandler.interpret (the lookup tables, then e/E with a signed int64, truncated to int32). */
 function interpretSuffix(s: string): { base: 2 | 10; exponent: number; format: 'DecimalSI' | 'BinarySI' | 'DecimalExponent' } | undefined {
-  if (s in decimalSuffixes) return { base: 10, exponent: decimalSuffixes[s]!, format: 'DecimalSI' };
-  if (s in binarySuffixes) return { base: 2, exponent: binarySuffixes[s]!, format: 'BinarySI' };
+  if (Object.hasOwn(decimalSuffixes, s)) return { base: 10, exponent: decimalSuffixes[s]!, format: 'DecimalSI' };
+  if (Object.hasOwn(binarySuffixes, s)) return { base: 2, exponent: binarySuffixes[s]!, format: 'BinarySI' };
   if (s.length > 1 && (s[0] === 'e' || s[0] === 'E') && /^[+-]?\d+$/.test(s.slice(1))) {
     const parsed = BigInt(s.slice(1));
     if (!fitsInt64(parsed)) return undefined;
@@ -1228,7 +1228,7 @@ export function kubernetesCelFuncs(cel: typeof Cel): CelFunc[] {
 
     // format.go
     ...Object.keys(formats).map((name) => celFunc(`format.${name}`, [], Format.type, () => Format.wrap(name))),
-    celFunc('format.named', [STRING], Optional.type, (name) => (name in formats ? some(Format.wrap(name)) : none())),
+    celFunc('format.named', [STRING], Optional.type, (name) => (Object.hasOwn(formats, name) ? some(Format.wrap(name)) : none())),
     celMethod('validate', Format.type, [STRING], Optional.type, function (s) {
       const errs = formats[Format.unwrap(this)]!(s);
       return errs.length ? some(celList(errs)) : none();

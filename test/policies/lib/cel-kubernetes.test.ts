@@ -144,6 +144,8 @@ describe('format_test.go TestFormat (ported)', () => {
     ['datetime_success', none('format.datetime().validate("2020-01-01T00:00:00Z")')],
     ['datetime_failure', some('format.datetime().validate("2020-01-32T00:00:00Z")', ['invalid datetime'])],
     ['unknown_format', 'format.named("unknown").hasValue() == false'],
+    // the same for a name that is a JavaScript object's own property elsewhere (not a format)
+    ['unknown_format (toString)', 'format.named("toString").hasValue() == false'],
     ['labelValue_success', none('format.labelValue().validate("my-cool-label-Value")')],
     [
       'labelValue_failure',
