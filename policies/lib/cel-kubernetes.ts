@@ -912,7 +912,12 @@ function translateRE2(pattern: string): RegExp {
       i += cp > 0xffff ? 2 : 1;
     }
   }
-  return new RegExp(out, 'gu');
+  try {
+    return new RegExp(out, 'gu');
+  } catch (e) {
+    // RE2 accepted the pattern (it was compiled first): a translation JavaScript rejects is this port's gap.
+    throw new UnsupportedCel(`regex ${goQuote(pattern)}: not translated from RE2 here (${(e as Error).message})`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
