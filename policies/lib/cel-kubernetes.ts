@@ -8,10 +8,11 @@
 // AuthzSelectors need the `authorizer` variable, which CRD rules never have.
 // The value semantics are ported from the Go code they call: resource.ParseQuantity and its int64/inf.Dec arithmetic
 // (apimachinery/pkg/api/resource quantity.go, amount.go, suffix.go), net/netip ParseAddr/ParsePrefix, net/url
-// Parse/ParseRequestURI, apimachinery/pkg/util/validation (the format names). Where a Go behaviour is not reproduced,
+// Parse/ParseRequestURI; Go's regexp is kube/go-regexp.ts, the format names' checks policies/apiserver/lib/validation.ts. Where a Go behaviour is not reproduced,
 // the call throws an UnsupportedCel error and the rule is reported as not evaluated, never answered with a guess.
 import { createRequire } from 'node:module';
 import type * as Cel from '@bufbuild/cel';
+import { compileGoRegexp, type GoRegexp } from '../../kube/go-regexp.ts';
 import { IsDNS1035Label, IsDNS1123Label, IsDNS1123Subdomain, IsQualifiedName, IsValidLabelValue } from '../apiserver/lib/validation.ts';
 import { matchesFormat } from './crd-formats.ts';
 
@@ -819,108 +820,6 @@ const formats: Record<string, (s: string) => string[]> = {
 };
 
 // ---------------------------------------------------------------------------------------------------------------
-// Regex find/findAll: Go's RE2 syntax, matched by a JavaScript RegExp translated from it token by token. The pattern is
-// first compiled by @bufbuild/re2 (the RE2 parser the std `matches` uses), so what RE2 rejects is "Illegal regex"
-// exactly as in Go; constructs whose JavaScript meaning differs and are not translated are reported as unsupported.
-function translateRE2(pattern: string): RegExp {
-  let out = '';
-  let i = 0;
-  const unsupported = (what: string): never => {
-    throw new UnsupportedCel(`regex ${goQuote(pattern)}: ${what} is not translated from RE2 here`);
-  };
-  const lit = (cp: number) => `\\u{${cp.toString(16)}}`;
-  const escapeAt = (inClass: boolean): string => {
-    const c = pattern[i + 1];
-    if (c === undefined) return unsupported('a trailing backslash');
-    i += 2;
-    if ('dDwWbB'.includes(c)) {
-      if (inClass && 'bB'.includes(c)) return unsupported('\\b in a class');
-      return '\\' + c;
-    }
-    // RE2's \s is [\t\n\f\r ]; JavaScript's is Unicode white space.
-    if (c === 's') return inClass ? '\\t\\n\\f\\r ' : '[\\t\\n\\f\\r ]';
-    if (c === 'S') return inClass ? unsupported('\\S in a class') : '[^\\t\\n\\f\\r ]';
-    if (!inClass && c === 'A') return '^';
-    if (!inClass && c === 'z') return '(?![\\s\\S])';
-    const simple: Record<string, number> = { t: 9, n: 10, r: 13, f: 12, v: 11, a: 7 };
-    if (c in simple) return lit(simple[c]!);
-    if (/[^A-Za-z0-9]/.test(c)) return lit(c.codePointAt(0)!);
-    if (c === 'x') {
-      const m = /^x(?:\{([0-9a-fA-F]+)\}|([0-9a-fA-F]{2}))/.exec(pattern.slice(i - 1));
-      if (!m) return unsupported('this \\x escape');
-      i += m[0].length - 1;
-      return lit(parseInt(m[1] ?? m[2]!, 16));
-    }
-    return unsupported(`\\${c}`);
-  };
-  while (i < pattern.length) {
-    const c = pattern[i]!;
-    if (c === '\\') out += escapeAt(false);
-    else if (c === '.') {
-      out += '[^\\n]';
-      i++;
-    } else if (c === '$') {
-      out += '(?![\\s\\S])';
-      i++;
-    } else if (c === '(') {
-      if (pattern[i + 1] === '?') {
-        const m = /^\(\?(?::|P<(\w+)>|<(\w+)>)/.exec(pattern.slice(i));
-        if (!m) return unsupported('a flag group');
-        out += m[1] ?? m[2] ? `(?<${m[1] ?? m[2]}>` : '(?:';
-        i += m[0].length;
-      } else {
-        out += '(';
-        i++;
-      }
-    } else if (c === '[') {
-      out += '[';
-      i++;
-      if (pattern[i] === '^') {
-        out += '^';
-        i++;
-      }
-      if (pattern[i] === ']') {
-        out += '\\]';
-        i++;
-      }
-      while (i < pattern.length && pattern[i] !== ']') {
-        const d = pattern[i]!;
-        if (d === '\\') out += escapeAt(true);
-        else if (d === '[' && pattern[i + 1] === ':') return unsupported('a POSIX class');
-        else if (d === '-') {
-          out += '-';
-          i++;
-        } else {
-          const cp = pattern.codePointAt(i)!;
-          out += lit(cp);
-          i += cp > 0xffff ? 2 : 1;
-        }
-      }
-      out += ']';
-      i++;
-    } else if (c === '{' || c === '}') {
-      // A repetition {n}, {n,} or {n,m}; any other brace is a literal in RE2 (and a syntax error in a u-mode RegExp).
-      const m = c === '{' ? /^\{\d+(,\d*)?\}/.exec(pattern.slice(i)) : null;
-      out += m ? m[0] : lit(c.charCodeAt(0));
-      i += m ? m[0].length : 1;
-    } else if ('*+?|)^'.includes(c)) {
-      out += c;
-      i++;
-    } else {
-      const cp = pattern.codePointAt(i)!;
-      out += lit(cp);
-      i += cp > 0xffff ? 2 : 1;
-    }
-  }
-  try {
-    return new RegExp(out, 'gu');
-  } catch (e) {
-    // RE2 accepted the pattern (it was compiled first): a translation JavaScript rejects is this port's gap.
-    throw new UnsupportedCel(`regex ${goQuote(pattern)}: not translated from RE2 here (${(e as Error).message})`);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 /** The functions, for celEnv({ funcs }). `cel` is the lazily loaded @bufbuild/cel (crd-cel.ts). */
 export function kubernetesCelFuncs(cel: typeof Cel): CelFunc[] {
   // @bufbuild/cel's own @bufbuild/protobuf: its messages are the ones the evaluator recognises.
@@ -928,7 +827,6 @@ export function kubernetesCelFuncs(cel: typeof Cel): CelFunc[] {
   const protobuf = req('@bufbuild/protobuf') as typeof import('@bufbuild/protobuf');
   const wkt = req('@bufbuild/protobuf/wkt') as typeof import('@bufbuild/protobuf/wkt');
   const reflectLib = req('@bufbuild/protobuf/reflect') as typeof import('@bufbuild/protobuf/reflect');
-  const { RE2JS } = req('@bufbuild/re2') as typeof import('@bufbuild/re2');
   const { celFunc, celMethod, CelScalar, listType, mapType, objectType, celList, celMap } = cel;
   const { STRING, BOOL, INT, DOUBLE, DYN } = CelScalar;
   const LIST = listType(DYN);
@@ -1003,42 +901,15 @@ export function kubernetesCelFuncs(cel: typeof Cel): CelFunc[] {
       return result;
     };
 
-  const regexCache = new Map<string, RegExp>();
-  const compileRegex = (pattern: string): RegExp => {
-    let re = regexCache.get(pattern);
-    if (!re) {
-      try {
-        RE2JS.compile(pattern);
-      } catch (e) {
-        throw new Error(`Illegal regex: ${(e as Error).message}`);
-      }
-      re = translateRE2(pattern);
-      regexCache.set(pattern, re);
-    }
-    re.lastIndex = 0;
-    return re;
-  };
-  /** regexp.FindAllString(s, n): an empty match right after a match is skipped; the scan moves on by one rune. */
+  /** regex.go find/findAll: Go's regexp (kube/go-regexp.ts); a pattern Go does not compile is "Illegal regex: …". */
   const findAll = (s: string, pattern: string, n: number): string[] => {
-    const re = compileRegex(pattern);
-    const out: string[] = [];
-    if (n < 0) n = s.length + 1;
-    let pos = 0;
-    let prevEnd = -1;
-    while (out.length < n && pos <= s.length) {
-      re.lastIndex = pos;
-      const m = re.exec(s);
-      if (!m) break;
-      const [start, end] = [m.index, m.index + m[0].length];
-      let accept = true;
-      if (end === start) {
-        if (start === prevEnd) accept = false;
-        pos = start < s.length ? start + (s.codePointAt(start)! > 0xffff ? 2 : 1) : s.length + 1;
-      } else pos = end;
-      prevEnd = end;
-      if (accept) out.push(m[0]);
+    let re: GoRegexp;
+    try {
+      re = compileGoRegexp(pattern);
+    } catch (e) {
+      throw new Error(`Illegal regex: ${(e as Error).message}`);
     }
-    return out;
+    return re.findAll(s, n);
   };
 
   return [

@@ -438,6 +438,20 @@ describe('validation_test.go TestValidationExpressions "stdlib regex functions" 
   });
 });
 
+describe('find/findAll are Go\'s regexp (kube/go-regexp.ts), not JavaScript\'s: cases of golang/go src/regexp/find_test.go', () => {
+  for (const rule of [
+    // {`a*`, "baaab", build(3, 0, 0, 1, 4, 5, 5)}: no empty match right after a match
+    "'baaab'.findAll('a*') == ['', 'aaa', '']",
+    // {`(?i)\W`, "k", nil}: inline flags, which a JavaScript RegExp does not compile
+    "'k'.findAll('(?i)\\\\W') == []",
+    // {`[^\D[:digit:]]`, "abcd", nil}: POSIX classes
+    "'abcd'.findAll('[^\\\\D[:digit:]]') == []",
+    // {`\b`, "x y", build(4, 0, 0, 1, 1, 2, 2, 3, 3)}
+    "'x y'.findAll('\\\\b').size() == 4",
+  ])
+    it(rule, () => holds(rule));
+});
+
 describe('validation_test.go TestValidationExpressions "URL parsing" (ported)', () => {
   const schema = { type: 'object', properties: { url: { type: 'string' } } };
   const self = { url: 'https://user:pass@kubernetes.io:80/docs/home?k1=a&k2=b&k2=c#anchor' };
@@ -534,10 +548,5 @@ describe('what Kubernetes 1.31 does not have stays unsupported (environment/base
   it('a.f() is the method f when a is a variable: self, oldSelf, a comprehension variable', () => {
     holds("['sets'].all(sets, sets.contains('et'))");
     holds("self.contains('a')", 'abc', { type: 'string' });
-  });
-  it('an RE2 construct the translation does not carry over is unsupported, not guessed', () => {
-    const r = run("'ABC'.find('(?i)abc') == 'ABC'");
-    assert.equal(r.result, 'unsupported', JSON.stringify(r));
-    assert.match(r.message!, /not evaluated: regex "\(\?i\)abc": a flag group is not translated/);
   });
 });
