@@ -4,11 +4,13 @@
 // bound to the value (defaults applied first); false → the rule's message (or messageExpression, or "failed rule: <rule>"),
 // at the node's path plus fieldPath. A rule that reads `oldSelf` is a transition rule: it runs only on update, so it is
 // skipped here. Property names that are not CEL identifiers are escaped (cel/model/escaping.go, Escape). Kubernetes's
-// CEL libraries (lists, regex, urls, quantity, ip, cidr, format, semver) are not in @bufbuild/cel: a rule calling one
-// is reported as unsupported, never evaluated with a guess.
+// CEL libraries of the clusters' version (lists, regex, urls, quantity, ip, cidr, format) come from cel-kubernetes.ts;
+// a rule calling a function neither has (semver, which arrives in 1.33) is reported as unsupported, never evaluated
+// with a guess, and so is a call that cel-kubernetes.ts cannot reproduce (UnsupportedCel).
 import { createRequire } from 'node:module';
 import type * as Cel from '@bufbuild/cel';
 import type * as CelExt from '@bufbuild/cel/ext';
+import { kubernetesCelFuncs, UnsupportedCel } from './cel-kubernetes.ts';
 
 // Loaded on the first rule evaluated: most validate runs (an overlay edit) meet no custom resource, and the evaluator
 // with its protobuf runtime is a large share of a run's start-up.
@@ -18,7 +20,7 @@ const cel = () => {
   if (!lib) {
     const c = require('@bufbuild/cel') as typeof Cel;
     const { strings } = require('@bufbuild/cel/ext') as typeof CelExt;
-    lib = { cel: c, env: c.celEnv({ funcs: strings }) };
+    lib = { cel: c, env: c.celEnv({ funcs: [...strings, ...kubernetesCelFuncs(c)] }) };
   }
   return lib;
 };
@@ -56,14 +58,51 @@ interface Compiled {
 }
 const compiled = new Map<string, Compiled>();
 
-/** Calls of functions the environment lacks (operators such as `_&&_`, `_[_]`, `@in` are the evaluator's own). */
-function walkExpr(e: any, names: Set<string>, depth: number, max: { d: number }): void {
+/** `a.b.c` of a call's target when it is a plain (qualified) name, with its first identifier. */
+function qualifiedName(e: any): { name: string; root: string } | undefined {
+  if (e?.exprKind?.case === 'identExpr') return { name: e.exprKind.value.name, root: e.exprKind.value.name };
+  if (e?.exprKind?.case === 'selectExpr' && !e.exprKind.value.testOnly) {
+    const q = qualifiedName(e.exprKind.value.operand);
+    return q && { name: `${q.name}.${e.exprKind.value.field}`, root: q.root };
+  }
+  return undefined;
+}
+
+interface Call {
+  readonly fn: string;
+  /** `format.dns1123Label` for `format.dns1123Label()`: the function when `format` is no variable. */
+  readonly qualified?: string;
+  readonly root?: string;
+}
+
+/** The functions a rule calls (operators such as `_&&_`, `_[_]`, `@in` are the evaluator's own) and its variables. */
+function walkExpr(e: any, calls: Call[], vars: Set<string>, depth: number, max: { d: number }): void {
   if (!e || typeof e !== 'object') return;
   const kind = e.exprKind?.case;
-  if (kind === 'callExpr') names.add(e.exprKind.value.function);
+  if (kind === 'callExpr') {
+    const { function: fn, target } = e.exprKind.value;
+    const q = target ? qualifiedName(target) : undefined;
+    calls.push(q ? { fn, qualified: `${q.name}.${fn}`, root: q.root } : { fn });
+  }
+  if (kind === 'comprehensionExpr') for (const v of ['iterVar', 'iterVar2', 'accuVar']) if (e.exprKind.value[v]) vars.add(e.exprKind.value[v]);
   const here = kind === 'comprehensionExpr' ? depth + 1 : depth;
   if (here > max.d) max.d = here;
-  for (const [k, v] of Object.entries(e)) if (k !== '$typeName' && v && typeof v === 'object') walkExpr(v, names, here, max);
+  for (const [k, v] of Object.entries(e)) if (k !== '$typeName' && v && typeof v === 'object') walkExpr(v, calls, vars, here, max);
+}
+
+/**
+ * The calls the environment has no function for. `a.f()` is the function `a.f` when `a` is no variable (a rule's
+ * variables are self, oldSelf and its comprehension variables), else the method `f` of `a`: `sets.contains(…)` is
+ * not the strings `contains`.
+ */
+function missingFunctions(calls: Call[], vars: Set<string>, has: (name: string) => boolean): string[] {
+  const missing = new Set<string>();
+  for (const c of calls) {
+    if (/^[_@!-]/.test(c.fn)) continue;
+    const name = c.qualified !== undefined && !vars.has(c.root!) ? c.qualified : c.fn;
+    if (!has(name)) missing.add(name);
+  }
+  return [...missing];
 }
 
 function compile(rule: string): Compiled {
@@ -72,16 +111,24 @@ function compile(rule: string): Compiled {
   try {
     const { cel: api, env } = cel();
     const parsed = api.parse(rule);
-    const names = new Set<string>();
+    const calls: Call[] = [];
+    const vars = new Set(['self', 'oldSelf']);
     const max = { d: 0 };
-    walkExpr(parsed.expr, names, 0, max);
-    const missing = [...names].filter((n) => !/^[_@!-]/.test(n) && !env.funcs.find(n));
+    walkExpr(parsed.expr, calls, vars, 0, max);
+    const missing = missingFunctions(calls, vars, (n) => !!env.funcs.find(n));
     const transition = /\boldSelf\b/.test(rule);
     c = missing.length
-      ? { unsupported: missing.join(', '), transition, depth: max.d }
+      ? { unsupported: `CEL function ${missing.join(', ')}`, transition, depth: max.d }
       : { run: api.plan(env, parsed) as (ctx: Record<string, unknown>) => unknown, transition, depth: max.d };
   } catch (err) {
-    c = { syntax: (err as Error).message.split('\n')[0], transition: false, depth: 0 };
+    const message = (err as Error).message.split('\n')[0]!;
+    // cel-go's optional syntax (`a.?b`, `m[?k]`; OptionalTypes is in the base environment since 1.28) does not parse
+    // in @bufbuild/cel: a rule that fails exactly there is not evaluated, which is not the same as being invalid.
+    const at = /^<input>:(\d+):(\d+):/.exec(message);
+    const offset = at ? rule.split('\n').slice(0, Number(at[1]) - 1).reduce((n, l) => n + l.length + 1, 0) + Number(at[2]) - 1 : -1;
+    c = ['.?', '[?'].includes(rule.slice(offset, offset + 2))
+      ? { unsupported: `CEL optional syntax ${rule.slice(offset, offset + 2)}`, transition: /\boldSelf\b/.test(rule), depth: 0 }
+      : { syntax: message, transition: false, depth: 0 };
   }
   compiled.set(rule, c);
   return c;
@@ -131,13 +178,16 @@ export function evaluateRule(rule: CelRule, schema: Schema, value: unknown): Cel
   const c = compile(rule.rule);
   if (c.syntax) return { result: 'error', message: `CEL rule does not parse: ${c.syntax}` };
   if (c.transition) return { result: 'skipped' };
-  if (c.unsupported) return { result: 'unsupported', message: `unsupported CEL function ${c.unsupported} in rule ${JSON.stringify(rule.rule)}` };
+  if (c.unsupported) return { result: 'unsupported', message: `unsupported ${c.unsupported} in rule ${JSON.stringify(rule.rule)}` };
   if (c.depth > 0 && size(value) ** c.depth > celCostLimit)
     return { result: 'error', message: `CEL rule ${JSON.stringify(rule.rule)} exceeds the cost limit (${celCostLimit}) on this value; not evaluated` };
   const self = celValue(schema, value);
   const r = c.run!({ self });
   const fieldPath = rule.fieldPath ? fieldPathSegments(rule.fieldPath) : undefined;
-  if (cel().cel.isCelError(r)) return { result: 'error', message: `CEL rule ${JSON.stringify(rule.rule)} failed to evaluate: ${(r as Error).message}`, fieldPath };
+  if (cel().cel.isCelError(r)) {
+    if ((r as Error).cause instanceof UnsupportedCel) return { result: 'unsupported', message: `CEL rule ${JSON.stringify(rule.rule)} not evaluated: ${(r as Error).message}`, fieldPath };
+    return { result: 'error', message: `CEL rule ${JSON.stringify(rule.rule)} failed to evaluate: ${(r as Error).message}`, fieldPath };
+  }
   if (r === true) return { result: true };
   if (r !== false) return { result: 'error', message: `CEL rule ${JSON.stringify(rule.rule)} returned ${String(r)}, not a bool`, fieldPath };
   let message = rule.message || `failed rule: ${rule.rule}`;

@@ -94,6 +94,11 @@ const since134 = new Set(['k8sshortname', 'k8slongname']);
 // Not ported (checked by the API server, accepted here): isbn, isbn10, isbn13, creditcard — no CRD marquee vendors uses them.
 const notPorted = new Set(['isbn', 'isbn10', 'isbn13', 'creditcard']);
 
+/** Whether `value` matches one of the string formats above (the CEL format library's uuid, byte, date, datetime). */
+export function matchesFormat(format: string, value: string): boolean {
+  return checks[normalise(format)]!(value);
+}
+
 const minor = (v: string) => Number(/^1\.(\d+)/.exec(v)?.[1] ?? 0);
 
 /** The message when `value` does not match `format` on a schema of `type`, as the given Kubernetes version checks it. */

@@ -380,7 +380,9 @@ let codeAndVendoredKey: string | undefined;
 export function crdCacheKey(): string {
   if (!codeAndVendoredKey) {
     const h = createHash('sha1');
-    for (const f of ['crd-schema.ts', 'crd-cel.ts', 'crd-formats.ts']) h.update(readFileSync(join(root, 'policies/lib', f)));
+    // cel-kubernetes.ts takes the format library's name checks from policies/apiserver/lib/validation.ts; patterns and
+    // the regex library are kube/go-regexp.ts.
+    for (const f of ['crd-schema.ts', 'crd-cel.ts', 'cel-kubernetes.ts', 'crd-formats.ts', '../apiserver/lib/validation.ts', '../../kube/go-regexp.ts']) h.update(readFileSync(join(root, 'policies/lib', f)));
     const dir = join(root, 'vendor/crds');
     for (const f of (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter((n) => /\.ya?ml$/.test(n)).sort()) h.update(`${f}:${statSync(join(dir, f)).size}\n`);
     codeAndVendoredKey = h.digest('base64url');

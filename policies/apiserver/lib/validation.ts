@@ -18,9 +18,10 @@ const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 export const MaxLenError = (n: number): string => `must be no more than ${n} characters`;
 export const EmptyError = (): string => 'must be non-empty';
+/** Upstream's punctuation exactly: each example is followed by ", " and joined with " or " ("'a',  or 'b', regex …"). */
 export const RegexError = (msg: string, fmt: string, ...examples: string[]): string => {
   if (!examples.length) return `${msg} (regex used for validation is '${fmt}')`;
-  return `${msg} (e.g. ${examples.map((e) => `'${e}'`).join(' or ')}, regex used for validation is '${fmt}')`;
+  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(' or ')}regex used for validation is '${fmt}')`;
 };
 export const InclusiveRangeError = (lo: number, hi: number): string => `must be between ${lo} and ${hi}, inclusive`;
 

@@ -221,10 +221,15 @@ describe('x-kubernetes-validations (CEL) with the vendored CRDs’ own rules', (
     assert.match(JSON.stringify(crd.schema), /self == oldSelf/, 'the vendored Rollout CRD carries the transition rule');
     assert.deepEqual(evaluateRule({ rule: 'self == oldSelf' }, {}, { matchLabels: { a: 'b' } }), { result: 'skipped' });
   });
-  it('an unsupported Kubernetes CEL library function is a clear warning, never a crash', () => {
+  it('a Kubernetes CEL library function the clusters’ version lacks is a clear warning, never a crash (semver: 1.33)', () => {
+    const schema = { type: 'object', properties: { v: { type: 'string', 'x-kubernetes-validations': [{ rule: 'isSemver(self)', message: 'must be a version' }] } } };
+    const issues = validateStructural(schema, { v: '1.2.3' });
+    assert.deepEqual(issues.map((i) => [i.path.join('.'), i.severity, i.message]), [['v', 'warning', 'unsupported CEL function isSemver in rule "isSemver(self)"']]);
+  });
+  it('a Kubernetes CEL library function of 1.31 is evaluated: isURL rejects and accepts (cel-kubernetes.ts)', () => {
     const schema = { type: 'object', properties: { u: { type: 'string', 'x-kubernetes-validations': [{ rule: 'isURL(self)', message: 'must be a URL' }] } } };
-    const issues = validateStructural(schema, { u: 'https://x' });
-    assert.deepEqual(issues.map((i) => [i.path.join('.'), i.severity, i.message]), [['u', 'warning', 'unsupported CEL function isURL in rule "isURL(self)"']]);
+    assert.deepEqual(validateStructural(schema, { u: 'https://x' }), []);
+    assert.deepEqual(validateStructural(schema, { u: 'x/y' }).map((i) => [i.path.join('.'), i.severity, i.message]), [['u', undefined, 'must be a URL']]);
   });
   it('message, messageExpression, fieldPath, int values, escaped property names', () => {
     const schema = {

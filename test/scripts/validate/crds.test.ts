@@ -16,6 +16,14 @@ const corpus = 'test/corpus/real-manifests';
 const setup = `${corpus}/kube-prometheus/manifests/setup`;
 const istio = `${corpus}/msd/release/istio-manifests.yaml`;
 const missingKinds = ['Gateway', 'HTTPRoute', 'ServiceEntry', 'VirtualService'];
+const withDir = async (fn: (dir: string) => Promise<void>) => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-crds-'));
+  try {
+    await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
 
 describe('the real-manifest corpus in files mode', () => {
   it('0 errors, except one clear "no schema" error per Istio / Gateway API object', async () => {
@@ -62,14 +70,6 @@ spec:
           requests:
             storage: 40Gi${extra}
 `;
-  const withDir = async (fn: (dir: string) => Promise<void>) => {
-    const dir = mkdtempSync(join(tmpdir(), 'marquee-crds-'));
-    try {
-      await fn(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
 
   it('a CRD document in the validated files validates its kind (kube-prometheus setup/ beside the manifests)', () =>
     withDir(async (dir) => {
@@ -104,6 +104,94 @@ spec:
         r.findings.map((f) => [f.file, f.line, f.path, f.message]),
         [['db.yaml', 5, 'spec', 'icuLocale is only available when localeProvider is set to `icu`']],
       );
+    }));
+});
+
+describe('CEL rules that call Kubernetes 1.31 library functions (policies/lib/cel-kubernetes.ts)', () => {
+  // No vendored CRD calls one yet (grep x-kubernetes-validations vendor/crds): a CRD in the input does, as any
+  // operator's may (quantity, url, cidr, format are what CRD authors use them for).
+  const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: throttles.example.marquee.dev
+spec:
+  group: example.marquee.dev
+  names: { kind: Throttle, plural: throttles, singular: throttle, listKind: ThrottleList }
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            apiVersion: { type: string }
+            kind: { type: string }
+            metadata: { type: object }
+            spec:
+              type: object
+              properties:
+                memory:
+                  type: string
+                  x-kubernetes-validations:
+                    - rule: "quantity(self).isLessThan(quantity('4Gi'))"
+                      message: memory must be below 4Gi
+                endpoint:
+                  type: string
+                  x-kubernetes-validations:
+                    - rule: "isURL(self) && url(self).getScheme() == 'https'"
+                      message: endpoint must be an https URL
+                allowFrom:
+                  type: array
+                  items: { type: string }
+                  x-kubernetes-validations:
+                    - rule: "self.all(c, isCIDR(c) && cidr('10.0.0.0/8').containsCIDR(c))"
+                      message: allowFrom must be CIDRs inside 10.0.0.0/8
+                queue:
+                  type: string
+                  x-kubernetes-validations:
+                    - rule: "!format.dns1123Label().validate(self).hasValue()"
+                      messageExpression: "format.dns1123Label().validate(self).value().join(', ')"
+`;
+  const throttle = (spec: string) => `apiVersion: example.marquee.dev/v1
+kind: Throttle
+metadata:
+  name: api
+  namespace: shop
+spec:
+${spec}`;
+  it('rejected at the file, line and field of the value; accepted when the values satisfy the rules', () =>
+    withDir(async (dir) => {
+      writeFileSync(join(dir, 'crd.yaml'), crd);
+      writeFileSync(join(dir, 'throttle.yaml'), throttle("  memory: 512Mi\n  endpoint: https://api.example.com/v1\n  allowFrom: [10.1.0.0/16]\n  queue: orders\n"));
+      const ok = await validateFiles(dir, ['.']);
+      assert.deepEqual(ok.findings.map((f) => [f.file, f.line, f.path, f.severity, f.message]), []);
+      writeFileSync(join(dir, 'throttle.yaml'), throttle("  memory: 8Gi\n  endpoint: http://api.example.com/v1\n  allowFrom: [10.1.0.0/16, 192.168.0.0/24]\n  queue: Orders_Queue\n"));
+      const bad = await validateFiles(dir, ['.']);
+      assert.deepEqual(
+        bad.findings.map((f) => [f.file, f.line, f.path, f.severity, f.message]),
+        [
+          ['throttle.yaml', 7, 'spec.memory', 'error', 'memory must be below 4Gi (got "8Gi")'],
+          ['throttle.yaml', 8, 'spec.endpoint', 'error', 'endpoint must be an https URL (got "http://api.example.com/v1")'],
+          ['throttle.yaml', 9, 'spec.allowFrom', 'error', 'allowFrom must be CIDRs inside 10.0.0.0/8'],
+          [
+            'throttle.yaml',
+            10,
+            'spec.queue',
+            'error',
+            "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?') (got \"Orders_Queue\")",
+          ],
+        ],
+      );
+    }));
+  it('a value the rule cannot evaluate (quantity("8 GB") is an error in Go, not false) is reported, not passed', () =>
+    withDir(async (dir) => {
+      writeFileSync(join(dir, 'crd.yaml'), crd);
+      writeFileSync(join(dir, 'throttle.yaml'), throttle('  memory: 8 GB\n'));
+      const r = await validateFiles(dir, ['.']);
+      assert.deepEqual(r.findings.map((f) => [f.file, f.line, f.path, f.severity]), [['throttle.yaml', 7, 'spec.memory', 'error']]);
+      assert.match(r.findings[0]!.message, /failed to evaluate: quantities must match the regular expression/);
     }));
 });
 
