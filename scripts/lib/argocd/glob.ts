@@ -85,26 +85,49 @@ export function projectGlobMatch(pattern: string, value: string, separators = ''
 
 export const isDenyPattern = (p: string | undefined): boolean => !!p && p.startsWith('!');
 
-/** Go's path.Match. Throws PatternError for a malformed pattern (Go returns ErrBadPattern). */
-export function pathMatch(pattern: string, name: string): boolean {
+/** How one glob language reads `*`, `?`, `[...]` and a backslash (the two below differ only in these). */
+interface Wildcards {
+  /** what `*` and `?` stand for one character of */
+  readonly any: string;
+  /** characters that negate a class after `[` */
+  readonly negations: string;
+  /** a `]` right after `[` (or its negation) belongs to the class, as in fnmatch */
+  readonly leadingBracket: boolean;
+  /** an unclosed `[` or a trailing backslash is an error (Go's ErrBadPattern) rather than a literal */
+  readonly strict: boolean;
+}
+
+/** `pattern` as an anchored RegExp in one glob language. */
+function wildcardRegExp(pattern: string, w: Wildcards): RegExp {
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
+    if (c === '*') re += `${w.any}*`;
+    else if (c === '?') re += w.any;
     else if (c === '\\') {
-      if (i + 1 >= pattern.length) throw new PatternError(`bad pattern "${pattern}": trailing \\`);
-      re += escapeRe(pattern[++i]!);
+      if (i + 1 < pattern.length) re += escapeRe(pattern[++i]!);
+      else if (w.strict) throw new PatternError(`bad pattern "${pattern}": trailing \\`);
+      else re += escapeRe(c);
     } else if (c === '[') {
-      const negate = pattern[i + 1] === '^';
+      const next = pattern[i + 1];
+      const negate = next !== undefined && w.negations.includes(next);
       const start = i + 1 + (negate ? 1 : 0);
-      const end = pattern.indexOf(']', start);
-      if (end < 0) throw new PatternError(`bad pattern "${pattern}": unclosed [`);
+      const end = pattern.indexOf(']', w.leadingBracket ? start + 1 : start);
+      if (end < 0) {
+        if (w.strict) throw new PatternError(`bad pattern "${pattern}": unclosed [`);
+        re += '\\[';
+        continue;
+      }
       re += classToRe(pattern.slice(start, end), negate);
       i = end;
     } else re += escapeRe(c);
   }
-  return new RegExp(`^${re}$`).test(name);
+  return new RegExp(`^${re}$`);
+}
+
+/** Go's path.Match. Throws PatternError for a malformed pattern (Go returns ErrBadPattern). */
+export function pathMatch(pattern: string, name: string): boolean {
+  return wildcardRegExp(pattern, { any: '[^/]', negations: '^', leadingBracket: false, strict: true }).test(name);
 }
 
 /**
@@ -115,25 +138,7 @@ export function pathMatch(pattern: string, name: string): boolean {
 export function pathspecMatch(pattern: string, path: string): boolean {
   const p = pattern.replace(/^\/+/, '');
   if (!/[*?[]/.test(p)) return path === p || path.startsWith(p.endsWith('/') ? p : `${p}/`);
-  let re = '';
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i]!;
-    if (c === '*') re += '[\\s\\S]*';
-    else if (c === '?') re += '[\\s\\S]';
-    else if (c === '[') {
-      const negate = p[i + 1] === '!' || p[i + 1] === '^';
-      const start = i + 1 + (negate ? 1 : 0);
-      const end = p.indexOf(']', start + 1);
-      if (end < 0) {
-        re += '\\[';
-        continue;
-      }
-      re += classToRe(p.slice(start, end), negate);
-      i = end;
-    } else if (c === '\\' && i + 1 < p.length) re += escapeRe(p[++i]!);
-    else re += escapeRe(c);
-  }
-  return new RegExp(`^${re}$`).test(path);
+  return wildcardRegExp(p, { any: '[\\s\\S]', negations: '!^', leadingBracket: true, strict: false }).test(path);
 }
 
 /** Argo CD's git.NormalizeGitURL: trimmed, lower-case, scp-style SSH to URL form, no trailing `.git`, no `ssh://`. */

@@ -4,6 +4,7 @@
 // SyncWindow.Validate (robfig/cron's standard 5-field parser, Go's time.ParseDuration).
 // Upstream stops at the first problem; every problem is reported here, each worded as
 // upstream words it and placed at its field.
+import type { IComGithubArgoprojArgoCdV3PkgApisApplicationV1alpha1AppProjectSpec } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProjectSpec';
 
 export interface ProjectProblem {
   /** The field at fault, `spec.roles[0].policies[1]`. */
@@ -11,26 +12,13 @@ export interface ProjectProblem {
   readonly message: string;
 }
 
-interface Destination { readonly server?: string; readonly name?: string; readonly namespace?: string }
-interface Role { readonly name?: string; readonly policies?: readonly string[]; readonly groups?: readonly string[] }
-interface SyncWindow {
-  readonly kind?: string;
-  readonly schedule?: string;
-  readonly duration?: string;
-  readonly applications?: readonly string[];
-  readonly namespaces?: readonly string[];
-  readonly clusters?: readonly string[];
-}
+type ProjectSpec = IComGithubArgoprojArgoCdV3PkgApisApplicationV1alpha1AppProjectSpec;
+type SyncWindow = NonNullable<ProjectSpec['syncWindows']>[number];
+
+/** An AppProject as written (the model's spec type; any field may be missing or malformed). */
 export interface ValidatedProject {
   readonly metadata?: { readonly name?: string };
-  readonly spec?: {
-    readonly destinations?: readonly Destination[];
-    readonly sourceNamespaces?: readonly string[];
-    readonly sourceRepos?: readonly string[];
-    readonly roles?: readonly Role[];
-    readonly syncWindows?: readonly (SyncWindow | null)[];
-    readonly destinationServiceAccounts?: readonly { readonly server?: string; readonly namespace?: string }[];
-  };
+  readonly spec?: Omit<ProjectSpec, 'syncWindows'> & { readonly syncWindows?: readonly (SyncWindow | null)[] };
 }
 
 export function validateProject(project: ValidatedProject): ProjectProblem[] {

@@ -11,21 +11,12 @@
 // revision is argocd/revision-missing, preview-findings.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dirname } from 'node:path';
 import { TemplateError, renderTemplateParams } from '../../../scripts/lib/argocd/gotemplate.ts';
 import { renderFast } from '../../../scripts/lib/argocd/fasttemplate.ts';
 import { GeneratorError, combineStringMaps, generate, type GeneratorContext } from '../../../scripts/lib/argocd/generators.ts';
 import type { Snapshot } from '../../../scripts/lib/argocd/snapshot.ts';
+import { emptyApplication, memorySnapshot, repoURL } from '../../fixtures/argocd/upstream.ts';
 
-const emptyApplication = () => ({
-  metadata: {
-    annotations: { 'annotation-key': 'annotation-value', 'annotation-key2': 'annotation-value2' },
-    labels: { 'label-key': 'label-value', 'label-key2': 'label-value2' },
-    name: 'application-one',
-    namespace: 'default',
-  },
-  spec: { source: { path: '', repoURL: '', targetRevision: '', chart: '' }, destination: { server: '', namespace: '', name: '' }, project: '' },
-});
 const fields: [string, (a: any) => { o: any; k: string }][] = [
   ['Path', (a) => ({ o: a.spec.source, k: 'path' })],
   ['RepoURL', (a) => ({ o: a.spec.source, k: 'repoURL' })],
@@ -79,20 +70,6 @@ test('utils_test.go Test_Render_Replace_no_panic_on_missing_closing_brace: an un
   assert.throws(() => renderFast('{{properly.closed}} {{improperly.closed}', {}), TemplateError);
 });
 
-const repoURL = 'https://github.com/marquee-shop/marquee.git';
-function memorySnapshot(files: Record<string, string>, dirs?: readonly string[]): Snapshot {
-  const fileSet = new Set(Object.keys(files));
-  const dirSet = new Set(dirs ?? [...fileSet].flatMap((f) => { const out: string[] = []; for (let d = dirname(f); d !== '.'; d = dirname(d)) out.push(d); return out; }));
-  return {
-    label: 'memory',
-    files: async () => fileSet,
-    dirs: async () => dirSet,
-    read: async (p) => files[p],
-    dir: async () => { throw new Error('not on disk'); },
-    copy: async () => { throw new Error('not on disk'); },
-    buildKey: async () => undefined,
-  };
-}
 const flatCtx = (snap: Snapshot): GeneratorContext => ({ appSet: 'ApplicationSet/set', goTemplate: false, goTemplateOptions: [], repoURL, snapshot: async () => snap, pullRequests: [] });
 const noRepo = flatCtx(memorySnapshot({}));
 

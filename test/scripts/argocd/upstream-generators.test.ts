@@ -8,26 +8,12 @@
 // repo server Argo CD's tests stub (mocks.Repos GetDirectories / GetFiles).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { dirname } from 'node:path';
 import { GeneratorError, generate, indexParamsSetByMergeKeys, type ClusterRecord, type GeneratorContext, type PullRequestFixture } from '../../../scripts/lib/argocd/generators.ts';
 import { Unsupported } from '../../../scripts/lib/argocd/gotemplate.ts';
 import type { Snapshot } from '../../../scripts/lib/argocd/snapshot.ts';
+import { memorySnapshot, repoURL } from '../../fixtures/argocd/upstream.ts';
 
-const repoURL = 'https://github.com/marquee-shop/marquee.git';
 
-function memorySnapshot(files: Record<string, string>, dirs?: readonly string[]): Snapshot {
-  const fileSet = new Set(Object.keys(files));
-  const dirSet = new Set(dirs ?? [...fileSet].flatMap((f) => { const out: string[] = []; for (let d = dirname(f); d !== '.'; d = dirname(d)) out.push(d); return out; }));
-  return {
-    label: 'memory',
-    files: async () => fileSet,
-    dirs: async () => dirSet,
-    read: async (p) => files[p],
-    dir: async () => { throw new Error('not on disk'); },
-    copy: async () => { throw new Error('not on disk'); },
-    buildKey: async () => undefined,
-  };
-}
 
 const ctxOf = (snap: Snapshot, pullRequests: PullRequestFixture[] = []): GeneratorContext => ({
   appSet: 'ApplicationSet/set',

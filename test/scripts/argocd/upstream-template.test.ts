@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TemplateError, renderTemplate, renderTemplateParams } from '../../../scripts/lib/argocd/gotemplate.ts';
+import { emptyApplication } from '../../fixtures/argocd/upstream.ts';
 
 type Case = { name: string; fieldVal: string; params: Record<string, unknown>; expectedVal?: string; errorMessage?: RegExp; templateOptions?: string[] };
 
@@ -77,15 +78,6 @@ const goTemplateCases: Case[] = [
   { name: 'fromYamlArray (not in the offline subset)', fieldVal: '{{ fromYamlArray .value | last }}', params: { value: '- hello world\n- bonjour tout le monde' }, errorMessage: /function fromYamlArray is not supported by marquee's offline emulation/ },
 ];
 
-const emptyApplication = () => ({
-  metadata: {
-    annotations: { 'annotation-key': 'annotation-value', 'annotation-key2': 'annotation-value2' },
-    labels: { 'label-key': 'label-value', 'label-key2': 'label-value2' },
-    name: 'application-one',
-    namespace: 'default',
-  },
-  spec: { source: { path: '', repoURL: '', targetRevision: '', chart: '' }, destination: { server: '', namespace: '', name: '' }, project: '' },
-});
 const fieldMap: Record<string, [string, string]> = {
   Path: ['source', 'path'],
   RepoURL: ['source', 'repoURL'],
