@@ -819,6 +819,20 @@ const formats: Record<string, (s: string) => string[]> = {
   datetime: (s) => (matchesFormat('datetime', s) ? [] : ['invalid datetime']),
 };
 
+/**
+ * The `isX(string)` form of a parser, as upstream writes them (`_, err := parse(s); return err == nil`). A value this
+ * evaluator cannot decide (UnsupportedCel) is not an answer of false.
+ */
+const parses = (parse: (s: string) => unknown) => (s: string): boolean => {
+  try {
+    parse(s);
+    return true;
+  } catch (e) {
+    if (e instanceof UnsupportedCel) throw e;
+    return false;
+  }
+};
+
 // ---------------------------------------------------------------------------------------------------------------
 /** The functions, for celEnv({ funcs }). `cel` is the lazily loaded @bufbuild/cel (crd-cel.ts). */
 export function kubernetesCelFuncs(cel: typeof Cel): CelFunc[] {
@@ -962,14 +976,7 @@ export function kubernetesCelFuncs(cel: typeof Cel): CelFunc[] {
         throw new Error(`URL parse error during conversion from string: ${(e as Error).message}`);
       }
     }),
-    celFunc('isURL', [STRING], BOOL, (s) => {
-      try {
-        parseRequestURI(s);
-        return true;
-      } catch {
-        return false;
-      }
-    }),
+    celFunc('isURL', [STRING], BOOL, parses(parseRequestURI)),
     celMethod('getScheme', UrlT.type, [], STRING, function () {
       return fromBytes(UrlT.unwrap(this).scheme);
     }),
@@ -991,15 +998,7 @@ export function kubernetesCelFuncs(cel: typeof Cel): CelFunc[] {
 
     // quantity.go (1.31: no mul, div, divInt)
     celFunc('quantity', [STRING], Quantity.type, (s) => Quantity.wrap(parseQuantity(s))),
-    celFunc('isQuantity', [STRING], BOOL, (s) => {
-      try {
-        parseQuantity(s);
-        return true;
-      } catch (e) {
-        if (e instanceof UnsupportedCel) throw e;
-        return false;
-      }
-    }),
+    celFunc('isQuantity', [STRING], BOOL, parses(parseQuantity)),
     celFunc('sign', [Quantity.type], INT, (q) => BigInt(quantitySign(Quantity.unwrap(q)))),
     celMethod('isGreaterThan', Quantity.type, [Quantity.type], BOOL, function (o) {
       return cmpDec(asDec(Quantity.unwrap(this)), asDec(Quantity.unwrap(o))) === 1;
@@ -1036,45 +1035,21 @@ export function kubernetesCelFuncs(cel: typeof Cel): CelFunc[] {
 
     // ip.go
     celFunc('ip', [STRING], IP.type, (s) => IP.wrap(parseIPAddr(s))),
-    celFunc('isIP', [STRING], BOOL, (s) => {
-      try {
-        parseIPAddr(s);
-        return true;
-      } catch {
-        return false;
-      }
-    }),
+    celFunc('isIP', [STRING], BOOL, parses(parseIPAddr)),
     celFunc('ip.isCanonical', [STRING], BOOL, (s) => addrString(parseIPAddr(s)) === s),
     celMethod('family', IP.type, [], INT, function () {
       return IP.unwrap(this).bytes.length === 4 ? 4n : 6n;
     }),
-    celMethod('isUnspecified', IP.type, [], BOOL, function () {
-      return isUnspecified(IP.unwrap(this));
-    }),
-    celMethod('isLoopback', IP.type, [], BOOL, function () {
-      return isLoopback(IP.unwrap(this));
-    }),
-    celMethod('isLinkLocalMulticast', IP.type, [], BOOL, function () {
-      return isLinkLocalMulticast(IP.unwrap(this));
-    }),
-    celMethod('isLinkLocalUnicast', IP.type, [], BOOL, function () {
-      return isLinkLocalUnicast(IP.unwrap(this));
-    }),
-    celMethod('isGlobalUnicast', IP.type, [], BOOL, function () {
-      return isGlobalUnicast(IP.unwrap(this));
-    }),
+    ...Object.entries({ isUnspecified, isLoopback, isLinkLocalMulticast, isLinkLocalUnicast, isGlobalUnicast }).map(([name, test]) =>
+      celMethod(name, IP.type, [], BOOL, function () {
+        return test(IP.unwrap(this));
+      }),
+    ),
     celFunc('string', [IP.type], STRING, (a) => addrString(IP.unwrap(a))),
 
     // cidr.go
     celFunc('cidr', [STRING], CIDR.type, (s) => CIDR.wrap(cidrFromString(s))),
-    celFunc('isCIDR', [STRING], BOOL, (s) => {
-      try {
-        parseCIDR(s);
-        return true;
-      } catch {
-        return false;
-      }
-    }),
+    celFunc('isCIDR', [STRING], BOOL, parses(parseCIDR)),
     celMethod('containsIP', CIDR.type, [STRING], BOOL, function (s) {
       return prefixContains(CIDR.unwrap(this), parseIPAddr(s));
     }),

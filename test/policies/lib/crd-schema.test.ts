@@ -4,10 +4,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { crdVersionsOfObject, validateAgainstCrd, validateCustomResource, validateStructural, vendoredCrds, type PathSegment } from '../../../policies/lib/crd-schema.ts';
+import { crdVersionsOf, validateAgainstCrd, validateCustomResource, validateStructural, vendoredCrds, type PathSegment } from '../../../policies/lib/crd-schema.ts';
 import { formatError } from '../../../policies/lib/crd-formats.ts';
 import { escapeProperty, evaluateRule } from '../../../policies/lib/crd-cel.ts';
 import { vendoredCrds as vendoredPins } from '../../../generators/vendored.ts';
+import { crdYaml } from '../../fixtures/crd.ts';
 
 const paths = (schema: object, value: unknown, opts = {}) =>
   validateStructural(schema, value, opts).map((i) => i.path.map((s: PathSegment) => String(s)).join('.')).sort();
@@ -293,17 +294,11 @@ describe('the vendored CRDs, the pin and the registry', () => {
 // so apiVersion, kind and metadata are kept whether the CRD's schema declares them or not (a hand-written CRD often
 // does not; kubebuilder's always do).
 describe('the root of a custom resource is an embedded resource (pruning/algorithm.go Prune, root=true)', () => {
-  const crd = {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'widgets.example.com' },
-    spec: {
-      group: 'example.com',
-      names: { kind: 'Widget', plural: 'widgets' },
-      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
-    },
-  };
-  const [version] = crdVersionsOfObject(crd, 'widgets.yaml');
+  // as a person writes it by hand: no apiVersion or kind in the schema
+  const [version] = crdVersionsOf(
+    crdYaml({ group: 'example.com', kind: 'Widget', plural: 'widgets', schema: 'type: object\nproperties:\n  spec: { type: object, properties: { size: { type: integer } } }\n' }),
+    'widgets.yaml',
+  );
   const issues = (o: object) => validateCustomResource(version!, o).map((i) => `${i.path.join('.')}: ${i.message}`);
   it('apiVersion, kind and metadata are not unknown fields at the root, though the schema does not declare them', () =>
     assert.deepEqual(issues({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', labels: { a: 'b' } }, spec: { size: 1 } }), []));

@@ -14,6 +14,8 @@ const fresh = freshRepos();
 const repoURL = 'https://github.com/marquee-shop/marquee.git';
 const appSet = (name: string, spec: Record<string, unknown>) =>
   stringify({ apiVersion: 'argoproj.io/v1alpha1', kind: 'ApplicationSet', metadata: { name, namespace: 'argocd' }, spec });
+/** Go templates with missingkey=error, as the repository's own ApplicationSets use them. */
+const strictGoTemplate = { goTemplate: true, goTemplateOptions: ['missingkey=error'] };
 const template = (name: string, server: string, extra: Record<string, unknown> = {}) => ({
   metadata: { name },
   spec: { project: 'marquee-dev', source: { repoURL, targetRevision: 'develop', path: 'overlays/dev/data' }, destination: { server, namespace: 'marquee-dev' }, ...extra },
@@ -54,8 +56,7 @@ test('the cluster generator lists the in-cluster destination and the contract cl
   const repo = fresh();
   repo.commit('main', 'cluster generators', {
     'argocd/applicationsets/per-cluster.yaml': appSet('per-cluster', {
-      goTemplate: true,
-      goTemplateOptions: ['missingkey=error'],
+      ...strictGoTemplate,
       generators: [{ clusters: {} }],
       template: template('per-cluster-{{ .nameNormalized }}', '{{ .server }}'),
     }),
@@ -117,8 +118,7 @@ test('a merge generator overrides the base parameters by merge key', async () =>
   const repo = fresh();
   repo.commit('main', 'a merge', {
     'argocd/applicationsets/merged.yaml': appSet('merged', {
-      goTemplate: true,
-      goTemplateOptions: ['missingkey=error'],
+      ...strictGoTemplate,
       generators: [
         {
           merge: {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { validateFiles } from '../../../scripts/lib/validate/index.ts';
+import { crdYaml } from '../../fixtures/crd.ts';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const corpus = 'test/corpus/real-manifests';
@@ -110,50 +111,41 @@ spec:
 describe('CEL rules that call Kubernetes 1.31 library functions (policies/lib/cel-kubernetes.ts)', () => {
   // No vendored CRD calls one yet (grep x-kubernetes-validations vendor/crds): a CRD in the input does, as any
   // operator's may (quantity, url, cidr, format are what CRD authors use them for).
-  const crd = `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: throttles.example.marquee.dev
-spec:
-  group: example.marquee.dev
-  names: { kind: Throttle, plural: throttles, singular: throttle, listKind: ThrottleList }
-  scope: Namespaced
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            apiVersion: { type: string }
-            kind: { type: string }
-            metadata: { type: object }
-            spec:
-              type: object
-              properties:
-                memory:
-                  type: string
-                  x-kubernetes-validations:
-                    - rule: "quantity(self).isLessThan(quantity('4Gi'))"
-                      message: memory must be below 4Gi
-                endpoint:
-                  type: string
-                  x-kubernetes-validations:
-                    - rule: "isURL(self) && url(self).getScheme() == 'https'"
-                      message: endpoint must be an https URL
-                allowFrom:
-                  type: array
-                  items: { type: string }
-                  x-kubernetes-validations:
-                    - rule: "self.all(c, isCIDR(c) && cidr('10.0.0.0/8').containsCIDR(c))"
-                      message: allowFrom must be CIDRs inside 10.0.0.0/8
-                queue:
-                  type: string
-                  x-kubernetes-validations:
-                    - rule: "!format.dns1123Label().validate(self).hasValue()"
-                      messageExpression: "format.dns1123Label().validate(self).value().join(', ')"
-`;
+  const crd = crdYaml({
+    group: 'example.marquee.dev',
+    kind: 'Throttle',
+    plural: 'throttles',
+    schema: `type: object
+properties:
+  apiVersion: { type: string }
+  kind: { type: string }
+  metadata: { type: object }
+  spec:
+    type: object
+    properties:
+      memory:
+        type: string
+        x-kubernetes-validations:
+          - rule: "quantity(self).isLessThan(quantity('4Gi'))"
+            message: memory must be below 4Gi
+      endpoint:
+        type: string
+        x-kubernetes-validations:
+          - rule: "isURL(self) && url(self).getScheme() == 'https'"
+            message: endpoint must be an https URL
+      allowFrom:
+        type: array
+        items: { type: string }
+        x-kubernetes-validations:
+          - rule: "self.all(c, isCIDR(c) && cidr('10.0.0.0/8').containsCIDR(c))"
+            message: allowFrom must be CIDRs inside 10.0.0.0/8
+      queue:
+        type: string
+        x-kubernetes-validations:
+          - rule: "!format.dns1123Label().validate(self).hasValue()"
+            messageExpression: "format.dns1123Label().validate(self).value().join(', ')"
+`,
+  });
   const throttle = (spec: string) => `apiVersion: example.marquee.dev/v1
 kind: Throttle
 metadata:
