@@ -15,7 +15,7 @@ import { TemplateError, renderTemplateParams } from '../../../scripts/lib/argocd
 import { renderFast } from '../../../scripts/lib/argocd/fasttemplate.ts';
 import { GeneratorError, combineStringMaps, generate, type GeneratorContext } from '../../../scripts/lib/argocd/generators.ts';
 import type { Snapshot } from '../../../scripts/lib/argocd/snapshot.ts';
-import { emptyApplication, memorySnapshot, repoURL } from '../../fixtures/argocd/upstream.ts';
+import { emptyApplication, listGenerator, memorySnapshot, repoURL, twoListsMatrix } from '../../fixtures/argocd/upstream.ts';
 
 const fields: [string, (a: any) => { o: any; k: string }][] = [
   ['Path', (a) => ({ o: a.spec.source, k: 'path' })],
@@ -80,6 +80,16 @@ test('list_test.go TestGenerateListParams (fasttemplate: string values, values f
   await assert.rejects(generate(noRepo, { list: { elements: [{ replicas: 3 }] } }, 'spec.generators[0]'), (e: unknown) => e instanceof GeneratorError && /elements\[0\]\.replicas: must be a string without goTemplate/.test(e.message));
 });
 
+/** git_test.go TestGitGenerateParamsFromDirectories's two exclusion cases: one repository, one expectation. */
+const excludeCase: { repoApps: string[]; expected: Record<string, string>[] } = {
+  repoApps: ['app1', 'app2', 'p1/app2', 'p1/app3', 'p2/app3'],
+  expected: [
+    { path: 'app1', 'path.basename': 'app1', 'path[0]': 'app1', 'path.basenameNormalized': 'app1' },
+    { path: 'app2', 'path.basename': 'app2', 'path[0]': 'app2', 'path.basenameNormalized': 'app2' },
+    { path: 'p2/app3', 'path.basename': 'app3', 'path[0]': 'p2', 'path[1]': 'app3', 'path.basenameNormalized': 'app3' },
+  ],
+};
+
 const dirCases: { name: string; directories: { path: string; exclude?: boolean }[]; pathParamPrefix?: string; repoApps: string[]; values?: Record<string, string>; expected: Record<string, string>[] }[] = [
   {
     name: 'happy flow - created apps',
@@ -111,26 +121,9 @@ const dirCases: { name: string; directories: { path: string; exclude?: boolean }
       { path: 'p1/p2/app3', 'path.basename': 'app3', 'path[0]': 'p1', 'path[1]': 'p2', 'path[2]': 'app3', 'path.basenameNormalized': 'app3' },
     ],
   },
-  {
-    name: 'It filters application according to the paths with Exclude',
-    directories: [{ path: 'p1/*', exclude: true }, { path: '*' }, { path: '*/*' }],
-    repoApps: ['app1', 'app2', 'p1/app2', 'p1/app3', 'p2/app3'],
-    expected: [
-      { path: 'app1', 'path.basename': 'app1', 'path[0]': 'app1', 'path.basenameNormalized': 'app1' },
-      { path: 'app2', 'path.basename': 'app2', 'path[0]': 'app2', 'path.basenameNormalized': 'app2' },
-      { path: 'p2/app3', 'path.basename': 'app3', 'path[0]': 'p2', 'path[1]': 'app3', 'path.basenameNormalized': 'app3' },
-    ],
-  },
-  {
-    name: 'Expecting same exclude behavior with different order',
-    directories: [{ path: '*' }, { path: '*/*' }, { path: 'p1/*', exclude: true }],
-    repoApps: ['app1', 'app2', 'p1/app2', 'p1/app3', 'p2/app3'],
-    expected: [
-      { path: 'app1', 'path.basename': 'app1', 'path[0]': 'app1', 'path.basenameNormalized': 'app1' },
-      { path: 'app2', 'path.basename': 'app2', 'path[0]': 'app2', 'path.basenameNormalized': 'app2' },
-      { path: 'p2/app3', 'path.basename': 'app3', 'path[0]': 'p2', 'path[1]': 'app3', 'path.basenameNormalized': 'app3' },
-    ],
-  },
+  { name: 'It filters application according to the paths with Exclude', directories: [{ path: 'p1/*', exclude: true }, { path: '*' }, { path: '*/*' }], ...excludeCase },
+  // upstream's next case has the same repository and expectation, with the exclusion last
+  { name: 'Expecting same exclude behavior with different order', directories: [{ path: '*' }, { path: '*/*' }, { path: 'p1/*', exclude: true }], ...excludeCase },
   {
     name: 'Value variable interpolation',
     directories: [{ path: '*' }, { path: '*/*' }],
@@ -179,15 +172,9 @@ test('matrix_test.go TestMatrixGenerate (fasttemplate)', async () => {
     { path: 'app1', 'path.basename': 'app1', 'path.basenameNormalized': 'app1', 'path[0]': 'app1', cluster: 'Cluster', url: 'Url', templated: 'test-app1' },
     { path: 'app2', 'path.basename': 'app2', 'path.basenameNormalized': 'app2', 'path[0]': 'app2', cluster: 'Cluster', url: 'Url', templated: 'test-app2' },
   ], 'happy flow - generate params');
-  const list = (...elements: object[]) => ({ list: { elements } });
-  assert.deepEqual(await generate(noRepo, { matrix: { generators: [list({ a: '1' }, { a: '2' }), list({ b: '1' }, { b: '2' })] } }, 'g'), [
-    { a: '1', b: '1' },
-    { a: '1', b: '2' },
-    { a: '2', b: '1' },
-    { a: '2', b: '2' },
-  ], 'happy flow - generate params from two lists');
+  assert.deepEqual(await generate(noRepo, { matrix: twoListsMatrix.matrix }, 'g'), twoListsMatrix.expected, 'happy flow - generate params from two lists');
   // utils/map.go CombineStringMaps: one key, two values is an error without goTemplate.
-  await assert.rejects(generate(noRepo, { matrix: { generators: [list({ a: '1' }), list({ a: '2' })] } }, 'spec.generators[0]'), /found duplicate key a with different value, a: 1 ,b: 2/);
+  await assert.rejects(generate(noRepo, { matrix: { generators: [listGenerator({ a: '1' }), listGenerator({ a: '2' })] } }, 'spec.generators[0]'), /found duplicate key a with different value, a: 1 ,b: 2/);
 });
 
 test('map_test.go TestCombineStringMaps (argo-cd 07dd93903b14733a80deed142533ef535d4f1f81)', () => {

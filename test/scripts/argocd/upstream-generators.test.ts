@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { GeneratorError, generate, indexParamsSetByMergeKeys, type ClusterRecord, type GeneratorContext, type PullRequestFixture } from '../../../scripts/lib/argocd/generators.ts';
 import { Unsupported } from '../../../scripts/lib/argocd/gotemplate.ts';
 import type { Snapshot } from '../../../scripts/lib/argocd/snapshot.ts';
-import { memorySnapshot, repoURL } from '../../fixtures/argocd/upstream.ts';
+import { listGenerator, memorySnapshot, repoURL, twoListsMatrix } from '../../fixtures/argocd/upstream.ts';
 
 
 
@@ -34,33 +34,27 @@ test('list.go with goTemplate: the TestGenerateListParams elements come back as 
 });
 
 test('matrix_test.go TestMatrixGenerateGoTemplate', async () => {
-  const list = (...elements: object[]) => ({ list: { elements } });
   // happy flow - generate params from two lists
-  assert.deepEqual(await generate(none, { matrix: { generators: [list({ a: '1' }, { a: '2' }), list({ b: '1' }, { b: '2' })] } }, 'g'), [
-    { a: '1', b: '1' },
-    { a: '1', b: '2' },
-    { a: '2', b: '1' },
-    { a: '2', b: '2' },
-  ]);
+  assert.deepEqual(await generate(none, { matrix: twoListsMatrix.matrix }, 'g'), twoListsMatrix.expected);
   // parameter override: first list elements take precedence
   assert.deepEqual(
-    await generate(none, { matrix: { generators: [list({ booleanFalse: false, booleanTrue: true, stringFalse: 'false', stringTrue: 'true' }), list({ booleanFalse: true, booleanTrue: false, stringFalse: 'true', stringTrue: 'false' })] } }, 'g'),
+    await generate(none, { matrix: { generators: [listGenerator({ booleanFalse: false, booleanTrue: true, stringFalse: 'false', stringTrue: 'true' }), listGenerator({ booleanFalse: true, booleanTrue: false, stringFalse: 'true', stringTrue: 'false' })] } }, 'g'),
     [{ booleanFalse: false, booleanTrue: true, stringFalse: 'false', stringTrue: 'true' }],
   );
   // happy flow - generate params (git directories × list)
   const snap = memorySnapshot({}, ['app1', 'app2']);
   assert.deepEqual(
-    await generate(ctxOf(snap), { matrix: { generators: [{ git: { repoURL, revision: 'main', directories: [{ path: '*' }] } }, list({ cluster: 'Cluster', url: 'Url' })] } }, 'g'),
+    await generate(ctxOf(snap), { matrix: { generators: [{ git: { repoURL, revision: 'main', directories: [{ path: '*' }] } }, listGenerator({ cluster: 'Cluster', url: 'Url' })] } }, 'g'),
     [
       { path: { path: 'app1', basename: 'app1', basenameNormalized: 'app1', segments: ['app1'] }, cluster: 'Cluster', url: 'Url' },
       { path: { path: 'app2', basename: 'app2', basenameNormalized: 'app2', segments: ['app2'] }, cluster: 'Cluster', url: 'Url' },
     ],
   );
   // returns error if there is less / more than two base generators, or more than one inner generator
-  await assert.rejects(generate(none, { matrix: { generators: [list({ a: '1' })] } }, 'g'), /exactly two child generators \(found 1\)/);
-  await assert.rejects(generate(none, { matrix: { generators: [list({ a: '1' }), list({ a: '1' }), list({ a: '1' })] } }, 'g'), /exactly two child generators \(found 3\)/);
-  await assert.rejects(generate(none, { matrix: { generators: [{ ...list({ a: '1' }), git: {} }, list({ a: '1' })] } }, 'g'), /exactly one type, found list, git/);
-  await assert.rejects(generate(none, { matrix: { generators: [list({ a: '1' }), { ...list({ a: '1' }), git: {} }] } }, 'g'), /exactly one type, found list, git/);
+  await assert.rejects(generate(none, { matrix: { generators: [listGenerator({ a: '1' })] } }, 'g'), /exactly two child generators \(found 1\)/);
+  await assert.rejects(generate(none, { matrix: { generators: [listGenerator({ a: '1' }), listGenerator({ a: '1' }), listGenerator({ a: '1' })] } }, 'g'), /exactly two child generators \(found 3\)/);
+  await assert.rejects(generate(none, { matrix: { generators: [{ ...listGenerator({ a: '1' }), git: {} }, listGenerator({ a: '1' })] } }, 'g'), /exactly one type, found list, git/);
+  await assert.rejects(generate(none, { matrix: { generators: [listGenerator({ a: '1' }), { ...listGenerator({ a: '1' }), git: {} }] } }, 'g'), /exactly one type, found list, git/);
 });
 
 const dirCases: { name: string; directories: { path: string; exclude?: boolean }[]; pathParamPrefix?: string; repoApps: string[]; expected: string[] }[] = [

@@ -19,10 +19,15 @@ const newTestProject = () => ({
 });
 const ok = (p: ValidatedProject, what: string) => assert.deepEqual(validateProject(p), [], what);
 const fails = (p: ValidatedProject, what: string) => assert.ok(validateProject(p).length > 0, `${what}: expected an error`);
-
-test('types_test.go TestAppProject_ValidateSources', () => {
+/** newTestProject, after upstream's first assertion: it validates. */
+const validTestProject = () => {
   const p = newTestProject();
   ok(p, 'newTestProject');
+  return p;
+};
+
+test('types_test.go TestAppProject_ValidateSources', () => {
+  const p = validTestProject();
   p.spec.sourceRepos = ['!*'];
   fails(p, '!*');
   p.spec.sourceRepos = ['foo', 'foo'];
@@ -30,8 +35,7 @@ test('types_test.go TestAppProject_ValidateSources', () => {
 });
 
 test('types_test.go TestAppProject_ValidateDestinations', () => {
-  const p = newTestProject();
-  ok(p, 'newTestProject');
+  const p = validTestProject();
   const d = p.spec.destinations[0]!;
   // upstream repeats this for namespace, server and name, in that order, with "some-<field>" as the plain value
   for (const field of ['namespace', 'server', 'name'] as const) {
@@ -56,8 +60,7 @@ test('types_test.go TestAppProject_ValidateDestinations', () => {
 });
 
 test('types_test.go TestAppProject_ValidateRoleName', () => {
-  const p = newTestProject();
-  ok(p, 'newTestProject');
+  const p = validTestProject();
   for (const bad of ['', ' ', 'my role', 'my, role', 'my,role', 'my\nrole', 'my\rrole', 'my:role', 'my-role-', '-my-role']) {
     p.spec.roles[0]!.name = bad;
     fails(p, JSON.stringify(bad));
