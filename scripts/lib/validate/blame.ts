@@ -4,9 +4,9 @@
 // or a JSON 6902 patch op — and the finding names that line. A finding left in base/
 // is about the generator's own value, and its advice names the generator.
 import { isDeepStrictEqual } from 'node:util';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { join, normalize } from 'node:path';
-import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename, join, normalize } from 'node:path';
+import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml';
 import { isRemoteRef, kustomizationFileNames, objectRef, parseImage, type Finding, type RenderedObject } from '../../../kube/index.ts';
 import { Y } from '../plumbing/yaml.ts';
 import { parsePath, patchTargets, type SourceLocator } from './locate.ts';
@@ -57,7 +57,11 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
     if (generated.found && isDeepStrictEqual(generated.value, renderedValue)) return withGeneratorAdvice(f, generatorOf(root, f.file));
     let files = overlays.get(r.target.path);
     if (!files) overlays.set(r.target.path, (files = overlayFiles(locator, root, r.target.path)));
-    const place = fromImages(files, path, renderedValue) ?? fromNamespace(files, path, renderedValue, r.target.namespace) ?? fromJsonPatches(locator, files, r.object, path, f);
+    const place =
+      fromImages(files, path, renderedValue) ??
+      fromNamespace(files, path, renderedValue, r.target.namespace) ??
+      fromGenerators(root, files, r.object, path) ??
+      fromJsonPatches(locator, files, r.object, path, f);
     return place ? { ...f, file: place.file, line: place.line, column: place.column, ...(place.hint ? { hint: place.hint } : {}) } : f;
   });
 }
@@ -154,6 +158,55 @@ function fromNamespace(files: readonly OverlayFile[], path: readonly PathSegment
     return at(pair.key as YamlNode, o.lines, o.file, hint);
   }
   return undefined;
+}
+
+/**
+ * A data key an overlay's configMapGenerator / secretGenerator with `behavior: merge` or
+ * `replace` wrote: the line of its literal, or of the `envs:` / `files:` entry that brought it.
+ * The outermost overlay is looked at first: kustomize merges it last, so its key wins.
+ */
+function fromGenerators(root: string, files: readonly OverlayFile[], object: Record<string, any>, path: readonly PathSegment[]): Place | undefined {
+  if (object.apiVersion !== 'v1' || (object.kind !== 'ConfigMap' && object.kind !== 'Secret')) return undefined;
+  const [data, key] = path;
+  if ((data !== 'data' && data !== 'binaryData' && data !== 'stringData') || typeof key !== 'string') return undefined;
+  const name = String(object.metadata?.name ?? '');
+  // configMapGenerator names carry a content-hash suffix unless generatorOptions turn it off.
+  const names = new Set([name, name.replace(/-[a-z0-9]{10}$/, '')]);
+  const field = object.kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator';
+  for (const o of files) {
+    const generators = (o.doc.contents as any).get(field, true);
+    if (!Y.isSeq(generators)) continue;
+    for (const g of generators.items) {
+      if (!Y.isMap(g) || !names.has(String(g.get('name'))) || !['merge', 'replace'].includes(String(g.get('behavior')))) continue;
+      const entries = (source: string) => {
+        const seq = g.get(source, true);
+        return Y.isSeq(seq) ? seq.items.filter((n): n is Scalar<string> => Y.isScalar(n) && typeof n.value === 'string') : [];
+      };
+      // kustomize api/kv: a literal is KEY=value; a file entry is [key=]path (the key defaults to the file's name).
+      const literal = entries('literals').find((n) => n.value.split('=', 1)[0]!.trim() === key);
+      if (literal) return at(literal, o.lines, o.file);
+      const file = entries('files').find((n) => (n.value.includes('=') ? n.value.split('=', 1)[0]! : basename(n.value)).trim() === key);
+      if (file) return at(file, o.lines, o.file);
+      const env = entries('envs').find((n) => envKeys(join(root, o.dir, n.value)).includes(key));
+      if (env) return at(env, o.lines, o.file);
+    }
+  }
+  return undefined;
+}
+
+/** The keys of an env file as kustomize reads it (api/kv: KEY=value lines; blank lines and # comments skipped). */
+function envKeys(abs: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .map((l) => l.trimStart())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split('=', 1)[0]!.trim());
 }
 
 /**
