@@ -13,6 +13,7 @@ import { SchemaValidator, type PathSegment } from './schema.ts';
 import { schemaFinding } from './schema-findings.ts';
 import { parseYamlFile, yaml11BooleanWords, yamlFindingsOfParsed } from './sources.ts';
 import { looksLikeTemplate, nonManifestReason } from './files-kinds.ts';
+import { jsonSyntaxFinding, jsonTooDeepAt, lineColumn } from './json-syntax.ts';
 
 /** YAML 1.2 core with merge keys, as kustomize (kyaml) and kubectl read `<<: *base`. */
 const schema = CORE_SCHEMA.withTags(mergeTag);
@@ -70,7 +71,7 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
   try {
     values = json ? [JSON.parse(text)] : loadAll(text, { schema, maxDepth: MAX_DEPTH });
   } catch (err) {
-    if (json) return { file, objects: 0, findings: [syntaxError(file, `invalid JSON: ${(err as Error).message}`)] };
+    if (json) return { file, objects: 0, findings: [jsonSyntaxFinding(file, text, err as Error)] };
     if (!(err instanceof YAMLException)) throw err;
     const mark = (err as YAMLException & { mark?: { line: number; column: number } }).mark;
     // Too deep for js-yaml's bound: never hand it to a parser without one (the `yaml` library's
@@ -96,8 +97,9 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
     for (let d = 0; d < values.length; d++) {
       const why = excessiveAliasing(values[d]);
       if (!why) continue;
-      const at = json ? undefined : firstAlias((exact ??= parseYamlFile(file, text)), d);
-      return { file, objects: 0, findings: [{ ...syntaxError(file, `document ${d + 1} ${why}`, at?.line, at?.column, 'write the values out, or use fewer anchors: kubectl and kustomize (go-yaml) refuse it as well'), rule: json ? 'yaml/syntax' : 'yaml/alias-limit' }] };
+      const at = json ? jsonDeepAt(text) : firstAlias((exact ??= parseYamlFile(file, text)), d);
+      if (json) return { file, objects: 0, findings: [syntaxError(file, `nests deeper than ${MAX_DEPTH} levels`, at?.line, at?.column, 'no Kubernetes object nests this deep; is the file generated wrongly?')] };
+      return { file, objects: 0, findings: [{ ...syntaxError(file, `document ${d + 1} ${why}`, at?.line, at?.column, 'write the values out, or use fewer anchors: kubectl and kustomize (go-yaml) refuse it as well'), rule: 'yaml/alias-limit' }] };
     }
   }
   if (!json && yaml11WordsUnquoted(text, values)) {
@@ -186,6 +188,12 @@ export function excessiveAliasing(value: unknown): string | undefined {
     for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, aliased, depth + 1]);
   }
   return undefined;
+}
+
+/** Line and column of the bracket that opens the level past MAX_DEPTH in a JSON text. */
+function jsonDeepAt(text: string): { line: number; column: number } | undefined {
+  const offset = jsonTooDeepAt(text, MAX_DEPTH);
+  return offset === undefined ? undefined : lineColumn(text, offset);
 }
 
 /** Line and column of the first alias in document `d`, for the finding. */

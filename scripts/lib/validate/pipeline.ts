@@ -2,12 +2,12 @@
 // drift → kustomize (parallel) → strict schema → environment contract →
 // policies → Argo CD ApplicationSets → (optional) branches. Library code; the
 // CLI is scripts/validate.ts.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { environments, type EnvName } from '../../../generators/environments.ts';
 import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
 import { checkWorkingTree } from '../argocd/check.ts'; // not the index: preview.ts loads inside the step
 import { defaultTargets, kustomizationTree, noOpFindings, renderFindings, renderTargets, saveNoOpCache, type RenderOptions, type RenderResult } from '../kustomize/index.ts';
-import { yamlFilesUnder } from '../plumbing/files.ts';
+import { filesUnder } from '../plumbing/files.ts';
 import { driftFindings } from './drift.ts';
 import { loadFieldTree } from './field-tree.ts';
 import { saveLocationCache, SourceLocator } from './locate.ts';
@@ -85,8 +85,9 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   branchRenders?.catch(() => {});
 
   // 1. Sources: every YAML file people or generators wrote, and every kustomization they include.
-  // Hand-written YAML only: generated files (base/, argocd/) are covered byte-for-byte by the drift step.
-  const sourceFiles = yamlFilesUnder(root, 'overlays');
+  // Hand-written YAML (and JSON: patches, resources, generator files) only: generated files
+  // (base/, argocd/) are covered byte-for-byte by the drift step.
+  const sourceFiles = filesUnder(join(root, 'overlays')).filter((f) => /\.(ya?ml|json)$/i.test(f)).map((f) => join('overlays', f));
   const findings: Finding[] = sourceFiles.flatMap((f) => yamlFindings(root, f));
   const walked = new Set<string>(); // bases are shared by many targets: each directory is checked once
   for (const t of targets) findings.push(...kustomizationFindings(root, t.path, walked));

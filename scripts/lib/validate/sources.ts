@@ -7,6 +7,7 @@ import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { kustomizationFileNames, type Finding, isRemoteRef } from '../../../kube/index.ts';
+import { jsonSyntaxFinding } from './json-syntax.ts';
 
 export interface ParsedYaml {
   readonly docs: Document.Parsed[];
@@ -39,7 +40,7 @@ export const clearParsedYaml = (): void => parsedFiles.clear();
 const byContent = new KeyedCache<unknown>('sources.json', import.meta.url);
 export const saveSourcesCache = (): void => byContent.save();
 
-/** Syntax errors and duplicate keys of one YAML file, with line and column. */
+/** Syntax errors and duplicate keys of one YAML (or JSON) file, with line and column. */
 export function yamlFindings(root: string, file: string, text?: string): Finding[] {
   if (text !== undefined) return yamlFindingsOf(root, file, text);
   const content = readFileSync(join(root, file), 'utf8');
@@ -47,6 +48,17 @@ export function yamlFindings(root: string, file: string, text?: string): Finding
 }
 
 function yamlFindingsOf(root: string, file: string, text: string): Finding[] {
+  // A .json file is JSON first (kubectl and Grafana read it as JSON, not as YAML's superset):
+  // its syntax error with the line; a valid one is then checked as YAML is (duplicate keys).
+  if (/\.json$/i.test(file)) {
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    try {
+      JSON.parse(body);
+    } catch (err) {
+      const f = jsonSyntaxFinding(file, body, err as Error);
+      return [body === text || f.line !== 1 ? f : { ...f, column: f.column! + 1 }];
+    }
+  }
   return yamlFindingsOfParsed(parseYamlFile(join(root, file), text), file, text);
 }
 
