@@ -13,9 +13,9 @@ import { schemaFinding } from './schema-findings.ts';
 import { parseYamlFile, yaml11BooleanWords, yamlFindingsOfParsed } from './sources.ts';
 import { looksLikeTemplate, nonManifestReason } from './files-kinds.ts';
 import { jsonSyntaxFinding, jsonTooDeepAt, lineColumn } from './json-syntax.ts';
-import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias, schema } from './yaml-limits.ts';
+import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias, schema } from '../plumbing/yaml-limits.ts';
 
-export { excessiveAliasing, MAX_DEPTH } from './yaml-limits.ts';
+export { excessiveAliasing, MAX_DEPTH } from '../plumbing/yaml-limits.ts';
 
 
 /** What the checker needs beyond the file: the schema validator and the policies' entry point. */

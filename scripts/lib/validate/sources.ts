@@ -8,7 +8,7 @@ import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { kustomizationFileNames, type Finding, isRemoteRef } from '../../../kube/index.ts';
 import { jsonSyntaxFinding } from './json-syntax.ts';
-import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias, schema } from './yaml-limits.ts';
+import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias, schema } from '../plumbing/yaml-limits.ts';
 import { loadAll } from 'js-yaml';
 
 export interface ParsedYaml {

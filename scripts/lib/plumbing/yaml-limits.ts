@@ -4,7 +4,7 @@
 import { CORE_SCHEMA, mergeTag } from 'js-yaml';
 import type { Document, LineCounter } from 'yaml';
 import type { Finding } from '../../../kube/index.ts';
-import { Y } from '../plumbing/yaml.ts';
+import { Y } from './yaml.ts';
 
 /** YAML 1.2 core with merge keys, as kustomize (kyaml) and kubectl read `<<: *base`. */
 export const schema = CORE_SCHEMA.withTags(mergeTag);
