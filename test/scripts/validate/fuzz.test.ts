@@ -17,7 +17,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { parse as parseYaml } from 'yaml';
+import { isScalar, LineCounter, parse as parseYaml, parseAllDocuments, visit, type Document } from 'yaml';
 import { filesUnder } from '../../../scripts/lib/plumbing/files.ts';
 import { archiveHead, repoRoot } from '../../helpers/repo-copy.ts';
 
@@ -48,11 +48,28 @@ const tokens = ['', '~', '-1', '0', '512mb', 'yes', '{', '}', '[', '"', "'", '&a
 const randomToken = () => (random() < 0.7 ? pick(tokens) : random().toString(36).slice(2, 2 + int(10)));
 
 /** A mutation of one file's text: the new content, and for the hostile families the line the finding must name. */
-type Mutated = { text: string | Buffer; line?: number | readonly [number, number] };
+type Mutated = { text: string | Buffer; line?: number | readonly [number, number]; json?: boolean };
 type Mutation = (text: string) => Mutated;
 
-/** Line indexes (0-based) of `key: value` or `key:` lines at a given indentation or deeper. */
-const keyLines = (lines: string[]) => lines.map((l, i) => [l, i] as const).filter(([l]) => /^\s*[\w.-]+:(\s|$)/.test(l) && !/^\s*#/.test(l)).map(([, i]) => i);
+/**
+ * Line indexes (0-based) that begin with a key of a block mapping, as the `yaml` library reads
+ * the text: a `key:` inside a block scalar (a config file in a ConfigMap) is text, not a key.
+ */
+function keyLines(lines: string[]): number[] {
+  const counter = new LineCounter();
+  const out = new Set<number>();
+  for (const doc of parseAllDocuments(lines.join('\n'), { lineCounter: counter }) as Document.Parsed[])
+    visit(doc, {
+      Pair(_k, pair) {
+        const key = pair.key;
+        if (!isScalar(key) || !key.range || typeof key.source !== 'string') return;
+        const i = counter.linePos(key.range[0]).line - 1;
+        const rest = lines[i]!.trimStart().replace(/^- /, '');
+        if (rest.startsWith(`${key.source}:`)) out.add(i);
+      },
+    });
+  return [...out].sort((a, b) => a - b);
+}
 const indentOf = (l: string) => /^ */.exec(l)![0].length;
 
 /** Edits anyone makes by accident; validate may pass or fail, but never crash or hang. */
@@ -121,8 +138,9 @@ const hostile: Record<string, Mutation> = {
   'tab as indentation': (t) => {
     const l = t.split('\n');
     // an indented line with content (a key, a list item), else a top-level key: YAML forbids tabs in indentation
-    const indented = l.map((x, k) => [x, k] as const).filter(([x]) => indentOf(x) > 0 && x.trim() && !x.trim().startsWith('#')).map(([, k]) => k);
-    const candidates = indented.length ? indented : keyLines(l);
+    const keys = keyLines(l);
+    const indented = keys.filter((k) => indentOf(l[k]!) > 0);
+    const candidates = indented.length ? indented : keys;
     const i = candidates.length ? pick(candidates) : 0;
     l[i] = `\t${l[i]!.trimStart()}`;
     return { text: l.join('\n'), line: i + 1 };
@@ -137,6 +155,13 @@ const hostile: Record<string, Mutation> = {
     const first = t.trimEnd().split('\n').length + 1;
     // the finding is where the nesting passes the bound: a line inside the block
     return { text: `${t.trimEnd()}\nx-deep:\n${lines.map((s) => ` ${s}`).join('\n')} v\n`, line: [first, first + depth] };
+  },
+  // JSON.parse has no depth bound; the schema validators and policies recurse on what it returns.
+  'deep nesting (JSON)': (t) => {
+    const depth = 2000 + int(8000);
+    const json = JSON.stringify(parseYaml(t), null, 2);
+    const line = json.split('\n').length;
+    return { text: `${json.slice(0, -2)},\n  "x-deep": ${'['.repeat(depth)}${']'.repeat(depth)}\n}\n`, line, json: true };
   },
   'binary bytes': (t) => {
     const at = int(t.length);
@@ -218,7 +243,8 @@ const filesDrawn = filesCases.map(([kind, mutate, mustFind]) => {
   const json = !mustFind && random() < 0.25; // JSON inputs too: the same edits, read by JSON.parse
   const original = readFileSync(join(repoRoot, source), 'utf8');
   // drawn now, in order: the seed decides every case whatever order the cases run in
-  return { kind, mustFind, source, json, ...mutate(json ? JSON.stringify(parseYaml(original), null, 2) : original) };
+  const mutated = mutate(json ? JSON.stringify(parseYaml(original), null, 2) : original);
+  return { kind, mustFind, source, ...mutated, json: json || !!mutated.json };
 });
 describe('files mode', { concurrency: 2 }, () => {
   filesDrawn.forEach(({ kind, source, json, text, line }, n) => {
