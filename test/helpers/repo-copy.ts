@@ -52,10 +52,10 @@ export async function withRepoCopy<T>(use: (dir: string) => Promise<T>): Promise
   }
 }
 
-/** A temp folder holding `paths` as committed at HEAD (git archive), with a .gitignore for the render cache. */
-export function archiveHead(prefix: string, paths: readonly string[]): string {
+/** A temp folder holding `paths` as committed at HEAD (git archive) of `checkout` (this one by default), with a .gitignore for the render cache. */
+export function archiveHead(prefix: string, paths: readonly string[], checkout = repoRoot): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  execFileSync('sh', ['-c', `git -C "${repoRoot}" archive HEAD ${paths.join(' ')} | tar -x -C "${dir}"`]);
+  execFileSync('sh', ['-c', `git -C "${checkout}" archive HEAD ${paths.join(' ')} | tar -x -C "${dir}"`]);
   writeFileSync(join(dir, '.gitignore'), '.cache/\n');
   return dir;
 }

@@ -1,6 +1,7 @@
 // Overlay entries that kustomize accepts and that change nothing, or that it refuses
 // without naming the line: a patch whose target selects no object, an `images:` entry
-// no container uses, a JSON 6902 op on a path that is not there, and (kustomize 4.5.4
+// no container uses, a JSON 6902 op on a path that is not there (a copy from it writes
+// null, a replace of it adds the key), and (kustomize 4.5.4
 // refuses these, with a message but no line) an unmatched strategic-merge patch, a
 // `replicas:` entry or a generator merge with no base. Each finding names the
 // kustomization file and the line of the entry the author wrote.
@@ -12,6 +13,7 @@ import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import type { RenderResult } from './render.ts';
 import { kustomizationOf } from './origins.ts';
+import { loadAll } from 'js-yaml';
 import { kustomizationTree, type Includes } from './tree.ts';
 
 type Op = { readonly op: string; readonly path: string; readonly from?: string; readonly line: number; readonly column: number };
@@ -199,7 +201,120 @@ const matches = (t: PatchTarget, o: Record<string, any>): boolean => patchTarget
 
 const hint = (what: string): string => `fix the ${what} (kind, name, labels) so it names an object this kustomization builds, or remove the entry`;
 
-function checkEntry(e: Entry, scope: readonly RenderedObject[], target: string): Finding[] {
+/**
+ * What else in a target's kustomizations could have written a path before a JSON 6902 op: every
+ * op and strategic-merge patch body of every kustomization it includes, and the transformer
+ * fields they set. Read once per target; the replace check below only trusts an absence that
+ * none of these explains.
+ */
+interface Writers {
+  readonly root: string;
+  readonly ops: readonly (Op & { readonly source: string })[];
+  readonly bodies: readonly Record<string, any>[];
+  readonly fields: ReadonlySet<string>;
+  /** parsed origin files (values only), by repo-relative path */
+  readonly origins: Map<string, unknown[] | null>;
+}
+
+function writersOf(root: string, dirs: readonly string[]): Writers {
+  const ops: (Op & { source: string })[] = [];
+  const bodies: Record<string, any>[] = [];
+  const fields = new Set<string>();
+  for (const dir of dirs) {
+    for (const e of kustomizationEntries(root, dir) ?? []) {
+      if (!('source' in e)) continue;
+      for (const op of e.ops ?? []) ops.push({ ...op, source: e.source === 'inline patch' ? e.file : e.source });
+      bodies.push(...(e.body ?? []));
+    }
+    const kfile = kustomizationFileNames.map((f) => join(root, dir, f)).find(existsSync);
+    let k: Record<string, unknown> | null = null;
+    try {
+      k = kfile ? kustomizationOf(kfile) : null;
+    } catch {
+      k = null;
+    }
+    for (const [field, value] of Object.entries(k ?? {})) if (value !== undefined && value !== null) fields.add(field);
+  }
+  return { root, ops, bodies, fields, origins: new Map() };
+}
+
+/** Transformer fields of a kustomization that write at `segs`, by the segments they touch (kustomize's builtin transformers and fieldspecs). */
+function transformerWrites(fields: ReadonlySet<string>, segs: readonly string[]): boolean {
+  const has = (...names: string[]) => names.some((n) => fields.has(n));
+  // replacements, vars and plugins write wherever they are configured to: trust nothing.
+  if (has('replacements', 'vars', 'generators', 'transformers', 'configurations', 'crds', 'helmCharts', 'helmChartInflationGenerator')) return true;
+  const last = segs[segs.length - 1]!;
+  if (has('namespace') && segs.includes('namespace')) return true;
+  if (has('commonLabels', 'labels') && segs.some((s) => s === 'labels' || s === 'selector' || s === 'matchLabels')) return true;
+  if (has('commonAnnotations') && segs.includes('annotations')) return true;
+  if (has('images', 'imageTags') && (last === 'image' || segs.includes('images'))) return true;
+  if (has('replicas') && last === 'replicas') return true;
+  if (has('namePrefix', 'nameSuffix') && last === 'name') return true;
+  return false;
+}
+
+/** The value at RFC 6901 segments (undefined when absent). */
+function atSegments(node: unknown, segs: readonly string[]): unknown {
+  let v: any = node;
+  for (const seg of segs) {
+    if (Array.isArray(v)) v = /^\d+$/.test(seg) ? v[Number(seg)] : undefined;
+    else if (v && typeof v === 'object') v = Object.prototype.hasOwnProperty.call(v, seg) ? v[seg] : undefined;
+    else return undefined;
+  }
+  return v;
+}
+
+/** Does a strategic-merge body have the path? Lists merge by key, so any item of a list may hold the rest. */
+function smpHas(node: unknown, segs: readonly string[]): boolean {
+  if (!segs.length) return true;
+  const [seg, ...rest] = segs;
+  if (Array.isArray(node)) return node.some((item) => smpHas(item, /^\d+$/.test(seg!) ? rest : segs));
+  if (node && typeof node === 'object' && Object.prototype.hasOwnProperty.call(node, seg!)) return smpHas((node as any)[seg!], rest);
+  return false;
+}
+
+/** The object as its origin file declares it (kind and name; a rendered name may carry a prefix, suffix or hash). */
+function originDoc(w: Writers, o: RenderedObject): Record<string, any> | undefined {
+  if (!o.origin || !/\.(ya?ml|json)$/i.test(o.origin) || kustomizationFileNames.some((n) => o.origin!.endsWith(`/${n}`) || o.origin === n)) return undefined;
+  let docs = w.origins.get(o.origin);
+  if (docs === undefined) {
+    try {
+      docs = loadAll(readFileSync(join(w.root, o.origin), 'utf8')).filter((d) => d && typeof d === 'object');
+    } catch {
+      docs = null;
+    }
+    w.origins.set(o.origin, docs);
+  }
+  const name = String(o.object.metadata?.name ?? '');
+  const candidates = (docs ?? []).filter((d: any) => d.kind === o.object.kind && typeof d.metadata?.name === 'string' && name.includes(d.metadata.name)) as Record<string, any>[];
+  return candidates.find((d) => d.metadata.name === name) ?? (candidates.length === 1 ? candidates[0] : undefined);
+}
+
+/**
+ * The objects a `replace` op added its key to: kustomize 4.5.4's evanphx/json-patch v4.11.0
+ * (patch.go: replace checks `con.get(key)`, and partialDoc.get returns (nil, nil) for a missing
+ * key) sets a missing key of an existing map instead of failing, as RFC 6902 §4.3 and
+ * json-patch v5 (so kustomize 5) do. A missing parent or list index still fails the build
+ * (locateKustomizeError). The key counts as missing when the object's origin file has the
+ * parent without it and nothing else in the target's kustomizations writes there.
+ */
+function replaceAdds(op: Op, hit: readonly RenderedObject[], w: Writers): RenderedObject[] {
+  const segs = segments(op.path);
+  const key = segs[segs.length - 1];
+  if (!key || key === '-' || /^\d+$/.test(key)) return [];
+  const pointer = (p: string) => segments(p);
+  const prefixOf = (p: readonly string[]) => p.length <= segs.length && p.every((s, i) => s === segs[i]);
+  const otherWriter = w.ops.some((x) => !(x.line === op.line && x.path === op.path && x.op === op.op) && x.op !== 'remove' && x.op !== 'test' && prefixOf(pointer(x.path)));
+  if (otherWriter || w.bodies.some((b) => smpHas(b, segs)) || transformerWrites(w.fields, segs)) return [];
+  return hit.filter((o) => {
+    const doc = originDoc(w, o);
+    if (!doc) return false;
+    const parent = atSegments(doc, segs.slice(0, -1));
+    return !!parent && typeof parent === 'object' && !Array.isArray(parent) && !Object.prototype.hasOwnProperty.call(parent, key);
+  });
+}
+
+function checkEntry(e: Entry, scope: readonly RenderedObject[], target: string, writers: () => Writers): Finding[] {
   const at = { file: e.file, line: e.line, column: e.column, target };
   const kinds = (kind?: string) => {
     const names = [...new Set(scope.filter((r) => !kind || r.object.kind === kind).map((r) => unhashed(r.object) ?? String(r.object.metadata?.name)))].sort();
@@ -214,9 +329,10 @@ function checkEntry(e: Entry, scope: readonly RenderedObject[], target: string):
       if (!hit.length)
         return [{ rule: 'kustomize/no-op', severity: 'error', ...at, path: e.field, message: `${e.field} entry ${e.source} targets ${describeTarget(e.target)}, which matches no object: kustomize skips it without a word${kinds(e.target.kind)}`, hint: hint('target') }];
       const out: Finding[] = [];
-      // kustomize 4.5.4 (evanphx/json-patch) applies `copy` from a missing path by writing null, and
-      // `replace` of a missing key by adding it (RFC 6902 §4.3 and json-patch v5 refuse it). Both
-      // are checked on the rendered object, where a later patch may have changed the path.
+      // kustomize 4.5.4 (evanphx/json-patch) applies `copy` from a missing path by writing null
+      // (checked on the rendered object, where a later patch may have changed the path), and
+      // `replace` of a missing key by adding it (checked on the object as its origin file has it:
+      // the rendered one holds the added key).
       for (const op of e.ops ?? []) {
         const file = e.source === 'inline patch' ? e.file : e.source;
         const where = { file, line: op.line, column: op.column, target, path: `${e.field}` };
@@ -224,6 +340,12 @@ function checkEntry(e: Entry, scope: readonly RenderedObject[], target: string):
           const missing = hit.filter((r) => !has(r.object, op.from!));
           if (missing.length)
             out.push({ rule: 'kustomize/json-patch-path', severity: 'error', ...where, message: `op copy from ${op.from}: ${missing.map((r) => `${r.object.kind} ${r.object.metadata?.name}`).join(', ')} has no such path, so kustomize writes null at ${op.path}`, hint: 'copy from a path the object has (kubectl get -o yaml shows it), or set the value with op: add' });
+        }
+        if (op.op === 'replace') {
+          const added = replaceAdds(op, hit, writers());
+          const parent = op.path.slice(0, op.path.lastIndexOf('/')) || '/';
+          if (added.length)
+            out.push({ rule: 'kustomize/json-patch-path', severity: 'error', ...where, message: `op replace ${op.path}: ${added.map((r) => `${r.object.kind} ${r.object.metadata?.name}`).join(', ')} has no ${segments(op.path).at(-1)} under ${parent}, so there is nothing to replace: kustomize 4.5.4 adds it without a word (kustomize 5 fails the build)`, hint: `fix the path if it has a typo (kubectl get -o yaml shows the object's fields); if the field is meant to be new, write op: add` });
         }
       }
       return out;
@@ -260,7 +382,9 @@ export function noOpFindings(root: string, results: readonly RenderResult[], inc
       const component = kfile ? kustomizationOf(kfile)?.kind === 'Component' : false;
       const scope = component ? r.objects : r.objects.filter((o) => o.origin && under.some((d) => o.origin!.startsWith(`${d}/`)));
       if (scope.length !== r.objects.length && !r.objects.every((o) => o.origin)) continue; // origins unknown: cannot tell what the entries reach
-      for (const e of entries) out.push(...checkEntry(e, scope, r.target.name));
+      let w: Writers | undefined;
+      const writers = () => (w ??= writersOf(root, kustomizationTree(root, r.target.path, includes).dirs));
+      for (const e of entries) out.push(...checkEntry(e, scope, r.target.name, writers));
     }
   }
   return out;

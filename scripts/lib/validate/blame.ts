@@ -4,10 +4,10 @@
 // or a JSON 6902 patch op — and the finding names that line. A finding left in base/
 // is about the generator's own value, and its advice names the generator.
 import { isDeepStrictEqual } from 'node:util';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { join, normalize } from 'node:path';
-import type { Document, LineCounter, Node as YamlNode } from 'yaml';
-import { isRemoteRef, kustomizationFileNames, objectRef, parseImage, type Finding, type RenderedObject } from '../../../kube/index.ts';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename, join, normalize } from 'node:path';
+import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml';
+import { isRemoteRef, kustomizationFileNames, objectRef, parseImage, patchTargetMatches, type Finding, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
 import { Y } from '../plumbing/yaml.ts';
 import { parsePath, patchTargets, type SourceLocator } from './locate.ts';
 import type { PathSegment } from './schema.ts';
@@ -40,12 +40,32 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
   const index = new Map<string, RenderedObject>();
   for (const r of rendered) index.set(`${r.target.name}\0${objectRef(r.object)}`, r);
   const overlays = new Map<string, OverlayFile[]>();
+  const byTarget = new Map<string, Record<string, any>[]>();
+  for (const r of rendered) {
+    const list = byTarget.get(r.target.name) ?? [];
+    if (!list.length) byTarget.set(r.target.name, list);
+    list.push(r.object);
+  }
+  const filesOf = (r: RenderedObject): OverlayFile[] => {
+    let files = overlays.get(r.target.path);
+    if (!files) overlays.set(r.target.path, (files = overlayFiles(locator, root, r.target.path)));
+    return files;
+  };
+  const placed = (f: Finding, place: Place | undefined): Finding => (place ? { ...f, file: place.file, line: place.line, column: place.column, ...(place.hint ? { hint: place.hint } : {}) } : f);
   return findings.map((f) => {
-    if (!f.file?.startsWith('base/') || !f.path || !f.object || !f.target) return f;
+    if (!f.file || !f.path || !f.object || !f.target) return f;
     const r = index.get(`${f.target}\0${f.object}`);
     if (!r) return f;
     const path = parsePath(f.path);
     const renderedValue = valueAt(r.object, path);
+    if (!f.file.startsWith('base/')) {
+      // An overlay patch sets the field, but the rendered value is not the patch's: a replacement
+      // of the same kustomization (kustomize runs them after the patches) or of an outer one wrote it.
+      if (!f.file.startsWith('overlays/')) return f;
+      const pos = locator.locate(r.object, path, r.origin, r.target.path);
+      if (pos?.file !== f.file || pos.line !== f.line || !pos.exact || pos.sameValue !== false) return f;
+      return placed(f, fromReplacements(locator, filesOf(r), byTarget.get(r.target.name) ?? [], r.object, path, renderedValue));
+    }
     // The locator's answer is remembered between runs: a scalar it found in the base with
     // the rendered value is the generator's without parsing the base again.
     const pos = locator.locate(r.object, path, r.origin, r.target.path);
@@ -55,10 +75,14 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
       return withGeneratorAdvice(f, generatorOf(root, f.file));
     const generated = baseValue(locator, f.file, r.object, path);
     if (generated.found && isDeepStrictEqual(generated.value, renderedValue)) return withGeneratorAdvice(f, generatorOf(root, f.file));
-    let files = overlays.get(r.target.path);
-    if (!files) overlays.set(r.target.path, (files = overlayFiles(locator, root, r.target.path)));
-    const place = fromImages(files, path, renderedValue) ?? fromNamespace(files, path, renderedValue, r.target.namespace) ?? fromJsonPatches(locator, files, r.object, path, f);
-    return place ? { ...f, file: place.file, line: place.line, column: place.column, ...(place.hint ? { hint: place.hint } : {}) } : f;
+    const files = filesOf(r);
+    const place =
+      fromImages(files, path, renderedValue) ??
+      fromNamespace(files, path, renderedValue, r.target.namespace) ??
+      fromGenerators(root, files, r.object, path) ??
+      fromReplacements(locator, files, byTarget.get(r.target.name) ?? [], r.object, path, renderedValue) ??
+      fromJsonPatches(locator, files, r.object, path, f);
+    return placed(f, place);
   });
 }
 
@@ -154,6 +178,151 @@ function fromNamespace(files: readonly OverlayFile[], path: readonly PathSegment
     return at(pair.key as YamlNode, o.lines, o.file, hint);
   }
   return undefined;
+}
+
+/**
+ * A data key an overlay's configMapGenerator / secretGenerator with `behavior: merge` or
+ * `replace` wrote: the line of its literal, or of the `envs:` / `files:` entry that brought it.
+ * The outermost overlay is looked at first: kustomize merges it last, so its key wins.
+ */
+function fromGenerators(root: string, files: readonly OverlayFile[], object: Record<string, any>, path: readonly PathSegment[]): Place | undefined {
+  if (object.apiVersion !== 'v1' || (object.kind !== 'ConfigMap' && object.kind !== 'Secret')) return undefined;
+  const [data, key] = path;
+  if ((data !== 'data' && data !== 'binaryData' && data !== 'stringData') || typeof key !== 'string') return undefined;
+  const name = String(object.metadata?.name ?? '');
+  // configMapGenerator names carry a content-hash suffix unless generatorOptions turn it off.
+  const names = new Set([name, name.replace(/-[a-z0-9]{10}$/, '')]);
+  const field = object.kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator';
+  for (const o of files) {
+    const generators = (o.doc.contents as any).get(field, true);
+    if (!Y.isSeq(generators)) continue;
+    for (const g of generators.items) {
+      if (!Y.isMap(g) || !names.has(String(g.get('name'))) || !['merge', 'replace'].includes(String(g.get('behavior')))) continue;
+      const entries = (source: string) => {
+        const seq = g.get(source, true);
+        return Y.isSeq(seq) ? seq.items.filter((n): n is Scalar<string> => Y.isScalar(n) && typeof n.value === 'string') : [];
+      };
+      // kustomize api/kv: a literal is KEY=value; a file entry is [key=]path (the key defaults to the file's name).
+      const literal = entries('literals').find((n) => n.value.split('=', 1)[0]!.trim() === key);
+      if (literal) return at(literal, o.lines, o.file);
+      const file = entries('files').find((n) => (n.value.includes('=') ? n.value.split('=', 1)[0]! : basename(n.value)).trim() === key);
+      if (file) return at(file, o.lines, o.file);
+      const env = entries('envs').find((n) => envKeys(join(root, o.dir, n.value)).includes(key));
+      if (env) return at(env, o.lines, o.file);
+    }
+  }
+  return undefined;
+}
+
+/** The keys of an env file as kustomize reads it (api/kv: KEY=value lines; blank lines and # comments skipped). */
+function envKeys(abs: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .map((l) => l.trimStart())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split('=', 1)[0]!.trim());
+}
+
+/**
+ * A value an overlay's `replacements:` entry wrote (kustomize's ReplacementTransformer, the
+ * last transformer of a kustomization): the line of the target's `fieldPaths` entry that
+ * resolves to the finding's path or one of its ancestors in the object, when the source's
+ * value is the one there. Replacements in a file (`- path: r.yaml`) are read from it.
+ */
+function fromReplacements(locator: SourceLocator, files: readonly OverlayFile[], objects: readonly Record<string, any>[], object: Record<string, any>, path: readonly PathSegment[], value: unknown): Place | undefined {
+  for (const o of files) {
+    const seq = (o.doc.contents as any).get('replacements', true);
+    if (!Y.isSeq(seq)) continue;
+    for (const item of seq.items) {
+      // An entry is a replacement, or `path:` to a file of them (one per document, or a list).
+      const external = Y.isMap(item) && !item.has('source') && typeof item.get('path') === 'string' ? normalize(join(o.dir, String(item.get('path')))) : undefined;
+      const parsed = external ? locator.parsed(external) : undefined;
+      const candidates: [YamlNode, LineCounter, string][] = external
+        ? (parsed?.docs ?? []).flatMap((d) => (Y.isSeq(d.contents) ? d.contents.items : [d.contents]).map((n) => [n as YamlNode, parsed!.lines, external] as [YamlNode, LineCounter, string]))
+        : [[item as YamlNode, o.lines, o.file]];
+      for (const [node, lines, file] of candidates) {
+        if (!Y.isMap(node)) continue;
+        const replacement = node.toJSON() as Record<string, any>;
+        const written = sourceValue(objects, replacement.source);
+        const targets = node.get('targets', true);
+        if (!Y.isSeq(targets)) continue;
+        for (const t of targets.items) {
+          if (!Y.isMap(t)) continue;
+          const target = t.toJSON() as Record<string, any>;
+          if (!selects(target.select, object) || (Array.isArray(target.reject) && target.reject.some((r: unknown) => selects(r, object)))) continue;
+          const fieldPaths = t.get('fieldPaths', true);
+          const entries: [string, YamlNode][] = Y.isSeq(fieldPaths)
+            ? fieldPaths.items.filter((n): n is Scalar<string> => Y.isScalar(n) && typeof n.value === 'string').map((n) => [n.value, n as YamlNode])
+            : [['metadata.name', t.get('select', true) as YamlNode]]; // kustomize's default field path
+          for (const [fieldPath, at_] of entries)
+            for (const concrete of resolveFieldPath(object, fieldPath)) {
+              if (concrete.length > path.length || !concrete.every((s, i) => s === path[i])) continue;
+              const there = valueAt(object, concrete);
+              const delimiter = target.options?.delimiter;
+              const holds = written.found
+                ? typeof delimiter === 'string' && delimiter
+                  ? typeof there === 'string' && there.split(delimiter).includes(String(written.value))
+                  : isDeepStrictEqual(there, written.value)
+                : true;
+              if (holds && (concrete.length < path.length || isDeepStrictEqual(there, value))) return at(at_, lines, file);
+            }
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A replacement's select or reject, as kustomize matches it against an object (group, version, kind, name, namespace, labels). */
+const selects = (selector: unknown, object: Record<string, any>): boolean => {
+  if (!selector || typeof selector !== 'object') return false;
+  const name = String(object.metadata?.name ?? '');
+  return patchTargetMatches(selector as PatchTarget, object) || patchTargetMatches(selector as PatchTarget, object, { name: name.replace(/-[a-z0-9]{10}$/, '') });
+};
+
+/** The value a replacement's source holds in the rendered objects (found: false when it names no single object there). */
+function sourceValue(objects: readonly Record<string, any>[], source: unknown): { found: boolean; value?: unknown } {
+  if (!source || typeof source !== 'object') return { found: false };
+  const s = source as Record<string, any>;
+  const hits = objects.filter((o) => selects(s, o));
+  if (hits.length !== 1) return { found: false };
+  const at = resolveFieldPath(hits[0]!, typeof s.fieldPath === 'string' ? s.fieldPath : 'metadata.name')[0];
+  if (!at) return { found: false };
+  let value = valueAt(hits[0], at);
+  const delimiter = s.options?.delimiter;
+  if (typeof delimiter === 'string' && delimiter && typeof value === 'string') value = value.split(delimiter)[Number(s.options?.index ?? 0)];
+  return value === undefined ? { found: false } : { found: true, value };
+}
+
+/**
+ * The paths a kustomize field path names in an object: `a.b.[name=web].c`, `a.0.b`, `a.*.b`
+ * (every item), `a.[x.y/z]` (a key with dots). Dots inside brackets do not split.
+ */
+export function resolveFieldPath(object: unknown, fieldPath: string): PathSegment[][] {
+  const segments = fieldPath.match(/\[[^\]]*\]|[^.[\]]+/g) ?? [];
+  let paths: [PathSegment[], unknown][] = [[[], object]];
+  for (const seg of segments) {
+    const next: [PathSegment[], unknown][] = [];
+    for (const [p, node] of paths) {
+      const match = /^\[([^=\]]+)=([^\]]*)\]$/.exec(seg);
+      if (Array.isArray(node)) {
+        node.forEach((item, i) => {
+          if (seg === '*' || (match ? String(item?.[match[1]!]) === match[2] : seg === String(i))) next.push([[...p, i], item]);
+        });
+      } else if (node && typeof node === 'object' && !match) {
+        const key = seg.startsWith('[') ? seg.slice(1, -1) : seg;
+        if (key in node) next.push([[...p, key], (node as Record<string, unknown>)[key]]);
+      }
+    }
+    paths = next;
+  }
+  return paths.map(([p]) => p);
 }
 
 /**

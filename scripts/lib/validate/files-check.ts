@@ -3,22 +3,20 @@
 // they are needed — a finding to place on a line, a syntax error to describe exactly, an
 // anchor or merge key to resolve with an alias limit, a YAML 1.1 boolean to point at.
 import { sourcesOfSpec, type SchemaSpec } from './schema-sources.ts';
-import { CORE_SCHEMA, loadAll, mergeTag, YAMLException } from 'js-yaml';
+import { loadAll, YAMLException } from 'js-yaml';
 import type { Document, LineCounter } from 'yaml';
 import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
-import { Y } from '../plumbing/yaml.ts';
 import { parsePath, walk } from './locate.ts';
 import { loadFieldTree } from './field-tree.ts';
 import { SchemaValidator, type PathSegment } from './schema.ts';
 import { schemaFinding } from './schema-findings.ts';
 import { parseYamlFile, yaml11BooleanWords, yamlFindingsOfParsed } from './sources.ts';
 import { looksLikeTemplate, nonManifestReason } from './files-kinds.ts';
+import { jsonSyntaxFinding, jsonTooDeepAt, lineColumn } from './json-syntax.ts';
+import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias, schema } from '../plumbing/yaml-limits.ts';
 
-/** YAML 1.2 core with merge keys, as kustomize (kyaml) and kubectl read `<<: *base`. */
-const schema = CORE_SCHEMA.withTags(mergeTag);
+export { excessiveAliasing, MAX_DEPTH } from '../plumbing/yaml-limits.ts';
 
-/** Nesting a validator may walk (ajv and the field tree recurse): js-yaml bounds the text, this the aliases' expansion. */
-export const MAX_DEPTH = 100;
 
 /** What the checker needs beyond the file: the schema validator and the policies' entry point. */
 export interface CheckContext {
@@ -53,16 +51,11 @@ const syntaxError = (file: string, message: string, line?: number, column?: numb
   hint: hint ?? 'fix the YAML syntax (indentation, quoting, colons)',
 });
 
-/** Could the text hold an anchor, an alias or a merge key? A superset test: a false yes only costs the exact path. */
-const mayAlias = (text: string): boolean => /(^|[\s[{,])\*[^\s,[\]{}]/m.test(text);
 
 /** Validate one file's text: YAML findings, schema findings and the API server's own checks, each with its line. */
 export async function checkText(file: string, rawText: string, ctx: CheckContext): Promise<FileResult> {
-  const nul = rawText.indexOf('\0');
-  if (nul >= 0) {
-    const line = rawText.slice(0, nul).split('\n').length;
-    return { file, objects: 0, findings: [syntaxError(file, 'binary content (a NUL byte): not a YAML or JSON text file', line, 1, 'point validate at manifest files only')] };
-  }
+  const binary = binaryFinding(file, rawText);
+  if (binary) return { file, objects: 0, findings: [binary] };
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   const json = /\.json$/i.test(file);
   let values: unknown[];
@@ -70,7 +63,7 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
   try {
     values = json ? [JSON.parse(text)] : loadAll(text, { schema, maxDepth: MAX_DEPTH });
   } catch (err) {
-    if (json) return { file, objects: 0, findings: [syntaxError(file, `invalid JSON: ${(err as Error).message}`)] };
+    if (json) return { file, objects: 0, findings: [jsonSyntaxFinding(file, text, err as Error)] };
     if (!(err instanceof YAMLException)) throw err;
     const mark = (err as YAMLException & { mark?: { line: number; column: number } }).mark;
     // Too deep for js-yaml's bound: never hand it to a parser without one (the `yaml` library's
@@ -81,7 +74,7 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
       return { file, objects: 0, findings: [], skipped: 'holds {{ }} template actions and is not YAML as it stands: a Helm or Go template; render it first (helm template) and validate the output' };
     // The `yaml` library words the error as the rest of validate does (duplicate keys by name, the
     // first syntax error) — unless the text nests deeply past the error, where js-yaml's own words do.
-    const deep = /[[{](\s*[[{]){49}/.test(text) || /^ {400}/m.test(text);
+    const deep = looksDeep(text);
     const found = deep ? [] : yamlFindingsOfParsed(parseYamlFile(file, text), file, text);
     if (found.length) return { file, objects: 0, findings: found };
     return { file, objects: 0, findings: [syntaxError(file, `invalid YAML: ${err.reason ?? err.message.split('\n')[0]}`, mark ? mark.line + 1 : undefined, mark ? mark.column + 1 : undefined)] };
@@ -96,8 +89,9 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
     for (let d = 0; d < values.length; d++) {
       const why = excessiveAliasing(values[d]);
       if (!why) continue;
-      const at = json ? undefined : firstAlias((exact ??= parseYamlFile(file, text)), d);
-      return { file, objects: 0, findings: [{ ...syntaxError(file, `document ${d + 1} ${why}`, at?.line, at?.column, 'write the values out, or use fewer anchors: kubectl and kustomize (go-yaml) refuse it as well'), rule: json ? 'yaml/syntax' : 'yaml/alias-limit' }] };
+      const at = json ? jsonDeepAt(text) : firstAlias((exact ??= parseYamlFile(file, text)), d);
+      if (json) return { file, objects: 0, findings: [syntaxError(file, `nests deeper than ${MAX_DEPTH} levels`, at?.line, at?.column, 'no Kubernetes object nests this deep; is the file generated wrongly?')] };
+      return { file, objects: 0, findings: [{ ...syntaxError(file, `document ${d + 1} ${why}`, at?.line, at?.column, 'write the values out, or use fewer anchors: kubectl and kustomize (go-yaml) refuse it as well'), rule: 'yaml/alias-limit' }] };
     }
   }
   if (!json && yaml11WordsUnquoted(text, values)) {
@@ -159,43 +153,10 @@ function yaml11WordsUnquoted(text: string, values: unknown[]): boolean {
   return new RegExp(`(^|[\\s:[{,-])(${[...found].join('|')})(?=[ \\t]*($|#|[,\\]}]))`, 'm').test(text);
 }
 
-/**
- * go-yaml's rule against alias bombs, ported (gopkg.in/yaml.v3 decode.go: decoder.unmarshal
- * counts decodeCount and aliasCount; allowedAliasRatio; "document contains excessive aliasing"),
- * applied to js-yaml's value, where an alias is a second reference to the same object. The walk
- * stops as soon as the rule or the depth bound fires, so a bomb costs a few thousand steps.
- */
-export function excessiveAliasing(value: unknown): string | undefined {
-  const low = 400_000;
-  const high = 4_000_000;
-  const allowedAliasRatio = (decodeCount: number): number =>
-    decodeCount <= low ? 0.99 : decodeCount >= high ? 0.1 : 0.99 - 0.89 * ((decodeCount - low) / (high - low));
-  let decodeCount = 0;
-  let aliasCount = 0;
-  const seen = new Set<object>();
-  const stack: [unknown, boolean, number][] = [[value, false, 0]];
-  while (stack.length) {
-    const [v, inAlias, depth] = stack.pop()!;
-    decodeCount++;
-    if (inAlias) aliasCount++;
-    if (aliasCount > 100 && decodeCount > 1000 && aliasCount / decodeCount > allowedAliasRatio(decodeCount)) return 'contains excessive aliasing (an alias bomb)';
-    if (!v || typeof v !== 'object') continue;
-    if (depth > MAX_DEPTH) return `nests deeper than ${MAX_DEPTH} levels once its aliases are expanded`;
-    const aliased = inAlias || seen.has(v);
-    seen.add(v);
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, aliased, depth + 1]);
-  }
-  return undefined;
-}
-
-/** Line and column of the first alias in document `d`, for the finding. */
-function firstAlias(parsed: Located, d: number): { line: number; column: number } | undefined {
-  const doc = parsed.docs[d];
-  if (!doc) return undefined;
-  let at: number | undefined;
-  Y.visit(doc, { Alias: (_k, node) => ((at = node.range?.[0]), Y.visit.BREAK) });
-  const { line, col } = parsed.lines.linePos(at ?? doc.range[0]);
-  return { line, column: col };
+/** Line and column of the bracket that opens the level past MAX_DEPTH in a JSON text. */
+function jsonDeepAt(text: string): { line: number; column: number } | undefined {
+  const offset = jsonTooDeepAt(text, MAX_DEPTH);
+  return offset === undefined ? undefined : lineColumn(text, offset);
 }
 
 /** The validator and policies a checker needs, loaded once per thread. */

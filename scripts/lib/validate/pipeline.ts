@@ -2,19 +2,19 @@
 // drift → kustomize (parallel) → strict schema → environment contract →
 // policies → Argo CD ApplicationSets → (optional) branches. Library code; the
 // CLI is scripts/validate.ts.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { environments, type EnvName } from '../../../generators/environments.ts';
 import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
 import { checkWorkingTree } from '../argocd/check.ts'; // not the index: preview.ts loads inside the step
 import { defaultTargets, kustomizationTree, noOpFindings, renderFindings, renderTargets, saveNoOpCache, type RenderOptions, type RenderResult } from '../kustomize/index.ts';
-import { yamlFilesUnder } from '../plumbing/files.ts';
+import { filesUnder } from '../plumbing/files.ts';
 import { driftFindings } from './drift.ts';
 import { loadFieldTree } from './field-tree.ts';
 import { saveLocationCache, SourceLocator } from './locate.ts';
 import { refine, summarize } from './findings.ts';
 import type { Summary } from './output.ts';
 import { cachedSchemaFindings } from './schema-findings.ts';
-import { clearParsedYaml, kustomizationFindings, saveSourcesCache, yamlFindings } from './sources.ts';
+import { clearParsedYaml, kustomizationFindings, saveSourcesCache, unreadableSource, yamlFindings } from './sources.ts';
 import { UsageError } from './usage.ts';
 import { immutableFindings, renderBranches } from './immutable.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
@@ -78,15 +78,20 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   // renders of targets whose sources turn out broken are dropped below.
   // One kustomization walk for the cache keys, the renders and the broken-include check below.
   const includes: NonNullable<RenderOptions['includes']> = new Map();
-  const renderPromise = renderTargets(root, targets, { cache: opts.cache ?? true, includes });
+  // Hand-written YAML (and JSON: patches, resources, generator files) only: generated files
+  // (base/, argocd/) are covered byte-for-byte by the drift step.
+  const sourceFiles = filesUnder(join(root, 'overlays')).filter((f) => /\.(ya?ml|json)$/i.test(f)).map((f) => join('overlays', f));
+  // kustomize takes minutes to refuse an alias bomb in a patch: a target whose sources hold one
+  // (or binary bytes, or thousands of nesting levels) is not rendered; step 1 reports the line.
+  const unreadable = sourceFiles.filter((f) => unreadableSource(root, f));
+  const toRender = unreadable.length ? targets.filter((t) => !kustomizationTree(root, t.path, includes).dirs.some((d) => unreadable.some((f) => f.startsWith(`${d}/`)))) : targets;
+  const renderPromise = renderTargets(root, toRender, { cache: opts.cache ?? true, includes });
   renderPromise.catch(() => {}); // awaited below; no unhandled-rejection warning meanwhile
   // What each environment's branch renders (cached by its tree): the base of the immutable-field check.
   const branchRenders = opts.immutable === false ? undefined : renderBranches(root, targets);
   branchRenders?.catch(() => {});
 
   // 1. Sources: every YAML file people or generators wrote, and every kustomization they include.
-  // Hand-written YAML only: generated files (base/, argocd/) are covered byte-for-byte by the drift step.
-  const sourceFiles = yamlFilesUnder(root, 'overlays');
   const findings: Finding[] = sourceFiles.flatMap((f) => yamlFindings(root, f));
   const walked = new Set<string>(); // bases are shared by many targets: each directory is checked once
   for (const t of targets) findings.push(...kustomizationFindings(root, t.path, walked));

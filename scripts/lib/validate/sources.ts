@@ -7,6 +7,9 @@ import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { kustomizationFileNames, type Finding, isRemoteRef } from '../../../kube/index.ts';
+import { jsonSyntaxFinding } from './json-syntax.ts';
+import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias, schema } from '../plumbing/yaml-limits.ts';
+import { loadAll } from 'js-yaml';
 
 export interface ParsedYaml {
   readonly docs: Document.Parsed[];
@@ -39,7 +42,7 @@ export const clearParsedYaml = (): void => parsedFiles.clear();
 const byContent = new KeyedCache<unknown>('sources.json', import.meta.url);
 export const saveSourcesCache = (): void => byContent.save();
 
-/** Syntax errors and duplicate keys of one YAML file, with line and column. */
+/** Syntax errors and duplicate keys of one YAML (or JSON) file, with line and column. */
 export function yamlFindings(root: string, file: string, text?: string): Finding[] {
   if (text !== undefined) return yamlFindingsOf(root, file, text);
   const content = readFileSync(join(root, file), 'utf8');
@@ -47,7 +50,62 @@ export function yamlFindings(root: string, file: string, text?: string): Finding
 }
 
 function yamlFindingsOf(root: string, file: string, text: string): Finding[] {
+  const binary = binaryFinding(file, text);
+  if (binary) return [binary];
+  // A .json file is JSON first (kubectl and Grafana read it as JSON, not as YAML's superset):
+  // its syntax error with the line; a valid one is then checked as YAML is (duplicate keys).
+  if (/\.json$/i.test(file)) {
+    const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    try {
+      JSON.parse(body);
+    } catch (err) {
+      const f = jsonSyntaxFinding(file, body, err as Error);
+      return [body === text || f.line !== 1 ? f : { ...f, column: f.column! + 1 }];
+    }
+  }
+  const bounded = boundedFindings(file, text);
+  if (bounded) return bounded;
   return yamlFindingsOfParsed(parseYamlFile(join(root, file), text), file, text);
+}
+
+/**
+ * Is a source file one that kustomize must not be handed (binary bytes, an alias bomb, thousands
+ * of nesting levels)? A cheap test first: most files have no NUL byte, alias or deep nesting.
+ */
+export function unreadableSource(root: string, file: string): boolean {
+  const text = readFileSync(join(root, file), 'utf8');
+  if (binaryFinding(file, text)) return true;
+  return !!boundedFindings(file, text)?.length;
+}
+
+/**
+ * An alias bomb or thousands of nesting levels, found before the `yaml` library parses the text
+ * (and before kustomize, which takes minutes to refuse a bomb in a patch): js-yaml reads it with a
+ * depth bound and shares aliased values, and go-yaml's alias rule judges them. Undefined when
+ * neither is possible or found: the `yaml` library's findings follow.
+ */
+function boundedFindings(file: string, text: string): Finding[] | undefined {
+  const deep = looksDeep(text);
+  if (!deep && !mayAlias(text)) return undefined;
+  let values: unknown[];
+  try {
+    values = loadAll(text, { schema, maxDepth: MAX_DEPTH });
+  } catch (err) {
+    const mark = (err as { mark?: { line: number; column: number } }).mark;
+    const at = mark ? { line: mark.line + 1, column: mark.column + 1 } : {};
+    if (/maxDepth/.test((err as Error).message))
+      return [{ rule: 'yaml/syntax', severity: 'error', file, ...at, message: `nesting deeper than ${MAX_DEPTH} levels`, hint: 'no Kubernetes object nests this deep; is the file generated wrongly?' }];
+    // A syntax error: the `yaml` library words it, unless the text is too deep to hand it.
+    if (!deep) return undefined;
+    return [{ rule: 'yaml/syntax', severity: 'error', file, ...at, message: `invalid YAML: ${(err as { reason?: string }).reason ?? (err as Error).message.split('\n')[0]}`, hint: 'fix the YAML syntax (indentation, quoting, colons)' }];
+  }
+  for (let d = 0; d < values.length; d++) {
+    const why = excessiveAliasing(values[d]);
+    if (!why) continue;
+    const at = firstAlias(parseYamlFile(file, text), d);
+    return [{ rule: 'yaml/alias-limit', severity: 'error', file, ...(at ? { line: at.line, column: at.column } : {}), message: `document ${d + 1} ${why}`, hint: 'write the values out, or use fewer anchors: kustomize and kubectl (go-yaml) refuse it as well, kustomize only after minutes' }];
+  }
+  return undefined;
 }
 
 /** The same findings for a file already parsed (files mode parses each file once). */

@@ -36,3 +36,27 @@ test("a Component's patch that selects nothing is, on the component's line", asy
   assert.equal(f?.file, 'overlays/dev/services/components/team-label/kustomization.yaml');
   assert.equal(f?.line, 4);
 });
+
+// kustomize 4.5.4 (evanphx/json-patch v4.11.0) adds the key a `replace` names when the map has
+// none; only a key nothing else writes before the op is reported.
+const replacePatch = (ops: string) => [
+  { file: 'overlays/dev/services/kustomization.yaml', append: '  - path: patches/web-labels.yaml\n    target: { kind: Deployment, name: web }\n' },
+  { file: 'overlays/dev/services/patches/web-labels.yaml', content: ops },
+];
+
+test('a replace of a key the object has is not reported', async () => {
+  assert.deepEqual(await findings(replacePatch('- op: replace\n  path: /metadata/labels/app.kubernetes.io~1component\n  value: storefront\n')), []);
+});
+
+test('a replace of a key an earlier op adds is not reported', async () => {
+  assert.deepEqual(await findings(replacePatch('- op: add\n  path: /metadata/labels/tier\n  value: edge\n- op: replace\n  path: /metadata/labels/tier\n  value: web\n')), []);
+});
+
+test('a replace of a key nothing writes is, on the op\'s path line', async () => {
+  const [f, ...more] = await findings(replacePatch('# tier of the web pods\n- op: replace\n  path: /metadata/labels/tier\n  value: web\n'));
+  assert.deepEqual(more, []);
+  assert.equal(f?.rule, 'kustomize/json-patch-path');
+  assert.equal(f?.file, 'overlays/dev/services/patches/web-labels.yaml');
+  assert.equal(f?.line, 3);
+  assert.match(f!.message, /Deployment web has no tier under \/metadata\/labels/);
+});

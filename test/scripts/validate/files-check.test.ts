@@ -77,7 +77,9 @@ test('deep nesting (YAML or JSON) ends in a finding, not a crash', async () => {
   const rj = await check({ 'deep.json': json }, 20_000);
   assert.deepEqual(brief(r), [['yaml/syntax', 'deep.yaml', 5, null]]);
   assert.match(r.findings[0]!.message, /nesting deeper than 100 levels/);
-  assert.deepEqual(brief(rj), [['yaml/syntax', 'deep.json', undefined, null]]);
+  // the bracket that opens level 101 (the object is level 0, data level 1, the first [ level 2)
+  assert.deepEqual(brief(rj), [['yaml/syntax', 'deep.json', 1, null]]);
+  assert.equal(rj.findings[0]!.column, json.indexOf('[') + 99 + 1);
   assert.match(rj.findings[0]!.message, /nests deeper than 100 levels/);
 });
 
@@ -97,4 +99,40 @@ test('a file over the size bound is a finding without being read', async () => {
 test('a syntax error and a duplicate key keep the yaml library\'s wording and position', async () => {
   const r = await check({ 'dup.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n', 'bad.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n   labels: x\n' }, 20_000);
   assert.deepEqual(brief(r), [['yaml/syntax', 'bad.yaml', 4, null], ['yaml/duplicate-key', 'dup.yaml', 5, null]]);
+});
+
+test('a JSON syntax error names its line and column, whatever JSON.parse says of it', async () => {
+  // [text, line, column, words]: JSON.parse gives an offset for some of these, none for others
+  const table: [string, number, number, RegExp][] = [
+    ['{\n  "apiVersion": "v1",\n  "kind": "ConfigMap",\n  "metadata": {"name": "x",}\n}\n', 4, 27, /trailing comma/],
+    ['{\n  "apiVersion": "v1"\n  "kind": "ConfigMap"\n}\n', 3, 3, /expected ',' or '}'/],
+    ['{\n  "apiVersion": "v1",\n  "kind": "ConfigMap",\n  "immutable": tru\n}\n', 4, 16, /unexpected "t"/],
+    ['{\n  "apiVersion": "v1",\n  "kind": \'ConfigMap\'\n}\n', 3, 11, /double quotes/],
+    ['{\n  "apiVersion": "v1",\n  "kind": "ConfigMap",\n  "data": {"a": "x\n"}\n}\n', 4, 19, /line break inside a string/],
+    ['{\n  "apiVersion": "v1",\n  "kind": "ConfigMap",\n  "data": {"a": "x"', 4, 20, /ends too soon/],
+    ['{"apiVersion": "v1", "kind": "ConfigMap"}\n{"apiVersion": "v1"}\n', 2, 1, /more text after the JSON value/],
+  ];
+  const files = Object.fromEntries(table.map(([text], i) => [`bad-${i}.json`, text]));
+  const r = await check(files, 20_000);
+  const got = r.findings.map((f) => [f.file, f.rule, f.line, f.column]).sort();
+  assert.deepEqual(got, table.map(([, line, column], i) => [`bad-${i}.json`, 'yaml/syntax', line, column]).sort(), JSON.stringify(r.findings));
+  for (const [i, [, , , words]] of table.entries()) assert.match(r.findings.find((f) => f.file === `bad-${i}.json`)!.message, words);
+});
+
+test('the items of a JSON List get their own lines', async () => {
+  const list = {
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { x: 1 } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'b' }, spec: { ports: [{ port: 'http' }] } },
+    ],
+  };
+  const text = `${JSON.stringify(list, null, 2)}\n`;
+  const lineOf = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+  const r = await check({ 'list.json': text }, 20_000);
+  assert.deepEqual(brief(r), [
+    ['schema', 'list.json', lineOf('"x": 1'), 'data.x'],
+    ['schema', 'list.json', lineOf('"port": "http"'), 'spec.ports[0].port'],
+  ]);
 });
