@@ -25,16 +25,21 @@ async function findings(edits: ReturnType<typeof component>) {
   return noOpFindings(dir, results);
 }
 
+/** The one finding the edits give, as [rule, file, line], and its message. */
+async function theFinding(edits: Parameters<typeof findings>[0]): Promise<{ at: unknown[]; message: string }> {
+  const [f, ...more] = await findings(edits);
+  assert.deepEqual(more, [], 'one finding');
+  assert.ok(f, 'a finding');
+  return { at: [f.rule, f.file, f.line], message: f.message };
+}
+
 test("a Component's patch that selects an object of the including kustomization is not a no-op", async () => {
   assert.deepEqual(await findings(component('web')), []);
 });
 
 test("a Component's patch that selects nothing is, on the component's line", async () => {
-  const [f, ...more] = await findings(component('webb'));
-  assert.deepEqual(more, []);
-  assert.equal(f?.rule, 'kustomize/no-op');
-  assert.equal(f?.file, 'overlays/dev/services/components/team-label/kustomization.yaml');
-  assert.equal(f?.line, 4);
+  const { at } = await theFinding(component('webb'));
+  assert.deepEqual(at, ['kustomize/no-op', 'overlays/dev/services/components/team-label/kustomization.yaml', 4]);
 });
 
 // kustomize 4.5.4 (evanphx/json-patch v4.11.0) adds the key a `replace` names when the map has
@@ -53,10 +58,7 @@ test('a replace of a key an earlier op adds is not reported', async () => {
 });
 
 test('a replace of a key nothing writes is, on the op\'s path line', async () => {
-  const [f, ...more] = await findings(replacePatch('# tier of the web pods\n- op: replace\n  path: /metadata/labels/tier\n  value: web\n'));
-  assert.deepEqual(more, []);
-  assert.equal(f?.rule, 'kustomize/json-patch-path');
-  assert.equal(f?.file, 'overlays/dev/services/patches/web-labels.yaml');
-  assert.equal(f?.line, 3);
-  assert.match(f!.message, /Deployment web has no tier under \/metadata\/labels/);
+  const { at, message } = await theFinding(replacePatch('# tier of the web pods\n- op: replace\n  path: /metadata/labels/tier\n  value: web\n'));
+  assert.deepEqual(at, ['kustomize/json-patch-path', 'overlays/dev/services/patches/web-labels.yaml', 3]);
+  assert.match(message, /Deployment web has no tier under \/metadata\/labels/);
 });
