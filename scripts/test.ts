@@ -4,7 +4,7 @@
 //   npm run test:unit             only files that need no server, browser or Debian tool (no tsc)
 //   --jobs=N                      files run at once (default: CPUs + 1; service tests mostly wait)
 //   --verbose                     print every file's output, not only failing ones'
-//   --test-*                      passed to node --test (e.g. --test-name-pattern=…)
+//   --test-*                      passed to node:test in each file's process (e.g. --test-name-pattern=…)
 // Files in the plan's `exclusive` list run alone. A file past its limit is killed with its
 // process group and fails naming the test it was in. Under CI a skipped test fails the run.
 import { execFile } from 'node:child_process';
