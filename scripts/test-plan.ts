@@ -187,17 +187,18 @@ export function cpuStep(): number {
 }
 
 /**
- * Run one test file in its own process group (`node --import tsx --test`, spec reporter) and
- * kill the group past `timeoutMs`. `--test-timeout` at 90 % of that makes node's runner fail
- * the file by name first (it applies the timeout to each isolated file); the group kill is the
- * backstop, and also ends whatever the file left running (servers, brokers, browsers).
+ * Run one test file in its own process group (`node --import tsx <file>`, spec reporter) and
+ * kill the group past `timeoutMs`, which also ends whatever the file left running (servers,
+ * brokers, browsers). The file runs as node's entry point, not under `node --test`: that
+ * would start a second Node with tsx's loader per file only to spawn this one and relay its
+ * report (node 20 ignores --test-timeout outside --test, so the group kill is the limit).
  */
 export function runTestFile(root: string, file: string, o: { timeoutMs: number; args?: readonly string[]; env?: Record<string, string> }): Promise<Result> {
   const start = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-timeout=${Math.floor(o.timeoutMs * 0.9)}`, ...(o.args ?? []), file], {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test-reporter=spec', ...(o.args ?? []), file], {
       cwd: root,
-      // NODE_TEST_CONTEXT (set when this runs inside a test) would make the child report to us.
+      // NODE_TEST_CONTEXT (set when this runs inside a test) would make the file report to us.
       env: { ...process.env, NODE_TEST_CONTEXT: undefined, ...o.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // its own process group, so a kill also ends what the file started

@@ -4,7 +4,7 @@
 //   npm run test:unit             only files that need no server, browser or Debian tool (no tsc)
 //   --jobs=N                      files run at once (default: CPUs + 1; service tests mostly wait)
 //   --verbose                     print every file's output, not only failing ones'
-//   --test-*                      passed to node --test (e.g. --test-name-pattern=…)
+//   --test-*                      passed to node:test in each file's process (e.g. --test-name-pattern=…)
 // Files in the plan's `exclusive` list run alone. A file past its limit is killed with its
 // process group and fails naming the test it was in. Under CI a skipped test fails the run.
 import { execFile } from 'node:child_process';
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { allTestFiles, cpuStep, exclusive, isUnit, needsOf, runTestFile, timeoutOf, type Result } from './test-plan.ts';
 import { setup } from './test-setup.mjs';
+import { cacheFile } from './lib/plumbing/cache.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
@@ -53,7 +54,9 @@ cpuStep(); // the set-up's children are not the tests'
 const typeCheck: Promise<{ ok: boolean; output: string; cpuMs: number }> = filters.length || unit
   ? Promise.resolve({ ok: true, output: '', cpuMs: 0 })
   : new Promise((resolve) => {
-      execFile(join(root, 'node_modules/.bin/tsc'), ['--noEmit', '-p', root], { timeout: 300_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+      // --incremental: tsc keeps what it checked (by file content) in the cache folder and
+      // re-checks only files whose content, or whose dependencies' declarations, changed.
+      execFile(join(root, 'node_modules/.bin/tsc'), ['--noEmit', '--incremental', '--tsBuildInfoFile', cacheFile('tsc.tsbuildinfo'), '-p', root], { timeout: 300_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
         resolve({ ok: !err, output: `${stdout}${stderr}${err && !stdout && !stderr ? err.message : ''}`, cpuMs: cpuStep() }),
       );
     });

@@ -9,11 +9,15 @@ import { generate } from '../../generators/index.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
+/** The paths the generators write: the same for every copy a test process makes, so listed once. */
+let generatedPaths: readonly string[] | undefined;
+
 /** A temp copy of base/, overlays/, argocd/, vendor/ and every other generated file. Remove it with `rmSync(dir, {recursive:true})`. */
 export function copyRepo(): string {
   const dir = mkdtempSync(join(tmpdir(), 'marquee-repo-'));
   for (const d of ['base', 'overlays', 'argocd', 'vendor']) if (existsSync(join(repoRoot, d))) cpSync(join(repoRoot, d), join(dir, d), { recursive: true });
-  for (const path of generate().keys()) {
+  generatedPaths ??= [...generate().keys()];
+  for (const path of generatedPaths) {
     if (existsSync(join(dir, path)) || !existsSync(join(repoRoot, path))) continue;
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     cpSync(join(repoRoot, path), join(dir, path));

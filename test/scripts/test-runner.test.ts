@@ -82,8 +82,8 @@ test('waits for a message that never comes', async () => {
     const r = await runTestFile(root, join(dir, 'hang.test.ts'), { timeoutMs: 8000 });
     assert.equal(r.ok, false, r.output);
     assert.ok(r.ms < 20_000, `took ${r.ms} ms`);
-    // node --test applies --test-timeout to the file's process; our group kill is the backstop.
-    assert.match(r.output, /hang\.test\.ts[^\n]*\n\s*'test timed out after 7200ms'|killed after 8 s/);
+    // the file runs as node's entry point (no node --test around it): the group kill is its limit
+    assert.match(r.output, /killed after 8 s/);
     const port = Number(readFileSync(portFile, 'utf8'));
     const { connect } = await import('node:net');
     const refused = () =>

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { environments, type EnvName } from '../../../generators/environments.ts';
 import { git } from '../plumbing/git.ts';
-import { defaultTargets, renderTargets } from '../kustomize/index.ts';
+import { defaultTargets, renderTargets, type RenderResult } from '../kustomize/index.ts';
 import type { RenderedObject } from '../../../kube/index.ts';
 
 export const TRAILER = {
@@ -54,10 +54,16 @@ export function renderedDigest(objects: readonly RenderedObject[]): string {
   return sha256(JSON.stringify(sorted.map((o) => canonical(o.object))));
 }
 
+/** Render the named units of a checked-out tree (what renderedDigests digests). */
+export const renderUnits = (dir: string, units: readonly string[]): Promise<RenderResult[]> => renderTargets(dir, defaultTargets(dir, units));
+
 /** Render the named units of a checked-out tree and digest each; a failing render throws naming the unit. */
 export async function renderedDigests(dir: string, units: readonly string[]): Promise<{ digests: Record<string, string>; objects: Map<string, RenderedObject[]> }> {
-  const targets = defaultTargets(dir, units);
-  const results = await renderTargets(dir, targets);
+  return digestsOf(await renderUnits(dir, units));
+}
+
+/** Digest each unit of a render (renderUnits); a failing unit throws naming it. */
+export function digestsOf(results: readonly RenderResult[]): { digests: Record<string, string>; objects: Map<string, RenderedObject[]> } {
   const digests: Record<string, string> = {};
   const objects = new Map<string, RenderedObject[]>();
   for (const r of results) {

@@ -13,7 +13,7 @@ import { platformBranchFor, platformOverlay, promotionOrder } from '../../../gen
 import { branchExists, commitsBetween, dirtyFiles, git, gitRaw, isAncestor, type Commit } from '../plumbing/git.ts';
 import { commandLine, run as runProcess } from '../plumbing/process.ts';
 import { compareContent, hotfixCommits, treeOf } from './content.ts';
-import { promotionRecords, renderedDigests, sharedDigest, trailers } from './evidence.ts';
+import { digestsOf, promotionRecords, renderUnits, sharedDigest, trailers } from './evidence.ts';
 import { kustomizeBuild } from '../kustomize/index.ts';
 import { diffTrees, imagesText, targetText, type TargetDiff } from '../review/index.ts';
 
@@ -233,16 +233,20 @@ export async function promote(opts: PromoteOptions): Promise<PromoteResult> {
 
     // What the merge changes where Argo CD deploys from the target branch: the review
     // engine of `npm run diff`, over the units that branch deploys.
+    // The promoted tree is rendered once: the diff's head side and the evidence's digests.
     const units = unitsOn(toBranch).map((u) => u.unit);
-    const changes = await diffTrees(root, toBranch, wt, units);
+    const headRender = renderUnits(wt, units);
+    const digested = headRender.then(digestsOf).then(
+      (d) => ({ digests: d.digests }),
+      (e: Error) => ({ error: e }),
+    );
+    // (the render is awaited before anything is thrown: the worktree is removed only after it)
+    const changes = await diffTrees(root, toBranch, wt, units, headRender).finally(() => digested);
 
     // Evidence (evidence.ts): trailers on the promotion commit and at the end of the PR body.
-    let rendered: Record<string, string>;
-    try {
-      rendered = (await renderedDigests(wt, units)).digests;
-    } catch (e) {
-      throw new PromoteError(`the promoted tree does not render: ${(e as Error).message}`);
-    }
+    const d = await digested;
+    if ('error' in d) throw new PromoteError(`the promoted tree does not render: ${d.error.message}`);
+    const rendered: Record<string, string> = d.digests;
     const evidence = trailers(
       { from, to, source: sourceSha, target: targetSha, rendered, shared: await sharedDigest(root, promoted, to), validate: validation ? `ok (${validation.command})` : 'skipped' },
       { from: fromBranch, to: toBranch },

@@ -2,17 +2,24 @@
 // rendering each overlay alone gives (grouping is a speed-up, never a change).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultTargets, inputKey, kustomizeBuild, partsOf, renderTargets } from '../../../scripts/lib/kustomize/index.ts';
+import { defaultTargets, inputKey, kustomizeBuild, partsOf, renderTargets, type RenderResult } from '../../../scripts/lib/kustomize/index.ts';
 import { originsFor, sourceIndex } from '../../../scripts/lib/kustomize/origins.ts';
 import { applyEdits, repoRoot, withRepoCopy } from '../../helpers/repo-copy.ts';
 import { parseAllDocuments } from 'yaml';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+// Every target of this checkout, rendered once each way and shared by the tests that compare them.
+const allTargets = defaultTargets(repoRoot);
+let groupedRender: Promise<RenderResult[]> | undefined;
+let singleRender: Promise<RenderResult[]> | undefined;
+const renderGrouped = () => (groupedRender ??= renderTargets(repoRoot, allTargets, { group: true }));
+const renderSingle = () => (singleRender ??= renderTargets(repoRoot, allTargets, { group: false }));
+
 test('grouped render equals one-process-per-overlay render, origins stripped', async () => {
-  const targets = defaultTargets(repoRoot);
+  const targets = allTargets;
   assert.ok(targets.length >= 4, 'expected environments, platform overlays and argocd/');
-  const [grouped, single] = await Promise.all([renderTargets(repoRoot, targets), renderTargets(repoRoot, targets, { group: false })]);
+  const [grouped, single] = await Promise.all([renderGrouped(), renderSingle()]);
   for (let i = 0; i < targets.length; i++) {
     assert.deepEqual(grouped[i]!.findings, [], `${targets[i]!.name}: ${JSON.stringify(grouped[i]!.findings)}`);
     assert.deepEqual(
@@ -29,9 +36,9 @@ test('grouped render equals one-process-per-overlay render, origins stripped', a
 test('every target renders exactly what a plain kustomize build gives (what Argo CD applies)', async () => {
   // validate renders through a wrapper (origin annotations, the slim OpenAPI
   // document); a plain build uses kustomize's defaults. The objects must match.
-  const targets = defaultTargets(repoRoot);
+  const targets = allTargets;
   const [ours, plain] = await Promise.all([
-    renderTargets(repoRoot, targets, { group: false }),
+    renderSingle(),
     Promise.all(targets.map((t) => kustomizeBuild(join(repoRoot, t.path)))),
   ]);
   targets.forEach((t, i) => {
@@ -60,8 +67,8 @@ test('the render cache returns what a fresh render returns, and any input change
 });
 
 test('origins computed from the sources equal kustomize origin annotations, for every object of every target', async () => {
-  const targets = defaultTargets(repoRoot);
-  const annotated = await renderTargets(repoRoot, targets, { group: true }); // one process per cluster: kustomize's own annotations
+  const targets = allTargets;
+  const annotated = await renderGrouped(); // one process per cluster: kustomize's own annotations
   targets.forEach((t, i) => {
     const index = sourceIndex(repoRoot, t.path);
     // Platform overlays rename cluster-scoped objects with a transformer: not modelled, kustomize annotates them.
