@@ -4,6 +4,7 @@
 // validate there, and summarises what the merge changes in the rendered manifests
 // of everything Argo CD deploys from the target branch. Refuses on a dirty tree,
 // missing branches, skipped environments and un-back-merged target commits.
+import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
@@ -92,6 +93,15 @@ const stamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace(
 const short = (cs: readonly Commit[]): string => cs.map((c) => `  ${c.sha.slice(0, 7)} ${c.subject}`).join('\n');
 
 /** What Argo CD deploys from a branch: environments tracking it, and platform overlays of clusters tracking it. */
+/**
+ * Where the body of a pull request for `branch` is written for `gh pr create --body-file`: named by the checkout
+ * as well as the branch, so two checkouts (two promotions running at once) never share one file.
+ */
+export function pullRequestBodyFile(root: string, branch: string): string {
+  const checkout = createHash('sha1').update(root).digest('hex').slice(0, 8);
+  return join(tmpdir(), `marquee-${checkout}-${branch.replace(/\//g, '-')}.md`);
+}
+
 export function unitsOn(branch: string): { unit: string; path: string }[] {
   const units: { unit: string; path: string }[] = envNames.filter((e) => environments[e].branch === branch).map((e) => ({ unit: e as string, path: environments[e].overlay as string }));
   for (const c of Object.keys(clusters) as ClusterName[]) {
@@ -272,7 +282,7 @@ export async function promote(opts: PromoteOptions): Promise<PromoteResult> {
       '<!-- promotion record: keep these lines last; a squash merge copies them into the commit -->',
       ...evidence,
     ].join('\n');
-    const bodyFile = join(tmpdir(), `marquee-${branch.replace(/\//g, '-')}.md`);
+    const bodyFile = pullRequestBodyFile(root, branch);
     writeFileSync(bodyFile, body);
     const base = { branch, fromBranch, toBranch, commits, targetOnly, validation, changes, record, evidence, upToDate: false } as const;
     const gh = opts.gh === null ? undefined : (opts.gh ?? findOnPath('gh'));

@@ -8,8 +8,6 @@
 // environment validated. `--rollback` prepares the revert to
 // the last verified promotion: a branch and the exact pull-request commands.
 import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { environments, envNames, type EnvName } from '../../../generators/environments.ts';
 import { promotionOrder } from '../../../generators/argocd/delivery.ts';
 import { branchExists, git, isAncestor, resolveBranch, resolveCommit, withWorktree } from '../plumbing/git.ts';
@@ -17,7 +15,7 @@ import { commandLine } from '../plumbing/process.ts';
 import { defaultTargets, renderTargets } from '../kustomize/index.ts';
 import { diffTarget } from '../review/index.ts';
 import { ownPart, promotionRecords, renderedDigests, sharedFiles, TRAILER, type PromotionRecord } from './evidence.ts';
-import { PromoteError } from './promote.ts';
+import { PromoteError, pullRequestBodyFile } from './promote.ts';
 
 export interface VerifyResult {
   readonly env: EnvName;
@@ -187,7 +185,7 @@ export async function prepareRollback(root: string, envName: string, opts: { now
   const message = `${subject}\n\n${TRAILER.rollback}: ${env} ${to.commit}`;
   const commit = (await git(root, 'commit-tree', await tree(to.commit), '-p', head, '-m', message)).trim();
   await git(root, 'branch', branch, commit);
-  const bodyFile = join(tmpdir(), `marquee-${branch.replace(/\//g, '-')}.md`);
+  const bodyFile = pullRequestBodyFile(root, branch);
   writeFileSync(bodyFile, `${subject}.\n\nRestores exactly the tree of ${to.commit} on \`${envBranch}\`. Back-merge nothing: the restored files are versions ${environments[to.from].branch} already had.\n\n${TRAILER.rollback}: ${env} ${to.commit}\n`);
   const remote = opts.remote ?? 'origin';
   const next = [commandLine('git', ['push', '-u', remote, branch]), commandLine('gh', ['pr', 'create', '--base', envBranch, '--head', branch, '--title', subject, '--body-file', bodyFile])];

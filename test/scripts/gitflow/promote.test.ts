@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promote, PromoteError, formatPromotion, type PromoteOptions } from '../../../scripts/lib/gitflow/promote.ts';
 import { kustomizeBinary } from '../../../scripts/lib/kustomize/index.ts';
 import { freshRepos, repoRoot, type TempRepo } from '../../fixtures/argocd/repo.ts';
@@ -46,7 +46,13 @@ test('dev → test: a merge branch off release, validated, with what changes in 
   assert.match(text, /\n {2}~ ConfigMap\/marquee-test\/[\w-]+-config\n {6}data\.PROMOTED: \+ yes\n/, text);
   assert.match(text, /Image tags\n {2}test {2}Deployment\/inventory {2}inventory {2}ghcr\.io\/marquee-shop\/inventory {2}\S+ → 1\.5\.0\n/, text);
   assert.deepEqual(t.added, []);
-  assert.deepEqual(r.next, [`git push -u origin ${r.branch}`, `gh pr create --base release --head ${r.branch} --title 'Promote dev → test (2 commits)' --body-file ${join(tmpdir(), `marquee-${r.branch.replace(/\//g, '-')}.md`)}`]);
+  assert.equal(r.next[0], `git push -u origin ${r.branch}`);
+  // the body file is this checkout's own (two promotions at once never share one), named after the branch
+  const bodyFile = /--body-file (\S+)$/.exec(r.next[1]!)?.[1] ?? '';
+  assert.equal(r.next[1], `gh pr create --base release --head ${r.branch} --title 'Promote dev → test (2 commits)' --body-file ${bodyFile}`);
+  assert.equal(dirname(bodyFile), tmpdir());
+  assert.match(basename(bodyFile), new RegExp(`^marquee-[0-9a-f]{8}-${r.branch.replace(/\//g, '-')}\\.md$`));
+  assert.match(readFileSync(bodyFile, 'utf8'), /## Commits\n/);
   // The promotion branch: one commit on release (a single parent, so a rebase merge keeps it)
   // holding develop's tree, the source named in its record; nothing else moved.
   assert.equal(repo.git('rev-list', '--parents', '-n', '1', r.branch).trim(), `${r.record} ${releaseBefore}`);
