@@ -1,8 +1,14 @@
 // Regular expressions as Go's regexp reads them (RE2 syntax), for what Go programs match: the API server checks a
 // CRD's `pattern` with regexp.MatchString (kube-openapi pkg/validation/validate, Pattern) and kustomize selects
 // patch targets by name with regexp (api/types/selector.go). So `(?i)`, `\z` and `[[:alpha:]]` work and look-arounds
-// do not, unlike JavaScript's RegExp. re2js is a port of RE2/J: the same syntax, linear-time matching.
-import { RE2JS } from 're2js';
+// do not, unlike JavaScript's RegExp. re2js is a port of RE2/J: the same syntax, linear-time matching. It is loaded
+// on the first pattern outside the common subset whose meaning JavaScript shares (nativeEquivalent), which most
+// runs never meet.
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
+
+let re2js: typeof RE2JS | undefined;
+const RE2 = (): typeof RE2JS => (re2js ??= (createRequire(import.meta.url)('re2js') as typeof import('re2js')).RE2JS);
 
 /** A compiled pattern, or null when Go's regexp would not compile it. */
 export interface GoRegexp {
@@ -24,8 +30,14 @@ export function compileGoRegexp(pattern: string): GoRegexp {
   let r = compiled.get(pattern);
   if (r === undefined) {
     try {
-      const re = RE2JS.compile(pattern);
-      r = { test: (s) => re.matcher(s).find(), findAll: (s, n) => findAll(re, s, n) };
+      const native = nativeEquivalent(pattern);
+      if (native) {
+        let re: RE2JS | undefined;
+        r = { test: (s) => native.test(s), findAll: (s, n) => findAll((re ??= RE2().compile(pattern)), s, n) };
+      } else {
+        const re = RE2().compile(pattern);
+        r = { test: (s) => re.matcher(s).find(), findAll: (s, n) => findAll(re, s, n) };
+      }
     } catch (e) {
       r = e as Error;
     }
@@ -34,6 +46,43 @@ export function compileGoRegexp(pattern: string): GoRegexp {
   }
   if (r instanceof Error) throw r;
   return r;
+}
+
+/**
+ * The JavaScript RegExp that means what `pattern` means to Go, when the pattern keeps to a subset where the two agree:
+ * literals, classes without POSIX names, `(?:`, quantifiers up to RE2's 1,000, and the escapes of syntax characters
+ * and of `\d \w \b` (ASCII in both); an unescaped `.` is written `[^\n]` (Go's `.` stops only at a newline). Anything
+ * else (flags, `\s`, `\z`, `\p`, named groups, backreferences), or a pattern JavaScript will not compile, is left
+ * to re2js.
+ */
+export function nativeEquivalent(pattern: string): RegExp | undefined {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      const n = pattern[i + 1];
+      if (n === undefined || !/[-.+*?()[\]{}|^$/\\dwbDWB]/.test(n)) return undefined;
+      out += c + n;
+      i++;
+    } else if (inClass) {
+      if (c === '[') return undefined;
+      if (c === ']') inClass = false;
+      out += c;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+      if (pattern[i + 1] === '^') out += pattern[++i];
+      if (pattern[i + 1] === ']') return undefined;
+    } else if (c === '(' && pattern[i + 1] === '?' && pattern[i + 2] !== ':') return undefined;
+    else out += c === '.' ? '[^\\n]' : c;
+  }
+  if (inClass || /\{\s*\d*,?\s*\d{4,}/.test(pattern)) return undefined;
+  try {
+    return new RegExp(out, 'u');
+  } catch {
+    return undefined;
+  }
 }
 
 export function goRegexp(pattern: string): GoRegexp | null {

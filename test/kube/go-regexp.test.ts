@@ -2,7 +2,11 @@
 // runs it (FindAllString(text, -1); each expected match is text[e[0]:e[1]] in UTF-8 bytes).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileGoRegexp } from '../../kube/go-regexp.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compileGoRegexp, nativeEquivalent } from '../../kube/go-regexp.ts';
 
 /** find_test.go build: n matches of len(x)/n indexes each; the first pair is the whole match. */
 const build = (n: number, ...x: number[]): [number, number][] => Array.from({ length: n }, (_, i) => [x[(i * x.length) / n]!, x[(i * x.length) / n + 1]!]);
@@ -120,5 +124,34 @@ describe('find_test.go TestFindAllString (ported)', () => {
   });
   it('a pattern Go does not compile throws its error (re2js reports Go’s message)', () => {
     assert.throws(() => compileGoRegexp(')'), { message: 'error parsing regexp: unexpected ): `)`' });
+  });
+});
+
+// The native fast path (nativeEquivalent) must mean what re2js means: every pattern of the vendored and corpus CRDs,
+// on strings that probe the differences between the two engines (newlines, \r, U+2028, non-ASCII, astral code points).
+describe('nativeEquivalent agrees with re2js on every CRD pattern here', () => {
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const patterns = new Set<string>();
+  for (const dir of ['vendor/crds', 'test/corpus/real-manifests'])
+    for (const f of readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }).filter((n) => /\.ya?ml$/.test(n)))
+      for (const m of readFileSync(join(root, dir, f), 'utf8').matchAll(/^\s+pattern: (.+)$/gm)) patterns.add(m[1]!.replace(/^'(.*)'$/, '$1').replace(/''/g, "'"));
+  const samples = ['', 'abc', 'a-b.c', 'A1', '10Mi', '1h30m', '0.5', '-1e3', 'http://x.example/y', 'WARN', ' ', '\t', 'a\nb', 'a\rb', 'a\u2028b', 'é', 'ça-va', '😀', 'a😀b', '-', '.', 'a_b', '123', '1.5e3', '@every 1h', '0 22 * * *', 'x@y.iam.gserviceaccount.com', 'foo.yaml', '*.json', '24:00', '2001:db8::1'];
+  const { RE2JS } = createRequire(import.meta.url)('re2js') as typeof import('re2js');
+  it(`covers the ${patterns.size} distinct patterns, most on the fast path`, () => {
+    let native = 0;
+    for (const p of patterns) {
+      const js = nativeEquivalent(p);
+      if (!js) continue;
+      native++;
+      const re = RE2JS.compile(p);
+      for (const s of samples) assert.equal(js.test(s), re.matcher(s).find(), `${JSON.stringify(p)} on ${JSON.stringify(s)}`);
+    }
+    assert.ok(patterns.size > 30 && native > patterns.size / 2, `${native} of ${patterns.size} on the fast path`);
+  });
+  it('leaves to re2js what JavaScript reads differently', () => {
+    for (const p of ['^(?i)(abort|warn)?$', '^\\s+$', '\\z', '^[[:alpha:]]+$', '(?P<n>a)', '(a)\\1', 'a{1001}', '\\pL', 'a(?=b)'])
+      assert.equal(nativeEquivalent(p), undefined, p);
+    assert.equal(nativeEquivalent('^a.b$')!.test('a\rb'), true, 'Go\'s . matches \\r');
+    assert.equal(nativeEquivalent('^a.b$')!.test('a\nb'), false);
   });
 });
