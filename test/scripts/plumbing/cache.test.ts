@@ -78,7 +78,10 @@ describe('caches keyed by code', () => {
     try {
       assert.equal(policiesDigest(moved), here, 'moving the checkout keeps the key');
       const policy = join(moved, 'policies/gitops/no-remote-bases.ts');
-      writeFileSync(policy, readFileSync(policy, 'utf8').replace(/'error'/, "'warning'"));
+      const before = readFileSync(policy, 'utf8');
+      const edited = before.replace("id: 'gitops/no-remote-bases',", "id: 'gitops/no-remote-bases',\n    severity: 'warning',");
+      assert.notEqual(edited, before, 'the edit applies');
+      writeFileSync(policy, edited);
       assert.notEqual(policiesDigest(moved), here, 'an edited policy (imported by policies/index.ts) changes the key');
     } finally {
       renameSync(moved, dir);
