@@ -14,6 +14,7 @@ import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import type { RenderResult } from './render.ts';
 import { kustomizationOf } from './origins.ts';
 import { loadAll } from 'js-yaml';
+import { schema } from '../plumbing/yaml-limits.ts';
 import { kustomizationTree, type Includes } from './tree.ts';
 
 type Op = { readonly op: string; readonly path: string; readonly from?: string; readonly line: number; readonly column: number };
@@ -278,11 +279,15 @@ function originDoc(w: Writers, o: RenderedObject): Record<string, any> | undefin
   if (!o.origin || !/\.(ya?ml|json)$/i.test(o.origin) || kustomizationFileNames.some((n) => o.origin!.endsWith(`/${n}`) || o.origin === n)) return undefined;
   let docs = w.origins.get(o.origin);
   if (docs === undefined) {
-    try {
-      docs = loadAll(readFileSync(join(w.root, o.origin), 'utf8')).filter((d) => d && typeof d === 'object');
-    } catch {
-      docs = null;
-    }
+    // Parsed once per content, kept between runs (the same base files back every target).
+    const abs = join(w.root, o.origin);
+    docs = byContent.memo(`origin:${hashOf(abs)}`, () => {
+      try {
+        return loadAll(readFileSync(abs, 'utf8'), { schema }).filter((d) => d && typeof d === 'object');
+      } catch {
+        return null;
+      }
+    }) as unknown[] | null;
     w.origins.set(o.origin, docs);
   }
   const name = String(o.object.metadata?.name ?? '');
