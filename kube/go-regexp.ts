@@ -63,6 +63,7 @@ export function nativeEquivalent(pattern: string): RegExp | undefined {
     if (c === '\\') {
       const n = pattern[i + 1];
       if (n === undefined || !/[-.+*?()[\]{}|^$/\\dwbDWB]/.test(n)) return undefined;
+      if (inClass && (n === 'b' || n === 'B')) return undefined; // JavaScript reads [\b] as a backspace
       out += c + n;
       i++;
     } else if (inClass) {
