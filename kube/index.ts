@@ -10,4 +10,5 @@ export * from './api-removals.ts';
 export * from './kustomization.ts';
 export * from './patch-target.ts';
 export * from './go-regexp.ts';
+export * from './yaml-schema.ts';
 export * from './cnpg.ts';

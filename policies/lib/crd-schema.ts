@@ -19,7 +19,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CORE_SCHEMA, loadAll, mergeTag } from 'js-yaml';
+import { loadAll } from 'js-yaml';
+import { kubernetesYamlSchema } from '../../kube/yaml-schema.ts';
 import { parseAllDocuments } from 'yaml';
 import { evaluateRule, type CelRule } from './crd-cel.ts';
 import { formatError } from './crd-formats.ts';
@@ -217,9 +218,6 @@ function unknownHint(key: string, known: string[]): string | undefined {
   return near ? `did you mean "${near}"?` : known.length ? `known fields here: ${known.join(', ')}` : undefined;
 }
 
-/** YAML 1.2 core with merge keys, as the API server's clients (kubectl, kustomize) read `<<: *base`. */
-const yaml12WithMerge = CORE_SCHEMA.withTags(mergeTag);
-
 /** Does one mapping or list stand in two places (what a YAML alias of a collection makes)? Never descends twice. */
 function sharesObjects(values: unknown[]): boolean {
   const seen = new Set<object>();
@@ -242,7 +240,7 @@ export function crdVersionsOf(text: string, file: string): CrdVersion[] {
   // places share one mapping or list, is read by the `yaml` library as before.
   let docs: unknown[];
   try {
-    docs = loadAll(text, { schema: yaml12WithMerge });
+    docs = loadAll(text, { schema: kubernetesYamlSchema });
     if (sharesObjects(docs)) throw new Error('aliased');
   } catch {
     docs = parseAllDocuments(text).map((doc) => doc.toJS({ maxAliasCount: -1 }));

@@ -14,7 +14,7 @@ import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import type { RenderResult } from './render.ts';
 import { kustomizationOf } from './origins.ts';
 import { loadAll } from 'js-yaml';
-import { schema } from '../plumbing/yaml-limits.ts';
+import { kubernetesYamlSchema as schema } from '../../../kube/yaml-schema.ts';
 import { kustomizationTree, type Includes } from './tree.ts';
 
 type Op = { readonly op: string; readonly path: string; readonly from?: string; readonly line: number; readonly column: number };

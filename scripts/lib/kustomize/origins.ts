@@ -16,7 +16,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize, relative, resolve } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
-import { excessiveAliasing, MAX_DEPTH, mayAlias, schema } from '../plumbing/yaml-limits.ts';
+import { excessiveAliasing, MAX_DEPTH, mayAlias } from '../plumbing/yaml-limits.ts';
+import { kubernetesYamlSchema as schema } from '../../../kube/yaml-schema.ts';
 
 /** Fields that create or rename objects in ways this walk does not model. */
 const UNMODELLED = ['namePrefix', 'nameSuffix', 'generators', 'transformers', 'helmCharts', 'helmChartInflationGenerator'] as const;

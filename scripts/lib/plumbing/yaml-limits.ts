@@ -1,25 +1,9 @@
 // Bounds on what a YAML text may cost to read, shared by files mode and the repository's source
 // pre-pass: go-yaml's rule against alias bombs, a nesting bound, and binary content refused
 // before a parser sees it.
-import { CORE_SCHEMA, defineScalarTag, mergeTag, NOT_RESOLVED } from 'js-yaml';
 import type { Document, LineCounter } from 'yaml';
 import type { Finding } from '../../../kube/index.ts';
 import { Y } from './yaml.ts';
-
-/**
- * `!!binary` as go-yaml decodes it into a string or an interface{} (yaml.v3 decode.go, scalar: binaryTag): the
- * base64 text decoded; kustomize and kubectl accept it. Text that is not base64 is an error there and here.
- */
-const binaryAsString = defineScalarTag('tag:yaml.org,2002:binary', {
-  resolve: (source: string) => {
-    const input = source.replace(/\s/g, '');
-    return input.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(input) ? Buffer.from(input, 'base64').toString('utf8') : NOT_RESOLVED;
-  },
-  identify: () => false,
-});
-
-/** YAML 1.2 core with merge keys and `!!binary`, as kustomize (kyaml) and kubectl read `<<: *base`. */
-export const schema = CORE_SCHEMA.withTags(mergeTag, binaryAsString);
 
 /** Nesting a validator may walk (ajv and the field tree recurse): js-yaml bounds the text, this the aliases' expansion. */
 export const MAX_DEPTH = 100;

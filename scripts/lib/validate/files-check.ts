@@ -13,7 +13,8 @@ import { schemaFinding } from './schema-findings.ts';
 import { parseYamlFile, yaml11BooleanWords, yamlFindingsOfParsed } from './sources.ts';
 import { looksLikeTemplate, nonManifestReason } from './files-kinds.ts';
 import { jsonSyntaxFinding, jsonTooDeepAt, lineColumn } from './json-syntax.ts';
-import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias, schema } from '../plumbing/yaml-limits.ts';
+import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias } from '../plumbing/yaml-limits.ts';
+import { kubernetesYamlSchema as schema } from '../../../kube/yaml-schema.ts';
 
 export { excessiveAliasing, MAX_DEPTH } from '../plumbing/yaml-limits.ts';
 

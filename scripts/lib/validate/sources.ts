@@ -8,7 +8,8 @@ import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { kustomizationFileNames, type Finding, isRemoteRef } from '../../../kube/index.ts';
 import { jsonSyntaxFinding } from './json-syntax.ts';
-import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias, schema } from '../plumbing/yaml-limits.ts';
+import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias } from '../plumbing/yaml-limits.ts';
+import { kubernetesYamlSchema as schema } from '../../../kube/yaml-schema.ts';
 import { loadAll } from 'js-yaml';
 
 export interface ParsedYaml {
