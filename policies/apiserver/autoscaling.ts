@@ -1,6 +1,6 @@
 // Rules of kubernetes/kubernetes pkg/apis/autoscaling/validation/validation.go (Kubernetes 1.31): HorizontalPodAutoscaler (autoscaling/v2).
 import { arr, at, has, invalid, invalidAll, isObj, notSupported, required, str, ValidateLabelSelector, type Errs } from './lib/field.ts';
-import { parseQuantity, isNegative, isZero } from './lib/quantity.ts';
+import { quantitySign, readQuantity } from '../../kube/quantity.ts';
 import { IsValidPathSegmentName } from './lib/validation.ts';
 
 /** ValidateCrossVersionObjectReference */
@@ -15,8 +15,8 @@ function validateScaleTargetRef(ref: unknown, path: string): Errs {
 }
 
 const positiveQuantity = (v: unknown, path: string, fn: string): Errs => {
-  const q = parseQuantity(v);
-  return q && (isNegative(q) || isZero(q)) ? [invalid(path, q.text, 'must be positive', fn)] : [];
+  const q = readQuantity(v);
+  return q && quantitySign(q) <= 0 ? [invalid(path, String(v), 'must be positive', fn)] : [];
 };
 
 /** validateMetricTarget */

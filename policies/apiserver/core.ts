@@ -7,7 +7,7 @@ import {
   arr, at, duplicate, forbidden, has, invalid, invalidAll, isObj, notFound, notSupported, required, str,
   ValidateLabels, ValidateLabelSelector, ValidateLabelName, ValidateNonnegativeField, type Errs,
 } from './lib/field.ts';
-import { cmpQuantity, isInteger, isNegative, isZero, parseQuantity } from './lib/quantity.ts';
+import { asDec, cmpDec, isIntegerQuantity, quantitySign, readQuantity } from '../../kube/quantity.ts';
 import {
   IsConfigMapKey, IsDNS1123Label, IsDNS1123Subdomain, IsEnvVarName, IsHTTPHeaderName, IsQualifiedName, IsValidCIDR,
   IsValidIP, IsValidPortName, IsValidPortNum, IsValidUserID, IsValidGroupID, IsInRange,
@@ -69,10 +69,10 @@ export function ValidateResourceRequirements(res: unknown, path: string): Errs {
   const limPath = at(path, 'limits');
   const reqPath = at(path, 'requests');
   const quantityErrs = (name: string, v: unknown, p: string) => {
-    const q = parseQuantity(v);
+    const q = readQuantity(v);
     if (!q) return; // not a quantity: the schema step reports it
-    if (isNegative(q)) out.push(invalid(p, q.text, 'must be greater than or equal to 0', 'ValidateResourceQuantityValue'));
-    else if (isIntegerResourceName(name) && !isInteger(q)) out.push(invalid(p, q.text, 'must be an integer', 'ValidateResourceQuantityValue'));
+    if (quantitySign(q) < 0) out.push(invalid(p, String(v), 'must be greater than or equal to 0', 'ValidateResourceQuantityValue'));
+    else if (isIntegerResourceName(name) && !isIntegerQuantity(q)) out.push(invalid(p, String(v), 'must be an integer', 'ValidateResourceQuantityValue'));
   };
   for (const [name, v] of Object.entries(limits)) {
     const p = at(limPath, name);
@@ -86,17 +86,18 @@ export function ValidateResourceRequirements(res: unknown, path: string): Errs {
     out.push(...nameErrs);
     if (nameErrs.length) continue;
     quantityErrs(name, v, p);
-    const req = parseQuantity(v);
-    const lim = name in limits ? parseQuantity(limits[name]) : undefined;
+    const req = readQuantity(v);
+    const lim = name in limits ? readQuantity(limits[name]) : undefined;
     if (!req || !lim) continue;
-    const c = cmpQuantity(req, lim);
+    const c = cmpDec(asDec(req), asDec(lim));
+    const [reqText, limText] = [String(v), String(limits[name])];
     // Upstream reports this on `resources.requests`; we point at the request the author wrote.
     if (c !== 0 && !isOvercommitAllowed(name))
-      out.push(invalid(p, req.text, `must be equal to ${name} limit of ${lim.text}`, 'ValidateResourceRequirements', `set the ${name} request equal to its limit`));
+      out.push(invalid(p, reqText, `must be equal to ${name} limit of ${limText}`, 'ValidateResourceRequirements', `set the ${name} request equal to its limit`));
     else if (c > 0)
       out.push({
-        ...invalid(p, req.text, `must be less than or equal to ${name} limit of ${lim.text}`, 'ValidateResourceRequirements', `lower the ${name} request to at most ${lim.text}, or raise the limit`),
-        summary: `${name} request ${req.text} exceeds limit ${lim.text}`,
+        ...invalid(p, reqText, `must be less than or equal to ${name} limit of ${limText}`, 'ValidateResourceRequirements', `lower the ${name} request to at most ${limText}, or raise the limit`),
+        summary: `${name} request ${reqText} exceeds limit ${limText}`,
       });
   }
   return out;
@@ -702,8 +703,8 @@ export function ValidatePersistentVolumeClaimSpec(spec: unknown, path: string): 
   const sp = at(at(at(path, 'resources'), 'requests'), 'storage');
   if (!has(storage)) out.push(required(sp, '', 'ValidatePersistentVolumeClaimSpec', 'request storage: resources.requests.storage'));
   else {
-    const q = parseQuantity(storage);
-    if (q && (isNegative(q) || isZero(q))) out.push(invalid(sp, q.text, 'must be greater than zero', 'ValidatePositiveQuantityValue'));
+    const q = readQuantity(storage);
+    if (q && quantitySign(q) <= 0) out.push(invalid(sp, String(storage), 'must be greater than zero', 'ValidatePositiveQuantityValue'));
   }
   if (str(s.storageClassName)) out.push(...invalidAll(at(path, 'storageClassName'), s.storageClassName, IsDNS1123Subdomain(s.storageClassName), 'ValidatePersistentVolumeClaimSpec'));
   if (has(s.volumeMode) && !['Block', 'Filesystem'].includes(s.volumeMode)) out.push(notSupported(at(path, 'volumeMode'), s.volumeMode, ['Block', 'Filesystem'], 'ValidatePersistentVolumeClaimSpec'));

@@ -162,6 +162,10 @@ describe('core/v1 validation_test.go TestValidateResourceRequirements', () => {
   });
   test('errorCase Invalid Resources with Requests', () => fails(ValidateResourceRequirements({ requests: { 'my.org': '10m' } }, 'resources'), 'my.org'));
   test('errorCase Invalid Resources with Limits', () => fails(ValidateResourceRequirements({ limits: { 'my.org': '9m' } }, 'resources'), 'my.org'));
+  // ValidateResourceQuantityValue: an extended resource must be whole, judged by `MilliValue() % 1000`. MilliValue rounds
+  // a dropped fraction of a thousandth away from zero (amount.go negativeScaleInt64), so 1.0001 is 1001 milli: not whole.
+  test('extended resource 1.0001 is not an integer (MilliValue rounds up to 1001)', () => fails(ValidateResourceRequirements({ limits: { 'my.org/gpu': '1.0001' } }, 'resources'), 'must be an integer'));
+  test('extended resource 2000m is an integer', () => ok(ValidateResourceRequirements({ limits: { 'my.org/gpu': '2000m' } }, 'resources')));
 });
 
 describe('core/v1 validation_test.go TestValidateContainerResourceName', () => {
