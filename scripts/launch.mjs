@@ -14,7 +14,7 @@
 // is reported as file:line:column and exit code 2 (an environment error).
 // This file is JavaScript because it has to run before any TypeScript can.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -29,6 +29,8 @@ if (!entry || !/^[\w-]+$/.test(name) || !existsSync(entry)) {
 }
 const home = join(root, 'node_modules', '.cache', 'marquee', 'bin', name);
 const manifestFile = join(home, 'manifest.json');
+/** A bundle (or an abandoned `.build-<pid>`) nothing has started from for this long is removed. */
+const STALE_MS = 60 * 60 * 1000;
 
 /** Size and mtime of every bundled source (and of this launcher): the bundle's freshness key. */
 function signature(files) {
@@ -47,7 +49,9 @@ function signature(files) {
 function current() {
   try {
     const m = JSON.parse(readFileSync(manifestFile, 'utf8'));
-    return signature(m.inputs) === m.signature && existsSync(join(home, m.signature, `${name}.mjs`)) ? join(home, m.signature, `${name}.mjs`) : undefined;
+    if (signature(m.inputs) !== m.signature || !existsSync(join(home, m.signature, `${name}.mjs`))) return undefined;
+    utimesSync(join(home, m.signature), new Date(), new Date()); // in use: see the clean-up in bundle()
+    return join(home, m.signature, `${name}.mjs`);
   } catch {
     return undefined;
   }
@@ -90,12 +94,26 @@ async function bundle() {
   const inputs = Object.keys(result.metafile.inputs).map((f) => relative(root, resolve(f))).sort();
   const sig = signature(inputs);
   const target = join(home, sig);
-  rmSync(target, { recursive: true, force: true });
-  renameSync(scratch, target);
+  try {
+    renameSync(scratch, target);
+  } catch (err) {
+    // Another launch built the same sources first and may be running from them: keep its bundle, drop ours.
+    if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
+    rmSync(scratch, { recursive: true, force: true });
+  }
   const tmp = `${manifestFile}.${process.pid}`;
   writeFileSync(tmp, JSON.stringify({ signature: sig, inputs }));
   renameSync(tmp, manifestFile);
-  for (const old of readdirSync(home)) if (old !== sig && old !== 'manifest.json' && !old.startsWith('.build-')) rmSync(join(home, old), { recursive: true, force: true });
+  // Older bundles go once nothing has started from them for an hour: a launch still running from one keeps its chunks.
+  for (const old of readdirSync(home)) {
+    if (old === sig || old === 'manifest.json' || old.startsWith('manifest.json.')) continue;
+    const dir = join(home, old);
+    try {
+      if (Date.now() - statSync(dir).mtimeMs > STALE_MS) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // removed by a concurrent launch
+    }
+  }
   return join(target, `${name}.mjs`);
 }
 

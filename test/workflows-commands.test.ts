@@ -12,6 +12,7 @@ import { repoRoot } from './helpers/repo-copy.ts';
 describe('workflow command lines', () => {
   it('npm run validate -- --format sarif (as the pull request workflow runs it) writes pure SARIF, no npm banner', { timeout: 120_000 }, () => {
     const r = spawnSync('sh', ['-c', 'npm run --silent validate -- --format sarif'], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    assert.ok(r.stdout.trim(), `validate printed no SARIF (exit ${r.status}): ${r.stderr}`);
     const sarif = JSON.parse(r.stdout) as { version: string; runs: Array<{ tool: { driver: { name: string } } }> };
     assert.equal(sarif.version, '2.1.0');
     assert.ok(sarif.runs.length >= 1);

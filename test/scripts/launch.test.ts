@@ -3,7 +3,7 @@
 // report a source that does not compile as file:line with exit code 2.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -61,6 +61,39 @@ test('launch: the bundle is rebuilt when a bundled source changes, and a compile
     const r = launch(dir, ['validate', '--help']);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /scripts\/lib\/validate\/output\.ts:\d+:\d+: /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('launch: a bundle another launch may still be running from is kept; one unused for an hour is removed', () => {
+  const dir = checkout();
+  const bin = join(dir, 'node_modules/.cache/marquee/bin/validate');
+  try {
+    assert.equal(launch(dir, ['validate', '--help']).status, 0);
+    const first = manifest(dir).signature;
+    // The same sources built again (as by a second launch started at the same moment): the first bundle stays as it is.
+    writeFileSync(join(bin, first, 'in-use'), '');
+    rmSync(join(bin, 'manifest.json'));
+    assert.equal(launch(dir, ['validate', '--help']).status, 0);
+    assert.equal(manifest(dir).signature, first);
+    assert.ok(existsSync(join(bin, first, 'in-use')), 'a rebuild of the same sources replaced a bundle that may be running');
+
+    // A source changes: the old bundle was started from just now, so it stays.
+    const source = join(dir, 'scripts/lib/validate/output.ts');
+    utimesSync(source, new Date(), new Date(Date.now() + 5000));
+    assert.equal(launch(dir, ['validate', '--help']).status, 0);
+    const second = manifest(dir).signature;
+    assert.notEqual(second, first);
+    assert.ok(existsSync(join(bin, first)), 'a bundle started from a moment ago was removed');
+
+    // Nothing started from it for two hours: the next build removes it, and keeps the one in use.
+    const hoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    utimesSync(join(bin, first), hoursAgo, hoursAgo);
+    utimesSync(source, new Date(), new Date(Date.now() + 10000));
+    assert.equal(launch(dir, ['validate', '--help']).status, 0);
+    assert.ok(!existsSync(join(bin, first)), 'a bundle unused for two hours was kept');
+    assert.ok(existsSync(join(bin, second)), 'the bundle used a moment ago was removed');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
