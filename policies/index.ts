@@ -46,6 +46,7 @@ import analysisMetricsExist from './rollouts/analysis-metrics-exist.ts';
 import analysisArgsBound from './rollouts/analysis-args-bound.ts';
 import rolloutReferencesExist from './rollouts/references-exist.ts';
 import splitServicesMatch from './rollouts/split-services-match.ts';
+import analysisAddressResolves from './rollouts/analysis-address-resolves.ts';
 import uniqueClusterObjects from './cross-environment/unique-cluster-objects.ts';
 import uniqueHostPorts from './cross-environment/unique-host-ports.ts';
 import imageTagRequired from './gitops/image-tag-required.ts';
@@ -73,7 +74,7 @@ export const policies: readonly Policy[] = [
   noHostNamespaces, noHostPath, seccompRuntimeDefault, noAutomountToken, defaultDenyNetworkPolicy,
   networkPolicyCoverage, noPlaintextSecrets, noSecretValues,
   selectorMatchesTemplate, serviceSelectsPods, serviceTargetPort, noDuplicateEnv, ingressBackend, configReferences, serviceAccountExists,
-  analysisQueryParses, analysisMetricsExist, analysisArgsBound, rolloutReferencesExist, splitServicesMatch,
+  analysisQueryParses, analysisMetricsExist, analysisArgsBound, analysisAddressResolves, rolloutReferencesExist, splitServicesMatch,
   uniqueClusterObjects, uniqueHostPorts,
   imageTagRequired, noMutableTags, allowedRegistries, digestPinning, targetNamespace, noDefaultNamespace,
   noRemoteBases, noDeprecatedApi, requiredLabels,

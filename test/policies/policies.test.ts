@@ -213,6 +213,21 @@ describe('individual checks', () => {
     assert.equal(f?.path, 'spec.minAvailable');
   });
 
+  it('analysis-address-resolves judges only where the cluster platform is rendered, and names a namespace typo', () => {
+    const templates = withObjects([], envTarget('prod'), [
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 'ratio', namespace: 'marquee-prod' }, spec: { metrics: [{ name: 'ratio', provider: { prometheus: { address: 'http://prometheus.monitorng.svc:9090', query: 'up' } } }] } },
+    ]);
+    // `--env prod` renders no platform overlay: the address cannot be judged, and is not guessed at.
+    assert.deepEqual(findingsFor('rollouts/analysis-address-resolves', templates), []);
+    const platform = withObjects([], platformTarget('prod'), [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'prometheus', namespace: 'monitoring' }, spec: { ports: [{ port: 9090 }] } }]);
+    const found = findingsFor('rollouts/analysis-address-resolves', [...templates, ...platform]);
+    assert.equal(found.length, 1);
+    assert.match(found[0]!.message, /no Service monitorng\/prometheus is rendered on this cluster/);
+    // The platform of another cluster does not count: nonprod's Prometheus is not prod's.
+    const nonprod = withObjects([], platformTarget('nonprod'), [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'prometheus', namespace: 'monitorng' }, spec: { ports: [{ port: 9090 }] } }]);
+    assert.equal(findingsFor('rollouts/analysis-address-resolves', [...templates, ...platform, ...nonprod]).length, 1);
+  });
+
   it('no-deprecated-api warns for a deprecated, still served version', () => {
     const input = withObjects(world('prod'), envTarget('prod'), [
       { apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta3', kind: 'FlowSchema', metadata: { name: 'x', labels: { 'app.kubernetes.io/name': 'x', 'app.kubernetes.io/component': 'x', 'app.kubernetes.io/part-of': 'marquee' } }, spec: {} },
