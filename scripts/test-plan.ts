@@ -58,6 +58,9 @@ export const integration: readonly string[] = [
   'apps/web/test/dockerfile.test.ts',
   'test/generators/cloudnative-pg-install.test.ts',
   'test/generators/data.test.ts',
+  'test/generators/environment-chain.test.ts',
+  'test/generators/rollouts/canary.test.ts',
+  'test/generators/rollouts/install.test.ts',
   'test/images.test.ts',
   'test/policies/clock.test.ts',
   'test/scripts/argocd/check.test.ts',
@@ -70,6 +73,7 @@ export const integration: readonly string[] = [
   'test/scripts/generated.test.ts',
   'test/scripts/launch.test.ts',
   'test/scripts/gitflow/promote.test.ts',
+  'test/scripts/gitflow/promote-cycle.test.ts',
   'test/scripts/kustomize/no-ops.test.ts',
   'test/scripts/kustomize/render.test.ts',
   'test/scripts/report/branches.test.ts',
@@ -89,6 +93,7 @@ export const integration: readonly string[] = [
   'test/scripts/validate/sarif.test.ts',
   'test/workflows-commands.test.ts',
   'test/workflows.test.ts',
+  'test/vendor/operators.test.ts',
 ];
 
 /**
