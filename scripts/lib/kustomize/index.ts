@@ -2,7 +2,8 @@
 // (binary.ts), the targets of a checkout and their parts (targets.ts), the
 // kustomization walk and content keys (tree.ts), renders with origins resolved to
 // repository files (render.ts, origins.ts), the render cache (render-cache.ts), the
-// slim OpenAPI document (openapi.ts) and kustomize's output order (order.ts).
+// slim OpenAPI document (openapi.ts), kustomize's output order (order.ts) and the
+// names namePrefix / nameSuffix and the content hash wrap an object in (names.ts).
 export { KustomizeMissing, kustomizeBinary, kustomizeBuild, kustomizeVersion } from './binary.ts';
 export { defaultTargets, partsOf } from './targets.ts';
 export { inputKey, kustomizationTree, type KustomizationTree } from './tree.ts';
@@ -11,4 +12,5 @@ export { kustomizeOrder } from './order.ts';
 export { kustomizationEntries, locateKustomizeError, noOpFindings, renderFindings, saveNoOpCache } from './no-ops.ts';
 export { readCache, writeCache } from './render-cache.ts';
 export { kustomizationOf } from './origins.ts';
+export { hashVariants, namesInside } from './names.ts';
 export { openApiForKinds, slimOpenApiFile } from './openapi.ts';

@@ -47,6 +47,13 @@ function includesOf(root: string, dir: string): Includes {
   return { dirs, remote, broken: false };
 }
 
+/** The directories and remote entries one kustomization lists itself (memoised in `memo`). */
+export function directIncludes(root: string, dir: string, memo: Map<string, Includes>): Includes {
+  let inc = memo.get(dir);
+  if (!inc) memo.set(dir, (inc = includesOf(root, dir)));
+  return inc;
+}
+
 export function kustomizationTree(root: string, path: string, memo = new Map<string, Includes>()): KustomizationTree {
   const dirs = new Set<string>();
   const remote: string[] = [];
@@ -54,8 +61,7 @@ export function kustomizationTree(root: string, path: string, memo = new Map<str
   const visit = (dir: string): void => {
     if (dirs.has(dir)) return;
     dirs.add(dir);
-    let inc = memo.get(dir);
-    if (!inc) memo.set(dir, (inc = includesOf(root, dir)));
+    const inc = directIncludes(root, dir, memo);
     remote.push(...inc.remote);
     broken ||= inc.broken;
     inc.dirs.forEach(visit);

@@ -9,6 +9,7 @@ import { basename, join, normalize } from 'node:path';
 import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml';
 import { isRemoteRef, kustomizationFileNames, objectRef, parseImage, patchTargetMatches, type Finding, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
 import { Y } from '../plumbing/yaml.ts';
+import { hashVariants, namesInside } from '../kustomize/index.ts';
 import { parsePath, patchTargets, type SourceLocator } from './locate.ts';
 import type { PathSegment } from './schema.ts';
 
@@ -121,22 +122,25 @@ interface OverlayFile {
   readonly file: string;
   readonly doc: Document.Parsed;
   readonly lines: LineCounter;
+  /** The kustomization that lists this one in its resources/components (none for the target's own). */
+  readonly outer?: OverlayFile;
 }
 
 /** The hand-written kustomizations of a target, outermost first (the last to apply wins, kustomize applies outer ones last). */
-function overlayFiles(locator: SourceLocator, root: string, dir: string, seen = new Set<string>()): OverlayFile[] {
+function overlayFiles(locator: SourceLocator, root: string, dir: string, seen = new Set<string>(), outer?: OverlayFile): OverlayFile[] {
   if (seen.has(dir) || dir.startsWith('base/') || dir === 'base') return [];
   seen.add(dir);
   const file = kustomizationFileNames.map((n) => join(dir, n)).find((f) => existsSync(join(root, f)));
   const parsed = file ? locator.parsed(file) : null;
   const doc = parsed?.docs[0];
   if (!file || !parsed || !doc || !Y.isMap(doc.contents)) return [];
-  const out: OverlayFile[] = [{ dir, file, doc, lines: parsed.lines }];
+  const self: OverlayFile = { dir, file, doc, lines: parsed.lines, ...(outer ? { outer } : {}) };
+  const out: OverlayFile[] = [self];
   const k = doc.toJS() as Record<string, any>;
   for (const entry of [...(k.resources ?? []), ...(k.components ?? []), ...(k.bases ?? [])]) {
     if (typeof entry !== 'string' || isRemoteRef(entry)) continue;
     const sub = normalize(join(dir, entry));
-    if (existsSync(join(root, sub)) && statSync(join(root, sub)).isDirectory()) out.push(...overlayFiles(locator, root, sub, seen));
+    if (existsSync(join(root, sub)) && statSync(join(root, sub)).isDirectory()) out.push(...overlayFiles(locator, root, sub, seen, self));
   }
   return out;
 }
@@ -190,12 +194,11 @@ function fromGenerators(root: string, files: readonly OverlayFile[], object: Rec
   const [data, key] = path;
   if ((data !== 'data' && data !== 'binaryData' && data !== 'stringData') || typeof key !== 'string') return undefined;
   const name = String(object.metadata?.name ?? '');
-  // configMapGenerator names carry a content-hash suffix unless generatorOptions turn it off.
-  const names = new Set([name, name.replace(/-[a-z0-9]{10}$/, '')]);
   const field = object.kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator';
   for (const o of files) {
     const generators = (o.doc.contents as any).get(field, true);
     if (!Y.isSeq(generators)) continue;
+    const names = namesBefore(name, o, files);
     for (const g of generators.items) {
       if (!Y.isMap(g) || !names.has(String(g.get('name'))) || !['merge', 'replace'].includes(String(g.get('behavior')))) continue;
       const entries = (source: string) => {
@@ -212,6 +215,28 @@ function fromGenerators(root: string, files: readonly OverlayFile[], object: Rec
     }
   }
   return undefined;
+}
+
+/**
+ * The names a rendered object had when kustomization `o` ran its generators: a merge matches
+ * the base's object by its current name or any earlier one and keeps that object's name
+ * (api/resmap/reswrangler.go appendReplaceOrMerge, api/resource/resource.go
+ * CopyMergeMetaDataFieldsFrom); `o` and the kustomizations around it add their prefixes and
+ * suffixes after their generators ran (api/internal/target/kusttarget.go accumulateTarget), the
+ * hash comes last (namesInside). So: the names inside `o`, and inside the hand-written
+ * kustomizations below it.
+ */
+function namesBefore(rendered: string, o: OverlayFile, files: readonly OverlayFile[]): Set<string> {
+  const names = new Set<string>();
+  for (const d of files) {
+    const chain: OverlayFile[] = [];
+    for (let k: OverlayFile | undefined = d; k; k = k.outer) chain.unshift(k);
+    const at = chain.indexOf(o);
+    if (at < 0) continue;
+    const affixes = chain.map((k) => ({ namePrefix: (k.doc.contents as any).get('namePrefix'), nameSuffix: (k.doc.contents as any).get('nameSuffix') }));
+    for (const name of hashVariants(rendered)) namesInside(name, affixes).slice(at).forEach((n) => names.add(n));
+  }
+  return names;
 }
 
 /** The keys of an env file as kustomize reads it (api/kv: KEY=value lines; blank lines and # comments skipped). */
