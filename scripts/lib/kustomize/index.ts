@@ -6,11 +6,11 @@
 // names namePrefix / nameSuffix and the content hash wrap an object in (names.ts).
 export { KustomizeMissing, kustomizeBinary, kustomizeBuild, kustomizeVersion } from './binary.ts';
 export { defaultTargets, partsOf } from './targets.ts';
-export { inputKey, kustomizationTree, type KustomizationTree } from './tree.ts';
+export { inputKey, kustomizationTree, type Includes, type KustomizationTree } from './tree.ts';
 export { objectsFrom, renderTargets, scratchDir, type RenderOptions, type RenderResult } from './render.ts';
 export { kustomizeOrder } from './order.ts';
 export { kustomizationEntries, locateKustomizeError, noOpFindings, renderFindings, saveNoOpCache } from './no-ops.ts';
 export { readCache, writeCache } from './render-cache.ts';
 export { kustomizationOf } from './origins.ts';
-export { hashVariants, namesInside } from './names.ts';
+export { hashVariants, namesInside, selectableNames, type NamesAt, type PatchField } from './names.ts';
 export { openApiForKinds, slimOpenApiFile } from './openapi.ts';

@@ -6,10 +6,10 @@
 // these names (api/resmap/reswrangler.go Select: original or current name;
 // appendReplaceOrMerge → GetMatchingResourcesByAnyId: current or any previous id).
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { kustomizationFileNames } from '../../../kube/index.ts';
 import { kustomizationOf } from './origins.ts';
-import { directIncludes, type Includes } from './tree.ts';
+import { directIncludes, kustomizationTree, type Includes } from './tree.ts';
 
 /** A kustomization's namePrefix and nameSuffix ('' when it sets none). */
 export interface NameAffixes {
@@ -19,6 +19,52 @@ export interface NameAffixes {
 
 /** The name without its content hash, and the name as it is (generatorOptions can turn the hash off). */
 export const hashVariants = (name: string): string[] => [...new Set([name, name.replace(/-[a-z0-9]{10}$/, '')])];
+
+/** A rendered object's names before the hash: only generated objects (v1 ConfigMap, Secret) have one. */
+export const renderedNames = (object: Record<string, any>): string[] => {
+  const name = String(object?.metadata?.name ?? '');
+  return object?.apiVersion === 'v1' && (object.kind === 'ConfigMap' || object.kind === 'Secret') ? hashVariants(name) : [name];
+};
+
+/** The kustomization field a patch entry is written in: kustomize runs `patches` and `patchesStrategicMerge` before the kustomization's namePrefix, `patchesJson6902` after it. */
+export type PatchField = 'patches' | 'patchesStrategicMerge' | 'patchesJson6902';
+
+/** The names a patch entry of kustomization `dir` selects a rendered object by (see selectableNames). */
+export type NamesAt = (object: Record<string, any>, origin: string | undefined, dir: string, field: PatchField) => readonly string[];
+
+/**
+ * For one target: the names a patch entry of one of its kustomizations selects an object by.
+ * kustomize's Select matches the original name or the current one (api/resmap/reswrangler.go),
+ * and a kustomization runs `patches` and `patchesStrategicMerge` before its own prefix and
+ * suffix, `patchesJson6902` after them (api/internal/target/kusttarget_configplugin.go
+ * configureBuiltinTransformers). The way from the target down to the object's origin gives the
+ * kustomizations whose affixes wrap it; a kustomization not on that way (a component) may
+ * select it by any of those names. A tree that renames nothing selects by the rendered name.
+ */
+export function selectableNames(root: string, targetPath: string, includes: Map<string, Includes> = new Map()): NamesAt {
+  let renamed: boolean | undefined;
+  const affixes = new Map<string, NameAffixes>();
+  const ways = new Map<string, { path: string[]; chain: NameAffixes[] }>();
+  return (object, origin, dir, field) => {
+    const rendered = renderedNames(object);
+    renamed ??= renames(root, kustomizationTree(root, targetPath, includes).dirs, affixes);
+    if (!renamed || !origin) return rendered;
+    const from = dirname(origin);
+    let way = ways.get(from);
+    if (!way) {
+      const path = includePath(root, targetPath, from, includes);
+      ways.set(from, (way = { path, chain: path.map((d) => affixesAt(root, d, affixes)) }));
+    }
+    const at = way.path.indexOf(dir);
+    return rendered.flatMap((name) => {
+      const inside = namesInside(name, way.chain);
+      if (at < 0) return [name, ...inside];
+      const current = field === 'patchesJson6902' ? (at === 0 ? name : inside[at - 1]) : inside[at];
+      const original = inside.length === way.chain.length ? inside.at(-1) : undefined;
+      return [current, original].filter((n): n is string => n !== undefined);
+    });
+  };
+}
 
 /**
  * The name inside each kustomization of `chain` (outermost first): entry i is the name before
@@ -37,24 +83,28 @@ export function namesInside(name: string, chain: readonly NameAffixes[]): string
 }
 
 /** Does any kustomization of the tree set a namePrefix or nameSuffix? (Most trees do not: nothing to undo.) */
-export function renames(root: string, dirs: readonly string[]): boolean {
+function renames(root: string, dirs: readonly string[], memo: Map<string, NameAffixes>): boolean {
   return dirs.some((d) => {
-    const k = affixesOf(root, d);
+    const k = affixesAt(root, d, memo);
     return typeof k.namePrefix === 'string' || typeof k.nameSuffix === 'string';
   });
 }
 
-export function affixesOf(root: string, dir: string): NameAffixes {
+function affixesAt(root: string, dir: string, memo: Map<string, NameAffixes>): NameAffixes {
+  let k = memo.get(dir);
+  if (k) return k;
   const file = kustomizationFileNames.map((f) => join(root, dir, f)).find(existsSync);
   try {
-    return (file ? kustomizationOf(file) : null) ?? {};
+    k = (file ? kustomizationOf(file) : null) ?? {};
   } catch {
-    return {};
+    k = {};
   }
+  memo.set(dir, k);
+  return k;
 }
 
 /** The kustomization directories from `from` down to `to` through resources/components/bases (both ends included), or [] when `to` is not below `from`. */
-export function includePath(root: string, from: string, to: string, includes: Map<string, Includes>): string[] {
+function includePath(root: string, from: string, to: string, includes: Map<string, Includes>): string[] {
   const parent = new Map<string, string>();
   const queue = [from];
   const seen = new Set(queue);

@@ -6,7 +6,7 @@
 // `replicas:` entry or a generator merge with no base. Each finding names the
 // kustomization file and the line of the entry the author wrote.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, normalize } from 'node:path';
+import { join, normalize } from 'node:path';
 import type { LineCounter, Node as YamlNode, YAMLMap } from 'yaml';
 import { describeTarget, kustomizationFileNames, parseImage, patchTargetMatches, type Finding, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
 import { Y } from '../plumbing/yaml.ts';
@@ -16,7 +16,7 @@ import { kustomizationOf } from './origins.ts';
 import { loadAll } from 'js-yaml';
 import { kubernetesYamlSchema as schema } from '../../../kube/yaml-schema.ts';
 import { kustomizationTree, type Includes } from './tree.ts';
-import { affixesOf, hashVariants, includePath, namesInside, renames, type NameAffixes } from './names.ts';
+import { selectableNames, type PatchField } from './names.ts';
 
 type Op = { readonly op: string; readonly path: string; readonly from?: string; readonly line: number; readonly column: number };
 
@@ -199,10 +199,8 @@ const imageNameOf = (image: string): string => parseImage(image).written;
 const unhashed = (o: Record<string, any>): string | undefined =>
   (o.kind === 'ConfigMap' || o.kind === 'Secret') && o.apiVersion === 'v1' && typeof o.metadata?.name === 'string' ? o.metadata.name.replace(/-[a-z0-9]{10}$/, '') : undefined;
 
-/** Does the target select the object by one of `names` (its rendered name and the name before the content hash, unless a namePrefix or nameSuffix makes them others: earlierNames)? */
+/** Does the target select the object by one of `names` (selectableNames)? */
 const matches = (t: PatchTarget, o: Record<string, any>, names: readonly string[]): boolean => names.some((name) => patchTargetMatches(t, name === o.metadata?.name ? o : { ...o, metadata: { ...o.metadata, name } }));
-
-const renderedNames = (o: RenderedObject): string[] => [String(o.object.metadata?.name ?? ''), ...(unhashed(o.object) !== undefined ? [unhashed(o.object)!] : [])];
 
 const hint = (what: string): string => `fix the ${what} (kind, name, labels) so it names an object this kustomization builds, or remove the entry`;
 
@@ -323,10 +321,10 @@ function replaceAdds(op: Op, hit: readonly RenderedObject[], w: Writers): Render
   });
 }
 
-/** The names an entry of one kustomization selects an object by. */
-type NamesAt = (o: RenderedObject, field: Entry['field']) => readonly string[];
+/** The names an entry of the kustomization being checked selects an object by. */
+type NamesHere = (o: RenderedObject, field: PatchField) => readonly string[];
 
-function checkEntry(e: Entry, scope: readonly RenderedObject[], target: string, writers: () => Writers, namesAt: NamesAt): Finding[] {
+function checkEntry(e: Entry, scope: readonly RenderedObject[], target: string, writers: () => Writers, namesAt: NamesHere): Finding[] {
   const at = { file: e.file, line: e.line, column: e.column, target };
   const kinds = (kind?: string) => {
     const names = [...new Set(scope.filter((r) => !kind || r.object.kind === kind).map((r) => unhashed(r.object) ?? String(r.object.metadata?.name)))].sort();
@@ -381,12 +379,10 @@ function checkEntry(e: Entry, scope: readonly RenderedObject[], target: string, 
 export function noOpFindings(root: string, results: readonly RenderResult[], includes: Map<string, Includes> = new Map()): Finding[] {
   const out: Finding[] = [];
   const done = new Set<string>();
-  const affixes = new Map<string, NameAffixes>();
   for (const r of results) {
     if (r.findings.length || !r.objects.length) continue;
-    const dirs = kustomizationTree(root, r.target.path, includes).dirs;
-    const earlier = renames(root, dirs) ? earlierNames(root, r.target.path, includes, affixes) : undefined;
-    for (const dir of dirs) {
+    const namesAt = selectableNames(root, r.target.path, includes);
+    for (const dir of kustomizationTree(root, r.target.path, includes).dirs) {
       if (!dir.startsWith('overlays/') || done.has(dir)) continue;
       done.add(dir);
       const entries = kustomizationEntries(root, dir);
@@ -399,41 +395,10 @@ export function noOpFindings(root: string, results: readonly RenderResult[], inc
       if (scope.length !== r.objects.length && !r.objects.every((o) => o.origin)) continue; // origins unknown: cannot tell what the entries reach
       let w: Writers | undefined;
       const writers = () => (w ??= writersOf(root, kustomizationTree(root, r.target.path, includes).dirs));
-      for (const e of entries) out.push(...checkEntry(e, scope, r.target.name, writers, earlier ? (o, field) => earlier(o, dir, field) : renderedNames));
+      for (const e of entries) out.push(...checkEntry(e, scope, r.target.name, writers, (o, field) => namesAt(o.object, o.origin, dir, field)));
     }
   }
   return out;
-}
-
-/**
- * The names a target's namePrefix / nameSuffix took off an object, as a patch entry of `dir`
- * selects it: kustomize's Select matches the original name or the current one
- * (api/resmap/reswrangler.go), and a kustomization runs `patches` and `patchesStrategicMerge`
- * before its own prefix and suffix, `patchesJson6902` after them (api/internal/target/
- * kusttarget_configplugin.go configureBuiltinTransformers). The way from the target down to the
- * object's origin gives the kustomizations whose affixes wrap it; a kustomization not on that way
- * (a component) may select it by any of those names.
- */
-function earlierNames(root: string, targetPath: string, includes: Map<string, Includes>, affixes: Map<string, NameAffixes>): (o: RenderedObject, dir: string, field: Entry['field']) => string[] {
-  const ways = new Map<string, { path: string[]; chain: NameAffixes[] }>();
-  return (o, dir, field) => {
-    if (!o.origin) return renderedNames(o);
-    const from = dirname(o.origin);
-    let way = ways.get(from);
-    if (!way) {
-      const path = includePath(root, targetPath, from, includes);
-      const chain = path.map((d) => affixes.get(d) ?? (affixes.set(d, affixesOf(root, d)), affixes.get(d)!));
-      ways.set(from, (way = { path, chain }));
-    }
-    const at = way.path.indexOf(dir);
-    return hashVariants(String(o.object.metadata?.name ?? '')).flatMap((name) => {
-      const inside = namesInside(name, way.chain);
-      if (at < 0) return [name, ...inside];
-      const current = field === 'patchesJson6902' ? (at === 0 ? name : inside[at - 1]) : inside[at];
-      const original = inside.length === way.chain.length ? inside.at(-1) : undefined;
-      return [current, original].filter((n): n is string => n !== undefined);
-    });
-  };
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml';
 import { isRemoteRef, kustomizationFileNames, objectRef, parseImage, patchTargetMatches, type Finding, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
 import { Y } from '../plumbing/yaml.ts';
 import { hashVariants, namesInside } from '../kustomize/index.ts';
-import { parsePath, patchTargets, type SourceLocator } from './locate.ts';
+import { parsePath, type SourceLocator } from './locate.ts';
 import type { PathSegment } from './schema.ts';
 
 interface Place {
@@ -82,7 +82,7 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
       fromNamespace(files, path, renderedValue, r.target.namespace) ??
       fromGenerators(root, files, r.object, path) ??
       fromReplacements(locator, files, byTarget.get(r.target.name) ?? [], r.object, path, renderedValue) ??
-      fromJsonPatches(locator, files, r.object, path, f);
+      fromJsonPatches(locator, files, r, path, f);
     return placed(f, place);
   });
 }
@@ -355,10 +355,10 @@ export function resolveFieldPath(object: unknown, fieldPath: string): PathSegmen
  * finding's path or one of its ancestors (the line inside its value, as deep as it goes),
  * or one of its descendants (an `op: remove` of a label the finding misses: its `path:` line).
  */
-function fromJsonPatches(locator: SourceLocator, files: readonly OverlayFile[], object: Record<string, any>, path: readonly PathSegment[], f: Finding): Place | undefined {
+function fromJsonPatches(locator: SourceLocator, files: readonly OverlayFile[], r: RenderedObject, path: readonly PathSegment[], f: Finding): Place | undefined {
   {
     for (const patch of files.length ? locator.patchesUnder(files[0]!.dir) : []) {
-      if (patch.type !== 'json6902' || patch.file.startsWith('base/') || !patchTargets(patch.target, object)) continue;
+      if (patch.type !== 'json6902' || patch.file.startsWith('base/') || !locator.selects(patch, r.object, r.origin, files[0]!.dir)) continue;
       const parsed = locator.parsed(patch.file);
       const ops = parsed?.docs[0]?.contents;
       if (!parsed || !Y.isSeq(ops)) continue;

@@ -9,6 +9,7 @@ import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { parseYamlFile } from './sources.ts';
 import { kustomizationFileNames, isRemoteRef, patchTargetMatches, type PatchTarget } from '../../../kube/index.ts';
 import type { PathSegment } from './schema.ts';
+import { selectableNames, type Includes, type NamesAt, type PatchField } from '../kustomize/index.ts';
 
 interface ParsedFile {
   readonly docs: Document.Parsed[];
@@ -19,6 +20,9 @@ interface PatchRef {
   readonly file: string;
   readonly type: 'json6902' | 'smp';
   readonly target?: PatchTarget;
+  /** the kustomization directory that lists the patch, and the field it is listed in (which names select: selectableNames) */
+  readonly dir: string;
+  readonly field: PatchField;
 }
 
 export interface Position {
@@ -49,6 +53,9 @@ export class SourceLocator {
   private readonly files = new Map<string, ParsedFile | null>();
   private readonly patchCache = new Map<string, { refs: PatchRef[]; files: string[] }>();
   private readonly hashes = new Map<string, string>();
+  /** Per target directory: the names its patches select an object by; and the kustomization includes walked for them. */
+  private readonly names = new Map<string, NamesAt>();
+  private readonly includes = new Map<string, Includes>();
   /** Files read by the `locate` call in progress (its memo's dependencies). */
   private reads?: Set<string>;
 
@@ -108,11 +115,11 @@ export class SourceLocator {
       if (typeof p?.path === 'string') {
         const file = normalize(join(dir, p.path));
         const doc = this.parsed(file)?.docs[0];
-        out.push({ file, type: Y.isSeq(doc?.contents) ? 'json6902' : 'smp', target: p.target });
+        out.push({ file, type: Y.isSeq(doc?.contents) ? 'json6902' : 'smp', target: p.target, dir, field: 'patches' });
       }
     }
-    for (const p of k.patchesJson6902 ?? []) if (typeof p?.path === 'string') out.push({ file: normalize(join(dir, p.path)), type: 'json6902', target: p.target });
-    for (const p of k.patchesStrategicMerge ?? []) if (typeof p === 'string') out.push({ file: normalize(join(dir, p)), type: 'smp' });
+    for (const p of k.patchesJson6902 ?? []) if (typeof p?.path === 'string') out.push({ file: normalize(join(dir, p.path)), type: 'json6902', target: p.target, dir, field: 'patchesJson6902' });
+    for (const p of k.patchesStrategicMerge ?? []) if (typeof p === 'string') out.push({ file: normalize(join(dir, p)), type: 'smp', dir, field: 'patchesStrategicMerge' });
     for (const r of [...(k.resources ?? []), ...(k.components ?? []), ...(k.bases ?? [])]) {
       if (typeof r !== 'string' || isRemoteRef(r)) continue;
       const sub = normalize(join(dir, r));
@@ -151,7 +158,8 @@ export class SourceLocator {
       let first: Position | undefined;
       let holder: Position | undefined;
       for (const patch of this.patchesUnder(targetDir)) {
-        const pos = patch.type === 'json6902' ? this.inJsonPatch(patch, object, path) : this.inSmpPatch(patch, object, path);
+        const selected = !patch.target || this.selects(patch, object, origin, targetDir);
+        const pos = !selected ? undefined : patch.type === 'json6902' ? this.inJsonPatch(patch, object, path) : this.inSmpPatch(patch, object, path);
         if (!pos?.exact) continue;
         first ??= pos;
         if (pos.sameValue === true) holder = pos;
@@ -170,8 +178,18 @@ export class SourceLocator {
     return walk(listItem(doc, object) ?? doc.contents, path, object, parsed.lines, file);
   }
 
+  /**
+   * Does the patch's target select the object, by a name it had where the patch applies
+   * (a namePrefix or nameSuffix renames it after some patches: selectableNames)?
+   */
+  selects(patch: PatchRef, object: Record<string, any>, origin: string | undefined, targetDir: string): boolean {
+    let namesAt = this.names.get(targetDir);
+    if (!namesAt) this.names.set(targetDir, (namesAt = selectableNames(this.root, targetDir, this.includes)));
+    return namesAt(object, origin, patch.dir, patch.field).some((name) => patchTargetMatches(patch.target, name === object.metadata?.name ? object : { ...object, metadata: { ...object.metadata, name } }));
+  }
+
+  /** A JSON 6902 patch's position for the path; the caller checked that its target selects the object. */
   private inJsonPatch(patch: PatchRef, object: Record<string, any>, path: readonly PathSegment[]): Position | undefined {
-    if (!patchTargets(patch.target, object)) return undefined;
     const parsed = this.parsed(patch.file);
     const ops = parsed?.docs[0]?.contents;
     if (!parsed || !Y.isSeq(ops)) return undefined;
@@ -201,7 +219,8 @@ export class SourceLocator {
     for (const doc of parsed.docs) {
       const js = doc.toJS() as Record<string, any> | null;
       if (!js || typeof js !== 'object') continue;
-      const applies = patch.target ? patchTargets(patch.target, object) : js.kind === object.kind && js.metadata?.name === baseName(object, js.metadata?.name);
+      // A targeted patch was selected by the caller; one without a target applies to the object its own kind and name name.
+      const applies = patch.target || (js.kind === object.kind && js.metadata?.name === baseName(object, js.metadata?.name));
       if (!applies) continue;
       const pos = walk(doc.contents, path, object, parsed.lines, patch.file);
       if (pos?.exact) return pos;
@@ -217,8 +236,6 @@ function baseName(object: Record<string, any>, candidate: unknown): string | und
   return name;
 }
 
-/** Does a patch's target select the object? kustomize's selector rule, kept once in kube/patch-target.ts. */
-export const patchTargets = (target: PatchRef['target'], object: Record<string, any>): boolean => patchTargetMatches(target, object);
 
 /** The item of a `kind: …List` document that is the object (files mode validates a List's items one by one). */
 function listItem(doc: Document.Parsed, object: Record<string, any> | undefined): YamlNode | undefined {
