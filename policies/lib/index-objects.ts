@@ -30,11 +30,22 @@ export function environmentsOf(t: Target): readonly Environment[] {
   return [];
 }
 
+/**
+ * Neighbours from `near`'s own target first. Targets on one cluster share namespaces, so two of
+ * them can put same-named objects in one (an overlay copied with its old `namespace:`): that
+ * collision is its own finding, and a workload's HPA, Rollout or named neighbour is still the
+ * one its own overlay built, not the other environment's.
+ */
+export function ownFirst(near: RenderedObject, objects: readonly RenderedObject[]): readonly RenderedObject[] {
+  if (objects.every((o) => o.target.name === near.target.name)) return objects;
+  return [...objects.filter((o) => o.target.name === near.target.name), ...objects.filter((o) => o.target.name !== near.target.name)];
+}
+
 export class ObjectIndex {
   private readonly kinds = new Map<string, RenderedObject[]>();
   private readonly nsKinds = new Map<string, RenderedObject[]>();
   private readonly nsWorkloads = new Map<string, Workload[]>();
-  private readonly byName = new Map<string, RenderedObject>();
+  private readonly byName = new Map<string, RenderedObject[]>();
   readonly workloads: Workload[] = [];
 
   constructor(readonly objects: readonly RenderedObject[]) {
@@ -48,8 +59,7 @@ export class ObjectIndex {
         push(this.nsKinds, `${scope}\0${ns}\0${kind}`, r);
         const name = o?.metadata?.name;
         if (typeof name === 'string') {
-          const k = `${scope}\0${ns}\0${kind}\0${name}`;
-          if (!this.byName.has(k)) this.byName.set(k, r);
+          push(this.byName, `${scope}\0${ns}\0${kind}\0${name}`, r);
         }
       }
       const template = podTemplateOf(o);
@@ -72,10 +82,10 @@ export class ObjectIndex {
     return this.nsKinds.get(`${scopeOf(near.target)}\0${ns}\0${kind}`) ?? [];
   }
 
-  /** One named object of a kind next to `near`. */
+  /** One named object of a kind next to `near` (its own target's, when two targets put one there: ownFirst). */
   named(near: RenderedObject, kind: string, name: string, ns = namespaceOf(near)): RenderedObject | undefined {
     if (ns === undefined) return undefined;
-    return this.byName.get(`${scopeOf(near.target)}\0${ns}\0${kind}\0${name}`);
+    return ownFirst(near, this.byName.get(`${scopeOf(near.target)}\0${ns}\0${kind}\0${name}`) ?? [])[0];
   }
 
   /** Workloads (pod templates) in the same cluster and namespace as `near`. */

@@ -15,14 +15,18 @@ export const replicatedKinds: readonly string[] = ['Deployment', 'StatefulSet', 
  */
 export function rolloutOf(subject: RenderedObject, ctx: PolicyContext): RenderedObject | undefined {
   const byWorkload = ctx.index.memo('rollouts-by-workload', () => {
-    const m = new Map<string, RenderedObject>();
+    const m = new Map<string, RenderedObject[]>();
     for (const r of ctx.index.ofKind('Rollout')) {
       const ref = r.object.spec?.workloadRef;
-      if (ref?.kind && ref?.name) m.set(`${scopeOf(r.target)}\0${namespaceOf(r)}\0${ref.kind}\0${ref.name}`, r);
+      if (!ref?.kind || !ref?.name) continue;
+      const k = `${scopeOf(r.target)}\0${namespaceOf(r)}\0${ref.kind}\0${ref.name}`;
+      m.set(k, [...(m.get(k) ?? []), r]);
     }
     return m;
   });
-  return byWorkload.get(`${scopeOf(subject.target)}\0${namespaceOf(subject)}\0${subject.object.kind}\0${subject.object.metadata?.name}`);
+  const rollouts = byWorkload.get(`${scopeOf(subject.target)}\0${namespaceOf(subject)}\0${subject.object.kind}\0${subject.object.metadata?.name}`) ?? [];
+  // The last one listed, as before (a later target's Rollout replaced an earlier one's), unless the subject's own target has one.
+  return rollouts.find((r) => r.target.name === subject.target.name) ?? rollouts.at(-1);
 }
 
 /** The object whose pod template a workload runs: itself, or the workload a Rollout's workloadRef names. */
@@ -35,9 +39,12 @@ export function templateSourceOf(subject: RenderedObject, ctx: PolicyContext): R
 /** HPAs next to the workload whose scaleTargetRef names it (or names the Rollout that runs its pods). */
 export function hpasFor(subject: RenderedObject, ctx: PolicyContext): readonly RenderedObject[] {
   const direct = hpasTargeting(subject, ctx);
-  if (direct.length) return direct;
   const rollout = rolloutOf(subject, ctx);
-  return rollout ? hpasTargeting(rollout, ctx) : [];
+  const viaRollout = rollout ? hpasTargeting(rollout, ctx) : [];
+  // The subject's own target's HPA, whichever way it scales the pods, before another target's (see ownFirst).
+  const own = (list: readonly RenderedObject[]) => list.filter((h) => h.target.name === subject.target.name);
+  if (own(direct).length || own(viaRollout).length) return own(direct).length ? own(direct) : own(viaRollout);
+  return direct.length ? direct : viaRollout;
 }
 
 function hpasTargeting(subject: RenderedObject, ctx: PolicyContext): readonly RenderedObject[] {

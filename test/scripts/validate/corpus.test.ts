@@ -10,7 +10,8 @@ import { applyEdits, copyRepo, removeRepo, type Edit } from '../../helpers/repo-
 
 interface Case {
   title: string;
-  env: string;
+  /** the environment(s) validated (`--env`) */
+  env: string | string[];
   edits: Edit[];
   expect: { rule: string; file: string; line?: number; path?: string; message?: string; hint?: string; objects?: number; related?: string }[];
   /** findings that must not be there (kustomize's echo of an error already reported, say) */
@@ -39,7 +40,7 @@ describe('validate rejects bad input', () => {
       dirs.push(dir);
       applyEdits(dir, c.edits);
       for (const r of c.remove ?? []) rmSync(join(dir, r), { recursive: true, force: true });
-      const result = await validateRepo({ root: dir, envs: [c.env], skipAppSets: true });
+      const result = await validateRepo({ root: dir, envs: [c.env].flat(), skipAppSets: true });
       if (c.passes) assert.equal(result.summary.errors, 0, `${file}: expected warnings only`);
       else assert.ok(result.summary.errors > 0, `${file}: validate passed a broken overlay`);
       for (const want of c.expect) {
