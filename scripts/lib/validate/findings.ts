@@ -93,15 +93,15 @@ const uniq = (xs: readonly (string | undefined)[]): string[] => [...new Set(xs.f
 
 /**
  * One mistake, one finding:
- * 1. the same rule, message and source line across objects and targets is one finding
- *    listing every object and target;
+ * 1. the same rule and source line across objects and targets, about the same path (or with
+ *    the same message, for findings without one), is one finding listing every object and target;
  * 2. at a line that has an error, the other findings there are its consequences and fold
  *    into the one from the earliest step (yaml → kustomize → schema → API server → policies);
  * 3. an object in the wrong namespace (gitops/target-namespace) carries every other
  *    finding about that object in that target: nothing else about it matters until it moves.
  */
 export function oneFindingPerMistake(findings: readonly Finding[]): Finding[] {
-  // 1. Same rule, same message, same line.
+  // 1. Same rule, same path (or message), same line.
   const groups = new Map<string, Finding[]>();
   const loose: Finding[] = [];
   for (const f of findings) {
@@ -109,7 +109,9 @@ export function oneFindingPerMistake(findings: readonly Finding[]): Finding[] {
       loose.push(f);
       continue;
     }
-    const key = [f.severity, f.rule, f.file, f.line ?? 0, f.column ?? 0, f.message, f.hint ?? ''].join('\0');
+    // The same path of objects of different kinds (a Deployment's container and a Job's, both
+    // from one images: entry) is one mistake, though the messages name each container.
+    const key = [f.severity, f.rule, f.file, f.line ?? 0, f.column ?? 0, f.path ?? f.message, f.hint ?? ''].join('\0');
     const g = groups.get(key);
     if (g) g.push(f);
     else groups.set(key, [f]);
