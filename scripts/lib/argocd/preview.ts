@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { YAMLSeq } from 'yaml';
 import { Y } from '../plumbing/yaml.ts';
-import { clusters, envComponents, envNames, repository } from '../../../generators/environments.ts';
+import { clusters, envComponents, envNames, environments, repository } from '../../../generators/environments.ts';
 import { labelKeys, previews } from '../../../generators/argocd/delivery.ts';
 import { kustomizeBinary, kustomizeVersion, readCache, writeCache } from '../kustomize/index.ts';
 import { resolveCommit } from '../plumbing/git.ts';
@@ -433,16 +433,21 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
     });
 
     // The contract: each environment is split into exactly envComponents Applications.
+    const dirs = await base.dirs();
     for (const env of envNames) {
       if (brokenEnvs.has(env)) continue;
       const got = results.filter((r) => r.appSet && r.application.metadata?.labels?.[labelKeys.environment] === env).map((r) => r.application.metadata.labels[labelKeys.component] as string);
       const missing = envComponents.filter((c) => !got.includes(c));
       const extra = got.filter((c) => !(envComponents as readonly string[]).includes(c));
+      // Placed on the environment's overlay directory: when that is gone, validate's render step
+      // says so on the same path, and this finding folds into it (findings.ts oneFindingPerMistake).
+      const overlay = environments[env].overlay;
       if (missing.length || extra.length)
         findings.push({
           rule: 'argocd/components',
           severity: 'error',
-          message: `environment ${env}: Applications for components [${got.sort().join(', ')}], the contract (envComponents) says [${envComponents.join(', ')}]${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; unexpected ${extra.join(', ')}` : ''}`,
+          file: overlay,
+          message: `environment ${env}: ${dirs.has(overlay) ? '' : `${overlay} does not exist, so there are `}Applications for components [${got.sort().join(', ')}], the contract (envComponents) says [${envComponents.join(', ')}]${missing.length ? `; missing ${missing.join(', ')}` : ''}${extra.length ? `; unexpected ${extra.join(', ')}` : ''}`,
           hint: 'each environment overlay has exactly one directory per component: overlays/<env>/{data,services}',
           target: TARGET,
         });

@@ -95,8 +95,9 @@ const uniq = (xs: readonly (string | undefined)[]): string[] => [...new Set(xs.f
  * One mistake, one finding:
  * 1. the same rule and source line across objects and targets, about the same path (or with
  *    the same message, for findings without one), is one finding listing every object and target;
- * 2. at a line that has an error, the other findings there are its consequences and fold
- *    into the one from the earliest step (yaml → kustomize → schema → API server → policies);
+ * 2. at a line (or a whole file or directory) that has an error, the other findings there are
+ *    its consequences and fold into the one from the earliest step (yaml → kustomize → schema →
+ *    API server → policies);
  * 3. an object in the wrong namespace (gitops/target-namespace) carries every other
  *    finding about that object in that target: nothing else about it matters until it moves.
  */
@@ -126,8 +127,10 @@ export function oneFindingPerMistake(findings: readonly Finding[]): Finding[] {
   // 2. Consequences at an error's line fold into its cause.
   const atLine = new Map<string, Finding[]>();
   for (const f of out) {
-    // Without a line there is no "same line": such a finding stands alone.
-    const key = f.line ? `${f.file}\0${f.line}` : `${atLine.size}\0unplaced`;
+    // Findings about a whole path (a missing overlay directory, and the Argo CD contract's
+    // complaint that its Applications are missing) share it as one "line"; a finding with
+    // neither stands alone.
+    const key = f.line ? `${f.file}\0${f.line}` : f.file ? `${f.file}\0whole` : `${atLine.size}\0unplaced`;
     atLine.set(key, [...(atLine.get(key) ?? []), f]);
   }
   out = [...atLine.values()].flatMap((here) => {

@@ -22,6 +22,8 @@ interface Case {
   passes?: boolean;
   /** the expected findings are the only errors: one mistake, one finding */
   only?: boolean;
+  /** run the Argo CD step too (off by default: most cases are about the overlays alone) */
+  appSets?: boolean;
 }
 
 const casesDir = new URL('./cases/', import.meta.url);
@@ -40,7 +42,7 @@ describe('validate rejects bad input', () => {
       dirs.push(dir);
       applyEdits(dir, c.edits);
       for (const r of c.remove ?? []) rmSync(join(dir, r), { recursive: true, force: true });
-      const result = await validateRepo({ root: dir, envs: [c.env].flat(), skipAppSets: true });
+      const result = await validateRepo({ root: dir, envs: [c.env].flat(), skipAppSets: !c.appSets });
       if (c.passes) assert.equal(result.summary.errors, 0, `${file}: expected warnings only`);
       else assert.ok(result.summary.errors > 0, `${file}: validate passed a broken overlay`);
       for (const want of c.expect) {
