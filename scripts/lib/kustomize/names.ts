@@ -26,8 +26,12 @@ export const renderedNames = (object: Record<string, any>): string[] => {
   return object?.apiVersion === 'v1' && (object.kind === 'ConfigMap' || object.kind === 'Secret') ? hashVariants(name) : [name];
 };
 
-/** The kustomization field a patch entry is written in: kustomize runs `patches` and `patchesStrategicMerge` before the kustomization's namePrefix, `patchesJson6902` after it. */
-export type PatchField = 'patches' | 'patchesStrategicMerge' | 'patchesJson6902';
+/**
+ * The kustomization field an entry that selects objects is written in: kustomize runs `patches`
+ * and `patchesStrategicMerge` before the kustomization's namePrefix, `patchesJson6902` and
+ * `replacements` after it.
+ */
+export type PatchField = 'patches' | 'patchesStrategicMerge' | 'patchesJson6902' | 'replacements';
 
 /** The names a patch entry of kustomization `dir` selects a rendered object by (see selectableNames). */
 export type NamesAt = (object: Record<string, any>, origin: string | undefined, dir: string, field: PatchField) => readonly string[];
@@ -59,7 +63,8 @@ export function selectableNames(root: string, targetPath: string, includes: Map<
     return rendered.flatMap((name) => {
       const inside = namesInside(name, way.chain);
       if (at < 0) return [name, ...inside];
-      const current = field === 'patchesJson6902' ? (at === 0 ? name : inside[at - 1]) : inside[at];
+      const afterPrefix = field === 'patchesJson6902' || field === 'replacements';
+      const current = afterPrefix ? (at === 0 ? name : inside[at - 1]) : inside[at];
       const original = inside.length === way.chain.length ? inside.at(-1) : undefined;
       return [current, original].filter((n): n is string => n !== undefined);
     });

@@ -7,10 +7,10 @@ import { isDeepStrictEqual } from 'node:util';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join, normalize } from 'node:path';
 import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml';
-import { isRemoteRef, kustomizationFileNames, objectRef, parseImage, patchTargetMatches, type Finding, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
+import { isRemoteRef, kustomizationFileNames, objectRef, parseImage, type Finding, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
 import { Y } from '../plumbing/yaml.ts';
-import { hashVariants, namesInside } from '../kustomize/index.ts';
-import { parsePath, type SourceLocator } from './locate.ts';
+import { hashVariants, namesInside, renderedNames } from '../kustomize/index.ts';
+import { parsePath, selectsByName, type SourceLocator } from './locate.ts';
 import type { PathSegment } from './schema.ts';
 
 interface Place {
@@ -41,11 +41,11 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
   const index = new Map<string, RenderedObject>();
   for (const r of rendered) index.set(`${r.target.name}\0${objectRef(r.object)}`, r);
   const overlays = new Map<string, OverlayFile[]>();
-  const byTarget = new Map<string, Record<string, any>[]>();
+  const byTarget = new Map<string, RenderedObject[]>();
   for (const r of rendered) {
     const list = byTarget.get(r.target.name) ?? [];
     if (!list.length) byTarget.set(r.target.name, list);
-    list.push(r.object);
+    list.push(r);
   }
   const filesOf = (r: RenderedObject): OverlayFile[] => {
     let files = overlays.get(r.target.path);
@@ -65,7 +65,7 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
       if (!f.file.startsWith('overlays/')) return f;
       const pos = locator.locate(r.object, path, r.origin, r.target.path);
       if (pos?.file !== f.file || pos.line !== f.line || !pos.exact || pos.sameValue !== false) return f;
-      return placed(f, fromReplacements(locator, filesOf(r), byTarget.get(r.target.name) ?? [], r.object, path, renderedValue));
+      return placed(f, fromReplacements(locator, filesOf(r), byTarget.get(r.target.name) ?? [], r, path, renderedValue));
     }
     // The locator's answer is remembered between runs: a scalar it found in the base with
     // the rendered value is the generator's without parsing the base again.
@@ -81,7 +81,7 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
       fromImages(files, path, renderedValue) ??
       fromNamespace(files, path, renderedValue, r.target.namespace) ??
       fromGenerators(root, files, r.object, path) ??
-      fromReplacements(locator, files, byTarget.get(r.target.name) ?? [], r.object, path, renderedValue) ??
+      fromReplacements(locator, files, byTarget.get(r.target.name) ?? [], r, path, renderedValue) ??
       fromJsonPatches(locator, files, r, path, f);
     return placed(f, place);
   });
@@ -260,8 +260,13 @@ function envKeys(abs: string): string[] {
  * resolves to the finding's path or one of its ancestors in the object, when the source's
  * value is the one there. Replacements in a file (`- path: r.yaml`) are read from it.
  */
-function fromReplacements(locator: SourceLocator, files: readonly OverlayFile[], objects: readonly Record<string, any>[], object: Record<string, any>, path: readonly PathSegment[], value: unknown): Place | undefined {
+function fromReplacements(locator: SourceLocator, files: readonly OverlayFile[], objects: readonly RenderedObject[], r: RenderedObject, path: readonly PathSegment[], value: unknown): Place | undefined {
+  const object = r.object;
+  const namesAt = files.length ? locator.namesAt(files[0]!.dir) : undefined;
   for (const o of files) {
+    // kustomize selects a replacement's source and targets by original or current name (selectableNames).
+    const selects = (selector: unknown, x: RenderedObject): boolean =>
+      !!selector && typeof selector === 'object' && selectsByName(selector as PatchTarget, x.object, namesAt?.(x.object, x.origin, o.dir, 'replacements') ?? renderedNames(x.object));
     const seq = (o.doc.contents as any).get('replacements', true);
     if (!Y.isSeq(seq)) continue;
     for (const item of seq.items) {
@@ -274,13 +279,13 @@ function fromReplacements(locator: SourceLocator, files: readonly OverlayFile[],
       for (const [node, lines, file] of candidates) {
         if (!Y.isMap(node)) continue;
         const replacement = node.toJSON() as Record<string, any>;
-        const written = sourceValue(objects, replacement.source);
+        const written = sourceValue(objects, replacement.source, selects);
         const targets = node.get('targets', true);
         if (!Y.isSeq(targets)) continue;
         for (const t of targets.items) {
           if (!Y.isMap(t)) continue;
           const target = t.toJSON() as Record<string, any>;
-          if (!selects(target.select, object) || (Array.isArray(target.reject) && target.reject.some((r: unknown) => selects(r, object)))) continue;
+          if (!selects(target.select, r) || (Array.isArray(target.reject) && target.reject.some((x: unknown) => selects(x, r)))) continue;
           const fieldPaths = t.get('fieldPaths', true);
           const entries: [string, YamlNode][] = Y.isSeq(fieldPaths)
             ? fieldPaths.items.filter((n): n is Scalar<string> => Y.isScalar(n) && typeof n.value === 'string').map((n) => [n.value, n as YamlNode])
@@ -304,22 +309,15 @@ function fromReplacements(locator: SourceLocator, files: readonly OverlayFile[],
   return undefined;
 }
 
-/** A replacement's select or reject, as kustomize matches it against an object (group, version, kind, name, namespace, labels). */
-const selects = (selector: unknown, object: Record<string, any>): boolean => {
-  if (!selector || typeof selector !== 'object') return false;
-  const name = String(object.metadata?.name ?? '');
-  return patchTargetMatches(selector as PatchTarget, object) || patchTargetMatches(selector as PatchTarget, object, { name: name.replace(/-[a-z0-9]{10}$/, '') });
-};
-
 /** The value a replacement's source holds in the rendered objects (found: false when it names no single object there). */
-function sourceValue(objects: readonly Record<string, any>[], source: unknown): { found: boolean; value?: unknown } {
+function sourceValue(objects: readonly RenderedObject[], source: unknown, selects: (selector: unknown, r: RenderedObject) => boolean): { found: boolean; value?: unknown } {
   if (!source || typeof source !== 'object') return { found: false };
   const s = source as Record<string, any>;
   const hits = objects.filter((o) => selects(s, o));
   if (hits.length !== 1) return { found: false };
-  const at = resolveFieldPath(hits[0]!, typeof s.fieldPath === 'string' ? s.fieldPath : 'metadata.name')[0];
+  const at = resolveFieldPath(hits[0]!.object, typeof s.fieldPath === 'string' ? s.fieldPath : 'metadata.name')[0];
   if (!at) return { found: false };
-  let value = valueAt(hits[0], at);
+  let value = valueAt(hits[0]!.object, at);
   const delimiter = s.options?.delimiter;
   if (typeof delimiter === 'string' && delimiter && typeof value === 'string') value = value.split(delimiter)[Number(s.options?.index ?? 0)];
   return value === undefined ? { found: false } : { found: true, value };

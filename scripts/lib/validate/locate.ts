@@ -183,9 +183,14 @@ export class SourceLocator {
    * (a namePrefix or nameSuffix renames it after some patches: selectableNames)?
    */
   selects(patch: PatchRef, object: Record<string, any>, origin: string | undefined, targetDir: string): boolean {
+    return selectsByName(patch.target, object, this.namesAt(targetDir)(object, origin, patch.dir, patch.field));
+  }
+
+  /** The names entries of the target's kustomizations select an object by (selectableNames, one per target directory). */
+  namesAt(targetDir: string): NamesAt {
     let namesAt = this.names.get(targetDir);
     if (!namesAt) this.names.set(targetDir, (namesAt = selectableNames(this.root, targetDir, this.includes)));
-    return namesAt(object, origin, patch.dir, patch.field).some((name) => patchTargetMatches(patch.target, name === object.metadata?.name ? object : { ...object, metadata: { ...object.metadata, name } }));
+    return namesAt;
   }
 
   /** A JSON 6902 patch's position for the path; the caller checked that its target selects the object. */
@@ -228,6 +233,10 @@ export class SourceLocator {
     return undefined;
   }
 }
+
+/** Does the target (a patch's, a replacement's select or reject) select the object by one of `names`? kustomize's selector rule, kept once in kube/patch-target.ts. */
+export const selectsByName = (target: PatchTarget | undefined, object: Record<string, any>, names: readonly string[]): boolean =>
+  names.some((name) => patchTargetMatches(target, name === object.metadata?.name ? object : { ...object, metadata: { ...object.metadata, name } }));
 
 /** A rendered name may carry a prefix/suffix; accept the source name when it is contained in it. */
 function baseName(object: Record<string, any>, candidate: unknown): string | undefined {
