@@ -417,12 +417,12 @@ export function locateKustomizeError(root: string, finding: Finding, targetPath:
   if ((x = /no matches for Id (\w+)\.[^/\s]*\/([^.\s]+)\./.exec(m))) {
     const [, kind, name] = x;
     const e = entries.find((e) => 'body' in e && !('target' in e && e.target) && e.body?.some((b) => b.kind === kind && b.metadata?.name === name));
-    if (e) return place(e, 'kustomize/no-op', `strategic-merge patch ${e.field === 'patchesStrategicMerge' || !('source' in e) ? '' : `${e.source} `}names ${kind} "${name}", which this build does not have (kustomize build fails: ${m})`, hint('patch\'s kind and metadata.name'));
+    if (e) return place(e, 'kustomize/no-op', `strategic-merge patch ${e.field === 'patchesStrategicMerge' || !('source' in e) ? '' : `${e.source} `}names ${kind} "${name}", which this build does not have (kustomize build fails: ${m})`, 'fix the patch\'s kind and metadata.name so the patch names an object this kustomization builds, or remove the entry');
   }
   // replicas (api/filters/replicacount): "resource with name X does not match a config with the following GVK …"
   if ((x = /resource with name (\S+) does not match a config/.exec(m))) {
     const e = entries.find((e) => e.field === 'replicas' && e.name === x![1]);
-    if (e) return place(e, 'kustomize/no-op', `replicas entry ${x[1]} names no Deployment, StatefulSet, ReplicaSet or ReplicationController of this build (kustomize build fails)`, hint('replicas entry\'s name'));
+    if (e) return place(e, 'kustomize/no-op', `replicas entry ${x[1]} names no Deployment, StatefulSet, ReplicaSet or ReplicationController of this build (kustomize build fails)`, 'fix the entry\'s name so it names a workload this kustomization builds, or remove the entry');
   }
   // generator merge (api/resmap reswrangler appendReplaceOrMerge): `Name:"cfgx" … does not exist; cannot merge or replace`
   if ((x = /Kind:"(ConfigMap|Secret)".*?Name:"([^"]+)".*cannot merge or replace/.exec(m))) {
