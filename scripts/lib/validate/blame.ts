@@ -69,6 +69,10 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
     }
     // The locator's answer is remembered between runs: a scalar it found in the base with
     // the rendered value is the generator's without parsing the base again.
+    // An overlay's images: entry decides the image even where it repeats the base's tag (the base could change, the
+    // entry would still win): the finding is the overlay's, at the line a person edits to pin it.
+    const image = fromImages(filesOf(r), path, renderedValue);
+    if (image) return placed(f, image);
     const pos = locator.locate(r.object, path, r.origin, r.target.path);
     if (pos?.file === f.file && pos.exact && pos.sameValue === true) return withGeneratorAdvice(f, generatorOf(root, f.file));
     // A generated kustomization's own images: entry wrote it (vendored manifests retagged by a generator).
@@ -78,7 +82,6 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
     if (generated.found && isDeepStrictEqual(generated.value, renderedValue)) return withGeneratorAdvice(f, generatorOf(root, f.file));
     const files = filesOf(r);
     const place =
-      fromImages(files, path, renderedValue) ??
       fromNamespace(files, path, renderedValue, r.target.namespace) ??
       fromGenerators(root, files, r.object, path) ??
       fromReplacements(locator, files, byTarget.get(r.target.name) ?? [], r, path, renderedValue) ??
