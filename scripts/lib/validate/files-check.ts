@@ -10,9 +10,9 @@ import { parsePath, walk } from './locate.ts';
 import { loadFieldTree } from './field-tree.ts';
 import { SchemaValidator, type PathSegment } from './schema.ts';
 import { schemaFinding } from './schema-findings.ts';
-import { parseYamlFile, yaml11BooleanWords, yamlFindingsOfParsed } from './sources.ts';
+import { duplicateKeyFinding, parseYamlFile, yaml11BooleanWords, yamlFindingsOfParsed } from './sources.ts';
 import { looksLikeTemplate, nonManifestReason } from './files-kinds.ts';
-import { jsonSyntaxFinding, jsonTooDeepAt, lineColumn } from './json-syntax.ts';
+import { jsonDuplicateKeys, jsonSyntaxFinding, jsonTooDeepAt, lineColumn } from './json-syntax.ts';
 import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias } from '../plumbing/yaml-limits.ts';
 import { kubernetesYamlSchema as schema } from '../../../kube/yaml-schema.ts';
 
@@ -95,6 +95,12 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
       return { file, objects: 0, findings: [{ ...syntaxError(file, `document ${d + 1} ${why}`, at?.line, at?.column, 'write the values out, or use fewer anchors: kubectl and kustomize (go-yaml) refuse it as well'), rule: 'yaml/alias-limit' }] };
     }
   }
+  // JSON.parse kept the last of a key given twice: say so (a YAML parser refuses it, above)
+  if (json)
+    for (const d of jsonDuplicateKeys(text)) {
+      const at = lineColumn(text, d.offset);
+      findings.push(duplicateKeyFinding(file, at.line, at.column, d.key));
+    }
   if (!json && yaml11WordsUnquoted(text, values)) {
     // A YAML 1.1 boolean word, perhaps unquoted: the `yaml` library's documents say exactly where.
     exact = parseYamlFile(file, text);

@@ -136,3 +136,37 @@ test('the items of a JSON List get their own lines', async () => {
     ['schema', 'list.json', lineOf('"port": "http"'), 'spec.ports[0].port'],
   ]);
 });
+
+test('a duplicate key in a .json file is a finding naming the key at its second line, and the file is still validated', async () => {
+  // JSON.parse keeps the last value silently; kubectl's strict decoding refuses the file ("duplicate field")
+  const text = [
+    '{',
+    '  "apiVersion": "v1",',
+    '  "kind": "ConfigMap",',
+    '  "metadata": {"name": "a", "name": "b"},',
+    '  "data": {',
+    '    "x": 1,',
+    '    "y": "2",',
+    '    "\\u0079": "3"',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  // the same key in different mappings is no duplicate
+  const fine = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "labels": {"name": "c"}}, "data": {"name": "c"}}';
+  const r = await check({ 'dup.json': text, 'fine.json': fine }, 20_000);
+  assert.deepEqual(
+    brief(r),
+    [
+      ['yaml/duplicate-key', 'dup.json', 4, null], // the second "name"
+      ['schema', 'dup.json', 6, 'data.x'], // the file's other findings are not hidden
+      ['yaml/duplicate-key', 'dup.json', 8, null], // "\u0079" is "y" once decoded
+    ],
+    JSON.stringify(r.findings),
+  );
+  const [name, y] = r.findings.filter((f) => f.rule === 'yaml/duplicate-key');
+  assert.equal(name!.column, 29);
+  assert.match(name!.message, /^duplicate key "name"/);
+  assert.equal(y!.column, 5);
+  assert.match(y!.message, /^duplicate key "y"/);
+});
