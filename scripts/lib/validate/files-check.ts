@@ -3,7 +3,6 @@
 // they are needed — a finding to place on a line, a syntax error to describe exactly, an
 // anchor or merge key to resolve with an alias limit, a YAML 1.1 boolean to point at.
 import { sourcesOfSpec, type SchemaSpec } from './schema-sources.ts';
-import { loadAll, YAMLException } from 'js-yaml';
 import type { Document, LineCounter } from 'yaml';
 import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
 import { parsePath, walk } from './locate.ts';
@@ -14,7 +13,7 @@ import { duplicateKeyFinding, parseYamlFile, yaml11BooleanWords, yamlFindingsOfP
 import { looksLikeTemplate, nonManifestReason } from './files-kinds.ts';
 import { jsonDuplicateKeys, jsonSyntaxFinding, jsonTooDeepAt, lineColumn } from './json-syntax.ts';
 import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias } from '../plumbing/yaml-limits.ts';
-import { kubernetesYamlSchema as schema } from '../../../kube/yaml-schema.ts';
+import { loadManifests, ManifestYamlError } from '../../../kube/yaml-schema.ts';
 
 export { excessiveAliasing, MAX_DEPTH } from '../plumbing/yaml-limits.ts';
 
@@ -62,11 +61,11 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
   let values: unknown[];
   let exact: Located | undefined;
   try {
-    values = json ? [JSON.parse(text)] : loadAll(text, { schema, maxDepth: MAX_DEPTH });
+    values = json ? [JSON.parse(text)] : loadManifests(text, MAX_DEPTH);
   } catch (err) {
     if (json) return { file, objects: 0, findings: [jsonSyntaxFinding(file, text, err as Error)] };
-    if (!(err instanceof YAMLException)) throw err;
-    const mark = (err as YAMLException & { mark?: { line: number; column: number } }).mark;
+    if (!(err instanceof ManifestYamlError)) throw err;
+    const mark = err.mark;
     // Too deep for js-yaml's bound: never hand it to a parser without one (the `yaml` library's
     // recursion and regular expressions run out of memory on a few thousand levels).
     if (/maxDepth/.test(err.message))
