@@ -8,8 +8,14 @@ import { Y } from './yaml.ts';
 /** Nesting a validator may walk (ajv and the field tree recurse): js-yaml bounds the text, this the aliases' expansion. */
 export const MAX_DEPTH = 100;
 
-/** Could the text hold an anchor, an alias or a merge key? A superset test: a false yes only costs the exact path. */
-export const mayAlias = (text: string): boolean => /(^|[\s[{,])\*[^\s,[\]{}]/m.test(text);
+/**
+ * Could the text hold an alias (to an anchor: an alias without one is a syntax error)? A superset test: a false
+ * yes only costs the exact path. An alias token alone is not enough: CRD descriptions often hold `*word*`
+ * markdown; so an anchor token is asked for too, one whose name does not start with `&` (CEL's `a && b` is not
+ * one) — the alias of an anchor whose name does, `*&…`, counts by itself.
+ */
+export const mayAlias = (text: string): boolean =>
+  /(^|[\s[{,])\*&/m.test(text) || (/(^|[\s[{,])&[^\s,[\]{}&]/m.test(text) && /(^|[\s[{,])\*[^\s,[\]{}]/m.test(text));
 
 /** Text that may nest past what the `yaml` library parses safely (its recursion runs out of memory on a few thousand levels): a superset test. */
 export const looksDeep = (text: string): boolean => /[[{](\s*[[{]){49}/.test(text) || /^ {400}/m.test(text);
