@@ -1,7 +1,8 @@
 // YAML as the Kubernetes tools read it (kustomize's kyaml, kubectl: go-yaml v3), for js-yaml: the YAML 1.2 core
 // schema with merge keys (`<<: *base`) and `!!binary`. One definition for every reader of manifests and CRDs.
-// Files mode reads its input with js-yaml 4 (loadManifests below): on large manifests it parses about three times
-// faster than js-yaml 5, which builds an event list before the objects (docs/benchmarks.md, bench/yaml-parse.ts).
+// Files mode reads its input, and the CRD reader every CRD, with js-yaml 4 (loadManifests below): on large manifests
+// it parses about three times faster than js-yaml 5, which builds an event list before the objects
+// (docs/benchmarks.md, bench/yaml-parse.ts).
 import { CORE_SCHEMA, defineScalarTag, mergeTag, NOT_RESOLVED } from 'js-yaml';
 import * as jsYaml4 from 'js-yaml-4';
 
@@ -32,7 +33,8 @@ const kubernetesYamlSchema4 = jsYaml4.CORE_SCHEMA.extend({
 export const ManifestYamlError = jsYaml4.YAMLException;
 
 /**
- * Every document of a manifest text, as kustomize and kubectl read it; nesting past `maxDepth` is an error
- * (ManifestYamlError, its message naming maxDepth). Aliases are expanded without a bound: callers check the result.
+ * Every document of a manifest text, as kustomize and kubectl read it; nesting past `maxDepth` (js-yaml's own default
+ * is 100) is an error (ManifestYamlError, its message naming maxDepth). An alias is the same object in each place it
+ * stands: callers that walk the result bound that themselves.
  */
-export const loadManifests = (text: string, maxDepth: number): unknown[] => jsYaml4.loadAll(text, undefined, { schema: kubernetesYamlSchema4, maxDepth });
+export const loadManifests = (text: string, maxDepth = 100): unknown[] => jsYaml4.loadAll(text, undefined, { schema: kubernetesYamlSchema4, maxDepth });
