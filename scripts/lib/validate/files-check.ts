@@ -152,8 +152,8 @@ function yaml11WordsUnquoted(text: string, values: unknown[]): boolean {
     const v = stack.pop();
     if (typeof v === 'string') {
       if (v.length <= 3 && yaml11BooleanWords.has(v)) found.add(v);
-    } else if (Array.isArray(v)) stack.push(...v);
-    else if (v && typeof v === 'object') stack.push(...Object.values(v));
+    } else if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (v && typeof v === 'object') for (const k in v) stack.push((v as Record<string, unknown>)[k]);
   }
   if (!found.size) return false;
   return new RegExp(`(^|[\\s:[{,-])(${[...found].join('|')})(?=[ \\t]*($|#|[,\\]}]))`, 'm').test(text);
@@ -169,6 +169,10 @@ function jsonDeepAt(text: string): { line: number; column: number } | undefined 
 export async function checkContext(kubernetesVersion: string, keepObjects = false, schema?: SchemaSpec): Promise<CheckContext> {
   const tree = await loadFieldTree();
   const validator = await SchemaValidator.create(tree, [], schema ? sourcesOfSpec(schema) : {});
-  const { runPolicies } = await import('../../../policies/index.ts');
-  return { validator, kubernetesVersion, runPolicies, keepObjects };
+  const { exemptions, policies, runPolicies } = await import('../../../policies/index.ts');
+  // Files mode reads only the findings of the API server's checks: exemptions of other policies cannot match them,
+  // so they are left out once here rather than judged again for every object.
+  const apiserver = new Set(policies.filter((p) => p.category === 'apiserver').map((p) => p.id));
+  const relevant = exemptions.filter((e) => apiserver.has(e.policy));
+  return { validator, kubernetesVersion, runPolicies: (rendered, opts) => runPolicies(rendered, { ...opts, exemptions: relevant }), keepObjects };
 }

@@ -36,6 +36,15 @@ test('a YAML alias bomb inside a CRD schema is refused at once, naming file and 
   assert.match(r.findings[0]!.message, /excessive aliasing/);
 });
 
+test('an alias bomb is refused whatever its anchors are named, `&`-names and all (CEL\'s `&&` is no anchor)', async () => {
+  // anchors named "&l0", "&l1", …: the text holds `&&l0` and `*&l0`, which the quick alias test must still catch
+  const levels = ['      l0: &&l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+  for (let i = 1; i <= 9; i++) levels.push(`      l${i}: &&l${i} [${Array(9).fill(`*&l${i - 1}`).join(', ')}]`);
+  const crd = crdYaml({ group: 'example.com', kind: 'Bomb', plural: 'bombs', schema: `type: object\nx-bomb:\n${levels.join('\n')}\n` });
+  const r = await check({ 'crd.yaml': crd }, 20_000);
+  assert.deepEqual(brief(r), [['yaml/alias-limit', 'crd.yaml', crd.split('\n').findIndex((l) => l.includes('*&l0')) + 1, null]], JSON.stringify(r.findings));
+});
+
 test('anchors and merge keys within go-yaml\'s alias ratio are read, not refused', async () => {
   const r = await check({ 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: &l {app: web}\n  annotations:\n    <<: *l\n    x: "1"\ndata: {k: v}\n' }, 20_000);
   assert.deepEqual(r.findings, []);
