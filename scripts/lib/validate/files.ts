@@ -81,21 +81,7 @@ export async function validateFiles(root: string, paths: readonly string[], kube
 
   // CRDs in the input serve their kinds (kube-prometheus's setup/ beside its manifests), so
   // they are known before any file is checked; the flags' usage errors come first, here.
-  // (bytes searched, not decoded; the input's CRDs are parsed where the checking happens, by
-  // every thread: byte-identical copies define the same CRDs, so only the last copy is passed,
-  // the one whose CRDs won when every copy was added in order)
-  // (one buffer for all files: a new one per file stays allocated until this thread collects
-  // garbage, which it hardly does while the workers run — 40 MB on 20,000 objects)
-  const crdFiles = new Map<string, string>();
-  const scratch = { buffer: Buffer.allocUnsafe(0) };
-  for (const j of jobs) {
-    const bytes = readInto(j.abs, j.size, scratch);
-    if (!bytes.includes('CustomResourceDefinition')) continue;
-    const digest = contentHash(bytes);
-    crdFiles.delete(digest);
-    crdFiles.set(digest, j.abs);
-  }
-  const inputCrds = [...crdFiles.values()];
+  const inputCrds = crdFilesOf(jobs);
   const spec: SchemaSpec = { cwd: root, flags: opts.schema ?? {}, inputCrds };
   schemaSources(root, spec.flags, []);
 
@@ -127,6 +113,25 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   const kept = dedupe(findings).sort(byWhere);
   const summary = { ...summarize(kept, targets.map((name) => ({ name, kind: 'files' as const, path: name })), objects, started), unit: 'files' };
   return { findings: kept, summary, targets, rendered, notes: skippedNotes(skipped), timings: {} };
+}
+
+/**
+ * The input files that hold a CustomResourceDefinition (bytes searched, not decoded; the input's CRDs are parsed where
+ * the checking happens, by every thread: byte-identical copies define the same CRDs, so only the last copy is kept,
+ * the one whose CRDs won when every copy was added in order). One buffer serves every file: a new one per file stays
+ * allocated until this thread collects garbage, which it hardly does while the workers run (40 MB on 20,000 objects).
+ */
+function crdFilesOf(jobs: readonly (Job & { size: number })[]): string[] {
+  const crdFiles = new Map<string, string>();
+  const scratch = { buffer: Buffer.allocUnsafe(0) };
+  for (const j of jobs) {
+    const bytes = readInto(j.abs, j.size, scratch);
+    if (!bytes.includes('CustomResourceDefinition')) continue;
+    const digest = contentHash(bytes);
+    crdFiles.delete(digest);
+    crdFiles.set(digest, j.abs);
+  }
+  return [...crdFiles.values()];
 }
 
 /** The first `size` bytes of a file, read into `scratch.buffer` (grown when too small): a view valid until the next call. */
