@@ -58,12 +58,23 @@ async function main(): Promise<number> {
     : format === 'junit' ? toJunit(result.findings, result.summary, result.branches ? [...result.targets, 'branches'] : result.targets)
     : format === 'sarif' ? toSarif(result.findings)
     : toText(result.findings, result.summary, useColor(process.env, !!process.stdout.isTTY), values.verbose);
-  process.stdout.write(out);
-  for (const n of result.notes) process.stderr.write(`${n}\n`);
-  if (process.env.VALIDATE_TIMINGS) process.stderr.write(`timings (ms): ${JSON.stringify(result.timings)}\n`);
-  if (format !== 'text') process.stderr.write(`${summaryLine(result.summary)}\n`);
+  let err = result.notes.map((n) => `${n}\n`).join('');
+  if (process.env.VALIDATE_TIMINGS) err += `timings (ms): ${JSON.stringify(result.timings)}\n`;
+  if (format !== 'text') err += `${summaryLine(result.summary)}\n`;
+  // process.exit drops what a pipe has not taken yet (`validate --format json . | jq` got the first 128 KiB):
+  // exit once both streams have handed everything over.
+  await Promise.all([written(process.stdout, out), written(process.stderr, err)]);
   const failing = result.summary.errors + (values.strict ? result.summary.warnings : 0);
   return failing ? 1 : 0;
+}
+
+/** Resolves once `text` has been handed to the stream's file descriptor, or the reader has gone (`| head`: EPIPE). */
+function written(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  if (!text) return Promise.resolve();
+  return new Promise((resolve) => {
+    stream.once('error', () => resolve());
+    stream.write(text, () => resolve());
+  });
 }
 
 function readFirstComment(): string {

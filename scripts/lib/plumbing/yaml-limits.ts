@@ -8,8 +8,24 @@ import { Y } from './yaml.ts';
 /** Nesting a validator may walk (ajv and the field tree recurse): js-yaml bounds the text, this the aliases' expansion. */
 export const MAX_DEPTH = 100;
 
-/** Could the text hold an anchor, an alias or a merge key? A superset test: a false yes only costs the exact path. */
-export const mayAlias = (text: string): boolean => /(^|[\s[{,])\*[^\s,[\]{}]/m.test(text);
+/**
+ * Could the text hold an alias (to an anchor: an alias without one is a syntax error)? A superset test: a false
+ * yes only costs the exact path. An alias token alone is not enough: CRD descriptions often hold `*word*`
+ * markdown; so an anchor token is asked for too, one whose name does not start with `&` (CEL's `a && b` is not
+ * one) — or else the alias of an anchor whose name does, `*&…`. Found with indexOf, not a regular expression:
+ * this runs on every file, and the sigils are rare.
+ */
+export const mayAlias = (text: string): boolean =>
+  (hasToken(text, '&', (c) => c !== '&') || hasToken(text, '*', (c) => c === '&')) && hasToken(text, '*', () => true);
+
+/** A `sigil` at the start of a line or after a space or `[{,`, followed by a character a name may start with. */
+function hasToken(text: string, sigil: '&' | '*', first: (c: string) => boolean): boolean {
+  for (let i = text.indexOf(sigil); i >= 0; i = text.indexOf(sigil, i + 1)) {
+    const c = text[i + 1];
+    if (c !== undefined && !/[\s,[\]{}]/.test(c) && first(c) && (i === 0 || /[\s[{,]/.test(text[i - 1]!))) return true;
+  }
+  return false;
+}
 
 /** Text that may nest past what the `yaml` library parses safely (its recursion runs out of memory on a few thousand levels): a superset test. */
 export const looksDeep = (text: string): boolean => /[[{](\s*[[{]){49}/.test(text) || /^ {400}/m.test(text);

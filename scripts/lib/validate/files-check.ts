@@ -3,18 +3,17 @@
 // they are needed — a finding to place on a line, a syntax error to describe exactly, an
 // anchor or merge key to resolve with an alias limit, a YAML 1.1 boolean to point at.
 import { sourcesOfSpec, type SchemaSpec } from './schema-sources.ts';
-import { loadAll, YAMLException } from 'js-yaml';
 import type { Document, LineCounter } from 'yaml';
 import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
 import { parsePath, walk } from './locate.ts';
 import { loadFieldTree } from './field-tree.ts';
 import { SchemaValidator, type PathSegment } from './schema.ts';
 import { schemaFinding } from './schema-findings.ts';
-import { parseYamlFile, yaml11BooleanWords, yamlFindingsOfParsed } from './sources.ts';
+import { duplicateKeyFinding, parseYamlFile, yaml11BooleanWords, yamlFindingsOfParsed } from './sources.ts';
 import { looksLikeTemplate, nonManifestReason } from './files-kinds.ts';
-import { jsonSyntaxFinding, jsonTooDeepAt, lineColumn } from './json-syntax.ts';
+import { jsonDuplicateKeys, jsonSyntaxFinding, jsonTooDeepAt, lineColumn } from './json-syntax.ts';
 import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias } from '../plumbing/yaml-limits.ts';
-import { kubernetesYamlSchema as schema } from '../../../kube/yaml-schema.ts';
+import { loadManifests, ManifestYamlError } from '../../../kube/yaml-schema.ts';
 
 export { excessiveAliasing, MAX_DEPTH } from '../plumbing/yaml-limits.ts';
 
@@ -62,11 +61,11 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
   let values: unknown[];
   let exact: Located | undefined;
   try {
-    values = json ? [JSON.parse(text)] : loadAll(text, { schema, maxDepth: MAX_DEPTH });
+    values = json ? [JSON.parse(text)] : loadManifests(text, MAX_DEPTH);
   } catch (err) {
     if (json) return { file, objects: 0, findings: [jsonSyntaxFinding(file, text, err as Error)] };
-    if (!(err instanceof YAMLException)) throw err;
-    const mark = (err as YAMLException & { mark?: { line: number; column: number } }).mark;
+    if (!(err instanceof ManifestYamlError)) throw err;
+    const mark = err.mark;
     // Too deep for js-yaml's bound: never hand it to a parser without one (the `yaml` library's
     // recursion and regular expressions run out of memory on a few thousand levels).
     if (/maxDepth/.test(err.message))
@@ -95,6 +94,12 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
       return { file, objects: 0, findings: [{ ...syntaxError(file, `document ${d + 1} ${why}`, at?.line, at?.column, 'write the values out, or use fewer anchors: kubectl and kustomize (go-yaml) refuse it as well'), rule: 'yaml/alias-limit' }] };
     }
   }
+  // JSON.parse kept the last of a key given twice: say so (a YAML parser refuses it, above)
+  if (json)
+    for (const d of jsonDuplicateKeys(text)) {
+      const at = lineColumn(text, d.offset);
+      findings.push(duplicateKeyFinding(file, at.line, at.column, d.key));
+    }
   if (!json && yaml11WordsUnquoted(text, values)) {
     // A YAML 1.1 boolean word, perhaps unquoted: the `yaml` library's documents say exactly where.
     exact = parseYamlFile(file, text);
@@ -147,8 +152,8 @@ function yaml11WordsUnquoted(text: string, values: unknown[]): boolean {
     const v = stack.pop();
     if (typeof v === 'string') {
       if (v.length <= 3 && yaml11BooleanWords.has(v)) found.add(v);
-    } else if (Array.isArray(v)) stack.push(...v);
-    else if (v && typeof v === 'object') stack.push(...Object.values(v));
+    } else if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (v && typeof v === 'object') for (const k in v) stack.push((v as Record<string, unknown>)[k]);
   }
   if (!found.size) return false;
   return new RegExp(`(^|[\\s:[{,-])(${[...found].join('|')})(?=[ \\t]*($|#|[,\\]}]))`, 'm').test(text);
@@ -164,6 +169,10 @@ function jsonDeepAt(text: string): { line: number; column: number } | undefined 
 export async function checkContext(kubernetesVersion: string, keepObjects = false, schema?: SchemaSpec): Promise<CheckContext> {
   const tree = await loadFieldTree();
   const validator = await SchemaValidator.create(tree, [], schema ? sourcesOfSpec(schema) : {});
-  const { runPolicies } = await import('../../../policies/index.ts');
-  return { validator, kubernetesVersion, runPolicies, keepObjects };
+  const { exemptions, policies, runPolicies } = await import('../../../policies/index.ts');
+  // Files mode reads only the findings of the API server's checks: exemptions of other policies cannot match them,
+  // so they are left out once here rather than judged again for every object.
+  const apiserver = new Set(policies.filter((p) => p.category === 'apiserver').map((p) => p.id));
+  const relevant = exemptions.filter((e) => apiserver.has(e.policy));
+  return { validator, kubernetesVersion, runPolicies: (rendered, opts) => runPolicies(rendered, { ...opts, exemptions: relevant }), keepObjects };
 }

@@ -14,6 +14,13 @@ export interface Job {
   readonly abs: string;
 }
 
+/**
+ * Each worker's young generation (MB). V8's default gives every thread three 16 MB semi-spaces, about 50 MB of
+ * resident memory per worker that parsing does not need: with 16 the 20,000-object benchmark peaks some 30 MB
+ * lower, and one thread's throughput measured the same (docs/benchmarks.md, files mode).
+ */
+const YOUNG_GENERATION_MB = 16;
+
 type Reply = { ready: true } | { i: number; result: FileResult } | { i: number; error: string };
 
 /**
@@ -49,7 +56,7 @@ export async function checkInPool(jobs: readonly Job[], workers: number, kuberne
   let failed = false;
   const run = () =>
     new Promise<void>((resolve, reject) => {
-      const w = new Worker(code, { eval: evaluated, workerData: { [MARK]: true, kubernetesVersion, schema }, argv, execArgv: loaderArgs(), stdout: false, stderr: false });
+      const w = new Worker(code, { eval: evaluated, workerData: { [MARK]: true, kubernetesVersion, schema }, argv, execArgv: loaderArgs(), stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
       started.push(w);
       let current: number | undefined;
       let finished = false;

@@ -1,7 +1,7 @@
 // Files mode (kubeconform-style): validate manifest files or folders as they are,
 // without kustomize (vendored third-party YAML, a user's own manifests, `-` for standard input).
 // Each file is parsed once (files-check.ts); large inputs are spread over worker threads (files-pool.ts).
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import type { Finding, RenderedObject } from '../../../kube/index.ts';
@@ -64,7 +64,7 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   const unique = [...new Set(files)];
   const skipped = pathReasons(root, unique);
   const findings: Finding[] = [];
-  const jobs: Job[] = [];
+  const jobs: (Job & { size: number })[] = [];
   let bytes = 0;
   for (const file of unique) {
     if (skipped.has(file)) continue;
@@ -76,23 +76,12 @@ export async function validateFiles(root: string, paths: readonly string[], kube
       continue;
     }
     bytes += size;
-    jobs.push({ file, abs });
+    jobs.push({ file, abs, size });
   }
 
   // CRDs in the input serve their kinds (kube-prometheus's setup/ beside its manifests), so
   // they are known before any file is checked; the flags' usage errors come first, here.
-  // (bytes searched, not decoded; the input's CRDs are parsed where the checking happens, by
-  // every thread: byte-identical copies define the same CRDs, so only the last copy is passed,
-  // the one whose CRDs won when every copy was added in order)
-  const crdFiles = new Map<string, string>();
-  for (const j of jobs) {
-    const bytes = readFileSync(j.abs);
-    if (!bytes.includes('CustomResourceDefinition')) continue;
-    const digest = contentHash(bytes);
-    crdFiles.delete(digest);
-    crdFiles.set(digest, j.abs);
-  }
-  const inputCrds = [...crdFiles.values()];
+  const inputCrds = crdFilesOf(jobs);
   const spec: SchemaSpec = { cwd: root, flags: opts.schema ?? {}, inputCrds };
   schemaSources(root, spec.flags, []);
 
@@ -124,6 +113,38 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   const kept = dedupe(findings).sort(byWhere);
   const summary = { ...summarize(kept, targets.map((name) => ({ name, kind: 'files' as const, path: name })), objects, started), unit: 'files' };
   return { findings: kept, summary, targets, rendered, notes: skippedNotes(skipped), timings: {} };
+}
+
+/**
+ * The input files that hold a CustomResourceDefinition (bytes searched, not decoded; the input's CRDs are parsed where
+ * the checking happens, by every thread: byte-identical copies define the same CRDs, so only the last copy is kept,
+ * the one whose CRDs won when every copy was added in order). One buffer serves every file: a new one per file stays
+ * allocated until this thread collects garbage, which it hardly does while the workers run (40 MB on 20,000 objects).
+ */
+function crdFilesOf(jobs: readonly (Job & { size: number })[]): string[] {
+  const crdFiles = new Map<string, string>();
+  const scratch = { buffer: Buffer.allocUnsafe(0) };
+  for (const j of jobs) {
+    const bytes = readInto(j.abs, j.size, scratch);
+    if (!bytes.includes('CustomResourceDefinition')) continue;
+    const digest = contentHash(bytes);
+    crdFiles.delete(digest);
+    crdFiles.set(digest, j.abs);
+  }
+  return [...crdFiles.values()];
+}
+
+/** The first `size` bytes of a file, read into `scratch.buffer` (grown when too small): a view valid until the next call. */
+function readInto(abs: string, size: number, scratch: { buffer: Buffer }): Buffer {
+  if (scratch.buffer.length < size) scratch.buffer = Buffer.allocUnsafe(Math.max(size, 2 * scratch.buffer.length));
+  const fd = openSync(abs, 'r');
+  try {
+    let n = 0;
+    for (let r = 1; n < size && r > 0; n += r) r = readSync(fd, scratch.buffer, n, size - n, null);
+    return scratch.buffer.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** One note per reason, naming a few of the files: what was not validated, and why. */

@@ -98,6 +98,43 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
   }
 }
 
+/**
+ * Keys a JSON object holds twice, compared once decoded ("\u0079" is "y"), each at the offset of its
+ * second (third…) occurrence. JSON.parse keeps the last value without a word; kubectl's strict decoding
+ * refuses the file. For a text JSON.parse accepted: it follows strings and brackets only.
+ */
+export function jsonDuplicateKeys(text: string): { offset: number; key: string }[] {
+  const out: { offset: number; key: string }[] = [];
+  const open: (Set<string> | undefined)[] = []; // per open bracket: an object's keys so far, undefined for an array
+  let keyNext = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      const start = i;
+      let escaped = false;
+      for (i++; text.charCodeAt(i) !== 0x22; i++)
+        if (text.charCodeAt(i) === 0x5c) {
+          escaped = true;
+          i++;
+        }
+      if (!keyNext) continue;
+      keyNext = false;
+      const key: string = escaped ? JSON.parse(text.slice(start, i + 1)) : text.slice(start + 1, i);
+      const keys = open[open.length - 1]!;
+      if (keys.has(key)) out.push({ offset: start, key });
+      else keys.add(key);
+    } else if (c === 0x7b) {
+      open.push(new Set());
+      keyNext = true;
+    } else if (c === 0x5b) open.push(undefined);
+    else if (c === 0x7d || c === 0x5d) {
+      open.pop();
+      keyNext = false;
+    } else if (c === 0x2c) keyNext = open[open.length - 1] !== undefined;
+  }
+  return out;
+}
+
 /** 1-based line and column of an offset in a text. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
   let line = 1;

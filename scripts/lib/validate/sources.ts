@@ -43,6 +43,17 @@ export const clearParsedYaml = (): void => parsedFiles.clear();
 const byContent = new KeyedCache<unknown>('sources.json', import.meta.url);
 export const saveSourcesCache = (): void => byContent.save();
 
+/** A key a mapping holds twice (YAML or JSON), at the second one. */
+export const duplicateKeyFinding = (file: string, line: number, column: number, key: string): Finding => ({
+  rule: 'yaml/duplicate-key',
+  severity: 'error',
+  file,
+  line,
+  column,
+  message: `duplicate key ${JSON.stringify(key)}: the mapping has it twice`,
+  hint: `keep one ${key}: key; kustomize and kubectl would silently keep only one`,
+});
+
 /** Syntax errors and duplicate keys of one YAML (or JSON) file, with line and column. */
 export function yamlFindings(root: string, file: string, text?: string): Finding[] {
   if (text !== undefined) return yamlFindingsOf(root, file, text);
@@ -120,15 +131,7 @@ export function yamlFindingsOfParsed({ docs, lines }: ParsedYaml, file: string, 
       const duplicate = e.code === 'DUPLICATE_KEY';
       if (duplicate) {
         const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n#]+?)\s*:/.exec(text.slice(e.pos[0]))?.[1] ?? firstLine(e.message);
-        out.push({
-          rule: 'yaml/duplicate-key',
-          severity: 'error',
-          file,
-          line,
-          column: col,
-          message: `duplicate key ${JSON.stringify(key)}: the mapping has it twice`,
-          hint: `keep one ${key}: key; kustomize and kubectl would silently keep only one`,
-        });
+        out.push(duplicateKeyFinding(file, line, col, key));
         continue;
       }
       // The parser's message for a tab is about what it expected next; say what is wrong.

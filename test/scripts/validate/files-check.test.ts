@@ -36,6 +36,15 @@ test('a YAML alias bomb inside a CRD schema is refused at once, naming file and 
   assert.match(r.findings[0]!.message, /excessive aliasing/);
 });
 
+test('an alias bomb is refused whatever its anchors are named, `&`-names and all (CEL\'s `&&` is no anchor)', async () => {
+  // anchors named "&l0", "&l1", …: the text holds `&&l0` and `*&l0`, which the quick alias test must still catch
+  const levels = ['      l0: &&l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+  for (let i = 1; i <= 9; i++) levels.push(`      l${i}: &&l${i} [${Array(9).fill(`*&l${i - 1}`).join(', ')}]`);
+  const crd = crdYaml({ group: 'example.com', kind: 'Bomb', plural: 'bombs', schema: `type: object\nx-bomb:\n${levels.join('\n')}\n` });
+  const r = await check({ 'crd.yaml': crd }, 20_000);
+  assert.deepEqual(brief(r), [['yaml/alias-limit', 'crd.yaml', crd.split('\n').findIndex((l) => l.includes('*&l0')) + 1, null]], JSON.stringify(r.findings));
+});
+
 test('anchors and merge keys within go-yaml\'s alias ratio are read, not refused', async () => {
   const r = await check({ 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: &l {app: web}\n  annotations:\n    <<: *l\n    x: "1"\ndata: {k: v}\n' }, 20_000);
   assert.deepEqual(r.findings, []);
@@ -135,4 +144,38 @@ test('the items of a JSON List get their own lines', async () => {
     ['schema', 'list.json', lineOf('"x": 1'), 'data.x'],
     ['schema', 'list.json', lineOf('"port": "http"'), 'spec.ports[0].port'],
   ]);
+});
+
+test('a duplicate key in a .json file is a finding naming the key at its second line, and the file is still validated', async () => {
+  // JSON.parse keeps the last value silently; kubectl's strict decoding refuses the file ("duplicate field")
+  const text = [
+    '{',
+    '  "apiVersion": "v1",',
+    '  "kind": "ConfigMap",',
+    '  "metadata": {"name": "a", "name": "b"},',
+    '  "data": {',
+    '    "x": 1,',
+    '    "y": "2",',
+    '    "\\u0079": "3"',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  // the same key in different mappings is no duplicate
+  const fine = '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "labels": {"name": "c"}}, "data": {"name": "c"}}';
+  const r = await check({ 'dup.json': text, 'fine.json': fine }, 20_000);
+  assert.deepEqual(
+    brief(r),
+    [
+      ['yaml/duplicate-key', 'dup.json', 4, null], // the second "name"
+      ['schema', 'dup.json', 6, 'data.x'], // the file's other findings are not hidden
+      ['yaml/duplicate-key', 'dup.json', 8, null], // "\u0079" is "y" once decoded
+    ],
+    JSON.stringify(r.findings),
+  );
+  const [name, y] = r.findings.filter((f) => f.rule === 'yaml/duplicate-key');
+  assert.equal(name!.column, 29);
+  assert.match(name!.message, /^duplicate key "name"/);
+  assert.equal(y!.column, 5);
+  assert.match(y!.message, /^duplicate key "y"/);
 });

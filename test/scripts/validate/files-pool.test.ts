@@ -2,7 +2,7 @@
 // bundle): worker threads give the same findings as one thread, and `-` reads standard input.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -44,6 +44,21 @@ test('`-` reads standard input; its findings name <stdin> with the line', () => 
     const out = JSON.parse(r.stdout);
     assert.deepEqual(brief(out.findings), ['schema <stdin>:6 data.x']);
     assert.equal(out.summary.resources, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('all of a large JSON report reaches a pipe: 2,000 findings, more than a pipe holds, parse as one JSON document', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-pipe-'));
+  try {
+    const n = 2000;
+    writeFileSync(join(dir, 'many.yaml'), Array.from({ length: n }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  x: ${i}\n`).join('---\n'));
+    const r = validate(['many.yaml'], dir);
+    assert.equal(r.status, 1, r.stderr);
+    assert.ok(r.stdout.length > 256 * 1024, `only ${r.stdout.length} bytes: not more than a pipe's buffer`);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.findings.length, n);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -29,6 +29,7 @@ test('the same manifest with a misspelt field fails with file, line and path', a
     assert.match(typo.hint ?? '', /replicas/);
     const listItem = r.findings.find((f) => f.object === 'ConfigMap/a');
     assert.equal(listItem?.path, 'data.x', 'items of a v1 List are validated (ConfigMap data values must be strings)');
+    assert.equal(listItem?.line, 7, 'a List item\'s finding is at its own line (`    data: {x: 1}`)');
     assert.equal(r.summary.errors, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,52 @@
+// The ceiling a JavaScript YAML parser sets on files mode: parse only (no schema, no policies, no
+// lines), one thread, the YAML files of test/corpus/real-manifests (the files-mode benchmark's
+// corpus, bench/files-mode.ts) read into memory once, then parsed --rounds times by each parser:
+// js-yaml 4 as files mode calls it (kube/yaml-schema.ts loadManifests), js-yaml 5 with the same
+// schema (the rest of validate), and the `yaml` library's documents (what gives files mode its lines).
+// Objects per CPU-second (this thread's user + sys) and MB of YAML per CPU-second; the first round
+// warms the JIT and is not counted.
+//   npx tsx bench/yaml-parse.ts [--rounds 5] [--only js-yaml-4]
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadAll } from 'js-yaml';
+import { parseAllDocuments } from 'yaml';
+import { kubernetesYamlSchema, loadManifests } from '../kube/yaml-schema.ts';
+import { MAX_DEPTH } from '../scripts/lib/plumbing/yaml-limits.ts';
+
+const here = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, only: { type: 'string' } } });
+const corpus = join(here, 'test/corpus/real-manifests');
+const texts = readdirSync(corpus, { recursive: true, encoding: 'utf8' })
+  .filter((f) => /\.ya?ml$/i.test(f))
+  .sort()
+  .map((f) => readFileSync(join(corpus, f), 'utf8'));
+const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
+
+const parsers: Record<string, (text: string) => unknown[]> = {
+  'js-yaml-4': (text) => loadManifests(text, MAX_DEPTH),
+  'js-yaml-5': (text) => loadAll(text, { schema: kubernetesYamlSchema, maxDepth: MAX_DEPTH }),
+  yaml: (text) => parseAllDocuments(text).map((d) => d.toJS()),
+};
+
+/** Documents that are objects, List items counted one by one (as validate counts them). */
+const count = (docs: unknown[]): number =>
+  docs.reduce<number>((n, d: any) => n + (d === null || d === undefined ? 0 : Array.isArray(d?.items) && String(d?.kind).endsWith('List') ? d.items.length : 1), 0);
+
+console.log(`node ${process.version}, ${availableParallelism()} cores, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`corpus: ${texts.length} YAML files, ${(bytes / 1e6).toFixed(1)} MB; ${values.rounds} rounds after one warm-up`);
+console.log('parser | objects per round | CPU s | objects per CPU-second | MB per CPU-second');
+for (const [name, parse] of Object.entries(parsers)) {
+  if (values.only && values.only !== name) continue;
+  let objects = 0;
+  for (const t of texts) objects += count(parse(t));
+  const rounds = Number(values.rounds);
+  const before = process.cpuUsage();
+  for (let r = 0; r < rounds; r++) for (const t of texts) parse(t);
+  const used = process.cpuUsage(before);
+  const cpu = (used.user + used.system) / 1e6;
+  console.log(`${name} | ${objects} | ${cpu.toFixed(2)} | ${((objects * rounds) / cpu).toFixed(0)} | ${((bytes * rounds) / 1e6 / cpu).toFixed(1)}`);
+}
+console.log(`load average after ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);

@@ -1,0 +1,16 @@
+// The part of js-yaml 4's API that kube/yaml-schema.ts uses (the package ships no types; js-yaml 5's differ).
+declare module 'js-yaml-4' {
+  export class Type {
+    constructor(tag: string, options: { kind: 'scalar' | 'sequence' | 'mapping'; resolve?: (data: any) => boolean; construct?: (data: any) => unknown });
+  }
+  export class Schema {
+    extend(types: Type | Type[] | { implicit?: Type[]; explicit?: Type[] }): Schema;
+  }
+  export const CORE_SCHEMA: Schema;
+  export const types: { readonly merge: Type };
+  export class YAMLException extends Error {
+    readonly reason?: string;
+    readonly mark?: { readonly line: number; readonly column: number };
+  }
+  export function loadAll(text: string, iterator: undefined, options: { schema?: Schema; maxDepth?: number; filename?: string }): unknown[];
+}
