@@ -3,7 +3,7 @@
 // kustomization walk and content keys (tree.ts), renders with origins resolved to
 // repository files (render.ts, origins.ts), the render cache (render-cache.ts), the
 // slim OpenAPI document (openapi.ts) and kustomize's output order (order.ts).
-export { KustomizeMissing, kustomizeBinary, kustomizeBuild, kustomizeVersion } from './binary.ts';
+export { KustomizeMissing, kustomizeBinary, kustomizeBuild, kustomizeDigest, kustomizeVersion } from './binary.ts';
 export { defaultTargets, partsOf } from './targets.ts';
 export { inputKey, kustomizationTree, type KustomizationTree } from './tree.ts';
 export { objectsFrom, renderTargets, scratchDir, type RenderOptions, type RenderResult } from './render.ts';
