@@ -151,6 +151,8 @@ export interface DiffOptions {
   readonly head?: string;
   /** Only these targets (`prod`, `platform/prod`, `argocd`…). @default every target */
   readonly only?: readonly string[];
+  /** Take renders whose inputs are unchanged from the render cache (renderTargets' `cache`). @default true */
+  readonly cache?: boolean;
 }
 
 /**
@@ -172,8 +174,9 @@ export async function diffTrees(root: string, baseRev: string, headDir: string, 
 export async function renderDiff(opts: DiffOptions): Promise<RenderDiff> {
   const baseSha = await resolveRef(opts.root, opts.base);
   const headSha = opts.head ? await resolveRef(opts.root, opts.head) : undefined;
-  const renderAt = (sha: string) => withWorktree(opts.root, sha, (dir) => renderTree(dir, opts.only));
-  const [b, h] = await Promise.all([renderAt(baseSha), headSha ? renderAt(headSha) : renderTree(opts.root, opts.only)]);
+  const cache = opts.cache ?? true;
+  const renderAt = (sha: string) => withWorktree(opts.root, sha, (dir) => renderTree(dir, opts.only, undefined, cache));
+  const [b, h] = await Promise.all([renderAt(baseSha), headSha ? renderAt(headSha) : renderTree(opts.root, opts.only, undefined, cache)]);
   const targets = unionTargets(b.targets, h.targets).map((t) => diffTarget(t, b.results.get(t.name), h.results.get(t.name)));
   // the working tree's label only: a failing git leaves it clean and headless
   const dirty = !opts.head && (await gitRaw(opts.root, ['status', '--porcelain', '--untracked-files=no', '--', '.'])).stdout.trim() !== '';
