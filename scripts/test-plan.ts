@@ -59,17 +59,25 @@ export const integration: readonly string[] = [
   'apps/web/test/dockerfile.test.ts',
   'test/generators/cloudnative-pg-install.test.ts',
   'test/generators/data.test.ts',
+  // regenerates a copy of the repository with scripts/generate.ts (a git archive of HEAD)
+  'test/generators/environment-chain.test.ts',
   'test/images.test.ts',
   'test/policies/clock.test.ts',
+  // every target rendered with kustomize
+  'test/policies/repository.test.ts',
   'test/scripts/argocd/check.test.ts',
   'test/scripts/argocd/preview-cache.test.ts',
   'test/scripts/argocd/preview-findings.test.ts',
   'test/scripts/argocd/preview-generators.test.ts',
   'test/scripts/argocd/preview.test.ts',
   'test/scripts/gitflow/branches.test.ts',
+  // three merge styles × three rounds of promotion in temporary repositories (git worktrees)
+  'test/scripts/gitflow/promote-cycle.test.ts',
   'test/scripts/review/diff.test.ts',
   'test/scripts/generated.test.ts',
   'test/scripts/launch.test.ts',
+  // runs validate's code from copies of the checkout in processes of their own
+  'test/scripts/plumbing/cache.test.ts',
   'test/scripts/gitflow/promote.test.ts',
   'test/scripts/kustomize/no-ops.test.ts',
   'test/scripts/kustomize/render.test.ts',
