@@ -193,14 +193,12 @@ export function saveDurations(results: readonly Pick<Result, 'file' | 'ms' | 'cp
 export const expectedMs = (file: string, d: Record<string, Duration>): number => d[file]?.ms ?? timeoutOf(file) / 3;
 
 /**
- * How much of a core a file keeps busy while it runs (its recorded CPU over its wall time,
- * between 0.25 and 1; 1 when never recorded): a service test that mostly waits for its
- * servers counts as a quarter of a core, a render-heavy one as a whole.
+ * How much of a core a file keeps busy while it runs: half for a file that needs a server,
+ * browser or Debian tool (it waits for them much of the time), a whole one for the rest. By
+ * what a file needs rather than by its recorded CPU over wall time: on a shared machine that
+ * ratio says how much a file got, not how much it wanted.
  */
-export const coresOf = (file: string, d: Record<string, Duration>): number => {
-  const r = d[file];
-  return r ? Math.min(1, Math.max(0.25, r.cpuMs / r.ms)) : 1;
-};
+export const coresOf = (file: string): number => (needsOf(file).length ? 0.5 : 1);
 
 /** The pooled files, longest expected first (so the longest one does not start last and end the run alone). */
 export const longestFirst = (files: readonly string[], d: Record<string, Duration>): string[] =>

@@ -3,8 +3,8 @@
 //   npm test -- generators        files whose path contains "generators"
 //   npm run test:unit             only files that need no server, browser or Debian tool (no tsc)
 //   --jobs=N                      exactly N files at once (default: as many as keep CPUs + 1 cores'
-//                                 worth busy by each file's recorded CPU share, at most twice that:
-//                                 service tests mostly wait); the longest files start first
+//                                 worth busy, a file that needs a server or tool counting as half a
+//                                 core, at most CPUs + 3 files); the longest files start first
 //   --verbose                     print every file's output, not only failing ones'
 //   --test-*                      passed to node:test in each file's process (e.g. --test-name-pattern=…)
 // Files in the plan's `exclusive` list run alone. A file past its limit is killed with its
@@ -87,8 +87,8 @@ const pooled = longestFirst(files.filter((f) => !exclusive.includes(f)), duratio
 for (const f of alone) report(await runFile(f));
 await schedule(pooled, async (f) => report(await runFile(f)), {
   budget: jobs,
-  maxAtOnce: byLoad ? 2 * jobs : jobs,
-  cores: (f) => (byLoad ? coresOf(f, durations) : 1),
+  maxAtOnce: byLoad ? jobs + 2 : jobs,
+  cores: (f) => (byLoad ? coresOf(f) : 1),
 });
 saveDurations(results);
 
@@ -99,7 +99,7 @@ const sum = (k: keyof Result['counts']) => results.reduce((n, r) => n + r.counts
 const failed = results.filter((r) => !r.ok);
 const skippedFiles = results.filter((r) => r.counts.skipped);
 console.log(
-  `\ntest: ${results.length} files, ${sum('tests')} tests: ${sum('pass')} passed, ${sum('fail')} failed, ${sum('cancelled')} cancelled, ${sum('skipped')} skipped, ${sum('todo')} todo; ${((Date.now() - t0) / 1000).toFixed(1)} s wall, ${((results.reduce((n, r) => n + r.cpuMs, 0) + tsc.cpuMs) / 1000).toFixed(1)} s CPU, ${byLoad ? `up to ${2 * jobs} at once within ${jobs} cores' worth` : `${jobs} at once`}`,
+  `\ntest: ${results.length} files, ${sum('tests')} tests: ${sum('pass')} passed, ${sum('fail')} failed, ${sum('cancelled')} cancelled, ${sum('skipped')} skipped, ${sum('todo')} todo; ${((Date.now() - t0) / 1000).toFixed(1)} s wall, ${((results.reduce((n, r) => n + r.cpuMs, 0) + tsc.cpuMs) / 1000).toFixed(1)} s CPU, ${byLoad ? `up to ${jobs + 2} at once within ${jobs} cores' worth` : `${jobs} at once`}`,
 );
 console.log(`most CPU: ${[...results].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 5).map((r) => `${r.file} ${(r.cpuMs / 1000).toFixed(1)} s`).join(', ')}`);
 console.log(`slowest: ${[...results].sort((a, b) => b.ms - a.ms).slice(0, 5).map((r) => `${r.file} ${(r.ms / 1000).toFixed(1)} s`).join(', ')}`);
