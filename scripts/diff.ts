@@ -1,6 +1,8 @@
-// npm run diff -- --base <git-ref> [--head <git-ref>] [--target <name>]... [--format text|markdown|json] [--out file]
+// npm run diff -- --base <git-ref> [--head <git-ref>] [--target <name>]... [--format text|markdown|json] [--out file] [--no-cache]
 // Renders every target at the base ref (temporary git worktree) and at the working
 // tree (or --head), prints the semantic difference. Exit 2: bad arguments or unknown ref.
+// Renders whose inputs are byte-for-byte unchanged come from the render cache (keyed by the
+// content of every input, the kustomize binary and the rendering code); --no-cache runs kustomize for all.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseCli } from './lib/plumbing/cli.ts';
@@ -9,7 +11,7 @@ import { renderDiff, UnknownRefError } from './lib/review/index.ts';
 import { defaultTargets } from './lib/kustomize/index.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const usage = 'usage: npm run diff -- --base <git-ref> [--head <git-ref>] [--target <dev|test|prod|platform/<cluster>|preview|argocd>]... [--format text|markdown|json] [--out <file>]';
+const usage = 'usage: npm run diff -- --base <git-ref> [--head <git-ref>] [--target <dev|test|prod|platform/<cluster>|preview|argocd>]... [--format text|markdown|json] [--out <file>] [--no-cache]';
 
 /** ANSI colours for a terminal: added green, removed red, changed yellow, unchanged targets dim. */
 function colour(text: string): string {
@@ -28,6 +30,7 @@ const { values: args, positionals, fail } = parseCli('diff', usage, {
   target: { type: 'string', multiple: true },
   format: { type: 'string', default: 'text' },
   out: { type: 'string' },
+  'no-cache': { type: 'boolean', default: false },
 });
 if (positionals.length) fail(`unexpected argument ${positionals[0]}`);
 const base = args.base ?? fail('--base is required (the git ref to compare against, e.g. origin/main)');
@@ -43,7 +46,7 @@ if (!formats.includes(args.format as Format)) {
 }
 
 try {
-  const d = await renderDiff({ root, base, head: args.head, only: args.target });
+  const d = await renderDiff({ root, base, head: args.head, only: args.target, cache: !args['no-cache'] });
   const text = format(d, args.format as Format);
   if (args.out) writeFileSync(args.out, text);
   else process.stdout.write(args.format === 'text' && process.stdout.isTTY && !process.env.NO_COLOR ? colour(text) : text);

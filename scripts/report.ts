@@ -1,7 +1,8 @@
-// npm run report [-- --out <dir>] [--branches] [--update-docs]
+// npm run report [-- --out <dir>] [--branches] [--update-docs] [--no-cache]
 // Writes a static environments report to report/index.html (open it from disk).
 // --branches renders each environment from the branch Argo CD deploys it from
 // (develop, release, main) instead of the working tree.
+// --no-cache runs kustomize for every target (by default unchanged renders come from the render cache).
 // --update-docs also refreshes docs/img/architecture.svg (the diagram docs/architecture.md
 // embeds) and the generated self-healing tables in docs/architecture.md;
 // test/scripts/report/report.test.ts fails while either is stale.
@@ -22,9 +23,10 @@ try {
       out: { type: 'string', default: 'report' },
       branches: { type: 'boolean', default: false },
       'update-docs': { type: 'boolean', default: false },
+      'no-cache': { type: 'boolean', default: false },
     }, strict: true }).values;
 } catch (err) {
-  console.error(`report: ${(err as Error).message}\nusage: npm run report -- [--out <dir>] [--branches] [--update-docs]`);
+  console.error(`report: ${(err as Error).message}\nusage: npm run report -- [--out <dir>] [--branches] [--update-docs] [--no-cache]`);
   process.exit(2);
 }
 
@@ -40,7 +42,7 @@ if (args.branches && args['update-docs']) {
   console.error('report: --update-docs documents this checkout; run it without --branches');
   process.exit(2);
 }
-const data = await collectReport(root, { branches: args.branches });
+const data = await collectReport(root, { branches: args.branches, cache: !args['no-cache'] });
 const out = resolve(root, args.out!);
 write(join(out, 'index.html'), reportHtml(data));
 console.log(`report: wrote ${relative(process.cwd(), join(out, 'index.html')) || join(out, 'index.html')}`);

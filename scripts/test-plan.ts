@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { cacheFile, writeAtomic } from './lib/plumbing/cache.ts';
 
 /** Things scripts/test-setup.mjs can check for (its `tools` and `servers`). */
 export type Need =
@@ -58,22 +59,29 @@ export const integration: readonly string[] = [
   'apps/web/test/dockerfile.test.ts',
   'test/generators/cloudnative-pg-install.test.ts',
   'test/generators/data.test.ts',
+  // regenerates a copy of the repository with scripts/generate.ts (a git archive of HEAD)
   'test/generators/environment-chain.test.ts',
+  // render the platform and environment overlays with kustomize
   'test/generators/rollouts/canary.test.ts',
   'test/generators/rollouts/install.test.ts',
   'test/images.test.ts',
   'test/policies/clock.test.ts',
+  // every target rendered with kustomize
+  'test/policies/repository.test.ts',
   'test/scripts/argocd/check.test.ts',
   'test/scripts/argocd/preview-cache.test.ts',
   'test/scripts/argocd/preview-findings.test.ts',
   'test/scripts/argocd/preview-generators.test.ts',
   'test/scripts/argocd/preview.test.ts',
   'test/scripts/gitflow/branches.test.ts',
+  // three merge styles × three rounds of promotion in temporary repositories (git worktrees)
+  'test/scripts/gitflow/promote-cycle.test.ts',
   'test/scripts/review/diff.test.ts',
   'test/scripts/generated.test.ts',
   'test/scripts/launch.test.ts',
+  // runs validate's code from copies of the checkout in processes of their own
+  'test/scripts/plumbing/cache.test.ts',
   'test/scripts/gitflow/promote.test.ts',
-  'test/scripts/gitflow/promote-cycle.test.ts',
   'test/scripts/kustomize/no-ops.test.ts',
   'test/scripts/kustomize/render.test.ts',
   'test/scripts/report/branches.test.ts',
@@ -152,6 +160,80 @@ export function allTestFiles(root: string): string[] {
     throw new Error(`test: cannot read apps/: ${(err as Error).message}`);
   }
   return [...testFilesIn(root, 'test'), ...apps.flatMap((a) => testFilesIn(root, `apps/${a}/test`))].sort();
+}
+
+/** What a file took when it last ran: wall and CPU milliseconds (scripts/test.ts records them). */
+export interface Duration {
+  readonly ms: number;
+  readonly cpuMs: number;
+}
+
+/**
+ * The durations recorded by earlier runs (node_modules/.cache/marquee/test-durations.json), by
+ * file. They only order the files and share the cores out (`schedule`): a file that changed, or
+ * one never run here, is still run; a wrong figure costs time, never a result.
+ */
+export function readDurations(file = cacheFile('test-durations.json')): Record<string, Duration> {
+  try {
+    const d = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Duration>;
+    return Object.fromEntries(Object.entries(d).filter(([, v]) => v && Number.isFinite(v.ms) && v.ms > 0 && Number.isFinite(v.cpuMs) && v.cpuMs >= 0));
+  } catch {
+    return {};
+  }
+}
+
+/** Record this run's durations, keeping those of files it did not run. */
+export function saveDurations(results: readonly Pick<Result, 'file' | 'ms' | 'cpuMs'>[], file = cacheFile('test-durations.json')): void {
+  const all: Record<string, Duration> = { ...readDurations(file) };
+  for (const r of results) all[r.file] = { ms: r.ms, cpuMs: r.cpuMs };
+  try {
+    writeAtomic(file, JSON.stringify(all, null, 1));
+  } catch {
+    /* a read-only cache: the next run orders by the time limits */
+  }
+}
+
+/** A file's expected wall time: its recorded one, else a third of its limit (longer limits for longer files). */
+export const expectedMs = (file: string, d: Record<string, Duration>): number => d[file]?.ms ?? timeoutOf(file) / 3;
+
+/**
+ * How much of a core a file keeps busy while it runs: half for a file that needs a server,
+ * browser or Debian tool (it waits for them much of the time), a whole one for the rest. By
+ * what a file needs rather than by its recorded CPU over wall time: on a shared machine that
+ * ratio says how much a file got, not how much it wanted.
+ */
+export const coresOf = (file: string): number => (needsOf(file).length ? 0.5 : 1);
+
+/** The pooled files, longest expected first (so the longest one does not start last and end the run alone). */
+export const longestFirst = (files: readonly string[], d: Record<string, Duration>): string[] =>
+  [...files].sort((a, b) => expectedMs(b, d) - expectedMs(a, d) || a.localeCompare(b));
+
+/**
+ * Run `files` in order, starting the next one whenever the cores the running ones keep busy
+ * (coresOf), with the next one's, stay within `budget`, and at most `maxAtOnce` files run.
+ * The first file of the queue always starts when nothing runs (no file waits for ever).
+ */
+export async function schedule<T>(files: readonly string[], run: (file: string) => Promise<T>, o: { budget: number; maxAtOnce: number; cores: (file: string) => number }): Promise<void> {
+  const queue = [...files];
+  const running = new Map<string, number>();
+  await new Promise<void>((resolve, reject) => {
+    const used = () => [...running.values()].reduce((a, b) => a + b, 0);
+    const fill = () => {
+      while (queue.length && running.size < o.maxAtOnce && (running.size === 0 || used() + o.cores(queue[0]!) <= o.budget + 1e-9)) {
+        const f = queue.shift()!;
+        running.set(f, o.cores(f));
+        run(f).then(
+          () => {
+            running.delete(f);
+            fill();
+          },
+          reject,
+        );
+      }
+      if (!queue.length && !running.size) resolve();
+    };
+    fill();
+  });
 }
 
 export interface Result {

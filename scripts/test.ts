@@ -2,7 +2,9 @@
 // run every node:test file in test/ and apps/*/test/, each in its own process with a time limit.
 //   npm test -- generators        files whose path contains "generators"
 //   npm run test:unit             only files that need no server, browser or Debian tool (no tsc)
-//   --jobs=N                      files run at once (default: CPUs + 1; service tests mostly wait)
+//   --jobs=N                      exactly N files at once (default: as many as keep CPUs + 1 cores'
+//                                 worth busy, a file that needs a server or tool counting as half a
+//                                 core, at most CPUs + 3 files); the longest files start first
 //   --verbose                     print every file's output, not only failing ones'
 //   --test-*                      passed to node:test in each file's process (e.g. --test-name-pattern=…)
 // Files in the plan's `exclusive` list run alone. A file past its limit is killed with its
@@ -11,7 +13,7 @@ import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { allTestFiles, cpuStep, exclusive, isUnit, needsOf, runTestFile, timeoutOf, type Result } from './test-plan.ts';
+import { allTestFiles, coresOf, cpuStep, exclusive, isUnit, longestFirst, needsOf, readDurations, runTestFile, saveDurations, schedule, timeoutOf, type Result } from './test-plan.ts';
 import { setup } from './test-setup.mjs';
 import { cacheFile } from './lib/plumbing/cache.ts';
 
@@ -21,6 +23,8 @@ const unit = argv.includes('--unit');
 const verbose = argv.includes('--verbose');
 const jobsArg = argv.find((a) => a.startsWith('--jobs='));
 const jobs = jobsArg ? Number(jobsArg.slice('--jobs='.length)) : availableParallelism() + 1;
+// --jobs=N: N files at once whatever they do; by default the recorded CPU shares decide
+const byLoad = !jobsArg;
 if (!Number.isInteger(jobs) || jobs < 1) {
   console.error(`test: --jobs must be a positive integer (got ${jobsArg})`);
   process.exit(2);
@@ -75,16 +79,18 @@ function report(r: Result) {
   console.log(`${r.ok ? '✔' : '✖'} ${r.file}  ${r.counts.pass}/${r.counts.tests} passed${skipped} in ${secs} s (CPU ${(r.cpuMs / 1000).toFixed(1)} s)${r.timedOut ? ' (TIMED OUT)' : ''}`);
 }
 
-// Long service files first so they overlap the many short pure ones; exclusive files alone, first.
+// Exclusive files alone, first; then the longest files first (by the durations earlier runs
+// recorded, else by their time limits), so the last to finish is a short one.
+const durations = readDurations();
 const alone = files.filter((f) => exclusive.includes(f));
-const pooled = files.filter((f) => !exclusive.includes(f)).sort((a, b) => Number(isUnit(a)) - Number(isUnit(b)) || timeoutOf(b) - timeoutOf(a));
+const pooled = longestFirst(files.filter((f) => !exclusive.includes(f)), durations);
 for (const f of alone) report(await runFile(f));
-const queue = [...pooled];
-await Promise.all(
-  Array.from({ length: Math.min(jobs, queue.length) }, async () => {
-    for (let f = queue.shift(); f; f = queue.shift()) report(await runFile(f));
-  }),
-);
+await schedule(pooled, async (f) => report(await runFile(f)), {
+  budget: jobs,
+  maxAtOnce: byLoad ? jobs + 2 : jobs,
+  cores: (f) => (byLoad ? coresOf(f) : 1),
+});
+saveDurations(results);
 
 const tsc = await typeCheck;
 if (!tsc.ok) console.log(`\n── tsc --noEmit\n${tsc.output.trimEnd()}\n✖ type-check failed`);
@@ -93,7 +99,7 @@ const sum = (k: keyof Result['counts']) => results.reduce((n, r) => n + r.counts
 const failed = results.filter((r) => !r.ok);
 const skippedFiles = results.filter((r) => r.counts.skipped);
 console.log(
-  `\ntest: ${results.length} files, ${sum('tests')} tests: ${sum('pass')} passed, ${sum('fail')} failed, ${sum('cancelled')} cancelled, ${sum('skipped')} skipped, ${sum('todo')} todo; ${((Date.now() - t0) / 1000).toFixed(1)} s wall, ${((results.reduce((n, r) => n + r.cpuMs, 0) + tsc.cpuMs) / 1000).toFixed(1)} s CPU, ${jobs} at once`,
+  `\ntest: ${results.length} files, ${sum('tests')} tests: ${sum('pass')} passed, ${sum('fail')} failed, ${sum('cancelled')} cancelled, ${sum('skipped')} skipped, ${sum('todo')} todo; ${((Date.now() - t0) / 1000).toFixed(1)} s wall, ${((results.reduce((n, r) => n + r.cpuMs, 0) + tsc.cpuMs) / 1000).toFixed(1)} s CPU, ${byLoad ? `up to ${jobs + 2} at once within ${jobs} cores' worth` : `${jobs} at once`}`,
 );
 console.log(`most CPU: ${[...results].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 5).map((r) => `${r.file} ${(r.cpuMs / 1000).toFixed(1)} s`).join(', ')}`);
 console.log(`slowest: ${[...results].sort((a, b) => b.ms - a.ms).slice(0, 5).map((r) => `${r.file} ${(r.ms / 1000).toFixed(1)} s`).join(', ')}`);

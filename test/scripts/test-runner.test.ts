@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { allTestFiles, exclusive, integration, needs, needsOf, runTestFile, testFilesIn, timeouts } from '../../scripts/test-plan.ts';
+import { allTestFiles, coresOf, exclusive, integration, longestFirst, needs, needsOf, readDurations, runTestFile, saveDurations, schedule, testFilesIn, timeouts } from '../../scripts/test-plan.ts';
 import { check, tools } from '../../scripts/test-setup.mjs';
 import { waitFor } from '@marquee/kit/testing';
 
@@ -148,6 +148,55 @@ test('waits for a message that never comes', async () => {
     assert.equal(r.error, undefined, `still running after 90 s: something the file started kept it alive (${r.error?.message})`);
     assert.notEqual(r.status, 0, 'the nginx tests cannot pass without nginx');
     assert.match(r.stdout, /\/usr\/sbin\/nginx: Permission denied/, 'failed for the hidden nginx, not something else');
+  });
+});
+
+describe('scheduling by recorded durations', () => {
+  it('starts the longest files first: recorded wall time, else a third of the time limit', () => {
+    const d = { 'a.test.ts': { ms: 5_000, cpuMs: 5_000 }, 'b.test.ts': { ms: 90_000, cpuMs: 10_000 } };
+    // c has no record and the default limit (180 s): expected 60 s, between b and a
+    assert.deepEqual(longestFirst(['a.test.ts', 'c.test.ts', 'b.test.ts'], d), ['b.test.ts', 'c.test.ts', 'a.test.ts']);
+    assert.equal(coresOf('apps/billing/test/worker.test.ts'), 0.5, 'a file that waits for its servers counts as half a core');
+    assert.equal(coresOf('test/scripts/kustomize/render.test.ts'), 1);
+  });
+
+  it('records durations across runs and reads a missing or damaged record as none', () => {
+    const file = join(tmp, 'durations.json');
+    assert.deepEqual(readDurations(file), {});
+    saveDurations([{ file: 'x.test.ts', ms: 1_000, cpuMs: 400 }], file);
+    saveDurations([{ file: 'y.test.ts', ms: 2_000, cpuMs: 2_000 }], file);
+    assert.deepEqual(readDurations(file), { 'x.test.ts': { ms: 1_000, cpuMs: 400 }, 'y.test.ts': { ms: 2_000, cpuMs: 2_000 } });
+    writeFileSync(file, '{"x.test.ts": {"ms": -1, "cpuMs": 3}, "y.test.ts": 7');
+    assert.deepEqual(readDurations(file), {});
+    writeFileSync(file, '{"x.test.ts": {"ms": -1, "cpuMs": 3}, "y.test.ts": {"ms": 10, "cpuMs": 1}}');
+    assert.deepEqual(readDurations(file), { 'y.test.ts': { ms: 10, cpuMs: 1 } }, 'a nonsensical entry is dropped');
+  });
+
+  it('keeps the running files within the core budget and the file cap, and runs every file once', async () => {
+    const cores: Record<string, number> = { a: 1, b: 1, c: 0.25, d: 0.25, e: 0.25, f: 1, g: 0.25 };
+    const running = new Set<string>();
+    const ran: string[] = [];
+    let peakFiles = 0;
+    let peakCores = 0;
+    await schedule(
+      Object.keys(cores),
+      async (f) => {
+        running.add(f);
+        peakFiles = Math.max(peakFiles, running.size);
+        peakCores = Math.max(peakCores, [...running].reduce((n, x) => n + cores[x]!, 0));
+        await new Promise((r) => setTimeout(r, 5));
+        running.delete(f);
+        ran.push(f);
+      },
+      { budget: 2.5, maxAtOnce: 4, cores: (f) => cores[f]! },
+    );
+    assert.deepEqual([...ran].sort(), Object.keys(cores));
+    assert.ok(peakCores <= 2.5, `ran ${peakCores} cores' worth at once`);
+    assert.equal(peakFiles, 4, 'the waiting files fill the budget up to the cap');
+    // a file heavier than the whole budget still runs (alone)
+    const alone: string[] = [];
+    await schedule(['big'], async (f) => void alone.push(f), { budget: 0.5, maxAtOnce: 1, cores: () => 1 });
+    assert.deepEqual(alone, ['big']);
   });
 });
 

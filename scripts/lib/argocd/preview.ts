@@ -6,14 +6,14 @@
 import { pool, run } from '../plumbing/process.ts';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { YAMLSeq } from 'yaml';
 import { Y } from '../plumbing/yaml.ts';
 import { clusters, envComponents, envNames, environments, repository } from '../../../generators/environments.ts';
 import { labelKeys, previews } from '../../../generators/argocd/delivery.ts';
-import { kustomizeBinary, kustomizeVersion, readCache, writeCache } from '../kustomize/index.ts';
+import { kustomizeBinary, kustomizeDigest, kustomizeVersion, readCache, writeCache } from '../kustomize/index.ts';
 import { resolveCommit } from '../plumbing/git.ts';
 import { kustomizationFileNames, objectRef, type Finding, type RenderedObject } from '../../../kube/index.ts';
 import { contentHash, CopyingCache } from '../plumbing/cache.ts';
@@ -176,7 +176,7 @@ const ownCode = (): string => {
 /** Cache key of one Application build: its inputs' content key, path, kustomize options, kustomize binary, this code. */
 function buildCacheKey(inputs: string, path: string, kopts: Record<string, any> | undefined): string {
   return `appset-${createHash('sha256')
-    .update(`appset-build v1\0kustomize ${kustomizeVersion()} ${statSync(kustomizeBinary()).size}\0${ownCode()}\0${path}\0${JSON.stringify(kopts ?? {})}\0${inputs}`)
+    .update(`appset-build v1\0kustomize ${kustomizeVersion()} ${kustomizeDigest()}\0${ownCode()}\0${path}\0${JSON.stringify(kopts ?? {})}\0${inputs}`)
     .digest('hex')}`;
 }
 

@@ -54,12 +54,24 @@ export function renderedDigest(objects: readonly RenderedObject[]): string {
   return sha256(JSON.stringify(sorted.map((o) => canonical(o.object))));
 }
 
+/**
+ * How promote and verify render. `cache` (default on): a unit whose inputs are byte-for-byte
+ * those of a render kept in node_modules/.cache/marquee/render (keyed by the content of every
+ * file kustomize can read for it, the kustomize binary's bytes and the rendering code:
+ * scripts/lib/kustomize/tree.ts inputKey) is taken from there, which is what rendering it again
+ * gives; `cache: false` (`--no-cache`) runs kustomize for every unit.
+ */
+export interface EvidenceOptions {
+  readonly cache?: boolean;
+}
+
 /** Render the named units of a checked-out tree (what renderedDigests digests). */
-export const renderUnits = (dir: string, units: readonly string[]): Promise<RenderResult[]> => renderTargets(dir, defaultTargets(dir, units));
+export const renderUnits = (dir: string, units: readonly string[], opts: EvidenceOptions = {}): Promise<RenderResult[]> =>
+  renderTargets(dir, defaultTargets(dir, units), { cache: opts.cache ?? true });
 
 /** Render the named units of a checked-out tree and digest each; a failing render throws naming the unit. */
-export async function renderedDigests(dir: string, units: readonly string[]): Promise<{ digests: Record<string, string>; objects: Map<string, RenderedObject[]> }> {
-  return digestsOf(await renderUnits(dir, units));
+export async function renderedDigests(dir: string, units: readonly string[], opts: EvidenceOptions = {}): Promise<{ digests: Record<string, string>; objects: Map<string, RenderedObject[]> }> {
+  return digestsOf(await renderUnits(dir, units, opts));
 }
 
 /** Digest each unit of a render (renderUnits); a failing unit throws naming it. */

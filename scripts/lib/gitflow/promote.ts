@@ -40,6 +40,11 @@ export interface PromoteOptions {
   /** Path of the GitHub CLI; null = treat as absent; undefined = look it up on PATH. */
   readonly gh?: string | null;
   readonly now?: Date;
+  /**
+   * Take renders whose inputs are unchanged from the render cache (evidence.ts EvidenceOptions);
+   * false renders every unit with kustomize. @default true
+   */
+  readonly cache?: boolean;
 }
 
 export interface Validation {
@@ -245,13 +250,14 @@ export async function promote(opts: PromoteOptions): Promise<PromoteResult> {
     // engine of `npm run diff`, over the units that branch deploys.
     // The promoted tree is rendered once: the diff's head side and the evidence's digests.
     const units = unitsOn(toBranch).map((u) => u.unit);
-    const headRender = renderUnits(wt, units);
+    const cache = opts.cache ?? true;
+    const headRender = renderUnits(wt, units, { cache });
     const digested = headRender.then(digestsOf).then(
       (d) => ({ digests: d.digests }),
       (e: Error) => ({ error: e }),
     );
     // (the render is awaited before anything is thrown: the worktree is removed only after it)
-    const changes = await diffTrees(root, toBranch, wt, units, headRender).finally(() => digested);
+    const changes = await diffTrees(root, toBranch, wt, units, headRender, { cache }).finally(() => digested);
 
     // Evidence (evidence.ts): trailers on the promotion commit and at the end of the PR body.
     const d = await digested;

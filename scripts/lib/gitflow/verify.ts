@@ -14,7 +14,7 @@ import { branchExists, git, isAncestor, resolveBranch, resolveCommit, withWorktr
 import { commandLine } from '../plumbing/process.ts';
 import { defaultTargets, renderTargets } from '../kustomize/index.ts';
 import { diffTarget } from '../review/index.ts';
-import { ownPart, promotionRecords, renderedDigests, sharedFiles, TRAILER, type PromotionRecord } from './evidence.ts';
+import { ownPart, promotionRecords, renderedDigests, sharedFiles, TRAILER, type EvidenceOptions, type PromotionRecord } from './evidence.ts';
 import { PromoteError, pullRequestBodyFile } from './promote.ts';
 
 export interface VerifyResult {
@@ -52,12 +52,16 @@ async function currentRecord(root: string, head: string, env: EnvName): Promise<
   return { record: all[0], all };
 }
 
-/** Re-render a record's commit and compare each recorded digest; problems returned, matches added to `checks`. */
-async function rederive(root: string, record: PromotionRecord, checks: string[]): Promise<string[]> {
+/**
+ * Re-render a record's commit and compare each recorded digest; problems returned, matches added to `checks`.
+ * With the render cache (the default) a unit whose inputs match a kept render is taken from it;
+ * `cache: false` runs kustomize for every unit.
+ */
+async function rederive(root: string, record: PromotionRecord, checks: string[], opts: EvidenceOptions): Promise<string[]> {
   const units = Object.keys(record.rendered);
   if (!units.length) return [`the record ${record.commit.slice(0, 7)} (${record.from} → ${record.to}) has no ${TRAILER.rendered} digest`];
   const problems: string[] = [];
-  const derived = await withWorktree(root, record.commit, (dir) => renderedDigests(dir, units).then((d) => d.digests)).catch((e: Error) => {
+  const derived = await withWorktree(root, record.commit, (dir) => renderedDigests(dir, units, opts).then((d) => d.digests)).catch((e: Error) => {
     problems.push(`re-rendering ${record.commit.slice(0, 7)} failed: ${e.message}`);
     return undefined;
   });
@@ -68,7 +72,7 @@ async function rederive(root: string, record: PromotionRecord, checks: string[])
   return problems;
 }
 
-export async function verifyPromotion(root: string, envName: string): Promise<VerifyResult> {
+export async function verifyPromotion(root: string, envName: string, opts: EvidenceOptions = {}): Promise<VerifyResult> {
   const env = envOf(envName);
   const branch = environments[env].branch;
   const head = await resolveBranch(root, branch);
@@ -90,7 +94,7 @@ export async function verifyPromotion(root: string, envName: string): Promise<Ve
   else checks.push(`source ${record.source.slice(0, 7)} is on ${fromBranch} (${from})`);
   if (!record.validate.startsWith('ok')) problems.push(`the promotion was not validated (${TRAILER.validate}: ${record.validate || 'missing'})`);
   // 2. The recorded rendered digests, re-derived from the recorded commit.
-  problems.push(...(await rederive(root, record, checks)));
+  problems.push(...(await rederive(root, record, checks, opts)));
   // 3. What the earlier environment validated. When it is itself promoted into (test, not dev),
   // its own newest promotion record reachable from the source commit is the evidence that the
   // commit it ran was validated there: that record must exist, say `ok`, and its rendered
@@ -107,7 +111,7 @@ export async function verifyPromotion(root: string, envName: string): Promise<Ve
         checks.push(`${from} ran ${record.source.slice(0, 7)}; its promotion record ${upstream.commit.slice(0, 7)}: ${upstream.from} → ${from}, validate ${upstream.validate || 'missing'}`);
         if (!upstream.validate.startsWith('ok'))
           problems.push(`the promotion into ${from} (${upstream.commit.slice(0, 7)}) was not validated (${TRAILER.validate}: ${upstream.validate || 'missing'}): what ${env} runs was never validated in ${from}`);
-        problems.push(...(await rederive(root, upstream, checks)));
+        problems.push(...(await rederive(root, upstream, checks, opts)));
         reference = { rev: upstream.commit, what: `what ${from} validated (${fromBranch} ${upstream.commit.slice(0, 7)}, promotion record)` };
       }
     }
@@ -118,7 +122,7 @@ export async function verifyPromotion(root: string, envName: string): Promise<Ve
     const changed = [...new Set([...now.keys(), ...was.keys()])].filter((p) => now.get(p) !== was.get(p)).sort();
     if (!changed.length) checks.push(`shared part of ${branch} (everything but ${ownPart(env)}) is byte-identical to ${reference.what}`);
     else {
-      const objects = await changedObjects(root, reference.rev, head, env).catch((e: Error) => [`(objects not rendered: ${e.message})`]);
+      const objects = await changedObjects(root, reference.rev, head, env, opts).catch((e: Error) => [`(objects not rendered: ${e.message})`]);
       problems.push(
         `the shared part of ${branch} (${env}) differs from ${reference.what} — changed outside the promotion flow: ` +
           `file(s) ${changed.slice(0, 10).join(', ')}${changed.length > 10 ? `, … ${changed.length - 10} more` : ''}` +
@@ -130,8 +134,8 @@ export async function verifyPromotion(root: string, envName: string): Promise<Ve
 }
 
 /** Objects of the environment's render that differ between two commits (the review engine). */
-async function changedObjects(root: string, a: string, b: string, env: EnvName): Promise<string[]> {
-  const render = (rev: string) => withWorktree(root, rev, async (dir) => (await renderTargets(dir, defaultTargets(dir, [env])))[0]);
+async function changedObjects(root: string, a: string, b: string, env: EnvName, opts: EvidenceOptions): Promise<string[]> {
+  const render = (rev: string) => withWorktree(root, rev, async (dir) => (await renderTargets(dir, defaultTargets(dir, [env]), { cache: opts.cache ?? true }))[0]);
   const [x, y] = await Promise.all([render(a), render(b)]);
   const target = defaultTargets(root, [env])[0]!;
   const d = diffTarget(target, x, y);
@@ -160,7 +164,7 @@ const stamp = (d: Date): string => d.toISOString().replace(/[-:]/g, '').replace(
  * newest promotion's tree, back to that one; else back to the one before it. A branch off the
  * environment's branch with one commit restoring that tree, and the push / PR commands.
  */
-export async function prepareRollback(root: string, envName: string, opts: { now?: Date; remote?: string; branch?: string } = {}): Promise<RollbackResult> {
+export async function prepareRollback(root: string, envName: string, opts: { now?: Date; remote?: string; branch?: string; cache?: boolean } = {}): Promise<RollbackResult> {
   const env = envOf(envName);
   const envBranch = environments[env].branch;
   const head = await resolveBranch(root, envBranch);
@@ -173,7 +177,7 @@ export async function prepareRollback(root: string, envName: string, opts: { now
   for (const r of all.slice(all.indexOf(record))) {
     if ((await tree(r.commit)) === headTree) continue;
     // verified: the record's rendered digests re-derive from its commit
-    if (!(await rederive(root, r, [])).length) {
+    if (!(await rederive(root, r, [], { cache: opts.cache })).length) {
       to = r;
       break;
     }

@@ -257,7 +257,9 @@ async function renderUnits(root: string, targets: readonly Target[], opts: Rende
   if (!opts.cache) return renderFresh(root, targets, opts);
   const memo = new Map<string, string>();
   const includes = opts.includes ?? new Map<string, Includes>();
-  const keys = targets.map((t) => inputKey(root, t, memo, includes));
+  // A grouped render (one kustomize process, origins from kustomize's annotations) is kept apart
+  // from a per-target one: the key covers the render options as well as the inputs.
+  const keys = targets.map((t) => `${inputKey(root, t, memo, includes)}${opts.group === true ? '-grouped' : ''}`);
   // Start kustomize for the targets not in the cache before reading the ones that are.
   const missing = targets.filter((_, i) => !existsSync(renderCacheFile(keys[i]!)));
   const fresh = missing.length ? renderFresh(root, missing, opts, includes) : Promise.resolve([]);

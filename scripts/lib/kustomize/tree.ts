@@ -6,7 +6,7 @@ import { join, relative, resolve } from 'node:path';
 import { isRemoteRef, kustomizationFileNames, type Target } from '../../../kube/index.ts';
 import { codeDigest } from '../plumbing/code.ts';
 import { filesUnder } from '../plumbing/files.ts';
-import { kustomizeBinary, kustomizeVersion } from './binary.ts';
+import { kustomizeDigest, kustomizeVersion } from './binary.ts';
 import { kustomizationOf } from './origins.ts';
 
 /**
@@ -36,7 +36,9 @@ function includesOf(root: string, dir: string): Includes {
   }
   const dirs: string[] = [];
   const remote: string[] = [];
-  for (const field of ['resources', 'components', 'bases']) {
+  // generators, transformers and validators may name kustomization directories too (kustomize
+  // builds them as their own roots): a directory there is an input of the render like a base.
+  for (const field of ['resources', 'components', 'bases', 'generators', 'transformers', 'validators']) {
     for (const entry of (Array.isArray(k[field]) ? k[field] : []) as unknown[]) {
       if (typeof entry !== 'string') continue;
       if (isRemoteRef(entry)) remote.push(entry);
@@ -92,9 +94,9 @@ export function inputKey(root: string, target: Target, memo = new Map<string, st
   const tree = kustomizationTree(root, target.path, includes);
   if (tree.broken) return `uncacheable-${Math.random()}`; // broken YAML: render fresh and let kustomize report it
   const h = createHash('sha256');
-  // the binary by version and size, never by path: the key is the same wherever the checkout lives;
+  // the binary by version and content, never by path: the key is the same wherever the checkout lives;
   // and the code that turns kustomize's output into objects and origins (render.ts and what it imports)
-  h.update(`kustomize ${kustomizeVersion()}\0${statSync(kustomizeBinary()).size}\0${JSON.stringify(target)}\0`);
+  h.update(`kustomize ${kustomizeVersion()}\0${kustomizeDigest()}\0${JSON.stringify(target)}\0`);
   h.update(`code ${codeDigest(new URL('./render.ts', import.meta.url).href)}\0`);
   for (const dir of tree.dirs) h.update(`${dir}\0${dirDigest(root, dir, memo)}\0`);
   return h.digest('hex');

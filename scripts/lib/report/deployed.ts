@@ -29,8 +29,9 @@ export function branchOf(t: Target): string | undefined {
   return undefined;
 }
 
-/** Render every default target from its deploying branch (one worktree per distinct commit). */
-export async function renderDeployed(root: string): Promise<{ results: RenderResult[]; sources: TargetSource[] }> {
+/** Render every default target from its deploying branch (one worktree per distinct commit); `cache`: renderTargets' (default on). */
+export async function renderDeployed(root: string, opts: { cache?: boolean } = {}): Promise<{ results: RenderResult[]; sources: TargetSource[] }> {
+  const cache = opts.cache ?? true;
   const targets = defaultTargets(root);
   const sources = new Map<string, TargetSource>();
   const bySha = new Map<string, Target[]>();
@@ -56,7 +57,7 @@ export async function renderDeployed(root: string): Promise<{ results: RenderRes
         const present = ts.filter((t) => existsSync(join(dir, t.path)));
         for (const t of ts.filter((x) => !present.includes(x)))
           sources.set(t.name, { ...sources.get(t.name)!, commit: undefined, fallback: `${t.path} does not exist on ${sources.get(t.name)!.branch}` });
-        const results = await renderTargets(dir, present);
+        const results = await renderTargets(dir, present, { cache });
         return results.map((r) => ({
           ...r,
           // name files by repository path, not by the temporary worktree
@@ -64,7 +65,7 @@ export async function renderDeployed(root: string): Promise<{ results: RenderRes
         }));
       }),
     ),
-    renderTargets(root, local),
+    renderTargets(root, local, { cache }),
   ]);
   const all = rendered.flat();
   const results = targets.map((t) => all.find((r) => r.target.name === t.name)).filter((r): r is RenderResult => !!r);

@@ -71,14 +71,16 @@ export async function collectReport(
     readonly results?: readonly RenderResult[];
     /** Render each target from the branch Argo CD deploys it from (see deployed.ts). */
     readonly branches?: boolean;
+    /** Take renders whose inputs are unchanged from the render cache (renderTargets' `cache`). @default true */
+    readonly cache?: boolean;
   } = {},
 ): Promise<ReportData> {
   const today = opts.today ?? new Date();
   let results: readonly RenderResult[];
   let targets: readonly TargetSource[] | undefined;
   if (opts.results) results = opts.results;
-  else if (opts.branches) ({ results, sources: targets } = await renderDeployed(root));
-  else results = await renderTargets(root, defaultTargets(root));
+  else if (opts.branches) ({ results, sources: targets } = await renderDeployed(root, { cache: opts.cache }));
+  else results = await renderTargets(root, defaultTargets(root), { cache: opts.cache ?? true });
   const env = results.filter((r) => r.target.kind === 'env');
   const platform = results.filter((r) => r.target.kind === 'platform');
   let branches: ReportData['branches'];

@@ -137,9 +137,9 @@ function unionTargets(baseTargets: Target[], headTargets: Target[]): Target[] {
   return [...headTargets, ...baseTargets.filter((t) => !names.has(t.name))];
 }
 
-async function renderTree(dir: string, only?: readonly string[], rendered?: Promise<readonly RenderResult[]>): Promise<{ targets: Target[]; results: Map<string, RenderResult> }> {
+async function renderTree(dir: string, only?: readonly string[], rendered?: Promise<readonly RenderResult[]>, cache = false): Promise<{ targets: Target[]; results: Map<string, RenderResult> }> {
   const targets = defaultTargets(dir, only);
-  const results = await (rendered ?? renderTargets(dir, targets));
+  const results = await (rendered ?? renderTargets(dir, targets, { cache }));
   return { targets, results: new Map(results.map((r) => [r.target.name, r])) };
 }
 
@@ -151,18 +151,22 @@ export interface DiffOptions {
   readonly head?: string;
   /** Only these targets (`prod`, `platform/prod`, `argocd`…). @default every target */
   readonly only?: readonly string[];
+  /** Take renders whose inputs are unchanged from the render cache (renderTargets' `cache`). @default true */
+  readonly cache?: boolean;
 }
 
 /**
  * What changes between `baseRev` and the tree at `headDir`, for the targets named
  * in `only` (Gitflow's promotion summary: the target branch before and after the merge).
  * `headRendered`: the caller's own render of `defaultTargets(headDir, only)`, so the head
- * is not rendered twice (promote digests the same render).
+ * is not rendered twice (promote digests the same render). `cache`: take unchanged renders from the
+ * render cache (renderTargets' `cache`).
  */
-export async function diffTrees(root: string, baseRev: string, headDir: string, only: readonly string[], headRendered?: Promise<readonly RenderResult[]>): Promise<TargetDiff[]> {
+export async function diffTrees(root: string, baseRev: string, headDir: string, only: readonly string[], headRendered?: Promise<readonly RenderResult[]>, opts: { cache?: boolean } = {}): Promise<TargetDiff[]> {
   if (!only.length) return [];
   const sha = await resolveRef(root, baseRev);
-  const [b, h] = await Promise.all([withWorktree(root, sha, (dir) => renderTree(dir, only)), renderTree(headDir, only, headRendered)]);
+  const cache = opts.cache ?? false;
+  const [b, h] = await Promise.all([withWorktree(root, sha, (dir) => renderTree(dir, only, undefined, cache)), renderTree(headDir, only, headRendered, cache)]);
   return unionTargets(b.targets, h.targets).map((t) => diffTarget(t, b.results.get(t.name), h.results.get(t.name)));
 }
 
@@ -170,8 +174,9 @@ export async function diffTrees(root: string, baseRev: string, headDir: string, 
 export async function renderDiff(opts: DiffOptions): Promise<RenderDiff> {
   const baseSha = await resolveRef(opts.root, opts.base);
   const headSha = opts.head ? await resolveRef(opts.root, opts.head) : undefined;
-  const renderAt = (sha: string) => withWorktree(opts.root, sha, (dir) => renderTree(dir, opts.only));
-  const [b, h] = await Promise.all([renderAt(baseSha), headSha ? renderAt(headSha) : renderTree(opts.root, opts.only)]);
+  const cache = opts.cache ?? true;
+  const renderAt = (sha: string) => withWorktree(opts.root, sha, (dir) => renderTree(dir, opts.only, undefined, cache));
+  const [b, h] = await Promise.all([renderAt(baseSha), headSha ? renderAt(headSha) : renderTree(opts.root, opts.only, undefined, cache)]);
   const targets = unionTargets(b.targets, h.targets).map((t) => diffTarget(t, b.results.get(t.name), h.results.get(t.name)));
   // the working tree's label only: a failing git leaves it clean and headless
   const dirty = !opts.head && (await gitRaw(opts.root, ['status', '--porcelain', '--untracked-files=no', '--', '.'])).stdout.trim() !== '';

@@ -4,6 +4,12 @@
 // Each case builds a genuine history in a temporary repository and breaks one link of it.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultTargets, inputKey, partsOf } from '../../../scripts/lib/kustomize/index.ts';
+import { renderCacheFile } from '../../../scripts/lib/kustomize/render-cache.ts';
 import { promote, type PromoteOptions } from '../../../scripts/lib/gitflow/promote.ts';
 import { formatVerify, verifyPromotion } from '../../../scripts/lib/gitflow/verify.ts';
 import { makeRepo, type TempRepo } from '../../fixtures/argocd/repo.ts';
@@ -79,4 +85,39 @@ test('fails when what test ran carries no promotion record into test (develop me
   const v = await verifyPromotion(repo.root, 'prod');
   assert.equal(v.problems.length, 1, formatVerify(v));
   assert.match(v.problems[0]!, /^release \w{7} \(what test ran\) carries no promotion record into test \(Marquee-Promotion: … -> test\): nothing shows it was validated in test$/);
+});
+
+test('verify takes unchanged renders from the render cache; cache: false (--no-cache) re-derives every digest with kustomize', async () => {
+  const repo = changed();
+  // a file kustomize never reads, unique to this run: prod's services part has cache keys no other test shares
+  const nonce = 'overlays/prod/services/nonce.txt';
+  repo.commit('develop', 'nonce', { [nonce]: `${randomUUID()}\n` });
+  mergePullRequest(repo, await step(repo, 'dev', 'test'), 'merge');
+  const toProd = await step(repo, 'test', 'prod');
+  mergePullRequest(repo, toProd, 'merge');
+  // GIVEN the render the promotion kept for prod's services part, altered in the cache
+  // (the promotion rendered its temporary worktree; the key is the content, not the path)
+  const dir = join(mkdtempSync(join(tmpdir(), 'marquee-verify-cache-')), 'tree');
+  repo.git('worktree', 'add', '--quiet', '--detach', dir, toProd.record!);
+  const [prod] = defaultTargets(dir, ['prod']);
+  const services = partsOf(dir, prod!)!.find((p) => p.path === 'overlays/prod/services')!;
+  const kept = renderCacheFile(inputKey(dir, services));
+  repo.git('worktree', 'remove', '--force', dir);
+  rmSync(join(dir, '..'), { recursive: true, force: true });
+  try {
+    assert.ok(existsSync(kept), 'the promotion kept its render of prod/services in the render cache');
+    const entry = JSON.parse(readFileSync(kept, 'utf8')) as { objects: { object: { metadata: { labels?: Record<string, string> } } }[] };
+    entry.objects[0]!.object.metadata.labels = { ...entry.objects[0]!.object.metadata.labels, tampered: 'yes' };
+    writeFileSync(kept, JSON.stringify(entry));
+    // THEN verify with the cache trusts the kept render (which is how the alteration shows) …
+    const cached = await verifyPromotion(repo.root, 'prod');
+    assert.equal(cached.problems.length, 1, formatVerify(cached));
+    assert.match(cached.problems[0]!, /^rendered prod at \w{7} is sha256:[0-9a-f]{64}, the record says sha256:[0-9a-f]{64}$/);
+    // … and without it renders every unit with kustomize: the recorded digests re-derive
+    const fresh = await verifyPromotion(repo.root, 'prod', { cache: false });
+    assert.deepEqual(fresh.problems, [], formatVerify(fresh));
+    assert.match(formatVerify(fresh), /ok {3}rendered prod at \w{7}: sha256:[0-9a-f]{64} \(re-derived\)/);
+  } finally {
+    rmSync(kept, { force: true });
+  }
 });
