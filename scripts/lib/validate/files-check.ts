@@ -80,9 +80,6 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
     return { file, objects: 0, findings: [syntaxError(file, `invalid YAML: ${err.reason ?? err.message.split('\n')[0]}`, mark ? mark.line + 1 : undefined, mark ? mark.column + 1 : undefined)] };
   }
 
-  const skipped = nonManifestReason(values);
-  if (skipped) return { file, objects: 0, findings: [], skipped };
-
   const findings: Finding[] = [];
   // JSON has no aliases but no depth bound in JSON.parse either: the same walk bounds its nesting.
   if (json || mayAlias(text)) {
@@ -94,6 +91,11 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
       return { file, objects: 0, findings: [{ ...syntaxError(file, `document ${d + 1} ${why}`, at?.line, at?.column, 'write the values out, or use fewer anchors: kubectl and kustomize (go-yaml) refuse it as well'), rule: 'yaml/alias-limit' }] };
     }
   }
+  // Past the limits above no YAML reader takes the file (go-yaml refuses it), manifest or not; short of them, YAML that
+  // is not a Kubernetes manifest is skipped with a note.
+  const skipped = nonManifestReason(values);
+  if (skipped) return { file, objects: 0, findings: [], skipped };
+
   // JSON.parse kept the last of a key given twice: say so (a YAML parser refuses it, above)
   if (json)
     for (const d of jsonDuplicateKeys(text)) {

@@ -45,6 +45,19 @@ test('an alias bomb is refused whatever its anchors are named, `&`-names and all
   assert.deepEqual(brief(r), [['yaml/alias-limit', 'crd.yaml', crd.split('\n').findIndex((l) => l.includes('*&l0')) + 1, null]], JSON.stringify(r.findings));
 });
 
+test('an alias bomb in YAML that is not a Kubernetes manifest (a Prometheus rule file) is refused, not skipped', async () => {
+  // The fuzz test's seed 1124399905 put one in base/monitoring/prometheus/rules/rabbitmq.yml: files mode skipped the
+  // file as "not a Kubernetes manifest" and passed. No YAML reader takes it (go-yaml refuses it), whatever it is.
+  const levels = ['  l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+  for (let i = 1; i <= 9; i++) levels.push(`  l${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]`);
+  const rules = `groups:\n  - name: rabbitmq\n    rules:\n      - alert: A\n        expr: up == 0\nx-bomb:\n${levels.join('\n')}\n`;
+  const r = await check({ 'rules.yml': rules }, 20_000);
+  assert.deepEqual(brief(r), [['yaml/alias-limit', 'rules.yml', rules.split('\n').findIndex((l) => l.includes('*l0')) + 1, null]], JSON.stringify(r.findings));
+  // short of the limit the same file is skipped with a note, as before
+  const plain = await check({ 'rules.yml': 'groups:\n  - name: rabbitmq\n    rules: []\n' }, 20_000);
+  assert.deepEqual(plain.findings, []);
+});
+
 test('anchors and merge keys within go-yaml\'s alias ratio are read, not refused', async () => {
   const r = await check({ 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: &l {app: web}\n  annotations:\n    <<: *l\n    x: "1"\ndata: {k: v}\n' }, 20_000);
   assert.deepEqual(r.findings, []);
