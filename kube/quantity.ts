@@ -8,16 +8,16 @@
 /** Thrown where this port does not reproduce resource.Quantity (exponents beyond `maxDigits`). */
 export class QuantityOutOfReach extends Error {}
 
-export const INT64_MAX = (1n << 63n) - 1n;
-export const INT64_MIN = -(1n << 63n);
-export const fitsInt64 = (v: bigint) => v >= INT64_MIN && v <= INT64_MAX;
+const INT64_MAX = (1n << 63n) - 1n;
+const INT64_MIN = -(1n << 63n);
+const fitsInt64 = (v: bigint) => v >= INT64_MIN && v <= INT64_MAX;
 const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
 const digitsOf = (v: bigint) => (v < 0n ? -v : v).toString().length;
 const pow10 = (n: number) => 10n ** BigInt(n);
 /** Exponents past this are not expanded into digits (Go would allocate them; no real quantity needs it). */
 const maxDigits = 100_000;
 
-// resource.Quantity. Go keeps either an int64Quantity (value × 10^scale) or an inf.Dec (unscaled × 10^-scale); which one
+// resource.Quantity. Go keeps either an int64Amount (value × 10^scale) or an inf.Dec (unscaled × 10^-scale); which one
 // a result has decides isInteger/asInteger and the float asApproximateFloat returns, so both forms are kept here.
 export type Quantity = { readonly kind: 'i'; readonly value: bigint; readonly scale: number } | { readonly kind: 'd'; readonly unscaled: bigint; readonly scale: number };
 
@@ -179,7 +179,7 @@ function positiveScaleInt64(base: bigint, scale: number): bigint | undefined {
   return fitsInt64(v) ? v : undefined;
 }
 
-/** amount.go int64Quantity.Add: undefined where Go returns false (overflow) and falls back to inf.Dec. */
+/** amount.go int64Amount.Add: undefined where Go returns false (overflow) and falls back to inf.Dec. */
 function int64Add(a: { value: bigint; scale: number }, b: { value: bigint; scale: number }): Quantity | undefined {
   if (b.value === 0n) return { kind: 'i', ...a };
   if (a.value === 0n) return { kind: 'i', ...b };
@@ -212,7 +212,7 @@ export function quantityAdd(q: Quantity, y: Quantity): Quantity {
   return decAdd(asDec(q), asDec(y));
 }
 
-/** Quantity.Sub (int64Quantity.Sub leaves -MinInt64 to the inf.Dec path). */
+/** Quantity.Sub (int64Amount.Sub leaves -MinInt64 to the inf.Dec path). */
 export function quantitySub(q: Quantity, y: Quantity): Quantity {
   if (q.kind === 'i' && y.kind === 'i' && y.value !== INT64_MIN) {
     const r = int64Add(q, { value: -y.value, scale: y.scale });
@@ -227,7 +227,7 @@ export const quantitySign = (q: Quantity) => {
   return v > 0n ? 1 : v < 0n ? -1 : 0;
 };
 
-/** Quantity.AsInt64: an inf.Dec never converts; an int64Quantity only at a non-negative scale. */
+/** Quantity.AsInt64: an inf.Dec never converts; an int64Amount only at a non-negative scale. */
 export function quantityAsInt64(q: Quantity): bigint | undefined {
   if (q.kind === 'd') return undefined;
   if (q.scale === 0) return q.value;

@@ -17,7 +17,6 @@ import { loadManifests, ManifestYamlError } from '../../../kube/yaml-schema.ts';
 
 export { excessiveAliasing, MAX_DEPTH } from '../plumbing/yaml-limits.ts';
 
-
 /** What the checker needs beyond the file: the schema validator and the policies' entry point. */
 export interface CheckContext {
   readonly validator: SchemaValidator;
@@ -50,7 +49,6 @@ const syntaxError = (file: string, message: string, line?: number, column?: numb
   message,
   hint: hint ?? 'fix the YAML syntax (indentation, quoting, colons)',
 });
-
 
 /** Validate one file's text: YAML findings, schema findings and the API server's own checks, each with its line. */
 export async function checkText(file: string, rawText: string, ctx: CheckContext): Promise<FileResult> {
