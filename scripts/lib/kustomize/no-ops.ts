@@ -13,8 +13,7 @@ import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import type { RenderResult } from './render.ts';
 import { kustomizationOf } from './origins.ts';
-import { loadAll } from 'js-yaml';
-import { kubernetesYamlSchema as schema } from '../../../kube/yaml-schema.ts';
+import { loadManifests } from '../../../kube/yaml-schema.ts';
 import { kustomizationTree, type Includes } from './tree.ts';
 import { selectableNames, type PatchField } from './names.ts';
 
@@ -285,7 +284,7 @@ function originDoc(w: Writers, o: RenderedObject): Record<string, any> | undefin
     const abs = join(w.root, o.origin);
     docs = byContent.memo(`origin:${hashOf(abs)}`, () => {
       try {
-        return loadAll(readFileSync(abs, 'utf8'), { schema }).filter((d) => d && typeof d === 'object');
+        return loadManifests(readFileSync(abs, 'utf8')).filter((d) => d && typeof d === 'object');
       } catch {
         return null;
       }

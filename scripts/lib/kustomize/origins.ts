@@ -14,10 +14,9 @@
 import { kustomizationFileNames } from '../../../kube/index.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize, relative, resolve } from 'node:path';
-import { loadAll } from 'js-yaml';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { excessiveAliasing, MAX_DEPTH, mayAlias } from '../plumbing/yaml-limits.ts';
-import { kubernetesYamlSchema as schema } from '../../../kube/yaml-schema.ts';
+import { loadManifests } from '../../../kube/yaml-schema.ts';
 
 /** Fields that create or rename objects in ways this walk does not model. */
 const UNMODELLED = ['namePrefix', 'nameSuffix', 'generators', 'transformers', 'helmCharts', 'helmChartInflationGenerator'] as const;
@@ -33,7 +32,7 @@ export const saveOriginCache = (): void => parsed.save();
 function readParsed<T>(abs: string, kind: 'k' | 'r', parse: (docs: unknown[]) => T): T {
   const text = readFileSync(abs, 'utf8');
   return parsed.memo(`${kind}:${contentHash(text)}`, () => {
-    const docs = loadAll(text, { schema, maxDepth: MAX_DEPTH });
+    const docs = loadManifests(text, MAX_DEPTH);
     // js-yaml shares an alias's value; the cache's JSON would expand an alias bomb (validate's
     // source pre-pass reports it at its line): refuse it as invalid YAML.
     if (mayAlias(text)) for (const d of docs) if (excessiveAliasing(d)) throw new Error(`${abs}: excessive aliasing`);

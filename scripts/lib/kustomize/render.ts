@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { load, loadAll } from 'js-yaml';
 import type { Finding, RenderedObject, Target } from '../../../kube/index.ts';
+import { loadManifests } from '../../../kube/yaml-schema.ts';
 import { contentHash, CopyingCache } from '../plumbing/cache.ts';
 import { filesUnder } from '../plumbing/files.ts';
 import { kustomizeBinary, runKustomize as run } from './binary.ts';
@@ -43,11 +43,11 @@ const parsedDocs = new CopyingCache<Record<string, any> | null>('rendered-docs.j
 
 /** One YAML document of kustomize's output, as a plain object (null for an empty document). */
 function parseRenderedDoc(text: string): Record<string, any> | null {
-  // kustomize's output is machine-written YAML; js-yaml (YAML 1.2 core schema, the
-  // same resolution as `yaml`) reads it several times faster. Hand-written files keep `yaml`,
+  // kustomize's output is machine-written YAML; js-yaml (loadManifests: YAML 1.2 core schema,
+  // the same resolution as `yaml`) reads it several times faster. Hand-written files keep `yaml`,
   // for positions and duplicate keys. test/scripts/kustomize/render.test.ts compares the two.
   return parsedDocs.memo(contentHash(text), () => {
-    const docs = loadAll(text);
+    const docs = loadManifests(text);
     return docs.length === 1 && docs[0] && typeof docs[0] === 'object' ? (docs[0] as Record<string, any>) : null;
   });
 }
@@ -65,7 +65,7 @@ export function objectsFrom(yaml: string, target: Target, root: string, wrapperD
     const annotations = object.metadata?.annotations;
     if (annotations && ORIGIN in annotations) {
       // Resources carry `path`; objects made by generators (configMapGenerator) carry `configuredIn`.
-      const meta = load(annotations[ORIGIN]) as { path?: string; configuredIn?: string } | null;
+      const meta = loadManifests(String(annotations[ORIGIN]))[0] as { path?: string; configuredIn?: string } | null;
       const path = meta?.path ?? meta?.configuredIn;
       if (path) origin = relative(root, resolve(wrapperDir, path));
       delete annotations[ORIGIN];

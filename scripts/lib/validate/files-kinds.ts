@@ -3,8 +3,7 @@
 // kustomizations, kustomize patches and transformer configurations.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, normalize } from 'node:path';
-import { CORE_SCHEMA, load } from 'js-yaml';
-import { kustomizationFileNames } from '../../../kube/index.ts';
+import { kustomizationFileNames, loadManifests } from '../../../kube/index.ts';
 
 /** Fields of kustomize's transformer configuration files (`configurations:`; api/konfig/builtinpluginconsts). */
 const transformerConfigKeys = new Set(['namePrefix', 'nameSuffix', 'nameReference', 'commonLabels', 'commonAnnotations', 'labels', 'templateLabels', 'varReference', 'namespace', 'images', 'replicas']);
@@ -53,7 +52,7 @@ function chartOf(root: string, file: string): string | undefined {
 function usedBy(root: string, kfile: string): [string, string][] {
   let k: any;
   try {
-    k = load(readFileSync(join(root, kfile), 'utf8'), { schema: CORE_SCHEMA });
+    k = loadManifests(readFileSync(join(root, kfile), 'utf8'))[0];
   } catch {
     return []; // a broken kustomization is reported when its directory is built
   }

@@ -9,8 +9,7 @@ import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { kustomizationFileNames, type Finding, isRemoteRef } from '../../../kube/index.ts';
 import { jsonSyntaxFinding } from './json-syntax.ts';
 import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias } from '../plumbing/yaml-limits.ts';
-import { kubernetesYamlSchema as schema } from '../../../kube/yaml-schema.ts';
-import { loadAll } from 'js-yaml';
+import { loadManifests } from '../../../kube/yaml-schema.ts';
 
 export interface ParsedYaml {
   readonly docs: Document.Parsed[];
@@ -101,7 +100,7 @@ function boundedFindings(file: string, text: string): Finding[] | undefined {
   if (!deep && !mayAlias(text)) return undefined;
   let values: unknown[];
   try {
-    values = loadAll(text, { schema, maxDepth: MAX_DEPTH });
+    values = loadManifests(text, MAX_DEPTH);
   } catch (err) {
     const mark = (err as { mark?: { line: number; column: number } }).mark;
     const at = mark ? { line: mark.line + 1, column: mark.column + 1 } : {};

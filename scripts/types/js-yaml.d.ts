@@ -1,5 +1,5 @@
-// The part of js-yaml 4's API that kube/yaml-schema.ts uses (the package ships no types; js-yaml 5's differ).
-declare module 'js-yaml-4' {
+// The part of js-yaml 4's API that kube/yaml-schema.ts uses (the package ships no types).
+declare module 'js-yaml' {
   export class Type {
     constructor(tag: string, options: { kind: 'scalar' | 'sequence' | 'mapping'; resolve?: (data: any) => boolean; construct?: (data: any) => unknown });
   }
