@@ -73,19 +73,8 @@ export function explainKustomize(f: Finding, root: string): Finding {
     };
   }
 
-  // A patch whose object is not in the overlay: `no matches for Id Deployment.v1.apps/invntory.[noNs]; failed to find unique target for patch …`
-  const id = /no matches for Id (\w+)\.([\w-]+)(?:\.([\w.-]+))?\/([^\s;]+?)\.\[?([^\];\s]*)\]?[;\s]/.exec(m);
-  if (id && file) {
-    const [, kind, , , name] = id as unknown as [string, string, string, string | undefined, string];
-    const entry = patchEntryFor(root, dir!, file, kind, name);
-    return {
-      ...base,
-      file: entry?.file ?? file,
-      ...(entry?.line ? { line: entry.line } : {}),
-      message: `a patch is for ${kind} ${name}, which ${dir} does not render`,
-      hint: `fix the patch's kind and metadata.name to an object ${dir} has${entry?.patch ? ` (${entry.patch})` : ''}, or remove the entry`,
-    };
-  }
+  // A patch whose object is not in the overlay (`no matches for Id …`) was placed on its entry already, where the
+  // entries are parsed (kustomize/no-ops.ts locateKustomizeError); what it could not place gets kustomize's own words.
 
   // Anything else: kustomize's own last words, without the accumulation chain, at the innermost kustomization.
   const last = m.split(/': |: (?=[a-z])/).at(-1)?.trim() ?? m;
@@ -101,17 +90,3 @@ const lineAt = (root: string, file: string, re: RegExp): { line?: number } => {
   const line = lineOf(root, file, re);
   return line ? { line } : {};
 };
-
-/** The patches entry (its `path:` line in the kustomization) whose file is a patch for kind/name. */
-function patchEntryFor(root: string, dir: string, file: string, kind: string, name: string): { file: string; line?: number; patch?: string } | undefined {
-  const text = readFileSync(join(root, file), 'utf8');
-  for (const p of text.matchAll(/^\s*-?\s*path:\s*["']?([^"'\s#]+)/gm)) {
-    const patch = join(dir, p[1]!);
-    const abs = join(root, patch);
-    if (!existsSync(abs)) continue;
-    const body = readFileSync(abs, 'utf8');
-    if (new RegExp(`^kind:\\s*${escape(kind)}\\s*$`, 'm').test(body) && new RegExp(`^\\s+name:\\s*["']?${escape(name)}["']?\\s*$`, 'm').test(body))
-      return { file, line: lineOf(root, file, new RegExp(`path:\\s*["']?${escape(p[1]!)}`)), patch };
-  }
-  return undefined;
-}
