@@ -78,7 +78,7 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
     // A generated kustomization's own images: entry wrote it (vendored manifests retagged by a generator).
     if (kustomizationFileNames.some((n) => f.file!.endsWith(`/${n}`)) && fromImages(kustomizationAt(locator, f.file), path, renderedValue))
       return withGeneratorAdvice(f, generatorOf(root, f.file));
-    const generated = baseValue(locator, f.file, r.object, path);
+    const generated = baseValue(locator.parsed(f.file)?.docs ?? [], r.object, path);
     if (generated.found && isDeepStrictEqual(generated.value, renderedValue)) return withGeneratorAdvice(f, generatorOf(root, f.file));
     const files = filesOf(r);
     const place =
@@ -102,16 +102,36 @@ function valueAt(o: unknown, path: readonly PathSegment[]): unknown {
   return v;
 }
 
-/** The value at `path` in the base document the object was rendered from (matched by kind and name). */
-function baseValue(locator: SourceLocator, file: string, object: Record<string, any>, path: readonly PathSegment[]): { found: boolean; value?: unknown } {
-  const docs = locator.parsed(file)?.docs ?? [];
-  const name = object.metadata?.name;
+/**
+ * The value at `path` in the base document the object was rendered from. kustomize's origin names the file, not the
+ * document, so the document is found by apiVersion, kind and name: the name as it stands, else the longest base name
+ * inside the rendered one (an overlay's namePrefix/nameSuffix wraps it: `web-internal` before `web`); among
+ * documents alike in that, the one in the rendered object's namespace (two same-named objects in one file differ only
+ * there, and no `namespace:` moved them, or kustomize would have refused the clash). Not found when that still
+ * leaves two documents that disagree at `path`.
+ */
+export function baseValue(docs: readonly { toJS(o: { maxAliasCount: number }): unknown }[], object: Record<string, any>, path: readonly PathSegment[]): { found: boolean; value?: unknown } {
+  const names = renderedNames(object);
+  const candidates: { js: Record<string, any>; exact: boolean; length: number }[] = [];
   for (const d of docs) {
     const js = d.toJS({ maxAliasCount: 100 }) as Record<string, any> | null;
-    if (!js || js.kind !== object.kind || typeof js.metadata?.name !== 'string' || !String(name ?? '').includes(js.metadata.name)) continue;
-    return { found: true, value: valueAt(js, path) };
+    const name = js?.metadata?.name;
+    if (!js || js.kind !== object.kind || js.apiVersion !== object.apiVersion || typeof name !== 'string' || !name) continue;
+    if (names.some((n) => n.includes(name))) candidates.push({ js, exact: names.includes(name), length: name.length });
   }
-  return { found: false };
+  if (!candidates.length) return { found: false };
+  const best = (list: typeof candidates, better: (c: (typeof candidates)[number]) => number) => {
+    const top = Math.max(...list.map(better));
+    return list.filter((c) => better(c) === top);
+  };
+  let chosen = best(best(candidates, (c) => (c.exact ? 1 : 0)), (c) => c.length);
+  if (chosen.length > 1) {
+    const namespace = object.metadata?.namespace;
+    const same = chosen.filter((c) => c.js.metadata?.namespace === namespace);
+    if (same.length) chosen = same;
+  }
+  const values = chosen.map((c) => valueAt(c.js, path));
+  return values.every((v) => isDeepStrictEqual(v, values[0])) ? { found: true, value: values[0] } : { found: false };
 }
 
 function kustomizationAt(locator: SourceLocator, file: string): OverlayFile[] {
