@@ -12,5 +12,5 @@ export { kustomizeOrder } from './order.ts';
 export { kustomizationEntries, locateKustomizeError, noOpFindings, renderFindings, saveNoOpCache } from './no-ops.ts';
 export { readCache, writeCache } from './render-cache.ts';
 export { kustomizationOf } from './origins.ts';
-export { hashVariants, namesInside, renderedNames, selectableNames, type NamesAt, type PatchField } from './names.ts';
+export { hashVariants, nameAffixes, namesInside, renderedNames, selectableNames, type NamesAt, type PatchField } from './names.ts';
 export { openApiForKinds, slimOpenApiFile } from './openapi.ts';

@@ -9,7 +9,7 @@ import { basename, join, normalize } from 'node:path';
 import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml';
 import { isRemoteRef, kustomizationFileNames, objectRef, parseImage, type Finding, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
 import { Y } from '../plumbing/yaml.ts';
-import { hashVariants, namesInside, renderedNames } from '../kustomize/index.ts';
+import { hashVariants, nameAffixes, namesInside, renderedNames } from '../kustomize/index.ts';
 import { parsePath, selectsByName, type SourceLocator } from './locate.ts';
 import type { PathSegment } from './schema.ts';
 
@@ -221,7 +221,7 @@ function fromGenerators(root: string, files: readonly OverlayFile[], object: Rec
   for (const o of files) {
     const generators = (o.doc.contents as any).get(field, true);
     if (!Y.isSeq(generators)) continue;
-    const names = namesBefore(name, o, files);
+    const names = namesBefore(root, name, object.kind, o, files);
     for (const g of generators.items) {
       if (!Y.isMap(g) || !names.has(String(g.get('name'))) || !['merge', 'replace'].includes(String(g.get('behavior')))) continue;
       const entries = (source: string) => {
@@ -249,15 +249,15 @@ function fromGenerators(root: string, files: readonly OverlayFile[], object: Rec
  * hash comes last (namesInside). So: the names inside `o`, and inside the hand-written
  * kustomizations below it.
  */
-function namesBefore(rendered: string, o: OverlayFile, files: readonly OverlayFile[]): Set<string> {
+function namesBefore(root: string, rendered: string, kind: string, o: OverlayFile, files: readonly OverlayFile[]): Set<string> {
   const names = new Set<string>();
   for (const d of files) {
     const chain: OverlayFile[] = [];
     for (let k: OverlayFile | undefined = d; k; k = k.outer) chain.unshift(k);
     const at = chain.indexOf(o);
     if (at < 0) continue;
-    const affixes = chain.map((k) => ({ namePrefix: (k.doc.contents as any).get('namePrefix'), nameSuffix: (k.doc.contents as any).get('nameSuffix') }));
-    for (const name of hashVariants(rendered)) namesInside(name, affixes).slice(at).forEach((n) => names.add(n));
+    const affixes = chain.map((k) => nameAffixes(root, k.dir, k.doc.toJS({ maxAliasCount: 100 })));
+    for (const name of hashVariants(rendered)) namesInside(name, affixes, kind).slice(at).forEach((n) => names.add(n));
   }
   return names;
 }
