@@ -139,8 +139,10 @@ export function selectableNames(root: string, targetPath: string, includes: Map<
       const inside = namesInside(name, way.chain, kind);
       if (at < 0) return [name, ...inside];
       const afterPrefix = field === 'patchesJson6902' || field === 'replacements';
+      // after its prefix and suffix, before its transformers' renames
       const outer = at === 0 ? name : inside[at - 1];
-      const current = afterPrefix ? outer !== undefined ? beforeRenames(outer, way.chain[at]!, kind) : undefined : inside[at];
+      const afterOwnPrefix = outer === undefined ? undefined : beforeRenames(outer, way.chain[at]!, kind);
+      const current = afterPrefix ? afterOwnPrefix : inside[at];
       const original = inside.length === way.chain.length ? inside.at(-1) : undefined;
       return [current, original].filter((n): n is string => n !== undefined);
     });
