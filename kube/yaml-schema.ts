@@ -4,6 +4,7 @@
 // reader): js-yaml 4, which builds the objects directly and parses large manifests about three times faster than
 // js-yaml 5 (docs/benchmarks.md, bench/yaml-parse.ts). The `yaml` library reads hand-written files for their lines.
 import { CORE_SCHEMA, loadAll, Type, types, YAMLException } from 'js-yaml';
+import { BlockReader } from './yaml-block.ts';
 
 /**
  * `!!binary` as go-yaml decodes it into a string or an interface{} (yaml.v3 decode.go, scalar: binaryTag): the
@@ -15,7 +16,7 @@ function binaryText(source: string): string | undefined {
 }
 
 /** The js-yaml schema of manifests: YAML 1.2 core, merge keys (resolved implicitly) and `!!binary` (when tagged), as kustomize and kubectl read them. */
-const kubernetesYamlSchema = CORE_SCHEMA.extend({
+export const kubernetesYamlSchema = CORE_SCHEMA.extend({
   implicit: [types.merge],
   explicit: [new Type('tag:yaml.org,2002:binary', { kind: 'scalar', resolve: (s: string | null) => s !== null && binaryText(s) !== undefined, construct: (s: string) => binaryText(s) })],
 });
@@ -28,4 +29,17 @@ export const ManifestYamlError = YAMLException;
  * is 100) is an error (ManifestYamlError, its message naming maxDepth). An alias is the same object in each place it
  * stands: callers that walk the result bound that themselves.
  */
-export const loadManifests = (text: string, maxDepth = 100): unknown[] => loadAll(text, undefined, { schema: kubernetesYamlSchema, maxDepth });
+export function loadManifests(text: string, maxDepth = 100): unknown[] {
+  return blockReader(maxDepth).read(text) ?? loadAll(text, undefined, { schema: kubernetesYamlSchema, maxDepth });
+}
+
+/** The implicit types of the schema, in js-yaml's order (Schema.compiledImplicit: null, bool, int, float, merge). */
+export const implicitTypes: readonly Type[] = (kubernetesYamlSchema as unknown as { compiledImplicit: Type[] }).compiledImplicit;
+
+const readers = new Map<number, BlockReader>();
+/** The plain-block reader (yaml-block.ts): js-yaml's values for the texts it takes, faster. */
+const blockReader = (maxDepth: number): BlockReader => {
+  let r = readers.get(maxDepth);
+  if (!r) readers.set(maxDepth, (r = new BlockReader(implicitTypes, maxDepth)));
+  return r;
+};

@@ -1,7 +1,10 @@
-// The part of js-yaml 4's API that kube/yaml-schema.ts uses (the package ships no types).
+// The part of js-yaml 4's API that kube/yaml-schema.ts and kube/yaml-block.ts use (the package ships no types).
 declare module 'js-yaml' {
   export class Type {
     constructor(tag: string, options: { kind: 'scalar' | 'sequence' | 'mapping'; resolve?: (data: any) => boolean; construct?: (data: any) => unknown });
+    readonly tag: string;
+    resolve(data: string): boolean;
+    construct(data: string): unknown;
   }
   export class Schema {
     extend(types: Type | Type[] | { implicit?: Type[]; explicit?: Type[] }): Schema;

@@ -20,6 +20,7 @@ import { after, describe, test } from 'node:test';
 import { isScalar, LineCounter, parse as parseYaml, parseAllDocuments, visit, type Document } from 'yaml';
 import { filesUnder } from '../../../scripts/lib/plumbing/files.ts';
 import { archiveHead, repoRoot } from '../../helpers/repo-copy.ts';
+import { rng } from '../../helpers/rng.ts';
 
 const seed = Number(process.env.MARQUEE_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const count = Number(process.env.MARQUEE_FUZZ_COUNT ?? 2);
@@ -32,15 +33,6 @@ const repoCaseMs = 30_000;
 const heapMb = 768;
 console.log(`fuzz seed ${seed} (replay: MARQUEE_FUZZ_SEED=${seed}), ${count} random edits per mode, validate of ${checkout}`);
 
-/** mulberry32: a small seeded generator, so a failing run can be replayed exactly. */
-function rng(s: number): () => number {
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = rng(seed);
 const int = (n: number) => Math.floor(random() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;

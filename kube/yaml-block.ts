@@ -1,0 +1,449 @@
+// A fast reader for the plain block style manifests are written in (`key: value`, `- item`, `|` blocks, quoted
+// scalars, `[]` and `{}`), giving exactly what js-yaml gives, or `undefined` for any text it does not take whole:
+// anchors, tags, directives, flow collections with content, folded blocks or indentation indicators, YAML-only
+// escapes, tabs, CR line ends, odd indentation, duplicate keys, nesting near the bound, non-printable characters.
+// loadManifests (yaml-schema.ts) reads those with js-yaml, which words the errors; so this reader never decides
+// what is an error, only that the text is plain enough to read faster. Plain scalars are resolved by js-yaml's own
+// implicit types (null, bool, int, float), so `012`, `0x1F`, `.inf` and `~` come out as js-yaml makes them.
+// Equality with js-yaml is tested on every YAML file of the repository, the real-manifests corpus and fuzzed
+// texts (test/kube/yaml-block.test.ts).
+import type { Type } from 'js-yaml';
+
+/** Why the reader gave up: caught inside read, never seen by callers. */
+class NotPlain {}
+const notPlain = new NotPlain();
+
+const SPACE = 32;
+const NEWLINE = 10;
+const HASH = 35;
+const COLON = 58;
+const DASH = 45;
+const DOT = 46;
+
+/** Characters js-yaml refuses in scalars, and surrogates (rare; js-yaml checks their pairing): any of them sends the text to js-yaml. */
+const UNUSUAL = /[\x00-\x08\x0B-\x1F\x7F-\x9F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
+/** The characters of a plain key this reader takes (`app.kubernetes.io/name`, `$ref`, `x-kubernetes-int-or-string`). */
+const KEY_CHARS = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.$/@-') KEY_CHARS[c.charCodeAt(0)] = 1;
+/** A key's first character: 0 not taken; 1 a string for every implicit type; 2 to be checked (`null`, `true`, `false`, `__proto__`). */
+const KEY_FIRST = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$/') KEY_FIRST[c.charCodeAt(0)] = 1;
+for (const c of 'nNtTfF_') KEY_FIRST[c.charCodeAt(0)] = 2;
+
+export class BlockReader {
+  private t = '';
+  private n = 0;
+  /** the current line: its start, its end (the newline or the text's end), the first non-space character */
+  private ls = 0;
+  private le = 0;
+  private cs = 0;
+  private depth = 0;
+
+  constructor(
+    private readonly implicit: readonly Type[],
+    private readonly maxDepth: number,
+  ) {}
+
+  /** Every document of `text` as js-yaml's loadAll gives it, or undefined when the text is not plain enough. */
+  read(text: string): unknown[] | undefined {
+    if (text.charCodeAt(0) === 0xfeff || text.indexOf('\t') >= 0 || text.indexOf('\r') >= 0 || UNUSUAL.test(text)) return undefined;
+    this.t = text;
+    this.n = text.length;
+    this.depth = 0;
+    try {
+      return this.documents();
+    } catch (err) {
+      if (err === notPlain) return undefined;
+      throw err;
+    } finally {
+      this.t = '';
+    }
+  }
+
+  private documents(): unknown[] {
+    const docs: unknown[] = [];
+    this.ls = 0;
+    this.skipBlank();
+    // js-yaml: an empty text has no document; one of comments only has one, empty
+    if (this.ls >= this.n) return this.n === 0 || this.t.trim() === '' ? [] : [null];
+    for (;;) {
+      if (this.isMarker(DASH)) {
+        this.afterMarker();
+        this.nextLine();
+        this.skipBlank();
+      } else if (docs.length > 0) throw notPlain;
+      if (this.ls >= this.n || this.isMarker(DASH)) docs.push(null);
+      else {
+        // the document's node: a mapping or a sequence at column 0 (anything else is js-yaml's)
+        const c = this.t.charCodeAt(this.cs);
+        if (this.cs !== this.ls || this.isMarker(DOT) || c === 37) throw notPlain;
+        const seq = c === DASH && (this.cs + 1 === this.le || this.t.charCodeAt(this.cs + 1) === SPACE);
+        if (!seq && this.keyEnd(this.cs) < 0) throw notPlain;
+        docs.push(seq ? this.sequence(this.cs, 0) : this.mapping(this.cs, 0));
+      }
+      if (this.ls >= this.n) return docs;
+      if (!this.isMarker(DASH)) throw notPlain;
+    }
+  }
+
+  /** Is the current line a document marker (`---` or `...`) at column 0? */
+  private isMarker(ch: number): boolean {
+    const t = this.t;
+    const i = this.ls;
+    if (t.charCodeAt(i) !== ch || t.charCodeAt(i + 1) !== ch || t.charCodeAt(i + 2) !== ch) return false;
+    const after = t.charCodeAt(i + 3);
+    return i + 3 >= this.n || after === NEWLINE || after === SPACE;
+  }
+
+  /** After `---`: only spaces and a comment. */
+  private afterMarker(): void {
+    let i = this.ls + 3;
+    while (i < this.le && this.t.charCodeAt(i) === SPACE) i++;
+    if (i < this.le && !(this.t.charCodeAt(i) === HASH && this.t.charCodeAt(i - 1) === SPACE)) throw notPlain;
+  }
+
+  /** Set the line fields for the line starting at `this.ls`. */
+  private line(): void {
+    const t = this.t;
+    let e = t.indexOf('\n', this.ls);
+    if (e < 0) e = this.n;
+    this.le = e;
+    let c = this.ls;
+    while (c < e && t.charCodeAt(c) === SPACE) c++;
+    this.cs = c;
+  }
+
+  private nextLine(): void {
+    this.ls = this.le + 1;
+    if (this.ls > this.n) this.ls = this.n;
+  }
+
+  /** From `this.ls`, move past blank and comment-only lines; the fields describe the first other line (or the end). */
+  private skipBlank(): void {
+    while (this.ls < this.n) {
+      this.line();
+      if (this.cs < this.le && this.t.charCodeAt(this.cs) !== HASH) return;
+      this.nextLine();
+    }
+    this.le = this.cs = this.n;
+  }
+
+  /** A node starting at `p` (column `col`) of the current line. */
+  private nodeAt(p: number, col: number, parent: number): unknown {
+    const t = this.t;
+    const c = t.charCodeAt(p);
+    if (c === DASH && (p + 1 === this.le || t.charCodeAt(p + 1) === SPACE)) return this.sequence(p, col);
+    if (this.keyEnd(p) >= 0) return this.mapping(p, col);
+    return this.scalar(p, parent);
+  }
+
+  private enter(): void {
+    // js-yaml counts every node, scalars too: a margin keeps its error its own
+    if (++this.depth >= this.maxDepth - 2) throw notPlain;
+  }
+
+  /** The `:` ending a plain key that starts at `p`, or -1 when the line holds no `key:` there. */
+  private keyEnd(p: number): number {
+    const t = this.t;
+    const e = this.le;
+    const c = t.charCodeAt(p);
+    if (c === 34 || c === 39 || c === 91 || c === 123 || c === 63 || c === 38 || c === 42 || c === 33 || c === 124 || c === 62) {
+      // a quoted or flow key, `?`, an anchor, alias or tag: js-yaml's; a quoted or flow scalar value: no key
+      for (let i = p; i < e; i++) if (t.charCodeAt(i) === COLON && (i + 1 === e || t.charCodeAt(i + 1) === SPACE)) throw notPlain;
+      return -1;
+    }
+    let simple = true;
+    for (let i = p; i < e; i++) {
+      const ch = t.charCodeAt(i);
+      if (ch === COLON && (i + 1 === e || t.charCodeAt(i + 1) === SPACE)) {
+        this.keySimple = simple;
+        return i;
+      }
+      if (ch === HASH && i > p && t.charCodeAt(i - 1) === SPACE) return -1;
+      if (simple && (ch >= 128 || KEY_CHARS[ch] === 0)) simple = false;
+    }
+    return -1;
+  }
+
+  /** Whether the key keyEnd found holds only the characters of KEY_CHARS. */
+  private keySimple = false;
+
+  /** The plain key from `p` to `end` (keyEnd's); one another type would resolve (`1`, `true`, `~`), a special one, or one with spaces or odd characters is js-yaml's. */
+  private key(p: number, end: number): string {
+    const t = this.t;
+    const c = t.charCodeAt(p);
+    if (!this.keySimple || c >= 128 || KEY_FIRST[c] === 0) throw notPlain;
+    const key = t.slice(p, end);
+    if (KEY_FIRST[c] === 2 && (key === '__proto__' || this.resolvedType(key) !== undefined)) throw notPlain;
+    return key;
+  }
+
+  private mapping(p: number, col: number): Record<string, unknown> {
+    this.enter();
+    const t = this.t;
+    const out: Record<string, unknown> = {};
+    for (;;) {
+      const colon = this.keyEnd(p);
+      if (colon < 0) throw notPlain;
+      const key = this.key(p, colon);
+      // a key given twice (or one Object.prototype has, `constructor`): js-yaml's
+      if (out[key] !== undefined) throw notPlain;
+      let v = colon + 1;
+      while (v < this.le && t.charCodeAt(v) === SPACE) v++;
+      let value: unknown;
+      if (v >= this.le || t.charCodeAt(v) === HASH) {
+        this.nextLine();
+        this.skipBlank();
+        const at = this.cs - this.ls;
+        if (this.ls < this.n && at === col && t.charCodeAt(this.cs) === DASH && (this.cs + 1 === this.le || t.charCodeAt(this.cs + 1) === SPACE)) value = this.sequence(this.cs, col);
+        else if (this.ls < this.n && at > col) value = this.nodeAt(this.cs, at, col);
+        else value = null;
+      } else value = this.scalar(v, col);
+      out[key] = value;
+      // the cursor is on the next content line (or the end)
+      if (this.ls >= this.n || this.isMarker(DASH) || this.isMarker(DOT)) break;
+      const at = this.cs - this.ls;
+      if (at < col) break;
+      if (at > col) throw notPlain;
+      p = this.cs;
+      if (t.charCodeAt(p) === DASH && (p + 1 === this.le || t.charCodeAt(p + 1) === SPACE)) {
+        // a sequence at a mapping's column belongs to a parent mapping's key (`key:\n- a`), never here
+        break;
+      }
+    }
+    this.depth--;
+    return out;
+  }
+
+  private sequence(p: number, col: number): unknown[] {
+    this.enter();
+    const t = this.t;
+    const out: unknown[] = [];
+    for (;;) {
+      let v = p + 1;
+      while (v < this.le && t.charCodeAt(v) === SPACE) v++;
+      if (v >= this.le || t.charCodeAt(v) === HASH) {
+        this.nextLine();
+        this.skipBlank();
+        const at = this.cs - this.ls;
+        if (this.ls < this.n && at > col) out.push(this.nodeAt(this.cs, at, col));
+        else {
+          // an empty item: js-yaml (readBlockSequence) then takes a `-` at any lesser column as this sequence's next item
+          if (at < col && t.charCodeAt(this.cs) === DASH && (this.cs + 1 === this.le || t.charCodeAt(this.cs + 1) === SPACE)) throw notPlain;
+          out.push(null);
+        }
+      } else out.push(this.nodeAt(v, v - this.ls, col));
+      if (this.ls >= this.n || this.isMarker(DASH) || this.isMarker(DOT)) break;
+      const at = this.cs - this.ls;
+      if (at < col) break;
+      if (at > col) throw notPlain;
+      p = this.cs;
+      if (!(t.charCodeAt(p) === DASH && (p + 1 === this.le || t.charCodeAt(p + 1) === SPACE))) break;
+    }
+    this.depth--;
+    return out;
+  }
+
+  /** A scalar (or an empty flow collection) starting at `p` on the current line, in a node at column `parent`; the cursor moves past it. */
+  private scalar(p: number, parent: number): unknown {
+    const t = this.t;
+    const c = t.charCodeAt(p);
+    if (c === 124) return this.literal(p, parent);
+    if (c === 34 || c === 39) return this.quoted(p, c, parent);
+    if (c === 91 || c === 123) {
+      if (t.charCodeAt(p + 1) !== (c === 91 ? 93 : 125)) throw notPlain;
+      this.endOfValue(p + 2);
+      return c === 91 ? [] : {};
+    }
+    // indicators a plain scalar may not start with (and `-`, `?`, `:` before a space)
+    if (c === 62 || c === 38 || c === 42 || c === 33 || c === 37 || c === 64 || c === 96 || c === 44 || c === 93 || c === 125 || c === 35) throw notPlain;
+    if ((c === DASH || c === 63 || c === COLON) && (p + 1 >= this.le || t.charCodeAt(p + 1) === SPACE)) throw notPlain;
+    let end = this.plainEnd(p);
+    let text = t.slice(p, end);
+    // continuation lines of a multi-line plain scalar, more indented than its parent: folded with a space, or with
+    // a newline per empty line between; a comment ends the scalar
+    let commented = this.commentAt >= 0;
+    let folded: string[] | undefined;
+    let breaks = 0;
+    for (;;) {
+      this.nextLine();
+      if (this.ls >= this.n) break;
+      this.line();
+      if (this.cs >= this.le) {
+        breaks++;
+        continue;
+      }
+      const ch = t.charCodeAt(this.cs);
+      if (ch === HASH || this.cs - this.ls <= parent || this.isMarker(DASH) || this.isMarker(DOT)) break;
+      // more after a comment: js-yaml's (an error there)
+      if (commented) throw notPlain;
+      end = this.plainEnd(this.cs);
+      commented = this.commentAt >= 0;
+      folded ??= [text];
+      folded.push(breaks ? '\n'.repeat(breaks) : ' ', t.slice(this.cs, end));
+      breaks = 0;
+    }
+    this.skipBlank();
+    if (folded) text = folded.join('');
+    return this.resolve(text);
+  }
+
+  /** Where plainEnd found a comment (-1: none). */
+  private commentAt = -1;
+
+  /** The end of a plain scalar's text on the current line from `p`: before a ` #` comment and trailing spaces; `: ` inside is js-yaml's. */
+  private plainEnd(p: number): number {
+    const t = this.t;
+    const e = this.le;
+    let end = e;
+    this.commentAt = -1;
+    for (let i = p; i < e; i++) {
+      const ch = t.charCodeAt(i);
+      if (ch === COLON && (i + 1 === e || t.charCodeAt(i + 1) === SPACE)) throw notPlain;
+      if (ch === HASH && t.charCodeAt(i - 1) === SPACE) {
+        end = this.commentAt = i;
+        break;
+      }
+    }
+    while (end > p && t.charCodeAt(end - 1) === SPACE) end--;
+    return end;
+  }
+
+  /** After a value ending at `i`: only spaces and a comment to the line's end; then move to the next content line. */
+  private endOfValue(i: number): void {
+    const t = this.t;
+    while (i < this.le && t.charCodeAt(i) === SPACE) i++;
+    if (i < this.le && !(t.charCodeAt(i) === HASH && t.charCodeAt(i - 1) === SPACE)) throw notPlain;
+    this.nextLine();
+    this.skipBlank();
+  }
+
+  /**
+   * A single- or double-quoted scalar from `p`, on one line or folded over several as js-yaml folds them
+   * (readSingleQuotedScalar, writeFoldedLines): a line break is a space, each empty line between a newline, and
+   * the spaces around a break go. Continuation lines more indented than the parent; escapes in double quotes only
+   * on one line (a `\` at a line's end joins lines: js-yaml's).
+   */
+  private quoted(p: number, q: number, parent: number): string {
+    const t = this.t;
+    const single = q === 39;
+    const parts: string[] = [];
+    let from = p + 1;
+    let i = from;
+    let lines = 1;
+    for (;;) {
+      const close = t.indexOf(single ? "'" : '"', i);
+      if (close >= 0 && close < this.le) {
+        if (single) {
+          if (t.charCodeAt(close + 1) === 39) {
+            parts.push(t.slice(from, close + 1));
+            i = from = close + 2;
+            continue;
+          }
+        } else {
+          let slashes = 0;
+          for (let j = close - 1; j >= from && t.charCodeAt(j) === 92; j--) slashes++;
+          if (slashes % 2 === 1) {
+            i = close + 1;
+            continue;
+          }
+        }
+        parts.push(t.slice(from, close));
+        i = close + 1;
+        break;
+      }
+      // the line ends inside the quotes: its trailing spaces go, then the break and any empty lines are folded
+      let end = this.le;
+      while (end > from && t.charCodeAt(end - 1) === SPACE) end--;
+      parts.push(t.slice(from, end));
+      let breaks = 1;
+      for (;;) {
+        this.nextLine();
+        if (this.ls >= this.n) throw notPlain;
+        this.line();
+        if (this.cs < this.le) break;
+        breaks++;
+      }
+      if (this.cs - this.ls <= parent) throw notPlain;
+      parts.push(breaks === 1 ? ' ' : '\n'.repeat(breaks - 1));
+      i = from = this.cs;
+      lines++;
+    }
+    let value = parts.length === 1 ? parts[0]! : parts.join('');
+    if (!single && value.indexOf('\\') >= 0) {
+      // JSON's escapes mean the same in YAML; YAML's others (\x, \U, \0, \e, \N, ...) and escapes over lines are js-yaml's
+      if (lines > 1 || /\\[^"\\/bfnrtu]|\\u(?![0-9A-Fa-f]{4})/.test(value)) throw notPlain;
+      value = JSON.parse(`"${value}"`) as string;
+      if (UNUSUAL.test(value)) throw notPlain;
+    }
+    this.endOfValue(i);
+    return value;
+  }
+
+  /** A `|` block scalar, `|`, `|-` or `|+`, its content more indented than `parent`. */
+  private literal(p: number, parent: number): string {
+    const t = this.t;
+    let i = p + 1;
+    let chomp = 0;
+    const h = t.charCodeAt(i);
+    if (h === DASH) (chomp = -1), i++;
+    else if (h === 43) (chomp = 1), i++;
+    while (i < this.le && t.charCodeAt(i) === SPACE) i++;
+    if (i < this.le && !(t.charCodeAt(i) === HASH && t.charCodeAt(i - 1) === SPACE)) throw notPlain;
+    const parts: string[] = [];
+    let indent = -1;
+    let leading = 0;
+    let trailing = 0;
+    this.nextLine();
+    while (this.ls < this.n) {
+      this.line();
+      const spaces = this.cs - this.ls;
+      if (this.cs >= this.le) {
+        // an empty line (spaces only): inside the block once its indentation is known, and before it
+        if (indent < 0) {
+          if (spaces > leading) leading = spaces;
+          trailing++;
+        } else if (spaces > indent) {
+          // spaces past the indentation are content: the line is not empty
+          for (; trailing > 0; trailing--) parts.push('');
+          parts.push(t.slice(this.ls + indent, this.le));
+        } else trailing++;
+        this.nextLine();
+        continue;
+      }
+      if (indent < 0) {
+        if (spaces <= parent) break;
+        if (leading > spaces) throw notPlain;
+        indent = spaces;
+      } else if (spaces < indent) break;
+      if (spaces === 0 && (this.isMarker(DASH) || this.isMarker(DOT))) break;
+      for (; trailing > 0; trailing--) parts.push('');
+      parts.push(t.slice(this.ls + indent, this.le));
+      this.nextLine();
+    }
+    if (indent < 0) throw notPlain;
+    // the last line's break, and the trailing empty lines when kept
+    let value = parts.join('\n');
+    if (chomp === 0) value += '\n';
+    else if (chomp === 1) value += '\n'.repeat(trailing + 1);
+    this.skipBlank();
+    return value;
+  }
+
+  /** The implicit type (null, bool, int, float) js-yaml gives a plain scalar, or undefined for a string. */
+  private resolvedType(text: string): Type | undefined {
+    for (const type of this.implicit) if (type.resolve(text)) return type;
+    return undefined;
+  }
+
+  private resolve(text: string): unknown {
+    const c = text.charCodeAt(0);
+    // a letter other than those of null, true, false (and their capitals): a string for every implicit type
+    if (((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) && c !== 110 && c !== 78 && c !== 116 && c !== 84 && c !== 102 && c !== 70) return text;
+    const type = this.resolvedType(text);
+    if (!type) return text;
+    if (type.tag === 'tag:yaml.org,2002:merge') throw notPlain;
+    return type.construct(text);
+  }
+}

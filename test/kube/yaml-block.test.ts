@@ -1,0 +1,193 @@
+// The plain-block reader (kube/yaml-block.ts) against js-yaml, the owner of the semantics it copies: on every YAML
+// file of the repository and the real-manifests corpus, on a table of the constructs it takes and those it must
+// leave to js-yaml, and on seeded random edits of real files. Wherever the reader gives a value, js-yaml gives the
+// same value (same keys in the same order, same types); wherever js-yaml refuses a text, the reader gives none.
+//   MARQUEE_FUZZ_SEED=<n>   replay the random edits (the seed is printed)
+//   MARQUEE_FUZZ_COUNT=<n>  how many edits (default 3000)
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { describe, test } from 'node:test';
+import { loadAll } from 'js-yaml';
+import { BlockReader } from '../../kube/yaml-block.ts';
+import { implicitTypes, kubernetesYamlSchema, loadManifests } from '../../kube/yaml-schema.ts';
+import { filesUnder } from '../../scripts/lib/plumbing/files.ts';
+import { repoRoot } from '../helpers/repo-copy.ts';
+import { rng } from '../helpers/rng.ts';
+
+const reader = new BlockReader(implicitTypes, 100);
+/** js-yaml alone, as loadManifests called it before the reader: the oracle. */
+const jsYaml = (text: string): { value: unknown[] } | { error: string } => {
+  try {
+    return { value: loadAll(text, undefined, { schema: kubernetesYamlSchema, maxDepth: 100 }) };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+};
+/** Equal values, keys in the same order (JSON.stringify sees the order, isDeepStrictEqual the types and prototypes). */
+const same = (a: unknown, b: unknown): boolean => isDeepStrictEqual(a, b) && JSON.stringify(a) === JSON.stringify(b);
+
+/** The reader's value agrees with js-yaml's, or the reader gives none: the message names the text when not. */
+function agrees(text: string, name: string): 'taken' | 'left' {
+  const got = reader.read(text);
+  if (got === undefined) return 'left';
+  const oracle = jsYaml(text);
+  assert.ok('value' in oracle, `${name}: the reader took a text js-yaml refuses (${'error' in oracle ? oracle.error.split('\n')[0] : ''})`);
+  assert.ok(same(got, oracle.value), `${name}: the reader's value differs from js-yaml's:\n${JSON.stringify(got).slice(0, 400)}\n${JSON.stringify(oracle.value).slice(0, 400)}`);
+  return 'taken';
+}
+
+const corpus = join(repoRoot, 'test/corpus/real-manifests');
+const corpusFiles = filesUnder(corpus).filter((f) => /\.ya?ml$/i.test(f)).map((f) => join(corpus, f));
+const repositoryFiles = execFileSync('git', ['ls-files', '*.yaml', '*.yml', '*.YAML'], { cwd: repoRoot, encoding: 'utf8' })
+  .split('\n')
+  .filter(Boolean)
+  .map((f) => join(repoRoot, f));
+
+describe('the plain-block reader reads real files as js-yaml does', () => {
+  test('every YAML file of the real-manifests corpus: taken, and equal', () => {
+    assert.ok(corpusFiles.length >= 100, `the corpus has ${corpusFiles.length} YAML files`);
+    const left = corpusFiles.filter((f) => agrees(readFileSync(f, 'utf8'), f) === 'left');
+    // files mode's speed rests on the reader taking the manifests people vendor: a construct it stops taking shows here
+    assert.deepEqual(left, []);
+  });
+
+  test('every YAML file of the repository: equal where taken', () => {
+    let taken = 0;
+    for (const f of repositoryFiles) if (agrees(readFileSync(f, 'utf8'), f) === 'taken') taken++;
+    // most are taken (the flow mappings of hand-written overlays are js-yaml's); the rest fall back whole
+    assert.ok(taken > repositoryFiles.length / 2, `taken ${taken} of ${repositoryFiles.length}`);
+  });
+});
+
+describe('what the reader takes, with the values YAML gives (checked against js-yaml as well)', () => {
+  const cases: [string, string, unknown[]][] = [
+    ['a mapping', 'a: 1\nb: text\n', [{ a: 1, b: 'text' }]],
+    ['two documents', 'a: 1\n---\nb: 2\n', [{ a: 1 }, { b: 2 }]],
+    ['a leading marker', '---\na: 1\n', [{ a: 1 }]],
+    ['an empty last document', 'a: 1\n---\n', [{ a: 1 }, null]],
+    ['an empty text', '', []],
+    ['comments only', '# nothing\n', [null]],
+    ['nested mappings', 'a:\n  b:\n    c: x\n', [{ a: { b: { c: 'x' } } }]],
+    ['a sequence at its key’s column', 'k:\n- a\n- b\nz: 1\n', [{ k: ['a', 'b'], z: 1 }]],
+    ['mappings in a sequence', '- name: a\n  v: 1\n- name: b\n', [[{ name: 'a', v: 1 }, { name: 'b' }]]],
+    ['a sequence in a sequence', '- - a\n  - b\n- c\n', [[['a', 'b'], 'c']]],
+    ['an empty item and value', '-\n- x\n', [[null, 'x']]],
+    ['an empty value', 'a:\nb: 1\n', [{ a: null, b: 1 }]],
+    ['a literal block, clipped', 'a: |\n  x\n  y\n\nb: 1\n', [{ a: 'x\ny\n', b: 1 }]],
+    ['a literal block, stripped', 'a: |-\n  x\n  y\n', [{ a: 'x\ny' }]],
+    ['a literal block, kept', 'a: |+\n  x\n\n\nb: 1', [{ a: 'x\n\n\n', b: 1 }]],
+    ['more indented lines in a literal block', 'a: |\n  x\n    y\n\n  z\n', [{ a: 'x\n  y\n\nz\n' }]],
+    ['a # inside a literal block', 'a: |\n  # not a comment\n', [{ a: '# not a comment\n' }]],
+    ['a literal block as an item', '- |\n  x\n- y\n', [['x\n', 'y']]],
+    ['a plain scalar over lines', 'k: a\n  b\n\n  c\n', [{ k: 'a b\nc' }]],
+    ['a continuation starting with a quote', 'k: a (e.g.\n  "2m")\n', [{ k: 'a (e.g. "2m")' }]],
+    ['single quotes', "a: 'it''s: #1'\n", [{ a: "it's: #1" }]],
+    ['single quotes over lines', "a: 'x  \n   y\n\n   z'\n", [{ a: 'x y\nz' }]],
+    ['double quotes with JSON escapes', 'a: "x\\ty\\u00e9\\"\\\\"\n', [{ a: 'x\ty\u00e9"\\' }]],
+    ['double quotes over lines', 'a: "x\n  y"\n', [{ a: 'x y' }]],
+    ['integers and floats', 'a: 012\nb: 0o12\nc: 0x1F\nd: 1e3\ne: -0.5\nf: .inf\ng: +1\n', [{ a: 12, b: 10, c: 31, d: 1000, e: -0.5, f: Infinity, g: 1 }]],
+    ['what the 1.2 core schema leaves strings', 'a: 1_000\nb: yes\nc: on\nd: 0x_1\ne: 1.2.3\n', [{ a: '1_000', b: 'yes', c: 'on', d: '0x_1', e: '1.2.3' }]],
+    ['null and booleans', 'a: ~\nb: null\nc: True\nd: FALSE\n', [{ a: null, b: null, c: true, d: false }]],
+    ['comments', 'a: x # c\n# full line\nb: y#z\n', [{ a: 'x', b: 'y#z' }]],
+    ['empty flow collections', 'a: []\nb: {}\n', [{ a: [], b: {} }]],
+    ['colons without a space', 'a: http://x:80/y\n', [{ a: 'http://x:80/y' }]],
+    ['keys of Kubernetes', 'app.kubernetes.io/name: x\n$ref: y\nx-kubernetes-int-or-string: true\n', [{ 'app.kubernetes.io/name': 'x', $ref: 'y', 'x-kubernetes-int-or-string': true }]],
+  ];
+  for (const [name, text, expected] of cases)
+    test(name, () => {
+      const oracle = jsYaml(text);
+      assert.ok('value' in oracle && same(oracle.value, expected), `the table is wrong for ${name}: js-yaml gives ${JSON.stringify(oracle)}`);
+      const got = reader.read(text);
+      assert.ok(got !== undefined, `${name}: left to js-yaml`);
+      assert.ok(same(got, expected), `${name}: ${JSON.stringify(got)}`);
+    });
+});
+
+describe('what the reader leaves to js-yaml (which reads it, or words the error)', () => {
+  const deep = (n: number) => Array.from({ length: n }, (_, i) => `${' '.repeat(2 * i)}k:`).join('\n') + ' x\n';
+  const cases: [string, string][] = [
+    ['an anchor and an alias', 'a: &x 1\nb: *x\n'],
+    ['a tag', 'a: !!str 1\n'],
+    ['a binary tag', 'a: !!binary aGk=\n'],
+    ['a flow sequence with items', 'a: [1, 2]\n'],
+    ['a flow mapping with entries', 'a: {b: 1}\n'],
+    ['a folded block', 'a: >\n  x\n  y\n'],
+    ['a block with an indentation indicator', 'a: |2\n   x\n'],
+    ['a directive', '%YAML 1.2\n---\na: 1\n'],
+    ['a document end marker', 'a: 1\n...\n'],
+    ['content after ---', '--- a\n'],
+    ['a key given twice', 'a: 1\na: 2\n'],
+    ['a tab', 'a:\t1\n'],
+    ['CR LF line ends', 'a: 1\r\nb: 2\r\n'],
+    ['a byte order mark', '\ufeffa: 1\n'],
+    ['bad indentation', 'a: 1\n  b: 2\n'],
+    ['a merge key', 'a: {}\n<<: {}\n'],
+    ['a key another type resolves', 'true: 1\n'],
+    ['a numeric key', '1: x\n'],
+    ['a key with a space', 'a b: 1\n'],
+    ['a quoted key', '"q": 1\n'],
+    ['an explicit key', '? a\n: 1\n'],
+    ['__proto__', '__proto__: 1\n'],
+    ['a YAML-only escape', 'a: "\\x41"\n'],
+    ['an escaped line break', 'a: "x\\\n  y"\n'],
+    ['a top-level scalar', 'hello\n'],
+    ['an indented document', '  a: 1\n'],
+    ['a control character', 'a: "\u0007"\n'],
+    ['a lone surrogate', 'a: x\ud800\n'],
+    ['nesting near the bound', deep(99)],
+    ['a mapping value after a value', 'a: b: c\n'],
+    ['a more indented line after a comment', 'a: x # c\n  y\n'],
+    ['a block scalar with no content', 'a: |\nb: 1\n'],
+    ['an unterminated quote', "a: 'x\n"],
+  ];
+  for (const [name, text] of cases) test(name, () => assert.equal(reader.read(text), undefined));
+
+  test('loadManifests still reads what the reader leaves, through js-yaml', () => {
+    assert.deepEqual(loadManifests('a: &x [1, 2]\nb: *x\n'), [{ a: [1, 2], b: [1, 2] }]);
+    assert.throws(() => loadManifests('a: 1\na: 2\n'), /duplicated mapping key/);
+  });
+});
+
+test('random edits of real files: wherever the reader gives a value, js-yaml gives the same', () => {
+  const seed = Number(process.env.MARQUEE_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+  console.log(`yaml-block fuzz seed ${seed} (replay: MARQUEE_FUZZ_SEED=${seed})`);
+  const random = rng(seed);
+  const int = (n: number) => Math.floor(random() * n);
+  const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)]!;
+  const sources = [...corpusFiles, ...repositoryFiles].map((f) => readFileSync(f, 'utf8')).filter((t) => t.length < 20_000 && t.length > 40);
+  const tokens = [' ', '  ', ':', ': ', '- ', '-', '#', ' #', "'", '"', "''", '|', '|-', '|+', '>', '\n', '\n\n', '[', ']', '{', '}', '[]', '{}', '&a', '*a', '!', '?', ',', '%', '@', '`', '\\', '\\n', '~', '0x1', '1e3', 'null', 'True', '---', '...', '\u00e9', 'a: b'];
+  let taken = 0;
+  const edits = Number(process.env.MARQUEE_FUZZ_COUNT ?? 3000);
+  for (let i = 0; i < edits; i++) {
+    const lines = pick(sources).split('\n');
+    const at = int(lines.length);
+    const line = lines[at]!;
+    switch (int(5)) {
+      case 0: {
+        const p = int(line.length + 1);
+        lines[at] = line.slice(0, p) + pick(tokens) + line.slice(p);
+        break;
+      }
+      case 1: {
+        const p = int(Math.max(1, line.length));
+        lines[at] = line.slice(0, p) + line.slice(p + 1 + int(3));
+        break;
+      }
+      case 2:
+        lines.splice(at, 0, line);
+        break;
+      case 3:
+        lines[at] = random() < 0.5 ? ' '.repeat(1 + int(3)) + line : line.replace(/^ {1,3}/, '');
+        break;
+      default:
+        lines.splice(at, 1 + int(3));
+    }
+    const text = lines.join('\n');
+    if (agrees(text, `seed ${seed}, edit ${i}`) === 'taken') taken++;
+  }
+  // most edits leave plain YAML plain: a reader that gave up on everything would pass the check above vacuously
+  assert.ok(taken > edits / 4, `the reader took ${taken} of ${edits} edited texts`);
+});
