@@ -22,6 +22,9 @@ import { UsageError } from './usage.ts';
  */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 
+/** The bytes of distinct CRD files crdFilesOf keeps to compare copies with; past them it compares digests. */
+const CRD_COPIES_BYTES = 64 * 1024 * 1024;
+
 /** Below this many bytes in all, starting worker threads costs more than it saves. */
 const POOL_MIN_BYTES = 2 * 1024 * 1024;
 
@@ -118,20 +121,36 @@ export async function validateFiles(root: string, paths: readonly string[], kube
 /**
  * The input files that hold a CustomResourceDefinition (bytes searched, not decoded; the input's CRDs are parsed where
  * the checking happens, by every thread: byte-identical copies define the same CRDs, so only the last copy is kept,
- * the one whose CRDs won when every copy was added in order). One buffer serves every file: a new one per file stays
- * allocated until this thread collects garbage, which it hardly does while the workers run (40 MB on 20,000 objects).
+ * the one whose CRDs won when every copy was added in order). Copies are found by comparing bytes with the files of
+ * the same size kept so far (memcmp: faster than hashing every file), up to CRD_COPIES_BYTES of them; past that a
+ * content's SHA-1 is kept instead, so memory stays bounded. One buffer serves every read: a
+ * new one per file stays allocated until this thread collects garbage, which it hardly does while the workers run.
  */
-function crdFilesOf(jobs: readonly (Job & { size: number })[]): string[] {
-  const crdFiles = new Map<string, string>();
+export function crdFilesOf(jobs: readonly (Job & { size: number })[], budget = CRD_COPIES_BYTES): string[] {
+  /** a distinct content (its bytes, or past the budget its digest) and the last file that holds it */
+  type Content = { readonly bytes?: Buffer; readonly digest?: string; abs: string };
+  const order = new Set<Content>();
+  const bySize = new Map<number, Content[]>();
   const scratch = { buffer: Buffer.allocUnsafe(0) };
+  let keptBytes = 0;
   for (const j of jobs) {
     const bytes = readInto(j.abs, j.size, scratch);
     if (!bytes.includes('CustomResourceDefinition')) continue;
-    const digest = contentHash(bytes);
-    crdFiles.delete(digest);
-    crdFiles.set(digest, j.abs);
+    const same = bySize.get(bytes.length) ?? [];
+    let digest: string | undefined;
+    let entry = same.find((e) => (e.bytes ? e.bytes.equals(bytes) : e.digest === (digest ??= contentHash(bytes))));
+    if (entry) order.delete(entry);
+    else {
+      const keep = keptBytes + bytes.length <= budget;
+      entry = keep ? { bytes: Buffer.from(bytes), abs: j.abs } : { digest: digest ?? contentHash(bytes), abs: j.abs };
+      if (keep) keptBytes += bytes.length;
+      same.push(entry);
+      bySize.set(bytes.length, same);
+    }
+    entry.abs = j.abs;
+    order.add(entry);
   }
-  return [...crdFiles.values()];
+  return [...order].map((e) => e.abs);
 }
 
 /** The first `size` bytes of a file, read into `scratch.buffer` (grown when too small): a view valid until the next call. */

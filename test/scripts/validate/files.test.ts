@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { validateFiles } from '../../../scripts/lib/validate/index.ts';
+import { crdFilesOf } from '../../../scripts/lib/validate/files.ts';
 
 const fixtures = new URL('./fixtures/kube-prometheus/', import.meta.url).pathname;
 
@@ -63,6 +64,24 @@ test('a directory with a symbolic-link loop ends, and .YAML and .yml files are r
     assert.ok(performance.now() - started < 30_000, 'the walk followed the link loop');
     assert.equal(r.summary.resources, 2, JSON.stringify(r.targets));
     assert.ok(r.findings.some((f) => f.file === 'cm.yml' && f.object === 'ConfigMap/short'), 'cm.yml is validated (data.x is not a string)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('CRD files: byte-identical copies count once, as the last copy; a same-sized CRD that differs is its own; the same with digests past the budget', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-crds-'));
+  try {
+    const crd = (group: string) => `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: things.${group}\n`;
+    const files: Record<string, string> = { 'a.yaml': crd('aa.io'), 'b.yaml': crd('aa.io'), 'c.yaml': crd('bb.io'), 'd.yaml': 'apiVersion: v1\nkind: ConfigMap\n' };
+    assert.equal(files['a.yaml']!.length, files['c.yaml']!.length, 'the differing CRD has the same size');
+    const jobs = Object.entries(files).map(([file, text]) => {
+      writeFileSync(join(dir, file), text);
+      return { file, abs: join(dir, file), size: Buffer.byteLength(text) };
+    });
+    const expected = [join(dir, 'b.yaml'), join(dir, 'c.yaml')];
+    assert.deepEqual(crdFilesOf(jobs), expected);
+    assert.deepEqual(crdFilesOf(jobs, 0), expected, 'compared by SHA-1 when no bytes may be kept');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
