@@ -145,31 +145,42 @@ function toRaw(p: Policy, subject: RenderedObject, v: Violation): RawFinding {
  * rendered objects of all targets at once. Pure and synchronous: no I/O.
  */
 export function runPolicies(rendered: readonly RenderedObject[], opts: RunOptions = {}): PolicyRun {
-  const index = new ObjectIndex(rendered);
-  const ctx: PolicyContext = { objects: rendered, index };
+  return policyRunner(opts)(rendered);
+}
+
+/**
+ * runPolicies with its options fixed, the policies they select worked out once: for a caller that runs the same
+ * policies over object after object (files mode checks each object on its own, tens of thousands of them).
+ */
+export function policyRunner(opts: RunOptions = {}): (rendered: readonly RenderedObject[]) => PolicyRun {
   const run = policies.filter(selected(opts.only)).filter((p) => !isRepoPolicy(p));
-  const raw: RawFinding[] = [];
-  for (const p of run) {
-    if (isObjectPolicy(p)) {
-      const subjects = p.kinds === '*' ? rendered : p.kinds.flatMap((k) => index.ofKind(k));
-      for (const s of subjects) {
-        if (!applies(p, s)) continue;
-        for (const v of p.check(s, ctx)) {
-          const subject = v.subject ?? s;
-          raw.push(toRaw(p, subject, v));
+  const ran = new Set(run.map((p) => p.id));
+  return (rendered) => {
+    const index = new ObjectIndex(rendered);
+    const ctx: PolicyContext = { objects: rendered, index };
+    const raw: RawFinding[] = [];
+    for (const p of run) {
+      if (isObjectPolicy(p)) {
+        const subjects = p.kinds === '*' ? rendered : p.kinds.flatMap((k) => index.ofKind(k));
+        for (const s of subjects) {
+          if (!applies(p, s)) continue;
+          for (const v of p.check(s, ctx)) {
+            const subject = v.subject ?? s;
+            raw.push(toRaw(p, subject, v));
+          }
         }
+      } else if (isSetPolicy(p)) {
+        for (const v of p.checkAll(ctx)) if (applies(p, v.subject)) raw.push(toRaw(p, v.subject, v));
       }
-    } else if (isSetPolicy(p)) {
-      for (const v of p.checkAll(ctx)) if (applies(p, v.subject)) raw.push(toRaw(p, v.subject, v));
     }
-  }
-  raw.sort(compareFindings);
-  return applyExemptions(raw, opts.exemptions ?? exemptions, {
-    today: opts.today ?? new Date(),
-    policyIds,
-    ran: new Set(run.map((p) => p.id)),
-    ...(opts.checkedTargets ? { checkedTargets: opts.checkedTargets } : {}),
-  });
+    raw.sort(compareFindings);
+    return applyExemptions(raw, opts.exemptions ?? exemptions, {
+      today: opts.today ?? new Date(),
+      policyIds,
+      ran,
+      ...(opts.checkedTargets ? { checkedTargets: opts.checkedTargets } : {}),
+    });
+  };
 }
 
 /**

@@ -21,7 +21,8 @@ export { excessiveAliasing, MAX_DEPTH } from '../plumbing/yaml-limits.ts';
 export interface CheckContext {
   readonly validator: SchemaValidator;
   readonly kubernetesVersion: string;
-  readonly runPolicies: (rendered: readonly RenderedObject[], opts: { only: string[] }) => { findings: Finding[] };
+  /** the API server's own checks (the policies of category apiserver) */
+  readonly apiServerChecks: (rendered: readonly RenderedObject[]) => { findings: Finding[] };
   /** keep the objects in the result (small inputs checked in-process; a worker never sends them back) */
   readonly keepObjects?: boolean;
 }
@@ -125,7 +126,7 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
       const at = (path: readonly PathSegment[]) => positionAt(located(), d, [...prefix, ...path], o, file);
       for (const issue of ctx.validator.validate(object, ctx.kubernetesVersion)) findings.push(schemaFinding(r, issue, at(issue.path)));
       if (!object || typeof object !== 'object' || Array.isArray(object)) continue;
-      for (const f of ctx.runPolicies([r], { only: ['apiserver'] }).findings) {
+      for (const f of ctx.apiServerChecks([r]).findings) {
         const pos = f.path && !f.line ? at(parsePath(f.path)) : undefined;
         findings.push(pos ? { ...f, file: pos.file, line: pos.line, column: pos.column } : { ...f, file: f.file ?? file, object: f.object ?? objectRef(object) });
       }
@@ -169,10 +170,10 @@ function jsonDeepAt(text: string): { line: number; column: number } | undefined 
 export async function checkContext(kubernetesVersion: string, keepObjects = false, schema?: SchemaSpec): Promise<CheckContext> {
   const tree = await loadFieldTree();
   const validator = await SchemaValidator.create(tree, [], schema ? sourcesOfSpec(schema) : {});
-  const { exemptions, policies, runPolicies } = await import('../../../policies/index.ts');
+  const { exemptions, policies, policyRunner } = await import('../../../policies/index.ts');
   // Files mode reads only the findings of the API server's checks: exemptions of other policies cannot match them,
   // so they are left out once here rather than judged again for every object.
   const apiserver = new Set(policies.filter((p) => p.category === 'apiserver').map((p) => p.id));
   const relevant = exemptions.filter((e) => apiserver.has(e.policy));
-  return { validator, kubernetesVersion, runPolicies: (rendered, opts) => runPolicies(rendered, { ...opts, exemptions: relevant }), keepObjects };
+  return { validator, kubernetesVersion, apiServerChecks: policyRunner({ only: ['apiserver'], exemptions: relevant }), keepObjects };
 }

@@ -1,0 +1,86 @@
+// Where files mode's CPU goes per object, stage by stage, on the files-mode benchmark's corpus
+// (test/corpus/real-manifests, bench/files-mode.ts), one thread, everything after a warm-up round:
+//   read      readFileSync(file, 'utf8') of every corpus file (the page cache warm)
+//   parse     loadManifests (kube/yaml-schema.ts: the plain-block reader, js-yaml for the rest), then js-yaml
+//             alone, then JSON.parse of the same objects written as JSON (V8's native parser: a floor no
+//             JavaScript YAML parser reaches)
+//   schema    SchemaValidator.validate of every object (the OpenAPI schemas, CRD structural rules, CEL)
+//   apiserver the API server's own checks (policies of category apiserver), one object at a time as files mode runs them
+//   start-up  one checker's context (checkContext: field tree, validator, policies), as every worker thread builds it
+// It prints each stage in milliseconds per object and the ceiling they set: objects per CPU-second if parsing cost
+// only what JSON.parse costs, and if it cost nothing at all.
+//   npx tsx bench/files-mode-stages.ts [--rounds 5]
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadAll } from 'js-yaml';
+import { kubernetesYamlSchema, loadManifests } from '../kube/yaml-schema.ts';
+import type { RenderedObject, Target } from '../kube/index.ts';
+import { MAX_DEPTH } from '../scripts/lib/plumbing/yaml-limits.ts';
+import { checkContext } from '../scripts/lib/validate/files-check.ts';
+import { nonManifestReason, pathReasons } from '../scripts/lib/validate/files-kinds.ts';
+import { defaultKubernetesVersion } from '../scripts/lib/validate/schema.ts';
+
+const here = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
+const rounds = Number(values.rounds);
+const corpus = join(here, 'test/corpus/real-manifests');
+// the files validate checks: YAML it recognises as something else (kustomizations, Helm charts, ...) is skipped there
+const yamlFiles = readdirSync(corpus, { recursive: true, encoding: 'utf8' })
+  .filter((f) => /\.ya?ml$/i.test(f))
+  .sort();
+const skippedPaths = pathReasons(corpus, yamlFiles);
+const files = yamlFiles
+  .filter((f) => !skippedPaths.has(f))
+  .map((f) => join(corpus, f))
+  .filter((f) => !nonManifestReason(loadManifests(readFileSync(f, 'utf8'), MAX_DEPTH)));
+const texts = files.map((f) => readFileSync(f, 'utf8'));
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+const startUpFrom = cpuMs();
+const ctx = await checkContext(defaultKubernetesVersion, false, { cwd: corpus, flags: {}, inputCrds: [] });
+const startUp = cpuMs() - startUpFrom;
+
+/** Documents that are objects, List items one by one, as validate counts them (files-check.ts). */
+const objectsOf = (docs: unknown[]): Record<string, unknown>[] =>
+  docs.flatMap((d: any) => (d === null || d === undefined ? [] : typeof d.kind === 'string' && d.kind.endsWith('List') && Array.isArray(d.items) && d.apiVersion === 'v1' ? d.items : [d]));
+const parsed = texts.map((t) => loadManifests(t, MAX_DEPTH));
+const objects = parsed.flatMap(objectsOf);
+const jsonTexts = parsed.map((docs) => JSON.stringify(docs));
+await ctx.validator.prepare(objects.map((o) => `${o.apiVersion}/${o.kind}`));
+const target: Target = { name: 'bench', kind: 'files', path: 'bench' };
+
+/** CPU milliseconds per object of `stage` run over the corpus, after one round of warm-up. */
+function perObject(stage: () => void): number {
+  stage();
+  const from = cpuMs();
+  for (let r = 0; r < rounds; r++) stage();
+  return (cpuMs() - from) / rounds / objects.length;
+}
+
+const stages: [string, number][] = [
+  ['read (readFileSync utf8)', perObject(() => files.forEach((f) => readFileSync(f, 'utf8')))],
+  ['parse: loadManifests (block reader, js-yaml for the rest)', perObject(() => texts.forEach((t) => loadManifests(t, MAX_DEPTH)))],
+  ['parse: js-yaml alone', perObject(() => texts.forEach((t) => loadAll(t, undefined, { schema: kubernetesYamlSchema, maxDepth: MAX_DEPTH })))],
+  ['parse: JSON.parse of the same objects', perObject(() => jsonTexts.forEach((t) => JSON.parse(t)))],
+  ['schema', perObject(() => objects.forEach((o) => ctx.validator.validate(o, defaultKubernetesVersion)))],
+  ['apiserver checks', perObject(() => objects.forEach((o) => ctx.apiServerChecks([{ target, object: o, origin: 'bench', index: 0 } satisfies RenderedObject])))],
+];
+const stage = (name: string) => stages.find(([n]) => n.startsWith(name))![1];
+
+console.log(`node ${process.version}, ${availableParallelism()} cores, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(`corpus: ${files.length} YAML files, ${objects.length} objects, ${(texts.reduce((n, t) => n + t.length, 0) / 1e6).toFixed(1)} MB; ${rounds} rounds after one warm-up`);
+console.log('stage | ms per object');
+for (const [name, ms] of stages) console.log(`${name} | ${ms.toFixed(4)}`);
+// start-up is paid once per worker thread: spread over the benchmark's 20,000 objects on two threads
+const startUpPerObject = (2 * startUp) / 20_000;
+console.log(`start-up of one checker | ${startUp.toFixed(0)} ms (2 threads over 20,000 objects: ${startUpPerObject.toFixed(4)} ms per object)`);
+const checks = stage('read') + stage('schema') + stage('apiserver') + startUpPerObject;
+const ceiling = (parse: number) => (1000 / (checks + parse)).toFixed(0);
+console.log(`ceiling, objects per CPU-second: parse as now ${ceiling(stage('parse: loadManifests'))}; parse as fast as JSON.parse ${ceiling(stage('parse: JSON.parse'))}; parse free ${ceiling(0)}`);
+console.log(`load average after ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
