@@ -1,19 +1,22 @@
 // The ceiling a JavaScript YAML parser sets on files mode: parse only (no schema, no policies, no
 // lines), one thread, the YAML files of test/corpus/real-manifests (the files-mode benchmark's
 // corpus, bench/files-mode.ts) read into memory once, then parsed --rounds times by each parser:
-// js-yaml 4 as every reader of objects calls it (kube/yaml-schema.ts loadManifests), and the `yaml`
-// library's documents (what gives validate its lines). (js-yaml 5, read by repository mode until
+// loadManifests as every reader of objects calls it (kube/yaml-schema.ts: the plain-block reader of
+// kube/yaml-block.ts, js-yaml for what it leaves), js-yaml 4 alone (loadManifests until 2026-12-06),
+// the `yaml` library's documents (what gives validate its lines), and V8's JSON.parse of the same
+// objects written as JSON (a floor, not a YAML parser). (js-yaml 5, read by repository mode until
 // 2026-12-06, is no longer installed; its figures are in docs/benchmarks.md.)
 // Objects per CPU-second (this thread's user + sys) and MB of YAML per CPU-second; the first round
 // warms the JIT and is not counted.
-//   npx tsx bench/yaml-parse.ts [--rounds 5] [--only js-yaml-4]
+//   npx tsx bench/yaml-parse.ts [--rounds 5] [--only loadManifests]
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadAll } from 'js-yaml';
 import { parseAllDocuments } from 'yaml';
-import { loadManifests } from '../kube/yaml-schema.ts';
+import { kubernetesYamlSchema, loadManifests } from '../kube/yaml-schema.ts';
 import { MAX_DEPTH } from '../scripts/lib/plumbing/yaml-limits.ts';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
@@ -25,9 +28,12 @@ const texts = readdirSync(corpus, { recursive: true, encoding: 'utf8' })
   .map((f) => readFileSync(join(corpus, f), 'utf8'));
 const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
 
+const asJson = new Map(texts.map((t) => [t, JSON.stringify(loadManifests(t, MAX_DEPTH))]));
 const parsers: Record<string, (text: string) => unknown[]> = {
-  'js-yaml-4': (text) => loadManifests(text, MAX_DEPTH),
+  loadManifests: (text) => loadManifests(text, MAX_DEPTH),
+  'js-yaml-4': (text) => loadAll(text, undefined, { schema: kubernetesYamlSchema, maxDepth: MAX_DEPTH }),
   yaml: (text) => parseAllDocuments(text).map((d) => d.toJS()),
+  'JSON.parse': (text) => JSON.parse(asJson.get(text)!) as unknown[],
 };
 
 /** Documents that are objects, List items counted one by one (as validate counts them). */
