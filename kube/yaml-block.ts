@@ -13,6 +13,9 @@ import type { Type } from 'js-yaml';
 class NotPlain {}
 const notPlain = new NotPlain();
 
+/** Nesting this reader recurses to at most, whatever the caller's bound (deeper texts are js-yaml's). */
+const MAX_NESTING = 500;
+
 const SPACE = 32;
 const NEWLINE = 10;
 const HASH = 35;
@@ -140,7 +143,7 @@ export class BlockReader {
 
   private enter(): void {
     // js-yaml counts every node, scalars too: a margin keeps its error its own
-    if (++this.depth >= this.maxDepth - 2) throw notPlain;
+    if (++this.depth >= Math.min(this.maxDepth - 2, MAX_NESTING)) throw notPlain;
   }
 
   /** The `:` ending a plain key that starts at `p`, or -1 when the line holds no `key:` there. */
@@ -332,9 +335,14 @@ export class BlockReader {
     let from = p + 1;
     let i = from;
     let lines = 1;
+    // the next quote at or after i, kept while it lies beyond the lines the scalar crosses (searching again from
+    // each line would read the rest of the text once per line)
+    let close = -1;
     for (;;) {
-      const close = t.indexOf(single ? "'" : '"', i);
-      if (close >= 0 && close < this.le) {
+      if (close < i) close = t.indexOf(single ? "'" : '"', i);
+      // no closing quote in the rest of the text: js-yaml's error
+      if (close < 0) throw notPlain;
+      if (close < this.le) {
         if (single) {
           if (t.charCodeAt(close + 1) === 39) {
             parts.push(t.slice(from, close + 1));

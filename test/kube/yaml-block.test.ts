@@ -145,6 +145,21 @@ describe('what the reader leaves to js-yaml (which reads it, or words the error)
   ];
   for (const [name, text] of cases) test(name, () => assert.equal(reader.read(text), undefined));
 
+  test('an unterminated quote before 400,000 lines is left at once, not searched for again on every line', () => {
+    for (const q of ["'", '"']) {
+      const text = `a: ${q}x\n${'  y\n'.repeat(400_000)}`;
+      const started = performance.now();
+      assert.equal(reader.read(text), undefined);
+      const ms = performance.now() - started;
+      assert.ok(ms < 1_000, `${q}: ${ms.toFixed(0)} ms for a text of ${text.length} characters`);
+    }
+  });
+
+  test('nesting past the reader’s own bound is left to the caller’s parser, whatever bound it was given', () => {
+    const deep = Array.from({ length: 600 }, (_, i) => `${' '.repeat(i)}k:`).join('\n') + ' x\n';
+    assert.equal(new BlockReader(implicitTypes, 10_000).read(deep), undefined);
+  });
+
   test('loadManifests still reads what the reader leaves, through js-yaml', () => {
     assert.deepEqual(loadManifests('a: &x [1, 2]\nb: *x\n'), [{ a: [1, 2], b: [1, 2] }]);
     assert.throws(() => loadManifests('a: 1\na: 2\n'), /duplicated mapping key/);
