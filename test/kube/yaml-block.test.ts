@@ -1,7 +1,9 @@
 // The plain-block reader (kube/yaml-block.ts) against js-yaml, the owner of the semantics it copies: on every YAML
 // file of the repository and the real-manifests corpus, on a table of the constructs it takes and those it must
 // leave to js-yaml, and on seeded random edits of real files. Wherever the reader gives a value, js-yaml gives the
-// same value (same keys in the same order, same types); wherever js-yaml refuses a text, the reader gives none.
+// same value (same keys in the same order, same types); wherever js-yaml refuses a text, the reader gives none. The
+// random texts mix the constructs the reader takes (nested mappings and sequences, plain, quoted and block scalars
+// over lines, comments, blank lines, odd indentation) with a few it must leave.
 //   MARQUEE_FUZZ_SEED=<n>   replay the random edits (the seed is printed)
 //   MARQUEE_FUZZ_COUNT=<n>  how many edits (default 3000)
 import assert from 'node:assert/strict';
@@ -166,9 +168,10 @@ describe('what the reader leaves to js-yaml (which reads it, or words the error)
   });
 });
 
+const seed = Number(process.env.MARQUEE_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+console.log(`yaml-block fuzz seed ${seed} (replay: MARQUEE_FUZZ_SEED=${seed})`);
+
 test('random edits of real files: wherever the reader gives a value, js-yaml gives the same', () => {
-  const seed = Number(process.env.MARQUEE_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
-  console.log(`yaml-block fuzz seed ${seed} (replay: MARQUEE_FUZZ_SEED=${seed})`);
   const random = rng(seed);
   const int = (n: number) => Math.floor(random() * n);
   const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)]!;
@@ -205,4 +208,57 @@ test('random edits of real files: wherever the reader gives a value, js-yaml giv
   }
   // most edits leave plain YAML plain: a reader that gave up on everything would pass the check above vacuously
   assert.ok(taken > edits / 4, `the reader took ${taken} of ${edits} edited texts`);
+});
+
+test('random texts of the constructs the reader takes, in odd spacing: wherever it gives a value, js-yaml gives the same', () => {
+  const random = rng(seed + 1);
+  const int = (n: number) => Math.floor(random() * n);
+  const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)]!;
+  const words = ['a', 'b c', 'x-y', '0', '012', '1e3', '-1', '.5', '~', 'null', 'True', 'no', 'on', 'http://h:1/p', 'a#b', 'a #b', 'a: b', "it's", 'q"q', '- x', '[x]', '{}', '[]', '', ' ', '\\', '\\n', '\\x41', 'é'];
+  const pad = () => ' '.repeat(pick([0, 0, 0, 1, 2]));
+  /** A scalar after `key: ` or `- ` whose node sits at column `col`, over one or more lines. */
+  const scalar = (col: number): string => {
+    const more = ' '.repeat(col + 1 + int(3));
+    const blank = () => (random() < 0.3 ? `\n${' '.repeat(int(col + 4))}` : '');
+    // mostly what the reader takes; now and then what it must leave (flow content, anchors, tags, folded blocks)
+    if (random() < 0.03) return pick(['[a]', '{a: 1}', '&x a', '*x', '!!str a', '? a', '>\n  a']);
+    switch (int(5)) {
+      case 0:
+        return pick(words) + pad();
+      case 1:
+        return `'${pick(words).replace(/'/g, "''")}${random() < 0.4 ? `${pad()}\n${blank()}${more}${pick(words).replace(/'/g, "''")}` : ''}'${pad()}`;
+      case 2:
+        return `"${pick(words).replace(/"/g, '\\"')}${random() < 0.4 ? `${pad()}\n${blank()}${more}${pick(words).replace(/"/g, '\\"')}` : ''}"${pad()}`;
+      case 3: {
+        const lines = Array.from({ length: 1 + int(4) }, () => (random() < 0.2 ? ' '.repeat(int(col + 6)) : `${more}${random() < 0.2 ? '  ' : ''}${pick(words)}`));
+        return `${random() < 0.05 ? '|2' : pick(['|', '|-', '|+'])}${pad()}${random() < 0.2 ? ' # c' : ''}\n${lines.join('\n')}${blank()}`;
+      }
+      default:
+        return `${pick(words)}\n${blank()}${more}${pick(words)}`;
+    }
+  };
+  const node = (col: number, depth: number): string => {
+    const ind = ' '.repeat(col);
+    const n = 1 + int(3);
+    const entries: string[] = [];
+    const seq = random() < 0.4;
+    for (let i = 0; i < n; i++) {
+      const key = random() < 0.05 ? pick(['true', '1', 'a b', '"q"', 'k']) : pick(['key', 'a.b/c', 'x-y', '$ref', `k${i}`]);
+      const head = seq ? `${ind}-` : `${ind}${key}${pad()}:`;
+      if (depth > 0 && random() < 0.4) {
+        // a nested node on the next lines, or a compact one after `- `
+        if (seq && random() < 0.5) entries.push(`${head} ${node(col + 2, depth - 1).trimStart()}`);
+        else entries.push(`${head}${random() < 0.2 ? ' # c' : ''}\n${node(Math.max(0, col + pick([1, 2, 2, 4]) - (seq ? 0 : random() < 0.2 ? 2 : 0)), depth - 1)}`);
+      } else entries.push(random() < 0.1 ? head : `${head} ${scalar(col)}`);
+    }
+    return entries.join(random() < 0.1 ? '\n\n' : random() < 0.1 ? '\n# c\n' : '\n');
+  };
+  let taken = 0;
+  const texts = Number(process.env.MARQUEE_FUZZ_COUNT ?? 3000);
+  for (let i = 0; i < texts; i++) {
+    const docs = Array.from({ length: 1 + int(2) }, () => node(0, 3));
+    const text = (random() < 0.3 ? '---\n' : '') + docs.join('\n---\n') + (random() < 0.8 ? '\n' : '');
+    if (agrees(text, `seed ${seed}, text ${i}: ${JSON.stringify(text).slice(0, 300)}`) === 'taken') taken++;
+  }
+  assert.ok(taken > texts / 10, `the reader took ${taken} of ${texts} texts`);
 });
