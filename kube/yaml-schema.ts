@@ -1,8 +1,9 @@
 // YAML as the Kubernetes tools read it (kustomize's kyaml, kubectl: go-yaml v3), for js-yaml: the YAML 1.2 core
 // schema with merge keys (`<<: *base`) and `!!binary`. One definition for every reader of manifests and CRDs.
 // Every reader of objects uses loadManifests (render, origins, no-ops, the source pre-pass, files mode, the CRD
-// reader): js-yaml 4, which builds the objects directly and parses large manifests about three times faster than
-// js-yaml 5 (docs/benchmarks.md, bench/yaml-parse.ts). The `yaml` library reads hand-written files for their lines.
+// reader): the plain-block reader of yaml-block.ts for the texts it takes (every manifest of the corpus, about twice
+// as fast), js-yaml 4 for the rest, with the same values either way (docs/benchmarks.md, bench/yaml-parse.ts). The
+// `yaml` library reads hand-written files for their lines.
 import { CORE_SCHEMA, loadAll, Type, types, YAMLException } from 'js-yaml';
 import { BlockReader } from './yaml-block.ts';
 
