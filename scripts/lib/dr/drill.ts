@@ -9,7 +9,7 @@
 //     region's bucket, with the archive_timeout the recovery budget derives; a base backup; orders
 //     under load; the whole instance destroyed; restored to the latest point from the archive.
 import { execFile } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -32,10 +32,13 @@ export class DrillResources {
   readonly dir: string;
   readonly socketDir: string;
   constructor(readonly keep = false) {
-    this.dir = mkdtempSync(join(tmpdir(), 'dr-drill-'));
+    sweepStaleDrills();
+    this.dir = mkdtempSync(join(tmpdir(), DRILL_PREFIX));
     // PostgreSQL may run as another user (instance.ts): let it traverse, not list.
     chmodSync(this.dir, 0o711);
     this.socketDir = pgDir(join(this.dir, 'sockets'));
+    // who owns the servers under this folder: a later drill stops them if this process dies first (see sweepStaleDrills)
+    if (!keep) writeFileSync(join(this.dir, OWNER_FILE), String(process.pid));
   }
   async cleanup(): Promise<void> {
     for (const l of this.loads) l.halt();
@@ -45,6 +48,65 @@ export class DrillResources {
     for (const i of this.instances) i.destroy();
     if (!this.keep) rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+const DRILL_PREFIX = 'dr-drill-';
+const OWNER_FILE = 'owner.pid';
+
+/**
+ * Stop the servers of drills whose process died without cleaning up, and remove their folders. pg_ctl starts each
+ * server in a session of its own, so killing a drill (a test past its time limit, a SIGKILL) leaves them running.
+ * Only folders with an owner file whose process is gone are touched, and only postmasters whose command line names
+ * a data directory inside that folder are killed.
+ */
+export function sweepStaleDrills(base = tmpdir()): string[] {
+  const swept: string[] = [];
+  for (const name of readdirSync(base)) {
+    if (!name.startsWith(DRILL_PREFIX)) continue;
+    const dir = join(base, name);
+    let owner: number;
+    try {
+      owner = Number(readFileSync(join(dir, OWNER_FILE), 'utf8'));
+    } catch {
+      continue;
+    }
+    if (!owner || alive(owner)) continue;
+    for (const pid of postmastersUnder(dir)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+    swept.push(dir);
+  }
+  return swept;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Live processes whose command line is a postgres server with its data directory under `dir` (from /proc). */
+function postmastersUnder(dir: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const d = args.indexOf('-D');
+      if (/(^|\/)postgres$/.test(args[0] ?? '') && d >= 0 && (args[d + 1] ?? '').startsWith(`${dir}/`)) out.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -300,8 +362,7 @@ export async function regionLossDrill(r: DrillResources, o: RegionLossOptions): 
   primary.configure({
     wal_level: 'replica',
     archive_mode: 'on',
-    // The plugin's barman-cloud-wal-archive, reduced to its contract: refuse to overwrite, copy, succeed.
-    archive_command: `test ! -f ${wal}/%f && cp %p ${wal}/%f`,
+    archive_command: archiveCommand(wal),
     archive_timeout: o.archiveTimeoutSeconds,
   });
   await primary.start();
@@ -357,6 +418,16 @@ export async function regionLossDrill(r: DrillResources, o: RegionLossOptions): 
   };
   o.log(`region loss: restored in ${result.rtoSeconds} s; ${result.lost} of ${result.acked} acknowledged orders missing, the last ${result.rpoSeconds} s of history`);
   return result;
+}
+
+/**
+ * The plugin's barman-cloud-wal-archive reduced to its contract: refuse to overwrite, and store a segment whole or
+ * not at all (an object store's upload is all or nothing). The copy goes to a temporary name and is renamed: a plain
+ * `cp` into the archive, cut short by the crash the drill makes, left a truncated segment there that the restore
+ * then refused ("archive file ... has wrong size").
+ */
+export function archiveCommand(walDir: string): string {
+  return `test ! -f ${walDir}/%f && cp %p ${walDir}/%f.partial && mv ${walDir}/%f.partial ${walDir}/%f`;
 }
 
 function copyPreserving(from: string, to: string): Promise<void> {

@@ -144,6 +144,7 @@ export class PgInstance {
     for (const pid of this.pids) kill(pid);
   }
 
+  /** Poll `check` until it holds; a server that stops meanwhile ends the wait at once, with the last error of its log. */
   async waitFor(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
     const until = Date.now() + timeoutMs;
     let last = '';
@@ -153,8 +154,32 @@ export class PgInstance {
       } catch (err) {
         last = `: ${(err as Error).message}`;
       }
+      if (!this.running()) throw new DrillError(`${this.name}: the server stopped while waiting for ${what}${this.logError()}`);
       if (Date.now() > until) throw new DrillError(`${this.name}: timed out after ${timeoutMs} ms waiting for ${what}${last}`);
       await sleep(100);
+    }
+  }
+
+  /** Is the postmaster of postmaster.pid alive? (The file goes on a clean shutdown; after a crash its pid is dead.) */
+  private running(): boolean {
+    const file = join(this.dataDir, 'postmaster.pid');
+    if (!existsSync(file)) return false;
+    const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+
+  /** The last FATAL or PANIC line of server.log, for a message. */
+  private logError(): string {
+    try {
+      const line = readFileSync(join(this.dataDir, 'server.log'), 'utf8').split('\n').filter((l) => /\b(FATAL|PANIC):/.test(l)).at(-1);
+      return line ? `: ${line.replace(/^.*?\b(FATAL|PANIC):\s*/, '$1: ')}` : '';
+    } catch {
+      return '';
     }
   }
 }
