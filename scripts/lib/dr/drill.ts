@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { buildApi, migrationsDir, type BillingApi } from '@marquee/billing';
 import { baseConfigSpec, migrate, readConfig } from '@marquee/kit';
-import { DrillError, drTimeouts, freePort, PgInstance, pgDir, run } from './instance.ts';
+import { alive, DrillError, drTimeouts, freePort, PgInstance, pgDir, run } from './instance.ts';
 import { rwService, type RwService } from './service.ts';
 
 export { DrillError, drTimeouts } from './instance.ts';
@@ -82,15 +82,6 @@ export function sweepStaleDrills(base = tmpdir()): string[] {
     swept.push(dir);
   }
   return swept;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Live processes whose command line is a postgres server with its data directory under `dir` (from /proc). */

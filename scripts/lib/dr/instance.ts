@@ -164,13 +164,7 @@ export class PgInstance {
   private running(): boolean {
     const file = join(this.dataDir, 'postmaster.pid');
     if (!existsSync(file)) return false;
-    const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'EPERM';
-    }
+    return alive(Number(readFileSync(file, 'utf8').split('\n')[0]));
   }
 
   /** The last FATAL or PANIC line of server.log, for a message. */
@@ -181,6 +175,16 @@ export class PgInstance {
     } catch {
       return '';
     }
+  }
+}
+
+/** Does process `pid` exist (ours or another user's)? */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
