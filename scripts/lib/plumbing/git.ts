@@ -4,7 +4,7 @@
 // tree, no bookkeeping) and `withWorktree` (a checkout that is always removed again).
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { run, runOk, type RunResult } from './process.ts';
 
 export class GitError extends Error {
@@ -175,6 +175,26 @@ export interface WorktreeOptions {
   readonly branch?: string;
 }
 
+/** The last worktree command queued for each repository (see oneAtATime). */
+const worktreeQueue = new Map<string, Promise<unknown>>();
+
+/**
+ * Run `step` (a `git worktree` add, remove or prune) after the ones queued before it for the same repository. git
+ * does not guard these against each other: an add reads every worktree's entry in .git/worktrees, and fails on one
+ * another command is creating or deleting ("failed to read .git/worktrees/tree5/commondir"; 20–58 of 400
+ * concurrent adds and removes failed so on git 2.39). What runs inside the worktrees stays concurrent.
+ */
+function oneAtATime<T>(root: string, step: () => Promise<T>): Promise<T> {
+  const key = resolve(root);
+  const result = (worktreeQueue.get(key) ?? Promise.resolve()).catch(() => undefined).then(step);
+  const settled = result.catch(() => undefined);
+  worktreeQueue.set(key, settled);
+  void settled.then(() => {
+    if (worktreeQueue.get(key) === settled) worktreeQueue.delete(key);
+  });
+  return result;
+}
+
 /** Run `fn` with a checkout of `rev` in a temporary worktree; it is removed whatever happens. */
 export async function withWorktree<T>(root: string, rev: string, fn: (dir: string) => Promise<T>, opts: WorktreeOptions = {}): Promise<T> {
   const dir = join(mkdtempSync(join(tmpdir(), 'marquee-worktree-')), 'tree');
@@ -184,9 +204,11 @@ export async function withWorktree<T>(root: string, rev: string, fn: (dir: strin
     // a signal during `git worktree add`: let it finish, or it writes the tree after we removed it
     await adding.catch(() => undefined);
     // not registered (add failed) or already gone: remove the files and the bookkeeping
-    await gitRaw(root, ['worktree', 'remove', '--force', dir]);
-    rmSync(join(dir, '..'), { recursive: true, force: true });
-    await gitRaw(root, ['worktree', 'prune']);
+    await oneAtATime(root, async () => {
+      await gitRaw(root, ['worktree', 'remove', '--force', dir]);
+      rmSync(join(dir, '..'), { recursive: true, force: true });
+      await gitRaw(root, ['worktree', 'prune']);
+    });
   };
   if (active.size === 0) {
     process.on('SIGINT', onSignal);
@@ -194,7 +216,7 @@ export async function withWorktree<T>(root: string, rev: string, fn: (dir: strin
   }
   active.set(dir, cleanup);
   try {
-    adding = git(root, 'worktree', 'add', '--quiet', ...(opts.branch ? ['-b', opts.branch, dir] : ['--detach', dir]), rev);
+    adding = oneAtATime(root, () => git(root, 'worktree', 'add', '--quiet', ...(opts.branch ? ['-b', opts.branch, dir] : ['--detach', dir]), rev));
     await adding;
     return await fn(dir);
   } finally {
