@@ -136,6 +136,11 @@ export class OutboxRelay {
   async relayOnce(): Promise<number> {
     const ch = await this.#confirmChannel();
     const client = await this.#o.pool.connect();
+    // A connection error while the client is checked out rejects the queries in flight (the batch fails and is
+    // retried) and is emitted on the client too, where the pool listens only while it is idle: without a listener
+    // here that emit would throw, uncaught.
+    const onError = (err: Error) => this.#o.logger.warn({ err: err.message }, 'outbox relay: postgres connection lost');
+    client.on('error', onError);
     let broken = false;
     try {
       await client.query('BEGIN');
@@ -162,6 +167,7 @@ export class OutboxRelay {
       );
       throw err;
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }

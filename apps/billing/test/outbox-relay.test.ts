@@ -7,7 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import amqp, { type Channel, type ChannelModel, type GetMessage } from 'amqplib';
 import { broker, metrics } from '@marquee/contract';
 import { startRabbitNode, type RabbitNode } from '@marquee/kit/testing';
+import type { Socket } from 'node:net';
+import pg from 'pg';
 import { buildApi, type BillingApi } from '../src/index.ts';
+import { OutboxRelay } from '../src/outbox-relay.ts';
 import { billingEnv, captureLogs, eventually, type BillingEnv } from './helpers.ts';
 
 let env: BillingEnv;
@@ -129,6 +132,29 @@ describe('outbox relay', () => {
       assert.equal(msgs.length, 300);
     } finally {
       await second.close();
+    }
+  });
+
+  it('a PostgreSQL connection that breaks while the relay holds it fails that batch, not the process', async () => {
+    // pg errors the queries in flight and emits 'error' on the client; a checked-out client has no pool listener,
+    // so without one of the relay's own the emit throws: an uncaught exception (a suite run failed on it once)
+    const pool = new pg.Pool({ connectionString: env.apiConfig().database.connectionString, max: 1 });
+    pool.on('error', () => {});
+    pool.on('acquire', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      // the first statement goes out, then the connection is reset under it
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        const sent = query(...args);
+        (client as unknown as { connection: { stream: Socket } }).connection.stream.destroy(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+        return sent;
+      };
+    });
+    const relay = new OutboxRelay({ pool, broker: api.broker, logger: api.log });
+    try {
+      await assert.rejects(relay.relayOnce(), /ECONNRESET|Connection terminated/);
+    } finally {
+      await relay.stop();
+      await pool.end();
     }
   });
 });
