@@ -181,7 +181,7 @@ const worktreeQueue = new Map<string, Promise<unknown>>();
 /**
  * Run `step` (a `git worktree` add, remove or prune) after the ones queued before it for the same repository. git
  * does not guard these against each other: an add reads every worktree's entry in .git/worktrees, and fails on one
- * another command is creating or deleting ("failed to read .git/worktrees/tree5/commondir"; 20–58 of 400
+ * another command is creating or deleting ("failed to read .git/worktrees/tree5/commondir"; 19–46 of 400
  * concurrent adds and removes failed so on git 2.39). What runs inside the worktrees stays concurrent.
  */
 function oneAtATime<T>(root: string, step: () => Promise<T>): Promise<T> {
