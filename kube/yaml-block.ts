@@ -23,7 +23,10 @@ const COLON = 58;
 const DASH = 45;
 const DOT = 46;
 
-/** Characters js-yaml refuses in scalars, and surrogates (rare; js-yaml checks their pairing): any of them sends the text to js-yaml. */
+/**
+ * Characters js-yaml refuses in scalars (CR among them, which this reader does not take as a line end either) and
+ * surrogates (rare; js-yaml checks their pairing): any of them sends the text, or a decoded escape, to js-yaml.
+ */
 const UNUSUAL = /[\x00-\x08\x0B-\x1F\x7F-\x9F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
 /** The characters of a plain key this reader takes (`app.kubernetes.io/name`, `$ref`, `x-kubernetes-int-or-string`). */
@@ -50,7 +53,7 @@ export class BlockReader {
 
   /** Every document of `text` as js-yaml's loadAll gives it, or undefined when the text is not plain enough. */
   read(text: string): unknown[] | undefined {
-    if (text.charCodeAt(0) === 0xfeff || text.indexOf('\t') >= 0 || text.indexOf('\r') >= 0 || UNUSUAL.test(text)) return undefined;
+    if (text.charCodeAt(0) === 0xfeff || text.indexOf('\t') >= 0 || UNUSUAL.test(text)) return undefined;
     this.t = text;
     this.n = text.length;
     this.depth = 0;
@@ -81,9 +84,12 @@ export class BlockReader {
         // the document's node: a mapping or a sequence at column 0 (anything else is js-yaml's)
         const c = this.t.charCodeAt(this.cs);
         if (this.cs !== this.ls || this.isMarker(DOT) || c === 37) throw notPlain;
-        const seq = c === DASH && (this.cs + 1 === this.le || this.t.charCodeAt(this.cs + 1) === SPACE);
-        if (!seq && this.keyEnd(this.cs) < 0) throw notPlain;
-        docs.push(seq ? this.sequence(this.cs, 0) : this.mapping(this.cs, 0));
+        if (this.isItem(this.cs)) docs.push(this.sequence(this.cs, 0));
+        else {
+          const colon = this.keyEnd(this.cs);
+          if (colon < 0) throw notPlain;
+          docs.push(this.mapping(this.cs, 0, colon));
+        }
       }
       if (this.ls >= this.n) return docs;
       if (!this.isMarker(DASH)) throw notPlain;
@@ -136,9 +142,15 @@ export class BlockReader {
   private nodeAt(p: number, col: number, parent: number): unknown {
     const t = this.t;
     const c = t.charCodeAt(p);
-    if (c === DASH && (p + 1 === this.le || t.charCodeAt(p + 1) === SPACE)) return this.sequence(p, col);
-    if (this.keyEnd(p) >= 0) return this.mapping(p, col);
+    if (this.isItem(p)) return this.sequence(p, col);
+    const colon = this.keyEnd(p);
+    if (colon >= 0) return this.mapping(p, col, colon);
     return this.scalar(p, parent);
+  }
+
+  /** Does a sequence item (`-` then a space or the line's end) start at `p` of the current line? */
+  private isItem(p: number): boolean {
+    return this.t.charCodeAt(p) === DASH && (p + 1 === this.le || this.t.charCodeAt(p + 1) === SPACE);
   }
 
   private enter(): void {
@@ -182,13 +194,12 @@ export class BlockReader {
     return key;
   }
 
-  private mapping(p: number, col: number): Record<string, unknown> {
+  /** A block mapping whose first key starts at `p` (column `col`) and ends at `colon` (keyEnd's, found by the caller). */
+  private mapping(p: number, col: number, colon: number): Record<string, unknown> {
     this.enter();
     const t = this.t;
     const out: Record<string, unknown> = {};
     for (;;) {
-      const colon = this.keyEnd(p);
-      if (colon < 0) throw notPlain;
       const key = this.key(p, colon);
       // a key given twice (or one Object.prototype has, `constructor`): js-yaml's
       if (out[key] !== undefined) throw notPlain;
@@ -199,7 +210,7 @@ export class BlockReader {
         this.nextLine();
         this.skipBlank();
         const at = this.cs - this.ls;
-        if (this.ls < this.n && at === col && t.charCodeAt(this.cs) === DASH && (this.cs + 1 === this.le || t.charCodeAt(this.cs + 1) === SPACE)) value = this.sequence(this.cs, col);
+        if (this.ls < this.n && at === col && this.isItem(this.cs)) value = this.sequence(this.cs, col);
         else if (this.ls < this.n && at > col) value = this.nodeAt(this.cs, at, col);
         else value = null;
       } else value = this.scalar(v, col);
@@ -210,10 +221,10 @@ export class BlockReader {
       if (at < col) break;
       if (at > col) throw notPlain;
       p = this.cs;
-      if (t.charCodeAt(p) === DASH && (p + 1 === this.le || t.charCodeAt(p + 1) === SPACE)) {
-        // a sequence at a mapping's column belongs to a parent mapping's key (`key:\n- a`), never here
-        break;
-      }
+      // a sequence at a mapping's column belongs to a parent mapping's key (`key:\n- a`), never here
+      if (this.isItem(p)) break;
+      colon = this.keyEnd(p);
+      if (colon < 0) throw notPlain;
     }
     this.depth--;
     return out;
@@ -233,7 +244,7 @@ export class BlockReader {
         if (this.ls < this.n && at > col) out.push(this.nodeAt(this.cs, at, col));
         else {
           // an empty item: js-yaml (readBlockSequence) then takes a `-` at any lesser column as this sequence's next item
-          if (at < col && t.charCodeAt(this.cs) === DASH && (this.cs + 1 === this.le || t.charCodeAt(this.cs + 1) === SPACE)) throw notPlain;
+          if (at < col && this.isItem(this.cs)) throw notPlain;
           out.push(null);
         }
       } else out.push(this.nodeAt(v, v - this.ls, col));
@@ -242,7 +253,7 @@ export class BlockReader {
       if (at < col) break;
       if (at > col) throw notPlain;
       p = this.cs;
-      if (!(t.charCodeAt(p) === DASH && (p + 1 === this.le || t.charCodeAt(p + 1) === SPACE))) break;
+      if (!this.isItem(p)) break;
     }
     this.depth--;
     return out;
