@@ -19,7 +19,7 @@ import { loadAll } from 'js-yaml';
 import { kubernetesYamlSchema, loadManifests } from '../kube/yaml-schema.ts';
 import type { RenderedObject, Target } from '../kube/index.ts';
 import { MAX_DEPTH } from '../scripts/lib/plumbing/yaml-limits.ts';
-import { checkContext } from '../scripts/lib/validate/files-check.ts';
+import { checkContext, isList } from '../scripts/lib/validate/files-check.ts';
 import { nonManifestReason, pathReasons } from '../scripts/lib/validate/files-kinds.ts';
 import { defaultKubernetesVersion } from '../scripts/lib/validate/schema.ts';
 
@@ -48,7 +48,7 @@ const startUp = cpuMs() - startUpFrom;
 
 /** Documents that are objects, List items one by one, as validate counts them (files-check.ts). */
 const objectsOf = (docs: unknown[]): Record<string, unknown>[] =>
-  docs.flatMap((d: any) => (d === null || d === undefined ? [] : typeof d.kind === 'string' && d.kind.endsWith('List') && Array.isArray(d.items) && d.apiVersion === 'v1' ? d.items : [d]));
+  docs.flatMap((d: any) => (d === null || d === undefined ? [] : isList(d) ? d.items : [d]));
 const parsed = texts.map((t) => loadManifests(t, MAX_DEPTH));
 const objects = parsed.flatMap(objectsOf);
 const jsonTexts = parsed.map((docs) => JSON.stringify(docs));

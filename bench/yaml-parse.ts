@@ -18,6 +18,7 @@ import { loadAll } from 'js-yaml';
 import { parseAllDocuments } from 'yaml';
 import { kubernetesYamlSchema, loadManifests } from '../kube/yaml-schema.ts';
 import { MAX_DEPTH } from '../scripts/lib/plumbing/yaml-limits.ts';
+import { isList } from '../scripts/lib/validate/files-check.ts';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, only: { type: 'string' } } });
@@ -38,7 +39,7 @@ const parsers: Record<string, (text: string) => unknown[]> = {
 
 /** Documents that are objects, List items counted one by one (as validate counts them). */
 const count = (docs: unknown[]): number =>
-  docs.reduce<number>((n, d: any) => n + (d === null || d === undefined ? 0 : Array.isArray(d?.items) && String(d?.kind).endsWith('List') ? d.items.length : 1), 0);
+  docs.reduce<number>((n, d: any) => n + (d === null || d === undefined ? 0 : isList(d) ? d.items.length : 1), 0);
 
 console.log(`node ${process.version}, ${availableParallelism()} cores, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`corpus: ${texts.length} YAML files, ${(bytes / 1e6).toFixed(1)} MB; ${values.rounds} rounds after one warm-up`);

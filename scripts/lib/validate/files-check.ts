@@ -51,6 +51,9 @@ const syntaxError = (file: string, message: string, line?: number, column?: numb
   hint: hint ?? 'fix the YAML syntax (indentation, quoting, colons)',
 });
 
+/** A `v1` List (`kind: ...List` with `items`): files mode checks and counts its items one by one. */
+export const isList = (o: any): boolean => typeof o?.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items) && o.apiVersion === 'v1';
+
 /** Validate one file's text: YAML findings, schema findings and the API server's own checks, each with its line. */
 export async function checkText(file: string, rawText: string, ctx: CheckContext): Promise<FileResult> {
   const binary = binaryFinding(file, rawText);
@@ -115,8 +118,7 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
   for (let d = 0; d < values.length; d++) {
     const o = values[d] as Record<string, any> | null | undefined;
     if (o === null || o === undefined) continue;
-    const list = typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items) && o.apiVersion === 'v1';
-    const items: [Record<string, any>, PathSegment[]][] = list ? o.items.map((item: any, i: number) => [item, ['items', i]]) : [[o, []]];
+    const items: [Record<string, any>, PathSegment[]][] = isList(o) ? o.items.map((item: any, i: number) => [item, ['items', i]]) : [[o, []]];
     for (const [object, prefix] of items) {
       objects++;
       const r: RenderedObject = { target, object, origin: file, index: rendered.length };
