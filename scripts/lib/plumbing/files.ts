@@ -1,6 +1,7 @@
 // Walking a directory: the one walker, which never follows a symbolic link to a
 // directory (a link loop cannot hang it) and stops at a bound instead of growing.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** More entries than any repository of this kind holds: past it the walk stops with an error. */
@@ -47,3 +48,34 @@ export const yamlFilesUnder = (root: string, dir: string): string[] =>
   filesUnder(join(root, dir))
     .filter((f) => /\.ya?ml$/i.test(f))
     .map((f) => join(dir, f));
+
+/**
+ * Reads whole files into one buffer, grown to the largest file read so far (at most the size callers allow, which
+ * they check first), instead of a new buffer per file that stays allocated until the garbage collector runs.
+ */
+export class FileReader {
+  private buffer = Buffer.allocUnsafe(0);
+
+  /** The file's bytes (its first `size`, @default its size now): a view valid until the next read. */
+  bytes(abs: string, size?: number): Buffer {
+    const fd = openSync(abs, 'r');
+    try {
+      const want = size ?? fstatSync(fd).size;
+      if (this.buffer.length < want) this.buffer = Buffer.allocUnsafe(Math.max(want, 2 * this.buffer.length));
+      let n = 0;
+      for (let r = 1; n < want && r > 0; n += r) r = readSync(fd, this.buffer, n, want - n, null);
+      return this.buffer.subarray(0, n);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * The file's text, as readFileSync(abs, 'utf8') gives it. ASCII bytes are taken as Latin-1, which is the same
+   * characters without UTF-8 decoding (a one-byte string either way); anything else is decoded as UTF-8.
+   */
+  text(abs: string): string {
+    const b = this.bytes(abs);
+    return isAscii(b) ? b.toString('latin1') : b.toString('utf8');
+  }
+}

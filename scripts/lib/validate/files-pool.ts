@@ -1,8 +1,8 @@
 // Files mode on every core: worker threads each check whole files (parse, schema, the API
 // server's checks, lines) and send back findings and counts, never the objects, so memory
 // stays that of the files in flight. The next file goes to whichever worker is free.
-import { readFileSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { FileReader } from '../plumbing/files.ts';
 import { checkContext, checkText, type FileResult } from './files-check.ts';
 import type { SchemaSpec } from './schema-sources.ts';
 
@@ -94,11 +94,12 @@ export async function checkInPool(jobs: readonly Job[], workers: number, kuberne
 async function serve(): Promise<void> {
   const ctx = await checkContext(workerData.kubernetesVersion as string, false, workerData.schema as SchemaSpec);
   const port = parentPort!;
+  const reader = new FileReader();
   let queue = Promise.resolve();
   port.on('message', (job: Job & { i: number }) => {
     queue = queue.then(async () => {
       try {
-        port.postMessage({ i: job.i, result: await checkText(job.file, readFileSync(job.abs, 'utf8'), ctx) } satisfies Reply);
+        port.postMessage({ i: job.i, result: await checkText(job.file, reader.text(job.abs), ctx) } satisfies Reply);
       } catch (err) {
         port.postMessage({ i: job.i, error: (err as Error).stack ?? String(err) } satisfies Reply);
       }

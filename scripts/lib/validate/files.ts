@@ -1,12 +1,12 @@
 // Files mode (kubeconform-style): validate manifest files or folders as they are,
 // without kustomize (vendored third-party YAML, a user's own manifests, `-` for standard input).
 // Each file is parsed once (files-check.ts); large inputs are spread over worker threads (files-pool.ts).
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import type { Finding, RenderedObject } from '../../../kube/index.ts';
 import { contentHash } from '../plumbing/cache.ts';
-import { filesUnder, WalkTooLarge } from '../plumbing/files.ts';
+import { FileReader, filesUnder, WalkTooLarge } from '../plumbing/files.ts';
 import { checkContext, checkText, type FileResult } from './files-check.ts';
 import { pathReasons } from './files-kinds.ts';
 import { checkInPool, type Job } from './files-pool.ts';
@@ -96,7 +96,8 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   } else {
     const ctx = await checkContext(kubernetesVersion, true, spec);
     results = [];
-    for (const job of jobs) results.push(await checkText(job.file, readFileSync(job.abs, 'utf8'), ctx));
+    const reader = new FileReader();
+    for (const job of jobs) results.push(await checkText(job.file, reader.text(job.abs), ctx));
     if (stdin !== undefined) results.push(await checkText(STDIN_NAME, stdin, ctx));
   }
 
@@ -123,18 +124,18 @@ export async function validateFiles(root: string, paths: readonly string[], kube
  * the checking happens, by every thread: byte-identical copies define the same CRDs, so only the last copy is kept,
  * the one whose CRDs won when every copy was added in order). Copies are found by comparing bytes with the files of
  * the same size kept so far (memcmp: faster than hashing every file), up to CRD_COPIES_BYTES of them; past that a
- * content's SHA-1 is kept instead, so memory stays bounded. One buffer serves every read: a
- * new one per file stays allocated until this thread collects garbage, which it hardly does while the workers run.
+ * content's SHA-1 is kept instead, so memory stays bounded. One FileReader serves every read: a new buffer per
+ * file stays allocated until this thread collects garbage, which it hardly does while the workers run.
  */
 export function crdFilesOf(jobs: readonly (Job & { size: number })[], budget = CRD_COPIES_BYTES): string[] {
   /** a distinct content (its bytes, or past the budget its digest) and the last file that holds it */
   type Content = { readonly bytes?: Buffer; readonly digest?: string; abs: string };
   const order = new Set<Content>();
   const bySize = new Map<number, Content[]>();
-  const scratch = { buffer: Buffer.allocUnsafe(0) };
+  const reader = new FileReader();
   let keptBytes = 0;
   for (const j of jobs) {
-    const bytes = readInto(j.abs, j.size, scratch);
+    const bytes = reader.bytes(j.abs, j.size);
     if (!bytes.includes('CustomResourceDefinition')) continue;
     const same = bySize.get(bytes.length) ?? [];
     let digest: string | undefined;
@@ -151,19 +152,6 @@ export function crdFilesOf(jobs: readonly (Job & { size: number })[], budget = C
     order.add(entry);
   }
   return [...order].map((e) => e.abs);
-}
-
-/** The first `size` bytes of a file, read into `scratch.buffer` (grown when too small): a view valid until the next call. */
-function readInto(abs: string, size: number, scratch: { buffer: Buffer }): Buffer {
-  if (scratch.buffer.length < size) scratch.buffer = Buffer.allocUnsafe(Math.max(size, 2 * scratch.buffer.length));
-  const fd = openSync(abs, 'r');
-  try {
-    let n = 0;
-    for (let r = 1; n < size && r > 0; n += r) r = readSync(fd, scratch.buffer, n, size - n, null);
-    return scratch.buffer.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** One note per reason, naming a few of the files: what was not validated, and why. */
