@@ -162,6 +162,26 @@ describe('what the reader leaves to js-yaml (which reads it, or words the error)
     assert.equal(new BlockReader(implicitTypes, 10_000).read(deep), undefined);
   });
 
+  test('a character js-yaml refuses in a scalar sends the text to js-yaml, in an ASCII text and in one with other characters', () => {
+    // control characters (C0 but tab and line feed, DEL, C1), surrogates, U+FFFE and U+FFFF; then characters js-yaml takes
+    const codes = [...Array.from({ length: 0xa0 }, (_, c) => c).filter((c) => c !== 0x09 && c !== 0x0a && (c < 0x20 || c >= 0x7f)), 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xfffe, 0xffff, 0xa0, 0xe9, 0x4e2d, 0xfffd];
+    const takenOrdinary: string[] = [];
+    for (const c of codes) {
+      const ch = String.fromCharCode(c);
+      for (const [context, text] of [
+        ['ASCII', `a: x${ch}y\n`],
+        ['non-ASCII', `a: é\nb: x${ch}y\n`],
+      ] as const) {
+        const name = `U+${c.toString(16).padStart(4, '0')} in an ${context} text`;
+        const refused = 'error' in jsYaml(text);
+        if (refused) assert.equal(reader.read(text), undefined, `${name}: js-yaml refuses it, the reader took it`);
+        else if (agrees(text, name) === 'taken') takenOrdinary.push(name);
+      }
+    }
+    // the reader still takes the characters js-yaml reads as text (a check that left every text would pass the above)
+    assert.deepEqual(takenOrdinary, ['U+00a0', 'U+00e9', 'U+4e2d', 'U+fffd'].flatMap((u) => [`${u} in an ASCII text`, `${u} in an non-ASCII text`]));
+  });
+
   test('loadManifests still reads what the reader leaves, through js-yaml', () => {
     assert.deepEqual(loadManifests('a: &x [1, 2]\nb: *x\n'), [{ a: [1, 2], b: [1, 2] }]);
     assert.throws(() => loadManifests('a: 1\na: 2\n'), /duplicated mapping key/);
