@@ -47,53 +47,74 @@ function loaderArgs(): string[] {
   return out;
 }
 
-/** Check `jobs` on `workers` threads; results in the order of `jobs`. A worker that fails names the file it was on. */
-export async function checkInPool(jobs: readonly Job[], workers: number, kubernetesVersion: string, schema: SchemaSpec): Promise<FileResult[]> {
-  const results: FileResult[] = new Array(jobs.length);
-  const { code, eval: evaluated, argv } = entry();
-  const started: Worker[] = [];
-  let next = 0;
-  let failed = false;
-  const run = () =>
-    new Promise<void>((resolve, reject) => {
-      const w = new Worker(code, { eval: evaluated, workerData: { [MARK]: true, kubernetesVersion, schema }, argv, execArgv: loaderArgs(), stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
-      started.push(w);
-      let current: number | undefined;
-      let finished = false;
-      const fail = (why: string) => {
-        if (finished) return;
-        finished = failed = true;
-        reject(new Error(`files worker failed${current === undefined ? ' while starting' : ` on ${jobs[current]!.file}`}: ${why}`));
-      };
-      const feed = () => {
-        if (failed || next >= jobs.length) {
-          finished = true;
-          void w.terminate().then(() => resolve(), reject);
-          return;
-        }
-        current = next++;
-        w.postMessage({ i: current, ...jobs[current]! });
-      };
-      w.on('message', (m: Reply) => {
-        if ('ready' in m) return feed();
-        if ('error' in m) return fail(m.error);
-        results[m.i] = m.result;
-        feed();
-      });
-      w.on('error', (err) => fail(err.stack ?? err.message));
-      w.on('exit', (code) => fail(`exited with code ${code}`));
-    });
-  try {
-    await Promise.all(Array.from({ length: Math.min(workers, jobs.length) }, run));
-  } finally {
-    await Promise.all(started.map((w) => w.terminate()));
+/**
+ * Worker threads started before the work is known: each loads the checker (modules, field tree, policies) while the
+ * caller goes on (finding the input's CRDs), then takes the schema spec and the files from check(). close() always.
+ */
+export class FilesPool {
+  private readonly workers: Worker[] = [];
+  /** why a worker failed before check() listened to it */
+  private readonly early = new Map<Worker, string>();
+
+  constructor(workers: number, kubernetesVersion: string) {
+    const { code, eval: evaluated, argv } = entry();
+    for (let n = 0; n < workers; n++) {
+      const w = new Worker(code, { eval: evaluated, workerData: { [MARK]: true, kubernetesVersion }, argv, execArgv: loaderArgs(), stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+      w.on('error', (err) => this.early.set(w, err.stack ?? err.message));
+      w.on('exit', (code) => this.early.set(w, `exited with code ${code}`));
+      this.workers.push(w);
+    }
   }
-  return results;
+
+  /** Check `jobs` against `schema`; results in the order of `jobs`. A worker that fails names the file it was on. */
+  async check(jobs: readonly Job[], schema: SchemaSpec): Promise<FileResult[]> {
+    const results: FileResult[] = new Array(jobs.length);
+    let next = 0;
+    let failed = false;
+    const run = (w: Worker) =>
+      new Promise<void>((resolve, reject) => {
+        let current: number | undefined;
+        let finished = false;
+        const fail = (why: string) => {
+          if (finished) return;
+          finished = failed = true;
+          reject(new Error(`files worker failed${current === undefined ? ' while starting' : ` on ${jobs[current]!.file}`}: ${why}`));
+        };
+        const feed = () => {
+          if (failed || next >= jobs.length) {
+            finished = true;
+            void w.terminate().then(() => resolve(), reject);
+            return;
+          }
+          current = next++;
+          w.postMessage({ i: current, ...jobs[current]! });
+        };
+        const early = this.early.get(w);
+        if (early !== undefined) return fail(early);
+        w.on('message', (m: Reply) => {
+          if ('ready' in m) return feed();
+          if ('error' in m) return fail(m.error);
+          results[m.i] = m.result;
+          feed();
+        });
+        w.on('error', (err) => fail(err.stack ?? err.message));
+        w.on('exit', (code) => fail(`exited with code ${code}`));
+        w.postMessage({ schema });
+      });
+    await Promise.all(this.workers.map(run));
+    return results;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
 }
 
 async function serve(): Promise<void> {
-  const ctx = await checkContext(workerData.kubernetesVersion as string, false, workerData.schema as SchemaSpec);
   const port = parentPort!;
+  // the first message is the schema spec: the checker loads everything else while it comes
+  const schema = new Promise<SchemaSpec>((resolve) => port.once('message', (m: { schema: SchemaSpec }) => resolve(m.schema)));
+  const ctx = await checkContext(workerData.kubernetesVersion as string, false, schema);
   const reader = new FileReader();
   let queue = Promise.resolve();
   port.on('message', (job: Job & { i: number }) => {

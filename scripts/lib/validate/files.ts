@@ -9,7 +9,7 @@ import { contentHash } from '../plumbing/cache.ts';
 import { FileReader, filesUnder, WalkTooLarge } from '../plumbing/files.ts';
 import { checkContext, checkText, type FileResult } from './files-check.ts';
 import { pathReasons } from './files-kinds.ts';
-import { checkInPool, type Job } from './files-pool.ts';
+import { FilesPool, type Job } from './files-pool.ts';
 import { byWhere, dedupe, summarize } from './findings.ts';
 import type { ValidateResult } from './pipeline.ts';
 import { defaultKubernetesVersion } from './schema.ts';
@@ -82,23 +82,28 @@ export async function validateFiles(root: string, paths: readonly string[], kube
     jobs.push({ file, abs, size });
   }
 
-  // CRDs in the input serve their kinds (kube-prometheus's setup/ beside its manifests), so
-  // they are known before any file is checked; the flags' usage errors come first, here.
-  const inputCrds = crdFilesOf(jobs);
-  const spec: SchemaSpec = { cwd: root, flags: opts.schema ?? {}, inputCrds };
-  schemaSources(root, spec.flags, []);
-
+  // Workers start loading the checker now; meanwhile this thread finds the input's CRDs (kube-prometheus's setup/
+  // beside its manifests), which serve their kinds and so are known before any file is checked.
   const workers = Math.max(1, opts.workers ?? (bytes >= POOL_MIN_BYTES ? availableParallelism() : 1));
+  const pool = workers > 1 && jobs.length > 1 ? new FilesPool(Math.min(workers, jobs.length), kubernetesVersion) : undefined;
   let results: FileResult[];
-  if (workers > 1 && jobs.length > 1) {
-    results = await checkInPool(jobs, workers, kubernetesVersion, spec);
-    if (stdin !== undefined) results.push(await checkText(STDIN_NAME, stdin, await checkContext(kubernetesVersion, false, spec)));
-  } else {
-    const ctx = await checkContext(kubernetesVersion, true, spec);
-    results = [];
-    const reader = new FileReader();
-    for (const job of jobs) results.push(await checkText(job.file, reader.text(job.abs), ctx));
-    if (stdin !== undefined) results.push(await checkText(STDIN_NAME, stdin, ctx));
+  try {
+    const inputCrds = crdFilesOf(jobs);
+    const spec: SchemaSpec = { cwd: root, flags: opts.schema ?? {}, inputCrds };
+    // the flags' usage errors come before any file is checked
+    schemaSources(root, spec.flags, []);
+    if (pool) {
+      results = await pool.check(jobs, spec);
+      if (stdin !== undefined) results.push(await checkText(STDIN_NAME, stdin, await checkContext(kubernetesVersion, false, spec)));
+    } else {
+      const ctx = await checkContext(kubernetesVersion, true, spec);
+      results = [];
+      const reader = new FileReader();
+      for (const job of jobs) results.push(await checkText(job.file, reader.text(job.abs), ctx));
+      if (stdin !== undefined) results.push(await checkText(STDIN_NAME, stdin, ctx));
+    }
+  } finally {
+    await pool?.close();
   }
 
   const rendered: RenderedObject[] = [];

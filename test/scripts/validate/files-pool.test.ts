@@ -36,6 +36,23 @@ test('the real-manifest corpus on two worker threads (through the bundle) gives 
   }
 });
 
+test('a usage error found while the worker threads load (a --crd that does not exist) is the exit code 2 and its message, and the threads end', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-pool-usage-'));
+  try {
+    // large enough for the worker threads, which start before the flags are read
+    cpSync(join(repoRoot, 'test/corpus/real-manifests', 'kube-prometheus'), join(dir, 'kube-prometheus'), { recursive: true });
+    const started = performance.now();
+    const r = validate(['--crd', 'missing-crds', '.'], dir);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /--crd missing-crds: no such file or directory/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    // the process ends once the error is printed: no worker keeps it alive to the spawn's timeout
+    assert.ok(performance.now() - started < 60_000, `took ${(performance.now() - started).toFixed(0)} ms`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('`-` reads standard input; its findings name <stdin> with the line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'marquee-files-stdin-'));
   try {
