@@ -133,12 +133,18 @@ export class SchemaValidator {
     return issues;
   }
 
+  /** Fields the schema does not know, below `value` at `path` (one array, extended and cut back as the walk goes: copied only into an issue). */
   private unknownFields(value: unknown, id: NodeId, path: PathSegment[], out: SchemaIssue[]): void {
     if (id === 0 || value === null || typeof value !== 'object') return;
     const node = this.tree.nodes[id];
     if (!node) return;
     if (Array.isArray(value)) {
-      if (node.a !== undefined) for (let i = 0; i < value.length; i++) this.unknownFields(value[i], node.a, [...path, i], out);
+      if (node.a !== undefined)
+        for (let i = 0; i < value.length; i++) {
+          path.push(i);
+          this.unknownFields(value[i], node.a, path, out);
+          path.pop();
+        }
       return;
     }
     if (!node.p && node.i === undefined) return;
@@ -153,7 +159,9 @@ export class SchemaValidator {
           hint: near ? `did you mean "${near}"? (or is it indented under the wrong parent?)` : `known fields here: ${known.join(', ')}`,
         });
       } else if (child !== 0) {
-        this.unknownFields((value as Record<string, unknown>)[key], child, [...path, key], out);
+        path.push(key);
+        this.unknownFields((value as Record<string, unknown>)[key], child, path, out);
+        path.pop();
       }
     }
   }

@@ -192,3 +192,39 @@ test('a duplicate key in a .json file is a finding naming the key at its second 
   assert.equal(y!.column, 5);
   assert.match(y!.message, /^duplicate key "y"/);
 });
+
+test('unknown fields in sibling subtrees and list items each carry their own path and line', async () => {
+  const text = [
+    'apiVersion: apps/v1', // 1
+    'kind: Deployment',
+    'metadata:',
+    '  name: web',
+    'spec:', // 5
+    '  selector:',
+    '    matchLabels: {app: web}',
+    '  template:',
+    '    metadata:',
+    '      labels: {app: web}', // 10
+    '    spec:',
+    '      containers:',
+    '        - name: a',
+    '          image: a:1',
+    '          imagePullPolicyy: Always', // 15
+    '        - name: b',
+    '          image: b:1',
+    '          ports:',
+    '            - containerPort: 80',
+    '              protcol: TCP', // 20
+    '      nodeSelectr: {}',
+    '  replicass: 2',
+    '',
+  ].join('\n');
+  const r = await check({ 'deploy.yaml': text }, 20_000);
+  const unknown = r.findings.filter((f) => /unknown field/.test(f.message)).map((f) => [f.line, f.path]);
+  assert.deepEqual(unknown.sort((a, b) => Number(a[0]) - Number(b[0])), [
+    [15, 'spec.template.spec.containers[0].imagePullPolicyy'],
+    [20, 'spec.template.spec.containers[1].ports[0].protcol'],
+    [21, 'spec.template.spec.nodeSelectr'],
+    [22, 'spec.replicass'],
+  ]);
+});
