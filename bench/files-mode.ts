@@ -7,12 +7,13 @@
 //   npx tsx bench/files-mode.ts [--objects 20000] [--runs 3] [--checkout <dir>] [--keep]
 // --checkout runs another checkout's validate on the same input (main, for a before figure);
 // --keep leaves the input folder and prints its path (for farm-bench A/B runs).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median, runValidate, type ValidateRun } from './lib/validate-process.ts';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({
@@ -27,36 +28,11 @@ const corpus = join(here, 'test/corpus/real-manifests');
 const checkout = resolve(values.checkout!);
 const launcher = join(checkout, 'scripts/launch.mjs');
 
-interface Run {
-  readonly objects: number;
-  readonly wall: number;
-  readonly cpu: number;
-  readonly rssMb: number;
-  readonly exit: number;
-}
-
-/** One `validate <dir>` process under GNU time: its own accounting of CPU and peak RSS. */
-function run(dir: string): Run {
-  const timeFile = join(dir, '..', `time-${process.pid}.txt`);
-  const r = spawnSync('/usr/bin/time', ['-o', timeFile, '-f', '%e %U %S %M', process.execPath, launcher, 'validate', '--format', 'json', '.'], {
-    cwd: dir,
-    encoding: 'utf8',
-    maxBuffer: 512 * 1024 * 1024,
-    timeout: 30 * 60_000,
-  });
-  if (r.error) throw r.error;
-  const m = /(\d+) resources/.exec(r.stderr);
-  if (!m) throw new Error(`validate printed no summary (exit ${r.status}):\n${r.stderr.slice(-2000)}`);
-  const [wall, user, sys, rssKb] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
-  rmSync(timeFile, { force: true });
-  return { objects: Number(m[1]), wall: wall!, cpu: user! + sys!, rssMb: rssKb! / 1024, exit: r.status ?? -1 };
-}
-
 const root = mkdtempSync(join(tmpdir(), 'marquee-files-bench-'));
 const input = join(root, 'input');
 try {
   cpSync(corpus, join(input, 'copy-000'), { recursive: true });
-  const once = run(input);
+  const once = runValidate(launcher, input);
   const copies = Math.ceil(Number(values.objects) / once.objects);
   for (let i = 1; i < copies; i++) cpSync(corpus, join(input, `copy-${String(i).padStart(3, '0')}`), { recursive: true });
   const mb = Number(execFileSync('du', ['-sm', input], { encoding: 'utf8' }).split('\t')[0]);
@@ -64,13 +40,13 @@ try {
   console.log(`node ${process.version}, ${availableParallelism()} cores, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`input: ${copies} copies of the corpus (${once.objects} objects each), ${mb} MB on disk, in ${input}`);
   console.log('run | objects | exit | wall s | CPU s | objects/s | objects per CPU-s | peak RSS MB');
-  const runs: Run[] = [];
+  const runs: ValidateRun[] = [];
   for (let i = 0; i < Number(values.runs); i++) {
-    const r = run(input);
+    const r = runValidate(launcher, input);
     runs.push(r);
     console.log(`${i + 1} | ${r.objects} | ${r.exit} | ${r.wall.toFixed(2)} | ${r.cpu.toFixed(2)} | ${(r.objects / r.wall).toFixed(0)} | ${(r.objects / r.cpu).toFixed(0)} | ${r.rssMb.toFixed(0)}`);
   }
-  const med = (f: (r: Run) => number) => runs.map(f).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+  const med = (f: (r: ValidateRun) => number) => median(runs.map(f));
   console.log(`median: ${med((r) => r.objects / r.wall).toFixed(0)} objects/s, ${med((r) => r.objects / r.cpu).toFixed(0)} objects per CPU-second, peak RSS ${med((r) => r.rssMb).toFixed(0)} MB; load average after ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 } finally {
   if (values.keep) console.log(`kept ${input}`);

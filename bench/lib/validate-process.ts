@@ -1,0 +1,34 @@
+// One `validate <dir>` process under GNU time, for the files-mode benchmarks: its own accounting of CPU and peak RSS,
+// the object count from its summary line.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface ValidateRun {
+  readonly objects: number;
+  readonly wall: number;
+  /** user + system seconds of the whole process (every thread) */
+  readonly cpu: number;
+  readonly rssMb: number;
+  readonly exit: number;
+}
+
+/** Run `node <launcher> validate --format json .` in `dir` (a time file is written beside it, then removed). */
+export function runValidate(launcher: string, dir: string): ValidateRun {
+  const timeFile = join(dir, '..', `time-${process.pid}.txt`);
+  const r = spawnSync('/usr/bin/time', ['-o', timeFile, '-f', '%e %U %S %M', process.execPath, launcher, 'validate', '--format', 'json', '.'], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+    timeout: 30 * 60_000,
+  });
+  if (r.error) throw r.error;
+  const m = /(\d+) resources/.exec(r.stderr);
+  if (!m) throw new Error(`validate printed no summary (exit ${r.status}):\n${r.stderr.slice(-2000)}`);
+  const [wall, user, sys, rssKb] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
+  rmSync(timeFile, { force: true });
+  return { objects: Number(m[1]), wall: wall!, cpu: user! + sys!, rssMb: rssKb! / 1024, exit: r.status ?? -1 };
+}
+
+/** The median of `values`. */
+export const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
