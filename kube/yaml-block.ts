@@ -50,6 +50,15 @@ const KEY_FIRST = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$/') KEY_FIRST[c.charCodeAt(0)] = 1;
 for (const c of 'nNtTfF_') KEY_FIRST[c.charCodeAt(0)] = 2;
 
+/**
+ * Could js-yaml's implicit types resolve this text that starts with a letter? Only null, true and false do (`null`,
+ * `Null`, `NULL`, `true`, … `FALSE`: four or five letters from n, t or f); numbers start with a digit, a sign or a dot.
+ */
+function mayBeWord(text: string): boolean {
+  const c = text.charCodeAt(0) | 0x20;
+  return (c === 110 || c === 116 || c === 102) && (text.length === 4 || text.length === 5);
+}
+
 export class BlockReader {
   private t = '';
   private n = 0;
@@ -203,7 +212,7 @@ export class BlockReader {
     const c = t.charCodeAt(p);
     if (!this.keySimple || c >= 128 || KEY_FIRST[c] === 0) throw notPlain;
     const key = t.slice(p, end);
-    if (KEY_FIRST[c] === 2 && (key === '__proto__' || this.resolvedType(key) !== undefined)) throw notPlain;
+    if (KEY_FIRST[c] === 2 && (key === '__proto__' || (mayBeWord(key) && this.resolvedType(key) !== undefined))) throw notPlain;
     return key;
   }
 
@@ -471,8 +480,8 @@ export class BlockReader {
 
   private resolve(text: string): unknown {
     const c = text.charCodeAt(0);
-    // a letter other than those of null, true, false (and their capitals): a string for every implicit type
-    if (((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) && c !== 110 && c !== 78 && c !== 116 && c !== 84 && c !== 102 && c !== 70) return text;
+    // a letter: a string for every implicit type, unless it may be null, true or false (in one of their spellings)
+    if (((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) && !mayBeWord(text)) return text;
     const type = this.resolvedType(text);
     if (!type) return text;
     if (type.tag === 'tag:yaml.org,2002:merge') throw notPlain;

@@ -67,6 +67,8 @@ describe('the plain-block reader reads real files as js-yaml does', () => {
 describe('what the reader takes, with the values YAML gives (checked against js-yaml as well)', () => {
   const cases: [string, string, unknown[]][] = [
     ['a mapping', 'a: 1\nb: text\n', [{ a: 1, b: 'text' }]],
+    ['null, true and false in each spelling', 'a: null\nb: Null\nc: NULL\nd: true\ne: True\nf: TRUE\ng: false\nh: False\ni: FALSE\n', [{ a: null, b: null, c: null, d: true, e: true, f: true, g: false, h: false, i: false }]],
+    ['words near null, true and false stay strings, as keys and values', 'nul: TRU\nnulls: Falsey\nt: F\nTrue1: x\nfalse_: NULL_\nnone: Nope\nfAlse: tRUE\n', [{ nul: 'TRU', nulls: 'Falsey', t: 'F', True1: 'x', false_: 'NULL_', none: 'Nope', fAlse: 'tRUE' }]],
     ['two documents', 'a: 1\n---\nb: 2\n', [{ a: 1 }, { b: 2 }]],
     ['a leading marker', '---\na: 1\n', [{ a: 1 }]],
     ['an empty last document', 'a: 1\n---\n', [{ a: 1 }, null]],
