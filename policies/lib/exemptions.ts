@@ -91,6 +91,8 @@ export function applyExemptions(
   exemptions: readonly DeclaredExemption[],
   opts: { today: Date; policyIds: ReadonlySet<string>; ran: ReadonlySet<string>; checkedTargets?: ReadonlySet<string> },
 ): { findings: Finding[]; exemptionFindings: Finding[]; applied: AppliedExemption[] } {
+  // none declared (files mode's API-server checks, once per object): nothing to match, expire or report
+  if (!exemptions.length) return { findings: raw.map(strip), exemptionFindings: [], applied: [] };
   const today = parseDay(isoDay(opts.today))!;
   const suppressed = new Set<RawFinding>();
   const byObject = new Map<string, RawFinding[]>();

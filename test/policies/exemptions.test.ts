@@ -20,6 +20,15 @@ const base: Exemption = {
 const run = (...e: Exemption[]) => runPolicies(tagged(), { only: ['gitops/digest-pinning'], today, exemptions: e.map((x) => exempt(x)) });
 
 describe('exemptions', () => {
+  it('GIVEN no exemption declared THEN every finding is kept, as the same finding an unmatched exemption leaves, and nothing else is reported', () => {
+    const none = run();
+    const other = run({ ...base, object: { ...base.object, name: 'not-web' } });
+    assert.equal(none.findings.length, 1);
+    assert.deepEqual(none.findings, other.findings);
+    assert.deepEqual(none.exemptionFindings, []);
+    assert.deepEqual(none.applied, []);
+  });
+
   it('GIVEN a matching exemption THEN the finding is suppressed and counted', () => {
     const r = run(base);
     assert.deepEqual(r.findings, []);
