@@ -47,15 +47,18 @@ const closest = (name: string): string | undefined => {
 export function validateContainerResourceName(name: string, path: string): Errs {
   const q = IsQualifiedName(name);
   if (q.length) return [invalid(path, name, q.join('; '), 'validateResourceName')];
-  const near = closest(name);
-  const hint = near ? `did you mean "${near}"? A container may request cpu, memory, ephemeral-storage, hugepages-<size> or a vendor-prefixed extended resource (example.com/gpu)` : 'use cpu, memory, ephemeral-storage, hugepages-<size>, or a vendor-prefixed extended resource (example.com/gpu)';
+  // the hint is worked out for an error only: most names are valid
+  const hint = (): string => {
+    const near = closest(name);
+    return near ? `did you mean "${near}"? A container may request cpu, memory, ephemeral-storage, hugepages-<size> or a vendor-prefixed extended resource (example.com/gpu)` : 'use cpu, memory, ephemeral-storage, hugepages-<size>, or a vendor-prefixed extended resource (example.com/gpu)';
+  };
   if (!name.includes('/')) {
     if (!IsStandardContainerResourceName(name)) {
       const msgs = standardResources.has(name) ? ['must be a standard resource for containers'] : ['must be a standard resource type or fully qualified', 'must be a standard resource for containers'];
-      return [invalid(path, name, msgs.join('; '), 'validateContainerResourceName', hint)];
+      return [invalid(path, name, msgs.join('; '), 'validateContainerResourceName', hint())];
     }
   } else if (!isNativeResource(name) && !isExtendedResourceName(name)) {
-    return [invalid(path, name, "doesn't follow extended resource name standard", 'validateContainerResourceName', hint)];
+    return [invalid(path, name, "doesn't follow extended resource name standard", 'validateContainerResourceName', hint())];
   }
   return [];
 }

@@ -172,6 +172,10 @@ describe('core/v1 validation_test.go TestValidateContainerResourceName', () => {
   for (const n of ['cpu', 'memory', 'hugepages-2Mi', 'kubernetes.io/resource-foo', 'my.org/resource-bar']) test(`successCase ${n}`, () => ok(validateContainerResourceName(n, n)));
   for (const n of ['cpu-core', 'kubernetes.io/', 'my.org-foo-resource']) test(`errorCase ${n}`, () => fails(validateContainerResourceName(n, n)));
   test('issue 22: memroy is neither standard nor qualified', () => fails(validateContainerResourceName('memroy', 'limits.memroy'), 'must be a standard resource for containers'));
+  test('a misspelt standard name gets the name it is close to as a hint; one close to none gets the list', () => {
+    assert.match(validateContainerResourceName('memroy', 'limits.memroy')[0]!.hint ?? '', /did you mean "memory"/);
+    assert.match(validateContainerResourceName('gpus-x', 'limits.gpus-x')[0]!.hint ?? '', /^use cpu, memory, ephemeral-storage/);
+  });
 });
 
 const pod = (containers: any[], extra: Record<string, any> = {}) => ({ containers, restartPolicy: 'Always', dnsPolicy: 'ClusterFirst', ...extra });
