@@ -1,6 +1,6 @@
 // Where files mode's CPU goes per object, stage by stage, on the files-mode benchmark's corpus
 // (test/corpus/real-manifests, bench/files-mode.ts), one thread, everything after a warm-up round:
-//   read      readFileSync(file, 'utf8') of every corpus file (the page cache warm)
+//   read      FileReader.text of every corpus file, as files mode reads them (the page cache warm)
 //   parse     loadManifests (kube/yaml-schema.ts: the plain-block reader, js-yaml for the rest), then js-yaml
 //             alone, then JSON.parse of the same objects written as JSON (V8's native parser: a floor no
 //             JavaScript YAML parser reaches)
@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { loadAll } from 'js-yaml';
 import { kubernetesYamlSchema, loadManifests } from '../kube/yaml-schema.ts';
 import type { RenderedObject, Target } from '../kube/index.ts';
+import { FileReader } from '../scripts/lib/plumbing/files.ts';
 import { MAX_DEPTH } from '../scripts/lib/plumbing/yaml-limits.ts';
 import { checkContext, isList } from '../scripts/lib/validate/files-check.ts';
 import { nonManifestReason, pathReasons } from '../scripts/lib/validate/files-kinds.ts';
@@ -36,7 +37,8 @@ const files = yamlFiles
   .filter((f) => !skippedPaths.has(f))
   .map((f) => join(corpus, f))
   .filter((f) => !nonManifestReason(loadManifests(readFileSync(f, 'utf8'), MAX_DEPTH)));
-const texts = files.map((f) => readFileSync(f, 'utf8'));
+const reader = new FileReader();
+const texts = files.map((f) => reader.text(f));
 const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -64,7 +66,7 @@ function perObject(stage: () => void): number {
 }
 
 const stages: [string, number][] = [
-  ['read (readFileSync utf8)', perObject(() => files.forEach((f) => readFileSync(f, 'utf8')))],
+  ['read (FileReader.text)', perObject(() => files.forEach((f) => reader.text(f)))],
   ['parse: loadManifests (block reader, js-yaml for the rest)', perObject(() => texts.forEach((t) => loadManifests(t, MAX_DEPTH)))],
   ['parse: js-yaml alone', perObject(() => texts.forEach((t) => loadAll(t, undefined, { schema: kubernetesYamlSchema, maxDepth: MAX_DEPTH })))],
   ['parse: JSON.parse of the same objects', perObject(() => jsonTexts.forEach((t) => JSON.parse(t)))],
