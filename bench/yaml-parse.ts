@@ -7,8 +7,9 @@
 // objects written as JSON (a floor, not a YAML parser). (js-yaml 5, read by repository mode until
 // 2026-12-06, is no longer installed; its figures are in docs/benchmarks.md.)
 // Objects per CPU-second (this thread's user + sys) and MB of YAML per CPU-second; the first round
-// warms the JIT and is not counted.
-//   npx tsx bench/yaml-parse.ts [--rounds 5] [--only loadManifests]
+// warms the JIT and is not counted. --fresh reads the files again before each round (not timed), so every
+// round parses new strings as files mode does; without it the same strings are parsed every round.
+//   npx tsx bench/yaml-parse.ts [--rounds 5] [--only loadManifests] [--fresh]
 import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -21,20 +22,21 @@ import { MAX_DEPTH } from '../scripts/lib/plumbing/yaml-limits.ts';
 import { isList } from '../scripts/lib/validate/files-check.ts';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, only: { type: 'string' }, fresh: { type: 'boolean', default: false } } });
 const corpus = join(here, 'test/corpus/real-manifests');
-const texts = readdirSync(corpus, { recursive: true, encoding: 'utf8' })
+const files = readdirSync(corpus, { recursive: true, encoding: 'utf8' })
   .filter((f) => /\.ya?ml$/i.test(f))
   .sort()
-  .map((f) => readFileSync(join(corpus, f), 'utf8'));
+  .map((f) => join(corpus, f));
+const texts = files.map((f) => readFileSync(f, 'utf8'));
 const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
 
-const asJson = new Map(texts.map((t) => [t, JSON.stringify(loadManifests(t, MAX_DEPTH))]));
-const parsers: Record<string, (text: string) => unknown[]> = {
+const asJson = texts.map((t) => JSON.stringify(loadManifests(t, MAX_DEPTH)));
+const parsers: Record<string, (text: string, i: number) => unknown[]> = {
   loadManifests: (text) => loadManifests(text, MAX_DEPTH),
   'js-yaml-4': (text) => loadAll(text, undefined, { schema: kubernetesYamlSchema, maxDepth: MAX_DEPTH }),
   yaml: (text) => parseAllDocuments(text).map((d) => d.toJS()),
-  'JSON.parse': (text) => JSON.parse(asJson.get(text)!) as unknown[],
+  'JSON.parse': (_text, i) => JSON.parse(asJson[i]!) as unknown[],
 };
 
 /** Documents that are objects, List items counted one by one (as validate counts them). */
@@ -47,12 +49,16 @@ console.log('parser | objects per round | CPU s | objects per CPU-second | MB pe
 for (const [name, parse] of Object.entries(parsers)) {
   if (values.only && values.only !== name) continue;
   let objects = 0;
-  for (const t of texts) objects += count(parse(t));
+  texts.forEach((t, i) => (objects += count(parse(t, i))));
   const rounds = Number(values.rounds);
-  const before = process.cpuUsage();
-  for (let r = 0; r < rounds; r++) for (const t of texts) parse(t);
-  const used = process.cpuUsage(before);
-  const cpu = (used.user + used.system) / 1e6;
+  let cpu = 0;
+  for (let r = 0; r < rounds; r++) {
+    const round = values.fresh ? files.map((f) => readFileSync(f, 'utf8')) : texts;
+    const before = process.cpuUsage();
+    round.forEach(parse);
+    const used = process.cpuUsage(before);
+    cpu += (used.user + used.system) / 1e6;
+  }
   console.log(`${name} | ${objects} | ${cpu.toFixed(2)} | ${((objects * rounds) / cpu).toFixed(0)} | ${((bytes * rounds) / 1e6 / cpu).toFixed(1)}`);
 }
 console.log(`load average after ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
