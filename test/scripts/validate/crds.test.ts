@@ -211,21 +211,32 @@ describe('which CRD serves a kind: the input’s own, the later file winning; --
   const widget = (field: string) => crdYaml({ group: 'example.com', kind: 'Widget', plural: 'widgets', schema: `type: object\nproperties:\n  spec:\n    type: object\n    required: [${field}]\n` });
   const object = 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec: {}\n';
   const required = (r: Awaited<ReturnType<typeof validateFiles>>) => r.findings.filter((f) => f.file === 'widget.yaml').map((f) => f.message);
-  for (const workers of [1, 2])
-    it(`on ${workers} thread(s)`, () =>
-      withDir(async (dir) => {
-        writeFileSync(join(dir, 'a-crd.yaml'), widget('fromA'));
-        writeFileSync(join(dir, 'b-crd.yaml'), widget('fromB'));
-        writeFileSync(join(dir, 'flag-crd.yaml'), widget('fromFlag'));
-        writeFileSync(join(dir, 'widget.yaml'), object);
-        const inputs = ['a-crd.yaml', 'b-crd.yaml', 'widget.yaml'];
-        assert.match(required(await validateFiles(dir, inputs, undefined, { workers })).join(), /fromB/);
-        assert.match(required(await validateFiles(dir, ['b-crd.yaml', 'a-crd.yaml', 'widget.yaml'], undefined, { workers })).join(), /fromA/, 'files are taken in the order given');
-        assert.match(required(await validateFiles(dir, inputs, undefined, { workers, schema: { crd: ['flag-crd.yaml'] } })).join(), /fromFlag/);
-        // an input CRD of a vendored kind (kube-prometheus's Prometheus) serves it instead of the vendored one
-        writeFileSync(join(dir, 'c-crd.yaml'), crdYaml({ group: 'monitoring.coreos.com', kind: 'Prometheus', plural: 'prometheuses', schema: 'type: object\nproperties:\n  spec:\n    type: object\n    required: [fromInput]\n' }));
-        writeFileSync(join(dir, 'widget.yaml'), 'apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata:\n  name: p\nspec: {}\n');
-        assert.match(required(await validateFiles(dir, ['c-crd.yaml', 'widget.yaml'], undefined, { workers })).join(), /fromInput/);
-        assert.deepEqual(required(await validateFiles(dir, ['widget.yaml'], undefined, { workers })), [], 'the vendored Prometheus CRD requires nothing in spec');
-      }));
+  /** Three CRDs of Widget (a-crd.yaml, b-crd.yaml, flag-crd.yaml) and one Widget (widget.yaml) in `dir`. */
+  const widgets = (dir: string) => {
+    writeFileSync(join(dir, 'a-crd.yaml'), widget('fromA'));
+    writeFileSync(join(dir, 'b-crd.yaml'), widget('fromB'));
+    writeFileSync(join(dir, 'flag-crd.yaml'), widget('fromFlag'));
+    writeFileSync(join(dir, 'widget.yaml'), object);
+  };
+  const inputs = ['a-crd.yaml', 'b-crd.yaml', 'widget.yaml'];
+  it('on one thread', () =>
+    withDir(async (dir) => {
+      widgets(dir);
+      const workers = 1;
+      assert.match(required(await validateFiles(dir, inputs, undefined, { workers })).join(), /fromB/);
+      assert.match(required(await validateFiles(dir, ['b-crd.yaml', 'a-crd.yaml', 'widget.yaml'], undefined, { workers })).join(), /fromA/, 'files are taken in the order given');
+      assert.match(required(await validateFiles(dir, inputs, undefined, { workers, schema: { crd: ['flag-crd.yaml'] } })).join(), /fromFlag/);
+      // an input CRD of a vendored kind (kube-prometheus's Prometheus) serves it instead of the vendored one
+      writeFileSync(join(dir, 'c-crd.yaml'), crdYaml({ group: 'monitoring.coreos.com', kind: 'Prometheus', plural: 'prometheuses', schema: 'type: object\nproperties:\n  spec:\n    type: object\n    required: [fromInput]\n' }));
+      writeFileSync(join(dir, 'widget.yaml'), 'apiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata:\n  name: p\nspec: {}\n');
+      assert.match(required(await validateFiles(dir, ['c-crd.yaml', 'widget.yaml'], undefined, { workers })).join(), /fromInput/);
+      assert.deepEqual(required(await validateFiles(dir, ['widget.yaml'], undefined, { workers })), [], 'the vendored Prometheus CRD requires nothing in spec');
+    }));
+  // the worker threads get the same CRDs: the later input file, and --crd over it
+  it('on two worker threads', () =>
+    withDir(async (dir) => {
+      widgets(dir);
+      assert.match(required(await validateFiles(dir, inputs, undefined, { workers: 2 })).join(), /fromB/);
+      assert.match(required(await validateFiles(dir, inputs, undefined, { workers: 2, schema: { crd: ['flag-crd.yaml'] } })).join(), /fromFlag/);
+    }));
 });
