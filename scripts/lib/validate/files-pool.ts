@@ -21,6 +21,9 @@ export interface Job {
  */
 const YOUNG_GENERATION_MB = 16;
 
+/** Jobs sent to a worker ahead of its answers: with one, it idled while each answer crossed to this thread and the next job back. */
+const IN_FLIGHT = 2;
+
 type Reply = { ready: true } | { i: number; result: FileResult } | { i: number; error: string };
 
 /**
@@ -73,27 +76,31 @@ export class FilesPool {
     let failed = false;
     const run = (w: Worker) =>
       new Promise<void>((resolve, reject) => {
-        let current: number | undefined;
+        /** the jobs sent to this worker and not answered yet, in the order it works through them */
+        const inFlight = new Set<number>();
         let finished = false;
-        const fail = (why: string) => {
+        const fail = (why: string, at = inFlight.values().next().value as number | undefined) => {
           if (finished) return;
           finished = failed = true;
-          reject(new Error(`files worker failed${current === undefined ? ' while starting' : ` on ${jobs[current]!.file}`}: ${why}`));
+          reject(new Error(`files worker failed${at === undefined ? ' while starting' : ` on ${jobs[at]!.file}`}: ${why}`));
         };
+        // IN_FLIGHT jobs each, so a worker has its next file while its answer travels back
         const feed = () => {
-          if (failed || next >= jobs.length) {
+          while (!failed && next < jobs.length && inFlight.size < IN_FLIGHT) {
+            inFlight.add(next);
+            w.postMessage({ i: next, ...jobs[next++]! });
+          }
+          if (inFlight.size === 0) {
             finished = true;
             void w.terminate().then(() => resolve(), reject);
-            return;
           }
-          current = next++;
-          w.postMessage({ i: current, ...jobs[current]! });
         };
         const early = this.early.get(w);
         if (early !== undefined) return fail(early);
         w.on('message', (m: Reply) => {
           if ('ready' in m) return feed();
-          if ('error' in m) return fail(m.error);
+          if ('error' in m) return fail(m.error, m.i);
+          inFlight.delete(m.i);
           results[m.i] = m.result;
           feed();
         });

@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { FilesPool } from '../../../scripts/lib/validate/files-pool.ts';
 import { validateFiles } from '../../../scripts/lib/validate/index.ts';
 import { repoRoot } from '../../helpers/repo-copy.ts';
 
@@ -49,6 +50,19 @@ test('a usage error found while the worker threads load (a --crd that does not e
     // the process ends once the error is printed: no worker keeps it alive to the spawn's timeout
     assert.ok(performance.now() - started < 60_000, `took ${(performance.now() - started).toFixed(0)} ms`);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a file a worker cannot read fails the check naming that file, with jobs queued behind it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-pool-fail-'));
+  const pool = new FilesPool(2, '1.31');
+  try {
+    const jobs = Array.from({ length: 6 }, (_, i) => ({ file: `f${i}.yaml`, abs: join(dir, `f${i}.yaml`) }));
+    for (const [i, j] of jobs.entries()) if (i !== 2) writeFileSync(j.abs, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n`);
+    await assert.rejects(pool.check(jobs, { cwd: dir, flags: {}, inputCrds: [] }), /files worker failed on f2\.yaml: .*ENOENT/);
+  } finally {
+    await pool.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
