@@ -68,13 +68,23 @@ export class BlockReader {
   private cs = 0;
   private depth = 0;
 
+  /** the longest of `watch`'s words */
+  private readonly watchLength: number;
+  /** the words of `watch` the last read found as plain (unquoted) scalar values (empty when it gave no value) */
+  readonly noted = new Set<string>();
+
+  /** `watch`: words to note when they stand as plain scalar values (keys are not values), read back from `noted`. */
   constructor(
     private readonly implicit: readonly Type[],
     private readonly maxDepth: number,
-  ) {}
+    private readonly watch: ReadonlySet<string> = new Set(),
+  ) {
+    this.watchLength = Math.max(0, ...[...watch].map((w) => w.length));
+  }
 
   /** Every document of `text` as js-yaml's loadAll gives it, or undefined when the text is not plain enough. */
   read(text: string): unknown[] | undefined {
+    this.noted.clear();
     if (text.charCodeAt(0) === 0xfeff || text.indexOf('\t') >= 0 || hasUnusual(text)) return undefined;
     this.t = text;
     this.n = text.length;
@@ -82,7 +92,10 @@ export class BlockReader {
     try {
       return this.documents();
     } catch (err) {
-      if (err === notPlain) return undefined;
+      if (err === notPlain) {
+        this.noted.clear();
+        return undefined;
+      }
       throw err;
     } finally {
       this.t = '';
@@ -322,6 +335,7 @@ export class BlockReader {
     }
     this.skipBlank();
     if (folded) text = folded.join('');
+    if (text.length <= this.watchLength && this.watch.has(text)) this.noted.add(text);
     return this.resolve(text);
   }
 

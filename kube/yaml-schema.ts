@@ -34,13 +34,27 @@ export function loadManifests(text: string, maxDepth = 100): unknown[] {
   return blockReader(maxDepth).read(text) ?? loadAll(text, undefined, { schema: kubernetesYamlSchema, maxDepth });
 }
 
+/**
+ * loadManifests, and which of `words` stand as plain (unquoted) scalar values in the text: known when the plain-block
+ * reader read it, undefined when js-yaml did (it does not tell a plain scalar from a quoted one).
+ */
+export function loadManifestsNoting(text: string, maxDepth: number, words: ReadonlySet<string>): { values: unknown[]; plain?: ReadonlySet<string> } {
+  const reader = blockReader(maxDepth, words);
+  const values = reader.read(text);
+  if (values) return { values, plain: new Set(reader.noted) };
+  return { values: loadAll(text, undefined, { schema: kubernetesYamlSchema, maxDepth }) };
+}
+
 /** The implicit types of the schema, in js-yaml's order (Schema.compiledImplicit: null, bool, int, float, merge). */
 export const implicitTypes: readonly Type[] = (kubernetesYamlSchema as unknown as { compiledImplicit: Type[] }).compiledImplicit;
 
-const readers = new Map<number, BlockReader>();
-/** The plain-block reader (yaml-block.ts): js-yaml's values for the texts it takes, faster. */
-const blockReader = (maxDepth: number): BlockReader => {
-  let r = readers.get(maxDepth);
-  if (!r) readers.set(maxDepth, (r = new BlockReader(implicitTypes, maxDepth)));
+const noWords: ReadonlySet<string> = new Set();
+const readers = new Map<ReadonlySet<string>, Map<number, BlockReader>>();
+/** The plain-block reader (yaml-block.ts): js-yaml's values for the texts it takes, faster; one per bound and word set. */
+const blockReader = (maxDepth: number, words = noWords): BlockReader => {
+  let byDepth = readers.get(words);
+  if (!byDepth) readers.set(words, (byDepth = new Map()));
+  let r = byDepth.get(maxDepth);
+  if (!r) byDepth.set(maxDepth, (r = new BlockReader(implicitTypes, maxDepth, words)));
   return r;
 };

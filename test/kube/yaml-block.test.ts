@@ -184,6 +184,14 @@ describe('what the reader leaves to js-yaml (which reads it, or words the error)
     assert.deepEqual(takenOrdinary, ['U+00a0', 'U+00e9', 'U+4e2d', 'U+fffd'].flatMap((u) => [`${u} in an ASCII text`, `${u} in an non-ASCII text`]));
   });
 
+  test('watched words are noted where they stand as plain scalar values: not quoted, not keys, not in block scalars', () => {
+    const watching = new BlockReader(implicitTypes, 100, new Set(['on', 'yes', 'no']));
+    assert.ok(watching.read('a: "on"\nb:\n  - yes\non: x\nc: |\n  on\nd: no way\n'));
+    assert.deepEqual([...watching.noted], ['yes']);
+    assert.equal(watching.read('a: &x on\n'), undefined);
+    assert.deepEqual([...watching.noted], [], 'nothing noted from a text left to js-yaml');
+  });
+
   test('loadManifests still reads what the reader leaves, through js-yaml', () => {
     assert.deepEqual(loadManifests('a: &x [1, 2]\nb: *x\n'), [{ a: [1, 2], b: [1, 2] }]);
     assert.throws(() => loadManifests('a: 1\na: 2\n'), /duplicated mapping key/);

@@ -13,7 +13,7 @@ import { duplicateKeyFinding, parseYamlFile, yaml11BooleanWords, yamlFindingsOfP
 import { looksLikeTemplate, nonManifestReason } from './files-kinds.ts';
 import { jsonDuplicateKeys, jsonSyntaxFinding, jsonTooDeepAt, lineColumn } from './json-syntax.ts';
 import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias } from '../plumbing/yaml-limits.ts';
-import { loadManifests, ManifestYamlError } from '../../../kube/yaml-schema.ts';
+import { loadManifestsNoting, ManifestYamlError } from '../../../kube/yaml-schema.ts';
 
 export { excessiveAliasing, MAX_DEPTH } from '../plumbing/yaml-limits.ts';
 
@@ -61,9 +61,12 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   const json = /\.json$/i.test(file);
   let values: unknown[];
+  /** the YAML 1.1 boolean words standing unquoted, when the reader could tell */
+  let plainWords: ReadonlySet<string> | undefined;
   let exact: Located | undefined;
   try {
-    values = json ? [JSON.parse(text)] : loadManifests(text, MAX_DEPTH);
+    if (json) values = [JSON.parse(text)];
+    else ({ values, plain: plainWords } = loadManifestsNoting(text, MAX_DEPTH, yaml11BooleanWords));
   } catch (err) {
     if (json) return { file, objects: 0, findings: [jsonSyntaxFinding(file, text, err as Error)] };
     if (!(err instanceof ManifestYamlError)) throw err;
@@ -104,7 +107,7 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
       const at = lineColumn(text, d.offset);
       findings.push(duplicateKeyFinding(file, at.line, at.column, d.key));
     }
-  if (!json && yaml11WordsUnquoted(text, values)) {
+  if (!json && (plainWords ? plainWords.size > 0 : yaml11WordsUnquoted(text, values))) {
     // A YAML 1.1 boolean word, perhaps unquoted: the `yaml` library's documents say exactly where.
     exact = parseYamlFile(file, text);
     findings.push(...yamlFindingsOfParsed(exact, file, text));
@@ -144,7 +147,8 @@ function positionAt(parsed: Located, docIndex: number, path: readonly PathSegmen
 }
 
 /**
- * Is one of the YAML 1.1 boolean words a value here, and could it be written unquoted?
+ * For a text js-yaml read (which does not tell plain scalars from quoted ones): is one of the YAML 1.1 boolean words a
+ * value here, and could it be written unquoted?
  * Both tests are supersets of the exact one (sources.ts yaml11Booleans), so a file they
  * pass over has no such warning; a file they catch is read by the exact check.
  */

@@ -228,3 +228,46 @@ test('unknown fields in sibling subtrees and list items each carry their own pat
     [22, 'spec.replicass'],
   ]);
 });
+
+test('an unquoted YAML 1.1 boolean is a warning at its line whichever reader reads the file; quoted words and keys are not', async () => {
+  const text = [
+    'apiVersion: v1', // 1
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: settings',
+    'data:', // 5
+    '  MODE: on',
+    '  DEBUG: "no"',
+    "  QUIET: 'off'",
+    '  y: plain-key',
+    '  FLAGS: |', // 10
+    '    yes',
+    'binaryData: {}',
+    '---',
+    'apiVersion: v1',
+    'kind: List', // 15
+    'items:',
+    '  - apiVersion: v1',
+    '    kind: ConfigMap',
+    '    metadata:',
+    '      name: listed', // 20
+    '    data:',
+    '      A: Y',
+    '',
+  ].join('\n');
+  // the plain-block reader reads the first; an anchor sends the second to js-yaml
+  const anchored = text.replace('  name: settings', '  name: &n settings');
+  for (const [name, t] of [
+    ['plain', text],
+    ['anchored', anchored],
+  ] as const) {
+    const r = await check({ 'cm.yaml': t }, 20_000);
+    const warnings = r.findings.filter((f) => f.rule === 'yaml/yaml11-boolean').map((f) => [f.line, f.column]);
+    assert.deepEqual(warnings, [
+      [6, 9],
+      [22, 10],
+    ], `${name}: ${JSON.stringify(r.findings)}`);
+  }
+  const quoted = await check({ 'cm.yaml': text.replace('MODE: on', 'MODE: "on"').replace('A: Y', "A: 'Y'") }, 20_000);
+  assert.deepEqual(quoted.findings.filter((f) => f.rule === 'yaml/yaml11-boolean'), []);
+});
