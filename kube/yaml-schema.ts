@@ -31,8 +31,11 @@ export const ManifestYamlError = YAMLException;
  * stands: callers that walk the result bound that themselves.
  */
 export function loadManifests(text: string, maxDepth = 100): unknown[] {
-  return blockReader(maxDepth).read(text) ?? loadAll(text, undefined, { schema: kubernetesYamlSchema, maxDepth });
+  return blockReader(maxDepth).read(text) ?? jsYaml(text, maxDepth);
 }
+
+/** js-yaml's reading of what the plain-block reader leaves. */
+const jsYaml = (text: string, maxDepth: number): unknown[] => loadAll(text, undefined, { schema: kubernetesYamlSchema, maxDepth });
 
 /**
  * loadManifests, and which of `words` stand as plain (unquoted) scalar values in the text: known when the plain-block
@@ -42,7 +45,7 @@ export function loadManifestsNoting(text: string, maxDepth: number, words: Reado
   const reader = blockReader(maxDepth, words);
   const values = reader.read(text);
   if (values) return { values, plain: new Set(reader.noted) };
-  return { values: loadAll(text, undefined, { schema: kubernetesYamlSchema, maxDepth }) };
+  return { values: jsYaml(text, maxDepth) };
 }
 
 /** The implicit types of the schema, in js-yaml's order (Schema.compiledImplicit: null, bool, int, float, merge). */
