@@ -1,6 +1,6 @@
 // Files mode on every core: worker threads each check whole files (parse, schema, the API
 // server's checks, lines) and send back findings and counts, never the objects, so memory
-// stays that of the files in flight. The next file goes to whichever worker is free.
+// stays that of the files in flight. Each worker holds up to IN_FLIGHT files; the next goes to whichever has room.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { FileReader } from '../plumbing/files.ts';
 import { checkContext, checkText, type FileResult } from './files-check.ts';
