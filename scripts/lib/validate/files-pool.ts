@@ -1,6 +1,7 @@
 // Files mode on every core: worker threads each check whole files (parse, schema, the API
 // server's checks, lines) and send back findings and counts, never the objects, so memory
-// stays that of the files in flight. Each worker holds up to IN_FLIGHT files; the next goes to whichever has room.
+// stays that of the files in flight. Files go in batches (a few hundred KB, or BATCH_FILES files), one answer a batch;
+// each worker holds up to IN_FLIGHT batches, and the next goes to whichever has room.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { FileReader } from '../plumbing/files.ts';
 import { checkContext, checkText, type FileResult } from './files-check.ts';
@@ -12,6 +13,8 @@ export interface Job {
   /** the name findings carry (relative to where validate was run) */
   readonly file: string;
   readonly abs: string;
+  /** bytes, when known: batches are cut by them */
+  readonly size?: number;
 }
 
 /**
@@ -21,10 +24,40 @@ export interface Job {
  */
 const YOUNG_GENERATION_MB = 16;
 
-/** Jobs sent to a worker ahead of its answers: with one, it idled while each answer crossed to this thread and the next job back. */
+/** Batches sent to a worker ahead of its answers: with one, it idled while each answer crossed to this thread and the next batch back. */
 const IN_FLIGHT = 2;
 
-type Reply = { ready: true } | { i: number; result: FileResult } | { i: number; error: string };
+/**
+ * A batch closes at this many bytes or BATCH_FILES files: one message each way per batch instead of per file (a
+ * message cost each side tens of microseconds, as much as checking a small file), small enough that the threads
+ * still finish together.
+ */
+const BATCH_BYTES = 256 * 1024;
+const BATCH_FILES = 32;
+
+/** The jobs from `first` to `end` (not included), sent as one message. */
+interface Batch {
+  readonly first: number;
+  readonly end: number;
+}
+
+/** Consecutive jobs cut into batches by BATCH_BYTES and BATCH_FILES. */
+export function batchesOf(jobs: readonly Job[]): Batch[] {
+  const out: Batch[] = [];
+  let first = 0;
+  let bytes = 0;
+  for (let i = 0; i < jobs.length; i++) {
+    bytes += jobs[i]!.size ?? 0;
+    if (bytes >= BATCH_BYTES || i + 1 - first >= BATCH_FILES || i + 1 === jobs.length) {
+      out.push({ first, end: i + 1 });
+      first = i + 1;
+      bytes = 0;
+    }
+  }
+  return out;
+}
+
+type Reply = { ready: true } | { b: number; results: FileResult[] } | { b: number; error: string; at: number };
 
 /**
  * The worker's entry point. Under tsx this module itself (the worker inherits `--import tsx`);
@@ -59,36 +92,49 @@ export class FilesPool {
   /** why a worker failed before check() listened to it */
   private readonly early = new Map<Worker, string>();
 
+  /** per worker, the job it is checking now (-1: none yet): a worker that dies names that file */
+  private readonly progress: Int32Array[] = [];
+
   constructor(workers: number, kubernetesVersion: string) {
     const { code, eval: evaluated, argv } = entry();
     for (let n = 0; n < workers; n++) {
-      const w = new Worker(code, { eval: evaluated, workerData: { [MARK]: true, kubernetesVersion }, argv, execArgv: loaderArgs(), stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+      const progress = new Int32Array(new SharedArrayBuffer(4)).fill(-1);
+      const w = new Worker(code, { eval: evaluated, workerData: { [MARK]: true, kubernetesVersion, progress }, argv, execArgv: loaderArgs(), stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
       w.on('error', (err) => this.early.set(w, err.stack ?? err.message));
       w.on('exit', (code) => this.early.set(w, `exited with code ${code}`));
       this.workers.push(w);
+      this.progress.push(progress);
     }
   }
 
   /** Check `jobs` against `schema`; results in the order of `jobs`. A worker that fails names the file it was on. */
   async check(jobs: readonly Job[], schema: SchemaSpec): Promise<FileResult[]> {
     const results: FileResult[] = new Array(jobs.length);
+    const batches = batchesOf(jobs);
     let next = 0;
     let failed = false;
-    const run = (w: Worker) =>
+    const run = (w: Worker, progress: Int32Array) =>
       new Promise<void>((resolve, reject) => {
-        /** the jobs sent to this worker and not answered yet, in the order it works through them */
+        /** the batches sent to this worker and not answered yet, in the order it works through them */
         const inFlight = new Set<number>();
         let finished = false;
-        const fail = (why: string, at = inFlight.values().next().value as number | undefined) => {
+        const fail = (why: string, at?: number) => {
           if (finished) return;
           finished = failed = true;
+          if (at === undefined) {
+            // a worker that died: the file it had started, if that is one of its batches still out
+            const now = Atomics.load(progress, 0);
+            at = [...inFlight].some((b) => now >= batches[b]!.first && now < batches[b]!.end) ? now : undefined;
+          }
           reject(new Error(`files worker failed${at === undefined ? ' while starting' : ` on ${jobs[at]!.file}`}: ${why}`));
         };
-        // IN_FLIGHT jobs each, so a worker has its next file while its answer travels back
+        // IN_FLIGHT batches each, so a worker has its next files while its answer travels back
         const feed = () => {
-          while (!failed && next < jobs.length && inFlight.size < IN_FLIGHT) {
-            inFlight.add(next);
-            w.postMessage({ i: next, ...jobs[next++]! });
+          while (!failed && next < batches.length && inFlight.size < IN_FLIGHT) {
+            const b = next++;
+            const { first, end } = batches[b]!;
+            inFlight.add(b);
+            w.postMessage({ b, first, jobs: jobs.slice(first, end) });
           }
           if (inFlight.size === 0) {
             finished = true;
@@ -99,16 +145,17 @@ export class FilesPool {
         if (early !== undefined) return fail(early);
         w.on('message', (m: Reply) => {
           if ('ready' in m) return feed();
-          if ('error' in m) return fail(m.error, m.i);
-          inFlight.delete(m.i);
-          results[m.i] = m.result;
+          if ('error' in m) return fail(m.error, m.at);
+          inFlight.delete(m.b);
+          const first = batches[m.b]!.first;
+          for (let k = 0; k < m.results.length; k++) results[first + k] = m.results[k]!;
           feed();
         });
         w.on('error', (err) => fail(err.stack ?? err.message));
         w.on('exit', (code) => fail(`exited with code ${code}`));
         w.postMessage({ schema });
       });
-    await Promise.all(this.workers.map(run));
+    await Promise.all(this.workers.map((w, n) => run(w, this.progress[n]!)));
     return results;
   }
 
@@ -123,13 +170,21 @@ async function serve(): Promise<void> {
   const schema = new Promise<SchemaSpec>((resolve) => port.once('message', (m: { schema: SchemaSpec }) => resolve(m.schema)));
   const ctx = await checkContext(workerData.kubernetesVersion as string, false, schema);
   const reader = new FileReader();
+  const progress = workerData.progress as Int32Array;
   let queue = Promise.resolve();
-  port.on('message', (job: Job & { i: number }) => {
+  port.on('message', (batch: { b: number; first: number; jobs: Job[] }) => {
     queue = queue.then(async () => {
+      const results: FileResult[] = [];
+      let at = batch.first;
       try {
-        port.postMessage({ i: job.i, result: await checkText(job.file, reader.text(job.abs), ctx) } satisfies Reply);
+        for (const job of batch.jobs) {
+          Atomics.store(progress, 0, at);
+          results.push(await checkText(job.file, reader.text(job.abs), ctx));
+          at++;
+        }
+        port.postMessage({ b: batch.b, results } satisfies Reply);
       } catch (err) {
-        port.postMessage({ i: job.i, error: (err as Error).stack ?? String(err) } satisfies Reply);
+        port.postMessage({ b: batch.b, error: (err as Error).stack ?? String(err), at } satisfies Reply);
       }
     });
   });

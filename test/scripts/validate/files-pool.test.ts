@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FilesPool } from '../../../scripts/lib/validate/files-pool.ts';
+import { batchesOf, FilesPool } from '../../../scripts/lib/validate/files-pool.ts';
 import { validateFiles } from '../../../scripts/lib/validate/index.ts';
 import { repoRoot } from '../../helpers/repo-copy.ts';
 
@@ -54,7 +54,7 @@ test('a usage error found while the worker threads load (a --crd that does not e
   }
 });
 
-test('a file a worker cannot read fails the check naming that file, with jobs queued behind it', async () => {
+test('a file a worker cannot read fails the check naming that file, in the middle of its batch, with jobs queued behind it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'marquee-files-pool-fail-'));
   const pool = new FilesPool(2, '1.31');
   try {
@@ -65,6 +65,24 @@ test('a file a worker cannot read fails the check naming that file, with jobs qu
     await pool.close();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('batches: consecutive files, cut at 256 KiB or 32 files, every file once in order', () => {
+  const KiB = 1024;
+  const jobs = (sizes: (number | undefined)[]) => sizes.map((size, i) => ({ file: `f${i}`, abs: `/f${i}`, size }));
+  // a batch closes on the file that reaches 256 KiB
+  assert.deepEqual(batchesOf(jobs([100 * KiB, 100 * KiB, 56 * KiB, 1, 300 * KiB, 5])), [
+    { first: 0, end: 3 },
+    { first: 3, end: 5 },
+    { first: 5, end: 6 },
+  ]);
+  // small or unsized files: 32 to a batch
+  assert.deepEqual(batchesOf(jobs(Array.from({ length: 70 }, () => undefined))), [
+    { first: 0, end: 32 },
+    { first: 32, end: 64 },
+    { first: 64, end: 70 },
+  ]);
+  assert.deepEqual(batchesOf([]), []);
 });
 
 test('`-` reads standard input; its findings name <stdin> with the line', () => {
