@@ -48,6 +48,15 @@ export function loadManifestsNoting(text: string, maxDepth: number, words: Reado
   return { values: jsYaml(text, maxDepth) };
 }
 
+/**
+ * loadManifests, and whether an alias may stand in the values (one mapping or list in two places): never when the
+ * plain-block reader read the text, which takes no anchors; perhaps when js-yaml did.
+ */
+export function loadManifestsAliased(text: string, maxDepth = 100): { values: unknown[]; mayAlias: boolean } {
+  const values = blockReader(maxDepth).read(text);
+  return values ? { values, mayAlias: false } : { values: jsYaml(text, maxDepth), mayAlias: true };
+}
+
 /** The implicit types of the schema, in js-yaml's order (Schema.compiledImplicit: null, bool, int, float, merge). */
 export const implicitTypes: readonly Type[] = (kubernetesYamlSchema as unknown as { compiledImplicit: Type[] }).compiledImplicit;
 

@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadManifests } from '../../kube/yaml-schema.ts';
+import { loadManifestsAliased } from '../../kube/yaml-schema.ts';
 import { parseAllDocuments } from 'yaml';
 import { evaluateRule, type CelRule } from './crd-cel.ts';
 import { formatError } from './crd-formats.ts';
@@ -235,12 +235,13 @@ function sharesObjects(values: unknown[]): boolean {
 export function crdVersionsOf(text: string, file: string): CrdVersion[] {
   if (!/kind:\s*CustomResourceDefinition/.test(text)) return [];
   const out: CrdVersion[] = [];
-  // js-yaml (4: loadManifests) reads a CRD many times faster than the `yaml` library. A text it refuses, or one where an
+  // loadManifests (the block reader, js-yaml 4 for the rest) reads a CRD many times faster than the `yaml` library. A text it refuses, or one where an
   // alias made two places share one mapping or list, is read by the `yaml` library as before.
   let docs: unknown[];
   try {
-    docs = loadManifests(text);
-    if (sharesObjects(docs)) throw new Error('aliased');
+    const read = loadManifestsAliased(text);
+    docs = read.values;
+    if (read.mayAlias && sharesObjects(docs)) throw new Error('aliased');
   } catch {
     docs = parseAllDocuments(text).map((doc) => doc.toJS({ maxAliasCount: -1 }));
   }

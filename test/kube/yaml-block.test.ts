@@ -14,7 +14,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, test } from 'node:test';
 import { loadAll } from 'js-yaml';
 import { BlockReader } from '../../kube/yaml-block.ts';
-import { implicitTypes, kubernetesYamlSchema, loadManifests } from '../../kube/yaml-schema.ts';
+import { implicitTypes, kubernetesYamlSchema, loadManifests, loadManifestsAliased } from '../../kube/yaml-schema.ts';
 import { filesUnder } from '../../scripts/lib/plumbing/files.ts';
 import { repoRoot } from '../helpers/repo-copy.ts';
 import { rng } from '../helpers/rng.ts';
@@ -291,4 +291,13 @@ test('random texts of the constructs the reader takes, in odd spacing: wherever 
     if (agrees(text, `seed ${seed}, text ${i}: ${JSON.stringify(text).slice(0, 300)}`) === 'taken') taken++;
   }
   assert.ok(taken > texts / 10, `the reader took ${taken} of ${texts} texts`);
+});
+
+test('loadManifestsAliased: no alias can stand in what the block reader read; js-yaml\'s texts may hold one', () => {
+  const plain = loadManifestsAliased('a:\n  b: 1\nc:\n  b: 1\n');
+  assert.deepEqual(plain, { values: [{ a: { b: 1 }, c: { b: 1 } }], mayAlias: false });
+  const aliased = loadManifestsAliased('a: &x\n  b: 1\nc: *x\n');
+  assert.equal(aliased.mayAlias, true);
+  const [doc] = aliased.values as { a: object; c: object }[];
+  assert.equal(doc!.c, doc!.a);
 });

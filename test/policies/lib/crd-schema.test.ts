@@ -305,3 +305,17 @@ describe('the root of a custom resource is an embedded resource (pruning/algorit
   it('any other undeclared root field still is', () =>
     assert.deepEqual(issues({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, status: {} }), ['status: unknown field "status"']));
 });
+
+// crdVersionsOf reads with loadManifests; a text where an alias puts one mapping in two places (js-yaml's texts only:
+// the block reader takes no anchors) is read by the `yaml` library instead.
+describe('a CRD whose schema shares one mapping through an alias', () => {
+  const schema = 'type: object\nproperties:\n  spec:\n    type: object\n    properties:\n      size: &count\n        type: integer\n        minimum: 1\n      replicas: *count\n';
+  const [version] = crdVersionsOf(crdYaml({ group: 'example.com', kind: 'Pool', plural: 'pools', schema }), 'pools.yaml');
+  const issues = (spec: object) => validateCustomResource(version!, { apiVersion: 'example.com/v1', kind: 'Pool', metadata: { name: 'p' }, spec }).map((i) => `${i.path.join('.')}: ${i.message}`);
+  it('is read, the alias standing for the anchored mapping', () => {
+    const props = version!.schema.properties.spec.properties;
+    assert.deepEqual(props.size, { type: 'integer', minimum: 1 });
+    assert.deepEqual(props.replicas, { type: 'integer', minimum: 1 });
+  });
+  it('checks both places', () => assert.deepEqual(issues({ size: 0, replicas: 'x' }), ['spec.size: must be greater than or equal to 1', 'spec.replicas: must be an integer, got string']));
+});
