@@ -45,6 +45,9 @@ const SPACES = / */y;
 /** The characters of a plain key this reader takes (`app.kubernetes.io/name`, `$ref`, `x-kubernetes-int-or-string`). */
 const KEY_CHARS = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.$/@-') KEY_CHARS[c.charCodeAt(0)] = 1;
+/** Slots of BlockReader's key cache (a power of two). */
+const KEY_SLOTS = 4096;
+
 /** A key's first character: 0 not taken; 1 a string for every implicit type; 2 to be checked (`null`, `true`, `false`, `__proto__`). */
 const KEY_FIRST = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$/') KEY_FIRST[c.charCodeAt(0)] = 1;
@@ -204,28 +207,43 @@ export class BlockReader {
       return -1;
     }
     let simple = true;
+    let hash = 0;
     for (let i = p; i < e; i++) {
       const ch = t.charCodeAt(i);
       if (ch === COLON && (i + 1 === e || t.charCodeAt(i + 1) === SPACE)) {
         this.keySimple = simple;
+        this.keyHash = hash;
         return i;
       }
       if (ch === HASH && i > p && t.charCodeAt(i - 1) === SPACE) return -1;
       if (simple && (ch >= 128 || KEY_CHARS[ch] === 0)) simple = false;
+      hash = (Math.imul(hash, 31) + ch) | 0;
     }
     return -1;
   }
 
   /** Whether the key keyEnd found holds only the characters of KEY_CHARS. */
   private keySimple = false;
+  /** A hash of the key keyEnd found: its slot in `keys`. */
+  private keyHash = 0;
+  /**
+   * Keys read before, by keyHash: a key met again (`type`, `description`, `name`) is this same string, already
+   * internalized by V8 once it named a property, so `out[key]` neither allocates a string nor looks it up in V8's
+   * string table. Only keys the reader took stand here.
+   */
+  private readonly keys: (string | undefined)[] = new Array(KEY_SLOTS).fill(undefined);
 
   /** The plain key from `p` to `end` (keyEnd's); one another type would resolve (`1`, `true`, `~`), a special one, or one with spaces or odd characters is js-yaml's. */
   private key(p: number, end: number): string {
     const t = this.t;
+    const slot = (this.keyHash ^ (end - p)) & (KEY_SLOTS - 1);
+    const known = this.keys[slot];
+    if (known !== undefined && known.length === end - p && t.startsWith(known, p)) return known;
     const c = t.charCodeAt(p);
     if (!this.keySimple || c >= 128 || KEY_FIRST[c] === 0) throw notPlain;
     const key = t.slice(p, end);
     if (KEY_FIRST[c] === 2 && (key === '__proto__' || (mayBeWord(key) && this.resolvedType(key) !== undefined))) throw notPlain;
+    this.keys[slot] = key;
     return key;
   }
 

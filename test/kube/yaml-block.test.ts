@@ -301,3 +301,21 @@ test('loadManifestsAliased: no alias can stand in what the block reader read; js
   const [doc] = aliased.values as { a: object; c: object }[];
   assert.equal(doc!.c, doc!.a);
 });
+
+test('keys met again are the keys of the text: 20,000 distinct keys (more than the key cache has slots), in two orders, and keys that differ in one letter', () => {
+  const r = rng(17);
+  const letters = 'abcdefghijklmnopqrstuvwxyz-.';
+  const word = (n: number) => Array.from({ length: n }, () => letters[Math.floor(r() * letters.length)]).join('');
+  // each key beside itself one letter longer: a cached key must not stand for a longer one it begins
+  const keys = new Set<string>();
+  while (keys.size < 20_000) {
+    const k = `k${word(3 + Math.floor(r() * 6))}`;
+    keys.add(k).add(k + word(1));
+  }
+  const list = [...keys];
+  const text = (order: string[]) => order.map((k, i) => `${k}:\n  ${k}x: ${i}\n`).join('');
+  // the same keys again, reversed: each must come back as its own text, whatever slot it shares
+  for (const order of [list, [...list].reverse()]) assert.equal(agrees(text(order), 'many keys'), 'taken');
+  // a key and the same key one letter off, in turn
+  assert.deepEqual(reader.read('type: 1\ntypf: 2\ntype-: 3\nsub:\n  typf: 4\n  type: 5\n'), [{ type: 1, typf: 2, 'type-': 3, sub: { typf: 4, type: 5 } }]);
+});
