@@ -1,6 +1,7 @@
 // Files mode on every core: worker threads each check whole files (parse, schema, the API
 // server's checks, lines) and send back findings and counts, never the objects, so memory
-// stays that of the files in flight. Files go in batches (a few hundred KB, or BATCH_FILES files), one answer a batch;
+// stays that of the files in flight; the calling thread can check files as well, between the workers' answers.
+// Files go in batches (a few hundred KB, or BATCH_FILES files), one answer a batch;
 // each worker holds up to IN_FLIGHT batches, and the next goes to whichever has room.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { FileReader } from '../plumbing/files.ts';
@@ -95,7 +96,15 @@ export class FilesPool {
   /** per worker, the job it is checking now (-1: none yet): a worker that dies names that file */
   private readonly progress: Int32Array[] = [];
 
-  constructor(workers: number, kubernetesVersion: string) {
+  /**
+   * `workers` threads, plus this thread when `withThisThread`: it checks batches as well once the spec is known, so
+   * two cores need one worker thread, not two (a thread's start-up, modules and compiled code are paid once less).
+   */
+  constructor(
+    workers: number,
+    private readonly kubernetesVersion: string,
+    private readonly withThisThread = false,
+  ) {
     const { code, eval: evaluated, argv } = entry();
     for (let n = 0; n < workers; n++) {
       const progress = new Int32Array(new SharedArrayBuffer(4)).fill(-1);
@@ -155,7 +164,25 @@ export class FilesPool {
         w.on('exit', (code) => fail(`exited with code ${code}`));
         w.postMessage({ schema });
       });
-    await Promise.all(this.workers.map((w, n) => run(w, this.progress[n]!)));
+    // this thread's lane: the same batches, between which the workers' answers are handled
+    const here = async () => {
+      if (!this.withThisThread) return;
+      const ctx = await checkContext(this.kubernetesVersion, false, schema);
+      const reader = new FileReader();
+      while (!failed && next < batches.length) {
+        const { first, end } = batches[next++]!;
+        for (let i = first; i < end; i++) {
+          try {
+            results[i] = await checkText(jobs[i]!.file, reader.text(jobs[i]!.abs), ctx);
+          } catch (err) {
+            failed = true;
+            throw new Error(`files check failed on ${jobs[i]!.file}: ${(err as Error).stack ?? String(err)}`);
+          }
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    await Promise.all([...this.workers.map((w, n) => run(w, this.progress[n]!)), here()]);
     return results;
   }
 

@@ -1,6 +1,6 @@
 // Files mode (kubeconform-style): validate manifest files or folders as they are,
 // without kustomize (vendored third-party YAML, a user's own manifests, `-` for standard input).
-// Each file is parsed once (files-check.ts); large inputs are spread over worker threads (files-pool.ts).
+// Each file is parsed once (files-check.ts); large inputs are spread over this thread and worker threads, one thread a core (files-pool.ts).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
@@ -85,7 +85,8 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   // Workers start loading the checker now; meanwhile this thread finds the input's CRDs (kube-prometheus's setup/
   // beside its manifests), which serve their kinds and so are known before any file is checked.
   const workers = Math.max(1, opts.workers ?? (bytes >= POOL_MIN_BYTES ? availableParallelism() : 1));
-  const pool = workers > 1 && jobs.length > 1 ? new FilesPool(Math.min(workers, jobs.length), kubernetesVersion) : undefined;
+  // this thread checks too, once it has found the CRDs: one worker thread fewer than threads in all
+  const pool = workers > 1 && jobs.length > 1 ? new FilesPool(Math.min(workers, jobs.length) - 1, kubernetesVersion, true) : undefined;
   let results: FileResult[];
   try {
     const inputCrds = crdFilesOf(jobs);

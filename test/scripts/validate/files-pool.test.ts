@@ -67,6 +67,33 @@ test('a file a worker cannot read fails the check naming that file, in the middl
   }
 });
 
+test('this thread checks batches too: alone it checks every file, beside a worker a file it cannot read fails the check naming that file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-pool-here-'));
+  try {
+    const jobs = Array.from({ length: 40 }, (_, i) => ({ file: `f${i}.yaml`, abs: join(dir, `f${i}.yaml`) }));
+    for (const [i, j] of jobs.entries()) writeFileSync(j.abs, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  x: ${i}\n`);
+    const alone = new FilesPool(0, '1.31', true);
+    try {
+      const results = await alone.check(jobs, { cwd: dir, flags: {}, inputCrds: [] });
+      assert.deepEqual(
+        results.map((r) => `${r.file} ${r.objects} ${r.findings.map((f) => `${f.rule}:${f.line}`).join(',')}`),
+        jobs.map((j) => `${j.file} 1 schema:6`),
+      );
+    } finally {
+      await alone.close();
+    }
+    rmSync(jobs[35]!.abs);
+    const both = new FilesPool(1, '1.31', true);
+    try {
+      await assert.rejects(both.check(jobs, { cwd: dir, flags: {}, inputCrds: [] }), /failed on f35\.yaml: .*ENOENT/);
+    } finally {
+      await both.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('batches: consecutive files, cut at 256 KiB or 32 files, every file once in order', () => {
   const KiB = 1024;
   const jobs = (sizes: (number | undefined)[]) => sizes.map((size, i) => ({ file: `f${i}`, abs: `/f${i}`, size }));
