@@ -118,7 +118,8 @@ export function validateStructural(schema: Schema, value: unknown, opts: Validat
       if (s.multipleOf && Math.abs(v / s.multipleOf - Math.round(v / s.multipleOf)) > 1e-9) sink.push({ path: p, message: `must be a multiple of ${s.multipleOf}` });
     }
     if (typeof v === 'string') {
-      const len = [...v].length; // characters, as Go's utf8.RuneCountInString
+      // characters, as Go's utf8.RuneCountInString (counted only where a bound asks)
+      const len = s.minLength !== undefined || s.maxLength !== undefined ? [...v].length : 0;
       if (s.minLength !== undefined && len < s.minLength) sink.push({ path: p, message: `must be at least ${s.minLength} characters long` });
       if (s.maxLength !== undefined && len > s.maxLength) sink.push({ path: p, message: `must be at most ${s.maxLength} characters long` });
       if (s.pattern) {
@@ -165,7 +166,8 @@ export function validateStructural(schema: Schema, value: unknown, opts: Validat
     }
     const before = out.length;
     values(s, v, p, out);
-    if (out.slice(before).some((i) => i.path === p && /^must be (a|an) \w+(?: or a string)?, got /.test(i.message))) return; // wrong type: nothing below to check
+    // wrong type: nothing below to check
+    for (let i = before; i < out.length; i++) if (out[i]!.path === p && /^must be (a|an) \w+(?: or a string)?, got /.test(out[i]!.message)) return;
     if (Array.isArray(v)) {
       if (s.items) v.forEach((x, i) => walk(s.items, x, [...p, i]));
       listType(s, v, p);

@@ -115,6 +115,13 @@ describe('structural schema keywords', () => {
       fail: [{ value: { s: 'a' }, paths: ['s'] }, { value: { s: 'abcd' }, paths: ['s'] }, { value: { s: 'A1' }, paths: ['s'] }],
     },
     {
+      // Go's utf8.RuneCountInString: a character outside the BMP (two UTF-16 units in JavaScript) is one
+      name: 'string lengths count runes, not UTF-16 units',
+      schema: { type: 'object', properties: { s: { type: 'string', minLength: 1, maxLength: 1 } } },
+      pass: [{ s: '😀' }, { s: 'é' }],
+      fail: [{ value: { s: '😀😀' }, paths: ['s'] }, { value: { s: '' }, paths: ['s'] }],
+    },
+    {
       // The API server compiles `pattern` with Go's regexp (RE2 syntax; kube-openapi pkg/validation/validate Pattern):
       // `(?i)` is a flag there (kube-prometheus's PrometheusRule partial_response_strategy is `^(?i)(abort|warn)?$`),
       // `\\z` is the end of the text, `[[:alpha:]]` a POSIX class (Go regexp/syntax doc), and a look-ahead does not
