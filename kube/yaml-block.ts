@@ -331,7 +331,6 @@ export class BlockReader {
     // continuation lines of a multi-line plain scalar, more indented than its parent: folded with a space, or with
     // a newline per empty line between; a comment ends the scalar
     let commented = this.commentAt >= 0;
-    let folded: string[] | undefined;
     let breaks = 0;
     for (;;) {
       this.nextLine();
@@ -347,14 +346,13 @@ export class BlockReader {
       if (commented) throw notPlain;
       end = this.plainEnd(this.cs);
       commented = this.commentAt >= 0;
-      folded ??= [text];
-      folded.push(breaks ? '\n'.repeat(breaks) : ' ', t.slice(this.cs, end));
+      // joined as they come, like a literal block's lines
+      text = `${text}${breaks ? '\n'.repeat(breaks) : ' '}${t.slice(this.cs, end)}`;
       breaks = 0;
     }
     this.skipBlank();
-    if (folded) text = folded.join('');
     if (text.length <= this.watchLength && this.watch.has(text)) this.noted.add(text);
-    return this.resolve(text);
+    return this.resolve(text, c);
   }
 
   /** Where plainEnd found a comment (-1: none). */
@@ -464,7 +462,8 @@ export class BlockReader {
     else if (h === 43) (chomp = 1), i++;
     while (i < this.le && t.charCodeAt(i) === SPACE) i++;
     if (i < this.le && !(t.charCodeAt(i) === HASH && t.charCodeAt(i - 1) === SPACE)) throw notPlain;
-    const parts: string[] = [];
+    // the lines joined as they come (V8 joins strings lazily: a description nobody reads is never copied)
+    let value: string | undefined;
     let indent = -1;
     let leading = 0;
     let trailing = 0;
@@ -479,8 +478,8 @@ export class BlockReader {
           trailing++;
         } else if (spaces > indent) {
           // spaces past the indentation are content: the line is not empty
-          for (; trailing > 0; trailing--) parts.push('');
-          parts.push(t.slice(this.ls + indent, this.le));
+          for (; trailing > 0; trailing--) value = value === undefined ? '' : `${value}\n`;
+          value = value === undefined ? t.slice(this.ls + indent, this.le) : `${value}\n${t.slice(this.ls + indent, this.le)}`;
         } else trailing++;
         this.nextLine();
         continue;
@@ -491,13 +490,13 @@ export class BlockReader {
         indent = spaces;
       } else if (spaces < indent) break;
       if (spaces === 0 && (this.isMarker(DASH) || this.isMarker(DOT))) break;
-      for (; trailing > 0; trailing--) parts.push('');
-      parts.push(t.slice(this.ls + indent, this.le));
+      for (; trailing > 0; trailing--) value = value === undefined ? '' : `${value}\n`;
+      value = value === undefined ? t.slice(this.ls + indent, this.le) : `${value}\n${t.slice(this.ls + indent, this.le)}`;
       this.nextLine();
     }
     if (indent < 0) throw notPlain;
     // the last line's break, and the trailing empty lines when kept
-    let value = parts.join('\n');
+    if (value === undefined) throw notPlain;
     if (chomp === 0) value += '\n';
     else if (chomp === 1) value += '\n'.repeat(trailing + 1);
     this.skipBlank();
@@ -510,10 +509,10 @@ export class BlockReader {
     return undefined;
   }
 
-  private resolve(text: string): unknown {
-    const c = text.charCodeAt(0);
+  /** `c`: the text's first character, given by a caller whose text is joined from lines (reading it would copy them). */
+  private resolve(text: string, c = text.charCodeAt(0)): unknown {
     // a letter: a string for every implicit type, unless it may be null, true or false (in one of their spellings)
-    if (((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) && !mayBeWord(text)) return text;
+    if (((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) && ((text.length !== 4 && text.length !== 5) || !mayBeWord(text))) return text;
     const type = this.resolvedType(text);
     if (!type) return text;
     if (type.tag === 'tag:yaml.org,2002:merge') throw notPlain;
