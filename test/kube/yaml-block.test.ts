@@ -319,3 +319,26 @@ test('keys met again are the keys of the text: 20,000 distinct keys (more than t
   // a key and the same key one letter off, in turn
   assert.deepEqual(reader.read('type: 1\ntypf: 2\ntype-: 3\nsub:\n  typf: 4\n  type: 5\n'), [{ type: 1, typf: 2, 'type-': 3, sub: { typf: 4, type: 5 } }]);
 });
+
+test('a key given twice in one mapping is never taken, whatever the key cache holds: nested mappings reusing the keys, more keys than slots, texts read one after another', () => {
+  const r = rng(29);
+  const pool = Array.from({ length: 6000 }, (_, i) => `k${i.toString(36)}`);
+  const pick = () => pool[Math.floor(r() * pool.length)]!;
+  /** A mapping of distinct keys at `indent`, nested now and then; `twice` puts one of its keys in again at the end. */
+  const mapping = (indent: string, depth: number, twice: boolean): string => {
+    const keys = [...new Set(Array.from({ length: 2 + Math.floor(r() * 40) }, pick))];
+    const lines = keys.map((k) => (depth > 0 && r() < 0.3 ? `${indent}${k}:\n${mapping(`${indent}  `, depth - 1, false)}` : `${indent}${k}: ${Math.floor(r() * 100)}`));
+    if (twice) lines.push(`${indent}${keys[Math.floor(r() * keys.length)]}: again`);
+    return lines.join('\n');
+  };
+  for (let i = 0; i < 400; i++) {
+    const top = mapping('', 3, false);
+    assert.equal(agrees(`${top}\n`, `text ${i}`), 'taken');
+    // the same keys, now cached, with one given twice: at the top, or in a nested mapping
+    const atTop = r() < 0.5;
+    const text = atTop ? `${top}\n${mapping('', 3, true)}\n` : `${top.split('\n')[0]!.replace(/: .*$/, ':')}\n${mapping('  ', 2, true)}\n`;
+    assert.equal(reader.read(text), undefined, `text ${i}: a duplicate key was taken:\n${text.slice(0, 300)}`);
+  }
+  // keys Object.prototype has are own keys of the mapping, read or left, as js-yaml makes them
+  for (let i = 0; i < 2; i++) assert.notEqual(agrees('constructor: 1\ntoString: 2\nvalueOf:\n  constructor: 3\n', 'prototype keys'), undefined);
+});
