@@ -130,12 +130,10 @@ export class FilesPool {
         const fail = (why: string, at?: number) => {
           if (finished) return;
           finished = failed = true;
-          if (at === undefined) {
-            // a worker that died: the file it had started, if that is one of its batches still out
-            const now = Atomics.load(progress, 0);
-            at = [...inFlight].some((b) => now >= batches[b]!.first && now < batches[b]!.end) ? now : undefined;
-          }
-          reject(new Error(`files worker failed${at === undefined ? ' while starting' : ` on ${jobs[at]!.file}`}: ${why}`));
+          // a worker that died: the file it had started, if that is one of its batches still out (-1: none started yet)
+          const now = Atomics.load(progress, 0);
+          if (at === undefined && [...inFlight].some((b) => now >= batches[b]!.first && now < batches[b]!.end)) at = now;
+          reject(new Error(`files worker failed${at !== undefined ? ` on ${jobs[at]!.file}` : now < 0 ? ' while starting' : ' between files'}: ${why}`));
         };
         // IN_FLIGHT batches each, so a worker has its next files while its answer travels back
         const feed = () => {

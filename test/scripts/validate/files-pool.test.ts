@@ -94,6 +94,34 @@ test('this thread checks batches too: alone it checks every file, beside a worke
   }
 });
 
+test('a worker that dies in the middle of the check fails it promptly, naming the file it had started', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-pool-die-'));
+  const pool = new FilesPool(1, '1.31');
+  try {
+    // enough work that the worker is still busy when it is stopped
+    const big = Array.from({ length: 400 }, (_, i) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  x: "${i}"\n`).join('');
+    const jobs = Array.from({ length: 200 }, (_, i) => ({ file: `f${i}.yaml`, abs: join(dir, `f${i}.yaml`) }));
+    for (const j of jobs) writeFileSync(j.abs, big);
+    // (200 files of 400 objects: the worker is far from done when it is stopped)
+    const checking = pool.check(jobs, { cwd: dir, flags: {}, inputCrds: [] });
+    checking.catch(() => {});
+    const inside = pool as unknown as { workers: { terminate(): Promise<number> }[]; progress: Int32Array[] };
+    // stopped once it has started a file (it writes the file's number before each)
+    const deadline = performance.now() + 60_000;
+    while (Atomics.load(inside.progress[0]!, 0) < 0) {
+      assert.ok(performance.now() < deadline, 'the worker started no file within 60 s');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    void inside.workers[0]!.terminate();
+    const started = performance.now();
+    await assert.rejects(checking, /^Error: files worker failed on f\d+\.yaml: exited with code 1$/);
+    assert.ok(performance.now() - started < 10_000, 'the check ended promptly');
+  } finally {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('batches: consecutive files, cut at 256 KiB or 32 files, every file once in order', () => {
   const KiB = 1024;
   const jobs = (sizes: (number | undefined)[]) => sizes.map((size, i) => ({ file: `f${i}`, abs: `/f${i}`, size }));
