@@ -54,18 +54,24 @@ test('a usage error found while the worker threads load (a --crd that does not e
   }
 });
 
-test('a file a worker cannot read fails the check naming that file, in the middle of its batch, with jobs queued behind it', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-pool-fail-'));
-  const pool = new FilesPool(2, '1.31');
+/** `body` with a new folder and a pool of `workers` threads, both removed after it whatever happens. */
+async function withPool(workers: number, body: (dir: string, pool: FilesPool) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-pool-'));
+  const pool = new FilesPool(workers, '1.31');
   try {
-    const jobs = Array.from({ length: 6 }, (_, i) => ({ file: `f${i}.yaml`, abs: join(dir, `f${i}.yaml`) }));
-    for (const [i, j] of jobs.entries()) if (i !== 2) writeFileSync(j.abs, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n`);
-    await assert.rejects(pool.check(jobs, { cwd: dir, flags: {}, inputCrds: [] }), /files worker failed on f2\.yaml: .*ENOENT/);
+    await body(dir, pool);
   } finally {
     await pool.close();
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}
+
+test('a file a worker cannot read fails the check naming that file, in the middle of its batch, with jobs queued behind it', () =>
+  withPool(2, async (dir, pool) => {
+    const jobs = Array.from({ length: 6 }, (_, i) => ({ file: `f${i}.yaml`, abs: join(dir, `f${i}.yaml`) }));
+    for (const [i, j] of jobs.entries()) if (i !== 2) writeFileSync(j.abs, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\n`);
+    await assert.rejects(pool.check(jobs, { cwd: dir, flags: {}, inputCrds: [] }), /files worker failed on f2\.yaml: .*ENOENT/);
+  }));
 
 test('this thread checks batches too: alone it checks every file, beside a worker a file it cannot read fails the check naming that file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'marquee-files-pool-here-'));
@@ -94,10 +100,8 @@ test('this thread checks batches too: alone it checks every file, beside a worke
   }
 });
 
-test('a worker that dies in the middle of the check fails it promptly, naming the file it had started', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-pool-die-'));
-  const pool = new FilesPool(1, '1.31');
-  try {
+test('a worker that dies in the middle of the check fails it promptly, naming the file it had started', () =>
+  withPool(1, async (dir, pool) => {
     // enough work that the worker is still busy when it is stopped
     const big = Array.from({ length: 400 }, (_, i) => `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  x: "${i}"\n`).join('');
     const jobs = Array.from({ length: 200 }, (_, i) => ({ file: `f${i}.yaml`, abs: join(dir, `f${i}.yaml`) }));
@@ -116,11 +120,7 @@ test('a worker that dies in the middle of the check fails it promptly, naming th
     const started = performance.now();
     await assert.rejects(checking, /^Error: files worker failed on f\d+\.yaml: exited with code 1$/);
     assert.ok(performance.now() - started < 10_000, 'the check ended promptly');
-  } finally {
-    await pool.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
 test('batches: consecutive files, cut at 256 KiB or 32 files, every file once in order', () => {
   const KiB = 1024;
