@@ -14,6 +14,7 @@ import { looksLikeTemplate, nonManifestReason } from './files-kinds.ts';
 import { jsonDuplicateKeys, jsonSyntaxFinding, jsonTooDeepAt, lineColumn } from './json-syntax.ts';
 import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias } from '../plumbing/yaml-limits.ts';
 import { loadManifestsNoting, ManifestYamlError } from '../../../kube/yaml-schema.ts';
+import type { FileReader } from '../plumbing/files.ts';
 
 export { excessiveAliasing, MAX_DEPTH } from '../plumbing/yaml-limits.ts';
 
@@ -138,6 +139,19 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
     }
   }
   return { file, objects, findings, ...(ctx.keepObjects ? { rendered } : {}) };
+}
+
+/**
+ * checkText for each of `jobs` in turn, its text read by `reader`; `starting(k)` is told before the k-th, so a caller
+ * knows which file was being checked when one throws.
+ */
+export async function checkFiles(jobs: readonly { file: string; abs: string }[], reader: FileReader, ctx: CheckContext, starting?: (k: number) => void): Promise<FileResult[]> {
+  const results: FileResult[] = [];
+  for (let k = 0; k < jobs.length; k++) {
+    starting?.(k);
+    results.push(await checkText(jobs[k]!.file, reader.text(jobs[k]!.abs), ctx));
+  }
+  return results;
 }
 
 /** The line of `path` in document `docIndex` (its value `value`, compared along the path by walk). */

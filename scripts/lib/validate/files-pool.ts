@@ -5,7 +5,7 @@
 // each worker holds up to IN_FLIGHT batches, and the next goes to whichever has room.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { FileReader } from '../plumbing/files.ts';
-import { checkContext, checkText, type FileResult } from './files-check.ts';
+import { checkContext, checkFiles, type FileResult } from './files-check.ts';
 import type { SchemaSpec } from './schema-sources.ts';
 
 const MARK = 'marqueeFilesWorker';
@@ -169,13 +169,13 @@ export class FilesPool {
       const reader = new FileReader();
       while (!failed && next < batches.length) {
         const { first, end } = batches[next++]!;
-        for (let i = first; i < end; i++) {
-          try {
-            results[i] = await checkText(jobs[i]!.file, reader.text(jobs[i]!.abs), ctx);
-          } catch (err) {
-            failed = true;
-            throw new Error(`files check failed on ${jobs[i]!.file}: ${(err as Error).stack ?? String(err)}`);
-          }
+        let at = first;
+        try {
+          const done = await checkFiles(jobs.slice(first, end), reader, ctx, (k) => (at = first + k));
+          for (let k = 0; k < done.length; k++) results[first + k] = done[k]!;
+        } catch (err) {
+          failed = true;
+          throw new Error(`files check failed on ${jobs[at]!.file}: ${(err as Error).stack ?? String(err)}`);
         }
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -199,14 +199,9 @@ async function serve(): Promise<void> {
   let queue = Promise.resolve();
   port.on('message', (batch: { b: number; first: number; jobs: Job[] }) => {
     queue = queue.then(async () => {
-      const results: FileResult[] = [];
       let at = batch.first;
       try {
-        for (const job of batch.jobs) {
-          Atomics.store(progress, 0, at);
-          results.push(await checkText(job.file, reader.text(job.abs), ctx));
-          at++;
-        }
+        const results = await checkFiles(batch.jobs, reader, ctx, (k) => Atomics.store(progress, 0, (at = batch.first + k)));
         port.postMessage({ b: batch.b, results } satisfies Reply);
       } catch (err) {
         port.postMessage({ b: batch.b, error: (err as Error).stack ?? String(err), at } satisfies Reply);

@@ -7,7 +7,7 @@ import { relative, resolve } from 'node:path';
 import type { Finding, RenderedObject } from '../../../kube/index.ts';
 import { contentHash } from '../plumbing/cache.ts';
 import { FileReader, filesUnder, WalkTooLarge } from '../plumbing/files.ts';
-import { checkContext, checkText, type FileResult } from './files-check.ts';
+import { checkContext, checkFiles, checkText, type FileResult } from './files-check.ts';
 import { pathReasons } from './files-kinds.ts';
 import { FilesPool, type Job } from './files-pool.ts';
 import { byWhere, dedupe, summarize } from './findings.ts';
@@ -98,9 +98,7 @@ export async function validateFiles(root: string, paths: readonly string[], kube
       if (stdin !== undefined) results.push(await checkText(STDIN_NAME, stdin, await checkContext(kubernetesVersion, false, spec)));
     } else {
       const ctx = await checkContext(kubernetesVersion, true, spec);
-      results = [];
-      const reader = new FileReader();
-      for (const job of jobs) results.push(await checkText(job.file, reader.text(job.abs), ctx));
+      results = await checkFiles(jobs, new FileReader(), ctx);
       if (stdin !== undefined) results.push(await checkText(STDIN_NAME, stdin, ctx));
     }
   } finally {
