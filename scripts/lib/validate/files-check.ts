@@ -55,8 +55,31 @@ const syntaxError = (file: string, message: string, line?: number, column?: numb
 /** A `v1` List (`kind: ...List` with `items`): files mode checks and counts its items one by one. */
 export const isList = (o: any): boolean => typeof o?.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items) && o.apiVersion === 'v1';
 
-/** Validate one file's text: YAML findings, schema findings and the API server's own checks, each with its line. */
+/**
+ * Validate one file's text: YAML findings, schema findings and the API server's own checks, each with its line.
+ * A thin async shell over two synchronous stages (readText, checkObjects); it awaits only when a kind's schema module
+ * is still to be imported.
+ */
 export async function checkText(file: string, rawText: string, ctx: CheckContext): Promise<FileResult> {
+  const read = readText(file, rawText);
+  if (!('values' in read)) return read;
+  const kinds = kindsOf(read.values);
+  if (ctx.validator.unprepared(kinds)) await ctx.validator.prepare(kinds);
+  return checkObjects(read, ctx);
+}
+
+/** A file's text read: its values and the findings about the text itself, for checkObjects. */
+interface ReadText {
+  readonly file: string;
+  readonly text: string;
+  readonly values: unknown[];
+  readonly findings: Finding[];
+  /** the `yaml` library's documents, when a stage already needed them */
+  exact: Located | undefined;
+}
+
+/** The first stage of checkText: the file's values and its YAML findings, or the whole result when the text ends it. */
+function readText(file: string, rawText: string): ReadText | FileResult {
   const binary = binaryFinding(file, rawText);
   if (binary) return { file, objects: 0, findings: [binary] };
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
@@ -69,21 +92,7 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
     if (json) values = [JSON.parse(text)];
     else ({ values, plain: plainWords } = loadManifestsNoting(text, MAX_DEPTH, yaml11BooleanWords));
   } catch (err) {
-    if (json) return { file, objects: 0, findings: [jsonSyntaxFinding(file, text, err as Error)] };
-    if (!(err instanceof ManifestYamlError)) throw err;
-    const mark = err.mark;
-    // Too deep for js-yaml's bound: never hand it to a parser without one (the `yaml` library's
-    // recursion and regular expressions run out of memory on a few thousand levels).
-    if (/maxDepth/.test(err.message))
-      return { file, objects: 0, findings: [syntaxError(file, `nesting deeper than ${MAX_DEPTH} levels (${err.reason ?? err.message})`, mark ? mark.line + 1 : undefined, mark ? mark.column + 1 : undefined, 'no Kubernetes object nests this deep; is the file generated wrongly?')] };
-    if (looksLikeTemplate(text, mark?.line))
-      return { file, objects: 0, findings: [], skipped: 'holds {{ }} template actions and is not YAML as it stands: a Helm or Go template; render it first (helm template) and validate the output' };
-    // The `yaml` library words the error as the rest of validate does (duplicate keys by name, the
-    // first syntax error) — unless the text nests deeply past the error, where js-yaml's own words do.
-    const deep = looksDeep(text);
-    const found = deep ? [] : yamlFindingsOfParsed(parseYamlFile(file, text), file, text);
-    if (found.length) return { file, objects: 0, findings: found };
-    return { file, objects: 0, findings: [syntaxError(file, `invalid YAML: ${err.reason ?? err.message.split('\n')[0]}`, mark ? mark.line + 1 : undefined, mark ? mark.column + 1 : undefined)] };
+    return unreadable(file, text, json, err);
   }
 
   const findings: Finding[] = [];
@@ -113,26 +122,59 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
     exact = parseYamlFile(file, text);
     findings.push(...yamlFindingsOfParsed(exact, file, text));
   }
+  return { file, text, values, findings, exact };
+}
 
-  const located = (): Located => (exact ??= parseYamlFile(file, text));
+/** The result of a text neither JSON.parse nor the YAML reader took: one finding that says why, or a note for a template. */
+function unreadable(file: string, text: string, json: boolean, err: unknown): FileResult {
+  if (json) return { file, objects: 0, findings: [jsonSyntaxFinding(file, text, err as Error)] };
+  if (!(err instanceof ManifestYamlError)) throw err;
+  const mark = err.mark;
+  // Too deep for js-yaml's bound: never hand it to a parser without one (the `yaml` library's
+  // recursion and regular expressions run out of memory on a few thousand levels).
+  if (/maxDepth/.test(err.message))
+    return { file, objects: 0, findings: [syntaxError(file, `nesting deeper than ${MAX_DEPTH} levels (${err.reason ?? err.message})`, mark ? mark.line + 1 : undefined, mark ? mark.column + 1 : undefined, 'no Kubernetes object nests this deep; is the file generated wrongly?')] };
+  if (looksLikeTemplate(text, mark?.line))
+    return { file, objects: 0, findings: [], skipped: 'holds {{ }} template actions and is not YAML as it stands: a Helm or Go template; render it first (helm template) and validate the output' };
+  // The `yaml` library words the error as the rest of validate does (duplicate keys by name, the
+  // first syntax error) — unless the text nests deeply past the error, where js-yaml's own words do.
+  const deep = looksDeep(text);
+  const found = deep ? [] : yamlFindingsOfParsed(parseYamlFile(file, text), file, text);
+  if (found.length) return { file, objects: 0, findings: found };
+  return { file, objects: 0, findings: [syntaxError(file, `invalid YAML: ${err.reason ?? err.message.split('\n')[0]}`, mark ? mark.line + 1 : undefined, mark ? mark.column + 1 : undefined)] };
+}
+
+/** `apiVersion/kind` of every document and List item: the schemas checkObjects will ask for. */
+const kindsOf = (values: unknown[]): string[] => values.flatMap((o: any) => (Array.isArray(o?.items) ? [o, ...o.items] : [o])).map((o: any) => `${o?.apiVersion}/${o?.kind}`);
+
+/** The second stage of checkText: every object of the file against its schema and the API server's checks. */
+function checkObjects(read: ReadText, ctx: CheckContext): FileResult {
+  const { file, text, values, findings } = read;
+  const located = (): Located => (read.exact ??= parseYamlFile(file, text));
   const target: Target = { name: file, kind: 'files', path: file };
   const rendered: RenderedObject[] = [];
   let objects = 0;
-  await ctx.validator.prepare(values.flatMap((o: any) => (Array.isArray(o?.items) ? [o, ...o.items] : [o])).map((o: any) => `${o?.apiVersion}/${o?.kind}`));
   for (let d = 0; d < values.length; d++) {
     const o = values[d] as Record<string, any> | null | undefined;
     if (o === null || o === undefined) continue;
-    const items: [Record<string, any>, PathSegment[]][] = isList(o) ? o.items.map((item: any, i: number) => [item, ['items', i]]) : [[o, []]];
-    for (const [object, prefix] of items) {
+    // a List's items one by one, each at its own path
+    const list = isList(o);
+    const count: number = list ? o.items.length : 1;
+    for (let k = 0; k < count; k++) {
+      const object: Record<string, any> = list ? o.items[k] : o;
+      const prefix: PathSegment[] = list ? ['items', k] : [];
       objects++;
       const r: RenderedObject = { target, object, origin: file, index: rendered.length };
       if (ctx.keepObjects) rendered.push(r);
       // Placed by the document's position in the file, never by name: same-named objects in
       // two namespaces, or generateName objects, each get their own lines.
       const at = (path: readonly PathSegment[]) => positionAt(located(), d, [...prefix, ...path], o, file);
-      for (const issue of ctx.validator.validate(object, ctx.kubernetesVersion)) findings.push(schemaFinding(r, issue, at(issue.path)));
+      const issues = ctx.validator.validate(object, ctx.kubernetesVersion);
+      for (let i = 0; i < issues.length; i++) findings.push(schemaFinding(r, issues[i]!, at(issues[i]!.path)));
       if (!object || typeof object !== 'object' || Array.isArray(object)) continue;
-      for (const f of ctx.apiServerChecks([r]).findings) {
+      const checked = ctx.apiServerChecks([r]).findings;
+      for (let i = 0; i < checked.length; i++) {
+        const f = checked[i]!;
         const pos = f.path && !f.line ? at(parsePath(f.path)) : undefined;
         findings.push(pos ? { ...f, file: pos.file, line: pos.line, column: pos.column } : { ...f, file: f.file ?? file, object: f.object ?? objectRef(object) });
       }

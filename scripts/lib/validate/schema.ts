@@ -59,9 +59,18 @@ export class SchemaValidator {
     return v;
   }
 
+  /** Does prepare() have a schema module to import for one of these keys? (Once a file's kinds are loaded, none: no await.) */
+  unprepared(kinds: readonly string[]): boolean {
+    return kinds.some((k) => this.needs(k));
+  }
+
+  private needs(key: string): boolean {
+    return !!this.tree.kinds[key] && !this.compiled.has(key) && !this.crdFor(key);
+  }
+
   /** Import the compiled schema modules for these `apiVersion/Kind` keys (unknown keys, and kinds a CRD serves, are ignored). */
   async prepare(kinds: Iterable<string>): Promise<void> {
-    const todo = [...new Set(kinds)].filter((k) => this.tree.kinds[k] && !this.compiled.has(k) && !this.crdFor(k));
+    const todo = [...new Set(kinds)].filter((k) => this.needs(k));
     await Promise.all(
       todo.map(async (k) => {
         const mod = (await import(pathToFileURL(this.tree.kinds[k]!.schema).href)) as { validate: CompiledValidate };
