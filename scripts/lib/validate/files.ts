@@ -25,8 +25,12 @@ export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 /** The bytes of distinct CRD files crdFilesOf keeps to compare copies with; past them it compares digests. */
 const CRD_COPIES_BYTES = 64 * 1024 * 1024;
 
-/** Below this many bytes in all, starting worker threads costs more than it saves. */
-const POOL_MIN_BYTES = 2 * 1024 * 1024;
+/**
+ * Below this many bytes in all, one thread checks at least as fast as a pool and with less CPU: a worker's start (its
+ * modules, its checker, the compiler warming up on it) costs more than it saves, while V8's own helper threads already
+ * use the other cores (docs/benchmarks.md, files mode: the crossover measured on two cores).
+ */
+const POOL_MIN_BYTES = 32 * 1024 * 1024;
 
 /** The name findings carry for `-`. */
 export const STDIN_NAME = '<stdin>';
