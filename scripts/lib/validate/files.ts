@@ -26,18 +26,21 @@ export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 const CRD_COPIES_BYTES = 64 * 1024 * 1024;
 
 /**
- * Below this many bytes in all, one thread checks at least as fast as a pool and with less CPU: a worker's start (its
- * modules, its checker, the compiler warming up on it) costs more than it saves, while V8's own helper threads already
- * use the other cores (docs/benchmarks.md, files mode: the crossover measured on two cores).
+ * Below this many bytes in all, one thread checks at least as fast as a pool and with much less CPU: a worker's start
+ * (its modules, its checker, the compiler warming up on it) and the threads' contention for the cores cost more than
+ * the worker saves, while V8's own helper threads (compiler, garbage collector) already use another core. Set below
+ * the crossover measured on two cores, since with more cores the pool gains sooner (docs/benchmarks.md, files mode).
  */
-const POOL_MIN_BYTES = 32 * 1024 * 1024;
+const POOL_MIN_BYTES = 64 * 1024 * 1024;
 
 /** The name findings carry for `-`. */
 export const STDIN_NAME = '<stdin>';
 
 export interface FilesOptions {
-  /** threads to check on: 1 checks in-process (and keeps the objects in `rendered`); @default one per core for large inputs */
+  /** threads to check on (1: this thread alone); @default one per core for large inputs */
   readonly workers?: number;
+  /** check in this thread and return the objects read in `rendered` (the CLI never reads them: it keeps none) */
+  readonly keepObjects?: boolean;
   /** where `-` reads from. @default standard input */
   readonly stdin?: () => string;
   /** @default MAX_FILE_BYTES */
@@ -88,7 +91,7 @@ export async function validateFiles(root: string, paths: readonly string[], kube
 
   // Workers start loading the checker now; meanwhile this thread finds the input's CRDs (kube-prometheus's setup/
   // beside its manifests), which serve their kinds and so are known before any file is checked.
-  const workers = Math.max(1, opts.workers ?? (bytes >= POOL_MIN_BYTES ? availableParallelism() : 1));
+  const workers = opts.keepObjects ? 1 : Math.max(1, opts.workers ?? (bytes >= POOL_MIN_BYTES ? availableParallelism() : 1));
   // this thread checks too, once it has found the CRDs: one worker thread fewer than threads in all
   const pool = workers > 1 && jobs.length > 1 ? new FilesPool(Math.min(workers, jobs.length) - 1, kubernetesVersion, true) : undefined;
   let results: FileResult[];
@@ -101,7 +104,7 @@ export async function validateFiles(root: string, paths: readonly string[], kube
       results = await pool.check(jobs, spec);
       if (stdin !== undefined) results.push(await checkText(STDIN_NAME, stdin, await checkContext(kubernetesVersion, false, spec)));
     } else {
-      const ctx = await checkContext(kubernetesVersion, true, spec);
+      const ctx = await checkContext(kubernetesVersion, opts.keepObjects, spec);
       results = await checkFiles(jobs, new FileReader(), ctx);
       if (stdin !== undefined) results.push(await checkText(STDIN_NAME, stdin, ctx));
     }

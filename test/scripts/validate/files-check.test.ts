@@ -58,8 +58,17 @@ test('an alias bomb in YAML that is not a Kubernetes manifest (a Prometheus rule
   assert.deepEqual(plain.findings, []);
 });
 
+test('files mode keeps the objects it read only when asked (the CLI never reads them)', async () => {
+  const files = { 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata: {k: v}\n' };
+  const dropped = await check(files, 20_000);
+  assert.equal(dropped.summary.resources, 1);
+  assert.deepEqual(dropped.rendered, []);
+  const kept = await check(files, 20_000, { keepObjects: true });
+  assert.deepEqual(kept.rendered.map((r) => r.object.metadata.name), ['a']);
+});
+
 test('anchors and merge keys within go-yaml\'s alias ratio are read, not refused', async () => {
-  const r = await check({ 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: &l {app: web}\n  annotations:\n    <<: *l\n    x: "1"\ndata: {k: v}\n' }, 20_000);
+  const r = await check({ 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels: &l {app: web}\n  annotations:\n    <<: *l\n    x: "1"\ndata: {k: v}\n' }, 20_000, { keepObjects: true });
   assert.deepEqual(r.findings, []);
   assert.deepEqual(r.rendered[0]!.object.metadata.annotations, { app: 'web', x: '1' });
 });

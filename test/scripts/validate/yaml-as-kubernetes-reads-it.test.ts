@@ -38,7 +38,7 @@ data:
 
 test('a merge key is resolved, not reported as an unknown field', async () => {
   await withDir({ 'cm.yaml': anchored }, async (dir) => {
-    const r = await validateFiles(dir, ['.']);
+    const r = await validateFiles(dir, ['.'], undefined, { keepObjects: true });
     assert.deepEqual(r.findings.map((f) => `${f.rule} ${f.path}: ${f.message}`), []);
     assert.deepEqual(r.rendered[0]!.object.metadata.annotations, { 'app.kubernetes.io/name': 'web', owner: 'team-web' });
   });
