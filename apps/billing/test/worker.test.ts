@@ -87,6 +87,12 @@ async function counter(name: string): Promise<number> {
 
 const queueDepth = async (queue: string) => (await ch.checkQueue(queue)).messageCount;
 
+/**
+ * The worker done with every message it holds: counted and acked. It counts an order once its transaction has
+ * committed, so a poll of the order's status can see the order settled before the count.
+ */
+const idle = () => eventually(async () => worker.consumer.inFlight === 0, 10_000, 'the worker to count and ack the messages it holds');
+
 describe('billing worker', () => {
   it('completes orders for known movies and rejects unknown ones; readiness is green', async () => {
     const c0 = await counter(metrics.ordersCompleted);
@@ -95,6 +101,7 @@ describe('billing worker', () => {
     const unknown = await order(999_999);
     assert.equal(await settled(good), 'completed');
     assert.equal(await settled(unknown), 'rejected');
+    await idle();
     assert.equal(await counter(metrics.ordersCompleted), c0 + 1);
     assert.equal(await counter(metrics.ordersRejected), r0 + 1);
     const ready = await worker.inject({ method: 'GET', url: '/readyz' });
@@ -104,6 +111,7 @@ describe('billing worker', () => {
   it('is idempotent: the same message delivered five times settles the order once', async () => {
     const id = await order(inventory.movieIds[1]!, 7.25);
     await settled(id);
+    await idle();
     const c0 = await counter(metrics.ordersCompleted);
     const { rows } = await env.pool.query('SELECT processed_at FROM orders WHERE id = $1', [id]);
     const body = Buffer.from(JSON.stringify({ id, user_id: 'worker-test', movie_id: inventory.movieIds[1], price: '7.25', created_at: new Date().toISOString() }));
