@@ -5,7 +5,7 @@
 // each worker holds up to IN_FLIGHT batches, and the next goes to whichever has room.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { FileReader } from '../plumbing/files.ts';
-import { checkContext, checkFiles, type FileResult } from './files-check.ts';
+import { checkContext, checkFiles, type CheckContext, type FileResult } from './files-check.ts';
 import type { SchemaSpec } from './schema-sources.ts';
 
 const MARK = 'marqueeFilesWorker';
@@ -96,15 +96,8 @@ export class FilesPool {
   /** per worker, the job it is checking now (-1: none yet): a worker that dies names that file */
   private readonly progress: Int32Array[] = [];
 
-  /**
-   * `workers` threads, plus this thread when `withThisThread`: it checks batches as well once the spec is known, so
-   * two cores need one worker thread, not two (a thread's start-up, modules and compiled code are paid once less).
-   */
-  constructor(
-    workers: number,
-    private readonly kubernetesVersion: string,
-    private readonly withThisThread = false,
-  ) {
+  /** `workers` threads, each loading its checker for `kubernetesVersion` now; check() gives them the schema spec. */
+  constructor(workers: number, kubernetesVersion: string) {
     const { code, eval: evaluated, argv } = entry();
     for (let n = 0; n < workers; n++) {
       const progress = new Int32Array(new SharedArrayBuffer(4)).fill(-1);
@@ -116,8 +109,13 @@ export class FilesPool {
     }
   }
 
-  /** Check `jobs` against `schema`; results in the order of `jobs`. A worker that fails names the file it was on. */
-  async check(jobs: readonly Job[], schema: SchemaSpec): Promise<FileResult[]> {
+  /**
+   * Check `jobs` against `schema`; results in the order of `jobs`. A worker that fails names the file it was on.
+   * Given `here` (this thread's checker for `schema`, loading while the workers start on the first batches), this
+   * thread checks batches as well, so two cores need one worker thread, not two (a thread's start-up, modules and
+   * compiled code are paid once less).
+   */
+  async check(jobs: readonly Job[], schema: SchemaSpec, here?: Promise<CheckContext>): Promise<FileResult[]> {
     const results: FileResult[] = new Array(jobs.length);
     const batches = batchesOf(jobs);
     let next = 0;
@@ -163,9 +161,8 @@ export class FilesPool {
         w.postMessage({ schema });
       });
     // this thread's lane: the same batches, between which the workers' answers are handled
-    const here = async () => {
-      if (!this.withThisThread) return;
-      const ctx = await checkContext(this.kubernetesVersion, false, schema);
+    const lane = async (loading: Promise<CheckContext>) => {
+      const ctx = await loading;
       const reader = new FileReader();
       while (!failed && next < batches.length) {
         const { first, end } = batches[next++]!;
@@ -180,7 +177,7 @@ export class FilesPool {
         await new Promise((resolve) => setImmediate(resolve));
       }
     };
-    await Promise.all([...this.workers.map((w, n) => run(w, this.progress[n]!)), here()]);
+    await Promise.all([...this.workers.map((w, n) => run(w, this.progress[n]!)), ...(here ? [lane(here)] : [])]);
     return results;
   }
 

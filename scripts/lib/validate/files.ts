@@ -93,21 +93,18 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   // beside its manifests), which serve their kinds and so are known before any file is checked.
   const workers = opts.keepObjects ? 1 : Math.max(1, opts.workers ?? (bytes >= POOL_MIN_BYTES ? availableParallelism() : 1));
   // this thread checks too, once it has found the CRDs: one worker thread fewer than threads in all
-  const pool = workers > 1 && jobs.length > 1 ? new FilesPool(Math.min(workers, jobs.length) - 1, kubernetesVersion, true) : undefined;
+  const pool = workers > 1 && jobs.length > 1 ? new FilesPool(Math.min(workers, jobs.length) - 1, kubernetesVersion) : undefined;
   let results: FileResult[];
   try {
     const inputCrds = crdFilesOf(jobs);
     const spec: SchemaSpec = { cwd: root, flags: opts.schema ?? {}, inputCrds };
     // the flags' usage errors come before any file is checked
     schemaSources(root, spec.flags, []);
-    if (pool) {
-      results = await pool.check(jobs, spec);
-      if (stdin !== undefined) results.push(await checkText(STDIN_NAME, stdin, await checkContext(kubernetesVersion, false, spec)));
-    } else {
-      const ctx = await checkContext(kubernetesVersion, opts.keepObjects, spec);
-      results = await checkFiles(jobs, new FileReader(), ctx);
-      if (stdin !== undefined) results.push(await checkText(STDIN_NAME, stdin, ctx));
-    }
+    // this thread's checker, loading once the CRDs are known (the workers meanwhile start on the first batches): for
+    // its share of the pool's batches, or for every file; then for standard input
+    const ctx = checkContext(kubernetesVersion, opts.keepObjects, spec);
+    results = pool ? await pool.check(jobs, spec, ctx) : await checkFiles(jobs, new FileReader(), await ctx);
+    if (stdin !== undefined) results.push(await checkText(STDIN_NAME, stdin, await ctx));
   } finally {
     await pool?.close();
   }

@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { checkContext } from '../../../scripts/lib/validate/files-check.ts';
 import { batchesOf, FilesPool } from '../../../scripts/lib/validate/files-pool.ts';
 import { validateFiles } from '../../../scripts/lib/validate/index.ts';
 import { repoRoot } from '../../helpers/repo-copy.ts';
@@ -77,10 +78,11 @@ test('this thread checks batches too: alone it checks every file, beside a worke
   const dir = mkdtempSync(join(tmpdir(), 'marquee-files-pool-here-'));
   try {
     const jobs = Array.from({ length: 40 }, (_, i) => ({ file: `f${i}.yaml`, abs: join(dir, `f${i}.yaml`) }));
+    const spec = { cwd: dir, flags: {}, inputCrds: [] };
     for (const [i, j] of jobs.entries()) writeFileSync(j.abs, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  x: ${i}\n`);
-    const alone = new FilesPool(0, '1.31', true);
+    const alone = new FilesPool(0, '1.31');
     try {
-      const results = await alone.check(jobs, { cwd: dir, flags: {}, inputCrds: [] });
+      const results = await alone.check(jobs, spec, checkContext('1.31', false, spec));
       assert.deepEqual(
         results.map((r) => `${r.file} ${r.objects} ${r.findings.map((f) => `${f.rule}:${f.line}`).join(',')}`),
         jobs.map((j) => `${j.file} 1 schema:6`),
@@ -89,9 +91,9 @@ test('this thread checks batches too: alone it checks every file, beside a worke
       await alone.close();
     }
     rmSync(jobs[35]!.abs);
-    const both = new FilesPool(1, '1.31', true);
+    const both = new FilesPool(1, '1.31');
     try {
-      await assert.rejects(both.check(jobs, { cwd: dir, flags: {}, inputCrds: [] }), /failed on f35\.yaml: .*ENOENT/);
+      await assert.rejects(both.check(jobs, spec, checkContext('1.31', false, spec)), /failed on f35\.yaml: .*ENOENT/);
     } finally {
       await both.close();
     }
