@@ -5,7 +5,7 @@
 // slim OpenAPI document (openapi.ts), kustomize's output order (order.ts) and the
 // names namePrefix / nameSuffix and the content hash wrap an object in (names.ts).
 export { KustomizeMissing, kustomizeBinary, kustomizeBuild, kustomizeDigest, kustomizeVersion } from './binary.ts';
-export { defaultTargets, partsOf } from './targets.ts';
+export { checkedTargets, defaultTargets, partsOf } from './targets.ts';
 export { inputKey, kustomizationTree, type Includes, type KustomizationTree } from './tree.ts';
 export { objectsFrom, renderTargets, scratchDir, type RenderOptions, type RenderResult } from './render.ts';
 export { kustomizeOrder } from './order.ts';

@@ -6,6 +6,7 @@ import { clusters, environments, type ClusterName, type EnvName } from '../../..
 import { isRemoteRef, type Target } from '../../../kube/index.ts';
 import { previews } from '../../../generators/argocd/delivery.ts';
 import { kustomizationOf } from './origins.ts';
+import type { RenderResult } from './render.ts';
 
 /** The targets `npm run validate` renders: every environment, every cluster's platform overlay, argocd/. */
 export function defaultTargets(root: string, only?: readonly string[]): Target[] {
@@ -23,6 +24,17 @@ export function defaultTargets(root: string, only?: readonly string[]): Target[]
     targets.push({ name: 'preview', kind: 'preview', path: 'overlays/preview', cluster: environments[previews.env].cluster, namespace: previews.renderNamespace });
   if (existsSync(join(root, 'argocd', 'kustomization.yaml'))) targets.push({ name: 'argocd', kind: 'argocd', path: 'argocd', namespace: 'argocd' });
   return only?.length ? targets.filter((t) => only.includes(t.name) || only.includes(t.env ?? '')) : targets;
+}
+
+/**
+ * The targets policies may judge exemptions by (policies/index.ts RunOptions.checkedTargets): those of `expected` that
+ * rendered with no finding. A target left out (validate --env), refused by kustomize or not rendered for its sources'
+ * errors has no objects, so an exemption for it matching nothing says nothing. undefined when every expected target
+ * rendered: every exemption is judged.
+ */
+export function checkedTargets(expected: readonly Target[], results: readonly RenderResult[]): ReadonlySet<string> | undefined {
+  const clean = new Set(results.filter((r) => !r.findings.length).map((r) => r.target.name));
+  return expected.every((t) => clean.has(t.name)) ? undefined : clean;
 }
 
 /**

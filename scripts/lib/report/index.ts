@@ -5,7 +5,7 @@ import { currentBranch, dirtyFiles, resolveCommit } from '../plumbing/git.ts';
 import { clusters, environments, type EnvName } from '../../../generators/environments.ts';
 import { exemptions as declaredExemptions, runPolicies, type PolicyRun } from '../../../policies/index.ts';
 import { checkBranches, type BranchReport } from '../gitflow/index.ts';
-import { defaultTargets, renderTargets, type RenderResult } from '../kustomize/index.ts';
+import { checkedTargets, defaultTargets, renderTargets, type RenderResult } from '../kustomize/index.ts';
 import type { Finding } from '../../../kube/index.ts';
 import { renderDeployed, type TargetSource } from './deployed.ts';
 import { architectureGraph, type ArchitectureGraph } from './graph.ts';
@@ -82,6 +82,10 @@ export async function collectReport(
   else if (opts.branches) ({ results, sources: targets } = await renderDeployed(root, { cache: opts.cache }));
   else results = await renderTargets(root, defaultTargets(root), { cache: opts.cache ?? true });
   const env = results.filter((r) => r.target.kind === 'env');
+  // as npm run validate does: the preview overlay gets schema and Argo CD checks, not policies; and an exemption for
+  // a target that did not render (its error is in renderErrors) is not judged "unmatched"
+  const judged = results.filter((r) => r.target.kind !== 'preview');
+  const checked = checkedTargets(judged.map((r) => r.target), judged);
   const platform = results.filter((r) => r.target.kind === 'platform');
   let branches: ReportData['branches'];
   try {
@@ -101,10 +105,9 @@ export async function collectReport(
     platform: componentMatrix(platform),
     renderErrors: results.flatMap((r) => r.findings),
     branches,
-    // as npm run validate does: the preview overlay gets schema and Argo CD checks, not policies
     policies: runPolicies(
-      results.filter((r) => r.target.kind !== 'preview').flatMap((r) => r.objects),
-      { today, exemptions: declaredExemptions },
+      judged.flatMap((r) => r.objects),
+      { today, exemptions: declaredExemptions, ...(checked ? { checkedTargets: checked } : {}) },
     ),
     today: today.toISOString().slice(0, 10),
     architecture: await architectureFrom(results),

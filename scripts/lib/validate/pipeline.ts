@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { environments, type EnvName } from '../../../generators/environments.ts';
 import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
 import { checkWorkingTree } from '../argocd/check.ts'; // not the index: preview.ts loads inside the step
-import { defaultTargets, kustomizationTree, noOpFindings, renderFindings, renderTargets, saveNoOpCache, type RenderOptions, type RenderResult } from '../kustomize/index.ts';
+import { checkedTargets, defaultTargets, kustomizationTree, noOpFindings, renderFindings, renderTargets, saveNoOpCache, type RenderOptions, type RenderResult } from '../kustomize/index.ts';
 import { filesUnder } from '../plumbing/files.ts';
 import { driftFindings } from './drift.ts';
 import { loadFieldTree } from './field-tree.ts';
@@ -144,11 +144,9 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   const notes: string[] = [];
   {
     // Every target, the preview included (its own profile: generators/environments.ts previewProfile).
-    const p = policyModule.runPolicies(
-      rendered,
-      // --env: exemptions for environments not rendered are not judged "unmatched".
-      opts.envs?.length ? { checkedTargets: new Set(targets.map((t) => t.name)) } : {},
-    );
+    // exemptions for a target not rendered (left out by --env, or broken) are not judged "unmatched"
+    const checked = checkedTargets(defaultTargets(root), results);
+    const p = policyModule.runPolicies(rendered, checked ? { checkedTargets: checked } : {});
     findings.push(...p.findings, ...(p.exemptionFindings ?? []));
   }
   lap('policies');

@@ -17,7 +17,7 @@ import { architectureDoc, architectureMd, reportScreenshot } from '../../../scri
 import { replaceBlock } from '../../../scripts/lib/report/self-healing.ts';
 import { reportHtml } from '../../../scripts/lib/report/html.ts';
 import { architectureFrom, collectReport, type ReportData } from '../../../scripts/lib/report/index.ts';
-import { repoRoot } from '../../helpers/repo-copy.ts';
+import { copyRepo, removeRepo, repoRoot } from '../../helpers/repo-copy.ts';
 import { launchChromium, watchPages, type Chromium, type PageWatch } from '../../helpers/chromium.ts';
 
 
@@ -246,5 +246,28 @@ describe('architecture graph', () => {
     const g = architectureGraph([deployment('front', [{ name: 'DB_HOST', value: 'db' }])]);
     assert.equal(g.nodes.find((n) => n.id === 'shop/db')?.kind, 'missing');
     assert.match(g.warnings.join('\n'), /db \(namespace shop\) is referenced by env DB_HOST/);
+  });
+});
+
+describe('npm run report with an environment that does not render', { timeout: 120_000 }, () => {
+  it('lists the render error and does not call that environment’s exemptions unmatched', async () => {
+    const copy = copyRepo();
+    try {
+      const file = join(copy, 'overlays/prod/services/kustomization.yaml');
+      const original = readFileSync(file, 'utf8');
+      assert.match(original, /^patches:/m);
+      writeFileSync(file, original.replace(/^patches:/m, 'patchs:'));
+      const broken = await collectReport(repoRoot, { results: await renderTargets(copy, defaultTargets(copy), { cache: false }) });
+      assert.deepEqual(broken.renderErrors.map((f) => [f.target, f.rule]), [['prod', 'kustomize']]);
+      assert.deepEqual(broken.policies.exemptionFindings.map((f) => f.message), []);
+      // prod's exemptions are judged, and matched, once it renders
+      writeFileSync(file, original);
+      const fixed = await collectReport(repoRoot, { results: await renderTargets(copy, defaultTargets(copy), { cache: false }) });
+      assert.deepEqual(fixed.renderErrors, []);
+      assert.ok(fixed.policies.applied.some((a) => a.status === 'active' && a.exemption.targets?.includes('prod')));
+      assert.deepEqual(fixed.policies.exemptionFindings.map((f) => f.message), []);
+    } finally {
+      removeRepo(copy);
+    }
   });
 });
