@@ -53,7 +53,7 @@ export function locateLate(findings: Finding[], rendered: readonly RenderedObjec
     const r = index.get(`${f.target}\0${f.object}`);
     if (!r) return f;
     const pos = locator.locate(r.object, parsePath(f.path), f.file ?? r.origin, r.target.path);
-    return pos ? { ...f, file: pos.file, line: pos.line, column: pos.column } : f;
+    return pos ? { ...f, file: pos.file, line: pos.line, column: pos.column, ...(pos.note ? { hint: pos.note } : {}) } : f;
   });
 }
 

@@ -33,6 +33,12 @@ export interface Position {
   readonly exact: boolean;
   /** for a scalar found at the full path: does the source hold the rendered value? */
   readonly sameValue?: boolean;
+  /** when not exact: how many segments of the path, from where the walk started, the source holds */
+  readonly depth?: number;
+  /** the walk stopped at a list with no item of the rendered item's name: that name, and the names the list has */
+  readonly missingItem?: { readonly name: string; readonly have: readonly string[] };
+  /** why the position is where it is, as advice (an item a strategic-merge patch adds by a name the base lacks) */
+  readonly note?: string;
 }
 
 
@@ -165,8 +171,28 @@ export class SourceLocator {
         if (pos.sameValue === true) holder = pos;
       }
       if (holder ?? first) return holder ?? first;
+      // No source holds the whole path. Where the origin's list has no item of the rendered item's name and a
+      // strategic-merge patch does, the patch added that item (kustomize merges such lists by name): the value
+      // missing under it is the patch's, and the likely mistake is the name.
+      const added = fromOrigin?.missingItem && this.smpHolding(targetDir, object, origin, path, fromOrigin.depth ?? 0);
+      if (added && fromOrigin.missingItem) {
+        const { name, have } = fromOrigin.missingItem;
+        const list = String(path[(fromOrigin.depth ?? 0) - 1] ?? 'list');
+        const note = `the base has no ${list} item named "${name}"${have.length ? ` (it has ${have.map((n) => `"${n}"`).join(', ')})` : ''}: this strategic-merge patch adds "${name}" as a new item; spell the name as the base does to change that item`;
+        return { ...added, note };
+      }
     }
     return fromOrigin && { ...fromOrigin, exact: fromOrigin.exact };
+  }
+
+  /** The first strategic-merge patch selecting the object that holds more of `path` than `depth` segments. */
+  private smpHolding(targetDir: string, object: Record<string, any>, origin: string | undefined, path: readonly PathSegment[], depth: number): Position | undefined {
+    for (const patch of this.patchesUnder(targetDir)) {
+      if (patch.type !== 'smp' || (patch.target && !this.selects(patch, object, origin, targetDir))) continue;
+      const pos = this.inSmpPatch(patch, object, path, true);
+      if (pos && (pos.depth ?? 0) > depth) return pos;
+    }
+    return undefined;
   }
 
   /** Position of a path inside a given file, matching the document by kind and name. */
@@ -218,7 +244,8 @@ export class SourceLocator {
     return best && { ...best, exact: false };
   }
 
-  private inSmpPatch(patch: PatchRef, object: Record<string, any>, path: readonly PathSegment[]): Position | undefined {
+  /** A strategic-merge patch's position for the path (`partial`: also where it holds only part of the path). */
+  private inSmpPatch(patch: PatchRef, object: Record<string, any>, path: readonly PathSegment[], partial = false): Position | undefined {
     const parsed = this.parsed(patch.file);
     if (!parsed) return undefined;
     for (const doc of parsed.docs) {
@@ -228,7 +255,7 @@ export class SourceLocator {
       const applies = patch.target || (js.kind === object.kind && js.metadata?.name === baseName(object, js.metadata?.name));
       if (!applies) continue;
       const pos = walk(doc.contents, path, object, parsed.lines, patch.file);
-      if (pos?.exact) return pos;
+      if (pos?.exact || (partial && pos)) return pos;
     }
     return undefined;
   }
@@ -312,6 +339,7 @@ export function walk(start: unknown, path: readonly PathSegment[], object: Recor
   let last: YamlNode | undefined;
   let keyNode: YamlNode | undefined;
   let depth = 0;
+  let missingItem: Position['missingItem'];
   for (const seg of path) {
     if (!node) break;
     if (Y.isMap(node)) {
@@ -325,7 +353,10 @@ export function walk(start: unknown, path: readonly PathSegment[], object: Recor
       const byName =
         wantName !== undefined ? node.items.find((it) => Y.isMap(it) && it.get('name') === wantName) : undefined;
       const item = (byName ?? (wantName === undefined ? node.items[seg] : undefined)) as YamlNode | undefined;
-      if (!item) break;
+      if (!item) {
+        if (typeof wantName === 'string') missingItem = { name: wantName, have: node.items.flatMap((it) => (Y.isMap(it) && typeof it.get('name') === 'string' ? [it.get('name') as string] : [])) };
+        break;
+      }
       last = node;
       keyNode = item;
       node = item;
@@ -342,7 +373,7 @@ export function walk(start: unknown, path: readonly PathSegment[], object: Recor
     exact && object !== undefined && Y.isScalar(node) && (typeof rendered !== 'object' || rendered === null)
       ? node.value === rendered
       : undefined;
-  return { file, line, column: col, exact, ...(sameValue !== undefined ? { sameValue } : {}) };
+  return { file, line, column: col, exact, ...(exact ? {} : { depth }), ...(sameValue !== undefined ? { sameValue } : {}), ...(missingItem ? { missingItem } : {}) };
 }
 
 /** `spec.containers[0].image` → ['spec', 'containers', 0, 'image']; `data["grafana.ini"]` → ['data', 'grafana.ini'] */

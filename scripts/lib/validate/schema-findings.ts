@@ -65,7 +65,7 @@ export function schemaFindings(validator: SchemaValidator, rendered: readonly Re
   return out;
 }
 
-export function schemaFinding(r: RenderedObject, issue: SchemaIssue, pos: { file: string; line: number; column: number } | undefined): Finding {
+export function schemaFinding(r: RenderedObject, issue: SchemaIssue, pos: { file: string; line: number; column: number; note?: string } | undefined): Finding {
   const got = valueAt(r.object, issue.path);
   const shown = got !== undefined && typeof got !== 'object' && !issue.message.startsWith('unknown field') ? ` (got ${JSON.stringify(got)})` : '';
   return {
@@ -78,7 +78,7 @@ export function schemaFinding(r: RenderedObject, issue: SchemaIssue, pos: { file
     line: pos?.line,
     column: pos?.column,
     message: issue.message + shown,
-    hint: issue.hint,
+    hint: pos?.note ?? issue.hint,
   };
 }
 
