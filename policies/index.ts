@@ -13,7 +13,6 @@ import probePort from './availability/probe-port.ts';
 import minReplicas from './availability/min-replicas.ts';
 import podDisruptionBudget from './availability/pod-disruption-budget.ts';
 import spreadReplicas from './availability/spread-replicas.ts';
-import hpaReplicaBounds from './availability/hpa-replica-bounds.ts';
 import hpaTargetExists from './availability/hpa-target-exists.ts';
 import hpaNoStaticReplicas from './availability/hpa-no-static-replicas.ts';
 import pdbWithinHpa from './availability/pdb-within-hpa.ts';
@@ -68,7 +67,7 @@ export type { Policy, DeclaredExemption, Exemption, Category } from './types.ts'
 export const policies: readonly Policy[] = [
   ...apiserverPolicies,
   readinessProbe, livenessProbe, probePort, minReplicas, podDisruptionBudget, spreadReplicas,
-  hpaReplicaBounds, hpaTargetExists, hpaNoStaticReplicas, pdbWithinHpa, hpaCpuRequests,
+  hpaTargetExists, hpaNoStaticReplicas, pdbWithinHpa, hpaCpuRequests,
   cpuRequests, memoryRequests, memoryLimits,
   runAsNonRoot, readOnlyRootFilesystem, noPrivilegeEscalation, dropAllCapabilities, noPrivileged,
   noHostNamespaces, noHostPath, seccompRuntimeDefault, noAutomountToken, defaultDenyNetworkPolicy,

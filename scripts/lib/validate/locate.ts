@@ -219,12 +219,17 @@ export class SourceLocator {
     return namesAt;
   }
 
-  /** A JSON 6902 patch's position for the path; the caller checked that its target selects the object. */
+  /**
+   * A JSON 6902 patch's position for the path; the caller checked that its target selects the object. Ops apply in
+   * order, so of several ops that set the path the last one holding the rendered value wrote it (else the last one).
+   */
   private inJsonPatch(patch: PatchRef, object: Record<string, any>, path: readonly PathSegment[]): Position | undefined {
     const parsed = this.parsed(patch.file);
     const ops = parsed?.docs[0]?.contents;
     if (!parsed || !Y.isSeq(ops)) return undefined;
     let best: Position | undefined;
+    let last: Position | undefined;
+    let holder: Position | undefined;
     for (const op of ops.items) {
       if (!Y.isMap(op)) continue;
       const pointer: unknown = op.get('path');
@@ -238,10 +243,12 @@ export class SourceLocator {
       let rendered: any = object;
       for (const seg of path.slice(0, prefix.length)) rendered = rendered?.[seg];
       const pos = value ? walk(value, rest, rendered === undefined ? undefined : { __v: rendered }, parsed.lines, patch.file, ['__v']) : undefined;
-      if (pos?.exact) return pos;
-      best ??= pos;
+      if (pos?.exact) {
+        last = pos;
+        if (pos.sameValue === true) holder = pos;
+      } else best ??= pos;
     }
-    return best && { ...best, exact: false };
+    return holder ?? last ?? (best && { ...best, exact: false });
   }
 
   /** A strategic-merge patch's position for the path (`partial`: also where it holds only part of the path). */
