@@ -4,8 +4,10 @@
 // they group into one (findings.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Node as YamlNode } from 'yaml';
 import type { Finding } from '../../../kube/index.ts';
 import { kustomizationFileNames } from '../../../kube/index.ts';
+import { Y } from '../plumbing/yaml.ts';
 import { closest } from './schema.ts';
 
 /**
@@ -73,6 +75,27 @@ export function explainKustomize(f: Finding, root: string): Finding {
     };
   }
 
+  // A value of the wrong kind (Go's encoding/json UnmarshalTypeError: `json: cannot unmarshal object into Go struct
+  // field ConfigMapArgs.configMapGenerator.literals of type string`, the field named by its path from the root).
+  const wrong = /json: cannot unmarshal (\w+) into Go struct field \w+\.([\w.]+) of type (\S+)/.exec(m);
+  if (wrong && file) {
+    const [, got, field, type] = wrong as unknown as [string, string, string, string];
+    const at = wrongKind(root, file, field.split('.'), got);
+    const pair = at && Y.isMap(at.node) && at.node.items.length === 1 ? at.node.items[0]! : undefined;
+    const keyValue = pair && Y.isScalar(pair.key) && Y.isScalar(pair.value) ? `${String(pair.key.value)}=${String(pair.value.value)}` : undefined;
+    const last = field.split('.').at(-1)!;
+    return {
+      ...base,
+      file,
+      ...(at ? { line: at.line, column: at.column } : {}),
+      message: `${at?.item ? 'an entry of ' : ''}${field} must be ${kindInWords(type)}, not ${got === 'array' ? 'a list' : got === 'object' ? 'a map' : `a ${got}`}: kustomize refuses the whole file`,
+      hint:
+        keyValue && type === 'string' && ['literals', 'files', 'envs'].includes(last)
+          ? `write the entry as one string, "${keyValue}" (kustomize's KEY=VALUE), not as KEY: VALUE`
+          : `write ${last} as ${kindInWords(type)}`,
+    };
+  }
+
   // A patch whose object is not in the overlay (`no matches for Id …`) was placed on its entry already, where the
   // entries are parsed (kustomize/no-ops.ts locateKustomizeError); what it could not place gets kustomize's own words.
 
@@ -90,3 +113,29 @@ const lineAt = (root: string, file: string, re: RegExp): { line?: number } => {
   const line = lineOf(root, file, re);
   return line ? { line } : {};
 };
+
+/** A Go type as kustomize's error names it, in words: `[]string` → a list of strings. */
+function kindInWords(type: string): string {
+  if (type.startsWith('[]')) return `a list of ${kindInWords(type.slice(2)).replace(/^an? /, '')}s`;
+  if (type.startsWith('map[')) return 'a map';
+  if (type === 'bool') return 'true or false';
+  if (/^u?int\d*$|^float\d*$/.test(type)) return 'a number';
+  if (type === 'string') return 'a string';
+  return `a ${type.replace(/^\*?(\w+\.)?/, '')}`;
+}
+
+/** The node of JSON kind `got` (object, array, string, number, bool) at `path` in a YAML file, lists crossed, first one. */
+function wrongKind(root: string, file: string, path: readonly string[], got: string): { node: YamlNode; item: boolean; line: number; column: number } | undefined {
+  const text = readFileSync(join(root, file), 'utf8');
+  const lines = new Y.LineCounter();
+  const doc = Y.parseDocument(text, { lineCounter: lines });
+  const kindOf = (n: unknown): string | undefined =>
+    Y.isMap(n) ? 'object' : Y.isSeq(n) ? 'array' : Y.isScalar(n) ? (n.value === null ? 'null' : typeof n.value === 'boolean' ? 'bool' : typeof n.value === 'number' ? 'number' : 'string') : undefined;
+  let nodes: unknown[] = [doc.contents];
+  for (const key of path) nodes = nodes.flatMap((n) => (Y.isSeq(n) ? n.items : [n])).flatMap((n) => (Y.isMap(n) && n.has(key) ? [n.get(key, true)] : []));
+  const found = nodes.flatMap((n) => (kindOf(n) === got ? [{ n, item: false }] : Y.isSeq(n) ? n.items.filter((i) => kindOf(i) === got).map((i) => ({ n: i, item: true })) : []))[0];
+  const offset = (found?.n as YamlNode | undefined)?.range?.[0];
+  if (found === undefined || offset === undefined) return undefined;
+  const { line, col } = lines.linePos(offset);
+  return { node: found.n as YamlNode, item: found.item, line, column: col };
+}
