@@ -31,9 +31,7 @@ export function dataTierIssues(env: EnvName, objects: readonly Rendered[]): Data
   const issues: DataTierIssue[] = [];
   const out = { push: (...messages: string[]) => issues.push(...messages.map((message) => ({ message }))) };
   const get = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
-  for (const o of objects)
-    if (o.kind === 'Secret' && (o['data'] || o['stringData'])) out.push(`Secret/${o.metadata.name}: plaintext Secret in Git; use an ExternalSecret`);
-
+  // (a Secret with data in Git is security/no-plaintext-secrets' finding, in every target)
   const rabbit = get('StatefulSet', rabbitmqNames.server);
   const sts = get('StatefulSet', postgresNames.server);
   const cluster = objects.find((o) => o.kind === 'Cluster' && o.apiVersion.startsWith(`${cnpgApiGroup}/`) && o.metadata.name === cnpgNames.cluster);

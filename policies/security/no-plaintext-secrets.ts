@@ -15,9 +15,12 @@ export default objectPolicy(
     const o = subject.object;
     const keys = [...Object.keys(o.data ?? {}), ...Object.keys(o.stringData ?? {})];
     if (!keys.length) return undefined;
+    // the first value's own line (a generated Secret's: its literal), where the secret stands
+    const field = Object.keys(o.data ?? {}).length ? 'data' : 'stringData';
+    const key = keys[0]!;
     return {
       message: `Secret carries ${keys.length} value(s) in Git (${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', ...' : ''})`,
-      path: o.data ? 'data' : 'stringData',
+      path: `${field}${/^[A-Za-z_][\w-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`}`,
     };
   },
 );

@@ -110,11 +110,6 @@ describe('dataTierFindings() flags an overlay that would lose data or quorum', (
     sts(objs, 'postgres').spec.volumeClaimTemplates[0].spec.resources.requests.storage = '100 GB';
     assert.match(dataTierFindings('dev', objs).join('\n'), /StatefulSet\/postgres: spec\.volumeClaimTemplates\[0\]\.spec\.resources\.requests\.storage is "100 GB"/);
   });
-  it('a plaintext Secret', () => {
-    const objs = prod();
-    objs.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'oops' }, stringData: { password: 'x' } });
-    assert.match(dataTierFindings('prod', objs).join('\n'), /Secret\/oops: plaintext Secret/);
-  });
   it('a memory limit changed without memory.conf', () => {
     const objs = prod();
     sts(objs, 'rabbitmq').spec.template.spec.containers[0].resources.limits.memory = '8Gi';

@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join, normalize } from 'node:path';
-import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode, Scalar, YAMLMap } from 'yaml';
 import { isRemoteRef, kustomizationFileNames, objectRef, parseImage, type Finding, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
 import { Y } from '../plumbing/yaml.ts';
 import { hashVariants, nameAffixes, namesInside, renderedNames } from '../kustomize/index.ts';
@@ -64,6 +64,11 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
       // of the same kustomization (kustomize runs them after the patches) or of an outer one wrote it.
       if (!f.file.startsWith('overlays/')) return f;
       const pos = locator.locate(r.object, path, r.origin, r.target.path);
+      // an object a generator of this kustomization made: the generator's entry, not the kustomization's first line
+      if (!pos?.exact && f.file === r.origin && kustomizationFileNames.some((n) => f.file!.endsWith(`/${n}`))) {
+        const own = fromOwnGenerator(root, filesOf(r), f.file, r.object, path);
+        if (own) return placed(f, own);
+      }
       if (pos?.file !== f.file || pos.line !== f.line || !pos.exact || pos.sameValue !== false) return f;
       return placed(f, fromReplacements(locator, filesOf(r), byTarget.get(r.target.name) ?? [], r, path, renderedValue));
     }
@@ -213,31 +218,54 @@ function fromNamespace(files: readonly OverlayFile[], path: readonly PathSegment
  * The outermost overlay is looked at first: kustomize merges it last, so its key wins.
  */
 function fromGenerators(root: string, files: readonly OverlayFile[], object: Record<string, any>, path: readonly PathSegment[]): Place | undefined {
-  if (object.apiVersion !== 'v1' || (object.kind !== 'ConfigMap' && object.kind !== 'Secret')) return undefined;
   const [data, key] = path;
   if ((data !== 'data' && data !== 'binaryData' && data !== 'stringData') || typeof key !== 'string') return undefined;
-  const name = String(object.metadata?.name ?? '');
-  const field = object.kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator';
   for (const o of files) {
-    const generators = (o.doc.contents as any).get(field, true);
-    if (!Y.isSeq(generators)) continue;
-    const names = namesBefore(root, name, object.kind, o, files);
-    for (const g of generators.items) {
-      if (!Y.isMap(g) || !names.has(String(g.get('name'))) || !['merge', 'replace'].includes(String(g.get('behavior')))) continue;
-      const entries = (source: string) => {
-        const seq = g.get(source, true);
-        return Y.isSeq(seq) ? seq.items.filter((n): n is Scalar<string> => Y.isScalar(n) && typeof n.value === 'string') : [];
-      };
-      // kustomize api/kv: a literal is KEY=value; a file entry is [key=]path (the key defaults to the file's name).
-      const literal = entries('literals').find((n) => n.value.split('=', 1)[0]!.trim() === key);
-      if (literal) return at(literal, o.lines, o.file);
-      const file = entries('files').find((n) => (n.value.includes('=') ? n.value.split('=', 1)[0]! : basename(n.value)).trim() === key);
-      if (file) return at(file, o.lines, o.file);
-      const env = entries('envs').find((n) => envKeys(join(root, o.dir, n.value)).includes(key));
-      if (env) return at(env, o.lines, o.file);
-    }
+    const g = generatorEntry(root, o, files, object, ['merge', 'replace']);
+    const entry = g && dataEntry(root, o, g, key);
+    if (entry) return entry;
   }
   return undefined;
+}
+
+/**
+ * A ConfigMap or Secret that a generator of the overlay kustomization `file` made (its origin): the generator's entry
+ * for the key of `data` the path names, else the entry itself. Labels and annotations of a generated object are set
+ * in that entry's options.
+ */
+function fromOwnGenerator(root: string, files: readonly OverlayFile[], file: string, object: Record<string, any>, path: readonly PathSegment[]): Place | undefined {
+  const o = files.find((x) => x.file === file);
+  const g = o && generatorEntry(root, o, files, object);
+  if (!o || !g) return undefined;
+  const [data, key] = path;
+  const entry = (data === 'data' || data === 'binaryData' || data === 'stringData') && typeof key === 'string' ? dataEntry(root, o, g, key) : undefined;
+  if (entry) return entry;
+  const meta = path[0] === 'metadata' && (path[1] === 'labels' || path[1] === 'annotations') ? path[1] : undefined;
+  return at(g.get('name', true) as YamlNode, o.lines, o.file, meta && `a generated ${object.kind} takes its ${meta} from this entry: set them under its options.${meta}`);
+}
+
+/** The configMapGenerator or secretGenerator entry of kustomization `o` that made `object` (with one of `behaviors`). */
+function generatorEntry(root: string, o: OverlayFile, files: readonly OverlayFile[], object: Record<string, any>, behaviors?: readonly string[]): YAMLMap | undefined {
+  if (object.apiVersion !== 'v1' || (object.kind !== 'ConfigMap' && object.kind !== 'Secret')) return undefined;
+  const generators = (o.doc.contents as any)?.get?.(object.kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator', true);
+  if (!Y.isSeq(generators)) return undefined;
+  const names = namesBefore(root, String(object.metadata?.name ?? ''), object.kind, o, files);
+  return generators.items.find((g): g is YAMLMap => Y.isMap(g) && names.has(String(g.get('name'))) && (!behaviors || behaviors.includes(String(g.get('behavior')))));
+}
+
+/** The entry of generator `g` that gives `key`: a literal KEY=value, a file entry [key=]path, or an env file holding it. */
+function dataEntry(root: string, o: OverlayFile, g: YAMLMap, key: string): Place | undefined {
+  const entries = (source: string) => {
+    const seq = g.get(source, true);
+    return Y.isSeq(seq) ? seq.items.filter((n): n is Scalar<string> => Y.isScalar(n) && typeof n.value === 'string') : [];
+  };
+  // kustomize api/kv: a literal is KEY=value; a file entry is [key=]path (the key defaults to the file's name).
+  const literal = entries('literals').find((n) => n.value.split('=', 1)[0]!.trim() === key);
+  if (literal) return at(literal, o.lines, o.file);
+  const file = entries('files').find((n) => (n.value.includes('=') ? n.value.split('=', 1)[0]! : basename(n.value)).trim() === key);
+  if (file) return at(file, o.lines, o.file);
+  const env = entries('envs').find((n) => envKeys(join(root, o.dir, n.value)).includes(key));
+  return env ? at(env, o.lines, o.file) : undefined;
 }
 
 /**
