@@ -49,6 +49,7 @@ import analysisAddressResolves from './rollouts/analysis-address-resolves.ts';
 import uniqueClusterObjects from './cross-environment/unique-cluster-objects.ts';
 import uniqueHostPorts from './cross-environment/unique-host-ports.ts';
 import imageTagRequired from './gitops/image-tag-required.ts';
+import imageReference from './gitops/image-reference.ts';
 import noMutableTags from './gitops/no-mutable-tags.ts';
 import allowedRegistries from './gitops/allowed-registries.ts';
 import digestPinning from './gitops/digest-pinning.ts';
@@ -75,7 +76,7 @@ export const policies: readonly Policy[] = [
   selectorMatchesTemplate, serviceSelectsPods, serviceTargetPort, noDuplicateEnv, ingressBackend, configReferences, serviceAccountExists,
   analysisQueryParses, analysisMetricsExist, analysisArgsBound, analysisAddressResolves, rolloutReferencesExist, splitServicesMatch,
   uniqueClusterObjects, uniqueHostPorts,
-  imageTagRequired, noMutableTags, allowedRegistries, digestPinning, targetNamespace, noDefaultNamespace,
+  imageTagRequired, imageReference, noMutableTags, allowedRegistries, digestPinning, targetNamespace, noDefaultNamespace,
   noRemoteBases, noDeprecatedApi, requiredLabels,
 ].sort((a, b) => categories.indexOf(a.category) - categories.indexOf(b.category));
 

@@ -10,12 +10,11 @@ import { isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
 import { services, type ServiceName } from '@marquee/contract';
 import { envComponents, environments, envNames, type EnvName } from '../../../generators/environments.ts';
 import { promotionOrder } from '../../../generators/argocd/delivery.ts';
+import { tagPattern } from '../../../kube/index.ts';
 import { kustomizeBinary } from '../kustomize/index.ts';
 
 export class SetImageError extends Error {}
 
-/** Docker reference grammar for a tag. */
-export const tagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 export const digestPattern = /^sha256:[a-f0-9]{64}$/;
 
 /** Tags that name a moving target; refused outside the first environment. */
