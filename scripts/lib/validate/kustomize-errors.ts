@@ -3,7 +3,7 @@
 // rewritten findings of two targets that share the broken directory are identical, so
 // they group into one (findings.ts).
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, normalize } from 'node:path';
 import type { Node as YamlNode } from 'yaml';
 import type { Finding } from '../../../kube/index.ts';
 import { kustomizationFileNames } from '../../../kube/index.ts';
@@ -96,6 +96,23 @@ export function explainKustomize(f: Finding, root: string): Finding {
     };
   }
 
+  // One object twice (api/resmap reswrangler Append: `may not add resource with an already registered id:
+  // ServiceAccount.v1.[noGrp]/web.[noNs]`): most often one resources entry listed twice, maybe spelt differently.
+  const twice = /may not add resource with an already registered id: (\w+)\.[^/\s]*\/([^\s]+?)\.(?:\[noNs\]|[^.\s]+)(?:\s|$)/.exec(m);
+  if (twice && file && dir) {
+    const [, kind, name] = twice as unknown as [string, string, string];
+    const repeat = repeatedResource(root, dir, file);
+    return {
+      ...base,
+      file,
+      ...(repeat ? { line: repeat.line, column: repeat.column } : {}),
+      message: repeat
+        ? `resources lists ${repeat.entry} again (line ${repeat.first} already has it): kustomize refuses the second copy of ${kind} ${name}`
+        : `two entries of ${file} produce ${kind} ${name}: kustomize refuses the second copy`,
+      hint: repeat ? 'remove this entry' : `keep one source of ${kind} ${name}: remove the entry that repeats it, or rename one of the two`,
+    };
+  }
+
   // A patch whose object is not in the overlay (`no matches for Id …`) was placed on its entry already, where the
   // entries are parsed (kustomize/no-ops.ts locateKustomizeError); what it could not place gets kustomize's own words.
 
@@ -138,4 +155,22 @@ function wrongKind(root: string, file: string, path: readonly string[], got: str
   if (found === undefined || offset === undefined) return undefined;
   const { line, col } = lines.linePos(offset);
   return { node: found.n as YamlNode, item: found.item, line, column: col };
+}
+
+/** The first entry of the kustomization's resources that names the same path as an earlier one (`base/web` and `base/web/`). */
+function repeatedResource(root: string, dir: string, file: string): { entry: string; line: number; column: number; first: number } | undefined {
+  const lines = new Y.LineCounter();
+  const doc = Y.parseDocument(readFileSync(join(root, file), 'utf8'), { lineCounter: lines });
+  const resources = Y.isMap(doc.contents) ? doc.contents.get('resources', true) : undefined;
+  if (!Y.isSeq(resources)) return undefined;
+  const seen = new Map<string, number>();
+  for (const item of resources.items) {
+    if (!Y.isScalar(item) || typeof item.value !== 'string' || item.range === undefined || item.range === null) continue;
+    const { line, col } = lines.linePos(item.range[0]);
+    const path = normalize(join(dir, item.value)).replace(/\/$/, '');
+    const first = seen.get(path);
+    if (first !== undefined) return { entry: item.value, line, column: col, first };
+    seen.set(path, line);
+  }
+  return undefined;
 }
