@@ -16,6 +16,8 @@ export interface DataTierIssue {
   readonly object?: { readonly kind: string; readonly name: string };
   /** Dotted path of the field, e.g. `spec.instances`. */
   readonly path?: string;
+  /** The fix, when it is more than the data overlay's general advice. */
+  readonly hint?: string;
 }
 
 /**
@@ -55,10 +57,12 @@ export function dataTierIssues(env: EnvName, objects: readonly Rendered[]): Data
     const name = sts.metadata.name;
     const claim = sts['spec'].volumeClaimTemplates?.[0]?.spec;
     const size = String(claim?.resources?.requests?.storage ?? '');
+    const storage = 'spec.volumeClaimTemplates[0].spec.resources.requests.storage';
     try {
-      bytesOf(`StatefulSet/${name}`, 'spec.volumeClaimTemplates[0].spec.resources.requests.storage', size);
+      bytesOf(`StatefulSet/${name}`, storage, size);
     } catch (e) {
-      out.push((e as Error).message);
+      // with its field: a size the schema already refused is reported once, at the line that set it
+      issues.push({ message: (e as Error).message, object: { kind: 'StatefulSet', name }, path: storage });
     }
     if (!claim?.storageClassName) out.push(`StatefulSet/${name} spec.volumeClaimTemplates[0].spec.storageClassName is not set in ${env}: choose the class (and its reclaim policy) explicitly`);
     for (const c of sts['spec'].template.spec.containers as { name: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[])
@@ -67,13 +71,21 @@ export function dataTierIssues(env: EnvName, objects: readonly Rendered[]): Data
   }
 
   // RabbitMQ computes its memory alarm from memory.conf, which must follow the container limit.
-  const limit = (rabbit['spec'].template.spec.containers as { name: string; resources: { limits: { memory: string } } }[]).find((c) => c.name === 'rabbitmq')?.resources.limits.memory;
+  const containers = rabbit['spec'].template.spec.containers as { name: string; resources: { limits: { memory: string } } }[];
+  const limit = containers.find((c) => c.name === 'rabbitmq')?.resources.limits.memory;
   const conf = get('ConfigMap', rabbitmqNames.config)?.['data']?.['memory.conf'] as string | undefined;
   const overrideBytes = Number(/total_memory_available_override_value = (\d+)/.exec(conf ?? '')?.[1]);
   if (limit && overrideBytes) {
-    const ratio = overrideBytes / bytesOf('StatefulSet/rabbitmq', 'resources.limits.memory', limit);
+    const limitBytes = bytesOf('StatefulSet/rabbitmq', 'resources.limits.memory', limit);
+    const ratio = overrideBytes / limitBytes;
+    // at memory.conf, the value to change: the limit may be the overlay's or (a patch that missed) the base's
     if (ratio < 0.6 || ratio > 0.9)
-      out.push(`ConfigMap/${rabbitmqNames.config} data.memory.conf is ${Math.round(ratio * 100)}% of the rabbitmq memory limit ${limit}: keep it at about 80%`);
+      issues.push({
+        message: `memory.conf is ${Math.round(ratio * 100)}% of the rabbitmq memory limit ${limit}: keep it at about 80%`,
+        object: { kind: 'ConfigMap', name: rabbitmqNames.config },
+        path: 'data["memory.conf"]',
+        hint: `set total_memory_available_override_value in ConfigMap/${rabbitmqNames.config} data.memory.conf to ${Math.round(0.8 * limitBytes)} (80% of ${limit}) with the limit, see docs/data.md`,
+      });
   } else out.push(`ConfigMap/${rabbitmqNames.config} data.memory.conf has no total_memory_available_override_value`);
 
   const store = get('SecretStore', secretStoreName);

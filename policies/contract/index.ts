@@ -32,7 +32,7 @@ export function contractFindings(results: readonly RenderedTarget[]): Finding[] 
         // otherwise at the environment's data kustomization.
         ...(o && issue.path ? { object: objectRef(o), path: issue.path } : { file: `${r.target.path}/data/kustomization.yaml` }),
         message: issue.message,
-        hint: `fix ${r.target.path}/data (sizes, replicas, storage class), see docs/data.md`,
+        hint: issue.hint ?? `fix ${r.target.path}/data (sizes, replicas, storage class), see docs/data.md`,
       });
     }
   }
