@@ -48,10 +48,12 @@ export function dataTierIssues(env: EnvName, objects: readonly Rendered[]): Data
   const pg = cluster ? undefined : sts;
   if (!rabbit || (!pg && !cluster)) return issues;
 
+  // each with its object and field: placed at the line that set it
+  const at = (name: string, path: string, message: string) => issues.push({ message, object: { kind: 'StatefulSet', name }, path });
   const replicas = rabbit['spec'].replicas as number;
-  if (replicas % 2 === 0 || replicas < 1) out.push(`StatefulSet/rabbitmq spec.replicas is ${replicas}: use an odd number (a quorum needs a strict majority)`);
-  else if (env !== 'dev' && replicas < 3) out.push(`StatefulSet/rabbitmq spec.replicas is ${replicas} in ${env}: quorum queues need 3 nodes to survive one loss`);
-  if (pg && pg['spec'].replicas !== 1) out.push(`StatefulSet/postgres spec.replicas is ${pg['spec'].replicas}: one primary (replicas without replication are independent databases)`);
+  if (replicas % 2 === 0 || replicas < 1) at(rabbit.metadata.name, 'spec.replicas', `StatefulSet/rabbitmq spec.replicas is ${replicas}: use an odd number (a quorum needs a strict majority)`);
+  else if (env !== 'dev' && replicas < 3) at(rabbit.metadata.name, 'spec.replicas', `StatefulSet/rabbitmq spec.replicas is ${replicas} in ${env}: quorum queues need 3 nodes to survive one loss`);
+  if (pg && pg['spec'].replicas !== 1) at(pg.metadata.name, 'spec.replicas', `StatefulSet/postgres spec.replicas is ${pg['spec'].replicas}: one primary (replicas without replication are independent databases)`);
 
   for (const sts of pg ? [pg, rabbit] : [rabbit]) {
     const name = sts.metadata.name;
@@ -62,8 +64,9 @@ export function dataTierIssues(env: EnvName, objects: readonly Rendered[]): Data
       bytesOf(`StatefulSet/${name}`, storage, size);
     } catch (e) {
       // with its field: a size the schema already refused is reported once, at the line that set it
-      issues.push({ message: (e as Error).message, object: { kind: 'StatefulSet', name }, path: storage });
+      at(name, storage, (e as Error).message);
     }
+    // values that are not there have no line of their own: these stay with the environment's data overlay
     if (!claim?.storageClassName) out.push(`StatefulSet/${name} spec.volumeClaimTemplates[0].spec.storageClassName is not set in ${env}: choose the class (and its reclaim policy) explicitly`);
     for (const c of sts['spec'].template.spec.containers as { name: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[])
       if (!c.resources?.limits?.['memory'] || !c.resources?.requests?.['memory'])
