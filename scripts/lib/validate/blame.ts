@@ -1,8 +1,9 @@
 // Who wrote the value a finding is about. The locator places a finding in the file the
-// object came from; when that is a generated base/ file but the rendered value is not the
-// one the generator wrote, an overlay changed it — its `images:` entry, its `namespace:`,
-// or a JSON 6902 patch op — and the finding names that line. A finding left in base/
-// is about the generator's own value, and its advice names the generator.
+// object came from; when that is a generated base/ file (or a vendored one) but the rendered
+// value is not the one there, an overlay changed it — its `images:` entry, its `namespace:`,
+// its labels or annotations, a generator merge, a replacement or a JSON 6902 patch op — and
+// the finding names that line. A finding left in base/ is about the generator's own value,
+// and its advice names the generator.
 import { isDeepStrictEqual } from 'node:util';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join, normalize } from 'node:path';
@@ -59,7 +60,8 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
     if (!r) return f;
     const path = parsePath(f.path);
     const renderedValue = valueAt(r.object, path);
-    if (!f.file.startsWith('base/')) {
+    // vendored manifests (vendor/, copied from upstream) are no one's to edit here, like generated bases
+    if (!f.file.startsWith('base/') && !f.file.startsWith('vendor/')) {
       // An overlay patch sets the field, but the rendered value is not the patch's: a replacement
       // of the same kustomization (kustomize runs them after the patches) or of an outer one wrote it.
       if (!f.file.startsWith('overlays/')) return f;
@@ -88,6 +90,7 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
     const files = filesOf(r);
     const place =
       fromNamespace(files, path, renderedValue, r.target.namespace) ??
+      fromMetadataTransformers(files, path, renderedValue) ??
       fromGenerators(root, files, r.object, path) ??
       fromReplacements(locator, files, byTarget.get(r.target.name) ?? [], r, path, renderedValue) ??
       fromJsonPatches(locator, files, r, path, f);
@@ -208,6 +211,33 @@ function fromNamespace(files: readonly OverlayFile[], path: readonly PathSegment
     if (!pair || !Y.isScalar(pair.value) || pair.value.value !== value) continue;
     const hint = expected && expected !== value ? `this overlay sets namespace: ${value}; its environment deploys to ${expected}: write namespace: ${expected}` : undefined;
     return at(pair.key as YamlNode, o.lines, o.file, hint);
+  }
+  return undefined;
+}
+
+/**
+ * A label or annotation an overlay's `labels:` pairs, `commonLabels:` or `commonAnnotations:` wrote: kustomize's
+ * transformers put the pair on every object it builds (labels also on selectors and pod templates, as configured), so
+ * its value is the overlay's line, however many objects carry it.
+ */
+function fromMetadataTransformers(files: readonly OverlayFile[], path: readonly PathSegment[], value: unknown): Place | undefined {
+  const key = path.at(-1);
+  const parent = path.at(-2);
+  if (typeof key !== 'string' || typeof value !== 'string' || typeof parent !== 'string') return undefined;
+  const annotation = parent === 'annotations';
+  if (!annotation && !['labels', 'matchLabels', 'selector'].includes(parent)) return undefined;
+  const holding = (map: unknown) => (Y.isMap(map) ? map.items.find((p) => Y.isScalar(p.key) && p.key.value === key && Y.isScalar(p.value) && String(p.value.value) === value) : undefined);
+  for (const o of files) {
+    const k = o.doc.contents;
+    if (!Y.isMap(k)) continue;
+    const labels: unknown = k.get('labels', true);
+    const maps = annotation
+      ? [k.get('commonAnnotations', true)]
+      : [...(Y.isSeq(labels) ? labels.items.map((l) => (Y.isMap(l) ? l.get('pairs', true) : undefined)) : []), k.get('commonLabels', true)];
+    for (const m of maps) {
+      const pair = holding(m);
+      if (pair) return at(pair.value as YamlNode, o.lines, o.file);
+    }
   }
   return undefined;
 }
