@@ -26,8 +26,7 @@ export const remoteKeys = {
 /** A generated YAML config file with the generator header (Prometheus, Alertmanager, Grafana all accept comments). */
 export const yamlFile = (source: string, value: unknown): string => headerFor(source) + toYaml(value);
 
-/** Name of the per-cluster ConfigMap (from overlays/platform/<cluster>) with `CLUSTER=<name>`. */
-export const clusterConfigMap = 'monitoring-cluster';
+export { clusterConfigMap } from './scrape.ts';
 
 export interface MonitoringPodProps {
   /** The component's name: its selector, and the name of the ServiceAccount its pods run as. */

@@ -6,6 +6,12 @@ import { clusters, environments } from '../environments.ts';
 import { peers } from '../services.ts';
 import { rolloutsHashLabel } from '../rollouts/version.ts';
 
+/**
+ * Name of the per-cluster ConfigMap (merged in overlays/platform/<cluster>) whose `CLUSTER=<name>` becomes Prometheus's
+ * external label `cluster` (prometheusConfig), on every series and alert of that cluster.
+ */
+export const clusterConfigMap = 'monitoring-cluster';
+
 /** The platform namespace, shared by every cluster (the services' NetworkPolicies admit scrapes from it). */
 export const monitoringNamespace: string = peers.monitoring.namespaceSelector.matchLabels['kubernetes.io/metadata.name'];
 

@@ -4,6 +4,7 @@
 import { serviceGroups } from '@marquee/contract';
 import { environments, previewProfile } from '../../generators/environments.ts';
 import { previews } from '../../generators/argocd/delivery.ts';
+import { clusterConfigMap } from '../../generators/monitoring/scrape.ts';
 import { objectRef, type Finding, type RenderedObject } from '../../kube/index.ts';
 
 const apiTier: readonly string[] = serviceGroups['api-tier'];
@@ -20,6 +21,8 @@ const preview = {
 export function environmentFindings(rendered: readonly RenderedObject[]): Finding[] {
   const out: Finding[] = [];
   for (const r of rendered) {
+    const cluster = clusterMismatch(r);
+    if (cluster) out.push(cluster);
     const env = r.target.env ? environments[r.target.env] : r.target.kind === 'preview' ? preview : undefined;
     if (!env) continue;
     const o = r.object;
@@ -41,4 +44,26 @@ export function environmentFindings(rendered: readonly RenderedObject[]): Findin
       out.push({ ...base, rule: 'contract/namespace', path: 'metadata.name', message: `namespace ${o.metadata?.name} is not the ${env.name} namespace ${env.namespace}`, hint: `namespace: ${env.namespace} in every kustomization under ${env.overlay}` });
   }
   return out;
+}
+
+/**
+ * A platform overlay copied from another cluster's with its CLUSTER literal unchanged: that cluster's Prometheus would
+ * label every series and alert with the other cluster's name (generators/monitoring/scrape.ts clusterConfigMap).
+ */
+function clusterMismatch(r: RenderedObject): Finding | undefined {
+  const o = r.object;
+  const cluster = r.target.kind === 'platform' ? r.target.cluster : undefined;
+  if (!cluster || o.kind !== 'ConfigMap' || !new RegExp(`^${clusterConfigMap}(-[a-z0-9]{10})?$`).test(o.metadata?.name ?? '')) return undefined;
+  const value: unknown = o.data?.CLUSTER;
+  if (value === cluster) return undefined;
+  return {
+    rule: 'contract/cluster',
+    severity: 'error',
+    target: r.target.name,
+    object: objectRef(o),
+    file: r.origin,
+    path: 'data.CLUSTER',
+    message: `CLUSTER is ${JSON.stringify(value ?? null)} in the platform overlay of cluster ${cluster}: its Prometheus would label every series and alert cluster=${String(value)}`,
+    hint: `write CLUSTER=${cluster} in ${r.target.path}/kustomization.yaml`,
+  };
 }
