@@ -3,7 +3,7 @@
 // then made into what a person acts on in one read — one mistake, one finding:
 // a finding repeated by one source line across objects and environments is one
 // finding listing them, consequences fold into their cause, causes come first.
-import { objectRef, quantityAdvice, type Finding, type RelatedFinding, type RenderedObject, type Target } from '../../../kube/index.ts';
+import { objectRef, type Finding, type RelatedFinding, type RenderedObject, type Target } from '../../../kube/index.ts';
 import { blame } from './blame.ts';
 import { explainKustomize } from './kustomize-errors.ts';
 import { parsePath, type SourceLocator } from './locate.ts';
@@ -30,18 +30,11 @@ export function summarize(findings: Finding[], targets: Target[], resources: num
 
 /**
  * Every step's findings, as a person reads them: located, blamed on the line they wrote,
- * advised, each value reported once, one finding per mistake, causes first.
+ * each value reported once, one finding per mistake, causes first.
  */
 export function refine(findings: Finding[], rendered: readonly RenderedObject[], locator: SourceLocator, root: string): Finding[] {
   const explained = findings.map((f) => explainKustomize(f, root));
-  return oneFindingPerMistake(dedupe(blame(locateLate(explained, rendered, locator), rendered, locator, root).map(advise))).sort(byWhere);
-}
-
-/** Advice the schema cannot give: what an unparsable quantity was meant to be. */
-function advise(f: Finding): Finding {
-  const bad = f.rule === 'schema' && !f.hint ? /must be a valid quantity \(got "(.*)"\)$/.exec(f.message)?.[1] : undefined;
-  const hint = bad === undefined ? undefined : quantityAdvice(bad);
-  return hint ? { ...f, hint } : f;
+  return oneFindingPerMistake(dedupe(blame(locateLate(explained, rendered, locator), rendered, locator, root))).sort(byWhere);
 }
 
 /** Give findings from later steps (policies, argocd) lines, when they name an object, a path and a file. */

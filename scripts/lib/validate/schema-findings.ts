@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { clusters } from '../../../generators/environments.ts';
-import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
+import { objectRef, quantityAdvice, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
 import type { RenderResult } from '../kustomize/index.ts';
 import { cachePath, type FieldTree } from './field-tree.ts';
 import type { SourceLocator } from './locate.ts';
@@ -78,7 +78,8 @@ export function schemaFinding(r: RenderedObject, issue: SchemaIssue, pos: { file
     line: pos?.line,
     column: pos?.column,
     message: issue.message + shown,
-    hint: pos?.note ?? issue.hint,
+    // what an unparsable quantity was meant to be (512mb: 512Mi or 512M), in repository and files mode alike
+    hint: pos?.note ?? issue.hint ?? (typeof got === 'string' && /must be a valid quantity/.test(issue.message) ? quantityAdvice(got) : undefined),
   };
 }
 

@@ -52,6 +52,18 @@ test('loose files get the API server\'s own validation too (a Service port 70000
   }
 });
 
+test('a quantity written 128mb gets the same advice in files mode as in the repository: 128Mi or 128M', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-'));
+  try {
+    writeFileSync(join(dir, 'pod.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: web\n      image: nginx:1.27\n      resources:\n        limits: { memory: 128mb }\n');
+    const r = await validateFiles(dir, ['.']);
+    assert.deepEqual(r.findings.map((f) => [f.rule, f.file, f.line, f.path]), [['schema', 'pod.yaml', 10, 'spec.containers[0].resources.limits.memory']]);
+    assert.equal(r.findings[0]!.hint, 'write 128Mi (mebibytes) or 128M (megabytes); suffixes are case-sensitive and have no B');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a directory with a symbolic-link loop ends, and .YAML and .yml files are read, not skipped', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'marquee-files-loop-'));
   try {
