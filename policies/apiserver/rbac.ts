@@ -38,7 +38,7 @@ function ValidateRoleBindingSubject(s: any, isNamespacedBinding: boolean, path: 
   if (!str(s?.name)) out.push(required(at(path, 'name'), '', 'ValidateRoleBindingSubject'));
   switch (s?.kind) {
     case 'ServiceAccount':
-      if (str(s.name)) out.push(...invalidAll(at(path, 'name'), s.name, IsDNS1123Subdomain(s.name), 'ValidateRoleBindingSubject'));
+      if (str(s.name)) out.push(...invalidAll(at(path, 'name'), s.name, IsDNS1123Subdomain(str(s.name)), 'ValidateRoleBindingSubject'));
       if (str(s.apiGroup)) out.push(notSupported(at(path, 'apiGroup'), s.apiGroup, [''], 'ValidateRoleBindingSubject', 'a ServiceAccount subject has apiGroup ""'));
       if (!isNamespacedBinding && !str(s.namespace)) out.push(required(at(path, 'namespace'), '', 'ValidateRoleBindingSubject', 'a ServiceAccount subject of a ClusterRoleBinding names its namespace'));
       break;

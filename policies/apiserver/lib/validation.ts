@@ -13,8 +13,9 @@ const dns1123LabelRe = new RegExp(`^${dns1123LabelFmt}$`);
 const dns1123SubdomainRe = new RegExp(`^${dns1123SubdomainFmt}$`);
 const labelKeyRe = new RegExp(`^${labelKeyFmt}$`);
 
-// Go's len() counts bytes, not UTF-16 units.
-const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
+// Go's len() counts bytes, not UTF-16 units. A value of the wrong type (a map where a name belongs: the schema step
+// reports that) is measured as text rather than thrown on.
+const byteLength = (s: string): number => Buffer.byteLength(typeof s === 'string' ? s : String(s), 'utf8');
 
 export const MaxLenError = (n: number): string => `must be no more than ${n} characters`;
 export const EmptyError = (): string => 'must be non-empty';

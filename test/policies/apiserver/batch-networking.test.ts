@@ -79,3 +79,10 @@ describe('batch validation.go ValidateGeneratedSelector / validateJobSpec', () =
   test('a restartPolicy left to default (Always) is refused', () =>
     assert.deepEqual(ValidateJob({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'myjob' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'i' }] } } } }).map((e) => `${e.path} ${JSON.stringify(e.value)}`), ['spec.template.spec.restartPolicy "Always"']));
 });
+
+test('a RoleBinding subject whose name is a map (a fuzzed edit) is refused in words, not with a thrown TypeError', async () => {
+  const { ValidateRoleBinding } = await import('../../../policies/apiserver/rbac.ts');
+  const binding = { kind: 'RoleBinding', roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' }, subjects: [{ kind: 'ServiceAccount', name: { a: 1 } }] };
+  const errs = ValidateRoleBinding(binding);
+  assert.ok(errs.some((e) => JSON.stringify(e).includes('subjects[0].name')), JSON.stringify(errs));
+});
