@@ -89,7 +89,7 @@ export function ValidateHorizontalPodAutoscaler(o: Record<string, any>): Errs {
   const min = spec.minReplicas;
   const max = spec.maxReplicas;
   if (typeof min === 'number' && min < 1) out.push(invalid('spec.minReplicas', min, 'must be greater than or equal to 1', 'validateHorizontalPodAutoscalerSpec', 'minReplicas is at least 1'));
-  if (typeof max === 'number' && max < 1) out.push(invalid('spec.maxReplicas', max, 'must be greater than 0', 'validateHorizontalPodAutoscalerSpec'));
+  if (typeof max === 'number' && max < 1) out.push(invalid('spec.maxReplicas', max, 'must be greater than 0', 'validateHorizontalPodAutoscalerSpec', 'maxReplicas is at least 1'));
   if (typeof min === 'number' && typeof max === 'number' && min > max)
     out.push(invalid('spec.maxReplicas', max, 'must be greater than or equal to `minReplicas`', 'validateHorizontalPodAutoscalerSpec', `raise maxReplicas to at least ${min}, or lower minReplicas`));
   out.push(...validateScaleTargetRef(spec.scaleTargetRef, 'spec.scaleTargetRef'));

@@ -89,8 +89,8 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
     if (generated.found && isDeepStrictEqual(generated.value, renderedValue)) return withGeneratorAdvice(f, generatorOf(root, f.file));
     const files = filesOf(r);
     const place =
-      fromNamespace(files, path, renderedValue, r.target.namespace) ??
-      fromMetadataTransformers(files, path, renderedValue) ??
+      fromNamespace(wrapping(files, r.origin), path, renderedValue, r.target.namespace) ??
+      fromMetadataTransformers(wrapping(files, r.origin), path, renderedValue) ??
       fromGenerators(root, files, r.object, path) ??
       fromReplacements(locator, files, byTarget.get(r.target.name) ?? [], r, path, renderedValue) ??
       fromJsonPatches(locator, files, r, path, f);
@@ -174,6 +174,29 @@ function overlayFiles(locator: SourceLocator, root: string, dir: string, seen = 
     if (existsSync(join(root, sub)) && statSync(join(root, sub)).isDirectory()) out.push(...overlayFiles(locator, root, sub, seen, self));
   }
   return out;
+}
+
+/**
+ * The overlay kustomizations an object from `origin` passes through, outermost first: the one that lists the origin's
+ * base (or holds the file) and those that include it. Their namespace:, labels and annotations are the ones kustomize
+ * applied to it; a sibling part's (preview's data/ beside its services/) are not. All of them when that is not known.
+ */
+function wrapping(files: readonly OverlayFile[], origin: string | undefined): readonly OverlayFile[] {
+  if (!origin) return files;
+  const holds = (o: OverlayFile): boolean => {
+    if (origin.startsWith(`${o.dir}/`)) return true;
+    const k = o.doc.contents as YAMLMap;
+    return ['resources', 'components', 'bases'].some((field) => {
+      const list: unknown = k.get(field, true);
+      return Y.isSeq(list) && list.items.some((e) => Y.isScalar(e) && typeof e.value === 'string' && origin.startsWith(`${normalize(join(o.dir, e.value)).replace(/\/$/, '')}/`));
+    });
+  };
+  // the deepest holder: kustomizations nearer the origin come later in the walk (overlayFiles)
+  const leaf = [...files].reverse().find(holds);
+  if (!leaf) return files;
+  const chain: OverlayFile[] = [];
+  for (let k: OverlayFile | undefined = leaf; k; k = k.outer) chain.unshift(k);
+  return chain;
 }
 
 const at = (node: YamlNode | undefined | null, lines: LineCounter, file: string, hint?: string): Place | undefined => {
