@@ -8,6 +8,7 @@ import {
   ValidateLabels, ValidateLabelSelector, ValidateLabelName, ValidateNonnegativeField, type Errs,
 } from './lib/field.ts';
 import { asDec, cmpDec, isIntegerQuantity, quantitySign, readQuantity } from '../../kube/quantity.ts';
+import { closest } from '../../kube/closest.ts';
 import {
   IsConfigMapKey, IsDNS1123Label, IsDNS1123Subdomain, IsEnvVarName, IsHTTPHeaderName, IsQualifiedName, IsValidCIDR,
   IsValidIP, IsValidPortName, IsValidPortNum, IsValidUserID, IsValidGroupID, IsInRange,
@@ -38,10 +39,6 @@ const integerResources = new Set(['pods', 'quotas', 'services', 'replicationcont
 const isIntegerResourceName = (n: string): boolean => integerResources.has(n) || isExtendedResourceName(n);
 const isOvercommitAllowed = (n: string): boolean => isNativeResource(n) && !isHugePageResourceName(n);
 
-const closest = (name: string): string | undefined => {
-  const known = ['cpu', 'memory', 'ephemeral-storage'];
-  return known.find((k) => editDistance(k, name.toLowerCase()) <= 2);
-};
 
 /** validateResourceName + validateContainerResourceName: one error per resource name. */
 export function validateContainerResourceName(name: string, path: string): Errs {
@@ -49,7 +46,7 @@ export function validateContainerResourceName(name: string, path: string): Errs 
   if (q.length) return [invalid(path, name, q.join('; '), 'validateResourceName')];
   // the hint is worked out for an error only: most names are valid
   const hint = (): string => {
-    const near = closest(name);
+    const near = closest(name, ['cpu', 'memory', 'ephemeral-storage']);
     return near ? `did you mean "${near}"? A container may request cpu, memory, ephemeral-storage, hugepages-<size> or a vendor-prefixed extended resource (example.com/gpu)` : 'use cpu, memory, ephemeral-storage, hugepages-<size>, or a vendor-prefixed extended resource (example.com/gpu)';
   };
   if (!name.includes('/')) {
@@ -714,10 +711,3 @@ export function ValidatePersistentVolumeClaimSpec(spec: unknown, path: string): 
   return out;
 }
 
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)] as number[]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length]![b.length]!;
-}

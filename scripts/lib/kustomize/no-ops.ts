@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { LineCounter, Node as YamlNode, YAMLMap } from 'yaml';
-import { describeTarget, kustomizationFileNames, parseImage, patchTargetMatches, type Finding, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
+import { closest, describeTarget, kustomizationFileNames, parseImage, patchTargetMatches, type Finding, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
 import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import type { RenderResult } from './render.ts';
@@ -335,8 +335,12 @@ function checkEntry(e: Entry, scope: readonly RenderedObject[], target: string, 
     case 'patchesStrategicMerge': {
       if (!e.target) return []; // by name: kustomize itself fails when nothing matches (locateKustomizeError)
       const hit = scope.filter((r) => matches(e.target!, r.object, namesAt(r, e.field)));
-      if (!hit.length)
-        return [{ rule: 'kustomize/no-op', severity: 'error', ...at, path: e.field, message: `${e.field} entry ${e.source} targets ${describeTarget(e.target)}, which matches no object: kustomize skips it without a word${kinds(e.target.kind)}`, hint: hint('target') }];
+      if (!hit.length) {
+        // a kind nothing here has, close to one that is built: a typo (Deploymnet)
+        const built = [...new Set(scope.map((r) => String(r.object.kind)))];
+        const near = e.target.kind && !built.includes(e.target.kind) ? closest(e.target.kind, built) : undefined;
+        return [{ rule: 'kustomize/no-op', severity: 'error', ...at, path: e.field, message: `${e.field} entry ${e.source} targets ${describeTarget(e.target)}, which matches no object: kustomize skips it without a word${kinds(e.target.kind)}`, hint: near ? `did you mean kind: ${near}? (${hint('target')})` : hint('target') }];
+      }
       const out: Finding[] = [];
       // kustomize 4.5.4 (evanphx/json-patch) applies `copy` from a missing path by writing null
       // (checked on the rendered object, where a later patch may have changed the path), and

@@ -6,9 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { Node as YamlNode } from 'yaml';
 import type { Finding } from '../../../kube/index.ts';
-import { kustomizationFileNames } from '../../../kube/index.ts';
+import { closest, kustomizationFileNames } from '../../../kube/index.ts';
 import { Y } from '../plumbing/yaml.ts';
-import { closest } from './schema.ts';
 
 /**
  * The fields of a Kustomization, from kustomize's api/types/kustomization.go (struct

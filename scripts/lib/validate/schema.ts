@@ -4,7 +4,7 @@
 // required fields, formats such as quantities) plus the known-field tree (unknown fields); plus unknown and removed
 // apiVersion/kind.
 import { pathToFileURL } from 'node:url';
-import { removalFor } from '../../../kube/index.ts';
+import { closest, removalFor } from '../../../kube/index.ts';
 import { validateCustomResource, vendoredCrds, type CrdRegistry } from '../../../policies/lib/crd-schema.ts';
 import { isGoBase64 } from '../../../policies/lib/crd-formats.ts';
 import type { FieldTree, NodeId } from './field-tree.ts';
@@ -234,31 +234,6 @@ function ajvIssues(errors: AjvError[]): SchemaIssue[] {
     out.push({ path: decodePointer(path), message });
   }
   return out;
-}
-
-/** Nearest known field by edit distance (for "did you mean"). */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) [best, bestD] = [c, d];
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }
 
 export function formatPath(path: readonly PathSegment[]): string {

@@ -1,12 +1,12 @@
 // Checks on the YAML sources themselves, before kustomize sees them: syntax,
 // duplicate keys (kustomize would silently keep one), and kustomization entries
 // that point at missing files or remote URLs.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
-import { kustomizationFileNames, type Finding, isRemoteRef } from '../../../kube/index.ts';
+import { closest, kustomizationFileNames, type Finding, isRemoteRef } from '../../../kube/index.ts';
 import { jsonSyntaxFinding } from './json-syntax.ts';
 import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias } from '../plumbing/yaml-limits.ts';
 import { loadManifests } from '../../../kube/yaml-schema.ts';
@@ -232,6 +232,31 @@ function pathEntries(root: string, file: string, text: string): PathEntry[] | nu
 }
 
 /**
+ * The entry as it was probably meant, when one name of its path is a typo of a name that is there
+ * (`../../../base/rollout/prod` for base/rollouts/prod): the first missing name is replaced by the nearest in its
+ * directory, and the result must exist.
+ */
+function nearPath(root: string, dir: string, entry: string): string | undefined {
+  const parts = entry.split('/');
+  for (let i = 0; i < parts.length; i++) {
+    if (!parts[i] || parts[i] === '.' || parts[i] === '..') continue;
+    const parent = normalize(join(dir, ...parts.slice(0, i)));
+    if (existsSync(join(root, parent, parts[i]!))) continue;
+    let names: string[];
+    try {
+      names = statSync(join(root, parent)).isDirectory() ? readdirSync(join(root, parent)) : [];
+    } catch {
+      return undefined;
+    }
+    const near = closest(parts[i]!, names);
+    if (!near) return undefined;
+    const fixed = [...parts.slice(0, i), near, ...parts.slice(i + 1)].join('/');
+    return existsSync(join(root, normalize(join(dir, fixed)))) ? `did you mean "${fixed}"?` : undefined;
+  }
+  return undefined;
+}
+
+/**
  * Walk a kustomization and everything it includes: missing local paths are
  * reported with the line of the entry (remote ones are a policy's business).
  */
@@ -259,7 +284,7 @@ export function kustomizationFindings(root: string, dir: string, seen = new Set<
         column: col,
         path: e.field,
         message: `${e.field} entry "${e.value}" does not exist (${target})`,
-        hint: 'fix the path, or run npm run generate if it is a generated base',
+        hint: nearPath(root, dir, e.value) ?? 'fix the path, or run npm run generate if it is a generated base',
       });
       continue;
     }
