@@ -5,7 +5,7 @@
 // refuses these, with a message but no line) an unmatched strategic-merge patch, a
 // `replicas:` entry or a generator merge with no base. Each finding names the
 // kustomization file and the line of the entry the author wrote.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { LineCounter, Node as YamlNode, YAMLMap } from 'yaml';
 import { closest, describeTarget, kustomizationFileNames, parseImage, patchTargetMatches, type Finding, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
@@ -405,6 +405,33 @@ export function noOpFindings(root: string, results: readonly RenderResult[], inc
 }
 
 /**
+ * Kind, apiVersion and name of every object in the YAML files of `dirs` (a failed build's kustomization tree), other
+ * than its kustomization files: what a patch that names an object wrongly was meant to name.
+ */
+function objectsInTree(root: string, dirs: readonly string[]): { kind: string; apiVersion: string; name: string }[] {
+  const out: { kind: string; apiVersion: string; name: string }[] = [];
+  for (const dir of dirs) {
+    let files: string[];
+    try {
+      files = readdirSync(join(root, dir)).filter((f) => /\.ya?ml$/i.test(f) && !kustomizationFileNames.includes(f));
+    } catch {
+      continue;
+    }
+    for (const f of files) {
+      let docs: unknown[];
+      try {
+        docs = loadManifests(readFileSync(join(root, dir, f), 'utf8'));
+      } catch {
+        continue; // a broken file has its own finding
+      }
+      for (const d of docs as any[])
+        if (typeof d?.metadata?.name === 'string' && typeof d.kind === 'string' && typeof d.apiVersion === 'string') out.push({ kind: d.kind, apiVersion: d.apiVersion, name: d.metadata.name });
+    }
+  }
+  return out;
+}
+
+/**
  * A kustomize build failure about an overlay entry, placed on that entry's line:
  * kustomize 4.5.4 names the object or path but not the kustomization line.
  */
@@ -417,10 +444,30 @@ export function locateKustomizeError(root: string, finding: Finding, targetPath:
   const place = (e: { file: string; line: number; column: number }, rule: string, message: string, hint: string): Finding => ({ ...finding, rule, file: e.file, line: e.line, column: e.column, message, hint });
   let x: RegExpExecArray | null;
   // resource/resource.go / resmap: "no matches for Id Deployment.v1.apps/inventroy.[noNs]; failed to find unique target for patch …"
-  if ((x = /no matches for Id (\w+)\.[^/\s]*\/([^.\s]+)\./.exec(m))) {
-    const [, kind, name] = x;
+  if ((x = /no matches for Id (\w+)\.([^./\s]*)\.([^/\s]*)\/([^.\s]+)\./.exec(m))) {
+    const [, kind, version, group, name] = x as unknown as [string, string, string, string, string];
+    const apiVersion = group && group !== '[noGrp]' ? `${group}/${version}` : version;
     const e = entries.find((e) => 'body' in e && !('target' in e && e.target) && e.body?.some((b) => b.kind === kind && b.metadata?.name === name));
-    if (e) return place(e, 'kustomize/no-op', `strategic-merge patch ${e.field === 'patchesStrategicMerge' || !('source' in e) ? '' : `${e.source} `}names ${kind} "${name}", which this build does not have (kustomize build fails: ${m})`, 'fix the patch\'s kind and metadata.name so the patch names an object this kustomization builds, or remove the entry');
+    if (e) {
+      // the same name under another apiVersion or kind: most often the patch's header is what is wrong. Of several
+      // objects of that name, the one of the same kind, else the only one of the patch's API group.
+      const built = objectsInTree(root, kustomizationTree(root, targetPath, includes).dirs);
+      const named = built.filter((o) => o.name === name);
+      const near = named.length ? undefined : closest(name, built.filter((o) => o.kind === kind).map((o) => o.name));
+      const groupOf = (v: string) => (v.includes('/') ? v.slice(0, v.lastIndexOf('/')) : '');
+      const sameKind = named.find((o) => o.kind === kind);
+      const sameGroup = named.filter((o) => groupOf(o.apiVersion) === groupOf(apiVersion));
+      const hint = sameKind
+        ? `this build has ${kind} ${name} as apiVersion ${sameKind.apiVersion}: write apiVersion: ${sameKind.apiVersion} in the patch`
+        : sameGroup.length === 1
+          ? `${name} is a ${sameGroup[0]!.kind} in this build: write kind: ${sameGroup[0]!.kind} in the patch`
+          : named.length
+            ? `this build has ${name} as ${[...new Set(named.map((o) => o.kind))].join(', ')}: write the kind and apiVersion of the one the patch is for`
+            : near
+              ? `did you mean metadata.name: ${near}? (the ${kind} this build has)`
+              : 'fix the patch\'s kind and metadata.name so the patch names an object this kustomization builds, or remove the entry';
+      return place(e, 'kustomize/no-op', `strategic-merge patch ${e.field === 'patchesStrategicMerge' || !('source' in e) ? '' : `${e.source} `}names ${kind} "${name}" (apiVersion ${apiVersion}), which this build does not have (kustomize build fails: ${m})`, hint);
+    }
   }
   // replicas (api/filters/replicacount): "resource with name X does not match a config with the following GVK …"
   if ((x = /resource with name (\S+) does not match a config/.exec(m))) {
