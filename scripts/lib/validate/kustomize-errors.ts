@@ -112,6 +112,20 @@ export function explainKustomize(f: Finding, root: string): Finding {
     };
   }
 
+  // A replacement whose source lacks the field (api/filters/replacement: "fieldPath `data.X` is missing for
+  // replacement source ConfigMap.[noVer].[noGrp]/name.[noNs]").
+  const source = /fieldPath `([^`]+)` is missing for replacement source (\w+)\.[^/\s]*\/([^\s]+?)\.(?:\[noNs\]|[^.\s]+)(?:\s|$)/.exec(m);
+  if (source && file) {
+    const [, fieldPath, kind, name] = source as unknown as [string, string, string, string];
+    return {
+      ...base,
+      file,
+      ...lineAt(root, file, new RegExp(`fieldPath:\\s*["']?${escape(fieldPath)}["']?\\s*[,}]?\\s*$`)),
+      message: `replacements: the source ${kind} ${name} has no ${fieldPath}: kustomize refuses the build`,
+      hint: `point fieldPath at a field ${kind} ${name} has (kustomize build of its kustomization shows it), or add ${fieldPath} to it`,
+    };
+  }
+
   // A patch whose object is not in the overlay (`no matches for Id …`) was placed on its entry already, where the
   // entries are parsed (kustomize/no-ops.ts locateKustomizeError); what it could not place gets kustomize's own words.
 
