@@ -121,7 +121,12 @@ describe('outbox relay', () => {
     const second = buildApi({ config: apiConfig(), logStream: captureLogs().stream, relay: { pollIntervalMs: 50, batchSize: 25 } });
     await second.ready();
     try {
-      const ids = await Promise.all(Array.from({ length: 300 }, (_, i) => post(i % 2 ? api : second, 1000 + i)));
+      // 300 orders, 20 in flight at a time, while both relays poll: what is tested is the relays sharing one outbox.
+      // All 300 at once tested each pool's 2 s acquire timeout under the machine's load instead (a suite run got
+      // one 503 'postgres is unavailable, retry later' from it).
+      const ids: string[] = [];
+      for (let start = 0; start < 300; start += 20)
+        ids.push(...(await Promise.all(Array.from({ length: 20 }, (_, k) => post((start + k) % 2 ? api : second, 1000 + start + k)))));
       await eventually(async () => (await backlog()) === 0, 20_000, 'outbox to empty');
       const c = await channel();
       await eventually(async () => (await c.checkQueue(broker.queue)).messageCount >= 300, 10_000, '300 messages');
