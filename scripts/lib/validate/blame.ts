@@ -89,7 +89,7 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
     if (generated.found && isDeepStrictEqual(generated.value, renderedValue)) return withGeneratorAdvice(f, generatorOf(root, f.file));
     const files = filesOf(r);
     const place =
-      fromNamespace(wrapping(files, r.origin), path, renderedValue, r.target.namespace) ??
+      fromNamespace(wrapping(files, r.origin), path, renderedValue, r.target.namespace, r.object.kind) ??
       fromMetadataTransformers(wrapping(files, r.origin), path, renderedValue) ??
       fromGenerators(root, files, r.object, path) ??
       fromReplacements(locator, files, byTarget.get(r.target.name) ?? [], r, path, renderedValue) ??
@@ -227,8 +227,10 @@ function fromImages(files: readonly OverlayFile[], path: readonly PathSegment[],
 }
 
 /** An object put in its namespace by an overlay's `namespace:` (a copied overlay keeps the old one). */
-function fromNamespace(files: readonly OverlayFile[], path: readonly PathSegment[], value: unknown, expected: string | undefined): Place | undefined {
-  if (path[0] !== 'metadata' || path[1] !== 'namespace' || typeof value !== 'string') return undefined;
+function fromNamespace(files: readonly OverlayFile[], path: readonly PathSegment[], value: unknown, expected: string | undefined, kind?: unknown): Place | undefined {
+  // kustomize's namespace transformer sets metadata.namespace, and renames a Namespace object itself
+  const field = kind === 'Namespace' ? 'name' : 'namespace';
+  if (path[0] !== 'metadata' || path[1] !== field || path.length !== 2 || typeof value !== 'string') return undefined;
   for (const o of files) {
     const pair = (o.doc.contents as any).items.find((p: any) => Y.isScalar(p.key) && p.key.value === 'namespace');
     if (!pair || !Y.isScalar(pair.value) || pair.value.value !== value) continue;

@@ -71,7 +71,9 @@ const causeRank = (f: Finding): number =>
   : f.rule.startsWith('kustomize') ? 1
   : f.rule === 'schema' ? 2
   : f.rule.startsWith('apiserver/') ? 3
-  : f.rule === 'gitops/target-namespace' || f.rule.startsWith('contract') ? 4
+  // an object in the wrong namespace comes before what the contract says of it (the Namespace the same line renamed)
+  : f.rule === 'gitops/target-namespace' ? 4
+  : f.rule.startsWith('contract') ? 4.5
   : 5;
 
 const related = (f: Finding): RelatedFinding => ({
@@ -92,7 +94,9 @@ const uniq = (xs: readonly (string | undefined)[]): string[] => [...new Set(xs.f
  *    its consequences and fold into the one from the earliest step (yaml → kustomize → schema →
  *    API server → policies);
  * 3. an object in the wrong namespace (gitops/target-namespace) carries every other
- *    finding about that object in that target: nothing else about it matters until it moves.
+ *    finding about that object in that target: nothing else about it matters until it moves;
+ *    so do the references its move broke (a Secret or ConfigMap of its name not found, the
+ *    namespace left without a default-deny NetworkPolicy) and the Namespace object renamed with it.
  */
 export function oneFindingPerMistake(findings: readonly Finding[]): Finding[] {
   // 1. Same rule, same path (or message), same line.
@@ -132,15 +136,32 @@ export function oneFindingPerMistake(findings: readonly Finding[]): Finding[] {
     return [fold(cause, here.filter((f) => f !== cause))];
   });
 
-  // 3. Objects in the wrong namespace.
+  // 3. Objects in the wrong namespace, and what their move breaks in the right one: a reference to a Secret or
+  //    ConfigMap of a moved object's name, a namespace left without the moved default-deny NetworkPolicy.
   const misplaced = out.filter((f) => f.rule === 'gitops/target-namespace');
   const owner = new Map<string, Finding>();
-  for (const m of misplaced) for (const t of m.targets ?? [m.target]) for (const o of m.objects ?? [m.object]) owner.set(`${t}\0${o}`, m);
+  const movedName = new Map<string, Finding>();
+  for (const m of misplaced)
+    for (const t of m.targets ?? [m.target])
+      for (const o of m.objects ?? [m.object]) {
+        owner.set(`${t}\0${o}`, m);
+        const [kind, ns, name] = String(o).split('/');
+        if (name) movedName.set(`${t}\0${name}`, m).set(`${t}\0${kind}`, m).set(`${t}\0Namespace/${ns}`, m);
+      }
+  const brokenByMove = (f: Finding, t: string | undefined): Finding | undefined => {
+    const ref = f.rule === 'correctness/config-references' ? /^(?:Secret|ConfigMap) (\S+) is referenced but not rendered/.exec(f.message)?.[1] : undefined;
+    if (ref) return movedName.get(`${t}\0${ref}`);
+    // the Namespace object the same namespace: line renamed
+    if (f.object?.startsWith('Namespace/')) return movedName.get(`${t}\0${f.object}`);
+    return f.rule === 'security/default-deny-network-policy' ? movedName.get(`${t}\0NetworkPolicy`) : undefined;
+  };
   if (owner.size) {
     const folded = new Map<Finding, Finding[]>();
     out = out.filter((f) => {
       if (f.rule === 'gitops/target-namespace') return true;
-      const m = (f.targets ?? [f.target]).flatMap((t) => (f.objects ?? [f.object]).map((o) => owner.get(`${t}\0${o}`))).find(Boolean);
+      const m =
+        (f.targets ?? [f.target]).flatMap((t) => (f.objects ?? [f.object]).map((o) => owner.get(`${t}\0${o}`))).find(Boolean) ??
+        (f.targets ?? [f.target]).map((t) => brokenByMove(f, t)).find(Boolean);
       if (!m) return true;
       folded.set(m, [...(folded.get(m) ?? []), f]);
       return false;
