@@ -146,14 +146,14 @@ export function oneFindingPerMistake(findings: readonly Finding[]): Finding[] {
       for (const o of m.objects ?? [m.object]) {
         owner.set(`${t}\0${o}`, m);
         const [kind, ns, name] = String(o).split('/');
-        if (name) movedName.set(`${t}\0${name}`, m).set(`${t}\0${kind}`, m).set(`${t}\0Namespace/${ns}`, m);
+        if (name) movedName.set(`${t}\0name:${name}`, m).set(`${t}\0kind:${kind}`, m).set(`${t}\0namespace:${ns}`, m);
       }
   const brokenByMove = (f: Finding, t: string | undefined): Finding | undefined => {
     const ref = f.rule === 'correctness/config-references' ? /^(?:Secret|ConfigMap) (\S+) is referenced but not rendered/.exec(f.message)?.[1] : undefined;
-    if (ref) return movedName.get(`${t}\0${ref}`);
+    if (ref) return movedName.get(`${t}\0name:${ref}`);
     // the Namespace object the same namespace: line renamed
-    if (f.object?.startsWith('Namespace/')) return movedName.get(`${t}\0${f.object}`);
-    return f.rule === 'security/default-deny-network-policy' ? movedName.get(`${t}\0NetworkPolicy`) : undefined;
+    if (f.object?.startsWith('Namespace/')) return movedName.get(`${t}\0namespace:${f.object.slice('Namespace/'.length)}`);
+    return f.rule === 'security/default-deny-network-policy' ? movedName.get(`${t}\0kind:NetworkPolicy`) : undefined;
   };
   if (owner.size) {
     const folded = new Map<Finding, Finding[]>();
