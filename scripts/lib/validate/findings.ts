@@ -70,7 +70,8 @@ const causeRank = (f: Finding): number =>
   f.rule.startsWith('yaml/') ? 0
   : f.rule.startsWith('kustomize') ? 1
   : f.rule === 'schema' ? 2
-  : f.rule.startsWith('apiserver/') ? 3
+  // the kubelet's refusal of an image reference is as final as the API server's of a field
+  : f.rule.startsWith('apiserver/') || f.rule === 'gitops/image-reference' ? 3
   // an object in the wrong namespace comes before what the contract says of it (the Namespace the same line renamed)
   : f.rule === 'gitops/target-namespace' ? 4
   : f.rule.startsWith('contract') ? 4.5
