@@ -358,7 +358,7 @@ function checkEntry(e: Entry, scope: readonly RenderedObject[], target: string, 
           const added = replaceAdds(op, hit, writers());
           const parent = op.path.slice(0, op.path.lastIndexOf('/')) || '/';
           if (added.length)
-            out.push({ rule: 'kustomize/json-patch-path', severity: 'error', ...where, message: `op replace ${op.path}: ${added.map((r) => `${r.object.kind} ${r.object.metadata?.name}`).join(', ')} has no ${segments(op.path).at(-1)} under ${parent}, so there is nothing to replace: kustomize 4.5.4 adds it without a word (kustomize 5 fails the build)`, hint: `fix the path if it has a typo (kubectl get -o yaml shows the object's fields); if the field is meant to be new, write op: add` });
+            out.push({ rule: 'kustomize/json-patch-path', severity: 'error', ...where, message: `op replace ${op.path}: ${added.map((r) => `${r.object.kind} ${r.object.metadata?.name}`).join(', ')} has no ${segments(op.path).at(-1)} under ${parent}, so there is nothing to replace: kustomize 4.5.4 adds it without a word (kustomize 5 fails the build)`, hint: op.path.startsWith('/') ? `fix the path if it has a typo (kubectl get -o yaml shows the object's fields); if the field is meant to be new, write op: add` : `a JSON pointer starts with /: write path: /${op.path}` });
         }
       }
       return out;
@@ -479,6 +479,17 @@ export function locateKustomizeError(root: string, finding: Finding, targetPath:
     const field = x[1] === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator';
     const e = entries.find((e) => e.field === field && e.name === x![2]);
     if (e && 'behavior' in e) return place(e, 'kustomize/no-op', `${field} ${e.name} has behavior: ${e.behavior}, but no base generates a ${x[1]} named ${e.name} (kustomize build fails)`, `generate ${e.name} in a base first, drop behavior: ${e.behavior} to create it here, or fix the name`);
+  }
+  // JSON 6902 (evanphx/json-patch): an op that is not one of RFC 6902's six ("Unexpected kind: repalce").
+  if ((x = /Unexpected kind: (\S+)/.exec(m))) {
+    const bad = x[1]!;
+    const ops = ['add', 'remove', 'replace', 'move', 'copy', 'test'];
+    for (const e of entries)
+      for (const o of ('ops' in e && e.ops) || [])
+        if (o.op === bad) {
+          const near = closest(bad, ops);
+          return place({ file: e.field && 'source' in e && e.source !== 'inline patch' ? e.source : e.file, line: o.line, column: o.column }, 'kustomize/json-patch-op', `op: ${bad} is not a JSON patch operation, so kustomize build fails`, `${near ? `did you mean op: ${near}? ` : ''}RFC 6902 has ${ops.join(', ')}`);
+        }
   }
   // JSON 6902 (evanphx/json-patch): remove/add/replace/test/move on a path that is not there.
   if ((x = /(?:error in (\w+) for path: '([^']+)'|(\w+) operation does not apply: doc is missing (?:destination )?(?:path|key): "?([^":]+)"?|testing value (\S+) failed)/.exec(m))) {
