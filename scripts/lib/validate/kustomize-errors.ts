@@ -126,6 +126,23 @@ export function explainKustomize(f: Finding, root: string): Finding {
     };
   }
 
+  // A generator making an object a base already has, without behavior merge or replace (api/resmap reswrangler:
+  // `id resid.ResId{… Kind:"ConfigMap" … Name:"marquee-config" …} exists; behavior must be merge or replace`).
+  const exists = /Kind:"(ConfigMap|Secret)".*?Name:"([^"]+)".*exists; behavior must be merge or replace/.exec(m);
+  if (exists && file) {
+    const [, kind, name] = exists as unknown as [string, string, string];
+    const field = kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator';
+    const entry = generatorNamed(root, file, field, name);
+    const written = entry?.behavior;
+    return {
+      ...base,
+      file,
+      ...(entry ? { line: entry.line, column: entry.column } : {}),
+      message: `${field} ${name} makes a ${kind} a base already has${written === undefined ? '' : ` (behavior: ${written})`}: kustomize refuses the build`,
+      hint: `${written && closest(written, ['merge', 'replace']) ? `did you mean behavior: ${closest(written, ['merge', 'replace'])}? ` : ''}write behavior: merge to add to the base's keys, or replace to take its place`,
+    };
+  }
+
   // A patch whose object is not in the overlay (`no matches for Id …`) was placed on its entry already, where the
   // entries are parsed (kustomize/no-ops.ts locateKustomizeError); what it could not place gets kustomize's own words.
 
@@ -186,4 +203,20 @@ function repeatedResource(root: string, dir: string, file: string): { entry: str
     seen.set(path, line);
   }
   return undefined;
+}
+
+/** The generator entry named `name` in a kustomization: the line of its behavior (else of its name), and that behavior. */
+function generatorNamed(root: string, file: string, field: string, name: string): { line: number; column: number; behavior?: string } | undefined {
+  const lines = new Y.LineCounter();
+  const doc = Y.parseDocument(readFileSync(join(root, file), 'utf8'), { lineCounter: lines });
+  const list = Y.isMap(doc.contents) ? doc.contents.get(field, true) : undefined;
+  if (!Y.isSeq(list)) return undefined;
+  const entry = list.items.find((g) => Y.isMap(g) && g.get('name') === name);
+  if (!Y.isMap(entry)) return undefined;
+  const behavior = entry.get('behavior', true);
+  const node = (behavior ?? entry.get('name', true)) as YamlNode | undefined;
+  const offset = node?.range?.[0];
+  if (offset === undefined) return undefined;
+  const { line, col } = lines.linePos(offset);
+  return { line, column: col, ...(Y.isScalar(behavior) && typeof behavior.value === 'string' ? { behavior: behavior.value } : {}) };
 }
