@@ -171,52 +171,56 @@ function kindInWords(type: string): string {
   return `a ${type.replace(/^\*?(\w+\.)?/, '')}`;
 }
 
+/** A repository YAML file parsed with positions, and where a node of it starts (1-based line, column). */
+function parsedAt(root: string, file: string): { doc: ReturnType<typeof Y.parseDocument>; at: (node: unknown) => { line: number; column: number } | undefined } {
+  const lines = new Y.LineCounter();
+  const doc = Y.parseDocument(readFileSync(join(root, file), 'utf8'), { lineCounter: lines });
+  const at = (node: unknown) => {
+    const offset = (node as YamlNode | undefined)?.range?.[0];
+    if (offset === undefined) return undefined;
+    const { line, col } = lines.linePos(offset);
+    return { line, column: col };
+  };
+  return { doc, at };
+}
+
 /** The node of JSON kind `got` (object, array, string, number, bool) at `path` in a YAML file, lists crossed, first one. */
 function wrongKind(root: string, file: string, path: readonly string[], got: string): { node: YamlNode; item: boolean; line: number; column: number } | undefined {
-  const text = readFileSync(join(root, file), 'utf8');
-  const lines = new Y.LineCounter();
-  const doc = Y.parseDocument(text, { lineCounter: lines });
+  const { doc, at } = parsedAt(root, file);
   const kindOf = (n: unknown): string | undefined =>
     Y.isMap(n) ? 'object' : Y.isSeq(n) ? 'array' : Y.isScalar(n) ? (n.value === null ? 'null' : typeof n.value === 'boolean' ? 'bool' : typeof n.value === 'number' ? 'number' : 'string') : undefined;
   let nodes: unknown[] = [doc.contents];
   for (const key of path) nodes = nodes.flatMap((n) => (Y.isSeq(n) ? n.items : [n])).flatMap((n) => (Y.isMap(n) && n.has(key) ? [n.get(key, true)] : []));
   const found = nodes.flatMap((n) => (kindOf(n) === got ? [{ n, item: false }] : Y.isSeq(n) ? n.items.filter((i) => kindOf(i) === got).map((i) => ({ n: i, item: true })) : []))[0];
-  const offset = (found?.n as YamlNode | undefined)?.range?.[0];
-  if (found === undefined || offset === undefined) return undefined;
-  const { line, col } = lines.linePos(offset);
-  return { node: found.n as YamlNode, item: found.item, line, column: col };
+  const place = found && at(found.n);
+  return found && place ? { node: found.n as YamlNode, item: found.item, ...place } : undefined;
 }
 
 /** The first entry of the kustomization's resources that names the same path as an earlier one (`base/web` and `base/web/`). */
 function repeatedResource(root: string, dir: string, file: string): { entry: string; line: number; column: number; first: number } | undefined {
-  const lines = new Y.LineCounter();
-  const doc = Y.parseDocument(readFileSync(join(root, file), 'utf8'), { lineCounter: lines });
+  const { doc, at } = parsedAt(root, file);
   const resources = Y.isMap(doc.contents) ? doc.contents.get('resources', true) : undefined;
   if (!Y.isSeq(resources)) return undefined;
   const seen = new Map<string, number>();
   for (const item of resources.items) {
-    if (!Y.isScalar(item) || typeof item.value !== 'string' || item.range === undefined || item.range === null) continue;
-    const { line, col } = lines.linePos(item.range[0]);
+    const place = at(item);
+    if (!Y.isScalar(item) || typeof item.value !== 'string' || !place) continue;
     const path = normalize(join(dir, item.value)).replace(/\/$/, '');
     const first = seen.get(path);
-    if (first !== undefined) return { entry: item.value, line, column: col, first };
-    seen.set(path, line);
+    if (first !== undefined) return { entry: item.value, ...place, first };
+    seen.set(path, place.line);
   }
   return undefined;
 }
 
 /** The generator entry named `name` in a kustomization: the line of its behavior (else of its name), and that behavior. */
 function generatorNamed(root: string, file: string, field: string, name: string): { line: number; column: number; behavior?: string } | undefined {
-  const lines = new Y.LineCounter();
-  const doc = Y.parseDocument(readFileSync(join(root, file), 'utf8'), { lineCounter: lines });
+  const { doc, at } = parsedAt(root, file);
   const list = Y.isMap(doc.contents) ? doc.contents.get(field, true) : undefined;
   if (!Y.isSeq(list)) return undefined;
   const entry = list.items.find((g) => Y.isMap(g) && g.get('name') === name);
   if (!Y.isMap(entry)) return undefined;
   const behavior = entry.get('behavior', true);
-  const node = (behavior ?? entry.get('name', true)) as YamlNode | undefined;
-  const offset = node?.range?.[0];
-  if (offset === undefined) return undefined;
-  const { line, col } = lines.linePos(offset);
-  return { line, column: col, ...(Y.isScalar(behavior) && typeof behavior.value === 'string' ? { behavior: behavior.value } : {}) };
+  const place = at(behavior ?? entry.get('name', true));
+  return place && { ...place, ...(Y.isScalar(behavior) && typeof behavior.value === 'string' ? { behavior: behavior.value } : {}) };
 }
