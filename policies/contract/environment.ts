@@ -5,7 +5,7 @@ import { serviceGroups } from '@marquee/contract';
 import { environments, previewProfile } from '../../generators/environments.ts';
 import { previews } from '../../generators/argocd/delivery.ts';
 import { clusterConfigMap } from '../../generators/monitoring/scrape.ts';
-import { objectRef, type Finding, type RenderedObject } from '../../kube/index.ts';
+import { objectRef, withoutContentHash, type Finding, type RenderedObject } from '../../kube/index.ts';
 
 const apiTier: readonly string[] = serviceGroups['api-tier'];
 
@@ -53,7 +53,7 @@ export function environmentFindings(rendered: readonly RenderedObject[]): Findin
 function clusterMismatch(r: RenderedObject): Finding | undefined {
   const o = r.object;
   const cluster = r.target.kind === 'platform' ? r.target.cluster : undefined;
-  if (!cluster || o.kind !== 'ConfigMap' || !new RegExp(`^${clusterConfigMap}(-[a-z0-9]{10})?$`).test(o.metadata?.name ?? '')) return undefined;
+  if (!cluster || o.kind !== 'ConfigMap' || withoutContentHash(String(o.metadata?.name ?? '')) !== clusterConfigMap) return undefined;
   const value: unknown = o.data?.CLUSTER;
   if (value === cluster) return undefined;
   return {

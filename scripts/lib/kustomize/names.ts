@@ -10,7 +10,7 @@
 // configureExternalTransformers, whose entries are inline YAML or files).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { kustomizationFileNames, loadManifests } from '../../../kube/index.ts';
+import { kustomizationFileNames, loadManifests, withoutContentHash } from '../../../kube/index.ts';
 import { kustomizationOf } from './origins.ts';
 import { directIncludes, kustomizationTree, type Includes } from './tree.ts';
 
@@ -92,7 +92,7 @@ export function beforeRenames(name: string, k: NameAffixes, kind: string | undef
 }
 
 /** The name without its content hash, and the name as it is (generatorOptions can turn the hash off). */
-export const hashVariants = (name: string): string[] => [...new Set([name, name.replace(/-[a-z0-9]{10}$/, '')])];
+export const hashVariants = (name: string): string[] => [...new Set([name, withoutContentHash(name)])];
 
 /** A rendered object's names before the hash: only generated objects (v1 ConfigMap, Secret) have one. */
 export const renderedNames = (object: Record<string, any>): string[] => {

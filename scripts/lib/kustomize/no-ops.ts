@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { LineCounter, Node as YamlNode, YAMLMap } from 'yaml';
-import { closest, describeTarget, kustomizationFileNames, parseImage, patchTargetMatches, type Finding, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
+import { closest, describeTarget, kustomizationFileNames, parseImage, patchTargetMatches, withoutContentHash, type Finding, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
 import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import type { RenderResult } from './render.ts';
@@ -196,7 +196,7 @@ const imageNameOf = (image: string): string => parseImage(image).written;
 
 /** A generated ConfigMap/Secret's name before kustomize appended its content hash. */
 const unhashed = (o: Record<string, any>): string | undefined =>
-  (o.kind === 'ConfigMap' || o.kind === 'Secret') && o.apiVersion === 'v1' && typeof o.metadata?.name === 'string' ? o.metadata.name.replace(/-[a-z0-9]{10}$/, '') : undefined;
+  (o.kind === 'ConfigMap' || o.kind === 'Secret') && o.apiVersion === 'v1' && typeof o.metadata?.name === 'string' ? withoutContentHash(o.metadata.name) : undefined;
 
 /** Does the target select the object by one of `names` (selectableNames)? */
 const matches = (t: PatchTarget, o: Record<string, any>, names: readonly string[]): boolean => names.some((name) => patchTargetMatches(t, name === o.metadata?.name ? o : { ...o, metadata: { ...o.metadata, name } }));

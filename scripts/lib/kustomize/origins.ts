@@ -11,7 +11,7 @@
 // several candidates — makes `originsFor` return undefined, and the caller
 // renders again with kustomize's own annotations. test/scripts/kustomize/render.test.ts
 // checks that both give the same origins for every object of every target.
-import { kustomizationFileNames } from '../../../kube/index.ts';
+import { kustomizationFileNames, withoutContentHash } from '../../../kube/index.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize, relative, resolve } from 'node:path';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
@@ -126,7 +126,7 @@ export function originsFor(index: SourceIndex, objects: readonly Record<string, 
     let files = index.byKey.get(keyOf(o.apiVersion, o.kind, name));
     // configMapGenerator/secretGenerator names carry a content-hash suffix.
     if (!files && (o.kind === 'ConfigMap' || o.kind === 'Secret') && o.apiVersion === 'v1')
-      files = index.byKey.get(keyOf(o.apiVersion, o.kind, name.replace(/-[a-z0-9]{10}$/, '')));
+      files = index.byKey.get(keyOf(o.apiVersion, o.kind, withoutContentHash(name)));
     // `namespace: x` renames the Namespace object too: it is the one Namespace source.
     if (!files && o.kind === 'Namespace' && o.apiVersion === 'v1' && index.setsNamespace) files = namespaces;
     if (files?.length !== 1) return undefined;

@@ -22,6 +22,9 @@ export const kustomizationFields: readonly string[] = [
   'transformers', 'validators', 'inventory', 'buildMetadata',
 ];
 
+/** A resource id as kustomize prints it, `ServiceAccount.v1.[noGrp]/web.[noNs]`: captures the kind and the name. */
+const resId = String.raw`(\w+)\.[^/\s]*\/([^\s]+?)\.(?:\[noNs\]|[^.\s]+)(?:\s|$)`;
+
 const isKustomizeBuildFailure = (f: Finding) => f.rule === 'kustomize' && f.message.startsWith('kustomize build ');
 
 /** The innermost kustomization directory kustomize names in its chain of errors. */
@@ -97,7 +100,7 @@ export function explainKustomize(f: Finding, root: string): Finding {
 
   // One object twice (api/resmap reswrangler Append: `may not add resource with an already registered id:
   // ServiceAccount.v1.[noGrp]/web.[noNs]`): most often one resources entry listed twice, maybe spelt differently.
-  const twice = /may not add resource with an already registered id: (\w+)\.[^/\s]*\/([^\s]+?)\.(?:\[noNs\]|[^.\s]+)(?:\s|$)/.exec(m);
+  const twice = new RegExp(`may not add resource with an already registered id: ${resId}`).exec(m);
   if (twice && file && dir) {
     const [, kind, name] = twice as unknown as [string, string, string];
     const repeat = repeatedResource(root, dir, file);
@@ -114,7 +117,7 @@ export function explainKustomize(f: Finding, root: string): Finding {
 
   // A replacement whose source lacks the field (api/filters/replacement: "fieldPath `data.X` is missing for
   // replacement source ConfigMap.[noVer].[noGrp]/name.[noNs]").
-  const source = /fieldPath `([^`]+)` is missing for replacement source (\w+)\.[^/\s]*\/([^\s]+?)\.(?:\[noNs\]|[^.\s]+)(?:\s|$)/.exec(m);
+  const source = new RegExp(`fieldPath \`([^\`]+)\` is missing for replacement source ${resId}`).exec(m);
   if (source && file) {
     const [, fieldPath, kind, name] = source as unknown as [string, string, string, string];
     return {
