@@ -53,10 +53,12 @@ const domainNameComponent = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])
 const domainAndPort = `(?:${domainNameComponent}(?:\\.${domainNameComponent})*|\\[(?:[a-fA-F0-9:]+)\\])(?::[0-9]+)?`;
 const pathComponent = `${alphanumeric}(?:${separator}${alphanumeric})*`;
 const remoteName = `${pathComponent}(?:/${pathComponent})*`;
-/** regexp.go `tag`: what a tag may be (also set-image's check of --tag). */
-export const tagPattern = /^[\w][\w.-]{0,127}$/;
+/** regexp.go `tag`: what a tag may be. */
+const tag = '[\\w][\\w.-]{0,127}';
+/** A whole tag (set-image's check of --tag). */
+export const tagPattern = new RegExp(`^${tag}$`);
 const digestPat = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9a-fA-F]{32,}';
-const referenceRegexp = new RegExp(`^((?:${domainAndPort}/)?${remoteName})(?::([\\w][\\w.-]{0,127}))?(?:@(${digestPat}))?$`);
+const referenceRegexp = new RegExp(`^((?:${domainAndPort}/)?${remoteName})(?::(${tag}))?(?:@(${digestPat}))?$`);
 const anchoredNameRegexp = new RegExp(`^(?:(${domainAndPort})/)?(${remoteName})$`);
 /** reference.go RepositoryNameTotalLengthMax */
 const repositoryNameTotalLengthMax = 255;

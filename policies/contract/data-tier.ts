@@ -74,8 +74,7 @@ export function dataTierIssues(env: EnvName, objects: readonly Rendered[]): Data
   }
 
   // RabbitMQ computes its memory alarm from memory.conf, which must follow the container limit.
-  const containers = rabbit['spec'].template.spec.containers as { name: string; resources: { limits: { memory: string } } }[];
-  const limit = containers.find((c) => c.name === 'rabbitmq')?.resources.limits.memory;
+  const limit = (rabbit['spec'].template.spec.containers as { name: string; resources: { limits: { memory: string } } }[]).find((c) => c.name === 'rabbitmq')?.resources.limits.memory;
   const conf = get('ConfigMap', rabbitmqNames.config)?.['data']?.['memory.conf'] as string | undefined;
   const overrideBytes = Number(/total_memory_available_override_value = (\d+)/.exec(conf ?? '')?.[1]);
   if (limit && overrideBytes) {

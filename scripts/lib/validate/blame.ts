@@ -88,9 +88,10 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
     const generated = baseValue(locator.parsed(f.file)?.docs ?? [], r.object, path);
     if (generated.found && isDeepStrictEqual(generated.value, renderedValue)) return withGeneratorAdvice(f, generatorOf(root, f.file));
     const files = filesOf(r);
+    const around = wrapping(files, r.origin);
     const place =
-      fromNamespace(wrapping(files, r.origin), path, renderedValue, r.target.namespace, r.object.kind) ??
-      fromMetadataTransformers(wrapping(files, r.origin), path, renderedValue) ??
+      fromNamespace(around, path, renderedValue, r.target.namespace, r.object.kind) ??
+      fromMetadataTransformers(around, path, renderedValue) ??
       fromGenerators(root, files, r.object, path) ??
       fromReplacements(locator, files, byTarget.get(r.target.name) ?? [], r, path, renderedValue) ??
       fromJsonPatches(locator, files, r, path, f);
