@@ -67,6 +67,12 @@ export interface Finding {
   readonly targets?: readonly string[];
   /** Consequences of this finding, folded into it (same source line, or an object in the wrong namespace). */
   readonly related?: readonly RelatedFinding[];
+  /**
+   * Other objects (`Kind/namespace/name`) the check read to reach this finding, such as the
+   * StatefulSet whose memory limit a ConfigMap's value is judged against: when one of them is
+   * refused, this finding is a consequence of that refusal.
+   */
+  readonly reads?: readonly string[];
 }
 
 /** A finding folded into another: what it said and where. */

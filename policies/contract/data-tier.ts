@@ -18,6 +18,8 @@ export interface DataTierIssue {
   readonly path?: string;
   /** The fix, when it is more than the data overlay's general advice. */
   readonly hint?: string;
+  /** Other objects the problem was judged against (their values may be the mistake's cause). */
+  readonly reads?: readonly { readonly kind: string; readonly name: string }[];
 }
 
 /**
@@ -86,6 +88,7 @@ export function dataTierIssues(env: EnvName, objects: readonly Rendered[]): Data
         message: `memory.conf is ${Math.round(ratio * 100)}% of the rabbitmq memory limit ${limit}: keep it at about 80%`,
         object: { kind: 'ConfigMap', name: rabbitmqNames.config },
         path: 'data["memory.conf"]',
+        reads: [{ kind: 'StatefulSet', name: rabbit.metadata.name }],
         hint: `set total_memory_available_override_value in ConfigMap/${rabbitmqNames.config} data.memory.conf to ${Math.round(0.8 * limitBytes)} (80% of ${limit}) with the limit, see docs/data.md`,
       });
   } else out.push(`ConfigMap/${rabbitmqNames.config} data.memory.conf has no total_memory_available_override_value`);

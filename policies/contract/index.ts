@@ -22,8 +22,10 @@ export function contractFindings(results: readonly RenderedTarget[]): Finding[] 
     const env = r.target.env;
     if (!env || r.findings.length) continue;
     const objects = r.objects.map((o) => o.object as any);
+    const find = (ref: { kind: string; name: string }) => objects.find((x) => x.kind === ref.kind && x.metadata?.name === ref.name);
     for (const issue of dataTierIssues(env, objects)) {
-      const o = issue.object && objects.find((x) => x.kind === issue.object!.kind && x.metadata?.name === issue.object!.name);
+      const o = issue.object && find(issue.object);
+      const reads = (issue.reads ?? []).flatMap((ref) => find(ref) ?? []).map(objectRef);
       out.push({
         rule: 'contract/data-tier',
         severity: 'error',
@@ -33,6 +35,7 @@ export function contractFindings(results: readonly RenderedTarget[]): Finding[] 
         ...(o && issue.path ? { object: objectRef(o), path: issue.path } : { file: `${r.target.path}/data/kustomization.yaml` }),
         message: issue.message,
         hint: issue.hint ?? `fix ${r.target.path}/data (sizes, replicas, storage class), see docs/data.md`,
+        ...(reads.length ? { reads } : {}),
       });
     }
   }

@@ -97,7 +97,9 @@ const uniq = (xs: readonly (string | undefined)[]): string[] => [...new Set(xs.f
  * 3. an object in the wrong namespace (gitops/target-namespace) carries every other
  *    finding about that object in that target: nothing else about it matters until it moves;
  *    so do the references its move broke (a Secret or ConfigMap of its name not found, the
- *    namespace left without a default-deny NetworkPolicy) and the Namespace object renamed with it.
+ *    namespace left without a default-deny NetworkPolicy) and the Namespace object renamed with it;
+ * 4. a later check's finding that read an object (`reads`) the API server, the schema or kustomize refused in
+ *    the same target folds into that refusal.
  */
 export function oneFindingPerMistake(findings: readonly Finding[]): Finding[] {
   // 1. Same rule, same path (or message), same line.
@@ -156,20 +158,38 @@ export function oneFindingPerMistake(findings: readonly Finding[]): Finding[] {
     if (f.object?.startsWith('Namespace/')) return movedName.get(`${t}\0namespace:${f.object.slice('Namespace/'.length)}`);
     return f.rule === 'security/default-deny-network-policy' ? movedName.get(`${t}\0kind:NetworkPolicy`) : undefined;
   };
-  if (owner.size) {
-    const folded = new Map<Finding, Finding[]>();
-    out = out.filter((f) => {
-      if (f.rule === 'gitops/target-namespace') return true;
-      const m =
-        (f.targets ?? [f.target]).flatMap((t) => (f.objects ?? [f.object]).map((o) => owner.get(`${t}\0${o}`))).find(Boolean) ??
-        (f.targets ?? [f.target]).map((t) => brokenByMove(f, t)).find(Boolean);
-      if (!m) return true;
-      folded.set(m, [...(folded.get(m) ?? []), f]);
-      return false;
-    });
-    out = out.map((f) => (folded.has(f) ? fold(f, folded.get(f)!) : f));
-  }
+  if (owner.size)
+    out = foldWhere(out, (f) =>
+      f.rule === 'gitops/target-namespace'
+        ? undefined
+        : (f.targets ?? [f.target]).flatMap((t) => (f.objects ?? [f.object]).map((o) => owner.get(`${t}\0${o}`))).find(Boolean) ??
+          (f.targets ?? [f.target]).map((t) => brokenByMove(f, t)).find(Boolean),
+    );
+
+  // 4. A later check's finding computed from an object the API server (or the schema, or kustomize) refused in
+  //    the same target is that refusal's consequence: a strategic-merge patch that missed its item left the base's
+  //    value, and what a check concludes from it follows from the miss.
+  const refused = new Map<string, Finding>();
+  for (const f of out)
+    if (f.severity === 'error' && causeRank(f) <= 3)
+      for (const t of f.targets ?? [f.target]) for (const o of f.objects ?? [f.object]) if (o) refused.set(`${t}\0${o}`, f);
+  if (refused.size)
+    out = foldWhere(out, (f) =>
+      causeRank(f) <= 3 ? undefined : (f.targets ?? [f.target]).flatMap((t) => (f.reads ?? []).map((o) => refused.get(`${t}\0${o}`))).find(Boolean),
+    );
   return [...out, ...loose];
+}
+
+/** Fold each finding `causeOf` names a cause for into that cause (which must be in `out`). */
+function foldWhere(out: readonly Finding[], causeOf: (f: Finding) => Finding | undefined): Finding[] {
+  const folded = new Map<Finding, Finding[]>();
+  const kept = out.filter((f) => {
+    const cause = causeOf(f);
+    if (!cause || cause === f) return true;
+    folded.set(cause, [...(folded.get(cause) ?? []), f]);
+    return false;
+  });
+  return kept.map((f) => (folded.has(f) ? fold(f, folded.get(f)!) : f));
 }
 
 function mergeRelated(g: readonly Finding[]): { related?: RelatedFinding[] } {

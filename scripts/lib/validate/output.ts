@@ -59,15 +59,17 @@ function details(f: Finding): string[] {
   if (f.hint) out.push(`    fix: ${f.hint}`);
   const byRule = new Map<string, NonNullable<Finding['related']>[number][]>();
   for (const r of f.related ?? []) byRule.set(r.rule, [...(byRule.get(r.rule) ?? []), r]);
+  // where a consequence sits, when that is another file than the cause's
+  const at = (r: NonNullable<Finding['related']>[number]): string => (r.file && r.file !== f.file ? ` (${r.file}${r.line ? `:${r.line}` : ''})` : '');
   for (const [rule, rs] of byRule) {
     const first = rs[0]!;
     // Per object, one example and a count; about no object (a target left unrendered), each one.
     if (!rs.some((r) => r.object)) {
-      for (const r of rs) out.push(`    also: ${rule}: ${r.message}`);
+      for (const r of rs) out.push(`    also: ${rule}: ${r.message}${at(r)}`);
       continue;
     }
     const more = rs.length > 1 ? ` (and ${rs.length - 1} more like it)` : '';
-    out.push(`    also: ${rule}: ${first.object ? `${first.object}: ` : ''}${first.message}${more}`);
+    out.push(`    also: ${rule}: ${first.object ? `${first.object}: ` : ''}${first.message}${at(first)}${more}`);
   }
   return out;
 }
