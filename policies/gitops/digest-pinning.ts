@@ -1,7 +1,7 @@
 // Tags can be re-pushed; digests cannot. Required where the environment contract says so.
 import { containerLabel, containerPolicy } from '../lib/define.ts';
 import { environmentsOf } from '../lib/index-objects.ts';
-import { parseImage } from '../../kube/index.ts';
+import { imageReferenceError, parseImage } from '../../kube/index.ts';
 
 export default containerPolicy(
   {
@@ -14,10 +14,13 @@ export default containerPolicy(
   },
   (c, _t, subject) => {
     const image = c.container.image;
-    if (typeof image !== 'string' || !image || parseImage(image).digest) return undefined;
+    if (typeof image !== 'string' || !image) return undefined;
+    // a digest pins only a reference the kubelet can pull (a short digest pins nothing: gitops/image-reference says why)
+    const unpullable = parseImage(image).digest ? imageReferenceError(image) : undefined;
+    if (parseImage(image).digest && !unpullable) return undefined;
     const required = environmentsOf(subject.target).some((e) => e.requireDigests);
     return {
-      message: `${containerLabel(c)} image ${image} is not pinned by digest${required ? ` (required in ${subject.target.name})` : ''}`,
+      message: `${containerLabel(c)} image ${image} is not pinned by digest${unpullable ? ` (the reference does not parse: ${unpullable})` : ''}${required ? ` (required in ${subject.target.name})` : ''}`,
       path: `${c.path}.image`,
       severity: required ? 'error' : 'warning',
     };

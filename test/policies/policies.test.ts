@@ -115,6 +115,17 @@ describe('environment awareness', () => {
     assert.deepEqual(runPolicies(platform('nonprod'), { only: ['gitops/digest-pinning'], exemptions: [] }).findings.map((f) => f.severity), ['warning']);
   });
 
+  it('digest pinning: a digest pins only when the kubelet can parse it (go-digest: 64 hex digits after sha256:)', () => {
+    const pinned = (image: string) =>
+      runPolicies(mutate(world('dev'), 'Deployment', 'web', (o) => (container0(o).image = image)), { only: ['gitops/digest-pinning'], exemptions: [] }).findings.map((f) => f.message);
+    assert.deepEqual(pinned(`ghcr.io/marquee-shop/web@sha256:${'a'.repeat(64)}`), []);
+    assert.deepEqual(pinned(`ghcr.io/marquee-shop/web:0.1.0@sha256:${'0123456789abcdef'.repeat(4)}`), []);
+    const [short] = pinned('ghcr.io/marquee-shop/web@sha256:abc123');
+    assert.match(short ?? '', /is not pinned by digest \(the reference does not parse: invalid reference format\)/);
+    const [upper] = pinned(`ghcr.io/marquee-shop/web@sha256:${'A'.repeat(64)}`);
+    assert.match(upper ?? '', /not pinned by digest/);
+  });
+
   it('spread-replicas applies to prod only, and not to single-replica workloads', () => {
     const noSpread = (env: 'test' | 'prod') => mutate(world(env), 'Deployment', 'web', (o) => delete o.spec.template.spec.topologySpreadConstraints);
     assert.equal(runPolicies(noSpread('test'), { only: ['availability/spread-replicas'], exemptions: [] }).findings.length, 0);
