@@ -82,9 +82,10 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
     if (image) return placed(f, image);
     const pos = locator.locate(r.object, path, r.origin, r.target.path);
     if (pos?.file === f.file && pos.exact && pos.sameValue === true) return withGeneratorAdvice(f, generatorOf(root, f.file));
-    // A generated kustomization's own images: entry wrote it (vendored manifests retagged by a generator).
-    if (kustomizationFileNames.some((n) => f.file!.endsWith(`/${n}`)) && fromImages(kustomizationAt(locator, f.file), path, renderedValue))
-      return withGeneratorAdvice(f, generatorOf(root, f.file));
+    // A generated kustomization's own images: entry wrote it (vendored manifests retagged by a generator): at that
+    // entry, with the generator's advice.
+    const retagged = kustomizationFileNames.some((n) => f.file!.endsWith(`/${n}`)) ? fromImages(kustomizationAt(locator, f.file), path, renderedValue) : undefined;
+    if (retagged) return withGeneratorAdvice(placed(f, retagged), generatorOf(root, f.file));
     const generated = baseValue(locator.parsed(f.file)?.docs ?? [], r.object, path);
     if (generated.found && isDeepStrictEqual(generated.value, renderedValue)) return withGeneratorAdvice(f, generatorOf(root, f.file));
     const files = filesOf(r);
