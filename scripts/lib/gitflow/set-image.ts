@@ -10,7 +10,7 @@ import { isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
 import { services, type ServiceName } from '@marquee/contract';
 import { envComponents, environments, envNames, type EnvName } from '../../../generators/environments.ts';
 import { promotionOrder } from '../../../generators/argocd/delivery.ts';
-import { tagPattern } from '../../../kube/index.ts';
+import { closest, tagPattern } from '../../../kube/index.ts';
 import { kustomizeBinary } from '../kustomize/index.ts';
 
 export class SetImageError extends Error {}
@@ -57,9 +57,6 @@ export async function setImage(opts: SetImageOptions): Promise<SetImageResult> {
   if (digest !== undefined && !digestPattern.test(digest)) throw new SetImageError(`--digest ${JSON.stringify(digest)}: expected sha256:<64 lowercase hex digits>`);
   if (tag !== undefined && !digest && env.name !== promotionOrder[0] && mutableTags.has(tag.toLowerCase()))
     throw new SetImageError(`--tag ${tag}: a mutable tag cannot be deployed to ${env.name} (only ${promotionOrder[0]} may follow a moving tag); use a release tag or a digest`);
-  if (env.requireDigests && !digest)
-    throw new SetImageError(`--env ${env.name} requires an image digest (requireDigests in generators/environments.ts): pass --digest sha256:… (with --tag for readability)`);
-
   // Which image: a service of the contract, or an image already listed in the overlay.
   const service = Object.hasOwn(services, opts.app) ? services[opts.app as ServiceName] : undefined;
   const files = envComponents.map((c) => `${env.overlay}/${c}/kustomization.yaml`).filter((f) => existsSync(join(opts.root, f)));
@@ -75,10 +72,20 @@ export async function setImage(opts: SetImageOptions): Promise<SetImageResult> {
     const seq = target.doc.get('images');
     image = entryName((seq as any).items.find((m: unknown) => entryName(m) === opts.app || basename(entryName(m)) === opts.app));
   }
-  if (!image)
+  if (!image) {
+    const listed = docs.flatMap((d) => {
+      const seq = d.doc.get('images');
+      return isSeq(seq) ? seq.items.map((m) => basename(entryName(m))) : [];
+    });
+    const near = closest(opts.app, [...Object.keys(services), ...listed]);
     throw new SetImageError(
-      `--app ${opts.app}: not a service (${Object.keys(services).join(', ')}) and no images: entry named like it in ${files.join(', ') || `${env.overlay}/*`}`,
+      `--app ${opts.app}: not a service (${Object.keys(services).join(', ')}) and no images: entry named like it in ${files.join(', ') || `${env.overlay}/*`}${near ? `: did you mean --app ${near}?` : ''}`,
     );
+  }
+  // (after the app: a mistyped name is the first thing to fix)
+  if (env.requireDigests && !digest)
+    throw new SetImageError(`--env ${env.name} requires an image digest (requireDigests in generators/environments.ts): pass --digest sha256:… (with --tag for readability)`);
+
   // A service image not listed yet is added to the services overlay, as `kustomize edit set image` would.
   target ??= docs.find((d) => d.file.includes('/services/')) ?? docs[0];
   if (!target) throw new SetImageError(`${env.overlay}: no component kustomization.yaml to edit`);

@@ -53,7 +53,10 @@ test('refusals name the flag and leave the file untouched', async () => {
     [{ root: repo.root, env: 'dev', app: 'inventory', digest: 'sha256:abc' }, /--digest .*expected sha256:<64 lowercase hex digits>/],
     [{ root: repo.root, env: 'dev', app: 'inventory' }, /--tag or --digest is required/],
     [{ root: repo.root, env: 'staging', app: 'inventory', tag: '1.0.0' }, /--env staging: unknown environment/],
-    [{ root: repo.root, env: 'dev', app: 'payments', tag: '1.0.0' }, /--app payments: not a service/],
+    [{ root: repo.root, env: 'dev', app: 'payments', tag: '1.0.0' }, /--app payments: not a service[^?]*$/],
+    // a typo is named first, with the name it is nearest, even where the environment also wants a digest
+    [{ root: repo.root, env: 'prod', app: 'inventry', tag: '1.4.2' }, /--app inventry: not a service .*: did you mean --app inventory\?$/],
+    [{ root: repo.root, env: 'dev', app: 'Billing-API', tag: '1.0.0' }, /did you mean --app billing-api\?$/],
   ];
   for (const [opts, re] of cases) await assert.rejects(setImage(opts), (e: unknown) => e instanceof SetImageError && re.test((e as Error).message), JSON.stringify(opts));
   assert.equal(snapshot(), before);
