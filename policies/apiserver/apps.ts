@@ -1,7 +1,7 @@
 // Rules of kubernetes/kubernetes pkg/apis/apps/validation/validation.go (Kubernetes 1.31):
 // Deployment, StatefulSet, DaemonSet specs. Pod templates go through core.ts.
 import { ValidatePodTemplateSpec, ValidatePodSpec } from './core.ts';
-import { arr, at, forbidden, has, invalid, invalidAll, isObj, notSupported, required, ValidateLabels, ValidateLabelSelector, ValidateNonnegativeField, type Errs } from './lib/field.ts';
+import { arr, at, forbidden, has, invalid, invalidAll, isObj, notSupported, quotedNumberHint, required, ValidateLabels, ValidateLabelSelector, ValidateNonnegativeField, type Errs } from './lib/field.ts';
 import { IsValidPercent } from './lib/validation.ts';
 import { selectorMatches, isEmptySelector } from '../../kube/index.ts';
 
@@ -32,9 +32,9 @@ function validateLongRunningTemplate(spec: Record<string, any>, kind: string): E
 export function validatePositiveIntOrPercent(v: unknown, path: string, fn: string, max100 = false): Errs {
   if (typeof v === 'number') return v < 0 ? [invalid(path, v, 'must be greater than or equal to 0', fn)] : [];
   if (typeof v === 'string') {
-    if (/^[0-9]+$/.test(v)) return [];
+    // a quoted number is a string (intstr.IntOrString), which must be a percent
     const msgs = IsValidPercent(v);
-    if (msgs.length) return invalidAll(path, v, msgs, fn);
+    if (msgs.length) return invalidAll(path, v, msgs, fn, quotedNumberHint(v, 'percent'));
     if (max100 && Number(v.slice(0, -1)) > 100) return [invalid(path, v, 'must not be greater than 100%', fn)];
   }
   return [];

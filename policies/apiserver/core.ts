@@ -4,7 +4,7 @@
 // as written, before the API server's defaulting: a field that defaulting fills in
 // (imagePullPolicy, protocol, terminationGracePeriodSeconds, ...) is only checked when set.
 import {
-  arr, at, duplicate, forbidden, has, invalid, invalidAll, isObj, notFound, notSupported, required, str,
+  arr, at, duplicate, forbidden, has, invalid, invalidAll, isObj, notFound, notSupported, quotedNumberHint, required, str,
   ValidateLabels, ValidateLabelSelector, ValidateLabelName, ValidateNonnegativeField, type Errs,
 } from './lib/field.ts';
 import { asDec, cmpDec, isIntegerQuantity, quantitySign, readQuantity } from '../../kube/quantity.ts';
@@ -108,11 +108,9 @@ export function ValidateResourceRequirements(res: unknown, path: string): Errs {
 /** ValidatePortNumOrName */
 export function ValidatePortNumOrName(port: unknown, path: string, fn = 'ValidatePortNumOrName'): Errs {
   if (typeof port === 'number') return invalidAll(path, port, IsValidPortNum(port), fn);
-  if (typeof port === 'string') {
-    // An int-or-string that looks like a number is a number once decoded.
-    if (/^[0-9]+$/.test(port)) return [];
-    return invalidAll(path, port, IsValidPortName(port), fn, 'a port name is at most 15 characters of [a-z0-9-] with at least one letter');
-  }
+  // A quoted number stays a string (intstr.IntOrString.UnmarshalJSON: a value starting with '"' is Type String),
+  // and a string is judged as a port name.
+  if (typeof port === 'string') return invalidAll(path, port, IsValidPortName(port), fn, quotedNumberHint(port, 'port name') ?? 'a port name is at most 15 characters of [a-z0-9-] with at least one letter');
   return [];
 }
 

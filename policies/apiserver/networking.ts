@@ -1,5 +1,5 @@
 // Rules of kubernetes/kubernetes pkg/apis/networking/validation/validation.go (Kubernetes 1.31): Ingress, NetworkPolicy.
-import { arr, at, has, invalid, invalidAll, isObj, notSupported, required, forbidden, str, ValidateLabelSelector, type Errs } from './lib/field.ts';
+import { arr, at, has, invalid, invalidAll, isObj, notSupported, quotedNumberHint, required, forbidden, str, ValidateLabelSelector, type Errs } from './lib/field.ts';
 import { IsDNS1035Label, IsDNS1123Subdomain, IsValidCIDR, IsValidPortName, IsValidPortNum, IsWildcardDNS1123Subdomain } from './lib/validation.ts';
 
 const invalidPathSequences = ['//', '/./', '/../', '%2f', '%2F'];
@@ -104,9 +104,10 @@ function validateNetworkPolicyPort(port: any, path: string): Errs {
       if (port.endPort < p) out.push(invalid(at(path, 'endPort'), port.endPort, 'must be greater than or equal to `port`', 'ValidateNetworkPolicyPort'));
       out.push(...invalidAll(at(path, 'endPort'), port.endPort, IsValidPortNum(port.endPort), 'ValidateNetworkPolicyPort'));
     }
-  } else if (typeof p === 'string' && !/^[0-9]+$/.test(p)) {
+  } else if (typeof p === 'string') {
+    // a quoted number is a string (intstr.IntOrString), judged as a port name
     if (has(port.endPort)) out.push(invalid(at(path, 'endPort'), port.endPort, 'may not be specified when `port` is non-numeric', 'ValidateNetworkPolicyPort'));
-    out.push(...invalidAll(at(path, 'port'), p, IsValidPortName(p), 'ValidateNetworkPolicyPort'));
+    out.push(...invalidAll(at(path, 'port'), p, IsValidPortName(p), 'ValidateNetworkPolicyPort', quotedNumberHint(p, 'port name')));
   } else if (!has(p) && has(port?.endPort)) out.push(invalid(at(path, 'endPort'), port.endPort, 'may not be specified when `port` is not specified', 'ValidateNetworkPolicyPort'));
   return out;
 }

@@ -49,6 +49,10 @@ export const notSupported = (path: string, value: unknown, valid: readonly strin
 });
 
 /** Several upstream messages about one value become one error (one finding per field). */
+/** The fix for an int-or-string written as a quoted number (`"8080"`), which the API server reads as a string. */
+export const quotedNumberHint = (v: string, as: 'port name' | 'percent'): string | undefined =>
+  /^[0-9]+$/.test(v) ? `write ${v} without quotes: quoted, it is a string, which the API server reads as a ${as}, not the number ${v}` : undefined;
+
 export function invalidAll(path: string, value: unknown, msgs: readonly string[], fn: string, hint?: string): Errs {
   return msgs.length ? [invalid(path, value, msgs.join('; '), fn, hint)] : [];
 }

@@ -27,6 +27,7 @@ describe('ValidateDeploymentSpec', () => {
   test('maxUnavailable and maxSurge both 0', () => assert.deepEqual(at(deployment({ strategy: { rollingUpdate: { maxUnavailable: 0, maxSurge: '0%' } } })), ['spec.strategy.rollingUpdate.maxUnavailable: may not be 0 when `maxSurge` is 0']));
   test('maxUnavailable 0 with maxSurge defaulted to 25% passes', () => assert.deepEqual(at(deployment({ strategy: { rollingUpdate: { maxUnavailable: 0 } } })), []));
   test('maxUnavailable above 100%', () => assert.deepEqual(at(deployment({ strategy: { rollingUpdate: { maxUnavailable: '101%' } } })), ['spec.strategy.rollingUpdate.maxUnavailable: must not be greater than 100%']));
+  test('maxSurge a quoted number (a string: must be a percent, intstr.go UnmarshalJSON)', () => assert.deepEqual(at(deployment({ strategy: { rollingUpdate: { maxSurge: '1' } } })).length, 1));
   test('maxSurge not a percent', () => assert.equal(deployment({ strategy: { rollingUpdate: { maxSurge: '5 percent' } } })[0]?.path, 'spec.strategy.rollingUpdate.maxSurge'));
 });
 

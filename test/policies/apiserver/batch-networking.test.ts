@@ -7,7 +7,8 @@ import { describe, test } from 'node:test';
 import { ValidateCronJob, ValidateJob } from '../../../policies/apiserver/batch.ts';
 import { immutableFieldChanges } from '../../../policies/apiserver/index.ts';
 import { cronRangeError, parseStandardCron } from '../../../policies/apiserver/lib/cron.ts';
-import { validateHTTPIngressPath } from '../../../policies/apiserver/networking.ts';
+import { validateHTTPIngressPath, ValidateNetworkPolicy } from '../../../policies/apiserver/networking.ts';
+import { ValidatePodDisruptionBudget } from '../../../policies/apiserver/policy.ts';
 import { validateExemption } from '../../../policies/lib/exemptions.ts';
 import { policyIds } from '../../../policies/index.ts';
 
@@ -85,4 +86,27 @@ test('a RoleBinding subject whose name is a map (a fuzzed edit) is refused in wo
   const binding = { kind: 'RoleBinding', roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' }, subjects: [{ kind: 'ServiceAccount', name: { a: 1 } }] };
   const errs = ValidateRoleBinding(binding);
   assert.ok(errs.some((e) => JSON.stringify(e).includes('subjects[0].name')), JSON.stringify(errs));
+});
+
+// apimachinery pkg/util/intstr/intstr.go IntOrString.UnmarshalJSON: a JSON value starting with '"' is Type String,
+// whatever it spells, so a quoted number is judged as a string: a port name (ValidatePortNumOrName,
+// ValidateNetworkPolicyPort: IsValidPortName needs a letter) or a percent (ValidatePositiveIntOrPercent: IsValidPercent).
+describe('int-or-string: a quoted number is a string to the API server', () => {
+  const netpol = (port: unknown) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'np' }, spec: { podSelector: {}, ingress: [{ ports: [{ port }] }] } });
+  const pdb = (minAvailable: unknown) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'p' }, spec: { minAvailable, selector: { matchLabels: { a: 'b' } } } });
+  test('NetworkPolicy port "8080" is refused as a port name, with the unquoted number as the fix', () => {
+    const [e, ...rest] = ValidateNetworkPolicy(netpol('8080'));
+    assert.deepEqual(rest, []);
+    assert.equal(e?.path, 'spec.ingress[0].ports[0].port');
+    assert.match(e?.detail ?? '', /must contain at least one letter/);
+    assert.match(e?.hint ?? '', /^write 8080 without quotes/);
+  });
+  test('NetworkPolicy port 8080 and "http" pass', () => assert.deepEqual([...ValidateNetworkPolicy(netpol(8080)), ...ValidateNetworkPolicy(netpol('http'))], []));
+  test('PodDisruptionBudget minAvailable "1" is refused as a percent; 1 and "50%" pass', () => {
+    const [e] = ValidatePodDisruptionBudget(pdb('1'));
+    assert.equal(e?.path, 'spec.minAvailable');
+    assert.match(e?.detail ?? '', /a valid percent string must be a numeric string followed by an ending '%'/);
+    assert.match(e?.hint ?? '', /^write 1 without quotes/);
+    assert.deepEqual([...ValidatePodDisruptionBudget(pdb(1)), ...ValidatePodDisruptionBudget(pdb('50%'))], []);
+  });
 });

@@ -130,6 +130,8 @@ describe('core validation_test.go TestValidateHandler', () => {
     { httpGet: { path: '', port: 0, host: '' } },
     { httpGet: { path: '/foo', port: 65536, host: 'host' } },
     { httpGet: { path: '', port: '', host: '' } },
+    // a quoted number is a port name to the API server (intstr.go UnmarshalJSON), and a name needs a letter
+    { tcpSocket: { port: '80' } },
     { httpGet: { path: '/', port: 'port', host: '', scheme: 'HTTP', httpHeaders: [{ name: 'Host:', value: 'foo.example.com' }] } },
     { httpGet: { path: '/', port: 'port', host: '', scheme: 'HTTP', httpHeaders: [{ name: 'X_Forwarded_For', value: 'foo.example.com' }] } },
   ];

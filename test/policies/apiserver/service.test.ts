@@ -40,6 +40,8 @@ const cases: [string, (s: ReturnType<typeof makeValidService>) => void, boolean]
   ['missing port', (s) => (s.spec.ports[0].port = 0), false],
   ['invalid port', (s) => (s.spec.ports[0].port = 65536), false],
   ['invalid TargetPort int', (s) => (s.spec.ports[0].targetPort = 65536), false],
+  // intstr.go UnmarshalJSON: quoted, "8675" is Type String, and IsValidPortName needs a letter
+  ['invalid TargetPort quoted number', (s) => (s.spec.ports[0].targetPort = '8675'), false],
   ['valid port headless', (s) => Object.assign(s.spec.ports[0], { port: 11722, targetPort: 11722 }) && (s.spec.clusterIP = 'None'), true],
   ['invalid port headless 1 (tolerated in v1)', (s) => Object.assign(s.spec.ports[0], { port: 11722, targetPort: 11721 }) && (s.spec.clusterIP = 'None'), true],
   ['invalid port headless 2 (tolerated in v1)', (s) => Object.assign(s.spec.ports[0], { port: 11722, targetPort: 'target' }) && (s.spec.clusterIP = 'None'), true],
