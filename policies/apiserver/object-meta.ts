@@ -2,7 +2,7 @@
 // (pkg/apis/*/validation Validate<Kind>Name), labels and annotations
 // (staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go ValidateObjectMetaAccessor,
 // meta/v1/validation ValidateLabels), namespace and finalizer names. Kubernetes 1.31.
-import { arr, at, has, invalidAll, isObj, str, ValidateLabels, type Errs } from './lib/field.ts';
+import { arr, at, has, invalidAll, isObj, required, str, ValidateLabels, type Errs } from './lib/field.ts';
 import { ValidateAnnotations } from './core.ts';
 import { IsDNS1035Label, IsDNS1123Label, IsDNS1123Subdomain, IsQualifiedName, IsValidPathSegmentName } from './lib/validation.ts';
 
@@ -49,6 +49,12 @@ export function ValidateObjectMeta(o: Record<string, any>): Errs {
   const out: Errs = [];
   const rule = (isBuiltin(o) && nameRules[o.kind]) || subdomain;
   const name = str(md.name);
+  // objectmeta.go ValidateObjectMetaAccessor: "name or generateName is required" (the registry fills name from
+  // generateName before validating a create)
+  // A List (v1 List, RoleBindingList, ...) is the client's envelope: kubectl sends its items, never the list.
+  const envelope = typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items);
+  if (!name && !str(md.generateName) && !envelope)
+    out.push(required('metadata.name', 'name or generateName is required', 'ValidateObjectMeta', `give the ${o.kind} a metadata.name`));
   if (name)
     out.push(...invalidAll('metadata.name', name, rule.check(name), rule.fn, `a ${o.kind} name is ${rule.what}`).map((e) => ({ ...e, summary: `${o.kind} name ${JSON.stringify(name)} is not valid` })));
   if (has(md.namespace) && str(md.namespace) && !clusterScoped.has(o.kind))

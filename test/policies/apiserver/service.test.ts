@@ -29,6 +29,7 @@ const cases: [string, (s: ReturnType<typeof makeValidService>) => void, boolean]
   ['invalid annotation', (s) => (s.metadata.annotations['NoSpecialCharsLike=Equals'] = 'bar'), false],
   ['nil selector', (s) => (s.spec.selector = undefined), true],
   ['invalid selector', (s) => (s.spec.selector!['NoSpecialCharsLike=Equals'] = 'bar'), false],
+  ['missing name', (s) => (s.metadata.name = ''), false],
   ['missing ports', (s) => (s.spec.ports = []), false],
   ['missing ports but headless', (s) => ((s.spec.ports = []), (s.spec.clusterIP = 'None')), true],
   ['empty port[0] name', (s) => (s.spec.ports[0].name = ''), true],
@@ -125,4 +126,13 @@ describe('core validation_test.go TestValidateServiceExternalTrafficFieldsCombin
     Object.assign(s.spec, { type: 'ClusterIP', externalTrafficPolicy: 'Local', healthCheckNodePort: 34567 });
     assert.equal(validate(s).length, 2);
   });
+});
+
+// objectmeta.go ValidateObjectMetaAccessor: "name or generateName is required"; a List is the client's envelope.
+test('a name is required, generateName stands in for it, a List needs none', () => {
+  const cm = (metadata: Record<string, unknown>, extra: Record<string, unknown> = {}) => ValidateObjectMeta({ apiVersion: 'v1', kind: 'ConfigMap', metadata, ...extra });
+  assert.deepEqual(cm({}).map((e) => `${e.path}: ${e.detail}`), ['metadata.name: name or generateName is required']);
+  assert.deepEqual(cm({ name: '' }).length, 1);
+  assert.deepEqual(cm({ generateName: 'migrate-' }), []);
+  assert.deepEqual(ValidateObjectMeta({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBindingList', items: [] }), []);
 });
