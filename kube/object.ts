@@ -84,5 +84,8 @@ export interface RelatedFinding {
   readonly line?: number;
 }
 
-export const objectRef = (o: Record<string, any>): string =>
-  [o?.kind ?? '?', o?.metadata?.namespace, o?.metadata?.name ?? '?'].filter(Boolean).join('/');
+/** `Kind/namespace/name`; a part that is not a string (a mistyped `name: {…}`) is `?`, not `[object Object]`. */
+export const objectRef = (o: Record<string, any>): string => {
+  const part = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : v === undefined || v === null ? undefined : '?');
+  return [part(o?.kind) ?? '?', part(o?.metadata?.namespace), part(o?.metadata?.name) ?? '?'].filter(Boolean).join('/');
+};

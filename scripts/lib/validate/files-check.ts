@@ -134,7 +134,7 @@ function unreadable(file: string, text: string, json: boolean, err: unknown): Fi
   // recursion and regular expressions run out of memory on a few thousand levels).
   if (/maxDepth/.test(err.message))
     return { file, objects: 0, findings: [syntaxError(file, `nesting deeper than ${MAX_DEPTH} levels (${err.reason ?? err.message})`, mark ? mark.line + 1 : undefined, mark ? mark.column + 1 : undefined, 'no Kubernetes object nests this deep; is the file generated wrongly?')] };
-  if (looksLikeTemplate(text, mark?.line))
+  if (looksLikeTemplate(text, mark?.line, mark?.column))
     return { file, objects: 0, findings: [], skipped: 'holds {{ }} template actions and is not YAML as it stands: a Helm or Go template; render it first (helm template) and validate the output' };
   // The `yaml` library words the error as the rest of validate does (duplicate keys by name, the
   // first syntax error) — unless the text nests deeply past the error, where js-yaml's own words do.

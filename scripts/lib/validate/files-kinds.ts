@@ -68,6 +68,16 @@ function usedBy(root: string, kfile: string): [string, string][] {
       if (path && !path.includes('\n')) out.push([normalize(join(dir, path)), entry]);
     }
   }
+  // a generator's input files become ConfigMap or Secret data (`files:` entries may be `key=path`; `envs:` are
+  // env files): whatever they hold, they are data, not manifests
+  for (const entry of ['configMapGenerator', 'secretGenerator'] as const) {
+    const list = k[entry];
+    if (!Array.isArray(list)) continue;
+    for (const g of list)
+      for (const field of ['files', 'envs', 'env'] as const)
+        for (const item of [g?.[field]].flat())
+          if (typeof item === 'string' && item) out.push([normalize(join(dir, item.slice(item.indexOf('=') + 1))), `${entry} ${field}`]);
+  }
   return out;
 }
 
@@ -90,9 +100,19 @@ export function nonManifestReason(values: readonly unknown[]): string | undefine
   return 'no document has apiVersion or kind: not a Kubernetes manifest';
 }
 
-/** A file that does not parse but holds template actions at the start of a line or at the error: a Helm or Go template. */
-export function looksLikeTemplate(text: string, errorLine?: number): boolean {
+/**
+ * A file that does not parse because of its template actions: one at the start of a line, or one the parser
+ * stumbled on (opened at or before the error's column, or opened on the line before and left open). An action
+ * elsewhere (Argo Rollouts' `{{args.x}}` or Prometheus's `{{ $labels.x }}` in a quoted string) does not excuse a
+ * syntax error of its own: that is reported, not skipped as a template.
+ */
+export function looksLikeTemplate(text: string, errorLine?: number, errorColumn?: number): boolean {
   if (/^[ \t]*\{\{/m.test(text)) return true;
   if (errorLine === undefined) return false;
-  return /\{\{|\}\}/.test(text.split('\n')[errorLine] ?? '');
+  const lines = text.split('\n');
+  const here = lines[errorLine] ?? '';
+  const open = here.indexOf('{{');
+  if (open >= 0 && (errorColumn === undefined || open <= errorColumn)) return true;
+  const before = lines[errorLine - 1] ?? '';
+  return before.lastIndexOf('{{') > before.lastIndexOf('}}');
 }

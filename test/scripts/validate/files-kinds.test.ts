@@ -20,6 +20,11 @@ const tree: Record<string, string> = {
   'overlay/replicas.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n',
   'overlay/image.json6902.yaml': '- op: replace\n  path: /spec/template/spec/containers/0/image\n  value: nginx:1.28\n',
   'overlay/names.yaml': 'nameReference:\n  - kind: ConfigMap\n    fieldSpecs:\n      - path: spec/template/spec/volumes/configMap/name\n        kind: Deployment\n',
+  // a generator's input files are data (here a Grafana provisioning file whose apiVersion is a number)
+  'grafana/kustomization.yaml': 'configMapGenerator:\n  - name: grafana-datasources\n    files: [datasources.yaml, providers.yaml=dashboard-provider.yaml]\n  - name: grafana-env\n    envs: [grafana.env.yaml]\n',
+  'grafana/datasources.yaml': 'apiVersion: 1\ndatasources:\n  - name: Prometheus\n',
+  'grafana/dashboard-provider.yaml': 'apiVersion: 1\nproviders:\n  - name: default\n',
+  'grafana/grafana.env.yaml': 'GF_X: y\n',
   'stray-patch.yaml': '- op: add\n  path: /metadata/labels/x\n  value: "1"\n',
   'settings.yaml': 'log:\n  level: debug\n',
   'bad.yml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bad\ndata:\n  x: 1\n',
@@ -48,6 +53,9 @@ test('Helm chart files, workflows, kustomizations, patches and transformer confi
       ['overlay/replicas.yaml', /used by overlay\/kustomization\.yaml \(patches\)/],
       ['overlay/image.json6902.yaml', /used by overlay\/kustomization\.yaml \(patches\)/],
       ['overlay/names.yaml', /used by overlay\/kustomization\.yaml \(configurations\)/],
+      ['grafana/datasources.yaml', /used by grafana\/kustomization\.yaml \(configMapGenerator files\)/],
+      ['grafana/dashboard-provider.yaml', /used by grafana\/kustomization\.yaml \(configMapGenerator files\)/],
+      ['grafana/grafana.env.yaml', /used by grafana\/kustomization\.yaml \(configMapGenerator envs\)/],
       ['stray-patch.yaml', /JSON 6902 patch/],
       ['settings.yaml', /no document has apiVersion or kind/],
     ] as const) {
@@ -55,6 +63,22 @@ test('Helm chart files, workflows, kustomizations, patches and transformer confi
       assert.ok(line, `${file} is not named in the notes:\n${notes}`);
       assert.match(line, reason, `${file}: ${line}`);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a syntax error beside a template action that is text (Argo Rollouts {{args.x}} in a query) is reported, not skipped as a template', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-kinds-'));
+  try {
+    const query = '        query: sum(rate(http_requests_total{namespace="{{args.namespace}}"}[2m]))';
+    const manifest = ['apiVersion: argoproj.io/v1alpha1', 'kind: AnalysisTemplate', 'metadata:', '  name: error-ratio', 'spec:', '  metrics:', '    - name: errors', '      provider:', '        prometheus:'];
+    writeFileSync(join(dir, 'tab.yaml'), [...manifest, query.replace('        ', '\t')].join('\n') + '\n');
+    // an action the parser stumbled on is still a template: skipped with the note
+    writeFileSync(join(dir, 'helm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: {{ .Values.a }} {{ .Values.b }}\n');
+    const r = await validateFiles(dir, ['.'], undefined, { workers: 1 });
+    assert.deepEqual(r.findings.map((f) => [f.rule, f.file, f.line]), [['yaml/syntax', 'tab.yaml', 10]]);
+    assert.ok(r.notes.some((n) => /^skipped helm\.yaml: .*Helm or Go template/.test(n)), r.notes.join('\n'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
