@@ -91,6 +91,18 @@ export function resourcePolicy(
       const v = c.container.resources?.[field]?.[resource];
       if (v === undefined || v === null) return { message: `${containerLabel(c)} has no ${what}`, path };
       if (!(quantity(v) > 0)) return { message: `${containerLabel(c)} ${what} ${JSON.stringify(v)} is not a positive quantity`, path };
+      // The API server takes any positive quantity, but no process starts in less than a mebibyte: a memory
+      // value that small is a unit mistake (192m is 0.192 bytes; 192 is 192 bytes).
+      if (resource === 'memory' && quantity(v) < 2 ** 20) {
+        const text = String(v).trim();
+        const digits = /^([0-9.]+)(m?)$/.exec(text);
+        const meant = digits ? `${digits[1]}Mi` : undefined;
+        return {
+          message: `${containerLabel(c)} ${what} ${text} is ${quantity(v)} bytes: no container starts in that`,
+          path,
+          hint: digits?.[2] ? `m means thousandths, not mebibytes: write ${meant}` : meant ? `a bare number is bytes: write ${meant}` : `write the ${what} in Mi or Gi`,
+        };
+      }
       return undefined;
     },
   );

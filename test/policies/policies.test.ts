@@ -126,6 +126,22 @@ describe('environment awareness', () => {
     assert.match(upper ?? '', /not pinned by digest/);
   });
 
+  it('a memory request or limit under a mebibyte is a unit mistake, with the unit meant', () => {
+    const run = (memory: string) =>
+      runPolicies(mutate(world('dev'), 'Deployment', 'web', (o) => (container0(o).resources = { requests: { cpu: '50m', memory }, limits: { cpu: '500m', memory } })), {
+        only: ['resources/memory-requests', 'resources/memory-limits'],
+        exemptions: [],
+      }).findings.map((f) => [f.rule, f.path?.replace(/^.*resources\./, ''), f.hint]);
+    assert.deepEqual(run('192m').sort(), [
+      ['resources/memory-limits', 'limits.memory', 'm means thousandths, not mebibytes: write 192Mi'],
+      ['resources/memory-requests', 'requests.memory', 'm means thousandths, not mebibytes: write 192Mi'],
+    ]);
+    assert.equal(run('512')[0]?.[2], 'a bare number is bytes: write 512Mi');
+    assert.deepEqual(run('900Ki').map((f) => f[2]).sort(), ['write the memory limit in Mi or Gi', 'write the memory request in Mi or Gi']);
+    // 1Mi (1,048,576 bytes) and up, and the same in decimal units, pass
+    for (const ok of ['1Mi', '192Mi', '1G', '2000000', '1.5Gi']) assert.deepEqual(run(ok), [], ok);
+  });
+
   it('spread-replicas applies to prod only, and not to single-replica workloads', () => {
     const noSpread = (env: 'test' | 'prod') => mutate(world(env), 'Deployment', 'web', (o) => delete o.spec.template.spec.topologySpreadConstraints);
     assert.equal(runPolicies(noSpread('test'), { only: ['availability/spread-replicas'], exemptions: [] }).findings.length, 0);
