@@ -58,6 +58,11 @@ export function locateLate(findings: Finding[], rendered: readonly RenderedObjec
 export function dedupe(findings: Finding[]): Finding[] {
   const removed = new Set(findings.filter((f) => f.rule === 'schema' && f.path === 'apiVersion').map((f) => `${f.target}\0${f.object}`));
   const refused = new Set(findings.filter((f) => f.rule === 'schema').map((f) => `${f.target}\0${f.object}\0${f.path}`));
+  // a misspelt required field (schema.ts misspeltRequired) also stands for the field it meant, which the API server misses
+  for (const f of findings) {
+    const meant = f.rule === 'schema' ? /\(and the required field "([^"]+)" is missing\)$/.exec(f.message)?.[1] : undefined;
+    if (meant && f.path) refused.add(`${f.target}\0${f.object}\0${f.path.replace(/[^.[\]]+$/, meant)}`);
+  }
   return findings.filter(
     (f) =>
       !(f.rule === 'gitops/no-deprecated-api' && f.severity === 'error' && removed.has(`${f.target}\0${f.object}`)) &&

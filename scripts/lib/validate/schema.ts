@@ -117,7 +117,7 @@ export class SchemaValidator {
     const key = `${apiVersion}/${kind}`;
     const crd = this.crdOf(apiVersion, kind);
     if (crd)
-      return validateCustomResource(crd, o, { kubernetesVersion }).map((i) => ({
+      return misspeltRequired(validateCustomResource(crd, o, { kubernetesVersion })).map((i) => ({
         ...i,
         hint: `${i.hint ? `${i.hint}; ` : ''}checked against the CRD ${crd.name} ${crd.version} (${crd.file})`,
       }));
@@ -139,7 +139,7 @@ export class SchemaValidator {
     if (!validate) throw new Error(`schema for ${key} not prepared`);
     if (!validate(o)) issues.push(...ajvIssues((validate.errors ?? []).filter((e) => !goAccepts(e, o))));
     this.unknownFields(o, entry.node, [], issues);
-    return issues;
+    return misspeltRequired(issues);
   }
 
   /** Fields the schema does not know, below `value` at `path` (one array, extended and cut back as the walk goes: copied only into an issue). */
@@ -238,4 +238,31 @@ function ajvIssues(errors: AjvError[]): SchemaIssue[] {
 
 export function formatPath(path: readonly PathSegment[]): string {
   return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+/**
+ * One mistake, one issue: a required field written misspelt (`selecter:`) is an unknown field whose nearest known
+ * name is the missing one; the "missing required field" beside it is the same mistake and folds into it.
+ */
+export function misspeltRequired(issues: SchemaIssue[]): SchemaIssue[] {
+  if (issues.length < 2) return issues;
+  const parent = (p: readonly PathSegment[]) => p.slice(0, -1).join('\0');
+  const meant = new Map<string, SchemaIssue>();
+  for (const i of issues) {
+    const near = /^did you mean "([^"]+)"\?/.exec(i.hint ?? '')?.[1];
+    if (near && i.message.startsWith('unknown field')) meant.set(`${parent(i.path)}\0${near}`, i);
+  }
+  if (!meant.size) return issues;
+  const folded = new Set<SchemaIssue>();
+  for (const i of issues) {
+    const missing = /^missing required field "([^"]+)"$/.exec(i.message)?.[1];
+    if (missing && meant.has(`${parent(i.path)}\0${missing}`)) folded.add(i);
+  }
+  return issues
+    .filter((i) => !folded.has(i))
+    .map((i) => {
+      const near = /^did you mean "([^"]+)"\?/.exec(i.hint ?? '')?.[1];
+      const wasMissing = near && [...folded].some((f) => parent(f.path) === parent(i.path) && f.message === `missing required field "${near}"`);
+      return wasMissing ? { ...i, message: `${i.message} (and the required field "${near}" is missing)` } : i;
+    });
 }

@@ -280,3 +280,12 @@ test('an unquoted YAML 1.1 boolean is a warning at its line whichever reader rea
   const quoted = await check({ 'cm.yaml': text.replace('MODE: on', 'MODE: "on"').replace('A: Y', "A: 'Y'") }, 20_000);
   assert.deepEqual(quoted.findings.filter((f) => f.rule === 'yaml/yaml11-boolean'), []);
 });
+
+test('a misspelt required field is one finding at the misspelling: the missing field and the API server\'s Required value fold into it', async () => {
+  const deployment = (spec: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n${spec}  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n`;
+  const r = await check({ 'selecter.yaml': deployment('  selecter:\n    matchLabels: {app: web}\n'), 'ok.yaml': deployment('  selector:\n    matchLabels: {app: web}\n') }, 20_000);
+  assert.deepEqual(brief(r), [['schema', 'selecter.yaml', 6, 'spec.selecter']]);
+  assert.equal(r.findings[0]!.message, 'unknown field "selecter" (and the required field "selector" is missing)');
+  assert.match(r.findings[0]!.hint ?? '', /^did you mean "selector"\?/);
+});
