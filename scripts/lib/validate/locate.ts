@@ -3,7 +3,7 @@
 // field there when the origin file does not have it.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize } from 'node:path';
-import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml';
 import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { parseYamlFile } from './sources.ts';
@@ -17,7 +17,10 @@ interface ParsedFile {
 }
 
 interface PatchRef {
+  /** the patch file, or for an inline `patch:` the kustomization that holds it */
   readonly file: string;
+  /** an inline `patch: |` block, parsed with positions in `file` */
+  readonly inline?: ParsedFile;
   readonly type: 'json6902' | 'smp';
   readonly target?: PatchTarget;
   /** the kustomization directory that lists the patch, and the field it is listed in (which names select: selectableNames) */
@@ -115,15 +118,21 @@ export class SourceLocator {
     // Every name is a dependency: a kustomization.yml appearing next to the file read changes the answer.
     for (const f of names) this.reads?.add(f);
     const kfile = names.find((f) => existsSync(join(this.root, f)));
-    const k = kfile ? (this.parsed(kfile)?.docs[0]?.toJS() as Record<string, any> | undefined) : undefined;
+    const kdoc = kfile ? this.parsed(kfile)?.docs[0] : undefined;
+    const k = kdoc?.toJS() as Record<string, any> | undefined;
     if (!k || typeof k !== 'object') return;
-    for (const p of k.patches ?? []) {
+    const patchNodes = kdoc!.get('patches', true);
+    (k.patches ?? []).forEach((p: any, i: number) => {
       if (typeof p?.path === 'string') {
         const file = normalize(join(dir, p.path));
         const doc = this.parsed(file)?.docs[0];
         out.push({ file, type: Y.isSeq(doc?.contents) ? 'json6902' : 'smp', target: p.target, dir, field: 'patches' });
+      } else if (typeof p?.patch === 'string' && Y.isSeq(patchNodes)) {
+        const node = (patchNodes.items[i] as any)?.get?.('patch', true);
+        const inline = Y.isScalar(node) ? inlineBlock(this.root, kfile!, node) : undefined;
+        if (inline) out.push({ file: kfile!, inline, type: Y.isSeq(inline.docs[0]?.contents) ? 'json6902' : 'smp', target: p.target, dir, field: 'patches' });
       }
-    }
+    });
     for (const p of k.patchesJson6902 ?? []) if (typeof p?.path === 'string') out.push({ file: normalize(join(dir, p.path)), type: 'json6902', target: p.target, dir, field: 'patchesJson6902' });
     for (const p of k.patchesStrategicMerge ?? []) if (typeof p === 'string') out.push({ file: normalize(join(dir, p)), type: 'smp', dir, field: 'patchesStrategicMerge' });
     for (const r of [...(k.resources ?? []), ...(k.components ?? []), ...(k.bases ?? [])]) {
@@ -224,7 +233,7 @@ export class SourceLocator {
    * order, so of several ops that set the path the last one holding the rendered value wrote it (else the last one).
    */
   private inJsonPatch(patch: PatchRef, object: Record<string, any>, path: readonly PathSegment[]): Position | undefined {
-    const parsed = this.parsed(patch.file);
+    const parsed = patch.inline ?? this.parsed(patch.file);
     const ops = parsed?.docs[0]?.contents;
     if (!parsed || !Y.isSeq(ops)) return undefined;
     let best: Position | undefined;
@@ -253,7 +262,7 @@ export class SourceLocator {
 
   /** A strategic-merge patch's position for the path (`partial`: also where it holds only part of the path). */
   private inSmpPatch(patch: PatchRef, object: Record<string, any>, path: readonly PathSegment[], partial = false): Position | undefined {
-    const parsed = this.parsed(patch.file);
+    const parsed = patch.inline ?? this.parsed(patch.file);
     if (!parsed) return undefined;
     for (const doc of parsed.docs) {
       const js = doc.toJS() as Record<string, any> | null;
@@ -279,6 +288,26 @@ function baseName(object: Record<string, any>, candidate: unknown): string | und
   return name;
 }
 
+
+/**
+ * An inline `patch: |` (a literal block) of a kustomization, parsed as its own YAML with positions in the
+ * kustomization: the block's lines are the file's lines from the one after `|`, indented by the block's indentation.
+ * A quoted or folded patch string has no such line-for-line map and is not parsed.
+ */
+function inlineBlock(root: string, kfile: string, node: Scalar): ParsedFile | undefined {
+  if (node.type !== 'BLOCK_LITERAL' || !node.range || typeof node.value !== 'string') return undefined;
+  const text = readFileSync(join(root, kfile), 'utf8');
+  const outer = parseYamlFile(join(root, kfile)).lines;
+  const header = outer.linePos(node.range[0]).line; // the `|` line, 1-based
+  const body = text.split('\n').slice(header);
+  const indent = /^ */.exec(body.find((l) => l.trim() !== '') ?? '')![0].length;
+  const inner = parseYamlFile(`${join(root, kfile)}#patch@${header}`, node.value);
+  const lines = { linePos: (offset: number) => {
+    const { line, col } = inner.lines.linePos(offset);
+    return { line: header + line, col: indent + col };
+  } } as unknown as LineCounter;
+  return { docs: inner.docs, lines };
+}
 
 /** The item of a `kind: …List` document that is the object (files mode validates a List's items one by one). */
 function listItem(doc: Document.Parsed, object: Record<string, any> | undefined): YamlNode | undefined {
