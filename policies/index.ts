@@ -45,6 +45,7 @@ import analysisMetricsExist from './rollouts/analysis-metrics-exist.ts';
 import analysisArgsBound from './rollouts/analysis-args-bound.ts';
 import rolloutReferencesExist from './rollouts/references-exist.ts';
 import splitServicesMatch from './rollouts/split-services-match.ts';
+import rolloutSpecValid from './rollouts/spec-valid.ts';
 import analysisAddressResolves from './rollouts/analysis-address-resolves.ts';
 import uniqueClusterObjects from './cross-environment/unique-cluster-objects.ts';
 import uniqueHostPorts from './cross-environment/unique-host-ports.ts';
@@ -74,7 +75,7 @@ export const policies: readonly Policy[] = [
   noHostNamespaces, noHostPath, seccompRuntimeDefault, noAutomountToken, defaultDenyNetworkPolicy,
   networkPolicyCoverage, noPlaintextSecrets, noSecretValues,
   selectorMatchesTemplate, serviceSelectsPods, serviceTargetPort, noDuplicateEnv, ingressBackend, configReferences, serviceAccountExists,
-  analysisQueryParses, analysisMetricsExist, analysisArgsBound, analysisAddressResolves, rolloutReferencesExist, splitServicesMatch,
+  analysisQueryParses, analysisMetricsExist, analysisArgsBound, analysisAddressResolves, rolloutReferencesExist, splitServicesMatch, rolloutSpecValid,
   uniqueClusterObjects, uniqueHostPorts,
   imageTagRequired, imageReference, noMutableTags, allowedRegistries, digestPinning, targetNamespace, noDefaultNamespace,
   noRemoteBases, noDeprecatedApi, requiredLabels,
