@@ -5,6 +5,11 @@ import { envVars, services, type ServiceName } from '@marquee/contract';
 /** One environment variable: its name and how to turn the raw string into a value. */
 export interface Field<T> {
   readonly variable: string;
+  /**
+   * What a valid value is, as the error messages say it (`one of fatal, error, …`): for whoever
+   * reports a problem somewhere else (validate, on the overlay line that set the value).
+   */
+  readonly expected: string;
   /** Returns the value or throws a FieldError whose message completes "config: <VAR> ...". */
   parse(raw: string | undefined): T;
 }
@@ -29,8 +34,8 @@ const shown = (raw: string) => JSON.stringify(raw.length > 80 ? `${raw.slice(0, 
 /** Empty strings count as unset: Kubernetes and shells produce them for "not configured". */
 const present = (raw: string | undefined): raw is string => raw !== undefined && raw.trim() !== '';
 
-function field<T>(variable: string, parse: (raw: string | undefined) => T): Field<T> {
-  return { variable, parse };
+function field<T>(variable: string, expected: string, parse: (raw: string | undefined) => T): Field<T> {
+  return { variable, expected, parse };
 }
 
 export interface IntOptions {
@@ -47,14 +52,15 @@ export const env = {
   int(variable: string, o: IntOptions = {}): Field<number> {
     const min = o.min ?? Number.MIN_SAFE_INTEGER;
     const max = o.max ?? Number.MAX_SAFE_INTEGER;
-    return field(variable, (raw) => {
+    const expected = `an integer ${min}-${max}`;
+    return field(variable, expected, (raw) => {
       if (!present(raw)) {
         if (o.default !== undefined) return o.default;
-        throw new FieldError(`is required (an integer ${min}-${max})`);
+        throw new FieldError(`is required (${expected})`);
       }
       const n = /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : NaN;
       if (!Number.isSafeInteger(n) || n < min || n > max) {
-        throw new FieldError(`must be an integer ${min}-${max} (got ${shown(raw)})`);
+        throw new FieldError(`must be ${expected} (got ${shown(raw)})`);
       }
       return n;
     });
@@ -67,13 +73,14 @@ export const env = {
 
   /** Any non-empty string, optionally matching a pattern (described in `hint` for the error). */
   string(variable: string, o: { default?: string; pattern?: RegExp; hint?: string } = {}): Field<string> {
-    return field(variable, (raw) => {
+    const expected = o.hint ?? (o.pattern ? `a string matching ${o.pattern}` : 'a non-empty string');
+    return field(variable, expected, (raw) => {
       if (!present(raw)) {
         if (o.default !== undefined) return o.default;
         throw new FieldError(`is required${o.hint ? ` (${o.hint})` : ''}`);
       }
       if (o.pattern && !o.pattern.test(raw)) {
-        throw new FieldError(`must be ${o.hint ?? `a string matching ${o.pattern}`} (got ${shown(raw)})`);
+        throw new FieldError(`must be ${expected} (got ${shown(raw)})`);
       }
       return raw;
     });
@@ -83,7 +90,7 @@ export const env = {
   url(variable: string, o: { default?: string; protocols?: readonly string[]; example?: string } = {}): Field<string> {
     const protocols = o.protocols ?? ['http:', 'https:'];
     const what = `a ${protocols.map((p) => p.replace(':', '')).join('/')} URL${o.example ? `, e.g. ${o.example}` : ''}`;
-    return field(variable, (raw) => {
+    return field(variable, what, (raw) => {
       if (!present(raw)) {
         if (o.default !== undefined) return o.default;
         throw new FieldError(`is required (${what})`);
@@ -101,13 +108,14 @@ export const env = {
 
   /** One of a fixed set of values. */
   oneOf<const V extends string>(variable: string, values: readonly V[], defaultValue?: V): Field<V> {
-    return field(variable, (raw) => {
+    const expected = `one of ${values.join(', ')}`;
+    return field(variable, expected, (raw) => {
       if (!present(raw)) {
         if (defaultValue !== undefined) return defaultValue;
-        throw new FieldError(`is required (one of ${values.join(', ')})`);
+        throw new FieldError(`is required (${expected})`);
       }
       if (!(values as readonly string[]).includes(raw)) {
-        throw new FieldError(`must be one of ${values.join(', ')} (got ${shown(raw)})`);
+        throw new FieldError(`must be ${expected} (got ${shown(raw)})`);
       }
       return raw as V;
     });

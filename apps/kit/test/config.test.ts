@@ -56,6 +56,16 @@ test('required URL and integer fields', () => {
   });
 });
 
+test('each field says what it expects, as its messages do (validate reports it where the value is set)', () => {
+  const base = baseConfigSpec('inventory');
+  assert.equal(base.port.expected, 'an integer 1-65535');
+  assert.equal(base.logLevel.expected, 'one of fatal, error, warn, info, debug, trace, silent');
+  assert.equal(base.appEnv.expected, 'a short lowercase name like dev, test or prod');
+  assert.equal(env.url('X', { protocols: ['amqp:'] }).expected, 'a amqp URL');
+  assert.equal(env.string('X', { pattern: /^a$/ }).expected, 'a string matching /^a$/');
+  assert.equal(env.string('X').expected, 'a non-empty string');
+});
+
 test('PostgreSQL settings: DATABASE_URL, else PG*, else the local default', () => {
   assert.deepEqual(pgConnectionConfig('inventory', {}), { connectionString: 'postgres://postgres@127.0.0.1:5432/inventory' });
   assert.deepEqual(pgConnectionConfig('inventory', { DATABASE_URL: 'postgresql://u@db:5433/x' }), { connectionString: 'postgresql://u@db:5433/x' });
