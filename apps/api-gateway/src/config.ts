@@ -1,6 +1,7 @@
-// Gateway configuration: the common variables, the upstream URLs and their timeout.
+// Gateway configuration: the common variables, the upstream URLs and their timeout. Light on
+// purpose (the kit's reader alone): validate runs the spec over each rendered environment.
 import { envVars, services } from '@marquee/contract';
-import { baseConfigSpec, env, readConfig, type ConfigOf, type Env } from '@marquee/kit';
+import { baseConfigSpec, env, readConfig, type ConfigOf, type Env } from '@marquee/kit/config';
 
 const local = (s: keyof typeof services) => `http://127.0.0.1:${services[s].port}`;
 

@@ -1,6 +1,7 @@
 // Inventory's configuration: the common variables plus the PostgreSQL connection.
 import type { PoolConfig } from 'pg';
-import { baseConfigSpec, pgConnectionConfig, readConfig, type BaseConfig, type Env } from '@marquee/kit';
+import { pgConnectionConfig, readConfig, type BaseConfig, type Env } from '@marquee/kit';
+import { inventoryConfigSpec } from './config-spec.ts';
 
 export interface InventoryConfig extends BaseConfig {
   readonly database: PoolConfig;
@@ -8,5 +9,5 @@ export interface InventoryConfig extends BaseConfig {
 
 /** Throws ConfigError naming every bad variable. */
 export function readInventoryConfig(source: Env = process.env): InventoryConfig {
-  return { ...readConfig(baseConfigSpec('inventory'), source), database: pgConnectionConfig('inventory', source) };
+  return { ...readConfig(inventoryConfigSpec, source), database: pgConnectionConfig('inventory', source) };
 }
