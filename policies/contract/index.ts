@@ -4,7 +4,9 @@
 import { objectRef, type Finding, type RenderedObject, type Target } from '../../kube/index.ts';
 import { dataTierIssues } from './data-tier.ts';
 import { environmentFindings } from './environment.ts';
+import { serviceConfigFindings } from './service-config.ts';
 
+export { serviceConfigFindings, serviceConfigIssues } from './service-config.ts';
 export { dataTierFindings, dataTierIssues, type DataTierIssue, type Rendered } from './data-tier.ts';
 
 /** One target's render as the checks see it (validate's RenderResult has this shape). */
@@ -17,7 +19,7 @@ export interface RenderedTarget {
 
 /** Every contract finding for the rendered targets. */
 export function contractFindings(results: readonly RenderedTarget[]): Finding[] {
-  const out = environmentFindings(results.flatMap((r) => r.objects));
+  const out = [...environmentFindings(results.flatMap((r) => r.objects)), ...serviceConfigFindings(results)];
   for (const r of results) {
     const env = r.target.env;
     if (!env || r.findings.length) continue;
