@@ -42,6 +42,7 @@ export const needs: readonly (readonly [prefix: string, needs: readonly Need[]])
   ['test/generators/monitoring/', ['promtool']],
   ['test/monitoring/rules.test.ts', ['promtool']],
   ['test/monitoring/alertmanager.test.ts', ['amtool', 'alertmanager']],
+  ['test/monitoring/config-parity.test.ts', ['promtool', 'amtool', 'prometheus']],
   ['test/monitoring/e2e.test.ts', ['prometheus', 'alertmanager']],
   ['test/scripts/report/report.test.ts', ['chromium']],
   // the DR drill starts PostgreSQL servers of its own from the Debian binaries (initdb, pg_ctl, pg_basebackup)
