@@ -73,6 +73,17 @@ export interface Finding {
    * refused, this finding is a consequence of that refusal.
    */
   readonly reads?: readonly string[];
+  /**
+   * Line and column inside the string value at `path`, when that value is a file's text (a ConfigMap key a
+   * generator's `files:` entry made): validate places the finding at that line of the file.
+   */
+  readonly within?: Within;
+}
+
+/** 1-based line and column inside a string value. */
+export interface Within {
+  readonly line: number;
+  readonly column: number;
 }
 
 /** A finding folded into another: what it said and where. */

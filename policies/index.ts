@@ -40,6 +40,9 @@ import noDuplicateEnv from './correctness/no-duplicate-env.ts';
 import ingressBackend from './correctness/ingress-backend.ts';
 import configReferences from './correctness/config-references.ts';
 import serviceAccountExists from './correctness/service-account-exists.ts';
+import prometheusRules from './correctness/prometheus-rules.ts';
+import alertmanagerConfig from './correctness/alertmanager-config.ts';
+import prometheusFlags from './correctness/prometheus-flags.ts';
 import analysisQueryParses from './rollouts/analysis-query-parses.ts';
 import analysisMetricsExist from './rollouts/analysis-metrics-exist.ts';
 import analysisArgsBound from './rollouts/analysis-args-bound.ts';
@@ -75,6 +78,7 @@ export const policies: readonly Policy[] = [
   noHostNamespaces, noHostPath, seccompRuntimeDefault, noAutomountToken, defaultDenyNetworkPolicy,
   networkPolicyCoverage, noPlaintextSecrets, noSecretValues,
   selectorMatchesTemplate, serviceSelectsPods, serviceTargetPort, noDuplicateEnv, ingressBackend, configReferences, serviceAccountExists,
+  prometheusRules, alertmanagerConfig, prometheusFlags,
   analysisQueryParses, analysisMetricsExist, analysisArgsBound, analysisAddressResolves, rolloutReferencesExist, splitServicesMatch, rolloutSpecValid,
   uniqueClusterObjects, uniqueHostPorts,
   imageTagRequired, imageReference, noMutableTags, allowedRegistries, digestPinning, targetNamespace, noDefaultNamespace,
@@ -138,6 +142,7 @@ function toRaw(p: Policy, subject: RenderedObject, v: Violation): RawFinding {
     ...(namespace !== undefined ? { namespace } : {}),
     name: String(o?.metadata?.name ?? '?'),
     ...(v.container ? { container: v.container } : {}),
+    ...(v.within ? { within: v.within } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 // The shape of a policy and of an exemption. A policy is data (id, title,
 // severity, rationale, where it applies) plus one pure check over rendered objects.
 import type { EnvName } from '../generators/environments.ts';
-import type { RenderedObject, Severity } from '../kube/index.ts';
+import type { RenderedObject, Severity, Within } from '../kube/index.ts';
 import type { ObjectIndex } from './lib/index-objects.ts';
 
 export type Category = 'apiserver' | 'availability' | 'resources' | 'security' | 'correctness' | 'rollouts' | 'cross-environment' | 'gitops';
@@ -46,6 +46,8 @@ export interface Violation {
    * (a replica floor reported on the HPA whose minReplicas sets it).
    */
   readonly subject?: RenderedObject;
+  /** Where in the string value at `path` the problem is (a config file a generator made a data key of). */
+  readonly within?: Within;
 }
 
 export interface PolicyContext {

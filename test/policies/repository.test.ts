@@ -29,6 +29,23 @@ describe('clean repository', () => {
     assert.ok(applied.every((a) => a.status === 'active'));
   });
 
+  it('the monitoring checks read every cluster\'s rendered rule files and Alertmanager configuration, and find them loadable', async () => {
+    const targets = defaultTargets(root).filter((t) => t.kind === 'platform');
+    assert.ok(targets.length >= 2, targets.map((t) => t.name).join(', '));
+    const objects = (await renderTargets(root, targets)).flatMap((r) => r.objects);
+    const only = ['correctness/prometheus-rules', 'correctness/alertmanager-config', 'correctness/prometheus-flags'];
+    assert.deepEqual(runPolicies(objects, { only, today }).findings.map((f) => `${f.rule} [${f.target}] ${f.path}: ${f.message}`), []);
+    // Not vacuous: the same rendered ConfigMaps with one mistake each are refused, on every cluster.
+    const edit = (key: string, from: string, to: string) => (o: Record<string, any>) =>
+      typeof o.data?.[key] === 'string' && o.data[key].includes(from) ? { ...o, data: { ...o.data, [key]: o.data[key].replace(from, to) } } : o;
+    const breakRules = edit('rabbitmq.yml', 'for: 5m', 'for: 5 m');
+    const breakRoutes = edit('alertmanager.yml', 'receiver: critical', 'receiver: critcal');
+    const broken = objects.map((r) => (r.object.kind === 'ConfigMap' ? { ...r, object: breakRoutes(breakRules(r.object)) } : r));
+    const found = runPolicies(broken, { only, today }).findings.map((f) => `${f.rule} [${f.target}] ${f.path}`).sort();
+    const expected = targets.flatMap((t) => [`correctness/alertmanager-config [${t.name}] data["alertmanager.yml"]`, `correctness/prometheus-rules [${t.name}] data["rabbitmq.yml"]`]).sort();
+    assert.deepEqual(found, expected);
+  });
+
   it('no kustomization uses a remote base', () => {
     assert.deepEqual(checkKustomizations(root), []);
   });
