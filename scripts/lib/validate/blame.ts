@@ -6,7 +6,7 @@
 // and its advice names the generator.
 import { isDeepStrictEqual } from 'node:util';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { basename, join, normalize } from 'node:path';
+import { basename, dirname, join, normalize } from 'node:path';
 import type { Document, LineCounter, Node as YamlNode, Scalar, YAMLMap } from 'yaml';
 import { isRemoteRef, kustomizationFileNames, objectRef, parseImage, type Finding, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
 import { Y } from '../plumbing/yaml.ts';
@@ -54,7 +54,8 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
     return files;
   };
   const placed = (f: Finding, place: Place | undefined): Finding => (place ? { ...f, file: place.file, line: place.line, column: place.column, ...(place.hint ? { hint: place.hint } : {}) } : f);
-  return findings.map((f) => {
+  return findings.map((f) => intoDataFile(root, locator, blameOne(f)));
+  function blameOne(f: Finding): Finding {
     if (!f.file || !f.path || !f.object || !f.target) return f;
     const r = index.get(`${f.target}\0${f.object}`);
     if (!r) return f;
@@ -97,7 +98,41 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
       fromReplacements(locator, files, byTarget.get(r.target.name) ?? [], r, path, renderedValue) ??
       fromJsonPatches(locator, files, r, path, f);
     return placed(f, place);
-  });
+  }
+}
+
+/**
+ * A finding inside a data value that is a file's text (`within`), placed in the kustomization whose generator
+ * made the value: moved to its line in the file the generator's `files:` entry names (kustomize copies the file
+ * into the value byte for byte), with the generator's advice when the file is generated. The entry is the one on
+ * the finding's line (blame found it), else the kustomization's only entry giving that key. `within` is dropped:
+ * it has been used, or cannot be.
+ */
+function intoDataFile(root: string, locator: SourceLocator, f: Finding): Finding {
+  if (!f.within) return f;
+  const { within, ...rest } = f;
+  const [data, key] = f.path ? parsePath(f.path) : [];
+  const kind = f.object?.split('/')[0];
+  if (!f.file || data !== 'data' || typeof key !== 'string' || (kind !== 'ConfigMap' && kind !== 'Secret') || !kustomizationFileNames.some((n) => f.file!.endsWith(`/${n}`))) return rest;
+  const parsed = locator.parsed(f.file);
+  const k = parsed?.docs[0]?.contents;
+  if (!parsed || !Y.isMap(k)) return rest;
+  const generators = k.get(kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator', true);
+  const giving: { file: string; line: number }[] = [];
+  for (const g of Y.isSeq(generators) ? generators.items : []) {
+    const entries = Y.isMap(g) ? g.get('files', true) : undefined;
+    for (const e of Y.isSeq(entries) ? entries.items : []) {
+      if (!Y.isScalar(e) || typeof e.value !== 'string' || !e.range) continue;
+      // kustomize api/kv: a file entry is [key=]path, the key defaulting to the file's name
+      const eq = e.value.indexOf('=');
+      const [name, path] = eq >= 0 ? [e.value.slice(0, eq), e.value.slice(eq + 1)] : [basename(e.value), e.value];
+      const file = normalize(join(dirname(f.file), path.trim()));
+      if (name.trim() === key && existsSync(join(root, file))) giving.push({ file, line: parsed.lines.linePos(e.range[0]).line });
+    }
+  }
+  const entry = giving.find((e) => e.line === f.line) ?? (giving.length === 1 ? giving[0] : undefined);
+  if (!entry) return rest;
+  return withGeneratorAdvice({ ...rest, file: entry.file, line: within.line, column: within.column }, generatorOf(root, entry.file));
 }
 
 function withGeneratorAdvice(f: Finding, generator: string | undefined): Finding {
