@@ -500,7 +500,7 @@ function fromJsonPatches(locator: SourceLocator, files: readonly OverlayFile[], 
   {
     for (const patch of files.length ? locator.patchesUnder(files[0]!.dir) : []) {
       if (patch.type !== 'json6902' || patch.file.startsWith('base/') || !locator.selects(patch, r.object, r.origin, files[0]!.dir)) continue;
-      const parsed = locator.parsed(patch.file);
+      const parsed = locator.parsedPatch(patch);
       const ops = parsed?.docs[0]?.contents;
       if (!parsed || !Y.isSeq(ops)) continue;
       for (const op of ops.items) {

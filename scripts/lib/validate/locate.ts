@@ -91,6 +91,11 @@ export class SourceLocator {
     return parsed;
   }
 
+  /** A patch's parsed text: its file, or the inline block with the kustomization's lines. */
+  parsedPatch(patch: PatchRef): ParsedFile | null {
+    return patch.inline ?? this.parsed(patch.file);
+  }
+
   /** Patch files that apply in a kustomization directory and the directories it includes. */
   patchesUnder(dir: string): PatchRef[] {
     const cached = this.patchCache.get(dir);
@@ -233,7 +238,7 @@ export class SourceLocator {
    * order, so of several ops that set the path the last one holding the rendered value wrote it (else the last one).
    */
   private inJsonPatch(patch: PatchRef, object: Record<string, any>, path: readonly PathSegment[]): Position | undefined {
-    const parsed = patch.inline ?? this.parsed(patch.file);
+    const parsed = this.parsedPatch(patch);
     const ops = parsed?.docs[0]?.contents;
     if (!parsed || !Y.isSeq(ops)) return undefined;
     let best: Position | undefined;
@@ -262,7 +267,7 @@ export class SourceLocator {
 
   /** A strategic-merge patch's position for the path (`partial`: also where it holds only part of the path). */
   private inSmpPatch(patch: PatchRef, object: Record<string, any>, path: readonly PathSegment[], partial = false): Position | undefined {
-    const parsed = patch.inline ?? this.parsed(patch.file);
+    const parsed = this.parsedPatch(patch);
     if (!parsed) return undefined;
     for (const doc of parsed.docs) {
       const js = doc.toJS() as Record<string, any> | null;
