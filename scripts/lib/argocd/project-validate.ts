@@ -4,6 +4,7 @@
 // SyncWindow.Validate (robfig/cron's standard 5-field parser, Go's time.ParseDuration).
 // Upstream stops at the first problem; every problem is reported here, each worded as
 // upstream words it and placed at its field.
+import { goDurationError } from '../../../kube/go-duration.ts';
 import type { IComGithubArgoprojArgoCdV3PkgApisApplicationV1alpha1AppProjectSpec } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProjectSpec';
 
 export interface ProjectProblem {
@@ -237,26 +238,5 @@ function rangeError(expr: string, r: Bounds): string | undefined {
   if (end > r.max) return `end of range (${end}) above maximum (${r.max}): ${expr}`;
   if (start > end) return `beginning of range (${start}) beyond end of range (${end}): ${expr}`;
   if (step === 0) return `step of range should be a positive number: ${expr}`;
-  return undefined;
-}
-
-const durationUnits = new Set(['ns', 'us', 'µs', 'μs', 'ms', 's', 'm', 'h']);
-
-/** Go's time.ParseDuration: the error text, or undefined when it parses (overflow not checked). */
-export function goDurationError(s: string): string | undefined {
-  const bad = `time: invalid duration ${JSON.stringify(s)}`;
-  let d = s;
-  if (d.startsWith('-') || d.startsWith('+')) d = d.slice(1);
-  if (d === '0') return undefined;
-  if (d === '') return bad;
-  while (d !== '') {
-    const m = /^(\d*)(\.(\d*))?/.exec(d)!;
-    if (m[1] === '' && (m[3] ?? '') === '') return bad;
-    d = d.slice(m[0].length);
-    const unit = /^[^\d.]*/.exec(d)![0];
-    if (unit === '') return `time: missing unit in duration ${JSON.stringify(s)}`;
-    if (!durationUnits.has(unit)) return `time: unknown unit ${JSON.stringify(unit)} in duration ${JSON.stringify(s)}`;
-    d = d.slice(unit.length);
-  }
   return undefined;
 }

@@ -9,7 +9,8 @@
 // below depend on it), JWT token checks (not in ValidateProject).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cronError, goDurationError, syncWindowError, validateProject, type ValidatedProject } from '../../../scripts/lib/argocd/project-validate.ts';
+import { cronError, syncWindowError, validateProject, type ValidatedProject } from '../../../scripts/lib/argocd/project-validate.ts';
+import { goDurationError } from '../../../kube/go-duration.ts';
 
 type Dest = { server?: string; name?: string; namespace?: string };
 // types_test.go newTestProject: name my-proj, one role my-role, one empty destination.
