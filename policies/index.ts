@@ -43,6 +43,7 @@ import serviceAccountExists from './correctness/service-account-exists.ts';
 import prometheusRules from './correctness/prometheus-rules.ts';
 import alertmanagerConfig from './correctness/alertmanager-config.ts';
 import prometheusFlags from './correctness/prometheus-flags.ts';
+import postgresParameters from './correctness/postgres-parameters.ts';
 import analysisQueryParses from './rollouts/analysis-query-parses.ts';
 import analysisMetricsExist from './rollouts/analysis-metrics-exist.ts';
 import analysisArgsBound from './rollouts/analysis-args-bound.ts';
@@ -80,6 +81,7 @@ export const policies: readonly Policy[] = [
   selectorMatchesTemplate, serviceSelectsPods, serviceTargetPort, noDuplicateEnv, ingressBackend, configReferences, serviceAccountExists,
   prometheusRules, alertmanagerConfig, prometheusFlags,
   analysisQueryParses, analysisMetricsExist, analysisArgsBound, analysisAddressResolves, rolloutReferencesExist, splitServicesMatch, rolloutSpecValid,
+  postgresParameters,
   uniqueClusterObjects, uniqueHostPorts,
   imageTagRequired, imageReference, noMutableTags, allowedRegistries, digestPinning, targetNamespace, noDefaultNamespace,
   noRemoteBases, noDeprecatedApi, requiredLabels,

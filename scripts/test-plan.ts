@@ -39,6 +39,8 @@ export const needs: readonly (readonly [prefix: string, needs: readonly Need[]])
   ['test/data/', [...services, 'pg_dump', 'psql']],
   ['test/e2e/', [...services, 'nginx', 'chromium']],
   ['test/generators/nginx.test.ts', ['nginx', 'unshare']],
+  // asks the local PostgreSQL how it reads memory and time settings
+  ['test/policies/lib/postgres-guc-server.test.ts', ['postgresql']],
   ['test/generators/monitoring/', ['promtool']],
   ['test/monitoring/rules.test.ts', ['promtool']],
   ['test/monitoring/alertmanager.test.ts', ['amtool', 'alertmanager']],

@@ -5,6 +5,7 @@ import { cnpgApiGroup, cnpgNames, postgresHost, postgresNames, rabbitmqNames, se
 import { bytesOf } from '../../generators/lib/validate-props.ts';
 import { cadenceChoicesHours, worstCaseRpoFor, worstCaseRtoFor, walSegmentMiB } from '../../generators/recovery-budget.ts';
 import type { KubeObject } from '../../kube/index.ts';
+import { gucValue } from '../lib/postgres-guc.ts';
 
 /** The rendered object, as everywhere (kube/object.ts). */
 export type Rendered = KubeObject;
@@ -175,12 +176,10 @@ function hostIssues(objects: readonly Rendered[]): DataTierIssue[] {
   return issues;
 }
 
-/** PostgreSQL time setting (archive_timeout) in seconds: a bare number is seconds; units ms, s, min, h, d. */
+/** archive_timeout in seconds, as PostgreSQL reads it (a bare number is seconds); undefined when PostgreSQL refuses it. */
 export function pgSeconds(value: unknown): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|h|d)?\s*$/.exec(String(value ?? ''));
-  if (!m) return undefined;
-  const scale = { ms: 0.001, s: 1, min: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 'ms' | 's' | 'min' | 'h' | 'd'];
-  return Number(m[1]) * scale;
+  const ms = gucValue('archive_timeout', value);
+  return ms === undefined ? undefined : ms / 1000;
 }
 
 /**
@@ -212,10 +211,15 @@ function budgetIssues(env: EnvName, cluster: Rendered, objects: readonly Rendere
   const issues: DataTierIssue[] = [];
   const budget = `generators/environments.ts environments.${env}.recovery`;
   const archivePath = 'spec.postgresql.parameters.archive_timeout';
-  const archive = pgSeconds(cluster['spec']?.postgresql?.parameters?.archive_timeout);
+  const written = cluster['spec']?.postgresql?.parameters?.archive_timeout;
+  const archive = pgSeconds(written);
   const clusterRef = { kind: 'Cluster', name: cluster.metadata.name };
   const maxArchive = Math.floor(b.rpoSeconds - walSegmentMiB / b.restoreRateMiBPerSec);
-  if (archive === undefined || archive <= 0)
+  // a value PostgreSQL refuses is correctness/postgres-parameters' finding, at its line: one mistake, one finding
+  const refused = written !== undefined && archive === undefined;
+  if (refused) {
+    // compared with the budget once it parses
+  } else if (archive === undefined || archive <= 0)
     issues.push({ message: `Cluster/${cluster.metadata.name} ${archivePath} is not set in ${env}: a quiet database may then never switch segments, and the RPO has no bound; set it to at most ${maxArchive}s (${budget}.rpoSeconds is ${b.rpoSeconds})` });
   else if (worstCaseRpoFor(b, archive) > b.rpoSeconds)
     issues.push({
