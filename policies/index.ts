@@ -44,6 +44,7 @@ import prometheusRules from './correctness/prometheus-rules.ts';
 import alertmanagerConfig from './correctness/alertmanager-config.ts';
 import prometheusFlags from './correctness/prometheus-flags.ts';
 import postgresParameters from './correctness/postgres-parameters.ts';
+import cnpgFixedParameters from './correctness/cnpg-fixed-parameters.ts';
 import analysisQueryParses from './rollouts/analysis-query-parses.ts';
 import analysisMetricsExist from './rollouts/analysis-metrics-exist.ts';
 import analysisArgsBound from './rollouts/analysis-args-bound.ts';
@@ -82,6 +83,7 @@ export const policies: readonly Policy[] = [
   prometheusRules, alertmanagerConfig, prometheusFlags,
   analysisQueryParses, analysisMetricsExist, analysisArgsBound, analysisAddressResolves, rolloutReferencesExist, splitServicesMatch, rolloutSpecValid,
   postgresParameters,
+  postgresParameters, cnpgFixedParameters,
   uniqueClusterObjects, uniqueHostPorts,
   imageTagRequired, imageReference, noMutableTags, allowedRegistries, digestPinning, targetNamespace, noDefaultNamespace,
   noRemoteBases, noDeprecatedApi, requiredLabels,
