@@ -30,8 +30,7 @@ export const cnpg = {
   group: cnpgApiGroup,
   apiVersion: `${cnpgApiGroup}/v1`,
   barmanApiVersion: 'barmancloud.cnpg.io/v1',
-  /** The plugin's registered name (its Service's cnpg.io/pluginName label). */
-  barmanPlugin: 'barman-cloud.cloudnative-pg.io',
+  barmanPlugin: barmanCloudPlugin,
   /** Where the operator and plugin run (vendor/operators manifests). */
   operatorNamespace: 'cnpg-system',
   /** The operator Deployment's pod label app.kubernetes.io/name (vendor/operators/cloudnative-pg). */
@@ -44,7 +43,7 @@ export const cnpg = {
 } as const;
 
 export { cnpgNames } from './data-names.ts';
-import { cnpgApiGroup, cnpgNames } from './data-names.ts';
+import { barmanCloudPlugin, cnpgApiGroup, cnpgNames } from './data-names.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Minimal typed models (L1 stand-ins): the fields this generator sets, nothing more.

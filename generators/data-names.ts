@@ -33,6 +33,12 @@ export const cnpgNames = {
   restoreDrill: 'postgres-restore-drill',
 } as const;
 
+/**
+ * The Barman Cloud plugin's registered name (its Service's cnpg.io/pluginName label, vendor/operators/plugin-barman-cloud):
+ * what a Cluster's spec.plugins, a ScheduledBackup's pluginConfiguration and a recovery's externalClusters[].plugin name.
+ */
+export const barmanCloudPlugin = 'barman-cloud.cloudnative-pg.io';
+
 /** RabbitMQ object names. */
 export const rabbitmqNames = {
   server: dataServices.rabbitmq,

@@ -45,6 +45,7 @@ import alertmanagerConfig from './correctness/alertmanager-config.ts';
 import prometheusFlags from './correctness/prometheus-flags.ts';
 import postgresParameters from './correctness/postgres-parameters.ts';
 import cnpgFixedParameters from './correctness/cnpg-fixed-parameters.ts';
+import cnpgPlugins from './correctness/cnpg-plugins.ts';
 import analysisQueryParses from './rollouts/analysis-query-parses.ts';
 import analysisMetricsExist from './rollouts/analysis-metrics-exist.ts';
 import analysisArgsBound from './rollouts/analysis-args-bound.ts';
@@ -84,6 +85,7 @@ export const policies: readonly Policy[] = [
   analysisQueryParses, analysisMetricsExist, analysisArgsBound, analysisAddressResolves, rolloutReferencesExist, splitServicesMatch, rolloutSpecValid,
   postgresParameters,
   postgresParameters, cnpgFixedParameters,
+  postgresParameters, cnpgFixedParameters, cnpgPlugins,
   uniqueClusterObjects, uniqueHostPorts,
   imageTagRequired, imageReference, noMutableTags, allowedRegistries, digestPinning, targetNamespace, noDefaultNamespace,
   noRemoteBases, noDeprecatedApi, requiredLabels,
