@@ -10,6 +10,7 @@ export * from './api-removals.ts';
 export * from './kustomization.ts';
 export * from './patch-target.ts';
 export * from './go-regexp.ts';
+export * from './go-duration.ts';
 export * from './closest.ts';
 export * from './yaml-schema.ts';
 export * from './cnpg.ts';

@@ -43,6 +43,7 @@ import serviceAccountExists from './correctness/service-account-exists.ts';
 import prometheusRules from './correctness/prometheus-rules.ts';
 import alertmanagerConfig from './correctness/alertmanager-config.ts';
 import prometheusFlags from './correctness/prometheus-flags.ts';
+import externalSecretReferences from './correctness/external-secret-references.ts';
 import postgresParameters from './correctness/postgres-parameters.ts';
 import cnpgFixedParameters from './correctness/cnpg-fixed-parameters.ts';
 import cnpgPlugins from './correctness/cnpg-plugins.ts';
@@ -86,6 +87,7 @@ export const policies: readonly Policy[] = [
   postgresParameters,
   postgresParameters, cnpgFixedParameters,
   postgresParameters, cnpgFixedParameters, cnpgPlugins,
+  externalSecretReferences, postgresParameters, cnpgFixedParameters, cnpgPlugins,
   uniqueClusterObjects, uniqueHostPorts,
   imageTagRequired, imageReference, noMutableTags, allowedRegistries, digestPinning, targetNamespace, noDefaultNamespace,
   noRemoteBases, noDeprecatedApi, requiredLabels,
