@@ -54,6 +54,12 @@ describe('memory settings', () => {
   });
 });
 
+it("cloudnative-pg's parsePostgresQuantityValue table (cluster_webhook_test.go), on max_wal_size (a bare number is MB)", () => {
+  const accepted: [string, number][] = [['1', MiB], ['1B', 1], ['1kB', KiB], ['1MB', MiB], ['1GB', GiB], ['1TB', 1024 * GiB], ['1 B', 1], ['1 MB', MiB]];
+  for (const [value, bytes] of accepted) assert.equal(gucValue('max_wal_size', value), bytes, value);
+  for (const value of ['1kb', '1Mb', '1G', '1random', 'non-numeric']) assert.ok(gucUnitProblem('max_wal_size', value), value);
+});
+
 describe('time settings', () => {
   it('reads us, ms, s, min, h, d; a bare number in the base unit (archive_timeout: s, statement_timeout: ms)', () => {
     const table: [string, string, number][] = [
