@@ -41,7 +41,7 @@ describe('cnpgParameterRefusal', () => {
     ]) {
       const r = cnpgParameterRefusal(plain, name!, value);
       assert.ok(r?.message.includes(`spec.postgresql.parameters.${name}: Invalid value: "${value}": Can't set fixed configuration parameter`), `${name}: ${r?.message}`);
-      assert.ok(r.hint.startsWith(`delete ${name} from spec.postgresql.parameters`) && r.hint.includes(instead!), r.hint);
+      assert.ok(r?.hint.startsWith(`delete ${name} from spec.postgresql.parameters`) && r.hint.includes(instead!), r?.hint);
     }
   });
 
