@@ -4,6 +4,7 @@
 // ignored; on an integer only int32/int64, on a number only float/double. How each is checked: kube-openapi
 // pkg/validation/strfmt/default.go (the regexes and parsers) and pkg/validation/validate/validator.go
 // (numberValidator → IsValueValidAgainstRange for int32/int64).
+import { goDurationError } from '../../kube/go-duration.ts';
 
 /** go-openapi normalises format names by dropping dashes (`date-time` → `datetime`). */
 const normalise = (f: string) => f.replace(/-/g, '');
@@ -16,8 +17,7 @@ const uuid4 = /^[0-9a-f]{8}-?[0-9a-f]{4}-?4[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a
 const uuid5 = /^[0-9a-f]{8}-?[0-9a-f]{4}-?5[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$/i;
 // strfmt.ParseDateTime accepts RFC3339 with or without fractional seconds, and a few close layouts (no zone → UTC).
 const dateTime = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$/;
-// strfmt.ParseDuration: Go's time.ParseDuration, or the Scala-like "22 ns" / "3 days".
-const goDuration = /^[-+]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$|^[-+]?0$/;
+// strfmt.ParseDuration: Go's time.ParseDuration (kube/go-duration.ts), or the Scala-like "22 ns" / "3 days".
 const scalaDuration = /^[-+]?\d+\s*(ns|nanos?|nanoseconds?|us|µs|micros?|microseconds?|ms|millis?|milliseconds?|s|sec|secs?|seconds?|m|min|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?)$/;
 const quantity = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;
 const ipv4 = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
@@ -81,7 +81,7 @@ const checks: Record<string, (s: string) => boolean> = {
   byte: isGoBase64,
   password: () => true,
   date: isDate,
-  duration: (s) => goDuration.test(s) || scalaDuration.test(s),
+  duration: (s) => goDurationError(s) === undefined || scalaDuration.test(s),
   datetime: (s) => dateTime.test(s) && isDate(s.slice(0, 10)) && !Number.isNaN(Date.parse(s.slice(0, 19).replace(' ', 'T') + 'Z')),
   quantity: (s) => quantity.test(s),
   // Kubernetes 1.34: k8s-short-name (a DNS-1123 label, lower case) and k8s-long-name (a DNS-1123 subdomain).

@@ -2,6 +2,7 @@
 // (parser.go: Parse with Minute|Hour|Dom|Month|Dow|Descriptor), vendored by Kubernetes 1.31.
 // Returns the parser's error text, or undefined for a valid schedule. Time zones are the
 // API server's business (validateScheduleFormat rejects TZ= in the schedule on create).
+import { goDurationError } from '../../../kube/go-duration.ts';
 
 interface Bounds {
   readonly min: number;
@@ -109,7 +110,8 @@ function parseDescriptor(spec: string): void {
   if (['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'].includes(spec)) return;
   const every = '@every ';
   if (spec.startsWith(every)) {
-    if (!isGoDuration(spec.slice(every.length))) throw new CronError(`failed to parse duration ${spec}: time: invalid duration ${JSON.stringify(spec.slice(every.length))}`);
+    const err = goDurationError(spec.slice(every.length));
+    if (err) throw new CronError(`failed to parse duration ${spec}: ${err}`);
     return;
   }
   throw new CronError(`unrecognized descriptor: ${spec}`);
