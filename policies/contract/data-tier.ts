@@ -217,11 +217,9 @@ function budgetIssues(env: EnvName, cluster: Rendered, objects: readonly Rendere
   const maxArchive = Math.floor(b.rpoSeconds - walSegmentMiB / b.restoreRateMiBPerSec);
   // a value PostgreSQL refuses is correctness/postgres-parameters' finding, at its line: one mistake, one finding
   const refused = written !== undefined && archive === undefined;
-  if (refused) {
-    // compared with the budget once it parses
-  } else if (archive === undefined || archive <= 0)
+  if (!refused && (archive === undefined || archive <= 0))
     issues.push({ message: `Cluster/${cluster.metadata.name} ${archivePath} is not set in ${env}: a quiet database may then never switch segments, and the RPO has no bound; set it to at most ${maxArchive}s (${budget}.rpoSeconds is ${b.rpoSeconds})` });
-  else if (worstCaseRpoFor(b, archive) > b.rpoSeconds)
+  else if (archive !== undefined && worstCaseRpoFor(b, archive) > b.rpoSeconds)
     issues.push({
       message: `Cluster/${cluster.metadata.name} ${archivePath} is ${archive} s: worst-case RPO ${worstCaseRpoFor(b, archive)} s exceeds ${budget}.rpoSeconds ${b.rpoSeconds}; lower archive_timeout to at most ${maxArchive}s or raise rpoSeconds`,
       object: clusterRef,
