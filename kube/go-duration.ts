@@ -104,3 +104,13 @@ export function goDurationError(s: string): string | undefined {
     throw e;
   }
 }
+
+/** time.ParseDuration(s).Seconds(), or undefined where ParseDuration returns an error. */
+export function goDurationSeconds(s: string): number | undefined {
+  try {
+    return Number(parseGoDuration(s)) / 1e9;
+  } catch (e) {
+    if (e instanceof DurationError) return undefined;
+    throw e;
+  }
+}

@@ -11,9 +11,8 @@
 // that does not exist (spec.strategy.trafficRouting for a setCanaryScale step without traffic routing),
 // the path here is the step field that triggers it, so validate blames the line that added it.
 import { IsQualifiedName, IsValidPercent } from '../apiserver/lib/validation.ts';
-import { goDurationSeconds } from '../apiserver/lib/cron.ts';
 import { apiServerText, arr, at, has, invalid, isObj, required, str, ValidateLabelSelector, ValidateNonnegativeField, type Errs, type FieldError } from '../apiserver/lib/field.ts';
-import { isEmptySelector } from '../../kube/index.ts';
+import { goDurationSeconds, isEmptySelector } from '../../kube/index.ts';
 import { objectPolicy } from '../lib/define.ts';
 import type { Violation } from '../types.ts';
 

@@ -117,29 +117,6 @@ function parseDescriptor(spec: string): void {
   throw new CronError(`unrecognized descriptor: ${spec}`);
 }
 
-/** time.ParseDuration's units (time/format.go unitMap), in seconds. */
-const durationUnits: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, 'μs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-const units = Object.keys(durationUnits).join('|');
-const durationSyntax = new RegExp(`^[-+]?(?:(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:${units}))+$`);
-const durationTerm = new RegExp(`([0-9]*\\.?[0-9]*)(${units})`, 'g');
-
-/** time.ParseDuration syntax: [-+]? then one or more <decimal><unit>, or "0". */
-function isGoDuration(s: string): boolean {
-  return s === '0' || s === '+0' || s === '-0' || durationSyntax.test(s);
-}
-
-/**
- * time.ParseDuration(s).Seconds(), or undefined where ParseDuration returns an error: bad syntax, or a
- * magnitude past int64 nanoseconds (about 292 years). Summed in floating point: exact to well under a second.
- */
-export function goDurationSeconds(s: string): number | undefined {
-  if (!isGoDuration(s)) return undefined;
-  let seconds = 0;
-  for (const [, n, u] of s.matchAll(durationTerm)) seconds += Number(n) * durationUnits[u!]!;
-  if (seconds > 9_223_372_036.854775807) return undefined;
-  return s.startsWith('-') ? -seconds : seconds;
-}
-
 const zones = new Map<string, boolean>();
 
 function isTimeZone(name: string): boolean {
