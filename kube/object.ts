@@ -74,6 +74,11 @@ export interface Finding {
    */
   readonly reads?: readonly string[];
   /**
+   * An invalid or expired exemption's finding: the policy (the one it meant, when misspelt) and object its entry
+   * names, whose violations it no longer covers and which fold into it.
+   */
+  readonly covers?: { readonly rule: string; readonly object: string; readonly targets?: readonly string[] };
+  /**
    * Line and column inside the string value at `path`, when that value is a file's text (a ConfigMap key a
    * generator's `files:` entry made): validate places the finding at that line of the file.
    */
@@ -96,7 +101,6 @@ export interface RelatedFinding {
 }
 
 /** `Kind/namespace/name`; a part that is not a string (a mistyped `name: {…}`) is `?`, not `[object Object]`. */
-export const objectRef = (o: Record<string, any>): string => {
-  const part = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : v === undefined || v === null ? undefined : '?');
-  return [part(o?.kind) ?? '?', part(o?.metadata?.namespace), part(o?.metadata?.name) ?? '?'].filter(Boolean).join('/');
-};
+const refPart = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : v === undefined || v === null ? undefined : '?');
+export const objectRef = (o: Record<string, any>): string =>
+  [refPart(o?.kind) ?? '?', refPart(o?.metadata?.namespace), refPart(o?.metadata?.name) ?? '?'].filter(Boolean).join('/');

@@ -132,5 +132,5 @@ export interface Exemption {
 /** An exemption with where it is declared (filled by `exempt()`). */
 export interface DeclaredExemption extends Exemption {
   /** Repo-relative file and 1-based line of the declaration. */
-  readonly declaredAt?: { readonly file: string; readonly line?: number };
+  readonly declaredAt?: { readonly file: string; readonly line?: number; readonly fields?: Readonly<Record<string, number>> };
 }

@@ -1,8 +1,9 @@
 // Exemptions: declared in policies/exemptions.ts, validated, matched against findings,
 // expired ones fail, unmatched ones are reported. There is no other way to silence a policy.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { relative, resolve } from 'node:path';
-import type { Finding } from '../../kube/index.ts';
+import { closest, type Finding } from '../../kube/index.ts';
 import type { DeclaredExemption, Exemption } from '../types.ts';
 
 export const exemptionsFile = 'policies/exemptions.ts';
@@ -16,8 +17,50 @@ export function exempt(e: Exemption): DeclaredExemption {
   // The first stack frame outside this module is the declaration site.
   const frame = (new Error().stack ?? '').split('\n').slice(1).find((l) => /\.ts:\d+/.test(l) && !l.includes('/policies/lib/exemptions.ts'));
   const m = frame && /(?:file:\/\/)?(\/[^():]+\.ts):(\d+)/.exec(frame);
-  const declaredAt = m ? { file: relative(repoRoot, m[1]!), line: Number(m[2]) } : { file: exemptionsFile };
+  // In policies/exemptions.ts the line is found in its text: the line naming the object (an entry of a list the call is
+  // mapped over), and each field's line. Bundled (npm run validate runs esbuild's bundle), the frames name the bundle.
+  const file = m ? relative(repoRoot, m[1]!) : exemptionsFile;
+  const declaredAt = file === exemptionsFile ? { file, ...lineInText(e) } : { file, line: Number(m![2]) };
   return { ...e, declaredAt };
+}
+
+let exemptionLines: string[] | undefined;
+
+/**
+ * Where policies/exemptions.ts declares `e`: the line naming its object (`['StatefulSet', 'prometheus']`, or
+ * `name: '…'`) in or just before an `exempt({` call for its policy, else that call's line; and the line of each field
+ * written in the call (`policy:`, `owner:`, …), so a problem is reported where it is written.
+ */
+function lineInText(e: Exemption): { line?: number; fields?: Record<string, number> } {
+  try {
+    exemptionLines ??= readFileSync(resolve(repoRoot, exemptionsFile), 'utf8').split('\n');
+  } catch {
+    return {};
+  }
+  const lines = exemptionLines;
+  const calls = lines.flatMap((l, i) => (/\bexempt\(\{/.test(l) ? [i] : []));
+  const policy = typeof e?.policy === 'string' ? `'${e.policy}'` : undefined;
+  const name = typeof e?.object?.name === 'string' ? `'${e.object.name}'` : undefined;
+  const fieldsOf = (start: number, end: number) =>
+    Object.fromEntries(lines.slice(start, end).flatMap((l, i) => { const k = /^\s*(policy|object|targets|reason|owner|expires):/.exec(l)?.[1]; return k ? [[k, start + i + 1]] : []; }));
+  let fallback: { line?: number; fields?: Record<string, number> } | undefined;
+  // each call's lines: from `exempt({` to its closing `})`
+  const ends = calls.map((start, c) => {
+    const close = lines.findIndex((l, i) => i > start && /^\s*\}\)/.test(l));
+    return close < 0 ? (calls[c + 1] ?? lines.length) : close + 1;
+  });
+  for (let c = 0; c < calls.length; c++) {
+    const start = calls[c]!;
+    const end = ends[c]!;
+    if (!policy || !lines.slice(start, end).some((l) => l.includes(`policy: ${policy}`))) continue;
+    const fields = fieldsOf(start, end);
+    fallback ??= { line: start + 1, fields };
+    // the object's name: inside the call, or in the list the call is mapped over (after the previous call's end)
+    const from = c > 0 ? ends[c - 1]! : 0;
+    const named = name ? lines.slice(from, end).findIndex((l) => l.includes(name)) : -1;
+    if (named >= 0) return { line: from + named + 1, fields };
+  }
+  return fallback ?? {};
 }
 
 export type ExemptionStatus = 'active' | 'unmatched' | 'expired' | 'invalid';
@@ -52,7 +95,10 @@ export const exemptionRef = (e: Exemption): string =>
 /** Problems with the declaration itself (unknown policy, bad date, no reason). */
 export function validateExemption(e: Exemption, policyIds: ReadonlySet<string>): string[] {
   const problems: string[] = [];
-  if (!policyIds.has(e.policy)) problems.push(`policy ${JSON.stringify(e.policy)} does not exist`);
+  if (!policyIds.has(e.policy)) {
+    const near = typeof e.policy === 'string' ? closest(e.policy, [...policyIds]) : undefined;
+    problems.push(`policy ${JSON.stringify(e.policy)} does not exist${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`);
+  }
   // The API server refuses these objects whatever we declare: an exemption would only hide a failed sync.
   else if (e.policy.startsWith('apiserver/')) problems.push(`policy ${e.policy} mirrors the API server's own validation and cannot be exempted (the cluster refuses the object)`);
   if (!e.object?.kind || !e.object?.name) problems.push('object.kind and object.name are required');
@@ -105,13 +151,27 @@ export function applyExemptions(
   const exemptionFindings: Finding[] = [];
   const applied: AppliedExemption[] = [];
   for (const e of exemptions) {
-    const where = { file: e.declaredAt?.file ?? exemptionsFile, ...(e.declaredAt?.line ? { line: e.declaredAt.line } : {}) };
     const object = [e.object?.kind, e.object?.namespace, e.object?.name].filter(Boolean).join('/');
     const problems = validateExemption(e, opts.policyIds);
+    // an invalid entry at the line of the field at fault (policy:, owner:, expires:, …), when known; else the entry's line
+    const field = problems.length ? /^(policy|object|reason|owner|expires)\b/.exec(problems[0]!.replace(/^object\.\w+/, 'object'))?.[1] : undefined;
+    const line = (field && e.declaredAt?.fields?.[field]) || e.declaredAt?.line;
+    const where = { file: e.declaredAt?.file ?? exemptionsFile, ...(line ? { line } : {}) };
     const expires = parseDay(String(e.expires));
     const daysLeft = expires === undefined ? 0 : Math.round((expires - today) / DAY);
     if (problems.length) {
-      exemptionFindings.push({ rule: 'exemption/invalid', severity: 'error', object, ...where, message: `exemption ${exemptionRef(e)}: ${problems.join('; ')}`, hint: 'fix the entry in policies/exemptions.ts' });
+      // validate folds the violations it was written for (under the policy it names, or the one it misspells) into
+      // this finding: one mistake, one finding
+      const meant = opts.policyIds.has(e.policy) ? e.policy : typeof e.policy === 'string' ? closest(e.policy, [...opts.policyIds]) : undefined;
+      exemptionFindings.push({
+        rule: 'exemption/invalid',
+        severity: 'error',
+        object,
+        ...where,
+        message: `exemption ${exemptionRef(e)}: ${problems.join('; ')}`,
+        hint: 'fix the entry in policies/exemptions.ts',
+        ...(meant && object ? { covers: { rule: meant, object, ...(Array.isArray(e.targets) ? { targets: e.targets } : {}) } } : {}),
+      });
       applied.push({ exemption: e, status: 'invalid', matched: [], daysLeft, problems });
       continue;
     }
@@ -122,8 +182,10 @@ export function applyExemptions(
         severity: 'error',
         object,
         ...where,
+        ...(e.declaredAt?.fields?.['expires'] ? { line: e.declaredAt.fields['expires'] } : {}),
         message: `exemption ${exemptionRef(e)} expired on ${e.expires} (owner ${e.owner}); its ${hits.length} finding(s) are reported again`,
         hint: 'fix the violation, or renew the exemption with a new reason and date after review',
+        covers: { rule: e.policy, object, ...(e.targets ? { targets: e.targets } : {}) },
       });
       applied.push({ exemption: e, status: 'expired', matched: [], daysLeft });
       continue;

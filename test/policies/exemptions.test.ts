@@ -1,7 +1,9 @@
 // Exemptions: they suppress exactly what they name, fail once expired, are reported
 // when they match nothing, and the declared ones are valid.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { oneFindingPerMistake } from '../../scripts/lib/validate/findings.ts';
 import { exemptions, policyIds, runPolicies } from '../../policies/index.ts';
 import { exempt, validateExemption } from '../../policies/lib/exemptions.ts';
 import type { Exemption } from '../../policies/types.ts';
@@ -115,5 +117,27 @@ describe('exemptions', () => {
     // the two kinds the brief expects: node-exporter's host access and prod digests
     assert.ok(exemptions.some((e) => e.policy === 'security/no-host-path' && e.object.name === 'node-exporter'));
     assert.ok(exemptions.some((e) => e.policy === 'gitops/digest-pinning' && e.object.namespace === 'marquee-prod'));
+  });
+
+  it('a declaration is placed at the line naming its object, and each field at its own line (read from the text: the bundle has no .ts frames)', () => {
+    const text = readFileSync(new URL('../../policies/exemptions.ts', import.meta.url), 'utf8').split('\n');
+    const lineOf = (needle: string, from = 0) => text.findIndex((l, i) => i >= from && l.includes(needle)) + 1;
+    const prometheus = exemptions.find((e) => e.policy === 'gitops/digest-pinning' && e.object.name === 'prometheus')!;
+    assert.equal(prometheus.declaredAt?.line, lineOf("['StatefulSet', 'prometheus']"));
+    // its call's owner: and expires: lines, after the list it is mapped over
+    assert.equal(prometheus.declaredAt?.fields?.['owner'], lineOf('owner:', prometheus.declaredAt!.line!));
+    assert.equal(prometheus.declaredAt?.fields?.['expires'], lineOf('expires:', prometheus.declaredAt!.line!));
+    const hostPath = exemptions.find((e) => e.policy === 'security/no-host-path')!;
+    assert.equal(hostPath.declaredAt?.fields?.['policy'], lineOf("policy: 'security/no-host-path'"));
+  });
+
+  it('a misspelt policy id is one finding naming the id meant, carrying the violation it no longer covers', () => {
+    const r = run({ ...base, policy: 'gitops/digest-pining' });
+    assert.equal(r.findings.length, 1, 'the violation is reported again');
+    const [f, ...rest] = oneFindingPerMistake([...r.findings, ...r.exemptionFindings]);
+    assert.deepEqual(rest, []);
+    assert.equal(f?.rule, 'exemption/invalid');
+    assert.match(f?.message ?? '', /does not exist \(did you mean "gitops\/digest-pinning"\?\)/);
+    assert.deepEqual(f?.related?.map((x) => [x.rule, x.object]), [['gitops/digest-pinning', 'Deployment/marquee-prod/web']]);
   });
 });

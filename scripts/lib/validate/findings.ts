@@ -104,9 +104,21 @@ const uniq = (xs: readonly (string | undefined)[]): string[] => [...new Set(xs.f
  *    so do the references its move broke (a Secret or ConfigMap of its name not found, the
  *    namespace left without a default-deny NetworkPolicy) and the Namespace object renamed with it;
  * 4. a later check's finding that read an object (`reads`) the API server, the schema or kustomize refused in
- *    the same target folds into that refusal.
+ *    the same target folds into that refusal;
+ * 5. an invalid or expired exemption (`covers`) carries the violations of the policy and object it names.
  */
-export function oneFindingPerMistake(findings: readonly Finding[]): Finding[] {
+export function oneFindingPerMistake(all: readonly Finding[]): Finding[] {
+  // 5 (first, while each exemption's finding is its own). An invalid or expired exemption carries the violations it
+  //    was written for, which it no longer covers.
+  const lapsed = new Map<string, Finding>();
+  for (const f of all) if (f.covers) lapsed.set(`${f.covers.rule}\0${f.covers.object}`, f);
+  const coveredBy = (f: Finding): Finding | undefined => {
+    if (f.covers) return undefined;
+    const e = (f.objects ?? [f.object]).map((o) => lapsed.get(`${f.rule}\0${o}`)).find(Boolean);
+    // an exemption limited to targets covers only their findings
+    return e && (!e.covers!.targets || (f.targets ?? [f.target]).some((t) => t && e.covers!.targets!.includes(t))) ? e : undefined;
+  };
+  const findings = lapsed.size ? foldWhere(all, coveredBy) : all;
   // 1. Same rule, same path (or message), same line.
   const groups = new Map<string, Finding[]>();
   const loose: Finding[] = [];
