@@ -79,6 +79,11 @@ export interface Finding {
    */
   readonly covers?: { readonly rule: string; readonly object: string; readonly targets?: readonly string[] };
   /**
+   * A patch that matched nothing (kustomize/no-op): the kind it targets and the fields it would have set (dotted
+   * paths): what a check says of those fields of that kind in the same target follows from the miss.
+   */
+  readonly misses?: { readonly kind: string; readonly paths: readonly string[] };
+  /**
    * Line and column inside the string value at `path`, when that value is a file's text (a ConfigMap key a
    * generator's `files:` entry made): validate places the finding at that line of the file.
    */

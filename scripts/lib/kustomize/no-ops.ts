@@ -339,7 +339,10 @@ function checkEntry(e: Entry, scope: readonly RenderedObject[], target: string, 
         // a kind nothing here has, close to one that is built: a typo (Deploymnet)
         const built = [...new Set(scope.map((r) => String(r.object.kind)))];
         const near = e.target.kind && !built.includes(e.target.kind) ? closest(e.target.kind, built) : undefined;
-        return [{ rule: 'kustomize/no-op', severity: 'error', ...at, path: e.field, message: `${e.field} entry ${e.source} targets ${describeTarget(e.target)}, which matches no object: kustomize skips it without a word${kinds(e.target.kind)}`, hint: near ? `did you mean kind: ${near}? (${hint('target')})` : hint('target') }];
+        // what the patch would have set (its ops' paths, dotted): findings about those fields of that kind are its consequences
+        const paths = (e.ops ?? []).filter((op) => op.path.startsWith('/')).map((op) => segments(op.path).join('.'));
+        const misses = e.target.kind && paths.length ? { misses: { kind: e.target.kind, paths } } : {};
+        return [{ rule: 'kustomize/no-op', severity: 'error', ...at, path: e.field, message: `${e.field} entry ${e.source} targets ${describeTarget(e.target)}, which matches no object: kustomize skips it without a word${kinds(e.target.kind)}`, hint: near ? `did you mean kind: ${near}? (${hint('target')})` : hint('target'), ...misses }];
       }
       const out: Finding[] = [];
       // kustomize 4.5.4 (evanphx/json-patch) applies `copy` from a missing path by writing null

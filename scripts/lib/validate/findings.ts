@@ -105,7 +105,8 @@ const uniq = (xs: readonly (string | undefined)[]): string[] => [...new Set(xs.f
  *    namespace left without a default-deny NetworkPolicy) and the Namespace object renamed with it;
  * 4. a later check's finding that read an object (`reads`) the API server, the schema or kustomize refused in
  *    the same target folds into that refusal;
- * 5. an invalid or expired exemption (`covers`) carries the violations of the policy and object it names.
+ * 5. an invalid or expired exemption (`covers`) carries the violations of the policy and object it names;
+ * 6. a patch that matched nothing (`misses`) carries the findings about the fields it meant to set, on its kind.
  */
 export function oneFindingPerMistake(all: readonly Finding[]): Finding[] {
   // 5 (first, while each exemption's finding is its own). An invalid or expired exemption carries the violations it
@@ -194,6 +195,20 @@ export function oneFindingPerMistake(all: readonly Finding[]): Finding[] {
     out = foldWhere(out, (f) =>
       causeRank(f) <= 3 ? undefined : (f.targets ?? [f.target]).flatMap((t) => (f.reads ?? []).map((o) => refused.get(`${t}\0${o}`))).find(Boolean),
     );
+
+  // 6. A patch that matched nothing (kustomize/no-op) carries what later checks say of the fields it meant to set
+  //    on objects of its kind: the base's values they judge are there because the patch missed.
+  const missed = out.filter((f) => f.misses);
+  if (missed.length) {
+    const kindOf = (o: string | undefined) => o?.split('/')[0];
+    const meant = (f: Finding, m: Finding) =>
+      causeRank(f) > 1 &&
+      !!f.path &&
+      (f.targets ?? [f.target]).some((t) => !!t && (m.targets ?? [m.target]).includes(t)) &&
+      (f.objects ?? [f.object]).some((o) => kindOf(o) === m.misses!.kind) &&
+      m.misses!.paths.some((p) => f.path === p || f.path!.startsWith(`${p}.`) || f.path!.startsWith(`${p}[`));
+    out = foldWhere(out, (f) => (f.misses ? undefined : missed.find((m) => meant(f, m))));
+  }
   return [...out, ...loose];
 }
 
