@@ -106,7 +106,8 @@ const uniq = (xs: readonly (string | undefined)[]): string[] => [...new Set(xs.f
  * 4. a later check's finding that read an object (`reads`) the API server, the schema or kustomize refused in
  *    the same target folds into that refusal;
  * 5. an invalid or expired exemption (`covers`) carries the violations of the policy and object it names;
- * 6. a patch that matched nothing (`misses`) carries the findings about the fields it meant to set, on its kind.
+ * 6. a patch that matched nothing (`misses`) carries the findings about the fields it meant to set, on its kind;
+ * 7. a field indented one level too little carries the findings about the sibling it belongs under.
  */
 export function oneFindingPerMistake(all: readonly Finding[]): Finding[] {
   // 5 (first, while each exemption's finding is its own). An invalid or expired exemption carries the violations it
@@ -209,6 +210,17 @@ export function oneFindingPerMistake(all: readonly Finding[]): Finding[] {
       m.misses!.paths.some((p) => f.path === p || f.path!.startsWith(`${p}.`) || f.path!.startsWith(`${p}[`));
     out = foldWhere(out, (f) => (f.misses ? undefined : missed.find((m) => meant(f, m))));
   }
+
+  // 7. A field indented one level too little (schema: `limits` beside `resources`) carries what the checks say of the
+  //    sibling it belongs under: that sibling lacks it, so its values are the base's.
+  const underIndented = out.flatMap((f) => {
+    const under = f.rule === 'schema' ? /^unknown field "[^"]+" \(a field of ([^:]+): indented one level too little\?\)$/.exec(f.message)?.[1] : undefined;
+    return under && f.path ? [{ f, sibling: f.path.replace(/[^.[\]]+$/, under) }] : [];
+  });
+  if (underIndented.length)
+    out = foldWhere(out, (g) =>
+      g.rule === 'schema' ? undefined : underIndented.find(({ f, sibling }) => g.object === f.object && g.target === f.target && !!g.path && (g.path === sibling || g.path.startsWith(`${sibling}.`)))?.f,
+    );
   return [...out, ...loose];
 }
 

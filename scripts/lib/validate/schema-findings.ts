@@ -7,6 +7,7 @@ import { clusters } from '../../../generators/environments.ts';
 import { objectRef, quantityAdvice, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
 import type { RenderResult } from '../kustomize/index.ts';
 import { cachePath, type FieldTree } from './field-tree.ts';
+import { codeDigest } from '../plumbing/code.ts';
 import type { SourceLocator } from './locate.ts';
 import { crdCacheKey } from '../../../policies/lib/crd-schema.ts';
 import { defaultKubernetesVersion, formatPath, SchemaValidator, type SchemaIssue } from './schema.ts';
@@ -19,8 +20,9 @@ import { defaultKubernetesVersion, formatPath, SchemaValidator, type SchemaIssue
 export async function cachedSchemaFindings(tree: FieldTree, results: readonly RenderResult[], locator: SourceLocator, useCache: boolean): Promise<Finding[]> {
   const versionOf = (t: Target) => (t.cluster ? clusters[t.cluster].kubernetesVersion : defaultKubernetesVersion);
   const cacheFile = join(dirname(cachePath()), 'schema-issues.json');
-  // Custom resources are checked against the vendored CRDs by policies/lib/crd-schema.ts: both are part of the key.
-  const key = `${tree.key};crd=${crdCacheKey()}`;
+  // Custom resources are checked against the vendored CRDs by policies/lib/crd-schema.ts: both are part of the key,
+  // and so is the code that words the issues (schema.ts and what it imports), or a changed message would be served stale.
+  const key = `${tree.key};crd=${crdCacheKey()};code=${codeDigest(new URL('./schema.ts', import.meta.url).href)}`;
   let known: Record<string, SchemaIssue[]> = {};
   if (useCache && existsSync(cacheFile)) {
     try {

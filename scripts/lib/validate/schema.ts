@@ -161,11 +161,13 @@ export class SchemaValidator {
       const child = node.p?.[key] ?? node.i;
       if (child === undefined) {
         const known = Object.keys(node.p ?? {});
-        const near = closest(key, known);
+        // a field of a sibling this object has (limits: beside resources:): indented one level too little
+        const under = known.find((f) => f in (value as Record<string, unknown>) && typeof node.p![f] === 'number' && node.p![f] !== 0 && this.tree.nodes[node.p![f]!]?.p?.[key] !== undefined);
+        const near = under ? undefined : closest(key, known);
         out.push({
           path: [...path, key],
-          message: `unknown field "${key}"`,
-          hint: near ? `did you mean "${near}"? (or is it indented under the wrong parent?)` : `known fields here: ${known.join(', ')}`,
+          message: under ? `unknown field "${key}" (a field of ${under}: indented one level too little?)` : `unknown field "${key}"`,
+          hint: under ? `indent ${key}: under ${under}:` : near ? `did you mean "${near}"? (or is it indented under the wrong parent?)` : `known fields here: ${known.join(', ')}`,
         });
       } else if (child !== 0) {
         path.push(key);
