@@ -81,6 +81,9 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
     // entry would still win): the finding is the overlay's, at the line a person edits to pin it.
     const image = fromImages(filesOf(r), path, renderedValue);
     if (image) return placed(f, image);
+    // no namespace at all: the overlay that should set it, not the base that rightly has none
+    const unset = withoutNamespace(wrapping(filesOf(r), r.origin), path, renderedValue, r.target.namespace);
+    if (unset) return placed(f, unset);
     const pos = locator.locate(r.object, path, r.origin, r.target.path);
     if (pos?.file === f.file && pos.exact && pos.sameValue === true) return withGeneratorAdvice(f, generatorOf(root, f.file));
     // A generated kustomization's own images: entry wrote it (vendored manifests retagged by a generator): at that
@@ -275,6 +278,18 @@ function fromNamespace(files: readonly OverlayFile[], path: readonly PathSegment
     return at(pair.key as YamlNode, o.lines, o.file, hint);
   }
   return undefined;
+}
+
+/**
+ * An object left without a namespace because no kustomization of its chain sets `namespace:` (a deleted line): the
+ * deepest overlay kustomization holding it, at its first line, which is where the line belongs.
+ */
+function withoutNamespace(files: readonly OverlayFile[], path: readonly PathSegment[], value: unknown, expected: string | undefined): Place | undefined {
+  if (path[0] !== 'metadata' || path[1] !== 'namespace' || path.length !== 2 || value !== undefined || !expected) return undefined;
+  if (files.some((o) => (o.doc.contents as any)?.has?.('namespace'))) return undefined;
+  const leaf = [...files].reverse().find((o) => o.file.startsWith('overlays/'));
+  const first = (leaf?.doc.contents as any)?.items?.[0]?.key as YamlNode | undefined;
+  return leaf && at(first, leaf.lines, leaf.file, `no kustomization that builds it sets namespace: add namespace: ${expected} to ${leaf.file}`);
 }
 
 /**

@@ -167,14 +167,17 @@ export function oneFindingPerMistake(all: readonly Finding[]): Finding[] {
     for (const t of m.targets ?? [m.target])
       for (const o of m.objects ?? [m.object]) {
         owner.set(`${t}\0${o}`, m);
-        const [kind, ns, name] = String(o).split('/');
-        if (name) movedName.set(`${t}\0name:${name}`, m).set(`${t}\0kind:${kind}`, m).set(`${t}\0namespace:${ns}`, m);
+        const parts = String(o).split('/');
+        // Kind/namespace/name, or Kind/name for an object left without a namespace (no overlay set one)
+        const [kind, ns, name] = parts.length === 3 ? parts : [parts[0], undefined, parts[1]];
+        if (name) movedName.set(`${t}\0name:${name}`, m).set(`${t}\0kind:${kind}`, m).set(`${t}\0namespace:${ns ?? '(unset)'}`, m);
       }
   const brokenByMove = (f: Finding, t: string | undefined): Finding | undefined => {
     const ref = f.rule === 'correctness/config-references' ? /^(?:Secret|ConfigMap) (\S+) is referenced but not rendered/.exec(f.message)?.[1] : undefined;
     if (ref) return movedName.get(`${t}\0name:${ref}`);
     // the Namespace object the same namespace: line renamed
-    if (f.object?.startsWith('Namespace/')) return movedName.get(`${t}\0namespace:${f.object.slice('Namespace/'.length)}`);
+    // (or the Namespace object no namespace transformer renamed, when none is set)
+    if (f.object?.startsWith('Namespace/')) return movedName.get(`${t}\0namespace:${f.object.slice('Namespace/'.length)}`) ?? movedName.get(`${t}\0namespace:(unset)`);
     return f.rule === 'security/default-deny-network-policy' ? movedName.get(`${t}\0kind:NetworkPolicy`) : undefined;
   };
   if (owner.size)
