@@ -195,6 +195,18 @@ export class SourceLocator {
         const note = `the base has no ${list} item named "${name}"${have.length ? ` (it has ${have.map((n) => `"${n}"`).join(', ')})` : ''}: this strategic-merge patch adds "${name}" as a new item; spell the name as the base does to change that item`;
         return { ...added, note };
       }
+      // The rendered object lacks a field (a required one, say) whose parent a strategic-merge patch wrote: the patch
+      // brought the parent without it, or replaced the base's (a list without a merge key is replaced whole). The
+      // patch's parent of the field is where it is missing, not the base, which has it or has no parent at all.
+      let rendered: any = object;
+      for (const seg of path) rendered = rendered?.[seg];
+      // (where the origin holds the parent but not the field, the base lacks it too: not the patch's to add)
+      if (rendered === undefined && path.length > 1 && (fromOrigin?.exact || (fromOrigin?.depth ?? 0) < path.length - 1)) {
+        const held = fromOrigin?.exact ? path.length - 2 : (fromOrigin?.depth ?? 0);
+        const parent = this.smpHolding(targetDir, object, origin, path, held);
+        if (parent && (parent.depth ?? 0) === path.length - 1)
+          return { ...parent, exact: false, note: `this patch writes ${parentName(path)} without ${String(path[path.length - 1])}${fromOrigin?.exact ? ', replacing the base\'s (which has it)' : ''}: add it here` };
+      }
     }
     return fromOrigin && { ...fromOrigin, exact: fromOrigin.exact };
   }
@@ -280,6 +292,14 @@ export class SourceLocator {
     }
     return undefined;
   }
+}
+
+/** The field's parent as written: `containers[0]`, `resources`. */
+function parentName(path: readonly PathSegment[]): string {
+  const parent = path.slice(0, -1);
+  let i = parent.length - 1;
+  while (i > 0 && typeof parent[i] === 'number') i--;
+  return `${String(parent[i])}${parent.slice(i + 1).map((n) => `[${n}]`).join('')}`;
 }
 
 /** Does the target (a patch's, a replacement's select or reject) select the object by one of `names`? kustomize's selector rule, kept once in kube/patch-target.ts. */
