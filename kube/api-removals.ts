@@ -38,6 +38,13 @@ export const apiRemovals: readonly ApiRemoval[] = [
   { apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta3', removedIn: '1.32', use: 'flowcontrol.apiserver.k8s.io/v1' },
 ];
 
+/**
+ * The cluster versions this table answers for: from the first removal it lists to the newest release whose removals
+ * were checked against the deprecation guide (1.33 and 1.34 remove nothing there). A version outside it would be
+ * judged with a guess, so the CLI refuses it (scripts/lib/validate/usage.ts).
+ */
+export const apiRemovalsRange = { oldest: 16, newest: 34 } as const;
+
 const minor = (v: string): number => Number(v.split('.')[1]);
 
 /** The removal that applies to an object for a cluster version, if any. */

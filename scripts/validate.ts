@@ -46,6 +46,10 @@ async function main(): Promise<number> {
   const version = values['kubernetes-version'] === undefined ? undefined : parseKubernetesVersion(values['kubernetes-version']);
   if (version && !positionals.length)
     throw new UsageError('--kubernetes-version applies to files mode (validate <files>); the repository is checked against each cluster\'s version in generators/environments.ts');
+  // Repository-only flags would otherwise be dropped without a word in files mode: the user would believe they applied.
+  const repoOnly = [values.env && `--env ${values.env.join(', --env ')}`, values.branches && '--branches', values['no-cache'] && '--no-cache'].filter(Boolean);
+  if (positionals.length && repoOnly.length)
+    throw new UsageError(`${repoOnly.join(' and ')}: repository mode only (npm run validate without files); files mode checks the files given as they are`);
   const schemaFlags = { crd: values.crd, skipKind: values['skip-kind'], ignoreMissingSchemas: values['ignore-missing-schemas'] };
   if (!positionals.length && (values.crd || values['skip-kind'] || values['ignore-missing-schemas']))
     throw new UsageError('--crd, --skip-kind and --ignore-missing-schemas apply to files mode (npm run validate -- <files or folders>); the repository is always validated against vendor/crds');
@@ -53,6 +57,12 @@ async function main(): Promise<number> {
     ? await validateFiles(cwd, positionals, version, { schema: schemaFlags })
     : await validateRepo({ root, envs: values.env, branches: values.branches, cache: !values['no-cache'] });
 
+  // A named path that held nothing to validate is a mistake (a wrong folder, a glob that matched READMEs), not a pass:
+  // kubeconform's green "0 resources found in 0 files" would let it through a CI gate.
+  if (positionals.length && !result.targets.length) {
+    await written(process.stderr, result.notes.map((n) => `${n}\n`).join(''));
+    throw new UsageError(`nothing to validate in ${positionals.join(' ')}: ${result.notes.length ? 'every YAML or JSON file there was skipped as not a Kubernetes manifest (above)' : 'no .yaml, .yml or .json file'}`);
+  }
   const out =
     format === 'json' ? toJson(result.findings, result.summary, { branches: result.branches, notes: result.notes })
     : format === 'junit' ? toJunit(result.findings, result.summary, result.branches ? [...result.targets, 'branches'] : result.targets)

@@ -1,7 +1,7 @@
 // The CLI contract: exit codes, formats, the summary line, usage errors.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -97,6 +97,39 @@ test('--kubernetes-version: a version that does not read is a usage error; a rea
     assert.match(removed.stdout, /policy\/v1beta1 PodDisruptionBudget was removed in Kubernetes 1\.25 \(cluster runs 1\.31\)/);
     const before = validate(['--kubernetes-version', '1.24', 'old.yaml'], dir);
     assert.doesNotMatch(before.stdout, /was removed/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('files mode: a repository-only flag, a version validate does not know, or a path with no manifest is a usage error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-cli-'));
+  try {
+    writeFileSync(join(dir, 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n');
+    for (const [args, message] of [
+      [['--env', 'nosuchenv', 'cm.yaml'], 'validate: --env nosuchenv: repository mode only'],
+      [['--branches', 'cm.yaml'], 'validate: --branches: repository mode only'],
+      [['--no-cache', 'cm.yaml'], 'validate: --no-cache: repository mode only'],
+      [['--kubernetes-version', '1.99', 'cm.yaml'], 'validate: --kubernetes-version 1.99: validate knows Kubernetes 1.16 to 1.34'],
+      [['--kubernetes-version', '1.15', 'cm.yaml'], 'validate: --kubernetes-version 1.15: validate knows Kubernetes 1.16 to 1.34'],
+    ] as const) {
+      const r = validate([...args], dir);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.ok(r.stderr.startsWith(message), r.stderr);
+    }
+    const newest = validate(['--kubernetes-version', '1.34', 'cm.yaml'], dir);
+    assert.equal(newest.status, 0, newest.stderr);
+
+    mkdirSync(join(dir, 'docs'));
+    writeFileSync(join(dir, 'docs', 'readme.txt'), 'hi\n');
+    const none = validate(['docs'], dir);
+    assert.equal(none.status, 2, none.stdout);
+    assert.equal(none.stdout, '');
+    assert.equal(none.stderr, 'validate: nothing to validate in docs: no .yaml, .yml or .json file\n');
+    writeFileSync(join(dir, 'docs', 'kustomization.yaml'), 'resources: []\n');
+    const skipped = validate(['docs'], dir);
+    assert.equal(skipped.status, 2, skipped.stdout);
+    assert.match(skipped.stderr, /^skipped docs\/kustomization\.yaml: a kustomization.*\nvalidate: nothing to validate in docs: every YAML or JSON file there was skipped as not a Kubernetes manifest \(above\)\n$/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
