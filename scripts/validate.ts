@@ -66,7 +66,7 @@ async function main(): Promise<number> {
   const out =
     format === 'json' ? toJson(result.findings, result.summary, { branches: result.branches, notes: result.notes })
     : format === 'junit' ? toJunit(result.findings, result.summary, result.branches ? [...result.targets, 'branches'] : result.targets)
-    : format === 'sarif' ? toSarif(result.findings)
+    : format === 'sarif' ? toSarif(result.findings, undefined, positionals.length ? cwd : root)
     : toText(result.findings, result.summary, useColor(process.env, !!process.stdout.isTTY), values.verbose);
   let err = result.notes.map((n) => `${n}\n`).join('');
   if (process.env.VALIDATE_TIMINGS) err += `timings (ms): ${JSON.stringify(result.timings)}\n`;

@@ -1,5 +1,7 @@
 // Render findings as text (humans, pre-commit), JSON (tools), JUnit (CI test
 // tabs) or SARIF 2.1.0 (code scanning, with real regions).
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Finding } from '../../../kube/index.ts';
 
 export type Format = 'text' | 'json' | 'junit' | 'sarif';
@@ -21,7 +23,7 @@ export function summaryLine(s: Summary): string {
     s.environments
       ? `${s.environments} environment${s.environments === 1 ? '' : 's'}`
       : `${s.targets} ${(s.unit ?? 'target').replace(/s$/, '')}${s.targets === 1 ? '' : 's'}`,
-    `${s.resources} resources`,
+    `${s.resources} resource${s.resources === 1 ? '' : 's'}`,
     `${s.errors} error${s.errors === 1 ? '' : 's'}`,
   ];
   if (s.warnings) parts.push(`${s.warnings} warning${s.warnings === 1 ? '' : 's'}`);
@@ -153,8 +155,18 @@ export function toJunit(findings: readonly Finding[], summary: Summary, targets:
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="marquee validate" tests="${totals.tests}" failures="${totals.failures}" skipped="${totals.skipped}" time="${summary.seconds.toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
+/**
+ * Where a finding's file is, for SARIF: a URI reference relative to %SRCROOT% (`root`, the directory paths are relative
+ * to), each segment percent-encoded (spaces, %, #, non-ASCII); a file outside the root (`../../tmp/x.yaml` in files
+ * mode) is an absolute file:// URI without a base, since `..` past %SRCROOT% names nothing a code-scanning upload can show.
+ */
+function artifactLocation(file: string, root: string): { uri: string; uriBaseId?: string } {
+  if (isAbsolute(file) || file === '..' || file.startsWith('../')) return { uri: pathToFileURL(resolve(root, file)).href };
+  return { uri: file.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
+}
+
 /** SARIF 2.1.0: one rule per distinct rule id; results carry physical locations with regions when known. */
-export function toSarif(findings: readonly Finding[], ruleDocs: ReadonlyMap<string, { title: string; help?: string }> = new Map()): string {
+export function toSarif(findings: readonly Finding[], ruleDocs: ReadonlyMap<string, { title: string; help?: string }> = new Map(), root = process.cwd()): string {
   const ruleIds = [...new Set(findings.map((f) => f.rule))].sort();
   const rules = ruleIds.map((id) => ({
     id,
@@ -169,8 +181,7 @@ export function toSarif(findings: readonly Finding[], ruleDocs: ReadonlyMap<stri
     locations: [
       {
         physicalLocation: {
-          // A URI reference, not a path: percent-encode each segment (spaces, %, #, non-ASCII).
-          artifactLocation: { uri: f.file ? f.file.split('/').map(encodeURIComponent).join('/') : 'package.json', uriBaseId: '%SRCROOT%' },
+          artifactLocation: artifactLocation(f.file ?? 'package.json', root),
           ...(f.line ? { region: { startLine: f.line, ...(f.column ? { startColumn: f.column } : {}) } } : {}),
         },
       },
@@ -183,7 +194,7 @@ export function toSarif(findings: readonly Finding[], ruleDocs: ReadonlyMap<stri
             .map((r, id) => ({
               id,
               message: { text: `${r.rule}: ${r.object ? `${r.object}: ` : ''}${r.message}` },
-              physicalLocation: { artifactLocation: { uri: r.file!.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' }, ...(r.line ? { region: { startLine: r.line } } : {}) },
+              physicalLocation: { artifactLocation: artifactLocation(r.file!, root), ...(r.line ? { region: { startLine: r.line } } : {}) },
             })),
         }
       : {}),

@@ -25,7 +25,7 @@ test('findings exit 1 with file:line, rule and fix in text output', () => {
     assert.match(r.stdout, /^bad\.yaml:8:\d+ {2}error {2}schema {2}Service\/x spec\.ports\[0\]\.protcol: unknown field "protcol"/m);
     assert.match(r.stdout, /fix: did you mean "protocol"/);
     assert.match(r.stdout, /bad\.yaml:7:\d+ {2}error {2}schema {2}Service\/x spec\.ports\[0\]\.port: must be integer \(got "http"\)/);
-    assert.match(r.stdout, /^1 file · 1 resources · 2 errors · \d+\.\d s$/m);
+    assert.match(r.stdout, /^1 file · 1 resource · 2 errors · \d+\.\d s$/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -117,3 +117,9 @@ describe('sarif', () => {
     assert.match(result.message.text, /3 objects: Deployment\/marquee-prod\/a, Deployment\/marquee-prod\/b, Deployment\/marquee-test\/a/);
   });
 });
+
+test('summaryLine: one resource, one file, one error are singular', () => {
+  const s = { unit: 'files', environments: 0, targets: 1, resources: 1, errors: 1, warnings: 1, seconds: 0.04 };
+  assert.equal(summaryLine(s), '1 file · 1 resource · 1 error · 1 warning · 0.0 s');
+  assert.equal(summaryLine({ ...s, targets: 2, resources: 2, errors: 0, warnings: 0 }), '2 files · 2 resources · 0 errors · 0.0 s');
+});

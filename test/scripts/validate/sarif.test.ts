@@ -174,6 +174,15 @@ describe('toSarif() on hand-made findings', () => {
     // `#` would otherwise start a fragment: the file would be read as "vendor/ünïcode/100%/[x]".
     assert.equal(locationOf(run.results[5]!).artifactLocation.uri, 'vendor/%C3%BCn%C3%AFcode/100%25/%5Bx%5D%231.yaml');
   });
+
+  it('names a file outside the root (files mode on ../../tmp/x.yaml) by an absolute file:// URI, with no base', () => {
+    const outside: Finding = { rule: 'schema', severity: 'error', message: 'm', file: '../../tmp/my x.yaml', line: 1, related: [{ rule: 'r', message: 'n', file: '../../tmp/y.yaml', line: 2 }] as any };
+    const log = JSON.parse(toSarif([outside, { rule: 'schema', severity: 'error', message: 'm', file: 'a.yaml' }], undefined, '/work/main')) as SarifLog;
+    assertValid(log, 'a log with files outside the root');
+    assert.deepEqual(locationOf(log.runs[0]!.results[0]!).artifactLocation, { uri: 'file:///tmp/my%20x.yaml' });
+    assert.deepEqual((log.runs[0]!.results[0] as any).relatedLocations[0].physicalLocation.artifactLocation, { uri: 'file:///tmp/y.yaml' });
+    assert.deepEqual(locationOf(log.runs[0]!.results[1]!).artifactLocation, { uri: 'a.yaml', uriBaseId: '%SRCROOT%' });
+  });
 });
 
 describe('negative controls: the schema rejects broken logs', () => {
