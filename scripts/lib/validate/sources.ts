@@ -3,7 +3,7 @@
 // that point at missing files or remote URLs.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize } from 'node:path';
-import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml';
 import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { closest, kustomizationFileNames, type Finding, isRemoteRef } from '../../../kube/index.ts';
@@ -125,10 +125,18 @@ export function yamlFindingsOfParsed({ docs, lines }: ParsedYaml, file: string, 
   for (const doc of docs) {
     // One clear message per problem: the first syntax error, and every duplicate key.
     const errors = doc.errors.filter((e, i) => e.code === 'DUPLICATE_KEY' || doc.errors.findIndex((x) => x.code !== 'DUPLICATE_KEY') === i);
+    // The parser's DUPLICATE_KEY position is not always the key's (after `labels:` with no value it is the end of
+    // that line): the keys themselves are found in the document, where each pair keeps its key node.
+    const duplicates = errors.some((e) => e.code === 'DUPLICATE_KEY') ? duplicateKeys(doc) : [];
+    for (const key of duplicates) {
+      const { line, col } = lines.linePos(key.range![0]);
+      out.push(duplicateKeyFinding(file, line, col, String(key.value)));
+    }
     for (const e of errors) {
       const { line, col } = lines.linePos(e.pos[0]);
-      const duplicate = e.code === 'DUPLICATE_KEY';
-      if (duplicate) {
+      if (e.code === 'DUPLICATE_KEY') {
+        if (duplicates.length) continue;
+        // a key the walk does not compare (a collection as a key): the parser's position and words
         const key = /^("[^"\n]*"|'[^'\n]*'|[^:\n#]+?)\s*:/.exec(text.slice(e.pos[0]))?.[1] ?? firstLine(e.message);
         out.push(duplicateKeyFinding(file, line, col, key));
         continue;
@@ -143,6 +151,26 @@ export function yamlFindingsOfParsed({ docs, lines }: ParsedYaml, file: string, 
     }
     if (!errors.length) out.push(...yaml11Booleans(doc, lines, file));
   }
+  return out;
+}
+
+/**
+ * The scalar keys of a document that repeat an earlier key of their mapping, each at its second (third …) place:
+ * equal as the `yaml` library's uniqueKeys compares them (same value: `a` and `"a"` are one key). Merge keys (`<<`)
+ * may repeat.
+ */
+function duplicateKeys(doc: Document.Parsed): Scalar[] {
+  const out: Scalar[] = [];
+  Y.visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const { key } of map.items) {
+        if (!Y.isScalar(key) || !key.range || (key.value === '<<' && key.type === 'PLAIN')) continue;
+        if (seen.has(key.value)) out.push(key);
+        else seen.add(key.value);
+      }
+    },
+  });
   return out;
 }
 

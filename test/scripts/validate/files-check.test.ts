@@ -132,6 +132,12 @@ test('a syntax error and a duplicate key keep the yaml library\'s wording and po
   assert.deepEqual(brief(r), [['yaml/syntax', 'bad.yaml', 4, null], ['yaml/duplicate-key', 'dup.yaml', 5, null]]);
 });
 
+test('a duplicate key whose first value is empty is named, at its second line', async () => {
+  // the yaml library puts this DUPLICATE_KEY at the end of the first `labels:` line (5:10), and its message is no key
+  const r = await check({ 'dup.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n  labels: x\n' }, 20_000);
+  assert.deepEqual(r.findings.map((f) => [f.rule, f.line, f.column, f.message]), [['yaml/duplicate-key', 6, 3, 'duplicate key "labels": the mapping has it twice']]);
+});
+
 test('a JSON syntax error names its line and column, whatever JSON.parse says of it', async () => {
   // [text, line, column, words]: JSON.parse gives an offset for some of these, none for others
   const table: [string, number, number, RegExp][] = [
