@@ -122,7 +122,10 @@ export class SchemaValidator {
         hint: `${i.hint ? `${i.hint}; ` : ''}checked against the CRD ${crd.name} ${crd.version} (${crd.file})`,
       }));
     const entry = this.tree.kinds[key];
+    if (!entry && apiVersion === 'v1' && kind === 'List') return listIssues(o);
     if (!entry) {
+      const typo = this.typo(apiVersion, kind, kubernetesVersion);
+      if (typo) return [{ ...typo, ...(this.sources.ignoreMissingSchemas ? { severity: 'warning' as const } : {}) }];
       const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
       return [
         {
@@ -140,6 +143,27 @@ export class SchemaValidator {
     if (!validate(o)) issues.push(...ajvIssues((validate.errors ?? []).filter((e) => !goAccepts(e, o))));
     this.unknownFields(o, entry.node, [], issues);
     return misspeltRequired(issues);
+  }
+
+  /**
+   * An apiVersion/kind no schema serves that is a typo of a built-in one (the model packages know every built-in kind
+   * and its apiVersions): `app/v1 Deployment` at the apiVersion, `apps/v1 Deploymnet` at the kind. Asking for a CRD
+   * there would send the user after a schema that does not exist.
+   */
+  private typo(apiVersion: string, kind: string, kubernetesVersion: string): SchemaIssue | undefined {
+    const keys = Object.keys(this.tree.kinds);
+    // the apiVersions the cluster still serves: suggesting a removed one would only lead to the removal's error
+    const versions = keys
+      .filter((k) => k.endsWith(`/${kind}`))
+      .map((k) => k.slice(0, -kind.length - 1))
+      .filter((v) => v.split('/').length <= 2 && !removalFor(v, kind, kubernetesVersion));
+    const version = closest(apiVersion, versions);
+    if (version)
+      return { path: ['apiVersion'], message: `unknown apiVersion ${apiVersion} for ${kind}: did you mean ${version}?`, hint: `${kind} is served as ${versions.join(', ')}` };
+    const here = keys.filter((k) => k.startsWith(`${apiVersion}/`) && !k.slice(apiVersion.length + 1).includes('/')).map((k) => k.slice(apiVersion.length + 1));
+    const near = closest(kind, here);
+    if (near) return { path: ['kind'], message: `unknown kind ${kind} in ${apiVersion}: did you mean ${near}?`, hint: `write kind: ${near}` };
+    return undefined;
   }
 
   /** Fields the schema does not know, below `value` at `path` (one array, extended and cut back as the walk goes: copied only into an issue). */
@@ -176,6 +200,23 @@ export class SchemaValidator {
       }
     }
   }
+}
+
+/**
+ * A `v1` List that files mode could not read as one (no `items` array: files-check.ts isList): kubectl's List is
+ * apiVersion, kind, metadata and items, and no model package has a schema for it.
+ */
+function listIssues(o: Record<string, unknown>): SchemaIssue[] {
+  const known = ['apiVersion', 'kind', 'metadata', 'items'];
+  const issues: SchemaIssue[] = Object.keys(o)
+    .filter((k) => !known.includes(k))
+    .map((k) => {
+      const near = closest(k, known);
+      return { path: [k], message: `unknown field "${k}"`, hint: near ? `did you mean "${near}"? (or is it indented under the wrong parent?)` : `known fields here: ${known.join(', ')}` };
+    });
+  if (!('items' in o)) issues.push({ path: [], message: 'missing required field "items"' });
+  else if (!Array.isArray(o.items)) issues.push({ path: ['items'], message: `must be array (got ${JSON.stringify(o.items)})` });
+  return misspeltRequired(issues);
 }
 
 function decodePointer(p: string): PathSegment[] {

@@ -37,6 +37,29 @@ test('the same manifest with a misspelt field fails with file, line and path', a
   }
 });
 
+test('a misspelt apiVersion or kind of a built-in kind is one finding saying which was meant, not a missing CRD', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-'));
+  try {
+    writeFileSync(join(dir, 'version.yaml'), 'apiVersion: app/v1\nkind: Deployment\nmetadata:\n  name: a\n');
+    writeFileSync(join(dir, 'kind.yaml'), 'apiVersion: apps/v1\nkind: Deploymnet\nmetadata:\n  name: b\n');
+    writeFileSync(join(dir, 'list.yaml'), 'apiVersion: v1\nkind: List\nitem:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: c\n');
+    // a kind no built-in is near stays a missing schema
+    writeFileSync(join(dir, 'cr.yaml'), 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: d\n');
+    const r = await validateFiles(dir, ['.']);
+    assert.deepEqual(
+      r.findings.map((f) => [f.file, f.line, f.path, f.message, f.hint]),
+      [
+        ['cr.yaml', 2, 'kind', 'no schema for example.com/v1 Widget: unknown apiVersion/kind example.com/v1/Widget (no CustomResourceDefinition serves it: vendor/crds, --crd, the validated files; no model package knows it) (got "Widget")', 'pass --crd <file|dir> with the CustomResourceDefinition of Widget.example.com, or --skip-kind Widget, or check the spelling'],
+        ['kind.yaml', 2, 'kind', 'unknown kind Deploymnet in apps/v1: did you mean Deployment? (got "Deploymnet")', 'write kind: Deployment'],
+        ['list.yaml', 3, 'item', 'unknown field "item" (and the required field "items" is missing)', 'did you mean "items"? (or is it indented under the wrong parent?)'],
+        ['version.yaml', 1, 'apiVersion', 'unknown apiVersion app/v1 for Deployment: did you mean apps/v1? (got "app/v1")', 'Deployment is served as apps/v1'],
+      ],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('loose files get the API server\'s own validation too (a Service port 70000), located at the line', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'marquee-files-'));
   try {
