@@ -3,13 +3,14 @@
 // they are needed — a finding to place on a line, a syntax error to describe exactly, an
 // anchor or merge key to resolve with an alias limit, a YAML 1.1 boolean to point at.
 import { sourcesOfSpec, type SchemaSpec } from './schema-sources.ts';
-import type { Document, LineCounter } from 'yaml';
+import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+import { Y } from '../plumbing/yaml.ts';
 import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
 import { parsePath, walk } from './locate.ts';
 import { loadFieldTree } from './field-tree.ts';
 import { SchemaValidator, type PathSegment } from './schema.ts';
 import { schemaFinding } from './schema-findings.ts';
-import { duplicateKeyFinding, parseYamlFile, yaml11BooleanWords, yamlFindingsOfParsed } from './sources.ts';
+import { duplicateKeyFinding, parseYamlFile, yaml11Bool, yaml11BooleanWords, yamlFindingsOfParsed } from './sources.ts';
 import { looksLikeTemplate, nonManifestReason } from './files-kinds.ts';
 import { jsonDuplicateKeys, jsonSyntaxFinding, jsonTooDeepAt, lineColumn } from './json-syntax.ts';
 import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias } from '../plumbing/yaml-limits.ts';
@@ -120,9 +121,36 @@ function readText(file: string, rawText: string): ReadText | FileResult {
   if (!json && (plainWords ? plainWords.size > 0 : yaml11WordsUnquoted(text, values))) {
     // A YAML 1.1 boolean word, perhaps unquoted: the `yaml` library's documents say exactly where.
     exact = parseYamlFile(file, text);
-    findings.push(...yamlFindingsOfParsed(exact, file, text));
+    const found = yamlFindingsOfParsed(exact, file, text, 'kubectl');
+    findings.push(...found);
+    // A plain file goes to the cluster through `kubectl apply -f`, which reads YAML 1.1 (sigs.k8s.io/yaml on
+    // goyaml.v2): the objects are judged with the booleans it sends, not the strings js-yaml (YAML 1.2) read.
+    if (found.some((f) => f.rule === 'yaml/yaml11-boolean')) for (let d = 0; d < values.length; d++) asKubectlReads(exact.docs[d]?.contents, values[d]);
   }
   return { file, text, values, findings, exact };
+}
+
+/**
+ * Replace, in `value` (js-yaml's reading of `node`), each value written as an unquoted YAML 1.1 boolean word by the
+ * boolean kubectl reads. Keys stay as they are (goyaml.v2 would make `on:` the key "true"; the warning says so).
+ */
+function asKubectlReads(node: YamlNode | null | undefined, value: unknown): void {
+  if (!value || typeof value !== 'object') return;
+  if (Y.isMap(node))
+    for (const pair of node.items) {
+      if (!Y.isScalar(pair.key) || !Y.isNode(pair.value)) continue;
+      const key = String(pair.key.value);
+      const v = pair.value;
+      if (Y.isScalar(v) && v.type === 'PLAIN' && typeof v.value === 'string' && v.value in yaml11Bool) {
+        if ((value as Record<string, unknown>)[key] === v.value) (value as Record<string, unknown>)[key] = yaml11Bool[v.value];
+      } else asKubectlReads(v, (value as Record<string, unknown>)[key]);
+    }
+  else if (Y.isSeq(node) && Array.isArray(value))
+    node.items.forEach((item, i) => {
+      if (Y.isScalar(item) && item.type === 'PLAIN' && typeof item.value === 'string' && item.value in yaml11Bool) {
+        if (value[i] === item.value) value[i] = yaml11Bool[item.value];
+      } else asKubectlReads(item as YamlNode, value[i]);
+    });
 }
 
 /** The result of a text neither JSON.parse nor the YAML reader took: one finding that says why, or a note for a template. */
@@ -139,7 +167,7 @@ function unreadable(file: string, text: string, json: boolean, err: unknown): Fi
   // The `yaml` library words the error as the rest of validate does (duplicate keys by name, the
   // first syntax error) — unless the text nests deeply past the error, where js-yaml's own words do.
   const deep = looksDeep(text);
-  const found = deep ? [] : yamlFindingsOfParsed(parseYamlFile(file, text), file, text);
+  const found = deep ? [] : yamlFindingsOfParsed(parseYamlFile(file, text), file, text, 'kubectl');
   if (found.length) return { file, objects: 0, findings: found };
   return { file, objects: 0, findings: [syntaxError(file, `invalid YAML: ${err.reason ?? err.message.split('\n')[0]}`, mark ? mark.line + 1 : undefined, mark ? mark.column + 1 : undefined)] };
 }

@@ -119,8 +119,14 @@ function boundedFindings(file: string, text: string): Finding[] | undefined {
   return undefined;
 }
 
+/**
+ * Who reads the file on its way to the cluster: kustomize (repository mode: kyaml, YAML 1.2, except JSON 6902 patch
+ * files) or `kubectl apply -f` (files mode: sigs.k8s.io/yaml on goyaml.v2, YAML 1.1).
+ */
+export type YamlReader = 'kustomize' | 'kubectl';
+
 /** The same findings for a file already parsed (files mode parses each file once). */
-export function yamlFindingsOfParsed({ docs, lines }: ParsedYaml, file: string, text: string): Finding[] {
+export function yamlFindingsOfParsed({ docs, lines }: ParsedYaml, file: string, text: string, reader: YamlReader = 'kustomize'): Finding[] {
   const out: Finding[] = [];
   for (const doc of docs) {
     // One clear message per problem: the first syntax error, and every duplicate key.
@@ -149,7 +155,7 @@ export function yamlFindingsOfParsed({ docs, lines }: ParsedYaml, file: string, 
           : { rule: 'yaml/syntax', severity: 'error', file, line, column: col, message: `invalid YAML: ${firstLine(e.message)}`, hint: 'fix the YAML syntax (indentation, quoting, colons)' },
       );
     }
-    if (!errors.length) out.push(...yaml11Booleans(doc, lines, file));
+    if (!errors.length) out.push(...yaml11Booleans(doc, lines, file, reader));
   }
   return out;
 }
@@ -175,7 +181,7 @@ function duplicateKeys(doc: Document.Parsed): Scalar[] {
 }
 
 /** The YAML 1.1 booleans that YAML 1.2 (and so `yaml`, kyaml) reads as strings; true/false mean the same in both. */
-const yaml11Bool: Readonly<Record<string, boolean>> = Object.fromEntries([
+export const yaml11Bool: Readonly<Record<string, boolean>> = Object.fromEntries([
   ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON'].map((v) => [v, true]),
   ...['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF'].map((v) => [v, false]),
 ]);
@@ -185,9 +191,10 @@ export const yaml11BooleanWords: ReadonlySet<string> = new Set(Object.keys(yaml1
  * Unquoted yes/no/on/off/y/n values read differently by the tools between Git and the cluster.
  * kustomize 4.5.4 reads resources and strategic-merge patches with kyaml (YAML 1.2: the string
  * "on") but JSON 6902 patch files with sigs.k8s.io/yaml (YAML 1.1: the boolean true); kubectl
- * apply -f and Helm read YAML 1.1. The warning says what the cluster receives from this file.
+ * apply -f and Helm read YAML 1.1. The warning says what the cluster receives from this file: in files mode, where
+ * the file is applied as it stands, what kubectl sends.
  */
-function yaml11Booleans(doc: Document.Parsed, lines: LineCounter, file: string): Finding[] {
+function yaml11Booleans(doc: Document.Parsed, lines: LineCounter, file: string, reader: YamlReader): Finding[] {
   const out: Finding[] = [];
   const contents = doc.contents;
   const jsonPatch = Y.isSeq(contents) && contents.items.length > 0 && contents.items.every((it) => Y.isMap(it) && it.has('op') && it.has('path'));
@@ -203,7 +210,9 @@ function yaml11Booleans(doc: Document.Parsed, lines: LineCounter, file: string):
         file,
         line,
         column: col,
-        message: jsonPatch
+        message: reader === 'kubectl'
+          ? `unquoted ${v}: kubectl apply reads YAML 1.1, so the cluster receives the boolean ${bool}; kustomize would read the string "${v}"`
+          : jsonPatch
           ? `unquoted ${v} in a JSON 6902 patch: kustomize reads patch files as YAML 1.1, so the cluster receives the boolean ${bool}, not the string "${v}"`
           : `unquoted ${v}: kustomize reads this file as YAML 1.2, so the cluster receives the string "${v}"; YAML 1.1 readers (kubectl apply -f, Helm) would send the boolean ${bool} instead`,
         hint: `write "${v}" (quoted) for a string, or ${bool} for a boolean, so every tool sends the same value`,
