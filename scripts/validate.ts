@@ -57,12 +57,11 @@ async function main(): Promise<number> {
     ? await validateFiles(cwd, positionals, version, { schema: schemaFlags })
     : await validateRepo({ root, envs: values.env, branches: values.branches, cache: !values['no-cache'] });
 
-  // A named path that held nothing to validate is a mistake (a wrong folder, a glob that matched READMEs), not a pass:
-  // kubeconform's green "0 resources found in 0 files" would let it through a CI gate.
-  if (positionals.length && !result.targets.length) {
-    await written(process.stderr, result.notes.map((n) => `${n}\n`).join(''));
-    throw new UsageError(`nothing to validate in ${positionals.join(' ')}: ${result.notes.length ? 'every YAML or JSON file there was skipped as not a Kubernetes manifest (above)' : 'no .yaml, .yml or .json file'}`);
-  }
+  // A named path that held no YAML or JSON at all is a mistake (a wrong folder, a glob that matched READMEs), not a
+  // pass: kubeconform's green "0 resources found in 0 files" would let it through a CI gate. Files that were all
+  // skipped with a note (kustomizations, Helm charts: a pre-commit hook handing over only those) pass, the notes say why.
+  if (positionals.length && !result.targets.length && !result.notes.length)
+    throw new UsageError(`nothing to validate in ${positionals.join(' ')}: no .yaml, .yml or .json file`);
   const out =
     format === 'json' ? toJson(result.findings, result.summary, { branches: result.branches, notes: result.notes })
     : format === 'junit' ? toJunit(result.findings, result.summary, result.branches ? [...result.targets, 'branches'] : result.targets)
