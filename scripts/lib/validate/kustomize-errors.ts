@@ -146,6 +146,26 @@ export function explainKustomize(f: Finding, root: string): Finding {
     };
   }
 
+  // A patch kustomize could read as neither a strategic-merge patch nor a JSON 6902 one
+  // (api/internal/builtins/PatchTransformer.go, plugin.Config: a path: entry's file is loaded into p.Patch, a patch:
+  // entry's text is p.Patch as written; then both parsers fail: "unable to parse SM or JSON patch from [<p.Patch>]").
+  const unparsable = /unable to parse SM or JSON patch from \[([\s\S]*)\]\s*$/.exec(m);
+  if (unparsable && file && dir) {
+    const text = unparsable[1]!.trim();
+    const items = patchItems(root, file);
+    // patch: holding a file's name: kustomize parsed the name itself as the patch.
+    const named = items.find((e) => e.patch?.trim() === text && !/\s/.test(text) && existsSync(join(root, dir, text)));
+    if (named)
+      return {
+        ...base,
+        file,
+        line: named.patchLine ?? named.line,
+        ...(named.patchColumn ? { column: named.patchColumn } : {}),
+        message: `patch: ${text} is read as the patch itself, not as a file name, and is no patch: kustomize refuses the build`,
+        hint: `patch: takes the patch's text inline; for a file write path: ${text}`,
+      };
+  }
+
   // A patch whose object is not in the overlay (`no matches for Id …`) was placed on its entry already, where the
   // entries are parsed (kustomize/no-ops.ts locateKustomizeError); what it could not place gets kustomize's own words.
 
@@ -226,4 +246,40 @@ function generatorNamed(root: string, file: string, field: string, name: string)
   const behavior = entry.get('behavior', true);
   const place = at(behavior ?? entry.get('name', true));
   return place && { ...place, ...(Y.isScalar(behavior) && typeof behavior.value === 'string' ? { behavior: behavior.value } : {}) };
+}
+
+interface PatchItem {
+  readonly line: number;
+  readonly column: number;
+  readonly path?: string;
+  readonly patch?: string;
+  readonly patchLine?: number;
+  readonly patchColumn?: number;
+  readonly target: boolean;
+}
+
+/** The map entries of patches: and patchesJson6902: (path:, patch:, target:), each at its first line. */
+function patchItems(root: string, file: string): PatchItem[] {
+  const { doc, at } = parsedAt(root, file);
+  if (!Y.isMap(doc.contents)) return [];
+  const out: PatchItem[] = [];
+  for (const field of ['patches', 'patchesJson6902']) {
+    const list = doc.contents.get(field, true);
+    if (!Y.isSeq(list)) continue;
+    for (const item of list.items) {
+      const place = at(item);
+      if (!Y.isMap(item) || !place) continue;
+      const path = item.get('path');
+      const patch = item.get('patch', true);
+      const patchAt = Y.isScalar(patch) ? at(item.items.find((p) => Y.isScalar(p.key) && p.key.value === 'patch')?.key) : undefined;
+      out.push({
+        ...place,
+        ...(typeof path === 'string' ? { path } : {}),
+        ...(Y.isScalar(patch) && typeof patch.value === 'string' ? { patch: patch.value } : {}),
+        ...(patchAt ? { patchLine: patchAt.line, patchColumn: patchAt.column } : {}),
+        target: item.has('target'),
+      });
+    }
+  }
+  return out;
 }
