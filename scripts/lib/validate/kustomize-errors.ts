@@ -22,6 +22,9 @@ export const kustomizationFields: readonly string[] = [
   'transformers', 'validators', 'inventory', 'buildMetadata',
 ];
 
+/** The fields of a patch's target, kustomize's api/types/selector.go (Selector: ResId's group, version, kind, name, namespace, and the two selectors). */
+const selectorFields: readonly string[] = ['group', 'version', 'kind', 'name', 'namespace', 'labelSelector', 'annotationSelector'];
+
 /** A resource id as kustomize prints it, `ServiceAccount.v1.[noGrp]/web.[noNs]`: captures the kind and the name. */
 const resId = String.raw`(\w+)\.[^/\s]*\/([^\s]+?)\.(?:\[noNs\]|[^.\s]+)(?:\s|$)`;
 
@@ -164,6 +167,24 @@ export function explainKustomize(f: Finding, root: string): Finding {
         message: `patch: ${text} is read as the patch itself, not as a file name, and is no patch: kustomize refuses the build`,
         hint: `patch: takes the patch's text inline; for a file write path: ${text}`,
       };
+  }
+
+  // A JSON 6902 patch without target (PatchTransformer.go, transformJson6902: "must specify a target for patch
+  // <p.Patch>"): a strategic-merge patch names its object itself, a list of ops does not.
+  const untargeted = /must specify a target for patch ([\s\S]*)$/.exec(m);
+  if (untargeted && file && dir) {
+    const text = untargeted[1]!.trim();
+    const items = patchItems(root, file).filter((e) => !e.target);
+    const content = (e: PatchItem): string | undefined =>
+      e.patch ?? (e.path !== undefined && existsSync(join(root, dir, e.path)) ? readFileSync(join(root, dir, e.path), 'utf8') : undefined);
+    const entry = items.find((e) => content(e)?.trim() === text) ?? (items.length === 1 ? items[0] : undefined);
+    return {
+      ...base,
+      file,
+      ...(entry ? { line: entry.line, column: entry.column } : {}),
+      message: `${entry?.path ?? 'an inline patch'} is a list of JSON 6902 ops with no target: a JSON 6902 patch needs target: (kind, name or labelSelector) to know which objects to change`,
+      hint: `add target: under the entry, e.g. target: { kind: Deployment } for every Deployment, with name: or labelSelector: for some (${selectorFields.join(', ')})`,
+    };
   }
 
   // A patch whose object is not in the overlay (`no matches for Id …`) was placed on its entry already, where the
