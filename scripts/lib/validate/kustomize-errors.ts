@@ -3,7 +3,7 @@
 // rewritten findings of two targets that share the broken directory are identical, so
 // they group into one (findings.ts).
 import { existsSync, readFileSync } from 'node:fs';
-import { join, normalize } from 'node:path';
+import { isAbsolute, join, normalize, relative } from 'node:path';
 import type { Node as YamlNode } from 'yaml';
 import type { Finding } from '../../../kube/index.ts';
 import { closest, kustomizationFileNames } from '../../../kube/index.ts';
@@ -77,6 +77,24 @@ export function explainKustomize(f: Finding, root: string): Finding {
       ...lineAt(root, file, new RegExp(`^\\s*${escape(unknown)}\\s*:`)),
       message: `unknown kustomization field "${unknown}": kustomize refuses the whole file`,
       hint: guess ? `did you mean "${guess}"?` : `use one of the Kustomization fields (${kustomizationFields.join(', ')})`,
+    };
+  }
+
+  // A Component listed under resources:, or a Kustomization under components: (api/internal/target/kusttarget.go,
+  // accumulateDirectory: "expected kind != 'Component' for path …" / "expected kind 'Component' for path … but got …").
+  const kindMismatch = /expected kind (!= )?'Component' for path '([^']+)'(?: but got '(\w+)')?/.exec(m);
+  if (kindMismatch && file && dir) {
+    const isComponent = !!kindMismatch[1];
+    const path = relativeTo(root, kindMismatch[2]!);
+    const entry = listEntryResolving(root, dir, file, isComponent ? ['resources', 'bases'] : ['components'], path);
+    return {
+      ...base,
+      file,
+      ...(entry ? { line: entry.line, column: entry.column } : {}),
+      message: isComponent
+        ? `${path} is a Component: list it under components: (kustomize takes a kind: Component only from components:)`
+        : `${path} is a ${kindMismatch[3] ?? 'Kustomization'}, not a Component: list it under resources:`,
+      hint: `move ${entry?.value ?? path} to ${isComponent ? 'components: (add the components: line if the file has none)' : 'resources:'}`,
     };
   }
 
@@ -303,4 +321,23 @@ function patchItems(root: string, file: string): PatchItem[] {
     }
   }
   return out;
+}
+
+/** A path from kustomize's message relative to the repository (the render relativises most, not all). */
+const relativeTo = (root: string, path: string): string => normalize(isAbsolute(path) ? relative(root, path) : path).replace(/\/$/, '');
+
+/** The entry of one of `fields` (lists of paths) that resolves to the repository path `path`. */
+function listEntryResolving(root: string, dir: string, file: string, fields: readonly string[], path: string): { value: string; line: number; column: number } | undefined {
+  const { doc, at } = parsedAt(root, file);
+  if (!Y.isMap(doc.contents)) return undefined;
+  for (const field of fields) {
+    const list = doc.contents.get(field, true);
+    if (!Y.isSeq(list)) continue;
+    for (const item of list.items) {
+      if (!Y.isScalar(item) || typeof item.value !== 'string') continue;
+      const place = at(item);
+      if (place && normalize(join(dir, item.value)).replace(/\/$/, '') === path) return { value: item.value, ...place };
+    }
+  }
+  return undefined;
 }
