@@ -185,6 +185,22 @@ export function explainKustomize(f: Finding, root: string): Finding {
         message: `patch: ${text} is read as the patch itself, not as a file name, and is no patch: kustomize refuses the build`,
         hint: `patch: takes the patch's text inline; for a file write path: ${text}`,
       };
+    // path: a file that is not YAML kustomize can read (an alias with no anchor, say): the file's line.
+    for (const e of items) {
+      const patchFile = e.path === undefined ? undefined : normalize(join(dir, e.path));
+      if (!patchFile || !existsSync(join(root, patchFile))) continue;
+      const content = readFileSync(join(root, patchFile), 'utf8');
+      const bad = content.trim() === text ? yamlProblem(content) : undefined;
+      if (bad)
+        return {
+          ...base,
+          file: patchFile,
+          line: bad.line,
+          column: bad.column,
+          message: `${bad.message}: kustomize cannot parse ${patchFile} (the patch at ${file}:${e.line}) and refuses the build`,
+          hint: bad.hint,
+        };
+    }
   }
 
   // A JSON 6902 patch without target (PatchTransformer.go, transformJson6902: "must specify a target for patch
@@ -338,6 +354,44 @@ function listEntryResolving(root: string, dir: string, file: string, fields: rea
       const place = at(item);
       if (place && normalize(join(dir, item.value)).replace(/\/$/, '') === path) return { value: item.value, ...place };
     }
+  }
+  return undefined;
+}
+
+/**
+ * Why a patch file is not YAML kustomize reads, with its place. kyaml parses with go-yaml v3, which refuses an alias
+ * whose anchor it has not met earlier in the same document ("unknown anchor 'max' referenced"); the yaml package
+ * parses such an alias without an error and fails only when it resolves it, so aliases are checked here.
+ */
+function yamlProblem(text: string): { line: number; column: number; message: string; hint: string } | undefined {
+  const lines = new Y.LineCounter();
+  const where = (offset: number) => {
+    const { line, col } = lines.linePos(offset);
+    return { line, column: col };
+  };
+  const docs = Y.parseAllDocuments(text, { lineCounter: lines });
+  for (const doc of Array.isArray(docs) ? docs : []) {
+    const error = doc.errors[0];
+    if (error) return { ...where(error.pos[0]), message: error.message.split('\n')[0]!, hint: 'fix the YAML of the patch' };
+    const anchors = new Set<string>();
+    let alias: { source: string; offset: number } | undefined;
+    Y.visit(doc, {
+      Node(_, node) {
+        if (Y.isAlias(node)) {
+          if (anchors.has(node.source)) return undefined;
+          alias = { source: node.source, offset: node.range?.[0] ?? 0 };
+          return Y.visit.BREAK;
+        }
+        if (node.anchor) anchors.add(node.anchor);
+        return undefined;
+      },
+    });
+    if (alias)
+      return {
+        ...where(alias.offset),
+        message: `alias *${alias.source} has no anchor (&${alias.source}) in this file`,
+        hint: `write the value itself, or put &${alias.source} on the value it repeats, earlier in the same document (an anchor reaches only its own file and document)`,
+      };
   }
   return undefined;
 }
