@@ -2,7 +2,7 @@
 // chain becomes one finding at the file and line the person wrote, with the fix. The
 // rewritten findings of two targets that share the broken directory are identical, so
 // they group into one (findings.ts).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, normalize, relative } from 'node:path';
 import type { Node as YamlNode } from 'yaml';
 import type { Finding } from '../../../kube/index.ts';
@@ -53,6 +53,26 @@ export function explainKustomize(f: Finding, root: string): Finding {
   if (!isKustomizeBuildFailure(f)) return f;
   const m = f.message;
   const base = { rule: 'kustomize', severity: f.severity, ...(f.target ? { target: f.target } : {}) };
+
+  // A generator's envs or files entry whose file is not there. kustomize's api/kv/kv.go (loader.Load) wraps the
+  // loader's failure as "env source files: [a.env]" or "file sources: [k=a.json]"; the loader (api/loader/fileloader.go)
+  // fails with an evalsymlink failure on the path it resolved against the kustomization's directory. Checked before
+  // the missing directory below, whose message it would otherwise get.
+  const kv = /loading KV pairs: (env source files|file sources): \[[^\]]*\]: evalsymlink failure on '([^']+)'/.exec(m);
+  const kvDir = kv && innermostDir(m);
+  const kvFile = kvDir && kustomizationFile(root, kvDir);
+  const kvSource = kv && kvDir && kvFile ? generatorSource(root, kvDir, kvFile, kv[1] === 'file sources' ? ['files'] : ['envs', 'env'], relativeTo(root, kv[2]!)) : undefined;
+  if (kvSource && kvDir && kvFile) {
+    const near = closest(kvSource.path, readdirSync(join(root, kvDir)).filter((n) => !kustomizationFileNames.includes(n)));
+    return {
+      ...base,
+      file: kvFile,
+      line: kvSource.line,
+      column: kvSource.column,
+      message: `${kvSource.generator} ${kvSource.name} ${kvSource.field}: ${kvSource.path} does not exist (next to this kustomization), so kustomize cannot generate ${kvSource.name}`,
+      hint: `${near ? `did you mean ${near}? ` : ''}create ${join(kvDir, kvSource.path)}, or fix the entry (its path is relative to ${kvDir})`,
+    };
+  }
 
   // A directory that is not there (kustomize: evalsymlink failure / lstat … no such file or directory).
   const missing = /evalsymlink failure on '([^']+)'/.exec(m)?.[1] ?? /lstat ([^:]+): no such file or directory/.exec(m)?.[1];
@@ -392,6 +412,30 @@ function yamlProblem(text: string): { line: number; column: number; message: str
         message: `alias *${alias.source} has no anchor (&${alias.source}) in this file`,
         hint: `write the value itself, or put &${alias.source} on the value it repeats, earlier in the same document (an anchor reaches only its own file and document)`,
       };
+  }
+  return undefined;
+}
+
+/** The generator (configMapGenerator, secretGenerator) entry of `fields` (envs, env, files) whose file is `missing`. */
+function generatorSource(root: string, dir: string, file: string, fields: readonly string[], missing: string): { generator: string; name: string; field: string; path: string; line: number; column: number } | undefined {
+  const { doc, at } = parsedAt(root, file);
+  if (!Y.isMap(doc.contents)) return undefined;
+  for (const generator of ['configMapGenerator', 'secretGenerator']) {
+    const list = doc.contents.get(generator, true);
+    if (!Y.isSeq(list)) continue;
+    for (const g of list.items) {
+      if (!Y.isMap(g)) continue;
+      for (const field of fields) {
+        const v = g.get(field, true);
+        for (const item of Y.isSeq(v) ? v.items : v ? [v] : []) {
+          if (!Y.isScalar(item) || typeof item.value !== 'string') continue;
+          // files: entries may be key=path (api/kv/kv.go, ParseFileSource)
+          const path = field === 'files' && item.value.includes('=') ? item.value.slice(item.value.indexOf('=') + 1) : item.value;
+          const place = at(item);
+          if (place && normalize(join(dir, path)) === missing) return { generator, name: String(g.get('name') ?? ''), field, path, ...place };
+        }
+      }
+    }
   }
   return undefined;
 }
