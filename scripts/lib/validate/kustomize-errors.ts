@@ -90,13 +90,17 @@ export function explainKustomize(f: Finding, root: string): Finding {
   // A field kustomize does not know: `json: unknown field "patchs"`.
   const unknown = /json: unknown field "([^"]+)"/.exec(m)?.[1];
   if (unknown && file) {
-    const guess = closest(unknown, kustomizationFields);
+    // Go's json decoder names the field, not where it is: a top-level field or an entry's, in a flow map
+    // (`target: { kinds: Deployment }`) too. The first key of that name, with the key of the map holding it.
+    const key = keyNamed(root, file, unknown);
+    const fields = key?.under === 'target' ? selectorFields : kustomizationFields;
+    const guess = closest(unknown, fields);
     return {
       ...base,
       file,
-      ...lineAt(root, file, new RegExp(`^\\s*${escape(unknown)}\\s*:`)),
-      message: `unknown kustomization field "${unknown}": kustomize refuses the whole file`,
-      hint: guess ? `did you mean "${guess}"?` : `use one of the Kustomization fields (${kustomizationFields.join(', ')})`,
+      ...(key ? { line: key.line, column: key.column } : {}),
+      message: `unknown kustomization field "${unknown}"${key?.under ? ` (in ${key.under}:)` : ''}: kustomize refuses the whole file`,
+      hint: guess ? `did you mean "${guess}"?` : `use one of the ${key?.under === 'target' ? 'target' : 'Kustomization'} fields (${fields.join(', ')})`,
     };
   }
 
@@ -438,4 +442,21 @@ function generatorSource(root: string, dir: string, file: string, fields: readon
     }
   }
   return undefined;
+}
+
+/** The first map key named `name` anywhere in a YAML file, with the key of the map holding it (`target` for a patch's target). */
+function keyNamed(root: string, file: string, name: string): { line: number; column: number; under?: string } | undefined {
+  const { doc, at } = parsedAt(root, file);
+  let found: { line: number; column: number; under?: string } | undefined;
+  Y.visit(doc, {
+    Pair(_, pair, path) {
+      const place = Y.isScalar(pair.key) && pair.key.value === name ? at(pair.key) : undefined;
+      if (!place) return undefined;
+      const outer = [...path].reverse().find((p) => Y.isPair(p));
+      const under = Y.isPair(outer) && Y.isScalar(outer.key) ? String(outer.key.value) : undefined;
+      found = { ...place, ...(under ? { under } : {}) };
+      return Y.visit.BREAK;
+    },
+  });
+  return found;
 }
