@@ -367,8 +367,15 @@ function dataEntry(root: string, o: OverlayFile, g: YAMLMap, key: string): Place
     return Y.isSeq(seq) ? seq.items.filter((n): n is Scalar<string> => Y.isScalar(n) && typeof n.value === 'string') : [];
   };
   // kustomize api/kv: a literal is KEY=value; a file entry is [key=]path (the key defaults to the file's name).
-  const literal = entries('literals').find((n) => n.value.split('=', 1)[0]!.trim() === key);
-  if (literal) return at(literal, o.lines, o.file);
+  // parseLiteralSource (api/kv/kv.go) splits at the first = and trims nothing: `LOG_LEVEL = info` makes the key
+  // "LOG_LEVEL " (which the API server refuses) and the value " info".
+  const literals = entries('literals');
+  const literal = literals.find((n) => n.value.split('=', 1)[0] === key) ?? literals.find((n) => n.value.split('=', 1)[0]!.trim() === key);
+  if (literal) {
+    const [k, v = ''] = [literal.value.slice(0, literal.value.indexOf('=')), literal.value.slice(literal.value.indexOf('=') + 1)];
+    const spaced = literal.value.includes('=') && k !== k.trim();
+    return at(literal, o.lines, o.file, spaced ? `remove the spaces around =: ${k.trim()}=${v.trim()} (kustomize keeps them in the key and the value)` : undefined);
+  }
   const file = entries('files').find((n) => (n.value.includes('=') ? n.value.split('=', 1)[0]! : basename(n.value)).trim() === key);
   if (file) return at(file, o.lines, o.file);
   const env = entries('envs').find((n) => envKeys(join(root, o.dir, n.value)).includes(key));
