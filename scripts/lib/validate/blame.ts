@@ -84,6 +84,9 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
     // no namespace at all: the overlay that should set it, not the base that rightly has none
     const unset = withoutNamespace(wrapping(filesOf(r), r.origin), path, renderedValue, r.target.namespace);
     if (unset) return placed(f, unset);
+    // The same for a replicas: entry: it sets spec.replicas whatever the base says.
+    const replicas = fromReplicas(root, wrapping(filesOf(r), r.origin), r.object, path, renderedValue, f.rule === 'availability/hpa-no-static-replicas' ? 'the HPA owns replicas: remove this replicas: entry' : undefined);
+    if (replicas) return placed(f, replicas);
     const pos = locator.locate(r.object, path, r.origin, r.target.path);
     if (pos?.file === f.file && pos.exact && pos.sameValue === true) return withGeneratorAdvice(f, generatorOf(root, f.file));
     // A generated kustomization's own images: entry wrote it (vendored manifests retagged by a generator): at that
@@ -261,6 +264,29 @@ function fromImages(files: readonly OverlayFile[], path: readonly PathSegment[],
       const field = image.digest && entry.has('digest') ? 'digest' : entry.has('newTag') ? 'newTag' : entry.has('newName') ? 'newName' : 'name';
       const pair = entry.items.find((p) => Y.isScalar(p.key) && p.key.value === field);
       return at(pair?.key as YamlNode, o.lines, o.file);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * spec.replicas an overlay's `replicas:` entry set: its count line. kustomize's ReplicaCountTransformer
+ * (api/internal/builtins/ReplicaCountTransformer.go) sets spec/replicas (creating it) on the Deployment,
+ * ReplicationController, ReplicaSet or StatefulSet whose current or earlier name is the entry's name
+ * (api/konfig/builtinpluginconsts/replicas.go; GetMatchingResourcesByAnyId), so the names are those the object had
+ * inside that kustomization (namesBefore). The outermost entry is looked at first: kustomize applies it last.
+ */
+function fromReplicas(root: string, files: readonly OverlayFile[], object: Record<string, any>, path: readonly PathSegment[], value: unknown, hint?: string): Place | undefined {
+  if (path.length !== 2 || path[0] !== 'spec' || path[1] !== 'replicas' || typeof value !== 'number') return undefined;
+  if (!['Deployment', 'ReplicationController', 'ReplicaSet', 'StatefulSet'].includes(String(object.kind))) return undefined;
+  for (const o of files) {
+    const list = (o.doc.contents as any)?.get?.('replicas', true);
+    if (!Y.isSeq(list)) continue;
+    const names = namesBefore(root, String(object.metadata?.name ?? ''), String(object.kind), o, files);
+    for (const entry of list.items) {
+      if (!Y.isMap(entry) || !names.has(String(entry.get('name'))) || Number(entry.get('count')) !== value) continue;
+      const pair = entry.items.find((p) => Y.isScalar(p.key) && p.key.value === 'count');
+      return at((pair?.key ?? entry) as YamlNode, o.lines, o.file, hint);
     }
   }
   return undefined;
