@@ -98,7 +98,7 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
     const files = filesOf(r);
     const around = wrapping(files, r.origin);
     const place =
-      fromNamespace(around, path, renderedValue, r.target.namespace, r.object.kind) ??
+      fromNamespace(around, path, renderedValue, r.target.namespace, r.object.kind, r.target.path) ??
       fromMetadataTransformers(around, path, renderedValue) ??
       fromGenerators(root, files, r.object, path) ??
       fromReplacements(locator, files, byTarget.get(r.target.name) ?? [], r, path, renderedValue) ??
@@ -293,13 +293,30 @@ function fromReplicas(root: string, files: readonly OverlayFile[], object: Recor
 }
 
 /** An object put in its namespace by an overlay's `namespace:` (a copied overlay keeps the old one). */
-function fromNamespace(files: readonly OverlayFile[], path: readonly PathSegment[], value: unknown, expected: string | undefined, kind?: unknown): Place | undefined {
+function fromNamespace(files: readonly OverlayFile[], path: readonly PathSegment[], value: unknown, expected: string | undefined, kind?: unknown, targetDir?: string): Place | undefined {
   // kustomize's namespace transformer sets metadata.namespace, and renames a Namespace object itself
   const field = kind === 'Namespace' ? 'name' : 'namespace';
   if (path[0] !== 'metadata' || path[1] !== field || path.length !== 2 || typeof value !== 'string') return undefined;
+  const inTarget = (o: OverlayFile): boolean => targetDir === undefined || o.dir === targetDir || o.dir.startsWith(`${targetDir}/`);
   for (const o of files) {
     const pair = (o.doc.contents as any).items.find((p: any) => Y.isScalar(p.key) && p.key.value === 'namespace');
     if (!pair || !Y.isScalar(pair.value) || pair.value.value !== value) continue;
+    // Another environment's kustomization (preview's services include dev's): its namespace: is right for that
+    // environment and was applied here because no kustomization around it set one (each kustomization's
+    // namespace: is applied to what it accumulated, kusttarget.go runTransformers; an outer one's would have
+    // replaced it). The fix is in the nearest kustomization of this target that includes it: add namespace: there.
+    const wrapper = !inTarget(o) && expected && expected !== value ? (() => { let w = o.outer; while (w && !inTarget(w)) w = w.outer; return w; })() : undefined;
+    if (wrapper) {
+      const k = wrapper.doc.contents as YAMLMap;
+      const child = ['resources', 'components', 'bases']
+        .flatMap((field) => { const list: unknown = k.get(field, true); return Y.isSeq(list) ? list.items : []; })
+        .find((e) => {
+          if (!Y.isScalar(e) || typeof e.value !== 'string') return false;
+          const sub = normalize(join(wrapper.dir, e.value)).replace(/\/$/, '');
+          return o.dir === sub || o.dir.startsWith(`${sub}/`);
+        });
+      return at((child ?? k.items[0]?.key) as YamlNode, wrapper.lines, wrapper.file, `${o.file} sets namespace: ${value} for its own environment, and this kustomization, which includes it, sets none: add namespace: ${expected}`);
+    }
     const hint = expected && expected !== value ? `this overlay sets namespace: ${value}; its environment deploys to ${expected}: write namespace: ${expected}` : undefined;
     return at(pair.key as YamlNode, o.lines, o.file, hint);
   }
