@@ -74,6 +74,16 @@ interface Parsed {
   readonly lines: LineCounter;
 }
 
+/** A config file's root mapping (undefined when it is not one), the list its problems go to and how to add one; or
+ * the one problem that it does not parse. */
+function openMap(source: string): { p: Parsed; root: YAMLMap | undefined; out: ConfigProblem[]; add: (message: string, node: YamlNode | null | undefined) => number } | ConfigProblem[] {
+  const p = parse(source);
+  if (!('doc' in p)) return [p];
+  const out: ConfigProblem[] = [];
+  const root = p.doc.contents;
+  return { p, root: Y().isMap(root) ? (root as YAMLMap) : undefined, out, add: (message, node) => out.push({ message, ...posOf(p, node) }) };
+}
+
 function parse(source: string): Parsed | ConfigProblem {
   const Yaml = Y();
   const lines = new Yaml.LineCounter();
@@ -127,14 +137,11 @@ function exprPosition(p: Parsed, node: Scalar, value: string, offset: number): {
  * Not ported: unknown fields, label names and values, annotation templates.
  */
 export function checkRuleFile(source: string): ConfigProblem[] {
-  const parsed = parse(source);
-  if (!('doc' in parsed)) return [parsed];
+  const opened = openMap(source);
+  if (Array.isArray(opened)) return opened;
+  const { p, root, out, add } = opened;
   const Yaml = Y();
-  const p = parsed;
-  const out: ConfigProblem[] = [];
-  const add = (message: string, node: YamlNode | null | undefined) => out.push({ message, ...posOf(p, node) });
-  const root = p.doc.contents;
-  if (!Yaml.isMap(root)) return out;
+  if (!root) return out;
   const groups = pairOf(root, 'groups')?.value;
   if (!Yaml.isSeq(groups)) return out;
   const names = new Set<string>();
@@ -194,14 +201,11 @@ export function checkRuleFile(source: string): ConfigProblem[] {
  * integrations' own settings, matcher syntax, unknown fields.
  */
 export function checkAlertmanagerConfig(source: string): ConfigProblem[] {
-  const parsed = parse(source);
-  if (!('doc' in parsed)) return [parsed];
+  const opened = openMap(source);
+  if (Array.isArray(opened)) return opened;
+  const { p, root, out, add } = opened;
   const Yaml = Y();
-  const p = parsed;
-  const out: ConfigProblem[] = [];
-  const add = (message: string, node: YamlNode | null | undefined) => out.push({ message, ...posOf(p, node) });
-  const root = p.doc.contents;
-  if (!Yaml.isMap(root)) return out;
+  if (!root) return out;
   const duration = (map: YAMLMap, field: string, notZero: boolean) => {
     const pair = pairOf(map, field);
     const v = pair && text(pair.value);
