@@ -40,6 +40,7 @@ import noDuplicateEnv from './correctness/no-duplicate-env.ts';
 import ingressBackend from './correctness/ingress-backend.ts';
 import configReferences from './correctness/config-references.ts';
 import serviceAccountExists from './correctness/service-account-exists.ts';
+import networkPolicyPort from './correctness/network-policy-port.ts';
 import prometheusRules from './correctness/prometheus-rules.ts';
 import alertmanagerConfig from './correctness/alertmanager-config.ts';
 import prometheusFlags from './correctness/prometheus-flags.ts';
@@ -82,7 +83,7 @@ export const policies: readonly Policy[] = [
   noHostNamespaces, noHostPath, seccompRuntimeDefault, noAutomountToken, defaultDenyNetworkPolicy,
   networkPolicyCoverage, noPlaintextSecrets, noSecretValues,
   selectorMatchesTemplate, serviceSelectsPods, serviceTargetPort, noDuplicateEnv, ingressBackend, configReferences, serviceAccountExists,
-  prometheusRules, alertmanagerConfig, prometheusFlags, postgresParameters, cnpgFixedParameters, cnpgPlugins, externalSecretReferences,
+  networkPolicyPort, prometheusRules, alertmanagerConfig, prometheusFlags, postgresParameters, cnpgFixedParameters, cnpgPlugins, externalSecretReferences,
   analysisQueryParses, analysisMetricsExist, analysisArgsBound, analysisAddressResolves, rolloutReferencesExist, splitServicesMatch, rolloutSpecValid,
   uniqueClusterObjects, uniqueHostPorts,
   imageTagRequired, imageReference, noMutableTags, allowedRegistries, digestPinning, targetNamespace, noDefaultNamespace,
