@@ -51,7 +51,7 @@ const only = ['dev', 'test', 'prod'];
 // so worktrees that other processes create and remove there meanwhile are not counted as ours.
 process.env.TMPDIR = mkdtempSync(join(tmpdir(), 'marquee-difftests-'));
 after(() => rmSync(process.env.TMPDIR!, { recursive: true, force: true }));
-const diffDirs = () => readdirSync(tmpdir()).filter((f) => f.startsWith('marquee-worktree-'));
+const diffDirs = (dir = tmpdir()) => readdirSync(dir).filter((f) => f.startsWith('marquee-worktree-'));
 
 describe('compare', () => {
   it('matches named list items by name and reports the changed leaf', () => {
@@ -269,15 +269,17 @@ describe('npm run diff', { timeout: 120_000 }, () => {
   });
 
   it('removes the worktree when the work inside it fails', async () => {
-    const before = diffDirs();
+    // its own worktree's folder (other test processes make and remove theirs in the same temp folder meanwhile)
+    let used: string | undefined;
     await assert.rejects(
       withWorktree(repo, git(repo, 'rev-parse', 'HEAD'), async (dir) => {
+        used = dir;
         assert.ok(existsSync(join(dir, 'overlays/dev/kustomization.yaml')));
         throw new Error('boom');
       }),
       /boom/,
     );
-    assert.deepEqual(diffDirs(), before);
+    assert.ok(used && !existsSync(join(used, '..')), `${used} was left behind`);
     assert.equal(git(repo, 'worktree', 'list').split('\n').length, 1);
   });
 });
@@ -294,21 +296,25 @@ describe('diff CLI', { timeout: 60_000 }, () => {
   });
 
   it('removes its worktree when interrupted (SIGINT), exiting 130', async () => {
-    const before = new Set(diffDirs());
+    // the child's own temp folder: a worktree another test process creates in the shared one is not the child's
+    // (taken for it, the child was interrupted while still starting, before it had a handler)
+    const own = mkdtempSync(join(tmpdir(), 'marquee-diff-sigint-'));
     const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/diff.ts'), '--base', 'HEAD', '--target', 'prod'], {
       cwd: repoRoot,
       stdio: 'ignore',
+      env: { ...process.env, TMPDIR: own },
     });
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     let created: string | undefined;
     for (let i = 0; i < 400 && !created; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      created = diffDirs().find((d) => !before.has(d));
+      created = diffDirs(own)[0];
     }
-    assert.ok(created, 'the diff never created its worktree');
+    assert.ok(created, 'the diff never created its worktree (waited 20 s)');
     child.kill('SIGINT');
     assert.equal(await exited, 130);
-    assert.ok(!existsSync(join(tmpdir(), created)), `${created} was left behind`);
+    assert.ok(!existsSync(join(own, created)), `${created} was left behind`);
+    rmSync(own, { recursive: true, force: true });
     assert.ok(!git(repoRoot, 'worktree', 'list', '--porcelain').includes(created), 'the worktree is still registered');
   });
 
