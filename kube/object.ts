@@ -83,6 +83,10 @@ export interface Finding {
    * paths): what a check says of those fields of that kind in the same target follows from the miss.
    */
   readonly misses?: { readonly kind: string; readonly paths: readonly string[] };
+  /** A schema finding about a misspelt required field: the path of the field it stands for, which other checks miss. */
+  readonly standsFor?: string;
+  /** A schema finding about a field indented one level too little: the path of the sibling it belongs under. */
+  readonly belongsUnder?: string;
   /**
    * Line and column inside the string value at `path`, when that value is a file's text (a ConfigMap key a
    * generator's `files:` entry made): validate places the finding at that line of the file.

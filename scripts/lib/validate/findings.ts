@@ -59,10 +59,7 @@ export function dedupe(findings: Finding[]): Finding[] {
   const removed = new Set(findings.filter((f) => f.rule === 'schema' && f.path === 'apiVersion').map((f) => `${f.target}\0${f.object}`));
   const refused = new Set(findings.filter((f) => f.rule === 'schema').map((f) => `${f.target}\0${f.object}\0${f.path}`));
   // a misspelt required field (schema.ts misspeltRequired) also stands for the field it meant, which the API server misses
-  for (const f of findings) {
-    const meant = f.rule === 'schema' ? /\(and the required field "([^"]+)" is missing\)$/.exec(f.message)?.[1] : undefined;
-    if (meant && f.path) refused.add(`${f.target}\0${f.object}\0${f.path.replace(/[^.[\]]+$/, meant)}`);
-  }
+  for (const f of findings) if (f.rule === 'schema' && f.standsFor) refused.add(`${f.target}\0${f.object}\0${f.standsFor}`);
   return findings.filter(
     (f) =>
       !(f.rule === 'gitops/no-deprecated-api' && f.severity === 'error' && removed.has(`${f.target}\0${f.object}`)) &&
@@ -216,10 +213,7 @@ export function oneFindingPerMistake(all: readonly Finding[]): Finding[] {
 
   // 7. A field indented one level too little (schema: `limits` beside `resources`) carries what the checks say of the
   //    sibling it belongs under: that sibling lacks it, so its values are the base's.
-  const underIndented = out.flatMap((f) => {
-    const under = f.rule === 'schema' ? /^unknown field "[^"]+" \(a field of ([^:]+): indented one level too little\?\)$/.exec(f.message)?.[1] : undefined;
-    return under && f.path ? [{ f, sibling: f.path.replace(/[^.[\]]+$/, under) }] : [];
-  });
+  const underIndented = out.flatMap((f) => (f.rule === 'schema' && f.belongsUnder ? [{ f, sibling: f.belongsUnder }] : []));
   if (underIndented.length)
     out = foldWhere(out, (g) =>
       g.rule === 'schema' ? undefined : underIndented.find(({ f, sibling }) => g.object === f.object && g.target === f.target && !!g.path && (g.path === sibling || g.path.startsWith(`${sibling}.`)))?.f,

@@ -82,6 +82,8 @@ export function schemaFinding(r: RenderedObject, issue: SchemaIssue, pos: { file
     message: issue.message + shown,
     // what an unparsable quantity was meant to be (512mb: 512Mi or 512M), in repository and files mode alike
     hint: pos?.note ?? issue.hint ?? (typeof got === 'string' && /must be a valid quantity/.test(issue.message) ? quantityAdvice(got) : undefined),
+    ...(issue.standsFor ? { standsFor: formatPath(issue.standsFor) } : {}),
+    ...(issue.belongsUnder ? { belongsUnder: formatPath(issue.belongsUnder) } : {}),
   };
 }
 

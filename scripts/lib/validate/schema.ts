@@ -17,6 +17,10 @@ export interface SchemaIssue {
   readonly hint?: string;
   /** 'warning': could not be checked (a kind skipped for lack of a schema, an unsupported CEL function). */
   readonly severity?: 'warning';
+  /** A misspelt required field: the path of the field it stands for (which the API server finds missing). */
+  readonly standsFor?: PathSegment[];
+  /** A field indented one level too little: the path of the sibling it belongs under. */
+  readonly belongsUnder?: PathSegment[];
 }
 
 /** Which kinds are checked against what (the CLI's --crd, --skip-kind, --ignore-missing-schemas). */
@@ -192,6 +196,7 @@ export class SchemaValidator {
           path: [...path, key],
           message: under ? `unknown field "${key}" (a field of ${under}: indented one level too little?)` : `unknown field "${key}"`,
           hint: under ? `indent ${key}: under ${under}:` : near ? `did you mean "${near}"? (or is it indented under the wrong parent?)` : `known fields here: ${known.join(', ')}`,
+          ...(under ? { belongsUnder: [...path, under] } : {}),
         });
       } else if (child !== 0) {
         path.push(key);
@@ -306,6 +311,6 @@ export function misspeltRequired(issues: SchemaIssue[]): SchemaIssue[] {
     .map((i) => {
       const near = /^did you mean "([^"]+)"\?/.exec(i.hint ?? '')?.[1];
       const wasMissing = near && [...folded].some((f) => parent(f.path) === parent(i.path) && f.message === `missing required field "${near}"`);
-      return wasMissing ? { ...i, message: `${i.message} (and the required field "${near}" is missing)` } : i;
+      return wasMissing ? { ...i, message: `${i.message} (and the required field "${near}" is missing)`, standsFor: [...i.path.slice(0, -1), near] } : i;
     });
 }
