@@ -68,7 +68,7 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
       if (!f.file.startsWith('overlays/')) return f;
       const pos = locator.locate(r.object, path, r.origin, r.target.path);
       // an object a generator of this kustomization made: the generator's entry, not the kustomization's first line
-      if (!pos?.exact && f.file === r.origin && kustomizationFileNames.some((n) => f.file!.endsWith(`/${n}`))) {
+      if (!pos?.exact && f.file === r.origin && isKustomizationFile(f.file)) {
         const own = fromOwnGenerator(root, filesOf(r), f.file, r.object, path);
         if (own) return placed(f, own);
       }
@@ -79,24 +79,25 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
     // the rendered value is the generator's without parsing the base again.
     // An overlay's images: entry decides the image even where it repeats the base's tag (the base could change, the
     // entry would still win): the finding is the overlay's, at the line a person edits to pin it.
-    const image = fromImages(filesOf(r), path, renderedValue);
+    const files = filesOf(r);
+    const image = fromImages(files, path, renderedValue);
     if (image) return placed(f, image);
+    // the overlay kustomizations the object passed through (their namespace:, replicas:, labels applied to it)
+    const around = wrapping(files, r.origin);
     // no namespace at all: the overlay that should set it, not the base that rightly has none
-    const unset = withoutNamespace(wrapping(filesOf(r), r.origin), path, renderedValue, r.target.namespace);
+    const unset = withoutNamespace(around, path, renderedValue, r.target.namespace);
     if (unset) return placed(f, unset);
     // The same for a replicas: entry: it sets spec.replicas whatever the base says.
-    const replicas = fromReplicas(root, wrapping(filesOf(r), r.origin), r.object, path, renderedValue, f.rule === 'availability/hpa-no-static-replicas' ? 'the HPA owns replicas: remove this replicas: entry' : undefined);
+    const replicas = fromReplicas(root, around, r.object, path, renderedValue, f.rule === 'availability/hpa-no-static-replicas' ? 'the HPA owns replicas: remove this replicas: entry' : undefined);
     if (replicas) return placed(f, replicas);
     const pos = locator.locate(r.object, path, r.origin, r.target.path);
     if (pos?.file === f.file && pos.exact && pos.sameValue === true) return withGeneratorAdvice(f, generatorOf(root, f.file));
     // A generated kustomization's own images: entry wrote it (vendored manifests retagged by a generator): at that
     // entry, with the generator's advice.
-    const retagged = kustomizationFileNames.some((n) => f.file!.endsWith(`/${n}`)) ? fromImages(kustomizationAt(locator, f.file), path, renderedValue) : undefined;
+    const retagged = isKustomizationFile(f.file) ? fromImages(kustomizationAt(locator, f.file), path, renderedValue) : undefined;
     if (retagged) return withGeneratorAdvice(placed(f, retagged), generatorOf(root, f.file));
     const generated = baseValue(locator.parsed(f.file)?.docs ?? [], r.object, path);
     if (generated.found && isDeepStrictEqual(generated.value, renderedValue)) return withGeneratorAdvice(f, generatorOf(root, f.file));
-    const files = filesOf(r);
-    const around = wrapping(files, r.origin);
     const place =
       fromNamespace(around, path, renderedValue, r.target.namespace, r.object.kind, r.target.path) ??
       fromMetadataTransformers(around, path, renderedValue) ??
@@ -119,7 +120,7 @@ function intoDataFile(root: string, locator: SourceLocator, f: Finding): Finding
   const { within, ...rest } = f;
   const [data, key] = f.path ? parsePath(f.path) : [];
   const kind = f.object?.split('/')[0];
-  if (!f.file || data !== 'data' || typeof key !== 'string' || (kind !== 'ConfigMap' && kind !== 'Secret') || !kustomizationFileNames.some((n) => f.file!.endsWith(`/${n}`))) return rest;
+  if (!f.file || data !== 'data' || typeof key !== 'string' || (kind !== 'ConfigMap' && kind !== 'Secret') || !isKustomizationFile(f.file)) return rest;
   const parsed = locator.parsed(f.file);
   const k = parsed?.docs[0]?.contents;
   if (!parsed || !Y.isMap(k)) return rest;
@@ -140,6 +141,9 @@ function intoDataFile(root: string, locator: SourceLocator, f: Finding): Finding
   if (!entry) return rest;
   return withGeneratorAdvice({ ...rest, file: entry.file, line: within.line, column: within.column }, generatorOf(root, entry.file));
 }
+
+/** A kustomization file by its name (kustomization.yaml, .yml, Kustomization). */
+const isKustomizationFile = (file: string): boolean => kustomizationFileNames.some((n) => file.endsWith(`/${n}`));
 
 function withGeneratorAdvice(f: Finding, generator: string | undefined): Finding {
   if (!generator || /generator/.test(f.hint ?? '')) return f;
