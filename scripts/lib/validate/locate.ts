@@ -8,7 +8,7 @@ import { Y } from '../plumbing/yaml.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { parseYamlFile } from './sources.ts';
 import { kustomizationFileNames, isRemoteRef, patchTargetMatches, type PatchTarget } from '../../../kube/index.ts';
-import type { PathSegment } from './schema.ts';
+import { formatPath, type PathSegment } from './schema.ts';
 import { selectableNames, type Includes, type NamesAt, type PatchField } from '../kustomize/index.ts';
 
 interface ParsedFile {
@@ -294,12 +294,12 @@ export class SourceLocator {
   }
 }
 
-/** The field's parent as written: `containers[0]`, `resources`. */
+/** The field's parent as written from its last name on: `containers[0]`, `resources`. */
 function parentName(path: readonly PathSegment[]): string {
   const parent = path.slice(0, -1);
   let i = parent.length - 1;
   while (i > 0 && typeof parent[i] === 'number') i--;
-  return `${String(parent[i])}${parent.slice(i + 1).map((n) => `[${n}]`).join('')}`;
+  return formatPath(parent.slice(i));
 }
 
 /** Does the target (a patch's, a replacement's select or reject) select the object by one of `names`? kustomize's selector rule, kept once in kube/patch-target.ts. */
