@@ -24,7 +24,23 @@ export function exempt(e: Exemption): DeclaredExemption {
   return { ...e, declaredAt };
 }
 
-let exemptionLines: string[] | undefined;
+/** policies/exemptions.ts as lines, with each `exempt({` call's first line and the line after its closing `})`. */
+let exemptionText: { lines: string[]; calls: number[]; ends: number[] } | undefined;
+
+function readExemptionText(): typeof exemptionText {
+  let lines: string[];
+  try {
+    lines = readFileSync(resolve(repoRoot, exemptionsFile), 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const calls = lines.flatMap((l, i) => (/\bexempt\(\{/.test(l) ? [i] : []));
+  const ends = calls.map((start, c) => {
+    const close = lines.findIndex((l, i) => i > start && /^\s*\}\)/.test(l));
+    return close < 0 ? (calls[c + 1] ?? lines.length) : close + 1;
+  });
+  return { lines, calls, ends };
+}
 
 /**
  * Where policies/exemptions.ts declares `e`: the line naming its object (`['StatefulSet', 'prometheus']`, or
@@ -32,23 +48,14 @@ let exemptionLines: string[] | undefined;
  * written in the call (`policy:`, `owner:`, …), so a problem is reported where it is written.
  */
 function lineInText(e: Exemption): { line?: number; fields?: Record<string, number> } {
-  try {
-    exemptionLines ??= readFileSync(resolve(repoRoot, exemptionsFile), 'utf8').split('\n');
-  } catch {
-    return {};
-  }
-  const lines = exemptionLines;
-  const calls = lines.flatMap((l, i) => (/\bexempt\(\{/.test(l) ? [i] : []));
+  exemptionText ??= readExemptionText();
+  if (!exemptionText) return {};
+  const { lines, calls, ends } = exemptionText;
   const policy = typeof e?.policy === 'string' ? `'${e.policy}'` : undefined;
   const name = typeof e?.object?.name === 'string' ? `'${e.object.name}'` : undefined;
   const fieldsOf = (start: number, end: number) =>
     Object.fromEntries(lines.slice(start, end).flatMap((l, i) => { const k = /^\s*(policy|object|targets|reason|owner|expires):/.exec(l)?.[1]; return k ? [[k, start + i + 1]] : []; }));
   let fallback: { line?: number; fields?: Record<string, number> } | undefined;
-  // each call's lines: from `exempt({` to its closing `})`
-  const ends = calls.map((start, c) => {
-    const close = lines.findIndex((l, i) => i > start && /^\s*\}\)/.test(l));
-    return close < 0 ? (calls[c + 1] ?? lines.length) : close + 1;
-  });
   for (let c = 0; c < calls.length; c++) {
     const start = calls[c]!;
     const end = ends[c]!;
