@@ -63,7 +63,10 @@ function mayBeWord(text: string): boolean {
 }
 
 export class BlockReader {
+  /** the text's pieces (one, or several each ending in a newline but the last), the current one, its index */
+  private pieces: readonly string[] = [];
   private t = '';
+  private p = 0;
   private n = 0;
   /** the current line: its start, its end (the newline or the text's end), the first non-space character */
   private ls = 0;
@@ -87,10 +90,24 @@ export class BlockReader {
 
   /** Every document of `text` as js-yaml's loadAll gives it, or undefined when the text is not plain enough. */
   read(text: string): unknown[] | undefined {
+    return this.readPieces([text]);
+  }
+
+  /**
+   * read() of the text the pieces make, each piece but the last ending in a newline (plumbing/files.ts
+   * FileReader.pieces): a large file read without ever being one string, since V8 allocates every string of more than
+   * about 128 KB in fresh memory of its own, at several times the cost per byte of small ones (docs/benchmarks.md). Every
+   * value the reader builds lies within one line, so within one piece.
+   */
+  readPieces(pieces: readonly string[]): unknown[] | undefined {
     this.noted.clear();
-    if (text.charCodeAt(0) === 0xfeff || text.indexOf('\t') >= 0 || hasUnusual(text)) return undefined;
-    this.t = text;
-    this.n = text.length;
+    if (pieces.length === 0) return [];
+    if (pieces[0]!.charCodeAt(0) === 0xfeff) return undefined;
+    for (const piece of pieces) if (piece.indexOf('\t') >= 0 || hasUnusual(piece)) return undefined;
+    this.pieces = pieces;
+    this.p = 0;
+    this.t = pieces[0]!;
+    this.n = this.t.length;
     this.depth = 0;
     try {
       return this.documents();
@@ -102,6 +119,7 @@ export class BlockReader {
       throw err;
     } finally {
       this.t = '';
+      this.pieces = [];
     }
   }
 
@@ -110,7 +128,7 @@ export class BlockReader {
     this.ls = 0;
     this.skipBlank();
     // js-yaml: an empty text has no document; one of comments only has one, empty
-    if (this.ls >= this.n) return this.n === 0 || this.t.trim() === '' ? [] : [null];
+    if (this.ls >= this.n) return this.pieces.every((piece) => piece.trim() === '') ? [] : [null];
     for (;;) {
       if (this.isMarker(DASH)) {
         this.afterMarker();
@@ -161,9 +179,15 @@ export class BlockReader {
     this.cs = SPACES.lastIndex;
   }
 
+  /** To the line after the current one: the next piece's first when the current piece ends. */
   private nextLine(): void {
     this.ls = this.le + 1;
-    if (this.ls > this.n) this.ls = this.n;
+    if (this.ls < this.n) return;
+    if (this.p + 1 < this.pieces.length) {
+      this.t = this.pieces[++this.p]!;
+      this.n = this.t.length;
+      this.ls = 0;
+    } else this.ls = this.n;
   }
 
   /** From `this.ls`, move past blank and comment-only lines; the fields describe the first other line (or the end). */
@@ -250,9 +274,10 @@ export class BlockReader {
   /** A block mapping whose first key starts at `p` (column `col`) and ends at `colon` (keyEnd's, found by the caller). */
   private mapping(p: number, col: number, colon: number): Record<string, unknown> {
     this.enter();
-    const t = this.t;
     const out: Record<string, unknown> = {};
     for (;;) {
+      // the line's piece (a value read below may move to the next one)
+      const t = this.t;
       const key = this.key(p, colon);
       // a key given twice (or one Object.prototype has, `constructor`): js-yaml's
       if (out[key] !== undefined) throw notPlain;
@@ -285,9 +310,9 @@ export class BlockReader {
 
   private sequence(p: number, col: number): unknown[] {
     this.enter();
-    const t = this.t;
     const out: unknown[] = [];
     for (;;) {
+      const t = this.t;
       let v = p + 1;
       while (v < this.le && t.charCodeAt(v) === SPACE) v++;
       if (v >= this.le || t.charCodeAt(v) === HASH) {
@@ -340,14 +365,14 @@ export class BlockReader {
         breaks++;
         continue;
       }
-      const ch = t.charCodeAt(this.cs);
+      const ch = this.t.charCodeAt(this.cs);
       if (ch === HASH || this.cs - this.ls <= parent || this.isMarker(DASH) || this.isMarker(DOT)) break;
       // more after a comment: js-yaml's (an error there)
       if (commented) throw notPlain;
       end = this.plainEnd(this.cs);
       commented = this.commentAt >= 0;
       // joined as they come, like a literal block's lines
-      text = `${text}${breaks ? '\n'.repeat(breaks) : ' '}${t.slice(this.cs, end)}`;
+      text = `${text}${breaks ? '\n'.repeat(breaks) : ' '}${this.t.slice(this.cs, end)}`;
       breaks = 0;
     }
     this.skipBlank();
@@ -392,7 +417,7 @@ export class BlockReader {
    * on one line (a `\` at a line's end joins lines: js-yaml's).
    */
   private quoted(p: number, q: number, parent: number): string {
-    const t = this.t;
+    let t = this.t;
     const single = q === 39;
     const parts: string[] = [];
     let from = p + 1;
@@ -403,8 +428,9 @@ export class BlockReader {
     let close = -1;
     for (;;) {
       if (close < i) close = t.indexOf(single ? "'" : '"', i);
-      // no closing quote in the rest of the text: js-yaml's error
-      if (close < 0) throw notPlain;
+      // no closing quote in the rest of the text: js-yaml's error (past this piece, the quote may close in a later one)
+      if (close < 0 && this.p + 1 >= this.pieces.length) throw notPlain;
+      if (close < 0) close = this.n;
       if (close < this.le) {
         if (single) {
           if (t.charCodeAt(close + 1) === 39) {
@@ -429,12 +455,18 @@ export class BlockReader {
       while (end > from && t.charCodeAt(end - 1) === SPACE) end--;
       parts.push(t.slice(from, end));
       let breaks = 1;
+      const piece = this.p;
       for (;;) {
         this.nextLine();
         if (this.ls >= this.n) throw notPlain;
         this.line();
         if (this.cs < this.le) break;
         breaks++;
+      }
+      if (this.p !== piece) {
+        // on the next piece: the quote found is not this one's
+        t = this.t;
+        close = -1;
       }
       if (this.cs - this.ls <= parent) throw notPlain;
       parts.push(breaks === 1 ? ' ' : '\n'.repeat(breaks - 1));
@@ -479,7 +511,7 @@ export class BlockReader {
         } else if (spaces > indent) {
           // spaces past the indentation are content: the line is not empty
           for (; trailing > 0; trailing--) value = value === undefined ? '' : `${value}\n`;
-          value = value === undefined ? t.slice(this.ls + indent, this.le) : `${value}\n${t.slice(this.ls + indent, this.le)}`;
+          value = value === undefined ? this.t.slice(this.ls + indent, this.le) : `${value}\n${this.t.slice(this.ls + indent, this.le)}`;
         } else trailing++;
         this.nextLine();
         continue;
@@ -491,7 +523,7 @@ export class BlockReader {
       } else if (spaces < indent) break;
       if (spaces === 0 && (this.isMarker(DASH) || this.isMarker(DOT))) break;
       for (; trailing > 0; trailing--) value = value === undefined ? '' : `${value}\n`;
-      value = value === undefined ? t.slice(this.ls + indent, this.le) : `${value}\n${t.slice(this.ls + indent, this.le)}`;
+      value = value === undefined ? this.t.slice(this.ls + indent, this.le) : `${value}\n${this.t.slice(this.ls + indent, this.le)}`;
       this.nextLine();
     }
     if (indent < 0) throw notPlain;

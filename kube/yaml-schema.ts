@@ -39,13 +39,14 @@ const jsYaml = (text: string, maxDepth: number): unknown[] => loadAll(text, unde
 
 /**
  * loadManifests, and which of `words` stand as plain (unquoted) scalar values in the text: known when the plain-block
- * reader read it, undefined when js-yaml did (it does not tell a plain scalar from a quoted one).
+ * reader read it, undefined when js-yaml did (it does not tell a plain scalar from a quoted one). The text may come as
+ * pieces cut after newlines (FileReader.pieces).
  */
-export function loadManifestsNoting(text: string, maxDepth: number, words: ReadonlySet<string>): { values: unknown[]; plain?: ReadonlySet<string> } {
+export function loadManifestsNoting(text: string | readonly string[], maxDepth: number, words: ReadonlySet<string>): { values: unknown[]; plain?: ReadonlySet<string> } {
   const reader = blockReader(maxDepth, words);
-  const values = reader.read(text);
+  const values = typeof text === 'string' ? reader.read(text) : reader.readPieces(text);
   if (values) return { values, plain: new Set(reader.noted) };
-  return { values: jsYaml(text, maxDepth) };
+  return { values: jsYaml(typeof text === 'string' ? text : text.join(''), maxDepth) };
 }
 
 /**

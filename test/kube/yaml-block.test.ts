@@ -34,6 +34,9 @@ const same = (a: unknown, b: unknown): boolean => isDeepStrictEqual(a, b) && JSO
 /** The reader's value agrees with js-yaml's, or the reader gives none: the message names the text when not. */
 function agrees(text: string, name: string): 'taken' | 'left' {
   const got = reader.read(text);
+  // the same text as pieces, every line its own (files mode reads files as pieces cut after newlines): the same reading
+  const pieces = reader.readPieces(text.split(/(?<=\n)/));
+  assert.ok(got === undefined ? pieces === undefined : same(pieces, got), `${name}: read in pieces, the reader's value differs:\n${JSON.stringify(pieces)?.slice(0, 400)}\n${JSON.stringify(got)?.slice(0, 400)}`);
   if (got === undefined) return 'left';
   const oracle = jsYaml(text);
   assert.ok('value' in oracle, `${name}: the reader took a text js-yaml refuses (${'error' in oracle ? oracle.error.split('\n')[0] : ''})`);

@@ -57,11 +57,12 @@ const syntaxError = (file: string, message: string, line?: number, column?: numb
 export const isList = (o: any): boolean => typeof o?.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items) && o.apiVersion === 'v1';
 
 /**
- * Validate one file's text: YAML findings, schema findings and the API server's own checks, each with its line.
+ * Validate one file's text (a string, or FileReader.pieces' pieces): YAML findings, schema findings and the API
+ * server's own checks, each with its line.
  * A thin async shell over two synchronous stages (readText, checkObjects); it awaits only when a kind's schema module
  * is still to be imported.
  */
-export async function checkText(file: string, rawText: string, ctx: CheckContext): Promise<FileResult> {
+export async function checkText(file: string, rawText: string | readonly string[], ctx: CheckContext): Promise<FileResult> {
   const read = readText(file, rawText);
   if (!('values' in read)) return read;
   const kinds = kindsOf(read.values);
@@ -72,7 +73,8 @@ export async function checkText(file: string, rawText: string, ctx: CheckContext
 /** A file's text read: its values and the findings about the text itself, for checkObjects. */
 interface ReadText {
   readonly file: string;
-  readonly text: string;
+  /** the whole text, joined from its pieces when first asked for (to place a finding, mostly) */
+  readonly text: () => string;
   readonly values: unknown[];
   readonly findings: Finding[];
   /** the `yaml` library's documents, when a stage already needed them */
@@ -80,29 +82,32 @@ interface ReadText {
 }
 
 /** The first stage of checkText: the file's values and its YAML findings, or the whole result when the text ends it. */
-function readText(file: string, rawText: string): ReadText | FileResult {
-  const binary = binaryFinding(file, rawText);
-  if (binary) return { file, objects: 0, findings: [binary] };
-  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+function readText(file: string, rawText: string | readonly string[]): ReadText | FileResult {
+  let pieces = typeof rawText === 'string' ? [rawText] : rawText;
+  let whole: string | undefined;
+  const text = (): string => (whole ??= pieces.length === 1 ? pieces[0]! : pieces.join(''));
+  if (pieces.some((piece) => piece.indexOf('\0') >= 0)) return { file, objects: 0, findings: [binaryFinding(file, text())!] };
+  if (pieces.length > 0 && pieces[0]!.charCodeAt(0) === 0xfeff) pieces = [pieces[0]!.slice(1), ...pieces.slice(1)];
   const json = /\.json$/i.test(file);
   let values: unknown[];
   /** the YAML 1.1 boolean words standing unquoted, when the reader could tell */
   let plainWords: ReadonlySet<string> | undefined;
   let exact: Located | undefined;
   try {
-    if (json) values = [JSON.parse(text)];
-    else ({ values, plain: plainWords } = loadManifestsNoting(text, MAX_DEPTH, yaml11BooleanWords));
+    if (json) values = [JSON.parse(text())];
+    else ({ values, plain: plainWords } = loadManifestsNoting(pieces, MAX_DEPTH, yaml11BooleanWords));
   } catch (err) {
-    return unreadable(file, text, json, err);
+    return unreadable(file, text(), json, err);
   }
 
   const findings: Finding[] = [];
-  // JSON has no aliases but no depth bound in JSON.parse either: the same walk bounds its nesting.
-  if (json || mayAlias(text)) {
+  // JSON has no aliases but no depth bound in JSON.parse either: the same walk bounds its nesting. The plain-block
+  // reader (plainWords known) takes no anchors.
+  if (json || (!plainWords && mayAlias(text()))) {
     for (let d = 0; d < values.length; d++) {
       const why = excessiveAliasing(values[d]);
       if (!why) continue;
-      const at = json ? jsonDeepAt(text) : firstAlias((exact ??= parseYamlFile(file, text)), d);
+      const at = json ? jsonDeepAt(text()) : firstAlias((exact ??= parseYamlFile(file, text())), d);
       if (json) return { file, objects: 0, findings: [syntaxError(file, `nests deeper than ${MAX_DEPTH} levels`, at?.line, at?.column, 'no Kubernetes object nests this deep; is the file generated wrongly?')] };
       return { file, objects: 0, findings: [{ ...syntaxError(file, `document ${d + 1} ${why}`, at?.line, at?.column, 'write the values out, or use fewer anchors: kubectl and kustomize (go-yaml) refuse it as well'), rule: 'yaml/alias-limit' }] };
     }
@@ -114,14 +119,14 @@ function readText(file: string, rawText: string): ReadText | FileResult {
 
   // JSON.parse kept the last of a key given twice: say so (a YAML parser refuses it, above)
   if (json)
-    for (const d of jsonDuplicateKeys(text)) {
-      const at = lineColumn(text, d.offset);
+    for (const d of jsonDuplicateKeys(text())) {
+      const at = lineColumn(text(), d.offset);
       findings.push(duplicateKeyFinding(file, at.line, at.column, d.key));
     }
-  if (!json && (plainWords ? plainWords.size > 0 : yaml11WordsUnquoted(text, values))) {
+  if (!json && (plainWords ? plainWords.size > 0 : yaml11WordsUnquoted(text(), values))) {
     // A YAML 1.1 boolean word, perhaps unquoted: the `yaml` library's documents say exactly where.
-    exact = parseYamlFile(file, text);
-    const found = yamlFindingsOfParsed(exact, file, text, 'kubectl');
+    exact = parseYamlFile(file, text());
+    const found = yamlFindingsOfParsed(exact, file, text(), 'kubectl');
     findings.push(...found);
     // A plain file goes to the cluster through `kubectl apply -f`, which reads YAML 1.1 (sigs.k8s.io/yaml on
     // goyaml.v2): the objects are judged with the booleans it sends, not the strings js-yaml (YAML 1.2) read.
@@ -178,7 +183,7 @@ const kindsOf = (values: unknown[]): string[] => values.flatMap((o: any) => (Arr
 /** The second stage of checkText: every object of the file against its schema and the API server's checks. */
 function checkObjects(read: ReadText, ctx: CheckContext): FileResult {
   const { file, text, values, findings } = read;
-  const located = (): Located => (read.exact ??= parseYamlFile(file, text));
+  const located = (): Located => (read.exact ??= parseYamlFile(file, text()));
   const target: Target = { name: file, kind: 'files', path: file };
   const rendered: RenderedObject[] = [];
   let objects = 0;
@@ -219,7 +224,7 @@ export async function checkFiles(jobs: readonly { file: string; abs: string }[],
   const results: FileResult[] = [];
   for (let k = 0; k < jobs.length; k++) {
     starting?.(k);
-    results.push(await checkText(jobs[k]!.file, reader.text(jobs[k]!.abs), ctx));
+    results.push(await checkText(jobs[k]!.file, reader.pieces(jobs[k]!.abs), ctx));
   }
   return results;
 }

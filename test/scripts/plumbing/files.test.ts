@@ -1,6 +1,6 @@
 // FileReader (scripts/lib/plumbing/files.ts): files mode's reads. Its text is readFileSync(file, 'utf8')'s, character
 // for character, whichever way it decodes (Latin-1 for ASCII bytes, UTF-8 otherwise), and whatever the files before
-// it left in its one buffer.
+// it left in its one buffer; its pieces join to the same text.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,25 @@ describe('FileReader', () => {
       const got = reader.text(file);
       assert.equal(got, readFileSync(file, 'utf8'));
       assert.equal(got.length, readFileSync(file, 'utf8').length);
+    });
+  for (const [name, bytes] of [
+    ...files,
+    ['a long line among short ones, UTF-8 beside the cuts', Buffer.from(`a: ${'x'.repeat(200_000)}\n${'b: café ✓ 中文\n'.repeat(20_000)}c: 1`)],
+    ['one line longer than a piece, no newline', Buffer.from('y'.repeat(150_000))],
+  ] as [string, Buffer][])
+    test(`${name}: pieces join to that text, each cut after a newline and no longer than 64 KiB but for a longer line`, () => {
+      const file = join(dir, `pieces-${name.replace(/\W+/g, '-')}`);
+      writeFileSync(file, bytes);
+      const pieces = reader.pieces(file);
+      assert.equal(pieces.join(''), readFileSync(file, 'utf8'));
+      // more than one piece once the file is larger than one and has a newline to cut after
+      const newline = bytes.indexOf(10);
+      assert.equal(pieces.length > 1, bytes.length > 64 * 1024 && newline >= 0 && newline < bytes.length - 1, `${pieces.length} piece(s)`);
+      for (const [i, piece] of pieces.entries()) {
+        if (i < pieces.length - 1) assert.ok(piece.endsWith('\n'), `piece ${i} ends in ${JSON.stringify(piece.slice(-5))}`);
+        const lines = piece.split('\n');
+        if (lines.length > 2 || (lines.length === 2 && lines[1] !== '')) assert.ok(Buffer.byteLength(piece) <= 64 * 1024, `piece ${i}: ${Buffer.byteLength(piece)} bytes over ${lines.length} lines`);
+      }
     });
 
   test('bytes: the first `size` bytes, or the whole file', () => {

@@ -295,3 +295,27 @@ test('a misspelt required field is one finding at the misspelling: the missing f
   assert.equal(r.findings[0]!.message, 'unknown field "selecter" (and the required field "selector" is missing)');
   assert.match(r.findings[0]!.hint ?? '', /^did you mean "selector"\?/);
 });
+
+test('a file read in pieces (over 64 KiB): findings at their lines past the first piece, a NUL byte and a byte order mark as in a small file', async () => {
+  // about 100 KB of ConfigMaps before the objects that matter: FileReader cuts the file after a newline near 64 KiB
+  const filler = Array.from({ length: 400 }, (_, i) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: filler-${i}\ndata:\n  note: "${'x'.repeat(200)}"\n---\n`).join('');
+  const fillerLines = filler.split('\n').length - 1;
+  assert.ok(Buffer.byteLength(filler) > 64 * 1024);
+  const tail = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: late\ndata:\n  enabled: yes\n  quoted: "one\n    two"\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: late\nspec:\n  replicas: many\n';
+  const r = await check({ 'big.yaml': `\ufeff${filler}${tail}` }, 20_000);
+  // tail lines: 6 `enabled: yes` (kubectl sends true), 14 `spec:` (no selector, no template), 15 `replicas: many`
+  assert.deepEqual(
+    r.findings.map((f) => [f.rule, f.line, f.path ?? null]),
+    [
+      ['schema', fillerLines + 6, 'data.enabled'],
+      ['schema', fillerLines + 14, 'spec.selector'],
+      ['schema', fillerLines + 14, 'spec.template'],
+      ['schema', fillerLines + 15, 'spec.replicas'],
+      ['yaml/yaml11-boolean', fillerLines + 6, null],
+    ],
+    JSON.stringify(r.findings.map((f) => [f.rule, f.line, f.path, f.message])),
+  );
+  assert.equal(r.summary.resources, 402);
+  const nul = await check({ 'nul.yaml': `${filler}a: b\u0000\n` }, 20_000);
+  assert.deepEqual(nul.findings.map((f) => [f.rule, f.line, f.message]), [['yaml/syntax', fillerLines + 1, 'binary content (a NUL byte): not a YAML or JSON text file']]);
+});
