@@ -1,6 +1,7 @@
 // Where files mode's CPU goes per object, stage by stage, on the files-mode benchmark's corpus
 // (test/corpus/real-manifests, bench/files-mode.ts), one thread, everything after a warm-up round:
-//   read      FileReader.text of every corpus file, as files mode reads them (the page cache warm)
+//   read      FileReader.pieces of every corpus file, as files mode reads them, then FileReader.text (one string
+//             per file) for comparison (the page cache warm)
 //   parse     loadManifests (kube/yaml-schema.ts: the plain-block reader, js-yaml for the rest), then js-yaml
 //             alone, then JSON.parse of the same objects written as JSON (V8's native parser: a floor no
 //             JavaScript YAML parser reaches)
@@ -66,7 +67,8 @@ function perObject(stage: () => void): number {
 }
 
 const stages: [string, number][] = [
-  ['read (FileReader.text)', perObject(() => files.forEach((f) => reader.text(f)))],
+  ['read (FileReader.pieces, as files mode reads)', perObject(() => files.forEach((f) => reader.pieces(f)))],
+  ['read whole (FileReader.text, one string per file)', perObject(() => files.forEach((f) => reader.text(f)))],
   ['parse: loadManifests (block reader, js-yaml for the rest)', perObject(() => texts.forEach((t) => loadManifests(t, MAX_DEPTH)))],
   ['parse: js-yaml alone', perObject(() => texts.forEach((t) => loadAll(t, undefined, { schema: kubernetesYamlSchema, maxDepth: MAX_DEPTH })))],
   ['parse: JSON.parse of the same objects', perObject(() => jsonTexts.forEach((t) => JSON.parse(t)))],
