@@ -166,7 +166,7 @@ function hostIssues(objects: readonly Rendered[]): DataTierIssue[] {
     if (o.kind === 'ConfigMap' && typeof o['data']?.PGHOST === 'string') hosts.set(`ConfigMap/${o.metadata.name} data.PGHOST`, o['data'].PGHOST);
     const pod = o['spec']?.jobTemplate?.spec?.template?.spec ?? o['spec']?.template?.spec;
     for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])] as { name: string; env?: { name: string; value?: unknown }[] }[])
-      for (const e of c.env ?? []) if (e.name === 'PGHOST' && typeof e.value === 'string') hosts.set(`${o.kind}/${o.metadata.name} container ${c.name} env PGHOST`, e.value);
+      for (const e of c.env ?? []) if (e?.name === 'PGHOST' && typeof e.value === 'string') hosts.set(`${o.kind}/${o.metadata.name} container ${c.name} env PGHOST`, e.value);
   }
   const issues: DataTierIssue[] = [];
   for (const [where, host] of hosts) {

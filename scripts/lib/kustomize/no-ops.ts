@@ -17,7 +17,19 @@ import { loadManifests } from '../../../kube/yaml-schema.ts';
 import { kustomizationTree, type Includes } from './tree.ts';
 import { selectableNames, type PatchField } from './names.ts';
 
-type Op = { readonly op: string; readonly path: string; readonly from?: string; readonly line: number; readonly column: number };
+/** An op member that is not one of RFC 6902's (`vaule:`), with its position. */
+type Member = { readonly key: string; readonly line: number; readonly column: number };
+type Op = {
+  readonly op: string;
+  readonly path: string;
+  readonly from?: string;
+  readonly line: number;
+  readonly column: number;
+  /** the op has a `value` member (add, replace and test need one) */
+  readonly hasValue: boolean;
+  /** members RFC 6902 does not define, which it says to ignore */
+  readonly others: readonly Member[];
+};
 
 /** One entry of a kustomization that acts on objects built below it. */
 type Entry =
@@ -44,6 +56,9 @@ const pos = (p: Parsed, node: YamlNode | null | undefined): { line: number; colu
   return { line, column: col };
 };
 
+/** The members of a JSON 6902 op (RFC 6902 section 4). */
+const opMembers: readonly string[] = ['op', 'path', 'value', 'from'];
+
 /** The JSON 6902 ops of a patch document, with their lines, or undefined when it is not a list of ops. */
 function opsOf(p: Parsed, offset: { line: number } | undefined): Op[] | undefined {
   const seq = p.docs[0]?.contents;
@@ -55,9 +70,15 @@ function opsOf(p: Parsed, offset: { line: number } | undefined): Op[] | undefine
     const path = item.get('path');
     if (typeof op !== 'string' || typeof path !== 'string') return undefined;
     const from = item.get('from');
-    const at = pos(p, item.get('path', true) as YamlNode);
     // An inline patch's lines count from its block scalar's first line in the kustomization.
-    ops.push({ op, path, ...(typeof from === 'string' ? { from } : {}), line: offset ? offset.line + at.line : at.line, column: at.column });
+    const place = (node: YamlNode) => {
+      const at = pos(p, node);
+      return { line: offset ? offset.line + at.line : at.line, column: at.column };
+    };
+    const others = item.items.flatMap((pair): Member[] =>
+      Y.isScalar(pair.key) && typeof pair.key.value === 'string' && !opMembers.includes(pair.key.value) ? [{ key: pair.key.value, ...place(pair.key as YamlNode) }] : [],
+    );
+    ops.push({ op, path, ...(typeof from === 'string' ? { from } : {}), ...place(item.get('path', true) as YamlNode), hasValue: item.has('value'), others });
   }
   return ops;
 }
@@ -165,6 +186,17 @@ function entriesOf(root: string, dir: string, file: string, text: string, files:
 
 /** RFC 6901 pointer → segments. */
 const segments = (pointer: string): string[] => pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+
+/**
+ * A pointer as findings write paths (`/spec/containers/0/env/-` → `spec.containers[0].env`): indices in brackets, an
+ * append (`-`) as the list it appends to. Undefined for a pointer that is not absolute.
+ */
+function pointerPath(pointer: string): string | undefined {
+  if (!pointer.startsWith('/')) return undefined;
+  const segs = segments(pointer);
+  if (segs.at(-1) === '-') segs.pop();
+  return segs.map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i ? `.${s}` : s)).join('') || undefined;
+}
 
 function has(object: unknown, pointer: string): boolean {
   let node: any = object;
@@ -356,6 +388,23 @@ function checkEntry(e: Entry, scope: readonly RenderedObject[], target: string, 
           const missing = hit.filter((r) => !has(r.object, op.from!));
           if (missing.length)
             out.push({ rule: 'kustomize/json-patch-path', severity: 'error', ...where, message: `op copy from ${op.from}: ${missing.map((r) => `${r.object.kind} ${r.object.metadata?.name}`).join(', ')} has no such path, so kustomize writes null at ${op.path}`, hint: 'copy from a path the object has (kubectl get -o yaml shows it), or set the value with op: add' });
+        }
+        // add, replace and test need a value (RFC 6902 4.1, 4.3, 4.6), and a member RFC 6902 does not define is
+        // ignored (section 4): kustomize 4.5.4's evanphx/json-patch v4 (patch.go, Operation.value: nil when the op
+        // has no "value") writes null at the path, so `vaule: 3` leaves minReplicas null without a word.
+        if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && !op.hasValue) {
+          const typo = op.others.find((m) => closest(m.key, ['value']) === 'value');
+          const dotted = pointerPath(op.path);
+          out.push({
+            rule: 'kustomize/json-patch-op',
+            severity: 'error',
+            ...where,
+            ...(typo ? { line: typo.line, column: typo.column } : {}),
+            message: `op ${op.op} ${op.path} has no value${typo ? ` ("${typo.key}" is not a member of a JSON patch op)` : ''}: kustomize 4.5.4 writes null at ${op.path} without a word`,
+            hint: typo ? `did you mean value? write value: instead of ${typo.key}:` : `give the op a value: member (RFC 6902 ${op.op} needs one)`,
+            // what checks say of the field it meant to set follows from the missing value (findings.ts, rule 6)
+            ...(e.target?.kind && dotted ? { misses: { kind: e.target.kind, paths: [dotted] } } : {}),
+          });
         }
         if (op.op === 'replace') {
           const added = replaceAdds(op, hit, writers());
