@@ -172,6 +172,12 @@ export class SourceLocator {
     // The origin holds the field with the rendered value: it came from there.
     if (fromOrigin?.exact && fromOrigin.sameValue !== false) return fromOrigin;
     if (targetDir) {
+      // The rendered object lacks the field and a patch removed it or a map above it (an op: remove, a
+      // strategic-merge `$patch: delete` or `key: null`): that patch, whatever earlier patches set there.
+      let lacks: any = object;
+      for (const seg of path) lacks = lacks?.[seg];
+      const removed = lacks === undefined ? this.removal(targetDir, object, origin, path) : undefined;
+      if (removed) return removed;
       // Several patches may set the field (a per-Deployment patch after one for every
       // Deployment): kustomize applies them in order, so the last one holding the rendered
       // value wrote it. Without a value to compare, the first exact match (as before).
@@ -217,6 +223,61 @@ export class SourceLocator {
       if (patch.type !== 'smp' || (patch.target && !this.selects(patch, object, origin, targetDir))) continue;
       const pos = this.inSmpPatch(patch, object, path, true);
       if (pos && (pos.depth ?? 0) > depth) return pos;
+    }
+    return undefined;
+  }
+
+  /**
+   * A patch selecting the object that removes `path` or a map above it: a JSON 6902 `op: remove` of it or an
+   * ancestor, or in a strategic-merge patch a `$patch: delete` directive on the way or a key set to null
+   * (kustomize's kyaml merge2 deletes both: api/filters/patchstrategicmerge, kyaml/yaml/merge2). The first one found,
+   * which is the outermost kustomization's (applied last).
+   */
+  private removal(targetDir: string, object: Record<string, any>, origin: string | undefined, path: readonly PathSegment[]): Position | undefined {
+    const shown = formatPath(path);
+    for (const patch of this.patchesUnder(targetDir)) {
+      if (patch.target ? !this.selects(patch, object, origin, targetDir) : patch.type === 'json6902') continue;
+      const parsed = this.parsedPatch(patch);
+      if (!parsed) continue;
+      const place = (node: unknown, removes: string): Position | undefined => {
+        const offset = (node as YamlNode | undefined)?.range?.[0];
+        if (offset === undefined) return undefined;
+        const { line, col } = parsed.lines.linePos(offset);
+        return { file: patch.file, line, column: col, exact: false, note: `this patch removes ${removes}, so the object has no ${shown}: drop the removal (or remove less)` };
+      };
+      if (patch.type === 'json6902') {
+        const ops = parsed.docs[0]?.contents;
+        // the last op removing it: ops apply in order
+        let hit: Position | undefined;
+        for (const op of Y.isSeq(ops) ? ops.items : []) {
+          if (!Y.isMap(op) || op.get('op') !== 'remove' || typeof op.get('path') !== 'string') continue;
+          const segs = String(op.get('path')).split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+          if (segs.length <= path.length && segs.every((s, i) => s === String(path[i]))) hit = place(op.get('path', true), formatPath(path.slice(0, segs.length))) ?? hit;
+        }
+        if (hit) return hit;
+        continue;
+      }
+      for (const doc of parsed.docs) {
+        const js = doc.toJS() as Record<string, any> | null;
+        if (!js || typeof js !== 'object' || (!patch.target && !(js.kind === object.kind && js.metadata?.name === baseName(object, js.metadata?.name)))) continue;
+        let node: unknown = doc.contents;
+        let rendered: any = object;
+        for (let i = 0; i < path.length && node; i++) {
+          const seg = path[i]!;
+          if (Y.isMap(node)) {
+            const directive = node.items.find((p) => Y.isScalar(p.key) && p.key.value === '$patch' && Y.isScalar(p.value) && p.value.value === 'delete');
+            if (directive) return place(directive.key, formatPath(path.slice(0, i)));
+            const pair = node.items.find((p) => (Y.isScalar(p.key) ? p.key.value : p.key) === seg);
+            if (!pair) break;
+            if (pair.value === null || (Y.isScalar(pair.value) && pair.value.value === null)) return place(pair.key, formatPath(path.slice(0, i + 1)));
+            node = pair.value;
+          } else if (Y.isSeq(node) && typeof seg === 'number') {
+            const name = rendered?.[seg]?.name;
+            node = name === undefined ? undefined : node.items.find((it) => Y.isMap(it) && it.get('name') === name);
+          } else break;
+          rendered = rendered?.[seg];
+        }
+      }
     }
     return undefined;
   }
