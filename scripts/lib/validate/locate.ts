@@ -250,7 +250,7 @@ export class SourceLocator {
         // the last op removing it: ops apply in order
         let hit: Position | undefined;
         for (const op of Y.isSeq(ops) ? ops.items : []) {
-          if (!Y.isMap(op) || op.get('op') !== 'remove' || typeof op.get('path') !== 'string') continue;
+          if (!Y.isMap(op) || String(op.get('op')) !== 'remove' || typeof op.get('path') !== 'string') continue;
           const segs = String(op.get('path')).split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
           if (segs.length <= path.length && segs.every((s, i) => s === String(path[i]))) hit = place(op.get('path', true), formatPath(path.slice(0, segs.length))) ?? hit;
         }
