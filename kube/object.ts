@@ -92,6 +92,25 @@ export interface Finding {
    * generator's `files:` entry made): validate places the finding at that line of the file.
    */
   readonly within?: Within;
+  /**
+   * Other fields the check judged `path` against (the selector a template's labels must match, the NetworkPolicies'
+   * podSelectors a pod's labels were matched with, the HPAs that could scale a workload): when `path` holds the
+   * generator's value and an overlay changed one of these so that it no longer selects or names what it did,
+   * that overlay line is where the mistake was made (blame.ts).
+   */
+  readonly against?: readonly Against[];
+}
+
+/** A field a finding was judged against, and what its generator's value did that the rendered one does not. */
+export interface Against {
+  /** `Kind/namespace/name` of its object (the finding's own when omitted) */
+  readonly object?: string;
+  /** its JSON path, as findings write paths */
+  readonly path: string;
+  /** a label selector that must select these labels */
+  readonly selects?: Readonly<Record<string, string>>;
+  /** a value that must be one of these */
+  readonly oneOf?: readonly unknown[];
 }
 
 /** 1-based line and column inside a string value. */

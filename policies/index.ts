@@ -148,6 +148,7 @@ function toRaw(p: Policy, subject: RenderedObject, v: Violation): RawFinding {
     name: String(o?.metadata?.name ?? '?'),
     ...(v.container ? { container: v.container } : {}),
     ...(v.within ? { within: v.within } : {}),
+    ...(v.against?.length ? { against: v.against } : {}),
   };
 }
 

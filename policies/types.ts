@@ -1,7 +1,7 @@
 // The shape of a policy and of an exemption. A policy is data (id, title,
 // severity, rationale, where it applies) plus one pure check over rendered objects.
 import type { EnvName } from '../generators/environments.ts';
-import type { RenderedObject, Severity, Within } from '../kube/index.ts';
+import type { Against, RenderedObject, Severity, Within } from '../kube/index.ts';
 import type { ObjectIndex } from './lib/index-objects.ts';
 
 export type Category = 'apiserver' | 'availability' | 'resources' | 'security' | 'correctness' | 'rollouts' | 'cross-environment' | 'gitops';
@@ -48,6 +48,8 @@ export interface Violation {
   readonly subject?: RenderedObject;
   /** Where in the string value at `path` the problem is (a config file a generator made a data key of). */
   readonly within?: Within;
+  /** Other fields the finding was judged against, which an overlay may have changed instead (Finding.against). */
+  readonly against?: readonly Against[];
 }
 
 export interface PolicyContext {

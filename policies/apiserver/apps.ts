@@ -13,7 +13,11 @@ function validateSelectorAndTemplate(spec: Record<string, any>, kind: string, fn
     out.push(...ValidateLabelSelector(spec.selector, 'spec.selector'));
     if (isEmptySelector(spec.selector)) out.push(invalid('spec.selector', spec.selector, `empty selector is invalid for ${kind.toLowerCase()}`, fn));
     else if (isObj(spec.template) && !selectorMatches(spec.selector, spec.template.metadata?.labels ?? {}))
-      out.push(invalid('spec.template.metadata.labels', spec.template.metadata?.labels ?? {}, '`selector` does not match template `labels`', fn, 'the pod template must carry every label the selector matches'));
+      out.push({
+        ...invalid('spec.template.metadata.labels', spec.template.metadata?.labels ?? {}, '`selector` does not match template `labels`', fn, 'the pod template must carry every label the selector matches'),
+        // the labels are the generator's and a patch changed the selector: that patch is the mistake
+        against: [{ path: 'spec.selector', selects: spec.template.metadata?.labels ?? {} }],
+      });
   }
   return out;
 }

@@ -22,7 +22,7 @@ export const kubernetesVersion = '1.31';
 /** One finding per field: the API server's text, the upstream function, and the fix. */
 export function toViolation(e: FieldError): Violation {
   const text = `the API server refuses it: ${apiServerText(e)} [${e.fn}]`;
-  return { message: e.summary ? `${e.summary}; ${text}` : text, path: e.path, ...(e.hint ? { hint: e.hint } : {}) };
+  return { message: e.summary ? `${e.summary}; ${text}` : text, path: e.path, ...(e.hint ? { hint: e.hint } : {}), ...(e.against ? { against: e.against } : {}) };
 }
 
 /** Several errors at one path (an invalid value and a duplicate, say) become one finding. */

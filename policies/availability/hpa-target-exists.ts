@@ -1,6 +1,7 @@
 // An HPA whose target does not exist scales nothing and reports FailedGetScale forever.
 import { objectPolicy } from '../lib/define.ts';
 import { namespaceOf } from '../lib/index-objects.ts';
+import { closest } from '../../kube/index.ts';
 
 export default objectPolicy(
   {
@@ -15,8 +16,14 @@ export default objectPolicy(
     const ref = subject.object.spec?.scaleTargetRef ?? {};
     if (!ref.kind || !ref.name) return { message: 'spec.scaleTargetRef has no kind or name', path: 'spec.scaleTargetRef' };
     const target = ctx.index.named(subject, ref.kind, ref.name);
-    if (!target)
-      return { message: `scaleTargetRef ${ref.kind}/${ref.name} is not rendered in namespace ${namespaceOf(subject)}`, path: 'spec.scaleTargetRef.name' };
+    if (!target) {
+      const near = closest(String(ref.name), ctx.index.inNamespace(subject, ref.kind).map((o) => String(o.object.metadata?.name)));
+      return {
+        message: `scaleTargetRef ${ref.kind}/${ref.name} is not rendered in namespace ${namespaceOf(subject)}`,
+        path: 'spec.scaleTargetRef.name',
+        ...(near ? { hint: `did you mean name: ${near}? (the ${ref.kind} of that name in this overlay)` } : {}),
+      };
+    }
     const group = (v: string | undefined) => (v ?? '').split('/').slice(0, -1).join('/');
     if (ref.apiVersion && group(ref.apiVersion) !== group(target.object.apiVersion))
       return { message: `scaleTargetRef apiVersion ${ref.apiVersion} does not match ${target.object.apiVersion} of ${ref.kind}/${ref.name}`, path: 'spec.scaleTargetRef.apiVersion' };

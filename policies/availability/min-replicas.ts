@@ -1,10 +1,19 @@
 // One replica means every rollout, node drain or crash is an outage.
 import { environments } from '../../generators/environments.ts';
 import { objectPolicy } from '../lib/define.ts';
-import { replicaRange } from '../lib/workloads.ts';
+import { replicaRange, rolloutOf } from '../lib/workloads.ts';
+import { objectRef, type Against, type RenderedObject } from '../../kube/index.ts';
+import type { PolicyContext } from '../types.ts';
 
 /** At least 2 everywhere it applies, and at least the environment contract's replica floor (3 in prod). */
 export const replicaFloor = (env: keyof typeof environments): number => Math.max(2, environments[env].replicas.min);
+
+/** The HPAs of the workload's namespace, as fields the finding is judged against: their target named it, or the Rollout running its pods. */
+function hpasThatCouldScale(subject: RenderedObject, ctx: PolicyContext): { against?: Against[] } {
+  const names = [...new Set([subject.object.metadata?.name, rolloutOf(subject, ctx)?.object.metadata?.name].filter((n): n is string => typeof n === 'string'))];
+  const against = ctx.index.inNamespace(subject, 'HorizontalPodAutoscaler').map((h) => ({ object: objectRef(h.object), path: 'spec.scaleTargetRef.name', oneOf: names }));
+  return against.length ? { against } : {};
+}
 
 export default objectPolicy(
   {
@@ -34,6 +43,8 @@ export default objectPolicy(
           message: `runs ${range.min} replica(s); ${env} needs at least ${floor}`,
           path: 'spec.replicas',
           hint: `set spec.replicas to ${floor} or more (or add an HPA with minReplicas >= ${floor})`,
+          // no HPA scales it: one an overlay retargeted away from it (a scaleTargetRef name typo) is the mistake (blame.ts)
+          ...hpasThatCouldScale(subject, ctx),
         };
   },
 );

@@ -1,6 +1,6 @@
 // Behind a default-deny, a pod that no specific policy selects has its traffic described nowhere.
 import { podPolicy } from '../lib/define.ts';
-import { isEmptySelector } from '../../kube/index.ts';
+import { isEmptySelector, objectRef } from '../../kube/index.ts';
 
 export default podPolicy(
   {
@@ -18,6 +18,11 @@ export default podPolicy(
       .selecting(subject, 'NetworkPolicy', t.labels, (o) => o.spec?.podSelector)
       .some((np) => !isEmptySelector(np.object.spec?.podSelector));
     if (selected) return undefined;
-    return { message: 'no NetworkPolicy (other than namespace-wide ones) selects its pods', path: t.labelsPath };
+    // the policies that select no pods here: one an overlay patched away from these pods is the mistake (blame.ts)
+    const against = ctx.index
+      .inNamespace(subject, 'NetworkPolicy')
+      .filter((np) => !isEmptySelector(np.object.spec?.podSelector))
+      .map((np) => ({ object: objectRef(np.object), path: 'spec.podSelector', selects: t.labels }));
+    return { message: 'no NetworkPolicy (other than namespace-wide ones) selects its pods', path: t.labelsPath, ...(against.length ? { against } : {}) };
   },
 );

@@ -1,6 +1,6 @@
 // A field error as the API server reports it (k8s.io/apimachinery/pkg/util/validation/field),
 // tagged with the upstream function that raises it, and small helpers shared by the rules.
-import { key } from '../../../kube/index.ts';
+import { key, type Against } from '../../../kube/index.ts';
 import { IsQualifiedName, IsValidLabelValue } from './validation.ts';
 
 export type ErrorType = 'Invalid value' | 'Required value' | 'Forbidden' | 'Duplicate value' | 'Not found' | 'Unsupported value' | 'Too long';
@@ -19,6 +19,8 @@ export interface FieldError {
   readonly hint?: string;
   /** Plain-words summary put before the API server's text (`memory request 512Mi exceeds limit 256Mi`). */
   readonly summary?: string;
+  /** Other fields of the object the value was judged against (Finding.against). */
+  readonly against?: readonly Against[];
 }
 
 export type Errs = FieldError[];

@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, normalize } from 'node:path';
 import type { Document, LineCounter, Node as YamlNode, Scalar, YAMLMap } from 'yaml';
-import { isRemoteRef, kustomizationFileNames, objectRef, parseImage, type Finding, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
+import { isRemoteRef, kustomizationFileNames, objectRef, parseImage, selectorMatches, type Finding, type LabelSelector, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
 import { Y } from '../plumbing/yaml.ts';
 import { hashVariants, nameAffixes, namesInside, renderedNames } from '../kustomize/index.ts';
 import { parsePath, selectsByName, type SourceLocator } from './locate.ts';
@@ -91,21 +91,79 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
     const replicas = fromReplicas(root, around, r.object, path, renderedValue, f.rule === 'availability/hpa-no-static-replicas' ? 'the HPA owns replicas: remove this replicas: entry' : undefined);
     if (replicas) return placed(f, replicas);
     const pos = locator.locate(r.object, path, r.origin, r.target.path);
-    if (pos?.file === f.file && pos.exact && pos.sameValue === true) return withGeneratorAdvice(f, generatorOf(root, f.file));
+    if (pos?.file === f.file && pos.exact && pos.sameValue === true) return fromAgainst(f) ?? withGeneratorAdvice(f, generatorOf(root, f.file));
     // A generated kustomization's own images: entry wrote it (vendored manifests retagged by a generator): at that
     // entry, with the generator's advice.
     const retagged = isKustomizationFile(f.file) ? fromImages(kustomizationAt(locator, f.file), path, renderedValue) : undefined;
     if (retagged) return withGeneratorAdvice(placed(f, retagged), generatorOf(root, f.file));
     const generated = baseValue(locator.parsed(f.file)?.docs ?? [], r.object, path);
-    if (generated.found && isDeepStrictEqual(generated.value, renderedValue)) return withGeneratorAdvice(f, generatorOf(root, f.file));
+    if (generated.found && isDeepStrictEqual(generated.value, renderedValue)) return fromAgainst(f) ?? withGeneratorAdvice(f, generatorOf(root, f.file));
     const place =
       fromNamespace(around, path, renderedValue, r.target.namespace, r.object.kind, r.target.path) ??
       fromMetadataTransformers(around, path, renderedValue) ??
       fromGenerators(root, files, r.object, path) ??
       fromReplacements(locator, files, byTarget.get(r.target.name) ?? [], r, path, renderedValue) ??
-      fromJsonPatches(locator, files, r, path, f);
+      fromJsonPatches(locator, files, r, path, f) ??
+      (generated.found ? fromChangedLeaf(locator, r, path, generated.value, renderedValue) : undefined);
     return placed(f, place);
   }
+
+  /**
+   * The value at the finding's path is the generator's, but a field it was judged against (`against`) is not: an
+   * overlay changed that one so that it no longer selects the labels or names the value the generator's did. The
+   * finding is that change's, at its line (found as a finding about that field would be).
+   */
+  function fromAgainst(f: Finding): Finding | undefined {
+    for (const a of f.against ?? []) {
+      const ref = a.object ?? f.object;
+      const other = index.get(`${f.target}\0${ref}`);
+      const origin = other?.origin;
+      if (!other || !origin || (!origin.startsWith('base/') && !origin.startsWith('vendor/'))) continue;
+      const path = parsePath(a.path);
+      const generated = baseValue(locator.parsed(origin)?.docs ?? [], other.object, path);
+      const rendered = valueAt(other.object, path);
+      if (!generated.found || isDeepStrictEqual(generated.value, rendered)) continue;
+      const held = (v: unknown) =>
+        (!a.selects || (!!v && typeof v === 'object' && selectorMatches(v as LabelSelector, a.selects))) && (!a.oneOf || a.oneOf.some((x) => isDeepStrictEqual(x, v)));
+      if (!held(generated.value) || held(rendered)) continue;
+      const pos = locator.locate(other.object, path, origin, other.target.path);
+      const about: Finding = { ...f, object: ref, path: a.path, file: pos?.file ?? origin, ...(pos ? { line: pos.line, column: pos.column } : {}), against: undefined };
+      const there = pos && !pos.file.startsWith('base/') && !pos.file.startsWith('vendor/') ? about : blameOne(about);
+      if (!there.file || there.file.startsWith('base/') || there.file.startsWith('vendor/')) continue;
+      // (against stays: at that line the finding is a consequence of what is said of the field itself, findings.ts)
+      return { ...f, file: there.file, line: there.line, column: there.column, hint: `${f.path} is the generator's; this line changed ${ref === f.object ? '' : `${ref} `}${a.path}, which it is judged against: fix it here` };
+    }
+    return undefined;
+  }
+}
+
+/**
+ * A map or list an overlay changed in part (a strategic-merge patch adding a label to a selector): the line that
+ * wrote the first value that differs from the generator's, or removed it, when that line is an overlay's.
+ */
+function fromChangedLeaf(locator: SourceLocator, r: RenderedObject, path: readonly PathSegment[], generated: unknown, rendered: unknown): Place | undefined {
+  const leaf = firstDifference(generated, rendered, [...path]);
+  if (!leaf || leaf.length === path.length) return undefined;
+  const pos = locator.locate(r.object, leaf, r.origin, r.target.path);
+  return pos && !pos.file.startsWith('base/') && !pos.file.startsWith('vendor/') ? { file: pos.file, line: pos.line, column: pos.column, ...(pos.note ? { hint: pos.note } : {}) } : undefined;
+}
+
+/** The path of the first value that differs between two values (a key one has and the other lacks counts). */
+function firstDifference(a: unknown, b: unknown, path: PathSegment[]): PathSegment[] | undefined {
+  if (isDeepStrictEqual(a, b)) return undefined;
+  const map = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+  if (map(a) && map(b)) {
+    for (const k of new Set([...Object.keys(b), ...Object.keys(a)])) {
+      const d = firstDifference(a[k], b[k], [...path, k]);
+      if (d) return d;
+    }
+  } else if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      const d = firstDifference(a[i], b[i], [...path, i]);
+      if (d) return d;
+    }
+  }
+  return path;
 }
 
 /**

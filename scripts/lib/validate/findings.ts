@@ -34,7 +34,10 @@ export function summarize(findings: Finding[], targets: Target[], resources: num
  */
 export function refine(findings: Finding[], rendered: readonly RenderedObject[], locator: SourceLocator, root: string): Finding[] {
   const explained = findings.map((f) => explainKustomize(f, root));
-  return oneFindingPerMistake(dedupe(blame(locateLate(explained, rendered, locator), rendered, locator, root))).sort(byWhere);
+  // `against` has done its work (blame, folding): the fields a finding was judged against are not part of what it says
+  return oneFindingPerMistake(dedupe(blame(locateLate(explained, rendered, locator), rendered, locator, root)))
+    .map(({ against: _, ...f }) => f)
+    .sort(byWhere);
 }
 
 /** Give findings from later steps (policies, argocd) lines, when they name an object, a path and a file. */
@@ -95,7 +98,7 @@ const uniq = (xs: readonly (string | undefined)[]): string[] => [...new Set(xs.f
  *    the same message, for findings without one), is one finding listing every object and target;
  * 2. at a line (or a whole file or directory) that has an error, the other findings there are
  *    its consequences and fold into the one from the earliest step (yaml → kustomize → schema →
- *    API server → policies);
+ *    API server → policies), of one step the one not judged `against` another field;
  * 3. an object in the wrong namespace (gitops/target-namespace) carries every other
  *    finding about that object in that target: nothing else about it matters until it moves;
  *    so do the references its move broke (a Secret or ConfigMap of its name not found, the
@@ -151,7 +154,8 @@ export function oneFindingPerMistake(all: readonly Finding[]): Finding[] {
   }
   out = [...atLine.values()].flatMap((here) => {
     if (here.length === 1 || !here.some((f) => f.severity === 'error')) return here;
-    const cause = [...here].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) || causeRank(a) - causeRank(b))[0]!;
+    // of one step's findings, one about a field this line wrote comes before one judged against it (blame.ts fromAgainst)
+    const cause = [...here].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) || causeRank(a) - causeRank(b) || Number(!!a.against) - Number(!!b.against))[0]!;
     return [fold(cause, here.filter((f) => f !== cause))];
   });
 
