@@ -12,7 +12,13 @@
 //   ValidatePersistentVolumeClaimUpdate (spec except resources.requests and volumeAttributesClassName),
 //   ValidateConfigMapUpdate / ValidateSecretUpdate (data, binaryData and type when immutable: true,
 //   Secret type always);
+//   with RecoverVolumeExpansionFailure off (its 1.31 default) a storage request below the old one
+//   ("field can not be less than previous value");
 // - apimachinery ValidateObjectMetaUpdate: name and namespace (a rename is a delete and create, not a refusal).
+// A CloudNativePG Cluster goes to the operator's admission webhook, which the API server calls on
+// update: its storage rules are ported in policies/lib/cnpg-cluster-update.ts.
+import { asDec, cmpDec, readQuantity } from '../../kube/quantity.ts';
+import { cnpgClusterChanges, isCnpgCluster } from '../lib/cnpg-cluster-update.ts';
 import { isBuiltin } from './object-meta.ts';
 
 export interface ImmutableChange {
@@ -48,7 +54,9 @@ const recreate = (kind: string, name: string) =>
  * as far as immutability goes.
  */
 export function immutableFieldChanges(old: Record<string, any>, neu: Record<string, any>): ImmutableChange[] {
-  if (!old || !neu || old.kind !== neu.kind || !isBuiltin(neu)) return [];
+  if (!old || !neu || old.kind !== neu.kind) return [];
+  if (isCnpgCluster(neu)) return cnpgClusterChanges(old, neu);
+  if (!isBuiltin(neu)) return [];
   const out: ImmutableChange[] = [];
   const name = String(neu.metadata?.name ?? '');
   const check = (path: string, a: unknown, b: unknown, fn: string, message = 'field is immutable') => {
@@ -83,6 +91,15 @@ export function immutableFieldChanges(old: Record<string, any>, neu: Record<stri
     case 'PersistentVolumeClaim': {
       const strip = (s: any) => ({ ...s, resources: { ...(s?.resources ?? {}), requests: undefined }, volumeAttributesClassName: undefined, volumeName: undefined });
       check('spec', strip(o), strip(n), 'ValidatePersistentVolumeClaimUpdate', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims');
+      // newSize.Cmp(oldSize) < 0, an absent request being the zero Quantity
+      const [was, now] = [o.resources?.requests?.storage, n.resources?.requests?.storage].map((v) => readQuantity(v ?? '0'));
+      if (was && now && cmpDec(asDec(now), asDec(was)) < 0)
+        out.push({
+          path: 'spec.resources.requests.storage',
+          message: 'Forbidden: field can not be less than previous value',
+          fn: 'ValidatePersistentVolumeClaimUpdate',
+          hint: `keep the request at ${o.resources.requests.storage} or more: a claim grows but never shrinks; for less space, create a new claim under another name and copy the data`,
+        });
       break;
     }
     case 'ConfigMap':

@@ -5,6 +5,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { environments } from '../../generators/environments.ts';
 import { generate } from '../../generators/index.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -42,6 +43,21 @@ export function applyEdits(dir: string, edits: readonly Edit[]): void {
       writeFileSync(abs, src.replace(e.replace[0], e.replace[1]));
     }
   }
+}
+
+/**
+ * Makes the copy a Git repository whose environment branches (develop, release, main: generators/environments.ts)
+ * all hold it as it is now: what Argo CD applied. Edits made afterwards stay in the working tree, so validate
+ * compares them with the branches (the immutable-field step).
+ */
+export function commitAsDeployed(dir: string): void {
+  const branches = [...new Set(Object.values(environments).map((e) => e.branch))];
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'Marquee Test', GIT_AUTHOR_EMAIL: 'test@marquee.invalid', GIT_COMMITTER_NAME: 'Marquee Test', GIT_COMMITTER_EMAIL: 'test@marquee.invalid' };
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'commit.gpgsign=false', ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  git('init', '--quiet', '-b', branches[0]!);
+  git('add', '-A');
+  git('commit', '--quiet', '-m', 'deployed');
+  for (const b of branches.slice(1)) git('branch', b);
 }
 
 export const removeRepo = (dir: string): void => rmSync(dir, { recursive: true, force: true });

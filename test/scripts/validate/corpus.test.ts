@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { validateRepo } from '../../../scripts/lib/validate/index.ts';
-import { applyEdits, copyRepo, removeRepo, type Edit } from '../../helpers/repo-copy.ts';
+import { applyEdits, commitAsDeployed, copyRepo, removeRepo, type Edit } from '../../helpers/repo-copy.ts';
 
 interface Case {
   title: string;
@@ -24,6 +24,11 @@ interface Case {
   only?: boolean;
   /** run the Argo CD step too (off by default: most cases are about the overlays alone) */
   appSets?: boolean;
+  /**
+   * the environment branches (develop, release, main) hold the repository as it was before the edits: what Argo CD
+   * applied, for the changes the cluster refuses on update (off by default: the copy is not a Git repository)
+   */
+  deployed?: boolean;
 }
 
 const casesDir = new URL('./cases/', import.meta.url);
@@ -40,6 +45,7 @@ describe('validate rejects bad input', () => {
     test(`${file}: ${c.title}`, async () => {
       const dir = copyRepo();
       dirs.push(dir);
+      if (c.deployed) commitAsDeployed(dir);
       applyEdits(dir, c.edits);
       for (const r of c.remove ?? []) rmSync(join(dir, r), { recursive: true, force: true });
       const result = await validateRepo({ root: dir, envs: [c.env].flat(), skipAppSets: !c.appSets });
