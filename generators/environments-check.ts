@@ -18,6 +18,9 @@ export function checkEnvironments(envs: Record<string, any> = environments, cls:
     if (typeof cluster.server !== 'string' || !/^https:\/\//.test(cluster.server)) fail(`clusters.${c}.server`, `is ${JSON.stringify(cluster.server)}; an https:// URL`);
     if (typeof cluster.platformNamespace !== 'string') fail(`clusters.${c}.platformNamespace`, 'is missing');
     assertDnsLabel(source, `clusters.${c}.platformNamespace`, cluster.platformNamespace);
+    if (typeof cluster.vault?.server !== 'string' || !/^https:\/\//.test(cluster.vault.server)) fail(`clusters.${c}.vault.server`, `is ${JSON.stringify(cluster.vault?.server)}; the https:// URL of the cluster's Vault`);
+    if (typeof cluster.vault.kubernetesAuthMountPath !== 'string' || !cluster.vault.kubernetesAuthMountPath)
+      fail(`clusters.${c}.vault.kubernetesAuthMountPath`, `is ${JSON.stringify(cluster.vault.kubernetesAuthMountPath)}; the path of the cluster's Kubernetes auth method in Vault`);
   }
   const branches = new Map<string, string>();
   for (const name of names) {

@@ -15,6 +15,12 @@ export interface Cluster {
   readonly kubernetesVersion: `1.${number}`;
   /** Cloud region of the cluster's nodes (backups must go elsewhere). */
   readonly region: string;
+  /**
+   * The cluster's Vault, which every SecretStore on it reads (each environment's data overlay and the
+   * platform overlay patch base/secret-store to it): a store pointing at another cluster's Vault or
+   * auth mount was copied from that cluster's overlay, and its ExternalSecrets never sync.
+   */
+  readonly vault: { readonly server: string; readonly kubernetesAuthMountPath: string };
 }
 
 /** CPU in millicores, memory in MiB, per container. */
@@ -149,6 +155,7 @@ export const clusters = {
     platformNamespace: 'monitoring',
     kubernetesVersion: '1.31',
     region: 'eu-west-1',
+    vault: { server: 'https://vault.nonprod.marquee.internal:8200', kubernetesAuthMountPath: 'kubernetes-nonprod' },
   },
   prod: {
     name: 'prod',
@@ -156,6 +163,7 @@ export const clusters = {
     platformNamespace: 'monitoring',
     kubernetesVersion: '1.31',
     region: 'eu-west-1',
+    vault: { server: 'https://vault.prod.marquee.internal:8200', kubernetesAuthMountPath: 'kubernetes-prod' },
   },
 } as const satisfies Record<ClusterName, Cluster>;
 

@@ -6,6 +6,7 @@ import { bytesOf } from '../../generators/lib/validate-props.ts';
 import { cadenceChoicesHours, worstCaseRpoFor, worstCaseRtoFor, walSegmentMiB } from '../../generators/recovery-budget.ts';
 import type { KubeObject } from '../../kube/index.ts';
 import { gucValue } from '../lib/postgres-guc.ts';
+import { storeIssue } from './secret-store.ts';
 
 /** The rendered object, as everywhere (kube/object.ts). */
 export type Rendered = KubeObject;
@@ -97,8 +98,9 @@ export function dataTierIssues(env: EnvName, objects: readonly Rendered[]): Data
   const store = get('SecretStore', secretStoreName);
   if (!store) out.push(`SecretStore/${secretStoreName} is missing: the ExternalSecrets cannot resolve`);
   else {
-    const path = store['spec'].provider?.vault?.path as string | undefined;
-    if (path !== `marquee-${env}`) out.push(`SecretStore/${secretStoreName} spec.provider.vault.path is ${path}: ${env} must read its own mount marquee-${env}`);
+    // a store copied from another environment's or cluster's data overlay: at the first wrong line of the patch
+    const wrong = storeIssue(store, { cluster: environments[env].cluster, mount: `marquee-${env}`, where: env });
+    if (wrong) issues.push({ ...wrong, object: { kind: 'SecretStore', name: secretStoreName } });
   }
   return issues;
 }

@@ -6,6 +6,7 @@ import { environments, previewProfile } from '../../generators/environments.ts';
 import { previews } from '../../generators/argocd/delivery.ts';
 import { clusterConfigMap } from '../../generators/monitoring/scrape.ts';
 import { objectRef, withoutContentHash, type Finding, type RenderedObject } from '../../kube/index.ts';
+import { storeIssue, storeKinds } from './secret-store.ts';
 
 const apiTier: readonly string[] = serviceGroups['api-tier'];
 
@@ -23,6 +24,8 @@ export function environmentFindings(rendered: readonly RenderedObject[]): Findin
   for (const r of rendered) {
     const cluster = clusterMismatch(r);
     if (cluster) out.push(cluster);
+    const store = platformStoreMismatch(r);
+    if (store) out.push(store);
     const env = r.target.env ? environments[r.target.env] : r.target.kind === 'preview' ? preview : undefined;
     if (!env) continue;
     const o = r.object;
@@ -66,4 +69,17 @@ function clusterMismatch(r: RenderedObject): Finding | undefined {
     message: `CLUSTER is ${JSON.stringify(value ?? null)} in the platform overlay of cluster ${cluster}: its Prometheus would label every series and alert cluster=${String(value)}`,
     hint: `write CLUSTER=${cluster} in ${r.target.path}/kustomization.yaml`,
   };
+}
+
+/**
+ * A platform overlay's SecretStore or ClusterSecretStore copied from another cluster's overlay: it would read that
+ * cluster's Vault through an auth mount that does not know this cluster's tokens (secret-store.ts; the data overlays'
+ * stores are checked the same way in data-tier.ts).
+ */
+function platformStoreMismatch(r: RenderedObject): Finding | undefined {
+  const o = r.object;
+  if (r.target.kind !== 'platform' || !r.target.cluster || !storeKinds.includes(o.kind)) return undefined;
+  const wrong = storeIssue(o, { cluster: r.target.cluster, where: `the platform overlay ${r.target.path}` });
+  if (!wrong) return undefined;
+  return { rule: 'contract/cluster', severity: 'error', target: r.target.name, object: objectRef(o), file: r.origin, path: wrong.path, message: wrong.message, hint: wrong.hint };
 }

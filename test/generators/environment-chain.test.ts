@@ -83,6 +83,7 @@ describe('a wrong contract edit is one message naming the field', () => {
     ['a cluster that does not exist', (s: string) => addStaging(s).replace("branch: 'staging',\n    namespace: 'marquee-staging',\n    cluster: 'nonprod'", "branch: 'staging',\n    namespace: 'marquee-staging',\n    cluster: 'nonprd'"), /environments\.staging\.cluster is "nonprd"; one of nonprod, prod/],
     ['a branch two environments track', (s: string) => addStaging(s).replace("branch: 'staging'", "branch: 'release'"), /environments\.staging\.branch "release" is already environments\.test\.branch/],
     ['a cluster without its platform namespace', (s: string) => s.replace(/(  prod: \{\n    name: 'prod',\n    server: '[^']*',\n)    platformNamespace: 'monitoring',\n/, '$1'), /clusters\.prod\.platformNamespace is missing/],
+    ['a cluster whose Vault is not an https:// URL', (s: string) => s.replace("server: 'https://vault.prod.marquee.internal:8200'", "server: 'vault.prod.marquee.internal:8200'"), /clusters\.prod\.vault\.server is "vault\.prod\.marquee\.internal:8200"; the https:\/\/ URL of the cluster's Vault/],
   ] as const)
     it(what, () => {
       const r = generateIn(copyWith(edit));
