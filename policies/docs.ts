@@ -53,7 +53,8 @@ export function policiesMarkdown(): string {
   }
   lines.push(
     '`gitops/digest-pinning` is an error where the environment requires digests and a warning elsewhere; `gitops/no-deprecated-api`',
-    'is an error for removed API versions and a warning for deprecated ones. `gitops/no-remote-bases` reads the kustomization files',
+    'is an error for removed API versions and a warning for deprecated ones; `correctness/affinity-selects-pods` is an error for a required',
+    'podAffinity term (the pods stay Pending) and a warning for anti-affinity and preferred terms (they do nothing). `gitops/no-remote-bases` reads the kustomization files',
     '(`checkKustomizations(root)`), every other policy reads rendered objects (`runPolicies(objects)`).',
     '',
     '## Exemptions in force',

@@ -48,6 +48,7 @@ import externalSecretReferences from './correctness/external-secret-references.t
 import postgresParameters from './correctness/postgres-parameters.ts';
 import cnpgFixedParameters from './correctness/cnpg-fixed-parameters.ts';
 import cnpgPlugins from './correctness/cnpg-plugins.ts';
+import affinitySelectsPods from './correctness/affinity-selects-pods.ts';
 import analysisQueryParses from './rollouts/analysis-query-parses.ts';
 import analysisMetricsExist from './rollouts/analysis-metrics-exist.ts';
 import analysisArgsBound from './rollouts/analysis-args-bound.ts';
@@ -83,7 +84,7 @@ export const policies: readonly Policy[] = [
   noHostNamespaces, noHostPath, seccompRuntimeDefault, noAutomountToken, defaultDenyNetworkPolicy,
   networkPolicyCoverage, noPlaintextSecrets, noSecretValues,
   selectorMatchesTemplate, serviceSelectsPods, serviceTargetPort, noDuplicateEnv, ingressBackend, configReferences, serviceAccountExists,
-  networkPolicyPort, prometheusRules, alertmanagerConfig, prometheusFlags, postgresParameters, cnpgFixedParameters, cnpgPlugins, externalSecretReferences,
+  networkPolicyPort, prometheusRules, alertmanagerConfig, prometheusFlags, postgresParameters, cnpgFixedParameters, cnpgPlugins, externalSecretReferences, affinitySelectsPods,
   analysisQueryParses, analysisMetricsExist, analysisArgsBound, analysisAddressResolves, rolloutReferencesExist, splitServicesMatch, rolloutSpecValid,
   uniqueClusterObjects, uniqueHostPorts,
   imageTagRequired, imageReference, noMutableTags, allowedRegistries, digestPinning, targetNamespace, noDefaultNamespace,

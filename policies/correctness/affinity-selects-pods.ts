@@ -1,0 +1,74 @@
+// A pod (anti-)affinity term whose labelSelector matches no pod is accepted by the API server and then
+// does nothing, or keeps the pods Pending. Judged against the pod templates rendered in the workload's
+// namespace (the term's default namespace), the workload's own included.
+import { podPolicy } from '../lib/define.ts';
+import { namespaceOf } from '../lib/index-objects.ts';
+import { key, selectorMatches, type LabelSelector } from '../../kube/index.ts';
+
+type Term = { labelSelector?: LabelSelector | null; namespaces?: string[]; namespaceSelector?: unknown; topologyKey?: string };
+
+/** The label keys a selector requires a pod to carry: matchLabels keys, In and Exists expressions. */
+const requiredKeys = (sel: LabelSelector): string[] => [
+  ...Object.keys(sel.matchLabels ?? {}),
+  ...(sel.matchExpressions ?? []).filter((e) => e.operator === 'In' || e.operator === 'Exists').map((e) => e.key),
+];
+
+export default podPolicy(
+  {
+    id: 'correctness/affinity-selects-pods',
+    title: 'Pod affinity and anti-affinity terms select pods that are rendered in their namespace',
+    rationale:
+      'The API server accepts any labelSelector in an affinity term. A required podAffinity term that matches no pod (not even the pod itself) keeps every new pod Pending: the scheduler\'s InterPodAffinity filter lets a pod through with no matching pod only when it matches its own term. An anti-affinity or preferred term that matches nothing silently does nothing: a misspelt app name leaves the replicas free to share a node or zone. The first is an error, the rest warnings. A term is judged when it reads the pod\'s own namespace and every label key it requires is carried by some pod template rendered there; a key only an operator or controller adds (cnpg.io/cluster, job-name) is not judged.',
+    hint: "select labels the intended pods carry (their pod template's labels; for the workload's own pods its selector, generators/lib/labels.ts selectorFor)",
+    references: [
+      'kubernetes/kubernetes pkg/scheduler/framework/plugins/interpodaffinity/filtering.go (satisfyPodAffinity, satisfyPodAntiAffinity)',
+      'kubernetes/kubernetes staging/src/k8s.io/api/core/v1/types.go PodAffinityTerm (a null labelSelector matches no pods; null namespaces and namespaceSelector mean the pod\'s namespace)',
+    ],
+  },
+  (t, subject, ctx) => {
+    const affinity = t.spec.affinity ?? {};
+    const near = ctx.index.workloadsNear(subject);
+    const terms: { term: Term; path: string; required: boolean; anti: boolean }[] = [];
+    for (const [field, anti] of [['podAffinity', false], ['podAntiAffinity', true]] as const) {
+      const a = affinity[field] ?? {};
+      const base = `${t.specPath}.affinity.${field}`;
+      (a.requiredDuringSchedulingIgnoredDuringExecution ?? []).forEach((term: Term, i: number) =>
+        terms.push({ term, path: `${base}.requiredDuringSchedulingIgnoredDuringExecution[${i}]`, required: true, anti }),
+      );
+      (a.preferredDuringSchedulingIgnoredDuringExecution ?? []).forEach((p: { podAffinityTerm?: Term }, i: number) =>
+        terms.push({ term: p?.podAffinityTerm ?? {}, path: `${base}.preferredDuringSchedulingIgnoredDuringExecution[${i}].podAffinityTerm`, required: false, anti }),
+      );
+    }
+    const out = [];
+    for (const { term, path, required, anti } of terms) {
+      // other namespaces: their pods may be rendered by another target or by nobody here
+      if (term.namespaceSelector || term.namespaces?.length) continue;
+      const sel = term.labelSelector;
+      const kind = `${required ? 'required' : 'preferred'} ${anti ? 'anti-affinity' : 'affinity'} term`;
+      const severity = required && !anti ? ('error' as const) : ('warning' as const);
+      if (!sel) {
+        out.push({ path, severity, message: `${kind} has no labelSelector: it matches no pod${required && !anti ? ', so the pods never schedule' : ' and does nothing'}` });
+        continue;
+      }
+      const carried = new Set(near.flatMap((w) => Object.keys(w.template.labels)));
+      if (!requiredKeys(sel).every((k) => carried.has(k))) continue;
+      if (near.some((w) => selectorMatches(sel, w.template.labels))) continue;
+      // the one matchLabels pair no pod carries is most likely the line written
+      const missing = Object.entries(sel.matchLabels ?? {}).filter(([k, v]) => !near.some((w) => w.template.labels[k] === v));
+      const at = missing.length === 1 ? key(`${path}.labelSelector.matchLabels`, missing[0]![0]) : `${path}.labelSelector`;
+      const values = (k: string) => [...new Set(near.flatMap((w) => (w.template.labels[k] !== undefined ? [w.template.labels[k]!] : [])))].sort();
+      const own = missing.length === 1 ? t.labels[missing[0]![0]] : undefined;
+      out.push({
+        path: at,
+        severity,
+        message:
+          `${kind} selects ${missing.length === 1 ? `${missing[0]![0]}=${missing[0]![1]}` : 'labels'} that no pod rendered in namespace ${namespaceOf(subject)} carries` +
+          (required && !anti ? ': no pod matches it, not even this one, so the scheduler keeps every new pod Pending' : `: the term never matches${anti ? ', not even this workload\'s own pods' : ''}, so it does nothing`),
+        ...(missing.length === 1
+          ? { hint: `${own !== undefined ? `this workload's own pods carry ${missing[0]![0]}=${own}; ` : ''}pods there carry ${missing[0]![0]} = ${values(missing[0]![0]).join(', ') || '(none)'}` }
+          : {}),
+      });
+    }
+    return out;
+  },
+);
