@@ -100,7 +100,7 @@ export function dataTierIssues(env: EnvName, objects: readonly Rendered[]): Data
   else {
     // a store copied from another environment's or cluster's data overlay: at the first wrong line of the patch
     const wrong = storeIssue(store, { cluster: environments[env].cluster, mount: `marquee-${env}`, where: env });
-    if (wrong) issues.push({ ...wrong, object: { kind: 'SecretStore', name: secretStoreName } });
+    if (wrong) issues.push({ ...wrong, message: `SecretStore/${secretStoreName} ${wrong.message}`, object: { kind: 'SecretStore', name: secretStoreName } });
   }
   return issues;
 }

@@ -8,6 +8,7 @@ import { clusters, type ClusterName } from '../../generators/environments.ts';
 export interface StoreIssue {
   /** The first wrong field: the finding is placed at its line, the others are named in the message. */
   readonly path: string;
+  /** Starts with the fields (`spec.provider.vault.server is …`); the caller names the store where it must. */
   readonly message: string;
   readonly hint: string;
 }
@@ -33,13 +34,12 @@ export function storeIssue(store: Record<string, any>, expected: { readonly clus
   const other = (Object.keys(clusters) as ClusterName[]).find(
     (c) => c !== expected.cluster && wrong.some(([, written]) => written === clusters[c].vault.server || written === clusters[c].vault.kubernetesAuthMountPath),
   );
-  const ref = `${store['kind']}/${store['metadata']?.name}`;
   const list = wrong.map(([path, written]) => `${path} is ${JSON.stringify(written ?? null)}`).join(', ');
   const copied = other ? `: these are cluster ${other}'s (copied from its overlay?)` : '';
   const why = expected.mount && wrong.some(([p]) => p === 'spec.provider.vault.path') ? `; ${expected.where} must read its own mount ${expected.mount}` : '';
   return {
     path: wrong[0]![0],
-    message: `${ref} ${list} in ${expected.where} on cluster ${expected.cluster}${copied}${why}: its ExternalSecrets would read the wrong Vault and never sync`,
+    message: `${list} in ${expected.where} on cluster ${expected.cluster}${copied}${why}: its ExternalSecrets would read the wrong Vault and never sync`,
     hint: `write ${wrong.map(([path, , value]) => `${path.slice('spec.provider.vault.'.length)}: ${value}`).join(', ')} (cluster ${expected.cluster}'s Vault: clusters.${expected.cluster}.vault in generators/environments.ts)`,
   };
 }

@@ -13,7 +13,7 @@ describe('storeIssue', () => {
   test('a ClusterSecretStore copied from nonprod onto prod: one issue at the server, naming both fields and nonprod', () => {
     const issue = storeIssue(store('ClusterSecretStore', vaultOf('nonprod', 'monitoring')), { cluster: 'prod', where: 'the platform overlay' });
     assert.equal(issue?.path, 'spec.provider.vault.server');
-    assert.match(issue!.message, /^ClusterSecretStore\/vault spec\.provider\.vault\.server is "https:\/\/vault\.nonprod\.marquee\.internal:8200", spec\.provider\.vault\.auth\.kubernetes\.mountPath is "kubernetes-nonprod" in the platform overlay on cluster prod: these are cluster nonprod's/);
+    assert.match(issue!.message, /^spec\.provider\.vault\.server is "https:\/\/vault\.nonprod\.marquee\.internal:8200", spec\.provider\.vault\.auth\.kubernetes\.mountPath is "kubernetes-nonprod" in the platform overlay on cluster prod: these are cluster nonprod's/);
     assert.equal(issue!.hint, "write server: https://vault.prod.marquee.internal:8200, auth.kubernetes.mountPath: kubernetes-prod (cluster prod's Vault: clusters.prod.vault in generators/environments.ts)");
   });
   test("an environment's store reading another environment's mount on the right cluster: at the path", () => {
