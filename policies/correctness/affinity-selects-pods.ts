@@ -39,6 +39,8 @@ export default podPolicy(
         terms.push({ term: p?.podAffinityTerm ?? {}, path: `${base}.preferredDuringSchedulingIgnoredDuringExecution[${i}].podAffinityTerm`, required: false, anti }),
       );
     }
+    if (!terms.length) return undefined;
+    const carried = new Set(near.flatMap((w) => Object.keys(w.template.labels)));
     const out = [];
     for (const { term, path, required, anti } of terms) {
       // other namespaces: their pods may be rendered by another target or by nobody here
@@ -50,7 +52,6 @@ export default podPolicy(
         out.push({ path, severity, message: `${kind} has no labelSelector: it matches no pod${required && !anti ? ', so the pods never schedule' : ' and does nothing'}` });
         continue;
       }
-      const carried = new Set(near.flatMap((w) => Object.keys(w.template.labels)));
       if (!requiredKeys(sel).every((k) => carried.has(k))) continue;
       if (near.some((w) => selectorMatches(sel, w.template.labels))) continue;
       // the one matchLabels pair no pod carries is most likely the line written
