@@ -4,6 +4,7 @@
 // exempted (policies/lib/exemptions.ts): the API server refuses the object whatever we declare.
 import { objectPolicy } from '../lib/define.ts';
 import type { ObjectPolicy, Violation } from '../types.ts';
+import { ValidateCustomResourceDefinition } from './apiextensions.ts';
 import { ValidateDaemonSet, ValidateDeployment, ValidateReplicaSet, ValidateStatefulSet } from './apps.ts';
 import { ValidateHorizontalPodAutoscaler } from './autoscaling.ts';
 import { ValidateCronJob, ValidateJob } from './batch.ts';
@@ -121,4 +122,19 @@ export const rbac = group(
   { Role: ValidateRole, ClusterRole: ValidateRole, RoleBinding: ValidateRoleBinding, ClusterRoleBinding: ValidateRoleBinding },
 );
 
-export const apiserverPolicies: readonly ObjectPolicy[] = [objectMeta, core, apps, batch, networking, autoscaling, policy, rbac];
+export const apiextensions = objectPolicy(
+  {
+    ...meta,
+    id: 'apiserver/apiextensions',
+    title: 'CustomResourceDefinitions pass apiextensions validation',
+    rationale:
+      'The API server refuses a CustomResourceDefinition whose scope is not Namespaced or Cluster, whose name is not <plural>.<group>, whose group has no dot, whose plural or singular is not a lower-case DNS label, or whose versions are not uniquely named with exactly one storage version: the CRD is not created, and every custom resource of its kind fails after it.',
+    kinds: ['CustomResourceDefinition'],
+    references: [
+      `kubernetes/kubernetes staging/src/k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/validation/validation.go ValidateCustomResourceDefinition, validateCustomResourceDefinitionSpec, ValidateCustomResourceDefinitionNames (v${kubernetesVersion})`,
+    ],
+  },
+  (subject) => (isBuiltin(subject.object, ['CustomResourceDefinition']) ? toViolations(ValidateCustomResourceDefinition(subject.object)) : undefined),
+);
+
+export const apiserverPolicies: readonly ObjectPolicy[] = [objectMeta, core, apps, batch, networking, autoscaling, policy, rbac, apiextensions];

@@ -18,6 +18,7 @@ export const builtinGroups: Readonly<Record<string, readonly string[]>> = {
   'autoscaling/v1': ['HorizontalPodAutoscaler'],
   'policy/v1': ['PodDisruptionBudget'],
   'rbac.authorization.k8s.io/v1': ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
+  'apiextensions.k8s.io/v1': ['CustomResourceDefinition'],
 };
 
 export const isBuiltin = (o: Record<string, any>, kinds?: readonly string[]): boolean =>

@@ -75,6 +75,32 @@ test('loose files get the API server\'s own validation too (a Service port 70000
   }
 });
 
+test('loose CustomResourceDefinitions get the API server\'s CRD validation: scope Namespace, a second storage version, a name that is not <plural>.<group>', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-'));
+  try {
+    const crd = (name: string, scope: string, plural: string, storage2: boolean) =>
+      `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ${name}\nspec:\n  group: example.com\n  scope: ${scope}\n  names:\n    plural: ${plural}\n    kind: Widget\n  versions:\n` +
+      ['v1', 'v2'].map((v, i) => `    - name: ${v}\n      served: true\n      storage: ${i === 0 || storage2}\n      schema:\n        openAPIV3Schema:\n          type: object\n`).join('');
+    writeFileSync(join(dir, 'scope.yaml'), crd('widgets.example.com', 'Namespace', 'widgets', false));
+    writeFileSync(join(dir, 'storage.yaml'), crd('widgets.example.com', 'Namespaced', 'widgets', true));
+    writeFileSync(join(dir, 'name.yaml'), crd('widget.example.com', 'Cluster', 'widgets', false));
+    const r = await validateFiles(dir, ['.']);
+    assert.deepEqual(
+      r.findings.map((f) => [f.rule, f.file, f.line, f.path]),
+      [
+        ['apiserver/apiextensions', 'name.yaml', 4, 'metadata.name'],
+        ['apiserver/apiextensions', 'scope.yaml', 7, 'spec.scope'],
+        ['apiserver/apiextensions', 'storage.yaml', 20, 'spec.versions[1].storage'],
+      ],
+    );
+    assert.match(r.findings[1]!.message, /spec\.scope: Unsupported value: "Namespace": supported values: "Cluster", "Namespaced"/);
+    assert.equal(r.findings[1]!.hint, 'write Namespaced');
+    assert.match(r.findings[0]!.hint ?? '', /name the CustomResourceDefinition widgets\.example\.com/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a quantity written 128mb gets the same advice in files mode as in the repository: 128Mi or 128M', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'marquee-files-'));
   try {
