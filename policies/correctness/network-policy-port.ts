@@ -1,38 +1,119 @@
-// An ingress rule's named port is looked up on the pods the policy selects: a name none of their containers declares
-// allows nothing, and the traffic the rule was written for is dropped behind the namespace's default-deny.
+// A NetworkPolicy port given by name is looked up on pods (networking.k8s.io/v1 NetworkPolicyPort: "a named port on a
+// pod"): in an ingress rule on the pods the policy selects, in an egress rule on the peer pods its `to` names. A name
+// none of those containers declares allows nothing, and the traffic the rule was written for is dropped behind the
+// namespace's default-deny. Pods are selected with the API server's LabelSelector semantics (kube/workload.ts
+// selectorMatches: matchLabels and matchExpressions In/NotIn/Exists/DoesNotExist).
+//
+// Only what the rendered objects settle is judged: pods an operator creates (CloudNativePG's instances) and
+// namespaces marquee does not render (kube-system) are not in the render, so a selector that finds no rendered pod,
+// an empty selector (every pod of the namespace, rendered or not), an ipBlock, a rule without `to`, and a
+// namespaceSelector that does not name its namespaces by kubernetes.io/metadata.name leave the rule unjudged.
 import { objectPolicy } from '../lib/define.ts';
-import { containersOf } from '../../kube/index.ts';
+import type { ObjectIndex, Workload } from '../lib/index-objects.ts';
+import { containersOf, isEmptySelector, type LabelSelector, type RenderedObject } from '../../kube/index.ts';
 import type { Violation } from '../types.ts';
+
+/** The label the API server puts on every Namespace: its name (NamespaceDefaultLabelName, Kubernetes 1.21+). */
+const namespaceNameLabel = 'kubernetes.io/metadata.name';
+
+const isSelector = (s: unknown): s is LabelSelector => !!s && typeof s === 'object' && !Array.isArray(s);
+
+/** Container port names the workloads declare (init containers' ports take no traffic). */
+const portNames = (pods: readonly Workload[]): Set<string> =>
+  new Set(pods.flatMap((w) => containersOf(w.template, { init: false }).flatMap((c) => (Array.isArray(c.container.ports) ? c.container.ports : []).map((p: any) => p?.name)).filter((n): n is string => typeof n === 'string' && n !== '')));
+
+/** The rendered pods a non-empty selector selects, or undefined when it is empty or selects no rendered pod. */
+function rendered(index: ObjectIndex, near: RenderedObject, selector: unknown, ns?: string): Workload[] | undefined {
+  if (!isSelector(selector) || isEmptySelector(selector)) return undefined;
+  const pods = index.podsSelected(near, selector, ns);
+  return pods.length ? pods : undefined;
+}
+
+/**
+ * The namespaces a namespaceSelector names by kubernetes.io/metadata.name (`matchLabels` with that one key, or one
+ * `In` expression on it); undefined when it selects by anything else (labels of namespaces not rendered here).
+ */
+function namedNamespaces(sel: LabelSelector): readonly string[] | undefined {
+  const labels = Object.entries(sel.matchLabels ?? {});
+  const exprs = sel.matchExpressions ?? [];
+  if (labels.length === 1 && !exprs.length && labels[0]![0] === namespaceNameLabel) return [labels[0]![1]];
+  if (!labels.length && exprs.length === 1 && exprs[0]!.key === namespaceNameLabel && exprs[0]!.operator === 'In') return exprs[0]!.values ?? [];
+  return undefined;
+}
+
+/**
+ * The pods an egress rule's `to` peers name (networking.k8s.io/v1 NetworkPolicyPeer: podSelector alone, pods of the
+ * policy's namespace; with namespaceSelector, pods of those namespaces), or undefined when a peer is open (see top).
+ */
+function peerPods(index: ObjectIndex, near: RenderedObject, to: unknown): Workload[] | undefined {
+  if (!Array.isArray(to) || !to.length) return undefined;
+  const out: Workload[] = [];
+  for (const peer of to) {
+    if (!isSelector(peer) || (peer as Record<string, unknown>).ipBlock) return undefined;
+    const { podSelector, namespaceSelector } = peer as { podSelector?: unknown; namespaceSelector?: unknown };
+    if (namespaceSelector === undefined || namespaceSelector === null) {
+      const pods = rendered(index, near, podSelector);
+      if (!pods) return undefined;
+      out.push(...pods);
+      continue;
+    }
+    const names = isSelector(namespaceSelector) ? namedNamespaces(namespaceSelector) : undefined;
+    if (!names?.length) return undefined;
+    for (const ns of names) {
+      const pods = rendered(index, near, podSelector, ns);
+      if (!pods) return undefined;
+      out.push(...pods);
+    }
+  }
+  return out;
+}
+
+const isNamed = (p: any): p is { port: string } => typeof p?.port === 'string' && !/^[0-9]+$/.test(p.port);
+const listed = (names: Set<string>) => [...names].sort().join(', ') || 'no ports';
 
 export default objectPolicy(
   {
     id: 'correctness/network-policy-port',
-    title: 'Named ports in NetworkPolicy ingress rules exist on the selected pods',
+    title: 'Named ports in NetworkPolicy rules exist on the pods they name',
     rationale:
-      'A NetworkPolicy port given by name matches the container port of that name on the pods the policy selects (networking.k8s.io NetworkPolicyPort: "a named port on a pod"). A name no selected container declares matches nothing, so the rule allows no traffic, silently, behind a default-deny. Egress rules name ports on the peers, which are not judged here.',
-    hint: 'use a port name the selected containers declare in ports[].name (or the number)',
+      'A NetworkPolicy port given by name matches the container port of that name (networking.k8s.io NetworkPolicyPort: "a named port on a pod"): on the pods the policy selects for an ingress rule, on the peer pods of its `to` for an egress rule. A name none of those containers declares matches nothing, so the rule allows no traffic, silently, behind a default-deny. Pods are selected by matchLabels and matchExpressions as the API server selects them; a rule whose pods the render does not settle (an empty selector, an ipBlock, no `to`, a namespaceSelector by labels other than the namespace name, a selector that finds no rendered pod) is not judged.',
+    hint: 'use a port name the containers declare in ports[].name (or the number)',
     kinds: ['NetworkPolicy'],
-    references: ['Kubernetes NetworkPolicyPort (named ports)'],
+    references: [
+      'Kubernetes NetworkPolicyPort (named ports), NetworkPolicyPeer',
+      'kubernetes/kubernetes staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/helpers.go LabelSelectorAsSelector; pkg/labels/selector.go Requirement.Matches',
+    ],
   },
   (subject, ctx) => {
     const spec = subject.object.spec ?? {};
-    const selector = spec.podSelector;
-    // only a matchLabels selector is judged (an empty one selects every pod of the namespace; expressions are rare here)
-    const labels = selector?.matchLabels;
-    if (!labels || !Object.keys(labels).length || selector.matchExpressions?.length) return undefined;
-    const pods = ctx.index.podsMatching(subject, labels);
-    if (!pods.length) return undefined; // a policy selecting no pods allows nothing anyway
-    const declared = new Set(pods.flatMap((w) => containersOf(w.template, { init: false }).flatMap((c) => (c.container.ports ?? []).map((p: any) => p?.name)).filter(Boolean)));
     const out: Violation[] = [];
-    (Array.isArray(spec.ingress) ? spec.ingress : []).forEach((rule: any, i: number) =>
-      (Array.isArray(rule?.ports) ? rule.ports : []).forEach((p: any, j: number) => {
-        if (typeof p?.port !== 'string' || /^[0-9]+$/.test(p.port) || declared.has(p.port)) return;
-        out.push({
-          message: `ingress[${i}] allows port "${p.port}", which no selected container declares (they name ${[...declared].sort().join(', ') || 'no ports'})`,
-          path: `spec.ingress[${i}].ports[${j}].port`,
-        });
-      }),
-    );
+    const ingress = Array.isArray(spec.ingress) ? spec.ingress : [];
+    if (ingress.some((r: any) => Array.isArray(r?.ports) && r.ports.some(isNamed))) {
+      const selected = rendered(ctx.index, subject, spec.podSelector);
+      const declared = selected && portNames(selected);
+      if (declared)
+        ingress.forEach((rule: any, i: number) =>
+          (Array.isArray(rule?.ports) ? rule.ports : []).forEach((p: any, j: number) => {
+            if (isNamed(p) && !declared.has(p.port))
+              out.push({ message: `ingress[${i}] allows port "${p.port}", which no selected container declares (they name ${listed(declared)})`, path: `spec.ingress[${i}].ports[${j}].port` });
+          }),
+        );
+    }
+    (Array.isArray(spec.egress) ? spec.egress : []).forEach((rule: any, i: number) => {
+      const ports = Array.isArray(rule?.ports) ? rule.ports : [];
+      if (!ports.some(isNamed)) return;
+      const peers = peerPods(ctx.index, subject, rule.to);
+      if (!peers) return;
+      const declared = portNames(peers);
+      ports.forEach((p: any, j: number) => {
+        if (isNamed(p) && !declared.has(p.port))
+          out.push({
+            message: `egress[${i}] allows port "${p.port}" to its peers, which no container of the peer pods declares (they name ${listed(declared)})`,
+            path: `spec.egress[${i}].ports[${j}].port`,
+            hint: 'an egress port names a port of the destination pods: use a name their containers declare in ports[].name (or the number)',
+          });
+      });
+    });
     return out;
   },
 );

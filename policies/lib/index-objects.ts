@@ -143,9 +143,8 @@ export class ObjectIndex {
     return { selector, pods: this.podsMatching(service, selector) };
   }
 
-  /** Workloads next to `near` whose pod labels contain every pair of a Service-style `selector`. */
-  podsMatching(near: RenderedObject, selector: Readonly<Record<string, string>>): Workload[] {
-    const ns = namespaceOf(near);
+  /** Workloads next to `near` (or in namespace `ns` of its cluster) whose pod labels contain every pair of a Service-style `selector`. */
+  podsMatching(near: RenderedObject, selector: Readonly<Record<string, string>>, ns = namespaceOf(near)): Workload[] {
     if (ns === undefined) return [];
     const byPair = this.memo(`pods\0${scopeOf(near.target)}\0${ns}`, () => {
       const m = new Map<string, Workload[]>();
@@ -155,6 +154,16 @@ export class ObjectIndex {
     const pair = pairOf(selector);
     const candidates = pair ? (byPair.get(pair) ?? []) : this.workloadsNear(near, ns);
     return candidates.filter((w) => mapSelects(selector, w.template.labels));
+  }
+
+  /**
+   * Workloads next to `near` (or in namespace `ns` of its cluster) whose pod labels a LabelSelector selects, with
+   * selectorMatches' semantics (matchLabels and matchExpressions; an empty selector selects every pod).
+   */
+  podsSelected(near: RenderedObject, selector: LabelSelector, ns = namespaceOf(near)): Workload[] {
+    if (ns === undefined) return [];
+    const candidates = selector.matchLabels && Object.keys(selector.matchLabels).length ? this.podsMatching(near, selector.matchLabels, ns) : this.workloadsNear(near, ns);
+    return candidates.filter((w) => selectorMatches(selector, w.template.labels));
   }
 
   /** Every (scope, namespace) that holds at least one object, with a representative object. */

@@ -1,7 +1,7 @@
 // The helpers every policy leans on: image references, quantities, label selectors, PDB arithmetic.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseImage, quantity, selectorMatches, splitImage } from '../../kube/index.ts';
+import { parseImage, parseLabelSelector, quantity, selectorMatches, splitImage } from '../../kube/index.ts';
 import { allowedDisruptions } from '../../policies/lib/workloads.ts';
 import { allowedImage } from '../../policies/gitops/allowed-registries.ts';
 
@@ -51,6 +51,54 @@ describe('selectorMatches', () => {
     assert.ok(selectorMatches({}, labels), 'an empty selector selects everything');
     assert.ok(!selectorMatches(undefined, labels), 'no selector selects nothing');
   });
+});
+
+// kubernetes/kubernetes staging/src/k8s.io/apimachinery/pkg/labels/selector_test.go TestSelectorMatches (its rows
+// written as selector strings, read by parseLabelSelector into matchExpressions; the Gt/Lt rows `x>1`, `x<1` are left
+// out: a LabelSelector has no such operator), and pkg/apis/meta/v1/helpers_test.go TestLabelSelectorAsSelector.
+describe('selectorMatches: labels/selector_test.go TestSelectorMatches', () => {
+  const match: [string, Record<string, string>][] = [
+    ['', { x: 'y' }], ['x=y', { x: 'y' }], ['x=y,z=w', { x: 'y', z: 'w' }], ['x!=y,z!=w', { x: 'z', z: 'a' }], ['notin=in', { notin: 'in' }],
+    ['x', { x: 'z' }], ['!x', { y: 'z' }],
+    ['foo=bar', { foo: 'bar', baz: 'blah' }], ['baz=blah', { foo: 'bar', baz: 'blah' }], ['foo=bar,baz=blah', { foo: 'bar', baz: 'blah' }],
+  ];
+  const noMatch: [string, Record<string, string>][] = [
+    ['x=z', {}], ['x=y', { x: 'z' }], ['x=y,z=w', { x: 'w', z: 'w' }], ['x!=y,z!=w', { x: 'z', z: 'w' }], ['x', { y: 'z' }], ['!x', { x: 'z' }],
+    ['foo=blah', { foo: 'bar', baz: 'blah' }], ['baz=bar', { foo: 'bar', baz: 'blah' }], ['foo=bar,foobar=bar,baz=blah', { foo: 'bar', baz: 'blah' }],
+  ];
+  for (const [sel, set] of match) it(`"${sel}" matches ${JSON.stringify(set)}`, () => assert.ok(selectorMatches(parseLabelSelector(sel), set)));
+  for (const [sel, set] of noMatch) it(`"${sel}" does not match ${JSON.stringify(set)}`, () => assert.ok(!selectorMatches(parseLabelSelector(sel), set)));
+});
+
+describe('selectorMatches: meta/v1/helpers_test.go TestLabelSelectorAsSelector', () => {
+  const matchLabels = { foo: 'bar' };
+  const matchExpressions = [{ key: 'baz', operator: 'In', values: ['qux', 'norf'] }];
+  it('nil is labels.Nothing(), {} is labels.Everything()', () => {
+    assert.ok(!selectorMatches(undefined, {}));
+    assert.ok(!selectorMatches(null, { foo: 'bar' }));
+    assert.ok(selectorMatches({}, {}));
+    assert.ok(selectorMatches({}, { any: 'label' }));
+  });
+  it('matchLabels is "foo=bar"', () => {
+    assert.ok(selectorMatches({ matchLabels }, { foo: 'bar', x: 'y' }));
+    assert.ok(!selectorMatches({ matchLabels }, { foo: 'baz' }));
+  });
+  it('an In expression is "baz in (norf,qux)"', () => {
+    assert.ok(selectorMatches({ matchExpressions }, { baz: 'norf' }));
+    assert.ok(selectorMatches({ matchExpressions }, { baz: 'qux' }));
+    assert.ok(!selectorMatches({ matchExpressions }, { baz: 'other' }));
+    assert.ok(!selectorMatches({ matchExpressions }, {}), 'In needs the key (selector.go Requirement.Matches: !ls.Has(key) → false)');
+  });
+  it('both are "baz in (norf,qux),foo=bar": every requirement must hold', () => {
+    assert.ok(selectorMatches({ matchLabels, matchExpressions }, { foo: 'bar', baz: 'qux' }));
+    assert.ok(!selectorMatches({ matchLabels, matchExpressions }, { foo: 'bar' }));
+    assert.ok(!selectorMatches({ matchLabels, matchExpressions }, { baz: 'qux' }));
+  });
+  it('NotIn holds where the key is absent (selector.go Requirement.Matches: NotIn, !ls.Has(key) → true)', () => {
+    assert.ok(selectorMatches({ matchExpressions: [{ key: 'baz', operator: 'NotIn', values: ['qux'] }] }, {}));
+    assert.ok(!selectorMatches({ matchExpressions: [{ key: 'baz', operator: 'NotIn', values: ['qux'] }] }, { baz: 'qux' }));
+  });
+  it('an operator LabelSelectorAsSelector refuses selects nothing', () => assert.ok(!selectorMatches({ matchExpressions: [{ key: 'x', operator: 'Gt', values: ['1'] }] }, { x: '2' })));
 });
 
 describe('allowedDisruptions', () => {
