@@ -24,6 +24,7 @@ import { parseAllDocuments } from 'yaml';
 import { evaluateRule, type CelRule } from './crd-cel.ts';
 import { formatError } from './crd-formats.ts';
 import { goRegexp } from '../../kube/go-regexp.ts';
+import { closest } from '../../kube/closest.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -36,6 +37,20 @@ export interface CrdIssue {
   readonly hint?: string;
   /** 'warning' for what could not be checked (an unsupported CEL function); errors otherwise. */
   readonly severity?: 'warning';
+  // What the problem is, as data, for the schema step to word its fix (scripts/lib/validate/schema.ts fixFor): the
+  // same wording as for a built-in kind's field.
+  /** A value of the wrong type: the types the schema takes. */
+  readonly expected?: readonly string[];
+  /** A value outside the schema's enum: the values it takes. */
+  readonly allowed?: readonly unknown[];
+  /** A string the schema's pattern does not match. */
+  readonly pattern?: string;
+  /** An unknown field: the fields declared beside it. */
+  readonly known?: readonly string[];
+  /** An unknown field that is a misspelling of a declared one: that one. */
+  readonly meant?: string;
+  /** An unknown field that a sibling object declares (indented one level too little): the path of that sibling. */
+  readonly belongsUnder?: PathSegment[];
 }
 
 /** One served version of one CRD: what validates `group/version Kind`. */
@@ -100,14 +115,14 @@ export function validateStructural(schema: Schema, value: unknown, opts: Validat
     const k = kindOf(v);
     if (s['x-kubernetes-int-or-string']) {
       if (k !== 'integer' && k !== 'string') {
-        sink.push({ path: p, message: `must be an integer or a string, got ${k}` });
+        sink.push({ path: p, message: `must be an integer or a string, got ${k}`, expected: ['integer', 'string'] });
         return;
       }
     } else if (s.type && !(s.type === k || (s.type === 'number' && k === 'integer'))) {
-      sink.push({ path: p, message: `must be ${s.type === 'integer' ? 'an integer' : s.type === 'object' ? 'an object' : s.type === 'array' ? 'an array' : `a ${s.type}`}, got ${k}` });
+      sink.push({ path: p, message: `must be ${s.type === 'integer' ? 'an integer' : s.type === 'object' ? 'an object' : s.type === 'array' ? 'an array' : `a ${s.type}`}, got ${k}`, expected: [s.type] });
       return;
     }
-    if (s.enum && !s.enum.some((e: unknown) => equal(e, v))) sink.push({ path: p, message: `must be one of ${s.enum.map(show).join(', ')}` });
+    if (s.enum && !s.enum.some((e: unknown) => equal(e, v))) sink.push({ path: p, message: `must be one of ${s.enum.map(show).join(', ')}`, allowed: s.enum });
     if (s.format) {
       const f = formatError(s.format, s.type, v, version);
       if (f) sink.push({ path: p, message: f });
@@ -126,7 +141,7 @@ export function validateStructural(schema: Schema, value: unknown, opts: Validat
         const r = goRegexp(s.pattern);
         // validation_test.go "invalid regex": the API server reports a pattern it cannot compile on the value.
         if (!r) sink.push({ path: p, message: `should match ${s.pattern}, but the pattern is invalid` });
-        else if (!r.test(v)) sink.push({ path: p, message: `must match the pattern ${s.pattern}` });
+        else if (!r.test(v)) sink.push({ path: p, message: `must match the pattern ${s.pattern}`, pattern: s.pattern });
       }
     }
     if (Array.isArray(v)) {
@@ -167,7 +182,7 @@ export function validateStructural(schema: Schema, value: unknown, opts: Validat
     const before = out.length;
     values(s, v, p, out);
     // wrong type: nothing below to check
-    for (let i = before; i < out.length; i++) if (out[i]!.path === p && /^must be (a|an) \w+(?: or a string)?, got /.test(out[i]!.message)) return;
+    for (let i = before; i < out.length; i++) if (out[i]!.path === p && out[i]!.expected) return;
     if (Array.isArray(v)) {
       if (s.items) v.forEach((x, i) => walk(s.items, x, [...p, i]));
       listType(s, v, p);
@@ -181,7 +196,7 @@ export function validateStructural(schema: Schema, value: unknown, opts: Validat
         else if (s.additionalProperties && typeof s.additionalProperties === 'object') walk(s.additionalProperties, x, at);
         else if (embedded && ['apiVersion', 'kind', 'metadata'].includes(key)) continue;
         else if (!s['x-kubernetes-preserve-unknown-fields'] && s.additionalProperties !== true && (s.properties || s.type === 'object'))
-          out.push({ path: at, message: `unknown field "${key}"`, hint: unknownHint(key, Object.keys(s.properties ?? {})) });
+          out.push(unknownField(s, o, key, at));
       }
     }
     for (const rule of (s['x-kubernetes-validations'] ?? []) as CelRule[]) {
@@ -214,9 +229,19 @@ export function validateStructural(schema: Schema, value: unknown, opts: Validat
   return out;
 }
 
-function unknownHint(key: string, known: string[]): string | undefined {
-  const near = known.find((k) => k.toLowerCase() === key.toLowerCase() || (Math.abs(k.length - key.length) <= 2 && [...key].filter((c, i) => k[i] !== c).length <= 2));
-  return near ? `did you mean "${near}"?` : known.length ? `known fields here: ${known.join(', ')}` : undefined;
+/**
+ * An undeclared field: a field of a sibling object this one has (indented one level too little), else a misspelling
+ * of a declared field (kube/closest.ts, as for built-in kinds), else just the fields declared here.
+ */
+function unknownField(s: Schema, o: Record<string, unknown>, key: string, at: PathSegment[]): CrdIssue {
+  const known = Object.keys(s.properties ?? {});
+  const under = known.find((f) => f in o && o[f] !== null && typeof o[f] === 'object' && !Array.isArray(o[f]) && s.properties[f]?.properties?.[key] !== undefined);
+  const meant = under ? undefined : closest(key, known);
+  return {
+    path: at,
+    message: under ? `unknown field "${key}" (a field of ${under}: indented one level too little?)` : `unknown field "${key}"`,
+    ...(under ? { belongsUnder: [...at.slice(0, -1), under] } : meant ? { meant } : known.length ? { known } : {}),
+  };
 }
 
 /** Does one mapping or list stand in two places (what a YAML alias of a collection makes)? Never descends twice. */
@@ -458,8 +483,8 @@ export function crdCacheKey(): string {
   if (!codeAndVendoredKey) {
     const h = createHash('sha1');
     // cel-kubernetes.ts takes the format library's name checks from policies/apiserver/lib/validation.ts; patterns and
-    // the regex library are kube/go-regexp.ts.
-    for (const f of ['crd-schema.ts', 'crd-cel.ts', 'cel-kubernetes.ts', 'crd-formats.ts', '../apiserver/lib/validation.ts', '../../kube/go-regexp.ts']) h.update(readFileSync(join(root, 'policies/lib', f)));
+    // the regex library are kube/go-regexp.ts; the field a misspelt one meant, kube/closest.ts.
+    for (const f of ['crd-schema.ts', 'crd-cel.ts', 'cel-kubernetes.ts', 'crd-formats.ts', '../apiserver/lib/validation.ts', '../../kube/go-regexp.ts', '../../kube/closest.ts']) h.update(readFileSync(join(root, 'policies/lib', f)));
     const dir = join(root, 'vendor/crds');
     for (const f of (readdirSync(dir, { recursive: true, encoding: 'utf8' }) as string[]).filter((n) => /\.ya?ml$/.test(n)).sort()) h.update(`${f}:${statSync(join(dir, f)).size}\n`);
     codeAndVendoredKey = h.digest('base64url');

@@ -4,13 +4,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { clusters } from '../../../generators/environments.ts';
-import { objectRef, quantityAdvice, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
+import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
 import type { RenderResult } from '../kustomize/index.ts';
 import { cachePath, type FieldTree } from './field-tree.ts';
 import { codeDigest } from '../plumbing/code.ts';
 import type { SourceLocator } from './locate.ts';
 import { crdCacheKey } from '../../../policies/lib/crd-schema.ts';
-import { defaultKubernetesVersion, formatPath, SchemaValidator, type SchemaIssue } from './schema.ts';
+import { valueAt, defaultKubernetesVersion, formatPath, SchemaValidator, type SchemaIssue } from './schema.ts';
 
 /**
  * Schema issues are a pure function of (object, field tree, cluster version), so
@@ -80,16 +80,11 @@ export function schemaFinding(r: RenderedObject, issue: SchemaIssue, pos: { file
     line: pos?.line,
     column: pos?.column,
     message: issue.message + shown,
-    // what an unparsable quantity was meant to be (512mb: 512Mi or 512M), in repository and files mode alike
-    hint: pos?.note ?? issue.hint ?? (typeof got === 'string' && /must be a valid quantity/.test(issue.message) ? quantityAdvice(got) : undefined),
+    // the fix the schema step worded (schema.ts fixFor: 512mb → 512Mi or 512M), unless the locator knows better
+    hint: pos?.note ?? issue.hint,
     ...(issue.standsFor ? { standsFor: formatPath(issue.standsFor) } : {}),
     ...(issue.belongsUnder ? { belongsUnder: formatPath(issue.belongsUnder) } : {}),
   };
 }
 
-function valueAt(o: unknown, path: readonly (string | number)[]): unknown {
-  let v: any = o;
-  for (const s of path) v = v?.[s];
-  return v;
-}
 

@@ -4,7 +4,7 @@
 // required fields, formats such as quantities) plus the known-field tree (unknown fields); plus unknown and removed
 // apiVersion/kind.
 import { pathToFileURL } from 'node:url';
-import { closest, removalFor } from '../../../kube/index.ts';
+import { closest, quantityAdvice, removalFor } from '../../../kube/index.ts';
 import { validateCustomResource, vendoredCrds, type CrdRegistry } from '../../../policies/lib/crd-schema.ts';
 import { isGoBase64 } from '../../../policies/lib/crd-formats.ts';
 import type { FieldTree, NodeId } from './field-tree.ts';
@@ -21,6 +21,19 @@ export interface SchemaIssue {
   readonly standsFor?: PathSegment[];
   /** A field indented one level too little: the path of the sibling it belongs under. */
   readonly belongsUnder?: PathSegment[];
+  // What the problem is, as data, for fixFor to word the fix (the same for a built-in kind's field and a CRD's).
+  /** An unknown field that is a misspelling of a known one: that one. */
+  readonly meant?: string;
+  /** An unknown field with no near name: the fields known beside it. */
+  readonly known?: readonly string[];
+  /** A value of the wrong type: the types the schema takes. */
+  readonly expected?: readonly string[];
+  /** A value outside the schema's enum: the values it takes. */
+  readonly allowed?: readonly unknown[];
+  /** A string the schema's pattern does not match. */
+  readonly pattern?: string;
+  /** A string not in the schema's format (`quantity`, `int-or-string`…). */
+  readonly format?: string;
 }
 
 /** Which kinds are checked against what (the CLI's --crd, --skip-kind, --ignore-missing-schemas). */
@@ -120,11 +133,8 @@ export class SchemaValidator {
       ];
     const key = `${apiVersion}/${kind}`;
     const crd = this.crdOf(apiVersion, kind);
-    if (crd)
-      return misspeltRequired(validateCustomResource(crd, o, { kubernetesVersion })).map((i) => ({
-        ...i,
-        hint: `${i.hint ? `${i.hint}; ` : ''}checked against the CRD ${crd.name} ${crd.version} (${crd.file})`,
-      }));
+    // The fix first, as for a built-in kind; where the schema came from second.
+    if (crd) return misspeltRequired(withFixes(o, validateCustomResource(crd, o, { kubernetesVersion }), `checked against the CRD ${crd.name} ${crd.version} (${crd.file})`));
     const entry = this.tree.kinds[key];
     if (!entry && apiVersion === 'v1' && kind === 'List') return listIssues(o);
     if (!entry) {
@@ -146,7 +156,7 @@ export class SchemaValidator {
     if (!validate) throw new Error(`schema for ${key} not prepared`);
     if (!validate(o)) issues.push(...ajvIssues((validate.errors ?? []).filter((e) => !goAccepts(e, o))));
     this.unknownFields(o, entry.node, [], issues);
-    return misspeltRequired(issues);
+    return misspeltRequired(withFixes(o, issues));
   }
 
   /**
@@ -195,8 +205,7 @@ export class SchemaValidator {
         out.push({
           path: [...path, key],
           message: under ? `unknown field "${key}" (a field of ${under}: indented one level too little?)` : `unknown field "${key}"`,
-          hint: under ? `indent ${key}: under ${under}:` : near ? `did you mean "${near}"? (or is it indented under the wrong parent?)` : `known fields here: ${known.join(', ')}`,
-          ...(under ? { belongsUnder: [...path, under] } : {}),
+          ...(under ? { belongsUnder: [...path, under] } : near ? { meant: near } : { known }),
         });
       } else if (child !== 0) {
         path.push(key);
@@ -217,11 +226,11 @@ function listIssues(o: Record<string, unknown>): SchemaIssue[] {
     .filter((k) => !known.includes(k))
     .map((k) => {
       const near = closest(k, known);
-      return { path: [k], message: `unknown field "${k}"`, hint: near ? `did you mean "${near}"? (or is it indented under the wrong parent?)` : `known fields here: ${known.join(', ')}` };
+      return { path: [k], message: `unknown field "${k}"`, ...(near ? { meant: near } : { known }) };
     });
   if (!('items' in o)) issues.push({ path: [], message: 'missing required field "items"' });
-  else if (!Array.isArray(o.items)) issues.push({ path: ['items'], message: `must be array (got ${JSON.stringify(o.items)})` });
-  return misspeltRequired(issues);
+  else if (!Array.isArray(o.items)) issues.push({ path: ['items'], message: `must be array (got ${JSON.stringify(o.items)})`, expected: ['array'] });
+  return misspeltRequired(withFixes(o, issues));
 }
 
 function decodePointer(p: string): PathSegment[] {
@@ -263,25 +272,104 @@ function ajvIssues(errors: AjvError[]): SchemaIssue[] {
     const e = specific[0]!;
     const types = [...new Set(errs.filter((x) => x.keyword === 'type').map((x) => x.params.type as string))];
     let message: string;
+    let problem: Partial<SchemaIssue> = {};
     switch (e.keyword) {
       case 'required':
         message = `missing required field "${e.params.missingProperty}"`;
         break;
       case 'format':
         message = `must be a valid ${e.params.format}`;
+        problem = { format: e.params.format as string };
         break;
       case 'enum':
         message = `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+        problem = { allowed: e.params.allowedValues as unknown[] };
         break;
       case 'type':
         message = `must be ${types.join(' or ')}`;
+        problem = { expected: types };
+        break;
+      case 'pattern':
+        message = e.message ?? `must match pattern "${e.params.pattern}"`;
+        problem = { pattern: e.params.pattern as string };
         break;
       default:
         message = e.message ?? `fails ${e.keyword} ${JSON.stringify(e.params)}`;
     }
-    out.push({ path: decodePointer(path), message });
+    out.push({ path: decodePointer(path), message, ...problem });
   }
   return out;
+}
+
+/** The value at `path` in `o` (undefined where the path leads nowhere). */
+export function valueAt(o: unknown, path: readonly PathSegment[]): unknown {
+  let v: any = o;
+  for (const s of path) v = v?.[s];
+  return v;
+}
+
+/** Each issue with its fix in words (fixFor), and `also` (where the schema came from) after it. */
+function withFixes(o: unknown, issues: SchemaIssue[], also?: string): SchemaIssue[] {
+  return issues.map((i) => {
+    const hint = [i.hint ?? fixFor(i, valueAt(o, i.path)), also].filter(Boolean).join('; ');
+    return hint ? { ...i, hint } : i;
+  });
+}
+
+/** The pattern controller-gen writes for a resource.Quantity field of a CRD (every vendored CRD's `resources`). */
+const quantityPattern = '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$';
+/** The DNS-1123 label and subdomain patterns of CRDs (names of objects they refer to), as the API server words them. */
+const namePatterns: Record<string, { what: string; dots: boolean }> = {
+  '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$': { what: "a DNS-1123 label: lower-case letters, digits and '-', a letter or digit at each end", dots: false },
+  '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$': { what: "a DNS-1123 subdomain: lower-case letters, digits, '-' and '.', a letter or digit at each end", dots: true },
+};
+
+const article = (t: string) => (/^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`);
+
+/**
+ * The fix in words for a problem the schema step found, from the issue's data and the value written: the same words
+ * for a built-in kind's field (kubernetes-models' schemas) and a custom resource's (its CRD).
+ */
+export function fixFor(i: SchemaIssue, value: unknown): string | undefined {
+  const field = i.path[i.path.length - 1];
+  if (i.belongsUnder) return `indent ${field}: under ${i.belongsUnder[i.belongsUnder.length - 1]}:`;
+  if (i.meant) return `did you mean "${i.meant}"? (or is it indented under the wrong parent?)`;
+  if (i.known) return `known fields here: ${i.known.join(', ')}`;
+  if (i.expected) return typeFix(i.expected, value);
+  if (i.allowed) {
+    if (typeof value !== 'string') return undefined;
+    const words = i.allowed.filter((a): a is string => typeof a === 'string');
+    // a near spelling (imagePullPolicy: always), or the value the written one begins (strategy type: Rolling)
+    const starts = words.filter((a) => a.toLowerCase().startsWith(value.toLowerCase()) && value.length >= 3);
+    const near = closest(value, words) ?? (starts.length === 1 ? starts[0] : undefined);
+    return near ? `write ${near}` : 'write one of the values listed, spelt as listed';
+  }
+  if (typeof value !== 'string') return undefined;
+  if (i.format === 'quantity' || i.pattern === quantityPattern) return quantityAdvice(value);
+  const name = i.pattern ? namePatterns[i.pattern] : undefined;
+  if (name) {
+    const fixed = value
+      .toLowerCase()
+      .replace(name.dots ? /[^a-z0-9.-]+/g : /[^a-z0-9-]+/g, '-')
+      .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+    return `${fixed && fixed !== value ? `write ${fixed}: ` : ''}${name.what}`;
+  }
+  return undefined;
+}
+
+/** What to write instead of a value of the wrong type. */
+function typeFix(expected: readonly string[], value: unknown): string | undefined {
+  const numeric = typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value));
+  if (expected.includes('integer') || expected.includes('number')) {
+    if (numeric && (expected.includes('number') || Number.isInteger(Number(value)))) return `write ${value.trim()} without quotes (a number, not a string)`;
+    if (typeof value === 'number') return 'write a whole number';
+    return `write ${article(expected.includes('integer') ? 'integer' : 'number')}`;
+  }
+  if (expected.includes('boolean')) return typeof value === 'string' && /^(true|false)$/i.test(value.trim()) ? `write ${value.trim().toLowerCase()} without quotes` : 'write true or false';
+  if (expected.includes('string') && (typeof value === 'number' || typeof value === 'boolean')) return 'quote the value as written, so YAML reads a string';
+  if (expected.includes('object')) return 'write a mapping (key: value lines indented under it)';
+  if (expected.includes('array')) return 'write a list (- item lines under it)';
+  return undefined;
 }
 
 export function formatPath(path: readonly PathSegment[]): string {

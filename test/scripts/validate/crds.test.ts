@@ -240,3 +240,78 @@ describe('which CRD serves a kind: the input’s own, the later file winning; --
       assert.match(required(await validateFiles(dir, inputs, undefined, { workers: 2, schema: { crd: ['flag-crd.yaml'] } })).join(), /fromFlag/);
     }));
 });
+
+describe('a custom resource’s schema finding: the fix a built-in kind’s field gets, then the CRD it was checked against', () => {
+  // The same five mistakes in a Deployment (kubernetes-models' schema) and a CloudNativePG Cluster (its vendored CRD).
+  const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: "3"
+  strategy:
+    type: Recreat
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          resources:
+            requests: { cpu: 100m }
+          limits: { memory: 512mb }
+          imagePullPolicie: Always
+`;
+  const cluster = `apiVersion: postgresql.cnpg.io/v1
+kind: Cluster
+metadata:
+  name: pg
+spec:
+  instances: "3"
+  primaryUpdateStrategy: unsupervise
+  serviceAccountName: Marquee_DB
+  storage:
+    size: 1Gi
+  storageClass: ssd
+  resources:
+    limits:
+      memory: 512mb
+  enableSuperuserAcess: false
+`;
+  const crd = 'checked against the CRD clusters.postgresql.cnpg.io v1 (vendor/crds/cloudnative-pg/postgresql.cnpg.io_clusters.yaml)';
+
+  it('type, enum, pattern, unknown and under-indented fields: the fix in words, the provenance after it', () =>
+    withDir(async (dir) => {
+      writeFileSync(join(dir, 'deployment.yaml'), deployment);
+      writeFileSync(join(dir, 'cluster.yaml'), cluster);
+      const r = await validateFiles(dir, ['.']);
+      const hints = (file: string) => r.findings.filter((f) => f.file === file && f.rule === 'schema').map((f) => [f.line, f.path, f.hint]);
+      assert.deepEqual(hints('deployment.yaml'), [
+        [6, 'spec.replicas', 'write 3 without quotes (a number, not a string)'],
+        [8, 'spec.strategy.type', 'write Recreate'],
+        [20, 'spec.template.spec.containers[0].limits', 'indent limits: under resources:'],
+        [21, 'spec.template.spec.containers[0].imagePullPolicie', 'did you mean "imagePullPolicy"? (or is it indented under the wrong parent?)'],
+      ]);
+      assert.deepEqual(hints('cluster.yaml'), [
+        [6, 'spec.instances', `write 3 without quotes (a number, not a string); ${crd}`],
+        [7, 'spec.primaryUpdateStrategy', `write unsupervised; ${crd}`],
+        [8, 'spec.serviceAccountName', `write marquee-db: a DNS-1123 label: lower-case letters, digits and '-', a letter or digit at each end; ${crd}`],
+        [11, 'spec.storageClass', `indent storageClass: under storage:; ${crd}`],
+        [14, 'spec.resources.limits.memory', `write 512Mi (mebibytes) or 512M (megabytes); suffixes are case-sensitive and have no B; ${crd}`],
+        [15, 'spec.enableSuperuserAcess', `did you mean "enableSuperuserAccess"? (or is it indented under the wrong parent?); ${crd}`],
+      ]);
+    }));
+
+  it('a quantity refused by the built-in schema and by a CRD’s pattern gets the same fix', () =>
+    withDir(async (dir) => {
+      writeFileSync(join(dir, 'deployment.yaml'), deployment.replace('          limits: { memory: 512mb }\n', '').replace('{ cpu: 100m }', '{ memory: 512mb }'));
+      writeFileSync(join(dir, 'cluster.yaml'), cluster);
+      const r = await validateFiles(dir, ['.']);
+      const memory = (file: string) => r.findings.find((f) => f.file === file && /memory$/.test(f.path ?? ''))?.hint;
+      assert.equal(memory('deployment.yaml'), 'write 512Mi (mebibytes) or 512M (megabytes); suffixes are case-sensitive and have no B');
+      assert.equal(memory('cluster.yaml'), `${memory('deployment.yaml')}; ${crd}`);
+    }));
+});
