@@ -88,6 +88,11 @@ export interface Finding {
   /** A schema finding about a field indented one level too little: the path of the sibling it belongs under. */
   readonly belongsUnder?: string;
   /**
+   * The value at `path` is not there (a contract finding about a field the overlay dropped or never set): validate
+   * places the finding at the nearest parent the object has, in the overlay patch that holds it when one does.
+   */
+  readonly absent?: true;
+  /**
    * Line and column inside the string value at `path`, when that value is a file's text (a ConfigMap key a
    * generator's `files:` entry made): validate places the finding at that line of the file.
    */

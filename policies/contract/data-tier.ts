@@ -11,13 +11,18 @@ import { storeIssue } from './secret-store.ts';
 /** The rendered object, as everywhere (kube/object.ts). */
 export type Rendered = KubeObject;
 
-/** One data-tier problem; `object`/`path` (when set) let validate point at the line that set the field. */
+/**
+ * One data-tier problem; `object`/`path` (when set) let validate point at the line that set the field, or, for a
+ * value that is `absent`, at the nearest parent the object has: the map that should hold it.
+ */
 export interface DataTierIssue {
   readonly message: string;
   /** The object the problem is in, as `Kind/name`. */
   readonly object?: { readonly kind: string; readonly name: string };
   /** Dotted path of the field, e.g. `spec.instances`. */
   readonly path?: string;
+  /** The field at `path` is not there (validate places the finding at its nearest present parent). */
+  readonly absent?: true;
   /** The fix, when it is more than the data overlay's general advice. */
   readonly hint?: string;
   /** Other objects the problem was judged against (their values may be the mistake's cause). */
@@ -70,11 +75,13 @@ export function dataTierIssues(env: EnvName, objects: readonly Rendered[]): Data
       // with its field: a size the schema already refused is reported once, at the line that set it
       at(name, storage, (e as Error).message);
     }
-    // values that are not there have no line of their own: these stay with the environment's data overlay
-    if (!claim?.storageClassName) out.push(`StatefulSet/${name} spec.volumeClaimTemplates[0].spec.storageClassName is not set in ${env}: choose the class (and its reclaim policy) explicitly`);
-    for (const c of sts['spec'].template.spec.containers as { name: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[])
-      if (!c.resources?.limits?.['memory'] || !c.resources?.requests?.['memory'])
-        out.push(`StatefulSet/${name} container ${c.name}: resources.requests/limits.memory must be set`);
+    // values that are not there have no line of their own: they are placed at the nearest parent the object has
+    const absent = (path: string, message: string) => issues.push({ message, object: { kind: 'StatefulSet', name }, path, absent: true });
+    if (!claim?.storageClassName) absent('spec.volumeClaimTemplates[0].spec.storageClassName', `StatefulSet/${name} spec.volumeClaimTemplates[0].spec.storageClassName is not set in ${env}: choose the class (and its reclaim policy) explicitly`);
+    (sts['spec'].template.spec.containers as { name: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[]).forEach((c, i) => {
+      const missing = !c.resources?.limits?.['memory'] ? 'limits' : !c.resources?.requests?.['memory'] ? 'requests' : undefined;
+      if (missing) absent(`spec.template.spec.containers[${i}].resources.${missing}.memory`, `StatefulSet/${name} container ${c.name}: resources.requests/limits.memory must be set`);
+    });
   }
 
   // RabbitMQ computes its memory alarm from memory.conf, which must follow the container limit.
@@ -93,14 +100,24 @@ export function dataTierIssues(env: EnvName, objects: readonly Rendered[]): Data
         reads: [{ kind: 'StatefulSet', name: rabbit.metadata.name }],
         hint: `set total_memory_available_override_value in ConfigMap/${rabbitmqNames.config} data.memory.conf to ${Math.round(0.8 * limitBytes)} (80% of ${limit}) with the limit, see docs/data.md`,
       });
-  } else out.push(`ConfigMap/${rabbitmqNames.config} data.memory.conf has no total_memory_available_override_value`);
+  } else {
+    const config = get('ConfigMap', rabbitmqNames.config);
+    const message = `ConfigMap/${rabbitmqNames.config} data.memory.conf has no total_memory_available_override_value`;
+    // at memory.conf when it is there without the setting, else at the ConfigMap's nearest part
+    if (config) issues.push({ message, object: { kind: 'ConfigMap', name: rabbitmqNames.config }, path: 'data["memory.conf"]', ...(typeof config['data']?.['memory.conf'] === 'string' ? {} : { absent: true as const }) });
+    else out.push(message);
+  }
 
   const store = get('SecretStore', secretStoreName);
   if (!store) out.push(`SecretStore/${secretStoreName} is missing: the ExternalSecrets cannot resolve`);
   else {
     // a store copied from another environment's or cluster's data overlay: at the first wrong line of the patch
+    // (a field left out is placed at its nearest present parent)
     const wrong = storeIssue(store, { cluster: environments[env].cluster, mount: `marquee-${env}`, where: env });
-    if (wrong) issues.push({ ...wrong, message: `SecretStore/${secretStoreName} ${wrong.message}`, object: { kind: 'SecretStore', name: secretStoreName } });
+    if (wrong) {
+      const written = wrong.path.split('.').reduce<any>((o, k) => o?.[k], store);
+      issues.push({ ...wrong, message: `SecretStore/${secretStoreName} ${wrong.message}`, object: { kind: 'SecretStore', name: secretStoreName }, ...(written === undefined ? { absent: true as const } : {}) });
+    }
   }
   return issues;
 }
@@ -114,9 +131,9 @@ function clusterIssues(env: EnvName, cluster: Rendered): DataTierIssue[] {
   const issues: DataTierIssue[] = [];
   const object = { kind: 'Cluster', name: cluster.metadata.name };
   const at = (path: string, message: string) => issues.push({ message: `Cluster/${object.name} ${path} ${message}`, object, path });
-  // A field that is absent has no line to point at (the base line that set it before a patch removed
-  // it would mislead): such issues name the environment's data kustomization instead.
-  const absent = (path: string, message: string) => issues.push({ message: `Cluster/${object.name} ${path} ${message}` });
+  // A field that is absent has no line of its own: it is placed at the nearest parent the Cluster has (the map
+  // that should hold it), which validate's locator finds in the overlay's patch or, through blame, the op that removed it.
+  const absent = (path: string, message: string) => issues.push({ message: `Cluster/${object.name} ${path} ${message}`, object, path, absent: true });
   const spec = cluster['spec'] ?? {};
   const contract = (environments[env] as { postgresCluster?: { instances: number; dataDurability: string; zones: boolean } }).postgresCluster;
   const instances = spec.instances;
@@ -220,7 +237,12 @@ function budgetIssues(env: EnvName, cluster: Rendered, objects: readonly Rendere
   // a value PostgreSQL refuses is correctness/postgres-parameters' finding, at its line: one mistake, one finding
   const refused = written !== undefined && archive === undefined;
   if (!refused && (archive === undefined || archive <= 0))
-    issues.push({ message: `Cluster/${cluster.metadata.name} ${archivePath} is not set in ${env}: a quiet database may then never switch segments, and the RPO has no bound; set it to at most ${maxArchive}s (${budget}.rpoSeconds is ${b.rpoSeconds})` });
+    issues.push({
+      message: `Cluster/${cluster.metadata.name} ${archivePath} is not set in ${env}: a quiet database may then never switch segments, and the RPO has no bound; set it to at most ${maxArchive}s (${budget}.rpoSeconds is ${b.rpoSeconds})`,
+      object: clusterRef,
+      path: archivePath,
+      ...(written === undefined ? { absent: true as const } : {}),
+    });
   else if (archive !== undefined && worstCaseRpoFor(b, archive) > b.rpoSeconds)
     issues.push({
       message: `Cluster/${cluster.metadata.name} ${archivePath} is ${archive} s: worst-case RPO ${worstCaseRpoFor(b, archive)} s exceeds ${budget}.rpoSeconds ${b.rpoSeconds}; lower archive_timeout to at most ${maxArchive}s or raise rpoSeconds`,

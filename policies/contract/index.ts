@@ -33,8 +33,9 @@ export function contractFindings(results: readonly RenderedTarget[]): Finding[] 
         severity: 'error',
         target: r.target.name,
         // With the object and field, validate points at the line that set it (a patch, the base);
-        // otherwise at the environment's data kustomization.
-        ...(o && issue.path ? { object: objectRef(o), path: issue.path } : { file: `${r.target.path}/data/kustomization.yaml` }),
+        // otherwise (an object that is missing, a PGHOST) at the environment's data kustomization.
+        // An absent value is placed at its nearest present parent (findings.ts locateLate).
+        ...(o && issue.path ? { object: objectRef(o), path: issue.path, ...(issue.absent ? { absent: true as const } : {}) } : { file: `${r.target.path}/data/kustomization.yaml` }),
         message: issue.message,
         hint: issue.hint ?? `fix ${r.target.path}/data (sizes, replicas, storage class), see docs/data.md`,
         ...(reads.length ? { reads } : {}),

@@ -48,7 +48,8 @@ export function locateLate(findings: Finding[], rendered: readonly RenderedObjec
     if (f.line || !f.path || !f.object || !f.target) return f;
     const r = index.get(`${f.target}\0${f.object}`);
     if (!r) return f;
-    const pos = locator.locate(r.object, parsePath(f.path), f.file ?? r.origin, r.target.path);
+    const path = parsePath(f.path);
+    const pos = f.absent ? locator.locateAbsent(r.object, path, f.file ?? r.origin, r.target.path) : locator.locate(r.object, path, f.file ?? r.origin, r.target.path);
     return pos ? { ...f, file: pos.file, line: pos.line, column: pos.column, ...(pos.note ? { hint: pos.note } : {}) } : f;
   });
 }

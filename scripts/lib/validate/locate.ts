@@ -167,6 +167,45 @@ export class SourceLocator {
     }
   }
 
+  /**
+   * Where a value that is absent from the rendered object belongs: the nearest parent the object has (the map that
+   * should hold it, or the object itself). A strategic-merge patch of the target that writes that parent is where the
+   * overlay left it out, and wins over the origin, which may be a generated base; else a JSON 6902 op writing below
+   * the parent; else the parent where locate finds it (blame then names the op that removed the value, if one did).
+   */
+  locateAbsent(object: Record<string, any>, path: readonly PathSegment[], origin: string | undefined, targetDir?: string): Position | undefined {
+    let present = 0;
+    for (let v: any = object; present < path.length && v !== null && typeof v === 'object' && v[path[present]!] != null; present++) v = v[path[present]!];
+    if (present === path.length) return this.locate(object, path, origin, targetDir);
+    const parent = path.slice(0, present);
+    if (targetDir && present > 0) {
+      const selected = this.patchesUnder(targetDir).filter((p) => !p.target || this.selects(p, object, origin, targetDir));
+      for (const patch of selected) {
+        const pos = patch.type === 'smp' ? this.inSmpPatch(patch, object, parent) : undefined;
+        if (pos?.exact) return pos;
+      }
+      // else a JSON 6902 op that writes below that parent (the overlay's edit of the map the value is missing from)
+      for (const patch of selected) {
+        const parsed = patch.type === 'json6902' ? this.parsedPatch(patch) : null;
+        const ops = parsed?.docs[0]?.contents;
+        if (!parsed || !Y.isSeq(ops)) continue;
+        for (const op of ops.items) {
+          // (a remove writes nothing: where it removed the value, blame names it)
+          if (!Y.isMap(op) || (op.get('op', true) as Scalar | undefined)?.value === 'remove') continue;
+          const pointer = op.get('path', true) as YamlNode | undefined;
+          const text: unknown = Y.isScalar(pointer) ? pointer.value : undefined;
+          if (typeof text !== 'string' || !pointer?.range) continue;
+          const segs = text.split('/').slice(1).map((x) => x.replace(/~1/g, '/').replace(/~0/g, '~'));
+          if (segs.length > parent.length && parent.every((seg, i) => String(seg) === segs[i])) {
+            const { line, col } = parsed.lines.linePos(pointer.range[0]);
+            return { file: patch.file, line, column: col, exact: false };
+          }
+        }
+      }
+    }
+    return this.locate(object, parent.length ? parent : ['metadata', 'name'], origin, targetDir);
+  }
+
   private search(object: Record<string, any>, path: readonly PathSegment[], origin: string | undefined, targetDir?: string): Position | undefined {
     const fromOrigin = origin ? this.inFile(origin, object, path) : undefined;
     // The origin holds the field with the rendered value: it came from there.
