@@ -74,10 +74,10 @@ export interface Finding {
    */
   readonly reads?: readonly string[];
   /**
-   * An invalid or expired exemption's finding: the policy (the one it meant, when misspelt) and object its entry
-   * names, whose violations it no longer covers and which fold into it.
+   * An invalid or expired exemption's finding: the policy (the one it meant, when misspelt) and object of each entry
+   * it is about (several for a shared constant that is wrong), whose violations it no longer covers and which fold into it.
    */
-  readonly covers?: { readonly rule: string; readonly object: string; readonly targets?: readonly string[] };
+  readonly covers?: readonly { readonly rule: string; readonly object: string; readonly targets?: readonly string[] }[];
   /**
    * A patch that matched nothing (kustomize/no-op): the kind it targets and the fields it would have set (dotted
    * paths): what a check says of those fields of that kind in the same target follows from the miss.

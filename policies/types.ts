@@ -134,5 +134,11 @@ export interface Exemption {
 /** An exemption with where it is declared (filled by `exempt()`). */
 export interface DeclaredExemption extends Exemption {
   /** Repo-relative file and 1-based line of the declaration. */
-  readonly declaredAt?: { readonly file: string; readonly line?: number; readonly fields?: Readonly<Record<string, number>> };
+  readonly declaredAt?: {
+    readonly file: string;
+    readonly line?: number;
+    readonly fields?: Readonly<Record<string, number>>;
+    /** Fields written as a constant shared by entries (`owner: platform`): the constant's name and the line declaring it. */
+    readonly shared?: Readonly<Record<string, { readonly name: string; readonly line: number }>>;
+  };
 }

@@ -45,9 +45,12 @@ function readExemptionText(): typeof exemptionText {
 /**
  * Where policies/exemptions.ts declares `e`: the line naming its object (`['StatefulSet', 'prometheus']`, or
  * `name: '…'`) in or just before an `exempt({` call for its policy, else that call's line; and the line of each field
- * written in the call (`policy:`, `owner:`, …), so a problem is reported where it is written.
+ * written in the call (`policy:`, `owner:`, …), so a problem is reported where it is written; a field written as a
+ * shared constant (`owner: platform`) is at the constant's declaration, where one edit fixes every entry using it.
  */
-function lineInText(e: Exemption): { line?: number; fields?: Record<string, number> } {
+type TextPlace = { line?: number; fields?: Record<string, number>; shared?: Record<string, { name: string; line: number }> };
+
+function lineInText(e: Exemption): TextPlace {
   exemptionText ??= readExemptionText();
   if (!exemptionText) return {};
   const { lines, calls, ends } = exemptionText;
@@ -55,17 +58,28 @@ function lineInText(e: Exemption): { line?: number; fields?: Record<string, numb
   const name = typeof e?.object?.name === 'string' ? `'${e.object.name}'` : undefined;
   const fieldsOf = (start: number, end: number) =>
     Object.fromEntries(lines.slice(start, end).flatMap((l, i) => { const k = /^\s*(policy|object|targets|reason|owner|expires):/.exec(l)?.[1]; return k ? [[k, start + i + 1]] : []; }));
-  let fallback: { line?: number; fields?: Record<string, number> } | undefined;
+  // a field written as a constant (`owner: platform,`): the line declaring it (`const platform = …`), where it is fixed
+  const sharedOf = (start: number, end: number) => {
+    const out: Record<string, { name: string; line: number }> = {};
+    for (const l of lines.slice(start, end)) {
+      const m = /^\s*(policy|reason|owner|expires):\s*([A-Za-z_$][\w$]*)\s*,?\s*$/.exec(l);
+      const at = m ? lines.findIndex((d) => new RegExp(`^\\s*(?:export\\s+)?const\\s+${m[2]!.replace(/\$/g, '\\$')}\\b`).test(d)) : -1;
+      if (m && at >= 0) out[m[1]!] = { name: m[2]!, line: at + 1 };
+    }
+    return Object.keys(out).length ? { shared: out } : {};
+  };
+  let fallback: TextPlace | undefined;
   for (let c = 0; c < calls.length; c++) {
     const start = calls[c]!;
     const end = ends[c]!;
     if (!policy || !lines.slice(start, end).some((l) => l.includes(`policy: ${policy}`))) continue;
     const fields = fieldsOf(start, end);
-    fallback ??= { line: start + 1, fields };
+    const shared = sharedOf(start, end);
+    fallback ??= { line: start + 1, fields, ...shared };
     // the object's name: inside the call, or in the list the call is mapped over (after the previous call's end)
     const from = c > 0 ? ends[c - 1]! : 0;
     const named = name ? lines.slice(from, end).findIndex((l) => l.includes(name)) : -1;
-    if (named >= 0) return { line: from + named + 1, fields };
+    if (named >= 0) return { line: from + named + 1, fields, ...shared };
   }
   return fallback ?? {};
 }
@@ -99,6 +113,8 @@ function parseDay(s: string): number | undefined {
 export const exemptionRef = (e: Exemption): string =>
   `${e.policy} for ${[e.object.kind, e.object.namespace, e.object.name].filter(Boolean).join('/')}${e.object.container ? ` container ${e.object.container}` : ''}${e.targets ? ` in ${e.targets.join(', ')}` : ''}`;
 
+const ownerProblem = 'owner must be a GitHub @user or @org/team';
+
 /** Problems with the declaration itself (unknown policy, bad date, no reason). */
 export function validateExemption(e: Exemption, policyIds: ReadonlySet<string>): string[] {
   const problems: string[] = [];
@@ -110,7 +126,7 @@ export function validateExemption(e: Exemption, policyIds: ReadonlySet<string>):
   else if (e.policy.startsWith('apiserver/')) problems.push(`policy ${e.policy} mirrors the API server's own validation and cannot be exempted (the cluster refuses the object)`);
   if (!e.object?.kind || !e.object?.name) problems.push('object.kind and object.name are required');
   if (typeof e.reason !== 'string' || e.reason.trim().length < 20) problems.push('reason is required (say why, and what ends the exemption)');
-  if (typeof e.owner !== 'string' || !/^@[\w.-]+(\/[\w.-]+)?$/.test(e.owner)) problems.push('owner must be a GitHub @user or @org/team');
+  if (typeof e.owner !== 'string' || !/^@[\w.-]+(\/[\w.-]+)?$/.test(e.owner)) problems.push(ownerProblem);
   if (parseDay(String(e.expires)) === undefined) problems.push(`expires ${JSON.stringify(e.expires)} is not a valid YYYY-MM-DD date`);
   return problems;
 }
@@ -157,9 +173,42 @@ export function applyExemptions(
   }
   const exemptionFindings: Finding[] = [];
   const applied: AppliedExemption[] = [];
+  const objectOf = (e: Exemption) => [e.object?.kind, e.object?.namespace, e.object?.name].filter(Boolean).join('/');
+  const problemsOf = new Map(exemptions.map((e) => [e, validateExemption(e, opts.policyIds)]));
+  /** the problems reported at the entry itself (a wrong shared owner is reported at its constant) */
+  const ownProblems = new Map(problemsOf);
+  // An owner written as a shared constant that is wrong is one mistake: one finding at the constant, naming every
+  // entry it makes invalid and carrying the violations they no longer cover. Those entries' own findings leave it out.
+  const byConstant = new Map<string, DeclaredExemption[]>();
   for (const e of exemptions) {
-    const object = [e.object?.kind, e.object?.namespace, e.object?.name].filter(Boolean).join('/');
-    const problems = validateExemption(e, opts.policyIds);
+    const shared = e.declaredAt?.shared?.['owner'];
+    if (shared && problemsOf.get(e)!.includes(ownerProblem)) byConstant.set(`${e.declaredAt!.file}\0${shared.line}`, [...(byConstant.get(`${e.declaredAt!.file}\0${shared.line}`) ?? []), e]);
+  }
+  for (const entries of byConstant.values()) {
+    const { file } = entries[0]!.declaredAt!;
+    const { name, line } = entries[0]!.declaredAt!.shared!['owner']!;
+    exemptionFindings.push({
+      rule: 'exemption/invalid',
+      severity: 'error',
+      file,
+      line,
+      message: `owner constant ${name} is ${JSON.stringify(entries[0]!.owner)}: an owner must be a GitHub @user or @org/team; it is the owner of ${entries.length} exemption(s), all invalid: ${entries.map(exemptionRef).join('; ')}`,
+      hint: (() => {
+        const o = entries[0]!.owner as unknown;
+        return typeof o === 'string' && !o.startsWith('@') && /^@[\w.-]+(\/[\w.-]+)?$/.test(`@${o}`) ? `write '@${o}' in const ${name} (${file})` : `fix const ${name} in ${file}: a GitHub @user or @org/team`;
+      })(),
+      covers: entries.flatMap((e) => (opts.policyIds.has(e.policy) && objectOf(e) ? [{ rule: e.policy, object: objectOf(e), ...(Array.isArray(e.targets) ? { targets: e.targets } : {}) }] : [])),
+    });
+    for (const e of entries) ownProblems.set(e, problemsOf.get(e)!.filter((p) => p !== ownerProblem));
+  }
+  for (const e of exemptions) {
+    const object = objectOf(e);
+    const problems = ownProblems.get(e)!;
+    if (!problems.length && problemsOf.get(e)!.length) {
+      // invalid through its shared owner only: reported at the constant, and it suppresses nothing
+      applied.push({ exemption: e, status: 'invalid', matched: [], daysLeft: 0, problems: problemsOf.get(e)! });
+      continue;
+    }
     // an invalid entry at the line of the field at fault (policy:, owner:, expires:, …), when known; else the entry's line
     const field = problems.length ? /^(policy|object|reason|owner|expires)\b/.exec(problems[0]!.replace(/^object\.\w+/, 'object'))?.[1] : undefined;
     const line = (field && e.declaredAt?.fields?.[field]) || e.declaredAt?.line;
@@ -177,9 +226,9 @@ export function applyExemptions(
         ...where,
         message: `exemption ${exemptionRef(e)}: ${problems.join('; ')}`,
         hint: 'fix the entry in policies/exemptions.ts',
-        ...(meant && object ? { covers: { rule: meant, object, ...(Array.isArray(e.targets) ? { targets: e.targets } : {}) } } : {}),
+        ...(meant && object ? { covers: [{ rule: meant, object, ...(Array.isArray(e.targets) ? { targets: e.targets } : {}) }] } : {}),
       });
-      applied.push({ exemption: e, status: 'invalid', matched: [], daysLeft, problems });
+      applied.push({ exemption: e, status: 'invalid', matched: [], daysLeft, problems: problemsOf.get(e)! });
       continue;
     }
     const hits = (byObject.get(`${e.policy}\0${e.object.kind}\0${e.object.name}`) ?? []).filter((f) => matches(e, f));
@@ -192,7 +241,7 @@ export function applyExemptions(
         ...(e.declaredAt?.fields?.['expires'] ? { line: e.declaredAt.fields['expires'] } : {}),
         message: `exemption ${exemptionRef(e)} expired on ${e.expires} (owner ${e.owner}); its ${hits.length} finding(s) are reported again`,
         hint: 'fix the violation, or renew the exemption with a new reason and date after review',
-        covers: { rule: e.policy, object, ...(e.targets ? { targets: e.targets } : {}) },
+        covers: [{ rule: e.policy, object, ...(e.targets ? { targets: e.targets } : {}) }],
       });
       applied.push({ exemption: e, status: 'expired', matched: [], daysLeft });
       continue;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { oneFindingPerMistake } from '../../scripts/lib/validate/findings.ts';
 import { exemptions, policyIds, runPolicies } from '../../policies/index.ts';
-import { exempt, validateExemption } from '../../policies/lib/exemptions.ts';
+import { exempt, exemptionRef, validateExemption } from '../../policies/lib/exemptions.ts';
 import type { Exemption } from '../../policies/types.ts';
 import { container0, mutate, world } from './fixtures/world.ts';
 
@@ -129,6 +129,36 @@ describe('exemptions', () => {
     assert.equal(prometheus.declaredAt?.fields?.['expires'], lineOf('expires:', prometheus.declaredAt!.line!));
     const hostPath = exemptions.find((e) => e.policy === 'security/no-host-path')!;
     assert.equal(hostPath.declaredAt?.fields?.['policy'], lineOf("policy: 'security/no-host-path'"));
+  });
+
+  it('a malformed shared owner constant is one finding at the constant, listing every entry it makes invalid', () => {
+    // policies/exemptions.ts writes `owner: platform` in each call, `platform` declared once: as if that constant
+    // lost its @ (the entries keep the places read from the real file's text, the constant's line among them).
+    const text = readFileSync(new URL('../../policies/exemptions.ts', import.meta.url), 'utf8').split('\n');
+    const constant = text.findIndex((l) => /^const platform = '@marquee-shop\/platform'/.test(l)) + 1;
+    const owned = exemptions.filter((e) => e.owner === '@marquee-shop/platform');
+    assert.ok(constant > 0 && owned.length >= 6, 'the file declares the constant and at least six entries use it');
+    const broken = exemptions.map((e) => (owned.includes(e) ? { ...e, owner: 'marquee-shop/platform' as `@${string}` } : e));
+    const r = runPolicies(world('prod'), { today, exemptions: broken });
+    const invalid = r.exemptionFindings.filter((f) => f.rule === 'exemption/invalid');
+    assert.deepEqual(invalid.map((f) => [f.file, f.line]), [['policies/exemptions.ts', constant]], 'one finding, at the constant');
+    assert.match(invalid[0]!.message, new RegExp(`^owner constant platform is "marquee-shop/platform": .* owner of ${owned.length} exemption\\(s\\)`));
+    for (const e of owned) assert.ok(invalid[0]!.message.includes(exemptionRef(e)), exemptionRef(e));
+    // the entries are invalid all the same: none suppresses its violation, and each violation folds into the one finding
+    assert.equal(r.applied.filter((a) => a.status === 'invalid').length, owned.length);
+    // (the fixture world has none of their violations: one per entry, as validate would report it again)
+    const violations = owned.map((e, i) => ({
+      rule: e.policy,
+      severity: 'error' as const,
+      object: [e.object.kind, e.object.namespace, e.object.name].filter(Boolean).join('/'),
+      target: e.targets?.[0] ?? 'prod',
+      file: `base/violation-${i}.yaml`,
+      line: 1,
+      message: `violation ${i}`,
+    }));
+    const [one, ...rest] = oneFindingPerMistake([...violations, ...invalid]);
+    assert.deepEqual(rest, []);
+    assert.deepEqual([one?.rule, one?.line, one?.related?.length], ['exemption/invalid', constant, owned.length]);
   });
 
   it('a misspelt policy id is one finding naming the id meant, carrying the violation it no longer covers', () => {

@@ -113,13 +113,13 @@ const uniq = (xs: readonly (string | undefined)[]): string[] => [...new Set(xs.f
 export function oneFindingPerMistake(all: readonly Finding[]): Finding[] {
   // 5 (first, while each exemption's finding is its own). An invalid or expired exemption carries the violations it
   //    was written for, which it no longer covers.
-  const lapsed = new Map<string, Finding>();
-  for (const f of all) if (f.covers) lapsed.set(`${f.covers.rule}\0${f.covers.object}`, f);
+  const lapsed = new Map<string, { by: Finding; targets?: readonly string[] }>();
+  for (const f of all) for (const c of f.covers ?? []) lapsed.set(`${c.rule}\0${c.object}`, { by: f, targets: c.targets });
   const coveredBy = (f: Finding): Finding | undefined => {
     if (f.covers) return undefined;
     const e = (f.objects ?? [f.object]).map((o) => lapsed.get(`${f.rule}\0${o}`)).find(Boolean);
     // an exemption limited to targets covers only their findings
-    return e && (!e.covers!.targets || (f.targets ?? [f.target]).some((t) => t && e.covers!.targets!.includes(t))) ? e : undefined;
+    return e && (!e.targets || (f.targets ?? [f.target]).some((t) => t && e.targets!.includes(t))) ? e.by : undefined;
   };
   const findings = lapsed.size ? foldWhere(all, coveredBy) : all;
   // 1. Same rule, same path (or message), same line.
