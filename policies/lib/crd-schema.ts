@@ -45,6 +45,8 @@ export interface CrdIssue {
   readonly allowed?: readonly unknown[];
   /** A string the schema's pattern does not match. */
   readonly pattern?: string;
+  /** A required field that is not there: its name. */
+  readonly missing?: string;
   /** An unknown field: the fields declared beside it. */
   readonly known?: readonly string[];
   /** An unknown field that is a misspelling of a declared one: that one. */
@@ -154,7 +156,7 @@ export function validateStructural(schema: Schema, value: unknown, opts: Validat
       const n = Object.keys(o).length;
       if (s.minProperties !== undefined && n < s.minProperties) sink.push({ path: p, message: `must have at least ${s.minProperties} properties` });
       if (s.maxProperties !== undefined && n > s.maxProperties) sink.push({ path: p, message: `must have at most ${s.maxProperties} properties` });
-      for (const r of s.required ?? []) if (!(r in o)) sink.push({ path: [...p, r], message: `missing required field "${r}"` });
+      for (const r of s.required ?? []) if (!(r in o)) sink.push({ path: [...p, r], message: `missing required field "${r}"`, missing: r });
     }
     // Junctors (kube-openapi schema_props.go): every allOf branch, at least one anyOf, exactly one oneOf, never `not`.
     for (const b of s.allOf ?? []) values(b, v, p, sink);

@@ -21,7 +21,10 @@ export interface SchemaIssue {
   readonly standsFor?: PathSegment[];
   /** A field indented one level too little: the path of the sibling it belongs under. */
   readonly belongsUnder?: PathSegment[];
-  // What the problem is, as data, for fixFor to word the fix (the same for a built-in kind's field and a CRD's).
+  // What the problem is, as data, for fixFor to word the fix (the same for a built-in kind's field and a CRD's) and for
+  // misspeltRequired to fold a misspelt required field's two issues into one.
+  /** A required field that is not there: its name. */
+  readonly missing?: string;
   /** An unknown field that is a misspelling of a known one: that one. */
   readonly meant?: string;
   /** An unknown field with no near name: the fields known beside it. */
@@ -228,7 +231,7 @@ function listIssues(o: Record<string, unknown>): SchemaIssue[] {
       const near = closest(k, known);
       return { path: [k], message: `unknown field "${k}"`, ...(near ? { meant: near } : { known }) };
     });
-  if (!('items' in o)) issues.push({ path: [], message: 'missing required field "items"' });
+  if (!('items' in o)) issues.push({ path: [], message: 'missing required field "items"', missing: 'items' });
   else if (!Array.isArray(o.items)) issues.push({ path: ['items'], message: `must be array (got ${JSON.stringify(o.items)})`, expected: ['array'] });
   return misspeltRequired(withFixes(o, issues));
 }
@@ -276,6 +279,7 @@ function ajvIssues(errors: AjvError[]): SchemaIssue[] {
     switch (e.keyword) {
       case 'required':
         message = `missing required field "${e.params.missingProperty}"`;
+        problem = { missing: e.params.missingProperty as string };
         break;
       case 'format':
         message = `must be a valid ${e.params.format}`;
@@ -378,27 +382,23 @@ export function formatPath(path: readonly PathSegment[]): string {
 
 /**
  * One mistake, one issue: a required field written misspelt (`selecter:`) is an unknown field whose nearest known
- * name is the missing one; the "missing required field" beside it is the same mistake and folds into it.
+ * name (`meant`, set where the unknown field is found) is the missing one; the "missing required field" beside it
+ * (`missing`) is the same mistake and folds into it.
  */
 export function misspeltRequired(issues: SchemaIssue[]): SchemaIssue[] {
   if (issues.length < 2) return issues;
   const parent = (p: readonly PathSegment[]) => p.slice(0, -1).join('\0');
-  const meant = new Map<string, SchemaIssue>();
-  for (const i of issues) {
-    const near = /^did you mean "([^"]+)"\?/.exec(i.hint ?? '')?.[1];
-    if (near && i.message.startsWith('unknown field')) meant.set(`${parent(i.path)}\0${near}`, i);
-  }
+  const key = (p: readonly PathSegment[], field: PathSegment) => `${parent(p)}\0${field}`;
+  const meant = new Set(issues.filter((i) => i.meant !== undefined).map((i) => key(i.path, i.meant!)));
   if (!meant.size) return issues;
-  const folded = new Set<SchemaIssue>();
-  for (const i of issues) {
-    const missing = /^missing required field "([^"]+)"$/.exec(i.message)?.[1];
-    if (missing && meant.has(`${parent(i.path)}\0${missing}`)) folded.add(i);
-  }
+  const folded = new Set(issues.filter((i) => i.missing !== undefined && meant.has(key(i.path, i.missing))));
+  if (!folded.size) return issues;
+  const missing = new Set([...folded].map((f) => key(f.path, f.missing!)));
   return issues
     .filter((i) => !folded.has(i))
-    .map((i) => {
-      const near = /^did you mean "([^"]+)"\?/.exec(i.hint ?? '')?.[1];
-      const wasMissing = near && [...folded].some((f) => parent(f.path) === parent(i.path) && f.message === `missing required field "${near}"`);
-      return wasMissing ? { ...i, message: `${i.message} (and the required field "${near}" is missing)`, standsFor: [...i.path.slice(0, -1), near] } : i;
-    });
+    .map((i) =>
+      i.meant !== undefined && missing.has(key(i.path, i.meant))
+        ? { ...i, message: `${i.message} (and the required field "${i.meant}" is missing)`, standsFor: [...i.path.slice(0, -1), i.meant] }
+        : i,
+    );
 }
