@@ -14,6 +14,8 @@ import { selectableNames, type Includes, type NamesAt, type PatchField } from '.
 interface ParsedFile {
   readonly docs: Document.Parsed[];
   readonly lines: LineCounter;
+  /** the file's text (an inline patch's block has none of its own) */
+  readonly text?: string;
 }
 
 interface PatchRef {
@@ -123,7 +125,8 @@ export class SourceLocator {
     // Every name is a dependency: a kustomization.yml appearing next to the file read changes the answer.
     for (const f of names) this.reads?.add(f);
     const kfile = names.find((f) => existsSync(join(this.root, f)));
-    const kdoc = kfile ? this.parsed(kfile)?.docs[0] : undefined;
+    const kparsed = kfile ? this.parsed(kfile) : null;
+    const kdoc = kparsed?.docs[0];
     const k = kdoc?.toJS() as Record<string, any> | undefined;
     if (!k || typeof k !== 'object') return;
     const patchNodes = kdoc!.get('patches', true);
@@ -134,7 +137,7 @@ export class SourceLocator {
         out.push({ file, type: Y.isSeq(doc?.contents) ? 'json6902' : 'smp', target: p.target, dir, field: 'patches' });
       } else if (typeof p?.patch === 'string' && Y.isSeq(patchNodes)) {
         const node = (patchNodes.items[i] as any)?.get?.('patch', true);
-        const inline = Y.isScalar(node) ? inlineBlock(this.root, kfile!, node) : undefined;
+        const inline = Y.isScalar(node) ? inlineBlock(this.root, kfile!, kparsed!, node) : undefined;
         if (inline) out.push({ file: kfile!, inline, type: Y.isSeq(inline.docs[0]?.contents) ? 'json6902' : 'smp', target: p.target, dir, field: 'patches' });
       }
     });
@@ -416,15 +419,15 @@ function baseName(object: Record<string, any>, candidate: unknown): string | und
 
 /**
  * An inline `patch: |` (a literal block) of a kustomization, parsed as its own YAML with positions in the
- * kustomization: the block's lines are the file's lines from the one after `|`, indented by the block's indentation.
+ * kustomization (`outer`, parsed once with its text): the block's lines are the file's lines from the one after `|`,
+ * indented by the block's indentation.
  * A quoted or folded patch string has no such line-for-line map and is not parsed.
  */
-function inlineBlock(root: string, kfile: string, node: Scalar): ParsedFile | undefined {
-  if (node.type !== 'BLOCK_LITERAL' || !node.range || typeof node.value !== 'string') return undefined;
-  const text = readFileSync(join(root, kfile), 'utf8');
-  const outer = parseYamlFile(join(root, kfile)).lines;
-  const header = outer.linePos(node.range[0]).line; // the `|` line, 1-based
-  const body = text.split('\n').slice(header);
+function inlineBlock(root: string, kfile: string, outer: ParsedFile, node: Scalar): ParsedFile | undefined {
+  if (node.type !== 'BLOCK_LITERAL' || !node.range || typeof node.value !== 'string' || outer.text === undefined) return undefined;
+  const header = outer.lines.linePos(node.range[0]).line; // the `|` line, 1-based
+  // the block's indentation, from the text the kustomization was parsed from (its first non-empty line after `|`)
+  const body = outer.text.slice(outer.lines.lineStarts[header] ?? outer.text.length).split('\n');
   const indent = /^ */.exec(body.find((l) => l.trim() !== '') ?? '')![0].length;
   const inner = parseYamlFile(`${join(root, kfile)}#patch@${header}`, node.value);
   const lines = { linePos: (offset: number) => {

@@ -14,6 +14,8 @@ import { loadManifests } from '../../../kube/yaml-schema.ts';
 export interface ParsedYaml {
   readonly docs: Document.Parsed[];
   readonly lines: LineCounter;
+  /** the text parsed (what offsets and lines refer to) */
+  readonly text: string;
 }
 
 const parsedFiles = new Map<string, ParsedYaml>();
@@ -26,9 +28,10 @@ export function parseYamlFile(abs: string, text?: string): ParsedYaml {
   const hit = text === undefined ? parsedFiles.get(abs) : undefined;
   if (hit) return hit;
   const lines = new Y.LineCounter();
+  const source = text ?? readFileSync(abs, 'utf8');
   // merge: `<<: *base` is resolved as kustomize (kyaml) and kubectl resolve it, not kept as a `<<` key.
-  const docs = Y.parseAllDocuments(text ?? readFileSync(abs, 'utf8'), { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: true });
-  const parsed = { docs: Array.isArray(docs) ? docs : [], lines };
+  const docs = Y.parseAllDocuments(source, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: true });
+  const parsed = { docs: Array.isArray(docs) ? docs : [], lines, text: source };
   if (text === undefined) parsedFiles.set(abs, parsed);
   return parsed;
 }
@@ -126,7 +129,7 @@ function boundedFindings(file: string, text: string): Finding[] | undefined {
 export type YamlReader = 'kustomize' | 'kubectl';
 
 /** The same findings for a file already parsed (files mode parses each file once). */
-export function yamlFindingsOfParsed({ docs, lines }: ParsedYaml, file: string, text: string, reader: YamlReader = 'kustomize'): Finding[] {
+export function yamlFindingsOfParsed({ docs, lines }: Pick<ParsedYaml, 'docs' | 'lines'>, file: string, text: string, reader: YamlReader = 'kustomize'): Finding[] {
   const out: Finding[] = [];
   for (const doc of docs) {
     // One clear message per problem: the first syntax error, and every duplicate key.
