@@ -8,6 +8,7 @@ import type { Node as YamlNode } from 'yaml';
 import type { Finding } from '../../../kube/index.ts';
 import { closest, kustomizationFileNames } from '../../../kube/index.ts';
 import { Y } from '../plumbing/yaml.ts';
+import { parseYamlFile, yamlFindingsOfParsed } from './sources.ts';
 
 /**
  * The fields of a Kustomization, from kustomize's api/types/kustomization.go (struct
@@ -214,7 +215,7 @@ export function explainKustomize(f: Finding, root: string): Finding {
       const patchFile = e.path === undefined ? undefined : normalize(join(dir, e.path));
       if (!patchFile || !existsSync(join(root, patchFile))) continue;
       const content = readFileSync(join(root, patchFile), 'utf8');
-      const bad = content.trim() === text ? yamlProblem(content) : undefined;
+      const bad = content.trim() === text ? yamlProblem(root, patchFile, content) : undefined;
       if (bad)
         return {
           ...base,
@@ -383,20 +384,21 @@ function listEntryResolving(root: string, dir: string, file: string, fields: rea
 }
 
 /**
- * Why a patch file is not YAML kustomize reads, with its place. kyaml parses with go-yaml v3, which refuses an alias
- * whose anchor it has not met earlier in the same document ("unknown anchor 'max' referenced"); the yaml package
- * parses such an alias without an error and fails only when it resolves it, so aliases are checked here.
+ * Why a patch file is not YAML kustomize reads, with its place. A syntax error (a tab in the indentation, a duplicate
+ * key) is worded as the sources step words it (sources.ts yamlFindingsOfParsed: one wording for one mistake). kyaml
+ * parses with go-yaml v3, which also refuses an alias whose anchor it has not met earlier in the same document
+ * ("unknown anchor 'max' referenced"); the yaml package parses such an alias without an error and fails only when it
+ * resolves it, so aliases are checked here.
  */
-function yamlProblem(text: string): { line: number; column: number; message: string; hint: string } | undefined {
-  const lines = new Y.LineCounter();
+function yamlProblem(root: string, file: string, text: string): { line: number; column: number; message: string; hint: string } | undefined {
+  const parsed = parseYamlFile(join(root, file), text);
+  const syntax = yamlFindingsOfParsed(parsed, file, text).find((f) => f.severity === 'error');
+  if (syntax) return { line: syntax.line ?? 1, column: syntax.column ?? 1, message: syntax.message, hint: syntax.hint ?? 'fix the YAML of the patch' };
   const where = (offset: number) => {
-    const { line, col } = lines.linePos(offset);
+    const { line, col } = parsed.lines.linePos(offset);
     return { line, column: col };
   };
-  const docs = Y.parseAllDocuments(text, { lineCounter: lines });
-  for (const doc of Array.isArray(docs) ? docs : []) {
-    const error = doc.errors[0];
-    if (error) return { ...where(error.pos[0]), message: error.message.split('\n')[0]!, hint: 'fix the YAML of the patch' };
+  for (const doc of parsed.docs) {
     const anchors = new Set<string>();
     let alias: { source: string; offset: number } | undefined;
     Y.visit(doc, {
