@@ -84,6 +84,7 @@ export const integration: readonly string[] = [
   'test/scripts/launch.test.ts',
   // runs validate's code from copies of the checkout in processes of their own
   'test/scripts/plumbing/cache.test.ts',
+  'test/scripts/validate/schema-findings.test.ts',
   'test/scripts/gitflow/promote.test.ts',
   'test/scripts/kustomize/no-ops.test.ts',
   'test/scripts/kustomize/render.test.ts',

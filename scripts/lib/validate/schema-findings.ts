@@ -13,6 +13,16 @@ import { crdCacheKey } from '../../../policies/lib/crd-schema.ts';
 import { valueAt, defaultKubernetesVersion, formatPath, SchemaValidator, type SchemaIssue } from './schema.ts';
 
 /**
+ * The key of the schema-issue cache besides each object's own hash: the field tree (`treeKey`, FieldTree.key), the
+ * vendored CRDs that custom resources are checked against and their validator's code (policies/lib/crd-schema.ts
+ * crdCacheKey), and the code that words the issues (schema.ts and what it imports), or a changed message would be
+ * served stale. Repository-relative throughout: the same wherever the checkout lives.
+ */
+export function schemaIssuesKey(treeKey: string): string {
+  return `${treeKey};crd=${crdCacheKey()};code=${codeDigest(new URL('./schema.ts', import.meta.url).href)}`;
+}
+
+/**
  * Schema issues are a pure function of (object, field tree, cluster version), so
  * they are remembered per object content hash: after an overlay edit only the
  * objects that changed are validated (and only their kinds' schemas loaded).
@@ -20,9 +30,7 @@ import { valueAt, defaultKubernetesVersion, formatPath, SchemaValidator, type Sc
 export async function cachedSchemaFindings(tree: FieldTree, results: readonly RenderResult[], locator: SourceLocator, useCache: boolean): Promise<Finding[]> {
   const versionOf = (t: Target) => (t.cluster ? clusters[t.cluster].kubernetesVersion : defaultKubernetesVersion);
   const cacheFile = join(dirname(cachePath()), 'schema-issues.json');
-  // Custom resources are checked against the vendored CRDs by policies/lib/crd-schema.ts: both are part of the key,
-  // and so is the code that words the issues (schema.ts and what it imports), or a changed message would be served stale.
-  const key = `${tree.key};crd=${crdCacheKey()};code=${codeDigest(new URL('./schema.ts', import.meta.url).href)}`;
+  const key = schemaIssuesKey(tree.key);
   let known: Record<string, SchemaIssue[]> = {};
   if (useCache && existsSync(cacheFile)) {
     try {
