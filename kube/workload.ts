@@ -106,6 +106,22 @@ export function selectorMatches(sel: LabelSelector | undefined | null, labels: R
   return true;
 }
 
+/**
+ * Why metav1.LabelSelectorAsSelector refuses `sel` (apimachinery pkg/apis/meta/v1/helpers.go: an operator other than
+ * In, NotIn, Exists, DoesNotExist; pkg/labels/selector.go NewRequirement: In and NotIn need values, Exists and
+ * DoesNotExist take none), as `matchExpressions[i]...: message`; undefined when it takes it. Key and value syntax are
+ * left to the API server's checks (policies/apiserver). selectorMatches selects nothing with such a selector.
+ */
+export function selectorProblem(sel: LabelSelector): string | undefined {
+  for (const [i, e] of (sel.matchExpressions ?? []).entries()) {
+    const values = e.values ?? [];
+    if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator)) return `matchExpressions[${i}].operator: ${JSON.stringify(e.operator)} is not a valid label selector operator (In, NotIn, Exists, DoesNotExist)`;
+    if ((e.operator === 'In' || e.operator === 'NotIn') && values.length === 0) return `matchExpressions[${i}].values: for 'in', 'notin' operators, values set can't be empty`;
+    if ((e.operator === 'Exists' || e.operator === 'DoesNotExist') && values.length > 0) return `matchExpressions[${i}].values: values set must be empty for exists and does not exist`;
+  }
+  return undefined;
+}
+
 export const isEmptySelector = (sel: LabelSelector | undefined | null): boolean =>
   !!sel && Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0;
 

@@ -8,6 +8,7 @@ import { TemplateError, Unsupported, goFloatString, gosimpleSlug, renderDeep, re
 import { renderFastDeep, unknownFamily } from './fasttemplate.ts';
 import { normalizeGitURL, pathMatch, pathspecMatch, PatternError } from './glob.ts';
 import type { Snapshot } from './snapshot.ts';
+import { selectorMatches, selectorProblem, type LabelSelector } from '../../../kube/index.ts';
 
 export type Params = Record<string, unknown>;
 
@@ -473,22 +474,14 @@ function pullRequest(ctx: GeneratorContext, spec: Record<string, unknown>, where
 /** Argo CD's in-cluster destination (argoappsetv1alpha1.KubernetesInClusterName / KubernetesInternalAPIServerAddr). */
 export const inCluster = { name: 'in-cluster', server: 'https://kubernetes.default.svc' } as const;
 
-/** A Kubernetes label selector (matchLabels, matchExpressions In/NotIn/Exists/DoesNotExist) against a cluster secret's labels. */
-function selects(selector: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] }, labels: Readonly<Record<string, string>>, where: string): boolean {
-  for (const [k, v] of Object.entries<string>(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const [i, e] of ((selector.matchExpressions ?? []) as { key: string; operator: string; values?: string[] }[]).entries()) {
-    const has = Object.hasOwn(labels, e.key);
-    if (e.operator === 'In') {
-      if (!has || !(e.values ?? []).includes(labels[e.key]!)) return false;
-    } else if (e.operator === 'NotIn') {
-      if (has && (e.values ?? []).includes(labels[e.key]!)) return false;
-    } else if (e.operator === 'Exists') {
-      if (!has) return false;
-    } else if (e.operator === 'DoesNotExist') {
-      if (has) return false;
-    } else throw new GeneratorError('argocd/generator', `${where}.selector.matchExpressions[${i}].operator: "${e.operator}" is not a valid label selector operator (In, NotIn, Exists, DoesNotExist)`);
-  }
-  return true;
+/**
+ * A Kubernetes label selector against a cluster secret's labels, as the cluster generator reads it (cluster.go:
+ * metav1.LabelSelectorAsSelector, whose refusal fails the ApplicationSet).
+ */
+function selects(selector: LabelSelector, labels: Readonly<Record<string, string>>, where: string): boolean {
+  const problem = selectorProblem(selector);
+  if (problem) throw new GeneratorError('argocd/generator', `${where}.selector.${problem}`);
+  return selectorMatches(selector, labels);
 }
 
 /**
@@ -503,7 +496,7 @@ function clusterParams(ctx: GeneratorContext, spec: Record<string, unknown>, whe
   if (!ctx.clusters)
     throw new GeneratorError('argocd/generator', `${ctx.appSet} ${where}: the clusters registered with Argo CD are not known to this preview`, where);
   if (spec.selector !== undefined && !isMap(spec.selector)) throw new GeneratorError('argocd/generator', `${ctx.appSet} ${where}.selector: must be a label selector`, `${where}.selector`);
-  const selector = (spec.selector ?? {}) as { matchLabels?: Record<string, string>; matchExpressions?: unknown[] };
+  const selector = (spec.selector ?? {}) as LabelSelector;
   const hasSelector = Object.keys(selector.matchLabels ?? {}).length > 0 || (selector.matchExpressions ?? []).length > 0;
   const out: Params[] = [];
   const secrets = ctx.clusters.filter((c) => {

@@ -395,3 +395,15 @@ test('clusters the caller cannot describe: a selector or a template reading thei
   // flatList: one parameter set holding every cluster.
   assert.deepEqual((await generate(ctx, { clusters: { flatList: true } }, 'g')).map((p) => (p.clusters as { name: string }[]).map((c) => c.name)), [['in-cluster', 'nonprod']]);
 });
+
+test('a cluster selector LabelSelectorAsSelector refuses fails the ApplicationSet, naming the field (cluster.go: the error is returned)', async () => {
+  const refused: [Selector, RegExp][] = [
+    [{ matchExpressions: [{ key: 'environment', operator: 'in', values: ['production'] }] }, /spec\.generators\[0\]\.clusters\.selector\.matchExpressions\[0\]\.operator: "in" is not a valid label selector operator/],
+    [{ matchExpressions: [{ key: 'environment', operator: 'In', values: [] }] }, /matchExpressions\[0\]\.values: for 'in', 'notin' operators, values set can't be empty/],
+    [{ matchExpressions: [{ key: 'environment', operator: 'Exists', values: ['production'] }] }, /matchExpressions\[0\]\.values: values set must be empty for exists and does not exist/],
+  ];
+  for (const [selector, message] of refused) await assert.rejects(generate(withClusters(false), { clusters: { selector } }, 'spec.generators[0]'), (e: unknown) => e instanceof GeneratorError && message.test(e.message));
+  const names = async (selector: Selector) => (await generate(withClusters(false), { clusters: { selector } }, 'spec.generators[0]')).map((p) => p.name).sort();
+  assert.deepEqual(await names({ matchExpressions: [{ key: 'environment', operator: 'NotIn', values: ['production'] }] }), ['staging-01']);
+  assert.deepEqual(await names({ matchExpressions: [{ key: 'org', operator: 'Exists', values: [] }] }), ['production_01/west', 'staging-01']);
+});
