@@ -1,6 +1,6 @@
 // A pod (anti-)affinity term whose labelSelector matches no pod is accepted by the API server and then
 // does nothing, or keeps the pods Pending. Judged against the pod templates rendered in the workload's
-// namespace (the term's default namespace), the workload's own included.
+// namespace (the term's default namespace), the workload's own included, and CloudNativePG's instance pods there.
 import { podPolicy } from '../lib/define.ts';
 import { namespaceOf } from '../lib/index-objects.ts';
 import { key, selectorMatches, type LabelSelector } from '../../kube/index.ts';
@@ -18,7 +18,7 @@ export default podPolicy(
     id: 'correctness/affinity-selects-pods',
     title: 'Pod affinity and anti-affinity terms select pods that are rendered in their namespace',
     rationale:
-      'The API server accepts any labelSelector in an affinity term. A required podAffinity term that matches no pod (not even the pod itself) keeps every new pod Pending: the scheduler\'s InterPodAffinity filter lets a pod through with no matching pod only when it matches its own term. An anti-affinity or preferred term that matches nothing silently does nothing: a misspelt app name leaves the replicas free to share a node or zone. The first is an error, the rest warnings. A term is judged when it reads the pod\'s own namespace and every label key it requires is carried by some pod template rendered there; a key only an operator or controller adds (cnpg.io/cluster, job-name) is not judged.',
+      'The API server accepts any labelSelector in an affinity term. A required podAffinity term that matches no pod (not even the pod itself) keeps every new pod Pending: the scheduler\'s InterPodAffinity filter lets a pod through with no matching pod only when it matches its own term. An anti-affinity or preferred term that matches nothing silently does nothing: a misspelt app name leaves the replicas free to share a node or zone. The first is an error, the rest warnings. A term is judged when it reads the pod\'s own namespace and every label key it requires is carried by some pod template rendered there or by CloudNativePG\'s instance pods (the Cluster\'s inheritedMetadata labels, cnpg.io/cluster, role primary or replica); a key only another controller adds (job-name) is not judged.',
     hint: "select labels the intended pods carry (their pod template's labels; for the workload's own pods its selector, generators/lib/labels.ts selectorFor)",
     references: [
       'kubernetes/kubernetes pkg/scheduler/framework/plugins/interpodaffinity/filtering.go (satisfyPodAffinity, satisfyPodAntiAffinity)',

@@ -4,8 +4,8 @@
 // namespace's default-deny. Pods are selected with the API server's LabelSelector semantics (kube/workload.ts
 // selectorMatches: matchLabels and matchExpressions In/NotIn/Exists/DoesNotExist).
 //
-// Only what the rendered objects settle is judged: pods an operator creates (CloudNativePG's instances) and
-// namespaces marquee does not render (kube-system) are not in the render, so a selector that finds no rendered pod,
+// Only what the rendered objects settle is judged. CloudNativePG's instance pods, which its operator creates, are
+// known (ObjectIndex operatorPods); namespaces marquee does not render (kube-system) are not, so a selector that finds no pod,
 // an empty selector (every pod of the namespace, rendered or not), an ipBlock, a rule without `to`, and a
 // namespaceSelector that does not name its namespaces by kubernetes.io/metadata.name leave the rule unjudged.
 import { objectPolicy } from '../lib/define.ts';
@@ -76,7 +76,7 @@ export default objectPolicy(
     id: 'correctness/network-policy-port',
     title: 'Named ports in NetworkPolicy rules exist on the pods they name',
     rationale:
-      'A NetworkPolicy port given by name matches the container port of that name (networking.k8s.io NetworkPolicyPort: "a named port on a pod"): on the pods the policy selects for an ingress rule, on the peer pods of its `to` for an egress rule. A name none of those containers declares matches nothing, so the rule allows no traffic, silently, behind a default-deny. Pods are selected by matchLabels and matchExpressions as the API server selects them; a rule whose pods the render does not settle (an empty selector, an ipBlock, no `to`, a namespaceSelector by labels other than the namespace name, a selector that finds no rendered pod) is not judged.',
+      'A NetworkPolicy port given by name matches the container port of that name (networking.k8s.io NetworkPolicyPort: "a named port on a pod"): on the pods the policy selects for an ingress rule, on the peer pods of its `to` for an egress rule. A name none of those containers declares matches nothing, so the rule allows no traffic, silently, behind a default-deny. Pods are selected by matchLabels and matchExpressions as the API server selects them; CloudNativePG\'s instance pods count as rendered (the Cluster\'s inheritedMetadata labels, ports postgresql, metrics, status). A rule whose pods the render does not settle (an empty selector, an ipBlock, no `to`, a namespaceSelector by labels other than the namespace name, a selector that finds no rendered pod) is not judged.',
     hint: 'use a port name the containers declare in ports[].name (or the number)',
     kinds: ['NetworkPolicy'],
     references: [

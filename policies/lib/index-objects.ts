@@ -4,11 +4,28 @@
 import { clusters, environments, environmentsOn, type Environment } from '../../generators/environments.ts';
 import type { RenderedObject, Target } from '../../kube/index.ts';
 import { clusterScopedKinds } from './data.ts';
-import { mapSelects, podTemplateOf, selectorMatches, type LabelSelector, type PodTemplate } from '../../kube/index.ts';
+import { cnpgImpliedObjects, isCnpgCluster, mapSelects, podTemplateOf, selectorMatches, type LabelSelector, type PodTemplate } from '../../kube/index.ts';
 
 export interface Workload {
+  /** The object that declares the pods: a workload, or the CloudNativePG Cluster whose operator creates them. */
   readonly subject: RenderedObject;
   readonly template: PodTemplate;
+}
+
+/**
+ * The instance pods a CloudNativePG Cluster makes its operator create (kube/cnpg.ts, ported from its
+ * pkg/specs/pods.go: the Cluster's inheritedMetadata labels, cnpg.io/cluster, ports postgresql, metrics, status),
+ * as the primary and, with more than one instance, as a replica (the operator labels each role/cnpg.io/instanceRole
+ * primary or replica). They are not in the render, yet affinity terms, NetworkPolicy peers and Services select them.
+ */
+function operatorPods(cluster: Record<string, any>): PodTemplate[] {
+  const pod = cnpgImpliedObjects([cluster]).find((o) => o.kind === 'Pod');
+  const primary = pod && podTemplateOf(pod);
+  if (!primary) return [];
+  const instances = cluster.spec?.instances;
+  if (typeof instances === 'number' && instances <= 1) return [primary];
+  const replica = { ...primary, labels: { ...primary.labels, role: 'replica', 'cnpg.io/instanceRole': 'replica' } };
+  return [primary, replica];
 }
 
 /**
@@ -68,6 +85,8 @@ export class ObjectIndex {
         this.workloads.push(w);
         if (ns !== undefined) push(this.nsWorkloads, `${scope}\0${ns}`, w);
       }
+      // neighbours only: `workloads` lists what the manifests declare, which policies judge
+      if (ns !== undefined && isCnpgCluster(o) && typeof o.metadata?.name === 'string') for (const template of operatorPods(o)) push(this.nsWorkloads, `${scope}\0${ns}`, { subject: r, template });
     }
   }
 
@@ -88,7 +107,7 @@ export class ObjectIndex {
     return ownFirst(near, this.byName.get(`${scopeOf(near.target)}\0${ns}\0${kind}\0${name}`) ?? [])[0];
   }
 
-  /** Workloads (pod templates) in the same cluster and namespace as `near`. */
+  /** Workloads (pod templates) in the same cluster and namespace as `near`, and the pods operators create there (operatorPods). */
   workloadsNear(near: RenderedObject, ns = namespaceOf(near)): readonly Workload[] {
     if (ns === undefined) return [];
     return this.nsWorkloads.get(`${scopeOf(near.target)}\0${ns}`) ?? [];
