@@ -79,6 +79,9 @@ export interface LabelSelector {
   readonly matchExpressions?: readonly { key: string; operator: string; values?: readonly string[] }[];
 }
 
+/** LabelSelectorOperator (k8s.io/apimachinery pkg/apis/meta/v1 types.go): what a matchExpressions operator may be. */
+export const selectorOperators: readonly string[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+
 /** Kubernetes label-selector semantics; an empty selector matches everything. */
 export function selectorMatches(sel: LabelSelector | undefined | null, labels: Readonly<Record<string, string>>): boolean {
   if (!sel) return false;

@@ -4,6 +4,7 @@
 import { podPolicy } from '../lib/define.ts';
 import { namespaceOf } from '../lib/index-objects.ts';
 import { key, selectorMatches, type LabelSelector } from '../../kube/index.ts';
+import { ValidateLabelSelector } from '../apiserver/lib/field.ts';
 
 type Term = { labelSelector?: LabelSelector | null; namespaces?: string[]; namespaceSelector?: unknown; topologyKey?: string };
 
@@ -52,6 +53,8 @@ export default podPolicy(
         out.push({ path, severity, message: `${kind} has no labelSelector: it matches no pod${required && !anti ? ', so the pods never schedule' : ' and does nothing'}` });
         continue;
       }
+      // a selector the API server refuses (operator: in, In without values) is its one finding, apiserver/*
+      if (ValidateLabelSelector(sel, '').length) continue;
       if (!requiredKeys(sel).every((k) => carried.has(k))) continue;
       if (near.some((w) => selectorMatches(sel, w.template.labels))) continue;
       // the one matchLabels pair no pod carries is most likely the line written

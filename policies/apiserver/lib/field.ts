@@ -1,6 +1,7 @@
 // A field error as the API server reports it (k8s.io/apimachinery/pkg/util/validation/field),
 // tagged with the upstream function that raises it, and small helpers shared by the rules.
-import { key, type Against } from '../../../kube/index.ts';
+import { closest } from '../../../kube/closest.ts';
+import { key, selectorOperators, type Against } from '../../../kube/index.ts';
 import { IsQualifiedName, IsValidLabelValue } from './validation.ts';
 
 export type ErrorType = 'Invalid value' | 'Required value' | 'Forbidden' | 'Duplicate value' | 'Not found' | 'Unsupported value' | 'Too long';
@@ -105,8 +106,10 @@ export function ValidateLabelSelector(sel: unknown, path: string): Errs {
       case 'DoesNotExist':
         if (values.length) out.push(forbidden(at(p, 'values'), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'", 'ValidateLabelSelectorRequirement'));
         break;
-      default:
-        out.push(invalid(at(p, 'operator'), e?.operator, 'not a valid selector operator', 'ValidateLabelSelectorRequirement', 'use In, NotIn, Exists or DoesNotExist'));
+      default: {
+        const meant = typeof e?.operator === 'string' ? closest(e.operator, selectorOperators) : undefined;
+        out.push(invalid(at(p, 'operator'), e?.operator, 'not a valid selector operator', 'ValidateLabelSelectorRequirement', meant ? `write ${meant} (the operators are ${selectorOperators.join(', ')})` : `use one of ${selectorOperators.join(', ')}`));
+      }
     }
     out.push(...ValidateLabelName(str(e?.key), at(p, 'key')));
     // AllowInvalidLabelValueInSelector is false for new objects: values must be label values.
