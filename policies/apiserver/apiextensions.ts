@@ -37,7 +37,11 @@ export function ValidateCustomResourceDefinition(o: Record<string, any>): Errs {
   // nameValidationFn: NameIsDNSSubdomain (apiserver/object-meta reports that part) and `<plural>.<group>`
   const name = str(o.metadata?.name);
   const wanted = `${str(names.plural)}.${str(spec.group)}`;
-  if (name && name !== wanted)
+  // A plural or group the API server refuses for its case is its own finding, whose fix (lower case) makes the name
+  // match again: the name is not a second finding (upstream reports both), and `wanted` would not be a valid name.
+  const lowered = wanted.toLowerCase();
+  const caseOnly = wanted !== lowered && name === lowered;
+  if (name && name !== wanted && !caseOnly)
     out.push({
       ...invalid('metadata.name', name, 'must be spec.names.plural+"."+spec.group', 'ValidateCustomResourceDefinition', `name the CustomResourceDefinition ${wanted}`),
       summary: `a CustomResourceDefinition of ${wanted} must be named ${JSON.stringify(wanted)}`,
@@ -58,7 +62,8 @@ export function validateCustomResourceDefinitionSpec(spec: Record<string, any>, 
   const out: Errs = [];
   const group = str(spec.group);
   if (!group) out.push(required(at(path, 'group'), '', fn));
-  else if (IsDNS1123Subdomain(group).length) out.push(invalid(at(path, 'group'), group, IsDNS1123Subdomain(group).join(','), fn));
+  else if (IsDNS1123Subdomain(group).length)
+    out.push(invalid(at(path, 'group'), group, IsDNS1123Subdomain(group).join(','), fn, IsDNS1123Subdomain(group.toLowerCase()).length ? undefined : `the group is lower case (${group.toLowerCase()})`));
   else if (group.split('.').length < 2) out.push(invalid(at(path, 'group'), group, 'should be a domain with at least one dot', fn, `a CRD's group is a DNS domain with a dot (${group}.example.com); the name then is <plural>.<group>`));
 
   // validateEnumStrings(scope, required)
