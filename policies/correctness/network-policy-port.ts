@@ -8,6 +8,7 @@
 // known (ObjectIndex operatorPods); namespaces marquee does not render (kube-system) are not, so a selector that finds no pod,
 // an empty selector (every pod of the namespace, rendered or not), an ipBlock, a rule without `to`, and a
 // namespaceSelector that does not name its namespaces by kubernetes.io/metadata.name leave the rule unjudged.
+import { closest } from '../../kube/closest.ts';
 import { objectPolicy } from '../lib/define.ts';
 import type { ObjectIndex, Workload } from '../lib/index-objects.ts';
 import { containersOf, isEmptySelector, type LabelSelector, type RenderedObject } from '../../kube/index.ts';
@@ -70,6 +71,11 @@ function peerPods(index: ObjectIndex, near: RenderedObject, to: unknown): Worklo
 
 const isNamed = (p: any): p is { port: string } => typeof p?.port === 'string' && !/^[0-9]+$/.test(p.port);
 const listed = (names: Set<string>) => [...names].sort().join(', ') || 'no ports';
+/** `did you mean "http"? ` when a declared name is one or two edits away, for the start of a hint. */
+const meant = (port: string, names: Set<string>) => {
+  const m = closest(port, [...names].sort());
+  return m ? `did you mean "${m}"? ` : '';
+};
 
 export default objectPolicy(
   {
@@ -95,7 +101,11 @@ export default objectPolicy(
         ingress.forEach((rule: any, i: number) =>
           (Array.isArray(rule?.ports) ? rule.ports : []).forEach((p: any, j: number) => {
             if (isNamed(p) && !declared.has(p.port))
-              out.push({ message: `ingress[${i}] allows port "${p.port}", which no selected container declares (they name ${listed(declared)})`, path: `spec.ingress[${i}].ports[${j}].port` });
+              out.push({
+                message: `ingress[${i}] allows port "${p.port}", which no selected container declares (they name ${listed(declared)})`,
+                path: `spec.ingress[${i}].ports[${j}].port`,
+                hint: `${meant(p.port, declared)}use a port name the containers declare in ports[].name (or the number)`,
+              });
           }),
         );
     }
@@ -110,7 +120,7 @@ export default objectPolicy(
           out.push({
             message: `egress[${i}] allows port "${p.port}" to its peers, which no container of the peer pods declares (they name ${listed(declared)})`,
             path: `spec.egress[${i}].ports[${j}].port`,
-            hint: 'an egress port names a port of the destination pods: use a name their containers declare in ports[].name (or the number)',
+            hint: `${meant(p.port, declared)}an egress port names a port of the destination pods: use a name their containers declare in ports[].name (or the number)`,
           });
       });
     });
