@@ -16,6 +16,23 @@ export interface StoreIssue {
 export const storeKinds: readonly string[] = ['SecretStore', 'ClusterSecretStore'];
 
 /**
+ * Whether `written` is the Vault address `want` as Vault's client reaches it: hashicorp/vault api/client.go
+ * (Client.NewRequest) builds each request's path with path.Join(addr.Path, requestPath), so a trailing slash is
+ * dropped; scheme and host are case-insensitive (net/url, WHATWG URL here).
+ */
+function sameVaultAddress(written: unknown, want: string): boolean {
+  if (written === want) return true;
+  if (typeof written !== 'string') return false;
+  const trim = (p: string) => p.replace(/\/+$/, '');
+  try {
+    const [a, b] = [new URL(written), new URL(want)];
+    return a.origin === b.origin && trim(a.pathname) === trim(b.pathname) && a.search === b.search && a.hash === b.hash;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * What is wrong with a Vault-backed store on `cluster` (and, for an environment, expected to read KV mount
  * `mount`); undefined when it points where it should, or does not use Vault. `where` names the overlay in the message.
  */
@@ -28,11 +45,11 @@ export function storeIssue(store: Record<string, any>, expected: { readonly clus
     ...(expected.mount !== undefined ? [['spec.provider.vault.path', vault.path, expected.mount] as [string, unknown, string]] : []),
     ['spec.provider.vault.auth.kubernetes.mountPath', vault.auth?.kubernetes?.mountPath, want.kubernetesAuthMountPath],
   ];
-  const wrong = checks.filter(([, written, value]) => written !== value);
+  const wrong = checks.filter(([path, written, value]) => (path === 'spec.provider.vault.server' ? !sameVaultAddress(written, value) : written !== value));
   if (!wrong.length) return undefined;
   // a value that names another cluster says where the store was copied from
   const other = (Object.keys(clusters) as ClusterName[]).find(
-    (c) => c !== expected.cluster && wrong.some(([, written]) => written === clusters[c].vault.server || written === clusters[c].vault.kubernetesAuthMountPath),
+    (c) => c !== expected.cluster && wrong.some(([, written]) => sameVaultAddress(written, clusters[c].vault.server) || written === clusters[c].vault.kubernetesAuthMountPath),
   );
   const list = wrong.map(([path, written]) => `${path} is ${JSON.stringify(written ?? null)}`).join(', ');
   const copied = other ? `: these are cluster ${other}'s (copied from its overlay?)` : '';

@@ -22,5 +22,18 @@ describe('storeIssue', () => {
     assert.match(issue!.message, /test must read its own mount marquee-test/);
     assert.doesNotMatch(issue!.message, /these are cluster/);
   });
+  // hashicorp/vault api/client.go Client.NewRequest: path.Join(addr.Path, requestPath) drops a trailing slash
+  test('the Vault address with a trailing slash or an upper-case host is the same Vault: nothing to say', () => {
+    for (const server of ['https://vault.prod.marquee.internal:8200/', 'https://VAULT.prod.marquee.internal:8200', 'HTTPS://vault.prod.marquee.internal:8200//'])
+      assert.equal(storeIssue(store('SecretStore', { ...vaultOf('prod', 'monitoring'), server }), { cluster: 'prod', where: 'the platform overlay' }), undefined, server);
+  });
+  test('another port, scheme, path or an unparsable address is another Vault', () => {
+    for (const server of ['https://vault.prod.marquee.internal', 'http://vault.prod.marquee.internal:8200', 'https://vault.prod.marquee.internal:8200/vault', 'vault.prod.marquee.internal:8200', 8200])
+      assert.equal(storeIssue(store('SecretStore', { ...vaultOf('prod', 'monitoring'), server }), { cluster: 'prod', where: 'the platform overlay' })?.path, 'spec.provider.vault.server', String(server));
+  });
+  test("prod's address with a trailing slash on nonprod still says where it was copied from", () => {
+    const issue = storeIssue(store('SecretStore', { ...vaultOf('nonprod', 'marquee-test'), server: 'https://vault.prod.marquee.internal:8200/' }), { cluster: 'nonprod', mount: 'marquee-test', where: 'test' });
+    assert.match(issue!.message, /these are cluster prod's/);
+  });
   test('a store of another provider is not judged', () => assert.equal(storeIssue(store('SecretStore', undefined), { cluster: 'prod', where: 'x' }), undefined));
 });
