@@ -9,7 +9,8 @@ import type { RenderResult } from '../kustomize/index.ts';
 import { cachePath, type FieldTree } from './field-tree.ts';
 import { codeDigest } from '../plumbing/code.ts';
 import type { SourceLocator } from './locate.ts';
-import { crdCacheKey } from '../../../policies/lib/crd-schema.ts';
+import { crdCacheKey, crdVersionsOfObject, CrdRegistry, vendoredCrds } from '../../../policies/lib/crd-schema.ts';
+import { scopeOf } from '../../../policies/lib/index-objects.ts';
 import { valueAt, defaultKubernetesVersion, formatPath, SchemaValidator, type SchemaIssue } from './schema.ts';
 
 /**
@@ -20,6 +21,28 @@ import { valueAt, defaultKubernetesVersion, formatPath, SchemaValidator, type Sc
  */
 export function schemaIssuesKey(treeKey: string): string {
   return `${treeKey};crd=${crdCacheKey()};code=${codeDigest(new URL('./schema.ts', import.meta.url).href)}`;
+}
+
+/**
+ * Per cluster (scopeOf), the CustomResourceDefinitions rendered there that serve a kind no vendored CRD serves: a
+ * team's own CRD in an overlay serves its custom resources, as the API server does once Argo CD has applied it (files
+ * mode reads the input's CRDs the same way, schema-sources.ts). A vendored kind keeps its vendored schema; a patch to
+ * a vendored CRD is apiserver/apiextensions' to judge. `digest` joins the schema-issue cache key of that scope's objects.
+ */
+export function ownCrds(all: readonly RenderedObject[]): Map<string, { readonly crds: CrdRegistry; readonly digest: string }> {
+  const byScope = new Map<string, { crds: CrdRegistry; texts: string[] }>();
+  for (const r of all) {
+    const o = r.object;
+    if (o?.kind !== 'CustomResourceDefinition' || !String(o.apiVersion).startsWith('apiextensions.k8s.io/')) continue;
+    const own = crdVersionsOfObject(o, r.origin ?? r.target.path).filter((v) => typeof v.group === 'string' && typeof v.kind === 'string' && !vendoredCrds().lookup(`${v.group}/${v.version}`, v.kind));
+    if (!own.length) continue;
+    const scope = scopeOf(r.target);
+    let entry = byScope.get(scope);
+    if (!entry) byScope.set(scope, (entry = { crds: CrdRegistry.vendored(), texts: [] }));
+    for (const v of own) entry.crds.add(v);
+    entry.texts.push(JSON.stringify([r.origin, o.spec]));
+  }
+  return new Map([...byScope].map(([scope, { crds, texts }]) => [scope, { crds, digest: createHash('sha1').update(texts.sort().join('\0')).digest('base64url') }]));
 }
 
 /**
@@ -40,13 +63,17 @@ export async function cachedSchemaFindings(tree: FieldTree, results: readonly Re
       known = {};
     }
   }
-  const hashOf = (o: RenderedObject) => createHash('sha1').update(`${versionOf(o.target)}\0${JSON.stringify(o.object)}`).digest('base64url');
   const all = results.flatMap((r) => r.objects);
+  const own = ownCrds(all);
+  const hashOf = (o: RenderedObject) => createHash('sha1').update(`${versionOf(o.target)}\0${own.get(scopeOf(o.target))?.digest ?? ''}\0${JSON.stringify(o.object)}`).digest('base64url');
   const hashes = all.map(hashOf);
   const todo = all.filter((_, i) => !(hashes[i]! in known));
   if (todo.length) {
-    const validator = await SchemaValidator.create(tree, todo.map((o) => `${o.object.apiVersion}/${o.object.kind}`));
-    todo.forEach((o) => (known[hashOf(o)] = validator.validate(o.object, versionOf(o.target))));
+    const kinds = todo.map((o) => `${o.object.apiVersion}/${o.object.kind}`);
+    const validator = await SchemaValidator.create(tree, kinds);
+    const scoped = new Map<string, SchemaValidator>();
+    for (const [scope, { crds }] of own) if (todo.some((o) => scopeOf(o.target) === scope)) scoped.set(scope, await SchemaValidator.create(tree, kinds, { crds }));
+    todo.forEach((o) => (known[hashOf(o)] = (scoped.get(scopeOf(o.target)) ?? validator).validate(o.object, versionOf(o.target))));
     if (useCache) {
       // Keep only what this repository renders now, so the file does not grow without bound.
       const keep = Object.fromEntries(hashes.map((h) => [h, known[h]!]));

@@ -8,7 +8,7 @@ import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, sy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { schemaIssuesKey } from '../../../scripts/lib/validate/schema-findings.ts';
+import { ownCrds, schemaIssuesKey } from '../../../scripts/lib/validate/schema-findings.ts';
 import { repoRoot } from '../../helpers/repo-copy.ts';
 
 const parents: string[] = [];
@@ -67,5 +67,34 @@ describe('the schema-issue cache key', () => {
     assert.notEqual(crds, before);
     appendFileSync(join(c, 'policies/lib/crd-formats.ts'), '\n// edited\n');
     assert.notEqual(keyIn(c), crds);
+  });
+});
+
+// ownCrds: the CRDs a cluster renders that serve a kind no vendored CRD serves (a team's own, in an overlay).
+describe('ownCrds', () => {
+  const target = (cluster: 'nonprod' | 'prod') => ({ name: `platform/${cluster}`, kind: 'platform' as const, path: `overlays/platform/${cluster}`, cluster, namespace: 'monitoring' });
+  const crd = (group: string, kind: string, plural: string, version = 'v1') => ({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${group}` },
+    spec: { group, scope: 'Namespaced', names: { plural, kind }, versions: [{ name: version, served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }] },
+  });
+  const rendered = (cluster: 'nonprod' | 'prod', object: Record<string, any>) => ({ target: target(cluster), object, origin: `overlays/platform/${cluster}/crds.yaml`, index: 0 });
+
+  it("serves an own CRD's kind on the cluster that renders it, and not on another", () => {
+    const own = ownCrds([rendered('prod', crd('platform.marquee.dev', 'Widget', 'widgets'))]);
+    assert.deepEqual([...own.keys()], ['cluster:prod']);
+    assert.equal(own.get('cluster:prod')!.crds.lookup('platform.marquee.dev/v1', 'Widget')?.file, 'overlays/platform/prod/crds.yaml');
+  });
+  it('leaves a vendored kind to its vendored CRD, even when the render holds a changed copy of it', () => {
+    const rollouts = crd('argoproj.io', 'Rollout', 'rollouts', 'v1alpha1');
+    rollouts.spec.scope = 'Namespace';
+    assert.equal(ownCrds([rendered('nonprod', rollouts)]).size, 0);
+  });
+  it("changes its scope's digest when the CRD changes", () => {
+    const a = ownCrds([rendered('prod', crd('platform.marquee.dev', 'Widget', 'widgets'))]).get('cluster:prod')!.digest;
+    const changed = crd('platform.marquee.dev', 'Widget', 'widgets');
+    changed.spec.versions[0]!.schema.openAPIV3Schema = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } as any;
+    assert.notEqual(ownCrds([rendered('prod', changed)]).get('cluster:prod')!.digest, a);
   });
 });
