@@ -130,6 +130,7 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   const rendered = results.flatMap((r) => r.objects);
   // kustomize's refusals of an overlay entry placed on its line; entries that silently change nothing.
   findings.push(...renderFindings(root, results, includes));
+  foldDuplicateKeyRefusals(findings, targets, (t) => kustomizationTree(root, t.path, includes).dirs);
   findings.push(...noOpFindings(root, results, includes));
   saveNoOpCache();
 
@@ -176,3 +177,30 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   return { findings: located, summary: summarize(located, targets, rendered.length, started), targets: targets.map((t) => t.name), rendered, notes, timings, ...(branches ? { branches } : {}) };
 }
 
+/**
+ * kustomize keeps one of two duplicate keys in a kustomization or a patch, but refuses a resource file that has one
+ * (kyaml reads resources with go-yaml v3: `mapping key "x" already defined at line n`), and the target is not rendered.
+ * That refusal, which names no file, is a consequence of the yaml/duplicate-key finding in the target's sources: it is
+ * folded into it, and the duplicate's fix says kustomize refuses the file rather than "would silently keep one".
+ */
+export function foldDuplicateKeyRefusals(findings: Finding[], targets: readonly Target[], dirsOf: (t: Target) => readonly string[]): void {
+  const drop = new Set<Finding>();
+  for (const f of findings) {
+    const m = f.rule === 'kustomize' ? /mapping key "([^"]+)" already defined/.exec(f.message) : null;
+    const t = m && targets.find((x) => x.name === f.target);
+    if (!m || !t) continue;
+    const dirs = dirsOf(t);
+    const at = findings.findIndex((d) => d.rule === 'yaml/duplicate-key' && d.message.startsWith(`duplicate key ${JSON.stringify(m[1])}:`) && dirs.some((dir) => d.file?.startsWith(`${dir}/`)));
+    if (at < 0) continue;
+    const cause = findings[at]!;
+    findings[at] = { ...cause, related: [...(cause.related ?? []), { rule: 'kustomize', message: `${t.path} was not rendered (kustomize: ${m[0]})`, file: f.file }] };
+    // kustomize stops at the first; every duplicate key of that file is refused alike
+    findings.forEach((d, i) => {
+      if (d.rule === 'yaml/duplicate-key' && d.file === cause.file) findings[i] = { ...d, hint: `keep one ${/^duplicate key "(.*)":/.exec(d.message)?.[1] ?? m[1]}: key; kustomize refuses a resource file with a duplicate key` };
+    });
+    drop.add(f);
+  }
+  if (!drop.size) return;
+  const kept = findings.filter((f) => !drop.has(f));
+  findings.splice(0, findings.length, ...kept);
+}
