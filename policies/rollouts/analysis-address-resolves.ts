@@ -21,9 +21,12 @@ function serviceOf(address: string, near: string | undefined): { service: string
   return { service: labels[0], namespace: labels[1] ?? near, port };
 }
 
-/** Whether a platform overlay of `near`'s cluster is in this run (`--env prod` alone renders no platform). */
+/**
+ * Whether a platform overlay of `near`'s cluster is in this run (`--env prod` alone renders no platform; a platform
+ * overlay whose sources are broken is not rendered). The preview, on nonprod with no env, is not a platform overlay.
+ */
 const platformRendered = (near: RenderedObject, ctx: PolicyContext): boolean =>
-  ctx.index.memo(`platform-rendered\0${scopeOf(near.target)}`, () => ctx.index.objects.some((r) => !r.target.env && r.target.cluster !== undefined && scopeOf(r.target) === scopeOf(near.target)));
+  ctx.index.memo(`platform-rendered\0${scopeOf(near.target)}`, () => ctx.index.objects.some((r) => r.target.kind === 'platform' && scopeOf(r.target) === scopeOf(near.target)));
 
 export default objectPolicy(
   {
