@@ -70,9 +70,9 @@ export async function cachedSchemaFindings(tree: FieldTree, results: readonly Re
   const todo = all.filter((_, i) => !(hashes[i]! in known));
   if (todo.length) {
     const kinds = todo.map((o) => `${o.object.apiVersion}/${o.object.kind}`);
-    const validator = await SchemaValidator.create(tree, kinds);
+    const validator = await SchemaValidator.create(tree, kinds, { repository: true });
     const scoped = new Map<string, SchemaValidator>();
-    for (const [scope, { crds }] of own) if (todo.some((o) => scopeOf(o.target) === scope)) scoped.set(scope, await SchemaValidator.create(tree, kinds, { crds }));
+    for (const [scope, { crds }] of own) if (todo.some((o) => scopeOf(o.target) === scope)) scoped.set(scope, await SchemaValidator.create(tree, kinds, { crds, repository: true }));
     todo.forEach((o) => (known[hashOf(o)] = (scoped.get(scopeOf(o.target)) ?? validator).validate(o.object, versionOf(o.target))));
     if (useCache) {
       // Keep only what this repository renders now, so the file does not grow without bound.

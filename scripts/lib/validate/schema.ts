@@ -47,6 +47,8 @@ export interface SchemaSources {
   readonly skipKinds?: ReadonlySet<string>;
   /** A kind with no schema is a warning instead of an error (kubeconform -ignore-missing-schemas). */
   readonly ignoreMissingSchemas?: boolean;
+  /** Repository mode: --crd and --skip-kind are refused there; a CRD comes from vendor/crds or an overlay's render. */
+  readonly repository?: boolean;
 }
 
 interface AjvError {
@@ -147,10 +149,12 @@ export class SchemaValidator {
       return [
         {
           path: ['kind'],
-          message: `no schema for ${apiVersion} ${kind}${this.sources.ignoreMissingSchemas ? ' (skipped: --ignore-missing-schemas)' : ''}: unknown apiVersion/kind ${key} (no CustomResourceDefinition serves it: vendor/crds, --crd, the validated files; no model package knows it)`,
+          message: `no schema for ${apiVersion} ${kind}${this.sources.ignoreMissingSchemas ? ' (skipped: --ignore-missing-schemas)' : ''}: unknown apiVersion/kind ${key} (no CustomResourceDefinition serves it: ${this.sources.repository ? "vendor/crds, the cluster's overlays" : 'vendor/crds, --crd, the validated files'}; no model package knows it)`,
           hint: this.crds.knowsKind(kind)
             ? `a CRD defines ${kind}, but not in ${group || 'the core group'} ${version}: check apiVersion`
-            : `pass --crd <file|dir> with the CustomResourceDefinition of ${group ? `${kind}.${group}` : kind}, or --skip-kind ${kind}, or check the spelling`,
+            : this.sources.repository
+              ? `add the CustomResourceDefinition of ${group ? `${kind}.${group}` : kind} to the cluster's platform overlay (or vendor it under vendor/crds: vendor/README.md), or check the spelling`
+              : `pass --crd <file|dir> with the CustomResourceDefinition of ${group ? `${kind}.${group}` : kind}, or --skip-kind ${kind}, or check the spelling`,
           ...(this.sources.ignoreMissingSchemas ? { severity: 'warning' as const } : {}),
         },
       ];
