@@ -118,7 +118,7 @@ export function selectorMatches(sel: LabelSelector | undefined | null, labels: R
 export function selectorProblem(sel: LabelSelector): string | undefined {
   for (const [i, e] of (sel.matchExpressions ?? []).entries()) {
     const values = e.values ?? [];
-    if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator)) return `matchExpressions[${i}].operator: ${JSON.stringify(e.operator)} is not a valid label selector operator (In, NotIn, Exists, DoesNotExist)`;
+    if (!selectorOperators.includes(e.operator)) return `matchExpressions[${i}].operator: ${JSON.stringify(e.operator)} is not a valid label selector operator (${selectorOperators.join(', ')})`;
     if ((e.operator === 'In' || e.operator === 'NotIn') && values.length === 0) return `matchExpressions[${i}].values: for 'in', 'notin' operators, values set can't be empty`;
     if ((e.operator === 'Exists' || e.operator === 'DoesNotExist') && values.length > 0) return `matchExpressions[${i}].values: values set must be empty for exists and does not exist`;
   }
