@@ -294,32 +294,12 @@ export function crdVersionsOfObject(crd: Schema, file: string): CrdVersion[] {
   return out;
 }
 
-/** An input file of CRDs addPathLazily has not parsed yet. */
-interface LazyFile {
-  readonly abs: string;
-  readonly shown: string;
-  readonly rank: number;
-  loaded: boolean;
-}
-
-/** A CRD's `kind:` in its `names:` block (and the vendored index's test of a file's kinds). */
-const NAMES_KIND = /^ {2,4}names:\n(?: {4,6}[\w-]+:.*\n| {4,8}- .*\n)*? {4,6}kind: (\w+)$/gm;
-/** A CustomResourceDefinition document's own kind line. */
-const CRD_DOCUMENT = /^kind: *CustomResourceDefinition *$/gm;
-
 /** Where CRDs come from: the vendored ones (vendor/crds), --crd files and folders, CRDs found in the validated input. */
 export class CrdRegistry {
   private readonly byKey = new Map<string, CrdVersion>();
-  /** the rank of what byKey holds: a later addition (a higher rank) overrides an earlier one; vendored CRDs have none */
-  private readonly rankOf = new Map<string, number>();
-  private nextRank = 0;
   /** kind → vendored files that mention it, parsed only when an object of that kind is checked. */
   private readonly lazy = new Map<string, string[]>();
   private readonly loaded = new Set<string>();
-  /** kind → input files that define it (addPathLazily), parsed on the first lookup of that kind, each with its rank */
-  private readonly lazyInput = new Map<string, LazyFile[]>();
-  /** kinds loadInputMentioning looked for */
-  private readonly searched = new Set<string>();
 
   /** kind → vendored files, read on the first lookup of a custom kind (a run that meets none reads none). */
   private index?: () => void;
@@ -333,7 +313,7 @@ export class CrdRegistry {
       for (const project of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort())
         for (const f of readdirSync(join(dir, project)).filter((n) => /\.ya?ml$/.test(n)).sort()) {
           const rel = `vendor/crds/${project}/${f}`;
-          for (const m of readFileSync(join(root, rel), 'utf8').matchAll(NAMES_KIND))
+          for (const m of readFileSync(join(root, rel), 'utf8').matchAll(/^ {2,4}names:\n(?: {4,6}[\w-]+:.*\n| {6,8}- .*\n)*? {4,6}kind: (\w+)$/gm))
             r.lazy.set(m[1]!, [...(r.lazy.get(m[1]!) ?? []), rel]);
         }
     };
@@ -341,64 +321,14 @@ export class CrdRegistry {
   }
 
   /** Add every CRD of one file's text; later additions override earlier ones (a --crd file beats the vendored). */
-  addText(text: string, file: string, rank = this.nextRank++): CrdVersion[] {
+  addText(text: string, file: string): CrdVersion[] {
     const vs = crdVersionsOf(text, file);
-    for (const v of vs) this.add(v, rank);
+    for (const v of vs) this.add(v);
     return vs;
   }
 
-  add(v: CrdVersion, rank = this.nextRank++): void {
-    const key = `${v.group}/${v.version}/${v.kind}`;
-    if ((this.rankOf.get(key) ?? -1) > rank) return;
-    this.byKey.set(key, v);
-    this.rankOf.set(key, rank);
-  }
-
-  /**
-   * addPath for a file of the validated input, parsed only once an object of a kind it defines is checked (files mode
-   * meets CustomResourceDefinitions of many MB whose kinds no input object has, in every checking thread). The kinds
-   * come from the text's `names:` blocks; a file where they cannot all be read so (not one `kind:` under `names:` per
-   * CustomResourceDefinition document, or JSON) is parsed now. Its rank is taken now, so the order of additions holds.
-   */
-  addPathLazily(abs: string, shown: string): void {
-    const rank = this.nextRank++;
-    const text = readFileSync(abs, 'utf8');
-    const kinds = /\.json$/i.test(abs) ? [] : [...text.matchAll(NAMES_KIND)].map((m) => m[1]!);
-    const documents = text.match(CRD_DOCUMENT)?.length ?? 0;
-    if (kinds.length === 0 || kinds.length !== documents) {
-      this.addText(text, shown, rank);
-      return;
-    }
-    const file: LazyFile = { abs, shown, rank, loaded: false };
-    for (const kind of new Set(kinds)) this.lazyInput.set(kind, [...(this.lazyInput.get(kind) ?? []), file]);
-  }
-
-  /**
-   * Parse the input files addPathLazily left whose text has `kind:` followed by `kind` anywhere, however quoted or
-   * spaced (once a kind: the files do not change).
-   */
-  private loadInputMentioning(kind: string): void {
-    if (this.searched.has(kind)) return;
-    this.searched.add(kind);
-    const written = new RegExp(`kind["']?\\s*:\\s*["']?${kind.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`);
-    for (const f of new Set([...this.lazyInput.values()].flat()))
-      if (!f.loaded) {
-        const text = readFileSync(f.abs, 'utf8');
-        if (!written.test(text)) continue;
-        f.loaded = true;
-        this.addText(text, f.shown, f.rank);
-      }
-  }
-
-  /** Parse the input files addPathLazily left for `kind` (every kind's, for `kind` undefined). */
-  private loadInput(kind?: string): void {
-    const files = kind === undefined ? [...this.lazyInput.values()].flat() : this.lazyInput.get(kind);
-    if (!files) return;
-    for (const f of files) {
-      if (f.loaded) continue;
-      f.loaded = true;
-      this.addText(readFileSync(f.abs, 'utf8'), f.shown, f.rank);
-    }
+  add(v: CrdVersion): void {
+    this.byKey.set(`${v.group}/${v.version}/${v.kind}`, v);
   }
 
   /** Add a file, or every .yaml/.yml/.json file under a folder. Returns the CRD versions added. */
@@ -416,18 +346,12 @@ export class CrdRegistry {
     const slash = apiVersion.indexOf('/');
     if (slash < 0) return undefined; // core group: never a CRD
     const key = `${apiVersion}/${kind}`;
-    this.loadInput(kind);
-    let given = this.byKey.get(key);
-    if (given) return given;
-    // not among the kinds read from the `names:` blocks: any input file left whose text names it, read now
-    this.loadInputMentioning(kind);
-    given = this.byKey.get(key);
+    const given = this.byKey.get(key);
     if (given) return given;
     this.index?.();
     for (const rel of this.lazy.get(kind) ?? []) {
       if (this.loaded.has(rel)) continue;
       this.loaded.add(rel);
-      // a vendored CRD never overrides one given
       for (const v of crdVersionsOf(readFileSync(join(root, rel), 'utf8'), rel)) if (!this.byKey.has(`${v.group}/${v.version}/${v.kind}`)) this.byKey.set(`${v.group}/${v.version}/${v.kind}`, v);
     }
     return this.byKey.get(key);
@@ -436,12 +360,11 @@ export class CrdRegistry {
   /** Does any CRD (loaded or not) define this kind in this group? Cheap: for "no schema" hints. */
   knowsKind(kind: string): boolean {
     this.index?.();
-    return this.lazy.has(kind) || this.lazyInput.has(kind) || [...this.byKey.values()].some((v) => v.kind === kind);
+    return this.lazy.has(kind) || [...this.byKey.values()].some((v) => v.kind === kind);
   }
 
   /** Identity of the CRDs beyond the vendored ones, for cache keys. */
   extraKey(): string {
-    this.loadInput();
     return [...this.byKey.values()].filter((v) => !v.file.startsWith('vendor/crds/')).map((v) => `${v.file}:${v.group}/${v.version}/${v.kind}:${JSON.stringify(v.schema).length}`).sort().join(';');
   }
 }

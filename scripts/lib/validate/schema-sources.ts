@@ -32,7 +32,7 @@ export function schemaSources(cwd: string, flags: SchemaFlags, rendered: readonl
   const crds = CrdRegistry.vendored();
   for (const abs of inputCrdFiles) {
     try {
-      crds.addPathLazily(abs, relative(cwd, abs) || abs);
+      crds.addPath(abs, relative(cwd, abs) || abs);
     } catch {
       // a broken file is reported by its own check; its CRDs just do not count
     }

@@ -2,11 +2,9 @@
 // against their CRD. Upstream tables ported where they exist (cited per table); CEL rules taken from the vendored CRDs.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CrdRegistry, crdVersionsOf, validateAgainstCrd, validateCustomResource, validateStructural, vendoredCrds, type PathSegment } from '../../../policies/lib/crd-schema.ts';
+import { crdVersionsOf, validateAgainstCrd, validateCustomResource, validateStructural, vendoredCrds, type PathSegment } from '../../../policies/lib/crd-schema.ts';
 import { formatError } from '../../../policies/lib/crd-formats.ts';
 import { escapeProperty, evaluateRule } from '../../../policies/lib/crd-cel.ts';
 import { vendoredCrds as vendoredPins } from '../../../generators/vendored.ts';
@@ -327,69 +325,4 @@ describe('a CRD whose schema shares one mapping through an alias', () => {
     assert.deepEqual(props.replicas, { type: 'integer', minimum: 1 });
   });
   it('checks both places', () => assert.deepEqual(issues({ size: 0, replicas: 'x' }), ['spec.size: must be greater than or equal to 1', 'spec.replicas: must be an integer, got string']));
-});
-
-describe('CrdRegistry: the input files of files mode, parsed on the first lookup of a kind they define', () => {
-  /** A CRD in block style, as real ones are written; `indent` spaces before spec's fields (2 as usual); `field` its one property. */
-  const crd = (kind: string, field: string, indent = 2, group = 'example.com') => {
-    const i = ' '.repeat(indent);
-    return `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ${kind.toLowerCase()}s.${group}\nspec:\n${i}group: ${group}\n${i}names:\n${i}  kind: ${kind}\n${i}  plural: ${kind.toLowerCase()}s\n${i}scope: Namespaced\n${i}versions:\n${i}  - name: v1\n${i}    served: true\n${i}    storage: true\n${i}    schema:\n${i}      openAPIV3Schema:\n${i}        type: object\n${i}        properties:\n${i}          spec:\n${i}            type: object\n${i}            properties:\n${i}              ${field}: {type: string}\n`;
-  };
-  /** The one property the registry's schema for `kind` declares under spec. */
-  const fieldOf = (r: CrdRegistry, kind: string) => Object.keys((r.lookup('example.com/v1', kind)?.schema as any)?.properties?.spec?.properties ?? {});
-  const withFiles = (files: Record<string, string>, fn: (dir: string) => void) => {
-    const dir = mkdtempSync(join(tmpdir(), 'marquee-crd-lazy-'));
-    try {
-      for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
-      fn(dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  };
-
-  it('a file is read again only when a kind it defines is looked up (its CRDs deleted after adding: a lookup of another file\'s kind still works)', () =>
-    withFiles({ 'a.yaml': crd('Widget', 'size'), 'b.yaml': crd('Gadget', 'colour') }, (dir) => {
-      const r = new CrdRegistry();
-      r.addPathLazily(join(dir, 'a.yaml'), 'a.yaml');
-      r.addPathLazily(join(dir, 'b.yaml'), 'b.yaml');
-      rmSync(join(dir, 'b.yaml'));
-      assert.deepEqual(fieldOf(r, 'Widget'), ['size']);
-      assert.throws(() => r.lookup('example.com/v1', 'Gadget'), /ENOENT/);
-    }));
-
-  it('later files override earlier ones as when read at once, and a --crd file (addPath, added after) beats both', () =>
-    withFiles({ 'a.yaml': crd('Widget', 'first'), 'b.yaml': crd('Widget', 'second'), 'flag.yaml': crd('Widget', 'flag') }, (dir) => {
-      const lazy = new CrdRegistry();
-      lazy.addPathLazily(join(dir, 'a.yaml'), 'a.yaml');
-      lazy.addPathLazily(join(dir, 'b.yaml'), 'b.yaml');
-      assert.deepEqual(fieldOf(lazy, 'Widget'), ['second']);
-      const flagged = new CrdRegistry();
-      flagged.addPathLazily(join(dir, 'a.yaml'), 'a.yaml');
-      flagged.addPath(join(dir, 'flag.yaml'), 'flag.yaml');
-      flagged.addPathLazily(join(dir, 'b.yaml'), 'b.yaml');
-      // b's rank is taken when it is added: after the flag's file, so it wins, as addPath in that order would
-      assert.deepEqual(fieldOf(flagged, 'Widget'), ['second']);
-      const flagLast = new CrdRegistry();
-      flagLast.addPathLazily(join(dir, 'a.yaml'), 'a.yaml');
-      flagLast.addPathLazily(join(dir, 'b.yaml'), 'b.yaml');
-      flagLast.addPath(join(dir, 'flag.yaml'), 'flag.yaml');
-      assert.deepEqual(fieldOf(flagLast, 'Widget'), ['flag']);
-    }));
-
-  it('a kind the names: blocks do not show (flow style, odd indentation, a decoy block) is still found', () =>
-    withFiles(
-      {
-        'flow.yaml': crdYaml({ group: 'example.com', kind: 'Flowed', plural: 'floweds', schema: 'type: object\n' }),
-        'odd.yaml': `${crd('Widget', 'size')}---\n${crd('Thing', 'depth', 6)}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: decoy\nspec:\n  names:\n    kind: Decoy\n`,
-      },
-      (dir) => {
-        const r = new CrdRegistry();
-        r.addPathLazily(join(dir, 'flow.yaml'), 'flow.yaml');
-        r.addPathLazily(join(dir, 'odd.yaml'), 'odd.yaml');
-        assert.ok(r.lookup('example.com/v1', 'Flowed'));
-        assert.deepEqual(fieldOf(r, 'Thing'), ['depth']);
-        assert.equal(r.lookup('example.com/v1', 'Decoy'), undefined);
-        assert.equal(r.lookup('example.com/v1', 'Missing'), undefined);
-      },
-    ));
 });
