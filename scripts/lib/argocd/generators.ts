@@ -8,7 +8,7 @@ import { TemplateError, Unsupported, goFloatString, gosimpleSlug, renderDeep, re
 import { renderFastDeep, unknownFamily } from './fasttemplate.ts';
 import { normalizeGitURL, pathMatch, pathspecMatch, PatternError } from './glob.ts';
 import type { Snapshot } from './snapshot.ts';
-import { selectorMatches, selectorProblem, type LabelSelector } from '../../../kube/index.ts';
+import { isEmptySelector, selectorMatches, selectorProblem, type LabelSelector } from '../../../kube/index.ts';
 
 export type Params = Record<string, unknown>;
 
@@ -497,7 +497,7 @@ function clusterParams(ctx: GeneratorContext, spec: Record<string, unknown>, whe
     throw new GeneratorError('argocd/generator', `${ctx.appSet} ${where}: the clusters registered with Argo CD are not known to this preview`, where);
   if (spec.selector !== undefined && !isMap(spec.selector)) throw new GeneratorError('argocd/generator', `${ctx.appSet} ${where}.selector: must be a label selector`, `${where}.selector`);
   const selector = (spec.selector ?? {}) as LabelSelector;
-  const hasSelector = Object.keys(selector.matchLabels ?? {}).length > 0 || (selector.matchExpressions ?? []).length > 0;
+  const hasSelector = !isEmptySelector(selector);
   const out: Params[] = [];
   const secrets = ctx.clusters.filter((c) => {
     if (!hasSelector) return true;
