@@ -2,8 +2,11 @@
 // schema with merge keys (`<<: *base`) and `!!binary`. One definition for every reader of manifests and CRDs.
 // Every reader of objects uses loadManifests (render, origins, no-ops, the source pre-pass, files mode, the CRD
 // reader): the plain-block reader of yaml-block.ts for the texts it takes (every manifest of the corpus, about twice
-// as fast), js-yaml 4 for the rest, with the same values either way (docs/benchmarks.md, bench/yaml-parse.ts). The
-// `yaml` library reads hand-written files for their lines.
+// as fast), js-yaml 4 for the rest, with the same values either way (docs/benchmarks.md, bench/yaml-parse.ts). Files
+// mode reads a file's bytes with the same reader in C++ first (native/yaml-block, built by npm ci; loadManifestBytes),
+// which takes the texts the plain-block reader takes, or fewer, and gives the same values. The `yaml` library reads
+// hand-written files for their lines.
+import nativeReader from '@marquee/yaml-block-native';
 import { CORE_SCHEMA, loadAll, Type, types, YAMLException } from 'js-yaml';
 import { BlockReader } from './yaml-block.ts';
 
@@ -47,6 +50,32 @@ export function loadManifestsNoting(text: string | readonly string[], maxDepth: 
   const values = typeof text === 'string' ? reader.read(text) : reader.readPieces(text);
   if (values) return { values, plain: new Set(reader.noted) };
   return { values: jsYaml(typeof text === 'string' ? text : text.join(''), maxDepth) };
+}
+
+/** Is the C++ reader built (native/yaml-block)? Without it loadManifestBytes always leaves the text to the callers' readers. */
+export const nativeReaderBuilt = nativeReader !== undefined;
+
+/** The word set the C++ reader was last given (in this thread), as a list: its `noted()` bits index it. */
+let nativeWords: { set: ReadonlySet<string>; list: readonly string[] } | undefined;
+
+/**
+ * loadManifestsNoting of a file's UTF-8 bytes (a byte-order mark already dropped) by the C++ plain-block reader, or
+ * undefined when it is not built or leaves the text (anything the plain-block reader leaves, and a little more): the
+ * caller then decodes the bytes and calls loadManifestsNoting. The values are JSON.parse's reading of the reader's
+ * JSON text, the same values the plain-block reader gives (test/kube/yaml-block.test.ts).
+ */
+export function loadManifestBytes(bytes: Uint8Array, maxDepth: number, words: ReadonlySet<string>): { values: unknown[]; plain: ReadonlySet<string> } | undefined {
+  if (!nativeReader) return undefined;
+  if (nativeWords?.set !== words) {
+    nativeWords = { set: words, list: [...words] };
+    nativeReader.words(nativeWords.list);
+  }
+  const values = nativeReader.read(bytes, maxDepth);
+  if (values === undefined) return undefined;
+  const bits = nativeReader.noted();
+  const plain = new Set<string>();
+  for (let i = 0; bits >>> i !== 0; i++) if (bits & (1 << i)) plain.add(nativeWords.list[i]!);
+  return { values, plain };
 }
 
 /**

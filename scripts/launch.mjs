@@ -78,8 +78,9 @@ async function bundle() {
         name: 'marquee',
         setup(b) {
           // npm packages stay external (loaded from node_modules as usual); the
-          // workspaces' own TypeScript (@marquee/*) is bundled like local code.
-          b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith('@marquee/') ? undefined : { external: true }));
+          // workspaces' own TypeScript (@marquee/*) is bundled like local code, but
+          // for native addons (@marquee/*-native), loaded from their package's build/.
+          b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith('@marquee/') && !/^@marquee\/[\w-]+-native$/.test(a.path) ? undefined : { external: true }));
           b.onLoad({ filter: /\.ts$/ }, (a) => ({
             contents: readFileSync(a.path, 'utf8').replaceAll(
               'import.meta.url',

@@ -3,7 +3,9 @@
 // leave to js-yaml, and on seeded random edits of real files. Wherever the reader gives a value, js-yaml gives the
 // same value (same keys in the same order, same types); wherever js-yaml refuses a text, the reader gives none. The
 // random texts mix the constructs the reader takes (nested mappings and sequences, plain, quoted and block scalars
-// over lines, comments, blank lines, odd indentation) with a few it must leave.
+// over lines, comments, blank lines, odd indentation) with a few it must leave. The same reader in C++
+// (native/yaml-block, files mode's first reader: loadManifestBytes) is held to the same texts: wherever it gives a
+// value, the TypeScript reader gives the same; wherever the TypeScript reader leaves a text, so does it.
 //   MARQUEE_FUZZ_SEED=<n>   replay the random edits (the seed is printed)
 //   MARQUEE_FUZZ_COUNT=<n>  how many edits (default 3000)
 import assert from 'node:assert/strict';
@@ -14,7 +16,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, test } from 'node:test';
 import { loadAll } from 'js-yaml';
 import { BlockReader } from '../../kube/yaml-block.ts';
-import { implicitTypes, kubernetesYamlSchema, loadManifests, loadManifestsAliased } from '../../kube/yaml-schema.ts';
+import { implicitTypes, kubernetesYamlSchema, loadManifestBytes, loadManifests, loadManifestsAliased, nativeReaderBuilt } from '../../kube/yaml-schema.ts';
 import { filesUnder } from '../../scripts/lib/plumbing/files.ts';
 import { repoRoot } from '../helpers/repo-copy.ts';
 import { rng } from '../helpers/rng.ts';
@@ -31,12 +33,23 @@ const jsYaml = (text: string): { value: unknown[] } | { error: string } => {
 /** Equal values, keys in the same order (JSON.stringify sees the order, isDeepStrictEqual the types and prototypes). */
 const same = (a: unknown, b: unknown): boolean => isDeepStrictEqual(a, b) && JSON.stringify(a) === JSON.stringify(b);
 
+const noWords: ReadonlySet<string> = new Set();
+/** Texts the C++ reader took, over the whole file (a reader that left everything would agree vacuously). */
+let nativeTaken = 0;
+
 /** The reader's value agrees with js-yaml's, or the reader gives none: the message names the text when not. */
 function agrees(text: string, name: string): 'taken' | 'left' {
   const got = reader.read(text);
   // the same text as pieces, every line its own (files mode reads files as pieces cut after newlines): the same reading
   const pieces = reader.readPieces(text.split(/(?<=\n)/));
   assert.ok(got === undefined ? pieces === undefined : same(pieces, got), `${name}: read in pieces, the reader's value differs:\n${JSON.stringify(pieces)?.slice(0, 400)}\n${JSON.stringify(got)?.slice(0, 400)}`);
+  // the C++ reader, from the text's UTF-8 bytes: never a text this reader leaves, and the same value where it reads one
+  const native = loadManifestBytes(Buffer.from(text, 'utf8'), 100, noWords)?.values;
+  if (native !== undefined) {
+    nativeTaken++;
+    assert.ok(got !== undefined, `${name}: the C++ reader took a text the TypeScript reader leaves:\n${JSON.stringify(native).slice(0, 400)}`);
+    assert.ok(same(native, got), `${name}: the C++ reader's value differs:\n${JSON.stringify(native).slice(0, 400)}\n${JSON.stringify(got).slice(0, 400)}`);
+  }
   if (got === undefined) return 'left';
   const oracle = jsYaml(text);
   assert.ok('value' in oracle, `${name}: the reader took a text js-yaml refuses (${'error' in oracle ? oracle.error.split('\n')[0] : ''})`);
@@ -52,11 +65,17 @@ const repositoryFiles = execFileSync('git', ['ls-files', '*.yaml', '*.yml', '*.Y
   .map((f) => join(repoRoot, f));
 
 describe('the plain-block reader reads real files as js-yaml does', () => {
-  test('every YAML file of the real-manifests corpus: taken, and equal', () => {
+  test('the C++ reader is built (npm ci builds native/yaml-block; files mode is several times slower without it)', () => {
+    assert.ok(nativeReaderBuilt, 'native/yaml-block/build/Release/yaml_block.node is missing: run npm ci (it needs g++, make and python3)');
+  });
+
+  test('every YAML file of the real-manifests corpus: taken, and equal, by both readers', () => {
     assert.ok(corpusFiles.length >= 100, `the corpus has ${corpusFiles.length} YAML files`);
     const left = corpusFiles.filter((f) => agrees(readFileSync(f, 'utf8'), f) === 'left');
     // files mode's speed rests on the reader taking the manifests people vendor: a construct it stops taking shows here
     assert.deepEqual(left, []);
+    const nativeLeft = corpusFiles.filter((f) => !loadManifestBytes(readFileSync(f), 100, noWords));
+    assert.deepEqual(nativeLeft, [], 'the C++ reader leaves these corpus files to the TypeScript reader');
   });
 
   test('every YAML file of the repository: equal where taken', () => {
@@ -110,6 +129,10 @@ describe('what the reader takes, with the values YAML gives (checked against js-
       const got = reader.read(text);
       assert.ok(got !== undefined, `${name}: left to js-yaml`);
       assert.ok(same(got, expected), `${name}: ${JSON.stringify(got)}`);
+      // the C++ reader takes them too, but the numbers JSON cannot write as js-yaml reads them (0o, 0x, 1e3, .inf)
+      const native = loadManifestBytes(Buffer.from(text, 'utf8'), 100, noWords)?.values;
+      if (name === 'integers and floats') assert.equal(native, undefined);
+      else assert.ok(native !== undefined && same(native, expected), `${name}: the C++ reader gives ${JSON.stringify(native)}`);
     });
 });
 
@@ -188,11 +211,27 @@ describe('what the reader leaves to js-yaml (which reads it, or words the error)
   });
 
   test('watched words are noted where they stand as plain scalar values: not quoted, not keys, not in block scalars', () => {
-    const watching = new BlockReader(implicitTypes, 100, new Set(['on', 'yes', 'no']));
-    assert.ok(watching.read('a: "on"\nb:\n  - yes\non: x\nc: |\n  on\nd: no way\n'));
-    assert.deepEqual([...watching.noted], ['yes']);
+    const words = new Set(['on', 'yes', 'no']);
+    const watching = new BlockReader(implicitTypes, 100, words);
+    const text = 'a: "on"\nb:\n  - yes\non: x\nc: |\n  on\nd: no way\ne: no\n';
+    assert.ok(watching.read(text));
+    assert.deepEqual([...watching.noted], ['yes', 'no']);
+    assert.deepEqual([...loadManifestBytes(Buffer.from(text), 100, words)!.plain], ['yes', 'no'], 'the C++ reader notes the same words');
     assert.equal(watching.read('a: &x on\n'), undefined);
     assert.deepEqual([...watching.noted], [], 'nothing noted from a text left to js-yaml');
+  });
+
+  test('the C++ reader: what JSON cannot write as js-yaml reads it is left, the rest written exactly', () => {
+    const read = (text: string) => loadManifestBytes(Buffer.from(text, 'utf8'), 100, noWords)?.values;
+    for (const text of ['a: 0x1F\n', 'a: 0o7\n', 'a: 0b1\n', 'a: 1e3\n', 'a: 1.5E-2\n', 'a: .inf\n', 'a: -.Inf\n', 'a: .NaN\n', 'a: 1234567890123456\n', 'a: "\\u0009"\n', 'a: 😀\n'])
+      assert.equal(read(text), undefined, text);
+    // zeros as js-yaml's parseYamlInteger makes them: "-0" is 0 itself, "-00" and "-0.0" keep the sign
+    const zeros = read('a: -0\nb: -00\nc: -0.0\nd: +0\ne: 007\nf: 1.\ng: .5\nh: +1.50\ni: 123456789012345\n')![0] as Record<string, number>;
+    assert.ok(Object.is(zeros.a, 0) && Object.is(zeros.b, -0) && Object.is(zeros.c, -0) && Object.is(zeros.d, 0));
+    assert.deepEqual([zeros.e, zeros.f, zeros.g, zeros.h, zeros.i], [7, 1, 0.5, 1.5, 123456789012345]);
+    assert.ok(agrees('a: -0\nb: -00\nc: -0.0\nd: +0\ne: 007\nf: 1.\ng: .5\nh: +1.50\n', 'zeros') === 'taken');
+    // strings that look like numbers stay strings; escapes and characters past ASCII come back as written
+    assert.deepEqual(read('a: 1.2.3\nb: 0x\nc: -.5\nd: 10Gi\ne: "q\\"\\\\\\u00e9\\t"\nf: é中\ng: \'it\'\'s\'\n'), [{ a: '1.2.3', b: '0x', c: '-.5', d: '10Gi', e: 'q"\\\u00e9\t', f: 'é中', g: "it's" }]);
   });
 
   test('loadManifests still reads what the reader leaves, through js-yaml', () => {
@@ -241,6 +280,7 @@ test('random edits of real files: wherever the reader gives a value, js-yaml giv
   }
   // most edits leave plain YAML plain: a reader that gave up on everything would pass the check above vacuously
   assert.ok(taken > edits / 4, `the reader took ${taken} of ${edits} edited texts`);
+  assert.ok(nativeTaken > edits / 4, `the C++ reader took ${nativeTaken} texts in all so far`);
 });
 
 test('random texts of the constructs the reader takes, in odd spacing: wherever it gives a value, js-yaml gives the same', () => {

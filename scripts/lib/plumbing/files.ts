@@ -72,7 +72,7 @@ export class FileReader {
 
   /** The file's text, as readFileSync(abs, 'utf8') gives it. */
   text(abs: string): string {
-    return decode(this.bytes(abs), 0, Infinity);
+    return textOf(this.bytes(abs));
   }
 
   /**
@@ -81,21 +81,28 @@ export class FileReader {
    * small strings cost per byte; the plain-block reader (kube/yaml-block.ts readPieces) reads the pieces as one text.
    */
   pieces(abs: string): string[] {
-    const b = this.bytes(abs);
-    const out: string[] = [];
-    for (let start = 0; start < b.length; ) {
-      let end = Math.min(start + PIECE_BYTES, b.length);
-      if (end < b.length) {
-        let cut = b.lastIndexOf(NEWLINE, end - 1);
-        if (cut < start) cut = b.indexOf(NEWLINE, end);
-        end = cut < 0 ? b.length : cut + 1;
-      }
-      out.push(decode(b, start, end));
-      start = end;
-    }
-    return out;
+    return piecesOf(this.bytes(abs));
   }
 }
+
+/** FileReader.pieces of bytes already read. */
+export function piecesOf(b: Buffer): string[] {
+  const out: string[] = [];
+  for (let start = 0; start < b.length; ) {
+    let end = Math.min(start + PIECE_BYTES, b.length);
+    if (end < b.length) {
+      let cut = b.lastIndexOf(NEWLINE, end - 1);
+      if (cut < start) cut = b.indexOf(NEWLINE, end);
+      end = cut < 0 ? b.length : cut + 1;
+    }
+    out.push(decode(b, start, end));
+    start = end;
+  }
+  return out;
+}
+
+/** The text of bytes already read, as FileReader.text gives it. */
+export const textOf = (b: Buffer): string => decode(b, 0, Infinity);
 
 /** FileReader.pieces' size: well under the size past which V8 allocates a string on its own pages. */
 const PIECE_BYTES = 64 * 1024;

@@ -1,6 +1,6 @@
-// One file of files mode, parsed once. js-yaml reads the objects (the fast path: the `yaml`
-// library's documents cost several times more); the `yaml` documents are built only when
-// they are needed — a finding to place on a line, a syntax error to describe exactly, an
+// One file of files mode, parsed once: by the C++ plain-block reader from the file's bytes, else the JavaScript one
+// from its text, else js-yaml (the fast paths: the `yaml` library's documents cost several times more); the `yaml`
+// documents are built only when they are needed — a finding to place on a line, a syntax error to describe exactly, an
 // anchor or merge key to resolve with an alias limit, a YAML 1.1 boolean to point at.
 import { sourcesOfSpec, type SchemaSpec } from './schema-sources.ts';
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
@@ -14,8 +14,8 @@ import { duplicateKeyFinding, parseYamlFile, yaml11Bool, yaml11BooleanWords, yam
 import { looksLikeTemplate, nonManifestReason } from './files-kinds.ts';
 import { jsonDuplicateKeys, jsonSyntaxFinding, jsonTooDeepAt, lineColumn } from './json-syntax.ts';
 import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias } from '../plumbing/yaml-limits.ts';
-import { loadManifestsNoting, ManifestYamlError } from '../../../kube/yaml-schema.ts';
-import type { FileReader } from '../plumbing/files.ts';
+import { loadManifestBytes, loadManifestsNoting, ManifestYamlError } from '../../../kube/yaml-schema.ts';
+import { piecesOf, textOf, type FileReader } from '../plumbing/files.ts';
 
 export { excessiveAliasing, MAX_DEPTH } from '../plumbing/yaml-limits.ts';
 
@@ -57,16 +57,20 @@ const syntaxError = (file: string, message: string, line?: number, column?: numb
 export const isList = (o: any): boolean => typeof o?.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items) && o.apiVersion === 'v1';
 
 /**
- * Validate one file's text (a string, or FileReader.pieces' pieces): YAML findings, schema findings and the API
- * server's own checks, each with its line.
+ * Validate one file's text (a string, FileReader.pieces' pieces, or its bytes): YAML findings, schema findings and the
+ * API server's own checks, each with its line.
  * A thin async shell over two synchronous stages (readText, checkObjects); it awaits only when a kind's schema module
  * is still to be imported.
  */
-export async function checkText(file: string, rawText: string | readonly string[], ctx: CheckContext): Promise<FileResult> {
-  const read = readText(file, rawText);
+export async function checkText(file: string, source: string | readonly string[] | Buffer, ctx: CheckContext): Promise<FileResult> {
+  const read = readText(file, source);
   if (!('values' in read)) return read;
   const kinds = kindsOf(read.values);
-  if (ctx.validator.unprepared(kinds)) await ctx.validator.prepare(kinds);
+  if (ctx.validator.unprepared(kinds)) {
+    // bytes may be a FileReader's buffer, valid until its next read: decoded now, before anything else runs
+    read.text();
+    await ctx.validator.prepare(kinds);
+  }
   return checkObjects(read, ctx);
 }
 
@@ -82,12 +86,15 @@ interface ReadText {
 }
 
 /** The first stage of checkText: the file's values and its YAML findings, or the whole result when the text ends it. */
-function readText(file: string, rawText: string | readonly string[]): ReadText | FileResult {
-  let pieces = typeof rawText === 'string' ? [rawText] : rawText;
+function readText(file: string, source: string | readonly string[] | Buffer): ReadText | FileResult {
+  let bytes = Buffer.isBuffer(source) ? source : undefined;
+  let pieces = typeof source === 'string' ? [source] : bytes ? undefined : (source as readonly string[]);
   let whole: string | undefined;
-  const text = (): string => (whole ??= pieces.length === 1 ? pieces[0]! : pieces.join(''));
-  if (pieces.some((piece) => piece.indexOf('\0') >= 0)) return { file, objects: 0, findings: [binaryFinding(file, text())!] };
-  if (pieces.length > 0 && pieces[0]!.charCodeAt(0) === 0xfeff) pieces = [pieces[0]!.slice(1), ...pieces.slice(1)];
+  const text = (): string => (whole ??= bytes ? textOf(bytes) : pieces!.length === 1 ? pieces![0]! : pieces!.join(''));
+  if (bytes ? bytes.indexOf(0) >= 0 : pieces!.some((piece) => piece.indexOf('\0') >= 0)) return { file, objects: 0, findings: [binaryFinding(file, text())!] };
+  // a byte-order mark goes (U+FEFF, in UTF-8 EF BB BF)
+  if (bytes && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  else if (pieces && pieces.length > 0 && pieces[0]!.charCodeAt(0) === 0xfeff) pieces = [pieces[0]!.slice(1), ...pieces.slice(1)];
   const json = /\.json$/i.test(file);
   let values: unknown[];
   /** the YAML 1.1 boolean words standing unquoted, when the reader could tell */
@@ -95,7 +102,7 @@ function readText(file: string, rawText: string | readonly string[]): ReadText |
   let exact: Located | undefined;
   try {
     if (json) values = [JSON.parse(text())];
-    else ({ values, plain: plainWords } = loadManifestsNoting(pieces, MAX_DEPTH, yaml11BooleanWords));
+    else ({ values, plain: plainWords } = (bytes && loadManifestBytes(bytes, MAX_DEPTH, yaml11BooleanWords)) || loadManifestsNoting((pieces ??= piecesOf(bytes!)), MAX_DEPTH, yaml11BooleanWords));
   } catch (err) {
     return unreadable(file, text(), json, err);
   }
@@ -224,7 +231,7 @@ export async function checkFiles(jobs: readonly { file: string; abs: string }[],
   const results: FileResult[] = [];
   for (let k = 0; k < jobs.length; k++) {
     starting?.(k);
-    results.push(await checkText(jobs[k]!.file, reader.pieces(jobs[k]!.abs), ctx));
+    results.push(await checkText(jobs[k]!.file, reader.bytes(jobs[k]!.abs), ctx));
   }
   return results;
 }

@@ -1,0 +1,986 @@
+// The plain-block reader of kube/yaml-block.ts, in C++: the same texts taken (every other one left to the JavaScript
+// readers, which word the errors), the same values, read from a file's UTF-8 bytes and written out as JSON text for
+// JSON.parse. Each function below is the TypeScript method of the same name, step for step; where this reader is
+// stricter (it takes no astral character, no number in exponent form, no integer of more than 15 digits), it leaves
+// the text to the JavaScript readers rather than decide. Equality with them is tested on every YAML file of the
+// repository, the real-manifests corpus and fuzzed texts (test/kube/yaml-native.test.ts).
+//
+// The JSON is ASCII (other characters as \u escapes), written into one buffer per thread that is kept from file to
+// file, and parsed here by calling JSON.parse on an external Latin-1 string over that buffer: no copy of the text is
+// made in V8's heap, where every string over about 128 KB takes fresh pages of its own. V8's JSON parser copies every
+// string it makes (json-parser.cc MakeString: NewRawOneByteString, or an internalized copy), so no value refers to the
+// buffer once JSON.parse returns, and the next file may overwrite it.
+#define NAPI_EXPERIMENTAL
+#include <node_api.h>
+
+#include <emmintrin.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+namespace {
+
+/** Thrown where yaml-block.ts throws notPlain: the text is the JavaScript readers'. */
+struct NotPlain {};
+
+constexpr uint8_t SPACE = 32;
+constexpr uint8_t NEWLINE = 10;
+constexpr uint8_t HASH = 35;
+constexpr uint8_t COLON = 58;
+constexpr uint8_t DASH = 45;
+constexpr uint8_t DOT = 46;
+/** yaml-block.ts MAX_NESTING */
+constexpr int MAX_NESTING = 500;
+
+/** KEY_CHARS and KEY_FIRST of yaml-block.ts. */
+struct KeyTables {
+  uint8_t chars[128] = {};
+  uint8_t first[128] = {};
+  KeyTables() {
+    for (const char* c = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.$/@-"; *c; c++) chars[(uint8_t)*c] = 1;
+    for (const char* c = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$/"; *c; c++) first[(uint8_t)*c] = 1;
+    for (const char* c = "nNtTfF_"; *c; c++) first[(uint8_t)*c] = 2;
+  }
+};
+const KeyTables keyTables;
+
+/** Names Object.prototype has: `out[key] !== undefined` in yaml-block.ts mapping() leaves such a key to js-yaml. */
+constexpr std::string_view PROTOTYPE_NAMES[] = {"constructor", "__defineGetter__", "__defineSetter__", "hasOwnProperty", "__lookupGetter__", "__lookupSetter__", "isPrototypeOf", "propertyIsEnumerable", "toString", "valueOf", "__proto__", "toLocaleString"};
+
+/** Is `k` one of PROTOTYPE_NAMES? (Each starts with c, _, h, i, p, t or v and has 7 to 20 characters.) */
+bool prototypeName(std::string_view k) {
+  if (k.size() < 7 || k.size() > 20) return false;
+  switch (k[0]) {
+    case 'c':
+    case '_':
+    case 'h':
+    case 'i':
+    case 'p':
+    case 't':
+    case 'v':
+      for (std::string_view name : PROTOTYPE_NAMES)
+        if (k == name) return true;
+  }
+  return false;
+}
+
+/** The JSON text being written, in a buffer kept from one read to the next (one per thread). */
+class Out {
+ public:
+  Out() = default;
+  ~Out() { free(data_); }
+  Out(const Out&) = delete;
+  Out& operator=(const Out&) = delete;
+  void clear() { len_ = 0; }
+  void put(char c) {
+    if (len_ == cap_) grow(1);
+    data_[len_++] = c;
+  }
+  void put(const char* s, size_t n) {
+    if (len_ + n > cap_) grow(n);
+    memcpy(data_ + len_, s, n);
+    len_ += n;
+  }
+  void put(std::string_view s) { put(s.data(), s.size()); }
+  char* data() const { return data_; }
+  size_t size() const { return len_; }
+
+ private:
+  void grow(size_t n) {
+    size_t want = cap_ < 4096 ? 4096 : cap_ * 2;
+    while (want < len_ + n) want *= 2;
+    char* d = static_cast<char*>(realloc(data_, want));
+    if (!d) throw std::bad_alloc();
+    data_ = d;
+    cap_ = want;
+  }
+  size_t len_ = 0;
+  size_t cap_ = 0;
+  char* data_ = nullptr;
+};
+
+/** The offset of the first of the 16 bytes at `p` whose bit is set in `mask` (a _mm_movemask_epi8 result). */
+inline unsigned firstBit(unsigned mask) { return static_cast<unsigned>(__builtin_ctz(mask)); }
+
+const char HEX[] = "0123456789abcdef";
+
+void putEscapedUnit(Out& o, uint32_t unit) {
+  char buf[6] = {'\\', 'u', HEX[(unit >> 12) & 15], HEX[(unit >> 8) & 15], HEX[(unit >> 4) & 15], HEX[unit & 15]};
+  o.put(buf, 6);
+}
+
+/**
+ * `s` as a JSON string. The bytes are valid UTF-8 of characters below U+10000 (checked before reading); other than
+ * the newline, no control character is in them.
+ */
+void putString(Out& o, const uint8_t* s, size_t n) {
+  o.put('"');
+  size_t run = 0;
+  const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), newline = _mm_set1_epi8(NEWLINE);
+  for (size_t i = 0; i < n;) {
+    // sixteen bytes at a time to the next one that needs an escape: a quote, a backslash, a newline, a non-ASCII byte
+    if (i + 16 <= n) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+      __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), _mm_cmpeq_epi8(v, newline));
+      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit) | _mm_movemask_epi8(v));
+      if (!mask) {
+        i += 16;
+        continue;
+      }
+      i += firstBit(mask);
+    }
+    uint8_t b = s[i];
+    if (b < 0x80 && b != '"' && b != '\\' && b != NEWLINE) {
+      i++;
+      continue;
+    }
+    o.put(reinterpret_cast<const char*>(s + run), i - run);
+    if (b == '"') {
+      o.put("\\\"", 2);
+      i++;
+    } else if (b == '\\') {
+      o.put("\\\\", 2);
+      i++;
+    } else if (b == NEWLINE) {
+      o.put("\\n", 2);
+      i++;
+    } else if (b < 0xE0) {
+      putEscapedUnit(o, ((b & 0x1F) << 6) | (s[i + 1] & 0x3F));
+      i += 2;
+    } else {
+      putEscapedUnit(o, ((b & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F));
+      i += 3;
+    }
+    run = i;
+  }
+  o.put(reinterpret_cast<const char*>(s + run), n - run);
+  o.put('"');
+}
+
+/** Characters of UNUSUAL (yaml-block.ts) as code points: C0 controls but the newline (and the tab, refused apart), DEL, C1 controls, surrogates, U+FFFE, U+FFFF. */
+bool unusual(uint32_t c) {
+  return (c < 0x20 && c != NEWLINE) || (c >= 0x7F && c <= 0x9F) || (c >= 0xD800 && c <= 0xDFFF) || c == 0xFFFE || c == 0xFFFF;
+}
+
+/**
+ * Does the text hold what readPieces refuses before reading — a tab, a character of UNUSUAL — or what this reader
+ * leaves to them: bytes that are not UTF-8 (Node decodes them to U+FFFD), a character past U+FFFF (two UTF-16 units,
+ * surrogates to UNUSUAL)?
+ */
+bool refused(const uint8_t* t, size_t n) {
+  const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F), newline = _mm_set1_epi8(NEWLINE);
+  for (size_t i = 0; i < n;) {
+    // sixteen printable ASCII bytes or newlines at a time (a signed compare puts bytes from 0x80 below the space too)
+    if (i + 16 <= n) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i));
+      __m128i odd = _mm_or_si128(_mm_andnot_si128(_mm_cmpeq_epi8(v, newline), _mm_cmplt_epi8(v, space)), _mm_cmpeq_epi8(v, del));
+      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(odd));
+      if (!mask) {
+        i += 16;
+        continue;
+      }
+      i += firstBit(mask);
+    }
+    uint8_t b = t[i];
+    if (b >= 0x20 && b < 0x7F) {
+      i++;
+      continue;
+    }
+    if (b == NEWLINE) {
+      i++;
+      continue;
+    }
+    if (b < 0x80) return true;
+    uint32_t c;
+    if ((b & 0xE0) == 0xC0) {
+      if (i + 1 >= n || (t[i + 1] & 0xC0) != 0x80) return true;
+      c = ((b & 0x1F) << 6) | (t[i + 1] & 0x3F);
+      if (c < 0x80) return true;
+      i += 2;
+    } else if ((b & 0xF0) == 0xE0) {
+      if (i + 2 >= n || (t[i + 1] & 0xC0) != 0x80 || (t[i + 2] & 0xC0) != 0x80) return true;
+      c = ((b & 0x0F) << 12) | ((t[i + 1] & 0x3F) << 6) | (t[i + 2] & 0x3F);
+      if (c < 0x800) return true;
+      i += 3;
+    } else {
+      return true;
+    }
+    if (unusual(c)) return true;
+  }
+  return false;
+}
+
+class Reader {
+ public:
+  /** `keysAt`: MAX_NESTING + 2 lists, one per nesting level (kept by the caller from read to read). */
+  Reader(const uint8_t* t, size_t n, int maxDepth, const std::vector<std::string>& watch, Out& o, std::vector<std::vector<std::string_view>>& keysAt)
+      : keysAt_(keysAt), t_(t), n_(n), limit_(maxDepth - 2 < MAX_NESTING ? maxDepth - 2 : MAX_NESTING), watch_(watch), o_(o) {
+    for (const auto& w : watch) watchLength_ = w.size() > watchLength_ ? w.size() : watchLength_;
+  }
+
+  /** readPieces after its checks: every document, as a JSON array. */
+  void documents() {
+    ls_ = 0;
+    skipBlank();
+    if (ls_ >= n_) {
+      // js-yaml: an empty text has no document; one of comments only has one, empty (every line here is blank or a comment)
+      o_.put(memchr(t_, HASH, n_) ? "[null]" : "[]");
+      return;
+    }
+    o_.put('[');
+    bool any = false;
+    for (;;) {
+      if (isMarker(DASH)) {
+        afterMarker();
+        nextLine();
+        skipBlank();
+      } else if (any) {
+        throw NotPlain();
+      }
+      if (any) o_.put(',');
+      any = true;
+      if (ls_ >= n_ || isMarker(DASH)) {
+        o_.put("null", 4);
+      } else {
+        uint8_t c = t_[cs_];
+        if (cs_ != ls_ || isMarker(DOT) || c == '%') throw NotPlain();
+        if (isItem(cs_)) {
+          sequence(cs_, 0);
+        } else {
+          long colon = keyEnd(cs_);
+          if (colon < 0) throw NotPlain();
+          mapping(cs_, 0, colon);
+        }
+      }
+      if (ls_ >= n_) break;
+      if (!isMarker(DASH)) throw NotPlain();
+    }
+    o_.put(']');
+  }
+
+  /** The watched words met as plain scalar values, one bit each in the order given. */
+  uint32_t noted = 0;
+
+ private:
+  uint8_t at(size_t i) const { return i < n_ ? t_[i] : 0; }
+
+  bool isMarker(uint8_t ch) const {
+    size_t i = ls_;
+    if (at(i) != ch || at(i + 1) != ch || at(i + 2) != ch) return false;
+    return i + 3 >= n_ || t_[i + 3] == NEWLINE || t_[i + 3] == SPACE;
+  }
+
+  void afterMarker() const {
+    size_t i = ls_ + 3;
+    while (i < le_ && t_[i] == SPACE) i++;
+    if (i < le_ && !(t_[i] == HASH && t_[i - 1] == SPACE)) throw NotPlain();
+  }
+
+  void line() {
+    const void* e = memchr(t_ + ls_, NEWLINE, n_ - ls_);
+    le_ = e ? static_cast<const uint8_t*>(e) - t_ : n_;
+    size_t i = ls_;
+    while (i < le_ && t_[i] == SPACE) i++;
+    cs_ = i;
+  }
+
+  void nextLine() {
+    ls_ = le_ + 1;
+    if (ls_ > n_) ls_ = n_;
+  }
+
+  void skipBlank() {
+    while (ls_ < n_) {
+      line();
+      if (cs_ < le_ && t_[cs_] != HASH) return;
+      nextLine();
+    }
+    le_ = cs_ = n_;
+  }
+
+  /** cs - ls: the current line's indentation. */
+  long column() const { return static_cast<long>(cs_) - static_cast<long>(ls_); }
+
+  void nodeAt(size_t p, long col, long parent) {
+    if (isItem(p)) return sequence(p, col);
+    long colon = keyEnd(p);
+    if (colon >= 0) return mapping(p, col, colon);
+    scalar(p, parent);
+  }
+
+  bool isItem(size_t p) const { return p < n_ && t_[p] == DASH && (p + 1 == le_ || at(p + 1) == SPACE); }
+
+  void enter() {
+    if (++depth_ >= limit_) throw NotPlain();
+  }
+
+  long keyEnd(size_t p) {
+    const size_t e = le_;
+    uint8_t c = t_[p];
+    if (c == 34 || c == 39 || c == 91 || c == 123 || c == 63 || c == 38 || c == 42 || c == 33 || c == 124 || c == 62) {
+      for (size_t i = p; i < e; i++)
+        if (t_[i] == COLON && (i + 1 == e || t_[i + 1] == SPACE)) throw NotPlain();
+      return -1;
+    }
+    bool simple = true;
+    for (size_t i = p; i < e; i++) {
+      uint8_t ch = t_[i];
+      if (ch == COLON && (i + 1 == e || t_[i + 1] == SPACE)) {
+        keySimple_ = simple;
+        return static_cast<long>(i);
+      }
+      if (ch == HASH && i > p && t_[i - 1] == SPACE) return -1;
+      if (simple && (ch >= 128 || keyTables.chars[ch] == 0)) simple = false;
+    }
+    return -1;
+  }
+
+  /** A key js-yaml resolves to null or a boolean (mayBeWord, then resolvedType). */
+  static bool isWordKey(std::string_view k) { return resolvesToWord(k) != 0; }
+
+  /** null, true, false in js-yaml's spellings: 1, 2, 3; 0 otherwise. */
+  static int resolvesToWord(std::string_view s) {
+    if (s == "null" || s == "Null" || s == "NULL") return 1;
+    if (s == "true" || s == "True" || s == "TRUE") return 2;
+    if (s == "false" || s == "False" || s == "FALSE") return 3;
+    return 0;
+  }
+
+  std::string_view key(size_t p, size_t end) {
+    uint8_t c = t_[p];
+    if (!keySimple_ || c >= 128 || keyTables.first[c] == 0) throw NotPlain();
+    std::string_view k(reinterpret_cast<const char*>(t_ + p), end - p);
+    if (keyTables.first[c] == 2 && (k == "__proto__" || isWordKey(k))) throw NotPlain();
+    if (prototypeName(k)) throw NotPlain();
+    return k;
+  }
+
+  /** Keys of the mappings being read, one list per nesting level (never resized while an outer mapping holds its own). */
+  std::vector<std::vector<std::string_view>>& keysAt_;
+
+  void mapping(size_t p, long col, long colon) {
+    enter();
+    std::vector<std::string_view>& keys = keysAt_[depth_];
+    keys.clear();
+    std::unordered_set<std::string_view> many;
+    o_.put('{');
+    for (;;) {
+      std::string_view k = key(p, static_cast<size_t>(colon));
+      // a key given twice: js-yaml's
+      if (keys.size() < 16) {
+        for (const auto& seen : keys)
+          if (seen == k) throw NotPlain();
+        keys.push_back(k);
+        if (keys.size() == 16) many.insert(keys.begin(), keys.end());
+      } else if (!many.insert(k).second) {
+        throw NotPlain();
+      }
+      if (keys.size() > 1 || !many.empty()) o_.put(',');
+      o_.put('"');
+      o_.put(k);
+      o_.put("\":", 2);
+      size_t v = static_cast<size_t>(colon) + 1;
+      while (v < le_ && t_[v] == SPACE) v++;
+      if (v >= le_ || t_[v] == HASH) {
+        nextLine();
+        skipBlank();
+        long here = column();
+        if (ls_ < n_ && here == col && isItem(cs_))
+          sequence(cs_, col);
+        else if (ls_ < n_ && here > col)
+          nodeAt(cs_, here, col);
+        else
+          o_.put("null", 4);
+      } else {
+        scalar(v, col);
+      }
+      if (ls_ >= n_ || isMarker(DASH) || isMarker(DOT)) break;
+      long here = column();
+      if (here < col) break;
+      if (here > col) throw NotPlain();
+      p = cs_;
+      if (isItem(p)) break;
+      colon = keyEnd(p);
+      if (colon < 0) throw NotPlain();
+    }
+    o_.put('}');
+    depth_--;
+  }
+
+  void sequence(size_t p, long col) {
+    enter();
+    o_.put('[');
+    bool first = true;
+    for (;;) {
+      if (!first) o_.put(',');
+      first = false;
+      size_t v = p + 1;
+      while (v < le_ && t_[v] == SPACE) v++;
+      if (v >= le_ || t_[v] == HASH) {
+        nextLine();
+        skipBlank();
+        long here = column();
+        if (ls_ < n_ && here > col) {
+          nodeAt(cs_, here, col);
+        } else {
+          if (here < col && isItem(cs_)) throw NotPlain();
+          o_.put("null", 4);
+        }
+      } else {
+        nodeAt(v, static_cast<long>(v - ls_), col);
+      }
+      if (ls_ >= n_ || isMarker(DASH) || isMarker(DOT)) break;
+      long here = column();
+      if (here < col) break;
+      if (here > col) throw NotPlain();
+      p = cs_;
+      if (!isItem(p)) break;
+    }
+    o_.put(']');
+    depth_--;
+  }
+
+  /** Scratch text of a scalar over several lines. */
+  std::string scratch_;
+
+  void scalar(size_t p, long parent) {
+    uint8_t c = t_[p];
+    if (c == 124) return literal(p, parent);
+    if (c == 34 || c == 39) return quoted(p, c, parent);
+    if (c == 91 || c == 123) {
+      if (at(p + 1) != (c == 91 ? 93 : 125)) throw NotPlain();
+      endOfValue(p + 2);
+      o_.put(c == 91 ? "[]" : "{}", 2);
+      return;
+    }
+    if (c == 62 || c == 38 || c == 42 || c == 33 || c == 37 || c == 64 || c == 96 || c == 44 || c == 93 || c == 125 || c == 35) throw NotPlain();
+    if ((c == DASH || c == 63 || c == COLON) && (p + 1 >= le_ || t_[p + 1] == SPACE)) throw NotPlain();
+    size_t end = plainEnd(p);
+    const size_t start = p;
+    bool multi = false;
+    bool commented = commentAt_ >= 0;
+    size_t breaks = 0;
+    for (;;) {
+      nextLine();
+      if (ls_ >= n_) break;
+      line();
+      if (cs_ >= le_) {
+        breaks++;
+        continue;
+      }
+      uint8_t ch = t_[cs_];
+      if (ch == HASH || column() <= parent || isMarker(DASH) || isMarker(DOT)) break;
+      if (commented) throw NotPlain();
+      size_t e2 = plainEnd(cs_);
+      commented = commentAt_ >= 0;
+      if (!multi) {
+        scratch_.assign(reinterpret_cast<const char*>(t_ + start), end - start);
+        multi = true;
+      }
+      if (breaks)
+        scratch_.append(breaks, '\n');
+      else
+        scratch_.push_back(' ');
+      scratch_.append(reinterpret_cast<const char*>(t_ + cs_), e2 - cs_);
+      breaks = 0;
+    }
+    skipBlank();
+    std::string_view text = multi ? std::string_view(scratch_) : std::string_view(reinterpret_cast<const char*>(t_ + start), end - start);
+    if (text.size() <= watchLength_)
+      for (size_t w = 0; w < watch_.size(); w++)
+        if (text == watch_[w]) noted |= 1u << w;
+    resolve(text, c);
+  }
+
+  /** Where plainEnd found a comment (-1: none). */
+  long commentAt_ = -1;
+
+  size_t plainEnd(size_t p) {
+    const size_t e = le_;
+    size_t end = e;
+    commentAt_ = -1;
+    const __m128i colon = _mm_set1_epi8(COLON), hash = _mm_set1_epi8(HASH);
+    for (size_t i = p; i < e; i++) {
+      // sixteen bytes at a time to the next colon or hash
+      while (i + 16 <= e) {
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t_ + i));
+        unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, hash))));
+        if (mask) {
+          i += firstBit(mask);
+          break;
+        }
+        i += 16;
+      }
+      if (i >= e) break;
+      uint8_t ch = t_[i];
+      if (ch == COLON && (i + 1 == e || t_[i + 1] == SPACE)) throw NotPlain();
+      if (ch == HASH && i > 0 && t_[i - 1] == SPACE) {
+        end = i;
+        commentAt_ = static_cast<long>(i);
+        break;
+      }
+    }
+    while (end > p && t_[end - 1] == SPACE) end--;
+    return end;
+  }
+
+  void endOfValue(size_t i) {
+    while (i < le_ && t_[i] == SPACE) i++;
+    if (i < le_ && !(t_[i] == HASH && t_[i - 1] == SPACE)) throw NotPlain();
+    nextLine();
+    skipBlank();
+  }
+
+  void quoted(size_t p, uint8_t q, long parent) {
+    const bool single = q == 39;
+    std::string& value = scratch_;
+    value.clear();
+    size_t from = p + 1;
+    size_t i = from;
+    int lines = 1;
+    long close = -1;
+    for (;;) {
+      if (close < static_cast<long>(i)) {
+        const void* f = i < n_ ? memchr(t_ + i, q, n_ - i) : nullptr;
+        // no closing quote in the rest of the text: js-yaml's error
+        if (!f) throw NotPlain();
+        close = static_cast<const uint8_t*>(f) - t_;
+      }
+      size_t cl = static_cast<size_t>(close);
+      if (cl < le_) {
+        if (single) {
+          if (at(cl + 1) == 39) {
+            value.append(reinterpret_cast<const char*>(t_ + from), cl + 1 - from);
+            i = from = cl + 2;
+            continue;
+          }
+        } else {
+          size_t slashes = 0;
+          for (size_t j = cl; j > from && t_[j - 1] == 92; j--) slashes++;
+          if (slashes % 2 == 1) {
+            i = cl + 1;
+            continue;
+          }
+        }
+        value.append(reinterpret_cast<const char*>(t_ + from), cl - from);
+        i = cl + 1;
+        break;
+      }
+      // the line ends inside the quotes: its trailing spaces go, then the break and any empty lines are folded
+      size_t end = le_;
+      while (end > from && t_[end - 1] == SPACE) end--;
+      value.append(reinterpret_cast<const char*>(t_ + from), end - from);
+      size_t breaks = 1;
+      for (;;) {
+        nextLine();
+        if (ls_ >= n_) throw NotPlain();
+        line();
+        if (cs_ < le_) break;
+        breaks++;
+      }
+      if (column() <= parent) throw NotPlain();
+      if (breaks == 1)
+        value.push_back(' ');
+      else
+        value.append(breaks - 1, '\n');
+      i = from = cs_;
+      lines++;
+    }
+    if (!single && value.find('\\') != std::string::npos) {
+      if (lines > 1) throw NotPlain();
+      putEscaped(value);
+    } else {
+      putString(o_, reinterpret_cast<const uint8_t*>(value.data()), value.size());
+    }
+    endOfValue(i);
+  }
+
+  static bool isHex(uint8_t c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+  /**
+   * A double-quoted scalar's text with backslashes, on one line: yaml-block.ts takes it when every backslash (escaped
+   * ones too, as its regular expression reads them) starts one of JSON's escapes, and the value JSON.parse decodes
+   * holds no character of UNUSUAL. The escapes are JSON's, so they are copied as they are.
+   */
+  void putEscaped(const std::string& v) {
+    const uint8_t* s = reinterpret_cast<const uint8_t*>(v.data());
+    const size_t n = v.size();
+    // /\\[^"\\/bfnrtu]|\\u(?![0-9A-Fa-f]{4})/ at every backslash
+    for (size_t i = 0; i < n; i++) {
+      if (s[i] != '\\') continue;
+      if (i + 1 >= n) continue;
+      uint8_t e = s[i + 1];
+      if (!(e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't' || e == 'u')) throw NotPlain();
+      if (e == 'u' && !(i + 5 < n + 0 && isHex(s[i + 2]) && isHex(s[i + 3]) && isHex(s[i + 4]) && isHex(s[i + 5]))) throw NotPlain();
+    }
+    // JSON.parse's decoding, escape by escape: what it gives must hold no character of UNUSUAL
+    o_.put('"');
+    size_t run = 0;
+    for (size_t i = 0; i < n;) {
+      uint8_t b = s[i];
+      if (b == '\\') {
+        uint8_t e = s[i + 1];
+        if (e == 'b' || e == 'f' || e == 'r') throw NotPlain();
+        if (e == 'u') {
+          uint32_t unit = 0;
+          for (size_t k = 2; k < 6; k++) {
+            uint8_t h = s[i + k];
+            unit = unit * 16 + (h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+          }
+          if (unusual(unit)) throw NotPlain();
+          i += 6;
+        } else {
+          i += 2;
+        }
+        continue;
+      }
+      if (b < 0x80) {
+        if (b == NEWLINE) throw NotPlain();  // one line only (never reached: lines > 1 is refused above)
+        i++;
+        continue;
+      }
+      o_.put(reinterpret_cast<const char*>(s + run), i - run);
+      if (b < 0xE0) {
+        putEscapedUnit(o_, ((b & 0x1F) << 6) | (s[i + 1] & 0x3F));
+        i += 2;
+      } else {
+        putEscapedUnit(o_, ((b & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F));
+        i += 3;
+      }
+      run = i;
+    }
+    o_.put(reinterpret_cast<const char*>(s + run), n - run);
+    o_.put('"');
+  }
+
+  void literal(size_t p, long parent) {
+    size_t i = p + 1;
+    int chomp = 0;
+    uint8_t h = at(i);
+    if (h == DASH) {
+      chomp = -1;
+      i++;
+    } else if (h == 43) {
+      chomp = 1;
+      i++;
+    }
+    while (i < le_ && t_[i] == SPACE) i++;
+    if (i < le_ && !(t_[i] == HASH && t_[i - 1] == SPACE)) throw NotPlain();
+    std::string& value = scratch_;
+    value.clear();
+    bool started = false;
+    long indent = -1;
+    long leading = 0;
+    size_t trailing = 0;
+    auto pending = [&]() {
+      for (; trailing > 0; trailing--) {
+        if (started) value.push_back('\n');
+        started = true;
+      }
+    };
+    auto content = [&]() {
+      if (started) value.push_back('\n');
+      started = true;
+      value.append(reinterpret_cast<const char*>(t_ + ls_ + indent), le_ - ls_ - indent);
+    };
+    nextLine();
+    while (ls_ < n_) {
+      line();
+      long spaces = column();
+      if (cs_ >= le_) {
+        if (indent < 0) {
+          if (spaces > leading) leading = spaces;
+          trailing++;
+        } else if (spaces > indent) {
+          pending();
+          content();
+        } else {
+          trailing++;
+        }
+        nextLine();
+        continue;
+      }
+      if (indent < 0) {
+        if (spaces <= parent) break;
+        if (leading > spaces) throw NotPlain();
+        indent = spaces;
+      } else if (spaces < indent) {
+        break;
+      }
+      if (spaces == 0 && (isMarker(DASH) || isMarker(DOT))) break;
+      pending();
+      content();
+      nextLine();
+    }
+    if (indent < 0) throw NotPlain();
+    if (!started) throw NotPlain();
+    if (chomp == 0)
+      value.push_back('\n');
+    else if (chomp == 1)
+      value.append(trailing + 1, '\n');
+    skipBlank();
+    putString(o_, reinterpret_cast<const uint8_t*>(value.data()), value.size());
+  }
+
+  static bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+  /** resolve() of yaml-block.ts: js-yaml's implicit types of the core schema (null, bool, int, float, merge) on a plain scalar. */
+  void resolve(std::string_view s, uint8_t c) {
+    const size_t len = s.size();
+    const bool letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+    if (letter && (len == 4 || len == 5)) {
+      switch (resolvesToWord(s)) {
+        case 1:
+          return o_.put("null", 4);
+        case 2:
+          return o_.put("true", 4);
+        case 3:
+          return o_.put("false", 5);
+      }
+    }
+    if (letter) return putString(o_, reinterpret_cast<const uint8_t*>(s.data()), len);
+    if (s == "~") return o_.put("null", 4);
+    if (s == "<<") throw NotPlain();
+    if (isDigit(c) || c == '+' || c == '-' || c == '.') {
+      if (number(s)) return;
+    }
+    putString(o_, reinterpret_cast<const uint8_t*>(s.data()), len);
+  }
+
+  /**
+   * A plain scalar js-yaml reads as a number (types/int.js, types/float.js): written as JSON, true. A string: false.
+   * Forms JSON cannot write as js-yaml reads them (0x, 0o, 0b, exponents, .inf, .nan, long digit strings) are left to
+   * the JavaScript readers.
+   */
+  bool number(std::string_view s) {
+    const size_t len = s.size();
+    size_t i = 0;
+    bool negative = false;
+    if (s[0] == '-' || s[0] == '+') {
+      negative = s[0] == '-';
+      i = 1;
+    }
+    // resolveYamlInteger
+    bool integer = false;
+    if (i < len && s[i] == '0' && i + 1 < len && (s[i + 1] == 'b' || s[i + 1] == 'x' || s[i + 1] == 'o')) {
+      bool digits = i + 2 < len;
+      for (size_t k = i + 2; k < len; k++) {
+        char ch = s[k];
+        bool ok = s[i + 1] == 'b' ? (ch == '0' || ch == '1') : s[i + 1] == 'o' ? (ch >= '0' && ch <= '7') : (isDigit(ch) || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f'));
+        if (!ok) digits = false;
+      }
+      if (digits) throw NotPlain();
+      // not an integer; nor a float (the pattern takes no letter there but e, which b, o and x are not)
+      return false;
+    } else {
+      integer = i < len;
+      for (size_t k = i; k < len; k++)
+        if (!isDigit(s[k])) integer = false;
+    }
+    if (integer) {
+      // parseYamlInteger: "0" after the sign is 0 itself (no sign); other zeros keep it (-00 is -0)
+      if (len - i == 1 && s[i] == '0') {
+        o_.put('0');
+        return true;
+      }
+      size_t first = i;
+      while (first + 1 < len && s[first] == '0') first++;
+      if (len - first > 15) throw NotPlain();
+      if (negative) o_.put('-');
+      o_.put(s.data() + first, len - first);
+      return true;
+    }
+    // YAML_FLOAT_PATTERN: [-+]?[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)? | \.[0-9]+([eE][-+]?[0-9]+)? | [-+]?\.(inf|Inf|INF) | \.(nan|NaN|NAN)
+    std::string_view rest = s.substr(i);
+    if (rest == ".inf" || rest == ".Inf" || rest == ".INF") throw NotPlain();
+    if (i == 0 && (s == ".nan" || s == ".NaN" || s == ".NAN")) throw NotPlain();
+    size_t k = i;
+    size_t intStart = k;
+    while (k < len && isDigit(s[k])) k++;
+    size_t intEnd = k;
+    size_t fracStart = k, fracEnd = k;
+    bool dot = false;
+    if (k < len && s[k] == '.') {
+      dot = true;
+      k++;
+      fracStart = k;
+      while (k < len && isDigit(s[k])) k++;
+      fracEnd = k;
+    }
+    bool exponent = false;
+    if (k < len && (s[k] == 'e' || s[k] == 'E')) {
+      size_t e = k + 1;
+      if (e < len && (s[e] == '-' || s[e] == '+')) e++;
+      size_t d = e;
+      while (e < len && isDigit(s[e])) e++;
+      if (e > d) {
+        exponent = true;
+        k = e;
+      }
+    }
+    if (k != len) return false;
+    const bool hasInt = intEnd > intStart;
+    // the first form needs integer digits; the second (a leading dot) no sign and fraction digits
+    if (!hasInt && !(dot && fracEnd > fracStart && i == 0)) return false;
+    if (exponent || len > 40) throw NotPlain();
+    // sign * parseFloat(...): the same double as JSON's reading of the same digits
+    if (negative) o_.put('-');
+    size_t first = intStart;
+    while (first + 1 < intEnd && s[first] == '0') first++;
+    if (hasInt)
+      o_.put(s.data() + first, intEnd - first);
+    else
+      o_.put('0');
+    if (fracEnd > fracStart) {
+      o_.put('.');
+      o_.put(s.data() + fracStart, fracEnd - fracStart);
+    }
+    return true;
+  }
+
+  const uint8_t* t_;
+  const size_t n_;
+  size_t ls_ = 0, le_ = 0, cs_ = 0;
+  int depth_ = 0;
+  const int limit_;
+  bool keySimple_ = false;
+  const std::vector<std::string>& watch_;
+  size_t watchLength_ = 0;
+  Out& o_;
+};
+
+/** Per thread (N-API environment): the watched words, what the last read noted, the JSON buffer, JSON.parse. */
+struct State {
+  std::vector<std::string> words;
+  uint32_t noted = 0;
+  Out out;
+  std::vector<std::vector<std::string_view>> keysAt = std::vector<std::vector<std::string_view>>(MAX_NESTING + 2);
+  napi_ref parse = nullptr;
+};
+
+State* state(napi_env env) {
+  void* data = nullptr;
+  napi_get_instance_data(env, &data);
+  return static_cast<State*>(data);
+}
+
+napi_value undefinedValue(napi_env env) {
+  napi_value u;
+  napi_get_undefined(env, &u);
+  return u;
+}
+
+/** words(list): the words read() notes when they stand as plain scalar values (at most 32). */
+napi_value Words(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  uint32_t count = 0;
+  if (argc < 1 || napi_get_array_length(env, argv[0], &count) != napi_ok || count > 32) {
+    napi_throw_type_error(env, nullptr, "words: an array of at most 32 strings");
+    return nullptr;
+  }
+  State* s = state(env);
+  s->words.clear();
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value w;
+    napi_get_element(env, argv[0], i, &w);
+    size_t len = 0;
+    if (napi_get_value_string_utf8(env, w, nullptr, 0, &len) != napi_ok) {
+      napi_throw_type_error(env, nullptr, "words: an array of at most 32 strings");
+      return nullptr;
+    }
+    std::string word(len, '\0');
+    napi_get_value_string_utf8(env, w, word.data(), len + 1, &len);
+    s->words.push_back(std::move(word));
+  }
+  return undefinedValue(env);
+}
+
+/**
+ * read(bytes, maxDepth): the documents of the UTF-8 text in `bytes` (JSON.parse's reading of this reader's JSON), or
+ * undefined when the text is the JavaScript readers' (then noted() is 0).
+ */
+napi_value Read(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  int32_t maxDepth = 0;
+  if (argc < 2 || napi_get_typedarray_info(env, argv[0], &type, &length, &data, nullptr, nullptr) != napi_ok || type != napi_uint8_array ||
+      napi_get_value_int32(env, argv[1], &maxDepth) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "read(bytes: Uint8Array, maxDepth: number)");
+    return nullptr;
+  }
+  State* s = state(env);
+  s->noted = 0;
+  const uint8_t* t = static_cast<const uint8_t*>(data);
+  s->out.clear();
+  if (length == 0) {
+    s->out.put("[]", 2);
+  } else {
+    // a byte-order mark (the caller drops one) or anything readPieces refuses before reading
+    if (length >= 3 && t[0] == 0xEF && t[1] == 0xBB && t[2] == 0xBF) return undefinedValue(env);
+    if (refused(t, length)) return undefinedValue(env);
+    try {
+      Reader reader(t, length, maxDepth, s->words, s->out, s->keysAt);
+      reader.documents();
+      s->noted = reader.noted;
+    } catch (const NotPlain&) {
+      return undefinedValue(env);
+    } catch (const std::bad_alloc&) {
+      napi_throw_error(env, nullptr, "read: out of memory");
+      return nullptr;
+    }
+  }
+  // the buffer stays this thread's: no finalizer frees it, and JSON.parse copies what it keeps (see the top)
+  napi_value json, parse, result, global;
+  bool copied = false;
+  if (node_api_create_external_string_latin1(env, s->out.data(), s->out.size(), nullptr, nullptr, &json, &copied) != napi_ok ||
+      napi_get_reference_value(env, s->parse, &parse) != napi_ok || napi_get_global(env, &global) != napi_ok) {
+    napi_throw_error(env, nullptr, "read: the JSON text could not be handed to JSON.parse");
+    return nullptr;
+  }
+  if (napi_call_function(env, global, parse, 1, &json, &result) != napi_ok) return nullptr;
+  return result;
+}
+
+/** noted(): the bits of the words the last read() found as plain scalar values. */
+napi_value Noted(napi_env env, napi_callback_info) {
+  napi_value v;
+  napi_create_uint32(env, state(env)->noted, &v);
+  return v;
+}
+
+void deleteState(napi_env env, void* data, void*) {
+  State* s = static_cast<State*>(data);
+  if (s->parse) napi_delete_reference(env, s->parse);
+  delete s;
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  State* s = new State();
+  // JSON.parse as this environment has it at load, before any script could replace it
+  napi_value global, json, parse;
+  napi_get_global(env, &global);
+  napi_get_named_property(env, global, "JSON", &json);
+  napi_get_named_property(env, json, "parse", &parse);
+  napi_create_reference(env, parse, 1, &s->parse);
+  napi_set_instance_data(env, s, deleteState, nullptr);
+  const napi_property_descriptor props[] = {
+      {"words", nullptr, Words, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"read", nullptr, Read, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"noted", nullptr, Noted, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, 3, props);
+  return exports;
+}
