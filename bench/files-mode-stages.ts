@@ -2,9 +2,10 @@
 // (test/corpus/real-manifests, bench/files-mode.ts), one thread, everything after a warm-up round:
 //   read      FileReader.pieces of every corpus file, as files mode reads them, then FileReader.text (one string
 //             per file) for comparison (the page cache warm)
-//   parse     loadManifests (kube/yaml-schema.ts: the plain-block reader, js-yaml for the rest), then js-yaml
-//             alone, then JSON.parse of the same objects written as JSON (V8's native parser: a floor no
-//             JavaScript YAML parser reaches)
+//   parse     loadManifestBytes (the C++ plain-block reader from the bytes, then JSON.parse of its JSON: what files
+//             mode runs first), loadManifests (kube/yaml-schema.ts: the TypeScript plain-block reader, js-yaml for the
+//             rest), then js-yaml alone, then JSON.parse of the same objects written as JSON (V8's native parser: a
+//             floor for any reader whose objects V8 builds from JSON)
 //   schema    SchemaValidator.validate of every object (the OpenAPI schemas, CRD structural rules, CEL)
 //   apiserver the API server's own checks (policies of category apiserver), one object at a time as files mode runs them
 //   start-up  one checker's context (checkContext: field tree, validator, policies), as every worker thread builds it
@@ -17,13 +18,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadAll } from 'js-yaml';
-import { kubernetesYamlSchema, loadManifests } from '../kube/yaml-schema.ts';
+import { kubernetesYamlSchema, loadManifestBytes, loadManifests } from '../kube/yaml-schema.ts';
 import type { RenderedObject, Target } from '../kube/index.ts';
 import { FileReader } from '../scripts/lib/plumbing/files.ts';
 import { MAX_DEPTH } from '../scripts/lib/plumbing/yaml-limits.ts';
 import { checkContext, isList } from '../scripts/lib/validate/files-check.ts';
 import { nonManifestReason, pathReasons } from '../scripts/lib/validate/files-kinds.ts';
 import { defaultKubernetesVersion } from '../scripts/lib/validate/schema.ts';
+import { yaml11BooleanWords } from '../scripts/lib/validate/sources.ts';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
@@ -40,6 +42,7 @@ const files = yamlFiles
   .filter((f) => !nonManifestReason(loadManifests(readFileSync(f, 'utf8'), MAX_DEPTH)));
 const reader = new FileReader();
 const texts = files.map((f) => reader.text(f));
+const bytes = files.map((f) => readFileSync(f));
 const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -69,6 +72,7 @@ function perObject(stage: () => void): number {
 const stages: [string, number][] = [
   ['read (FileReader.pieces, as files mode reads)', perObject(() => files.forEach((f) => reader.pieces(f)))],
   ['read whole (FileReader.text, one string per file)', perObject(() => files.forEach((f) => reader.text(f)))],
+  ['parse: loadManifestBytes (C++ block reader, JSON.parse)', perObject(() => bytes.forEach((b) => loadManifestBytes(b, MAX_DEPTH, yaml11BooleanWords) ?? loadManifests(b.toString('utf8'), MAX_DEPTH)))],
   ['parse: loadManifests (block reader, js-yaml for the rest)', perObject(() => texts.forEach((t) => loadManifests(t, MAX_DEPTH)))],
   ['parse: js-yaml alone', perObject(() => texts.forEach((t) => loadAll(t, undefined, { schema: kubernetesYamlSchema, maxDepth: MAX_DEPTH })))],
   ['parse: JSON.parse of the same objects', perObject(() => jsonTexts.forEach((t) => JSON.parse(t)))],
@@ -84,7 +88,7 @@ for (const [name, ms] of stages) console.log(`${name} | ${ms.toFixed(4)}`);
 // start-up is paid once per worker thread: spread over the benchmark's 20,000 objects on two threads
 const startUpPerObject = (2 * startUp) / 20_000;
 console.log(`start-up of one checker | ${startUp.toFixed(0)} ms (2 threads over 20,000 objects: ${startUpPerObject.toFixed(4)} ms per object)`);
-const checks = stage('read') + stage('schema') + stage('apiserver') + startUpPerObject;
+const checks = stage('read (') + stage('schema') + stage('apiserver') + startUpPerObject;
 const ceiling = (parse: number) => (1000 / (checks + parse)).toFixed(0);
-console.log(`ceiling, objects per CPU-second: parse as now ${ceiling(stage('parse: loadManifests'))}; parse as fast as JSON.parse ${ceiling(stage('parse: JSON.parse'))}; parse free ${ceiling(0)}`);
+console.log(`ceiling, objects per CPU-second: parse as now ${ceiling(stage('parse: loadManifestBytes'))}; parse as fast as JSON.parse ${ceiling(stage('parse: JSON.parse'))}; parse free ${ceiling(0)}`);
 console.log(`load average after ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
