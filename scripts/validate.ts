@@ -13,8 +13,10 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
-import { KustomizeMissing } from './lib/kustomize/index.ts';
-import { formats, parseKubernetesVersion, summaryLine, toJson, toJunit, toSarif, toText, useColor, UsageError, validateFiles, validateRepo, type Format } from './lib/validate/index.ts';
+import { KustomizeMissing } from './lib/kustomize/binary.ts';
+import { validateFiles } from './lib/validate/files.ts';
+import { formats, summaryLine, toJson, toJunit, toSarif, toText, useColor, type Format } from './lib/validate/output.ts';
+import { parseKubernetesVersion, UsageError } from './lib/validate/usage.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -55,7 +57,9 @@ async function main(): Promise<number> {
     throw new UsageError('--crd, --skip-kind and --ignore-missing-schemas apply to files mode (npm run validate -- <files or folders>); the repository is always validated against vendor/crds');
   const result = positionals.length
     ? await validateFiles(cwd, positionals, version, { schema: schemaFlags })
-    : await validateRepo({ root, envs: values.env, branches: values.branches, cache: !values['no-cache'] });
+    : // the repository pipeline loads only for repository mode: files mode, and its worker threads, which load this
+      // bundle for files-pool.ts, start without kustomize's, Argo CD's and the policies' modules
+      await (await import('./lib/validate/pipeline.ts')).validateRepo({ root, envs: values.env, branches: values.branches, cache: !values['no-cache'] });
 
   // A named path that held no YAML or JSON at all is a mistake (a wrong folder, a glob that matched READMEs), not a
   // pass: kubeconform's green "0 resources found in 0 files" would let it through a CI gate. Files that were all
