@@ -5,7 +5,7 @@ import { applyExemptions, type AppliedExemption, type RawFinding } from './lib/e
 import { ObjectIndex, namespaceOf } from './lib/index-objects.ts';
 import { exemptions as declaredExemptions } from './exemptions.ts';
 import { previewProfile } from '../generators/environments.ts';
-import { categories, isObjectPolicy, isRepoPolicy, isSetPolicy, type DeclaredExemption, type Policy, type PolicyContext, type RepoMemo, type Violation } from './types.ts';
+import { categories, isObjectPolicy, isRepoPolicy, isSetPolicy, type DeclaredExemption, type ObjectPolicy, type Policy, type PolicyContext, type RepoMemo, type Violation } from './types.ts';
 
 import readinessProbe from './availability/readiness-probe.ts';
 import livenessProbe from './availability/liveness-probe.ts';
@@ -168,32 +168,46 @@ export function runPolicies(rendered: readonly RenderedObject[], opts: RunOption
 export function policyRunner(opts: RunOptions = {}): (rendered: readonly RenderedObject[]) => PolicyRun {
   const run = policies.filter(selected(opts.only)).filter((p) => !isRepoPolicy(p));
   const ran = new Set(run.map((p) => p.id));
+  const declared = opts.exemptions ?? exemptions;
+  const { checkedTargets } = opts;
   return (rendered) => {
-    const index = new ObjectIndex(rendered);
-    const ctx: PolicyContext = { objects: rendered, index };
+    const ctx = new RunContext(rendered);
     const raw: RawFinding[] = [];
+    // One object (files mode checks each on its own): it is a subject once for each of a policy's kinds it is, as
+    // index.ofKind keys it, and no index is built unless a policy reads one.
+    const single = rendered.length === 1 ? rendered[0]! : undefined;
+    const singleKind = single ? String(single.object?.kind ?? '') : '';
     for (const p of run) {
       if (isObjectPolicy(p)) {
-        const subjects = p.kinds === '*' ? rendered : p.kinds.flatMap((k) => index.ofKind(k));
-        for (const s of subjects) {
-          if (!applies(p, s)) continue;
-          for (const v of p.check(s, ctx)) {
-            const subject = v.subject ?? s;
-            raw.push(toRaw(p, subject, v));
-          }
-        }
+        if (p.kinds === '*') for (const s of rendered) checkSubject(p, s, ctx, raw);
+        else if (single) {
+          for (const k of p.kinds) if (k === singleKind) checkSubject(p, single, ctx, raw);
+        } else for (const k of p.kinds) for (const s of ctx.index.ofKind(k)) checkSubject(p, s, ctx, raw);
       } else if (isSetPolicy(p)) {
         for (const v of p.checkAll(ctx)) if (applies(p, v.subject)) raw.push(toRaw(p, v.subject, v));
       }
     }
-    raw.sort(compareFindings);
-    return applyExemptions(raw, opts.exemptions ?? exemptions, {
-      today: opts.today ?? new Date(),
-      policyIds,
-      ran,
-      ...(opts.checkedTargets ? { checkedTargets: opts.checkedTargets } : {}),
-    });
+    // nothing to match, expire or report: files mode's usual object, checked without exemptions, finding nothing
+    if (!raw.length && !declared.length) return { findings: [], exemptionFindings: [], applied: [] };
+    if (raw.length > 1) raw.sort(compareFindings);
+    const today = opts.today ?? new Date();
+    return applyExemptions(raw, declared, checkedTargets ? { today, policyIds, ran, checkedTargets } : { today, policyIds, ran });
   };
+}
+
+/** The context of one run; its index is built when a policy first reads it. */
+class RunContext implements PolicyContext {
+  private built: ObjectIndex | undefined;
+  constructor(readonly objects: readonly RenderedObject[]) {}
+  get index(): ObjectIndex {
+    return (this.built ??= new ObjectIndex(this.objects));
+  }
+}
+
+/** An object policy's violations of one subject (when the policy applies to it), as raw findings. */
+function checkSubject(p: ObjectPolicy, s: RenderedObject, ctx: PolicyContext, raw: RawFinding[]): void {
+  if (!applies(p, s)) return;
+  for (const v of p.check(s, ctx)) raw.push(toRaw(p, v.subject ?? s, v));
 }
 
 /**
