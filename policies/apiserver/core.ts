@@ -7,7 +7,7 @@ import {
   arr, at, duplicate, forbidden, has, invalid, invalidAll, isObj, notFound, notSupported, quotedNumberHint, required, str,
   ValidateLabels, ValidateLabelSelector, ValidateLabelName, ValidateNonnegativeField, type Errs,
 } from './lib/field.ts';
-import { asDec, cmpDec, isIntegerQuantity, quantitySign, readQuantity } from '../../kube/quantity.ts';
+import { asDec, cmpDec, isIntegerQuantity, quantitySign, readQuantity, type Quantity } from '../../kube/quantity.ts';
 import { closest } from '../../kube/closest.ts';
 import {
   IsConfigMapKey, IsDNS1123Label, IsDNS1123Subdomain, IsEnvVarName, IsHTTPHeaderName, IsQualifiedName, IsValidCIDR,
@@ -44,20 +44,21 @@ const isOvercommitAllowed = (n: string): boolean => isNativeResource(n) && !isHu
 export function validateContainerResourceName(name: string, path: string): Errs {
   const q = IsQualifiedName(name);
   if (q.length) return [invalid(path, name, q.join('; '), 'validateResourceName')];
-  // the hint is worked out for an error only: most names are valid
-  const hint = (): string => {
-    const near = closest(name, ['cpu', 'memory', 'ephemeral-storage']);
-    return near ? `did you mean "${near}"? A container may request cpu, memory, ephemeral-storage, hugepages-<size> or a vendor-prefixed extended resource (example.com/gpu)` : 'use cpu, memory, ephemeral-storage, hugepages-<size>, or a vendor-prefixed extended resource (example.com/gpu)';
-  };
   if (!name.includes('/')) {
     if (!IsStandardContainerResourceName(name)) {
       const msgs = standardResources.has(name) ? ['must be a standard resource for containers'] : ['must be a standard resource type or fully qualified', 'must be a standard resource for containers'];
-      return [invalid(path, name, msgs.join('; '), 'validateContainerResourceName', hint())];
+      return [invalid(path, name, msgs.join('; '), 'validateContainerResourceName', resourceNameHint(name))];
     }
   } else if (!isNativeResource(name) && !isExtendedResourceName(name)) {
-    return [invalid(path, name, "doesn't follow extended resource name standard", 'validateContainerResourceName', hint())];
+    return [invalid(path, name, "doesn't follow extended resource name standard", 'validateContainerResourceName', resourceNameHint(name))];
   }
   return [];
+}
+
+/** The fix for a resource name a container may not request (worked out for an error only: most names are valid). */
+function resourceNameHint(name: string): string {
+  const near = closest(name, ['cpu', 'memory', 'ephemeral-storage']);
+  return near ? `did you mean "${near}"? A container may request cpu, memory, ephemeral-storage, hugepages-<size> or a vendor-prefixed extended resource (example.com/gpu)` : 'use cpu, memory, ephemeral-storage, hugepages-<size>, or a vendor-prefixed extended resource (example.com/gpu)';
 }
 
 /** ValidateResourceRequirements (container form): names, non-negative quantities, requests <= limits. */
@@ -68,26 +69,31 @@ export function ValidateResourceRequirements(res: unknown, path: string): Errs {
   const requests = isObj(res.requests) ? res.requests : {};
   const limPath = at(path, 'limits');
   const reqPath = at(path, 'requests');
-  const quantityErrs = (name: string, v: unknown, p: string) => {
-    const q = readQuantity(v);
-    if (!q) return; // not a quantity: the schema step reports it
-    if (quantitySign(q) < 0) out.push(invalid(p, String(v), 'must be greater than or equal to 0', 'ValidateResourceQuantityValue'));
-    else if (isIntegerResourceName(name) && !isIntegerQuantity(q)) out.push(invalid(p, String(v), 'must be an integer', 'ValidateResourceQuantityValue'));
-  };
-  for (const [name, v] of Object.entries(limits)) {
+  // each limit read once: a request is compared with the limit of its name
+  let limitQuantities: Map<string, Quantity | undefined> | undefined;
+  for (const name of Object.keys(limits)) {
+    const v = limits[name];
     const p = at(limPath, name);
     const nameErrs = validateContainerResourceName(name, p);
-    out.push(...nameErrs);
-    if (!nameErrs.length) quantityErrs(name, v, p);
+    if (nameErrs.length) {
+      out.push(...nameErrs);
+      continue;
+    }
+    const q = readQuantity(v);
+    (limitQuantities ??= new Map()).set(name, q);
+    quantityErrs(out, name, v, q, p);
   }
-  for (const [name, v] of Object.entries(requests)) {
+  for (const name of Object.keys(requests)) {
+    const v = requests[name];
     const p = at(reqPath, name);
     const nameErrs = validateContainerResourceName(name, p);
-    out.push(...nameErrs);
-    if (nameErrs.length) continue;
-    quantityErrs(name, v, p);
+    if (nameErrs.length) {
+      out.push(...nameErrs);
+      continue;
+    }
     const req = readQuantity(v);
-    const lim = name in limits ? readQuantity(limits[name]) : undefined;
+    quantityErrs(out, name, v, req, p);
+    const lim = limitQuantities?.has(name) ? limitQuantities.get(name) : name in limits ? readQuantity(limits[name]) : undefined;
     if (!req || !lim) continue;
     const c = cmpDec(asDec(req), asDec(lim));
     const [reqText, limText] = [String(v), String(limits[name])];
@@ -101,6 +107,13 @@ export function ValidateResourceRequirements(res: unknown, path: string): Errs {
       });
   }
   return out;
+}
+
+/** ValidateResourceQuantityValue of `v` (read as `q`) at `p`. */
+function quantityErrs(out: Errs, name: string, v: unknown, q: Quantity | undefined, p: string): void {
+  if (!q) return; // not a quantity: the schema step reports it
+  if (quantitySign(q) < 0) out.push(invalid(p, String(v), 'must be greater than or equal to 0', 'ValidateResourceQuantityValue'));
+  else if (isIntegerResourceName(name) && !isIntegerQuantity(q)) out.push(invalid(p, String(v), 'must be an integer', 'ValidateResourceQuantityValue'));
 }
 
 // ---- probes and handlers
@@ -194,12 +207,17 @@ const validResourceFieldPaths = ['limits.cpu', 'limits.memory', 'limits.ephemera
 /** ValidateEnv + validateEnvVarValueFrom */
 export function ValidateEnv(env: unknown, path: string): Errs {
   const out: Errs = [];
-  arr(env).forEach((ev: any, i: number) => {
-    const p = at(path, i);
-    if (!str(ev?.name)) out.push(required(at(p, 'name'), '', 'ValidateEnv'));
-    else out.push(...invalidAll(at(p, 'name'), ev.name, IsEnvVarName(ev.name), 'ValidateEnv'));
-    out.push(...validateEnvVarValueFrom(ev, at(p, 'valueFrom')));
-  });
+  const list = arr(env);
+  // a variable's paths only for a finding: a container may have dozens of variables, most of them valid
+  for (let i = 0; i < list.length; i++) {
+    const ev = list[i];
+    if (!str(ev?.name)) out.push(required(at(at(path, i), 'name'), '', 'ValidateEnv'));
+    else {
+      const msgs = IsEnvVarName(ev.name);
+      if (msgs.length) out.push(invalid(at(at(path, i), 'name'), ev.name, msgs.join('; '), 'ValidateEnv'));
+    }
+    if (isObj(ev?.valueFrom)) out.push(...validateEnvVarValueFrom(ev, at(at(path, i), 'valueFrom')));
+  }
   return out;
 }
 
@@ -297,6 +315,16 @@ const volumeSourceTypes = [
   'photonPersistentDisk', 'projected', 'portworxVolume', 'scaleIO', 'storageos', 'csi', 'ephemeral', 'image',
 ];
 
+const volumeSources: ReadonlySet<string> = new Set(volumeSourceTypes);
+
+/** How many of volumeSourceTypes `v` sets. */
+function volumeSourceCount(v: any): number {
+  if (!v || typeof v !== 'object') return 0;
+  let n = 0;
+  for (const k of Object.keys(v)) if (volumeSources.has(k) && has(v[k])) n++;
+  return n;
+}
+
 /** ValidateVolumes + validateVolumeSource (one source per volume, names unique DNS-1123 labels). */
 export function ValidateVolumes(volumes: unknown, path: string): { names: Set<string>; errs: Errs } {
   const names = new Set<string>();
@@ -310,9 +338,10 @@ export function ValidateVolumes(volumes: unknown, path: string): { names: Set<st
       if (names.has(name)) out.push(duplicate(at(p, 'name'), name, 'ValidateVolumes'));
     }
     if (name) names.add(name);
-    const set = volumeSourceTypes.filter((t) => has(v?.[t]));
-    if (!set.length) out.push(required(p, 'must specify a volume type', 'validateVolumeSource'));
-    set.slice(1).forEach((t) => out.push(forbidden(at(p, t), 'may not specify more than 1 volume type', 'validateVolumeSource')));
+    // a volume has a few keys: count its sources among them, and list them in volumeSourceTypes' order only for an error
+    const sources = volumeSourceCount(v);
+    if (!sources) out.push(required(p, 'must specify a volume type', 'validateVolumeSource'));
+    if (sources > 1) volumeSourceTypes.filter((t) => has(v?.[t])).slice(1).forEach((t) => out.push(forbidden(at(p, t), 'may not specify more than 1 volume type', 'validateVolumeSource')));
     if (isObj(v?.persistentVolumeClaim) && !str(v.persistentVolumeClaim.claimName)) out.push(required(at(at(p, 'persistentVolumeClaim'), 'claimName'), '', 'validatePersistentClaimVolumeSource'));
     for (const t of ['configMap', 'secret'] as const) {
       arr(v?.[t]?.items).forEach((it: any, j: number) => {
@@ -502,16 +531,25 @@ export function ValidatePodTemplateSpec(template: unknown, path: string): Errs {
 
 /** ValidateAnnotations: qualified-name keys (case-insensitive), total size at most 256 KiB. */
 export function ValidateAnnotations(ann: unknown, path: string): Errs {
-  if (!isObj(ann)) return [];
   const out: Errs = [];
-  let size = 0;
-  for (const [k, v] of Object.entries(ann)) {
-    out.push(...invalidAll(at(path, k), k, IsQualifiedName(k.toLowerCase()), 'ValidateAnnotations'));
-    size += Buffer.byteLength(k) + Buffer.byteLength(str(v));
+  if (!isObj(ann)) return out;
+  const keys = Object.keys(ann);
+  // the size in UTF-16 units first: the bytes are at most three times that, and are counted only when that could pass the limit
+  let units = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const msgs = IsQualifiedName(k.toLowerCase());
+    if (msgs.length) out.push(invalid(at(path, k), k, msgs.join('; '), 'ValidateAnnotations'));
+    units += k.length + str(ann[k]).length;
   }
-  if (size > 256 * 1024) out.push({ path, type: 'Too long', detail: `may not be more than ${256 * 1024} bytes`, fn: 'ValidateAnnotations' });
+  if (units * 3 > maxAnnotationsSize) {
+    let size = 0;
+    for (const k of keys) size += Buffer.byteLength(k) + Buffer.byteLength(str(ann[k]));
+    if (size > maxAnnotationsSize) out.push({ path, type: 'Too long', detail: `may not be more than ${maxAnnotationsSize} bytes`, fn: 'ValidateAnnotations' });
+  }
   return out;
 }
+const maxAnnotationsSize = 256 * 1024;
 
 // ---- Service
 
@@ -639,17 +677,24 @@ const MaxSecretSize = 1 * 1024 * 1024;
 function validateDataKeys(o: Record<string, any>, fields: readonly string[], fn: string): Errs {
   const out: Errs = [];
   const keys = new Set<string>();
-  let size = 0;
+  // the size in UTF-16 units first: the bytes are at most three times that, and are counted only when that could pass the limit
+  let units = 0;
   for (const f of fields) {
-    if (!isObj(o[f])) continue;
-    for (const [k, v] of Object.entries(o[f])) {
-      out.push(...invalidAll(at(f, k), k, IsConfigMapKey(k), fn, 'data keys are [-._a-zA-Z0-9]+, at most 253 characters'));
+    const data = o[f];
+    if (!isObj(data)) continue;
+    for (const k of Object.keys(data)) {
+      const msgs = IsConfigMapKey(k);
+      if (msgs.length) out.push(invalid(at(f, k), k, msgs.join('; '), fn, 'data keys are [-._a-zA-Z0-9]+, at most 253 characters'));
       if (keys.has(k) && fn === 'ValidateConfigMap') out.push(invalid(at(f, k), k, 'duplicate of key present in data', fn));
       keys.add(k);
-      size += Buffer.byteLength(str(v));
+      units += str(data[k]).length;
     }
   }
-  if (size > MaxSecretSize) out.push({ path: fields[0]!, type: 'Too long', detail: `may not be more than ${MaxSecretSize} bytes`, fn });
+  if (units * 3 > MaxSecretSize) {
+    let size = 0;
+    for (const f of fields) if (isObj(o[f])) for (const k of Object.keys(o[f])) size += Buffer.byteLength(str(o[f][k]));
+    if (size > MaxSecretSize) out.push({ path: fields[0]!, type: 'Too long', detail: `may not be more than ${MaxSecretSize} bytes`, fn });
+  }
   return out;
 }
 

@@ -28,6 +28,9 @@ export function toViolation(e: FieldError): Violation {
 
 /** Several errors at one path (an invalid value and a duplicate, say) become one finding. */
 export function toViolations(errs: Errs): Violation[] {
+  // most objects have none: no map for them
+  if (!errs.length) return [];
+  if (errs.length === 1) return [toViolation(errs[0]!)];
   const byPath = new Map<string, FieldError[]>();
   for (const e of errs) byPath.set(e.path, [...(byPath.get(e.path) ?? []), e]);
   return [...byPath.values()].map((es) => {

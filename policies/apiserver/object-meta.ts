@@ -2,7 +2,7 @@
 // (pkg/apis/*/validation Validate<Kind>Name), labels and annotations
 // (staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go ValidateObjectMetaAccessor,
 // meta/v1/validation ValidateLabels), namespace and finalizer names. Kubernetes 1.31.
-import { arr, at, has, invalidAll, isObj, required, str, ValidateLabels, type Errs } from './lib/field.ts';
+import { arr, at, has, invalid, invalidAll, isObj, required, str, ValidateLabels, type Errs } from './lib/field.ts';
 import { ValidateAnnotations } from './core.ts';
 import { IsDNS1035Label, IsDNS1123Label, IsDNS1123Subdomain, IsQualifiedName, IsValidPathSegmentName } from './lib/validation.ts';
 
@@ -56,12 +56,19 @@ export function ValidateObjectMeta(o: Record<string, any>): Errs {
   const envelope = typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items);
   if (!name && !str(md.generateName) && !envelope)
     out.push(required('metadata.name', 'name or generateName is required', 'ValidateObjectMeta', `give the ${o.kind} a metadata.name`));
-  if (name)
-    out.push(...invalidAll('metadata.name', name, rule.check(name), rule.fn, `a ${o.kind} name is ${rule.what}`).map((e) => ({ ...e, summary: `${o.kind} name ${JSON.stringify(name)} is not valid` })));
+  if (name) {
+    const msgs = rule.check(name);
+    if (msgs.length) out.push({ ...invalid('metadata.name', name, msgs.join('; '), rule.fn, `a ${o.kind} name is ${rule.what}`), summary: `${o.kind} name ${JSON.stringify(name)} is not valid` });
+  }
   if (has(md.namespace) && str(md.namespace) && !clusterScoped.has(o.kind))
     out.push(...invalidAll('metadata.namespace', md.namespace, IsDNS1123Label(str(md.namespace)), 'ValidateNamespaceName'));
   out.push(...ValidateLabels(md.labels, 'metadata.labels'));
   out.push(...ValidateAnnotations(md.annotations, 'metadata.annotations'));
-  arr(md.finalizers).forEach((f: any, i: number) => out.push(...invalidAll(at('metadata.finalizers', i), str(f), IsQualifiedName(str(f)), 'ValidateFinalizerName')));
+  const finalizers = arr(md.finalizers);
+  for (let i = 0; i < finalizers.length; i++) {
+    const f = str(finalizers[i]);
+    const msgs = IsQualifiedName(f);
+    if (msgs.length) out.push(invalid(at('metadata.finalizers', i), f, msgs.join('; '), 'ValidateFinalizerName'));
+  }
   return out;
 }

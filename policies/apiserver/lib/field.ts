@@ -1,7 +1,7 @@
 // A field error as the API server reports it (k8s.io/apimachinery/pkg/util/validation/field),
 // tagged with the upstream function that raises it, and small helpers shared by the rules.
 import { closest } from '../../../kube/closest.ts';
-import { key, selectorOperators, type Against } from '../../../kube/index.ts';
+import { selectorOperators, type Against } from '../../../kube/index.ts';
 import { IsQualifiedName, IsValidLabelValue } from './validation.ts';
 
 export type ErrorType = 'Invalid value' | 'Required value' | 'Forbidden' | 'Duplicate value' | 'Not found' | 'Unsupported value' | 'Too long';
@@ -26,9 +26,21 @@ export interface FieldError {
 
 export type Errs = FieldError[];
 
-/** Child path: `a.b`, `a[0]`, `a["x.y/z"]` (the form scripts/lib/validate/locate.ts parses). */
+/** Child path: `a.b`, `a[0]`, `a["x.y/z"]` (the form scripts/lib/validate/locate.ts parses; kube/workload.ts key). */
 export const at = (path: string, k: string | number): string =>
-  typeof k === 'number' ? `${path}[${k}]` : path === '' ? (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? k : `[${JSON.stringify(k)}]`) : key(path, k);
+  typeof k === 'number' ? `${path}[${k}]` : isIdentifier(typeof k === 'string' ? k : String(k)) ? (path === '' ? k : `${path}.${k}`) : `${path}[${JSON.stringify(k)}]`;
+
+/** `^[A-Za-z_][A-Za-z0-9_]*$`, the keys written after a dot: tested for every field the rules walk, so without a regex. */
+function isIdentifier(k: string): boolean {
+  const n = k.length;
+  if (n === 0) return false;
+  for (let i = 0; i < n; i++) {
+    const c = k.charCodeAt(i);
+    // a-z, A-Z, _, and 0-9 after the first
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (i > 0 && c >= 48 && c <= 57))) return false;
+  }
+  return true;
+}
 
 export const isObj = (v: unknown): v is Record<string, any> => !!v && typeof v === 'object' && !Array.isArray(v);
 export const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
@@ -69,18 +81,23 @@ export function apiServerText(e: FieldError): string {
 // ---- metav1 validation (staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation/validation.go)
 
 /** ValidateLabelName */
-export const ValidateLabelName = (name: string, path: string): Errs =>
-  invalidAll(path, name, IsQualifiedName(name), 'ValidateLabelName', 'label keys are [prefix/]name: name at most 63 characters of [A-Za-z0-9-_.], prefix a DNS subdomain');
+export const ValidateLabelName = (name: string, path: string): Errs => invalidAll(path, name, IsQualifiedName(name), 'ValidateLabelName', labelNameHint);
+const labelNameHint = 'label keys are [prefix/]name: name at most 63 characters of [A-Za-z0-9-_.], prefix a DNS subdomain';
 
 /** ValidateLabels: every key a qualified name, every value a valid label value. */
 export function ValidateLabels(labels: unknown, path: string): Errs {
-  if (!isObj(labels)) return [];
   const out: Errs = [];
-  for (const [k, v] of Object.entries(labels)) {
-    const p = at(path, k);
-    out.push(...ValidateLabelName(k, p));
-    const value = str(v);
+  if (!isObj(labels)) return out;
+  const keys = Object.keys(labels);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const nameMsgs = IsQualifiedName(k);
+    const value = str(labels[k]);
     const msgs = IsValidLabelValue(value);
+    // the label's path only for a finding: most labels have none
+    if (!nameMsgs.length && !msgs.length) continue;
+    const p = at(path, k);
+    if (nameMsgs.length) out.push(invalid(p, k, nameMsgs.join('; '), 'ValidateLabelName', labelNameHint));
     if (msgs.length)
       out.push({
         ...invalid(p, value, msgs.join('; '), 'ValidateLabels', 'label values are empty or at most 63 characters of [A-Za-z0-9-_.], starting and ending with a letter or digit (no spaces); put free text in an annotation'),

@@ -17,6 +17,17 @@ const labelKeyRe = new RegExp(`^${labelKeyFmt}$`);
 // reports that) is measured as text rather than thrown on.
 const byteLength = (s: string): number => Buffer.byteLength(typeof s === 'string' ? s : String(s), 'utf8');
 
+/**
+ * byteLength(s) > max, without encoding `s` when its length decides it: a UTF-16 unit is one to three bytes of UTF-8
+ * (a surrogate pair four for its two units), and most names are far shorter than their limit.
+ */
+function longerThan(s: string, max: number): boolean {
+  const n = typeof s === 'string' ? s.length : -1;
+  if (n > max) return true;
+  if (n >= 0 && n * 3 <= max) return false;
+  return byteLength(s) > max;
+}
+
 export const MaxLenError = (n: number): string => `must be no more than ${n} characters`;
 export const EmptyError = (): string => 'must be non-empty';
 /** Upstream's punctuation exactly: each example is followed by ", " and joined with " or " ("'a',  or 'b', regex …"). */
@@ -34,7 +45,7 @@ function lengthAndFormat(maxLen: number | undefined, fmt: string, msg: string, .
   const re = new RegExp(`^${fmt}$`);
   return (value) => {
     const errs: string[] = [];
-    if (maxLen !== undefined && byteLength(value) > maxLen) errs.push(MaxLenError(maxLen));
+    if (maxLen !== undefined && longerThan(value, maxLen)) errs.push(MaxLenError(maxLen));
     if (!re.test(value)) errs.push(RegexError(msg, fmt, ...examples));
     return errs;
   };
@@ -42,7 +53,7 @@ function lengthAndFormat(maxLen: number | undefined, fmt: string, msg: string, .
 
 export function IsDNS1123Label(value: string): string[] {
   const errs: string[] = [];
-  if (byteLength(value) > 63) errs.push(MaxLenError(63));
+  if (longerThan(value, 63)) errs.push(MaxLenError(63));
   if (!dns1123LabelRe.test(value)) {
     if (dns1123SubdomainRe.test(value)) errs.push('must not contain dots');
     else
@@ -85,20 +96,23 @@ const labelKeyErrMsg = "must consist of alphanumeric characters, '-', '_' or '.'
 /** IsQualifiedName (= content.IsLabelKey): optional DNS-1123 subdomain prefix, '/', name of at most 63 characters. */
 export function IsQualifiedName(value: string): string[] {
   const errs: string[] = [];
-  const parts = value.split('/');
-  let name: string;
-  if (parts.length === 1) name = parts[0]!;
-  else if (parts.length === 2) {
-    const prefix = parts[0]!;
-    name = parts[1]!;
+  // upstream splits on '/': one part is a name, two a prefix and a name, more an error (found here without the split;
+  // a value of another type, a list where a key belongs, still fails on the split as it always has)
+  if (typeof value !== 'string') (value as unknown as string).split('/');
+  const slash = value.indexOf('/');
+  let name = value;
+  if (slash >= 0) {
+    if (value.indexOf('/', slash + 1) >= 0)
+      return [
+        `a qualified name ${RegexError(labelKeyErrMsg, labelKeyFmt, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+      ];
+    const prefix = value.slice(0, slash);
+    name = value.slice(slash + 1);
     if (prefix.length === 0) errs.push(`prefix part ${EmptyError()}`);
-    else errs.push(...IsDNS1123Subdomain(prefix).map((m) => `prefix part ${m}`));
-  } else
-    return [
-      `a qualified name ${RegexError(labelKeyErrMsg, labelKeyFmt, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
-    ];
+    else for (const m of IsDNS1123Subdomain(prefix)) errs.push(`prefix part ${m}`);
+  }
   if (name.length === 0) errs.push(`name part ${EmptyError()}`);
-  else if (byteLength(name) > 63) errs.push(`name part ${MaxLenError(63)}`);
+  else if (longerThan(name, 63)) errs.push(`name part ${MaxLenError(63)}`);
   if (!labelKeyRe.test(name)) errs.push(`name part ${RegexError(labelKeyErrMsg, labelKeyFmt, 'MyName', 'my.name', '123-abc')}`);
   return errs;
 }
@@ -129,7 +143,7 @@ export const IsValidGroupID = IsValidUserID;
 /** At most 15 characters of [-a-z0-9], at least one letter, no leading, trailing or double hyphen (RFC 6335, lower case only). */
 export function IsValidPortName(port: string): string[] {
   const errs: string[] = [];
-  if (byteLength(port) > 15) errs.push(MaxLenError(15));
+  if (longerThan(port, 15)) errs.push(MaxLenError(15));
   if (!/^[-a-z0-9]+$/.test(port)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
   if (!/[a-z]/.test(port)) errs.push('must contain at least one letter (a-z)');
   if (port.includes('--')) errs.push('must not contain consecutive hyphens');
@@ -156,16 +170,27 @@ const envVarNameFormat = lengthAndFormat(
   'MY_ENV.NAME',
   'MyEnvName1',
 );
-export const IsEnvVarName = (value: string): string[] => [...envVarNameFormat(value), ...hasChDirPrefix(value)];
+export function IsEnvVarName(value: string): string[] {
+  const errs = envVarNameFormat(value);
+  const chDir = hasChDirPrefix(value);
+  if (chDir) errs.push(chDir);
+  return errs;
+}
 
 const configMapKeyFormat = lengthAndFormat(253, '[-._a-zA-Z0-9]+', "a valid config key must consist of alphanumeric characters, '-', '_' or '.'", 'key.name', 'KEY_NAME', 'key-name');
-export const IsConfigMapKey = (value: string): string[] => [...configMapKeyFormat(value), ...hasChDirPrefix(value)];
+export function IsConfigMapKey(value: string): string[] {
+  const errs = configMapKeyFormat(value);
+  const chDir = hasChDirPrefix(value);
+  if (chDir) errs.push(chDir);
+  return errs;
+}
 
-function hasChDirPrefix(value: string): string[] {
-  if (value === '.') return ["must not be '.'"];
-  if (value === '..') return ["must not be '..'"];
-  if (value.startsWith('..')) return ["must not start with '..'"];
-  return [];
+/** hasChDirPrefix's error, if any (upstream returns at most one). */
+function hasChDirPrefix(value: string): string | undefined {
+  if (value === '.') return "must not be '.'";
+  if (value === '..') return "must not be '..'";
+  if (value.startsWith('..')) return "must not start with '..'";
+  return undefined;
 }
 
 /**
