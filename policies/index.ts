@@ -170,18 +170,26 @@ export function policyRunner(opts: RunOptions = {}): (rendered: readonly Rendere
   const ran = new Set(run.map((p) => p.id));
   const declared = opts.exemptions ?? exemptions;
   const { checkedTargets } = opts;
+  // per policy of listed kinds, how often each kind is listed: one object is its subject that many times
+  const kindCounts = run.map((p) => {
+    if (!isObjectPolicy(p) || p.kinds === '*') return undefined;
+    const counts = new Map<string, number>();
+    for (const k of p.kinds) counts.set(k, (counts.get(k) ?? 0) + 1);
+    return counts;
+  });
   return (rendered) => {
     const ctx = new RunContext(rendered);
     const raw: RawFinding[] = [];
-    // One object (files mode checks each on its own): it is a subject once for each of a policy's kinds it is, as
-    // index.ofKind keys it, and no index is built unless a policy reads one.
+    // One object (files mode checks each on its own): it is a subject once for each time a policy lists its kind (as
+    // index.ofKind keys it), and no index is built unless a policy reads one.
     const single = rendered.length === 1 ? rendered[0]! : undefined;
     const singleKind = single ? String(single.object?.kind ?? '') : '';
-    for (const p of run) {
+    for (let i = 0; i < run.length; i++) {
+      const p = run[i]!;
       if (isObjectPolicy(p)) {
         if (p.kinds === '*') for (const s of rendered) checkSubject(p, s, ctx, raw);
         else if (single) {
-          for (const k of p.kinds) if (k === singleKind) checkSubject(p, single, ctx, raw);
+          for (let n = kindCounts[i]!.get(singleKind) ?? 0; n > 0; n--) checkSubject(p, single, ctx, raw);
         } else for (const k of p.kinds) for (const s of ctx.index.ofKind(k)) checkSubject(p, s, ctx, raw);
       } else if (isSetPolicy(p)) {
         for (const v of p.checkAll(ctx)) if (applies(p, v.subject)) raw.push(toRaw(p, v.subject, v));
