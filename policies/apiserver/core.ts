@@ -242,18 +242,30 @@ export function validateEnvVarValueFrom(ev: any, path: string): Errs {
     else if (!validResourceFieldPaths.includes(r) && !/^(requests|limits)\.hugepages-/.test(r))
       out.push(notSupported(at(at(path, 'resourceFieldRef'), 'resource'), r, validResourceFieldPaths, 'validateContainerResourceFieldSelector'));
   }
-  for (const [k, fn] of [['configMapKeyRef', 'validateConfigMapKeySelector'], ['secretKeyRef', 'validateSecretKeySelector']] as const) {
-    if (!isObj(vf[k])) continue;
-    n++;
-    const ref = vf[k];
-    out.push(...invalidAll(at(at(path, k), 'name'), str(ref.name), IsDNS1123Subdomain(str(ref.name)), fn));
-    if (!str(ref.key)) out.push(required(at(at(path, k), 'key'), '', fn));
-    else out.push(...invalidAll(at(at(path, k), 'key'), ref.key, IsConfigMapKey(ref.key), fn));
-  }
+  if (validateKeySelector(out, vf, path, 'configMapKeyRef', 'validateConfigMapKeySelector')) n++;
+  if (validateKeySelector(out, vf, path, 'secretKeyRef', 'validateSecretKeySelector')) n++;
   if (n === 0) out.push(invalid(path, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`', 'validateEnvVarValueFrom'));
   else if (str(ev.value).length) out.push(invalid(path, '', 'may not be specified when `value` is not empty', 'validateEnvVarValueFrom', 'set either value or valueFrom, not both'));
   else if (n > 1) out.push(invalid(path, '', 'may not have more than one field specified at a time', 'validateEnvVarValueFrom', 'keep one source in valueFrom'));
   return out;
+}
+
+/**
+ * validateConfigMapKeySelector or validateSecretKeySelector of `valueFrom[k]`, when set (and then true). Most variables of
+ * a pod are read from keys like these, so their paths are made for a finding only.
+ */
+function validateKeySelector(out: Errs, vf: Record<string, any>, path: string, k: 'configMapKeyRef' | 'secretKeyRef', fn: string): boolean {
+  const ref = vf[k];
+  if (!isObj(ref)) return false;
+  const name = str(ref.name);
+  const nameMsgs = IsDNS1123Subdomain(name);
+  if (nameMsgs.length) out.push(invalid(at(at(path, k), 'name'), name, nameMsgs.join('; '), fn));
+  if (!str(ref.key)) out.push(required(at(at(path, k), 'key'), '', fn));
+  else {
+    const keyMsgs = IsConfigMapKey(ref.key);
+    if (keyMsgs.length) out.push(invalid(at(at(path, k), 'key'), ref.key, keyMsgs.join('; '), fn));
+  }
+  return true;
 }
 
 /** ValidateEnvFrom */
