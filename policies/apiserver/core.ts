@@ -290,7 +290,8 @@ export function ValidateEnvFrom(envFrom: unknown, path: string): Errs {
 function validateLocalDescendingPath(p: string, path: string, fn: string): Errs {
   const out: Errs = [];
   if (p.startsWith('/')) out.push(invalid(path, p, 'must be a relative path', fn));
-  if (p.split('/').includes('..')) out.push(invalid(path, p, "must not contain '..'", fn));
+  // a '..' segment, found without splitting
+  if (p === '..' || p.startsWith('../') || p.endsWith('/..') || p.includes('/../')) out.push(invalid(path, p, "must not contain '..'", fn));
   return out;
 }
 
@@ -378,13 +379,14 @@ function validateContainerCommon(c: any, p: string, volumes: ReadonlySet<string>
   if (!str(c?.image)) out.push(required(at(p, 'image'), '', 'validateContainerCommon'));
   if (has(c?.terminationMessagePolicy) && !['File', 'FallbackToLogsOnError'].includes(c.terminationMessagePolicy))
     out.push(notSupported(at(p, 'terminationMessagePolicy'), c.terminationMessagePolicy, ['File', 'FallbackToLogsOnError'], 'validateContainerCommon'));
-  out.push(...validateContainerPorts(c?.ports, at(p, 'ports')));
-  out.push(...ValidateEnv(c?.env, at(p, 'env')));
-  out.push(...ValidateEnvFrom(c?.envFrom, at(p, 'envFrom')));
-  out.push(...ValidateVolumeMounts(c?.volumeMounts, volumes, at(p, 'volumeMounts')));
+  // each list or section only when the container has it (the checks find nothing in one it lacks): no path for the rest
+  if (Array.isArray(c?.ports)) out.push(...validateContainerPorts(c.ports, at(p, 'ports')));
+  if (Array.isArray(c?.env)) out.push(...ValidateEnv(c.env, at(p, 'env')));
+  if (Array.isArray(c?.envFrom)) out.push(...ValidateEnvFrom(c.envFrom, at(p, 'envFrom')));
+  if (Array.isArray(c?.volumeMounts)) out.push(...ValidateVolumeMounts(c.volumeMounts, volumes, at(p, 'volumeMounts')));
   if (has(c?.imagePullPolicy) && !pullPolicies.includes(c.imagePullPolicy)) out.push(notSupported(at(p, 'imagePullPolicy'), c.imagePullPolicy, pullPolicies, 'validatePullPolicy'));
-  out.push(...ValidateResourceRequirements(c?.resources, at(p, 'resources')));
-  out.push(...ValidateSecurityContext(c?.securityContext, at(p, 'securityContext')));
+  if (isObj(c?.resources)) out.push(...ValidateResourceRequirements(c.resources, at(p, 'resources')));
+  if (isObj(c?.securityContext)) out.push(...ValidateSecurityContext(c.securityContext, at(p, 'securityContext')));
   return out;
 }
 
@@ -411,10 +413,7 @@ function validateContainers(spec: Record<string, any>, path: string, volumes: Re
     out.push(...validateContainerCommon(c, p, volumes));
     if (names.has(c?.name)) out.push(duplicate(at(p, 'name'), c?.name, 'validateContainers', 'container names must be unique in a pod (containers and initContainers together)'));
     else names.add(c?.name);
-    out.push(...validateLifecycle(c?.lifecycle, at(p, 'lifecycle'), gracePeriod));
-    out.push(...validateProbe(c?.livenessProbe, at(p, 'livenessProbe'), 'liveness', gracePeriod));
-    out.push(...validateProbe(c?.readinessProbe, at(p, 'readinessProbe'), 'readiness', gracePeriod));
-    out.push(...validateProbe(c?.startupProbe, at(p, 'startupProbe'), 'startup', gracePeriod));
+    out.push(...validateHandlers(c, p, gracePeriod));
     if (has(c?.restartPolicy)) out.push(forbidden(at(p, 'restartPolicy'), 'may not be set for non-init containers', 'validateContainers'));
   });
   // checkHostPortConflicts: across regular containers; each init container on its own (they run one by one).
@@ -427,15 +426,21 @@ function validateContainers(spec: Record<string, any>, path: string, volumes: Re
     if (has(c?.restartPolicy) && !sidecar) out.push(notSupported(at(p, 'restartPolicy'), c.restartPolicy, ['Always'], 'validateInitContainerRestartPolicy'));
     if (names.has(c?.name)) out.push(duplicate(at(p, 'name'), c?.name, 'validateInitContainers', 'container names must be unique in a pod (containers and initContainers together)'));
     else if (str(c?.name)) names.add(c.name);
-    if (sidecar) {
-      out.push(...validateLifecycle(c?.lifecycle, at(p, 'lifecycle'), gracePeriod));
-      out.push(...validateProbe(c?.livenessProbe, at(p, 'livenessProbe'), 'liveness', gracePeriod));
-      out.push(...validateProbe(c?.readinessProbe, at(p, 'readinessProbe'), 'readiness', gracePeriod));
-      out.push(...validateProbe(c?.startupProbe, at(p, 'startupProbe'), 'startup', gracePeriod));
-    } else
+    if (sidecar) out.push(...validateHandlers(c, p, gracePeriod));
+    else
       for (const f of ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'])
         if (has(c?.[f])) out.push(forbidden(at(p, f), 'may not be set for init containers without restartPolicy=Always', 'validateInitContainers'));
   });
+  return out;
+}
+
+/** A container's lifecycle handlers and probes, those it has (validateLifecycle and validateProbe find nothing in the others). */
+function validateHandlers(c: any, p: string, gracePeriod: number | undefined): Errs {
+  const out: Errs = [];
+  if (isObj(c?.lifecycle)) out.push(...validateLifecycle(c.lifecycle, at(p, 'lifecycle'), gracePeriod));
+  if (isObj(c?.livenessProbe)) out.push(...validateProbe(c.livenessProbe, at(p, 'livenessProbe'), 'liveness', gracePeriod));
+  if (isObj(c?.readinessProbe)) out.push(...validateProbe(c.readinessProbe, at(p, 'readinessProbe'), 'readiness', gracePeriod));
+  if (isObj(c?.startupProbe)) out.push(...validateProbe(c.startupProbe, at(p, 'startupProbe'), 'startup', gracePeriod));
   return out;
 }
 
@@ -501,17 +506,17 @@ export function ValidatePodSpec(spec: Record<string, any>, path: string): Errs {
     out.push(notSupported(at(path, 'restartPolicy'), spec.restartPolicy, ['Always', 'OnFailure', 'Never'], 'validateRestartPolicy'));
   if (has(spec.dnsPolicy) && !['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'].includes(spec.dnsPolicy))
     out.push(notSupported(at(path, 'dnsPolicy'), spec.dnsPolicy, ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'], 'validateDNSPolicy'));
-  out.push(...ValidateLabels(spec.nodeSelector, at(path, 'nodeSelector')));
+  if (isObj(spec.nodeSelector)) out.push(...ValidateLabels(spec.nodeSelector, at(path, 'nodeSelector')));
   if (str(spec.serviceAccountName)) out.push(...invalidAll(at(path, 'serviceAccountName'), spec.serviceAccountName, IsDNS1123Subdomain(spec.serviceAccountName), 'ValidatePodSpec'));
   if (typeof spec.activeDeadlineSeconds === 'number' && (spec.activeDeadlineSeconds < 1 || spec.activeDeadlineSeconds > 2147483647))
     out.push(...invalidAll(at(path, 'activeDeadlineSeconds'), spec.activeDeadlineSeconds, IsInRange(spec.activeDeadlineSeconds, 1, 2147483647), 'ValidatePodSpec'));
   for (const f of ['hostname', 'subdomain']) if (str(spec[f])) out.push(...invalidAll(at(path, f), spec[f], IsDNS1123Label(spec[f]), 'ValidatePodSpec'));
-  out.push(...ValidateTolerations(spec.tolerations, at(path, 'tolerations')));
+  if (Array.isArray(spec.tolerations)) out.push(...ValidateTolerations(spec.tolerations, at(path, 'tolerations')));
   if (str(spec.priorityClassName)) out.push(...invalidAll(at(path, 'priorityClassName'), spec.priorityClassName, IsDNS1123Subdomain(spec.priorityClassName), 'ValidatePodSpec'));
   arr(spec.imagePullSecrets).forEach((s: any, i: number) => {
     if (isObj(s) && Object.keys(s).some((k) => k !== 'name')) out.push(invalid(at(at(path, 'imagePullSecrets'), i), s, 'only name may be set', 'validateImagePullSecrets'));
   });
-  out.push(...validateTopologySpreadConstraints(spec.topologySpreadConstraints, at(path, 'topologySpreadConstraints')));
+  if (Array.isArray(spec.topologySpreadConstraints)) out.push(...validateTopologySpreadConstraints(spec.topologySpreadConstraints, at(path, 'topologySpreadConstraints')));
   const sc = spec.securityContext;
   if (isObj(sc)) {
     for (const f of ['runAsUser', 'runAsGroup', 'fsGroup']) if (typeof sc[f] === 'number') out.push(...invalidAll(at(at(path, 'securityContext'), f), sc[f], IsValidUserID(sc[f]), 'validatePodSpecSecurityContext'));
