@@ -95,6 +95,7 @@ const labelKeyErrMsg = "must consist of alphanumeric characters, '-', '_' or '.'
 
 /** IsQualifiedName (= content.IsLabelKey): optional DNS-1123 subdomain prefix, '/', name of at most 63 characters. */
 export function IsQualifiedName(value: string): string[] {
+  if (validQualifiedNames.has(value)) return [];
   const errs: string[] = [];
   // upstream splits on '/': one part is a name, two a prefix and a name, more an error (found here without the split;
   // a value of another type, a list where a key belongs, still fails on the split as it always has)
@@ -114,8 +115,16 @@ export function IsQualifiedName(value: string): string[] {
   if (name.length === 0) errs.push(`name part ${EmptyError()}`);
   else if (longerThan(name, 63)) errs.push(`name part ${MaxLenError(63)}`);
   if (!labelKeyRe.test(name)) errs.push(`name part ${RegexError(labelKeyErrMsg, labelKeyFmt, 'MyName', 'my.name', '123-abc')}`);
+  if (!errs.length && validQualifiedNames.size < maxValidQualifiedNames) validQualifiedNames.add(value);
   return errs;
 }
+
+/**
+ * Qualified names found valid: label and annotation keys repeat from object to object (app.kubernetes.io/name), and a
+ * name once valid is always valid. Bounded, for an input of endlessly many distinct keys.
+ */
+const validQualifiedNames = new Set<string>();
+const maxValidQualifiedNames = 10_000;
 
 /** IsValidLabelValue (= content.IsLabelValue): empty, or at most 63 characters of [-A-Za-z0-9_.] starting and ending alphanumeric. */
 export const IsValidLabelValue = lengthAndFormat(
