@@ -115,7 +115,8 @@ export function IsQualifiedName(value: string): string[] {
   if (name.length === 0) errs.push(`name part ${EmptyError()}`);
   else if (longerThan(name, 63)) errs.push(`name part ${MaxLenError(63)}`);
   if (!labelKeyRe.test(name)) errs.push(`name part ${RegexError(labelKeyErrMsg, labelKeyFmt, 'MyName', 'my.name', '123-abc')}`);
-  if (!errs.length && validQualifiedNames.size < maxValidQualifiedNames) validQualifiedNames.add(value);
+  // a copy of its own (a valid name is ASCII): a slice of a file's text would keep the whole text alive
+  if (!errs.length && validQualifiedNames.size < maxValidQualifiedNames) validQualifiedNames.add(Buffer.from(value, 'latin1').toString('latin1'));
   return errs;
 }
 
