@@ -123,7 +123,11 @@ export function ValidatePortNumOrName(port: unknown, path: string, fn = 'Validat
   if (typeof port === 'number') return invalidAll(path, port, IsValidPortNum(port), fn);
   // A quoted number stays a string (intstr.IntOrString.UnmarshalJSON: a value starting with '"' is Type String),
   // and a string is judged as a port name.
-  if (typeof port === 'string') return invalidAll(path, port, IsValidPortName(port), fn, quotedNumberHint(port, 'port name') ?? 'a port name is at most 15 characters of [a-z0-9-] with at least one letter');
+  if (typeof port === 'string') {
+    const msgs = IsValidPortName(port);
+    // the fix is worked out for an error only: most ports are valid names
+    if (msgs.length) return [invalid(path, port, msgs.join('; '), fn, quotedNumberHint(port, 'port name') ?? 'a port name is at most 15 characters of [a-z0-9-] with at least one letter')];
+  }
   return [];
 }
 
@@ -674,13 +678,16 @@ export function validateServicePort(sp: any, requireName: boolean, names: Set<st
   const name = str(sp?.name);
   if (requireName && !name) out.push(required(at(p, 'name'), '', 'validateServicePort', 'name every port of a Service that has more than one'));
   else if (name) {
-    out.push(...invalidAll(at(p, 'name'), name, IsDNS1123Label(name), 'validateServicePort'));
+    const msgs = IsDNS1123Label(name);
+    if (msgs.length) out.push(invalid(at(p, 'name'), name, msgs.join('; '), 'validateServicePort'));
     if (names.has(name)) out.push(duplicate(at(p, 'name'), name, 'validateServicePort', 'port names must be unique within a Service'));
     else names.add(name);
   }
   // A port that is not a number is the schema step's finding (the API server fails to decode it).
-  if (typeof sp?.port === 'number' || !has(sp?.port))
-    out.push(...invalidAll(at(p, 'port'), sp?.port ?? 0, IsValidPortNum(Number(sp?.port ?? 0)), 'validateServicePort', 'a Service port is a number from 1 to 65535'));
+  if (typeof sp?.port === 'number' || !has(sp?.port)) {
+    const msgs = IsValidPortNum(Number(sp?.port ?? 0));
+    if (msgs.length) out.push(invalid(at(p, 'port'), sp?.port ?? 0, msgs.join('; '), 'validateServicePort', 'a Service port is a number from 1 to 65535'));
+  }
   if (has(sp?.protocol) && !supportedPortProtocols.includes(sp.protocol)) out.push(notSupported(at(p, 'protocol'), sp.protocol, supportedPortProtocols, 'validateServicePort'));
   if (has(sp?.targetPort)) out.push(...ValidatePortNumOrName(sp.targetPort, at(p, 'targetPort'), 'validateServicePort'));
   if (has(sp?.appProtocol)) out.push(...invalidAll(at(p, 'appProtocol'), sp.appProtocol, IsQualifiedName(str(sp.appProtocol)), 'validateServicePort'));
