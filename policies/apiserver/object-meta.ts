@@ -21,8 +21,14 @@ export const builtinGroups: Readonly<Record<string, readonly string[]>> = {
   'apiextensions.k8s.io/v1': ['CustomResourceDefinition'],
 };
 
-export const isBuiltin = (o: Record<string, any>, kinds?: readonly string[]): boolean =>
-  !!builtinGroups[o?.apiVersion]?.includes(o?.kind) && (!kinds || kinds.includes(o.kind));
+export function isBuiltin(o: Record<string, any>, kinds?: readonly string[]): boolean {
+  // every object is asked (its name rule) and most are built-in: their apiVersion found in a table of sets; any other
+  // value is looked up in builtinGroups as ever
+  const known = typeof o?.apiVersion === 'string' ? builtinKinds.get(o.apiVersion) : undefined;
+  if (known) return known.has(o.kind) && (!kinds || kinds.includes(o.kind));
+  return !!builtinGroups[o?.apiVersion]?.includes(o?.kind) && (!kinds || kinds.includes(o.kind));
+}
+const builtinKinds: ReadonlyMap<string, ReadonlySet<string>> = new Map(Object.entries(builtinGroups).map(([v, kinds]) => [v, new Set(kinds)]));
 
 /** Validate<Kind>Name: which name rule each kind follows. */
 const nameRules: Readonly<Record<string, { fn: string; check: NameFn; what: string }>> = {
