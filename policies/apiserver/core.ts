@@ -291,7 +291,9 @@ export function ValidateEnvFrom(envFrom: unknown, path: string): Errs {
   return out;
 }
 
-function validateLocalDescendingPath(p: string, path: string, fn: string): Errs {
+function validateLocalDescendingPath(given: string, path: string, fn: string): Errs {
+  // a number where a path belongs is the schema's finding; here it is judged as the text it would be
+  const p = typeof given === 'string' ? given : String(given);
   const out: Errs = [];
   if (p.startsWith('/')) out.push(invalid(path, p, 'must be a relative path', fn));
   // a '..' segment, found without splitting

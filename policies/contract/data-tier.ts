@@ -37,6 +37,14 @@ export function dataTierFindings(env: EnvName, objects: readonly Rendered[]): st
   return dataTierIssues(env, objects).map((i) => i.message);
 }
 
+type Container = { name: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } };
+
+/** A StatefulSet's containers that are objects (none when a patch left the template out or broke it). */
+const containersOf = (o: Rendered): Container[] => {
+  const list = o['spec']?.template?.spec?.containers;
+  return Array.isArray(list) ? list.filter((c): c is Container => !!c && typeof c === 'object') : [];
+};
+
 /** dataTierFindings() with the object and field of each problem. */
 export function dataTierIssues(env: EnvName, objects: readonly Rendered[]): DataTierIssue[] {
   const issues: DataTierIssue[] = [];
@@ -59,14 +67,15 @@ export function dataTierIssues(env: EnvName, objects: readonly Rendered[]): Data
 
   // each with its object and field: placed at the line that set it
   const at = (name: string, path: string, message: string) => issues.push({ message, object: { kind: 'StatefulSet', name }, path });
-  const replicas = rabbit['spec'].replicas as number;
+  // a patch may leave any of these fields out, or null: the schema check says so; these checks then say nothing
+  const replicas = rabbit['spec']?.replicas as number;
   if (replicas % 2 === 0 || replicas < 1) at(rabbit.metadata.name, 'spec.replicas', `StatefulSet/rabbitmq spec.replicas is ${replicas}: use an odd number (a quorum needs a strict majority)`);
   else if (env !== 'dev' && replicas < 3) at(rabbit.metadata.name, 'spec.replicas', `StatefulSet/rabbitmq spec.replicas is ${replicas} in ${env}: quorum queues need 3 nodes to survive one loss`);
-  if (pg && pg['spec'].replicas !== 1) at(pg.metadata.name, 'spec.replicas', `StatefulSet/postgres spec.replicas is ${pg['spec'].replicas}: one primary (replicas without replication are independent databases)`);
+  if (pg && pg['spec']?.replicas !== 1) at(pg.metadata.name, 'spec.replicas', `StatefulSet/postgres spec.replicas is ${pg['spec']?.replicas}: one primary (replicas without replication are independent databases)`);
 
   for (const sts of pg ? [pg, rabbit] : [rabbit]) {
     const name = sts.metadata.name;
-    const claim = sts['spec'].volumeClaimTemplates?.[0]?.spec;
+    const claim = sts['spec']?.volumeClaimTemplates?.[0]?.spec;
     const size = String(claim?.resources?.requests?.storage ?? '');
     const storage = 'spec.volumeClaimTemplates[0].spec.resources.requests.storage';
     try {
@@ -78,14 +87,14 @@ export function dataTierIssues(env: EnvName, objects: readonly Rendered[]): Data
     // values that are not there have no line of their own: they are placed at the nearest parent the object has
     const absent = (path: string, message: string) => issues.push({ message, object: { kind: 'StatefulSet', name }, path, absent: true });
     if (!claim?.storageClassName) absent('spec.volumeClaimTemplates[0].spec.storageClassName', `StatefulSet/${name} spec.volumeClaimTemplates[0].spec.storageClassName is not set in ${env}: choose the class (and its reclaim policy) explicitly`);
-    (sts['spec'].template.spec.containers as { name: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } }[]).forEach((c, i) => {
+    containersOf(sts).forEach((c, i) => {
       const missing = !c.resources?.limits?.['memory'] ? 'limits' : !c.resources?.requests?.['memory'] ? 'requests' : undefined;
       if (missing) absent(`spec.template.spec.containers[${i}].resources.${missing}.memory`, `StatefulSet/${name} container ${c.name}: resources.requests/limits.memory must be set`);
     });
   }
 
   // RabbitMQ computes its memory alarm from memory.conf, which must follow the container limit.
-  const limit = (rabbit['spec'].template.spec.containers as { name: string; resources: { limits: { memory: string } } }[]).find((c) => c.name === 'rabbitmq')?.resources.limits.memory;
+  const limit = containersOf(rabbit).find((c) => c.name === 'rabbitmq')?.resources?.limits?.memory;
   const conf = get('ConfigMap', rabbitmqNames.config)?.['data']?.['memory.conf'] as string | undefined;
   const overrideBytes = Number(/total_memory_available_override_value = (\d+)/.exec(conf ?? '')?.[1]);
   if (limit && overrideBytes) {
@@ -184,8 +193,10 @@ function hostIssues(objects: readonly Rendered[]): DataTierIssue[] {
   for (const o of objects) {
     if (o.kind === 'ConfigMap' && typeof o['data']?.PGHOST === 'string') hosts.set(`ConfigMap/${o.metadata.name} data.PGHOST`, o['data'].PGHOST);
     const pod = o['spec']?.jobTemplate?.spec?.template?.spec ?? o['spec']?.template?.spec;
-    for (const c of [...(pod?.initContainers ?? []), ...(pod?.containers ?? [])] as { name: string; env?: { name: string; value?: unknown }[] }[])
-      for (const e of c.env ?? []) if (e?.name === 'PGHOST' && typeof e.value === 'string') hosts.set(`${o.kind}/${o.metadata.name} container ${c.name} env PGHOST`, e.value);
+    // lists of anything else (a patch's mistake) are the schema check's findings
+    const list = (v: unknown): any[] => (Array.isArray(v) ? v : []);
+    for (const c of [...list(pod?.initContainers), ...list(pod?.containers)] as ({ name: string; env?: { name: string; value?: unknown }[] } | null)[])
+      for (const e of list(c?.env)) if (e?.name === 'PGHOST' && typeof e.value === 'string') hosts.set(`${o.kind}/${o.metadata.name} container ${c!.name} env PGHOST`, e.value);
   }
   const issues: DataTierIssue[] = [];
   for (const [where, host] of hosts) {

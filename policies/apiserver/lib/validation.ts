@@ -14,7 +14,8 @@ const dns1123SubdomainRe = new RegExp(`^${dns1123SubdomainFmt}$`);
 const labelKeyRe = new RegExp(`^${labelKeyFmt}$`);
 
 // Go's len() counts bytes, not UTF-16 units. A value of the wrong type (a map where a name belongs: the schema step
-// reports that) is measured as text rather than thrown on.
+// reports that) is measured and matched as text (`text`) rather than thrown on.
+const text = (v: unknown): string => (typeof v === 'string' ? v : String(v));
 const byteLength = (s: string): number => Buffer.byteLength(typeof s === 'string' ? s : String(s), 'utf8');
 
 /**
@@ -94,12 +95,11 @@ export const IsWildcardDNS1123Subdomain = lengthAndFormat(
 const labelKeyErrMsg = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
 
 /** IsQualifiedName (= content.IsLabelKey): optional DNS-1123 subdomain prefix, '/', name of at most 63 characters. */
-export function IsQualifiedName(value: string): string[] {
+export function IsQualifiedName(given: string): string[] {
+  const value = text(given);
   if (validQualifiedNames.has(value)) return [];
   const errs: string[] = [];
-  // upstream splits on '/': one part is a name, two a prefix and a name, more an error (found here without the split;
-  // a value of another type, a list where a key belongs, still fails on the split as it always has)
-  if (typeof value !== 'string') (value as unknown as string).split('/');
+  // upstream splits on '/': one part is a name, two a prefix and a name, more an error (found here without the split)
   const slash = value.indexOf('/');
   let name = value;
   if (slash >= 0) {
@@ -151,7 +151,8 @@ export function IsValidUserID(uid: number): string[] {
 export const IsValidGroupID = IsValidUserID;
 
 /** At most 15 characters of [-a-z0-9], at least one letter, no leading, trailing or double hyphen (RFC 6335, lower case only). */
-export function IsValidPortName(port: string): string[] {
+export function IsValidPortName(given: string): string[] {
+  const port = text(given);
   const errs: string[] = [];
   if (longerThan(port, 15)) errs.push(MaxLenError(15));
   if (!/^[-a-z0-9]+$/.test(port)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
@@ -196,7 +197,8 @@ export function IsConfigMapKey(value: string): string[] {
 }
 
 /** hasChDirPrefix's error, if any (upstream returns at most one). */
-function hasChDirPrefix(value: string): string | undefined {
+function hasChDirPrefix(given: string): string | undefined {
+  const value = text(given);
   if (value === '.') return "must not be '.'";
   if (value === '..') return "must not be '..'";
   if (value.startsWith('..')) return "must not start with '..'";
@@ -207,7 +209,8 @@ function hasChDirPrefix(value: string): string | undefined {
  * IsValidPathSegmentName (apimachinery pkg/api/validation/path/name.go): RBAC object names.
  * Not '.' or '..', and neither '/' nor '%'.
  */
-export function IsValidPathSegmentName(name: string): string[] {
+export function IsValidPathSegmentName(given: string): string[] {
+  const name = text(given);
   if (name === '.' || name === '..') return [`may not be '${name}'`];
   const errs: string[] = [];
   for (const illegal of ['/', '%']) if (name.includes(illegal)) errs.push(`may not contain '${illegal}'`);
@@ -215,7 +218,8 @@ export function IsValidPathSegmentName(name: string): string[] {
 }
 
 /** IsValidIP: an IPv4 or IPv6 address (1.31 still accepts IPv4 with leading zeros; we do too). */
-export function IsValidIP(value: string): string[] {
+export function IsValidIP(given: string): string[] {
+  const value = text(given);
   return isIPv4(value) || isIPv6(value) ? [] : ['must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'];
 }
 
