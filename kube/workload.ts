@@ -36,7 +36,8 @@ export function podTemplateOf(o: Record<string, any>): PodTemplate | undefined {
     if (!o.spec || typeof o.spec !== 'object') return undefined;
     return { spec: o.spec, specPath: 'spec', labels: o.metadata?.labels ?? {}, labelsPath: 'metadata.labels', metadata: o.metadata ?? {} };
   }
-  const at = podSpecPaths[o.kind];
+  // own keys only: `kind: toString` must not find Object.prototype's function
+  const at = Object.hasOwn(podSpecPaths, o.kind) ? podSpecPaths[o.kind] : undefined;
   if (!at) return undefined;
   let t: any = o;
   for (const k of at) t = t?.[k];

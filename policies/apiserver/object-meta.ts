@@ -22,11 +22,10 @@ export const builtinGroups: Readonly<Record<string, readonly string[]>> = {
 };
 
 export function isBuiltin(o: Record<string, any>, kinds?: readonly string[]): boolean {
-  // every object is asked (its name rule) and most are built-in: their apiVersion found in a table of sets; any other
-  // value is looked up in builtinGroups as ever
-  const known = typeof o?.apiVersion === 'string' ? builtinKinds.get(o.apiVersion) : undefined;
-  if (known) return known.has(o.kind) && (!kinds || kinds.includes(o.kind));
-  return !!builtinGroups[o?.apiVersion]?.includes(o?.kind) && (!kinds || kinds.includes(o.kind));
+  // every object is asked (its name rule): its apiVersion found in a table of sets, read as a property key would be
+  // (String(v)) but never as one of Object.prototype's names (`apiVersion: toString`)
+  const known = builtinKinds.get(String(o?.apiVersion));
+  return !!known?.has(o?.kind) && (!kinds || kinds.includes(o.kind));
 }
 const builtinKinds: ReadonlyMap<string, ReadonlySet<string>> = new Map(Object.entries(builtinGroups).map(([v, kinds]) => [v, new Set(kinds)]));
 

@@ -15,6 +15,8 @@ import { filesUnder } from '../../../scripts/lib/plumbing/files.ts';
 import { checkContext, isList } from '../../../scripts/lib/validate/files-check.ts';
 import { defaultKubernetesVersion } from '../../../scripts/lib/validate/schema.ts';
 import { dataTierIssues } from '../../../policies/contract/data-tier.ts';
+import { podTemplateOf } from '../../../kube/workload.ts';
+import { ObjectIndex } from '../../../policies/lib/index-objects.ts';
 import { repoRoot } from '../../helpers/repo-copy.ts';
 import { rng } from '../../helpers/rng.ts';
 
@@ -61,6 +63,13 @@ test('the values a first run found: each is checked without throwing', () => {
   }
   const binding = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'b', namespace: 'n' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: true }, subjects: [] };
   assert.equal(thrown(binding)?.stack, undefined, 'a roleRef name: true');
+  for (const apiVersion of ['toString', 'constructor']) assert.equal(thrown({ ...binding, apiVersion })?.stack, undefined, `apiVersion: ${apiVersion}`);
+  // a kind named like one of Object.prototype's functions is no workload (repository mode indexes every object)
+  for (const kind of ['toString', 'constructor', 'hasOwnProperty']) {
+    assert.equal(podTemplateOf({ kind, spec: { template: { spec: {} } } }), undefined, kind);
+    const r: RenderedObject = { target: { name: 't', kind: 'files', path: 't' }, object: { apiVersion: 'v1', kind, metadata: { name: 'x' } }, origin: 't', index: 0 };
+    assert.doesNotThrow(() => new ObjectIndex([r]), kind);
+  }
 });
 
 test('the data-tier contract on a StatefulSet whose patch left the pod template or spec out', () => {
@@ -75,7 +84,8 @@ console.log(`wrong-types fuzz seed ${seed} (replay: MARQUEE_FUZZ_SEED=${seed})`)
 test('any field of a real object set to a value of another type: checked without throwing', () => {
   const random = rng(seed);
   const int = (n: number) => Math.floor(random() * n);
-  const odd = [5, -1, 1.5, true, false, null, {}, [], '', 'x', { a: 1 }, ['a'], [{}]];
+  // and the names Object.prototype has, where a table is looked up by a value (a kind, an apiVersion, a unit)
+  const odd = [5, -1, 1.5, true, false, null, {}, [], '', 'x', { a: 1 }, ['a'], [{}], 'toString', 'constructor', '__proto__', 'hasOwnProperty'];
   const paths = (v: unknown, at: (string | number)[], out: (string | number)[][]): (string | number)[][] => {
     if (at.length) out.push(at);
     if (v && typeof v === 'object') for (const k of Object.keys(v)) paths((v as Record<string, unknown>)[k], [...at, Array.isArray(v) ? Number(k) : k], out);
