@@ -275,10 +275,11 @@ export async function checkContext(kubernetesVersion: string, keepObjects = fals
   // (the policies load after the validator: loaded before it, the 20,000-object benchmark peaked some 150 MB higher)
   const spec = await schema;
   const validator = await SchemaValidator.create(tree, [], spec ? sourcesOfSpec(spec) : {});
-  const { exemptions, policies, policyRunner } = await import('../../../policies/index.ts');
+  // the API server's checks alone (policies/apiserver), not the registry of every policy and its modules
+  const [{ apiserverPolicies }, { policyRunnerOf }, { exemptions }] = await Promise.all([import('../../../policies/apiserver/index.ts'), import('../../../policies/runner.ts'), import('../../../policies/exemptions.ts')]);
   // Files mode reads only the findings of the API server's checks: exemptions of other policies cannot match them,
   // so they are left out once here rather than judged again for every object.
-  const apiserver = new Set(policies.filter((p) => p.category === 'apiserver').map((p) => p.id));
+  const apiserver = new Set(apiserverPolicies.map((p) => p.id));
   const relevant = exemptions.filter((e) => apiserver.has(e.policy));
-  return { validator, kubernetesVersion, apiServerChecks: policyRunner({ only: ['apiserver'], exemptions: relevant }), keepObjects };
+  return { validator, kubernetesVersion, apiServerChecks: policyRunnerOf(apiserverPolicies, apiserver, { only: ['apiserver'], exemptions: relevant }), keepObjects };
 }
