@@ -82,19 +82,67 @@ const kindOf = (v: unknown): string =>
 
 const show = (v: unknown) => JSON.stringify(v);
 
-/** pkg/apiserver/schema/defaulting/algorithm.go Default: apply every default the schema declares, on a copy. */
+/**
+ * Names of a node's properties that declare a default, in declaration order, worked out once per schema node (with
+ * any that is no schema at all, null: reading its default throws, where applyDefaults first reads it).
+ */
+const defaultedOf = new WeakMap<Schema, string[]>();
+function defaulted(properties: Record<string, Schema>): string[] {
+  let names = defaultedOf.get(properties);
+  if (!names) {
+    names = Object.keys(properties).filter((k) => properties[k] == null || properties[k]!.default !== undefined);
+    defaultedOf.set(properties, names);
+  }
+  return names;
+}
+
+/**
+ * pkg/apiserver/schema/defaulting/algorithm.go Default: apply every default the schema declares. A value in which no
+ * default applies and no null is dropped is returned as it is; one in which something changes is copied from the
+ * first change up (so the value passed in is never modified), as a whole copy would be.
+ */
 export function applyDefaults(s: Schema | undefined, v: unknown): unknown {
   if (!s || v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return s.items ? v.map((x) => applyDefaults(s.items, x)) : v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+  if (Array.isArray(v)) {
+    if (!s.items) return v;
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x = applyDefaults(s.items, v[i]);
+      if (!copy && x !== v[i]) copy = v.slice(0, i);
+      if (copy) copy.push(x);
+    }
+    return copy ?? v;
+  }
+  const o = v as Record<string, unknown>;
+  const keys = Object.keys(o);
+  let out: Record<string, unknown> | undefined;
+  for (let j = 0; j < keys.length; j++) {
+    const k = keys[j]!;
+    const x = o[k];
     const sub = s.properties?.[k] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
     // prunenulls.go: a null in a field that is neither nullable nor defaulted is dropped before validation.
-    if (x === null && sub && !sub.nullable && sub.default === undefined) continue;
-    out[k] = x === null && sub?.default !== undefined ? structuredClone(sub.default) : applyDefaults(sub, x);
+    const drop = x === null && sub && !sub.nullable && sub.default === undefined;
+    const y = drop ? undefined : x === null && sub?.default !== undefined ? structuredClone(sub.default) : applyDefaults(sub, x);
+    // a `__proto__` key, assigned to a fresh object, sets its prototype: copied as a whole copy always did
+    if (!out && (drop || y !== x || k === '__proto__')) out = copyOf(o, keys, j);
+    if (out && !drop) out[k] = y;
   }
-  for (const [k, sub] of Object.entries((s.properties ?? {}) as Record<string, Schema>))
-    if (!(k in out) && sub.default !== undefined) out[k] = applyDefaults(sub, structuredClone(sub.default));
+  if (s.properties && typeof s.properties === 'object')
+    for (const k of defaulted(s.properties)) {
+      // `k in` the copy, which has the prototype of a fresh object
+      if (out ? k in out : Object.prototype.hasOwnProperty.call(o, k) || k in Object.prototype) continue;
+      const sub = s.properties[k] as Schema;
+      if (sub.default === undefined) continue;
+      out ??= copyOf(o, keys, keys.length);
+      out[k] = applyDefaults(sub, structuredClone(sub.default));
+    }
+  return out ?? o;
+}
+
+/** A fresh object with the first `n` of `keys` of `o`. */
+function copyOf(o: Record<string, unknown>, keys: string[], n: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < n; i++) out[keys[i]!] = o[keys[i]!];
   return out;
 }
 
@@ -107,128 +155,186 @@ function equal(a: unknown, b: unknown): boolean {
   return ka.length === kb.length && ka.every((k) => equal((a as any)[k], (b as any)[k]));
 }
 
-/** Validate `value` against a structural schema: every issue with its path. `strict` rejects undeclared fields. */
+/** Does `v[i]` equal an item before it? */
+const repeats = (v: unknown[], i: number): boolean => {
+  for (let j = 0; j < i; j++) if (equal(v[j], v[i])) return true;
+  return false;
+};
+
+/**
+ * Validate `value` against a structural schema: every issue with its path. `strict` rejects undeclared fields.
+ * The walk keeps one path array, extended and cut back as it goes: an issue gets a copy of it.
+ */
 export function validateStructural(schema: Schema, value: unknown, opts: ValidateOptions = {}, path: PathSegment[] = []): CrdIssue[] {
   const out: CrdIssue[] = [];
   const version = opts.kubernetesVersion ?? '1.31';
+  walk(schema, opts.defaulting === false ? value : applyDefaults(schema, value), path.slice(), out, version);
+  return out;
+}
 
-  /** Value validations only (junctor branches may not declare fields: structural schemas forbid it). */
-  const values = (s: Schema, v: unknown, p: PathSegment[], sink: CrdIssue[]): void => {
-    const k = kindOf(v);
-    if (s['x-kubernetes-int-or-string']) {
-      if (k !== 'integer' && k !== 'string') {
-        sink.push({ path: p, message: `must be an integer or a string, got ${k}`, expected: ['integer', 'string'] });
-        return;
-      }
-    } else if (s.type && !(s.type === k || (s.type === 'number' && k === 'integer'))) {
-      sink.push({ path: p, message: `must be ${s.type === 'integer' ? 'an integer' : s.type === 'object' ? 'an object' : s.type === 'array' ? 'an array' : `a ${s.type}`}, got ${k}`, expected: [s.type] });
-      return;
+// Which of values' checks a schema node has, as bits, worked out once per node: a node with none of a value's checks
+// (most of a CRD's) costs one lookup instead of a read of every keyword it does not have.
+const ENUM = 1;
+const FORMAT = 2;
+const NUMBER = 4;
+const STRING = 8;
+const ARRAY = 16;
+const OBJECT = 32;
+const JUNCTORS = 64;
+const checksOf = new WeakMap<Schema, number>();
+function checks(s: Schema): number {
+  let c = checksOf.get(s);
+  if (c === undefined) {
+    c =
+      (s.enum ? ENUM : 0) |
+      (s.format ? FORMAT : 0) |
+      (s.minimum !== undefined || s.maximum !== undefined || s.multipleOf ? NUMBER : 0) |
+      (s.minLength !== undefined || s.maxLength !== undefined || s.pattern ? STRING : 0) |
+      (s.minItems !== undefined || s.maxItems !== undefined || s.uniqueItems ? ARRAY : 0) |
+      (s.minProperties !== undefined || s.maxProperties !== undefined || s.required != null ? OBJECT : 0) |
+      (s.allOf != null || s.anyOf || s.oneOf || s.not ? JUNCTORS : 0);
+    checksOf.set(s, c);
+  }
+  return c;
+}
+
+/**
+ * Value validations only (junctor branches may not declare fields: structural schemas forbid it). True when `v` is
+ * not of the node's type (here or in an allOf branch): nothing below it is checked then.
+ */
+function values(s: Schema, v: unknown, p: PathSegment[], sink: CrdIssue[], version: string): boolean {
+  const k = kindOf(v);
+  if (s['x-kubernetes-int-or-string']) {
+    if (k !== 'integer' && k !== 'string') {
+      sink.push({ path: p.slice(), message: `must be an integer or a string, got ${k}`, expected: ['integer', 'string'] });
+      return true;
     }
-    if (s.enum && !s.enum.some((e: unknown) => equal(e, v))) sink.push({ path: p, message: `must be one of ${s.enum.map(show).join(', ')}`, allowed: s.enum });
-    if (s.format) {
-      const f = formatError(s.format, s.type, v, version);
-      if (f) sink.push({ path: p, message: f });
+  } else if (s.type && !(s.type === k || (s.type === 'number' && k === 'integer'))) {
+    sink.push({ path: p.slice(), message: `must be ${s.type === 'integer' ? 'an integer' : s.type === 'object' ? 'an object' : s.type === 'array' ? 'an array' : `a ${s.type}`}, got ${k}`, expected: [s.type] });
+    return true;
+  }
+  const c = checks(s);
+  if (c === 0) return false;
+  let wrongType = false;
+  if (c & ENUM && !s.enum.some((e: unknown) => equal(e, v))) sink.push({ path: p.slice(), message: `must be one of ${s.enum.map(show).join(', ')}`, allowed: s.enum });
+  if (c & FORMAT) {
+    const f = formatError(s.format, s.type, v, version);
+    if (f) sink.push({ path: p.slice(), message: f });
+  }
+  if (c & NUMBER && typeof v === 'number') {
+    if (s.minimum !== undefined && (s.exclusiveMinimum ? v <= s.minimum : v < s.minimum)) sink.push({ path: p.slice(), message: `must be ${s.exclusiveMinimum ? 'greater than' : 'greater than or equal to'} ${s.minimum}` });
+    if (s.maximum !== undefined && (s.exclusiveMaximum ? v >= s.maximum : v > s.maximum)) sink.push({ path: p.slice(), message: `must be ${s.exclusiveMaximum ? 'less than' : 'less than or equal to'} ${s.maximum}` });
+    if (s.multipleOf && Math.abs(v / s.multipleOf - Math.round(v / s.multipleOf)) > 1e-9) sink.push({ path: p.slice(), message: `must be a multiple of ${s.multipleOf}` });
+  }
+  if (c & STRING && typeof v === 'string') {
+    // characters, as Go's utf8.RuneCountInString (counted only where a bound asks)
+    const len = s.minLength !== undefined || s.maxLength !== undefined ? [...v].length : 0;
+    if (s.minLength !== undefined && len < s.minLength) sink.push({ path: p.slice(), message: `must be at least ${s.minLength} characters long` });
+    if (s.maxLength !== undefined && len > s.maxLength) sink.push({ path: p.slice(), message: `must be at most ${s.maxLength} characters long` });
+    if (s.pattern) {
+      const r = goRegexp(s.pattern);
+      // validation_test.go "invalid regex": the API server reports a pattern it cannot compile on the value.
+      if (!r) sink.push({ path: p.slice(), message: `should match ${s.pattern}, but the pattern is invalid` });
+      else if (!r.test(v)) sink.push({ path: p.slice(), message: `must match the pattern ${s.pattern}`, pattern: s.pattern });
     }
-    if (typeof v === 'number') {
-      if (s.minimum !== undefined && (s.exclusiveMinimum ? v <= s.minimum : v < s.minimum)) sink.push({ path: p, message: `must be ${s.exclusiveMinimum ? 'greater than' : 'greater than or equal to'} ${s.minimum}` });
-      if (s.maximum !== undefined && (s.exclusiveMaximum ? v >= s.maximum : v > s.maximum)) sink.push({ path: p, message: `must be ${s.exclusiveMaximum ? 'less than' : 'less than or equal to'} ${s.maximum}` });
-      if (s.multipleOf && Math.abs(v / s.multipleOf - Math.round(v / s.multipleOf)) > 1e-9) sink.push({ path: p, message: `must be a multiple of ${s.multipleOf}` });
-    }
-    if (typeof v === 'string') {
-      // characters, as Go's utf8.RuneCountInString (counted only where a bound asks)
-      const len = s.minLength !== undefined || s.maxLength !== undefined ? [...v].length : 0;
-      if (s.minLength !== undefined && len < s.minLength) sink.push({ path: p, message: `must be at least ${s.minLength} characters long` });
-      if (s.maxLength !== undefined && len > s.maxLength) sink.push({ path: p, message: `must be at most ${s.maxLength} characters long` });
-      if (s.pattern) {
-        const r = goRegexp(s.pattern);
-        // validation_test.go "invalid regex": the API server reports a pattern it cannot compile on the value.
-        if (!r) sink.push({ path: p, message: `should match ${s.pattern}, but the pattern is invalid` });
-        else if (!r.test(v)) sink.push({ path: p, message: `must match the pattern ${s.pattern}`, pattern: s.pattern });
-      }
-    }
-    if (Array.isArray(v)) {
-      if (s.minItems !== undefined && v.length < s.minItems) sink.push({ path: p, message: `must have at least ${s.minItems} items` });
-      if (s.maxItems !== undefined && v.length > s.maxItems) sink.push({ path: p, message: `must have at most ${s.maxItems} items` });
-      if (s.uniqueItems) for (let i = 1; i < v.length; i++) if (v.slice(0, i).some((x) => equal(x, v[i]))) sink.push({ path: [...p, i], message: `duplicate item ${show(v[i])} (uniqueItems)` });
-    }
-    if (k === 'object') {
-      const o = v as Record<string, unknown>;
+  }
+  if (c & ARRAY && Array.isArray(v)) {
+    if (s.minItems !== undefined && v.length < s.minItems) sink.push({ path: p.slice(), message: `must have at least ${s.minItems} items` });
+    if (s.maxItems !== undefined && v.length > s.maxItems) sink.push({ path: p.slice(), message: `must have at most ${s.maxItems} items` });
+    if (s.uniqueItems) for (let i = 1; i < v.length; i++) if (repeats(v, i)) sink.push({ path: [...p, i], message: `duplicate item ${show(v[i])} (uniqueItems)` });
+  }
+  if (c & OBJECT && k === 'object') {
+    const o = v as Record<string, unknown>;
+    if (s.minProperties !== undefined || s.maxProperties !== undefined) {
       const n = Object.keys(o).length;
-      if (s.minProperties !== undefined && n < s.minProperties) sink.push({ path: p, message: `must have at least ${s.minProperties} properties` });
-      if (s.maxProperties !== undefined && n > s.maxProperties) sink.push({ path: p, message: `must have at most ${s.maxProperties} properties` });
-      for (const r of s.required ?? []) if (!(r in o)) sink.push({ path: [...p, r], message: `missing required field "${r}"`, missing: r });
+      if (s.minProperties !== undefined && n < s.minProperties) sink.push({ path: p.slice(), message: `must have at least ${s.minProperties} properties` });
+      if (s.maxProperties !== undefined && n > s.maxProperties) sink.push({ path: p.slice(), message: `must have at most ${s.maxProperties} properties` });
     }
-    // Junctors (kube-openapi schema_props.go): every allOf branch, at least one anyOf, exactly one oneOf, never `not`.
-    for (const b of s.allOf ?? []) values(b, v, p, sink);
-    if (s.anyOf && !s.anyOf.some((b: Schema) => branchOk(b, v, p))) sink.push({ path: p, message: `must match at least one schema in anyOf` });
-    if (s.oneOf) {
-      const n = s.oneOf.filter((b: Schema) => branchOk(b, v, p)).length;
-      if (n !== 1) sink.push({ path: p, message: n ? `must match exactly one schema in oneOf (matches ${n})` : 'must match exactly one schema in oneOf (matches none)' });
-    }
-    if (s.not && branchOk(s.not, v, p)) sink.push({ path: p, message: 'must not match the schema in "not"' });
-  };
-  const branchOk = (b: Schema, v: unknown, p: PathSegment[]) => {
-    const sink: CrdIssue[] = [];
-    values(b, v, p, sink);
-    if (b.properties && v && typeof v === 'object' && !Array.isArray(v))
-      for (const [key, sub] of Object.entries(b.properties as Record<string, Schema>))
-        if (key in (v as object)) values(sub, (v as any)[key], [...p, key], sink);
-    return sink.length === 0;
-  };
+    if (s.required != null) for (const r of s.required) if (!(r in o)) sink.push({ path: [...p, r], message: `missing required field "${r}"`, missing: r });
+  }
+  if (!(c & JUNCTORS)) return false;
+  // Junctors (kube-openapi schema_props.go): every allOf branch, at least one anyOf, exactly one oneOf, never `not`.
+  if (s.allOf != null) for (const b of s.allOf) if (values(b, v, p, sink, version)) wrongType = true;
+  if (s.anyOf && !s.anyOf.some((b: Schema) => branchOk(b, v, p, version))) sink.push({ path: p.slice(), message: `must match at least one schema in anyOf` });
+  if (s.oneOf) {
+    const n = s.oneOf.filter((b: Schema) => branchOk(b, v, p, version)).length;
+    if (n !== 1) sink.push({ path: p.slice(), message: n ? `must match exactly one schema in oneOf (matches ${n})` : 'must match exactly one schema in oneOf (matches none)' });
+  }
+  if (s.not && branchOk(s.not, v, p, version)) sink.push({ path: p.slice(), message: 'must not match the schema in "not"' });
+  return wrongType;
+}
 
-  const walk = (s: Schema, v: unknown, p: PathSegment[]): void => {
-    if (v === null) {
-      if (!s.nullable && !s['x-kubernetes-preserve-unknown-fields']) out.push({ path: p, message: `must not be null` });
-      return;
+function branchOk(b: Schema, v: unknown, p: PathSegment[], version: string): boolean {
+  const sink: CrdIssue[] = [];
+  values(b, v, p, sink, version);
+  if (b.properties && v && typeof v === 'object' && !Array.isArray(v))
+    for (const key of Object.keys(b.properties)) {
+      if (!(key in (v as object))) continue;
+      p.push(key);
+      values(b.properties[key], (v as any)[key], p, sink, version);
+      p.pop();
     }
-    const before = out.length;
-    values(s, v, p, out);
-    // wrong type: nothing below to check
-    for (let i = before; i < out.length; i++) if (out[i]!.path === p && out[i]!.expected) return;
-    if (Array.isArray(v)) {
-      if (s.items) v.forEach((x, i) => walk(s.items, x, [...p, i]));
-      listType(s, v, p);
-    } else if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      const embedded = s['x-kubernetes-embedded-resource'];
-      if (embedded) for (const f of ['apiVersion', 'kind']) if (typeof o[f] !== 'string' || !o[f]) out.push({ path: [...p, f], message: `${f} is required in an embedded resource` });
-      for (const [key, x] of Object.entries(o)) {
-        const at = [...p, key];
-        if (s.properties?.[key]) walk(s.properties[key], x, at);
-        else if (s.additionalProperties && typeof s.additionalProperties === 'object') walk(s.additionalProperties, x, at);
-        else if (embedded && ['apiVersion', 'kind', 'metadata'].includes(key)) continue;
-        else if (!s['x-kubernetes-preserve-unknown-fields'] && s.additionalProperties !== true && (s.properties || s.type === 'object'))
-          out.push(unknownField(s, o, key, at));
+  return sink.length === 0;
+}
+
+function walk(s: Schema, v: unknown, p: PathSegment[], out: CrdIssue[], version: string): void {
+  if (v === null) {
+    if (!s.nullable && !s['x-kubernetes-preserve-unknown-fields']) out.push({ path: p.slice(), message: `must not be null` });
+    return;
+  }
+  // wrong type: nothing below to check
+  if (values(s, v, p, out, version)) return;
+  if (Array.isArray(v)) {
+    if (s.items)
+      for (let i = 0; i < v.length; i++) {
+        p.push(i);
+        walk(s.items, v[i], p, out, version);
+        p.pop();
       }
+    listType(s, v, p, out);
+  } else if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    const embedded = s['x-kubernetes-embedded-resource'];
+    if (embedded) for (const f of ['apiVersion', 'kind']) if (typeof o[f] !== 'string' || !o[f]) out.push({ path: [...p, f], message: `${f} is required in an embedded resource` });
+    const keys = Object.keys(o);
+    for (let j = 0; j < keys.length; j++) {
+      const key = keys[j]!;
+      const sub = s.properties?.[key] || (s.additionalProperties && typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
+      if (sub) {
+        p.push(key);
+        walk(sub, o[key], p, out, version);
+        p.pop();
+      } else if (embedded && (key === 'apiVersion' || key === 'kind' || key === 'metadata')) continue;
+      else if (!s['x-kubernetes-preserve-unknown-fields'] && s.additionalProperties !== true && (s.properties || s.type === 'object'))
+        out.push(unknownField(s, o, key, [...p, key]));
     }
-    for (const rule of (s['x-kubernetes-validations'] ?? []) as CelRule[]) {
+  }
+  const rules = s['x-kubernetes-validations'] as CelRule[] | undefined;
+  if (rules != null)
+    for (const rule of rules) {
       const r = evaluateRule(rule, s, v);
       if (r.result === true || r.result === 'skipped') continue;
-      const at = r.fieldPath ? [...p, ...r.fieldPath] : p;
+      const at = r.fieldPath ? [...p, ...r.fieldPath] : p.slice();
       if (r.result === false) out.push({ path: at, message: r.message! });
       else out.push({ path: at, message: r.message!, ...(r.result === 'unsupported' ? { severity: 'warning' as const } : {}) });
     }
-  };
+}
 
-  /** listtype/validation.go: a `set` holds each scalar once, a `map` each combination of its keys once. */
-  const listType = (s: Schema, v: unknown[], p: PathSegment[]): void => {
-    const type = s['x-kubernetes-list-type'];
-    if (type === 'set') {
-      for (let i = 1; i < v.length; i++) if (v.slice(0, i).some((x) => equal(x, v[i]))) out.push({ path: [...p, i], message: `duplicate value ${show(v[i])} (x-kubernetes-list-type: set)` });
-    } else if (type === 'map') {
-      const keys = (s['x-kubernetes-list-map-keys'] ?? []) as string[];
-      const itemDefaults = (x: any) => keys.map((k) => (x?.[k] !== undefined ? x[k] : s.items?.properties?.[k]?.default));
-      const seen = new Map<string, number>();
-      v.forEach((x, i) => {
-        const id = show(itemDefaults(x));
-        if (seen.has(id)) out.push({ path: [...p, i], message: `duplicate entry with ${keys.map((k, j) => `${k}=${show(itemDefaults(x)[j])}`).join(', ')} (x-kubernetes-list-type: map, same as item ${seen.get(id)})` });
-        else seen.set(id, i);
-      });
-    }
-  };
-
-  walk(schema, opts.defaulting === false ? value : applyDefaults(schema, value), path);
-  return out;
+/** listtype/validation.go: a `set` holds each scalar once, a `map` each combination of its keys once. */
+function listType(s: Schema, v: unknown[], p: PathSegment[], out: CrdIssue[]): void {
+  const type = s['x-kubernetes-list-type'];
+  if (type === 'set') {
+    for (let i = 1; i < v.length; i++) if (repeats(v, i)) out.push({ path: [...p, i], message: `duplicate value ${show(v[i])} (x-kubernetes-list-type: set)` });
+  } else if (type === 'map') {
+    const keys = (s['x-kubernetes-list-map-keys'] ?? []) as string[];
+    const itemDefaults = (x: any) => keys.map((k) => (x?.[k] !== undefined ? x[k] : s.items?.properties?.[k]?.default));
+    const seen = new Map<string, number>();
+    v.forEach((x, i) => {
+      const id = show(itemDefaults(x));
+      if (seen.has(id)) out.push({ path: [...p, i], message: `duplicate entry with ${keys.map((k, j) => `${k}=${show(itemDefaults(x)[j])}`).join(', ')} (x-kubernetes-list-type: map, same as item ${seen.get(id)})` });
+      else seen.set(id, i);
+    });
+  }
 }
 
 /**
