@@ -424,6 +424,9 @@ export class CrdRegistry {
   private readonly lazy = new Map<string, string[]>();
   private readonly loaded = new Set<string>();
 
+  /** Counts the CRD versions set so far (added, or read from the vendored files): what a lookup answers changes with it. */
+  changes = 0;
+
   /** kind → vendored files, read on the first lookup of a custom kind (a run that meets none reads none). */
   private index?: () => void;
 
@@ -451,6 +454,7 @@ export class CrdRegistry {
   }
 
   add(v: CrdVersion): void {
+    this.changes++;
     this.byKey.set(`${v.group}/${v.version}/${v.kind}`, v);
   }
 
@@ -482,7 +486,11 @@ export class CrdRegistry {
     for (const rel of this.lazy.get(kind) ?? []) {
       if (this.loaded.has(rel)) continue;
       this.loaded.add(rel);
-      for (const v of crdVersionsOf(readFileSync(join(root, rel), 'utf8'), rel)) if (!this.byKey.has(`${v.group}/${v.version}/${v.kind}`)) this.byKey.set(`${v.group}/${v.version}/${v.kind}`, v);
+      for (const v of crdVersionsOf(readFileSync(join(root, rel), 'utf8'), rel))
+        if (!this.byKey.has(`${v.group}/${v.version}/${v.kind}`)) {
+          this.changes++;
+          this.byKey.set(`${v.group}/${v.version}/${v.kind}`, v);
+        }
     }
     return this.byKey.get(key);
   }

@@ -5,9 +5,9 @@
 // apiVersion/kind.
 import { pathToFileURL } from 'node:url';
 import { closest, quantityAdvice, removalFor } from '../../../kube/index.ts';
-import { validateCustomResource, vendoredCrds, type CrdRegistry } from '../../../policies/lib/crd-schema.ts';
+import { validateCustomResource, vendoredCrds, type CrdRegistry, type CrdVersion } from '../../../policies/lib/crd-schema.ts';
 import { isGoBase64 } from '../../../policies/lib/crd-formats.ts';
-import type { FieldTree, NodeId } from './field-tree.ts';
+import type { FieldTree, KindEntry, NodeId } from './field-tree.ts';
 
 export type PathSegment = string | number;
 
@@ -51,6 +51,13 @@ export interface SchemaSources {
   readonly repository?: boolean;
 }
 
+interface Resolved {
+  /** `apiVersion/Kind` */
+  readonly key: string;
+  readonly crd: CrdVersion | undefined;
+  readonly entry: KindEntry | undefined;
+}
+
 interface AjvError {
   instancePath: string;
   keyword: string;
@@ -66,6 +73,14 @@ export class SchemaValidator {
   private readonly compiled = new Map<string, CompiledValidate>();
 
   private readonly crds: CrdRegistry;
+
+  /** apiVersion → kind → what validate checks it against, for the registry's `changes` it was looked up at. */
+  private readonly resolved = new Map<string, Map<string, Resolved>>();
+  private resolvedAt = -1;
+
+  /** The tree's keys by kind and by apiVersion, for typo (built on the first unknown kind). */
+  private byKind?: Map<string, string[]>;
+  private byApiVersion?: Map<string, string[]>;
 
   private constructor(
     private readonly tree: FieldTree,
@@ -112,6 +127,30 @@ export class SchemaValidator {
     return this.crds.lookup(apiVersion, kind);
   }
 
+  /** crdOf and the tree's entry, looked up once per apiVersion and kind (again once the registry has changed). */
+  private resolve(apiVersion: string, kind: string): Resolved {
+    if (this.resolvedAt !== this.crds.changes) {
+      this.resolved.clear();
+      this.resolvedAt = this.crds.changes;
+    }
+    let kinds = this.resolved.get(apiVersion);
+    if (!kinds) this.resolved.set(apiVersion, (kinds = new Map()));
+    let r = kinds.get(kind);
+    if (!r) {
+      const key = `${apiVersion}/${kind}`;
+      const crd = this.crdOf(apiVersion, kind);
+      r = { key, crd, entry: this.tree.kinds[key] };
+      if (this.resolvedAt !== this.crds.changes) {
+        // the lookup read vendored CRD files: what was looked up before is looked up again
+        this.resolved.clear();
+        this.resolvedAt = this.crds.changes;
+        this.resolved.set(apiVersion, (kinds = new Map()));
+      }
+      kinds.set(kind, r);
+    }
+    return r;
+  }
+
   knows(apiVersion: string, kind: string): boolean {
     return `${apiVersion}/${kind}` in this.tree.kinds || !!this.crdOf(apiVersion, kind);
   }
@@ -136,11 +175,9 @@ export class SchemaValidator {
           hint: `use ${removed.use}`,
         },
       ];
-    const key = `${apiVersion}/${kind}`;
-    const crd = this.crdOf(apiVersion, kind);
+    const { key, crd, entry } = this.resolve(apiVersion, kind);
     // The fix first, as for a built-in kind; where the schema came from second.
     if (crd) return misspeltRequired(withFixes(o, validateCustomResource(crd, o, { kubernetesVersion }), `checked against the CRD ${crd.name} ${crd.version} (${crd.file})`));
-    const entry = this.tree.kinds[key];
     if (!entry && apiVersion === 'v1' && kind === 'List') return listIssues(o);
     if (!entry) {
       const typo = this.typo(apiVersion, kind, kubernetesVersion);
@@ -172,19 +209,33 @@ export class SchemaValidator {
    * there would send the user after a schema that does not exist.
    */
   private typo(apiVersion: string, kind: string, kubernetesVersion: string): SchemaIssue | undefined {
-    const keys = Object.keys(this.tree.kinds);
+    this.indexKinds();
     // the apiVersions the cluster still serves: suggesting a removed one would only lead to the removal's error
-    const versions = keys
-      .filter((k) => k.endsWith(`/${kind}`))
+    // (a kind with a slash in it is no key's last part: looked for in every key)
+    const versions = (kind.includes('/') ? Object.keys(this.tree.kinds).filter((k) => k.endsWith(`/${kind}`)) : (this.byKind!.get(kind) ?? []))
       .map((k) => k.slice(0, -kind.length - 1))
       .filter((v) => v.split('/').length <= 2 && !removalFor(v, kind, kubernetesVersion));
     const version = closest(apiVersion, versions);
     if (version)
       return { path: ['apiVersion'], message: `unknown apiVersion ${apiVersion} for ${kind}: did you mean ${version}?`, hint: `${kind} is served as ${versions.join(', ')}` };
-    const here = keys.filter((k) => k.startsWith(`${apiVersion}/`) && !k.slice(apiVersion.length + 1).includes('/')).map((k) => k.slice(apiVersion.length + 1));
+    const here = (this.byApiVersion!.get(apiVersion) ?? []).map((k) => k.slice(apiVersion.length + 1));
     const near = closest(kind, here);
     if (near) return { path: ['kind'], message: `unknown kind ${kind} in ${apiVersion}: did you mean ${near}?`, hint: `write kind: ${near}` };
     return undefined;
+  }
+
+  /** The tree's keys by their last part (the kind) and by what comes before it (the apiVersion), in the tree's order. */
+  private indexKinds(): void {
+    if (this.byKind) return;
+    this.byKind = new Map();
+    this.byApiVersion = new Map();
+    for (const k of Object.keys(this.tree.kinds)) {
+      const cut = k.lastIndexOf('/');
+      const kind = k.slice(cut + 1);
+      const apiVersion = k.slice(0, cut);
+      (this.byKind.get(kind) ?? this.byKind.set(kind, []).get(kind)!).push(k);
+      (this.byApiVersion.get(apiVersion) ?? this.byApiVersion.set(apiVersion, []).get(apiVersion)!).push(k);
+    }
   }
 
   /** Fields the schema does not know, below `value` at `path` (one array, extended and cut back as the walk goes: copied only into an issue). */
