@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { closest, quantityAdvice, removalFor } from '../../../kube/index.ts';
 import { validateCustomResource, vendoredCrds, type CrdRegistry, type CrdVersion } from '../../../policies/lib/crd-schema.ts';
 import { isGoBase64 } from '../../../policies/lib/crd-formats.ts';
-import type { FieldTree, KindEntry, NodeId } from './field-tree.ts';
+import type { FieldNode, FieldTree, KindEntry, NodeId } from './field-tree.ts';
 
 export type PathSegment = string | number;
 
@@ -81,6 +81,9 @@ export class SchemaValidator {
   /** The tree's keys by kind and by apiVersion, for typo (built on the first unknown kind). */
   private byKind?: Map<string, string[]>;
   private byApiVersion?: Map<string, string[]>;
+
+  /** The tree node unknownFields checks a CustomResourceDefinition's openAPIV3Schema against. */
+  private schemaNode?: NodeId;
 
   private constructor(
     private readonly tree: FieldTree,
@@ -198,8 +201,9 @@ export class SchemaValidator {
     }
     const validate = this.compiled.get(key);
     if (!validate) throw new Error(`schema for ${key} not prepared`);
-    if (!validate(o)) issues.push(...ajvIssues((validate.errors ?? []).filter((e) => !goAccepts(e, o))));
-    this.unknownFields(o, entry.node, [], issues);
+    const checked = key === crdKey ? this.withoutCleanSchemas(o, entry.node) : o;
+    if (!validate(checked)) issues.push(...ajvIssues((validate.errors ?? []).filter((e) => !goAccepts(e, o))));
+    unknownFields(this.tree, checked, entry.node, [], issues);
     return misspeltRequired(withFixes(o, issues));
   }
 
@@ -224,6 +228,29 @@ export class SchemaValidator {
     return undefined;
   }
 
+  /**
+   * A CustomResourceDefinition as its validator and unknownFields see it: each version's openAPIV3Schema that is clean
+   * (cleanSchema: the models' JSONSchemaProps validator passes it, unknownFields finds nothing in it) replaced by an
+   * empty schema, copied along the way, the object itself untouched. That validator builds an instance path and an
+   * options object for every node of a schema of thousands even where it finds nothing; a clean schema has nothing to
+   * report to either, and the empty one has nothing either.
+   */
+  private withoutCleanSchemas(o: Record<string, unknown>, root: NodeId): Record<string, unknown> {
+    const spec = o.spec;
+    if (!isMapping(spec) || !Array.isArray(spec.versions)) return o;
+    let versions: unknown[] | undefined;
+    for (let i = 0; i < spec.versions.length; i++) {
+      const v: unknown = spec.versions[i];
+      const s = isMapping(v) ? v.schema : undefined;
+      if (!isMapping(s) || s.openAPIV3Schema === undefined || s.openAPIV3Schema === null) continue;
+      this.schemaNode ??= nodeAt(this.tree, root, ['spec', 'versions', 0, 'schema', 'openAPIV3Schema']);
+      if (!cleanSchema(s.openAPIV3Schema, this.schemaNode, this.tree)) continue;
+      versions ??= spec.versions.slice();
+      versions[i] = { ...(v as Record<string, unknown>), schema: { ...s, openAPIV3Schema: {} } };
+    }
+    return versions ? { ...o, spec: { ...spec, versions } } : o;
+  }
+
   /** The tree's keys by their last part (the kind) and by what comes before it (the apiVersion), in the tree's order. */
   private indexKinds(): void {
     if (this.byKind) return;
@@ -237,39 +264,223 @@ export class SchemaValidator {
       (this.byApiVersion.get(apiVersion) ?? this.byApiVersion.set(apiVersion, []).get(apiVersion)!).push(k);
     }
   }
+}
 
-  /** Fields the schema does not know, below `value` at `path` (one array, extended and cut back as the walk goes: copied only into an issue). */
-  private unknownFields(value: unknown, id: NodeId, path: PathSegment[], out: SchemaIssue[]): void {
-    if (id === 0 || value === null || typeof value !== 'object') return;
-    const node = this.tree.nodes[id];
-    if (!node) return;
-    if (Array.isArray(value)) {
-      if (node.a !== undefined)
-        for (let i = 0; i < value.length; i++) {
-          path.push(i);
-          this.unknownFields(value[i], node.a, path, out);
-          path.pop();
-        }
-      return;
+const crdKey = 'apiextensions.k8s.io/v1/CustomResourceDefinition';
+
+const isMapping = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+// What kubernetes-models' JSONSchemaProps validator (_schemas/IoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaProps.js
+// and the modules it imports) accepts of each field, as small integers for cleanSchema's switch. Every field it knows
+// may be null; otherwise each has its type: int64 integers and double numbers as ajv-formats checks them (any integer,
+// any finite number); the schemas under properties, patternProperties, definitions, allOf, anyOf, oneOf and not are
+// checked in turn, while items and additionalProperties need only be mappings, and the x-kubernetes-* fields are not
+// looked at. test/scripts/validate/schema.test.ts compares the two on every schema of the vendored CRDs, so a model
+// version that checks more is caught.
+const STRING = 0;
+const BOOLEAN = 1;
+const MAPPING = 2;
+const INT64 = 3;
+const DOUBLE = 4;
+const SCHEMA = 5;
+const SCHEMAS = 6;
+const SCHEMA_MAP = 7;
+const STRINGS = 8;
+const LIST = 9;
+const DEPENDENCIES = 10;
+const DOCS = 11;
+const jsonSchemaPropsFields = new Map<string, number>([
+  ['$ref', STRING],
+  ['$schema', STRING],
+  ['additionalItems', MAPPING],
+  ['additionalProperties', MAPPING],
+  ['allOf', SCHEMAS],
+  ['anyOf', SCHEMAS],
+  ['definitions', SCHEMA_MAP],
+  ['dependencies', DEPENDENCIES],
+  ['enum', LIST],
+  ['exclusiveMaximum', BOOLEAN],
+  ['exclusiveMinimum', BOOLEAN],
+  ['externalDocs', DOCS],
+  ['format', STRING],
+  ['id', STRING],
+  ['items', MAPPING],
+  ['maxItems', INT64],
+  ['maxLength', INT64],
+  ['maxProperties', INT64],
+  ['maximum', DOUBLE],
+  ['minItems', INT64],
+  ['minLength', INT64],
+  ['minProperties', INT64],
+  ['minimum', DOUBLE],
+  ['multipleOf', DOUBLE],
+  ['not', SCHEMA],
+  ['nullable', BOOLEAN],
+  ['oneOf', SCHEMAS],
+  ['pattern', STRING],
+  ['patternProperties', SCHEMA_MAP],
+  ['properties', SCHEMA_MAP],
+  ['required', STRINGS],
+  ['title', STRING],
+  ['type', STRING],
+  ['uniqueItems', BOOLEAN],
+]);
+
+/** Does the models' JSONSchemaProps validator pass `d`? */
+export const jsonSchemaProps = (d: unknown): boolean => cleanSchema(d, 0, undefined);
+
+/**
+ * Object's prototype or none: `for in` reads the same fields of it as Object.keys (unknownFields) and as reading each
+ * by name (the validator).
+ */
+const plain = (o: object): boolean => {
+  const proto: unknown = Object.getPrototypeOf(o);
+  return proto === Object.prototype || proto === null;
+};
+
+/** Where cleanSchema has unknownFields look, only to know whether it finds anything. */
+const scratch: SchemaIssue[] = [];
+
+/**
+ * Does the models' JSONSchemaProps validator pass `d`, and (given the tree) would unknownFields find nothing in it
+ * against the tree's node `id` (0: nothing to find)? One walk for both, over the fields `d` has (any other is absent,
+ * so valid): they walk the same schemas, most of a CRD's nodes. A mapping whose prototype is not plain is not clean:
+ * the long way tells.
+ */
+function cleanSchema(d: unknown, id: NodeId, tree: FieldTree | undefined): boolean {
+  if (!isMapping(d)) return false;
+  // as unknownFields: a node with neither known fields nor an index signature takes any field
+  const node = tree && id !== 0 ? tree.nodes[id] : undefined;
+  const fieldsChecked = !!node && (!!node.p || node.i !== undefined);
+  if (!plain(d)) return false;
+  for (const k in d) {
+    const v = d[k];
+    let child: NodeId | undefined = 0;
+    if (fieldsChecked) {
+      child = node!.p?.[k] ?? node!.i;
+      if (child === undefined) return false;
     }
-    if (!node.p && node.i === undefined) return;
-    for (const key of Object.keys(value)) {
-      const child = node.p?.[key] ?? node.i;
-      if (child === undefined) {
-        const known = Object.keys(node.p ?? {});
-        // a field of a sibling this object has (limits: beside resources:): indented one level too little
-        const under = known.find((f) => f in (value as Record<string, unknown>) && typeof node.p![f] === 'number' && node.p![f] !== 0 && this.tree.nodes[node.p![f]!]?.p?.[key] !== undefined);
-        const near = under ? undefined : closest(key, known);
-        out.push({
-          path: [...path, key],
-          message: under ? `unknown field "${key}" (a field of ${under}: indented one level too little?)` : `unknown field "${key}"`,
-          ...(under ? { belongsUnder: [...path, under] } : near ? { meant: near } : { known }),
-        });
-      } else if (child !== 0) {
-        path.push(key);
-        this.unknownFields((value as Record<string, unknown>)[key], child, path, out);
+    const field = jsonSchemaPropsFields.get(k);
+    let walked = false;
+    if (field !== undefined && v !== null && v !== undefined)
+      switch (field) {
+        case STRING:
+          if (typeof v !== 'string') return false;
+          break;
+        case BOOLEAN:
+          if (typeof v !== 'boolean') return false;
+          break;
+        case MAPPING:
+          if (!isMapping(v)) return false;
+          break;
+        case INT64:
+          if (!Number.isInteger(v)) return false;
+          break;
+        case DOUBLE:
+          if (typeof v !== 'number' || !Number.isFinite(v)) return false;
+          break;
+        case SCHEMA:
+          if (!cleanSchema(v, child, tree)) return false;
+          walked = true;
+          break;
+        case SCHEMAS: {
+          if (!Array.isArray(v)) return false;
+          // as unknownFields: each item of a list against the node's `a`
+          const item = child !== 0 ? (tree!.nodes[child]?.a ?? 0) : 0;
+          for (let i = 0; i < v.length; i++) if (!cleanSchema(v[i], item, tree)) return false;
+          walked = true;
+          break;
+        }
+        case SCHEMA_MAP: {
+          if (!isMapping(v)) return false;
+          const map = child !== 0 ? tree!.nodes[child] : undefined;
+          const named = !!map && (!!map.p || map.i !== undefined);
+          if (!plain(v)) return false;
+          // the validator reads these with `for in`, as here
+          for (const name in v) {
+            const at = named ? (map!.p?.[name] ?? map!.i) : 0;
+            if (at === undefined || !cleanSchema(v[name], at, tree)) return false;
+          }
+          walked = true;
+          break;
+        }
+        case STRINGS:
+          if (!Array.isArray(v)) return false;
+          for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return false;
+          break;
+        case LIST:
+          if (!Array.isArray(v)) return false;
+          break;
+        case DEPENDENCIES:
+          if (!isMapping(v)) return false;
+          for (const name in v) if (!isMapping(v[name])) return false;
+          break;
+        case DOCS:
+          if (!isMapping(v) || !(v.url === undefined || v.url === null || typeof v.url === 'string')) return false;
+          break;
+      }
+    // a field the switch did not walk against the tree (x-kubernetes-validations, externalDocs…): unknownFields itself
+    if (child !== 0 && !walked && v !== null && typeof v === 'object') {
+      unknownFields(tree!, v, child, [], scratch);
+      if (scratch.length) {
+        scratch.length = 0;
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * The node unknownFields checks the value at `path` against (a number in the path: any item of a list); 0 where it
+ * checks nothing there (an unknown field above it, a field that takes anything).
+ */
+function nodeAt(tree: FieldTree, root: NodeId, path: readonly PathSegment[]): NodeId {
+  let id: NodeId = root;
+  for (const step of path) {
+    const node: FieldNode | null | undefined = id === 0 ? undefined : tree.nodes[id];
+    if (!node) return 0;
+    if (typeof step === 'number') id = node.a ?? 0;
+    else if (!node.p && node.i === undefined) return 0;
+    else id = node.p?.[step] ?? node.i ?? 0;
+  }
+  return id;
+}
+
+/** Fields the schema does not know, below `value` at `path` (one array, extended and cut back as the walk goes: copied only into an issue). */
+function unknownFields(tree: FieldTree, value: unknown, id: NodeId, path: PathSegment[], out: SchemaIssue[]): void {
+  if (id === 0 || value === null || typeof value !== 'object') return;
+  const node = tree.nodes[id];
+  if (!node) return;
+  if (Array.isArray(value)) {
+    if (node.a !== undefined)
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        unknownFields(tree, value[i], node.a, path, out);
         path.pop();
       }
+    return;
+  }
+  if (!node.p && node.i === undefined) return;
+  for (const key of Object.keys(value)) {
+    const child = node.p?.[key] ?? node.i;
+    if (child === undefined) {
+      const known = Object.keys(node.p ?? {});
+      // a field of a sibling this object has (limits: beside resources:): indented one level too little
+      const under = known.find((f) => f in (value as Record<string, unknown>) && typeof node.p![f] === 'number' && node.p![f] !== 0 && tree.nodes[node.p![f]!]?.p?.[key] !== undefined);
+      const near = under ? undefined : closest(key, known);
+      out.push({
+        path: [...path, key],
+        message: under ? `unknown field "${key}" (a field of ${under}: indented one level too little?)` : `unknown field "${key}"`,
+        ...(under ? { belongsUnder: [...path, under] } : near ? { meant: near } : { known }),
+      });
+    } else if (child !== 0) {
+      const v = (value as Record<string, unknown>)[key];
+      // a scalar has no fields: no call
+      if (v === null || typeof v !== 'object') continue;
+      path.push(key);
+      unknownFields(tree, v, child, path, out);
+      path.pop();
     }
   }
 }

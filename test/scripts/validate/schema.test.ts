@@ -2,12 +2,15 @@
 // structured fields the schema step sets (`meant` on the unknown field, `missing` on the required one), never from
 // the wording of a hint.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { misspeltRequired, type SchemaIssue } from '../../../scripts/lib/validate/schema.ts';
+import { jsonSchemaProps, misspeltRequired, SchemaValidator, type SchemaIssue } from '../../../scripts/lib/validate/schema.ts';
+import { loadFieldTree } from '../../../scripts/lib/validate/field-tree.ts';
 import { validateFiles } from '../../../scripts/lib/validate/index.ts';
+import { crdVersionsOf } from '../../../policies/lib/crd-schema.ts';
+import { validate as modelsJsonSchemaProps } from 'kubernetes-models/_schemas/IoK8sApiextensionsApiserverPkgApisApiextensionsV1JSONSchemaProps';
 
 describe('misspeltRequired', () => {
   const unknown: SchemaIssue = { path: ['spec', 'selecter'], message: 'unknown field "selecter"', meant: 'selector' };
@@ -50,5 +53,66 @@ describe('a misspelt required field is one finding, for a built-in kind and for 
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+// The validator of CustomResourceDefinition objects skips the models' JSONSchemaProps validator on an openAPIV3Schema
+// that jsonSchemaProps passes: the two must agree on every schema, or a finding would be lost.
+describe('jsonSchemaProps passes what the models\' JSONSchemaProps validator passes, and nothing else', () => {
+  const root = join(import.meta.dirname, '../../..');
+  const schemas: unknown[] = [];
+  const collect = (s: unknown): void => {
+    if (!s || typeof s !== 'object') return;
+    schemas.push(s);
+    for (const v of Object.values(s)) if (v && typeof v === 'object') for (const x of Array.isArray(v) ? v : Object.values(v)) collect(x);
+  };
+  for (const dir of ['vendor/crds', 'test/corpus/real-manifests'])
+    for (const f of readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }).filter((n) => /\.ya?ml$/.test(n)).sort())
+      for (const v of crdVersionsOf(readFileSync(join(root, dir, f), 'utf8'), f)) collect(v.schema);
+  const agree = (x: unknown) => assert.equal(jsonSchemaProps(x), modelsJsonSchemaProps(x), JSON.stringify(x)?.slice(0, 200));
+
+  it('on every schema of the vendored and the corpus CRDs, and every value below them', () => {
+    assert.ok(schemas.length > 10_000);
+    for (const s of schemas) agree(s);
+  });
+
+  it('on each field set to each kind of value', () => {
+    const fields = ['$ref', '$schema', 'additionalItems', 'additionalProperties', 'allOf', 'anyOf', 'default', 'definitions', 'dependencies', 'description', 'enum', 'example', 'exclusiveMaximum', 'exclusiveMinimum', 'externalDocs', 'format', 'id', 'items', 'maxItems', 'maxLength', 'maxProperties', 'maximum', 'minItems', 'minLength', 'minProperties', 'minimum', 'multipleOf', 'not', 'nullable', 'oneOf', 'pattern', 'patternProperties', 'properties', 'required', 'title', 'type', 'uniqueItems', 'x-kubernetes-validations', 'x-kubernetes-int-or-string', 'x-kubernetes-list-map-keys', 'unknown'];
+    const values: unknown[] = [null, 0, 1, -1, 1.5, 2 ** 60, NaN, Infinity, '', 'x', true, false, [], [null], ['a'], [1], [{}], [{ type: 1 }], {}, { a: null }, { a: 1 }, { a: {} }, { a: { type: 'string' } }, { a: { minimum: 'x' } }, { url: 1 }, { url: null }, { url: 'https://x' }];
+    for (const field of fields) for (const value of values) agree({ type: 'object', [field]: value });
+    for (const value of values) agree(value);
+    agree({ properties: { a: { properties: { b: { items: { type: 1 }, required: ['x', 2] } } } } });
+  });
+});
+
+describe('a CustomResourceDefinition whose schemas are clean in one version and not in others', () => {
+  it('has the findings of the versions that are not, at their paths', async () => {
+    const validator = await SchemaValidator.create(await loadFieldTree(), ['apiextensions.k8s.io/v1/CustomResourceDefinition']);
+    const version = (name: string, openAPIV3Schema: unknown) => ({ name, served: true, storage: name === 'v1', schema: { openAPIV3Schema } });
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'pools.example.com' },
+      spec: {
+        group: 'example.com',
+        names: { kind: 'Pool', plural: 'pools' },
+        scope: 'Namespaced',
+        versions: [
+          version('v1', { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer', minimum: 1 } } } } }),
+          version('v1beta2', { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer', minimum: '1', descripton: 'x' } }, required: ['size', 2] } } }),
+          version('v1beta1', { type: 'object', properties: { spec: { type: 'object', 'x-kubernetes-validations': [{ rule: 'true', mesage: 'x' }] } } }),
+        ],
+      },
+    };
+    const at = 'spec.versions';
+    assert.deepEqual(
+      validator.validate(crd).map((i) => [i.path.join('.'), i.message]),
+      [
+        [`${at}.1.schema.openAPIV3Schema.properties.spec.properties.size.minimum`, 'must be number'],
+        [`${at}.1.schema.openAPIV3Schema.properties.spec.required.1`, 'must be string'],
+        [`${at}.1.schema.openAPIV3Schema.properties.spec.properties.size.descripton`, 'unknown field "descripton"'],
+        [`${at}.2.schema.openAPIV3Schema.properties.spec.x-kubernetes-validations.0.mesage`, 'unknown field "mesage"'],
+      ],
+    );
   });
 });
