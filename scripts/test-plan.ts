@@ -23,7 +23,9 @@ export type Need =
   | 'psql'
   | 'rabbitmqctl'
   | 'rabbitmq-server'
-  | 'unshare';
+  | 'unshare'
+  | 'g++'
+  | 'make';
 
 const services: Need[] = ['postgresql', 'rabbitmq', 'rabbitmqctl'];
 
@@ -51,6 +53,9 @@ export const needs: readonly (readonly [prefix: string, needs: readonly Need[]])
   ['test/scripts/dr/', ['postgresql', 'psql']],
   ['test/scripts/rollouts/decisions.test.ts', ['prometheus', 'promtool']],
   ['test/scripts/rollouts/drill.test.ts', ['prometheus', 'promtool']],
+  // the C++ YAML reader (native/yaml-block), built by npm ci, or by npm test when npm ci had no compiler
+  ['test/kube/yaml-block.test.ts', ['g++', 'make']],
+  ['test/kube/yaml-native-sanitizers.test.ts', ['g++', 'make']],
 ];
 
 /**

@@ -28,7 +28,29 @@ export const tools = {
   rabbitmqctl: { bin: 'rabbitmqctl', pkg: 'rabbitmq-server', why: 'per-test vhosts and the broker definitions test' },
   'rabbitmq-server': { bin: 'rabbitmq-server', pkg: 'rabbitmq-server', why: 'the broker-crash test starts its own RabbitMQ node' },
   unshare: { bin: 'unshare', pkg: 'util-linux', why: 'the nginx test resolves upstream names in its own mount namespace' },
+  'g++': { bin: 'g++', pkg: 'g++', why: "npm ci builds native/yaml-block (files mode's YAML reader) with it; its sanitizer test builds it again" },
+  make: { bin: 'make', pkg: 'make', why: 'node-gyp builds native/yaml-block with it' },
 };
+
+/** The C++ YAML reader npm ci builds (native/yaml-block): the tests of it, and of files mode, need it built. */
+export const nativeReader = 'native/yaml-block/build/Release/yaml_block.node';
+
+/**
+ * Build the C++ YAML reader when `npm ci` could not (no compiler then: its install script warns and goes on), once
+ * setup() has installed the compiler (npm test does, for the tests that need the reader). Returns an exit code (0
+ * built, 3 not).
+ */
+export function buildNative(repo) {
+  if (existsSync(join(repo, nativeReader))) return 0;
+  try {
+    run(['npm', 'rebuild', '--workspace', 'native/yaml-block'], 'building native/yaml-block', repo);
+  } catch (err) {
+    console.error(err.message);
+  }
+  if (existsSync(join(repo, nativeReader))) return 0;
+  console.error(`test-setup: ${nativeReader} is not built: install g++ and make, then run npm ci`);
+  return 3;
+}
 
 /** Local servers the tests use (shared: never stopped by a test), and how to start each. */
 export const servers = {
@@ -92,9 +114,9 @@ export async function check(needs, o = {}) {
   };
 }
 
-function run(argv, what) {
+function run(argv, what, cwd = undefined) {
   console.error(`test-setup: ${argv.join(' ')}`);
-  const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 15 * 60_000 });
+  const r = spawnSync(argv[0], argv.slice(1), { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 15 * 60_000 });
   if (r.status !== 0) throw new Error(`test-setup: ${what} failed (${r.error?.message ?? `exit ${r.status}`}): ${argv.join(' ')}`);
 }
 

@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { allTestFiles, coresOf, cpuStep, exclusive, isUnit, longestFirst, needsOf, readDurations, runTestFile, saveDurations, schedule, timeoutOf, type Result } from './test-plan.ts';
-import { setup } from './test-setup.mjs';
+import { buildNative, setup } from './test-setup.mjs';
 import { cacheFile } from './lib/plumbing/cache.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -51,6 +51,7 @@ const needed = [...new Set(files.flatMap(needsOf))].sort();
 if (needed.length) {
   const code = await setup(needed);
   if (code !== 0) process.exit(code);
+  if (needed.includes('g++') && buildNative(root) !== 0) process.exit(3);
 }
 // The type-check runs beside the tests, reported at the end; a filtered run and the unit inner
 // loop skip it (tsx runs the tests without type-checking, so npm test is where types are checked).
