@@ -227,11 +227,12 @@ function checkObjects(read: ReadText, ctx: CheckContext): FileResult {
  * checkText for each of `jobs` in turn, its text read by `reader`; `starting(k)` is told before the k-th, so a caller
  * knows which file was being checked when one throws.
  */
-export async function checkFiles(jobs: readonly { file: string; abs: string }[], reader: FileReader, ctx: CheckContext, starting?: (k: number) => void): Promise<FileResult[]> {
+export async function checkFiles(jobs: readonly { file: string; abs: string; size?: number }[], reader: FileReader, ctx: CheckContext, starting?: (k: number) => void): Promise<FileResult[]> {
   const results: FileResult[] = [];
   for (let k = 0; k < jobs.length; k++) {
     starting?.(k);
-    results.push(await checkText(jobs[k]!.file, reader.bytes(jobs[k]!.abs), ctx));
+    // the size the listing found (the bytes crdFilesOf read): no second stat of the file
+    results.push(await checkText(jobs[k]!.file, reader.bytes(jobs[k]!.abs, jobs[k]!.size), ctx));
   }
   return results;
 }
