@@ -114,6 +114,16 @@ void putEscapedUnit(Out& o, uint32_t unit) {
   o.put(buf, 6);
 }
 
+/** The character of two or three UTF-8 bytes at `s` (checked valid before reading) as a \u escape; its length. */
+size_t putEscapedChar(Out& o, const uint8_t* s) {
+  if (s[0] < 0xE0) {
+    putEscapedUnit(o, ((s[0] & 0x1F) << 6) | (s[1] & 0x3F));
+    return 2;
+  }
+  putEscapedUnit(o, ((s[0] & 0x0F) << 12) | ((s[1] & 0x3F) << 6) | (s[2] & 0x3F));
+  return 3;
+}
+
 /**
  * `s` as a JSON string. The bytes are valid UTF-8 of characters below U+10000 (checked before reading); other than
  * the newline, no control character is in them.
@@ -149,12 +159,8 @@ void putString(Out& o, const uint8_t* s, size_t n) {
     } else if (b == NEWLINE) {
       o.put("\\n", 2);
       i++;
-    } else if (b < 0xE0) {
-      putEscapedUnit(o, ((b & 0x1F) << 6) | (s[i + 1] & 0x3F));
-      i += 2;
     } else {
-      putEscapedUnit(o, ((b & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F));
-      i += 3;
+      i += putEscapedChar(o, s + i);
     }
     run = i;
   }
@@ -655,13 +661,7 @@ class Reader {
         continue;
       }
       o_.put(reinterpret_cast<const char*>(s + run), i - run);
-      if (b < 0xE0) {
-        putEscapedUnit(o_, ((b & 0x1F) << 6) | (s[i + 1] & 0x3F));
-        i += 2;
-      } else {
-        putEscapedUnit(o_, ((b & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F));
-        i += 3;
-      }
+      i += putEscapedChar(o_, s + i);
       run = i;
     }
     o_.put(reinterpret_cast<const char*>(s + run), n - run);
