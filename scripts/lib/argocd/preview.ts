@@ -21,7 +21,7 @@ import { applicationObject, argoApiVersion, argoSchemaError, saveArgoSchemaCache
 import { GeneratorError, generate, listOnlyKeys, type ClusterRecord, type Params, type PullRequestFixture } from './generators.ts';
 import { TemplateError, Unsupported, renderTemplateParams } from './gotemplate.ts';
 import { validateProject } from './project-validate.ts';
-import { groupOf, isDestinationPermitted, isGroupKindPermitted, isNamespaced, isSourcePermitted, type ProjectSpec } from './project.ts';
+import { crdScopes, deniedKindHint, groupOf, isDestinationPermitted, isGroupKindPermitted, isNamespaced, isSourcePermitted, type DeployedBy, type ProjectSpec } from './project.ts';
 import { GitSnapshot, Scratch, WorktreeSnapshot, type Snapshot } from './snapshot.ts';
 
 export type { PullRequestFixture } from './generators.ts';
@@ -407,16 +407,17 @@ export async function previewApplicationSets(opts: CheckOptions): Promise<Previe
             if (r.error) add('argocd/kustomize-failed', `kustomize build ${path} at ${snap.label} failed: ${r.error}`, 'spec.source.path');
             else if (project) {
               objects = r.objects!.length;
+              const crds = crdScopes(r.objects!.map((object) => ({ object })));
               for (const obj of r.objects!) {
                 const group = groupOf(String(obj.apiVersion ?? ''));
-                const namespaced = isNamespaced(String(obj.apiVersion ?? ''), obj.kind);
+                const namespaced = isNamespaced(String(obj.apiVersion ?? ''), obj.kind, crds);
                 const oname = obj.metadata?.name;
                 if (!isGroupKindPermitted(project.spec, group, obj.kind, namespaced, oname))
                   add(
                     'argocd/project-denies-resource',
                     `${obj.kind}/${oname} (${namespaced ? 'namespaced' : 'cluster-scoped'} ${group || 'core'}/${obj.kind}) is not permitted by project ${projectName}`,
                     'spec.project',
-                    namespaced ? 'check namespaceResourceWhitelist/Blacklist' : `add it to the project's clusterResourceWhitelist, or move it to the platform overlay`,
+                    deniedKindHint(project.spec, projectName, { group, kind: obj.kind, name: oname, namespaced }, crds.has(`${group}/${obj.kind}`) ? { crd: { name: crds.get(`${group}/${obj.kind}`)!.crd } } : {}),
                   );
                 else if (namespaced) {
                   const ns = obj.metadata?.namespace ?? spec.destination?.namespace ?? '';
@@ -483,39 +484,66 @@ export function checkRenderedObjects(result: PreviewResult, rendered: readonly R
     list.push(r);
     byTarget.set(r.target.path, list);
   }
-  for (const [path, objects] of byTarget) {
+  const crds = crdScopes(rendered);
+  const targets = [...byTarget].flatMap(([path, objects]) => {
     const apps = result.applications.filter((a) => {
       const p = String(a.application.spec?.source?.path ?? '').replace(/\/+$/, '');
       return p === path || p.startsWith(`${path}/`);
     });
     const keys = new Set(apps.map((a) => JSON.stringify([a.project, a.application.spec?.destination ?? {}])));
-    if (keys.size !== 1) continue;
-    const { project: projectName, application } = apps[0]!;
-    const project = result.projects[projectName];
-    if (!project) continue;
-    const dst = application.spec?.destination ?? {};
+    const project = apps.length ? result.projects[apps[0]!.project] : undefined;
+    return keys.size === 1 && project ? [{ path, objects, apps, project, projectName: apps[0]!.project, dst: apps[0]!.application.spec?.destination ?? {} }] : [];
+  });
+  const about = (o: Record<string, any>) => {
+    const group = groupOf(String(o.apiVersion ?? ''));
+    return { group, kind: String(o.kind), name: o.metadata?.name, namespaced: isNamespaced(String(o.apiVersion ?? ''), o.kind, crds) };
+  };
+  // What each target's Applications may deploy, by cluster: an object refused in one target
+  // that another deploys to the same cluster (a CRD of the platform overlay) is a copy to remove.
+  const where = (dst: Record<string, any>, o: Record<string, any>, a: ReturnType<typeof about>) =>
+    JSON.stringify([dst.server ?? dst.name, a.group, a.kind, a.namespaced ? (o.metadata?.namespace ?? dst.namespace ?? '') : '', a.name]);
+  const deployed = new Map<string, DeployedBy>();
+  for (const t of targets)
+    for (const r of t.objects) {
+      const a = about(r.object);
+      if (isGroupKindPermitted(t.project, a.group, a.kind, a.namespaced, a.name))
+        deployed.set(where(t.dst, r.object, a), { applications: t.apps.map((x) => x.name), path: t.path, project: t.projectName });
+    }
+  for (const { objects, apps, project, projectName, dst } of targets) {
     for (const r of objects) {
       const o = r.object;
-      const group = groupOf(String(o.apiVersion ?? ''));
-      const namespaced = isNamespaced(String(o.apiVersion ?? ''), o.kind);
-      const name = o.metadata?.name;
+      const a = about(o);
+      const { group, name, namespaced } = a;
       let message: string | undefined;
-      if (!isGroupKindPermitted(project, group, o.kind, namespaced, name))
+      let hint: string | undefined;
+      if (!isGroupKindPermitted(project, group, o.kind, namespaced, name)) {
         message = `${o.kind}/${name} (${namespaced ? 'namespaced' : 'cluster-scoped'} ${group || 'core'}/${o.kind}) is not permitted by project ${projectName}`;
-      else if (namespaced) {
+        const deployedBy = deployed.get(where(dst, o, a));
+        // a custom resource's scope is its CRD's: named where this cluster gets the CRD from, when it does
+        const c = crds.get(`${group}/${o.kind}`);
+        const crdFrom = c && deployed.get(where(dst, { metadata: { name: c.crd } }, { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', name: c.crd, namespaced: false }));
+        hint = deniedKindHint(project, projectName, a, {
+          ...(deployedBy ? { deployedBy } : {}),
+          ...(c ? { crd: { name: c.crd, renderedBy: crdFrom?.path ?? c.renderedBy } } : {}),
+        });
+      } else if (namespaced) {
         const ns = o.metadata?.namespace ?? dst.namespace ?? '';
-        if (!isDestinationPermitted(project, { server: dst.server, name: dst.name, namespace: ns }))
+        if (!isDestinationPermitted(project, { server: dst.server, name: dst.name, namespace: ns })) {
           message = `${o.kind}/${name} targets namespace "${ns}", which project ${projectName} does not allow`;
+          hint = 'keep namespaced objects in the destination namespace';
+        }
       }
       if (message)
         out.push({
           rule: 'argocd/project-denies-resource',
           severity: 'error',
-          message: `${message} (Application ${apps.map((a) => a.name).join(', ')})`,
-          hint: namespaced ? 'keep namespaced objects in the destination namespace' : "add it to the project's clusterResourceWhitelist, or move it to the platform overlay",
+          message: `${message} (Application ${apps.map((x) => x.name).join(', ')})`,
+          hint,
           target: r.target.name,
           object: objectRef(o),
           file: r.origin,
+          // the kind is what the project refuses: the finding sits on the object's kind line
+          path: 'kind',
         });
     }
   }

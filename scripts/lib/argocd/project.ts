@@ -85,4 +85,67 @@ export const clusterScopedKinds: ReadonlySet<string> = new Set(
 
 export const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
 
-export const isNamespaced = (apiVersion: string, kind: string): boolean => !clusterScopedKinds.has(`${groupOf(apiVersion)}/${kind}`);
+/** Where a custom resource's scope was read: `group/Kind` → its CRD's name, scope and the path that renders it. */
+export type CrdScopes = ReadonlyMap<string, { readonly crd: string; readonly namespaced: boolean; readonly renderedBy?: string }>;
+
+/**
+ * The scope of every kind a rendered CustomResourceDefinition defines. Argo CD asks the
+ * API server whether a kind is namespaced (IsResourcePermitted passes `namespace != ""`
+ * to IsGroupKindPermitted), and for a custom resource the API server answers with its
+ * CRD's spec.scope: ClusterAnalysisTemplate is cluster-scoped because its CRD says so.
+ */
+export function crdScopes(objects: Iterable<{ readonly object: Record<string, any>; readonly target?: { readonly path: string } }>): CrdScopes {
+  const out = new Map<string, { crd: string; namespaced: boolean; renderedBy?: string }>();
+  for (const { object: o, target } of objects) {
+    if (o.kind !== 'CustomResourceDefinition' || groupOf(String(o.apiVersion ?? '')) !== 'apiextensions.k8s.io') continue;
+    const group = o.spec?.group;
+    const kind = o.spec?.names?.kind;
+    if (typeof group !== 'string' || typeof kind !== 'string' || (o.spec?.scope !== 'Cluster' && o.spec?.scope !== 'Namespaced')) continue;
+    out.set(`${group}/${kind}`, { crd: String(o.metadata?.name), namespaced: o.spec.scope === 'Namespaced', ...(target ? { renderedBy: target.path } : {}) });
+  }
+  return out;
+}
+
+/** Whether a kind is namespaced: its CRD's scope when one is rendered, else the discovery table above. */
+export const isNamespaced = (apiVersion: string, kind: string, crds?: CrdScopes): boolean =>
+  crds?.get(`${groupOf(apiVersion)}/${kind}`)?.namespaced ?? !clusterScopedKinds.has(`${groupOf(apiVersion)}/${kind}`);
+
+/** An Application that already deploys an object to the same cluster, permitted by its own project. */
+export interface DeployedBy {
+  readonly applications: readonly string[];
+  readonly path: string;
+  readonly project: string;
+}
+
+/**
+ * The fix for an object isGroupKindPermitted refused, naming the project field that decides
+ * (Argo CD pkg/apis/application/v1alpha1/app_project_types.go IsGroupKindPermitted):
+ * a namespaced kind needs no entry unless namespaceResourceWhitelist is set (nil = every
+ * kind, empty = none) and must not match namespaceResourceBlacklist; a cluster-scoped kind
+ * must match clusterResourceWhitelist (nil or empty = none) and not clusterResourceBlacklist.
+ * An object another Application on the cluster already deploys (a CRD of the platform
+ * overlay) is not to be whitelisted a second time: two Applications would own it, and
+ * each would prune or overwrite the other's copy.
+ */
+export function deniedKindHint(
+  project: ProjectSpec,
+  projectName: string,
+  o: { readonly group: string; readonly kind: string; readonly name?: string; readonly namespaced: boolean },
+  context: { readonly deployedBy?: DeployedBy; readonly crd?: { readonly name: string; readonly renderedBy?: string } } = {},
+): string {
+  const { deployedBy, crd } = context;
+  if (deployedBy)
+    return `${o.kind} ${o.name} is already deployed to this cluster by ${deployedBy.path} (Application ${deployedBy.applications.join(', ')}, project ${deployedBy.project}): remove it from this overlay${
+      o.kind === 'CustomResourceDefinition' ? ' (its custom resources need no copy of the CRD)' : ''
+    }; do not add it to project ${projectName} as well (two Applications would own one object)`;
+  const field = o.namespaced ? 'namespaceResourceBlacklist' : 'clusterResourceBlacklist';
+  const black = (o.namespaced ? project.namespaceResourceBlacklist : project.clusterResourceBlacklist) ?? [];
+  if (black.length > 0 && inList(black, o.group, o.kind, o.namespaced ? undefined : o.name))
+    return `project ${projectName}'s ${field} denies ${o.group || '""'}/${o.kind}: drop the entry (generators/argocd/projects.ts) or the object`;
+  const entry = `{ group: "${o.group}", kind: ${o.kind}${!o.namespaced && o.name ? `, name: ${o.name}` : ''} }`;
+  const scope = crd ? ` (${o.kind} is ${o.namespaced ? 'namespaced' : 'cluster-scoped'}: its CRD ${crd.name}${crd.renderedBy ? ` in ${crd.renderedBy}` : ''} says so)` : '';
+  if (o.namespaced) return `add ${entry} to project ${projectName}'s namespaceResourceWhitelist (generators/argocd/projects.ts)${scope}`;
+  return `add ${entry} to project ${projectName}'s clusterResourceWhitelist (generators/argocd/projects.ts)${scope}${
+    o.kind === 'CustomResourceDefinition' ? ", or install it from the cluster's platform overlay (overlays/platform/<cluster>)" : ''
+  }`;
+}
