@@ -30,8 +30,9 @@ const renderedNamespaces = (index: ObjectIndex, near: RenderedObject): ReadonlyM
  * namespaceSelector selects no namespace and `{}` every one (metav1.LabelSelectorAsSelector).
  * Undefined when they cannot be known here, and the term is not judged: a listed namespace no overlay
  * renders (its pods are not in the render), or a namespaceSelector that selects no rendered Namespace
- * (it means namespaces by labels only others carry). `{}` is judged against every namespace rendered on
- * the cluster: the ones no overlay renders (kube-system, an operator's) are not seen.
+ * (it means namespaces by labels only others carry), or `{}`: every namespace of the cluster, kube-system and the
+ * operators' among them, whose pods no overlay renders (a term aimed at CoreDNS is right there, and would read here
+ * as matching nothing).
  */
 function namespacesOf(term: Term, own: string, known: ReadonlyMap<string, Readonly<Record<string, string>>>): string[] | undefined {
   const listed = term.namespaces ?? [];
@@ -42,6 +43,7 @@ function namespacesOf(term: Term, own: string, known: ReadonlyMap<string, Readon
   if (selector) {
     // a selector the API server refuses is its one finding, apiserver/*
     if (ValidateLabelSelector(selector, '').length) return undefined;
+    if (!Object.keys(selector.matchLabels ?? {}).length && !(selector.matchExpressions ?? []).length) return undefined;
     const selected = [...known].filter(([, labels]) => selectorMatches(selector, labels)).map(([ns]) => ns);
     if (!selected.length) return undefined;
     for (const ns of selected) out.add(ns);
@@ -60,7 +62,7 @@ export default podPolicy(
     id: 'correctness/affinity-selects-pods',
     title: 'Pod affinity and anti-affinity terms select pods that are rendered in the namespaces they read',
     rationale:
-      'The API server accepts any labelSelector in an affinity term. A required podAffinity term that matches no pod (not even the pod itself) keeps every new pod Pending: the scheduler\'s InterPodAffinity filter lets a pod through with no matching pod only when it matches its own term. An anti-affinity or preferred term that matches nothing silently does nothing: a misspelt app name leaves the replicas free to share a node or zone. The first is an error, the rest warnings. A term reads the pods of its namespaces list and of the namespaces its namespaceSelector selects ({} selects all), or with neither the pod\'s own namespace. It is judged when those namespaces are known here: every listed one is rendered (a Namespace object on the cluster), and a namespaceSelector selects at least one rendered Namespace by its labels (kubernetes.io/metadata.name included); a selector on labels no rendered Namespace carries means namespaces this repository does not render, and is not judged. {} is judged against every namespace rendered on the cluster. Then every label key the term requires must be carried by some pod template rendered in those namespaces or by CloudNativePG\'s instance pods (the Cluster\'s inheritedMetadata labels, cnpg.io/cluster, role primary or replica); a key only another controller adds (job-name) is not judged.',
+      'The API server accepts any labelSelector in an affinity term. A required podAffinity term that matches no pod (not even the pod itself) keeps every new pod Pending: the scheduler\'s InterPodAffinity filter lets a pod through with no matching pod only when it matches its own term. An anti-affinity or preferred term that matches nothing silently does nothing: a misspelt app name leaves the replicas free to share a node or zone. The first is an error, the rest warnings. A term reads the pods of its namespaces list and of the namespaces its namespaceSelector selects ({} selects all), or with neither the pod\'s own namespace. It is judged when those namespaces are known here: every listed one is rendered (a Namespace object on the cluster), and a namespaceSelector selects at least one rendered Namespace by its labels (kubernetes.io/metadata.name included); a selector on labels no rendered Namespace carries means namespaces this repository does not render, and is not judged. {} selects every namespace of the cluster, those this repository does not render too, and is not judged. Then every label key the term requires must be carried by some pod template rendered in those namespaces or by CloudNativePG\'s instance pods (the Cluster\'s inheritedMetadata labels, cnpg.io/cluster, role primary or replica); a key only another controller adds (job-name) is not judged.',
     hint: "select labels the intended pods carry (their pod template's labels; for the workload's own pods its selector, generators/lib/labels.ts selectorFor)",
     references: [
       'kubernetes/kubernetes pkg/scheduler/framework/plugins/interpodaffinity/filtering.go (satisfyPodAffinity, satisfyPodAntiAffinity)',

@@ -71,11 +71,10 @@ describe(id, () => {
       const [f] = withPlatform(grafana('grafna', { namespaces: ['marquee-prod'], namespaceSelector: { matchLabels: { 'marquee.io/cluster': 'prod' } } }));
       assert.match(f?.message ?? '', /in namespaces marquee-prod, monitoring carries/);
     });
-    test('an empty namespaceSelector reads every namespace rendered on the cluster', () => {
+    test('an empty namespaceSelector reads every namespace of the cluster, kube-system\'s too: not judged', () => {
+      // a term aimed at pods no overlay renders (CoreDNS in kube-system) is right, and must not read as a typo
       assert.deepEqual(withPlatform(grafana('grafana', { namespaceSelector: {} })), []);
-      const [f] = withPlatform(grafana('inventry', { namespaceSelector: {} }));
-      assert.match(f?.message ?? '', /app\.kubernetes\.io\/name=inventry that no pod rendered in namespaces marquee-prod, monitoring carries/);
-      assert.match(f!.hint ?? '', /^this workload's own pods carry app\.kubernetes\.io\/name=inventory; /);
+      assert.deepEqual(withPlatform(grafana('inventry', { namespaceSelector: {} })), []);
     });
     test('a null namespaceSelector and no namespaces: the pod\'s own namespace', () => {
       const [f] = withPlatform(grafana('grafana', { namespaces: [], namespaceSelector: null }));
