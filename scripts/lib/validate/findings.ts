@@ -3,11 +3,11 @@
 // then made into what a person acts on in one read — one mistake, one finding:
 // a finding repeated by one source line across objects and environments is one
 // finding listing them, consequences fold into their cause, causes come first.
-import { objectRef, type Finding, type RelatedFinding, type RenderedObject, type Target } from '../../../kube/index.ts';
+import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
 import { blame } from './blame.ts';
 import { explainKustomize } from './kustomize-errors.ts';
 import { parsePath, type SourceLocator } from './locate.ts';
-import type { Summary } from './output.ts';
+import type { Consequence, Summary } from './output.ts';
 
 export const byWhere = (a: Finding, b: Finding): number =>
   (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) ||
@@ -83,15 +83,24 @@ const causeRank = (f: Finding): number =>
   : f.rule.startsWith('contract') ? 4.5
   : 5;
 
-const related = (f: Finding): RelatedFinding => ({
+const uniq = (xs: readonly (string | undefined)[]): string[] => [...new Set(xs.filter((x): x is string => !!x))];
+
+/** `object`, `objects`, `target`, `targets` of one finding or consequence: the first of each, the lists when several. */
+const coverage = (objects: readonly string[], targets: readonly string[]) => ({
+  ...(objects.length ? { object: objects[0] } : {}),
+  ...(objects.length > 1 ? { objects } : {}),
+  ...(targets.length ? { target: targets[0] } : {}),
+  ...(targets.length > 1 ? { targets } : {}),
+});
+
+/** A finding as a consequence of another: every object and target it covers (step 1 may have grouped several). */
+const related = (f: Finding): Consequence => ({
   rule: f.rule,
   message: f.message,
-  ...(f.object ? { object: f.object } : {}),
+  ...coverage(uniq(f.objects ?? [f.object]), uniq(f.targets ?? [f.target])),
   ...(f.file ? { file: f.file } : {}),
   ...(f.line ? { line: f.line } : {}),
 });
-
-const uniq = (xs: readonly (string | undefined)[]): string[] => [...new Set(xs.filter((x): x is string => !!x))];
 
 /**
  * One mistake, one finding:
@@ -238,14 +247,23 @@ function foldWhere(out: readonly Finding[], causeOf: (f: Finding) => Finding | u
   return kept.map((f) => (folded.has(f) ? fold(f, folded.get(f)!) : f));
 }
 
-function mergeRelated(g: readonly Finding[]): { related?: RelatedFinding[] } {
-  const all = g.flatMap((f) => f.related ?? []);
-  const seen = new Set<string>();
-  const list = all.filter((r) => {
+/**
+ * The consequences of several findings (grouped, or a cause and what folds into it), each rule, message and line once,
+ * with the objects and targets of every copy: the same message on three HPAs is one consequence naming the three.
+ */
+function mergeRelated(g: readonly Finding[]): { related?: Consequence[] } {
+  const byKey = new Map<string, Consequence>();
+  for (const r of g.flatMap((f): readonly Consequence[] => f.related ?? [])) {
     const k = `${r.rule}\0${r.message}\0${r.file}\0${r.line}`;
-    return seen.has(k) ? false : (seen.add(k), true);
-  });
-  return list.length ? { related: list } : {};
+    const seen = byKey.get(k);
+    byKey.set(
+      k,
+      seen
+        ? { ...seen, ...coverage(uniq([...(seen.objects ?? [seen.object]), ...(r.objects ?? [r.object])]), uniq([...(seen.targets ?? [seen.target]), ...(r.targets ?? [r.target])])) }
+        : r,
+    );
+  }
+  return byKey.size ? { related: [...byKey.values()] } : {};
 }
 
 function fold(cause: Finding, consequences: readonly Finding[]): Finding {

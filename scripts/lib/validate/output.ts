@@ -2,7 +2,18 @@
 // tabs) or SARIF 2.1.0 (code scanning, with real regions).
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Finding } from '../../../kube/index.ts';
+import type { Finding, RelatedFinding } from '../../../kube/index.ts';
+
+/**
+ * A consequence folded into its cause (findings.ts), with every object and target it was seen on, as a finding
+ * lists them: one rule and message on three HPAs, or on one HPA in each of three environments, is one consequence
+ * naming all of them. `object` and `target` are the first, `objects` and `targets` are there when there are several.
+ */
+export interface Consequence extends RelatedFinding {
+  readonly objects?: readonly string[];
+  readonly target?: string;
+  readonly targets?: readonly string[];
+}
 
 export type Format = 'text' | 'json' | 'junit' | 'sarif';
 export const formats: readonly Format[] = ['text', 'json', 'junit', 'sarif'];
@@ -54,24 +65,35 @@ const OBJECTS_SHOWN = 5;
 const list = (xs: readonly string[], shown: number): string =>
   xs.length > shown ? `${xs.slice(0, shown).join(', ')} … and ${xs.length - shown} more` : xs.join(', ');
 
+const uniq = (xs: readonly (string | undefined)[]): string[] => [...new Set(xs.filter((x): x is string => !!x))];
+
 /** The lines under a finding: the objects it covers, its fix, the consequences folded into it. */
 function details(f: Finding): string[] {
   const out: string[] = [];
   if (f.objects && f.objects.length > 1) out.push(`    ${f.objects.length} objects: ${list(f.objects, OBJECTS_SHOWN)}`);
   if (f.hint) out.push(`    fix: ${f.hint}`);
-  const byRule = new Map<string, NonNullable<Finding['related']>[number][]>();
-  for (const r of f.related ?? []) byRule.set(r.rule, [...(byRule.get(r.rule) ?? []), r]);
+  const byRule = new Map<string, Consequence[]>();
+  for (const r of (f.related ?? []) as readonly Consequence[]) byRule.set(r.rule, [...(byRule.get(r.rule) ?? []), r]);
   // where a consequence sits, when that is another file than the cause's
-  const at = (r: NonNullable<Finding['related']>[number]): string => (r.file && r.file !== f.file ? ` (${r.file}${r.line ? `:${r.line}` : ''})` : '');
+  const at = (r: Consequence): string => (r.file && r.file !== f.file ? ` (${r.file}${r.line ? `:${r.line}` : ''})` : '');
+  const causeTargets = new Set(uniq(f.targets ?? [f.target]));
   for (const [rule, rs] of byRule) {
     const first = rs[0]!;
-    // Per object, one example and a count; about no object (a target left unrendered), each one.
+    // About no object (a target left unrendered), each one.
     if (!rs.some((r) => r.object)) {
       for (const r of rs) out.push(`    also: ${rule}: ${r.message}${at(r)}`);
       continue;
     }
-    const more = rs.length > 1 ? ` (and ${rs.length - 1} more like it)` : '';
-    out.push(`    also: ${rule}: ${first.object ? `${first.object}: ` : ''}${first.message}${at(first)}${more}`);
+    // Per rule, one example, and every object and target it was seen on as the finding's own line names them.
+    const objects = uniq(rs.flatMap((r): readonly (string | undefined)[] => r.objects ?? [r.object]));
+    // its environments when they are not the finding's own
+    const targets = uniq(rs.flatMap((r): readonly (string | undefined)[] => r.targets ?? [r.target]));
+    const elsewhere = targets.some((t) => !causeTargets.has(t)) || targets.length < causeTargets.size;
+    const subject = objects.length > 1 ? `${first.object ?? objects[0]} (+${objects.length - 1})` : objects[0];
+    out.push(`    also: ${rule}: ${subject}: ${first.message}${at(first)}${targets.length && elsewhere ? ` [${targets.join(', ')}]` : ''}`);
+    // (the finding's own objects are listed above it)
+    const same = objects.length === (f.objects ?? [f.object]).length && objects.every((o) => (f.objects ?? [f.object]).includes(o));
+    if (objects.length > 1 && !same) out.push(`      ${objects.length} objects: ${list(objects, OBJECTS_SHOWN)}`);
   }
   return out;
 }
@@ -193,7 +215,7 @@ export function toSarif(findings: readonly Finding[], ruleDocs: ReadonlyMap<stri
             .filter((r) => r.file)
             .map((r, id) => ({
               id,
-              message: { text: `${r.rule}: ${r.object ? `${r.object}: ` : ''}${r.message}` },
+              message: { text: `${r.rule}: ${r.object ? `${(r as Consequence).objects?.join(', ') ?? r.object}: ` : ''}${r.message}` },
               physicalLocation: { artifactLocation: artifactLocation(r.file!, root), ...(r.line ? { region: { startLine: r.line } } : {}) },
             })),
         }

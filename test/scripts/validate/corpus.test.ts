@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { validateRepo } from '../../../scripts/lib/validate/index.ts';
+import type { Consequence } from '../../../scripts/lib/validate/output.ts';
 import { applyEdits, commitAsDeployed, copyRepo, removeRepo, type Edit } from '../../helpers/repo-copy.ts';
 
 interface Case {
@@ -13,7 +14,8 @@ interface Case {
   /** the environment(s) validated (`--env`) */
   env: string | string[];
   edits: Edit[];
-  expect: { rule: string; file: string; line?: number; path?: string; message?: string; hint?: string; objects?: number; related?: string }[];
+  /** `related`: a consequence folded into the finding has this in its message; `relatedObjects`: and covers this many objects */
+  expect: { rule: string; file: string; line?: number; path?: string; message?: string; hint?: string; objects?: number; related?: string; relatedObjects?: number }[];
   /** findings that must not be there (kustomize's echo of an error already reported, say) */
   absent?: { rule: string; message?: string; file?: string }[];
   /** directories or files removed after the edits (a missing overlay) */
@@ -61,11 +63,14 @@ describe('validate rejects bad input', () => {
             (want.message === undefined || f.message.includes(want.message)) &&
             (want.hint === undefined || (f.hint ?? '').includes(want.hint)) &&
             (want.objects === undefined || (f.objects?.length ?? 1) === want.objects) &&
-            (want.related === undefined || !!f.related?.some((r) => r.message.includes(want.related!))),
+            (want.related === undefined ||
+              !!(f.related as readonly Consequence[] | undefined)?.some(
+                (r) => r.message.includes(want.related!) && (want.relatedObjects === undefined || (r.objects?.length ?? 1) === want.relatedObjects),
+              )),
         );
         assert.ok(
           hit,
-          `${file}: expected ${JSON.stringify(want)}\n got:\n${result.findings.map((f) => `  ${f.rule} ${f.file}:${f.line} ${f.path ?? ''} ${f.message} (fix: ${f.hint ?? ''}; objects: ${f.objects?.length ?? 1})`).join('\n')}`,
+          `${file}: expected ${JSON.stringify(want)}\n got:\n${result.findings.map((f) => `  ${f.rule} ${f.file}:${f.line} ${f.path ?? ''} ${f.message} (fix: ${f.hint ?? ''}; objects: ${f.objects?.length ?? 1}; related: ${(f.related as readonly Consequence[] | undefined)?.map((r) => `${r.rule} × ${r.objects?.length ?? 1}`).join(', ') ?? ''})`).join('\n')}`,
         );
       }
       if (c.only) {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Finding } from '../../../kube/index.ts';
-import { summaryLine, toJson, toJunit, toSarif, toText, useColor } from '../../../scripts/lib/validate/output.ts';
+import { summaryLine, toJson, toJunit, toSarif, toText, useColor, type Consequence } from '../../../scripts/lib/validate/output.ts';
 
 const summary = { environments: 1, targets: 2, resources: 10, errors: 1, warnings: 1, seconds: 0.5 };
 const grouped: Finding = {
@@ -90,6 +90,37 @@ describe('text', () => {
     assert.match(text, /^ {4}fix: write 512Mi \(mebibytes\) or 512M \(megabytes\)$/m);
     assert.match(text, /^ {4}also: resources\/memory-limits: Deployment\/marquee-prod\/a: container "a" memory limit/m);
     assert.match(text, /\[prod, test\]$/m);
+  });
+
+  test('a consequence seen on several objects and environments names every one of them, not only the first', () => {
+    const drift: Finding = {
+      rule: 'drift',
+      severity: 'error',
+      file: 'base/inventory/horizontal-pod-autoscaler.yaml',
+      line: 16,
+      message: 'generated file differs',
+      related: [
+        {
+          rule: 'availability/hpa-target-exists',
+          message: 'scaleTargetRef Deployment/inventry is not rendered',
+          object: 'HorizontalPodAutoscaler/marquee-dev/inventory',
+          objects: ['HorizontalPodAutoscaler/marquee-dev/inventory', 'HorizontalPodAutoscaler/marquee-test/inventory', 'HorizontalPodAutoscaler/marquee-prod/inventory'],
+          target: 'dev',
+          targets: ['dev', 'test', 'prod'],
+          file: 'base/inventory/horizontal-pod-autoscaler.yaml',
+          line: 16,
+        } as Consequence,
+      ],
+    };
+    const text = toText([drift], summary);
+    assert.match(text, /^ {4}also: availability\/hpa-target-exists: HorizontalPodAutoscaler\/marquee-dev\/inventory \(\+2\): scaleTargetRef Deployment\/inventry is not rendered \[dev, test, prod\]$/m);
+    assert.match(text, /^ {6}3 objects: HorizontalPodAutoscaler\/marquee-dev\/inventory, HorizontalPodAutoscaler\/marquee-test\/inventory, HorizontalPodAutoscaler\/marquee-prod\/inventory$/m);
+    // the finding's own objects and environments are not repeated under it
+    const own = toText([{ ...grouped, related: [{ ...grouped.related![0]!, objects: grouped.objects, target: 'prod', targets: ['prod', 'test'] } as Consequence] }], summary);
+    assert.match(own, /^ {4}also: resources\/memory-limits: Deployment\/marquee-prod\/a \(\+2\): container "a" memory limit "512mb" is not a positive quantity$/m);
+    assert.doesNotMatch(own, /^ {6}\d+ objects/m);
+    // and JSON carries them
+    assert.deepEqual(JSON.parse(toJson([drift], summary)).findings[0].related[0].targets, ['dev', 'test', 'prod']);
   });
 
   test('targets a source error kept from rendering are each named under it', () => {
