@@ -88,13 +88,20 @@ export function validateCustomResourceDefinitionSpec(spec: Record<string, any>, 
     if (!isObj(v?.schema?.openAPIV3Schema)) out.push(required(at(at(p, 'schema'), 'openAPIV3Schema'), 'schemas are required', fn, 'give the version a schema.openAPIV3Schema (type: object, with x-kubernetes-preserve-unknown-fields: true if it is free-form)'));
     out.push(...validateCustomResourceDefinitionVersion(v ?? {}, p));
   });
-  // "must have exactly one version marked as storage version": upstream's path is spec.versions; a second storage
-  // version is put at its own storage field
+  // "must have exactly one version marked as storage version": upstream's path is spec.versions. Several storage
+  // versions are one finding at the first one's storage field, judged against the others' (false or absent in
+  // the CRD as generated or vendored): when the first is the generator's, validate moves the finding to the overlay line that
+  // set another one (blame.ts fromAgainst). Without that history (files mode) the hint names every one.
   if (storage.length === 0)
     out.push(invalid(vpath, undefined, 'must have exactly one version marked as storage version', fn, 'mark one version storage: true'));
-  else
-    for (const i of storage.slice(1))
-      out.push({ ...invalid(at(at(vpath, i), 'storage'), true, 'must have exactly one version marked as storage version', fn, `version ${str(versions[storage[0]!]?.name)} is already the storage version: set storage: false here`), summary: `spec.versions marks ${storage.length} versions storage: true` });
+  else if (storage.length > 1) {
+    const named = storage.map((i) => `${str(versions[i]?.name)} (${at(vpath, i)})`);
+    out.push({
+      ...invalid(at(at(vpath, storage[0]!), 'storage'), true, 'must have exactly one version marked as storage version', fn, `versions ${named.slice(0, -1).join(', ')} and ${named.at(-1)} are ${storage.length > 2 ? 'all' : 'both'} storage: true: keep it on the version objects are stored as and set storage: false on the other${storage.length > 2 ? 's' : ''}`),
+      summary: `spec.versions marks ${storage.length} versions storage: true`,
+      against: storage.slice(1).map((i) => ({ path: at(at(vpath, i), 'storage'), oneOf: [false, undefined] })),
+    });
+  }
 
   // required names: singular and listKind are defaulted from kind (SetDefaults_CustomResourceDefinitionSpec)
   if (!str(namesOf(spec).plural)) out.push(required(at(at(path, 'names'), 'plural'), '', fn));

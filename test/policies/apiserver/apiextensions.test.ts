@@ -50,8 +50,9 @@ const rows: readonly Row[] = [
   { name: 'invalid_conversion_strategy ("non_existing_conversion")', crd: crd({ conversion: { strategy: 'non_existing_conversion' } }), errors: [['Unsupported value', 'spec.conversion.strategy']] },
   { name: 'none conversion without preserveUnknownFields=false', crd: crd({ conversion: { strategy: 'None' } }), errors: [] },
   { name: 'no_storage_version', crd: crd({ versions: [v('version', false), v('version2', false)] }), errors: [['Invalid value', 'spec.versions']] },
-  // upstream: Invalid spec.versions (and status.storedVersions, which the registry fills on create); put on the second storage flag
-  { name: 'multiple_storage_version', crd: crd({ versions: [v('version', true), v('version2', true)] }), errors: [['Invalid value', 'spec.versions[1].storage']] },
+  // upstream: Invalid spec.versions (and status.storedVersions, which the registry fills on create); put on the first
+  // storage flag, judged against the others (validate moves it to the one an overlay set)
+  { name: 'multiple_storage_version', crd: crd({ versions: [v('version', true), v('version2', true)] }), errors: [['Invalid value', 'spec.versions[0].storage']] },
   {
     // upstream's row also expects Required names.singular and names.listKind: v1 defaults them from kind, which is
     // itself reported missing
@@ -116,6 +117,18 @@ describe('validateCustomResourceDefinitionSpec: what an author writes', () => {
   });
   test('a group without a dot is refused', () => assert.deepEqual(only(crd({ group: 'widgets' }, 'plural.widgets')), ['spec.group: Invalid value: should be a domain with at least one dot']));
   test('a duplicate version name is refused at the second entry', () => assert.deepEqual(only(crd({ versions: [v('v1', true), v('v1', false)] })), ['spec.versions[1].name: Invalid value: must contain unique version names']));
+  test('three storage versions are one finding at the first, judged against the others, its fix naming every one', () => {
+    const errs = ValidateCustomResourceDefinition(crd({ versions: [v('v1alpha1', false), v('v1beta1', true), v('v1', true), v('v2', true)] }));
+    assert.equal(errs.length, 1);
+    const [e] = errs;
+    assert.equal(e!.path, 'spec.versions[1].storage');
+    assert.equal(e!.detail, 'must have exactly one version marked as storage version');
+    assert.deepEqual(e!.against, [
+      { path: 'spec.versions[2].storage', oneOf: [false, undefined] },
+      { path: 'spec.versions[3].storage', oneOf: [false, undefined] },
+    ]);
+    assert.match(e!.hint!, /versions v1beta1 \(spec\.versions\[1\]\), v1 \(spec\.versions\[2\]\) and v2 \(spec\.versions\[3\]\) are all storage: true/);
+  });
   test('a version name that is not a DNS-1035 label is refused', () => assert.deepEqual(ValidateCustomResourceDefinition(crd({ versions: [v('1.0', true)] })).map((e) => e.path), ['spec.versions[0].name']));
   test('a version without a schema is refused (schemas are required on create)', () =>
     assert.deepEqual(only(crd({ versions: [v('version', true), { name: 'version2', served: true, storage: false }] })), ['spec.versions[1].schema.openAPIV3Schema: Required value: schemas are required']));
