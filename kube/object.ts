@@ -131,6 +131,14 @@ export interface RelatedFinding {
   readonly object?: string;
   readonly file?: string;
   readonly line?: number;
+  /**
+   * Every object and target the consequence was seen on, as a finding lists them: one rule and message on three HPAs,
+   * or on one HPA in each of three environments, is one consequence naming all of them. `object` and `target` are the
+   * first; `objects` and `targets` are there when there are several.
+   */
+  readonly objects?: readonly string[];
+  readonly target?: string;
+  readonly targets?: readonly string[];
 }
 
 /** `Kind/namespace/name`; a part that is not a string (a mistyped `name: {…}`) is `?`, not `[object Object]`. */

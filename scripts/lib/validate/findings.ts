@@ -3,11 +3,11 @@
 // then made into what a person acts on in one read — one mistake, one finding:
 // a finding repeated by one source line across objects and environments is one
 // finding listing them, consequences fold into their cause, causes come first.
-import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
+import { objectRef, type Finding, type RelatedFinding, type RenderedObject, type Target } from '../../../kube/index.ts';
 import { blame } from './blame.ts';
 import { explainKustomize } from './kustomize-errors.ts';
 import { parsePath, type SourceLocator } from './locate.ts';
-import type { Consequence, Summary } from './output.ts';
+import type { Summary } from './output.ts';
 
 export const byWhere = (a: Finding, b: Finding): number =>
   (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) ||
@@ -94,7 +94,7 @@ const coverage = (objects: readonly string[], targets: readonly string[]) => ({
 });
 
 /** A finding as a consequence of another: every object and target it covers (step 1 may have grouped several). */
-const related = (f: Finding): Consequence => ({
+const related = (f: Finding): RelatedFinding => ({
   rule: f.rule,
   message: f.message,
   ...coverage(uniq(f.objects ?? [f.object]), uniq(f.targets ?? [f.target])),
@@ -251,9 +251,9 @@ function foldWhere(out: readonly Finding[], causeOf: (f: Finding) => Finding | u
  * The consequences of several findings (grouped, or a cause and what folds into it), each rule, message and line once,
  * with the objects and targets of every copy: the same message on three HPAs is one consequence naming the three.
  */
-function mergeRelated(g: readonly Finding[]): { related?: Consequence[] } {
-  const byKey = new Map<string, Consequence>();
-  for (const r of g.flatMap((f): readonly Consequence[] => f.related ?? [])) {
+function mergeRelated(g: readonly Finding[]): { related?: RelatedFinding[] } {
+  const byKey = new Map<string, RelatedFinding>();
+  for (const r of g.flatMap((f): readonly RelatedFinding[] => f.related ?? [])) {
     const k = `${r.rule}\0${r.message}\0${r.file}\0${r.line}`;
     const seen = byKey.get(k);
     byKey.set(

@@ -4,17 +4,6 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, RelatedFinding } from '../../../kube/index.ts';
 
-/**
- * A consequence folded into its cause (findings.ts), with every object and target it was seen on, as a finding
- * lists them: one rule and message on three HPAs, or on one HPA in each of three environments, is one consequence
- * naming all of them. `object` and `target` are the first, `objects` and `targets` are there when there are several.
- */
-export interface Consequence extends RelatedFinding {
-  readonly objects?: readonly string[];
-  readonly target?: string;
-  readonly targets?: readonly string[];
-}
-
 export type Format = 'text' | 'json' | 'junit' | 'sarif';
 export const formats: readonly Format[] = ['text', 'json', 'junit', 'sarif'];
 
@@ -72,10 +61,10 @@ function details(f: Finding): string[] {
   const out: string[] = [];
   if (f.objects && f.objects.length > 1) out.push(`    ${f.objects.length} objects: ${list(f.objects, OBJECTS_SHOWN)}`);
   if (f.hint) out.push(`    fix: ${f.hint}`);
-  const byRule = new Map<string, Consequence[]>();
-  for (const r of (f.related ?? []) as readonly Consequence[]) byRule.set(r.rule, [...(byRule.get(r.rule) ?? []), r]);
+  const byRule = new Map<string, RelatedFinding[]>();
+  for (const r of (f.related ?? []) as readonly RelatedFinding[]) byRule.set(r.rule, [...(byRule.get(r.rule) ?? []), r]);
   // where a consequence sits, when that is another file than the cause's
-  const at = (r: Consequence): string => (r.file && r.file !== f.file ? ` (${r.file}${r.line ? `:${r.line}` : ''})` : '');
+  const at = (r: RelatedFinding): string => (r.file && r.file !== f.file ? ` (${r.file}${r.line ? `:${r.line}` : ''})` : '');
   const causeTargets = new Set(uniq(f.targets ?? [f.target]));
   for (const [rule, rs] of byRule) {
     const first = rs[0]!;
@@ -215,7 +204,7 @@ export function toSarif(findings: readonly Finding[], ruleDocs: ReadonlyMap<stri
             .filter((r) => r.file)
             .map((r, id) => ({
               id,
-              message: { text: `${r.rule}: ${r.object ? `${(r as Consequence).objects?.join(', ') ?? r.object}: ` : ''}${r.message}` },
+              message: { text: `${r.rule}: ${r.object ? `${(r as RelatedFinding).objects?.join(', ') ?? r.object}: ` : ''}${r.message}` },
               physicalLocation: { artifactLocation: artifactLocation(r.file!, root), ...(r.line ? { region: { startLine: r.line } } : {}) },
             })),
         }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { validateRepo } from '../../../scripts/lib/validate/index.ts';
-import type { Consequence } from '../../../scripts/lib/validate/output.ts';
+import type { RelatedFinding } from '../../../kube/index.ts';
 import { applyEdits, commitAsDeployed, copyRepo, removeRepo, type Edit } from '../../helpers/repo-copy.ts';
 
 interface Case {
@@ -64,13 +64,13 @@ describe('validate rejects bad input', () => {
             (want.hint === undefined || (f.hint ?? '').includes(want.hint)) &&
             (want.objects === undefined || (f.objects?.length ?? 1) === want.objects) &&
             (want.related === undefined ||
-              !!(f.related as readonly Consequence[] | undefined)?.some(
+              !!(f.related as readonly RelatedFinding[] | undefined)?.some(
                 (r) => r.message.includes(want.related!) && (want.relatedObjects === undefined || (r.objects?.length ?? 1) === want.relatedObjects),
               )),
         );
         assert.ok(
           hit,
-          `${file}: expected ${JSON.stringify(want)}\n got:\n${result.findings.map((f) => `  ${f.rule} ${f.file}:${f.line} ${f.path ?? ''} ${f.message} (fix: ${f.hint ?? ''}; objects: ${f.objects?.length ?? 1}; related: ${(f.related as readonly Consequence[] | undefined)?.map((r) => `${r.rule} × ${r.objects?.length ?? 1}`).join(', ') ?? ''})`).join('\n')}`,
+          `${file}: expected ${JSON.stringify(want)}\n got:\n${result.findings.map((f) => `  ${f.rule} ${f.file}:${f.line} ${f.path ?? ''} ${f.message} (fix: ${f.hint ?? ''}; objects: ${f.objects?.length ?? 1}; related: ${(f.related as readonly RelatedFinding[] | undefined)?.map((r) => `${r.rule} × ${r.objects?.length ?? 1}`).join(', ') ?? ''})`).join('\n')}`,
         );
       }
       if (c.only) {

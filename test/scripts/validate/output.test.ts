@@ -2,8 +2,8 @@
 // carries everything text shows, text that names every object a finding covers.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Finding } from '../../../kube/index.ts';
-import { summaryLine, toJson, toJunit, toSarif, toText, useColor, type Consequence } from '../../../scripts/lib/validate/output.ts';
+import type { Finding, RelatedFinding } from '../../../kube/index.ts';
+import { summaryLine, toJson, toJunit, toSarif, toText, useColor } from '../../../scripts/lib/validate/output.ts';
 
 const summary = { environments: 1, targets: 2, resources: 10, errors: 1, warnings: 1, seconds: 0.5 };
 const grouped: Finding = {
@@ -109,14 +109,14 @@ describe('text', () => {
           targets: ['dev', 'test', 'prod'],
           file: 'base/inventory/horizontal-pod-autoscaler.yaml',
           line: 16,
-        } as Consequence,
+        } as RelatedFinding,
       ],
     };
     const text = toText([drift], summary);
     assert.match(text, /^ {4}also: availability\/hpa-target-exists: HorizontalPodAutoscaler\/marquee-dev\/inventory \(\+2\): scaleTargetRef Deployment\/inventry is not rendered \[dev, test, prod\]$/m);
     assert.match(text, /^ {6}3 objects: HorizontalPodAutoscaler\/marquee-dev\/inventory, HorizontalPodAutoscaler\/marquee-test\/inventory, HorizontalPodAutoscaler\/marquee-prod\/inventory$/m);
     // the finding's own objects and environments are not repeated under it
-    const own = toText([{ ...grouped, related: [{ ...grouped.related![0]!, objects: grouped.objects, target: 'prod', targets: ['prod', 'test'] } as Consequence] }], summary);
+    const own = toText([{ ...grouped, related: [{ ...grouped.related![0]!, objects: grouped.objects, target: 'prod', targets: ['prod', 'test'] } as RelatedFinding] }], summary);
     assert.match(own, /^ {4}also: resources\/memory-limits: Deployment\/marquee-prod\/a \(\+2\): container "a" memory limit "512mb" is not a positive quantity$/m);
     assert.doesNotMatch(own, /^ {6}\d+ objects/m);
     // and JSON carries them
