@@ -1,13 +1,15 @@
 // Rules of kubernetes/kubernetes staging/src/k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/validation/validation.go
 // (Kubernetes 1.31): what the API server refuses in a CustomResourceDefinition on create — its name, group, scope,
-// names, versions, conversion, printer columns, subresources and the API-approval annotation. Not ported: the
-// structural-schema rules (ValidateCustomResourceDefinitionOpenAPISchema, structuralschema.ValidateStructural,
-// defaults, CEL rule compilation and cost), selectableFields, and status (the registry fills it on create).
+// names, versions, conversion, printer columns, subresources and the API-approval annotation; each version's schema
+// (ValidateCustomResourceDefinitionOpenAPISchema, structuralschema.ValidateStructural) in lib/structural.ts. Not
+// ported: defaults checked against the schema, CEL rule compilation and cost, selectableFields, and status (the
+// registry fills it on create).
 // The object is the v1 one as written: fields v1 defaulting fills (names.singular, names.listKind,
 // conversion.strategy, preserveUnknownFields) are only checked when set.
 import { closest } from '../../kube/closest.ts';
 import { arr, at, forbidden, has, invalid, isObj, notSupported, required, str, type Errs } from './lib/field.ts';
 import { IsDNS1035Label, IsDNS1123Subdomain, IsValidPortNum } from './lib/validation.ts';
+import { validateStructuralSchema } from './lib/structural.ts';
 
 const scopes = ['Cluster', 'Namespaced'];
 const strategies = ['None', 'Webhook'];
@@ -143,7 +145,10 @@ function validateCustomResourceDefinitionVersion(v: Record<string, any>, path: s
     }
   }
   const schema = v.schema?.openAPIV3Schema;
-  if (isObj(schema)) out.push(...validateRootSchema(schema, at(at(path, 'schema'), 'openAPIV3Schema'), isObj(v.subresources) && has(v.subresources.status)));
+  if (isObj(schema)) {
+    out.push(...validateRootSchema(schema, at(at(path, 'schema'), 'openAPIV3Schema'), isObj(v.subresources) && has(v.subresources.status)));
+    out.push(...validateStructuralSchema(schema, at(at(path, 'schema'), 'openAPIV3Schema')));
+  }
   if (isObj(v.subresources)) out.push(...ValidateCustomResourceDefinitionSubresources(v.subresources, at(path, 'subresources')));
   arr(v.additionalPrinterColumns).forEach((c: any, i: number) => out.push(...ValidateCustomResourceColumnDefinition(isObj(c) ? c : {}, at(at(path, 'additionalPrinterColumns'), i))));
   return out;

@@ -151,8 +151,17 @@ describe('validateCustomResourceDefinitionSpec: what an author writes', () => {
   test('with the status subresource the root schema is an object holding only the allowed fields', () => {
     const root = (s: Record<string, any>) => crd({ versions: [v('version', true, { subresources: { status: {} }, schema: { openAPIV3Schema: s } })] });
     assert.deepEqual(only(root({ type: 'object', properties: { spec: { type: 'object' } }, 'x-kubernetes-preserve-unknown-fields': true })), []);
-    assert.deepEqual(ValidateCustomResourceDefinition(root({ type: 'array' })).map((e) => e.path), ['spec.versions[0].schema.openAPIV3Schema.type']);
-    assert.deepEqual(ValidateCustomResourceDefinition(root({ type: 'object', additionalProperties: { type: 'string' } })).map((e) => e.path), ['spec.versions[0].schema.openAPIV3Schema.additionalProperties']);
+    // the structural-schema rules (lib/structural.ts) refuse an array at the root too, and one without items
+    assert.deepEqual(ValidateCustomResourceDefinition(root({ type: 'array' })).map((e) => e.path), [
+      'spec.versions[0].schema.openAPIV3Schema.type',
+      'spec.versions[0].schema.openAPIV3Schema.items',
+      'spec.versions[0].schema.openAPIV3Schema.type',
+    ]);
+    // and additionalProperties at the root (ValidateStructural: "must not be used at the root")
+    assert.deepEqual(ValidateCustomResourceDefinition(root({ type: 'object', additionalProperties: { type: 'string' } })).map((e) => e.path), [
+      'spec.versions[0].schema.openAPIV3Schema.additionalProperties',
+      'spec.versions[0].schema.openAPIV3Schema.additionalProperties',
+    ]);
   });
   test('a group under k8s.io needs the api-approved.kubernetes.io annotation (validateAPIApproval, GetAPIApprovalState)', () => {
     const k8s = (annotations?: Record<string, string>) => crd({ group: 'widgets.k8s.io' }, 'plural.widgets.k8s.io', annotations ? { annotations } : {});

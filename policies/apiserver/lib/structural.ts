@@ -1,0 +1,411 @@
+// What the API server requires of a v1 CustomResourceDefinition's openAPIV3Schema on create (Kubernetes 1.31):
+// kubernetes/kubernetes staging/src/k8s.io/apiextensions-apiserver/
+// - pkg/apis/apiextensions/validation/validation.go validateCustomResourceDefinitionValidation (requireStructuralSchema,
+//   requireValidPropertyType, requireAtomicSetType, requireMapListKeysMapSetValidation: all true on create) and
+//   ValidateCustomResourceDefinitionOpenAPISchema with specStandardValidatorV3.validate and validateMapListKeysMapSet;
+// - pkg/apiserver/schema/convert.go NewStructural (which schemas can be read as structural at all),
+//   validation.go ValidateStructural (validateStructuralInvariants, validateStructuralMetadataInvariants,
+//   validateExtensions, validateValueValidation, validateNestedValueValidation) and complete.go
+//   validateStructuralCompleteness, with ValidationOptions all false as ValidateStructural sets them for CRDs.
+// The schema is walked as written (v1 JSON) rather than converted to upstream's Structural: the "skeleton" is a node's
+// type, items, properties, additionalProperties and extensions; anyOf/allOf/oneOf/not are value validation, which may
+// only restrict what the skeleton declares.
+// Not ported: CEL (x-kubernetes-validations rules compiled, their cost, oldSelf correlation, a rule's fieldPath
+// resolved against the schema), defaults checked against the schema (structuraldefaulting.ValidateDefaults), building
+// the schema validator (NewSchemaValidator), and externalDocs inside anyOf/allOf/oneOf/not (a later release forbids
+// it; 1.31's NewStructural drops it). An empty `required: []` or `enum: []` on the root metadata counts as unset.
+import { compileGoRegexp } from '../../../kube/go-regexp.ts';
+import { arr, at, forbidden, has, invalid, isObj, notSupported, required, str, type Errs, type FieldError } from './field.ts';
+
+type Schema = Record<string, any>;
+
+/** A field path kept as a chain and written out only for an error: our form (lib/field.ts `at`) and upstream's. */
+interface Path {
+  readonly up?: Path;
+  readonly k: string | number;
+  /** `properties[foo]` in upstream's rendering (field.Path.Key), where `at` writes `properties.foo`. */
+  readonly key?: boolean;
+}
+const child = (up: Path, k: string | number, key = false): Path => ({ up, k, key });
+// a field name (x-kubernetes-list-type, $ref) after a dot as upstream writes it: locate.ts parsePath reads it so
+const ours = (p: Path): string => (!p.up ? String(p.k) : p.key || typeof p.k === 'number' ? at(ours(p.up), p.k) : `${ours(p.up)}.${p.k}`);
+/** field.Path.String(), for the texts that quote a path ("because it is defined in …"). */
+const upstream = (p: Path): string => (!p.up ? String(p.k) : p.key || typeof p.k === 'number' ? `${upstream(p.up)}[${p.k}]` : `${upstream(p.up)}.${p.k}`);
+const prop = (p: Path, k: string): Path => child(child(p, 'properties'), k, true);
+
+// openapiV3Types (sets.NewString: sorted when listed)
+const openapiV3Types = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
+// metaFields: the properties of a resource that apply to its TypeMeta and ObjectMeta
+const metaFields = new Set(['metadata', 'kind', 'apiVersion']);
+// supportedValidationReason (sorted)
+const validationReasons = ['FieldValueDuplicate', 'FieldValueForbidden', 'FieldValueInvalid', 'FieldValueRequired'];
+const missingTypeHint = 'give it a type (object, array, string, integer, number or boolean), or x-kubernetes-preserve-unknown-fields: true if it is free-form';
+
+const t = (s: Schema): string => str(s.type);
+const nonEmpty = (v: unknown): boolean => (Array.isArray(v) ? v.length > 0 : isObj(v) ? Object.keys(v).length > 0 : typeof v === 'string' ? v.length > 0 : has(v));
+const schemaOf = (v: unknown): Schema | undefined => (isObj(v) ? v : undefined);
+const props = (s: Schema): [string, Schema][] => (isObj(s.properties) ? Object.entries(s.properties).filter((e): e is [string, Schema] => isObj(e[1])) : []);
+
+/**
+ * validateCustomResourceDefinitionValidation's schema rules for one version: `path` is
+ * `spec.versions[i].schema.openAPIV3Schema`. Structural errors first (upstream sorts them by their text), then those
+ * of ValidateCustomResourceDefinitionOpenAPISchema; when NewStructural cannot read the schema, ValidateStructural is
+ * not run and NewStructural's error is reported only if nothing else is.
+ */
+export function validateStructuralSchema(schema: Schema, path: string): Errs {
+  const root: Path = { k: path };
+  const openAPI = validateOpenAPISchema(schema, root, { allowDefaults: true, insideResourceMeta: false }, true);
+  const unreadable = newStructuralError(schema);
+  if (unreadable !== undefined) return openAPI.length ? openAPI : [invalid(path, '', unreadable, 'NewStructural')];
+  const structural = [...validateStructuralInvariants(schema, 'root', root), ...validateValueValidationCompleteness(schema, schema, root, root)];
+  const text = (e: FieldError) => `${e.path}: ${e.type}: ${e.detail}`;
+  structural.sort((a, b) => (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0));
+  return [...structural, ...openAPI];
+}
+
+// ---- convert.go NewStructural: the fields it refuses (validateUnsupportedFields), items as a list, and
+// x-kubernetes-preserve-unknown-fields: false (newExtensions). ValidateCustomResourceDefinitionOpenAPISchema reports
+// all of them but `$schema`.
+
+function newStructuralError(s: Schema | undefined): string | undefined {
+  if (!s) return undefined;
+  if (nonEmpty(s.id)) return "OpenAPIV3Schema 'id' is not supported";
+  if (nonEmpty(s.$schema)) return "OpenAPIV3Schema 'schema' is not supported";
+  if (nonEmpty(s.$ref)) return "OpenAPIV3Schema '$ref' is not supported";
+  if (nonEmpty(s.patternProperties)) return "OpenAPIV3Schema 'patternProperties' is not supported";
+  if (nonEmpty(s.dependencies)) return "OpenAPIV3Schema 'dependencies' is not supported";
+  if (has(s.additionalItems)) return "OpenAPIV3Schema 'additionalItems' is not supported";
+  if (nonEmpty(s.definitions)) return "OpenAPIV3Schema 'definitions' is not supported";
+  for (const x of [s.not, ...arr(s.allOf), ...arr(s.anyOf), ...arr(s.oneOf), s.additionalProperties]) {
+    const e = newStructuralError(schemaOf(x));
+    if (e !== undefined) return e;
+  }
+  if (s['x-kubernetes-preserve-unknown-fields'] === false) return "internal error: 'x-kubernetes-preserve-unknown-fields' must be true or undefined";
+  if (Array.isArray(s.items) && s.items.length) return "OpenAPIV3Schema 'items' must be a schema, but is an array";
+  const e = newStructuralError(schemaOf(s.items));
+  if (e !== undefined) return e;
+  for (const [, x] of props(s)) {
+    const e = newStructuralError(x);
+    if (e !== undefined) return e;
+  }
+  return undefined;
+}
+
+// ---- schema/validation.go
+
+type Level = 'root' | 'item' | 'field';
+const fn = 'ValidateStructural';
+
+/** validateStructuralInvariants */
+function validateStructuralInvariants(s: Schema, lvl: Level, p: Path): Errs {
+  const out: Errs = [];
+  const type = t(s);
+  const items = schemaOf(s.items);
+  const embedded = s['x-kubernetes-embedded-resource'] === true;
+  const intOrString = s['x-kubernetes-int-or-string'] === true;
+  const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
+  if (type === 'array' && !items) out.push(required(ours(child(p, 'items')), 'must be specified', fn, 'an array says what its items are: items: {type: …}'));
+  if (items) out.push(...validateStructuralInvariants(items, 'item', child(p, 'items')));
+  const properties = props(s);
+  for (const [k, x] of properties) out.push(...validateStructuralInvariants(x, 'field', prop(p, k)));
+  if (has(s.additionalProperties)) {
+    if (lvl === 'root') out.push(forbidden(ours(child(p, 'additionalProperties')), 'must not be used at the root', fn));
+    if (isObj(s.additionalProperties)) out.push(...validateStructuralInvariants(s.additionalProperties, 'field', child(p, 'additionalProperties')));
+  }
+  // validateExtensions
+  if (intOrString && preserve) out.push(invalid(ours(child(p, 'x-kubernetes-preserve-unknown-fields')), true, 'must be false if x-kubernetes-int-or-string is true', 'validateExtensions'));
+  if (intOrString && embedded) out.push(invalid(ours(child(p, 'x-kubernetes-embedded-resource')), true, 'must be false if x-kubernetes-int-or-string is true', 'validateExtensions'));
+
+  out.push(...validateValueValidation(s, isIntOrStringAnyOfPattern(s), isIntOrStringAllOfPattern(s), lvl, p));
+
+  const checkMetadata = lvl === 'root' || embedded;
+  const typePath = () => ours(child(p, 'type'));
+  if (embedded && type !== 'object') {
+    const detail = 'must be object if x-kubernetes-embedded-resource is true';
+    out.push(type ? invalid(typePath(), type, detail, fn) : required(typePath(), detail, fn));
+  } else if (!type && !intOrString && !preserve) {
+    const detail = { root: 'must not be empty at the root', item: 'must not be empty for specified array items', field: 'must not be empty for specified object fields' }[lvl];
+    out.push(required(typePath(), detail, fn, lvl === 'root' ? 'write type: object at the root of the schema' : missingTypeHint));
+  }
+  if (embedded && has(s.additionalProperties)) out.push(forbidden(ours(child(p, 'additionalProperties')), 'must not be used if x-kubernetes-embedded-resource is set', fn));
+  if (lvl === 'root' && type && type !== 'object') out.push(invalid(typePath(), type, 'must be object at the root', fn));
+  const byName = new Map(properties);
+  for (const k of ['kind', 'apiVersion']) {
+    const x = byName.get(k);
+    if (x && checkMetadata && t(x) !== 'string') out.push(invalid(ours(child(prop(p, k), 'type')), t(x), 'must be string', fn));
+  }
+  const metadata = byName.get('metadata');
+  if (metadata) out.push(...validateStructuralMetadataInvariants(metadata, checkMetadata, lvl, prop(p, 'metadata')));
+  if (embedded && !preserve && !properties.length)
+    out.push(required(ours(child(p, 'properties')), 'must not be empty if x-kubernetes-embedded-resource is true without x-kubernetes-preserve-unknown-fields', fn));
+  return out;
+}
+
+// What a root `metadata` schema may hold besides type, properties name/generateName and default: nothing the
+// Structural type keeps (Generic, Extensions, ValidationExtensions, ValueValidation). Keys NewStructural drops
+// (example, externalDocs) are allowed.
+const structuralKeys = [
+  'description', 'title', 'nullable', 'additionalProperties', 'items',
+  'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-embedded-resource', 'x-kubernetes-int-or-string', 'x-kubernetes-list-map-keys',
+  'x-kubernetes-list-type', 'x-kubernetes-map-type', 'x-kubernetes-validations',
+  'format', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems',
+  'uniqueItems', 'multipleOf', 'enum', 'maxProperties', 'minProperties', 'required', 'allOf', 'oneOf', 'anyOf', 'not',
+];
+/** Unset as far as the check goes: absent, null, false, "" or an empty list. */
+const isZero = (v: unknown): boolean => !has(v) || v === false || v === '' || (Array.isArray(v) && !v.length);
+
+/** validateStructuralMetadataInvariants */
+function validateStructuralMetadataInvariants(s: Schema, checkMetadata: boolean, lvl: Level, p: Path): Errs {
+  const out: Errs = [];
+  if (checkMetadata && t(s) !== 'object') out.push(invalid(ours(child(p, 'type')), t(s), 'must be object', 'validateStructuralMetadataInvariants'));
+  if (lvl === 'root') {
+    const names = props(s).map(([k]) => k);
+    const onlyNames = names.every((k) => k === 'name' || k === 'generateName');
+    // properties count only if there are some (NewStructural keeps none of an empty map)
+    const other = (!onlyNames && names.length > 0) || structuralKeys.some((k) => !isZero(s[k]));
+    if (other)
+      out.push(
+        forbidden(ours(p), 'must not specify anything other than name and generateName, but metadata is implicitly specified', 'validateStructuralMetadataInvariants', 'a custom resource\'s metadata is the API server\'s ObjectMeta: write metadata: {type: object} and nothing more (name and generateName may be restricted)'),
+      );
+  }
+  return out;
+}
+
+/** An anyOf entry that is exactly `type: integer` (or string): NestedValueValidation{ForbiddenGenerics: {Type}}. */
+function isOnlyType(x: unknown, type: string): boolean {
+  if (!isObj(x) || x.type !== type) return false;
+  return Object.entries(x).every(([k, v]) => k === 'type' || k === 'example' || k === 'externalDocs' || v === false || v === '' || !has(v));
+}
+const isIntOrStringAnyOf = (anyOf: unknown): boolean => Array.isArray(anyOf) && anyOf.length === 2 && isOnlyType(anyOf[0], 'integer') && isOnlyType(anyOf[1], 'string');
+/** isIntOrStringAnyOfPattern */
+const isIntOrStringAnyOfPattern = (s: Schema): boolean => isIntOrStringAnyOf(s.anyOf);
+/** isIntOrStringAllOfPattern */
+const isIntOrStringAllOfPattern = (s: Schema): boolean => arr(s.allOf).length >= 1 && isObj(s.allOf[0]) && isIntOrStringAnyOf(s.allOf[0].anyOf);
+
+/** validateValueValidation */
+function validateValueValidation(v: Schema, skipAnyOf: boolean, skipFirstAllOfAnyOf: boolean, lvl: Level, p: Path): Errs {
+  const out: Errs = [];
+  if (!skipAnyOf) arr(v.anyOf).forEach((x, i) => out.push(...validateNestedValueValidation(schemaOf(x), false, lvl, child(child(p, 'anyOf'), i))));
+  arr(v.allOf).forEach((x, i) => out.push(...validateNestedValueValidation(schemaOf(x), skipFirstAllOfAnyOf && i === 0, lvl, child(child(p, 'allOf'), i))));
+  arr(v.oneOf).forEach((x, i) => out.push(...validateNestedValueValidation(schemaOf(x), false, lvl, child(child(p, 'oneOf'), i))));
+  out.push(...validateNestedValueValidation(schemaOf(v.not), false, lvl, child(p, 'not')));
+  const pattern = str(v.pattern);
+  if (pattern)
+    try {
+      compileGoRegexp(pattern);
+    } catch (e) {
+      out.push(invalid(ours(child(p, 'pattern')), pattern, `must be a valid regular expression, but isn't: ${(e as Error).message}`, 'validateValueValidation', 'the API server compiles pattern with Go\'s regexp (RE2 syntax)'));
+    }
+  return out;
+}
+
+/** validateNestedValueValidation: under anyOf/allOf/oneOf/not only value validation, no skeleton. */
+function validateNestedValueValidation(v: Schema | undefined, skipAnyOf: boolean, lvl: Level, p: Path): Errs {
+  if (!v) return [];
+  const f = 'validateNestedValueValidation';
+  const out: Errs = [...validateValueValidation(v, skipAnyOf, false, lvl, p)];
+  if (isObj(v.items)) out.push(...validateNestedValueValidation(v.items, false, lvl, child(p, 'items')));
+  const properties = props(v);
+  for (const [k, x] of properties) out.push(...validateNestedValueValidation(x, false, 'field', prop(p, k)));
+  const no = (k: string, detail: string) => out.push(forbidden(ours(child(p, k)), detail, f, `move ${k} out of anyOf/allOf/oneOf/not into the schema of the field itself`));
+  if (t(v)) no('type', 'must be empty to be structural');
+  if (has(v.additionalProperties)) no('additionalProperties', 'must be undefined to be structural');
+  if (has(v.default)) no('default', 'must be undefined to be structural');
+  if (str(v.title)) no('title', 'must be empty to be structural');
+  if (str(v.description)) no('description', 'must be empty to be structural');
+  if (v.nullable === true) no('nullable', 'must be false to be structural');
+  if (v['x-kubernetes-preserve-unknown-fields'] === true) no('x-kubernetes-preserve-unknown-fields', 'must be false to be structural');
+  if (v['x-kubernetes-embedded-resource'] === true) no('x-kubernetes-embedded-resource', 'must be false to be structural');
+  if (v['x-kubernetes-int-or-string'] === true) no('x-kubernetes-int-or-string', 'must be false to be structural');
+  if (arr(v['x-kubernetes-list-map-keys']).length) no('x-kubernetes-list-map-keys', 'must be empty to be structural');
+  if (has(v['x-kubernetes-list-type'])) no('x-kubernetes-list-type', 'must be undefined to be structural');
+  if (has(v['x-kubernetes-map-type'])) no('x-kubernetes-map-type', 'must be undefined to be structural');
+  if (arr(v['x-kubernetes-validations']).length) no('x-kubernetes-validations', 'must be empty to be structural');
+  // forbid reasoning about metadata: it could restrict metadata in ways not wanted
+  if (properties.some(([k]) => k === 'metadata')) out.push(forbidden(ours(prop(p, 'metadata')), 'must not be specified in a nested context', f));
+  return out;
+}
+
+// ---- complete.go: what value validation names must be in the skeleton too. Only the root's anyOf/allOf/oneOf/not
+// are followed (validateStructuralCompleteness starts from the root's value validation).
+
+function validateValueValidationCompleteness(v: Schema, s: Schema | undefined, sPath: Path, vPath: Path): Errs {
+  if (!s) return [required(ours(sPath), `because it is defined in ${upstream(vPath)}`, 'validateStructuralCompleteness')];
+  const out: Errs = [...validateNestedValueValidationCompleteness(schemaOf(v.not), s, sPath, child(vPath, 'not'))];
+  for (const j of ['allOf', 'anyOf', 'oneOf']) arr(v[j]).forEach((x, i) => out.push(...validateNestedValueValidationCompleteness(schemaOf(x), s, sPath, child(child(vPath, j), i))));
+  return out;
+}
+
+function validateNestedValueValidationCompleteness(v: Schema | undefined, s: Schema | undefined, sPath: Path, vPath: Path): Errs {
+  if (!v) return [];
+  const fnc = 'validateStructuralCompleteness';
+  if (!s) return [required(ours(sPath), `because it is defined in ${upstream(vPath)}`, fnc)];
+  const out: Errs = [...validateValueValidationCompleteness(v, s, sPath, vPath)];
+  out.push(...validateNestedValueValidationCompleteness(schemaOf(v.items), schemaOf(s.items), child(sPath, 'items'), child(vPath, 'items')));
+  const sProps = new Map(props(s));
+  for (const [k, x] of props(v)) {
+    const sk = sProps.get(k);
+    if (!sk) out.push(required(ours(prop(sPath, k)), `because it is defined in ${upstream(prop(vPath, k))}`, fnc, `declare ${k} under properties too: anyOf/allOf/oneOf/not may only restrict fields the schema declares`));
+    else out.push(...validateNestedValueValidationCompleteness(x, sk, prop(sPath, k), prop(vPath, k)));
+  }
+  return out;
+}
+
+// ---- pkg/apis/apiextensions/validation/validation.go
+
+interface Ssv {
+  readonly allowDefaults: boolean;
+  readonly disallowDefaultsReason?: string;
+  readonly insideResourceMeta: boolean;
+}
+
+/** specStandardValidatorV3.validate */
+function specStandardValidate(s: Schema, p: Path, ssv: Ssv): Errs {
+  const f = 'specStandardValidatorV3';
+  const out: Errs = [];
+  const type = t(s);
+  if (type && !openapiV3Types.includes(type)) out.push(notSupported(ours(child(p, 'type')), type, openapiV3Types, f));
+  if (has(s.default) && !ssv.allowDefaults) out.push(forbidden(ours(child(p, 'default')), `must not be set${ssv.disallowDefaultsReason ? ` ${ssv.disallowDefaultsReason}` : ''}`, f));
+  if (str(s.id)) out.push(forbidden(ours(child(p, 'id')), 'id is not supported', f));
+  if (has(s.additionalItems)) out.push(forbidden(ours(child(p, 'additionalItems')), 'additionalItems is not supported', f));
+  if (nonEmpty(s.patternProperties)) out.push(forbidden(ours(child(p, 'patternProperties')), 'patternProperties is not supported', f, 'write additionalProperties with a schema for the values (keys cannot be restricted by pattern)'));
+  if (nonEmpty(s.definitions)) out.push(forbidden(ours(child(p, 'definitions')), 'definitions is not supported', f));
+  if (has(s.dependencies)) out.push(forbidden(ours(child(p, 'dependencies')), 'dependencies is not supported', f));
+  if (has(s.$ref)) out.push(forbidden(ours(child(p, '$ref')), '$ref is not supported', f, 'inline the referenced schema'));
+  if (type === 'null') out.push(forbidden(ours(child(p, 'type')), 'type cannot be set to null, use nullable as an alternative', f));
+  if (Array.isArray(s.items) && s.items.length) out.push(forbidden(ours(child(p, 'items')), 'items must be a schema object and not an array', f));
+  if (ssv.insideResourceMeta && s['x-kubernetes-embedded-resource'] === true) out.push(forbidden(ours(child(p, 'x-kubernetes-embedded-resource')), 'must not be used inside of resource meta', f));
+  return out;
+}
+
+/** ValidateCustomResourceDefinitionOpenAPISchema, without CEL (see the header). */
+function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot: boolean): Errs {
+  if (!s) return [];
+  const f = 'ValidateCustomResourceDefinitionOpenAPISchema';
+  const out: Errs = [...specStandardValidate(s, p, ssv)];
+  const type = t(s);
+  const properties = props(s);
+  if (s.uniqueItems === true) out.push(forbidden(ours(child(p, 'uniqueItems')), 'uniqueItems cannot be set to true since the runtime complexity becomes quadratic', f, 'write x-kubernetes-list-type: set instead'));
+  if (has(s.additionalProperties)) {
+    // properties are for structs, additionalProperties for maps: together they contradict pruning of unknown fields
+    if (properties.length && (s.additionalProperties === false || isObj(s.additionalProperties)))
+      out.push(forbidden(ours(child(p, 'additionalProperties')), 'additionalProperties and properties are mutual exclusive', f, 'keep properties (a struct) or additionalProperties (a map), not both'));
+    const sub = ssv.insideResourceMeta ? { ...ssv, allowDefaults: false, disallowDefaultsReason: 'inside additionalProperties applying to object metadata' } : ssv;
+    out.push(...validateOpenAPISchema(schemaOf(s.additionalProperties), child(p, 'additionalProperties'), sub, false));
+  }
+  for (const [k, x] of properties) {
+    let sub = ssv;
+    if ((isRoot || s['x-kubernetes-embedded-resource'] === true) && metaFields.has(k)) {
+      sub = { ...sub, insideResourceMeta: true };
+      if (isRoot) sub = { ...sub, allowDefaults: false, disallowDefaultsReason: `in top-level ${k}` };
+    }
+    out.push(...validateOpenAPISchema(x, prop(p, k), sub, false));
+  }
+  out.push(...validateOpenAPISchema(schemaOf(s.not), child(p, 'not'), ssv, false));
+  for (const j of ['allOf', 'oneOf', 'anyOf']) arr(s[j]).forEach((x, i) => out.push(...validateOpenAPISchema(schemaOf(x), child(child(p, j), i), ssv, false)));
+  if (isObj(s.definitions)) for (const [k, x] of Object.entries(s.definitions)) out.push(...validateOpenAPISchema(schemaOf(x), child(child(p, 'definitions'), k, true), ssv, false));
+  if (isObj(s.items)) out.push(...validateOpenAPISchema(s.items, child(p, 'items'), ssv, false));
+  else if (Array.isArray(s.items)) s.items.forEach((x, i) => out.push(...validateOpenAPISchema(schemaOf(x), child(child(p, 'items'), i), ssv, false)));
+  if (isObj(s.dependencies)) for (const [k, x] of Object.entries(s.dependencies)) out.push(...validateOpenAPISchema(schemaOf(x), child(child(p, 'dependencies'), k, true), ssv, false));
+
+  const typePath = () => ours(child(p, 'type'));
+  if (s['x-kubernetes-preserve-unknown-fields'] === false)
+    out.push(invalid(ours(child(p, 'x-kubernetes-preserve-unknown-fields')), false, 'must be true or undefined', f, 'remove x-kubernetes-preserve-unknown-fields: false (unknown fields are pruned unless it is true)'));
+  const mapType = s['x-kubernetes-map-type'];
+  if (has(mapType) && type !== 'object') {
+    const detail = 'must be object if x-kubernetes-map-type is specified';
+    out.push(type ? invalid(typePath(), type, detail, f) : required(typePath(), detail, f));
+  }
+  if (has(mapType) && mapType !== 'atomic' && mapType !== 'granular') out.push(notSupported(ours(child(p, 'x-kubernetes-map-type')), mapType, ['atomic', 'granular'], f));
+  const listType = s['x-kubernetes-list-type'];
+  const items = schemaOf(s.items);
+  if (has(listType) && type !== 'array') {
+    const detail = 'must be array if x-kubernetes-list-type is specified';
+    out.push(type ? invalid(typePath(), type, detail, f) : required(typePath(), detail, f));
+  } else if (listType === 'set' && items) {
+    // requireAtomicSetType: the items of a set are compared whole
+    const detail = 'must be atomic as item of a list with x-kubernetes-list-type=set';
+    if (t(items) === 'array' && has(items['x-kubernetes-list-type']) && items['x-kubernetes-list-type'] !== 'atomic')
+      out.push(invalid(ours(child(child(p, 'items'), 'x-kubernetes-list-type')), items['x-kubernetes-list-type'], detail, f));
+    // upstream quotes the items' list type here, not their map type
+    else if (t(items) === 'object' && items['x-kubernetes-map-type'] !== 'atomic')
+      out.push(invalid(ours(child(child(p, 'items'), 'x-kubernetes-map-type')), items['x-kubernetes-list-type'] ?? null, detail, f, 'set x-kubernetes-map-type: atomic on the items, or make the list x-kubernetes-list-type: map'));
+  }
+  if (has(listType) && !['atomic', 'set', 'map'].includes(listType)) out.push(notSupported(ours(child(p, 'x-kubernetes-list-type')), listType, ['atomic', 'set', 'map'], f));
+  const keys = arr(s['x-kubernetes-list-map-keys']);
+  if (keys.length) {
+    const detail = 'must be map if x-kubernetes-list-map-keys is non-empty';
+    if (!has(listType)) out.push(required(ours(child(p, 'x-kubernetes-list-type')), detail, f));
+    else if (listType !== 'map') out.push(invalid(ours(child(p, 'x-kubernetes-list-type')), listType, detail, f));
+  }
+  if (listType === 'map') {
+    if (!keys.length) out.push(required(ours(child(p, 'x-kubernetes-list-map-keys')), 'must not be empty if x-kubernetes-list-type is map', f));
+    if (!has(s.items)) out.push(required(ours(child(p, 'items')), 'must have a schema if x-kubernetes-list-type is map', f));
+    else if (!items) out.push(invalid(ours(child(p, 'items')), s.items, 'must only have a single schema if x-kubernetes-list-type is map', f));
+    else if (t(items) !== 'object') out.push(invalid(ours(child(child(p, 'items'), 'type')), t(items), "must be object if parent array's x-kubernetes-list-type is map", f));
+    else {
+      const itemProps = new Map(props(items));
+      const seen = new Set<string>();
+      for (const k of keys.map(str)) {
+        const x = itemProps.get(k);
+        // upstream quotes the items' type here
+        if (x && (t(x) === 'array' || t(x) === 'object')) out.push(invalid(ours(child(prop(child(p, 'items'), k), 'type')), t(items), "must be a scalar type if parent array's x-kubernetes-list-type is map", f));
+        else if (!x) out.push(invalid(ours(child(p, 'x-kubernetes-list-map-keys')), keys, 'entries must all be names of item properties', f));
+        if (seen.has(k)) out.push(invalid(ours(child(p, 'x-kubernetes-list-map-keys')), keys, 'must not contain duplicate entries', f));
+        seen.add(k);
+      }
+    }
+  }
+  out.push(...validateMapListKeysMapSet(s, p));
+  out.push(...validateXValidations(s, p));
+  return out;
+}
+
+/** validateMapListKeysMapSet (requireMapListKeysMapSetValidation) */
+function validateMapListKeysMapSet(s: Schema, p: Path): Errs {
+  const items = schemaOf(s.items);
+  const listType = s['x-kubernetes-list-type'];
+  if (!items || (listType !== 'set' && listType !== 'map')) return [];
+  const f = 'validateMapListKeysMapSet';
+  const out: Errs = [];
+  const ip = child(p, 'items');
+  if (items.nullable === true) out.push(forbidden(ours(child(ip, 'nullable')), `cannot be nullable when x-kubernetes-list-type is ${listType}`, f));
+  if (listType === 'map') {
+    const req = new Set(arr(items.required).map(str));
+    const itemProps = new Map(props(items));
+    for (const k of arr(s['x-kubernetes-list-map-keys']).map(str)) {
+      const x = itemProps.get(k);
+      if (!x) continue;
+      if (!req.has(k) && !has(x.default))
+        out.push(required(ours(child(prop(ip, k), 'default')), 'this property is in x-kubernetes-list-map-keys, so it must have a default or be a required property', f, `list ${k} in the items' required, or give it a default`));
+      if (x.nullable === true) out.push(forbidden(ours(child(prop(ip, k), 'nullable')), 'this property is in x-kubernetes-list-map-keys, so it cannot be nullable', f));
+    }
+  }
+  return out;
+}
+
+const newlines = /[\n\r]+/;
+
+/** The x-kubernetes-validations rules of ValidateCustomResourceDefinitionOpenAPISchema that need no CEL. */
+function validateXValidations(s: Schema, p: Path): Errs {
+  const f = 'ValidateCustomResourceDefinitionOpenAPISchema';
+  const out: Errs = [];
+  arr(s['x-kubernetes-validations']).forEach((r: any, i: number) => {
+    const rp = child(child(p, 'x-kubernetes-validations'), i);
+    const rule = str(r?.rule);
+    const message = str(r?.message);
+    const messageExpression = str(r?.messageExpression);
+    const fieldPath = str(r?.fieldPath);
+    const trimmedRule = rule.trim();
+    const trimmedMsg = message.trim();
+    if (!trimmedRule) out.push(required(ours(child(rp, 'rule')), 'rule is not specified', f));
+    else if (message.length && !trimmedMsg) out.push(invalid(ours(child(rp, 'message')), message, 'message must be non-empty if specified', f));
+    else if (newlines.test(trimmedMsg)) out.push(invalid(ours(child(rp, 'message')), message, 'message must not contain line breaks', f));
+    else if (newlines.test(trimmedRule) && !trimmedMsg) out.push(required(ours(child(rp, 'message')), 'message must be specified if rule contains line breaks', f, 'give the rule a one-line message'));
+    if (messageExpression.length && !messageExpression.trim()) out.push(required(ours(child(rp, 'messageExpression')), 'messageExpression must be non-empty if specified', f));
+    if (has(r?.reason) && !validationReasons.includes(str(r.reason))) out.push(notSupported(ours(child(rp, 'reason')), r.reason, validationReasons, f));
+    if (fieldPath.length && !fieldPath.trim()) out.push(invalid(ours(child(rp, 'fieldPath')), fieldPath, 'fieldPath must be non-empty if specified', f));
+    if (newlines.test(fieldPath)) out.push(invalid(ours(child(rp, 'fieldPath')), fieldPath, 'fieldPath must not contain line breaks', f));
+  });
+  return out;
+}
