@@ -96,8 +96,10 @@ export function blame(findings: readonly Finding[], rendered: readonly RenderedO
     // entry, with the generator's advice.
     const retagged = isKustomizationFile(f.file) ? fromImages(kustomizationAt(locator, f.file), path, renderedValue) : undefined;
     if (retagged) return withGeneratorAdvice(placed(f, retagged), generatorOf(root, f.file));
-    const generated = baseValue(locator.parsed(f.file)?.docs ?? [], r.object, path);
-    if (generated.found && isDeepStrictEqual(generated.value, renderedValue)) return fromAgainst(f) ?? withGeneratorAdvice(f, generatorOf(root, f.file));
+    const baseDocs = locator.parsed(f.file)?.docs ?? [];
+    const generated = baseValue(baseDocs, r.object, path);
+    if (generated.found && isDeepStrictEqual(generated.value, renderedValue) && !addedWithout(baseDocs, r.object, path, renderedValue))
+      return fromAgainst(f) ?? withGeneratorAdvice(f, generatorOf(root, f.file));
     const place =
       fromNamespace(around, path, renderedValue, r.target.namespace, r.object.kind, r.target.path) ??
       fromMetadataTransformers(around, path, renderedValue) ??
@@ -213,6 +215,20 @@ function valueAt(o: unknown, path: readonly PathSegment[]): unknown {
   let v: any = o;
   for (const s of path) v = v?.[s];
   return v;
+}
+
+/**
+ * A field absent from the render and the base alike, under a node the base does not have: an overlay added the node
+ * without the field (a JSON patch adding a CRD property with no type), so the finding is that overlay's, not the
+ * base's. The node is the nearest ancestor the render has; where the base has it too, the absence is the base's.
+ */
+function addedWithout(docs: Parameters<typeof baseValue>[0], object: Record<string, any>, path: readonly PathSegment[], renderedValue: unknown): boolean {
+  if (renderedValue !== undefined) return false;
+  let at = path.slice(0, -1);
+  while (at.length && valueAt(object, at) === undefined) at = at.slice(0, -1);
+  if (!at.length) return false;
+  const base = baseValue(docs, object, at);
+  return base.found && base.value === undefined;
 }
 
 /**
