@@ -44,7 +44,40 @@ const missingTypeHint = 'give it a type (object, array, string, integer, number 
 const t = (s: Schema): string => str(s.type);
 const nonEmpty = (v: unknown): boolean => (Array.isArray(v) ? v.length > 0 : isObj(v) ? Object.keys(v).length > 0 : typeof v === 'string' ? v.length > 0 : has(v));
 const schemaOf = (v: unknown): Schema | undefined => (isObj(v) ? v : undefined);
-const props = (s: Schema): [string, Schema][] => (isObj(s.properties) ? Object.entries(s.properties).filter((e): e is [string, Schema] => isObj(e[1])) : []);
+/**
+ * Each property of `s` whose schema is an object, in Object.entries' order, without building the list: the walks
+ * below visit every node of a CRD's schema (tens of thousands in a large one) on every CRD checked.
+ */
+function eachProp(s: Schema, fn: (k: string, x: Schema) => void): void {
+  const ps = s.properties;
+  if (!isObj(ps)) return;
+  for (const k in ps) if (Object.hasOwn(ps, k) && isObj(ps[k])) fn(k, ps[k]);
+}
+/**
+ * The keys of a schema node that none of the walks below judges by themselves (they only recurse into properties and
+ * items, and judge type): most nodes of a CRD's schema hold nothing else (`{description, type}`, `{type, items}`).
+ */
+const plainKeys = new Set([
+  'type', 'properties', 'items', 'description', 'title', 'example', 'externalDocs', 'format', 'enum', 'required', 'nullable',
+  'maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum', 'maxLength', 'minLength', 'maxItems', 'minItems', 'multipleOf', 'maxProperties', 'minProperties',
+]);
+/**
+ * Does `s` hold only plainKeys? Then each walk skips the checks of the keys it lacks: a lookup of each of the thirty
+ * keys a walk asks about costs far more, on a node of a shape of its own, than one pass over its few keys.
+ */
+function plain(s: Schema): boolean {
+  for (const k in s) if (!plainKeys.has(k)) return false;
+  return true;
+}
+
+/** The property `k` of `s` when its schema is an object. */
+const propOf = (s: Schema, k: string): Schema | undefined => (isObj(s.properties) && Object.hasOwn(s.properties, k) && isObj(s.properties[k]) ? s.properties[k] : undefined);
+/** Has `s` a property whose schema is an object? */
+function hasProps(s: Schema): boolean {
+  let any = false;
+  eachProp(s, () => (any = true));
+  return any;
+}
 
 /**
  * validateCustomResourceDefinitionValidation's schema rules for one version: `path` is
@@ -54,10 +87,13 @@ const props = (s: Schema): [string, Schema][] => (isObj(s.properties) ? Object.e
  */
 export function validateStructuralSchema(schema: Schema, path: string): Errs {
   const root: Path = { k: path };
-  const openAPI = validateOpenAPISchema(schema, root, { allowDefaults: true, insideResourceMeta: false }, true);
+  const openAPI: Errs = [];
+  validateOpenAPISchema(schema, root, { allowDefaults: true, insideResourceMeta: false }, true, openAPI);
   const unreadable = newStructuralError(schema);
   if (unreadable !== undefined) return openAPI.length ? openAPI : [invalid(path, '', unreadable, 'NewStructural')];
-  const structural = [...validateStructuralInvariants(schema, 'root', root), ...validateValueValidationCompleteness(schema, schema, root, root)];
+  const structural: Errs = [];
+  validateStructuralInvariants(schema, 'root', root, structural);
+  validateValueValidationCompleteness(schema, schema, root, root, structural);
   const text = (e: FieldError) => `${e.path}: ${e.type}: ${e.detail}`;
   structural.sort((a, b) => (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0));
   return [...structural, ...openAPI];
@@ -69,6 +105,13 @@ export function validateStructuralSchema(schema: Schema, path: string): Errs {
 
 function newStructuralError(s: Schema | undefined): string | undefined {
   if (!s) return undefined;
+  let e: string | undefined;
+  if (plain(s)) {
+    if (Array.isArray(s.items) && s.items.length) return "OpenAPIV3Schema 'items' must be a schema, but is an array";
+    e = newStructuralError(schemaOf(s.items));
+    eachProp(s, (_, x) => (e ??= newStructuralError(x)));
+    return e;
+  }
   if (nonEmpty(s.id)) return "OpenAPIV3Schema 'id' is not supported";
   if (nonEmpty(s.$schema)) return "OpenAPIV3Schema 'schema' is not supported";
   if (nonEmpty(s.$ref)) return "OpenAPIV3Schema '$ref' is not supported";
@@ -76,19 +119,19 @@ function newStructuralError(s: Schema | undefined): string | undefined {
   if (nonEmpty(s.dependencies)) return "OpenAPIV3Schema 'dependencies' is not supported";
   if (has(s.additionalItems)) return "OpenAPIV3Schema 'additionalItems' is not supported";
   if (nonEmpty(s.definitions)) return "OpenAPIV3Schema 'definitions' is not supported";
-  for (const x of [s.not, ...arr(s.allOf), ...arr(s.anyOf), ...arr(s.oneOf), s.additionalProperties]) {
-    const e = newStructuralError(schemaOf(x));
-    if (e !== undefined) return e;
-  }
+  e = newStructuralError(schemaOf(s.not));
+  for (const j of ['allOf', 'anyOf', 'oneOf'])
+    for (const x of arr(s[j])) {
+      if (e !== undefined) return e;
+      e = newStructuralError(schemaOf(x));
+    }
+  e ??= newStructuralError(schemaOf(s.additionalProperties));
+  if (e !== undefined) return e;
   if (s['x-kubernetes-preserve-unknown-fields'] === false) return "internal error: 'x-kubernetes-preserve-unknown-fields' must be true or undefined";
   if (Array.isArray(s.items) && s.items.length) return "OpenAPIV3Schema 'items' must be a schema, but is an array";
-  const e = newStructuralError(schemaOf(s.items));
-  if (e !== undefined) return e;
-  for (const [, x] of props(s)) {
-    const e = newStructuralError(x);
-    if (e !== undefined) return e;
-  }
-  return undefined;
+  e = newStructuralError(schemaOf(s.items));
+  eachProp(s, (_, x) => (e ??= newStructuralError(x)));
+  return e;
 }
 
 // ---- schema/validation.go
@@ -97,26 +140,26 @@ type Level = 'root' | 'item' | 'field';
 const fn = 'ValidateStructural';
 
 /** validateStructuralInvariants */
-function validateStructuralInvariants(s: Schema, lvl: Level, p: Path): Errs {
-  const out: Errs = [];
+function validateStructuralInvariants(s: Schema, lvl: Level, p: Path, out: Errs): void {
   const type = t(s);
   const items = schemaOf(s.items);
-  const embedded = s['x-kubernetes-embedded-resource'] === true;
-  const intOrString = s['x-kubernetes-int-or-string'] === true;
-  const preserve = s['x-kubernetes-preserve-unknown-fields'] === true;
+  // a plain node has no extension, additionalProperties or value validation of its own
+  const simple = plain(s);
+  const embedded = !simple && s['x-kubernetes-embedded-resource'] === true;
+  const intOrString = !simple && s['x-kubernetes-int-or-string'] === true;
+  const preserve = !simple && s['x-kubernetes-preserve-unknown-fields'] === true;
   if (type === 'array' && !items) out.push(required(ours(child(p, 'items')), 'must be specified', fn, 'an array says what its items are: items: {type: …}'));
-  if (items) out.push(...validateStructuralInvariants(items, 'item', child(p, 'items')));
-  const properties = props(s);
-  for (const [k, x] of properties) out.push(...validateStructuralInvariants(x, 'field', prop(p, k)));
-  if (has(s.additionalProperties)) {
+  if (items) validateStructuralInvariants(items, 'item', child(p, 'items'), out);
+  eachProp(s, (k, x) => validateStructuralInvariants(x, 'field', prop(p, k), out));
+  if (!simple && has(s.additionalProperties)) {
     if (lvl === 'root') out.push(forbidden(ours(child(p, 'additionalProperties')), 'must not be used at the root', fn));
-    if (isObj(s.additionalProperties)) out.push(...validateStructuralInvariants(s.additionalProperties, 'field', child(p, 'additionalProperties')));
+    if (isObj(s.additionalProperties)) validateStructuralInvariants(s.additionalProperties, 'field', child(p, 'additionalProperties'), out);
   }
   // validateExtensions
   if (intOrString && preserve) out.push(invalid(ours(child(p, 'x-kubernetes-preserve-unknown-fields')), true, 'must be false if x-kubernetes-int-or-string is true', 'validateExtensions'));
   if (intOrString && embedded) out.push(invalid(ours(child(p, 'x-kubernetes-embedded-resource')), true, 'must be false if x-kubernetes-int-or-string is true', 'validateExtensions'));
 
-  out.push(...validateValueValidation(s, isIntOrStringAnyOfPattern(s), isIntOrStringAllOfPattern(s), lvl, p));
+  if (!simple) validateValueValidation(s, isIntOrStringAnyOfPattern(s), isIntOrStringAllOfPattern(s), lvl, p, out);
 
   const checkMetadata = lvl === 'root' || embedded;
   const typePath = () => ours(child(p, 'type'));
@@ -129,16 +172,16 @@ function validateStructuralInvariants(s: Schema, lvl: Level, p: Path): Errs {
   }
   if (embedded && has(s.additionalProperties)) out.push(forbidden(ours(child(p, 'additionalProperties')), 'must not be used if x-kubernetes-embedded-resource is set', fn));
   if (lvl === 'root' && type && type !== 'object') out.push(invalid(typePath(), type, 'must be object at the root', fn));
-  const byName = new Map(properties);
+  // (validateStructuralMetadataInvariants judges nothing below the root but an embedded resource's metadata)
+  if (!checkMetadata) return;
   for (const k of ['kind', 'apiVersion']) {
-    const x = byName.get(k);
-    if (x && checkMetadata && t(x) !== 'string') out.push(invalid(ours(child(prop(p, k), 'type')), t(x), 'must be string', fn));
+    const x = propOf(s, k);
+    if (x && t(x) !== 'string') out.push(invalid(ours(child(prop(p, k), 'type')), t(x), 'must be string', fn));
   }
-  const metadata = byName.get('metadata');
-  if (metadata) out.push(...validateStructuralMetadataInvariants(metadata, checkMetadata, lvl, prop(p, 'metadata')));
-  if (embedded && !preserve && !properties.length)
+  const metadata = propOf(s, 'metadata');
+  if (metadata) validateStructuralMetadataInvariants(metadata, checkMetadata, lvl, prop(p, 'metadata'), out);
+  if (embedded && !preserve && !hasProps(s))
     out.push(required(ours(child(p, 'properties')), 'must not be empty if x-kubernetes-embedded-resource is true without x-kubernetes-preserve-unknown-fields', fn));
-  return out;
 }
 
 // What a root `metadata` schema may hold besides type, properties name/generateName and default: nothing the
@@ -155,11 +198,11 @@ const structuralKeys = [
 const isZero = (v: unknown): boolean => !has(v) || v === false || v === '' || (Array.isArray(v) && !v.length);
 
 /** validateStructuralMetadataInvariants */
-function validateStructuralMetadataInvariants(s: Schema, checkMetadata: boolean, lvl: Level, p: Path): Errs {
-  const out: Errs = [];
+function validateStructuralMetadataInvariants(s: Schema, checkMetadata: boolean, lvl: Level, p: Path, out: Errs): void {
   if (checkMetadata && t(s) !== 'object') out.push(invalid(ours(child(p, 'type')), t(s), 'must be object', 'validateStructuralMetadataInvariants'));
   if (lvl === 'root') {
-    const names = props(s).map(([k]) => k);
+    const names: string[] = [];
+    eachProp(s, (k) => names.push(k));
     const onlyNames = names.every((k) => k === 'name' || k === 'generateName');
     // properties count only if there are some (NewStructural keeps none of an empty map)
     const other = (!onlyNames && names.length > 0) || structuralKeys.some((k) => !isZero(s[k]));
@@ -168,13 +211,17 @@ function validateStructuralMetadataInvariants(s: Schema, checkMetadata: boolean,
         forbidden(ours(p), 'must not specify anything other than name and generateName, but metadata is implicitly specified', 'validateStructuralMetadataInvariants', 'a custom resource\'s metadata is the API server\'s ObjectMeta: write metadata: {type: object} and nothing more (name and generateName may be restricted)'),
       );
   }
-  return out;
 }
 
 /** An anyOf entry that is exactly `type: integer` (or string): NestedValueValidation{ForbiddenGenerics: {Type}}. */
 function isOnlyType(x: unknown, type: string): boolean {
   if (!isObj(x) || x.type !== type) return false;
-  return Object.entries(x).every(([k, v]) => k === 'type' || k === 'example' || k === 'externalDocs' || v === false || v === '' || !has(v));
+  for (const k in x) {
+    if (!Object.hasOwn(x, k) || k === 'type' || k === 'example' || k === 'externalDocs') continue;
+    const v = x[k];
+    if (!(v === false || v === '' || !has(v))) return false;
+  }
+  return true;
 }
 const isIntOrStringAnyOf = (anyOf: unknown): boolean => Array.isArray(anyOf) && anyOf.length === 2 && isOnlyType(anyOf[0], 'integer') && isOnlyType(anyOf[1], 'string');
 /** isIntOrStringAnyOfPattern */
@@ -183,12 +230,11 @@ const isIntOrStringAnyOfPattern = (s: Schema): boolean => isIntOrStringAnyOf(s.a
 const isIntOrStringAllOfPattern = (s: Schema): boolean => arr(s.allOf).length >= 1 && isObj(s.allOf[0]) && isIntOrStringAnyOf(s.allOf[0].anyOf);
 
 /** validateValueValidation */
-function validateValueValidation(v: Schema, skipAnyOf: boolean, skipFirstAllOfAnyOf: boolean, lvl: Level, p: Path): Errs {
-  const out: Errs = [];
-  if (!skipAnyOf) arr(v.anyOf).forEach((x, i) => out.push(...validateNestedValueValidation(schemaOf(x), false, lvl, child(child(p, 'anyOf'), i))));
-  arr(v.allOf).forEach((x, i) => out.push(...validateNestedValueValidation(schemaOf(x), skipFirstAllOfAnyOf && i === 0, lvl, child(child(p, 'allOf'), i))));
-  arr(v.oneOf).forEach((x, i) => out.push(...validateNestedValueValidation(schemaOf(x), false, lvl, child(child(p, 'oneOf'), i))));
-  out.push(...validateNestedValueValidation(schemaOf(v.not), false, lvl, child(p, 'not')));
+function validateValueValidation(v: Schema, skipAnyOf: boolean, skipFirstAllOfAnyOf: boolean, lvl: Level, p: Path, out: Errs): void {
+  if (!skipAnyOf) arr(v.anyOf).forEach((x, i) => validateNestedValueValidation(schemaOf(x), false, lvl, child(child(p, 'anyOf'), i), out));
+  arr(v.allOf).forEach((x, i) => validateNestedValueValidation(schemaOf(x), skipFirstAllOfAnyOf && i === 0, lvl, child(child(p, 'allOf'), i), out));
+  arr(v.oneOf).forEach((x, i) => validateNestedValueValidation(schemaOf(x), false, lvl, child(child(p, 'oneOf'), i), out));
+  validateNestedValueValidation(schemaOf(v.not), false, lvl, child(p, 'not'), out);
   const pattern = str(v.pattern);
   if (pattern)
     try {
@@ -196,17 +242,15 @@ function validateValueValidation(v: Schema, skipAnyOf: boolean, skipFirstAllOfAn
     } catch (e) {
       out.push(invalid(ours(child(p, 'pattern')), pattern, `must be a valid regular expression, but isn't: ${(e as Error).message}`, 'validateValueValidation', 'the API server compiles pattern with Go\'s regexp (RE2 syntax)'));
     }
-  return out;
 }
 
 /** validateNestedValueValidation: under anyOf/allOf/oneOf/not only value validation, no skeleton. */
-function validateNestedValueValidation(v: Schema | undefined, skipAnyOf: boolean, lvl: Level, p: Path): Errs {
-  if (!v) return [];
+function validateNestedValueValidation(v: Schema | undefined, skipAnyOf: boolean, lvl: Level, p: Path, out: Errs): void {
+  if (!v) return;
   const f = 'validateNestedValueValidation';
-  const out: Errs = [...validateValueValidation(v, skipAnyOf, false, lvl, p)];
-  if (isObj(v.items)) out.push(...validateNestedValueValidation(v.items, false, lvl, child(p, 'items')));
-  const properties = props(v);
-  for (const [k, x] of properties) out.push(...validateNestedValueValidation(x, false, 'field', prop(p, k)));
+  validateValueValidation(v, skipAnyOf, false, lvl, p, out);
+  if (isObj(v.items)) validateNestedValueValidation(v.items, false, lvl, child(p, 'items'), out);
+  eachProp(v, (k, x) => validateNestedValueValidation(x, false, 'field', prop(p, k), out));
   const no = (k: string, detail: string) => out.push(forbidden(ours(child(p, k)), detail, f, `move ${k} out of anyOf/allOf/oneOf/not into the schema of the field itself`));
   if (t(v)) no('type', 'must be empty to be structural');
   if (has(v.additionalProperties)) no('additionalProperties', 'must be undefined to be structural');
@@ -222,33 +266,35 @@ function validateNestedValueValidation(v: Schema | undefined, skipAnyOf: boolean
   if (has(v['x-kubernetes-map-type'])) no('x-kubernetes-map-type', 'must be undefined to be structural');
   if (arr(v['x-kubernetes-validations']).length) no('x-kubernetes-validations', 'must be empty to be structural');
   // forbid reasoning about metadata: it could restrict metadata in ways not wanted
-  if (properties.some(([k]) => k === 'metadata')) out.push(forbidden(ours(prop(p, 'metadata')), 'must not be specified in a nested context', f));
-  return out;
+  if (propOf(v, 'metadata')) out.push(forbidden(ours(prop(p, 'metadata')), 'must not be specified in a nested context', f));
 }
 
 // ---- complete.go: what value validation names must be in the skeleton too. Only the root's anyOf/allOf/oneOf/not
 // are followed (validateStructuralCompleteness starts from the root's value validation).
 
-function validateValueValidationCompleteness(v: Schema, s: Schema | undefined, sPath: Path, vPath: Path): Errs {
-  if (!s) return [required(ours(sPath), `because it is defined in ${upstream(vPath)}`, 'validateStructuralCompleteness')];
-  const out: Errs = [...validateNestedValueValidationCompleteness(schemaOf(v.not), s, sPath, child(vPath, 'not'))];
-  for (const j of ['allOf', 'anyOf', 'oneOf']) arr(v[j]).forEach((x, i) => out.push(...validateNestedValueValidationCompleteness(schemaOf(x), s, sPath, child(child(vPath, j), i))));
-  return out;
+function validateValueValidationCompleteness(v: Schema, s: Schema | undefined, sPath: Path, vPath: Path, out: Errs): void {
+  if (!s) {
+    out.push(required(ours(sPath), `because it is defined in ${upstream(vPath)}`, 'validateStructuralCompleteness'));
+    return;
+  }
+  validateNestedValueValidationCompleteness(schemaOf(v.not), s, sPath, child(vPath, 'not'), out);
+  for (const j of ['allOf', 'anyOf', 'oneOf']) arr(v[j]).forEach((x, i) => validateNestedValueValidationCompleteness(schemaOf(x), s, sPath, child(child(vPath, j), i), out));
 }
 
-function validateNestedValueValidationCompleteness(v: Schema | undefined, s: Schema | undefined, sPath: Path, vPath: Path): Errs {
-  if (!v) return [];
+function validateNestedValueValidationCompleteness(v: Schema | undefined, s: Schema | undefined, sPath: Path, vPath: Path, out: Errs): void {
+  if (!v) return;
   const fnc = 'validateStructuralCompleteness';
-  if (!s) return [required(ours(sPath), `because it is defined in ${upstream(vPath)}`, fnc)];
-  const out: Errs = [...validateValueValidationCompleteness(v, s, sPath, vPath)];
-  out.push(...validateNestedValueValidationCompleteness(schemaOf(v.items), schemaOf(s.items), child(sPath, 'items'), child(vPath, 'items')));
-  const sProps = new Map(props(s));
-  for (const [k, x] of props(v)) {
-    const sk = sProps.get(k);
-    if (!sk) out.push(required(ours(prop(sPath, k)), `because it is defined in ${upstream(prop(vPath, k))}`, fnc, `declare ${k} under properties too: anyOf/allOf/oneOf/not may only restrict fields the schema declares`));
-    else out.push(...validateNestedValueValidationCompleteness(x, sk, prop(sPath, k), prop(vPath, k)));
+  if (!s) {
+    out.push(required(ours(sPath), `because it is defined in ${upstream(vPath)}`, fnc));
+    return;
   }
-  return out;
+  validateValueValidationCompleteness(v, s, sPath, vPath, out);
+  validateNestedValueValidationCompleteness(schemaOf(v.items), schemaOf(s.items), child(sPath, 'items'), child(vPath, 'items'), out);
+  eachProp(v, (k, x) => {
+    const sk = propOf(s, k);
+    if (!sk) out.push(required(ours(prop(sPath, k)), `because it is defined in ${upstream(prop(vPath, k))}`, fnc, `declare ${k} under properties too: anyOf/allOf/oneOf/not may only restrict fields the schema declares`));
+    else validateNestedValueValidationCompleteness(x, sk, prop(sPath, k), prop(vPath, k), out);
+  });
 }
 
 // ---- pkg/apis/apiextensions/validation/validation.go
@@ -260,11 +306,15 @@ interface Ssv {
 }
 
 /** specStandardValidatorV3.validate */
-function specStandardValidate(s: Schema, p: Path, ssv: Ssv): Errs {
+function specStandardValidate(s: Schema, p: Path, ssv: Ssv, out: Errs, simple: boolean): void {
   const f = 'specStandardValidatorV3';
-  const out: Errs = [];
   const type = t(s);
   if (type && !openapiV3Types.includes(type)) out.push(notSupported(ours(child(p, 'type')), type, openapiV3Types, f));
+  if (simple) {
+    if (type === 'null') out.push(forbidden(ours(child(p, 'type')), 'type cannot be set to null, use nullable as an alternative', f));
+    if (Array.isArray(s.items) && s.items.length) out.push(forbidden(ours(child(p, 'items')), 'items must be a schema object and not an array', f));
+    return;
+  }
   if (has(s.default) && !ssv.allowDefaults) out.push(forbidden(ours(child(p, 'default')), `must not be set${ssv.disallowDefaultsReason ? ` ${ssv.disallowDefaultsReason}` : ''}`, f));
   if (str(s.id)) out.push(forbidden(ours(child(p, 'id')), 'id is not supported', f));
   if (has(s.additionalItems)) out.push(forbidden(ours(child(p, 'additionalItems')), 'additionalItems is not supported', f));
@@ -275,38 +325,44 @@ function specStandardValidate(s: Schema, p: Path, ssv: Ssv): Errs {
   if (type === 'null') out.push(forbidden(ours(child(p, 'type')), 'type cannot be set to null, use nullable as an alternative', f));
   if (Array.isArray(s.items) && s.items.length) out.push(forbidden(ours(child(p, 'items')), 'items must be a schema object and not an array', f));
   if (ssv.insideResourceMeta && s['x-kubernetes-embedded-resource'] === true) out.push(forbidden(ours(child(p, 'x-kubernetes-embedded-resource')), 'must not be used inside of resource meta', f));
-  return out;
 }
 
 /** ValidateCustomResourceDefinitionOpenAPISchema, without CEL (see the header). */
-function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot: boolean): Errs {
-  if (!s) return [];
+function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot: boolean, out: Errs): void {
+  if (!s) return;
   const f = 'ValidateCustomResourceDefinitionOpenAPISchema';
-  const out: Errs = [...specStandardValidate(s, p, ssv)];
+  const simple = plain(s);
+  specStandardValidate(s, p, ssv, out, simple);
+  if (simple) {
+    // nothing of its own to judge: its properties (metadata's rules at the root) and items
+    eachProp(s, (k, x) => validateOpenAPISchema(x, prop(p, k), isRoot && metaFields.has(k) ? { ...ssv, insideResourceMeta: true, allowDefaults: false, disallowDefaultsReason: `in top-level ${k}` } : ssv, false, out));
+    if (isObj(s.items)) validateOpenAPISchema(s.items, child(p, 'items'), ssv, false, out);
+    else if (Array.isArray(s.items)) s.items.forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, 'items'), i), ssv, false, out));
+    return;
+  }
   const type = t(s);
-  const properties = props(s);
   if (s.uniqueItems === true) out.push(forbidden(ours(child(p, 'uniqueItems')), 'uniqueItems cannot be set to true since the runtime complexity becomes quadratic', f, 'write x-kubernetes-list-type: set instead'));
   if (has(s.additionalProperties)) {
     // properties are for structs, additionalProperties for maps: together they contradict pruning of unknown fields
-    if (properties.length && (s.additionalProperties === false || isObj(s.additionalProperties)))
+    if (hasProps(s) && (s.additionalProperties === false || isObj(s.additionalProperties)))
       out.push(forbidden(ours(child(p, 'additionalProperties')), 'additionalProperties and properties are mutual exclusive', f, 'keep properties (a struct) or additionalProperties (a map), not both'));
     const sub = ssv.insideResourceMeta ? { ...ssv, allowDefaults: false, disallowDefaultsReason: 'inside additionalProperties applying to object metadata' } : ssv;
-    out.push(...validateOpenAPISchema(schemaOf(s.additionalProperties), child(p, 'additionalProperties'), sub, false));
+    validateOpenAPISchema(schemaOf(s.additionalProperties), child(p, 'additionalProperties'), sub, false, out);
   }
-  for (const [k, x] of properties) {
+  eachProp(s, (k, x) => {
     let sub = ssv;
     if ((isRoot || s['x-kubernetes-embedded-resource'] === true) && metaFields.has(k)) {
       sub = { ...sub, insideResourceMeta: true };
       if (isRoot) sub = { ...sub, allowDefaults: false, disallowDefaultsReason: `in top-level ${k}` };
     }
-    out.push(...validateOpenAPISchema(x, prop(p, k), sub, false));
-  }
-  out.push(...validateOpenAPISchema(schemaOf(s.not), child(p, 'not'), ssv, false));
-  for (const j of ['allOf', 'oneOf', 'anyOf']) arr(s[j]).forEach((x, i) => out.push(...validateOpenAPISchema(schemaOf(x), child(child(p, j), i), ssv, false)));
-  if (isObj(s.definitions)) for (const [k, x] of Object.entries(s.definitions)) out.push(...validateOpenAPISchema(schemaOf(x), child(child(p, 'definitions'), k, true), ssv, false));
-  if (isObj(s.items)) out.push(...validateOpenAPISchema(s.items, child(p, 'items'), ssv, false));
-  else if (Array.isArray(s.items)) s.items.forEach((x, i) => out.push(...validateOpenAPISchema(schemaOf(x), child(child(p, 'items'), i), ssv, false)));
-  if (isObj(s.dependencies)) for (const [k, x] of Object.entries(s.dependencies)) out.push(...validateOpenAPISchema(schemaOf(x), child(child(p, 'dependencies'), k, true), ssv, false));
+    validateOpenAPISchema(x, prop(p, k), sub, false, out);
+  });
+  validateOpenAPISchema(schemaOf(s.not), child(p, 'not'), ssv, false, out);
+  for (const j of ['allOf', 'oneOf', 'anyOf']) arr(s[j]).forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, j), i), ssv, false, out));
+  if (isObj(s.definitions)) for (const [k, x] of Object.entries(s.definitions)) validateOpenAPISchema(schemaOf(x), child(child(p, 'definitions'), k, true), ssv, false, out);
+  if (isObj(s.items)) validateOpenAPISchema(s.items, child(p, 'items'), ssv, false, out);
+  else if (Array.isArray(s.items)) s.items.forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, 'items'), i), ssv, false, out));
+  if (isObj(s.dependencies)) for (const [k, x] of Object.entries(s.dependencies)) validateOpenAPISchema(schemaOf(x), child(child(p, 'dependencies'), k, true), ssv, false, out);
 
   const typePath = () => ours(child(p, 'type'));
   if (s['x-kubernetes-preserve-unknown-fields'] === false)
@@ -344,10 +400,9 @@ function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot:
     else if (!items) out.push(invalid(ours(child(p, 'items')), s.items, 'must only have a single schema if x-kubernetes-list-type is map', f));
     else if (t(items) !== 'object') out.push(invalid(ours(child(child(p, 'items'), 'type')), t(items), "must be object if parent array's x-kubernetes-list-type is map", f));
     else {
-      const itemProps = new Map(props(items));
       const seen = new Set<string>();
       for (const k of keys.map(str)) {
-        const x = itemProps.get(k);
+        const x = propOf(items, k);
         // upstream quotes the items' type here
         if (x && (t(x) === 'array' || t(x) === 'object')) out.push(invalid(ours(child(prop(child(p, 'items'), k), 'type')), t(items), "must be a scalar type if parent array's x-kubernetes-list-type is map", f));
         else if (!x) out.push(invalid(ours(child(p, 'x-kubernetes-list-map-keys')), keys, 'entries must all be names of item properties', f));
@@ -356,40 +411,35 @@ function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot:
       }
     }
   }
-  out.push(...validateMapListKeysMapSet(s, p));
-  out.push(...validateXValidations(s, p));
-  return out;
+  validateMapListKeysMapSet(s, p, out);
+  validateXValidations(s, p, out);
 }
 
 /** validateMapListKeysMapSet (requireMapListKeysMapSetValidation) */
-function validateMapListKeysMapSet(s: Schema, p: Path): Errs {
+function validateMapListKeysMapSet(s: Schema, p: Path, out: Errs): void {
   const items = schemaOf(s.items);
   const listType = s['x-kubernetes-list-type'];
-  if (!items || (listType !== 'set' && listType !== 'map')) return [];
+  if (!items || (listType !== 'set' && listType !== 'map')) return;
   const f = 'validateMapListKeysMapSet';
-  const out: Errs = [];
   const ip = child(p, 'items');
   if (items.nullable === true) out.push(forbidden(ours(child(ip, 'nullable')), `cannot be nullable when x-kubernetes-list-type is ${listType}`, f));
   if (listType === 'map') {
     const req = new Set(arr(items.required).map(str));
-    const itemProps = new Map(props(items));
     for (const k of arr(s['x-kubernetes-list-map-keys']).map(str)) {
-      const x = itemProps.get(k);
+      const x = propOf(items, k);
       if (!x) continue;
       if (!req.has(k) && !has(x.default))
         out.push(required(ours(child(prop(ip, k), 'default')), 'this property is in x-kubernetes-list-map-keys, so it must have a default or be a required property', f, `list ${k} in the items' required, or give it a default`));
       if (x.nullable === true) out.push(forbidden(ours(child(prop(ip, k), 'nullable')), 'this property is in x-kubernetes-list-map-keys, so it cannot be nullable', f));
     }
   }
-  return out;
 }
 
 const newlines = /[\n\r]+/;
 
 /** The x-kubernetes-validations rules of ValidateCustomResourceDefinitionOpenAPISchema that need no CEL. */
-function validateXValidations(s: Schema, p: Path): Errs {
+function validateXValidations(s: Schema, p: Path, out: Errs): void {
   const f = 'ValidateCustomResourceDefinitionOpenAPISchema';
-  const out: Errs = [];
   arr(s['x-kubernetes-validations']).forEach((r: any, i: number) => {
     const rp = child(child(p, 'x-kubernetes-validations'), i);
     const rule = str(r?.rule);
@@ -407,5 +457,4 @@ function validateXValidations(s: Schema, p: Path): Errs {
     if (fieldPath.length && !fieldPath.trim()) out.push(invalid(ours(child(rp, 'fieldPath')), fieldPath, 'fieldPath must be non-empty if specified', f));
     if (newlines.test(fieldPath)) out.push(invalid(ours(child(rp, 'fieldPath')), fieldPath, 'fieldPath must not contain line breaks', f));
   });
-  return out;
 }
