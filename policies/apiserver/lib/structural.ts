@@ -44,14 +44,17 @@ const missingTypeHint = 'give it a type (object, array, string, integer, number 
 const t = (s: Schema): string => str(s.type);
 const nonEmpty = (v: unknown): boolean => (Array.isArray(v) ? v.length > 0 : isObj(v) ? Object.keys(v).length > 0 : typeof v === 'string' ? v.length > 0 : has(v));
 const schemaOf = (v: unknown): Schema | undefined => (isObj(v) ? v : undefined);
+const noNames: readonly string[] = [];
 /**
- * Each property of `s` whose schema is an object, in Object.entries' order, without building the list: the walks
- * below visit every node of a CRD's schema (tens of thousands in a large one) on every CRD checked.
+ * The properties of `s` whose schemas are objects, in Object.entries' order (the walks below visit every node of a
+ * CRD's schema, tens of thousands in a large one, on every CRD checked: names only, no entry pairs, no callback).
  */
-function eachProp(s: Schema, fn: (k: string, x: Schema) => void): void {
+function propNames(s: Schema): readonly string[] {
   const ps = s.properties;
-  if (!isObj(ps)) return;
-  for (const k in ps) if (Object.hasOwn(ps, k) && isObj(ps[k])) fn(k, ps[k]);
+  if (!isObj(ps)) return noNames;
+  const out: string[] = [];
+  for (const k in ps) if (Object.hasOwn(ps, k) && isObj(ps[k])) out.push(k);
+  return out;
 }
 /**
  * The keys of a schema node that none of the walks below judges by themselves (they only recurse into properties and
@@ -73,11 +76,7 @@ function plain(s: Schema): boolean {
 /** The property `k` of `s` when its schema is an object. */
 const propOf = (s: Schema, k: string): Schema | undefined => (isObj(s.properties) && Object.hasOwn(s.properties, k) && isObj(s.properties[k]) ? s.properties[k] : undefined);
 /** Has `s` a property whose schema is an object? */
-function hasProps(s: Schema): boolean {
-  let any = false;
-  eachProp(s, () => (any = true));
-  return any;
-}
+const hasProps = (s: Schema): boolean => propNames(s).length > 0;
 
 /**
  * validateCustomResourceDefinitionValidation's schema rules for one version: `path` is
@@ -109,7 +108,7 @@ function newStructuralError(s: Schema | undefined): string | undefined {
   if (plain(s)) {
     if (Array.isArray(s.items) && s.items.length) return "OpenAPIV3Schema 'items' must be a schema, but is an array";
     e = newStructuralError(schemaOf(s.items));
-    eachProp(s, (_, x) => (e ??= newStructuralError(x)));
+    for (const k of propNames(s)) if ((e = newStructuralError(s.properties[k])) !== undefined) return e;
     return e;
   }
   if (nonEmpty(s.id)) return "OpenAPIV3Schema 'id' is not supported";
@@ -130,8 +129,9 @@ function newStructuralError(s: Schema | undefined): string | undefined {
   if (s['x-kubernetes-preserve-unknown-fields'] === false) return "internal error: 'x-kubernetes-preserve-unknown-fields' must be true or undefined";
   if (Array.isArray(s.items) && s.items.length) return "OpenAPIV3Schema 'items' must be a schema, but is an array";
   e = newStructuralError(schemaOf(s.items));
-  eachProp(s, (_, x) => (e ??= newStructuralError(x)));
-  return e;
+  if (e !== undefined) return e;
+  for (const k of propNames(s)) if ((e = newStructuralError(s.properties[k])) !== undefined) return e;
+  return undefined;
 }
 
 // ---- schema/validation.go
@@ -150,7 +150,7 @@ function validateStructuralInvariants(s: Schema, lvl: Level, p: Path, out: Errs)
   const preserve = !simple && s['x-kubernetes-preserve-unknown-fields'] === true;
   if (type === 'array' && !items) out.push(required(ours(child(p, 'items')), 'must be specified', fn, 'an array says what its items are: items: {type: …}'));
   if (items) validateStructuralInvariants(items, 'item', child(p, 'items'), out);
-  eachProp(s, (k, x) => validateStructuralInvariants(x, 'field', prop(p, k), out));
+  for (const k of propNames(s)) validateStructuralInvariants(s.properties[k], 'field', prop(p, k), out);
   if (!simple && has(s.additionalProperties)) {
     if (lvl === 'root') out.push(forbidden(ours(child(p, 'additionalProperties')), 'must not be used at the root', fn));
     if (isObj(s.additionalProperties)) validateStructuralInvariants(s.additionalProperties, 'field', child(p, 'additionalProperties'), out);
@@ -201,8 +201,7 @@ const isZero = (v: unknown): boolean => !has(v) || v === false || v === '' || (A
 function validateStructuralMetadataInvariants(s: Schema, checkMetadata: boolean, lvl: Level, p: Path, out: Errs): void {
   if (checkMetadata && t(s) !== 'object') out.push(invalid(ours(child(p, 'type')), t(s), 'must be object', 'validateStructuralMetadataInvariants'));
   if (lvl === 'root') {
-    const names: string[] = [];
-    eachProp(s, (k) => names.push(k));
+    const names = propNames(s);
     const onlyNames = names.every((k) => k === 'name' || k === 'generateName');
     // properties count only if there are some (NewStructural keeps none of an empty map)
     const other = (!onlyNames && names.length > 0) || structuralKeys.some((k) => !isZero(s[k]));
@@ -250,7 +249,7 @@ function validateNestedValueValidation(v: Schema | undefined, skipAnyOf: boolean
   const f = 'validateNestedValueValidation';
   validateValueValidation(v, skipAnyOf, false, lvl, p, out);
   if (isObj(v.items)) validateNestedValueValidation(v.items, false, lvl, child(p, 'items'), out);
-  eachProp(v, (k, x) => validateNestedValueValidation(x, false, 'field', prop(p, k), out));
+  for (const k of propNames(v)) validateNestedValueValidation(v.properties[k], false, 'field', prop(p, k), out);
   const no = (k: string, detail: string) => out.push(forbidden(ours(child(p, k)), detail, f, `move ${k} out of anyOf/allOf/oneOf/not into the schema of the field itself`));
   if (t(v)) no('type', 'must be empty to be structural');
   if (has(v.additionalProperties)) no('additionalProperties', 'must be undefined to be structural');
@@ -290,11 +289,12 @@ function validateNestedValueValidationCompleteness(v: Schema | undefined, s: Sch
   }
   validateValueValidationCompleteness(v, s, sPath, vPath, out);
   validateNestedValueValidationCompleteness(schemaOf(v.items), schemaOf(s.items), child(sPath, 'items'), child(vPath, 'items'), out);
-  eachProp(v, (k, x) => {
+  for (const k of propNames(v)) {
+    const x = v.properties[k];
     const sk = propOf(s, k);
     if (!sk) out.push(required(ours(prop(sPath, k)), `because it is defined in ${upstream(prop(vPath, k))}`, fnc, `declare ${k} under properties too: anyOf/allOf/oneOf/not may only restrict fields the schema declares`));
     else validateNestedValueValidationCompleteness(x, sk, prop(sPath, k), prop(vPath, k), out);
-  });
+  }
 }
 
 // ---- pkg/apis/apiextensions/validation/validation.go
@@ -335,7 +335,7 @@ function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot:
   specStandardValidate(s, p, ssv, out, simple);
   if (simple) {
     // nothing of its own to judge: its properties (metadata's rules at the root) and items
-    eachProp(s, (k, x) => validateOpenAPISchema(x, prop(p, k), isRoot && metaFields.has(k) ? { ...ssv, insideResourceMeta: true, allowDefaults: false, disallowDefaultsReason: `in top-level ${k}` } : ssv, false, out));
+    for (const k of propNames(s)) validateOpenAPISchema(s.properties[k], prop(p, k), isRoot && metaFields.has(k) ? { ...ssv, insideResourceMeta: true, allowDefaults: false, disallowDefaultsReason: `in top-level ${k}` } : ssv, false, out);
     if (isObj(s.items)) validateOpenAPISchema(s.items, child(p, 'items'), ssv, false, out);
     else if (Array.isArray(s.items)) s.items.forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, 'items'), i), ssv, false, out));
     return;
@@ -349,14 +349,15 @@ function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot:
     const sub = ssv.insideResourceMeta ? { ...ssv, allowDefaults: false, disallowDefaultsReason: 'inside additionalProperties applying to object metadata' } : ssv;
     validateOpenAPISchema(schemaOf(s.additionalProperties), child(p, 'additionalProperties'), sub, false, out);
   }
-  eachProp(s, (k, x) => {
+  for (const k of propNames(s)) {
+    const x = s.properties[k];
     let sub = ssv;
     if ((isRoot || s['x-kubernetes-embedded-resource'] === true) && metaFields.has(k)) {
       sub = { ...sub, insideResourceMeta: true };
       if (isRoot) sub = { ...sub, allowDefaults: false, disallowDefaultsReason: `in top-level ${k}` };
     }
     validateOpenAPISchema(x, prop(p, k), sub, false, out);
-  });
+  }
   validateOpenAPISchema(schemaOf(s.not), child(p, 'not'), ssv, false, out);
   for (const j of ['allOf', 'oneOf', 'anyOf']) arr(s[j]).forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, j), i), ssv, false, out));
   if (isObj(s.definitions)) for (const [k, x] of Object.entries(s.definitions)) validateOpenAPISchema(schemaOf(x), child(child(p, 'definitions'), k, true), ssv, false, out);
