@@ -1,10 +1,12 @@
-// Immutable fields against what is deployed: each environment's rendered objects compared with
-// what its Git branch renders (what Argo CD applied last), field rules from
+// Immutable fields against what is deployed: each environment's rendered objects, and each
+// cluster's platform overlay's, compared with what the Git branch its Argo CD Application tracks
+// renders (what Argo CD applied last), field rules from
 // policies/apiserver/immutable.ts. A change the API server refuses on update is an error on the
 // overlay or base line that made it. The branch's render is cached by its tree hash.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { platformBranchFor } from '../../../generators/argocd/delivery.ts';
 import { environments } from '../../../generators/environments.ts';
 import { immutableFieldChanges } from '../../../policies/apiserver/index.ts';
 import { key, objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
@@ -39,15 +41,27 @@ async function branchHeads(root: string, branches: readonly string[]): Promise<M
   return heads;
 }
 
-/** Render each environment target as its branch has it, from the cache when that tree was rendered before. */
+/**
+ * The branch Argo CD syncs a target from: an environment's own branch; a cluster's platform overlay,
+ * the branch the platform ApplicationSet gives its Application (generators/argocd/delivery.ts).
+ * undefined for targets not compared (the preview, argocd/).
+ */
+function deployedBranch(t: Target): string | undefined {
+  if (t.kind === 'env' && t.env) return environments[t.env].branch;
+  if (t.kind === 'platform' && t.cluster) return platformBranchFor(t.cluster);
+  return undefined;
+}
+
+/** Render each environment and platform target as its branch has it, from the cache when that tree was rendered before. */
 export async function renderBranches(root: string, targets: readonly Target[]): Promise<BranchRender[]> {
-  const envTargets = targets.filter((t) => t.kind === 'env' && t.env);
-  const heads = envTargets.length ? await branchHeads(root, envTargets.map((t) => environments[t.env!].branch)) : new Map();
-  if (!heads)
-    return envTargets.map((t) => ({ target: t, branch: environments[t.env!].branch, note: `immutable fields: ${root} is not a git checkout; not compared with ${environments[t.env!].branch}` }));
+  const deployed = targets.flatMap((t) => {
+    const branch = deployedBranch(t);
+    return branch ? [{ t, branch }] : [];
+  });
+  const heads = deployed.length ? await branchHeads(root, [...new Set(deployed.map((d) => d.branch))]) : new Map();
+  if (!heads) return deployed.map(({ t, branch }) => ({ target: t, branch, note: `immutable fields: ${root} is not a git checkout; not compared with ${branch}` }));
   return Promise.all(
-    envTargets.map(async (t): Promise<BranchRender> => {
-      const branch = environments[t.env!].branch;
+    deployed.map(async ({ t, branch }): Promise<BranchRender> => {
       const head = heads.get(branch);
       if (!head) return { target: t, branch, note: `immutable fields of ${t.name}: branch ${branch} is not here (git fetch origin ${branch}:${branch}); not compared` };
       const { commit, tree } = head;

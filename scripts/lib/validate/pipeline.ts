@@ -87,7 +87,7 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   const toRender = unreadable.length ? targets.filter((t) => !kustomizationTree(root, t.path, includes).dirs.some((d) => unreadable.some((f) => f.startsWith(`${d}/`)))) : targets;
   const renderPromise = renderTargets(root, toRender, { cache: opts.cache ?? true, includes });
   renderPromise.catch(() => {}); // awaited below; no unhandled-rejection warning meanwhile
-  // What each environment's branch renders (cached by its tree): the base of the immutable-field check.
+  // What the branch each environment and platform overlay is synced from renders (cached by its tree): the base of the immutable-field check.
   const branchRenders = opts.immutable === false ? undefined : renderBranches(root, targets);
   branchRenders?.catch(() => {});
 
