@@ -3,25 +3,12 @@
 // term reads (its own namespace unless it names others), the workload's own included, and CloudNativePG's
 // instance pods there.
 import { podPolicy } from '../lib/define.ts';
-import { namespaceOf, scopeOf, type ObjectIndex } from '../lib/index-objects.ts';
-import { key, selectorMatches, type LabelSelector, type RenderedObject } from '../../kube/index.ts';
+import { namespaceOf } from '../lib/index-objects.ts';
+import { namespacesSelected, renderedNamespaces, type KnownNamespaces } from '../lib/namespaces.ts';
+import { key, selectorMatches, type LabelSelector } from '../../kube/index.ts';
 import { ValidateLabelSelector } from '../apiserver/lib/field.ts';
 
 type Term = { labelSelector?: LabelSelector | null; namespaces?: string[] | null; namespaceSelector?: LabelSelector | null; topologyKey?: string };
-
-/** The label the API server puts on every Namespace (kubernetes.io/metadata.name = its name), so selectors may use it. */
-const nameLabel = 'kubernetes.io/metadata.name';
-
-/** The Namespaces rendered on `near`'s cluster, by name, with their labels as the API server stores them. */
-const renderedNamespaces = (index: ObjectIndex, near: RenderedObject): ReadonlyMap<string, Readonly<Record<string, string>>> =>
-  index.memo(`affinity-namespaces\0${scopeOf(near.target)}`, () => {
-    const out = new Map<string, Record<string, string>>();
-    for (const r of index.ofKind('Namespace')) {
-      const name = r.object.metadata?.name;
-      if (scopeOf(r.target) === scopeOf(near.target) && typeof name === 'string') out.set(name, { ...(r.object.metadata?.labels ?? {}), [nameLabel]: name });
-    }
-    return out;
-  });
 
 /**
  * The namespaces whose pods a term reads, as kube-scheduler builds it (pkg/scheduler/framework/types.go
@@ -34,18 +21,15 @@ const renderedNamespaces = (index: ObjectIndex, near: RenderedObject): ReadonlyM
  * operators' among them, whose pods no overlay renders (a term aimed at CoreDNS is right there, and would read here
  * as matching nothing).
  */
-function namespacesOf(term: Term, own: string, known: ReadonlyMap<string, Readonly<Record<string, string>>>): string[] | undefined {
+function namespacesOf(term: Term, own: string, known: KnownNamespaces): string[] | undefined {
   const listed = term.namespaces ?? [];
   const selector = term.namespaceSelector;
   if (!listed.length && !selector) return [own];
   if (listed.some((ns) => ns !== own && !known.has(ns))) return undefined;
   const out = new Set(listed);
   if (selector) {
-    // a selector the API server refuses is its one finding, apiserver/*
-    if (ValidateLabelSelector(selector, '').length) return undefined;
-    if (!Object.keys(selector.matchLabels ?? {}).length && !(selector.matchExpressions ?? []).length) return undefined;
-    const selected = [...known].filter(([, labels]) => selectorMatches(selector, labels)).map(([ns]) => ns);
-    if (!selected.length) return undefined;
+    const selected = namespacesSelected(selector, known);
+    if (!selected) return undefined;
     for (const ns of selected) out.add(ns);
   }
   return [...out].sort();

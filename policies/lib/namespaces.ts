@@ -1,0 +1,36 @@
+// The namespaces a namespaceSelector selects, as far as the render knows them: the Namespace objects rendered on the
+// cluster, with the labels the API server stores. Pod affinity terms and NetworkPolicy peers read namespaces this way.
+import { scopeOf, type ObjectIndex } from './index-objects.ts';
+import { isEmptySelector, selectorMatches, type LabelSelector, type RenderedObject } from '../../kube/index.ts';
+import { ValidateLabelSelector } from '../apiserver/lib/field.ts';
+
+/** The label the API server puts on every Namespace (kubernetes.io/metadata.name = its name, Kubernetes 1.21+), so selectors may use it. */
+export const namespaceNameLabel = 'kubernetes.io/metadata.name';
+
+/** Rendered Namespaces by name, with their labels. */
+export type KnownNamespaces = ReadonlyMap<string, Readonly<Record<string, string>>>;
+
+/** The Namespaces rendered on `near`'s cluster, by name, with their labels as the API server stores them. */
+export const renderedNamespaces = (index: ObjectIndex, near: RenderedObject): KnownNamespaces =>
+  index.memo(`namespaces\0${scopeOf(near.target)}`, () => {
+    const out = new Map<string, Record<string, string>>();
+    for (const r of index.ofKind('Namespace')) {
+      const name = r.object.metadata?.name;
+      if (scopeOf(r.target) === scopeOf(near.target) && typeof name === 'string') out.set(name, { ...(r.object.metadata?.labels ?? {}), [namespaceNameLabel]: name });
+    }
+    return out;
+  });
+
+/**
+ * The rendered namespaces a namespaceSelector selects by their labels (metav1.LabelSelectorAsSelector), sorted, or
+ * undefined when that cannot be known here: a selector the API server refuses (its one finding is apiserver/*'s), `{}`
+ * (every namespace of the cluster, kube-system and the operators' among them, whose pods no overlay renders), or a
+ * selector that selects no rendered Namespace (it means namespaces by labels only others carry).
+ */
+export function namespacesSelected(selector: LabelSelector, known: KnownNamespaces): string[] | undefined {
+  if (ValidateLabelSelector(selector, '').length) return undefined;
+  if (isEmptySelector(selector)) return undefined;
+  const selected = [...known].filter(([, labels]) => selectorMatches(selector, labels)).map(([ns]) => ns);
+  return selected.length ? selected.sort() : undefined;
+}
+
