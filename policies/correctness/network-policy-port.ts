@@ -7,15 +7,14 @@
 // Only what the rendered objects settle is judged. CloudNativePG's instance pods, which its operator creates, are
 // known (ObjectIndex operatorPods); namespaces marquee does not render (kube-system) are not, so a selector that finds no pod,
 // an empty selector (every pod of the namespace, rendered or not), an ipBlock, a rule without `to`, and a
-// namespaceSelector that does not name its namespaces by kubernetes.io/metadata.name leave the rule unjudged.
+// namespaceSelector whose namespaces the render does not settle (policies/lib/namespaces.ts: `{}`, one that selects
+// no rendered Namespace by its labels, one that also reaches a namespace not rendered) leave the rule unjudged.
 import { closest } from '../../kube/closest.ts';
 import { objectPolicy } from '../lib/define.ts';
 import type { ObjectIndex, Workload } from '../lib/index-objects.ts';
+import { namespacesSelected, reachesUnrendered, renderedNamespaces } from '../lib/namespaces.ts';
 import { containersOf, isEmptySelector, type LabelSelector, type RenderedObject } from '../../kube/index.ts';
 import type { Violation } from '../types.ts';
-
-/** The label the API server puts on every Namespace: its name (NamespaceDefaultLabelName, Kubernetes 1.21+). */
-const namespaceNameLabel = 'kubernetes.io/metadata.name';
 
 const isSelector = (s: unknown): s is LabelSelector => !!s && typeof s === 'object' && !Array.isArray(s);
 
@@ -31,20 +30,10 @@ function rendered(index: ObjectIndex, near: RenderedObject, selector: unknown, n
 }
 
 /**
- * The namespaces a namespaceSelector names by kubernetes.io/metadata.name (`matchLabels` with that one key, or one
- * `In` expression on it); undefined when it selects by anything else (labels of namespaces not rendered here).
- */
-function namedNamespaces(sel: LabelSelector): readonly string[] | undefined {
-  const labels = Object.entries(sel.matchLabels ?? {});
-  const exprs = sel.matchExpressions ?? [];
-  if (labels.length === 1 && !exprs.length && labels[0]![0] === namespaceNameLabel) return [labels[0]![1]];
-  if (!labels.length && exprs.length === 1 && exprs[0]!.key === namespaceNameLabel && exprs[0]!.operator === 'In') return exprs[0]!.values ?? [];
-  return undefined;
-}
-
-/**
- * The pods an egress rule's `to` peers name (networking.k8s.io/v1 NetworkPolicyPeer: podSelector alone, pods of the
- * policy's namespace; with namespaceSelector, pods of those namespaces), or undefined when a peer is open (see top).
+ * The pods an egress rule's `to` peers name, or undefined when a peer is open (see top). kubernetes/kubernetes
+ * pkg/apis/networking/types.go NetworkPolicyPeer: a podSelector alone selects pods of the policy's own namespace; with a
+ * namespaceSelector, "the Pods matching PodSelector in the Namespaces selected by NamespaceSelector", which selects
+ * Namespaces by their labels ("if present but empty, it selects all namespaces").
  */
 function peerPods(index: ObjectIndex, near: RenderedObject, to: unknown): Workload[] | undefined {
   if (!Array.isArray(to) || !to.length) return undefined;
@@ -58,13 +47,14 @@ function peerPods(index: ObjectIndex, near: RenderedObject, to: unknown): Worklo
       out.push(...pods);
       continue;
     }
-    const names = isSelector(namespaceSelector) ? namedNamespaces(namespaceSelector) : undefined;
-    if (!names?.length) return undefined;
-    for (const ns of names) {
-      const pods = rendered(index, near, podSelector, ns);
-      if (!pods) return undefined;
-      out.push(...pods);
-    }
+    if (!isSelector(namespaceSelector)) return undefined;
+    const known = renderedNamespaces(index, near);
+    const names = namespacesSelected(namespaceSelector, known);
+    if (!names || reachesUnrendered(namespaceSelector, known)) return undefined;
+    // every namespace selected is rendered, so their pods are known: some of them may hold none of the peers
+    const pods = names.flatMap((ns) => rendered(index, near, podSelector, ns) ?? []);
+    if (!pods.length) return undefined;
+    out.push(...pods);
   }
   return out;
 }
@@ -82,11 +72,12 @@ export default objectPolicy(
     id: 'correctness/network-policy-port',
     title: 'Named ports in NetworkPolicy rules exist on the pods they name',
     rationale:
-      'A NetworkPolicy port given by name matches the container port of that name (networking.k8s.io NetworkPolicyPort: "a named port on a pod"): on the pods the policy selects for an ingress rule, on the peer pods of its `to` for an egress rule. A name none of those containers declares matches nothing, so the rule allows no traffic, silently, behind a default-deny. Pods are selected by matchLabels and matchExpressions as the API server selects them; CloudNativePG\'s instance pods count as rendered (the Cluster\'s inheritedMetadata labels, ports postgresql, metrics, status). A rule whose pods the render does not settle (an empty selector, an ipBlock, no `to`, a namespaceSelector by labels other than the namespace name, a selector that finds no rendered pod) is not judged.',
+      'A NetworkPolicy port given by name matches the container port of that name (networking.k8s.io NetworkPolicyPort: "a named port on a pod"): on the pods the policy selects for an ingress rule, on the peer pods of its `to` for an egress rule. A name none of those containers declares matches nothing, so the rule allows no traffic, silently, behind a default-deny. Pods are selected by matchLabels and matchExpressions as the API server selects them; CloudNativePG\'s instance pods count as rendered (the Cluster\'s inheritedMetadata labels, ports postgresql, metrics, status). A rule whose pods the render does not settle (an empty selector, an ipBlock, no `to`, a namespaceSelector that is {} or selects no rendered Namespace by its labels (kubernetes.io/metadata.name included) or also reaches a namespace not rendered, a selector that finds no rendered pod) is not judged.',
     hint: 'use a port name the containers declare in ports[].name (or the number)',
     kinds: ['NetworkPolicy'],
     references: [
       'Kubernetes NetworkPolicyPort (named ports), NetworkPolicyPeer',
+      'kubernetes/kubernetes pkg/apis/networking/types.go NetworkPolicyPeer (podSelector and namespaceSelector together: the pods matching podSelector in the namespaces namespaceSelector selects; an empty namespaceSelector selects all namespaces)',
       'kubernetes/kubernetes staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/helpers.go LabelSelectorAsSelector; pkg/labels/selector.go Requirement.Matches',
     ],
   },

@@ -34,3 +34,19 @@ export function namespacesSelected(selector: LabelSelector, known: KnownNamespac
   return selected.length ? selected.sort() : undefined;
 }
 
+/**
+ * Whether a namespaceSelector that selects rendered namespaces reaches namespaces that are not rendered too, whose pods
+ * are not in the render: it names one by kubernetes.io/metadata.name (a matchLabels value, an In value), or it
+ * requires no label a namespace must carry (only NotIn and DoesNotExist, or Exists on the name label every Namespace
+ * has), so kube-system and the operators' namespaces match it as well.
+ */
+export function reachesUnrendered(selector: LabelSelector, known: KnownNamespaces): boolean {
+  const exprs = selector.matchExpressions ?? [];
+  const named = [
+    ...Object.entries(selector.matchLabels ?? {}).flatMap(([k, v]) => (k === namespaceNameLabel ? [v] : [])),
+    ...exprs.flatMap((e) => (e.key === namespaceNameLabel && e.operator === 'In' ? (e.values ?? []) : [])),
+  ];
+  if (named.some((ns) => !known.has(ns))) return true;
+  const requires = Object.keys(selector.matchLabels ?? {}).length > 0 || exprs.some((e) => e.operator === 'In' || (e.operator === 'Exists' && e.key !== namespaceNameLabel));
+  return !requires;
+}
