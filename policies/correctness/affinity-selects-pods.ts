@@ -4,7 +4,7 @@
 // instance pods there.
 import { podPolicy } from '../lib/define.ts';
 import { namespaceOf } from '../lib/index-objects.ts';
-import { namespacesSelected, renderedNamespaces, type KnownNamespaces } from '../lib/namespaces.ts';
+import { namespacesSelected, reachesUnrendered, renderedNamespaces, type KnownNamespaces } from '../lib/namespaces.ts';
 import { key, selectorMatches, type LabelSelector } from '../../kube/index.ts';
 import { ValidateLabelSelector } from '../apiserver/lib/field.ts';
 
@@ -17,9 +17,10 @@ type Term = { labelSelector?: LabelSelector | null; namespaces?: string[] | null
  * namespaceSelector selects no namespace and `{}` every one (metav1.LabelSelectorAsSelector).
  * Undefined when they cannot be known here, and the term is not judged: a listed namespace no overlay
  * renders (its pods are not in the render), or a namespaceSelector that selects no rendered Namespace
- * (it means namespaces by labels only others carry), or `{}`: every namespace of the cluster, kube-system and the
+ * (it means namespaces by labels only others carry), `{}`: every namespace of the cluster, kube-system and the
  * operators' among them, whose pods no overlay renders (a term aimed at CoreDNS is right there, and would read here
- * as matching nothing).
+ * as matching nothing), or a selector that reaches such a namespace besides rendered ones (lib/namespaces.ts
+ * reachesUnrendered: `In [marquee-prod, kube-system]`, NotIn alone).
  */
 function namespacesOf(term: Term, own: string, known: KnownNamespaces): string[] | undefined {
   const listed = term.namespaces ?? [];
@@ -29,7 +30,8 @@ function namespacesOf(term: Term, own: string, known: KnownNamespaces): string[]
   const out = new Set(listed);
   if (selector) {
     const selected = namespacesSelected(selector, known);
-    if (!selected) return undefined;
+    // as for NetworkPolicy peers: one that also reaches a namespace no overlay renders reads pods unknown here
+    if (!selected || reachesUnrendered(selector, known)) return undefined;
     for (const ns of selected) out.add(ns);
   }
   return [...out].sort();

@@ -87,6 +87,9 @@ describe(id, () => {
       assert.deepEqual(withPlatform(grafana('grafna', { namespaces: ['monitoring', 'kube-system'] })), []);
       // without the platform overlay in the render, monitoring is unknown
       assert.deepEqual(withAffinity(grafana('grafna', { namespaces: ['monitoring'] })), []);
+      // a selector reaching an unrendered namespace beside rendered ones: by name, or by excluding names only
+      assert.deepEqual(withPlatform(grafana('grafna', { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['monitoring', 'kube-system'] }] } })), []);
+      assert.deepEqual(withPlatform(grafana('grafna', { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['marquee-prod'] }] } })), []);
     });
   });
   test('a term without labelSelector matches no pod (PodAffinityTerm: "null … matches with no Pods")', () => {
