@@ -6,11 +6,9 @@
 // becomes `webhook.clientConfig`), and the internal-only `spec.version` and status rows are left out. Expected
 // errors are upstream's (type and path), except where a comment says where we put an error for a line to name.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ValidateCustomResourceDefinition, ValidateWebhookURL } from '../../../policies/apiserver/apiextensions.ts';
-import { loadManifests } from '../../../kube/yaml-schema.ts';
+import { realCrds } from '../../helpers/real-crds.ts';
 
 type Row = { readonly name: string; readonly crd: Record<string, any>; readonly errors: readonly (readonly [string, string])[] };
 
@@ -182,17 +180,7 @@ describe('k8s.io/apiserver pkg/util/webhook ValidateWebhookURL', () => {
 });
 
 describe('no false alarm on real CustomResourceDefinitions', () => {
-  const files = (dir: string): string[] =>
-    readdirSync(dir).flatMap((f) => {
-      const p = join(dir, f);
-      return statSync(p).isDirectory() ? files(p) : /\.ya?ml$/.test(f) ? [p] : [];
-    });
-  const root = new URL('../../../', import.meta.url).pathname;
-  const crds = ['vendor/crds', 'test/corpus/real-manifests'].flatMap((d) => files(join(root, d))).flatMap((f) =>
-    loadManifests(readFileSync(f, 'utf8'))
-      .filter((o: any) => o?.kind === 'CustomResourceDefinition' && o?.apiVersion === 'apiextensions.k8s.io/v1')
-      .map((o: any) => ({ file: f.slice(root.length), o })),
-  );
+  const crds = realCrds();
   test('the vendored and corpus CRDs are found', () => assert.ok(crds.length >= 60, `only ${crds.length} CRDs`));
   test('each passes', () => assert.deepEqual(crds.flatMap(({ file, o }) => ValidateCustomResourceDefinition(o).map((e) => `${file} ${o.metadata?.name}: ${e.path}: ${e.detail}`)), []));
 });

@@ -9,14 +9,12 @@
 // - pkg/apiserver/schema/validation_test.go TestValidateStructuralMetadataInvariants and
 //   TestValidateNestedValueValidationComplete: upstream fuzzes each field of the Go types; here each field is set once.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { ValidateCustomResourceDefinition } from '../../../policies/apiserver/apiextensions.ts';
 import { apiServerText } from '../../../policies/apiserver/lib/field.ts';
 import { validateStructuralSchema } from '../../../policies/apiserver/lib/structural.ts';
-import { loadManifests } from '../../../kube/yaml-schema.ts';
+import { realCrds } from '../../helpers/real-crds.ts';
 
 const base = 'spec.versions[0].schema.openAPIV3Schema';
 /** A v1 CRD upstream's template becomes: foos.tests.example.com, one version per schema. */
@@ -602,17 +600,7 @@ describe('ValidateCustomResourceDefinitionOpenAPISchema', () => {
 });
 
 describe('no false alarm on real CustomResourceDefinitions', () => {
-  const files = (dir: string): string[] =>
-    readdirSync(dir).flatMap((f) => {
-      const p = join(dir, f);
-      return statSync(p).isDirectory() ? files(p) : /\.ya?ml$/.test(f) ? [p] : [];
-    });
-  const root = new URL('../../../', import.meta.url).pathname;
-  const crds = ['vendor/crds', 'test/corpus/real-manifests'].flatMap((d) => files(join(root, d))).flatMap((f) =>
-    loadManifests(readFileSync(f, 'utf8'))
-      .filter((o: any) => o?.kind === 'CustomResourceDefinition' && o?.apiVersion === 'apiextensions.k8s.io/v1')
-      .map((o: any) => ({ file: f.slice(root.length), o })),
-  );
+  const crds = realCrds();
   test('the vendored and corpus CRDs are found', () => assert.ok(crds.length >= 60, `only ${crds.length} CRDs`));
   test('every version schema passes', () =>
     assert.deepEqual(
