@@ -74,7 +74,7 @@ export function loadManifestBytes(bytes: Uint8Array, maxDepth: number, words: Re
   if (values === undefined) return undefined;
   const bits = nativeReader.noted();
   const plain = new Set<string>();
-  for (let i = 0; bits >>> i !== 0; i++) if (bits & (1 << i)) plain.add(nativeWords.list[i]!);
+  for (let i = 0; i < nativeWords.list.length; i++) if (bits & (1 << i)) plain.add(nativeWords.list[i]!);
   return { values, plain };
 }
 
