@@ -16,6 +16,7 @@
 #include <emmintrin.h>
 
 #include <cstdint>
+#include <exception>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -947,6 +948,10 @@ napi_value Read(napi_env env, napi_callback_info info) {
       return undefinedValue(env);
     } catch (const std::bad_alloc&) {
       napi_throw_error(env, nullptr, "read: out of memory");
+      return nullptr;
+    } catch (const std::exception& e) {
+      // (a string past its maximum size, say): an error in JavaScript, never a process abort
+      napi_throw_error(env, nullptr, e.what());
       return nullptr;
     }
   }
