@@ -377,16 +377,16 @@ export function crdVersionsOfBytes(bytes: Buffer, file: string): CrdVersion[] {
   if (!bytes.includes('CustomResourceDefinition')) return [];
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const read = loadManifestBytes(bytes.subarray(start), 100, noWords);
-  if (!read) return crdVersionsOf(bytes.toString('utf8'), file);
-  const out: CrdVersion[] = [];
-  for (const crd of read.values as (Schema | null)[]) if (crd?.kind === 'CustomResourceDefinition') out.push(...crdVersionsOfObject(crd, file));
-  return out;
+  return read ? crdVersionsOfDocs(read.values, file) : crdVersionsOf(bytes.toString('utf8'), file);
 }
+
+/** The served versions of every CustomResourceDefinition among a file's documents. */
+const crdVersionsOfDocs = (docs: readonly unknown[], file: string): CrdVersion[] =>
+  (docs as (Schema | null)[]).flatMap((crd) => (crd?.kind === 'CustomResourceDefinition' ? crdVersionsOfObject(crd, file) : []));
 
 /** The CRD documents of one YAML text: each served version with an openAPIV3Schema. */
 export function crdVersionsOf(text: string, file: string): CrdVersion[] {
   if (!/kind:\s*CustomResourceDefinition/.test(text)) return [];
-  const out: CrdVersion[] = [];
   // loadManifests (the block reader, js-yaml 4 for the rest) reads a CRD many times faster than the `yaml` library. A text it refuses, or one where an
   // alias made two places share one mapping or list, is read by the `yaml` library as before.
   let docs: unknown[];
@@ -397,8 +397,7 @@ export function crdVersionsOf(text: string, file: string): CrdVersion[] {
   } catch {
     docs = parseAllDocuments(text).map((doc) => doc.toJS({ maxAliasCount: -1 }));
   }
-  for (const crd of docs as (Schema | null)[]) if (crd?.kind === 'CustomResourceDefinition') out.push(...crdVersionsOfObject(crd, file));
-  return out;
+  return crdVersionsOfDocs(docs, file);
 }
 
 /** The served versions of one parsed CustomResourceDefinition. */
@@ -446,13 +445,6 @@ export class CrdRegistry {
     return r;
   }
 
-  /** Add every CRD of one file's text; later additions override earlier ones (a --crd file beats the vendored). */
-  addText(text: string, file: string): CrdVersion[] {
-    const vs = crdVersionsOf(text, file);
-    for (const v of vs) this.add(v);
-    return vs;
-  }
-
   add(v: CrdVersion): void {
     this.changes++;
     this.byKey.set(`${v.group}/${v.version}/${v.kind}`, v);
@@ -468,7 +460,7 @@ export class CrdRegistry {
     return this.addBytes(readFileSync(abs), shown);
   }
 
-  /** addText of a file's bytes (crdVersionsOfBytes). */
+  /** Add every CRD of one file's bytes; later additions override earlier ones (a --crd file beats the vendored). */
   private addBytes(bytes: Buffer, file: string): CrdVersion[] {
     const vs = crdVersionsOfBytes(bytes, file);
     for (const v of vs) this.add(v);
@@ -486,7 +478,7 @@ export class CrdRegistry {
     for (const rel of this.lazy.get(kind) ?? []) {
       if (this.loaded.has(rel)) continue;
       this.loaded.add(rel);
-      for (const v of crdVersionsOf(readFileSync(join(root, rel), 'utf8'), rel))
+      for (const v of crdVersionsOfBytes(readFileSync(join(root, rel)), rel))
         if (!this.byKey.has(`${v.group}/${v.version}/${v.kind}`)) {
           this.changes++;
           this.byKey.set(`${v.group}/${v.version}/${v.kind}`, v);
@@ -527,7 +519,7 @@ export function validateAgainstCrd(o: Record<string, any>): { file: string; erro
 
 /** A checker for `kind` from one CRD file (tests): issues as `path: message` lines. */
 export function crdValidator(file: string, kind: string): (obj: unknown) => string[] {
-  const versions = crdVersionsOf(readFileSync(file, 'utf8'), file).filter((v) => v.kind === kind);
+  const versions = crdVersionsOfBytes(readFileSync(file), file).filter((v) => v.kind === kind);
   if (!versions.length) throw new Error(`${file}: no CustomResourceDefinition for ${kind}`);
   return (obj) => {
     const apiVersion = String((obj as any)?.apiVersion ?? '');
