@@ -5,6 +5,7 @@ import { cnpgApiGroup, cnpgNames, postgresHost, postgresNames, rabbitmqNames, se
 import { bytesOf } from '../../generators/lib/validate-props.ts';
 import { cadenceChoicesHours, worstCaseRpoFor, worstCaseRtoFor, walSegmentMiB } from '../../generators/recovery-budget.ts';
 import type { KubeObject } from '../../kube/index.ts';
+import { containersOf, podTemplateOf, type ContainerAt } from '../../kube/workload.ts';
 import { gucValue } from '../lib/postgres-guc.ts';
 import { storeIssue } from './secret-store.ts';
 
@@ -37,12 +38,10 @@ export function dataTierFindings(env: EnvName, objects: readonly Rendered[]): st
   return dataTierIssues(env, objects).map((i) => i.message);
 }
 
-type Container = { name: string; resources?: { requests?: Record<string, string>; limits?: Record<string, string> } };
-
-/** A StatefulSet's containers that are objects (none when a patch left the template out or broke it). */
-const containersOf = (o: Rendered): Container[] => {
-  const list = o['spec']?.template?.spec?.containers;
-  return Array.isArray(list) ? list.filter((c): c is Container => !!c && typeof c === 'object') : [];
+/** A StatefulSet's containers that are objects, with their paths (none when a patch left the template out or broke it). */
+const stsContainers = (o: Rendered): ContainerAt[] => {
+  const t = podTemplateOf(o);
+  return t ? containersOf(t, { init: false }) : [];
 };
 
 /** dataTierFindings() with the object and field of each problem. */
@@ -87,14 +86,14 @@ export function dataTierIssues(env: EnvName, objects: readonly Rendered[]): Data
     // values that are not there have no line of their own: they are placed at the nearest parent the object has
     const absent = (path: string, message: string) => issues.push({ message, object: { kind: 'StatefulSet', name }, path, absent: true });
     if (!claim?.storageClassName) absent('spec.volumeClaimTemplates[0].spec.storageClassName', `StatefulSet/${name} spec.volumeClaimTemplates[0].spec.storageClassName is not set in ${env}: choose the class (and its reclaim policy) explicitly`);
-    containersOf(sts).forEach((c, i) => {
+    for (const { container: c, path } of stsContainers(sts)) {
       const missing = !c.resources?.limits?.['memory'] ? 'limits' : !c.resources?.requests?.['memory'] ? 'requests' : undefined;
-      if (missing) absent(`spec.template.spec.containers[${i}].resources.${missing}.memory`, `StatefulSet/${name} container ${c.name}: resources.requests/limits.memory must be set`);
-    });
+      if (missing) absent(`${path}.resources.${missing}.memory`, `StatefulSet/${name} container ${c.name}: resources.requests/limits.memory must be set`);
+    }
   }
 
   // RabbitMQ computes its memory alarm from memory.conf, which must follow the container limit.
-  const limit = containersOf(rabbit).find((c) => c.name === 'rabbitmq')?.resources?.limits?.memory;
+  const limit = stsContainers(rabbit).find((c) => c.container.name === 'rabbitmq')?.container.resources?.limits?.memory;
   const conf = get('ConfigMap', rabbitmqNames.config)?.['data']?.['memory.conf'] as string | undefined;
   const overrideBytes = Number(/total_memory_available_override_value = (\d+)/.exec(conf ?? '')?.[1]);
   if (limit && overrideBytes) {
