@@ -12,6 +12,7 @@
 // Exit: 0 clean, 1 findings, 2 usage or environment error.
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
 import { KustomizeMissing } from './lib/kustomize/binary.ts';
 import { validateFiles } from './lib/validate/files.ts';
@@ -19,6 +20,15 @@ import { formats, summaryLine, toJson, toJunit, toSarif, toText, useColor, type 
 import { parseKubernetesVersion, UsageError } from './lib/validate/usage.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+/**
+ * V8 optimises a function once it has run this many bytecodes' worth (its default: 67,584). A validate run lasts
+ * seconds, and each thread compiled hundreds of functions it then ran for only a moment (the structural-schema walks
+ * and the schemas' validators at the top, each a few tens of ms on V8's compiler threads, which compete with the
+ * checking threads for the cores). Set for the whole process, worker threads included, before any of the checks has
+ * run (docs/benchmarks.md, files mode, the thirteenth session).
+ */
+if (isMainThread) setFlagsFromString('--interrupt-budget=400000');
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -72,13 +72,13 @@ function entry(): { code: string | URL; eval: boolean; argv: string[] } {
   return { code: `import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(import.meta.url)}));`, eval: true, argv: [] };
 }
 
-/** The loader flags a worker needs (tsx); test-runner flags are not allowed in a worker. */
+/** The loader flags a worker needs (tsx), and --cpu-prof to profile it too; test-runner flags are not allowed in a worker. */
 function loaderArgs(): string[] {
   const out: string[] = [];
   const argv = process.execArgv;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (/^--(import|require|loader|experimental-loader)=/.test(a)) out.push(a);
+    if (/^--(import|require|loader|experimental-loader|cpu-prof-dir)=/.test(a) || a === '--cpu-prof') out.push(a);
     else if (/^(--import|--require|-r|--loader|--experimental-loader)$/.test(a) && argv[i + 1] !== undefined) out.push(a, argv[++i]!);
   }
   return out;

@@ -52,6 +52,14 @@ export interface FilesOptions {
 /** kubeconform-style: validate arbitrary manifest files or folders (vendored third-party YAML). */
 export async function validateFiles(root: string, paths: readonly string[], kubernetesVersion = defaultKubernetesVersion, opts: FilesOptions = {}): Promise<ValidateResult> {
   const started = performance.now();
+  // VALIDATE_TIMINGS: each stage's ms, as the repository pipeline gives them (startup: node's boot and the imports)
+  const timings: Record<string, number> = { startup: Math.round(started) };
+  let last = started;
+  const mark = (stage: string) => {
+    const now = performance.now();
+    timings[stage] = Math.round(now - last);
+    last = now;
+  };
   const files: string[] = [];
   let stdin: string | undefined;
   for (const p of paths) {
@@ -88,6 +96,7 @@ export async function validateFiles(root: string, paths: readonly string[], kube
     bytes += size;
     jobs.push({ file, abs, size });
   }
+  mark('listed');
 
   // Workers start loading the checker now; meanwhile this thread finds the input's CRDs (kube-prometheus's setup/
   // beside its manifests), which serve their kinds and so are known before any file is checked.
@@ -97,14 +106,17 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   let results: FileResult[];
   try {
     const inputCrds = crdFilesOf(jobs);
+    mark('crds');
     const spec: SchemaSpec = { cwd: root, flags: opts.schema ?? {}, inputCrds };
     // the flags' usage errors come before any file is checked
     schemaSources(root, spec.flags, []);
     // this thread's checker, loading once the CRDs are known (the workers meanwhile start on the first batches): for
     // its share of the pool's batches, or for every file; then for standard input
     const ctx = checkContext(kubernetesVersion, opts.keepObjects, spec);
+    void ctx.then(() => mark('ready'), () => undefined);
     results = pool ? await pool.check(jobs, spec, ctx) : await checkFiles(jobs, new FileReader(), await ctx);
     if (stdin !== undefined) results.push(await checkText(STDIN_NAME, stdin, await ctx));
+    mark('checked');
   } finally {
     await pool?.close();
   }
@@ -124,7 +136,8 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   }
   const kept = dedupe(findings).sort(byWhere);
   const summary = { ...summarize(kept, targets.map((name) => ({ name, kind: 'files' as const, path: name })), objects, started), unit: 'files' };
-  return { findings: kept, summary, targets, rendered, notes: skippedNotes(skipped), timings: {} };
+  mark('reported');
+  return { findings: kept, summary, targets, rendered, notes: skippedNotes(skipped), timings };
 }
 
 /**

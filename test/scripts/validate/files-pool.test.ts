@@ -33,6 +33,12 @@ test('the real-manifest corpus on two worker threads (through the bundle) gives 
     const two = await validateFiles(dir, ['.'], undefined, { workers: 2 });
     assert.equal(two.summary.resources, one.summary.resources);
     assert.deepEqual(brief(two.findings), brief(one.findings));
+    // VALIDATE_TIMINGS names files mode's stages
+    const timed = spawnSync(process.execPath, [join(repoRoot, 'scripts/launch.mjs'), 'validate', '.'], { cwd: dir, encoding: 'utf8', timeout: 240_000, env: { ...process.env, VALIDATE_TIMINGS: '1' } });
+    assert.ok(timed.status === 0 || timed.status === 1, `exit ${timed.status}: ${timed.stderr.slice(-3000)}`);
+    const timings = JSON.parse(/^timings \(ms\): (.*)$/m.exec(timed.stderr)?.[1] ?? 'null') as Record<string, number> | null;
+    assert.deepEqual(Object.keys(timings ?? {}), ['startup', 'listed', 'crds', 'ready', 'checked', 'reported'], timed.stderr.slice(-2000));
+    assert.ok(Object.values(timings!).every((ms) => Number.isInteger(ms) && ms >= 0), JSON.stringify(timings));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
