@@ -86,16 +86,31 @@ const hasProps = (s: Schema): boolean => propNames(s).length > 0;
  */
 export function validateStructuralSchema(schema: Schema, path: string): Errs {
   const root: Path = { k: path };
-  const openAPI: Errs = [];
-  validateOpenAPISchema(schema, root, { allowDefaults: true, insideResourceMeta: false }, true, openAPI);
-  const unreadable = newStructuralError(schema);
-  if (unreadable !== undefined) return openAPI.length ? openAPI : [invalid(path, '', unreadable, 'NewStructural')];
-  const structural: Errs = [];
-  validateStructuralInvariants(schema, 'root', root, structural);
+  const w: Walk = { openAPI: [], structural: [], unreadable: false };
+  validateOpenAPISchema(schema, root, { allowDefaults: true, insideResourceMeta: false }, true, w, 'root');
+  // NewStructural's error, when the walk met a node that may have one (exactly which, the walk of its own says)
+  const unreadable = w.unreadable ? newStructuralError(schema) : undefined;
+  if (unreadable !== undefined) return w.openAPI.length ? w.openAPI : [invalid(path, '', unreadable, 'NewStructural')];
+  const structural = w.structural;
   validateValueValidationCompleteness(schema, schema, root, root, structural);
   const text = (e: FieldError) => `${e.path}: ${e.type}: ${e.detail}`;
   structural.sort((a, b) => (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0));
-  return [...structural, ...openAPI];
+  return [...structural, ...w.openAPI];
+}
+
+/**
+ * What one walk of a schema gathers. Upstream walks it three times (ValidateCustomResourceDefinitionOpenAPISchema,
+ * NewStructural, ValidateStructural), each over every node of the skeleton; a large CRD's schema has tens of thousands
+ * of nodes, and every CRD is checked. Here validateOpenAPISchema, which visits every node the other two do, also
+ * judges each skeleton node as validateStructuralInvariants would (into `structural`), and notes whether a node holds
+ * anything NewStructural refuses (`unreadable`): only then is newStructuralError walked, for its exact text.
+ */
+interface Walk {
+  readonly openAPI: Errs;
+  /** ValidateStructural's errors (validateStructuralInvariants, node by node), used when NewStructural reads the schema */
+  readonly structural: Errs;
+  /** some node holds a field NewStructural refuses, or items as a list (a superset of newStructuralError's cases) */
+  unreadable: boolean;
 }
 
 // ---- convert.go NewStructural: the fields it refuses (validateUnsupportedFields), items as a list, and
@@ -134,27 +149,34 @@ function newStructuralError(s: Schema | undefined): string | undefined {
   return undefined;
 }
 
+/**
+ * Could newStructuralError find something at `s` itself? Every case it has (a superset: `has` where it asks
+ * `nonEmpty`), so a schema in which no node answers yes is one NewStructural reads.
+ */
+function mayBeUnreadable(s: Schema, simple: boolean): boolean {
+  if (Array.isArray(s.items) && s.items.length) return true;
+  if (simple) return false;
+  return has(s.id) || has(s.$schema) || has(s.$ref) || has(s.patternProperties) || has(s.dependencies) || has(s.additionalItems) || has(s.definitions) || s['x-kubernetes-preserve-unknown-fields'] === false;
+}
+
 // ---- schema/validation.go
 
 type Level = 'root' | 'item' | 'field';
 const fn = 'ValidateStructural';
 
-/** validateStructuralInvariants */
-function validateStructuralInvariants(s: Schema, lvl: Level, p: Path, out: Errs): void {
+/**
+ * validateStructuralInvariants at one node of the skeleton (`lvl` says where it stands); validateOpenAPISchema, which
+ * calls it, walks on into the same children upstream's recursion does (items, properties, additionalProperties).
+ */
+function validateStructuralInvariants(s: Schema, lvl: Level, p: Path, out: Errs, simple: boolean): void {
   const type = t(s);
   const items = schemaOf(s.items);
   // a plain node has no extension, additionalProperties or value validation of its own
-  const simple = plain(s);
   const embedded = !simple && s['x-kubernetes-embedded-resource'] === true;
   const intOrString = !simple && s['x-kubernetes-int-or-string'] === true;
   const preserve = !simple && s['x-kubernetes-preserve-unknown-fields'] === true;
   if (type === 'array' && !items) out.push(required(ours(child(p, 'items')), 'must be specified', fn, 'an array says what its items are: items: {type: …}'));
-  if (items) validateStructuralInvariants(items, 'item', child(p, 'items'), out);
-  for (const k of propNames(s)) validateStructuralInvariants(s.properties[k], 'field', prop(p, k), out);
-  if (!simple && has(s.additionalProperties)) {
-    if (lvl === 'root') out.push(forbidden(ours(child(p, 'additionalProperties')), 'must not be used at the root', fn));
-    if (isObj(s.additionalProperties)) validateStructuralInvariants(s.additionalProperties, 'field', child(p, 'additionalProperties'), out);
-  }
+  if (!simple && has(s.additionalProperties) && lvl === 'root') out.push(forbidden(ours(child(p, 'additionalProperties')), 'must not be used at the root', fn));
   // validateExtensions
   if (intOrString && preserve) out.push(invalid(ours(child(p, 'x-kubernetes-preserve-unknown-fields')), true, 'must be false if x-kubernetes-int-or-string is true', 'validateExtensions'));
   if (intOrString && embedded) out.push(invalid(ours(child(p, 'x-kubernetes-embedded-resource')), true, 'must be false if x-kubernetes-int-or-string is true', 'validateExtensions'));
@@ -327,17 +349,27 @@ function specStandardValidate(s: Schema, p: Path, ssv: Ssv, out: Errs, simple: b
   if (ssv.insideResourceMeta && s['x-kubernetes-embedded-resource'] === true) out.push(forbidden(ours(child(p, 'x-kubernetes-embedded-resource')), 'must not be used inside of resource meta', f));
 }
 
-/** ValidateCustomResourceDefinitionOpenAPISchema, without CEL (see the header). */
-function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot: boolean, out: Errs): void {
+/**
+ * ValidateCustomResourceDefinitionOpenAPISchema, without CEL (see the header), into `w.openAPI`; where `lvl` is given
+ * the node belongs to the skeleton (the root, and below it only items, properties and additionalProperties), and
+ * validateStructuralInvariants judges it too (see Walk).
+ */
+function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot: boolean, w: Walk, lvl?: Level): void {
   if (!s) return;
+  const out = w.openAPI;
   const f = 'ValidateCustomResourceDefinitionOpenAPISchema';
   const simple = plain(s);
   specStandardValidate(s, p, ssv, out, simple);
+  if (!w.unreadable && mayBeUnreadable(s, simple)) w.unreadable = true;
+  if (lvl) validateStructuralInvariants(s, lvl, p, w.structural, simple);
+  // the skeleton's children: items and additionalProperties are its items and fields, properties its fields
+  const fields: Level | undefined = lvl && 'field';
+  const itemLevel: Level | undefined = lvl && 'item';
   if (simple) {
     // nothing of its own to judge: its properties (metadata's rules at the root) and items
-    for (const k of propNames(s)) validateOpenAPISchema(s.properties[k], prop(p, k), isRoot && metaFields.has(k) ? { ...ssv, insideResourceMeta: true, allowDefaults: false, disallowDefaultsReason: `in top-level ${k}` } : ssv, false, out);
-    if (isObj(s.items)) validateOpenAPISchema(s.items, child(p, 'items'), ssv, false, out);
-    else if (Array.isArray(s.items)) s.items.forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, 'items'), i), ssv, false, out));
+    for (const k of propNames(s)) validateOpenAPISchema(s.properties[k], prop(p, k), isRoot && metaFields.has(k) ? { ...ssv, insideResourceMeta: true, allowDefaults: false, disallowDefaultsReason: `in top-level ${k}` } : ssv, false, w, fields);
+    if (isObj(s.items)) validateOpenAPISchema(s.items, child(p, 'items'), ssv, false, w, itemLevel);
+    else if (Array.isArray(s.items)) s.items.forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, 'items'), i), ssv, false, w));
     return;
   }
   const type = t(s);
@@ -347,7 +379,7 @@ function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot:
     if (hasProps(s) && (s.additionalProperties === false || isObj(s.additionalProperties)))
       out.push(forbidden(ours(child(p, 'additionalProperties')), 'additionalProperties and properties are mutual exclusive', f, 'keep properties (a struct) or additionalProperties (a map), not both'));
     const sub = ssv.insideResourceMeta ? { ...ssv, allowDefaults: false, disallowDefaultsReason: 'inside additionalProperties applying to object metadata' } : ssv;
-    validateOpenAPISchema(schemaOf(s.additionalProperties), child(p, 'additionalProperties'), sub, false, out);
+    validateOpenAPISchema(schemaOf(s.additionalProperties), child(p, 'additionalProperties'), sub, false, w, fields);
   }
   for (const k of propNames(s)) {
     const x = s.properties[k];
@@ -356,14 +388,14 @@ function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot:
       sub = { ...sub, insideResourceMeta: true };
       if (isRoot) sub = { ...sub, allowDefaults: false, disallowDefaultsReason: `in top-level ${k}` };
     }
-    validateOpenAPISchema(x, prop(p, k), sub, false, out);
+    validateOpenAPISchema(x, prop(p, k), sub, false, w, fields);
   }
-  validateOpenAPISchema(schemaOf(s.not), child(p, 'not'), ssv, false, out);
-  for (const j of ['allOf', 'oneOf', 'anyOf']) arr(s[j]).forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, j), i), ssv, false, out));
-  if (isObj(s.definitions)) for (const [k, x] of Object.entries(s.definitions)) validateOpenAPISchema(schemaOf(x), child(child(p, 'definitions'), k, true), ssv, false, out);
-  if (isObj(s.items)) validateOpenAPISchema(s.items, child(p, 'items'), ssv, false, out);
-  else if (Array.isArray(s.items)) s.items.forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, 'items'), i), ssv, false, out));
-  if (isObj(s.dependencies)) for (const [k, x] of Object.entries(s.dependencies)) validateOpenAPISchema(schemaOf(x), child(child(p, 'dependencies'), k, true), ssv, false, out);
+  validateOpenAPISchema(schemaOf(s.not), child(p, 'not'), ssv, false, w);
+  for (const j of ['allOf', 'oneOf', 'anyOf']) arr(s[j]).forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, j), i), ssv, false, w));
+  if (isObj(s.definitions)) for (const [k, x] of Object.entries(s.definitions)) validateOpenAPISchema(schemaOf(x), child(child(p, 'definitions'), k, true), ssv, false, w);
+  if (isObj(s.items)) validateOpenAPISchema(s.items, child(p, 'items'), ssv, false, w, itemLevel);
+  else if (Array.isArray(s.items)) s.items.forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, 'items'), i), ssv, false, w));
+  if (isObj(s.dependencies)) for (const [k, x] of Object.entries(s.dependencies)) validateOpenAPISchema(schemaOf(x), child(child(p, 'dependencies'), k, true), ssv, false, w);
 
   const typePath = () => ours(child(p, 'type'));
   if (s['x-kubernetes-preserve-unknown-fields'] === false)

@@ -572,6 +572,13 @@ describe('ValidateCustomResourceDefinitionOpenAPISchema', () => {
     assert.deepEqual(of(obj({ a: { type: 'string', $ref: '#/x' } })), [`${base}.properties.a.$ref: Forbidden: $ref is not supported`]);
   });
   test('$schema: NewStructural refuses it, reported when nothing else is', () => assert.deepEqual(of({ type: 'object', $schema: 'x' }), [`${base}: Invalid value: "": OpenAPIV3Schema 'schema' is not supported`]));
+  test('$schema deep in the skeleton or under anyOf: NewStructural refuses the schema, so ValidateStructural (b without a type) is not run', () => {
+    const refused = [`${base}: Invalid value: "": OpenAPIV3Schema 'schema' is not supported`];
+    assert.deepEqual(of(obj({ a: { type: 'array', items: { type: 'object', properties: { c: { type: 'string', $schema: 'x' } } } }, b: { description: 'no type' } })), refused);
+    assert.deepEqual(of(obj({ a: { type: 'string', anyOf: [{ $schema: 'x' }] }, b: { description: 'no type' } })), refused);
+    // without it, b's missing type is ValidateStructural's
+    assert.deepEqual(of(obj({ a: { type: 'string' }, b: { description: 'no type' } })), [`${base}.properties.b.type: Required value: must not be empty for specified object fields`]);
+  });
   test('a default in top-level metadata is refused, one in spec is not', () => {
     assert.deepEqual(of(obj({ metadata: { type: 'object', default: {} } })), [`${base}.properties.metadata.default: Forbidden: must not be set in top-level metadata`]);
     assert.deepEqual(of(obj({ spec: { type: 'string', default: 'x' } })), []);
