@@ -9,10 +9,12 @@ import { contentHash } from '../plumbing/cache.ts';
 import { FileReader, filesUnder, WalkTooLarge } from '../plumbing/files.ts';
 import { checkContext, checkFiles, checkText, type FileResult } from './files-check.ts';
 import { pathReasons } from './files-kinds.ts';
+import { loadFieldTree } from './field-tree.ts';
 import { FilesPool, type Job } from './files-pool.ts';
 import { byWhere, dedupe, summarize } from './findings.ts';
 import type { ValidateResult } from './pipeline.ts';
 import { defaultKubernetesVersion } from './schema.ts';
+import { ensureSchemaBundle } from './schema-bundle.ts';
 import { schemaSources, type SchemaFlags, type SchemaSpec } from './schema-sources.ts';
 import { UsageError } from './usage.ts';
 
@@ -98,6 +100,8 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   }
   mark('listed');
 
+  // the compiled schemas bundled, if this install has no bundle yet: before any thread imports one
+  await ensureSchemaBundle(() => loadFieldTree());
   // Workers start loading the checker now; meanwhile this thread finds the input's CRDs (kube-prometheus's setup/
   // beside its manifests), which serve their kinds and so are known before any file is checked.
   const workers = opts.keepObjects ? 1 : Math.max(1, opts.workers ?? (bytes >= POOL_MIN_BYTES ? availableParallelism() : 1));

@@ -9,6 +9,7 @@ import { checkWorkingTree } from '../argocd/check.ts'; // not the index: preview
 import { checkedTargets, defaultTargets, kustomizationTree, noOpFindings, renderFindings, renderTargets, saveNoOpCache, type RenderOptions, type RenderResult } from '../kustomize/index.ts';
 import { filesUnder } from '../plumbing/files.ts';
 import { driftFindings } from './drift.ts';
+import { ensureSchemaBundle } from './schema-bundle.ts';
 import { loadFieldTree } from './field-tree.ts';
 import { saveLocationCache, SourceLocator } from './locate.ts';
 import { refine, summarize } from './findings.ts';
@@ -117,6 +118,7 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   findings.push(...(await driftFindings(root, opts.cache ?? true)));
   lap('drift');
   const tree = await loadFieldTree();
+  await ensureSchemaBundle(async () => tree);
   const results: RenderResult[] = (await renderPromise).filter((r) => renderable.includes(r.target));
   lap('render (wait)');
   // A target left unrendered is a consequence of its sources' errors: it is said with them, not apart.

@@ -3,11 +3,11 @@
 // schema and CEL rules, as the API server does); any other kind against kubernetes-models' compiled schemas (types,
 // required fields, formats such as quantities) plus the known-field tree (unknown fields); plus unknown and removed
 // apiVersion/kind.
-import { pathToFileURL } from 'node:url';
 import { closest, quantityAdvice, removalFor } from '../../../kube/index.ts';
 import { validateCustomResource, vendoredCrds, type CrdRegistry, type CrdVersion } from '../../../policies/lib/crd-schema.ts';
 import { isGoBase64 } from '../../../policies/lib/crd-formats.ts';
 import type { FieldNode, FieldTree, KindEntry, NodeId } from './field-tree.ts';
+import { schemaModules } from './schema-bundle.ts';
 
 export type PathSegment = string | number;
 
@@ -84,6 +84,8 @@ export class SchemaValidator {
 
   /** The tree node unknownFields checks a CustomResourceDefinition's openAPIV3Schema against. */
   private schemaNode?: NodeId;
+  /** where a kind's compiled schema module is imported from (schema-bundle.ts) */
+  private readonly moduleOf = schemaModules();
 
   private constructor(
     private readonly tree: FieldTree,
@@ -113,7 +115,7 @@ export class SchemaValidator {
     const todo = [...new Set(kinds)].filter((k) => this.needs(k));
     await Promise.all(
       todo.map(async (k) => {
-        const mod = (await import(pathToFileURL(this.tree.kinds[k]!.schema).href)) as { validate: CompiledValidate };
+        const mod = (await import(this.moduleOf(this.tree.kinds[k]!.schema))) as { validate: CompiledValidate };
         this.compiled.set(k, mod.validate);
       }),
     );

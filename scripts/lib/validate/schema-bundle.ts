@@ -1,0 +1,123 @@
+// The model packages' compiled schemas (kubernetes-models' `_schemas/*.js`: one ES module per type, each importing the
+// types it holds) bundled once per install with esbuild: one module per kind, the types kinds share in common chunks.
+// Checking a kind imported its module graph file by file (a Deployment: dozens of modules, each resolved through its
+// package's exports, read, and compiled), in every thread that checks, the largest part of a thread's start; the
+// bundle loads the same code as a few files (docs/benchmarks.md, files mode, the thirteenth session).
+//
+// Kept under node_modules/.cache/marquee/schema-bundle/<key>/, the key made of the model packages' versions and this
+// code's digest; the map from a schema's path (relative to node_modules, so the cache does not depend on where the
+// checkout lives) to its bundled module is written last, so a bundle is used only once it is whole. Built by
+// warm-caches at install time and by the main thread of a validate that finds none; a worker thread, or a failed
+// build, falls back to the packages' own files, which hold the same code.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { codeDigest } from '../plumbing/code.ts';
+import type { FieldTree } from './field-tree.ts';
+
+const require = createRequire(import.meta.url);
+const nodeModules = join(dirname(require.resolve('kubernetes-models/package.json')), '..');
+/** where the bundles are kept (one folder per install's key) */
+export const schemaBundleHome = join(nodeModules, '.cache', 'marquee', 'schema-bundle');
+const home = schemaBundleHome;
+const MAP = 'map.json';
+
+/** Every package the bundled schemas are made from: kubernetes-models and each @kubernetes-models package. */
+function sourcePackages(): string[] {
+  const scoped = join(nodeModules, '@kubernetes-models');
+  const names = ['kubernetes-models', ...(existsSync(scoped) ? readdirSync(scoped).sort().map((d) => `@kubernetes-models/${d}`) : [])];
+  return names.map((name) => `${name}@${(JSON.parse(readFileSync(join(nodeModules, name, 'package.json'), 'utf8')) as { version: string }).version}`);
+}
+
+function bundleDir(): string {
+  const key = createHash('sha256').update(`${sourcePackages().join(',')};${codeDigest(import.meta.url)}`).digest('hex').slice(0, 16);
+  return join(home, key);
+}
+
+/** schema path relative to node_modules → the bundled module, relative to the bundle's folder */
+type SchemaMap = Record<string, string>;
+
+/** The bundle's map, or undefined when there is none for this install. */
+function readMap(dir: string): SchemaMap | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, MAP), 'utf8')) as SchemaMap;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Build the bundle of every schema module `tree` names (unless this install has one): the runtime the schemas import
+ * (@kubernetes-models/validate: ajv's formats, re2) stays the package's, found from the cache folder, which lies inside
+ * node_modules. Older bundles are removed.
+ */
+export async function buildSchemaBundle(tree: FieldTree): Promise<void> {
+  const dir = bundleDir();
+  if (readMap(dir)) return;
+  const entries = [...new Set(Object.values(tree.kinds).map((k) => k.schema))].sort();
+  mkdirSync(home, { recursive: true });
+  const tmp = `${dir}.build-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  try {
+    // esbuild loads only to build: validate's threads that read the bundle never need it
+    const { build } = await import('esbuild');
+    const result = await build({
+      entryPoints: entries,
+      absWorkingDir: nodeModules,
+      outdir: tmp,
+      outbase: nodeModules,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      external: ['@kubernetes-models/validate', '@kubernetes-models/validate/*'],
+      entryNames: '[name]-[hash]',
+      chunkNames: 'shared-[hash]',
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const map: SchemaMap = {};
+    for (const [out, o] of Object.entries(result.metafile.outputs)) if (o.entryPoint) map[o.entryPoint] = relative(tmp, join(nodeModules, out));
+    const missing = entries.filter((e) => !map[relative(nodeModules, e)]);
+    if (missing.length) throw new Error(`schema bundle: ${missing.length} of ${entries.length} schema modules not bundled (${missing[0]})`);
+    writeFileSync(join(tmp, MAP), JSON.stringify(map));
+    try {
+      renameSync(tmp, dir);
+    } catch (err) {
+      // another process built the same bundle first: its map says so
+      if (!readMap(dir)) throw err;
+    }
+    // bundles of earlier installs (never one being built: its name ends in .build-<pid>)
+    for (const old of readdirSync(home)) if (!old.includes('.build-') && join(home, old) !== dir) rmSync(join(home, old), { recursive: true, force: true });
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The bundle built, unless it is already (validate's main thread calls this before any schema is imported). A build
+ * that fails leaves the packages' own files in use: slower to load, the same checks.
+ */
+export async function ensureSchemaBundle(tree: () => Promise<FieldTree>): Promise<void> {
+  if (readMap(bundleDir())) return;
+  try {
+    await buildSchemaBundle(await tree());
+  } catch {
+    // schemaModules() falls back to the packages' files
+  }
+}
+
+/**
+ * The URL to import the compiled schema module at `schema` (an absolute path the field tree names) from: its bundled
+ * module when this install's bundle is built, else the file itself.
+ */
+export function schemaModules(): (schema: string) => string {
+  const dir = bundleDir();
+  const map = readMap(dir);
+  return (schema) => {
+    const bundled = map?.[relative(nodeModules, schema)];
+    return pathToFileURL(bundled ? join(dir, bundled) : schema).href;
+  };
+}

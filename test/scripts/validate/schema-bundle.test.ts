@@ -1,0 +1,78 @@
+// The bundled compiled schemas (scripts/lib/validate/schema-bundle.ts) against the model packages' own modules: every
+// kind the field tree names has a bundled module, and each gives the packages' verdict and errors on every object of
+// the real-manifest corpus and the repository's bases, as they are and broken.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test } from 'node:test';
+import { loadAll } from 'js-yaml';
+import { loadFieldTree } from '../../../scripts/lib/validate/field-tree.ts';
+import { buildSchemaBundle, schemaBundleHome, schemaModules } from '../../../scripts/lib/validate/schema-bundle.ts';
+import { repoRoot } from '../../helpers/repo-copy.ts';
+
+type Validate = ((o: unknown) => boolean) & { errors?: unknown };
+
+/** Every object of the YAML files under `dir` (Lists' items one by one). */
+function objectsUnder(dir: string): Record<string, any>[] {
+  const out: Record<string, any>[] = [];
+  for (const f of readdirSync(dir, { recursive: true }) as string[]) {
+    if (!/\.ya?ml$/.test(f)) continue;
+    let docs: unknown[];
+    try {
+      docs = loadAll(readFileSync(join(dir, f), 'utf8'));
+    } catch {
+      continue;
+    }
+    for (const d of docs as Record<string, any>[]) {
+      if (!d || typeof d !== 'object') continue;
+      out.push(...(Array.isArray(d.items) ? d.items : [d]));
+    }
+  }
+  return out;
+}
+
+test('every kind has a bundled schema module, giving the packages\' verdicts and errors on real objects, whole and broken', async () => {
+  const tree = await loadFieldTree();
+  await buildSchemaBundle(tree);
+  const moduleOf = schemaModules();
+  const kinds = Object.keys(tree.kinds);
+  for (const k of kinds) assert.ok(moduleOf(tree.kinds[k]!.schema).startsWith(pathToFileURL(schemaBundleHome).href), `${k}: not bundled`);
+
+  const objects = [...objectsUnder(join(repoRoot, 'test/corpus/real-manifests')), ...objectsUnder(join(repoRoot, 'base'))];
+  const byKind = new Map<string, Record<string, any>[]>();
+  for (const o of objects) {
+    const k = `${o.apiVersion}/${o.kind}`;
+    if (tree.kinds[k]) byKind.set(k, [...(byKind.get(k) ?? []), o]);
+  }
+  assert.ok(byKind.size >= 25, `only ${byKind.size} kinds met`);
+  let compared = 0;
+  let failing = 0;
+  for (const [k, list] of byKind) {
+    const own = ((await import(pathToFileURL(tree.kinds[k]!.schema).href)) as { validate: Validate }).validate;
+    const bundled = ((await import(moduleOf(tree.kinds[k]!.schema))) as { validate: Validate }).validate;
+    assert.notEqual(own, bundled, `${k}: the bundle's module is the package's`);
+    for (const o of list) {
+      // as it is, and broken where every kind has fields: metadata and (where there is one) spec of the wrong type
+      for (const v of [o, { ...o, metadata: { ...o.metadata, labels: 'x' } }, { ...o, spec: 7 }, { ...o, apiVersion: 1 }]) {
+        const a = own(v);
+        const errorsA = JSON.stringify(own.errors);
+        const b = bundled(v);
+        assert.equal(b, a, `${k} ${o.metadata?.name}`);
+        assert.equal(JSON.stringify(bundled.errors), errorsA, `${k} ${o.metadata?.name}`);
+        compared++;
+        if (!a) failing++;
+      }
+    }
+  }
+  assert.ok(compared > 1500 && failing > compared / 3, `${compared} compared, ${failing} failing`);
+});
+
+test('the bundle names no path of the checkout that built it (a copied checkout loads its own packages)', () => {
+  const dirs = readdirSync(schemaBundleHome).filter((d) => !d.includes('.build-'));
+  assert.equal(dirs.length, 1, dirs.join(' '));
+  for (const f of readdirSync(join(schemaBundleHome, dirs[0]!))) {
+    const text = readFileSync(join(schemaBundleHome, dirs[0]!, f), 'utf8');
+    assert.ok(!text.includes(repoRoot.replace(/\/$/, '')), `${f} names ${repoRoot}`);
+  }
+});
