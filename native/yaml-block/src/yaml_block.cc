@@ -38,12 +38,10 @@ constexpr uint8_t DOT = 46;
 /** yaml-block.ts MAX_NESTING */
 constexpr int MAX_NESTING = 500;
 
-/** KEY_CHARS and KEY_FIRST of yaml-block.ts. */
+/** KEY_FIRST of yaml-block.ts (its KEY_CHARS is Reader::keyChars). */
 struct KeyTables {
-  uint8_t chars[128] = {};
   uint8_t first[128] = {};
   KeyTables() {
-    for (const char* c = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.$/@-"; *c; c++) chars[(uint8_t)*c] = 1;
     for (const char* c = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$/"; *c; c++) first[(uint8_t)*c] = 1;
     for (const char* c = "nNtTfF_"; *c; c++) first[(uint8_t)*c] = 2;
   }
@@ -107,6 +105,23 @@ class Out {
 
 /** The offset of the first of the 16 bytes at `p` whose bit is set in `mask` (a _mm_movemask_epi8 result). */
 inline unsigned firstBit(unsigned mask) { return static_cast<unsigned>(__builtin_ctz(mask)); }
+
+/**
+ * The 16 bytes at `p`, those from `end` on read as zeros: blocks may run past a line (or a string) into the rest of
+ * the text, never past its last byte. (Their bits past the line are masked off with firstBytes.)
+ */
+inline __m128i load16(const uint8_t* p, const uint8_t* end) {
+  if (end - p >= 16) return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  alignas(16) uint8_t tail[16] = {};
+  memcpy(tail, p, static_cast<size_t>(end - p));
+  return _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
+}
+
+/** The mask bits of a block's first `n` bytes (all 16 when `n` is 16 or more). */
+inline unsigned firstBytes(size_t n) { return n >= 16 ? 0xFFFFu : (1u << n) - 1; }
+
+/** The bytes of `v` equal to `c`, as mask bits. */
+inline unsigned bytesEqual(__m128i v, uint8_t c) { return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(c))))); }
 
 const char HEX[] = "0123456789abcdef";
 
@@ -289,21 +304,33 @@ class Reader {
   }
 
   void line() {
-    const void* e = memchr(t_ + ls_, NEWLINE, n_ - ls_);
-    le_ = e ? static_cast<const uint8_t*>(e) - t_ : n_;
-    // the indentation, sixteen spaces at a time (manifests nest deeply: a CRD's lines are 40 % indentation)
+    // the indentation, then the line's end, sixteen bytes at a time (manifests nest deeply: a CRD's lines are 40 %
+    // indentation); the newline ends the indentation too, so a blank line's cs_ is its le_
+    const uint8_t* end = t_ + n_;
     size_t i = ls_;
-    const __m128i space = _mm_set1_epi8(SPACE);
-    while (i + 16 <= le_) {
-      unsigned other = ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(t_ + i)), space))) & 0xFFFF;
-      if (other) {
-        cs_ = i + firstBit(other);
+    for (;; i += 16) {
+      if (i >= n_) {
+        cs_ = le_ = n_;
         return;
       }
-      i += 16;
+      unsigned other = ~bytesEqual(load16(t_ + i, end), SPACE) & firstBytes(n_ - i);
+      if (other) {
+        cs_ = i + firstBit(other);
+        break;
+      }
     }
-    while (i < le_ && t_[i] == SPACE) i++;
-    cs_ = i;
+    for (i = cs_;; i += 16) {
+      if (i >= n_) {
+        le_ = n_;
+        return;
+      }
+      // (the zeros load16 reads past the text are no newline)
+      unsigned breaks = bytesEqual(load16(t_ + i, end), NEWLINE);
+      if (breaks) {
+        le_ = i + firstBit(breaks);
+        return;
+      }
+    }
   }
 
   void nextLine() {
@@ -344,17 +371,40 @@ class Reader {
         if (t_[i] == COLON && (i + 1 == e || t_[i + 1] == SPACE)) throw NotPlain();
       return -1;
     }
-    bool simple = true;
-    for (size_t i = p; i < e; i++) {
-      uint8_t ch = t_[i];
-      if (ch == COLON && (i + 1 == e || t_[i + 1] == SPACE)) {
-        keySimple_ = simple;
-        return static_cast<long>(i);
+    // sixteen bytes at a time: the colons and hashes, each looked at in turn as the byte loop of yaml-block.ts does,
+    // and the first byte not of KEY_CHARS (the key is simple when that is its colon or past it)
+    const uint8_t* end = t_ + n_;
+    size_t odd = e;
+    for (size_t i = p; i < e; i += 16) {
+      __m128i v = load16(t_ + i, end);
+      unsigned inLine = firstBytes(e - i);
+      if (odd == e) {
+        unsigned notKey = ~keyChars(v) & inLine;
+        if (notKey) odd = i + firstBit(notKey);
       }
-      if (ch == HASH && i > p && t_[i - 1] == SPACE) return -1;
-      if (simple && (ch >= 128 || keyTables.chars[ch] == 0)) simple = false;
+      for (unsigned stops = (bytesEqual(v, COLON) | bytesEqual(v, HASH)) & inLine; stops; stops &= stops - 1) {
+        size_t j = i + firstBit(stops);
+        if (t_[j] == COLON) {
+          if (j + 1 == e || t_[j + 1] == SPACE) {
+            keySimple_ = odd >= j;
+            return static_cast<long>(j);
+          }
+        } else if (j > p && t_[j - 1] == SPACE) {
+          return -1;
+        }
+      }
     }
     return -1;
+  }
+
+  /** The bytes of `v` in KEY_CHARS (A-Z a-z 0-9 _ . $ / @ -), as mask bits; signed compares leave out bytes from 0x80. */
+  static unsigned keyChars(__m128i v) {
+    const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)), _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+    // '-', '.', '/' and the digits are one run, 0x2D to 0x39
+    const __m128i digitOrPunct = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('-' - 1)), _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    const __m128i other = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')), _mm_cmpeq_epi8(v, _mm_set1_epi8('$'))), _mm_cmpeq_epi8(v, _mm_set1_epi8('@')));
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digitOrPunct), other)));
   }
 
   /** A key js-yaml resolves to null or a boolean (mayBeWord, then resolvedType). */
