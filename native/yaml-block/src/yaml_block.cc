@@ -86,6 +86,13 @@ class Out {
     len_ += n;
   }
   void put(std::string_view s) { put(s.data(), s.size()); }
+  /** Where to write the next bytes, with room for `n` of them; written ones are kept by end(). */
+  char* room(size_t n) {
+    if (len_ + n > cap_) grow(n);
+    return data_ + len_;
+  }
+  /** Keeps what was written at room() up to `e`. */
+  void end(char* e) { len_ = static_cast<size_t>(e - data_); }
   char* data() const { return data_; }
   size_t size() const { return len_; }
 
@@ -142,30 +149,30 @@ size_t putEscapedChar(Out& o, const uint8_t* s) {
 
 /**
  * `s` as a JSON string. The bytes are valid UTF-8 of characters below U+10000 (checked before reading); other than
- * the newline, no control character is in them.
+ * the newline, no control character is in them. Those up to `limit` may be read (blocks of 16 run past the string).
  */
-void putString(Out& o, const uint8_t* s, size_t n) {
-  o.put('"');
-  size_t run = 0;
+void putString(Out& o, const uint8_t* s, size_t n, const uint8_t* limit) {
+  // each block of sixteen is copied whole before it is looked at: up to the first byte that needs an escape (a quote,
+  // a backslash, a newline, a non-ASCII byte) the copy stands, the rest is written again after the escape
+  char* d = o.room(n + 18);
+  *d++ = '"';
   const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), newline = _mm_set1_epi8(NEWLINE);
   for (size_t i = 0; i < n;) {
-    // sixteen bytes at a time to the next one that needs an escape: a quote, a backslash, a newline, a non-ASCII byte
-    if (i + 16 <= n) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
-      __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), _mm_cmpeq_epi8(v, newline));
-      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit) | _mm_movemask_epi8(v));
-      if (!mask) {
-        i += 16;
-        continue;
-      }
-      i += firstBit(mask);
-    }
-    uint8_t b = s[i];
-    if (b < 0x80 && b != '"' && b != '\\' && b != NEWLINE) {
-      i++;
+    __m128i v = load16(s + i, limit);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d), v);
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), _mm_cmpeq_epi8(v, newline));
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit) | _mm_movemask_epi8(v)) & firstBytes(n - i);
+    if (!mask) {
+      size_t k = n - i < 16 ? n - i : 16;
+      d += k;
+      i += k;
       continue;
     }
-    o.put(reinterpret_cast<const char*>(s + run), i - run);
+    size_t k = firstBit(mask);
+    d += k;
+    i += k;
+    o.end(d);
+    uint8_t b = s[i];
     if (b == '"') {
       o.put("\\\"", 2);
       i++;
@@ -178,10 +185,10 @@ void putString(Out& o, const uint8_t* s, size_t n) {
     } else {
       i += putEscapedChar(o, s + i);
     }
-    run = i;
+    d = o.room(n - i + 17);
   }
-  o.put(reinterpret_cast<const char*>(s + run), n - run);
-  o.put('"');
+  *d++ = '"';
+  o.end(d);
 }
 
 /** Characters of UNUSUAL (yaml-block.ts) as code points: C0 controls but the newline (and the tab, refused apart), DEL, C1 controls, surrogates, U+FFFE, U+FFFF. */
@@ -561,7 +568,8 @@ class Reader {
     if (text.size() <= watchLength_)
       for (size_t w = 0; w < watch_.size(); w++)
         if (text == watch_[w]) noted |= 1u << w;
-    resolve(text, c);
+    // a scalar of one line is read from the text, whose blocks may run on to its end
+    resolve(text, c, multi ? reinterpret_cast<const uint8_t*>(scratch_.data() + scratch_.size()) : t_ + n_);
   }
 
   /** Where plainEnd found a comment (-1: none). */
@@ -662,7 +670,7 @@ class Reader {
       if (lines > 1) throw NotPlain();
       putEscaped(value);
     } else {
-      putString(o_, reinterpret_cast<const uint8_t*>(value.data()), value.size());
+      putString(o_, reinterpret_cast<const uint8_t*>(value.data()), value.size(), reinterpret_cast<const uint8_t*>(value.data()) + value.size());
     }
     endOfValue(i);
   }
@@ -785,13 +793,16 @@ class Reader {
     else if (chomp == 1)
       value.append(trailing + 1, '\n');
     skipBlank();
-    putString(o_, reinterpret_cast<const uint8_t*>(value.data()), value.size());
+    putString(o_, reinterpret_cast<const uint8_t*>(value.data()), value.size(), reinterpret_cast<const uint8_t*>(value.data()) + value.size());
   }
 
   static bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
-  /** resolve() of yaml-block.ts: js-yaml's implicit types of the core schema (null, bool, int, float, merge) on a plain scalar. */
-  void resolve(std::string_view s, uint8_t c) {
+  /**
+   * resolve() of yaml-block.ts: js-yaml's implicit types of the core schema (null, bool, int, float, merge) on a plain
+   * scalar; `s` may be read up to `limit` (putString).
+   */
+  void resolve(std::string_view s, uint8_t c, const uint8_t* limit) {
     const size_t len = s.size();
     const bool letter = (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
     if (letter && (len == 4 || len == 5)) {
@@ -804,13 +815,13 @@ class Reader {
           return o_.put("false", 5);
       }
     }
-    if (letter) return putString(o_, reinterpret_cast<const uint8_t*>(s.data()), len);
+    if (letter) return putString(o_, reinterpret_cast<const uint8_t*>(s.data()), len, limit);
     if (s == "~") return o_.put("null", 4);
     if (s == "<<") throw NotPlain();
     if (isDigit(c) || c == '+' || c == '-' || c == '.') {
       if (number(s)) return;
     }
-    putString(o_, reinterpret_cast<const uint8_t*>(s.data()), len);
+    putString(o_, reinterpret_cast<const uint8_t*>(s.data()), len, limit);
   }
 
   /**
