@@ -203,12 +203,20 @@ bool unusual(uint32_t c) {
  */
 bool refused(const uint8_t* t, size_t n) {
   const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F), newline = _mm_set1_epi8(NEWLINE);
+  // the bytes of a block that are neither printable ASCII nor a newline (a signed compare puts bytes from 0x80 below
+  // the space too)
+  auto odd = [&](size_t at) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + at));
+    return _mm_or_si128(_mm_andnot_si128(_mm_cmpeq_epi8(v, newline), _mm_cmplt_epi8(v, space)), _mm_cmpeq_epi8(v, del));
+  };
   for (size_t i = 0; i < n;) {
-    // sixteen printable ASCII bytes or newlines at a time (a signed compare puts bytes from 0x80 below the space too)
+    // sixty-four bytes at a time while none is odd, then sixteen
+    if (i + 64 <= n && !_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(odd(i), odd(i + 16)), _mm_or_si128(odd(i + 32), odd(i + 48))))) {
+      i += 64;
+      continue;
+    }
     if (i + 16 <= n) {
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t + i));
-      __m128i odd = _mm_or_si128(_mm_andnot_si128(_mm_cmpeq_epi8(v, newline), _mm_cmplt_epi8(v, space)), _mm_cmpeq_epi8(v, del));
-      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(odd));
+      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(odd(i)));
       if (!mask) {
         i += 16;
         continue;
@@ -579,25 +587,18 @@ class Reader {
     const size_t e = le_;
     size_t end = e;
     commentAt_ = -1;
-    const __m128i colon = _mm_set1_epi8(COLON), hash = _mm_set1_epi8(HASH);
-    for (size_t i = p; i < e; i++) {
-      // sixteen bytes at a time to the next colon or hash
-      while (i + 16 <= e) {
-        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t_ + i));
-        unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, hash))));
-        if (mask) {
-          i += firstBit(mask);
+    // sixteen bytes at a time to the colons and hashes, each looked at in turn
+    for (size_t i = p; i < e && commentAt_ < 0; i += 16) {
+      __m128i v = load16(t_ + i, t_ + n_);
+      for (unsigned stops = (bytesEqual(v, COLON) | bytesEqual(v, HASH)) & firstBytes(e - i); stops; stops &= stops - 1) {
+        size_t j = i + firstBit(stops);
+        if (t_[j] == COLON) {
+          if (j + 1 == e || t_[j + 1] == SPACE) throw NotPlain();
+        } else if (j > 0 && t_[j - 1] == SPACE) {
+          end = j;
+          commentAt_ = static_cast<long>(j);
           break;
         }
-        i += 16;
-      }
-      if (i >= e) break;
-      uint8_t ch = t_[i];
-      if (ch == COLON && (i + 1 == e || t_[i + 1] == SPACE)) throw NotPlain();
-      if (ch == HASH && i > 0 && t_[i - 1] == SPACE) {
-        end = i;
-        commentAt_ = static_cast<long>(i);
-        break;
       }
     }
     while (end > p && t_[end - 1] == SPACE) end--;
