@@ -234,6 +234,37 @@ describe('what the reader leaves to js-yaml (which reads it, or words the error)
     assert.deepEqual(read('a: 1.2.3\nb: 0x\nc: -.5\nd: 10Gi\ne: "q\\"\\\\\\u00e9\\t"\nf: é中\ng: \'it\'\'s\'\n'), [{ a: '1.2.3', b: '0x', c: '-.5', d: '10Gi', e: 'q"\\\u00e9\t', f: 'é中', g: "it's" }]);
   });
 
+  test('the C++ reader: long strings (put in place apart from its JSON) come back in their places, in every kind of place', () => {
+    const read = (text: string) => loadManifestBytes(Buffer.from(text, 'utf8'), 100, noWords)?.values;
+    // lengths on both sides of the C++ reader's bound for a long string, and far past it
+    for (const n of [4095, 4096, 4097, 100_000]) {
+      const plain = 'p'.repeat(n);
+      const wide = 'é中'.repeat(Math.ceil(n / 5));
+      const lines = Array.from({ length: Math.ceil(n / 40) }, (_, i) => `line ${i} "quoted" \\ back`);
+      const literal = lines.map((l) => `      ${l}\n`).join('');
+      const siblings = Array.from({ length: 20 }, (_, i) => `  k${i}: ${i}\n`).join('');
+      const text =
+        `a: ${plain}\n` +
+        `b:\n  - c:\n      - x\n      - ${wide}\n    d: |\n${literal}  - ${plain}\n` +
+        `e: '${plain}''s'\n` +
+        `f: ${plain}\n  ${plain}\n` +
+        `g:\n${siblings}  last: ${plain}\n` +
+        `---\n- - ${plain}\n  - y\n- z: ${wide}\n`;
+      const expected = [
+        {
+          a: plain,
+          b: [{ c: ['x', wide], d: lines.join('\n') + '\n' }, plain],
+          e: `${plain}'s`,
+          f: `${plain} ${plain}`,
+          g: { ...Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i])), last: plain },
+        },
+        [[plain, 'y'], { z: wide }],
+      ];
+      assert.ok(same(read(text), expected), `strings of about ${n} bytes`);
+      assert.equal(agrees(text, `long strings of about ${n} bytes`), 'taken');
+    }
+  });
+
   test('loadManifests still reads what the reader leaves, through js-yaml', () => {
     assert.deepEqual(loadManifests('a: &x [1, 2]\nb: *x\n'), [{ a: [1, 2], b: [1, 2] }]);
     assert.throws(() => loadManifests('a: 1\na: 2\n'), /duplicated mapping key/);

@@ -9,7 +9,8 @@
 // file, and parsed here by calling JSON.parse on an external Latin-1 string over that buffer: no copy of the text is
 // made in V8's heap, where every string over about 128 KB takes fresh pages of its own. V8's JSON parser copies every
 // string it makes (json-parser.cc MakeString: NewRawOneByteString, or an internalized copy), so no value refers to the
-// buffer once JSON.parse returns, and the next file may overwrite it.
+// buffer once JSON.parse returns, and the next file may overwrite it. Long strings are not in the JSON: made from their
+// bytes, they take the places of their "" after JSON.parse (LongStrings).
 #define NAPI_EXPERIMENTAL
 #include <node_api.h>
 
@@ -109,6 +110,37 @@ class Out {
   size_t cap_ = 0;
   char* data_ = nullptr;
 };
+
+/** A step from a document down to a value: a mapping's key (`key` set; in the text, so valid while read() runs) or a list's index. */
+struct Step {
+  const char* key;
+  uint32_t length;
+  uint32_t index;
+};
+
+/**
+ * The strings of LONG_STRING bytes or more, made apart from the JSON (which holds "" in their place) and put in place
+ * after JSON.parse: JSON.parse reads a string character by character, and decodes one with escapes (the newlines of a
+ * literal block, the quotes of an embedded JSON file) character by character again; a string made from its bytes is
+ * copied whole. Only long ones, as each is put in place by a walk from its document.
+ */
+struct LongStrings {
+  struct Entry {
+    size_t at, length;
+    bool ascii;
+    uint32_t doc;
+    size_t stepsFrom, steps;
+  };
+  std::string bytes;
+  std::vector<Entry> entries;
+  std::vector<Step> steps;
+  void clear() {
+    bytes.clear();
+    entries.clear();
+    steps.clear();
+  }
+};
+constexpr size_t LONG_STRING = 4096;
 
 /** The offset of the first of the 16 bytes at `p` whose bit is set in `mask` (a _mm_movemask_epi8 result). */
 inline unsigned firstBit(unsigned mask) { return static_cast<unsigned>(__builtin_ctz(mask)); }
@@ -254,9 +286,12 @@ bool refused(const uint8_t* t, size_t n) {
 
 class Reader {
  public:
-  /** `keysAt`: MAX_NESTING + 2 lists, one per nesting level (kept by the caller from read to read). */
-  Reader(const uint8_t* t, size_t n, int maxDepth, const std::vector<std::string>& watch, Out& o, std::vector<std::vector<std::string_view>>& keysAt)
-      : keysAt_(keysAt), t_(t), n_(n), limit_(maxDepth - 2 < MAX_NESTING ? maxDepth - 2 : MAX_NESTING), watch_(watch), o_(o) {
+  /**
+   * `keysAt`: MAX_NESTING + 2 lists, `pathAt`: MAX_NESTING + 2 steps, one of each per nesting level; they and `longs`
+   * are kept by the caller from read to read.
+   */
+  Reader(const uint8_t* t, size_t n, int maxDepth, const std::vector<std::string>& watch, Out& o, std::vector<std::vector<std::string_view>>& keysAt, std::vector<Step>& pathAt, LongStrings& longs)
+      : keysAt_(keysAt), pathAt_(pathAt), longs_(longs), t_(t), n_(n), limit_(maxDepth - 2 < MAX_NESTING ? maxDepth - 2 : MAX_NESTING), watch_(watch), o_(o) {
     for (const auto& w : watch) watchLength_ = w.size() > watchLength_ ? w.size() : watchLength_;
   }
 
@@ -279,7 +314,10 @@ class Reader {
       } else if (any) {
         throw NotPlain();
       }
-      if (any) o_.put(',');
+      if (any) {
+        o_.put(',');
+        doc_++;
+      }
       any = true;
       if (ls_ >= n_ || isMarker(DASH)) {
         o_.put("null", 4);
@@ -447,6 +485,23 @@ class Reader {
 
   /** Keys of the mappings being read, one list per nesting level (never resized while an outer mapping holds its own). */
   std::vector<std::vector<std::string_view>>& keysAt_;
+  /** The key or index each nesting level is at (pathAt_[1] to pathAt_[depth_]: the path of the value being read). */
+  std::vector<Step>& pathAt_;
+  LongStrings& longs_;
+  /** The document being read (its index). */
+  uint32_t doc_ = 0;
+
+  /** `s` as a JSON string (putString), or LongStrings' "" when long. */
+  void putText(const uint8_t* s, size_t n, const uint8_t* limit) {
+    if (n < LONG_STRING) return putString(o_, s, n, limit);
+    o_.put("\"\"", 2);
+    // (the bytes are valid UTF-8, checked before reading)
+    bool ascii = true;
+    for (size_t i = 0; i < n && ascii; i += 16) ascii = !_mm_movemask_epi8(load16(s + i, s + n));
+    longs_.entries.push_back({longs_.bytes.size(), n, ascii, doc_, longs_.steps.size(), static_cast<size_t>(depth_)});
+    longs_.bytes.append(reinterpret_cast<const char*>(s), n);
+    longs_.steps.insert(longs_.steps.end(), pathAt_.begin() + 1, pathAt_.begin() + 1 + depth_);
+  }
 
   void mapping(size_t p, long col, long colon) {
     enter();
@@ -456,6 +511,7 @@ class Reader {
     o_.put('{');
     for (;;) {
       std::string_view k = key(p, static_cast<size_t>(colon));
+      pathAt_[depth_] = {k.data(), static_cast<uint32_t>(k.size()), 0};
       // a key given twice: js-yaml's
       if (keys.size() < 16) {
         for (const auto& seen : keys)
@@ -505,10 +561,10 @@ class Reader {
   void sequence(size_t p, long col) {
     enter();
     o_.put('[');
-    bool first = true;
-    for (;;) {
-      if (!first) o_.put(',');
-      first = false;
+    uint32_t index = 0;
+    for (;; index++) {
+      if (index) o_.put(',');
+      pathAt_[depth_] = {nullptr, 0, index};
       size_t v = p + 1;
       while (v < le_ && t_[v] == SPACE) v++;
       if (v >= le_ || t_[v] == HASH) {
@@ -679,7 +735,7 @@ class Reader {
       if (lines > 1) throw NotPlain();
       putEscaped(value);
     } else {
-      putString(o_, reinterpret_cast<const uint8_t*>(value.data()), value.size(), reinterpret_cast<const uint8_t*>(value.data()) + value.size());
+      putText(reinterpret_cast<const uint8_t*>(value.data()), value.size(), reinterpret_cast<const uint8_t*>(value.data()) + value.size());
     }
     endOfValue(i);
   }
@@ -802,7 +858,7 @@ class Reader {
     else if (chomp == 1)
       value.append(trailing + 1, '\n');
     skipBlank();
-    putString(o_, reinterpret_cast<const uint8_t*>(value.data()), value.size(), reinterpret_cast<const uint8_t*>(value.data()) + value.size());
+    putText(reinterpret_cast<const uint8_t*>(value.data()), value.size(), reinterpret_cast<const uint8_t*>(value.data()) + value.size());
   }
 
   static bool isDigit(char c) { return c >= '0' && c <= '9'; }
@@ -824,13 +880,13 @@ class Reader {
           return o_.put("false", 5);
       }
     }
-    if (letter) return putString(o_, reinterpret_cast<const uint8_t*>(s.data()), len, limit);
+    if (letter) return putText(reinterpret_cast<const uint8_t*>(s.data()), len, limit);
     if (s == "~") return o_.put("null", 4);
     if (s == "<<") throw NotPlain();
     if (isDigit(c) || c == '+' || c == '-' || c == '.') {
       if (number(s)) return;
     }
-    putString(o_, reinterpret_cast<const uint8_t*>(s.data()), len, limit);
+    putText(reinterpret_cast<const uint8_t*>(s.data()), len, limit);
   }
 
   /**
@@ -943,6 +999,8 @@ struct State {
   uint32_t noted = 0;
   Out out;
   std::vector<std::vector<std::string_view>> keysAt = std::vector<std::vector<std::string_view>>(MAX_NESTING + 2);
+  std::vector<Step> pathAt = std::vector<Step>(MAX_NESTING + 2);
+  LongStrings longs;
   napi_ref parse = nullptr;
 };
 
@@ -985,6 +1043,39 @@ napi_value Words(napi_env env, napi_callback_info info) {
   return undefinedValue(env);
 }
 
+/** The string of `e` in the place of its "" in `documents` (JSON.parse's result): false when a step fails. */
+bool putLongString(napi_env env, const LongStrings& longs, const LongStrings::Entry& e, napi_value documents) {
+  napi_value value, holder, name;
+  const char* bytes = longs.bytes.data() + e.at;
+  if ((e.ascii ? napi_create_string_latin1(env, bytes, e.length, &value) : napi_create_string_utf8(env, bytes, e.length, &value)) != napi_ok) return false;
+  if (napi_get_element(env, documents, e.doc, &holder) != napi_ok) return false;
+  for (size_t k = 0; k < e.steps; k++) {
+    const Step& step = longs.steps[e.stepsFrom + k];
+    const bool last = k + 1 == e.steps;
+    napi_status status;
+    if (step.key) {
+      if (napi_create_string_latin1(env, step.key, step.length, &name) != napi_ok) return false;
+      status = last ? napi_set_property(env, holder, name, value) : napi_get_property(env, holder, name, &holder);
+    } else {
+      status = last ? napi_set_element(env, holder, step.index, value) : napi_get_element(env, holder, step.index, &holder);
+    }
+    if (status != napi_ok) return false;
+  }
+  return true;
+}
+
+/** Every string of `longs` in its place (putLongString), each in a handle scope of its own. */
+bool putLongStrings(napi_env env, const LongStrings& longs, napi_value documents) {
+  for (const LongStrings::Entry& e : longs.entries) {
+    napi_handle_scope scope;
+    if (napi_open_handle_scope(env, &scope) != napi_ok) return false;
+    const bool put = putLongString(env, longs, e, documents);
+    napi_close_handle_scope(env, scope);
+    if (!put) return false;
+  }
+  return true;
+}
+
 /**
  * read(bytes, maxDepth): the documents of the UTF-8 text in `bytes` (JSON.parse's reading of this reader's JSON), or
  * undefined when the text is the JavaScript readers' (then noted() is 0).
@@ -1006,6 +1097,7 @@ napi_value Read(napi_env env, napi_callback_info info) {
   s->noted = 0;
   const uint8_t* t = static_cast<const uint8_t*>(data);
   s->out.clear();
+  s->longs.clear();
   if (length == 0) {
     s->out.put("[]", 2);
   } else {
@@ -1013,7 +1105,7 @@ napi_value Read(napi_env env, napi_callback_info info) {
     if (length >= 3 && t[0] == 0xEF && t[1] == 0xBB && t[2] == 0xBF) return undefinedValue(env);
     if (refused(t, length)) return undefinedValue(env);
     try {
-      Reader reader(t, length, maxDepth, s->words, s->out, s->keysAt);
+      Reader reader(t, length, maxDepth, s->words, s->out, s->keysAt, s->pathAt, s->longs);
       reader.documents();
       s->noted = reader.noted;
     } catch (const NotPlain&) {
@@ -1036,6 +1128,10 @@ napi_value Read(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   if (napi_call_function(env, global, parse, 1, &json, &result) != napi_ok) return nullptr;
+  if (!putLongStrings(env, s->longs, result)) {
+    napi_throw_error(env, nullptr, "read: a long string could not be put in its place");
+    return nullptr;
+  }
   return result;
 }
 
