@@ -265,6 +265,23 @@ describe('what the reader leaves to js-yaml (which reads it, or words the error)
     }
   });
 
+  test('a key given twice is left by both readers wherever it stands in a mapping of up to 80 keys', () => {
+    for (const count of [2, 15, 16, 17, 31, 32, 33, 40, 80]) {
+      const keys = Array.from({ length: count }, (_, i) => `key${i}`);
+      for (const indent of ['', '    ']) {
+        const text = (keys: string[]) => (indent ? 'top:\n' : '') + keys.map((k) => `${indent}${k}: v\n`).join('') + (indent ? 'after: 1\n' : '');
+        assert.equal(agrees(text(keys), `${count} keys`), 'taken', `${count} different keys`);
+        assert.ok(loadManifestBytes(Buffer.from(text(keys)), 100, noWords), `${count} different keys: the C++ reader takes them`);
+        for (const [first, second] of [[0, count - 1], [count - 2, count - 1], [0, 1], [Math.floor(count / 2), count - 1]] as const) {
+          if (first === second || first < 0) continue;
+          const repeated = keys.map((k, i) => (i === second ? keys[first]! : k));
+          assert.equal(reader.read(text(repeated)), undefined, `${count} keys, key ${first} again at ${second}`);
+          assert.equal(loadManifestBytes(Buffer.from(text(repeated)), 100, noWords), undefined, `${count} keys, key ${first} again at ${second}: the C++ reader`);
+        }
+      }
+    }
+  });
+
   test('loadManifests still reads what the reader leaves, through js-yaml', () => {
     assert.deepEqual(loadManifests('a: &x [1, 2]\nb: *x\n'), [{ a: [1, 2], b: [1, 2] }]);
     assert.throws(() => loadManifests('a: 1\na: 2\n'), /duplicated mapping key/);

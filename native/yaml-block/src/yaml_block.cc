@@ -20,6 +20,7 @@
 #include <exception>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -38,6 +39,8 @@ constexpr uint8_t DASH = 45;
 constexpr uint8_t DOT = 46;
 /** yaml-block.ts MAX_NESTING */
 constexpr int MAX_NESTING = 500;
+/** Keys of a mapping compared one by one for a repeat before a hash set takes them. */
+constexpr size_t LINEAR_KEYS = 32;
 
 /** KEY_FIRST of yaml-block.ts (its KEY_CHARS is Reader::keyChars). */
 struct KeyTables {
@@ -507,23 +510,25 @@ class Reader {
     enter();
     std::vector<std::string_view>& keys = keysAt_[depth_];
     keys.clear();
-    std::unordered_set<std::string_view> many;
+    // (made only for a mapping of many keys: most have few, and an empty set still costs its making and unmaking)
+    std::optional<std::unordered_set<std::string_view>> many;
     o_.put('{');
     for (;;) {
       std::string_view k = key(p, static_cast<size_t>(colon));
       pathAt_[depth_] = {k.data(), static_cast<uint32_t>(k.size()), 0};
-      // a key given twice: js-yaml's
-      if (keys.size() < 16) {
+      // a key given twice: js-yaml's (looked for key by key up to LINEAR_KEYS keys, then in a hash set, which costs an
+      // allocation per key)
+      if (keys.size() < LINEAR_KEYS) {
         for (const auto& seen : keys)
           if (seen == k) throw NotPlain();
         keys.push_back(k);
-        if (keys.size() == 16) many.insert(keys.begin(), keys.end());
-      } else if (!many.insert(k).second) {
+        if (keys.size() == LINEAR_KEYS) many.emplace(keys.begin(), keys.end());
+      } else if (!many->insert(k).second) {
         throw NotPlain();
       }
       // ,"key": at once, the key copied in blocks of sixteen as putString does (a simple key needs no escape)
       char* d = o_.room(k.size() + 20);
-      if (keys.size() > 1 || !many.empty()) *d++ = ',';
+      if (keys.size() > 1 || many) *d++ = ',';
       *d++ = '"';
       for (size_t i = 0; i < k.size(); i += 16) _mm_storeu_si128(reinterpret_cast<__m128i*>(d + i), load16(t_ + p + i, t_ + n_));
       d += k.size();
