@@ -3,7 +3,7 @@
 // JSON.parse. Each function below is the TypeScript method of the same name, step for step; where this reader is
 // stricter (it takes no astral character, no number in exponent form, no integer of more than 15 digits), it leaves
 // the text to the JavaScript readers rather than decide. Equality with them is tested on every YAML file of the
-// repository, the real-manifests corpus and fuzzed texts (test/kube/yaml-native.test.ts).
+// repository, the real-manifests corpus and fuzzed texts (test/kube/yaml-block.test.ts).
 //
 // The JSON is ASCII (other characters as \u escapes), written into one buffer per thread that is kept from file to
 // file, and parsed here by calling JSON.parse on an external Latin-1 string over that buffer: no copy of the text is
