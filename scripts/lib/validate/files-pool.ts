@@ -1,8 +1,9 @@
 // Files mode on every core: worker threads each check whole files (parse, schema, the API
 // server's checks, lines) and send back findings and counts, never the objects, so memory
 // stays that of the files in flight; the calling thread can check files as well, between the workers' answers.
-// Files go in batches (a few hundred KB, or BATCH_FILES files), one answer a batch;
-// each worker holds up to IN_FLIGHT batches, and the next goes to whichever has room.
+// Files go in batches (a few hundred KB, or BATCH_FILES files), one answer a batch. Every thread takes the next batch
+// itself from a counter the threads share (Atomics.add): a worker never waits for this thread, which handles the
+// workers' answers only between its own batches, to be handed its next files.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { FileReader } from '../plumbing/files.ts';
 import { checkContext, checkFiles, type CheckContext, type FileResult } from './files-check.ts';
@@ -24,9 +25,6 @@ export interface Job {
  * lower, and one thread's throughput measured the same (docs/benchmarks.md, files mode).
  */
 const YOUNG_GENERATION_MB = 16;
-
-/** Batches sent to a worker ahead of its answers: with one, it idled while each answer crossed to this thread and the next batch back. */
-const IN_FLIGHT = 2;
 
 /**
  * A batch closes at this many bytes or BATCH_FILES files: one message each way per batch instead of per file (a
@@ -58,7 +56,14 @@ export function batchesOf(jobs: readonly Job[]): Batch[] {
   return out;
 }
 
-type Reply = { ready: true } | { b: number; results: FileResult[] } | { b: number; error: string; at: number };
+/** What check() sends a worker, once: the schema spec, every job, and the counter of the next batch to take. */
+interface Work {
+  readonly schema: SchemaSpec;
+  readonly jobs: readonly Job[];
+  readonly next: Int32Array;
+}
+
+type Reply = { done: true } | { b: number; results: FileResult[] } | { b: number; error: string; at: number };
 
 /**
  * The worker's entry point. Under tsx this module itself (the worker inherits `--import tsx`);
@@ -118,60 +123,50 @@ export class FilesPool {
   async check(jobs: readonly Job[], schema: SchemaSpec, here?: Promise<CheckContext>): Promise<FileResult[]> {
     const results: FileResult[] = new Array(jobs.length);
     const batches = batchesOf(jobs);
-    let next = 0;
-    let failed = false;
+    /** the next batch any thread is to take */
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    /** no thread takes another batch (the others end with the one they are on) */
+    const stop = () => Atomics.store(next, 0, batches.length);
     const run = (w: Worker, progress: Int32Array) =>
       new Promise<void>((resolve, reject) => {
-        /** the batches sent to this worker and not answered yet, in the order it works through them */
-        const inFlight = new Set<number>();
         let finished = false;
         const fail = (why: string, at?: number) => {
           if (finished) return;
-          finished = failed = true;
-          // a worker that died: the file it had started, if that is one of its batches still out (-1: none started yet)
+          finished = true;
+          stop();
+          // a worker that died: the file it had started (-1: none, or between batches)
           const now = Atomics.load(progress, 0);
-          if (at === undefined && [...inFlight].some((b) => now >= batches[b]!.first && now < batches[b]!.end)) at = now;
-          reject(new Error(`files worker failed${at !== undefined ? ` on ${jobs[at]!.file}` : now < 0 ? ' while starting' : ' between files'}: ${why}`));
-        };
-        // IN_FLIGHT batches each, so a worker has its next files while its answer travels back
-        const feed = () => {
-          while (!failed && next < batches.length && inFlight.size < IN_FLIGHT) {
-            const b = next++;
-            const { first, end } = batches[b]!;
-            inFlight.add(b);
-            w.postMessage({ b, first, jobs: jobs.slice(first, end) });
-          }
-          if (inFlight.size === 0) {
-            finished = true;
-            void w.terminate().then(() => resolve(), reject);
-          }
+          if (at === undefined && now >= 0) at = now;
+          reject(new Error(`files worker failed${at !== undefined ? ` on ${jobs[at]!.file}` : ' between files'}: ${why}`));
         };
         const early = this.early.get(w);
         if (early !== undefined) return fail(early);
         w.on('message', (m: Reply) => {
-          if ('ready' in m) return feed();
-          if ('error' in m) return fail(m.error, m.at);
-          inFlight.delete(m.b);
-          const first = batches[m.b]!.first;
-          for (let k = 0; k < m.results.length; k++) results[first + k] = m.results[k]!;
-          feed();
+          if ('done' in m) {
+            finished = true;
+            void w.terminate().then(() => resolve(), reject);
+          } else if ('error' in m) fail(m.error, m.at);
+          else {
+            const first = batches[m.b]!.first;
+            for (let k = 0; k < m.results.length; k++) results[first + k] = m.results[k]!;
+          }
         });
         w.on('error', (err) => fail(err.stack ?? err.message));
         w.on('exit', (code) => fail(`exited with code ${code}`));
-        w.postMessage({ schema });
+        w.postMessage({ schema, jobs, next } satisfies Work);
       });
-    // this thread's lane: the same batches, between which the workers' answers are handled
+    // this thread's lane: batches from the same counter, between which the workers' answers are handled
     const lane = async (loading: Promise<CheckContext>) => {
       const ctx = await loading;
       const reader = new FileReader();
-      while (!failed && next < batches.length) {
-        const { first, end } = batches[next++]!;
+      for (let b = Atomics.add(next, 0, 1); b < batches.length; b = Atomics.add(next, 0, 1)) {
+        const { first, end } = batches[b]!;
         let at = first;
         try {
           const done = await checkFiles(jobs.slice(first, end), reader, ctx, (k) => (at = first + k));
           for (let k = 0; k < done.length; k++) results[first + k] = done[k]!;
         } catch (err) {
-          failed = true;
+          stop();
           throw new Error(`files check failed on ${jobs[at]!.file}: ${(err as Error).stack ?? String(err)}`);
         }
         await new Promise((resolve) => setImmediate(resolve));
@@ -188,24 +183,27 @@ export class FilesPool {
 
 async function serve(): Promise<void> {
   const port = parentPort!;
-  // the first message is the schema spec: the checker loads everything else while it comes
-  const schema = new Promise<SchemaSpec>((resolve) => port.once('message', (m: { schema: SchemaSpec }) => resolve(m.schema)));
-  const ctx = await checkContext(workerData.kubernetesVersion as string, false, schema);
+  // the first message is the work: the checker loads everything else while it comes
+  const work = new Promise<Work>((resolve) => port.once('message', resolve));
+  const ctx = await checkContext(workerData.kubernetesVersion as string, false, work.then((w) => w.schema));
+  const { jobs, next } = await work;
+  const batches = batchesOf(jobs);
   const reader = new FileReader();
   const progress = workerData.progress as Int32Array;
-  let queue = Promise.resolve();
-  port.on('message', (batch: { b: number; first: number; jobs: Job[] }) => {
-    queue = queue.then(async () => {
-      let at = batch.first;
-      try {
-        const results = await checkFiles(batch.jobs, reader, ctx, (k) => Atomics.store(progress, 0, (at = batch.first + k)));
-        port.postMessage({ b: batch.b, results } satisfies Reply);
-      } catch (err) {
-        port.postMessage({ b: batch.b, error: (err as Error).stack ?? String(err), at } satisfies Reply);
-      }
-    });
-  });
-  port.postMessage({ ready: true } satisfies Reply);
+  for (let b = Atomics.add(next, 0, 1); b < batches.length; b = Atomics.add(next, 0, 1)) {
+    const { first, end } = batches[b]!;
+    let at = first;
+    try {
+      const results = await checkFiles(jobs.slice(first, end), reader, ctx, (k) => Atomics.store(progress, 0, (at = first + k)));
+      // between batches: a worker that dies now had no file started
+      Atomics.store(progress, 0, -1);
+      port.postMessage({ b, results } satisfies Reply);
+    } catch (err) {
+      port.postMessage({ b, error: (err as Error).stack ?? String(err), at } satisfies Reply);
+      return;
+    }
+  }
+  port.postMessage({ done: true } satisfies Reply);
 }
 
 if (!isMainThread && workerData?.[MARK]) void serve();

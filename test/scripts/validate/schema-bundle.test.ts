@@ -20,7 +20,7 @@ function objectsUnder(dir: string): Record<string, any>[] {
     if (!/\.ya?ml$/.test(f)) continue;
     let docs: unknown[];
     try {
-      docs = loadAll(readFileSync(join(dir, f), 'utf8'));
+      docs = loadAll(readFileSync(join(dir, f), 'utf8'), undefined, {});
     } catch {
       continue;
     }
