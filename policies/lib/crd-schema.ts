@@ -438,7 +438,8 @@ export class CrdRegistry {
       for (const project of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort())
         for (const f of readdirSync(join(dir, project)).filter((n) => /\.ya?ml$/.test(n)).sort()) {
           const rel = `vendor/crds/${project}/${f}`;
-          for (const m of readFileSync(join(root, rel), 'utf8').matchAll(/^ {2,4}names:\n(?: {4,6}[\w-]+:.*\n| {6,8}- .*\n)*? {4,6}kind: (\w+)$/gm))
+          // read as Latin-1: a kind is ASCII, and decoding UTF-8 cost more than the search (every thread indexes them)
+          for (const m of readFileSync(join(root, rel), 'latin1').matchAll(/^ {2,4}names:\n(?: {4,6}[\w-]+:.*\n| {6,8}- .*\n)*? {4,6}kind: (\w+)$/gm))
             r.lazy.set(m[1]!, [...(r.lazy.get(m[1]!) ?? []), rel]);
         }
     };
