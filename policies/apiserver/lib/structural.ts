@@ -356,6 +356,7 @@ function specStandardValidate(s: Schema, p: Path, ssv: Ssv, out: Errs, simple: b
  */
 function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot: boolean, w: Walk, lvl?: Level): void {
   if (!s) return;
+  if (plainNode(s) && !isRoot) return plainSchema(nodeType, nodeProperties, nodeItems, p, ssv, w, lvl);
   const out = w.openAPI;
   const f = 'ValidateCustomResourceDefinitionOpenAPISchema';
   const simple = plain(s);
@@ -446,6 +447,57 @@ function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot:
   }
   validateMapListKeysMapSet(s, p, out);
   validateXValidations(s, p, out);
+}
+
+// A plain node's type, properties and items, as plainNode read them: most of a large CRD's nodes are plain, and reading
+// their fields by name, on objects of as many shapes as a CRD's schemas have (JSON.parse gives each order of keys its
+// own), cost more than the checks themselves; the one for-in pass that tells a plain node reads them through its
+// enumeration instead.
+let nodeType: unknown;
+let nodeProperties: unknown;
+let nodeItems: unknown;
+
+/** plain(s), reading type, properties and items into nodeType, nodeProperties and nodeItems on the way. */
+function plainNode(s: Schema): boolean {
+  nodeType = nodeProperties = nodeItems = undefined;
+  for (const k in s) {
+    if (k === 'type') nodeType = s[k];
+    else if (k === 'properties') nodeProperties = s[k];
+    else if (k === 'items') nodeItems = s[k];
+    else if (!plainKeys.has(k)) return false;
+  }
+  return true;
+}
+
+/**
+ * validateOpenAPISchema of a plain node below the root, given its type, properties and items: what
+ * specStandardValidate, mayBeUnreadable and validateStructuralInvariants judge of a plain node (its type, and items as
+ * a list or missing), then its properties and items, as the general path walks them.
+ */
+function plainSchema(typeValue: unknown, properties: unknown, itemsValue: unknown, p: Path, ssv: Ssv, w: Walk, lvl: Level | undefined): void {
+  const type = str(typeValue);
+  const f = 'specStandardValidatorV3';
+  if (type && !openapiV3Types.includes(type)) w.openAPI.push(notSupported(ours(child(p, 'type')), type, openapiV3Types, f));
+  if (type === 'null') w.openAPI.push(forbidden(ours(child(p, 'type')), 'type cannot be set to null, use nullable as an alternative', f));
+  const itemList = Array.isArray(itemsValue);
+  if (itemList && itemsValue.length) {
+    w.openAPI.push(forbidden(ours(child(p, 'items')), 'items must be a schema object and not an array', f));
+    w.unreadable = true;
+  }
+  const items = isObj(itemsValue) ? itemsValue : undefined;
+  if (lvl) {
+    // validateStructuralInvariants of a plain node below the root (no extension, no metadata to judge)
+    if (type === 'array' && !items) w.structural.push(required(ours(child(p, 'items')), 'must be specified', fn, 'an array says what its items are: items: {type: …}'));
+    if (!type) w.structural.push(required(ours(child(p, 'type')), lvl === 'item' ? 'must not be empty for specified array items' : 'must not be empty for specified object fields', fn, missingTypeHint));
+  }
+  const fields: Level | undefined = lvl && 'field';
+  if (isObj(properties))
+    for (const k in properties) {
+      const x = properties[k];
+      if (isObj(x) && Object.hasOwn(properties, k)) validateOpenAPISchema(x, prop(p, k), ssv, false, w, fields);
+    }
+  if (items) validateOpenAPISchema(items, child(p, 'items'), ssv, false, w, lvl && 'item');
+  else if (itemList) itemsValue.forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, 'items'), i), ssv, false, w));
 }
 
 /** validateMapListKeysMapSet (requireMapListKeysMapSetValidation) */
