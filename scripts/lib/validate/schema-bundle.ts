@@ -113,8 +113,7 @@ export async function ensureSchemaBundle(tree: () => Promise<FieldTree>): Promis
  * The URL to import the compiled schema module at `schema` (an absolute path the field tree names) from: its bundled
  * module when this install's bundle is built, else the file itself.
  */
-export function schemaModules(): (schema: string) => string {
-  const dir = bundleDir();
+export function schemaModules(dir = bundleDir()): (schema: string) => string {
   const map = readMap(dir);
   return (schema) => {
     const bundled = map?.[relative(nodeModules, schema)];

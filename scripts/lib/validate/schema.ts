@@ -3,6 +3,7 @@
 // schema and CEL rules, as the API server does); any other kind against kubernetes-models' compiled schemas (types,
 // required fields, formats such as quantities) plus the known-field tree (unknown fields); plus unknown and removed
 // apiVersion/kind.
+import { pathToFileURL } from 'node:url';
 import { closest, quantityAdvice, removalFor } from '../../../kube/index.ts';
 import { validateCustomResource, vendoredCrds, type CrdRegistry, type CrdVersion } from '../../../policies/lib/crd-schema.ts';
 import { isGoBase64 } from '../../../policies/lib/crd-formats.ts';
@@ -115,7 +116,10 @@ export class SchemaValidator {
     const todo = [...new Set(kinds)].filter((k) => this.needs(k));
     await Promise.all(
       todo.map(async (k) => {
-        const mod = (await import(this.moduleOf(this.tree.kinds[k]!.schema))) as { validate: CompiledValidate };
+        const file = this.tree.kinds[k]!.schema;
+        const url = this.moduleOf(file);
+        // a bundle that no longer loads (a file of it removed by hand) is no reason to fail: the package's own module
+        const mod = (await import(url).catch((err: unknown) => (url === pathToFileURL(file).href ? Promise.reject(err) : import(pathToFileURL(file).href)))) as { validate: CompiledValidate };
         this.compiled.set(k, mod.validate);
       }),
     );

@@ -76,3 +76,9 @@ test('the bundle names no path of the checkout that built it (a copied checkout 
     assert.ok(!text.includes(repoRoot.replace(/\/$/, '')), `${f} names ${repoRoot}`);
   }
 });
+
+test('without a bundle (none built for this install, or its folder gone) each kind is imported from its package', async () => {
+  const tree = await loadFieldTree();
+  const moduleOf = schemaModules(join(schemaBundleHome, 'no-such-bundle'));
+  for (const k of ['apps/v1/Deployment', 'v1/ConfigMap']) assert.equal(moduleOf(tree.kinds[k]!.schema), pathToFileURL(tree.kinds[k]!.schema).href);
+});
