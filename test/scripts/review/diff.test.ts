@@ -296,26 +296,35 @@ describe('diff CLI', { timeout: 60_000 }, () => {
   });
 
   it('removes its worktree when interrupted (SIGINT), exiting 130', async () => {
-    // the child's own temp folder: a worktree another test process creates in the shared one is not the child's
-    // (taken for it, the child was interrupted while still starting, before it had a handler)
-    const own = mkdtempSync(join(tmpdir(), 'marquee-diff-sigint-'));
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/diff.ts'), '--base', 'HEAD', '--target', 'prod'], {
-      cwd: repoRoot,
-      stdio: 'ignore',
-      env: { ...process.env, TMPDIR: own },
-    });
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    let created: string | undefined;
-    for (let i = 0; i < 400 && !created; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      created = diffDirs(own)[0];
+    // A signal that lands after the worktree is gone (the diff goes on in the working tree, with no handler of its
+    // own: seen once in the full suite under load, exit by the signal) has nothing to clean up; the child is then run
+    // again, up to three times, until one is interrupted inside its worktree and exits 130.
+    let interrupted = false;
+    for (let attempt = 0; attempt < 3 && !interrupted; attempt++) {
+      // the child's own temp folder: a worktree another test process creates in the shared one is not the child's
+      // (taken for it, the child was interrupted while still starting, before it had a handler)
+      const own = mkdtempSync(join(tmpdir(), 'marquee-diff-sigint-'));
+      const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/diff.ts'), '--base', 'HEAD', '--target', 'prod'], {
+        cwd: repoRoot,
+        stdio: 'ignore',
+        env: { ...process.env, TMPDIR: own },
+      });
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
+      let created: string | undefined;
+      for (let i = 0; i < 400 && !created; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        created = diffDirs(own)[0];
+      }
+      assert.ok(created, 'the diff never created its worktree (waited 20 s)');
+      child.kill('SIGINT');
+      const { code, signal } = await exited;
+      assert.ok(code === 130 || (code === null && signal === 'SIGINT'), `exit ${code}, signal ${signal}`);
+      interrupted = code === 130;
+      assert.ok(!existsSync(join(own, created)), `${created} was left behind`);
+      rmSync(own, { recursive: true, force: true });
+      assert.ok(!git(repoRoot, 'worktree', 'list', '--porcelain').includes(created), 'the worktree is still registered');
     }
-    assert.ok(created, 'the diff never created its worktree (waited 20 s)');
-    child.kill('SIGINT');
-    assert.equal(await exited, 130);
-    assert.ok(!existsSync(join(own, created)), `${created} was left behind`);
-    rmSync(own, { recursive: true, force: true });
-    assert.ok(!git(repoRoot, 'worktree', 'list', '--porcelain').includes(created), 'the worktree is still registered');
+    assert.ok(interrupted, 'no run of three was interrupted inside its worktree');
   });
 
   it('exits 2 on an unknown format', () => {
