@@ -3,7 +3,7 @@
 // installed packages, so the first validate after a clone does not pay for it:
 //   - the known-field tree of strict validation (TypeScript compiler API over the
 //     kubernetes-models type declarations);
-//   - the model packages' compiled schemas bundled (schema-bundle.ts);
+//   - the model packages' compiled schemas bundled (schema-bundle.ts), and the CEL evaluator (cel-bundle.ts);
 //   - the slim copy of kustomize's OpenAPI document (inflated from the binary);
 //   - the launcher's bundle of scripts/validate.ts (node scripts/launch.mjs warm-caches
 //     builds its own; validate's is built below);
@@ -24,6 +24,7 @@ const steps: [string, () => unknown][] = [
   // Imported inside the steps, so that even a module that fails to load is a reported step, not a failed install.
   ['field tree', async () => (await import('./lib/validate/field-tree.ts')).loadFieldTree()],
   ['schema bundle', async () => (await import('./lib/validate/schema-bundle.ts')).buildSchemaBundle(await (await import('./lib/validate/field-tree.ts')).loadFieldTree())],
+  ['CEL bundle', async () => (await import('../policies/lib/cel-bundle.ts')).buildCelBundle()],
   [
     'kustomize OpenAPI',
     async () => {
@@ -50,4 +51,4 @@ for (const [name, step] of steps) {
 }
 const took = ((performance.now() - started) / 1000).toFixed(1);
 if (failed.length) console.error(`warm-caches: not built (validate will build them on first use): ${failed.join('; ')}`);
-else console.log(`warm-caches: validate's field tree, schema bundle, kustomize OpenAPI, bundle and renders ready (${took} s)`);
+else console.log(`warm-caches: validate's field tree, schema and CEL bundles, kustomize OpenAPI, bundle and renders ready (${took} s)`);

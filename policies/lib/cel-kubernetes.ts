@@ -10,8 +10,8 @@
 // (apimachinery/pkg/api/resource quantity.go, amount.go, suffix.go), net/netip ParseAddr/ParsePrefix, net/url
 // Parse/ParseRequestURI; Go's regexp is kube/go-regexp.ts, the format names' checks policies/apiserver/lib/validation.ts. Where a Go behaviour is not reproduced,
 // the call throws an UnsupportedCel error and the rule is reported as not evaluated, never answered with a guess.
-import { createRequire } from 'node:module';
 import type * as Cel from '@bufbuild/cel';
+import type { CelModules } from './cel-bundle.ts';
 import { compileGoRegexp, type GoRegexp } from '../../kube/go-regexp.ts';
 import { asDec, cmpDec, parseQuantity, QuantityOutOfReach, quantityAdd, quantityAsInt64, quantityFloat, quantityKey, quantitySign, quantitySub, type Quantity as Amount } from '../../kube/quantity.ts';
 import { IsDNS1035Label, IsDNS1123Label, IsDNS1123Subdomain, IsQualifiedName, IsValidLabelValue } from '../apiserver/lib/validation.ts';
@@ -593,13 +593,11 @@ const parses = (parse: (s: string) => unknown) => (s: string): boolean => {
 };
 
 // ---------------------------------------------------------------------------------------------------------------
-/** The functions, for celEnv({ funcs }). `cel` is the lazily loaded @bufbuild/cel (crd-cel.ts). */
-export function kubernetesCelFuncs(cel: typeof Cel): CelFunc[] {
-  // @bufbuild/cel's own @bufbuild/protobuf: its messages are the ones the evaluator recognises.
-  const req = createRequire(createRequire(import.meta.url).resolve('@bufbuild/cel'));
-  const protobuf = req('@bufbuild/protobuf') as typeof import('@bufbuild/protobuf');
-  const wkt = req('@bufbuild/protobuf/wkt') as typeof import('@bufbuild/protobuf/wkt');
-  const reflectLib = req('@bufbuild/protobuf/reflect') as typeof import('@bufbuild/protobuf/reflect');
+/**
+ * The functions, for celEnv({ funcs }), from the lazily loaded modules (crd-cel.ts, cel-bundle.ts): @bufbuild/cel and
+ * its own @bufbuild/protobuf, whose messages are the ones the evaluator recognises.
+ */
+export function kubernetesCelFuncs({ cel, protobuf, wkt, reflect: reflectLib }: CelModules): CelFunc[] {
   const { celFunc, celMethod, CelScalar, listType, mapType, objectType, celList, celMap } = cel;
   const { STRING, BOOL, INT, DOUBLE, DYN } = CelScalar;
   const LIST = listType(DYN);

@@ -7,20 +7,17 @@
 // CEL libraries of the clusters' version (lists, regex, urls, quantity, ip, cidr, format) come from cel-kubernetes.ts;
 // a rule calling a function neither has (semver, which arrives in 1.33) is reported as unsupported, never evaluated
 // with a guess, and so is a call that cel-kubernetes.ts cannot reproduce (UnsupportedCel).
-import { createRequire } from 'node:module';
 import type * as Cel from '@bufbuild/cel';
-import type * as CelExt from '@bufbuild/cel/ext';
+import { celModules } from './cel-bundle.ts';
 import { kubernetesCelFuncs, UnsupportedCel } from './cel-kubernetes.ts';
 
 // Loaded on the first rule evaluated: most validate runs (an overlay edit) meet no custom resource, and the evaluator
-// with its protobuf runtime is a large share of a run's start-up.
-const require = createRequire(import.meta.url);
+// with its protobuf runtime is a large share of a run's start-up (one bundled file when cel-bundle.ts has built it).
 let lib: { cel: typeof Cel; env: Cel.CelEnv } | undefined;
 const cel = () => {
   if (!lib) {
-    const c = require('@bufbuild/cel') as typeof Cel;
-    const { strings } = require('@bufbuild/cel/ext') as typeof CelExt;
-    lib = { cel: c, env: c.celEnv({ funcs: [...strings, ...kubernetesCelFuncs(c)] }) };
+    const modules = celModules();
+    lib = { cel: modules.cel, env: modules.cel.celEnv({ funcs: [...modules.ext.strings, ...kubernetesCelFuncs(modules)] }) };
   }
   return lib;
 };

@@ -14,6 +14,7 @@ import { FilesPool, type Job } from './files-pool.ts';
 import { byWhere, dedupe, summarize } from './findings.ts';
 import type { ValidateResult } from './pipeline.ts';
 import { defaultKubernetesVersion } from './schema.ts';
+import { ensureCelBundle } from '../../../policies/lib/cel-bundle.ts';
 import { ensureSchemaBundle } from './schema-bundle.ts';
 import { schemaSources, type SchemaFlags, type SchemaSpec } from './schema-sources.ts';
 import { UsageError } from './usage.ts';
@@ -100,8 +101,8 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   }
   mark('listed');
 
-  // the compiled schemas bundled, if this install has no bundle yet: before any thread imports one
-  await ensureSchemaBundle(() => loadFieldTree());
+  // the compiled schemas and the CEL evaluator bundled, if this install has no bundles yet: before any thread loads them
+  await Promise.all([ensureSchemaBundle(() => loadFieldTree()), ensureCelBundle()]);
   // Workers start loading the checker now; meanwhile this thread finds the input's CRDs (kube-prometheus's setup/
   // beside its manifests), which serve their kinds and so are known before any file is checked.
   const workers = opts.keepObjects ? 1 : Math.max(1, opts.workers ?? (bytes >= POOL_MIN_BYTES ? availableParallelism() : 1));

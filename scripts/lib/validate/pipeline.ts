@@ -9,6 +9,7 @@ import { checkWorkingTree } from '../argocd/check.ts'; // not the index: preview
 import { checkedTargets, defaultTargets, kustomizationTree, noOpFindings, renderFindings, renderTargets, saveNoOpCache, type RenderOptions, type RenderResult } from '../kustomize/index.ts';
 import { filesUnder } from '../plumbing/files.ts';
 import { driftFindings } from './drift.ts';
+import { ensureCelBundle } from '../../../policies/lib/cel-bundle.ts';
 import { ensureSchemaBundle } from './schema-bundle.ts';
 import { loadFieldTree } from './field-tree.ts';
 import { saveLocationCache, SourceLocator } from './locate.ts';
@@ -118,7 +119,7 @@ export async function validateRepo(opts: RepoOptions): Promise<ValidateResult> {
   findings.push(...(await driftFindings(root, opts.cache ?? true)));
   lap('drift');
   const tree = await loadFieldTree();
-  await ensureSchemaBundle(async () => tree);
+  await Promise.all([ensureSchemaBundle(async () => tree), ensureCelBundle()]);
   const results: RenderResult[] = (await renderPromise).filter((r) => renderable.includes(r.target));
   lap('render (wait)');
   // A target left unrendered is a consequence of its sources' errors: it is said with them, not apart.
