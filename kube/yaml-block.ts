@@ -62,6 +62,15 @@ function mayBeWord(text: string): boolean {
   return (c === 110 || c === 116 || c === 102) && (text.length === 4 || text.length === 5);
 }
 
+/**
+ * Where a read's nodes start, as offsets in the text (-1: nowhere to point, a document or item with no node): each
+ * document; by mapping, each key; by sequence, each item.
+ */
+export interface NodePositions {
+  readonly docs: number[];
+  readonly nodes: WeakMap<object, Map<string, number> | number[]>;
+}
+
 export class BlockReader {
   /** the text's pieces (one, or several each ending in a newline but the last), the current one, its index */
   private pieces: readonly string[] = [];
@@ -73,6 +82,11 @@ export class BlockReader {
   private le = 0;
   private cs = 0;
   private depth = 0;
+
+  /** where each mapping's keys and each sequence's items start (offsets in the whole text), when readLocated asked */
+  private positions: NodePositions | undefined;
+  /** the offset in the whole text of the current piece's first character */
+  private base = 0;
 
   /** the longest of `watch`'s words */
   private readonly watchLength: number;
@@ -94,6 +108,21 @@ export class BlockReader {
   }
 
   /**
+   * read(), and where in `text` each document, each mapping's keys and each sequence's items start: what places a
+   * finding on its line without the `yaml` library's documents (scripts/lib/validate/locate.ts walkBlock).
+   */
+  readLocated(text: string): { values: unknown[]; positions: NodePositions } | undefined {
+    const positions: NodePositions = { docs: [], nodes: new WeakMap() };
+    this.positions = positions;
+    try {
+      const values = this.readPieces([text]);
+      return values && { values, positions };
+    } finally {
+      this.positions = undefined;
+    }
+  }
+
+  /**
    * read() of the text the pieces make, each piece but the last ending in a newline (plumbing/files.ts
    * FileReader.pieces): a large file read without ever being one string, since V8 allocates every string of more than
    * about 128 KB in fresh memory of its own, at several times the cost per byte of small ones (docs/benchmarks.md). Every
@@ -106,6 +135,7 @@ export class BlockReader {
     for (const piece of pieces) if (piece.indexOf('\t') >= 0 || hasUnusual(piece)) return undefined;
     this.pieces = pieces;
     this.p = 0;
+    this.base = 0;
     this.t = pieces[0]!;
     this.n = this.t.length;
     this.depth = 0;
@@ -135,8 +165,11 @@ export class BlockReader {
         this.nextLine();
         this.skipBlank();
       } else if (docs.length > 0) throw notPlain;
-      if (this.ls >= this.n || this.isMarker(DASH)) docs.push(null);
-      else {
+      if (this.ls >= this.n || this.isMarker(DASH)) {
+        docs.push(null);
+        this.positions?.docs.push(-1);
+      } else {
+        this.positions?.docs.push(this.base + this.cs);
         // the document's node: a mapping or a sequence at column 0 (anything else is js-yaml's)
         const c = this.t.charCodeAt(this.cs);
         if (this.cs !== this.ls || this.isMarker(DOT) || c === 37) throw notPlain;
@@ -184,6 +217,7 @@ export class BlockReader {
     this.ls = this.le + 1;
     if (this.ls < this.n) return;
     if (this.p + 1 < this.pieces.length) {
+      this.base += this.n;
       this.t = this.pieces[++this.p]!;
       this.n = this.t.length;
       this.ls = 0;
@@ -275,12 +309,15 @@ export class BlockReader {
   private mapping(p: number, col: number, colon: number): Record<string, unknown> {
     this.enter();
     const out: Record<string, unknown> = {};
+    const keyAt = this.positions && new Map<string, number>();
+    if (keyAt) this.positions!.nodes.set(out, keyAt);
     for (;;) {
       // the line's piece (a value read below may move to the next one)
       const t = this.t;
       const key = this.key(p, colon);
       // a key given twice (or one Object.prototype has, `constructor`): js-yaml's
       if (out[key] !== undefined) throw notPlain;
+      keyAt?.set(key, this.base + p);
       let v = colon + 1;
       while (v < this.le && t.charCodeAt(v) === SPACE) v++;
       let value: unknown;
@@ -311,6 +348,8 @@ export class BlockReader {
   private sequence(p: number, col: number): unknown[] {
     this.enter();
     const out: unknown[] = [];
+    const itemAt = this.positions && ([] as number[]);
+    if (itemAt) this.positions!.nodes.set(out, itemAt);
     for (;;) {
       const t = this.t;
       let v = p + 1;
@@ -319,13 +358,20 @@ export class BlockReader {
         this.nextLine();
         this.skipBlank();
         const at = this.cs - this.ls;
-        if (this.ls < this.n && at > col) out.push(this.nodeAt(this.cs, at, col));
-        else {
+        if (this.ls < this.n && at > col) {
+          itemAt?.push(this.base + this.cs);
+          out.push(this.nodeAt(this.cs, at, col));
+        } else {
           // an empty item: js-yaml (readBlockSequence) then takes a `-` at any lesser column as this sequence's next item
           if (at < col && this.isItem(this.cs)) throw notPlain;
+          // (no node in the text to point at: walkBlock leaves such an item to the `yaml` library)
+          itemAt?.push(-1);
           out.push(null);
         }
-      } else out.push(this.nodeAt(v, v - this.ls, col));
+      } else {
+        itemAt?.push(this.base + v);
+        out.push(this.nodeAt(v, v - this.ls, col));
+      }
       if (this.ls >= this.n || this.isMarker(DASH) || this.isMarker(DOT)) break;
       const at = this.cs - this.ls;
       if (at < col) break;

@@ -8,7 +8,7 @@
 // hand-written files for their lines.
 import nativeReader from '@marquee/yaml-block-native';
 import { CORE_SCHEMA, loadAll, Type, types, YAMLException } from 'js-yaml';
-import { BlockReader } from './yaml-block.ts';
+import { BlockReader, type NodePositions } from './yaml-block.ts';
 
 /**
  * `!!binary` as go-yaml decodes it into a string or an interface{} (yaml.v3 decode.go, scalar: binaryTag): the
@@ -50,6 +50,14 @@ export function loadManifestsNoting(text: string | readonly string[], maxDepth: 
   const values = typeof text === 'string' ? reader.read(text) : reader.readPieces(text);
   if (values) return { values, plain: new Set(reader.noted) };
   return { values: jsYaml(typeof text === 'string' ? text : text.join(''), maxDepth) };
+}
+
+/**
+ * The plain-block reader's reading of `text` with where its nodes start (BlockReader.readLocated), or undefined when
+ * the text is not plain enough for it (the `yaml` library's documents place findings then).
+ */
+export function loadManifestsLocated(text: string, maxDepth: number): { values: unknown[]; positions: NodePositions } | undefined {
+  return blockReader(maxDepth).readLocated(text);
 }
 
 /** Is the C++ reader built (native/yaml-block)? Without it loadManifestBytes always leaves the text to the callers' readers. */

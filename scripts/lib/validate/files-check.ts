@@ -6,7 +6,7 @@ import { sourcesOfSpec, type SchemaSpec } from './schema-sources.ts';
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { Y } from '../plumbing/yaml.ts';
 import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
-import { parsePath, walk } from './locate.ts';
+import { lineCounterOf, parsePath, walk, walkBlock } from './locate.ts';
 import { loadFieldTree } from './field-tree.ts';
 import { SchemaValidator, type PathSegment } from './schema.ts';
 import { schemaFinding } from './schema-findings.ts';
@@ -14,7 +14,8 @@ import { duplicateKeyFinding, parseYamlFile, yaml11Bool, yaml11BooleanWords, yam
 import { looksLikeTemplate, nonManifestReason } from './files-kinds.ts';
 import { jsonDuplicateKeys, jsonSyntaxFinding, jsonTooDeepAt, lineColumn } from './json-syntax.ts';
 import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias } from '../plumbing/yaml-limits.ts';
-import { loadManifestBytes, loadManifestsNoting, ManifestYamlError } from '../../../kube/yaml-schema.ts';
+import { loadManifestBytes, loadManifestsLocated, loadManifestsNoting, ManifestYamlError } from '../../../kube/yaml-schema.ts';
+import type { NodePositions } from '../../../kube/yaml-block.ts';
 import { piecesOf, textOf, type FileReader } from '../plumbing/files.ts';
 
 export { excessiveAliasing, MAX_DEPTH } from '../plumbing/yaml-limits.ts';
@@ -83,6 +84,8 @@ interface ReadText {
   readonly findings: Finding[];
   /** the `yaml` library's documents, when a stage already needed them */
   exact: Located | undefined;
+  /** the plain-block reader took the text (and no stage changed its values): walkBlock can place findings */
+  readonly block: boolean;
 }
 
 /** The first stage of checkText: the file's values and its YAML findings, or the whole result when the text ends it. */
@@ -139,7 +142,7 @@ function readText(file: string, source: string | readonly string[] | Buffer): Re
     // goyaml.v2): the objects are judged with the booleans it sends, not the strings js-yaml (YAML 1.2) read.
     if (found.some((f) => f.rule === 'yaml/yaml11-boolean')) for (let d = 0; d < values.length; d++) asKubectlReads(exact.docs[d]?.contents, values[d]);
   }
-  return { file, text, values, findings, exact };
+  return { file, text, values, findings, exact, block: !!plainWords && !exact };
 }
 
 /**
@@ -191,6 +194,18 @@ const kindsOf = (values: unknown[]): string[] => values.flatMap((o: any) => (Arr
 function checkObjects(read: ReadText, ctx: CheckContext): FileResult {
   const { file, text, values, findings } = read;
   const located = (): Located => (read.exact ??= parseYamlFile(file, text()));
+  // A text the plain-block reader took: its positions place a finding (walkBlock), read once the first finding asks;
+  // the `yaml` library's documents only where they give no node to point at. For a large file they cost many times
+  // the file's whole check (docs/benchmarks.md, files mode, the thirteenth session).
+  let block: { values: unknown[]; positions: NodePositions; lines: LineCounter } | null | undefined = read.block ? undefined : null;
+  const blockAt = (d: number, path: readonly PathSegment[], value: Record<string, any>) => {
+    if (block === undefined) {
+      const whole = text();
+      const got = loadManifestsLocated(whole, MAX_DEPTH);
+      block = got ? { ...got, lines: lineCounterOf(whole) } : null;
+    }
+    return block ? walkBlock(block.values[d], block.positions.docs[d] ?? -1, block.positions, path, value, block.lines, file) : undefined;
+  };
   const target: Target = { name: file, kind: 'files', path: file };
   const rendered: RenderedObject[] = [];
   let objects = 0;
@@ -208,7 +223,7 @@ function checkObjects(read: ReadText, ctx: CheckContext): FileResult {
       if (ctx.keepObjects) rendered.push(r);
       // Placed by the document's position in the file, never by name: same-named objects in
       // two namespaces, or generateName objects, each get their own lines.
-      const at = (path: readonly PathSegment[]) => positionAt(located(), d, [...prefix, ...path], o, file);
+      const at = (path: readonly PathSegment[]) => blockAt(d, [...prefix, ...path], o) ?? positionAt(located(), d, [...prefix, ...path], o, file);
       const issues = ctx.validator.validate(object, ctx.kubernetesVersion);
       for (let i = 0; i < issues.length; i++) findings.push(schemaFinding(r, issues[i]!, at(issues[i]!.path)));
       if (!object || typeof object !== 'object' || Array.isArray(object)) continue;

@@ -9,6 +9,7 @@ import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { parseYamlFile } from './sources.ts';
 import { kustomizationFileNames, isRemoteRef, patchTargetMatches, type PatchTarget } from '../../../kube/index.ts';
 import { formatPath, type PathSegment } from './schema.ts';
+import type { NodePositions } from '../../../kube/yaml-block.ts';
 import { selectableNames, type Includes, type NamesAt, type PatchField } from '../kustomize/index.ts';
 
 interface ParsedFile {
@@ -538,6 +539,74 @@ export function walk(start: unknown, path: readonly PathSegment[], object: Recor
       ? node.value === rendered
       : undefined;
   return { file, line, column: col, exact, ...(exact ? {} : { depth }), ...(sameValue !== undefined ? { sameValue } : {}), ...(missingItem ? { missingItem } : {}) };
+}
+
+/**
+ * walk() over the plain-block reader's values of one document and where its nodes start (kube/yaml-block.ts
+ * readLocated), for a text that reader takes: the same position without the `yaml` library's documents, which for a
+ * large file cost many times the file's whole check. `root` is the document's value and `start` its offset; `lines`
+ * counts the text's lines. Undefined where the text gives no node to point at (an empty list item, an empty
+ * document): the caller then asks walk(). test/scripts/validate/locate-block.test.ts holds it to walk() on every path
+ * of the corpus's documents.
+ */
+export function walkBlock(root: unknown, start: number, positions: NodePositions, path: readonly PathSegment[], object: Record<string, any> | undefined, lines: LineCounter, file: string): Position | undefined {
+  if (start < 0) return undefined;
+  let node: unknown = root;
+  let rendered: any = object;
+  let offset = start;
+  let keyAt: number | undefined;
+  let lastAt: number | undefined;
+  let depth = 0;
+  let missingItem: Position['missingItem'];
+  for (const seg of path) {
+    if (node === null || typeof node !== 'object') break;
+    const at = positions.nodes.get(node);
+    if (!at) break;
+    if (!Array.isArray(node)) {
+      // a mapping: its keys are strings (the reader takes no other)
+      const k = typeof seg === 'string' ? (at as Map<string, number>).get(seg) : undefined;
+      if (k === undefined) break;
+      lastAt = offset;
+      keyAt = k;
+      node = (node as Record<string, unknown>)[seg as string];
+    } else if (typeof seg === 'number') {
+      const items = at as number[];
+      const wantName = rendered?.[seg]?.name;
+      // as the `yaml` library's map.get('name'): a mapping item's scalar name (a collection's node equals no value)
+      const nameOf = (it: unknown) => (it !== null && typeof it === 'object' && !Array.isArray(it) ? (it as Record<string, unknown>).name : undefined);
+      const scalarName = (v: unknown) => v === null || typeof v !== 'object';
+      let index = -1;
+      if (wantName !== undefined) {
+        if (scalarName(wantName)) index = node.findIndex((it) => nameOf(it) === wantName && scalarName(nameOf(it)));
+      } else if (seg < node.length) index = seg;
+      if (index < 0) {
+        if (typeof wantName === 'string') missingItem = { name: wantName, have: node.flatMap((it) => (typeof nameOf(it) === 'string' ? [nameOf(it) as string] : [])) };
+        break;
+      }
+      if (items[index]! < 0) return undefined;
+      lastAt = offset;
+      keyAt = items[index]!;
+      node = node[index];
+    } else break;
+    offset = keyAt;
+    rendered = rendered?.[seg];
+    depth++;
+  }
+  const exact = depth === path.length;
+  const at = exact ? (keyAt ?? start) : (keyAt ?? lastAt ?? start);
+  const { line, col } = lines.linePos(at);
+  // the `yaml` library's scalar: what is not a collection (an empty `[]` or `{}` is one too)
+  const scalar = node === null || typeof node !== 'object';
+  const sameValue = exact && object !== undefined && scalar && (typeof rendered !== 'object' || rendered === null) ? node === rendered : undefined;
+  return { file, line, column: col, exact, ...(exact ? {} : { depth }), ...(sameValue !== undefined ? { sameValue } : {}), ...(missingItem ? { missingItem } : {}) };
+}
+
+/** The `yaml` library's LineCounter of `text` as its lexer fills it (a line at 0, and after each newline), without parsing it. */
+export function lineCounterOf(text: string): LineCounter {
+  const lines = new Y.LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  return lines;
 }
 
 /** `spec.containers[0].image` → ['spec', 'containers', 0, 'image']; `data["grafana.ini"]` → ['data', 'grafana.ini'] */

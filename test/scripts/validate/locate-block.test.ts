@@ -1,0 +1,88 @@
+// walkBlock (scripts/lib/validate/locate.ts), which places a finding from the plain-block reader's positions, against
+// walk() over the `yaml` library's documents, which it stands in for: every path of every document of the corpus's
+// and the repository's YAML files the reader takes, plus paths that run past what is there, and list items found by
+// the name of the object's item.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Y } from '../../../scripts/lib/plumbing/yaml.ts';
+import { lineCounterOf, walk, walkBlock } from '../../../scripts/lib/validate/locate.ts';
+import { loadManifestsLocated } from '../../../kube/yaml-schema.ts';
+import { repoRoot } from '../../helpers/repo-copy.ts';
+
+type Seg = string | number;
+
+/** `v` with the first item of every list of named mappings renamed: the object a patch renamed an item in. */
+function renamed(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map((x, i) => (i === 0 && x && typeof x === 'object' && typeof (x as { name?: unknown }).name === 'string' ? { ...(renamed(x) as object), name: 'renamed-item' } : renamed(x)));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, renamed(x)]));
+  return v;
+}
+
+/** `v` with every string but a `name` changed: the object a patch set other values in. */
+function changed(v: unknown, key?: string): unknown {
+  if (Array.isArray(v)) return v.map((x) => changed(x));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, changed(x, k)]));
+  return typeof v === 'string' && key !== 'name' ? `${v}-changed` : v;
+}
+
+/** Every path to a node of `v` (depth-first), then for each mapping a key it lacks and for each list an index past it. */
+function pathsOf(v: unknown, at: Seg[] = [], out: Seg[][] = []): Seg[][] {
+  out.push(at);
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => pathsOf(x, [...at, i], out));
+    out.push([...at, v.length], [...at, 'x']);
+  } else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) pathsOf(x, [...at, k], out);
+    out.push([...at, 'no-such-key'], [...at, 0]);
+  }
+  return out;
+}
+
+const files = [
+  ...(readdirSync(join(repoRoot, 'test/corpus/real-manifests'), { recursive: true }) as string[]).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(repoRoot, 'test/corpus/real-manifests', f)),
+  ...execFileSync('git', ['ls-files', 'base', 'overlays', 'argocd'], { cwd: repoRoot, encoding: 'utf8' }).split('\n').filter((f) => /\.ya?ml$/.test(f)).map((f) => join(repoRoot, f)),
+];
+
+test('walkBlock gives walk()\'s position for every path of every document the plain-block reader takes', () => {
+  let compared = 0;
+  let taken = 0;
+  let byName = 0;
+  let differs = 0;
+  let left = 0;
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    const read = loadManifestsLocated(text, 1000);
+    if (!read) continue;
+    taken++;
+    const lines = new Y.LineCounter();
+    const docs = Y.parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: true });
+    assert.ok(Array.isArray(docs));
+    // the lines counted without parsing, as files-check.ts counts them for walkBlock
+    const counted = lineCounterOf(text);
+    read.values.forEach((value, d) => {
+      const object = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, any>) : undefined;
+      const others = object ? [renamed(object), changed(object)] as Record<string, any>[] : [];
+      for (const path of pathsOf(value)) {
+        // as checkObjects asks (the document's own value), with no object, and with one whose named list items or values differ
+        for (const asked of [object, undefined, ...others]) {
+          const expected = walk(docs[d]!.contents, path, asked, lines, 'f');
+          const got = walkBlock(value, read.positions.docs[d]!, read.positions, path, asked, counted, 'f');
+          if (got === undefined) {
+            left++; // left to walk() (an empty list item)
+            continue;
+          }
+          assert.deepEqual(got, expected, `${file} document ${d + 1} ${JSON.stringify(path)}`);
+          compared++;
+          if (got.missingItem) byName++;
+          if (got.sameValue === false) differs++;
+        }
+      }
+    });
+  }
+  const counts = `${taken} files, ${compared} paths compared (${byName} with a missing item, ${differs} with a different value), ${left} left to walk()`;
+  assert.ok(taken > 100 && compared > 200_000 && byName > 1000 && differs > 0, counts);
+  console.log(counts);
+});
