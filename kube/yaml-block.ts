@@ -158,7 +158,11 @@ export class BlockReader {
     this.ls = 0;
     this.skipBlank();
     // js-yaml: an empty text has no document; one of comments only has one, empty
-    if (this.ls >= this.n) return this.pieces.every((piece) => piece.trim() === '') ? [] : [null];
+    if (this.ls >= this.n) {
+      if (this.pieces.every((piece) => piece.trim() === '')) return [];
+      this.positions?.docs.push(-1);
+      return [null];
+    }
     for (;;) {
       if (this.isMarker(DASH)) {
         this.afterMarker();

@@ -550,7 +550,7 @@ export function walk(start: unknown, path: readonly PathSegment[], object: Recor
  * of the corpus's documents.
  */
 export function walkBlock(root: unknown, start: number, positions: NodePositions, path: readonly PathSegment[], object: Record<string, any> | undefined, lines: LineCounter, file: string): Position | undefined {
-  if (start < 0) return undefined;
+  if (!(start >= 0)) return undefined;
   let node: unknown = root;
   let rendered: any = object;
   let offset = start;

@@ -11,6 +11,7 @@ import { Y } from '../../../scripts/lib/plumbing/yaml.ts';
 import { lineCounterOf, walk, walkBlock } from '../../../scripts/lib/validate/locate.ts';
 import { loadManifestsLocated } from '../../../kube/yaml-schema.ts';
 import { repoRoot } from '../../helpers/repo-copy.ts';
+import { rng } from '../../helpers/rng.ts';
 
 type Seg = string | number;
 
@@ -85,4 +86,58 @@ test('walkBlock gives walk()\'s position for every path of every document the pl
   const counts = `${taken} files, ${compared} paths compared (${byName} with a missing item, ${differs} with a different value), ${left} left to walk()`;
   assert.ok(taken > 100 && compared > 200_000 && byName > 1000 && differs > 0, counts);
   console.log(counts);
+});
+
+const seed = Number(process.env.MARQUEE_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+console.log(`locate-block fuzz seed ${seed} (replay: MARQUEE_FUZZ_SEED=${seed})`);
+
+test('random edits of small real files: wherever the plain-block reader takes the text, walkBlock gives walk()\'s position', () => {
+  const random = rng(seed);
+  const int = (n: number) => Math.floor(random() * n);
+  const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)]!;
+  const sources = files.map((f) => readFileSync(f, 'utf8')).filter((t) => t.length < 8_000 && t.length > 40);
+  const tokens = [' ', '  ', ': ', '- ', '-', ' #', "'", '"', '|', '|-', '>', '\n', '\n\n', '[]', '{}', '---', 'a: b', '- name: x', '  - y'];
+  let taken = 0;
+  let compared = 0;
+  const edits = Number(process.env.MARQUEE_FUZZ_COUNT ?? 1500);
+  for (let i = 0; i < edits; i++) {
+    const lines = pick(sources).split('\n');
+    const at = int(lines.length);
+    const line = lines[at]!;
+    switch (int(4)) {
+      case 0: {
+        const p = int(line.length + 1);
+        lines[at] = line.slice(0, p) + pick(tokens) + line.slice(p);
+        break;
+      }
+      case 1:
+        lines.splice(at, 0, line);
+        break;
+      case 2:
+        lines[at] = random() < 0.5 ? ' '.repeat(1 + int(3)) + line : line.replace(/^ {1,3}/, '');
+        break;
+      default:
+        lines.splice(at, 1 + int(3));
+    }
+    const text = lines.join('\n');
+    const read = loadManifestsLocated(text, 1000);
+    if (!read) continue;
+    taken++;
+    const yamlLines = new Y.LineCounter();
+    const docs = Y.parseAllDocuments(text, { lineCounter: yamlLines, uniqueKeys: true, prettyErrors: false, merge: true });
+    assert.ok(Array.isArray(docs));
+    const counted = lineCounterOf(text);
+    read.values.forEach((value, d) => {
+      const object = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, any>) : undefined;
+      for (const path of pathsOf(value)) {
+        const got = walkBlock(value, read.positions.docs[d]!, read.positions, path, object, counted, 'f');
+        // a document the `yaml` library does not have (js-yaml's one empty document of a text of comments) has no node
+        if (!docs[d]) assert.equal(got, undefined, `seed ${seed}, edit ${i}, document ${d + 1}:\n${text}`);
+        if (got === undefined) continue;
+        assert.deepEqual(got, walk(docs[d]!.contents, path, object, yamlLines, 'f'), `seed ${seed}, edit ${i}, document ${d + 1} ${JSON.stringify(path)}:\n${text}`);
+        compared++;
+      }
+    });
+  }
+  assert.ok(taken > edits / 4 && compared > 10_000, `${taken} of ${edits} edited texts taken, ${compared} paths compared`);
 });
