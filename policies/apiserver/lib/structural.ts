@@ -164,6 +164,11 @@ function mayBeUnreadable(s: Schema, simple: boolean): boolean {
 type Level = 'root' | 'item' | 'field';
 const fn = 'ValidateStructural';
 
+/** validateStructuralInvariants' error for an array without items (plainSchema's too). */
+const itemsMissing = (p: Path): FieldError => required(ours(child(p, 'items')), 'must be specified', fn, 'an array says what its items are: items: {type: …}');
+/** validateStructuralInvariants' words for a node of the skeleton without a type, by where it stands. */
+const typeMissing: Record<Level, string> = { root: 'must not be empty at the root', item: 'must not be empty for specified array items', field: 'must not be empty for specified object fields' };
+
 /**
  * validateStructuralInvariants at one node of the skeleton (`lvl` says where it stands); validateOpenAPISchema, which
  * calls it, walks on into the same children upstream's recursion does (items, properties, additionalProperties).
@@ -175,7 +180,7 @@ function validateStructuralInvariants(s: Schema, lvl: Level, p: Path, out: Errs,
   const embedded = !simple && s['x-kubernetes-embedded-resource'] === true;
   const intOrString = !simple && s['x-kubernetes-int-or-string'] === true;
   const preserve = !simple && s['x-kubernetes-preserve-unknown-fields'] === true;
-  if (type === 'array' && !items) out.push(required(ours(child(p, 'items')), 'must be specified', fn, 'an array says what its items are: items: {type: …}'));
+  if (type === 'array' && !items) out.push(itemsMissing(p));
   if (!simple && has(s.additionalProperties) && lvl === 'root') out.push(forbidden(ours(child(p, 'additionalProperties')), 'must not be used at the root', fn));
   // validateExtensions
   if (intOrString && preserve) out.push(invalid(ours(child(p, 'x-kubernetes-preserve-unknown-fields')), true, 'must be false if x-kubernetes-int-or-string is true', 'validateExtensions'));
@@ -189,8 +194,7 @@ function validateStructuralInvariants(s: Schema, lvl: Level, p: Path, out: Errs,
     const detail = 'must be object if x-kubernetes-embedded-resource is true';
     out.push(type ? invalid(typePath(), type, detail, fn) : required(typePath(), detail, fn));
   } else if (!type && !intOrString && !preserve) {
-    const detail = { root: 'must not be empty at the root', item: 'must not be empty for specified array items', field: 'must not be empty for specified object fields' }[lvl];
-    out.push(required(typePath(), detail, fn, lvl === 'root' ? 'write type: object at the root of the schema' : missingTypeHint));
+    out.push(required(typePath(), typeMissing[lvl], fn, lvl === 'root' ? 'write type: object at the root of the schema' : missingTypeHint));
   }
   if (embedded && has(s.additionalProperties)) out.push(forbidden(ours(child(p, 'additionalProperties')), 'must not be used if x-kubernetes-embedded-resource is set', fn));
   if (lvl === 'root' && type && type !== 'object') out.push(invalid(typePath(), type, 'must be object at the root', fn));
@@ -331,12 +335,8 @@ interface Ssv {
 function specStandardValidate(s: Schema, p: Path, ssv: Ssv, out: Errs, simple: boolean): void {
   const f = 'specStandardValidatorV3';
   const type = t(s);
+  if (simple) return plainSpecStandardValidate(type, s.items, p, out);
   if (type && !openapiV3Types.includes(type)) out.push(notSupported(ours(child(p, 'type')), type, openapiV3Types, f));
-  if (simple) {
-    if (type === 'null') out.push(forbidden(ours(child(p, 'type')), 'type cannot be set to null, use nullable as an alternative', f));
-    if (Array.isArray(s.items) && s.items.length) out.push(forbidden(ours(child(p, 'items')), 'items must be a schema object and not an array', f));
-    return;
-  }
   if (has(s.default) && !ssv.allowDefaults) out.push(forbidden(ours(child(p, 'default')), `must not be set${ssv.disallowDefaultsReason ? ` ${ssv.disallowDefaultsReason}` : ''}`, f));
   if (str(s.id)) out.push(forbidden(ours(child(p, 'id')), 'id is not supported', f));
   if (has(s.additionalItems)) out.push(forbidden(ours(child(p, 'additionalItems')), 'additionalItems is not supported', f));
@@ -349,6 +349,14 @@ function specStandardValidate(s: Schema, p: Path, ssv: Ssv, out: Errs, simple: b
   if (ssv.insideResourceMeta && s['x-kubernetes-embedded-resource'] === true) out.push(forbidden(ours(child(p, 'x-kubernetes-embedded-resource')), 'must not be used inside of resource meta', f));
 }
 
+/** specStandardValidatorV3.validate of a plain node, given its type and items: all it can find there. */
+function plainSpecStandardValidate(type: string, items: unknown, p: Path, out: Errs): void {
+  const f = 'specStandardValidatorV3';
+  if (type && !openapiV3Types.includes(type)) out.push(notSupported(ours(child(p, 'type')), type, openapiV3Types, f));
+  if (type === 'null') out.push(forbidden(ours(child(p, 'type')), 'type cannot be set to null, use nullable as an alternative', f));
+  if (Array.isArray(items) && items.length) out.push(forbidden(ours(child(p, 'items')), 'items must be a schema object and not an array', f));
+}
+
 /**
  * ValidateCustomResourceDefinitionOpenAPISchema, without CEL (see the header), into `w.openAPI`; where `lvl` is given
  * the node belongs to the skeleton (the root, and below it only items, properties and additionalProperties), and
@@ -356,10 +364,10 @@ function specStandardValidate(s: Schema, p: Path, ssv: Ssv, out: Errs, simple: b
  */
 function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot: boolean, w: Walk, lvl?: Level): void {
   if (!s) return;
-  if (plainNode(s) && !isRoot) return plainSchema(nodeType, nodeProperties, nodeItems, p, ssv, w, lvl);
+  const simple = plainNode(s);
+  if (simple && !isRoot) return plainSchema(nodeType, nodeProperties, nodeItems, p, ssv, w, lvl);
   const out = w.openAPI;
   const f = 'ValidateCustomResourceDefinitionOpenAPISchema';
-  const simple = plain(s);
   specStandardValidate(s, p, ssv, out, simple);
   if (!w.unreadable && mayBeUnreadable(s, simple)) w.unreadable = true;
   if (lvl) validateStructuralInvariants(s, lvl, p, w.structural, simple);
@@ -476,19 +484,15 @@ function plainNode(s: Schema): boolean {
  */
 function plainSchema(typeValue: unknown, properties: unknown, itemsValue: unknown, p: Path, ssv: Ssv, w: Walk, lvl: Level | undefined): void {
   const type = str(typeValue);
-  const f = 'specStandardValidatorV3';
-  if (type && !openapiV3Types.includes(type)) w.openAPI.push(notSupported(ours(child(p, 'type')), type, openapiV3Types, f));
-  if (type === 'null') w.openAPI.push(forbidden(ours(child(p, 'type')), 'type cannot be set to null, use nullable as an alternative', f));
+  plainSpecStandardValidate(type, itemsValue, p, w.openAPI);
   const itemList = Array.isArray(itemsValue);
-  if (itemList && itemsValue.length) {
-    w.openAPI.push(forbidden(ours(child(p, 'items')), 'items must be a schema object and not an array', f));
-    w.unreadable = true;
-  }
+  // mayBeUnreadable of a plain node
+  if (itemList && itemsValue.length) w.unreadable = true;
   const items = isObj(itemsValue) ? itemsValue : undefined;
   if (lvl) {
     // validateStructuralInvariants of a plain node below the root (no extension, no metadata to judge)
-    if (type === 'array' && !items) w.structural.push(required(ours(child(p, 'items')), 'must be specified', fn, 'an array says what its items are: items: {type: …}'));
-    if (!type) w.structural.push(required(ours(child(p, 'type')), lvl === 'item' ? 'must not be empty for specified array items' : 'must not be empty for specified object fields', fn, missingTypeHint));
+    if (type === 'array' && !items) w.structural.push(itemsMissing(p));
+    if (!type) w.structural.push(required(ours(child(p, 'type')), typeMissing[lvl], fn, missingTypeHint));
   }
   const fields: Level | undefined = lvl && 'field';
   if (isObj(properties))
