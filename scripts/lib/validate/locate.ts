@@ -553,9 +553,7 @@ export function walkBlock(root: unknown, start: number, positions: NodePositions
   if (!(start >= 0)) return undefined;
   let node: unknown = root;
   let rendered: any = object;
-  let offset = start;
   let keyAt: number | undefined;
-  let lastAt: number | undefined;
   let depth = 0;
   let missingItem: Position['missingItem'];
   for (const seg of path) {
@@ -566,40 +564,38 @@ export function walkBlock(root: unknown, start: number, positions: NodePositions
       // a mapping: its keys are strings (the reader takes no other)
       const k = typeof seg === 'string' ? (at as Map<string, number>).get(seg) : undefined;
       if (k === undefined) break;
-      lastAt = offset;
       keyAt = k;
       node = (node as Record<string, unknown>)[seg as string];
     } else if (typeof seg === 'number') {
       const items = at as number[];
       const wantName = rendered?.[seg]?.name;
-      // as the `yaml` library's map.get('name'): a mapping item's scalar name (a collection's node equals no value)
-      const nameOf = (it: unknown) => (it !== null && typeof it === 'object' && !Array.isArray(it) ? (it as Record<string, unknown>).name : undefined);
-      const scalarName = (v: unknown) => v === null || typeof v !== 'object';
       let index = -1;
+      // as the `yaml` library's map.get('name'), which gives a collection's node, equal to no value
       if (wantName !== undefined) {
-        if (scalarName(wantName)) index = node.findIndex((it) => nameOf(it) === wantName && scalarName(nameOf(it)));
+        if (notCollection(wantName)) index = node.findIndex((it) => nameOf(it) === wantName);
       } else if (seg < node.length) index = seg;
       if (index < 0) {
         if (typeof wantName === 'string') missingItem = { name: wantName, have: node.flatMap((it) => (typeof nameOf(it) === 'string' ? [nameOf(it) as string] : [])) };
         break;
       }
       if (items[index]! < 0) return undefined;
-      lastAt = offset;
       keyAt = items[index]!;
       node = node[index];
     } else break;
-    offset = keyAt;
     rendered = rendered?.[seg];
     depth++;
   }
   const exact = depth === path.length;
-  const at = exact ? (keyAt ?? start) : (keyAt ?? lastAt ?? start);
-  const { line, col } = lines.linePos(at);
-  // the `yaml` library's scalar: what is not a collection (an empty `[]` or `{}` is one too)
-  const scalar = node === null || typeof node !== 'object';
-  const sameValue = exact && object !== undefined && scalar && (typeof rendered !== 'object' || rendered === null) ? node === rendered : undefined;
+  // the last key or item found, else the document (walk's keyNode, else its start node)
+  const { line, col } = lines.linePos(keyAt ?? start);
+  const sameValue = exact && object !== undefined && notCollection(node) && notCollection(rendered) ? node === rendered : undefined;
   return { file, line, column: col, exact, ...(exact ? {} : { depth }), ...(sameValue !== undefined ? { sameValue } : {}), ...(missingItem ? { missingItem } : {}) };
 }
+
+/** Not a collection: what the `yaml` library reads as a scalar (an empty `[]` or `{}` is a collection there too). */
+const notCollection = (v: unknown): boolean => v === null || typeof v !== 'object';
+/** A mapping item's `name` (undefined for anything else). */
+const nameOf = (it: unknown): unknown => (it !== null && typeof it === 'object' && !Array.isArray(it) ? (it as Record<string, unknown>).name : undefined);
 
 /** The `yaml` library's LineCounter of `text` as its lexer fills it (a line at 0, and after each newline), without parsing it. */
 export function lineCounterOf(text: string): LineCounter {
