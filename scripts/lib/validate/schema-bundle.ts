@@ -31,9 +31,10 @@ function sourcePackages(): string[] {
   return names.map((name) => `${name}@${(JSON.parse(readFileSync(join(nodeModules, name, 'package.json'), 'utf8')) as { version: string }).version}`);
 }
 
+/** This install's bundle folder (the packages and this code do not change while a process runs: worked out once). */
+let dirOfInstall: string | undefined;
 function bundleDir(): string {
-  const key = createHash('sha256').update(`${sourcePackages().join(',')};${codeDigest(import.meta.url)}`).digest('hex').slice(0, 16);
-  return join(home, key);
+  return (dirOfInstall ??= join(home, createHash('sha256').update(`${sourcePackages().join(',')};${codeDigest(import.meta.url)}`).digest('hex').slice(0, 16)));
 }
 
 /** schema path relative to node_modules → the bundled module, relative to the bundle's folder */
@@ -101,7 +102,8 @@ export async function buildSchemaBundle(tree: FieldTree): Promise<void> {
  * that fails leaves the packages' own files in use: slower to load, the same checks.
  */
 export async function ensureSchemaBundle(tree: () => Promise<FieldTree>): Promise<void> {
-  if (readMap(bundleDir())) return;
+  // the map is written last, before the folder takes its name: there is one only in a whole bundle
+  if (existsSync(join(bundleDir(), MAP))) return;
   try {
     await buildSchemaBundle(await tree());
   } catch {
