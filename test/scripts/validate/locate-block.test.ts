@@ -47,44 +47,53 @@ const files = [
   ...execFileSync('git', ['ls-files', 'base', 'overlays', 'argocd'], { cwd: repoRoot, encoding: 'utf8' }).split('\n').filter((f) => /\.ya?ml$/.test(f)).map((f) => join(repoRoot, f)),
 ];
 
-test('walkBlock gives walk()\'s position for every path of every document the plain-block reader takes', () => {
-  let compared = 0;
-  let taken = 0;
-  let byName = 0;
-  let differs = 0;
-  let left = 0;
-  for (const file of files) {
-    const text = readFileSync(file, 'utf8');
-    const read = loadManifestsLocated(text, 1000);
-    if (!read) continue;
-    taken++;
-    const lines = new Y.LineCounter();
-    const docs = Y.parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: true });
-    assert.ok(Array.isArray(docs));
-    // the lines counted without parsing, as files-check.ts counts them for walkBlock
-    const counted = lineCounterOf(text);
-    read.values.forEach((value, d) => {
-      const object = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, any>) : undefined;
-      const others = object ? [renamed(object), changed(object)] as Record<string, any>[] : [];
-      for (const path of pathsOf(value)) {
-        // as checkObjects asks (the document's own value), with no object, and with one whose named list items or values differ
-        for (const asked of [object, undefined, ...others]) {
-          const expected = walk(docs[d]!.contents, path, asked, lines, 'f');
-          const got = walkBlock(value, read.positions.docs[d]!, read.positions, path, asked, counted, 'f');
-          if (got === undefined) {
-            left++; // left to walk() (an empty list item)
-            continue;
-          }
-          assert.deepEqual(got, expected, `${file} document ${d + 1} ${JSON.stringify(path)}`);
-          compared++;
-          if (got.missingItem) byName++;
-          if (got.sameValue === false) differs++;
+interface Compared {
+  compared: number;
+  byName: number;
+  differs: number;
+  left: number;
+}
+
+/**
+ * For a text the plain-block reader takes: walkBlock against walk() on every path of every document, asked with each
+ * object `asked` gives for the document's value; the counts are added to `into`. False when the reader leaves the text.
+ */
+function compareAll(text: string, label: string, asked: (object: Record<string, any> | undefined) => (Record<string, any> | undefined)[], into: Compared): boolean {
+  const read = loadManifestsLocated(text, 1000);
+  if (!read) return false;
+  const lines = new Y.LineCounter();
+  const docs = Y.parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: true });
+  assert.ok(Array.isArray(docs));
+  // the lines counted without parsing, as files-check.ts counts them for walkBlock
+  const counted = lineCounterOf(text);
+  read.values.forEach((value, d) => {
+    const objects = asked(value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, any>) : undefined);
+    for (const path of pathsOf(value))
+      for (const object of objects) {
+        const got = walkBlock(value, read.positions.docs[d]!, read.positions, path, object, counted, 'f');
+        // a document the `yaml` library does not have (js-yaml's one empty document of a text of comments) has no node
+        if (!docs[d]) assert.equal(got, undefined, `${label}, document ${d + 1}:\n${text}`);
+        if (got === undefined) {
+          into.left++; // left to walk() (an empty list item)
+          continue;
         }
+        assert.deepEqual(got, walk(docs[d]!.contents, path, object, lines, 'f'), `${label}, document ${d + 1} ${JSON.stringify(path)}`);
+        into.compared++;
+        if (got.missingItem) into.byName++;
+        if (got.sameValue === false) into.differs++;
       }
-    });
-  }
-  const counts = `${taken} files, ${compared} paths compared (${byName} with a missing item, ${differs} with a different value), ${left} left to walk()`;
-  assert.ok(taken > 100 && compared > 200_000 && byName > 1000 && differs > 0, counts);
+  });
+  return true;
+}
+
+test('walkBlock gives walk()\'s position for every path of every document the plain-block reader takes', () => {
+  const n: Compared = { compared: 0, byName: 0, differs: 0, left: 0 };
+  let taken = 0;
+  for (const file of files)
+    // as checkObjects asks (the document's own value), with no object, and with one whose named list items or values differ
+    if (compareAll(readFileSync(file, 'utf8'), file, (object) => (object ? [object, undefined, renamed(object) as Record<string, any>, changed(object) as Record<string, any>] : [undefined]), n)) taken++;
+  const counts = `${taken} files, ${n.compared} paths compared (${n.byName} with a missing item, ${n.differs} with a different value), ${n.left} left to walk()`;
+  assert.ok(taken > 100 && n.compared > 200_000 && n.byName > 1000 && n.differs > 0, counts);
   console.log(counts);
 });
 
@@ -98,7 +107,7 @@ test('random edits of small real files: wherever the plain-block reader takes th
   const sources = files.map((f) => readFileSync(f, 'utf8')).filter((t) => t.length < 8_000 && t.length > 40);
   const tokens = [' ', '  ', ': ', '- ', '-', ' #', "'", '"', '|', '|-', '>', '\n', '\n\n', '[]', '{}', '---', 'a: b', '- name: x', '  - y'];
   let taken = 0;
-  let compared = 0;
+  const n: Compared = { compared: 0, byName: 0, differs: 0, left: 0 };
   const edits = Number(process.env.MARQUEE_FUZZ_COUNT ?? 1500);
   for (let i = 0; i < edits; i++) {
     const lines = pick(sources).split('\n');
@@ -119,25 +128,7 @@ test('random edits of small real files: wherever the plain-block reader takes th
       default:
         lines.splice(at, 1 + int(3));
     }
-    const text = lines.join('\n');
-    const read = loadManifestsLocated(text, 1000);
-    if (!read) continue;
-    taken++;
-    const yamlLines = new Y.LineCounter();
-    const docs = Y.parseAllDocuments(text, { lineCounter: yamlLines, uniqueKeys: true, prettyErrors: false, merge: true });
-    assert.ok(Array.isArray(docs));
-    const counted = lineCounterOf(text);
-    read.values.forEach((value, d) => {
-      const object = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, any>) : undefined;
-      for (const path of pathsOf(value)) {
-        const got = walkBlock(value, read.positions.docs[d]!, read.positions, path, object, counted, 'f');
-        // a document the `yaml` library does not have (js-yaml's one empty document of a text of comments) has no node
-        if (!docs[d]) assert.equal(got, undefined, `seed ${seed}, edit ${i}, document ${d + 1}:\n${text}`);
-        if (got === undefined) continue;
-        assert.deepEqual(got, walk(docs[d]!.contents, path, object, yamlLines, 'f'), `seed ${seed}, edit ${i}, document ${d + 1} ${JSON.stringify(path)}:\n${text}`);
-        compared++;
-      }
-    });
+    if (compareAll(lines.join('\n'), `seed ${seed}, edit ${i}`, (object) => [object], n)) taken++;
   }
-  assert.ok(taken > edits / 4 && compared > 10_000, `${taken} of ${edits} edited texts taken, ${compared} paths compared`);
+  assert.ok(taken > edits / 4 && n.compared > 10_000, `${taken} of ${edits} edited texts taken, ${n.compared} paths compared`);
 });
