@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { loadAll } from 'js-yaml';
 import { kubernetesYamlSchema, loadManifestBytes, loadManifests } from '../kube/yaml-schema.ts';
 import type { RenderedObject, Target } from '../kube/index.ts';
-import { FileReader } from '../scripts/lib/plumbing/files.ts';
+import { FileReader } from '../kube/file-reader.ts';
 import { MAX_DEPTH } from '../scripts/lib/plumbing/yaml-limits.ts';
 import { checkContext, isList } from '../scripts/lib/validate/files-check.ts';
 import { nonManifestReason, pathReasons } from '../scripts/lib/validate/files-kinds.ts';

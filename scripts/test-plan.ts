@@ -53,8 +53,9 @@ export const needs: readonly (readonly [prefix: string, needs: readonly Need[]])
   ['test/scripts/dr/', ['postgresql', 'psql']],
   ['test/scripts/rollouts/decisions.test.ts', ['prometheus', 'promtool']],
   ['test/scripts/rollouts/drill.test.ts', ['prometheus', 'promtool']],
-  // the C++ YAML reader (native/yaml-block), built by npm ci, or by npm test when npm ci had no compiler
+  // the C++ addons (native/yaml-block, native/files-scan), built by npm ci, or by npm test when npm ci had no compiler
   ['test/kube/yaml-block.test.ts', ['g++', 'make']],
+  ['test/scripts/validate/files-scan.test.ts', ['g++', 'make']],
   ['test/kube/yaml-native-sanitizers.test.ts', ['g++', 'make']],
 ];
 

@@ -15,7 +15,7 @@ export declare function check(
 ): Promise<SetupState>;
 /** 0 when ready; 3 when not (the message on stderr names the command that fixes it). */
 export declare function setup(needs: readonly string[], o?: { mode?: 'auto' | 'check'; root?: boolean }): Promise<number>;
-/** The C++ YAML reader's built file, relative to the repository. */
-export declare const nativeReader: string;
-/** Build native/yaml-block when it is not built (npm rebuild); 0 built, 3 not (the message on stderr says why). */
+/** Each C++ addon's workspace and its built file, relative to the repository. */
+export declare const nativeAddons: Readonly<Record<string, string>>;
+/** Build each addon of nativeAddons that is not built (npm rebuild); 0 built, 3 not (the message on stderr says why). */
 export declare function buildNative(repo: string): number;

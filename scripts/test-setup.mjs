@@ -28,28 +28,33 @@ export const tools = {
   rabbitmqctl: { bin: 'rabbitmqctl', pkg: 'rabbitmq-server', why: 'per-test vhosts and the broker definitions test' },
   'rabbitmq-server': { bin: 'rabbitmq-server', pkg: 'rabbitmq-server', why: 'the broker-crash test starts its own RabbitMQ node' },
   unshare: { bin: 'unshare', pkg: 'util-linux', why: 'the nginx test resolves upstream names in its own mount namespace' },
-  'g++': { bin: 'g++', pkg: 'g++', why: "npm ci builds native/yaml-block (files mode's YAML reader) with it; its sanitizer test builds it again" },
-  make: { bin: 'make', pkg: 'make', why: 'node-gyp builds native/yaml-block with it' },
+  'g++': { bin: 'g++', pkg: 'g++', why: "npm ci builds native/ (files mode's YAML reader and first-pass scanner) with it; the reader's sanitizer test builds it again" },
+  make: { bin: 'make', pkg: 'make', why: 'node-gyp builds native/ with it' },
 };
 
-/** The C++ YAML reader npm ci builds (native/yaml-block): the tests of it, and of files mode, need it built. */
-export const nativeReader = 'native/yaml-block/build/Release/yaml_block.node';
+/** The C++ addons npm ci builds (native/*): the tests of them, and of files mode, need them built. */
+export const nativeAddons = {
+  'native/yaml-block': 'native/yaml-block/build/Release/yaml_block.node',
+  'native/files-scan': 'native/files-scan/build/Release/files_scan.node',
+};
 
 /**
- * Build the C++ YAML reader when `npm ci` could not (no compiler then: its install script warns and goes on), once
- * setup() has installed the compiler (npm test does, for the tests that need the reader). Returns an exit code (0
- * built, 3 not).
+ * Build the C++ addons when `npm ci` could not (no compiler then: their install scripts warn and go on), once setup()
+ * has installed the compiler (npm test does, for the tests that need them). Returns an exit code (0 built, 3 not).
  */
 export function buildNative(repo) {
-  if (existsSync(join(repo, nativeReader))) return 0;
-  try {
-    run(['npm', 'rebuild', '--workspace', 'native/yaml-block'], 'building native/yaml-block', repo);
-  } catch (err) {
-    console.error(err.message);
+  for (const [workspace, addon] of Object.entries(nativeAddons)) {
+    if (existsSync(join(repo, addon))) continue;
+    try {
+      run(['npm', 'rebuild', '--workspace', workspace], `building ${workspace}`, repo);
+    } catch (err) {
+      console.error(err.message);
+    }
+    if (existsSync(join(repo, addon))) continue;
+    console.error(`test-setup: ${addon} is not built: install g++ and make, then run npm ci`);
+    return 3;
   }
-  if (existsSync(join(repo, nativeReader))) return 0;
-  console.error(`test-setup: ${nativeReader} is not built: install g++ and make, then run npm ci`);
-  return 3;
+  return 0;
 }
 
 /** Local servers the tests use (shared: never stopped by a test), and how to start each. */

@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FileReader } from '../../kube/file-reader.ts';
 import { loadManifestBytes, loadManifestsAliased } from '../../kube/yaml-schema.ts';
 import { parseAllDocuments } from 'yaml';
 import { evaluateRule, type CelRule } from './crd-cel.ts';
@@ -416,6 +417,47 @@ export function crdVersionsOfObject(crd: Schema, file: string): CrdVersion[] {
   return out;
 }
 
+/** A CRD's `names:` block as its YAML writes it, up to the `kind:` in it (the vendored files' indentation, 2 to 4). */
+export const NAMES_KIND = /^ {2,4}names:\n(?: {4,6}[\w-]+:.*\n| {6,8}- .*\n)*? {4,6}kind: (\w+)$/gm;
+
+/**
+ * The kinds NAMES_KIND finds in a file's bytes read as Latin-1, as `text.matchAll(NAMES_KIND)` finds them, in order.
+ * The expression is tried only at the lines holding `names:` (Buffer.indexOf finds them), on the bytes from there
+ * decoded a window at a time: decoding a whole file of a few MB into one string took each thread tens of ms
+ * (docs/benchmarks.md, files mode, the fourteenth session).
+ */
+export function namedKinds(bytes: Buffer): string[] {
+  const out: string[] = [];
+  const sticky = new RegExp(NAMES_KIND.source, 'my');
+  // where the last match ended: matchAll's matches do not overlap
+  let after = 0;
+  for (let at = bytes.indexOf('names:\n'); at >= 0; at = bytes.indexOf('names:\n', at + 1)) {
+    // `^` of a multiline expression: after a \n or a \r (U+2028 and U+2029 are not Latin-1)
+    const line = Math.max(bytes.lastIndexOf(10, at - 1), bytes.lastIndexOf(13, at - 1)) + 1;
+    if (at === 0 || line < after || at - line < 2 || at - line > 4 || bytes.subarray(line, at).some((b) => b !== 32)) continue;
+    for (let size = 4096; ; size *= 4) {
+      const end = Math.min(bytes.length, line + size);
+      const window = bytes.toString('latin1', line, end);
+      sticky.lastIndex = 0;
+      const m = sticky.exec(window);
+      // a match that ends where a cut window ends may go on past it, and no match may be one past it: look further
+      if (end < bytes.length && (!m || sticky.lastIndex >= window.length - 1)) continue;
+      if (m) {
+        out.push(m[1]!);
+        after = line + sticky.lastIndex;
+      }
+      break;
+    }
+  }
+  return out;
+}
+
+/**
+ * The registries' reads, into one buffer: every thread reads the vendored files and the input's CRD files at its start,
+ * and a fresh buffer a file cost more than what is done with it. crdVersionsOfBytes keeps nothing of the bytes.
+ */
+const reader = new FileReader();
+
 /** Where CRDs come from: the vendored ones (vendor/crds), --crd files and folders, CRDs found in the validated input. */
 export class CrdRegistry {
   private readonly byKey = new Map<string, CrdVersion>();
@@ -438,9 +480,8 @@ export class CrdRegistry {
       for (const project of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort())
         for (const f of readdirSync(join(dir, project)).filter((n) => /\.ya?ml$/.test(n)).sort()) {
           const rel = `vendor/crds/${project}/${f}`;
-          // read as Latin-1: a kind is ASCII, and decoding UTF-8 cost more than the search (every thread indexes them)
-          for (const m of readFileSync(join(root, rel), 'latin1').matchAll(/^ {2,4}names:\n(?: {4,6}[\w-]+:.*\n| {6,8}- .*\n)*? {4,6}kind: (\w+)$/gm))
-            r.lazy.set(m[1]!, [...(r.lazy.get(m[1]!) ?? []), rel]);
+          // every thread indexes them: one buffer for all (a fresh buffer a file cost more than the search)
+          for (const kind of namedKinds(reader.bytes(join(root, rel)))) r.lazy.set(kind, [...(r.lazy.get(kind) ?? []), rel]);
         }
     };
     return r;
@@ -457,8 +498,8 @@ export class CrdRegistry {
       return readdirSync(abs, { recursive: true, encoding: 'utf8' })
         .filter((f) => /\.(ya?ml|json)$/.test(f))
         .sort()
-        .flatMap((f) => this.addBytes(readFileSync(join(abs, f)), `${shown.replace(/\/$/, '')}/${f}`));
-    return this.addBytes(readFileSync(abs), shown);
+        .flatMap((f) => this.addBytes(reader.bytes(join(abs, f)), `${shown.replace(/\/$/, '')}/${f}`));
+    return this.addBytes(reader.bytes(abs), shown);
   }
 
   /** Add every CRD of one file's bytes; later additions override earlier ones (a --crd file beats the vendored). */
@@ -479,7 +520,7 @@ export class CrdRegistry {
     for (const rel of this.lazy.get(kind) ?? []) {
       if (this.loaded.has(rel)) continue;
       this.loaded.add(rel);
-      for (const v of crdVersionsOfBytes(readFileSync(join(root, rel)), rel))
+      for (const v of crdVersionsOfBytes(reader.bytes(join(root, rel)), rel))
         if (!this.byKey.has(`${v.group}/${v.version}/${v.kind}`)) {
           this.changes++;
           this.byKey.set(`${v.group}/${v.version}/${v.kind}`, v);

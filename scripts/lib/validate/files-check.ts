@@ -16,7 +16,7 @@ import { jsonDuplicateKeys, jsonSyntaxFinding, jsonTooDeepAt, lineColumn } from 
 import { binaryFinding, excessiveAliasing, firstAlias, looksDeep, MAX_DEPTH, mayAlias } from '../plumbing/yaml-limits.ts';
 import { loadManifestBytes, loadManifestsLocated, loadManifestsNoting, ManifestYamlError } from '../../../kube/yaml-schema.ts';
 import type { NodePositions } from '../../../kube/yaml-block.ts';
-import { piecesOf, textOf, type FileReader } from '../plumbing/files.ts';
+import { piecesOf, textOf, type FileReader } from '../../../kube/file-reader.ts';
 
 export { excessiveAliasing, MAX_DEPTH } from '../plumbing/yaml-limits.ts';
 
@@ -286,13 +286,12 @@ function jsonDeepAt(text: string): { line: number; column: number } | undefined 
 
 /** The validator and policies a checker needs, loaded once per thread; `schema` may come later than the call. */
 export async function checkContext(kubernetesVersion: string, keepObjects = false, schema?: SchemaSpec | Promise<SchemaSpec>): Promise<CheckContext> {
-  const tree = await loadFieldTree();
-  // a worker gets the spec once the main thread has found the input's CRDs: its modules and the field tree load meanwhile
-  // (the policies load after the validator: loaded before it, the 20,000-object benchmark peaked some 150 MB higher)
+  // The field tree and the API server's checks alone (policies/apiserver, not the registry of every policy and its
+  // modules) load while the spec may still be coming: a worker gets it once the main thread has found the input's
+  // CRDs, and the main thread while the C++ scanner finds them.
+  const [tree, { apiserverPolicies }, { policyRunnerOf }, { exemptions }] = await Promise.all([loadFieldTree(), import('../../../policies/apiserver/index.ts'), import('../../../policies/runner.ts'), import('../../../policies/exemptions.ts')]);
   const spec = await schema;
   const validator = await SchemaValidator.create(tree, [], spec ? sourcesOfSpec(spec) : {});
-  // the API server's checks alone (policies/apiserver), not the registry of every policy and its modules
-  const [{ apiserverPolicies }, { policyRunnerOf }, { exemptions }] = await Promise.all([import('../../../policies/apiserver/index.ts'), import('../../../policies/runner.ts'), import('../../../policies/exemptions.ts')]);
   // Files mode reads only the findings of the API server's checks: exemptions of other policies cannot match them,
   // so they are left out once here rather than judged again for every object.
   const apiserver = new Set(apiserverPolicies.map((p) => p.id));

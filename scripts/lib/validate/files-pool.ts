@@ -5,7 +5,7 @@
 // itself from a counter the threads share (Atomics.add): a worker never waits for this thread, which handles the
 // workers' answers only between its own batches, to be handed its next files.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { FileReader } from '../plumbing/files.ts';
+import { FileReader } from '../../../kube/file-reader.ts';
 import { checkContext, checkFiles, type CheckContext, type FileResult } from './files-check.ts';
 import type { SchemaSpec } from './schema-sources.ts';
 

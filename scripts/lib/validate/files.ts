@@ -6,7 +6,8 @@ import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import type { Finding, RenderedObject } from '../../../kube/index.ts';
 import { contentHash } from '../plumbing/cache.ts';
-import { FileReader, filesUnder, WalkTooLarge } from '../plumbing/files.ts';
+import { FileReader } from '../../../kube/file-reader.ts';
+import { filesUnder, WalkTooLarge } from '../plumbing/files.ts';
 import { checkContext, checkFiles, checkText, type FileResult } from './files-check.ts';
 import { pathReasons } from './files-kinds.ts';
 import { loadFieldTree } from './field-tree.ts';
@@ -18,6 +19,7 @@ import { ensureCelBundle } from '../../../policies/lib/cel-bundle.ts';
 import { ensureSchemaBundle } from './schema-bundle.ts';
 import { schemaSources, type SchemaFlags, type SchemaSpec } from './schema-sources.ts';
 import { UsageError } from './usage.ts';
+import scanner from '@marquee/files-scan-native';
 
 /**
  * Larger files get a finding instead of a parse, so memory stays bounded (a parsed file takes
@@ -83,43 +85,54 @@ export async function validateFiles(root: string, paths: readonly string[], kube
     } else files.push(rel);
   }
   const unique = [...new Set(files)];
-  const skipped = pathReasons(root, unique);
-  const findings: Finding[] = [];
-  const jobs: (Job & { size: number })[] = [];
+  const abs = unique.map((file) => resolve(root, file));
+  // every size at once (the C++ scanner: a stat each, none of statSync's objects), so the pool can start before the
+  // rest of the listing; a path it could not stat is stat'ed again here, to fail as statSync says
+  const sizes = scanner?.sizes(abs) ?? new Float64Array(abs.map(() => -1));
+  const limit = opts.maxFileBytes ?? MAX_FILE_BYTES;
   let bytes = 0;
-  for (const file of unique) {
-    if (skipped.has(file)) continue;
-    const abs = resolve(root, file);
-    const size = statSync(abs).size;
-    const limit = opts.maxFileBytes ?? MAX_FILE_BYTES;
-    if (size > limit) {
-      findings.push({ rule: 'yaml/syntax', severity: 'error', file, message: `file of ${size} bytes is larger than files mode reads (${limit} bytes)`, hint: 'split it; the API server refuses requests over 3 MiB anyway' });
-      continue;
-    }
-    bytes += size;
-    jobs.push({ file, abs, size });
+  for (let i = 0; i < abs.length; i++) {
+    if (sizes[i]! < 0) sizes[i] = statSync(abs[i]!).size;
+    if (sizes[i]! <= limit) bytes += sizes[i]!;
   }
-  mark('listed');
-
   // the compiled schemas and the CEL evaluator bundled, if this install has no bundles yet: before any thread loads them
   await Promise.all([ensureSchemaBundle(() => loadFieldTree()), ensureCelBundle()]);
-  // Workers start loading the checker now; meanwhile this thread finds the input's CRDs (kube-prometheus's setup/
-  // beside its manifests), which serve their kinds and so are known before any file is checked.
+  // Workers start loading the checker now, while this thread finishes the listing and finds the input's CRDs
+  // (kube-prometheus's setup/ beside its manifests), which serve their kinds and so are known before any file is checked.
   const workers = opts.keepObjects ? 1 : Math.max(1, opts.workers ?? (bytes >= POOL_MIN_BYTES ? availableParallelism() : 1));
   // this thread checks too, once it has found the CRDs: one worker thread fewer than threads in all
-  const pool = workers > 1 && jobs.length > 1 ? new FilesPool(Math.min(workers, jobs.length) - 1, kubernetesVersion) : undefined;
+  const pool = workers > 1 && unique.length > 1 ? new FilesPool(Math.min(workers, unique.length) - 1, kubernetesVersion) : undefined;
   let results: FileResult[];
+  const findings: Finding[] = [];
+  let skipped: Map<string, string>;
   try {
-    const inputCrds = crdFilesOf(jobs);
-    mark('crds');
-    const spec: SchemaSpec = { cwd: root, flags: opts.schema ?? {}, inputCrds };
+    skipped = pathReasons(root, unique);
+    const jobs: (Job & { size: number })[] = [];
+    for (let i = 0; i < unique.length; i++) {
+      const file = unique[i]!;
+      if (skipped.has(file)) continue;
+      const size = sizes[i]!;
+      if (size > limit) {
+        findings.push({ rule: 'yaml/syntax', severity: 'error', file, message: `file of ${size} bytes is larger than files mode reads (${limit} bytes)`, hint: 'split it; the API server refuses requests over 3 MiB anyway' });
+        continue;
+      }
+      jobs.push({ file, abs: abs[i]!, size });
+    }
+    mark('listed');
+
+    const flags = opts.schema ?? {};
     // the flags' usage errors come before any file is checked
-    schemaSources(root, spec.flags, []);
-    // this thread's checker, loading once the CRDs are known (the workers meanwhile start on the first batches): for
-    // its share of the pool's batches, or for every file; then for standard input
+    schemaSources(root, flags, []);
+    // The input's CRD files: found by the C++ scanner on a thread of libuv's pool while this thread loads its checker
+    // (the field tree and the policies do not depend on them), else here and now.
+    const spec: Promise<SchemaSpec> = inputCrdsOf(jobs).then((inputCrds) => {
+      mark('crds');
+      return { cwd: root, flags, inputCrds };
+    });
+    // this thread's checker: for its share of the pool's batches, or for every file; then for standard input
     const ctx = checkContext(kubernetesVersion, opts.keepObjects, spec);
     void ctx.then(() => mark('ready'), () => undefined);
-    results = pool ? await pool.check(jobs, spec, ctx) : await checkFiles(jobs, new FileReader(), await ctx);
+    results = pool ? await pool.check(jobs, await spec, ctx) : await checkFiles(jobs, new FileReader(), await ctx);
     if (stdin !== undefined) results.push(await checkText(STDIN_NAME, stdin, await ctx));
     mark('checked');
   } finally {
@@ -145,6 +158,16 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   return { findings: kept, summary, targets, rendered, notes: skippedNotes(skipped), timings };
 }
 
+/** crdFilesOf, by the C++ scanner where it is built (the same answer: test/scripts/validate/files-scan.test.ts). */
+async function inputCrdsOf(jobs: readonly (Job & { size: number })[]): Promise<string[]> {
+  const found = scanner && (await scanner.lastCopiesHolding(jobs.map((j) => j.abs), Float64Array.from(jobs, (j) => j.size), CRD_MARK, CRD_COPIES_BYTES));
+  // null: a file it could not read; crdFilesOf reads them again and fails as the reads do
+  return found ? Array.from(found, (i) => jobs[i]!.abs) : crdFilesOf(jobs);
+}
+
+/** What a file holding a CustomResourceDefinition holds, whatever else it does. */
+const CRD_MARK = 'CustomResourceDefinition';
+
 /**
  * The input files that hold a CustomResourceDefinition (bytes searched, not decoded; the input's CRDs are parsed where
  * the checking happens, by every thread: byte-identical copies define the same CRDs, so only the last copy is kept,
@@ -162,7 +185,7 @@ export function crdFilesOf(jobs: readonly (Job & { size: number })[], budget = C
   let keptBytes = 0;
   for (const j of jobs) {
     const bytes = reader.bytes(j.abs, j.size);
-    if (!bytes.includes('CustomResourceDefinition')) continue;
+    if (!bytes.includes(CRD_MARK)) continue;
     const same = bySize.get(bytes.length) ?? [];
     let digest: string | undefined;
     let entry = same.find((e) => (e.bytes ? e.bytes.equals(bytes) : e.digest === (digest ??= contentHash(bytes))));

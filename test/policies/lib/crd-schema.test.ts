@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { crdVersionsOf, validateAgainstCrd, validateCustomResource, validateStructural, vendoredCrds, type PathSegment } from '../../../policies/lib/crd-schema.ts';
+import { crdVersionsOf, namedKinds, NAMES_KIND, validateAgainstCrd, validateCustomResource, validateStructural, vendoredCrds, type PathSegment } from '../../../policies/lib/crd-schema.ts';
 import { formatError } from '../../../policies/lib/crd-formats.ts';
 import { escapeProperty, evaluateRule } from '../../../policies/lib/crd-cel.ts';
 import { vendoredCrds as vendoredPins } from '../../../generators/vendored.ts';
@@ -294,6 +294,47 @@ describe('the vendored CRDs, the pin and the registry', () => {
       for (const f of text.filter((n) => n.endsWith('.yaml'))) for (const m of readFileSync(`${dir}/${f}`, 'utf8').matchAll(/^ {2}names:\n(?: {4}[\w-]+:.*\n| {6}- .*\n)*? {4}kind: (\w+)$/gm)) found.add(m[1]!);
       assert.deepEqual([...found].sort(), [...pin.kinds].sort(), `${pin.crds} holds exactly the pinned kinds`);
     }
+  });
+});
+
+describe('namedKinds: the vendored index finds what matchAll(NAMES_KIND) finds', () => {
+  const matchAll = (bytes: Buffer) => [...bytes.toString('latin1').matchAll(NAMES_KIND)].map((m) => m[1]);
+  it('on every vendored CRD file', () => {
+    const dir = fileURLToPath(new URL('../../../vendor/crds/', import.meta.url));
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml'));
+    let kinds = 0;
+    for (const f of files) {
+      const bytes = readFileSync(`${dir}/${f}`);
+      assert.deepEqual(namedKinds(bytes), matchAll(bytes), f);
+      kinds += matchAll(bytes).length;
+    }
+    assert.ok(kinds >= 15, `the vendored files name their kinds (${kinds})`);
+  });
+  const names = (indent: number, kind: string, extra = '') => `${' '.repeat(indent)}names:\n${' '.repeat(indent + 2)}plural: things\n${extra}${' '.repeat(indent + 2)}kind: ${kind}\n`;
+  const long = Array.from({ length: 400 }, (_, i) => `      - short${i}\n`).join('');
+  const texts: Record<string, string> = {
+    'two documents': `spec:\n${names(2, 'One')}---\nspec:\n${names(2, 'Two')}`,
+    'CRLF lines (no match either way)': `spec:\r\n${names(2, 'One').replaceAll('\n', '\r\n')}`,
+    'a line after a lone CR': `spec:\r${names(2, 'One')}`,
+    'names: at the very start, no indent': names(0, 'None'),
+    'five spaces': `spec:\n${names(5, 'Five')}`,
+    'tabs before names:': `spec:\n\t\t${names(0, 'Tab')}`,
+    'a names: line inside an earlier block': `spec:\n  names:\n    names:\n    plural: x\n    kind: Outer\n${names(2, 'After')}`,
+    'a block longer than the first window': `spec:\n${names(2, 'Long', `    shortNames:\n${long}`)}`,
+    'a kind cut by the first window': `spec:\n  names:\n    plural: things\n    categories:\n${Array.from({ length: 202 }, () => '      - abcdefghijk\n').join('')}    kind: AcrossTheCut\n`,
+    'no kind: in the block': `spec:\n  names:\n    plural: things\n  versions: []\n${names(2, 'Later')}`,
+    'kind at the end, no newline': 'spec:\n  names:\n    plural: x\n    kind: Last',
+  };
+  for (const [name, text] of Object.entries(texts))
+    it(name, () => {
+      const bytes = Buffer.from(text, 'latin1');
+      assert.deepEqual(namedKinds(bytes), matchAll(bytes));
+    });
+  it('the texts above find kinds, and the cut one across a window boundary', () => {
+    const cut = texts['a kind cut by the first window']!;
+    assert.ok(cut.indexOf('AcrossTheCut') < 4096 + 6 && cut.indexOf('AcrossTheCut') + 12 > 4096 + 6, 'the kind straddles the first 4096 bytes from its names: line');
+    assert.deepEqual(namedKinds(Buffer.from(cut, 'latin1')), ['AcrossTheCut']);
+    assert.deepEqual(namedKinds(Buffer.from(texts['a block longer than the first window']!, 'latin1')), ['Long']);
   });
 });
 

@@ -1,4 +1,4 @@
-// FileReader (scripts/lib/plumbing/files.ts): files mode's reads. Its text is readFileSync(file, 'utf8')'s, character
+// FileReader (kube/file-reader.ts): files mode's reads. Its text is readFileSync(file, 'utf8')'s, character
 // for character, whichever way it decodes (Latin-1 for ASCII bytes, UTF-8 otherwise), and whatever the files before
 // it left in its one buffer; its pieces join to the same text.
 import assert from 'node:assert/strict';
@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { FileReader } from '../../../scripts/lib/plumbing/files.ts';
+import { FileReader } from '../../kube/file-reader.ts';
 
 describe('FileReader', () => {
   const dir = mkdtempSync(join(tmpdir(), 'marquee-file-reader-'));

@@ -1,0 +1,193 @@
+// Files mode's first pass over its input, in C++ so that it costs the main thread nothing: every file's size, then
+// (on a thread of libuv's pool, while the main thread loads its checker) which files hold a CustomResourceDefinition,
+// each distinct content once. scripts/lib/validate/files.ts crdFilesOf is the same pass in JavaScript, used where
+// this addon is not built; test/scripts/validate/files-scan.test.ts holds the two to the same answers.
+#include <node_api.h>
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+bool stringsOf(napi_env env, napi_value array, std::vector<std::string>& out) {
+  bool isArray = false;
+  uint32_t n = 0;
+  if (napi_is_array(env, array, &isArray) != napi_ok || !isArray || napi_get_array_length(env, array, &n) != napi_ok) return false;
+  out.reserve(n);
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value v;
+    size_t len = 0;
+    if (napi_get_element(env, array, i, &v) != napi_ok || napi_get_value_string_utf8(env, v, nullptr, 0, &len) != napi_ok) return false;
+    std::string s(len, '\0');
+    if (napi_get_value_string_utf8(env, v, s.data(), len + 1, &len) != napi_ok) return false;
+    out.push_back(std::move(s));
+  }
+  return true;
+}
+
+/** sizes(paths): Float64Array of each file's size, -1 where stat fails or the path is no regular file. */
+napi_value Sizes(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  std::vector<std::string> paths;
+  if (argc < 1 || !stringsOf(env, argv[0], paths)) {
+    napi_throw_type_error(env, nullptr, "sizes(paths: string[])");
+    return nullptr;
+  }
+  napi_value buffer, result;
+  void* data = nullptr;
+  if (napi_create_arraybuffer(env, paths.size() * sizeof(double), &data, &buffer) != napi_ok ||
+      napi_create_typedarray(env, napi_float64_array, paths.size(), buffer, 0, &result) != napi_ok)
+    return nullptr;
+  double* out = static_cast<double*>(data);
+  for (size_t i = 0; i < paths.size(); i++) {
+    struct stat st;
+    out[i] = stat(paths[i].c_str(), &st) == 0 && S_ISREG(st.st_mode) ? static_cast<double>(st.st_size) : -1;
+  }
+  return result;
+}
+
+/** The first `want` bytes of a file (fewer if it is shorter now) into `into`; false when it cannot be opened or read. */
+bool readFile(const std::string& path, size_t want, std::string& into) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  into.resize(want);
+  size_t n = 0;
+  while (n < want) {
+    ssize_t r = read(fd, into.data() + n, want - n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) {
+      close(fd);
+      return false;
+    }
+    if (r == 0) break;
+    n += static_cast<size_t>(r);
+  }
+  close(fd);
+  into.resize(n);
+  return true;
+}
+
+/** A distinct content that holds the needle: its bytes while the budget lasts (else read again to compare). */
+struct Content {
+  size_t file;     // the first file read with this content (read again when `kept` is false)
+  size_t last;     // the last file with this content so far
+  uint64_t seen;   // when its last file was found: the order of the answer
+  bool kept;
+  std::string bytes;
+};
+
+struct Scan {
+  std::vector<std::string> paths;
+  std::vector<double> sizes;
+  std::string needle;
+  double keepBytes = 0;
+  bool failed = false;
+  std::vector<int32_t> found;
+  napi_deferred deferred = nullptr;
+  napi_async_work work = nullptr;
+};
+
+void Execute(napi_env, void* data) {
+  Scan* s = static_cast<Scan*>(data);
+  std::map<size_t, std::vector<Content>> byLength;
+  std::string bytes, again;
+  double kept = 0;
+  uint64_t clock = 0;
+  for (size_t i = 0; i < s->paths.size(); i++) {
+    if (s->sizes[i] < 0) continue;
+    if (!readFile(s->paths[i], static_cast<size_t>(s->sizes[i]), bytes)) {
+      s->failed = true;
+      return;
+    }
+    if (s->needle.empty() || memmem(bytes.data(), bytes.size(), s->needle.data(), s->needle.size()) == nullptr) continue;
+    std::vector<Content>& same = byLength[bytes.size()];
+    Content* match = nullptr;
+    for (Content& c : same) {
+      if (c.kept ? c.bytes == bytes : (readFile(s->paths[c.file], bytes.size(), again) && again == bytes)) {
+        match = &c;
+        break;
+      }
+    }
+    if (!match) {
+      same.push_back(Content{i, i, 0, kept + bytes.size() <= s->keepBytes, {}});
+      match = &same.back();
+      if (match->kept) {
+        match->bytes = bytes;
+        kept += bytes.size();
+      }
+    }
+    match->last = i;
+    match->seen = ++clock;
+  }
+  std::vector<std::pair<uint64_t, size_t>> order;
+  for (auto& [length, same] : byLength)
+    for (Content& c : same) order.emplace_back(c.seen, c.last);
+  std::sort(order.begin(), order.end());
+  for (auto& [seen, last] : order) s->found.push_back(static_cast<int32_t>(last));
+}
+
+void Complete(napi_env env, napi_status status, void* data) {
+  Scan* s = static_cast<Scan*>(data);
+  napi_value result;
+  if (status != napi_ok || s->failed) {
+    napi_get_null(env, &result);
+  } else {
+    void* out = nullptr;
+    napi_value buffer;
+    napi_create_arraybuffer(env, s->found.size() * sizeof(int32_t), &out, &buffer);
+    if (!s->found.empty()) memcpy(out, s->found.data(), s->found.size() * sizeof(int32_t));
+    napi_create_typedarray(env, napi_int32_array, s->found.size(), buffer, 0, &result);
+  }
+  napi_resolve_deferred(env, s->deferred, result);
+  napi_delete_async_work(env, s->work);
+  delete s;
+}
+
+/** lastCopiesHolding(paths, sizes, needle, keepBytes): Promise<Int32Array | null> (index.d.cts). */
+napi_value LastCopiesHolding(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Scan* s = new Scan();
+  napi_typedarray_type type;
+  size_t length = 0, needleLength = 0;
+  void* sizes = nullptr;
+  if (argc < 4 || !stringsOf(env, argv[0], s->paths) || napi_get_typedarray_info(env, argv[1], &type, &length, &sizes, nullptr, nullptr) != napi_ok ||
+      type != napi_float64_array || length != s->paths.size() || napi_get_value_string_utf8(env, argv[2], nullptr, 0, &needleLength) != napi_ok ||
+      napi_get_value_double(env, argv[3], &s->keepBytes) != napi_ok) {
+    delete s;
+    napi_throw_type_error(env, nullptr, "lastCopiesHolding(paths: string[], sizes: Float64Array, needle: string, keepBytes: number)");
+    return nullptr;
+  }
+  s->sizes.assign(static_cast<double*>(sizes), static_cast<double*>(sizes) + length);
+  s->needle.resize(needleLength);
+  napi_get_value_string_utf8(env, argv[2], s->needle.data(), needleLength + 1, &needleLength);
+  napi_value promise, name;
+  napi_create_promise(env, &s->deferred, &promise);
+  napi_create_string_utf8(env, "marquee files scan", NAPI_AUTO_LENGTH, &name);
+  napi_create_async_work(env, nullptr, name, Execute, Complete, s, &s->work);
+  napi_queue_async_work(env, s->work);
+  return promise;
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  const napi_property_descriptor props[] = {
+      {"sizes", nullptr, Sizes, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"lastCopiesHolding", nullptr, LastCopiesHolding, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_define_properties(env, exports, 2, props);
+  return exports;
+}

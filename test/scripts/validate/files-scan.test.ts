@@ -1,0 +1,79 @@
+// The C++ first pass of files mode (native/files-scan): sizes as statSync gives them, and the input's CRD files as
+// crdFilesOf (scripts/lib/validate/files.ts, the same pass in JavaScript) finds them: one file per distinct content,
+// its last copy, in the order of the contents' last copies.
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, describe, test } from 'node:test';
+import scanner from '@marquee/files-scan-native';
+import { filesUnder } from '../../../scripts/lib/plumbing/files.ts';
+import { crdFilesOf } from '../../../scripts/lib/validate/files.ts';
+
+const corpus = resolve(import.meta.dirname, '../../corpus/real-manifests');
+const MARK = 'CustomResourceDefinition';
+
+describe('files-scan (native/files-scan)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-scan-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('npm ci built it', () => {
+    assert.ok(scanner, 'native/files-scan/build/Release/files_scan.node is missing: run npm ci (it needs g++, make and python3)');
+  });
+
+  /** The jobs of every YAML or JSON file under `root`, with their sizes (statSync's). */
+  const jobsUnder = (root: string) =>
+    filesUnder(root)
+      .filter((f) => /\.(ya?ml|json)$/i.test(f))
+      .map((file) => ({ file, abs: join(root, file), size: statSync(join(root, file)).size }));
+  const native = async (jobs: readonly { abs: string; size: number }[], keep: number) => {
+    const found = await scanner!.lastCopiesHolding(jobs.map((j) => j.abs), Float64Array.from(jobs, (j) => j.size), MARK, keep);
+    return found && Array.from(found, (i) => jobs[i]!.abs);
+  };
+
+  test("the corpus three times over, one CRD file changed in the middle copy at its size: crdFilesOf's files, whether the contents are kept or read again", async () => {
+    const root = join(dir, 'copies');
+    for (const c of ['a', 'b', 'c']) cpSync(corpus, join(root, c), { recursive: true });
+    const changed = join(root, 'b/argocd/crds/application-crd.yaml');
+    const text = readFileSync(changed, 'utf8');
+    writeFileSync(changed, text.replace('name: applications.argoproj.io', 'name: applicationz.argoproj.io'));
+    assert.equal(statSync(changed).size, Buffer.byteLength(text), 'the changed file keeps its size');
+    const jobs = jobsUnder(root);
+    const expected = crdFilesOf(jobs);
+    assert.ok(expected.includes(changed), 'the changed copy is a content of its own');
+    assert.ok(expected.length > 10, `the corpus's CRD files are found (${expected.length})`);
+    assert.deepEqual(await native(jobs, 64 * 1024 * 1024), expected);
+    assert.deepEqual(await native(jobs, 0), expected, 'nothing kept: every comparison reads the earlier file again');
+    assert.deepEqual(await native(jobs, 2 * 1024 * 1024), expected, 'some kept, the rest read again');
+  });
+
+  test('the order is that of each content\'s last copy; a file without the mark, or of another size, is none of them', async () => {
+    const root = join(dir, 'order');
+    mkdirSync(root);
+    const crd = (group: string) => `apiVersion: apiextensions.k8s.io/v1\nkind: ${MARK}\nmetadata:\n  name: things.${group}\n`;
+    const files: [string, string][] = [['1.yaml', crd('aa.io')], ['2.yaml', crd('bb.io')], ['3.yaml', 'apiVersion: v1\nkind: ConfigMap\n'], ['4.yaml', crd('aa.io')], ['5.yaml', `${crd('aa.io')}# longer\n`]];
+    for (const [f, t] of files) writeFileSync(join(root, f), t);
+    const jobs = files.map(([file]) => ({ file, abs: join(root, file), size: statSync(join(root, file)).size }));
+    const expected = ['2.yaml', '4.yaml', '5.yaml'].map((f) => join(root, f));
+    assert.deepEqual(crdFilesOf(jobs), expected);
+    for (const keep of [0, 1e6]) assert.deepEqual(await native(jobs, keep), expected);
+    assert.deepEqual(await native([], 0), [], 'no files');
+  });
+
+  test('sizes are statSync\'s, -1 for a path that is missing or not a regular file; a file gone before the scan makes it answer null', async () => {
+    const root = join(dir, 'sizes');
+    mkdirSync(join(root, 'sub'), { recursive: true });
+    writeFileSync(join(root, 'a.yaml'), 'x: 1\n');
+    writeFileSync(join(root, 'empty.yaml'), '');
+    const paths = ['a.yaml', 'empty.yaml', 'missing.yaml', 'sub'].map((f) => join(root, f));
+    assert.deepEqual([...scanner!.sizes(paths)], [5, 0, -1, -1]);
+    const jobs = [{ abs: join(root, 'a.yaml'), size: 5 }, { abs: join(root, 'missing.yaml'), size: 5 }];
+    assert.equal(await scanner!.lastCopiesHolding(jobs.map((j) => j.abs), Float64Array.from(jobs, (j) => j.size), MARK, 0), null);
+    assert.throws(() => crdFilesOf(jobs.map((j) => ({ ...j, file: j.abs }))), /ENOENT/, 'crdFilesOf, which files mode then calls, says why');
+  });
+
+  test('bad arguments are a TypeError, not a crash', () => {
+    assert.throws(() => scanner!.sizes('x' as never), TypeError);
+    assert.throws(() => scanner!.lastCopiesHolding(['a'], new Float64Array(2), MARK, 0), TypeError);
+  });
+});
