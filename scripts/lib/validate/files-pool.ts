@@ -2,8 +2,11 @@
 // server's checks, lines) and send back findings and counts, never the objects, so memory
 // stays that of the files in flight; the calling thread can check files as well, between the workers' answers.
 // Files go in batches (a few hundred KB, or BATCH_FILES files), one answer a batch. Every thread takes the next batch
-// itself from a counter the threads share (Atomics.add): a worker never waits for this thread, which handles the
-// workers' answers only between its own batches, to be handed its next files.
+// itself from counters the threads share (Atomics.add): a worker never waits for this thread, which handles the
+// workers' answers only between its own batches, to be handed its next files. The batches come in two queues, files
+// that hold a CustomResourceDefinition and the rest, and each thread takes from one queue first, then from the other:
+// a thread warms up (modules loaded, code compiled) for the checks of the files it meets, and checking one kind of
+// file first, each thread warms up for less (docs/benchmarks.md, files mode, the fourteenth session).
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { FileReader } from '../../../kube/file-reader.ts';
 import { checkContext, checkFiles, type CheckContext, type FileResult } from './files-check.ts';
@@ -17,6 +20,8 @@ export interface Job {
   readonly abs: string;
   /** bytes, when known: batches are cut by them */
   readonly size?: number;
+  /** holds a CustomResourceDefinition (the files of the CRD queue) */
+  readonly crd?: boolean;
 }
 
 /**
@@ -34,36 +39,61 @@ const YOUNG_GENERATION_MB = 16;
 const BATCH_BYTES = 256 * 1024;
 const BATCH_FILES = 32;
 
-/** The jobs from `first` to `end` (not included), sent as one message. */
+/** Jobs sent as one message: their indexes in the jobs, in order. */
 interface Batch {
-  readonly first: number;
-  readonly end: number;
+  readonly jobs: readonly number[];
 }
 
-/** Consecutive jobs cut into batches by BATCH_BYTES and BATCH_FILES. */
-export function batchesOf(jobs: readonly Job[]): Batch[] {
-  const out: Batch[] = [];
-  let first = 0;
-  let bytes = 0;
+/** The two queues: the files that hold no CRD, and those that do. */
+const QUEUES = 2;
+
+/**
+ * The jobs cut into batches by BATCH_BYTES and BATCH_FILES, in two queues (QUEUES: [0] the files without a CRD, [1]
+ * those with one), each in the jobs' order.
+ */
+export function batchesOf(jobs: readonly Job[]): Batch[][] {
+  const out: Batch[][] = [[], []];
+  const open: number[][] = [[], []];
+  const bytes = [0, 0];
   for (let i = 0; i < jobs.length; i++) {
-    bytes += jobs[i]!.size ?? 0;
-    if (bytes >= BATCH_BYTES || i + 1 - first >= BATCH_FILES || i + 1 === jobs.length) {
-      out.push({ first, end: i + 1 });
-      first = i + 1;
-      bytes = 0;
+    const q = jobs[i]!.crd ? 1 : 0;
+    open[q]!.push(i);
+    bytes[q]! += jobs[i]!.size ?? 0;
+    if (bytes[q]! >= BATCH_BYTES || open[q]!.length >= BATCH_FILES) {
+      out[q]!.push({ jobs: open[q]! });
+      open[q] = [];
+      bytes[q] = 0;
     }
   }
+  for (let q = 0; q < QUEUES; q++) if (open[q]!.length) out[q]!.push({ jobs: open[q]! });
   return out;
 }
 
-/** What check() sends a worker, once: the schema spec, every job, and the counter of the next batch to take. */
+/**
+ * The next batch for a thread that prefers queue `first`: from that queue while it has any, then from the other.
+ * `next` holds each queue's next batch, shared by the threads.
+ */
+function take(queues: readonly Batch[][], next: Int32Array, first: number): { q: number; b: number } | undefined {
+  for (const q of [first, 1 - first]) {
+    if (Atomics.load(next, q) >= queues[q]!.length) continue;
+    const b = Atomics.add(next, q, 1);
+    if (b < queues[q]!.length) return { q, b };
+  }
+  return undefined;
+}
+
+/** The queue a thread takes from first: this thread the CRD files, worker n the rest, then the CRD files, and so on. */
+const firstQueue = (worker: number | 'main') => (worker === 'main' ? 1 : worker % QUEUES);
+
+/** What check() sends a worker, once: the schema spec, every job, the counters of each queue's next batch, and its queue. */
 interface Work {
   readonly schema: SchemaSpec;
   readonly jobs: readonly Job[];
   readonly next: Int32Array;
+  readonly first: number;
 }
 
-type Reply = { done: true } | { b: number; results: FileResult[] } | { b: number; error: string; at: number };
+type Reply = { done: true } | { q: number; b: number; results: FileResult[] } | { error: string; at: number };
 
 /**
  * The worker's entry point. Under tsx this module itself (the worker inherits `--import tsx`);
@@ -122,12 +152,12 @@ export class FilesPool {
    */
   async check(jobs: readonly Job[], schema: SchemaSpec, here?: Promise<CheckContext>): Promise<FileResult[]> {
     const results: FileResult[] = new Array(jobs.length);
-    const batches = batchesOf(jobs);
-    /** the next batch any thread is to take */
-    const next = new Int32Array(new SharedArrayBuffer(4));
+    const queues = batchesOf(jobs);
+    /** each queue's next batch, whichever thread is to take it */
+    const next = new Int32Array(new SharedArrayBuffer(4 * QUEUES));
     /** no thread takes another batch (the others end with the one they are on) */
-    const stop = () => Atomics.store(next, 0, batches.length);
-    const run = (w: Worker, progress: Int32Array) =>
+    const stop = () => queues.forEach((batches, q) => Atomics.store(next, q, batches.length));
+    const run = (w: Worker, progress: Int32Array, first: number) =>
       new Promise<void>((resolve, reject) => {
         let finished = false;
         const fail = (why: string, at?: number) => {
@@ -147,24 +177,24 @@ export class FilesPool {
             void w.terminate().then(() => resolve(), reject);
           } else if ('error' in m) fail(m.error, m.at);
           else {
-            const first = batches[m.b]!.first;
-            for (let k = 0; k < m.results.length; k++) results[first + k] = m.results[k]!;
+            const batch = queues[m.q]![m.b]!.jobs;
+            for (let k = 0; k < m.results.length; k++) results[batch[k]!] = m.results[k]!;
           }
         });
         w.on('error', (err) => fail(err.stack ?? err.message));
         w.on('exit', (code) => fail(`exited with code ${code}`));
-        w.postMessage({ schema, jobs, next } satisfies Work);
+        w.postMessage({ schema, jobs, next, first } satisfies Work);
       });
-    // this thread's lane: batches from the same counter, between which the workers' answers are handled
+    // this thread's lane: batches from the same counters, between which the workers' answers are handled
     const lane = async (loading: Promise<CheckContext>) => {
       const ctx = await loading;
       const reader = new FileReader();
-      for (let b = Atomics.add(next, 0, 1); b < batches.length; b = Atomics.add(next, 0, 1)) {
-        const { first, end } = batches[b]!;
-        let at = first;
+      for (let got = take(queues, next, firstQueue('main')); got; got = take(queues, next, firstQueue('main'))) {
+        const batch = queues[got.q]![got.b]!.jobs;
+        let at = batch[0]!;
         try {
-          const done = await checkFiles(jobs.slice(first, end), reader, ctx, (k) => (at = first + k));
-          for (let k = 0; k < done.length; k++) results[first + k] = done[k]!;
+          const done = await checkFiles(batch.map((i) => jobs[i]!), reader, ctx, (k) => (at = batch[k]!));
+          for (let k = 0; k < done.length; k++) results[batch[k]!] = done[k]!;
         } catch (err) {
           stop();
           throw new Error(`files check failed on ${jobs[at]!.file}: ${(err as Error).stack ?? String(err)}`);
@@ -172,7 +202,7 @@ export class FilesPool {
         await new Promise((resolve) => setImmediate(resolve));
       }
     };
-    await Promise.all([...this.workers.map((w, n) => run(w, this.progress[n]!)), ...(here ? [lane(here)] : [])]);
+    await Promise.all([...this.workers.map((w, n) => run(w, this.progress[n]!, firstQueue(n))), ...(here ? [lane(here)] : [])]);
     return results;
   }
 
@@ -186,20 +216,20 @@ async function serve(): Promise<void> {
   // the first message is the work: the checker loads everything else while it comes
   const work = new Promise<Work>((resolve) => port.once('message', resolve));
   const ctx = await checkContext(workerData.kubernetesVersion as string, false, work.then((w) => w.schema));
-  const { jobs, next } = await work;
-  const batches = batchesOf(jobs);
+  const { jobs, next, first } = await work;
+  const queues = batchesOf(jobs);
   const reader = new FileReader();
   const progress = workerData.progress as Int32Array;
-  for (let b = Atomics.add(next, 0, 1); b < batches.length; b = Atomics.add(next, 0, 1)) {
-    const { first, end } = batches[b]!;
-    let at = first;
+  for (let got = take(queues, next, first); got; got = take(queues, next, first)) {
+    const batch = queues[got.q]![got.b]!.jobs;
+    let at = batch[0]!;
     try {
-      const results = await checkFiles(jobs.slice(first, end), reader, ctx, (k) => Atomics.store(progress, 0, (at = first + k)));
+      const results = await checkFiles(batch.map((i) => jobs[i]!), reader, ctx, (k) => Atomics.store(progress, 0, (at = batch[k]!)));
       // between batches: a worker that dies now had no file started
       Atomics.store(progress, 0, -1);
-      port.postMessage({ b, results } satisfies Reply);
+      port.postMessage({ ...got, results } satisfies Reply);
     } catch (err) {
-      port.postMessage({ b, error: (err as Error).stack ?? String(err), at } satisfies Reply);
+      port.postMessage({ error: (err as Error).stack ?? String(err), at } satisfies Reply);
       return;
     }
   }

@@ -158,11 +158,17 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   return { findings: kept, summary, targets, rendered, notes: skippedNotes(skipped), timings };
 }
 
-/** crdFilesOf, by the C++ scanner where it is built (the same answer: test/scripts/validate/files-scan.test.ts). */
-async function inputCrdsOf(jobs: readonly (Job & { size: number })[]): Promise<string[]> {
+/**
+ * crdFilesOf, by the C++ scanner where it is built (the same answer: test/scripts/validate/files-scan.test.ts); it also
+ * marks each job that holds a CRD (`crd`), for the pool to hand those files to one thread first.
+ */
+async function inputCrdsOf(jobs: (Job & { size: number })[]): Promise<string[]> {
   const found = scanner && (await scanner.lastCopiesHolding(jobs.map((j) => j.abs), Float64Array.from(jobs, (j) => j.size), CRD_MARK, CRD_COPIES_BYTES));
+  const holding = found?.holding ?? new Uint8Array(jobs.length);
   // null: a file it could not read; crdFilesOf reads them again and fails as the reads do
-  return found ? Array.from(found, (i) => jobs[i]!.abs) : crdFilesOf(jobs);
+  const files = found ? Array.from(found.last, (i) => jobs[i]!.abs) : crdFilesOf(jobs, CRD_COPIES_BYTES, holding);
+  for (let i = 0; i < jobs.length; i++) if (holding[i]) jobs[i] = { ...jobs[i]!, crd: true };
+  return files;
 }
 
 /** What a file holding a CustomResourceDefinition holds, whatever else it does. */
@@ -174,18 +180,21 @@ const CRD_MARK = 'CustomResourceDefinition';
  * the one whose CRDs won when every copy was added in order). Copies are found by comparing bytes with the files of
  * the same size kept so far (memcmp: faster than hashing every file), up to CRD_COPIES_BYTES of them; past that a
  * content's SHA-1 is kept instead, so memory stays bounded. One FileReader serves every read: a new buffer per
- * file stays allocated until this thread collects garbage, which it hardly does while the workers run.
+ * file stays allocated until this thread collects garbage, which it hardly does while the workers run. Given
+ * `holding`, it sets holding[i] to 1 for each job that holds the mark.
  */
-export function crdFilesOf(jobs: readonly (Job & { size: number })[], budget = CRD_COPIES_BYTES): string[] {
+export function crdFilesOf(jobs: readonly (Job & { size: number })[], budget = CRD_COPIES_BYTES, holding?: Uint8Array): string[] {
   /** a distinct content (its bytes, or past the budget its digest) and the last file that holds it */
   type Content = { readonly bytes?: Buffer; readonly digest?: string; abs: string };
   const order = new Set<Content>();
   const bySize = new Map<number, Content[]>();
   const reader = new FileReader();
   let keptBytes = 0;
-  for (const j of jobs) {
+  for (let i = 0; i < jobs.length; i++) {
+    const j = jobs[i]!;
     const bytes = reader.bytes(j.abs, j.size);
     if (!bytes.includes(CRD_MARK)) continue;
+    if (holding) holding[i] = 1;
     const same = bySize.get(bytes.length) ?? [];
     let digest: string | undefined;
     let entry = same.find((e) => (e.bytes ? e.bytes.equals(bytes) : e.digest === (digest ??= contentHash(bytes))));

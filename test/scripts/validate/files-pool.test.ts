@@ -130,22 +130,17 @@ test('a worker that dies in the middle of the check fails it promptly, naming th
     assert.ok(performance.now() - started < 10_000, 'the check ended promptly');
   }));
 
-test('batches: consecutive files, cut at 256 KiB or 32 files, every file once in order', () => {
+test('batches: two queues (files without a CRD, files with one), each in order, cut at 256 KiB or 32 files, every file once', () => {
   const KiB = 1024;
-  const jobs = (sizes: (number | undefined)[]) => sizes.map((size, i) => ({ file: `f${i}`, abs: `/f${i}`, size }));
+  const jobs = (sizes: (number | undefined)[], crd: boolean[] = []) => sizes.map((size, i) => ({ file: `f${i}`, abs: `/f${i}`, size, crd: crd[i] }));
+  const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
   // a batch closes on the file that reaches 256 KiB
-  assert.deepEqual(batchesOf(jobs([100 * KiB, 100 * KiB, 56 * KiB, 1, 300 * KiB, 5])), [
-    { first: 0, end: 3 },
-    { first: 3, end: 5 },
-    { first: 5, end: 6 },
-  ]);
+  assert.deepEqual(batchesOf(jobs([100 * KiB, 100 * KiB, 56 * KiB, 1, 300 * KiB, 5])), [[{ jobs: [0, 1, 2] }, { jobs: [3, 4] }, { jobs: [5] }], []]);
   // small or unsized files: 32 to a batch
-  assert.deepEqual(batchesOf(jobs(Array.from({ length: 70 }, () => undefined))), [
-    { first: 0, end: 32 },
-    { first: 32, end: 64 },
-    { first: 64, end: 70 },
-  ]);
-  assert.deepEqual(batchesOf([]), []);
+  assert.deepEqual(batchesOf(jobs(Array.from({ length: 70 }, () => undefined))), [[{ jobs: range(0, 32) }, { jobs: range(32, 64) }, { jobs: range(64, 70) }], []]);
+  // the files with a CRD in their own queue, batched by their own sizes
+  assert.deepEqual(batchesOf(jobs([1, 200 * KiB, 2, 100 * KiB, 3], [false, true, false, true, true])), [[{ jobs: [0, 2] }], [{ jobs: [1, 3] }, { jobs: [4] }]]);
+  assert.deepEqual(batchesOf([]), [[], []]);
 });
 
 test('`-` reads standard input; its findings name <stdin> with the line', () => {
