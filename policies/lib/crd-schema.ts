@@ -20,8 +20,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileReader } from '../../kube/file-reader.ts';
+import { Y } from '../../kube/yaml-lazy.ts';
 import { loadManifestBytes, loadManifestsAliased } from '../../kube/yaml-schema.ts';
-import { parseAllDocuments } from 'yaml';
 import { evaluateRule, type CelRule } from './crd-cel.ts';
 import { formatError } from './crd-formats.ts';
 import { goRegexp } from '../../kube/go-regexp.ts';
@@ -396,7 +396,7 @@ export function crdVersionsOf(text: string, file: string): CrdVersion[] {
     docs = read.values;
     if (read.mayAlias && sharesObjects(docs)) throw new Error('aliased');
   } catch {
-    docs = parseAllDocuments(text).map((doc) => doc.toJS({ maxAliasCount: -1 }));
+    docs = Y.parseAllDocuments(text).map((doc) => doc.toJS({ maxAliasCount: -1 }));
   }
   return crdVersionsOfDocs(docs, file);
 }

@@ -3,7 +3,7 @@
 // list, matrix, merge, git (directories, files), clusters (from a cluster registry the
 // caller describes) and pullRequest (GitHub, from a fixture). Anything else is a
 // GeneratorError naming the generator and where it is.
-import { Y } from '../plumbing/yaml.ts';
+import { Y } from '../../../kube/yaml-lazy.ts';
 import { TemplateError, Unsupported, goFloatString, gosimpleSlug, renderDeep, renderTemplate, sanitizeName } from './gotemplate.ts';
 import { renderFastDeep, unknownFamily } from './fasttemplate.ts';
 import { normalizeGitURL, pathMatch, pathspecMatch, PatternError } from './glob.ts';

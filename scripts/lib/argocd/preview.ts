@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { YAMLSeq } from 'yaml';
-import { Y } from '../plumbing/yaml.ts';
+import { Y } from '../../../kube/yaml-lazy.ts';
 import { clusters, envComponents, envNames, environments, repository } from '../../../generators/environments.ts';
 import { labelKeys, previews } from '../../../generators/argocd/delivery.ts';
 import { kustomizeBinary, kustomizeDigest, kustomizeVersion, readCache, writeCache } from '../kustomize/index.ts';

@@ -8,7 +8,7 @@ import { posix } from 'node:path';
 import { isRemoteRef, kustomizationFileNames, type Target } from '../../../kube/index.ts';
 import { inputKey } from '../kustomize/index.ts';
 import { extractTree, git, gitRaw, lsTree, resolveCommit } from '../plumbing/git.ts';
-import { Y } from '../plumbing/yaml.ts';
+import { Y } from '../../../kube/yaml-lazy.ts';
 
 export interface Snapshot {
   /** Human label: `develop@1a2b3c4` or `working tree`. */

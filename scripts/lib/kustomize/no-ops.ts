@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { LineCounter, Node as YamlNode, YAMLMap } from 'yaml';
 import { closest, describeTarget, kustomizationFileNames, parseImage, patchTargetMatches, withoutContentHash, type Finding, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
-import { Y } from '../plumbing/yaml.ts';
+import { Y } from '../../../kube/yaml-lazy.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import type { RenderResult } from './render.ts';
 import { kustomizationOf } from './origins.ts';

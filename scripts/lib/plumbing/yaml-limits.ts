@@ -3,7 +3,7 @@
 // before a parser sees it.
 import type { Document, LineCounter } from 'yaml';
 import type { Finding } from '../../../kube/index.ts';
-import { Y } from './yaml.ts';
+import { Y } from '../../../kube/yaml-lazy.ts';
 
 /** Nesting a validator may walk (ajv and the field tree recurse): js-yaml bounds the text, this the aliases' expansion. */
 export const MAX_DEPTH = 100;

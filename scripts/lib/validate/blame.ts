@@ -9,7 +9,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } fro
 import { basename, dirname, join, normalize } from 'node:path';
 import type { Document, LineCounter, Node as YamlNode, Scalar, YAMLMap } from 'yaml';
 import { isRemoteRef, kustomizationFileNames, objectRef, parseImage, selectorMatches, type Finding, type LabelSelector, type PatchTarget, type RenderedObject } from '../../../kube/index.ts';
-import { Y } from '../plumbing/yaml.ts';
+import { Y } from '../../../kube/yaml-lazy.ts';
 import { hashVariants, nameAffixes, namesInside, renderedNames } from '../kustomize/index.ts';
 import { parsePath, selectsByName, type SourceLocator } from './locate.ts';
 import type { PathSegment } from './schema.ts';

@@ -4,7 +4,7 @@
 // anchor or merge key to resolve with an alias limit, a YAML 1.1 boolean to point at.
 import { sourcesOfSpec, type SchemaSpec } from './schema-sources.ts';
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
-import { Y } from '../plumbing/yaml.ts';
+import { Y } from '../../../kube/yaml-lazy.ts';
 import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
 import { lineCounterOf, parsePath, walk, walkBlock } from './locate.ts';
 import { loadFieldTree } from './field-tree.ts';

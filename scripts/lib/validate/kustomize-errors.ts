@@ -7,7 +7,7 @@ import { isAbsolute, join, normalize, relative } from 'node:path';
 import type { Node as YamlNode } from 'yaml';
 import type { Finding } from '../../../kube/index.ts';
 import { closest, kustomizationFileNames } from '../../../kube/index.ts';
-import { Y } from '../plumbing/yaml.ts';
+import { Y } from '../../../kube/yaml-lazy.ts';
 import { parseYamlFile, yamlFindingsOfParsed } from './sources.ts';
 
 /**

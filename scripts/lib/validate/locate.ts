@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml';
-import { Y } from '../plumbing/yaml.ts';
+import { Y } from '../../../kube/yaml-lazy.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { parseYamlFile } from './sources.ts';
 import { kustomizationFileNames, isRemoteRef, patchTargetMatches, type PatchTarget } from '../../../kube/index.ts';

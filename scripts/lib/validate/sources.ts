@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml';
-import { Y } from '../plumbing/yaml.ts';
+import { Y } from '../../../kube/yaml-lazy.ts';
 import { contentHash, KeyedCache } from '../plumbing/cache.ts';
 import { closest, kustomizationFileNames, type Finding, isRemoteRef } from '../../../kube/index.ts';
 import { jsonSyntaxFinding } from './json-syntax.ts';

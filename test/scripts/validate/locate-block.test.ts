@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Y } from '../../../scripts/lib/plumbing/yaml.ts';
+import { Y } from '../../../kube/yaml-lazy.ts';
 import { lineCounterOf, walk, walkBlock } from '../../../scripts/lib/validate/locate.ts';
 import { loadManifestsLocated } from '../../../kube/yaml-schema.ts';
 import { repoRoot } from '../../helpers/repo-copy.ts';
