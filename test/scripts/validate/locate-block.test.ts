@@ -132,3 +132,15 @@ test('random edits of small real files: wherever the plain-block reader takes th
   }
   assert.ok(taken > edits / 4 && n.compared > 10_000, `${taken} of ${edits} edited texts taken, ${n.compared} paths compared`);
 });
+
+test("lineCounterOf gives the yaml library's line and column for every offset, and its lineStarts", () => {
+  for (const text of ['', 'a', '\n', 'a\nb', 'a: 1\n\n  b: 2\n', '\n\nx\r\ny\n', readFileSync(new URL('../../corpus/real-manifests/msd/release/kubernetes-manifests.yaml', import.meta.url), 'utf8')]) {
+    const theirs = new Y.LineCounter();
+    // as the lexer fills it (yaml's Parser: a line at 0, then after each newline)
+    theirs.addNewLine(0);
+    for (let i = 0; i < text.length; i++) if (text[i] === '\n') theirs.addNewLine(i + 1);
+    const ours = lineCounterOf(text);
+    assert.deepEqual(ours.lineStarts, theirs.lineStarts);
+    for (let offset = -1; offset <= text.length + 1; offset++) assert.deepEqual(ours.linePos(offset), theirs.linePos(offset), `${JSON.stringify(text.slice(0, 20))} at ${offset}`);
+  }
+});
