@@ -4,13 +4,12 @@ declare const addon:
       /** Each file's size in bytes (stat(2), links followed), or -1 where stat fails or the path is not a regular file. */
       sizes(paths: readonly string[]): Float64Array;
       /**
-       * On a thread of libuv's pool, which files' first `sizes[i]` bytes hold `needle`: `holding[i]` is 1 for each,
-       * and `last` the indexes of one per distinct content, each the last file of that content, in the order of the
-       * contents' last files; contents of the same length are compared byte for byte (past `keepBytes` of kept
-       * contents, by reading the earlier file again). null when a file could not be opened or read: the caller reads
-       * them itself, to say why. A size below 0 is a file not read (holding 0).
+       * On a thread of libuv's pool: the indexes of the files whose first `sizes[i]` bytes hold `needle`, one per
+       * distinct content, each the last file of that content, in the order of the content's last file; contents of
+       * the same length are compared byte for byte (past `keepBytes` of kept contents, by reading the earlier file
+       * again). null when a file could not be opened or read: the caller reads them itself, to say why.
        */
-      lastCopiesHolding(paths: readonly string[], sizes: Float64Array, needle: string, keepBytes: number): Promise<{ last: Int32Array; holding: Uint8Array } | null>;
+      lastCopiesHolding(paths: readonly string[], sizes: Float64Array, needle: string, keepBytes: number): Promise<Int32Array | null>;
     }
   | undefined;
 export = addon;

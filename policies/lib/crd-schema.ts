@@ -458,9 +458,15 @@ export function namedKinds(bytes: Buffer): string[] {
  */
 const reader = new FileReader();
 
-/** Where CRDs come from: the vendored ones (vendor/crds), --crd files and folders, CRDs found in the validated input. */
+/**
+ * Where CRDs come from: the vendored ones (vendor/crds), --crd files and folders, CRDs found in the validated input.
+ * Three tiers, each looked up before the next: those added (--crd, an overlay's render), the input's (which files mode
+ * may add after --crd's), the vendored; within a tier a later version of a key overrides an earlier one.
+ */
 export class CrdRegistry {
-  private readonly byKey = new Map<string, CrdVersion>();
+  private readonly given = new Map<string, CrdVersion>();
+  private readonly input = new Map<string, CrdVersion>();
+  private readonly vendoredKeys = new Map<string, CrdVersion>();
   /** kind → vendored files that mention it, parsed only when an object of that kind is checked. */
   private readonly lazy = new Map<string, string[]>();
   private readonly loaded = new Set<string>();
@@ -488,24 +494,32 @@ export class CrdRegistry {
   }
 
   add(v: CrdVersion): void {
-    this.changes++;
-    this.byKey.set(`${v.group}/${v.version}/${v.kind}`, v);
+    this.set(this.given, v);
   }
 
-  /** Add a file, or every .yaml/.yml/.json file under a folder. Returns the CRD versions added. */
-  addPath(abs: string, shown: string): CrdVersion[] {
+  private set(tier: Map<string, CrdVersion>, v: CrdVersion): void {
+    this.changes++;
+    tier.set(`${v.group}/${v.version}/${v.kind}`, v);
+  }
+
+  /**
+   * Add a file, or every .yaml/.yml/.json file under a folder, to the added tier, or with `input` to the input's (below
+   * the added: files mode adds the input's CRD files once it has found them, which may be after --crd's). Returns the
+   * CRD versions added.
+   */
+  addPath(abs: string, shown: string, tier?: 'input'): CrdVersion[] {
     if (statSync(abs).isDirectory())
       return readdirSync(abs, { recursive: true, encoding: 'utf8' })
         .filter((f) => /\.(ya?ml|json)$/.test(f))
         .sort()
-        .flatMap((f) => this.addBytes(reader.bytes(join(abs, f)), `${shown.replace(/\/$/, '')}/${f}`));
-    return this.addBytes(reader.bytes(abs), shown);
+        .flatMap((f) => this.addBytes(reader.bytes(join(abs, f)), `${shown.replace(/\/$/, '')}/${f}`, tier));
+    return this.addBytes(reader.bytes(abs), shown, tier);
   }
 
-  /** Add every CRD of one file's bytes; later additions override earlier ones (a --crd file beats the vendored). */
-  private addBytes(bytes: Buffer, file: string): CrdVersion[] {
+  /** Add every CRD of one file's bytes; later additions override earlier ones of their tier. */
+  private addBytes(bytes: Buffer, file: string, tier?: 'input'): CrdVersion[] {
     const vs = crdVersionsOfBytes(bytes, file);
-    for (const v of vs) this.add(v);
+    for (const v of vs) this.set(tier === 'input' ? this.input : this.given, v);
     return vs;
   }
 
@@ -514,30 +528,32 @@ export class CrdRegistry {
     const slash = apiVersion.indexOf('/');
     if (slash < 0) return undefined; // core group: never a CRD
     const key = `${apiVersion}/${kind}`;
-    const given = this.byKey.get(key);
-    if (given) return given;
+    const added = this.given.get(key) ?? this.input.get(key);
+    if (added) return added;
     this.index?.();
     for (const rel of this.lazy.get(kind) ?? []) {
       if (this.loaded.has(rel)) continue;
       this.loaded.add(rel);
-      for (const v of crdVersionsOfBytes(reader.bytes(join(root, rel)), rel))
-        if (!this.byKey.has(`${v.group}/${v.version}/${v.kind}`)) {
-          this.changes++;
-          this.byKey.set(`${v.group}/${v.version}/${v.kind}`, v);
-        }
+      // the first vendored file to serve a key keeps it
+      for (const v of crdVersionsOfBytes(reader.bytes(join(root, rel)), rel)) if (!this.vendoredKeys.has(`${v.group}/${v.version}/${v.kind}`)) this.set(this.vendoredKeys, v);
     }
-    return this.byKey.get(key);
+    return this.vendoredKeys.get(key);
+  }
+
+  /** The versions added and the input's. */
+  private extra(): CrdVersion[] {
+    return [...this.given.values(), ...this.input.values()];
   }
 
   /** Does any CRD (loaded or not) define this kind in this group? Cheap: for "no schema" hints. */
   knowsKind(kind: string): boolean {
     this.index?.();
-    return this.lazy.has(kind) || [...this.byKey.values()].some((v) => v.kind === kind);
+    return this.lazy.has(kind) || this.extra().some((v) => v.kind === kind);
   }
 
   /** Identity of the CRDs beyond the vendored ones, for cache keys. */
   extraKey(): string {
-    return [...this.byKey.values()].filter((v) => !v.file.startsWith('vendor/crds/')).map((v) => `${v.file}:${v.group}/${v.version}/${v.kind}:${JSON.stringify(v.schema).length}`).sort().join(';');
+    return this.extra().filter((v) => !v.file.startsWith('vendor/crds/')).map((v) => `${v.file}:${v.group}/${v.version}/${v.kind}:${JSON.stringify(v.schema).length}`).sort().join(';');
   }
 }
 

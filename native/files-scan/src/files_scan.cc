@@ -94,7 +94,6 @@ struct Scan {
   double keepBytes = 0;
   bool failed = false;
   std::vector<int32_t> found;
-  std::vector<uint8_t> holding;
   napi_deferred deferred = nullptr;
   napi_async_work work = nullptr;
 };
@@ -105,7 +104,6 @@ void Execute(napi_env, void* data) {
   std::string bytes, again;
   double kept = 0;
   uint64_t clock = 0;
-  s->holding.assign(s->paths.size(), 0);
   for (size_t i = 0; i < s->paths.size(); i++) {
     if (s->sizes[i] < 0) continue;
     if (!readFile(s->paths[i], static_cast<size_t>(s->sizes[i]), bytes)) {
@@ -113,7 +111,6 @@ void Execute(napi_env, void* data) {
       return;
     }
     if (s->needle.empty() || memmem(bytes.data(), bytes.size(), s->needle.data(), s->needle.size()) == nullptr) continue;
-    s->holding[i] = 1;
     std::vector<Content>& same = byLength[bytes.size()];
     Content* match = nullptr;
     for (Content& c : same) {
@@ -147,23 +144,17 @@ void Complete(napi_env env, napi_status status, void* data) {
     napi_get_null(env, &result);
   } else {
     void* out = nullptr;
-    napi_value buffer, last, holding;
+    napi_value buffer;
     napi_create_arraybuffer(env, s->found.size() * sizeof(int32_t), &out, &buffer);
     if (!s->found.empty()) memcpy(out, s->found.data(), s->found.size() * sizeof(int32_t));
-    napi_create_typedarray(env, napi_int32_array, s->found.size(), buffer, 0, &last);
-    napi_create_arraybuffer(env, s->holding.size(), &out, &buffer);
-    if (!s->holding.empty()) memcpy(out, s->holding.data(), s->holding.size());
-    napi_create_typedarray(env, napi_uint8_array, s->holding.size(), buffer, 0, &holding);
-    napi_create_object(env, &result);
-    napi_set_named_property(env, result, "last", last);
-    napi_set_named_property(env, result, "holding", holding);
+    napi_create_typedarray(env, napi_int32_array, s->found.size(), buffer, 0, &result);
   }
   napi_resolve_deferred(env, s->deferred, result);
   napi_delete_async_work(env, s->work);
   delete s;
 }
 
-/** lastCopiesHolding(paths, sizes, needle, keepBytes): Promise<{ last: Int32Array; holding: Uint8Array } | null> (index.d.cts). */
+/** lastCopiesHolding(paths, sizes, needle, keepBytes): Promise<Int32Array | null> (index.d.cts). */
 napi_value LastCopiesHolding(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];

@@ -2,7 +2,7 @@
 // from its text, else js-yaml (the fast paths: the `yaml` library's documents cost several times more); the `yaml`
 // documents are built only when they are needed — a finding to place on a line, a syntax error to describe exactly, an
 // anchor or merge key to resolve with an alias limit, a YAML 1.1 boolean to point at.
-import { sourcesOfSpec, type SchemaSpec } from './schema-sources.ts';
+import { addInputCrds, sourcesOfSpec, type SchemaSpec } from './schema-sources.ts';
 import type { Document, LineCounter, Node as YamlNode } from 'yaml';
 import { Y } from '../../../kube/yaml-lazy.ts';
 import { objectRef, type Finding, type RenderedObject, type Target } from '../../../kube/index.ts';
@@ -28,6 +28,11 @@ export interface CheckContext {
   readonly apiServerChecks: (rendered: readonly RenderedObject[]) => { findings: Finding[] };
   /** keep the objects in the result (small inputs checked in-process; a worker never sends them back) */
   readonly keepObjects?: boolean;
+  /**
+   * The input's CRD files, when they are found while the checking starts (files mode's first pass): a file with a kind
+   * a CRD may serve waits for them; the others are checked meanwhile.
+   */
+  readonly inputCrds?: { ready: boolean; readonly wait: () => Promise<void> };
 }
 
 export interface FileResult {
@@ -67,6 +72,11 @@ export async function checkText(file: string, source: string | readonly string[]
   const read = readText(file, source);
   if (!('values' in read)) return read;
   const kinds = kindsOf(read.values);
+  if (ctx.inputCrds && !ctx.inputCrds.ready && ctx.validator.mayBeCustom(kinds)) {
+    // as below: the bytes may be a FileReader's buffer
+    read.text();
+    await ctx.inputCrds.wait();
+  }
   if (ctx.validator.unprepared(kinds)) {
     // bytes may be a FileReader's buffer, valid until its next read: decoded now, before anything else runs
     read.text();
@@ -284,17 +294,31 @@ function jsonDeepAt(text: string): { line: number; column: number } | undefined 
   return offset === undefined ? undefined : lineColumn(text, offset);
 }
 
-/** The validator and policies a checker needs, loaded once per thread; `schema` may come later than the call. */
-export async function checkContext(kubernetesVersion: string, keepObjects = false, schema?: SchemaSpec | Promise<SchemaSpec>): Promise<CheckContext> {
+/**
+ * The validator and policies a checker needs, loaded once per thread; `schema` may come later than the call. Given
+ * `inputCrds` (the input's CRD files, still being found), the checker starts without them, and the first file with a
+ * kind a CRD may serve waits for them; they rank below --crd's, as when they are known at once.
+ */
+export async function checkContext(kubernetesVersion: string, keepObjects = false, schema?: SchemaSpec | Promise<SchemaSpec>, inputCrds?: Promise<readonly string[]>): Promise<CheckContext> {
   // The field tree and the API server's checks alone (policies/apiserver, not the registry of every policy and its
   // modules) load while the spec may still be coming: a worker gets it once the main thread has found the input's
   // CRDs, and the main thread while the C++ scanner finds them.
   const [tree, { apiserverPolicies }, { policyRunnerOf }, { exemptions }] = await Promise.all([loadFieldTree(), import('../../../policies/apiserver/index.ts'), import('../../../policies/runner.ts'), import('../../../policies/exemptions.ts')]);
   const spec = await schema;
-  const validator = await SchemaValidator.create(tree, [], spec ? sourcesOfSpec(spec) : {});
+  const sources = spec ? sourcesOfSpec(spec) : {};
+  const validator = await SchemaValidator.create(tree, [], sources);
   // Files mode reads only the findings of the API server's checks: exemptions of other policies cannot match them,
   // so they are left out once here rather than judged again for every object.
   const apiserver = new Set(apiserverPolicies.map((p) => p.id));
   const relevant = exemptions.filter((e) => apiserver.has(e.policy));
-  return { validator, kubernetesVersion, apiServerChecks: policyRunnerOf(apiserverPolicies, apiserver, { only: ['apiserver'], exemptions: relevant }), keepObjects };
+  let added: Promise<void> | undefined;
+  const later = inputCrds && {
+    ready: false,
+    wait: () =>
+      (added ??= inputCrds.then((files) => {
+        if (sources.crds) addInputCrds(sources.crds, spec!.cwd, files);
+        later!.ready = true;
+      })),
+  };
+  return { validator, kubernetesVersion, apiServerChecks: policyRunnerOf(apiserverPolicies, apiserver, { only: ['apiserver'], exemptions: relevant }), keepObjects, ...(later ? { inputCrds: later } : {}) };
 }

@@ -3,10 +3,12 @@
 // stays that of the files in flight; the calling thread can check files as well, between the workers' answers.
 // Files go in batches (a few hundred KB, or BATCH_FILES files), one answer a batch. Every thread takes the next batch
 // itself from counters the threads share (Atomics.add): a worker never waits for this thread, which handles the
-// workers' answers only between its own batches, to be handed its next files. The batches come in two queues, files
-// that hold a CustomResourceDefinition and the rest, and each thread takes from one queue first, then from the other:
-// a thread warms up (modules loaded, code compiled) for the checks of the files it meets, and checking one kind of
-// file first, each thread warms up for less (docs/benchmarks.md, files mode, the fourteenth session).
+// workers' answers only between its own batches, to be handed its next files. The batches come in two queues, the
+// files likely to hold a CustomResourceDefinition and the rest, and each thread takes from one queue first, then from
+// the other: a thread warms up (modules loaded, code compiled) for the checks of the files it meets, and checking one
+// kind of file first, each thread warms up for less (docs/benchmarks.md, files mode, the fourteenth session).
+// The checking starts before the input's CRD files are known (the main thread's C++ scanner is still finding them):
+// they reach the workers in a second message, and a file with a kind a CRD may serve waits for them.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { FileReader } from '../../../kube/file-reader.ts';
 import { checkContext, checkFiles, type CheckContext, type FileResult } from './files-check.ts';
@@ -20,8 +22,8 @@ export interface Job {
   readonly abs: string;
   /** bytes, when known: batches are cut by them */
   readonly size?: number;
-  /** holds a CustomResourceDefinition (the files of the CRD queue) */
-  readonly crd?: boolean;
+  /** likely to hold a CustomResourceDefinition (files.ts likelyCrd): the files of the second queue */
+  readonly likelyCrd?: boolean;
 }
 
 /**
@@ -44,19 +46,19 @@ interface Batch {
   readonly jobs: readonly number[];
 }
 
-/** The two queues: the files that hold no CRD, and those that do. */
+/** The two queues: the files likely to hold no CRD, and the others. */
 const QUEUES = 2;
 
 /**
- * The jobs cut into batches by BATCH_BYTES and BATCH_FILES, in two queues (QUEUES: [0] the files without a CRD, [1]
- * those with one), each in the jobs' order.
+ * The jobs cut into batches by BATCH_BYTES and BATCH_FILES, in two queues (QUEUES: [0] the files not likely to hold a
+ * CRD, [1] the others), each in the jobs' order.
  */
 export function batchesOf(jobs: readonly Job[]): Batch[][] {
   const out: Batch[][] = [[], []];
   const open: number[][] = [[], []];
   const bytes = [0, 0];
   for (let i = 0; i < jobs.length; i++) {
-    const q = jobs[i]!.crd ? 1 : 0;
+    const q = jobs[i]!.likelyCrd ? 1 : 0;
     open[q]!.push(i);
     bytes[q]! += jobs[i]!.size ?? 0;
     if (bytes[q]! >= BATCH_BYTES || open[q]!.length >= BATCH_FILES) {
@@ -94,6 +96,11 @@ interface Work {
 }
 
 type Reply = { done: true } | { q: number; b: number; results: FileResult[] } | { error: string; at: number };
+
+/** The second message to a worker: the input's CRD files, once the main thread has found them. */
+interface InputCrds {
+  readonly inputCrds: readonly string[];
+}
 
 /**
  * The worker's entry point. Under tsx this module itself (the worker inherits `--import tsx`);
@@ -148,9 +155,10 @@ export class FilesPool {
    * Check `jobs` against `schema`; results in the order of `jobs`. A worker that fails names the file it was on.
    * Given `here` (this thread's checker for `schema`, loading while the workers start on the first batches), this
    * thread checks batches as well, so two cores need one worker thread, not two (a thread's start-up, modules and
-   * compiled code are paid once less).
+   * compiled code are paid once less). Given `inputCrds`, the input's CRD files still being found, each worker is sent
+   * them once they are.
    */
-  async check(jobs: readonly Job[], schema: SchemaSpec, here?: Promise<CheckContext>): Promise<FileResult[]> {
+  async check(jobs: readonly Job[], schema: SchemaSpec, here?: Promise<CheckContext>, inputCrds?: Promise<readonly string[]>): Promise<FileResult[]> {
     const results: FileResult[] = new Array(jobs.length);
     const queues = batchesOf(jobs);
     /** each queue's next batch, whichever thread is to take it */
@@ -184,6 +192,8 @@ export class FilesPool {
         w.on('error', (err) => fail(err.stack ?? err.message));
         w.on('exit', (code) => fail(`exited with code ${code}`));
         w.postMessage({ schema, jobs, next, first } satisfies Work);
+        // a failed search is the caller's to report (files.ts): the worker then waits until it is terminated
+        inputCrds?.then((files) => w.postMessage({ inputCrds: files } satisfies InputCrds), () => undefined);
       });
     // this thread's lane: batches from the same counters, between which the workers' answers are handled
     const lane = async (loading: Promise<CheckContext>) => {
@@ -213,9 +223,10 @@ export class FilesPool {
 
 async function serve(): Promise<void> {
   const port = parentPort!;
-  // the first message is the work: the checker loads everything else while it comes
+  // the first message is the work: the checker loads everything else while it comes; the input's CRD files come later
   const work = new Promise<Work>((resolve) => port.once('message', resolve));
-  const ctx = await checkContext(workerData.kubernetesVersion as string, false, work.then((w) => w.schema));
+  const inputCrds = new Promise<readonly string[]>((resolve) => port.on('message', (m: Work | InputCrds) => 'inputCrds' in m && resolve(m.inputCrds)));
+  const ctx = await checkContext(workerData.kubernetesVersion as string, false, work.then((w) => w.schema), inputCrds);
   const { jobs, next, first } = await work;
   const queues = batchesOf(jobs);
   const reader = new FileReader();

@@ -97,10 +97,10 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   }
   // the compiled schemas and the CEL evaluator bundled, if this install has no bundles yet: before any thread loads them
   await Promise.all([ensureSchemaBundle(() => loadFieldTree()), ensureCelBundle()]);
-  // Workers start loading the checker now, while this thread finishes the listing and finds the input's CRDs
-  // (kube-prometheus's setup/ beside its manifests), which serve their kinds and so are known before any file is checked.
+  // Workers start loading the checker now, while this thread finishes the listing and starts the search for the
+  // input's CRDs (kube-prometheus's setup/ beside its manifests), which serve their kinds.
   const workers = opts.keepObjects ? 1 : Math.max(1, opts.workers ?? (bytes >= POOL_MIN_BYTES ? availableParallelism() : 1));
-  // this thread checks too, once it has found the CRDs: one worker thread fewer than threads in all
+  // this thread checks too: one worker thread fewer than threads in all
   const pool = workers > 1 && unique.length > 1 ? new FilesPool(Math.min(workers, unique.length) - 1, kubernetesVersion) : undefined;
   let results: FileResult[];
   const findings: Finding[] = [];
@@ -116,23 +116,23 @@ export async function validateFiles(root: string, paths: readonly string[], kube
         findings.push({ rule: 'yaml/syntax', severity: 'error', file, message: `file of ${size} bytes is larger than files mode reads (${limit} bytes)`, hint: 'split it; the API server refuses requests over 3 MiB anyway' });
         continue;
       }
-      jobs.push({ file, abs: abs[i]!, size });
+      jobs.push({ file, abs: abs[i]!, size, likelyCrd: likelyCrd(file, size) });
     }
     mark('listed');
 
     const flags = opts.schema ?? {};
     // the flags' usage errors come before any file is checked
     schemaSources(root, flags, []);
-    // The input's CRD files: found by the C++ scanner on a thread of libuv's pool while this thread loads its checker
-    // (the field tree and the policies do not depend on them), else here and now.
-    const spec: Promise<SchemaSpec> = inputCrdsOf(jobs).then((inputCrds) => {
-      mark('crds');
-      return { cwd: root, flags, inputCrds };
-    });
+    const spec: SchemaSpec = { cwd: root, flags, inputCrds: [] };
+    // The input's CRD files: found by the C++ scanner on a thread of libuv's pool while the threads check (a file with a
+    // kind a CRD may serve waits for them), else here and now.
+    const inputCrds = inputCrdsOf(jobs);
+    void inputCrds.then(() => mark('crds'), () => undefined);
     // this thread's checker: for its share of the pool's batches, or for every file; then for standard input
-    const ctx = checkContext(kubernetesVersion, opts.keepObjects, spec);
+    const ctx = checkContext(kubernetesVersion, opts.keepObjects, spec, inputCrds);
     void ctx.then(() => mark('ready'), () => undefined);
-    results = pool ? await pool.check(jobs, await spec, ctx) : await checkFiles(jobs, new FileReader(), await ctx);
+    // a failed search for the CRD files (a file that cannot be read) is the error, not the checks it leaves waiting
+    [results] = await Promise.all([pool ? pool.check(jobs, spec, ctx, inputCrds) : ctx.then((c) => checkFiles(jobs, new FileReader(), c)), inputCrds]);
     if (stdin !== undefined) results.push(await checkText(STDIN_NAME, stdin, await ctx));
     mark('checked');
   } finally {
@@ -158,18 +158,20 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   return { findings: kept, summary, targets, rendered, notes: skippedNotes(skipped), timings };
 }
 
-/**
- * crdFilesOf, by the C++ scanner where it is built (the same answer: test/scripts/validate/files-scan.test.ts); it also
- * marks each job that holds a CRD (`crd`), for the pool to hand those files to one thread first.
- */
-async function inputCrdsOf(jobs: (Job & { size: number })[]): Promise<string[]> {
+/** crdFilesOf, by the C++ scanner where it is built (the same answer: test/scripts/validate/files-scan.test.ts). */
+async function inputCrdsOf(jobs: readonly (Job & { size: number })[]): Promise<string[]> {
   const found = scanner && (await scanner.lastCopiesHolding(jobs.map((j) => j.abs), Float64Array.from(jobs, (j) => j.size), CRD_MARK, CRD_COPIES_BYTES));
-  const holding = found?.holding ?? new Uint8Array(jobs.length);
   // null: a file it could not read; crdFilesOf reads them again and fails as the reads do
-  const files = found ? Array.from(found.last, (i) => jobs[i]!.abs) : crdFilesOf(jobs, CRD_COPIES_BYTES, holding);
-  for (let i = 0; i < jobs.length; i++) if (holding[i]) jobs[i] = { ...jobs[i]!, crd: true };
-  return files;
+  return found ? Array.from(found, (i) => jobs[i]!.abs) : crdFilesOf(jobs);
 }
+
+/**
+ * A guess, from its path and size alone, that a file holds a CustomResourceDefinition (a CRD's file is named for it,
+ * or is one of the largest: CRDs are the longest documents of most inputs). It only orders the pool's work
+ * (files-pool.ts batchesOf); the checks and their findings never depend on it.
+ */
+const likelyCrd = (file: string, size: number): boolean => size >= LARGE_FILE_BYTES || /crd|customresourcedefinition/i.test(file);
+const LARGE_FILE_BYTES = 256 * 1024;
 
 /** What a file holding a CustomResourceDefinition holds, whatever else it does. */
 const CRD_MARK = 'CustomResourceDefinition';
@@ -180,21 +182,18 @@ const CRD_MARK = 'CustomResourceDefinition';
  * the one whose CRDs won when every copy was added in order). Copies are found by comparing bytes with the files of
  * the same size kept so far (memcmp: faster than hashing every file), up to CRD_COPIES_BYTES of them; past that a
  * content's SHA-1 is kept instead, so memory stays bounded. One FileReader serves every read: a new buffer per
- * file stays allocated until this thread collects garbage, which it hardly does while the workers run. Given
- * `holding`, it sets holding[i] to 1 for each job that holds the mark.
+ * file stays allocated until this thread collects garbage, which it hardly does while the workers run.
  */
-export function crdFilesOf(jobs: readonly (Job & { size: number })[], budget = CRD_COPIES_BYTES, holding?: Uint8Array): string[] {
+export function crdFilesOf(jobs: readonly (Job & { size: number })[], budget = CRD_COPIES_BYTES): string[] {
   /** a distinct content (its bytes, or past the budget its digest) and the last file that holds it */
   type Content = { readonly bytes?: Buffer; readonly digest?: string; abs: string };
   const order = new Set<Content>();
   const bySize = new Map<number, Content[]>();
   const reader = new FileReader();
   let keptBytes = 0;
-  for (let i = 0; i < jobs.length; i++) {
-    const j = jobs[i]!;
+  for (const j of jobs) {
     const bytes = reader.bytes(j.abs, j.size);
     if (!bytes.includes(CRD_MARK)) continue;
-    if (holding) holding[i] = 1;
     const same = bySize.get(bytes.length) ?? [];
     let digest: string | undefined;
     let entry = same.find((e) => (e.bytes ? e.bytes.equals(bytes) : e.digest === (digest ??= contentHash(bytes))));

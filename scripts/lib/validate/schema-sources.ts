@@ -30,13 +30,7 @@ export function parseSkipKinds(values: readonly string[] = []): Set<string> {
 /** The schema sources for files mode: vendored CRDs, then CRDs in the input, then --crd (later wins). */
 export function schemaSources(cwd: string, flags: SchemaFlags, rendered: readonly RenderedObject[], inputCrdFiles: readonly string[] = []): SchemaSources {
   const crds = CrdRegistry.vendored();
-  for (const abs of inputCrdFiles) {
-    try {
-      crds.addPath(abs, relative(cwd, abs) || abs);
-    } catch {
-      // a broken file is reported by its own check; its CRDs just do not count
-    }
-  }
+  addInputCrds(crds, cwd, inputCrdFiles);
   for (const r of rendered) if (r.object?.kind === 'CustomResourceDefinition' && String(r.object.apiVersion).startsWith('apiextensions.k8s.io/')) for (const v of crdVersionsOfObject(r.object, r.origin ?? r.target.path)) crds.add(v);
   for (const p of flags.crd ?? []) {
     const abs = resolve(cwd, p);
@@ -50,6 +44,17 @@ export function schemaSources(cwd: string, flags: SchemaFlags, rendered: readonl
     if (!added.length) throw new UsageError(`--crd ${p}: no CustomResourceDefinition (apiextensions.k8s.io/v1) with an openAPIV3Schema found`);
   }
   return { crds, skipKinds: parseSkipKinds(flags.skipKind), ignoreMissingSchemas: flags.ignoreMissingSchemas ?? false };
+}
+
+/** The CRDs of the input's files, in order, to the registry's input tier (below --crd's, whenever they are added). */
+export function addInputCrds(crds: CrdRegistry, cwd: string, files: readonly string[]): void {
+  for (const abs of files) {
+    try {
+      crds.addPath(abs, relative(cwd, abs) || abs, 'input');
+    } catch {
+      // a broken file is reported by its own check; its CRDs just do not count
+    }
+  }
 }
 
 /**

@@ -102,6 +102,17 @@ export class SchemaValidator {
     return v;
   }
 
+  /**
+   * Could a CRD serve one of these `apiVersion/Kind` keys? Not a kind of the core group, nor one of kubernetes-models'
+   * own (the API server serves those itself: crdOf).
+   */
+  mayBeCustom(kinds: readonly string[]): boolean {
+    return kinds.some((key) => {
+      const cut = key.lastIndexOf('/');
+      return key.slice(0, cut).includes('/') && !this.tree.kinds[key]?.model.startsWith('kubernetes-models/');
+    });
+  }
+
   /** Does prepare() have a schema module to import for one of these keys? (Once a file's kinds are loaded, none: no await.) */
   unprepared(kinds: readonly string[]): boolean {
     return kinds.some((k) => this.needs(k));

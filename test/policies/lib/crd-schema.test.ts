@@ -2,9 +2,11 @@
 // against their CRD. Upstream tables ported where they exist (cited per table); CEL rules taken from the vendored CRDs.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crdVersionsOf, namedKinds, NAMES_KIND, validateAgainstCrd, validateCustomResource, validateStructural, vendoredCrds, type PathSegment } from '../../../policies/lib/crd-schema.ts';
+import { CrdRegistry, crdVersionsOf, namedKinds, NAMES_KIND, validateAgainstCrd, validateCustomResource, validateStructural, vendoredCrds, type PathSegment } from '../../../policies/lib/crd-schema.ts';
 import { formatError } from '../../../policies/lib/crd-formats.ts';
 import { escapeProperty, evaluateRule } from '../../../policies/lib/crd-cel.ts';
 import { vendoredCrds as vendoredPins } from '../../../generators/vendored.ts';
@@ -293,6 +295,32 @@ describe('the vendored CRDs, the pin and the registry', () => {
       assert.ok(text.includes('LICENSE'), `${pin.crds} has its LICENSE`);
       for (const f of text.filter((n) => n.endsWith('.yaml'))) for (const m of readFileSync(`${dir}/${f}`, 'utf8').matchAll(/^ {2}names:\n(?: {4}[\w-]+:.*\n| {6}- .*\n)*? {4}kind: (\w+)$/gm)) found.add(m[1]!);
       assert.deepEqual([...found].sort(), [...pin.kinds].sort(), `${pin.crds} holds exactly the pinned kinds`);
+    }
+  });
+});
+
+describe('the registry\'s tiers: what was added (--crd), then the input\'s CRDs whenever they come, then the vendored', () => {
+  it('an input CRD added after a lookup serves its kind over the vendored; one added with --crd stays over both', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'marquee-crd-tiers-'));
+    try {
+      // the vendored Argo CD's AppProject (v1alpha1), each requiring a field of its own
+      const project = (field: string) => crdYaml({ group: 'argoproj.io', kind: 'AppProject', plural: 'appprojects', schema: `type: object\nproperties:\n  spec:\n    type: object\n    required: [${field}]\n` }).replace('- name: v1\n', '- name: v1alpha1\n');
+      writeFileSync(join(dir, 'input-1.yaml'), project('fromInput1'));
+      writeFileSync(join(dir, 'input-2.yaml'), project('fromInput2'));
+      writeFileSync(join(dir, 'flag.yaml'), project('fromFlag'));
+      const required = (r: CrdRegistry) => JSON.stringify(r.lookup('argoproj.io/v1alpha1', 'AppProject')!.schema.properties.spec.required);
+      const r = CrdRegistry.vendored();
+      assert.equal(r.lookup('argoproj.io/v1alpha1', 'AppProject')!.file, 'vendor/crds/argo-cd/appproject-crd.yaml', 'the vendored one first');
+      r.addPath(join(dir, 'input-1.yaml'), 'input-1.yaml', 'input');
+      r.addPath(join(dir, 'input-2.yaml'), 'input-2.yaml', 'input');
+      assert.equal(required(r), '["fromInput2"]', 'the input\'s, the later file winning, over the vendored looked up before');
+      const flagged = CrdRegistry.vendored();
+      flagged.addPath(join(dir, 'flag.yaml'), 'flag.yaml');
+      flagged.addPath(join(dir, 'input-1.yaml'), 'input-1.yaml', 'input');
+      assert.equal(required(flagged), '["fromFlag"]', '--crd over an input CRD added after it');
+      assert.ok(flagged.extraKey().includes('input-1.yaml') && flagged.extraKey().includes('flag.yaml'), 'both in the identity of the extra CRDs');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { validateFiles } from '../../../scripts/lib/validate/index.ts';
+import { checkContext, checkText } from '../../../scripts/lib/validate/files-check.ts';
+import { defaultKubernetesVersion } from '../../../scripts/lib/validate/schema.ts';
 import { crdYaml } from '../../fixtures/crd.ts';
 
 /** Validate `files` (name → text) in a temp folder, in-process; `bound` ms is the time it may take. */
@@ -318,4 +320,32 @@ test('a file read in pieces (over 64 KiB): findings at their lines past the firs
   assert.equal(r.summary.resources, 402);
   const nul = await check({ 'nul.yaml': `${filler}a: b\u0000\n` }, 20_000);
   assert.deepEqual(nul.findings.map((f) => [f.rule, f.line, f.message]), [['yaml/syntax', fillerLines + 1, 'binary content (a NUL byte): not a YAML or JSON text file']]);
+});
+
+test('a checker started before the input\'s CRD files are known checks built-in kinds at once and makes a custom resource wait for them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-later-crds-'));
+  try {
+    writeFileSync(join(dir, 'crd.yaml'), crdYaml({ group: 'example.com', kind: 'Widget', plural: 'widgets', schema: 'type: object\nproperties:\n  spec:\n    type: object\n    required: [size]\n' }));
+    const widget = 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec: {}\n';
+    const configMap = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  x: 1\n';
+    let found!: (files: readonly string[]) => void;
+    const inputCrds = new Promise<readonly string[]>((resolve) => (found = resolve));
+    const ctx = await checkContext(defaultKubernetesVersion, false, { cwd: dir, flags: {}, inputCrds: [] }, inputCrds);
+    // the ConfigMap's finding while the CRD files are still being found
+    const cm = await checkText('cm.yaml', configMap, ctx);
+    assert.deepEqual(cm.findings.map((f) => f.path), ['data.x']);
+    // the Widget waits: not settled while the search is on, then checked against the input's CRD
+    let settled = false;
+    const checking = checkText('widget.yaml', widget, ctx).then((r) => ((settled = true), r));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(settled, false, 'a custom resource is not checked before the CRD files are known');
+    found([join(dir, 'crd.yaml')]);
+    const w = await checking;
+    assert.match(w.findings.map((f) => f.message).join(), /size/, JSON.stringify(w.findings));
+    // once known, no more waiting: the same again at once
+    assert.equal(ctx.inputCrds?.ready, true);
+    assert.match((await checkText('widget.yaml', widget, ctx)).findings.map((f) => f.message).join(), /size/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

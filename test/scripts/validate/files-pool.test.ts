@@ -130,9 +130,9 @@ test('a worker that dies in the middle of the check fails it promptly, naming th
     assert.ok(performance.now() - started < 10_000, 'the check ended promptly');
   }));
 
-test('batches: two queues (files without a CRD, files with one), each in order, cut at 256 KiB or 32 files, every file once', () => {
+test('batches: two queues (files not likely to hold a CRD, the others), each in order, cut at 256 KiB or 32 files, every file once', () => {
   const KiB = 1024;
-  const jobs = (sizes: (number | undefined)[], crd: boolean[] = []) => sizes.map((size, i) => ({ file: `f${i}`, abs: `/f${i}`, size, crd: crd[i] }));
+  const jobs = (sizes: (number | undefined)[], likelyCrd: boolean[] = []) => sizes.map((size, i) => ({ file: `f${i}`, abs: `/f${i}`, size, likelyCrd: likelyCrd[i] }));
   const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
   // a batch closes on the file that reaches 256 KiB
   assert.deepEqual(batchesOf(jobs([100 * KiB, 100 * KiB, 56 * KiB, 1, 300 * KiB, 5])), [[{ jobs: [0, 1, 2] }, { jobs: [3, 4] }, { jobs: [5] }], []]);

@@ -1,6 +1,6 @@
 // The C++ first pass of files mode (native/files-scan): sizes as statSync gives them, and the input's CRD files as
 // crdFilesOf (scripts/lib/validate/files.ts, the same pass in JavaScript) finds them: one file per distinct content,
-// its last copy, in the order of the contents' last copies; and the same files marked as holding one.
+// its last copy, in the order of the contents' last copies.
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,13 +26,9 @@ describe('files-scan (native/files-scan)', () => {
     filesUnder(root)
       .filter((f) => /\.(ya?ml|json)$/i.test(f))
       .map((file) => ({ file, abs: join(root, file), size: statSync(join(root, file)).size }));
-  /** The scanner's last copies (as paths), after checking that it marks the files crdFilesOf marks. */
-  const native = async (jobs: readonly { file: string; abs: string; size: number }[], keep: number) => {
+  const native = async (jobs: readonly { abs: string; size: number }[], keep: number) => {
     const found = await scanner!.lastCopiesHolding(jobs.map((j) => j.abs), Float64Array.from(jobs, (j) => j.size), MARK, keep);
-    const holding = new Uint8Array(jobs.length);
-    crdFilesOf(jobs, keep, holding);
-    if (found) assert.deepEqual([...found.holding], [...holding], 'the same files marked as holding a CRD');
-    return found && Array.from(found.last, (i) => jobs[i]!.abs);
+    return found && Array.from(found, (i) => jobs[i]!.abs);
   };
 
   test("the corpus three times over, one CRD file changed in the middle copy at its size: crdFilesOf's files, whether the contents are kept or read again", async () => {
@@ -62,8 +58,6 @@ describe('files-scan (native/files-scan)', () => {
     assert.deepEqual(crdFilesOf(jobs), expected);
     for (const keep of [0, 1e6]) assert.deepEqual(await native(jobs, keep), expected);
     assert.deepEqual(await native([], 0), [], 'no files');
-    const marked = await scanner!.lastCopiesHolding(jobs.map((j) => j.abs), Float64Array.from(jobs, (j) => j.size), MARK, 0);
-    assert.deepEqual([...marked!.holding], [1, 1, 0, 1, 1], 'every file with the mark is marked, copies too');
   });
 
   test('sizes are statSync\'s, -1 for a path that is missing or not a regular file; a file gone before the scan makes it answer null', async () => {
@@ -73,9 +67,9 @@ describe('files-scan (native/files-scan)', () => {
     writeFileSync(join(root, 'empty.yaml'), '');
     const paths = ['a.yaml', 'empty.yaml', 'missing.yaml', 'sub'].map((f) => join(root, f));
     assert.deepEqual([...scanner!.sizes(paths)], [5, 0, -1, -1]);
-    const jobs = [{ file: 'a.yaml', abs: join(root, 'a.yaml'), size: 5 }, { file: 'missing.yaml', abs: join(root, 'missing.yaml'), size: 5 }];
+    const jobs = [{ abs: join(root, 'a.yaml'), size: 5 }, { abs: join(root, 'missing.yaml'), size: 5 }];
     assert.equal(await scanner!.lastCopiesHolding(jobs.map((j) => j.abs), Float64Array.from(jobs, (j) => j.size), MARK, 0), null);
-    assert.throws(() => crdFilesOf(jobs), /ENOENT/, 'crdFilesOf, which files mode then calls, says why');
+    assert.throws(() => crdFilesOf(jobs.map((j) => ({ ...j, file: j.abs }))), /ENOENT/, 'crdFilesOf, which files mode then calls, says why');
   });
 
   test('bad arguments are a TypeError, not a crash', () => {
