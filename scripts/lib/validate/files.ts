@@ -65,7 +65,8 @@ export async function validateFiles(root: string, paths: readonly string[], kube
     timings[stage] = Math.round(now - last);
     last = now;
   };
-  const files: string[] = [];
+  /** each file's name in findings (relative to root) → its absolute path */
+  const listed = new Map<string, string>();
   let stdin: string | undefined;
   for (const p of paths) {
     if (p === '-') {
@@ -77,15 +78,16 @@ export async function validateFiles(root: string, paths: readonly string[], kube
     const rel = relative(root, abs) || '.';
     if (statSync(abs).isDirectory()) {
       try {
-        files.push(...filesUnder(abs).filter((f) => /\.(ya?ml|json)$/i.test(f)).map((f) => (rel === '.' ? f : `${rel}/${f}`)));
+        // filesUnder's paths are already normal (no `.`, `..` or doubled `/`): joined, not resolved one by one
+        for (const f of filesUnder(abs)) if (/\.(ya?ml|json)$/i.test(f)) listed.set(rel === '.' ? f : `${rel}/${f}`, `${abs === '/' ? '' : abs}/${f}`);
       } catch (err) {
         if (err instanceof WalkTooLarge) throw new UsageError(err.message);
         throw err;
       }
-    } else files.push(rel);
+    } else listed.set(rel, abs);
   }
-  const unique = [...new Set(files)];
-  const abs = unique.map((file) => resolve(root, file));
+  const unique = [...listed.keys()];
+  const abs = [...listed.values()];
   // every size at once (the C++ scanner: a stat each, none of statSync's objects), so the pool can start before the
   // rest of the listing; a path it could not stat is stat'ed again here, to fail as statSync says
   const sizes = scanner?.sizes(abs) ?? new Float64Array(abs.map(() => -1));
