@@ -21,6 +21,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** The global the bundles read the checkout's location from (set below, before a bundle runs). */
 const ROOT_URL = '__marqueeCheckoutRoot';
+/** The global the bundle's own URL is in, once the launcher has found or built it. */
+const BUNDLE_URL = '__marqueeBundle';
 const [name, ...args] = process.argv.slice(2);
 const entry = name && join(root, 'scripts', `${name}.ts`);
 if (!entry || !/^[\w-]+$/.test(name) || !existsSync(entry)) {
@@ -133,4 +135,6 @@ if (!script) {
 }
 process.argv = [process.argv[0], entry, ...args];
 globalThis[ROOT_URL] = pathToFileURL(root.endsWith('/') ? root : `${root}/`).href;
-await import(pathToFileURL(script).href);
+// the bundle this launch runs, for worker threads of it to load directly (without checking its freshness again)
+globalThis[BUNDLE_URL] = pathToFileURL(script).href;
+await import(globalThis[BUNDLE_URL]);

@@ -103,13 +103,14 @@ interface InputCrds {
 }
 
 /**
- * The worker's entry point. Under tsx this module itself (the worker inherits `--import tsx`);
- * from the launcher's bundle (scripts/launch.mjs sets the checkout root global) the launcher
- * again, which loads the same bundle, where scripts/validate.ts runs its CLI only on the main thread.
+ * The worker's entry point. Under tsx this module itself (the worker inherits `--import tsx`); from the launcher's
+ * bundle (scripts/launch.mjs sets the checkout root and the bundle's URL as globals) the same bundle, imported directly
+ * once the worker has the checkout root too (the launcher already found it fresh: no second look at its sources), where
+ * scripts/validate.ts runs its CLI only on the main thread.
  */
 function entry(): { code: string | URL; eval: boolean; argv: string[] } {
-  const bundled = (globalThis as Record<string, unknown>).__marqueeCheckoutRoot;
-  if (typeof bundled === 'string') return { code: new URL('scripts/launch.mjs', bundled), eval: false, argv: ['validate'] };
+  const { __marqueeCheckoutRoot: root, __marqueeBundle: bundle } = globalThis as Record<string, unknown>;
+  if (typeof root === 'string' && typeof bundle === 'string') return { code: `globalThis.__marqueeCheckoutRoot = ${JSON.stringify(root)}; import(${JSON.stringify(bundle)});`, eval: true, argv: ['validate'] };
   // Node 20 resolves a worker's modules before `--import tsx` has its hooks in place there: register them first.
   return { code: `import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(import.meta.url)}));`, eval: true, argv: [] };
 }
