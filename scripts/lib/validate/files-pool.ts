@@ -103,14 +103,16 @@ interface InputCrds {
 }
 
 /**
- * The worker's entry point. Under tsx this module itself (the worker inherits `--import tsx`); from the launcher's
- * bundle (scripts/launch.mjs sets the checkout root and the bundle's URL as globals) the same bundle, imported directly
- * once the worker has the checkout root too (the launcher already found it fresh: no second look at its sources), where
- * scripts/validate.ts runs its CLI only on the main thread.
+ * The worker's entry point. Under tsx this module itself (the worker inherits `--import tsx`). From the launcher's
+ * bundle of scripts/validate.ts (scripts/launch.mjs sets the checkout root and the bundle's URL as globals), that
+ * bundle, imported directly once the worker has the checkout root too (the launcher already found it fresh: no second
+ * look at its sources), where scripts/validate.ts runs its CLI only on the main thread; from another script's bundle,
+ * the launcher, to load validate's.
  */
 function entry(): { code: string | URL; eval: boolean; argv: string[] } {
   const { __marqueeCheckoutRoot: root, __marqueeBundle: bundle } = globalThis as Record<string, unknown>;
-  if (typeof root === 'string' && typeof bundle === 'string') return { code: `globalThis.__marqueeCheckoutRoot = ${JSON.stringify(root)}; import(${JSON.stringify(bundle)});`, eval: true, argv: ['validate'] };
+  if (typeof root === 'string' && typeof bundle === 'string' && bundle.endsWith('/validate.mjs')) return { code: `globalThis.__marqueeCheckoutRoot = ${JSON.stringify(root)}; import(${JSON.stringify(bundle)});`, eval: true, argv: ['validate'] };
+  if (typeof root === 'string') return { code: new URL('scripts/launch.mjs', root), eval: false, argv: ['validate'] };
   // Node 20 resolves a worker's modules before `--import tsx` has its hooks in place there: register them first.
   return { code: `import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(import.meta.url)}));`, eval: true, argv: [] };
 }
