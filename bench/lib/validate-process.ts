@@ -2,7 +2,7 @@
 // the object count from its summary line.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface ValidateRun {
   readonly objects: number;
@@ -13,10 +13,21 @@ export interface ValidateRun {
   readonly exit: number;
 }
 
-/** Run `node <launcher> validate --format json .` in `dir` (a time file is written beside it, then removed). */
+/**
+ * The node options `npm run validate` gives node in the checkout of `launcher` (its package.json's scripts.validate,
+ * `node <options> scripts/launch.mjs validate`): the benchmark runs validate as a user does.
+ */
+export function validateNodeOptions(launcher: string): string[] {
+  const script = (JSON.parse(readFileSync(join(dirname(launcher), '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.validate ?? '';
+  const m = /^node((?: --[\w-]+(?:=\S+)?)*) scripts\/launch\.mjs validate$/.exec(script);
+  if (!m) throw new Error(`package.json scripts.validate is not \`node [--options] scripts/launch.mjs validate\`: ${script}`);
+  return m[1]!.split(' ').filter(Boolean);
+}
+
+/** Run `node <options> <launcher> validate --format json .` in `dir`, as `npm run validate` runs it (a time file is written beside it, then removed). */
 export function runValidate(launcher: string, dir: string): ValidateRun {
   const timeFile = join(dir, '..', `time-${process.pid}.txt`);
-  const r = spawnSync('/usr/bin/time', ['-o', timeFile, '-f', '%e %U %S %M', process.execPath, launcher, 'validate', '--format', 'json', '.'], {
+  const r = spawnSync('/usr/bin/time', ['-o', timeFile, '-f', '%e %U %S %M', process.execPath, ...validateNodeOptions(launcher), launcher, 'validate', '--format', 'json', '.'], {
     cwd: dir,
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,

@@ -1,11 +1,12 @@
 // The CLI contract: exit codes, formats, the summary line, usage errors.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../../helpers/repo-copy.ts';
+import { validateNodeOptions } from '../../../bench/lib/validate-process.ts';
 
 // Through scripts/launch.mjs, as `npm run validate` and the pre-commit hook run it.
 const validate = (args: string[], cwd = repoRoot) =>
@@ -180,4 +181,11 @@ test('files mode: findings in .json files and in List items carry line numbers',
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the pre-commit hook runs validate exactly as `npm run validate` does, with the node options the files-mode benchmark reads', () => {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string>; 'simple-git-hooks': Record<string, string> };
+  assert.equal(pkg['simple-git-hooks']['pre-commit'], pkg.scripts.validate);
+  // V8's helper threads fewer than node's default 4: files mode's own threads use the cores (docs/benchmarks.md, files mode)
+  assert.deepEqual(validateNodeOptions(join(repoRoot, 'scripts/launch.mjs')), ['--v8-pool-size=2']);
 });
