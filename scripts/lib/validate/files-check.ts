@@ -74,12 +74,12 @@ export async function checkText(file: string, source: string | readonly string[]
   const kinds = kindsOf(read.values);
   if (ctx.inputCrds && !ctx.inputCrds.ready && ctx.validator.mayBeCustom(kinds)) {
     // as below: the bytes may be a FileReader's buffer
-    read.text();
+    read.keep();
     await ctx.inputCrds.wait();
   }
   if (ctx.validator.unprepared(kinds)) {
-    // bytes may be a FileReader's buffer, valid until its next read: decoded now, before anything else runs
-    read.text();
+    // bytes may be a FileReader's buffer, valid until its next read: kept now, before anything else runs
+    read.keep();
     await ctx.validator.prepare(kinds);
   }
   return checkObjects(read, ctx);
@@ -90,6 +90,11 @@ interface ReadText {
   readonly file: string;
   /** the whole text, joined from its pieces when first asked for (to place a finding, mostly) */
   readonly text: () => string;
+  /**
+   * Copy the bytes, when they are a FileReader's buffer (valid until its next read), before the check awaits: a copy
+   * costs a fraction of decoding them (a large file's text took a thread ~10 ms, on fresh pages of its own).
+   */
+  readonly keep: () => void;
   readonly values: unknown[];
   readonly findings: Finding[];
   /** the `yaml` library's documents, when a stage already needed them */
@@ -104,6 +109,11 @@ function readText(file: string, source: string | readonly string[] | Buffer): Re
   let pieces = typeof source === 'string' ? [source] : bytes ? undefined : (source as readonly string[]);
   let whole: string | undefined;
   const text = (): string => (whole ??= bytes ? textOf(bytes) : pieces!.length === 1 ? pieces![0]! : pieces!.join(''));
+  let kept = false;
+  const keep = () => {
+    if (bytes && whole === undefined && !kept) bytes = Buffer.from(bytes);
+    kept = true;
+  };
   if (bytes ? bytes.indexOf(0) >= 0 : pieces!.some((piece) => piece.indexOf('\0') >= 0)) return { file, objects: 0, findings: [binaryFinding(file, text())!] };
   // a byte-order mark goes (U+FEFF, in UTF-8 EF BB BF)
   if (bytes && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
@@ -152,7 +162,7 @@ function readText(file: string, source: string | readonly string[] | Buffer): Re
     // goyaml.v2): the objects are judged with the booleans it sends, not the strings js-yaml (YAML 1.2) read.
     if (found.some((f) => f.rule === 'yaml/yaml11-boolean')) for (let d = 0; d < values.length; d++) asKubectlReads(exact.docs[d]?.contents, values[d]);
   }
-  return { file, text, values, findings, exact, block: !!plainWords && !exact };
+  return { file, text, keep, values, findings, exact, block: !!plainWords && !exact };
 }
 
 /**

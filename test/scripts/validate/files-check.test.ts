@@ -349,3 +349,18 @@ test('a checker started before the input\'s CRD files are known checks built-in 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a file checked from a reused buffer keeps its bytes while the check waits for a schema module: the buffer overwritten meanwhile changes no line', async () => {
+  const ctx = await checkContext(defaultKubernetesVersion, false, { cwd: tmpdir(), flags: {}, inputCrds: [] });
+  // a kind this checker has not imported a schema for yet: checkText waits for the import
+  const text = 'apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: "* * * * *"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n            - name: x\n              image: x\n              imagePullPolicy: Sometimes\n';
+  assert.ok(ctx.validator.unprepared(['batch/v1/CronJob']), 'the CronJob schema is not imported yet');
+  const buffer = Buffer.from(text);
+  const checking = checkText('cron.yaml', buffer, ctx);
+  // what a FileReader does with its buffer on the next read
+  buffer.fill(0x20);
+  const r = await checking;
+  const pull = r.findings.find((f) => f.path?.endsWith('imagePullPolicy'));
+  assert.ok(pull, JSON.stringify(r.findings));
+  assert.equal(pull.line, 15);
+});
