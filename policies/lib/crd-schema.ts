@@ -466,7 +466,7 @@ const reader = new FileReader();
 export class CrdRegistry {
   private readonly given = new Map<string, CrdVersion>();
   private readonly input = new Map<string, CrdVersion>();
-  private readonly vendoredKeys = new Map<string, CrdVersion>();
+  private readonly fromVendor = new Map<string, CrdVersion>();
   /** kind → vendored files that mention it, parsed only when an object of that kind is checked. */
   private readonly lazy = new Map<string, string[]>();
   private readonly loaded = new Set<string>();
@@ -535,9 +535,9 @@ export class CrdRegistry {
       if (this.loaded.has(rel)) continue;
       this.loaded.add(rel);
       // the first vendored file to serve a key keeps it
-      for (const v of crdVersionsOfBytes(reader.bytes(join(root, rel)), rel)) if (!this.vendoredKeys.has(`${v.group}/${v.version}/${v.kind}`)) this.set(this.vendoredKeys, v);
+      for (const v of crdVersionsOfBytes(reader.bytes(join(root, rel)), rel)) if (!this.fromVendor.has(`${v.group}/${v.version}/${v.kind}`)) this.set(this.fromVendor, v);
     }
-    return this.vendoredKeys.get(key);
+    return this.fromVendor.get(key);
   }
 
   /** The versions added and the input's. */

@@ -183,11 +183,12 @@ const CRD_MARK = 'CustomResourceDefinition';
 
 /**
  * The input files that hold a CustomResourceDefinition (bytes searched, not decoded; the input's CRDs are parsed where
- * the checking happens, by every thread: byte-identical copies define the same CRDs, so only the last copy is kept,
- * the one whose CRDs won when every copy was added in order). Copies are found by comparing bytes with the files of
- * the same size kept so far (memcmp: faster than hashing every file), up to CRD_COPIES_BYTES of them; past that a
- * content's SHA-1 is kept instead, so memory stays bounded. One FileReader serves every read: a new buffer per
- * file stays allocated until this thread collects garbage, which it hardly does while the workers run.
+ * the checking happens, by each thread that meets a kind a CRD may serve: byte-identical copies define the same CRDs,
+ * so only the last copy is kept, the one whose CRDs won when every copy was added in order). Copies are found by
+ * comparing bytes with the files of the same size kept so far (memcmp: faster than hashing every file), up to
+ * CRD_COPIES_BYTES of them; past that a content's SHA-1 is kept instead, so memory stays bounded. One FileReader
+ * serves every read: a new buffer per file stays allocated until this thread collects garbage, which it hardly does
+ * while the workers run.
  */
 export function crdFilesOf(jobs: readonly (Job & { size: number })[], budget = CRD_COPIES_BYTES): string[] {
   /** a distinct content (its bytes, or past the budget its digest) and the last file that holds it */
