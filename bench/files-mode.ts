@@ -3,7 +3,9 @@
 // temp folder until it holds at least --objects objects, then `validate <folder>` run as a
 // whole process (start-up included) with GNU time's accounting: objects/s (wall), objects
 // per CPU-second (user + sys), peak RSS. Files mode caches nothing, so every copy is parsed
-// and validated in full; the copies are byte-identical, which no cache here exploits.
+// and validated in full; the copies are byte-identical, which no cache here exploits. A fixed single-threaded
+// workload's time is printed before and after the runs (bench/lib/machine-reference.ts): this machine kind's speed
+// moves within minutes, and runs at different times compare through it.
 //   npx tsx bench/files-mode.ts [--objects 20000] [--runs 3] [--checkout <dir>] [--keep]
 // --checkout runs another checkout's validate on the same input (main, for a before figure);
 // --keep leaves the input folder and prints its path (for farm-bench A/B runs).
@@ -13,6 +15,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { machineReferenceMs } from './lib/machine-reference.ts';
 import { median, runValidate, type ValidateRun } from './lib/validate-process.ts';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
@@ -39,6 +42,7 @@ try {
   console.log(`checkout ${checkout} (${execFileSync('git', ['-C', checkout, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()})`);
   console.log(`node ${process.version}, ${availableParallelism()} cores, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`input: ${copies} copies of the corpus (${once.objects} objects each), ${mb} MB on disk, in ${input}`);
+  console.log(`machine reference before: ${machineReferenceMs().toFixed(0)} ms (bench/lib/machine-reference.ts: lower is a faster moment)`);
   console.log('run | objects | exit | wall s | CPU s | objects/s | objects per CPU-s | peak RSS MB');
   const runs: ValidateRun[] = [];
   for (let i = 0; i < Number(values.runs); i++) {
@@ -48,6 +52,7 @@ try {
   }
   const med = (f: (r: ValidateRun) => number) => median(runs.map(f));
   console.log(`median: ${med((r) => r.objects / r.wall).toFixed(0)} objects/s, ${med((r) => r.objects / r.cpu).toFixed(0)} objects per CPU-second, peak RSS ${med((r) => r.rssMb).toFixed(0)} MB; load average after ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`machine reference after: ${machineReferenceMs().toFixed(0)} ms`);
 } finally {
   if (values.keep) console.log(`kept ${input}`);
   else rmSync(root, { recursive: true, force: true });
