@@ -13,7 +13,9 @@
 #include <cstdint>
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -57,14 +59,28 @@ napi_value Sizes(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/**
+ * A file's bytes, in memory kept from one file to the next. Unlike std::string's resize, growing it writes nothing: a
+ * resize zero-filled every byte past the last file's length before the read overwrote it (most of the input again).
+ */
+struct Bytes {
+  std::unique_ptr<char[]> data;
+  size_t capacity = 0;
+  size_t size = 0;
+  std::string_view view() const { return {data.get(), size}; }
+};
+
 /** The first `want` bytes of a file (fewer if it is shorter now) into `into`; false when it cannot be opened or read. */
-bool readFile(const std::string& path, size_t want, std::string& into) {
+bool readFile(const std::string& path, size_t want, Bytes& into) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
-  into.resize(want);
+  if (!into.data || into.capacity < want) {
+    into.capacity = std::max({want, 2 * into.capacity, size_t{64 * 1024}});
+    into.data.reset(new char[into.capacity]);
+  }
   size_t n = 0;
   while (n < want) {
-    ssize_t r = read(fd, into.data() + n, want - n);
+    ssize_t r = read(fd, into.data.get() + n, want - n);
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) {
       close(fd);
@@ -74,7 +90,7 @@ bool readFile(const std::string& path, size_t want, std::string& into) {
     n += static_cast<size_t>(r);
   }
   close(fd);
-  into.resize(n);
+  into.size = n;
   return true;
 }
 
@@ -101,7 +117,7 @@ struct Scan {
 void Execute(napi_env, void* data) {
   Scan* s = static_cast<Scan*>(data);
   std::map<size_t, std::vector<Content>> byLength;
-  std::string bytes, again;
+  Bytes bytes, again;
   double kept = 0;
   uint64_t clock = 0;
   for (size_t i = 0; i < s->paths.size(); i++) {
@@ -110,21 +126,21 @@ void Execute(napi_env, void* data) {
       s->failed = true;
       return;
     }
-    if (s->needle.empty() || memmem(bytes.data(), bytes.size(), s->needle.data(), s->needle.size()) == nullptr) continue;
-    std::vector<Content>& same = byLength[bytes.size()];
+    if (s->needle.empty() || memmem(bytes.data.get(), bytes.size, s->needle.data(), s->needle.size()) == nullptr) continue;
+    std::vector<Content>& same = byLength[bytes.size];
     Content* match = nullptr;
     for (Content& c : same) {
-      if (c.kept ? c.bytes == bytes : (readFile(s->paths[c.file], bytes.size(), again) && again == bytes)) {
+      if (c.kept ? c.bytes == bytes.view() : (readFile(s->paths[c.file], bytes.size, again) && again.view() == bytes.view())) {
         match = &c;
         break;
       }
     }
     if (!match) {
-      same.push_back(Content{i, i, 0, kept + bytes.size() <= s->keepBytes, {}});
+      same.push_back(Content{i, i, 0, kept + bytes.size <= s->keepBytes, {}});
       match = &same.back();
       if (match->kept) {
-        match->bytes = bytes;
-        kept += bytes.size();
+        match->bytes = bytes.view();
+        kept += bytes.size;
       }
     }
     match->last = i;
