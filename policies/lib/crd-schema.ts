@@ -76,6 +76,26 @@ export interface ValidateOptions {
    * upstream tests of the validator alone (validation_test.go TestValidateCustomResource). @default true
    */
   readonly defaulting?: boolean;
+  /**
+   * Report a field the schema does not declare (pruning's fields, as errors). Off where upstream validates a value
+   * without pruning it first (structuraldefaulting.ValidateDefaults' ValidateCustomResource of a default, whose
+   * unknown fields it reports once, as "must not have unknown fields"). @default true
+   */
+  readonly unknownFields?: boolean;
+  /**
+   * The schema serves this one value (a default in its own CRD): its checks are worked out, not kept for the next value
+   * (a WeakMap entry per node of a schema used once cost more than the checks). @default false
+   */
+  readonly once?: boolean;
+}
+
+/** What one validateStructural call's walk reads besides the schema and the value. */
+interface WalkContext {
+  readonly version: string;
+  /** report undeclared fields (ValidateOptions.unknownFields) */
+  readonly strict: boolean;
+  /** ValidateOptions.once */
+  readonly once: boolean;
 }
 
 const kindOf = (v: unknown): string =>
@@ -163,13 +183,14 @@ const repeats = (v: unknown[], i: number): boolean => {
 };
 
 /**
- * Validate `value` against a structural schema: every issue with its path. `strict` rejects undeclared fields.
+ * Validate `value` against a structural schema: every issue with its path; an undeclared field is one unless
+ * `opts.unknownFields` is false.
  * The walk keeps one path array, extended and cut back as it goes: an issue gets a copy of it.
  */
 export function validateStructural(schema: Schema, value: unknown, opts: ValidateOptions = {}, path: PathSegment[] = []): CrdIssue[] {
   const out: CrdIssue[] = [];
   const version = opts.kubernetesVersion ?? '1.31';
-  walk(schema, opts.defaulting === false ? value : applyDefaults(schema, value), path.slice(), out, version);
+  walk(schema, opts.defaulting === false ? value : applyDefaults(schema, value), path.slice(), out, { version, strict: opts.unknownFields !== false, once: opts.once === true });
   return out;
 }
 
@@ -185,25 +206,27 @@ const JUNCTORS = 64;
 const checksOf = new WeakMap<Schema, number>();
 function checks(s: Schema): number {
   let c = checksOf.get(s);
-  if (c === undefined) {
-    c =
-      (s.enum ? ENUM : 0) |
-      (s.format ? FORMAT : 0) |
-      (s.minimum !== undefined || s.maximum !== undefined || s.multipleOf ? NUMBER : 0) |
-      (s.minLength !== undefined || s.maxLength !== undefined || s.pattern ? STRING : 0) |
-      (s.minItems !== undefined || s.maxItems !== undefined || s.uniqueItems ? ARRAY : 0) |
-      (s.minProperties !== undefined || s.maxProperties !== undefined || s.required != null ? OBJECT : 0) |
-      (s.allOf != null || s.anyOf || s.oneOf || s.not ? JUNCTORS : 0);
-    checksOf.set(s, c);
-  }
+  if (c === undefined) checksOf.set(s, (c = checksHere(s)));
   return c;
+}
+/** The checks of `s`, worked out. */
+function checksHere(s: Schema): number {
+  return (
+    (s.enum ? ENUM : 0) |
+    (s.format ? FORMAT : 0) |
+    (s.minimum !== undefined || s.maximum !== undefined || s.multipleOf ? NUMBER : 0) |
+    (s.minLength !== undefined || s.maxLength !== undefined || s.pattern ? STRING : 0) |
+    (s.minItems !== undefined || s.maxItems !== undefined || s.uniqueItems ? ARRAY : 0) |
+    (s.minProperties !== undefined || s.maxProperties !== undefined || s.required != null ? OBJECT : 0) |
+    (s.allOf != null || s.anyOf || s.oneOf || s.not ? JUNCTORS : 0)
+  );
 }
 
 /**
  * Value validations only (junctor branches may not declare fields: structural schemas forbid it). True when `v` is
  * not of the node's type (here or in an allOf branch): nothing below it is checked then.
  */
-function values(s: Schema, v: unknown, p: PathSegment[], sink: CrdIssue[], version: string): boolean {
+function values(s: Schema, v: unknown, p: PathSegment[], sink: CrdIssue[], ctx: WalkContext): boolean {
   const k = kindOf(v);
   if (s['x-kubernetes-int-or-string']) {
     if (k !== 'integer' && k !== 'string') {
@@ -214,12 +237,12 @@ function values(s: Schema, v: unknown, p: PathSegment[], sink: CrdIssue[], versi
     sink.push({ path: p.slice(), message: `must be ${s.type === 'integer' ? 'an integer' : s.type === 'object' ? 'an object' : s.type === 'array' ? 'an array' : `a ${s.type}`}, got ${k}`, expected: [s.type] });
     return true;
   }
-  const c = checks(s);
+  const c = ctx.once ? checksHere(s) : checks(s);
   if (c === 0) return false;
   let wrongType = false;
   if (c & ENUM && !s.enum.some((e: unknown) => equal(e, v))) sink.push({ path: p.slice(), message: `must be one of ${s.enum.map(show).join(', ')}`, allowed: s.enum });
   if (c & FORMAT) {
-    const f = formatError(s.format, s.type, v, version);
+    const f = formatError(s.format, s.type, v, ctx.version);
     if (f) sink.push({ path: p.slice(), message: f });
   }
   if (c & NUMBER && typeof v === 'number') {
@@ -255,41 +278,41 @@ function values(s: Schema, v: unknown, p: PathSegment[], sink: CrdIssue[], versi
   }
   if (!(c & JUNCTORS)) return false;
   // Junctors (kube-openapi schema_props.go): every allOf branch, at least one anyOf, exactly one oneOf, never `not`.
-  if (s.allOf != null) for (const b of s.allOf) if (values(b, v, p, sink, version)) wrongType = true;
-  if (s.anyOf && !s.anyOf.some((b: Schema) => branchOk(b, v, p, version))) sink.push({ path: p.slice(), message: `must match at least one schema in anyOf` });
+  if (s.allOf != null) for (const b of s.allOf) if (values(b, v, p, sink, ctx)) wrongType = true;
+  if (s.anyOf && !s.anyOf.some((b: Schema) => branchOk(b, v, p, ctx))) sink.push({ path: p.slice(), message: `must match at least one schema in anyOf` });
   if (s.oneOf) {
-    const n = s.oneOf.filter((b: Schema) => branchOk(b, v, p, version)).length;
+    const n = s.oneOf.filter((b: Schema) => branchOk(b, v, p, ctx)).length;
     if (n !== 1) sink.push({ path: p.slice(), message: n ? `must match exactly one schema in oneOf (matches ${n})` : 'must match exactly one schema in oneOf (matches none)' });
   }
-  if (s.not && branchOk(s.not, v, p, version)) sink.push({ path: p.slice(), message: 'must not match the schema in "not"' });
+  if (s.not && branchOk(s.not, v, p, ctx)) sink.push({ path: p.slice(), message: 'must not match the schema in "not"' });
   return wrongType;
 }
 
-function branchOk(b: Schema, v: unknown, p: PathSegment[], version: string): boolean {
+function branchOk(b: Schema, v: unknown, p: PathSegment[], ctx: WalkContext): boolean {
   const sink: CrdIssue[] = [];
-  values(b, v, p, sink, version);
+  values(b, v, p, sink, ctx);
   if (b.properties && v && typeof v === 'object' && !Array.isArray(v))
     for (const key of Object.keys(b.properties)) {
       if (!(key in (v as object))) continue;
       p.push(key);
-      values(b.properties[key], (v as any)[key], p, sink, version);
+      values(b.properties[key], (v as any)[key], p, sink, ctx);
       p.pop();
     }
   return sink.length === 0;
 }
 
-function walk(s: Schema, v: unknown, p: PathSegment[], out: CrdIssue[], version: string): void {
+function walk(s: Schema, v: unknown, p: PathSegment[], out: CrdIssue[], ctx: WalkContext): void {
   if (v === null) {
     if (!s.nullable && !s['x-kubernetes-preserve-unknown-fields']) out.push({ path: p.slice(), message: `must not be null` });
     return;
   }
   // wrong type: nothing below to check
-  if (values(s, v, p, out, version)) return;
+  if (values(s, v, p, out, ctx)) return;
   if (Array.isArray(v)) {
     if (s.items)
       for (let i = 0; i < v.length; i++) {
         p.push(i);
-        walk(s.items, v[i], p, out, version);
+        walk(s.items, v[i], p, out, ctx);
         p.pop();
       }
     listType(s, v, p, out);
@@ -303,10 +326,10 @@ function walk(s: Schema, v: unknown, p: PathSegment[], out: CrdIssue[], version:
       const sub = s.properties?.[key] || (s.additionalProperties && typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
       if (sub) {
         p.push(key);
-        walk(sub, o[key], p, out, version);
+        walk(sub, o[key], p, out, ctx);
         p.pop();
       } else if (embedded && (key === 'apiVersion' || key === 'kind' || key === 'metadata')) continue;
-      else if (!s['x-kubernetes-preserve-unknown-fields'] && s.additionalProperties !== true && (s.properties || s.type === 'object'))
+      else if (ctx.strict && !s['x-kubernetes-preserve-unknown-fields'] && s.additionalProperties !== true && (s.properties || s.type === 'object'))
         out.push(unknownField(s, o, key, [...p, key]));
     }
   }

@@ -10,11 +10,13 @@
 // The schema is walked as written (v1 JSON) rather than converted to upstream's Structural: the "skeleton" is a node's
 // type, items, properties, additionalProperties and extensions; anyOf/allOf/oneOf/not are value validation, which may
 // only restrict what the skeleton declares.
+// Defaults are checked against the schema once it passes (defaults.ts, structuraldefaulting.ValidateDefaults).
 // Not ported: CEL (x-kubernetes-validations rules compiled, their cost, oldSelf correlation, a rule's fieldPath
-// resolved against the schema), defaults checked against the schema (structuraldefaulting.ValidateDefaults), building
+// resolved against the schema), building
 // the schema validator (NewSchemaValidator), and externalDocs inside anyOf/allOf/oneOf/not (a later release forbids
 // it; 1.31's NewStructural drops it). An empty `required: []` or `enum: []` on the root metadata counts as unset.
 import { compileGoRegexp } from '../../../kube/go-regexp.ts';
+import { validateDefault, validateMetaDefault, type MetaPlace } from './defaults.ts';
 import { arr, at, forbidden, has, invalid, isObj, notSupported, required, str, type Errs, type FieldError } from './field.ts';
 
 type Schema = Record<string, any>;
@@ -86,8 +88,8 @@ const hasProps = (s: Schema): boolean => propNames(s).length > 0;
  */
 export function validateStructuralSchema(schema: Schema, path: string): Errs {
   const root: Path = { k: path };
-  const w: Walk = { openAPI: [], structural: [], unreadable: false };
-  validateOpenAPISchema(schema, root, { allowDefaults: true, insideResourceMeta: false }, true, w, 'root');
+  const w: Walk = { openAPI: [], structural: [], unreadable: false, defaults: [] };
+  validateOpenAPISchema(schema, root, { allowDefaults: true, insideResourceMeta: false }, true, w, 'root', DEFAULTS);
   // NewStructural's error, when the walk met a node that may have one (exactly which, the walk of its own says)
   const unreadable = w.unreadable ? newStructuralError(schema) : undefined;
   if (unreadable !== undefined) return w.openAPI.length ? w.openAPI : [invalid(path, '', unreadable, 'NewStructural')];
@@ -95,7 +97,13 @@ export function validateStructuralSchema(schema: Schema, path: string): Errs {
   validateValueValidationCompleteness(schema, schema, root, root, structural);
   const text = (e: FieldError) => `${e.path}: ${e.type}: ${e.detail}`;
   structural.sort((a, b) => (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0));
-  return [...structural, ...w.openAPI];
+  // ValidateDefaults runs on a schema ValidateStructural accepts (defaults.ts)
+  const defaults = () =>
+    w.defaults.flatMap((d) => {
+      const pathOf = () => ours(child(d.p, 'default'));
+      return d.meta ? validateMetaDefault(d.s, pathOf, d.meta) : validateDefault(d.s, pathOf, d.embedded);
+    });
+  return [...structural, ...w.openAPI, ...(structural.length ? [] : defaults())];
 }
 
 /**
@@ -111,7 +119,30 @@ interface Walk {
   readonly structural: Errs;
   /** some node holds a field NewStructural refuses, or items as a list (a superset of newStructuralError's cases) */
   unreadable: boolean;
+  /** the nodes whose default ValidateDefaults judges (Reach): whether each is an embedded resource, or where in metadata it is */
+  readonly defaults: { readonly s: Schema; readonly p: Path; readonly embedded: boolean; readonly meta?: MetaPlace }[];
 }
+
+/**
+ * Where a node stands for ValidateDefaults (defaults.ts), which walks from the root through properties and items only:
+ * off that path (additionalProperties, junctors, definitions, items as a list), on it, or on it inside the metadata,
+ * apiVersion or kind of the root or of an embedded resource (where: defaults.ts MetaPlace), whose defaults it judges
+ * in an object of that resource. Found in the one walk of the schema: a walk of its own cost as much again as the
+ * rest of a CRD's checks.
+ */
+type Reach = 0 | 1 | MetaPlace;
+const UNREACHED: Reach = 0;
+const DEFAULTS: Reach = 1;
+/** The Reach of property `k` of node `s` (an embedded resource, or the root) that stands at `here`. */
+function reachOf(here: Reach, embedded: boolean, k: string, s: Schema, isRoot: boolean): Reach {
+  if (here === UNREACHED) return UNREACHED;
+  if (embedded && metaFields.has(k)) return { root: isRoot ? { ...s, 'x-kubernetes-embedded-resource': true } : s, steps: [k] };
+  return typeof here === 'object' ? { root: here.root, steps: [...here.steps, k] } : here;
+}
+/** The Reach of the items of a node that stands at `here` (surroundingobject.go Index: the first item). */
+const itemsReach = (here: Reach): Reach => (typeof here === 'object' ? { root: here.root, steps: [...here.steps, 0] } : here);
+/** The Reach of property `k` of a node that is no embedded resource. */
+const propertyReach = (here: Reach, k: string): Reach => (typeof here === 'object' ? { root: here.root, steps: [...here.steps, k] } : here);
 
 // ---- convert.go NewStructural: the fields it refuses (validateUnsupportedFields), items as a list, and
 // x-kubernetes-preserve-unknown-fields: false (newExtensions). ValidateCustomResourceDefinitionOpenAPISchema reports
@@ -362,10 +393,14 @@ function plainSpecStandardValidate(type: string, items: unknown, p: Path, out: E
  * the node belongs to the skeleton (the root, and below it only items, properties and additionalProperties), and
  * validateStructuralInvariants judges it too (see Walk).
  */
-function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot: boolean, w: Walk, lvl?: Level): void {
+function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot: boolean, w: Walk, lvl?: Level, reach: Reach = UNREACHED): void {
   if (!s) return;
   const simple = plainNode(s);
-  if (simple && !isRoot) return plainSchema(nodeType, nodeProperties, nodeItems, p, ssv, w, lvl);
+  if (simple && !isRoot) return plainSchema(nodeType, nodeProperties, nodeItems, p, ssv, w, lvl, reach);
+  // ValidateDefaults: an embedded resource (the root always) starts outside metadata again
+  const embedded = isRoot || s['x-kubernetes-embedded-resource'] === true;
+  const here: Reach = reach === UNREACHED ? UNREACHED : embedded ? DEFAULTS : reach;
+  if (here !== UNREACHED && s.default !== undefined && s.default !== null) w.defaults.push(typeof here === 'object' ? { s, p, embedded, meta: here } : { s, p, embedded });
   const out = w.openAPI;
   const f = 'ValidateCustomResourceDefinitionOpenAPISchema';
   specStandardValidate(s, p, ssv, out, simple);
@@ -376,8 +411,8 @@ function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot:
   const itemLevel: Level | undefined = lvl && 'item';
   if (simple) {
     // nothing of its own to judge: its properties (metadata's rules at the root) and items
-    for (const k of propNames(s)) validateOpenAPISchema(s.properties[k], prop(p, k), isRoot && metaFields.has(k) ? { ...ssv, insideResourceMeta: true, allowDefaults: false, disallowDefaultsReason: `in top-level ${k}` } : ssv, false, w, fields);
-    if (isObj(s.items)) validateOpenAPISchema(s.items, child(p, 'items'), ssv, false, w, itemLevel);
+    for (const k of propNames(s)) validateOpenAPISchema(s.properties[k], prop(p, k), isRoot && metaFields.has(k) ? { ...ssv, insideResourceMeta: true, allowDefaults: false, disallowDefaultsReason: `in top-level ${k}` } : ssv, false, w, fields, reachOf(here, embedded, k, s, isRoot));
+    if (isObj(s.items)) validateOpenAPISchema(s.items, child(p, 'items'), ssv, false, w, itemLevel, itemsReach(here));
     else if (Array.isArray(s.items)) s.items.forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, 'items'), i), ssv, false, w));
     return;
   }
@@ -397,12 +432,12 @@ function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot:
       sub = { ...sub, insideResourceMeta: true };
       if (isRoot) sub = { ...sub, allowDefaults: false, disallowDefaultsReason: `in top-level ${k}` };
     }
-    validateOpenAPISchema(x, prop(p, k), sub, false, w, fields);
+    validateOpenAPISchema(x, prop(p, k), sub, false, w, fields, reachOf(here, embedded, k, s, isRoot));
   }
   validateOpenAPISchema(schemaOf(s.not), child(p, 'not'), ssv, false, w);
   for (const j of ['allOf', 'oneOf', 'anyOf']) arr(s[j]).forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, j), i), ssv, false, w));
   if (isObj(s.definitions)) for (const [k, x] of Object.entries(s.definitions)) validateOpenAPISchema(schemaOf(x), child(child(p, 'definitions'), k, true), ssv, false, w);
-  if (isObj(s.items)) validateOpenAPISchema(s.items, child(p, 'items'), ssv, false, w, itemLevel);
+  if (isObj(s.items)) validateOpenAPISchema(s.items, child(p, 'items'), ssv, false, w, itemLevel, itemsReach(here));
   else if (Array.isArray(s.items)) s.items.forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, 'items'), i), ssv, false, w));
   if (isObj(s.dependencies)) for (const [k, x] of Object.entries(s.dependencies)) validateOpenAPISchema(schemaOf(x), child(child(p, 'dependencies'), k, true), ssv, false, w);
 
@@ -482,7 +517,7 @@ function plainNode(s: Schema): boolean {
  * specStandardValidate, mayBeUnreadable and validateStructuralInvariants judge of a plain node (its type, and items as
  * a list or missing), then its properties and items, as the general path walks them.
  */
-function plainSchema(typeValue: unknown, properties: unknown, itemsValue: unknown, p: Path, ssv: Ssv, w: Walk, lvl: Level | undefined): void {
+function plainSchema(typeValue: unknown, properties: unknown, itemsValue: unknown, p: Path, ssv: Ssv, w: Walk, lvl: Level | undefined, reach: Reach): void {
   const type = str(typeValue);
   plainSpecStandardValidate(type, itemsValue, p, w.openAPI);
   const itemList = Array.isArray(itemsValue);
@@ -498,9 +533,9 @@ function plainSchema(typeValue: unknown, properties: unknown, itemsValue: unknow
   if (isObj(properties))
     for (const k in properties) {
       const x = properties[k];
-      if (isObj(x) && Object.hasOwn(properties, k)) validateOpenAPISchema(x, prop(p, k), ssv, false, w, fields);
+      if (isObj(x) && Object.hasOwn(properties, k)) validateOpenAPISchema(x, prop(p, k), ssv, false, w, fields, propertyReach(reach, k));
     }
-  if (items) validateOpenAPISchema(items, child(p, 'items'), ssv, false, w, lvl && 'item');
+  if (items) validateOpenAPISchema(items, child(p, 'items'), ssv, false, w, lvl && 'item', itemsReach(reach));
   else if (itemList) itemsValue.forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, 'items'), i), ssv, false, w));
 }
 

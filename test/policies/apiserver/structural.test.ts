@@ -15,6 +15,7 @@ import { ValidateCustomResourceDefinition } from '../../../policies/apiserver/ap
 import { apiServerText } from '../../../policies/apiserver/lib/field.ts';
 import { validateStructuralSchema } from '../../../policies/apiserver/lib/structural.ts';
 import { realCrds } from '../../helpers/real-crds.ts';
+import { oursPath } from '../../helpers/upstream-path.ts';
 
 const base = 'spec.versions[0].schema.openAPIV3Schema';
 /** A v1 CRD upstream's template becomes: foos.tests.example.com, one version per schema. */
@@ -32,8 +33,7 @@ const crd = (...schemas: Record<string, any>[]) => ({
 /** Upstream's path (`properties[foo]`, `properties[int-or-string]`) as lib/field.ts `at` writes it. */
 const ours = (text: string): string => {
   const cut = text.indexOf(': ');
-  const path = text.slice(0, cut).replace(/\[([^\]]*[^\]0-9][^\]]*|)\]/g, (_, k: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`));
-  return path + text.slice(cut);
+  return oursPath(text.slice(0, cut)) + text.slice(cut);
 };
 const texts = (o: Record<string, any>) => ValidateCustomResourceDefinition(o).map(apiServerText).sort();
 
