@@ -119,8 +119,19 @@ const propertyOf = (s: Schema, k: string): Schema | undefined | false =>
   isObj(s.properties) && Object.hasOwn(s.properties, k) ? (isObj(s.properties[k]) ? s.properties[k] : undefined) : false;
 
 function prune(x: unknown, s: Schema | undefined): boolean {
-  if (s && s['x-kubernetes-preserve-unknown-fields'] === true) return skipPrune(x, s);
-  if (Array.isArray(x)) return x.some((v) => prune(v, s ? (isObj(s.items) ? s.items : undefined) : undefined));
+  return prunesFields(x, s, s?.['x-kubernetes-preserve-unknown-fields'] === true);
+}
+
+/**
+ * prune (`keep` false) or, under x-kubernetes-preserve-unknown-fields, skipPrune (`keep` true: the node's own unknown
+ * fields stay, what is below its declared ones is pruned as usual): does either remove a field?
+ */
+function prunesFields(x: unknown, s: Schema | undefined, keep: boolean): boolean {
+  if (keep && !s) return false;
+  if (Array.isArray(x)) {
+    const items = s && isObj(s.items) ? s.items : undefined;
+    return x.some((v) => (keep ? prunesFields(v, items, true) : prune(v, items)));
+  }
   if (!isObj(x)) return false;
   if (!s) return Object.keys(x).length > 0;
   const embedded = s['x-kubernetes-embedded-resource'] === true;
@@ -131,22 +142,7 @@ function prune(x: unknown, s: Schema | undefined): boolean {
       if (prune(x[k], prop)) return true;
     } else if (hasAdditional(s)) {
       if (prune(x[k], additional(s))) return true;
-    } else return true;
-  }
-  return false;
-}
-
-function skipPrune(x: unknown, s: Schema | undefined): boolean {
-  if (!s) return false;
-  if (Array.isArray(x)) return x.some((v) => skipPrune(v, isObj(s.items) ? s.items : undefined));
-  if (!isObj(x)) return false;
-  const embedded = s['x-kubernetes-embedded-resource'] === true;
-  for (const k of Object.keys(x)) {
-    if (embedded && metaFields.has(k)) continue;
-    const prop = propertyOf(s, k);
-    if (prop !== false) {
-      if (prune(x[k], prop)) return true;
-    } else if (hasAdditional(s) && prune(x[k], additional(s))) return true;
+    } else if (!keep) return true;
   }
   return false;
 }

@@ -17,19 +17,11 @@ import type { ErrorType } from '../../../policies/apiserver/lib/field.ts';
 import { validateStructuralSchema } from '../../../policies/apiserver/lib/structural.ts';
 import { realCrds } from '../../helpers/real-crds.ts';
 import { oursPath } from '../../helpers/upstream-path.ts';
+import { crdObject } from '../../fixtures/crd.ts';
 
 /** A v1 CRD plural.group.com holding `schemas` as its versions (the first the storage version). */
-const crd = (schemas: readonly unknown[], names = ['version', 'v2', 'v3', 'v4']) => ({
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'plural.group.com' },
-  spec: {
-    group: 'group.com',
-    scope: 'Namespaced',
-    names: { plural: 'plural', singular: 'singular', kind: 'Plural', listKind: 'PluralList' },
-    versions: schemas.map((s, i) => ({ name: names[i], served: true, storage: i === 0, schema: { openAPIV3Schema: s } })),
-  },
-});
+const crd = (schemas: readonly unknown[], versions = ['version', 'v2', 'v3', 'v4']) =>
+  crdObject({ group: 'group.com', plural: 'plural', singular: 'singular', kind: 'Plural', listKind: 'PluralList' }, versions, schemas);
 
 // upstream's validationMatch helpers: the error types they stand for
 const types: Record<string, ErrorType> = { invalid: 'Invalid value', invalidtypecode: 'Invalid value', required: 'Required value', forbidden: 'Forbidden', unsupported: 'Unsupported value' };
@@ -520,6 +512,26 @@ properties:
         'Invalid value spec.validation.openAPIV3Schema.properties.object.default',
       ].sort(),
     ));
+});
+
+describe('pruning under x-kubernetes-preserve-unknown-fields (pruning/algorithm.go skipPrune)', () => {
+  // skipPrune keeps the node's own undeclared fields and prunes below its declared ones as usual: rows of ours, from
+  // the algorithm (upstream's table has no default that reaches below a preserved node's declared field)
+  const schema = (def: string) =>
+    parse(`type: object
+properties:
+  p:
+    type: object
+    x-kubernetes-preserve-unknown-fields: true
+    properties:
+      a:
+        type: object
+        properties: {b: {type: string}}
+    default: ${def}`);
+  const of = (def: string) => validateStructuralSchema(schema(def), 'spec.validation.openAPIV3Schema').map((e) => `${e.type} ${e.path}: ${e.detail}`);
+  test('an undeclared field of the preserved node stays', () => assert.deepEqual(of('{x: 1, a: {b: q}}'), []));
+  test('an undeclared field below a declared one is pruned', () =>
+    assert.deepEqual(of('{x: 1, a: {b: q, c: 2}}'), ['Invalid value spec.validation.openAPIV3Schema.properties.p.default: must not have unknown fields']));
 });
 
 describe('defaults of real CustomResourceDefinitions', () => {

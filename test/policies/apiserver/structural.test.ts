@@ -16,20 +16,12 @@ import { apiServerText } from '../../../policies/apiserver/lib/field.ts';
 import { validateStructuralSchema } from '../../../policies/apiserver/lib/structural.ts';
 import { realCrds } from '../../helpers/real-crds.ts';
 import { oursPath } from '../../helpers/upstream-path.ts';
+import { crdObject } from '../../fixtures/crd.ts';
 
 const base = 'spec.versions[0].schema.openAPIV3Schema';
 /** A v1 CRD upstream's template becomes: foos.tests.example.com, one version per schema. */
-const crd = (...schemas: Record<string, any>[]) => ({
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'foos.tests.example.com' },
-  spec: {
-    group: 'tests.example.com',
-    scope: 'Namespaced',
-    names: { plural: 'foos', singular: 'foo', kind: 'Foo', listKind: 'Foolist' },
-    versions: schemas.map((s, i) => ({ name: ['v1beta1', 'v1'][i], served: true, storage: i === 0, schema: { openAPIV3Schema: s } })),
-  },
-});
+const crd = (...schemas: Record<string, any>[]) =>
+  crdObject({ group: 'tests.example.com', plural: 'foos', singular: 'foo', kind: 'Foo', listKind: 'Foolist' }, ['v1beta1', 'v1'], schemas);
 /** Upstream's path (`properties[foo]`, `properties[int-or-string]`) as lib/field.ts `at` writes it. */
 const ours = (text: string): string => {
   const cut = text.indexOf(': ');
