@@ -131,11 +131,12 @@ export const apiextensions = objectPolicy(
     id: 'apiserver/apiextensions',
     title: 'CustomResourceDefinitions pass apiextensions validation',
     rationale:
-      'The API server refuses a CustomResourceDefinition whose scope is not Namespaced or Cluster, whose name is not <plural>.<group>, whose group has no dot, whose plural or singular is not a lower-case DNS label, whose versions are not uniquely named with exactly one storage version, or whose schema is not structural (a field without a type, additionalProperties beside properties, x-kubernetes-preserve-unknown-fields: false): the CRD is not created, and every custom resource of its kind fails after it.',
+      'The API server refuses a CustomResourceDefinition whose scope is not Namespaced or Cluster, whose name is not <plural>.<group>, whose group has no dot, whose plural or singular is not a lower-case DNS label, whose versions are not uniquely named with exactly one storage version, whose schema is not structural (a field without a type, additionalProperties beside properties, x-kubernetes-preserve-unknown-fields: false), or whose schema holds a default it refuses (of the wrong type, outside its enum, with fields the schema does not declare): the CRD is not created, and every custom resource of its kind fails after it.',
     kinds: ['CustomResourceDefinition'],
     references: [
       `kubernetes/kubernetes staging/src/k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/validation/validation.go ValidateCustomResourceDefinition, validateCustomResourceDefinitionSpec, ValidateCustomResourceDefinitionNames, ValidateCustomResourceDefinitionOpenAPISchema (v${kubernetesVersion})`,
       `kubernetes/kubernetes staging/src/k8s.io/apiextensions-apiserver/pkg/apiserver/schema/validation.go ValidateStructural, complete.go validateStructuralCompleteness, convert.go NewStructural (v${kubernetesVersion})`,
+      `kubernetes/kubernetes staging/src/k8s.io/apiextensions-apiserver/pkg/apiserver/schema/defaulting/validation.go ValidateDefaults, pruning/algorithm.go Prune, objectmeta/algorithm.go Coerce and validation.go Validate (v${kubernetesVersion})`,
     ],
   },
   (subject) => (isBuiltin(subject.object, ['CustomResourceDefinition']) ? toViolations(ValidateCustomResourceDefinition(subject.object)) : undefined),
