@@ -16,6 +16,7 @@
 // (create semantics for CEL: a rule that reads oldSelf is skipped, where upstream evaluates it with the default as the
 // old value too). Not ported: ownerReferences and managedFields of an embedded ObjectMeta, the finalizer names'
 // standard set, and the CEL cost budget.
+import { fixFor } from '../../../kube/value-fix.ts';
 import { validateStructural, type PathSegment } from '../../lib/crd-schema.ts';
 import { ValidateAnnotations } from '../core.ts';
 import { at, invalid, isObj, notSupported, required, ValidateLabels, type Errs, type FieldError } from './field.ts';
@@ -83,9 +84,10 @@ function schemaErrors(s: Schema, value: unknown, pathOf: () => string, out: Errs
     if (issue.severity) continue; // what could not be checked (an unsupported CEL function) is no error
     const where = issue.path.reduce<string>((p, k: PathSegment) => at(p, k), path);
     const v = valueAt(value, issue.path);
+    const hint = fixFor(issue, v) ?? fix;
     // kube-openapi's enum error is NotSupported (the others Invalid, a wrong type TypeInvalid, which reads the same)
-    if (issue.allowed) out.push(notSupported(where, v, issue.allowed.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))), fn, fix));
-    else out.push(invalid(where, v, issue.message, fn, fix));
+    if (issue.allowed) out.push(notSupported(where, v, issue.allowed.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))), fn, hint));
+    else out.push(invalid(where, v, issue.message, fn, hint));
   }
   return out;
 }

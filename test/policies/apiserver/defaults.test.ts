@@ -534,6 +534,14 @@ properties:
     assert.deepEqual(of('{x: 1, a: {b: q, c: 2}}'), ['Invalid value spec.validation.openAPIV3Schema.properties.p.default: must not have unknown fields']));
 });
 
+describe('the fix a refused default gets: the words a custom resource\'s value gets (kube/value-fix.ts)', () => {
+  const hints = (prop: string) =>
+    validateStructuralSchema(parse(`type: object\nproperties:\n  a:\n${prop}`), 'spec.versions[0].schema.openAPIV3Schema').map((e) => `${e.path}: ${e.hint}`);
+  test('a number written as a string', () =>
+    assert.deepEqual(hints('    type: integer\n    default: "2"'), ['spec.versions[0].schema.openAPIV3Schema.properties.a.default: write 2 without quotes (a number, not a string)']));
+  test('a near spelling of an enum value', () => assert.deepEqual(hints('    type: string\n    enum: [Always, Never]\n    default: always'), ['spec.versions[0].schema.openAPIV3Schema.properties.a.default: write Always']));
+});
+
 describe('defaults of real CustomResourceDefinitions', () => {
   const crds = realCrds();
   const defaults = (s: unknown): number => (Array.isArray(s) ? s.reduce((n, x) => n + defaults(x), 0) : s && typeof s === 'object' ? Object.entries(s).reduce((n, [k, v]) => n + (k === 'default' ? 1 : 0) + defaults(v), 0) : 0);
