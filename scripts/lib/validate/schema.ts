@@ -5,7 +5,7 @@
 // apiVersion/kind.
 import { pathToFileURL } from 'node:url';
 import { closest, removalFor } from '../../../kube/index.ts';
-import { fixFor } from '../../../kube/value-fix.ts';
+import { fixFor, type FixFacts } from '../../../kube/value-fix.ts';
 import { validateCustomResource, vendoredCrds, type CrdRegistry, type CrdVersion } from '../../../policies/lib/crd-schema.ts';
 import { isGoBase64 } from '../../../policies/lib/crd-formats.ts';
 import type { FieldNode, FieldTree, KindEntry, NodeId } from './field-tree.ts';
@@ -13,7 +13,7 @@ import { schemaModules } from './schema-bundle.ts';
 
 export type PathSegment = string | number;
 
-export interface SchemaIssue {
+export interface SchemaIssue extends FixFacts {
   readonly path: PathSegment[];
   readonly message: string;
   readonly hint?: string;
@@ -23,22 +23,10 @@ export interface SchemaIssue {
   readonly standsFor?: PathSegment[];
   /** A field indented one level too little: the path of the sibling it belongs under. */
   readonly belongsUnder?: PathSegment[];
-  // What the problem is, as data, for fixFor to word the fix (the same for a built-in kind's field and a CRD's) and for
-  // misspeltRequired to fold a misspelt required field's two issues into one.
+  // What the problem is, as data: FixFacts for fixFor to word the fix (the same for a built-in kind's field and a
+  // CRD's), and `missing` for misspeltRequired to fold a misspelt required field's two issues into one.
   /** A required field that is not there: its name. */
   readonly missing?: string;
-  /** An unknown field that is a misspelling of a known one: that one. */
-  readonly meant?: string;
-  /** An unknown field with no near name: the fields known beside it. */
-  readonly known?: readonly string[];
-  /** A value of the wrong type: the types the schema takes. */
-  readonly expected?: readonly string[];
-  /** A value outside the schema's enum: the values it takes. */
-  readonly allowed?: readonly unknown[];
-  /** A string the schema's pattern does not match. */
-  readonly pattern?: string;
-  /** A string not in the schema's format (`quantity`, `int-or-string`…). */
-  readonly format?: string;
 }
 
 /** Which kinds are checked against what (the CLI's --crd, --skip-kind, --ignore-missing-schemas). */
