@@ -26,32 +26,23 @@ import { evaluateRule, type CelRule } from './crd-cel.ts';
 import { formatError } from './crd-formats.ts';
 import { goRegexp } from '../../kube/go-regexp.ts';
 import { closest } from '../../kube/closest.ts';
+import type { FixFacts } from '../../kube/value-fix.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 export type PathSegment = string | number;
 type Schema = Record<string, any>;
 
-export interface CrdIssue {
+export interface CrdIssue extends FixFacts {
   readonly path: PathSegment[];
   readonly message: string;
   readonly hint?: string;
   /** 'warning' for what could not be checked (an unsupported CEL function); errors otherwise. */
   readonly severity?: 'warning';
-  // What the problem is, as data, for the schema step to word its fix (scripts/lib/validate/schema.ts fixFor): the
-  // same wording as for a built-in kind's field.
-  /** A value of the wrong type: the types the schema takes. */
-  readonly expected?: readonly string[];
-  /** A value outside the schema's enum: the values it takes. */
-  readonly allowed?: readonly unknown[];
-  /** A string the schema's pattern does not match. */
-  readonly pattern?: string;
+  // What the problem is, as data: FixFacts for kube/value-fix.ts fixFor to word the fix (as for a built-in kind's
+  // field), and `missing` for the schema step to fold a misspelt required field's two issues into one.
   /** A required field that is not there: its name. */
   readonly missing?: string;
-  /** An unknown field: the fields declared beside it. */
-  readonly known?: readonly string[];
-  /** An unknown field that is a misspelling of a declared one: that one. */
-  readonly meant?: string;
   /** An unknown field that a sibling object declares (indented one level too little): the path of that sibling. */
   readonly belongsUnder?: PathSegment[];
 }
