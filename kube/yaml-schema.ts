@@ -1,5 +1,6 @@
-// YAML as the Kubernetes tools read it (kustomize's kyaml, kubectl: go-yaml v3), for js-yaml: the YAML 1.2 core
-// schema with merge keys (`<<: *base`) and `!!binary`. One definition for every reader of manifests and CRDs.
+// YAML as the Kubernetes tools read it (kustomize's kyaml: go-yaml v3; kubectl: sigs.k8s.io/yaml, go-yaml v2), for
+// js-yaml: the YAML 1.2 core schema with merge keys (`<<: *base`) and `!!binary`, and numbers as go-yaml resolves them
+// (goNumber: `0644` is octal, `1_000` a number). One definition for every reader of manifests and CRDs.
 // Every reader of objects uses loadManifests (render, origins, no-ops, the source pre-pass, files mode, the CRD
 // reader): the plain-block reader of yaml-block.ts for the texts it takes (every manifest of the corpus, about twice
 // as fast), js-yaml 4 for the rest, with the same values either way (docs/benchmarks.md, bench/yaml-parse.ts). Files
@@ -7,7 +8,7 @@
 // which takes the texts the plain-block reader takes, or fewer, and gives the same values. The `yaml` library reads
 // hand-written files for their lines.
 import nativeReader from '@marquee/yaml-block-native';
-import { CORE_SCHEMA, loadAll, Type, types, YAMLException } from 'js-yaml';
+import { FAILSAFE_SCHEMA, loadAll, Type, types, YAMLException } from 'js-yaml';
 import { BlockReader, type NodePositions } from './yaml-block.ts';
 
 /**
@@ -19,9 +20,40 @@ function binaryText(source: string): string | undefined {
   return input.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(input) ? Buffer.from(input, 'base64').toString('utf8') : undefined;
 }
 
-/** The js-yaml schema of manifests: YAML 1.2 core, merge keys (resolved implicitly) and `!!binary` (when tagged), as kustomize and kubectl read them. */
-export const kubernetesYamlSchema = CORE_SCHEMA.extend({
-  implicit: [types.merge],
+/**
+ * A plain scalar's number as go-yaml resolves it (yaml.v3 and yaml.v2 resolve.go, the same for ints and floats): a
+ * text that starts with a digit or a sign loses its underscores, then strconv.ParseInt(plain, 0, 64) reads it, base
+ * prefixes (0x, 0o, 0b, either case) and a leading 0 (octal: `0644` is 420, where YAML 1.2's core schema reads 644)
+ * included; else, if it is a float as YAML writes one (yamlStyleFloat), strconv.ParseFloat. A text that starts with a
+ * dot is a float as ParseFloat reads it, underscores kept (`.5`; `.inf` and `.nan` are js-yaml's float type's). Ints
+ * past int64 go to ParseUint, then to the float; here every number is a double, as JSON.parse makes it either way.
+ * Undefined for a string.
+ */
+export function goNumber(text: string): number | undefined {
+  const c = text.charCodeAt(0);
+  if (c === 0x2e /* . */) return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text) ? Number.parseFloat(text) : undefined;
+  if (!((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d)) return undefined;
+  const plain = text.includes('_') ? text.replaceAll('_', '') : text;
+  const m = /^([-+]?)(?:0[xX]([0-9a-fA-F]+)|0[oO]([0-7]+)|0[bB]([01]+)|0([0-7]*)|([1-9][0-9]*))$/.exec(plain);
+  if (m) {
+    const [, sign, hex, oct, bin, leadingZero, dec] = m;
+    const magnitude = hex !== undefined ? Number.parseInt(hex, 16) : oct !== undefined ? Number.parseInt(oct, 8) : bin !== undefined ? Number.parseInt(bin, 2) : dec !== undefined ? Number(dec) : leadingZero ? Number.parseInt(leadingZero, 8) : 0;
+    // ParseInt gives no negative zero
+    return sign === '-' && magnitude !== 0 ? -magnitude : magnitude;
+  }
+  return /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(plain) ? Number.parseFloat(plain) : undefined;
+}
+
+/** `!!int` of plain scalars as go-yaml reads them (goNumber), in the place of YAML 1.2 core's int and float types. */
+const goNumberType = new Type('tag:yaml.org,2002:int', { kind: 'scalar', resolve: (s: string | null) => s !== null && goNumber(s) !== undefined, construct: (s: string) => goNumber(s) });
+
+/**
+ * The js-yaml schema of manifests: YAML 1.2 core's null and bool, numbers as go-yaml reads them (goNumber; js-yaml's
+ * float type only for .inf and .nan, which goNumber leaves), merge keys (resolved implicitly) and `!!binary` (when
+ * tagged), as kustomize and kubectl read them.
+ */
+export const kubernetesYamlSchema = FAILSAFE_SCHEMA.extend({
+  implicit: [types.null, types.bool, goNumberType, types.float, types.merge],
   explicit: [new Type('tag:yaml.org,2002:binary', { kind: 'scalar', resolve: (s: string | null) => s !== null && binaryText(s) !== undefined, construct: (s: string) => binaryText(s) })],
 });
 

@@ -10,7 +10,8 @@ declare module 'js-yaml' {
     extend(types: Type | Type[] | { implicit?: Type[]; explicit?: Type[] }): Schema;
   }
   export const CORE_SCHEMA: Schema;
-  export const types: { readonly merge: Type };
+  export const FAILSAFE_SCHEMA: Schema;
+  export const types: { readonly merge: Type; readonly null: Type; readonly bool: Type; readonly float: Type };
   export class YAMLException extends Error {
     readonly reason?: string;
     readonly mark?: { readonly line: number; readonly column: number };

@@ -895,12 +895,21 @@ class Reader {
   }
 
   /**
-   * A plain scalar js-yaml reads as a number (types/int.js, types/float.js): written as JSON, true. A string: false.
-   * Forms JSON cannot write as js-yaml reads them (0x, 0o, 0b, exponents, .inf, .nan, long digit strings) are left to
-   * the JavaScript readers.
+   * A plain scalar the JavaScript readers read as a number (kube/yaml-schema.ts goNumber, go-yaml's reading; js-yaml's
+   * float type for .inf and .nan): written as JSON, true. A string: false. Forms JSON cannot write as they are read
+   * (base prefixes, a leading 0 of an octal, underscores, exponents, .inf, .nan, long digit strings) are left to the
+   * JavaScript readers.
    */
   bool number(std::string_view s) {
     const size_t len = s.size();
+    // go-yaml drops every underscore of a text that starts with a digit or a sign (`1_000` is 1000): a text with one
+    // that may be a number without them is left to goNumber; one with any other character (`--log_dir=/x`) is a string
+    if (s.find('_') != std::string_view::npos) {
+      for (char ch : s)
+        if (!(ch == '_' || isDigit(ch) || ch == '+' || ch == '-' || ch == '.' || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f') || (ch | 0x20) == 'o' || (ch | 0x20) == 'x'))
+          return false;
+      throw NotPlain();
+    }
     size_t i = 0;
     bool negative = false;
     if (s[0] == '-' || s[0] == '+') {
@@ -909,11 +918,13 @@ class Reader {
     }
     // resolveYamlInteger
     bool integer = false;
-    if (i < len && s[i] == '0' && i + 1 < len && (s[i + 1] == 'b' || s[i + 1] == 'x' || s[i + 1] == 'o')) {
+    // strconv.ParseInt's base prefixes, either case
+    const char prefix = i + 1 < len && s[i] == '0' ? static_cast<char>(s[i + 1] | 0x20) : 0;
+    if (prefix == 'b' || prefix == 'x' || prefix == 'o') {
       bool digits = i + 2 < len;
       for (size_t k = i + 2; k < len; k++) {
         char ch = s[k];
-        bool ok = s[i + 1] == 'b' ? (ch == '0' || ch == '1') : s[i + 1] == 'o' ? (ch >= '0' && ch <= '7') : (isDigit(ch) || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f'));
+        bool ok = prefix == 'b' ? (ch == '0' || ch == '1') : prefix == 'o' ? (ch >= '0' && ch <= '7') : (isDigit(ch) || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f'));
         if (!ok) digits = false;
       }
       if (digits) throw NotPlain();
@@ -929,6 +940,14 @@ class Reader {
       if (len - i == 1 && s[i] == '0') {
         o_.put('0');
         return true;
+      }
+      // a leading 0 before octal digits only: ParseInt reads an octal (`0644` is 420); with an 8 or a 9 it fails, and
+      // ParseFloat reads the decimal digits, as below
+      if (s[i] == '0') {
+        bool octal = true;
+        for (size_t k = i + 1; k < len; k++)
+          if (s[k] > '7') octal = false;
+        if (octal) throw NotPlain();
       }
       size_t first = i;
       while (first + 1 < len && s[first] == '0') first++;
@@ -967,8 +986,8 @@ class Reader {
     }
     if (k != len) return false;
     const bool hasInt = intEnd > intStart;
-    // the first form needs integer digits; the second (a leading dot) no sign and fraction digits
-    if (!hasInt && !(dot && fracEnd > fracStart && i == 0)) return false;
+    // the first form needs integer digits; the second (a leading dot) fraction digits (with a sign too: yamlStyleFloat)
+    if (!hasInt && !(dot && fracEnd > fracStart)) return false;
     if (exponent || len > 40) throw NotPlain();
     // sign * parseFloat(...): the same double as JSON's reading of the same digits
     if (negative) o_.put('-');
