@@ -362,17 +362,141 @@ export function ValidateVolumes(volumes: unknown, path: string): { names: Set<st
     if (!sources) out.push(required(p, 'must specify a volume type', 'validateVolumeSource'));
     if (sources > 1) volumeSourceTypes.filter((t) => has(v?.[t])).slice(1).forEach((t) => out.push(forbidden(at(p, t), 'may not specify more than 1 volume type', 'validateVolumeSource')));
     if (isObj(v?.persistentVolumeClaim) && !str(v.persistentVolumeClaim.claimName)) out.push(required(at(at(p, 'persistentVolumeClaim'), 'claimName'), '', 'validatePersistentClaimVolumeSource'));
-    for (const t of ['configMap', 'secret'] as const) {
-      arr(v?.[t]?.items).forEach((it: any, j: number) => {
-        const ip = at(at(at(p, t), 'items'), j);
-        if (!str(it?.key)) out.push(required(at(ip, 'key'), '', 'validateKeyToPath'));
-        if (!str(it?.path)) out.push(required(at(ip, 'path'), '', 'validateKeyToPath'));
-        else out.push(...validateLocalDescendingPath(it.path, at(ip, 'path'), 'validateKeyToPath'));
-      });
-    }
+    if (isObj(v?.configMap)) out.push(...validateConfigMapVolumeSource(v.configMap, at(p, 'configMap')));
+    if (isObj(v?.secret)) out.push(...validateSecretVolumeSource(v.secret, at(p, 'secret')));
+    if (isObj(v?.downwardAPI)) out.push(...validateDownwardAPIVolumeSource(v.downwardAPI, at(p, 'downwardAPI')));
+    if (isObj(v?.projected)) out.push(...validateProjectedVolumeSource(v.projected, at(p, 'projected')));
+    if (isObj(v?.hostPath) && has(v.hostPath.type) && !hostPathTypes.includes(v.hostPath.type))
+      out.push(notSupported(at(at(p, 'hostPath'), 'type'), v.hostPath.type, hostPathTypes.filter(Boolean), 'validateHostPathType'));
   });
   return { names, errs: out };
 }
+
+// ---- the volume sources with files (pkg/apis/core/validation/validation.go, v1.31): their file modes, the keys and
+// paths of their items, and what each source must name
+
+const fileModeErrorMsg = 'must be a number between 0 and 0777 (octal), both inclusive';
+const fileModeHint = 'write the mode in octal with its leading 0 (0644, 0400) or as its decimal value (420, 256): YAML reads 644 as six hundred and forty-four';
+
+/** A defaultMode or mode outside 0..0777 (a non-number is the schema step's finding). */
+function fileMode(mode: unknown, path: string, fn: string): Errs {
+  return typeof mode === 'number' && (mode > 0o777 || mode < 0) ? [invalid(path, mode, fileModeErrorMsg, fn, fileModeHint)] : [];
+}
+
+/** validateLocalNonReservedPath: relative, no '..' element, not starting with '..'. */
+function validateLocalNonReservedPath(given: unknown, path: string, fn: string): Errs {
+  const p = typeof given === 'string' ? given : String(given);
+  const out = validateLocalDescendingPath(p, path, fn);
+  // not reported twice where the '..' element check already caught it
+  if (p.startsWith('..') && !p.startsWith('../')) out.push(invalid(path, p, "must not start with '..'", fn));
+  return out;
+}
+
+/** validateKeyToPath: key and path given, the path local, the mode a file mode. */
+function validateKeyToPath(kp: any, path: string): Errs {
+  const fn = 'validateKeyToPath';
+  const out: Errs = [];
+  if (!str(kp?.key)) out.push(required(at(path, 'key'), '', fn));
+  if (!str(kp?.path)) out.push(required(at(path, 'path'), '', fn));
+  else out.push(...validateLocalNonReservedPath(kp.path, at(path, 'path'), fn));
+  out.push(...fileMode(kp?.mode, at(path, 'mode'), fn));
+  return out;
+}
+
+/** validateConfigMapVolumeSource */
+function validateConfigMapVolumeSource(cm: Record<string, any>, path: string): Errs {
+  const fn = 'validateConfigMapVolumeSource';
+  const out: Errs = [];
+  if (!str(cm.name)) out.push(required(at(path, 'name'), '', fn, 'name the ConfigMap whose keys become the files'));
+  out.push(...fileMode(cm.defaultMode, at(path, 'defaultMode'), fn));
+  arr(cm.items).forEach((kp: any, i: number) => out.push(...validateKeyToPath(kp, at(at(path, 'items'), i))));
+  return out;
+}
+
+/** validateSecretVolumeSource */
+function validateSecretVolumeSource(secret: Record<string, any>, path: string): Errs {
+  const fn = 'validateSecretVolumeSource';
+  const out: Errs = [];
+  // `name:` written for secretName is one mistake: the schema step's unknown field "name" (known fields: … secretName)
+  if (!str(secret.secretName) && !has(secret.name)) out.push(required(at(path, 'secretName'), '', fn, 'name the Secret in secretName'));
+  out.push(...fileMode(secret.defaultMode, at(path, 'defaultMode'), fn));
+  arr(secret.items).forEach((kp: any, i: number) => out.push(...validateKeyToPath(kp, at(at(path, 'items'), i))));
+  return out;
+}
+
+/**
+ * validateDownwardAPIVolumeFile: a local path, one of fieldRef and resourceFieldRef, a file mode (the fields a
+ * fieldRef may name are not checked here). `path` is the volume source's (upstream names the file's errors there).
+ */
+function validateDownwardAPIVolumeFile(file: any, path: string): Errs {
+  const fn = 'validateDownwardAPIVolumeFile';
+  const out: Errs = [];
+  if (!str(file?.path)) out.push(required(at(path, 'path'), '', fn));
+  else out.push(...validateLocalNonReservedPath(file.path, at(path, 'path'), fn));
+  if (has(file?.fieldRef)) {
+    if (has(file.resourceFieldRef)) out.push(invalid(path, 'resource', 'fieldRef and resourceFieldRef can not be specified simultaneously', fn));
+  } else if (!has(file?.resourceFieldRef)) out.push(required(path, 'one of fieldRef and resourceFieldRef is required', fn));
+  out.push(...fileMode(file?.mode, at(path, 'mode'), fn));
+  return out;
+}
+
+/** validateDownwardAPIVolumeSource */
+function validateDownwardAPIVolumeSource(d: Record<string, any>, path: string): Errs {
+  const out = fileMode(d.defaultMode, at(path, 'defaultMode'), 'validateDownwardAPIVolumeSource');
+  for (const file of arr(d.items)) out.push(...validateDownwardAPIVolumeFile(file, path));
+  return out;
+}
+
+/** validateProjectedVolumeSource and validateProjectionSources: one source each, names, items, paths once, token lifetimes. */
+function validateProjectedVolumeSource(projected: Record<string, any>, path: string): Errs {
+  const out = fileMode(projected.defaultMode, at(path, 'defaultMode'), 'validateProjectedVolumeSource');
+  const fn = 'validateProjectionSources';
+  const paths = new Set<string>();
+  /** a path of the volume's files met again: upstream quotes the source's name (or the path, for downwardAPI) */
+  const once = (file: string, quoted: unknown) => {
+    if (paths.has(file)) out.push(invalid(path, quoted, 'conflicting duplicate paths', fn, `give each file of the projected volume its own path (${file} twice)`));
+    paths.add(file);
+  };
+  arr(projected.sources).forEach((source: any, i: number) => {
+    const sp = at(at(path, 'sources'), i);
+    let sources = 0;
+    for (const t of ['secret', 'configMap'] as const) {
+      if (!has(source?.[t])) continue;
+      sources++;
+      const s = isObj(source[t]) ? source[t] : {};
+      if (!str(s.name)) out.push(required(at(at(sp, t), 'name'), '', fn));
+      arr(s.items).forEach((kp: any, j: number) => {
+        out.push(...validateKeyToPath(kp, at(at(at(sp, t), 'items'), j)));
+        if (str(kp?.path)) once(kp.path, s.name);
+      });
+    }
+    if (has(source?.downwardAPI)) {
+      sources++;
+      for (const file of arr(source.downwardAPI?.items)) {
+        out.push(...validateDownwardAPIVolumeFile(file, at(sp, 'downwardAPI')));
+        if (str(file?.path)) once(file.path, file.path);
+      }
+    }
+    if (has(source?.serviceAccountToken)) {
+      sources++;
+      const t = isObj(source.serviceAccountToken) ? source.serviceAccountToken : {};
+      // defaulted to 3600 before validation when not given
+      const seconds = typeof t.expirationSeconds === 'number' ? t.expirationSeconds : 3600;
+      const ep = at(at(sp, 'serviceAccountToken'), 'expirationSeconds');
+      if (seconds < 600) out.push(invalid(ep, seconds, 'may not specify a duration less than 10 minutes', fn));
+      if (seconds > 2 ** 32) out.push(invalid(ep, seconds, 'may not specify a duration larger than 2^32 seconds', fn));
+      // upstream names the projected volume's path here, not the token's
+      if (!str(t.path)) out.push(required(at(path, 'path'), '', fn, 'give the token a path (the file it is written to)'));
+    }
+    // a clusterTrustBundle source (its own checks are not ported) counts as one too
+    if (has(source?.clusterTrustBundle)) sources++;
+    if (sources > 1) out.push(forbidden(sp, 'may not specify more than 1 volume type', fn));
+  });
+  return out;
+}
+
+/** supportedHostPathTypes (the empty string is unset) */
+const hostPathTypes = ['', 'DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice'];
 
 // ---- pod spec
 
