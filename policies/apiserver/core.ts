@@ -328,10 +328,15 @@ export function ValidateVolumeMounts(mounts: unknown, volumes: ReadonlySet<strin
 
 // ---- volumes
 
+/**
+ * The volume sources in validateVolumeSource's order: the first one a volume sets is validated, each later one is
+ * "may not specify more than 1 volume type" (validation.go; its path for a second downwardAPI is spelt `downwarAPI`
+ * there, here the field as written).
+ */
 const volumeSourceTypes = [
-  'hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi', 'glusterfs', 'persistentVolumeClaim',
-  'rbd', 'flexVolume', 'cinder', 'cephfs', 'flocker', 'downwardAPI', 'fc', 'azureFile', 'configMap', 'vsphereVolume', 'quobyte', 'azureDisk',
-  'photonPersistentDisk', 'projected', 'portworxVolume', 'scaleIO', 'storageos', 'csi', 'ephemeral', 'image',
+  'emptyDir', 'hostPath', 'gitRepo', 'gcePersistentDisk', 'awsElasticBlockStore', 'secret', 'nfs', 'iscsi', 'glusterfs', 'flocker',
+  'persistentVolumeClaim', 'rbd', 'cinder', 'cephfs', 'quobyte', 'downwardAPI', 'fc', 'flexVolume', 'configMap', 'azureFile',
+  'vsphereVolume', 'photonPersistentDisk', 'portworxVolume', 'azureDisk', 'storageos', 'projected', 'scaleIO', 'csi', 'ephemeral', 'image',
 ];
 
 const volumeSources: ReadonlySet<string> = new Set(volumeSourceTypes);
@@ -343,6 +348,16 @@ function volumeSourceCount(v: any): number {
   for (const k of Object.keys(v)) if (volumeSources.has(k) && has(v[k])) n++;
   return n;
 }
+
+/** The checks of the sources ported (validate<Source>VolumeSource), by the field that sets the source. */
+const sourceChecks: Readonly<Record<string, (source: Record<string, any>, path: string) => Errs>> = {
+  hostPath: (s, p) => validateHostPathVolumeSource(s, p),
+  secret: (s, p) => validateSecretVolumeSource(s, p),
+  persistentVolumeClaim: (s, p) => (str(s.claimName) ? [] : [required(at(p, 'claimName'), '', 'validatePersistentClaimVolumeSource')]),
+  downwardAPI: (s, p) => validateDownwardAPIVolumeSource(s, p),
+  configMap: (s, p) => validateConfigMapVolumeSource(s, p),
+  projected: (s, p) => validateProjectedVolumeSource(s, p),
+};
 
 /** ValidateVolumes + validateVolumeSource (one source per volume, names unique DNS-1123 labels). */
 export function ValidateVolumes(volumes: unknown, path: string): { names: Set<string>; errs: Errs } {
@@ -357,17 +372,12 @@ export function ValidateVolumes(volumes: unknown, path: string): { names: Set<st
       if (names.has(name)) out.push(duplicate(at(p, 'name'), name, 'ValidateVolumes'));
     }
     if (name) names.add(name);
-    // a volume has a few keys: count its sources among them, and list them in volumeSourceTypes' order only for an error
-    const sources = volumeSourceCount(v);
-    if (!sources) out.push(required(p, 'must specify a volume type', 'validateVolumeSource'));
-    if (sources > 1) volumeSourceTypes.filter((t) => has(v?.[t])).slice(1).forEach((t) => out.push(forbidden(at(p, t), 'may not specify more than 1 volume type', 'validateVolumeSource')));
-    if (isObj(v?.persistentVolumeClaim) && !str(v.persistentVolumeClaim.claimName)) out.push(required(at(at(p, 'persistentVolumeClaim'), 'claimName'), '', 'validatePersistentClaimVolumeSource'));
-    if (isObj(v?.configMap)) out.push(...validateConfigMapVolumeSource(v.configMap, at(p, 'configMap')));
-    if (isObj(v?.secret)) out.push(...validateSecretVolumeSource(v.secret, at(p, 'secret')));
-    if (isObj(v?.downwardAPI)) out.push(...validateDownwardAPIVolumeSource(v.downwardAPI, at(p, 'downwardAPI')));
-    if (isObj(v?.projected)) out.push(...validateProjectedVolumeSource(v.projected, at(p, 'projected')));
-    if (isObj(v?.hostPath) && has(v.hostPath.type) && !hostPathTypes.includes(v.hostPath.type))
-      out.push(notSupported(at(at(p, 'hostPath'), 'type'), v.hostPath.type, hostPathTypes.filter(Boolean), 'validateHostPathType'));
+    // the sources set, in validateVolumeSource's order: the first is the volume's, and its own checks run
+    const set = volumeSourceCount(v) ? volumeSourceTypes.filter((t) => has(v[t])) : [];
+    if (!set.length) out.push(required(p, 'must specify a volume type', 'validateVolumeSource'));
+    const [first, ...more] = set;
+    if (first !== undefined && isObj(v[first])) out.push(...(sourceChecks[first]?.(v[first], at(p, first)) ?? []));
+    for (const t of more) out.push(forbidden(at(p, t), 'may not specify more than 1 volume type', 'validateVolumeSource'));
   });
   return { names, errs: out };
 }
@@ -495,8 +505,17 @@ function validateProjectedVolumeSource(projected: Record<string, any>, path: str
   return out;
 }
 
-/** supportedHostPathTypes (the empty string is unset) */
-const hostPathTypes = ['', 'DirectoryOrCreate', 'Directory', 'FileOrCreate', 'File', 'Socket', 'CharDevice', 'BlockDevice'];
+/** supportedHostPathTypes, sorted as sets.List gives them (the empty string is unset) */
+const hostPathTypes = ['', 'BlockDevice', 'CharDevice', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket'];
+
+/** validateHostPathVolumeSource: a path given, without '..' elements (an absolute path is what it is for), a known type. */
+function validateHostPathVolumeSource(hp: Record<string, any>, path: string): Errs {
+  const fn = 'validateHostPathVolumeSource';
+  if (!str(hp.path)) return [required(at(path, 'path'), '', fn)];
+  const out = validateLocalDescendingPath(hp.path, at(path, 'path'), fn).filter((e) => e.detail !== 'must be a relative path');
+  if (has(hp.type) && !hostPathTypes.includes(hp.type)) out.push(notSupported(at(path, 'type'), hp.type, hostPathTypes, 'validateHostPathType'));
+  return out;
+}
 
 // ---- pod spec
 

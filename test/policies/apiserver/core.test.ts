@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  ValidateEnv, ValidateEnvFrom, ValidatePodSpec, ValidateResourceRequirements, ValidateVolumeMounts, validateContainerPorts,
+  ValidateEnv, ValidateEnvFrom, ValidatePodSpec, ValidateResourceRequirements, ValidateVolumeMounts, ValidateVolumes, validateContainerPorts,
   validateContainerResourceName, validateHandler, validateProbe,
 } from '../../../policies/apiserver/core.ts';
 import type { Errs } from '../../../policies/apiserver/lib/field.ts';
@@ -230,4 +230,105 @@ describe('core validation_test.go TestValidateRestartPolicy / TestValidateDNSPol
   test('restartPolicy newpolicy refused', () => fails(ValidatePodSpec(pod(c, { restartPolicy: 'newpolicy' }), 'field'), 'restartPolicy: Unsupported value'));
   for (const p of ['ClusterFirst', 'Default']) test(`dnsPolicy ${p} accepted`, () => ok(ValidatePodSpec(pod(c, { dnsPolicy: p }), 'field')));
   test('dnsPolicy invalid refused', () => fails(ValidatePodSpec(pod(c, { dnsPolicy: 'invalid' }), 'field'), 'dnsPolicy: Unsupported value'));
+});
+
+// TestValidateVolumes, the rows of the sources with files and of hostPath (validation_test.go at
+// b1ce15c54586daabffbc79d6ef36feabbf5a0875; the rules from validation.go at 000f26050b9be6fb3d79fae95e06b47fc96128cd):
+// as upstream compares them, the errors' count and order, each one's type, its field (equal to the expected one or
+// ending in "." and it, the volume being field[0]) and a detail that holds the expected text. Modes are the decimal
+// values of upstream's Go octals (0644 is 420, 01000 512).
+describe('core validation_test.go TestValidateVolumes (sources with files, hostPath)', () => {
+  type Want = readonly [type: string, field: string, detail?: string];
+  const labels = { apiVersion: 'v1', fieldPath: 'metadata.labels' };
+  const rows: readonly [name: string, volume: Record<string, unknown>, errs: readonly Want[]][] = [
+    ['more than one source', { name: 'dups', emptyDir: {}, hostPath: { path: '/mnt/path', type: 'Directory' } }, [['Forbidden', 'hostPath', 'may not specify more than 1 volume']]],
+    ['default HostPath', { name: 'hostpath', hostPath: { path: '/mnt/path', type: 'Directory' } }, []],
+    ['valid HostPath', { name: 'hostpath', hostPath: { path: '/mnt/path', type: 'Socket' } }, []],
+    ['invalid HostPath', { name: 'hostpath', hostPath: { path: '/mnt/path', type: 'invalid' } }, [['Unsupported value', 'type']]],
+    ['invalid HostPath backsteps', { name: 'hostpath', hostPath: { path: '/mnt/path/..', type: 'Directory' } }, [['Invalid value', 'path', "must not contain '..'"]]],
+    ['valid Secret', { name: 'secret', secret: { secretName: 'my-secret' } }, []],
+    ['valid Secret with defaultMode', { name: 'secret', secret: { secretName: 'my-secret', defaultMode: 420 } }, []],
+    ['valid Secret with projection and mode', { name: 'secret', secret: { secretName: 'my-secret', items: [{ key: 'key', path: 'filename', mode: 420 }] } }, []],
+    ['valid Secret with subdir projection', { name: 'secret', secret: { secretName: 'my-secret', items: [{ key: 'key', path: 'dir/filename' }] } }, []],
+    ['secret with missing path', { name: 'secret', secret: { secretName: 's', items: [{ key: 'key', path: '' }] } }, [['Required value', 'secret.items[0].path']]],
+    ['secret with leading ..', { name: 'secret', secret: { secretName: 's', items: [{ key: 'key', path: '../foo' }] } }, [['Invalid value', 'secret.items[0].path']]],
+    ['secret with .. inside', { name: 'secret', secret: { secretName: 's', items: [{ key: 'key', path: 'foo/../bar' }] } }, [['Invalid value', 'secret.items[0].path']]],
+    ['secret with invalid positive defaultMode', { name: 'secret', secret: { secretName: 's', defaultMode: 512 } }, [['Invalid value', 'secret.defaultMode']]],
+    ['secret with invalid negative defaultMode', { name: 'secret', secret: { secretName: 's', defaultMode: -1 } }, [['Invalid value', 'secret.defaultMode']]],
+    ['valid ConfigMap', { name: 'cfgmap', configMap: { name: 'my-cfgmap' } }, []],
+    ['valid ConfigMap with defaultMode', { name: 'cfgmap', configMap: { name: 'my-cfgmap', defaultMode: 420 } }, []],
+    ['valid ConfigMap with projection and mode', { name: 'cfgmap', configMap: { name: 'my-cfgmap', items: [{ key: 'key', path: 'filename', mode: 420 }] } }, []],
+    ['valid ConfigMap with subdir projection', { name: 'cfgmap', configMap: { name: 'my-cfgmap', items: [{ key: 'key', path: 'dir/filename' }] } }, []],
+    ['configmap with missing path', { name: 'cfgmap', configMap: { name: 'c', items: [{ key: 'key', path: '' }] } }, [['Required value', 'configMap.items[0].path']]],
+    ['configmap with leading ..', { name: 'cfgmap', configMap: { name: 'c', items: [{ key: 'key', path: '../foo' }] } }, [['Invalid value', 'configMap.items[0].path']]],
+    ['configmap with .. inside', { name: 'cfgmap', configMap: { name: 'c', items: [{ key: 'key', path: 'foo/../bar' }] } }, [['Invalid value', 'configMap.items[0].path']]],
+    ['configmap with invalid positive defaultMode', { name: 'cfgmap', configMap: { name: 'c', defaultMode: 512 } }, [['Invalid value', 'configMap.defaultMode']]],
+    ['configmap with invalid negative defaultMode', { name: 'cfgmap', configMap: { name: 'c', defaultMode: -1 } }, [['Invalid value', 'configMap.defaultMode']]],
+    [
+      'valid DownwardAPI',
+      {
+        name: 'downwardapi',
+        downwardAPI: {
+          items: [
+            ...[
+              ['labels', 'metadata.labels'], ['labels with subscript', "metadata.labels['key']"], ['labels with complex subscript', "metadata.labels['test.example.com/key']"],
+              ['annotations', 'metadata.annotations'], ['annotations with subscript', "metadata.annotations['key']"], ['annotations with complex subscript', "metadata.annotations['TEST.EXAMPLE.COM/key']"],
+              ['namespace', 'metadata.namespace'], ['name', 'metadata.name'], ['path/with/subdirs', 'metadata.labels'], ['path/./withdot', 'metadata.labels'],
+              ['path/with/embedded..dotdot', 'metadata.labels'], ['path/with/leading/..dotdot', 'metadata.labels'],
+            ].map(([path, fieldPath]) => ({ path, fieldRef: { apiVersion: 'v1', fieldPath } })),
+            ...['limits.cpu', 'requests.cpu', 'limits.memory', 'requests.memory'].map((resource) => ({ path: resource.replace('limits.', '').replace('requests.', '') + (resource.startsWith('limits') ? '_limit' : '_request'), resourceFieldRef: { containerName: 'test-container', resource } })),
+          ],
+        },
+      },
+      [],
+    ],
+    ['hugepages-downwardAPI-enabled', { name: 'downwardapi', downwardAPI: { items: [{ path: 'hugepages_request', resourceFieldRef: { containerName: 'test-container', resource: 'requests.hugepages-2Mi' } }, { path: 'hugepages_limit', resourceFieldRef: { containerName: 'test-container', resource: 'limits.hugepages-2Mi' } }] } }, []],
+    ['downapi valid defaultMode', { name: 'downapi', downwardAPI: { defaultMode: 420 } }, []],
+    ['downapi valid item mode', { name: 'downapi', downwardAPI: { items: [{ mode: 420, path: 'path', fieldRef: labels }] } }, []],
+    ['downapi invalid positive item mode', { name: 'downapi', downwardAPI: { items: [{ mode: 512, path: 'path', fieldRef: labels }] } }, [['Invalid value', 'downwardAPI.mode']]],
+    ['downapi invalid negative item mode', { name: 'downapi', downwardAPI: { items: [{ mode: -1, path: 'path', fieldRef: labels }] } }, [['Invalid value', 'downwardAPI.mode']]],
+    ['downapi empty metatada path', { name: 'downapi', downwardAPI: { items: [{ path: '', fieldRef: labels }] } }, [['Required value', 'downwardAPI.path']]],
+    ['downapi absolute path', { name: 'downapi', downwardAPI: { items: [{ path: '/absolutepath', fieldRef: labels }] } }, [['Invalid value', 'downwardAPI.path']]],
+    ['downapi dot dot path', { name: 'downapi', downwardAPI: { items: [{ path: '../../passwd', fieldRef: labels }] } }, [['Invalid value', 'downwardAPI.path', "must not contain '..'"]]],
+    ['downapi dot dot file name', { name: 'downapi', downwardAPI: { items: [{ path: '..badFileName', fieldRef: labels }] } }, [['Invalid value', 'downwardAPI.path', "must not start with '..'"]]],
+    ['downapi dot dot first level dirent', { name: 'downapi', downwardAPI: { items: [{ path: '..badDirName/goodFileName', fieldRef: labels }] } }, [['Invalid value', 'downwardAPI.path', "must not start with '..'"]]],
+    [
+      'downapi fieldRef and ResourceFieldRef together',
+      { name: 'downapi', downwardAPI: { items: [{ path: 'test', fieldRef: labels, resourceFieldRef: { containerName: 'test-container', resource: 'requests.memory' } }] } },
+      [['Invalid value', 'downwardAPI', 'fieldRef and resourceFieldRef can not be specified simultaneously']],
+    ],
+    ['downapi invalid positive defaultMode', { name: 'downapi', downwardAPI: { defaultMode: 512 } }, [['Invalid value', 'downwardAPI.defaultMode']]],
+    ['downapi invalid negative defaultMode', { name: 'downapi', downwardAPI: { defaultMode: -1 } }, [['Invalid value', 'downwardAPI.defaultMode']]],
+    ['ProjectedVolumeSource more than one projection in a source', { name: 'projected-volume', projected: { sources: [{ secret: { name: 'foo' } }, { secret: { name: 'foo' }, downwardAPI: {} }] } }, [['Forbidden', 'projected.sources[1]']]],
+    [
+      'ProjectedVolumeSource more than one projection in a source (the second row of that name)',
+      { name: 'projected-volume', projected: { sources: [{ secret: {} }, { secret: {}, downwardAPI: {} }] } },
+      [['Required value', 'projected.sources[0].secret.name'], ['Required value', 'projected.sources[1].secret.name'], ['Forbidden', 'projected.sources[1]']],
+    ],
+  ];
+  for (const [name, volume, want] of rows)
+    test(name, () => {
+      const errs = ValidateVolumes([volume], 'field').errs;
+      assert.equal(errs.length, want.length, `${want.length} error(s) wanted, got ${texts(errs).join(' | ') || 'none'}`);
+      errs.forEach((e, i) => {
+        const [type, field, detail = ''] = want[i]!;
+        assert.equal(e.type, type, texts(errs)[i]);
+        assert.ok(e.path === field || e.path.endsWith(`.${field}`), `field ${e.path}, wanted ${field}`);
+        assert.ok(e.detail.includes(detail), `detail ${JSON.stringify(e.detail)}, wanted ${JSON.stringify(detail)}`);
+      });
+    });
+
+  // no upstream row covers these; the rules are validation.go's (validateDownwardAPIVolumeFile, validateProjectionSources)
+  test('a downwardAPI item with neither fieldRef nor resourceFieldRef', () =>
+    assert.deepEqual(texts(ValidateVolumes([{ name: 'd', downwardAPI: { items: [{ path: 'p' }] } }], 'field').errs), ['field[0].downwardAPI: Required value: one of fieldRef and resourceFieldRef is required']));
+  test('projected: a path twice across sources, a short-lived token without a path, a mode past 0777', () =>
+    assert.deepEqual(
+      texts(ValidateVolumes([{ name: 'p', projected: { defaultMode: 511, sources: [{ configMap: { name: 'a', items: [{ key: 'k', path: 'same', mode: 512 }] } }, { secret: { name: 'b', items: [{ key: 'k', path: 'same' }] } }, { serviceAccountToken: { expirationSeconds: 60 } }] } }], 'field').errs),
+      [
+        'field[0].projected.sources[0].configMap.items[0].mode: Invalid value: 512: must be a number between 0 and 0777 (octal), both inclusive',
+        'field[0].projected: Invalid value: "b": conflicting duplicate paths',
+        'field[0].projected.sources[2].serviceAccountToken.expirationSeconds: Invalid value: 60: may not specify a duration less than 10 minutes',
+        'field[0].projected.path: Required value:',
+      ],
+    ));
 });
