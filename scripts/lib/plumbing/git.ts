@@ -199,17 +199,22 @@ function oneAtATime<T>(root: string, step: () => Promise<T>): Promise<T> {
 export async function withWorktree<T>(root: string, rev: string, fn: (dir: string) => Promise<T>, opts: WorktreeOptions = {}): Promise<T> {
   const dir = join(mkdtempSync(join(tmpdir(), 'marquee-worktree-')), 'tree');
   let adding: Promise<unknown> = Promise.resolve();
-  const cleanup = async () => {
-    active.delete(dir);
-    // a signal during `git worktree add`: let it finish, or it writes the tree after we removed it
-    await adding.catch(() => undefined);
-    // not registered (add failed) or already gone: remove the files and the bookkeeping
-    await oneAtATime(root, async () => {
-      await gitRaw(root, ['worktree', 'remove', '--force', dir]);
-      rmSync(join(dir, '..'), { recursive: true, force: true });
-      await gitRaw(root, ['worktree', 'prune']);
-    });
-  };
+  // One removal, whoever asks first (the finally below, or the signal handler): the tree stays registered in `active`
+  // until it is gone, so a signal that lands while it is being removed waits for that removal instead of exiting
+  // with the tree half removed.
+  let removing: Promise<void> | undefined;
+  const cleanup = () =>
+    (removing ??= (async () => {
+      // a signal during `git worktree add`: let it finish, or it writes the tree after we removed it
+      await adding.catch(() => undefined);
+      // not registered (add failed) or already gone: remove the files and the bookkeeping
+      await oneAtATime(root, async () => {
+        await gitRaw(root, ['worktree', 'remove', '--force', dir]);
+        rmSync(join(dir, '..'), { recursive: true, force: true });
+        await gitRaw(root, ['worktree', 'prune']);
+      });
+      active.delete(dir);
+    })());
   if (active.size === 0) {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
