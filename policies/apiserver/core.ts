@@ -208,6 +208,33 @@ export function validateContainerPorts(ports: unknown, path: string): Errs {
 const validEnvFieldPaths = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'];
 const validResourceFieldPaths = ['limits.cpu', 'limits.memory', 'limits.ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage'];
 
+/**
+ * validateObjectFieldSelector: a fieldPath among `expressions`, or a label's or an annotation's by its key (a
+ * qualified name; an annotation's in any case). The apiVersion is defaulted to v1 before validation.
+ */
+function validateObjectFieldSelector(fs: Record<string, any>, expressions: readonly string[], path: string): Errs {
+  const fn = 'validateObjectFieldSelector';
+  const fp = str(fs.fieldPath);
+  if (!fp) return [required(at(path, 'fieldPath'), '', fn)];
+  const m = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(fp);
+  if (m) return invalidAll(path, m[2], IsQualifiedName(m[1] === 'annotations' ? m[2]!.toLowerCase() : m[2]!), fn);
+  return expressions.includes(fp) ? [] : [notSupported(at(path, 'fieldPath'), fp, expressions, fn)];
+}
+
+/** validateContainerResourceFieldSelector: a resource of validResourceFieldPaths or a hugepages one; a volume's names its container. */
+function validateContainerResourceFieldSelector(fs: Record<string, any>, path: string, volume: boolean): Errs {
+  const fn = 'validateContainerResourceFieldSelector';
+  const out: Errs = [];
+  if (volume && !str(fs.containerName)) out.push(required(at(path, 'containerName'), '', fn, 'a downwardAPI file names the container whose resources it reads'));
+  const r = str(fs.resource);
+  if (!r) out.push(required(at(path, 'resource'), '', fn));
+  else if (!validResourceFieldPaths.includes(r) && !/^(requests|limits)\.hugepages-/.test(r)) out.push(notSupported(at(path, 'resource'), r, validResourceFieldPaths, fn));
+  return out;
+}
+
+/** validVolumeDownwardAPIFieldPathExpressions */
+const validVolumeFieldPaths = ['metadata.annotations', 'metadata.labels', 'metadata.name', 'metadata.namespace', 'metadata.uid'];
+
 /** ValidateEnv + validateEnvVarValueFrom */
 export function ValidateEnv(env: unknown, path: string): Errs {
   const out: Errs = [];
@@ -232,19 +259,11 @@ export function validateEnvVarValueFrom(ev: any, path: string): Errs {
   let n = 0;
   if (isObj(vf.fieldRef)) {
     n++;
-    const fp = str(vf.fieldRef.fieldPath);
-    const m = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(fp);
-    if (!fp) out.push(required(at(at(path, 'fieldRef'), 'fieldPath'), '', 'validateObjectFieldSelector'));
-    else if (m) out.push(...invalidAll(at(path, 'fieldRef'), m[2], IsQualifiedName(m[1] === 'annotations' ? m[2]!.toLowerCase() : m[2]!), 'validateObjectFieldSelector'));
-    else if (!validEnvFieldPaths.includes(fp))
-      out.push(notSupported(at(at(path, 'fieldRef'), 'fieldPath'), fp, validEnvFieldPaths, 'validateObjectFieldSelector'));
+    out.push(...validateObjectFieldSelector(vf.fieldRef, validEnvFieldPaths, at(path, 'fieldRef')));
   }
   if (isObj(vf.resourceFieldRef)) {
     n++;
-    const r = str(vf.resourceFieldRef.resource);
-    if (!r) out.push(required(at(at(path, 'resourceFieldRef'), 'resource'), '', 'validateContainerResourceFieldSelector'));
-    else if (!validResourceFieldPaths.includes(r) && !/^(requests|limits)\.hugepages-/.test(r))
-      out.push(notSupported(at(at(path, 'resourceFieldRef'), 'resource'), r, validResourceFieldPaths, 'validateContainerResourceFieldSelector'));
+    out.push(...validateContainerResourceFieldSelector(vf.resourceFieldRef, at(path, 'resourceFieldRef'), false));
   }
   if (validateKeySelector(out, vf, path, 'configMapKeyRef', 'validateConfigMapKeySelector')) n++;
   if (validateKeySelector(out, vf, path, 'secretKeyRef', 'validateSecretKeySelector')) n++;
@@ -435,8 +454,8 @@ function validateSecretVolumeSource(secret: Record<string, any>, path: string): 
 }
 
 /**
- * validateDownwardAPIVolumeFile: a local path, one of fieldRef and resourceFieldRef, a file mode (the fields a
- * fieldRef may name are not checked here). `path` is the volume source's (upstream names the file's errors there).
+ * validateDownwardAPIVolumeFile: a local path, one of fieldRef (a field a volume may name) and resourceFieldRef (with
+ * its container), a file mode. `path` is the volume source's (upstream names the file's errors there).
  */
 function validateDownwardAPIVolumeFile(file: any, path: string): Errs {
   const fn = 'validateDownwardAPIVolumeFile';
@@ -444,8 +463,10 @@ function validateDownwardAPIVolumeFile(file: any, path: string): Errs {
   if (!str(file?.path)) out.push(required(at(path, 'path'), '', fn));
   else out.push(...validateLocalNonReservedPath(file.path, at(path, 'path'), fn));
   if (has(file?.fieldRef)) {
+    if (isObj(file.fieldRef)) out.push(...validateObjectFieldSelector(file.fieldRef, validVolumeFieldPaths, at(path, 'fieldRef')));
     if (has(file.resourceFieldRef)) out.push(invalid(path, 'resource', 'fieldRef and resourceFieldRef can not be specified simultaneously', fn));
-  } else if (!has(file?.resourceFieldRef)) out.push(required(path, 'one of fieldRef and resourceFieldRef is required', fn));
+  } else if (isObj(file?.resourceFieldRef)) out.push(...validateContainerResourceFieldSelector(file.resourceFieldRef, at(path, 'resourceFieldRef'), true));
+  else if (!has(file?.resourceFieldRef)) out.push(required(path, 'one of fieldRef and resourceFieldRef is required', fn));
   out.push(...fileMode(file?.mode, at(path, 'mode'), fn));
   return out;
 }

@@ -321,6 +321,14 @@ describe('core validation_test.go TestValidateVolumes (sources with files, hostP
   // no upstream row covers these; the rules are validation.go's (validateDownwardAPIVolumeFile, validateProjectionSources)
   test('a downwardAPI item with neither fieldRef nor resourceFieldRef', () =>
     assert.deepEqual(texts(ValidateVolumes([{ name: 'd', downwardAPI: { items: [{ path: 'p' }] } }], 'field').errs), ['field[0].downwardAPI: Required value: one of fieldRef and resourceFieldRef is required']));
+  test('a downwardAPI file: a field only env may name, a resource without its container, a label key that is no qualified name', () =>
+    assert.deepEqual(
+      ValidateVolumes(
+        [{ name: 'd', downwardAPI: { items: [{ path: 'a', fieldRef: { fieldPath: 'spec.nodeName' } }, { path: 'b', resourceFieldRef: { resource: 'limits.cpu' } }, { path: 'c', fieldRef: { fieldPath: "metadata.labels['a b']" } }] } }],
+        'field',
+      ).errs.map((e) => `${e.path}: ${e.type}`),
+      ['field[0].downwardAPI.fieldRef.fieldPath: Unsupported value', 'field[0].downwardAPI.resourceFieldRef.containerName: Required value', 'field[0].downwardAPI.fieldRef: Invalid value'],
+    ));
   test('projected: a path twice across sources, a short-lived token without a path, a mode past 0777', () =>
     assert.deepEqual(
       texts(ValidateVolumes([{ name: 'p', projected: { defaultMode: 511, sources: [{ configMap: { name: 'a', items: [{ key: 'k', path: 'same', mode: 512 }] } }, { secret: { name: 'b', items: [{ key: 'k', path: 'same' }] } }, { serviceAccountToken: { expirationSeconds: 60 } }] } }], 'field').errs),
