@@ -533,10 +533,23 @@ function plainSchema(typeValue: unknown, properties: unknown, itemsValue: unknow
   if (isObj(properties))
     for (const k in properties) {
       const x = properties[k];
-      if (isObj(x) && Object.hasOwn(properties, k)) validateOpenAPISchema(x, prop(p, k), ssv, false, w, fields, propertyReach(reach, k));
+      if (isObj(x) && Object.hasOwn(properties, k) && !fineLeaf(x)) validateOpenAPISchema(x, prop(p, k), ssv, false, w, fields, propertyReach(reach, k));
     }
-  if (items) validateOpenAPISchema(items, child(p, 'items'), ssv, false, w, lvl && 'item', itemsReach(reach));
-  else if (itemList) itemsValue.forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, 'items'), i), ssv, false, w));
+  if (items) {
+    if (!fineLeaf(items)) validateOpenAPISchema(items, child(p, 'items'), ssv, false, w, lvl && 'item', itemsReach(reach));
+  } else if (itemList) itemsValue.forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, 'items'), i), ssv, false, w));
+}
+
+/** The types a plain leaf may have and hold nothing any walk here refuses (an array needs its items). */
+const leafTypes: ReadonlySet<string> = new Set(['boolean', 'integer', 'number', 'object', 'string']);
+
+/**
+ * A plain node with no properties and no items, of a type of leafTypes: plainSchema would find nothing in it (its
+ * type is supported and given, it holds no list of items, no default, nothing below), so the walk does not make its
+ * path or visit it. Most nodes of a large CRD's schema are such leaves (`{description, type: string}`).
+ */
+function fineLeaf(x: Schema): boolean {
+  return plainNode(x) && nodeProperties === undefined && nodeItems === undefined && typeof nodeType === 'string' && leafTypes.has(nodeType);
 }
 
 /** validateMapListKeysMapSet (requireMapListKeysMapSetValidation) */
