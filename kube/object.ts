@@ -145,3 +145,10 @@ export interface RelatedFinding {
 const refPart = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : v === undefined || v === null ? undefined : '?');
 export const objectRef = (o: Record<string, any>): string =>
   [refPart(o?.kind) ?? '?', refPart(o?.metadata?.namespace), refPart(o?.metadata?.name) ?? '?'].filter(Boolean).join('/');
+
+/** The value at `path` in `o` (undefined where the path leads nowhere). */
+export function valueAt(o: unknown, path: readonly (string | number)[]): unknown {
+  let v: any = o;
+  for (const s of path) v = v?.[s];
+  return v;
+}

@@ -370,12 +370,12 @@ function volumeSourceCount(v: any): number {
 
 /** The checks of the sources ported (validate<Source>VolumeSource), by the field that sets the source. */
 const sourceChecks: Readonly<Record<string, (source: Record<string, any>, path: string) => Errs>> = {
-  hostPath: (s, p) => validateHostPathVolumeSource(s, p),
-  secret: (s, p) => validateSecretVolumeSource(s, p),
+  hostPath: validateHostPathVolumeSource,
+  secret: validateSecretVolumeSource,
   persistentVolumeClaim: (s, p) => (str(s.claimName) ? [] : [required(at(p, 'claimName'), '', 'validatePersistentClaimVolumeSource')]),
-  downwardAPI: (s, p) => validateDownwardAPIVolumeSource(s, p),
-  configMap: (s, p) => validateConfigMapVolumeSource(s, p),
-  projected: (s, p) => validateProjectedVolumeSource(s, p),
+  downwardAPI: validateDownwardAPIVolumeSource,
+  configMap: validateConfigMapVolumeSource,
+  projected: validateProjectedVolumeSource,
 };
 
 /** ValidateVolumes + validateVolumeSource (one source per volume, names unique DNS-1123 labels). */

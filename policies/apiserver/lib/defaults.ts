@@ -16,16 +16,16 @@
 // (create semantics for CEL: a rule that reads oldSelf is skipped, where upstream evaluates it with the default as the
 // old value too). Not ported: ownerReferences and managedFields of an embedded ObjectMeta, the finalizer names'
 // standard set, and the CEL cost budget.
+import { valueAt } from '../../../kube/object.ts';
 import { fixFor } from '../../../kube/value-fix.ts';
 import { validateStructural, type PathSegment } from '../../lib/crd-schema.ts';
 import { ValidateAnnotations } from '../core.ts';
-import { at, invalid, isObj, notSupported, required, ValidateLabels, type Errs, type FieldError } from './field.ts';
+import { at, invalid, isObj, metaFields, notSupported, required, ValidateLabels, type Errs, type FieldError } from './field.ts';
 import { IsDNS1035Label, IsDNS1123Label, IsQualifiedName, IsValidPathSegmentName } from './validation.ts';
 
 type Schema = Record<string, any>;
 
 const fn = 'ValidateDefaults';
-const metaFields = new Set(['apiVersion', 'kind', 'metadata']);
 const fix = 'make the default a value the schema accepts';
 /** validateStructural's options for a default: as kube-openapi judges it, not pruned and not defaulted. */
 const asValidated = { defaulting: false, unknownFields: false, once: true } as const;
@@ -96,13 +96,6 @@ function schemaErrors(s: Schema, value: unknown, pathOf: () => string, out: Errs
 function aggregate(errs: readonly FieldError[]): string {
   const text = (e: FieldError) => `${e.path ? `${e.path}: ` : ''}${e.type}${e.value !== undefined ? `: ${JSON.stringify(e.value)}` : ''}${e.detail ? `: ${e.detail}` : ''}`;
   return errs.length === 1 ? text(errs[0]!) : `[${errs.map(text).join(', ')}]`;
-}
-
-/** The part of `value` at `path` (undefined where it is missing, as for a required field). */
-function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
-  let v: any = value;
-  for (const k of path) v = v == null ? undefined : v[k];
-  return v;
 }
 
 const child = (path: string, k: string | number): string => (path ? at(path, k) : String(k));

@@ -42,6 +42,8 @@ function isIdentifier(k: string): boolean {
   return true;
 }
 
+/** The properties of a resource (the root of a CRD's schema, an embedded resource) that are its TypeMeta and ObjectMeta. */
+export const metaFields: ReadonlySet<string> = new Set(['metadata', 'kind', 'apiVersion']);
 export const isObj = (v: unknown): v is Record<string, any> => !!v && typeof v === 'object' && !Array.isArray(v);
 export const arr = (v: unknown): any[] => (Array.isArray(v) ? v : []);
 export const has = (v: unknown): boolean => v !== undefined && v !== null;

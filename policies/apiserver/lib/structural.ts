@@ -17,7 +17,7 @@
 // it; 1.31's NewStructural drops it). An empty `required: []` or `enum: []` on the root metadata counts as unset.
 import { compileGoRegexp } from '../../../kube/go-regexp.ts';
 import { validateDefault, validateMetaDefault, type MetaPlace } from './defaults.ts';
-import { arr, at, forbidden, has, invalid, isObj, notSupported, required, str, type Errs, type FieldError } from './field.ts';
+import { arr, at, forbidden, has, invalid, isObj, metaFields, notSupported, required, str, type Errs, type FieldError } from './field.ts';
 
 type Schema = Record<string, any>;
 
@@ -37,8 +37,6 @@ const prop = (p: Path, k: string): Path => child(child(p, 'properties'), k, true
 
 // openapiV3Types (sets.NewString: sorted when listed)
 const openapiV3Types = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
-// metaFields: the properties of a resource that apply to its TypeMeta and ObjectMeta
-const metaFields = new Set(['metadata', 'kind', 'apiVersion']);
 // supportedValidationReason (sorted)
 const validationReasons = ['FieldValueDuplicate', 'FieldValueForbidden', 'FieldValueInvalid', 'FieldValueRequired'];
 const missingTypeHint = 'give it a type (object, array, string, integer, number or boolean), or x-kubernetes-preserve-unknown-fields: true if it is free-form';
@@ -137,7 +135,7 @@ const DEFAULTS: Reach = 1;
 function reachOf(here: Reach, embedded: boolean, k: string, s: Schema, isRoot: boolean): Reach {
   if (here === UNREACHED) return UNREACHED;
   if (embedded && metaFields.has(k)) return { root: isRoot ? { ...s, 'x-kubernetes-embedded-resource': true } : s, steps: [k] };
-  return typeof here === 'object' ? { root: here.root, steps: [...here.steps, k] } : here;
+  return propertyReach(here, k);
 }
 /** The Reach of the items of a node that stands at `here` (surroundingobject.go Index: the first item). */
 const itemsReach = (here: Reach): Reach => (typeof here === 'object' ? { root: here.root, steps: [...here.steps, 0] } : here);
@@ -533,23 +531,25 @@ function plainSchema(typeValue: unknown, properties: unknown, itemsValue: unknow
   if (isObj(properties))
     for (const k in properties) {
       const x = properties[k];
-      if (isObj(x) && Object.hasOwn(properties, k) && !fineLeaf(x)) validateOpenAPISchema(x, prop(p, k), ssv, false, w, fields, propertyReach(reach, k));
+      if (isObj(x) && Object.hasOwn(properties, k)) plainChild(x, p, k, ssv, w, fields, propertyReach(reach, k));
     }
-  if (items) {
-    if (!fineLeaf(items)) validateOpenAPISchema(items, child(p, 'items'), ssv, false, w, lvl && 'item', itemsReach(reach));
-  } else if (itemList) itemsValue.forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, 'items'), i), ssv, false, w));
+  if (items) plainChild(items, p, null, ssv, w, lvl && 'item', itemsReach(reach));
+  else if (itemList) itemsValue.forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, 'items'), i), ssv, false, w));
 }
 
 /** The types a plain leaf may have and hold nothing any walk here refuses (an array needs its items). */
 const leafTypes: ReadonlySet<string> = new Set(['boolean', 'integer', 'number', 'object', 'string']);
 
 /**
- * A plain node with no properties and no items, of a type of leafTypes: plainSchema would find nothing in it (its
- * type is supported and given, it holds no list of items, no default, nothing below), so the walk does not make its
- * path or visit it. Most nodes of a large CRD's schema are such leaves (`{description, type: string}`).
+ * validateOpenAPISchema of property `k` (null: the items) of plain node at `p`, its path made only when visited. A plain leaf (no
+ * properties, no items) of a type of leafTypes is not visited: plainSchema would find nothing in it (its type is
+ * supported and given, it holds no list of items, no default, nothing below). Most nodes of a large CRD's schema are
+ * such leaves (`{description, type: string}`). Another plain child goes to plainSchema with what plainNode read.
  */
-function fineLeaf(x: Schema): boolean {
-  return plainNode(x) && nodeProperties === undefined && nodeItems === undefined && typeof nodeType === 'string' && leafTypes.has(nodeType);
+function plainChild(x: Schema, p: Path, k: string | null, ssv: Ssv, w: Walk, lvl: Level | undefined, reach: Reach): void {
+  if (!plainNode(x)) return validateOpenAPISchema(x, k === null ? child(p, 'items') : prop(p, k), ssv, false, w, lvl, reach);
+  if (nodeProperties === undefined && nodeItems === undefined && typeof nodeType === 'string' && leafTypes.has(nodeType)) return;
+  plainSchema(nodeType, nodeProperties, nodeItems, k === null ? child(p, 'items') : prop(p, k), ssv, w, lvl, reach);
 }
 
 /** validateMapListKeysMapSet (requireMapListKeysMapSetValidation) */

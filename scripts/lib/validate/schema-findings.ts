@@ -11,7 +11,8 @@ import { codeDigest } from '../plumbing/code.ts';
 import type { SourceLocator } from './locate.ts';
 import { crdCacheKey, crdVersionsOfObject, CrdRegistry, vendoredCrds } from '../../../policies/lib/crd-schema.ts';
 import { scopeOf } from '../../../policies/lib/index-objects.ts';
-import { valueAt, defaultKubernetesVersion, formatPath, SchemaValidator, type SchemaIssue } from './schema.ts';
+import { valueAt } from '../../../kube/index.ts';
+import { defaultKubernetesVersion, formatPath, SchemaValidator, type SchemaIssue } from './schema.ts';
 
 /**
  * The key of the schema-issue cache besides each object's own hash: the field tree (`treeKey`, FieldTree.key), the

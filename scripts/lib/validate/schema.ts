@@ -4,7 +4,7 @@
 // required fields, formats such as quantities) plus the known-field tree (unknown fields); plus unknown and removed
 // apiVersion/kind.
 import { pathToFileURL } from 'node:url';
-import { closest, removalFor } from '../../../kube/index.ts';
+import { closest, removalFor, valueAt } from '../../../kube/index.ts';
 import { fixFor, type FixFacts } from '../../../kube/value-fix.ts';
 import { validateCustomResource, vendoredCrds, type CrdRegistry, type CrdVersion } from '../../../policies/lib/crd-schema.ts';
 import { isGoBase64 } from '../../../policies/lib/crd-formats.ts';
@@ -575,13 +575,6 @@ function ajvIssues(errors: AjvError[]): SchemaIssue[] {
     out.push({ path: decodePointer(path), message, ...problem });
   }
   return out;
-}
-
-/** The value at `path` in `o` (undefined where the path leads nowhere). */
-export function valueAt(o: unknown, path: readonly PathSegment[]): unknown {
-  let v: any = o;
-  for (const s of path) v = v?.[s];
-  return v;
 }
 
 /** Each issue with its fix in words (fixFor), and `also` (where the schema came from) after it. */
