@@ -102,15 +102,18 @@ let nativeWords: { set: ReadonlySet<string>; list: readonly string[] } | undefin
  * loadManifestsNoting of a file's UTF-8 bytes (a byte-order mark already dropped) by the C++ plain-block reader, or
  * undefined when it is not built or leaves the text (anything the plain-block reader leaves, and a little more): the
  * caller then decodes the bytes and calls loadManifestsNoting. The values are JSON.parse's reading of the reader's
- * JSON text, the same values the plain-block reader gives (test/kube/yaml-block.test.ts).
+ * JSON text, the same values the plain-block reader gives (test/kube/yaml-block.test.ts). With `leaveOutSchemaDocs`, a
+ * CustomResourceDefinition's schema has no descriptions where no check reads one (native/yaml-block Reader::inSchemaNode:
+ * the objects are only checked, never shown): most of a large CRD's bytes, whose strings and objects JSON.parse then does
+ * not make.
  */
-export function loadManifestBytes(bytes: Uint8Array, maxDepth: number, words: ReadonlySet<string>): { values: unknown[]; plain: ReadonlySet<string> } | undefined {
+export function loadManifestBytes(bytes: Uint8Array, maxDepth: number, words: ReadonlySet<string>, leaveOutSchemaDocs = false): { values: unknown[]; plain: ReadonlySet<string> } | undefined {
   if (!nativeReader) return undefined;
   if (nativeWords?.set !== words) {
     nativeWords = { set: words, list: [...words] };
     nativeReader.words(nativeWords.list);
   }
-  const values = nativeReader.read(bytes, maxDepth);
+  const values = nativeReader.read(bytes, maxDepth, leaveOutSchemaDocs);
   if (values === undefined) return undefined;
   const bits = nativeReader.noted();
   const plain = new Set<string>();

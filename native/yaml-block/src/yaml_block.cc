@@ -11,6 +11,9 @@
 // string it makes (json-parser.cc MakeString: NewRawOneByteString, or an internalized copy), so no value refers to the
 // buffer once JSON.parse returns, and the next file may overwrite it. Long strings are not in the JSON: made from their
 // bytes, they take the places of their "" after JSON.parse (LongStrings).
+//
+// Asked to (read's third argument), it leaves out the descriptions of a CustomResourceDefinition's schema that no check
+// reads (SchemaDocs): most of the bytes of a large CRD, whose objects and strings JSON.parse would otherwise make.
 #define NAPI_EXPERIMENTAL
 #include <node_api.h>
 
@@ -293,8 +296,8 @@ class Reader {
    * `keysAt`: MAX_NESTING + 2 lists, `pathAt`: MAX_NESTING + 2 steps, one of each per nesting level; they and `longs`
    * are kept by the caller from read to read.
    */
-  Reader(const uint8_t* t, size_t n, int maxDepth, const std::vector<std::string>& watch, Out& o, std::vector<std::vector<std::string_view>>& keysAt, std::vector<Step>& pathAt, LongStrings& longs)
-      : keysAt_(keysAt), pathAt_(pathAt), longs_(longs), t_(t), n_(n), limit_(maxDepth - 2 < MAX_NESTING ? maxDepth - 2 : MAX_NESTING), watch_(watch), o_(o) {
+  Reader(const uint8_t* t, size_t n, int maxDepth, const std::vector<std::string>& watch, Out& o, std::vector<std::vector<std::string_view>>& keysAt, std::vector<Step>& pathAt, LongStrings& longs, bool leaveOutSchemaDocs)
+      : keysAt_(keysAt), pathAt_(pathAt), longs_(longs), leaveOutSchemaDocs_(leaveOutSchemaDocs), t_(t), n_(n), limit_(maxDepth - 2 < MAX_NESTING ? maxDepth - 2 : MAX_NESTING), watch_(watch), o_(o) {
     for (const auto& w : watch) watchLength_ = w.size() > watchLength_ ? w.size() : watchLength_;
   }
 
@@ -322,6 +325,7 @@ class Reader {
         doc_++;
       }
       any = true;
+      crdKind_ = crdApiVersion_ = false;
       if (ls_ >= n_ || isMarker(DASH)) {
         o_.put("null", 4);
       } else {
@@ -493,6 +497,39 @@ class Reader {
   LongStrings& longs_;
   /** The document being read (its index). */
   uint32_t doc_ = 0;
+  /** Leave out the descriptions SchemaDocs says no check reads. */
+  const bool leaveOutSchemaDocs_;
+  /** The document's `kind: CustomResourceDefinition` and `apiVersion: apiextensions.k8s.io/…`, when read so far. */
+  bool crdKind_ = false, crdApiVersion_ = false;
+
+  /**
+   * SchemaDocs: is the mapping being read (at depth_) a node of a CustomResourceDefinition's
+   * spec.versions[i].schema.openAPIV3Schema reached from there through properties.<name>, items and
+   * additionalProperties alone, and through no property named metadata? Its description, a string, is read by no
+   * check: the API server's rules read a description only for its type (a string here), under
+   * allOf/anyOf/oneOf/not (must be empty) and in the root's metadata (may hold nothing but name and generateName), and a
+   * default, an example or an enum is data, whose fields all count. Only a document whose kind and apiVersion come
+   * before its spec is known to be a CRD here: another keeps its descriptions, which is never wrong.
+   */
+  bool inSchemaNode() const {
+    if (!crdKind_ || !crdApiVersion_ || depth_ < 6) return false;
+    auto is = [this](int i, std::string_view name) { return pathAt_[i].key && std::string_view(pathAt_[i].key, pathAt_[i].length) == name; };
+    if (!is(1, "spec") || !is(2, "versions") || pathAt_[3].key || !is(4, "schema") || !is(5, "openAPIV3Schema")) return false;
+    bool name = false;
+    for (int i = 6; i < depth_; i++) {
+      if (!pathAt_[i].key) return false;
+      std::string_view k(pathAt_[i].key, pathAt_[i].length);
+      if (name) {
+        if (k == "metadata") return false;
+        name = false;
+      } else if (k == "properties") {
+        name = true;
+      } else if (k != "items" && k != "additionalProperties") {
+        return false;
+      }
+    }
+    return !name;
+  }
 
   /** `s` as a JSON string (putString), or LongStrings' "" when long. */
   void putText(const uint8_t* s, size_t n, const uint8_t* limit) {
@@ -512,6 +549,8 @@ class Reader {
     keys.clear();
     // (made only for a mapping of many keys: most have few, and an empty set still costs its making and unmaking)
     std::optional<std::unordered_set<std::string_view>> many;
+    /** keys written (a left-out description is not) */
+    size_t written = 0;
     o_.put('{');
     for (;;) {
       std::string_view k = key(p, static_cast<size_t>(colon));
@@ -527,14 +566,17 @@ class Reader {
         throw NotPlain();
       }
       // ,"key": at once, the key copied in blocks of sixteen as putString does (a simple key needs no escape)
+      const size_t keyAt = o_.size();
       char* d = o_.room(k.size() + 20);
-      if (keys.size() > 1 || many) *d++ = ',';
+      if (written) *d++ = ',';
       *d++ = '"';
       for (size_t i = 0; i < k.size(); i += 16) _mm_storeu_si128(reinterpret_cast<__m128i*>(d + i), load16(t_ + p + i, t_ + n_));
       d += k.size();
       *d++ = '"';
       *d++ = ':';
       o_.end(d);
+      const size_t valueAt = o_.size();
+      const size_t longsBefore = longs_.entries.size(), longBytesBefore = longs_.bytes.size(), longStepsBefore = longs_.steps.size();
       size_t v = static_cast<size_t>(colon) + 1;
       while (v < le_ && t_[v] == SPACE) v++;
       if (v >= le_ || t_[v] == HASH) {
@@ -549,6 +591,20 @@ class Reader {
           o_.put("null", 4);
       } else {
         scalar(v, col);
+      }
+      if (depth_ == 1) {
+        std::string_view value(o_.data() + valueAt, o_.size() - valueAt);
+        if (k == "kind") crdKind_ = value == "\"CustomResourceDefinition\"";
+        else if (k == "apiVersion") crdApiVersion_ = value.substr(0, 22) == "\"apiextensions.k8s.io/";
+      }
+      if (leaveOutSchemaDocs_ && k == "description" && o_.data()[valueAt] == '"' && inSchemaNode()) {
+        // the key and its string go: the JSON and the long strings as they were before the key
+        o_.end(o_.data() + keyAt);
+        longs_.entries.resize(longsBefore);
+        longs_.bytes.resize(longBytesBefore);
+        longs_.steps.resize(longStepsBefore);
+      } else {
+        written++;
       }
       if (ls_ >= n_ || isMarker(DASH) || isMarker(DOT)) break;
       long here = column();
@@ -1101,12 +1157,13 @@ bool putLongStrings(napi_env env, const LongStrings& longs, napi_value documents
 }
 
 /**
- * read(bytes, maxDepth): the documents of the UTF-8 text in `bytes` (JSON.parse's reading of this reader's JSON), or
- * undefined when the text is the JavaScript readers' (then noted() is 0).
+ * read(bytes, maxDepth, leaveOutSchemaDocs): the documents of the UTF-8 text in `bytes` (JSON.parse's reading of this
+ * reader's JSON), or undefined when the text is the JavaScript readers' (then noted() is 0); with leaveOutSchemaDocs
+ * true, without the descriptions of CRD schemas no check reads (Reader::inSchemaNode).
  */
 napi_value Read(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   napi_typedarray_type type;
   size_t length = 0;
@@ -1114,9 +1171,11 @@ napi_value Read(napi_env env, napi_callback_info info) {
   int32_t maxDepth = 0;
   if (argc < 2 || napi_get_typedarray_info(env, argv[0], &type, &length, &data, nullptr, nullptr) != napi_ok || type != napi_uint8_array ||
       napi_get_value_int32(env, argv[1], &maxDepth) != napi_ok) {
-    napi_throw_type_error(env, nullptr, "read(bytes: Uint8Array, maxDepth: number)");
+    napi_throw_type_error(env, nullptr, "read(bytes: Uint8Array, maxDepth: number, leaveOutSchemaDocs?: boolean)");
     return nullptr;
   }
+  bool leaveOutSchemaDocs = false;
+  if (argc >= 3) napi_get_value_bool(env, argv[2], &leaveOutSchemaDocs);
   State* s = state(env);
   s->noted = 0;
   const uint8_t* t = static_cast<const uint8_t*>(data);
@@ -1129,7 +1188,7 @@ napi_value Read(napi_env env, napi_callback_info info) {
     if (length >= 3 && t[0] == 0xEF && t[1] == 0xBB && t[2] == 0xBF) return undefinedValue(env);
     if (refused(t, length)) return undefinedValue(env);
     try {
-      Reader reader(t, length, maxDepth, s->words, s->out, s->keysAt, s->pathAt, s->longs);
+      Reader reader(t, length, maxDepth, s->words, s->out, s->keysAt, s->pathAt, s->longs, leaveOutSchemaDocs);
       reader.documents();
       s->noted = reader.noted;
     } catch (const NotPlain&) {

@@ -69,7 +69,7 @@ export const isList = (o: any): boolean => typeof o?.kind === 'string' && o.kind
  * is still to be imported.
  */
 export async function checkText(file: string, source: string | readonly string[] | Buffer, ctx: CheckContext): Promise<FileResult> {
-  const read = readText(file, source);
+  const read = readText(file, source, !ctx.keepObjects);
   if (!('values' in read)) return read;
   const kinds = kindsOf(read.values);
   if (ctx.inputCrds && !ctx.inputCrds.ready && ctx.validator.mayBeCustom(kinds)) {
@@ -103,8 +103,12 @@ interface ReadText {
   readonly block: boolean;
 }
 
-/** The first stage of checkText: the file's values and its YAML findings, or the whole result when the text ends it. */
-function readText(file: string, source: string | readonly string[] | Buffer): ReadText | FileResult {
+/**
+ * The first stage of checkText: the file's values and its YAML findings, or the whole result when the text ends it.
+ * Values that are only checked (`onlyChecked`: none is kept for the caller) may lack the descriptions of a CRD's schema
+ * that no check reads (loadManifestBytes).
+ */
+function readText(file: string, source: string | readonly string[] | Buffer, onlyChecked: boolean): ReadText | FileResult {
   let bytes = Buffer.isBuffer(source) ? source : undefined;
   let pieces = typeof source === 'string' ? [source] : bytes ? undefined : (source as readonly string[]);
   let whole: string | undefined;
@@ -125,7 +129,7 @@ function readText(file: string, source: string | readonly string[] | Buffer): Re
   let exact: Located | undefined;
   try {
     if (json) values = [JSON.parse(text())];
-    else ({ values, plain: plainWords } = (bytes && loadManifestBytes(bytes, MAX_DEPTH, yaml11BooleanWords)) || loadManifestsNoting((pieces ??= piecesOf(bytes!)), MAX_DEPTH, yaml11BooleanWords));
+    else ({ values, plain: plainWords } = (bytes && loadManifestBytes(bytes, MAX_DEPTH, yaml11BooleanWords, onlyChecked)) || loadManifestsNoting((pieces ??= piecesOf(bytes!)), MAX_DEPTH, yaml11BooleanWords));
   } catch (err) {
     return unreadable(file, text(), json, err);
   }

@@ -1,0 +1,224 @@
+// The C++ reader's leaveOutSchemaDocs (native/yaml-block Reader::inSchemaNode, loadManifestBytes): the descriptions of a
+// CustomResourceDefinition's schema that no check reads are left out of the values files mode checks and of the CRD
+// registry's schemas. Held to three things: exactly the descriptions the rule names go (a hand-written CRD, and every
+// vendored and corpus CRD against a reference walk written from the rule's words); a description a check reads (its
+// type, under allOf/anyOf/oneOf/not, in the root's metadata) stays; and files mode's findings on every such CRD, and
+// on CRDs whose descriptions break the API server's rules, are the same with and without it.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { loadManifestBytes, nativeReaderBuilt } from '../../kube/yaml-schema.ts';
+import { checkContext, checkText } from '../../scripts/lib/validate/files-check.ts';
+import { defaultKubernetesVersion } from '../../scripts/lib/validate/schema.ts';
+import { filesUnder } from '../../scripts/lib/plumbing/files.ts';
+import { repoRoot } from '../helpers/repo-copy.ts';
+
+const noWords: ReadonlySet<string> = new Set();
+const read = (text: string | Buffer, leaveOut: boolean) => loadManifestBytes(Buffer.isBuffer(text) ? text : Buffer.from(text), 100, noWords, leaveOut)?.values;
+
+/** The paths (dotted, list indexes as numbers) of every `description` key in `v`. */
+function descriptionPaths(v: unknown, at = ''): string[] {
+  if (Array.isArray(v)) return v.flatMap((x, i) => descriptionPaths(x, `${at}[${i}]`));
+  if (!v || typeof v !== 'object') return [];
+  return Object.entries(v).flatMap(([k, x]) => [...(k === 'description' ? [`${at}.description`] : []), ...descriptionPaths(x, `${at}.${k}`)]);
+}
+
+const HAND_WRITTEN = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+  description: not a schema
+spec:
+  description: not a schema
+  versions:
+  - name: v1
+    description: not a schema
+    schema:
+      openAPIV3Schema:
+        description: the root, gone
+        type: object
+        properties:
+          metadata:
+            description: the root's metadata, kept
+            type: object
+          spec:
+            description: gone
+            type: object
+            default:
+              description: a default's field, kept
+            example:
+              description: an example's field, kept
+            properties:
+              a:
+                description: gone
+                type: string
+              n:
+                description: 5
+                type: string
+              m:
+                description:
+                  a string on the next line, gone
+              l:
+                type: array
+                items:
+                  description: items, gone
+                  type: object
+                  anyOf:
+                  - description: under anyOf, kept
+                  not:
+                    description: under not, kept
+                  additionalProperties:
+                    description: additionalProperties, gone
+                    type: string
+              embedded:
+                properties:
+                  metadata:
+                    description: a property named metadata, kept
+              description:
+                description: a property named description, gone (the property stays)
+                type: string
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: SomethingElse
+spec:
+  versions:
+  - schema:
+      openAPIV3Schema:
+        description: not a CRD, kept
+---
+spec:
+  versions:
+  - schema:
+      openAPIV3Schema:
+        description: kind and apiVersion after spec, kept
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+---
+apiVersion: example.com/v1
+kind: CustomResourceDefinition
+spec:
+  versions:
+  - schema:
+      openAPIV3Schema:
+        description: another group's kind of that name, kept
+`;
+
+/**
+ * The rule in its words, as a reference: in a document whose apiVersion (apiextensions.k8s.io/…) and kind
+ * (CustomResourceDefinition) come before its spec, under spec.versions[i].schema.openAPIV3Schema, a node reached through
+ * properties.<name> (no name `metadata`), items and additionalProperties alone loses its description when that is a string.
+ */
+function referenceLeaveOut(docs: unknown[]): unknown[] {
+  const strip = (node: unknown): unknown => {
+    if (!node || typeof node !== 'object' || Array.isArray(node)) return node;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'description' && typeof v === 'string') continue;
+      if (k === 'properties' && v && typeof v === 'object' && !Array.isArray(v)) out[k] = Object.fromEntries(Object.entries(v).map(([name, s]) => [name, name === 'metadata' ? s : strip(s)]));
+      else if (k === 'items' || k === 'additionalProperties') out[k] = strip(v);
+      else out[k] = v;
+    }
+    return out;
+  };
+  return docs.map((doc: any) => {
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return doc;
+    const keys = Object.keys(doc);
+    const before = (k: string) => keys.includes(k) && (!keys.includes('spec') || keys.indexOf(k) < keys.indexOf('spec'));
+    if (doc.kind !== 'CustomResourceDefinition' || !String(doc.apiVersion).startsWith('apiextensions.k8s.io/') || !before('kind') || !before('apiVersion')) return doc;
+    if (!Array.isArray(doc.spec?.versions)) return doc;
+    const versions = doc.spec.versions.map((v: any) => (v?.schema?.openAPIV3Schema && typeof v.schema.openAPIV3Schema === 'object' ? { ...v, schema: { ...v.schema, openAPIV3Schema: strip(v.schema.openAPIV3Schema) } } : v));
+    return { ...doc, spec: { ...doc.spec, versions } };
+  });
+}
+
+/** Every vendored CRD file and every corpus file that holds a CRD. */
+const crdFiles = [
+  ...filesUnder(join(repoRoot, 'vendor/crds')).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(repoRoot, 'vendor/crds', f)),
+  ...filesUnder(join(repoRoot, 'test/corpus/real-manifests')).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(repoRoot, 'test/corpus/real-manifests', f)),
+].filter((f) => readFileSync(f, 'latin1').includes('kind: CustomResourceDefinition'));
+
+describe('CRD schema descriptions no check reads', { skip: !nativeReaderBuilt && 'the C++ reader is not built' }, () => {
+  test('a hand-written CRD keeps exactly the descriptions a check reads, or that are no schema\'s', () => {
+    const full = read(HAND_WRITTEN, false)!;
+    const left = read(HAND_WRITTEN, true)!;
+    assert.equal(descriptionPaths(full).length, 21, 'the full reading has every description');
+    assert.deepEqual(descriptionPaths(left), [
+      '[0].metadata.description',
+      '[0].spec.description',
+      '[0].spec.versions[0].description',
+      '[0].spec.versions[0].schema.openAPIV3Schema.properties.metadata.description',
+      '[0].spec.versions[0].schema.openAPIV3Schema.properties.spec.default.description',
+      '[0].spec.versions[0].schema.openAPIV3Schema.properties.spec.example.description',
+      '[0].spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.n.description',
+      '[0].spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.l.items.anyOf[0].description',
+      '[0].spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.l.items.not.description',
+      '[0].spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.embedded.properties.metadata.description',
+      '[0].spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.description',
+      '[1].spec.versions[0].schema.openAPIV3Schema.description',
+      '[2].spec.versions[0].schema.openAPIV3Schema.description',
+      '[3].spec.versions[0].schema.openAPIV3Schema.description',
+    ]);
+    assert.equal((left[0] as any).spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.n.description, 5, 'a description that is no string stays, for its type to be judged');
+    // everything else is as read in full: the same keys, in the same order, but the descriptions gone
+    assert.deepEqual(left, referenceLeaveOut(full));
+    assert.equal(JSON.stringify(left), JSON.stringify(referenceLeaveOut(full)));
+  });
+
+  test('on every vendored and corpus CRD file: the full reading less the descriptions the rule names', () => {
+    let gone = 0;
+    let files = 0;
+    for (const f of crdFiles) {
+      const bytes = readFileSync(f);
+      const full = read(bytes, false);
+      if (full === undefined) continue;
+      files++;
+      const left = read(bytes, true)!;
+      const want = referenceLeaveOut(full);
+      assert.equal(JSON.stringify(left), JSON.stringify(want), f);
+      gone += descriptionPaths(full).length - descriptionPaths(left).length;
+    }
+    assert.ok(files >= 30, `the C++ reader took ${files} of ${crdFiles.length} CRD files`);
+    assert.ok(gone > 10_000, `${gone} descriptions left out`);
+  });
+
+  test('files mode finds the same with the descriptions left out as with them, on every CRD and on CRDs whose descriptions break rules', async () => {
+    const broken = HAND_WRITTEN.split('\n---\n')[0]!;
+    const rootMetadata = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gadgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names:
+    kind: Gadget
+    plural: gadgets
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          metadata:
+            description: only name and generateName may be said of it
+            type: object
+`;
+    const [kept, leftOut] = await Promise.all([checkContext(defaultKubernetesVersion, true), checkContext(defaultKubernetesVersion, false)]);
+    const findings = async (name: string, text: string | Buffer, ctx: typeof kept) => JSON.stringify((await checkText(name, Buffer.isBuffer(text) ? text : Buffer.from(text), ctx)).findings);
+    for (const f of crdFiles) {
+      const bytes = readFileSync(f);
+      assert.equal(await findings(f, bytes, leftOut), await findings(f, bytes, kept), f);
+    }
+    for (const [name, text, expected] of [
+      ['broken.yaml', broken, [/anyOf\[0\]\.description: Forbidden: must be empty to be structural/, /not\.description: Forbidden: must be empty to be structural/]],
+      ['root-metadata.yaml', rootMetadata, [/properties\.metadata: Forbidden: must not specify anything other than name and generateName/]],
+    ] as const) {
+      const got = await findings(name, text, leftOut);
+      assert.equal(got, await findings(name, text, kept), name);
+      for (const e of expected) assert.match(got, e, `${name}: the finding a description causes is still found`);
+    }
+  });
+});
