@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadManifestBytes, nativeReaderBuilt } from '../../kube/yaml-schema.ts';
+import { yaml11BooleanWords } from '../../scripts/lib/validate/sources.ts';
 import { checkContext, checkText } from '../../scripts/lib/validate/files-check.ts';
 import { defaultKubernetesVersion } from '../../scripts/lib/validate/schema.ts';
 import { filesUnder } from '../../scripts/lib/plumbing/files.ts';
@@ -165,6 +166,15 @@ describe('CRD schema descriptions no check reads', { skip: !nativeReaderBuilt &&
     assert.equal(JSON.stringify(left), JSON.stringify(referenceLeaveOut(full)));
   });
 
+  test('a description that is a YAML 1.1 boolean word stays, quoted or not, when the reader watches the words', () => {
+    const text = HAND_WRITTEN.split('\n---\n')[0]!.replace('description: gone\n                type: string', "description: yes\n                type: string\n              b:\n                description: 'no'\n                type: string");
+    const docs = loadManifestBytes(Buffer.from(text), 100, yaml11BooleanWords, true)!.values as any[];
+    const props = docs[0].spec.versions[0].schema.openAPIV3Schema.properties.spec.properties;
+    assert.equal(props.a.description, 'yes', 'kubectl reads an unquoted yes as true: the checks must see it');
+    assert.equal(props.b.description, 'no', 'a quoted word looks the same in the JSON: kept as well');
+    assert.equal(read(text, true)![0] && (read(text, true)![0] as any).spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.a.description, undefined, 'without watched words it goes');
+  });
+
   test('on every vendored and corpus CRD file: the full reading less the descriptions the rule names', () => {
     let gone = 0;
     let files = 0;
@@ -212,7 +222,9 @@ spec:
       const bytes = readFileSync(f);
       assert.equal(await findings(f, bytes, leftOut), await findings(f, bytes, kept), f);
     }
+    const word = rootMetadata.replace('            description: only name and generateName may be said of it\n            type: object\n', '            type: object\n          size:\n            description: yes\n            type: string\n');
     for (const [name, text, expected] of [
+      ['yaml11-word.yaml', word, [/"path":"[^"]*properties\.size\.description"[^}]*"message":"must be string \(got true\)"/, /yaml11-boolean/]],
       ['broken.yaml', broken, [/anyOf\[0\]\.description: Forbidden: must be empty to be structural/, /not\.description: Forbidden: must be empty to be structural/]],
       ['root-metadata.yaml', rootMetadata, [/properties\.metadata: Forbidden: must not specify anything other than name and generateName/]],
     ] as const) {

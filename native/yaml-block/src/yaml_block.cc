@@ -511,6 +511,19 @@ class Reader {
    * default, an example or an enum is data, whose fields all count. Only a document whose kind and apiVersion come
    * before its spec is known to be a CRD here: another keeps its descriptions, which is never wrong.
    */
+  /**
+   * Is the JSON string written from `at` a watched word (quoted or not: the JSON does not tell)? kubectl reads such a
+   * word unquoted as YAML 1.1 does (a boolean), which the checks then judge (files-check.ts asKubectlReads): kept.
+   */
+  bool watchedWord(size_t at) const {
+    std::string_view value(o_.data() + at, o_.size() - at);
+    if (value.size() < 3) return false;
+    value = value.substr(1, value.size() - 2);
+    for (const auto& w : watch_)
+      if (value == w) return true;
+    return false;
+  }
+
   bool inSchemaNode() const {
     if (!crdKind_ || !crdApiVersion_ || depth_ < 6) return false;
     auto is = [this](int i, std::string_view name) { return pathAt_[i].key && std::string_view(pathAt_[i].key, pathAt_[i].length) == name; };
@@ -597,7 +610,7 @@ class Reader {
         if (k == "kind") crdKind_ = value == "\"CustomResourceDefinition\"";
         else if (k == "apiVersion") crdApiVersion_ = value.substr(0, 22) == "\"apiextensions.k8s.io/";
       }
-      if (leaveOutSchemaDocs_ && k == "description" && o_.data()[valueAt] == '"' && inSchemaNode()) {
+      if (leaveOutSchemaDocs_ && k == "description" && o_.data()[valueAt] == '"' && !watchedWord(valueAt) && inSchemaNode()) {
         // the key and its string go: the JSON and the long strings as they were before the key
         o_.end(o_.data() + keyAt);
         longs_.entries.resize(longsBefore);

@@ -282,7 +282,10 @@ const isMapping = (v: unknown): v is Record<string, unknown> => !!v && typeof v 
 // any finite number); the schemas under properties, patternProperties, definitions, allOf, anyOf, oneOf and not are
 // checked in turn, while items and additionalProperties need only be mappings, and the x-kubernetes-* fields are not
 // looked at. test/scripts/validate/schema.test.ts compares the two on every schema of the vendored CRDs, so a model
-// version that checks more is caught.
+// version that checks more is caught. One field more than the models check: `description`, which their compiled
+// schemas lost (their generator drops every key named description, the fields so named with the texts), while the API
+// server decodes it as a string: every description field the model packages declare is one, and unknownFields
+// checks it (a test reads the packages' declarations).
 const STRING = 0;
 const BOOLEAN = 1;
 const MAPPING = 2;
@@ -298,6 +301,7 @@ const DOCS = 11;
 const jsonSchemaPropsFields = new Map<string, number>([
   ['$ref', STRING],
   ['$schema', STRING],
+  ['description', STRING],
   ['additionalItems', MAPPING],
   ['additionalProperties', MAPPING],
   ['allOf', SCHEMAS],
@@ -470,6 +474,12 @@ function unknownFields(tree: FieldTree, value: unknown, id: NodeId, path: PathSe
   if (!node.p && node.i === undefined) return;
   for (const key of Object.keys(value)) {
     const child = node.p?.[key] ?? node.i;
+    // a field the models' compiled schemas lost (see jsonSchemaPropsFields), a string wherever a model declares it
+    if (key === 'description' && node.p?.description !== undefined) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== null && typeof v !== 'string') out.push({ path: [...path, key], message: 'must be string', expected: ['string'] });
+      continue;
+    }
     if (child === undefined) {
       const known = Object.keys(node.p ?? {});
       // a field of a sibling this object has (limits: beside resources:): indented one level too little
