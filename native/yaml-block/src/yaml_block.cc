@@ -610,7 +610,7 @@ class Reader {
         if (k == "kind") crdKind_ = value == "\"CustomResourceDefinition\"";
         else if (k == "apiVersion") crdApiVersion_ = value.substr(0, 22) == "\"apiextensions.k8s.io/";
       }
-      if (leaveOutSchemaDocs_ && k == "description" && o_.data()[valueAt] == '"' && !watchedWord(valueAt) && inSchemaNode()) {
+      if (leaveOutSchemaDocs_ && k == "description" && o_.size() > valueAt && o_.data()[valueAt] == '"' && !watchedWord(valueAt) && inSchemaNode()) {
         // the key and its string go: the JSON and the long strings as they were before the key
         o_.end(o_.data() + keyAt);
         longs_.entries.resize(longsBefore);
