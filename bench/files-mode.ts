@@ -15,7 +15,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { machineReferenceMs } from './lib/machine-reference.ts';
+import { machineReferenceMs, processorName } from './lib/machine-reference.ts';
 import { median, runValidate, type ValidateRun } from './lib/validate-process.ts';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
@@ -40,7 +40,7 @@ try {
   for (let i = 1; i < copies; i++) cpSync(corpus, join(input, `copy-${String(i).padStart(3, '0')}`), { recursive: true });
   const mb = Number(execFileSync('du', ['-sm', input], { encoding: 'utf8' }).split('\t')[0]);
   console.log(`checkout ${checkout} (${execFileSync('git', ['-C', checkout, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()})`);
-  console.log(`node ${process.version}, ${availableParallelism()} cores, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(`node ${process.version}, ${availableParallelism()} cores of ${processorName()}, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`input: ${copies} copies of the corpus (${once.objects} objects each), ${mb} MB on disk, in ${input}`);
   console.log(`machine reference before: ${machineReferenceMs().toFixed(0)} ms (bench/lib/machine-reference.ts: lower is a faster moment)`);
   console.log('run | objects | exit | wall s | CPU s | objects/s | objects per CPU-s | peak RSS MB');

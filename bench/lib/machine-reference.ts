@@ -4,6 +4,8 @@
 // fixed text of small objects with string, number and boolean fields, then a walk over what it gives. It runs in its
 // own node process, so nothing of the benchmark's own process (its heap, its compiled code) enters the figure.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 
 const WORKLOAD = `
 const items = [];
@@ -26,4 +28,21 @@ export function machineReferenceMs(): number {
   if (r.error) throw new Error(`the machine reference workload: ${r.error.message}`);
   if (r.status !== 0) throw new Error(`the machine reference workload exited with ${r.status}: ${r.stderr.slice(-500)}`);
   return (JSON.parse(r.stdout) as { ms: number }).ms;
+}
+
+/**
+ * The processor as /proc/cpuinfo names it, with its family and model: hosts of one machine kind differ (the sixteenth
+ * session's was a newer processor family than the fifteenth's, and its reference did not tell them apart).
+ */
+export function processorName(): string {
+  let info = '';
+  try {
+    info = readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    // not Linux: the model name alone
+  }
+  const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(info)?.[1]?.trim();
+  const family = field('cpu family');
+  const model = field('model');
+  return `${cpus()[0]?.model.trim() ?? 'unknown processor'}${family !== undefined ? ` (family ${family}, model ${model})` : ''}`;
 }
