@@ -4,6 +4,14 @@
 // package's exports, read, and compiled), in every thread that checks, the largest part of a thread's start; the
 // bundle loads the same code as a few files (docs/benchmarks.md, files mode, the thirteenth session).
 //
+// The bundle's files are CommonJS, required rather than imported: Node 20's ES module loader spends about a millisecond
+// on each module it loads (resolving, linking, evaluating through its promises), its CommonJS loader a tenth of that,
+// and a thread meets some seventy of the bundle's files for the kinds of a typical input (docs/benchmarks.md, files
+// mode, the sixteenth session). esbuild splits only ES modules, so the bundle is built as ES modules and each file then
+// turned into CommonJS. The runtime the schemas import (@kubernetes-models/validate: ajv's formats) is an ES module
+// that CommonJS cannot require in Node 20, so it is bundled too; re2-wasm stays the package's (it reads its .wasm file
+// beside its own).
+//
 // Kept under node_modules/.cache/marquee/schema-bundle/<key>/, the key made of the model packages' versions and this
 // code's digest; the map from a schema's path (relative to node_modules, so the cache does not depend on where the
 // checkout lives) to its bundled module is written last, so a bundle is used only once it is whole. Built by
@@ -13,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { codeDigest } from '../plumbing/code.ts';
 import type { FieldTree } from './field-tree.ts';
 
@@ -50,9 +58,9 @@ function readMap(dir: string): SchemaMap | undefined {
 }
 
 /**
- * Build the bundle of every schema module `tree` names (unless this install has one): the runtime the schemas import
- * (@kubernetes-models/validate: ajv's formats, re2) stays the package's, found from the cache folder, which lies inside
- * node_modules. Older bundles are removed.
+ * Build the bundle of every schema module `tree` names (unless this install has one), in CommonJS (see the top): what
+ * the schemas import is bundled with them, but re2-wasm, found from the cache folder, which lies inside node_modules.
+ * Older bundles are removed.
  */
 export async function buildSchemaBundle(tree: FieldTree): Promise<void> {
   const dir = bundleDir();
@@ -63,7 +71,7 @@ export async function buildSchemaBundle(tree: FieldTree): Promise<void> {
   rmSync(tmp, { recursive: true, force: true });
   try {
     // esbuild loads only to build: validate's threads that read the bundle never need it
-    const { build } = await import('esbuild');
+    const { build, transform } = await import('esbuild');
     const result = await build({
       entryPoints: entries,
       absWorkingDir: nodeModules,
@@ -73,14 +81,24 @@ export async function buildSchemaBundle(tree: FieldTree): Promise<void> {
       splitting: true,
       format: 'esm',
       platform: 'node',
-      external: ['@kubernetes-models/validate', '@kubernetes-models/validate/*'],
+      target: 'node20',
+      external: ['re2-wasm'],
       entryNames: '[name]-[hash]',
       chunkNames: 'shared-[hash]',
       metafile: true,
+      write: false,
       logLevel: 'silent',
     });
+    // each ES module file as CommonJS, its imports of the bundle's other files as requires of their .cjs files
+    await Promise.all(
+      result.outputFiles.map(async (f) => {
+        const { code } = await transform(f.text, { format: 'cjs', platform: 'node', target: 'node20', logLevel: 'silent' });
+        mkdirSync(dirname(f.path), { recursive: true });
+        writeFileSync(cjsName(f.path), code.replace(/require\("(\.\/[^"]+)\.js"\)/g, 'require("$1.cjs")'));
+      }),
+    );
     const map: SchemaMap = {};
-    for (const [out, o] of Object.entries(result.metafile.outputs)) if (o.entryPoint) map[o.entryPoint] = relative(tmp, join(nodeModules, out));
+    for (const [out, o] of Object.entries(result.metafile.outputs)) if (o.entryPoint) map[o.entryPoint] = relative(tmp, cjsName(join(nodeModules, out)));
     const missing = entries.filter((e) => !map[relative(nodeModules, e)]);
     if (missing.length) throw new Error(`schema bundle: ${missing.length} of ${entries.length} schema modules not bundled (${missing[0]})`);
     writeFileSync(join(tmp, MAP), JSON.stringify(map));
@@ -111,9 +129,12 @@ export async function ensureSchemaBundle(tree: () => Promise<FieldTree>): Promis
   }
 }
 
+/** A bundle file's CommonJS name. */
+const cjsName = (file: string): string => file.replace(/\.js$/, '.cjs');
+
 /**
- * The URL to import the compiled schema module at `schema` (an absolute path the field tree names) from: its bundled
- * module when this install's bundle is built, else the file itself.
+ * The URL of the compiled schema module at `schema` (an absolute path the field tree names): its bundled module, a
+ * `.cjs` file to require (loadSchemaModule), when this install's bundle is built, else the file itself, to import.
  */
 export function schemaModules(dir = bundleDir()): (schema: string) => string {
   const map = readMap(dir);
@@ -121,4 +142,20 @@ export function schemaModules(dir = bundleDir()): (schema: string) => string {
     const bundled = map?.[relative(nodeModules, schema)];
     return pathToFileURL(bundled ? join(dir, bundled) : schema).href;
   };
+}
+
+/**
+ * The `validate` of the compiled schema module at `url` (schemaModules): required when it is the bundle's, else imported.
+ * A bundle file that does not load (one removed by hand) is no reason to fail: `schema`, the package's own file,
+ * holds the same code.
+ */
+export async function loadSchemaModule(url: string, schema: string): Promise<(o: unknown) => boolean> {
+  const own = pathToFileURL(schema).href;
+  try {
+    if (url.endsWith('.cjs')) return (require(fileURLToPath(url)) as { validate: (o: unknown) => boolean }).validate;
+    return ((await import(url)) as { validate: (o: unknown) => boolean }).validate;
+  } catch (err) {
+    if (url === own) throw err;
+    return ((await import(own)) as { validate: (o: unknown) => boolean }).validate;
+  }
 }

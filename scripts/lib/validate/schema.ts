@@ -3,13 +3,12 @@
 // schema and CEL rules, as the API server does); any other kind against kubernetes-models' compiled schemas (types,
 // required fields, formats such as quantities) plus the known-field tree (unknown fields); plus unknown and removed
 // apiVersion/kind.
-import { pathToFileURL } from 'node:url';
 import { closest, removalFor, valueAt } from '../../../kube/index.ts';
 import { fixFor, type FixFacts } from '../../../kube/value-fix.ts';
 import { validateCustomResource, vendoredCrds, type CrdRegistry, type CrdVersion } from '../../../policies/lib/crd-schema.ts';
 import { isGoBase64 } from '../../../policies/lib/crd-formats.ts';
 import type { FieldNode, FieldTree, KindEntry, NodeId } from './field-tree.ts';
-import { schemaModules } from './schema-bundle.ts';
+import { loadSchemaModule, schemaModules } from './schema-bundle.ts';
 
 export type PathSegment = string | number;
 
@@ -111,16 +110,13 @@ export class SchemaValidator {
     return !!this.tree.kinds[key] && !this.compiled.has(key) && !this.crdFor(key);
   }
 
-  /** Import the compiled schema modules for these `apiVersion/Kind` keys (unknown keys, and kinds a CRD serves, are ignored). */
+  /** Load the compiled schema modules for these `apiVersion/Kind` keys (unknown keys, and kinds a CRD serves, are ignored). */
   async prepare(kinds: Iterable<string>): Promise<void> {
     const todo = [...new Set(kinds)].filter((k) => this.needs(k));
     await Promise.all(
       todo.map(async (k) => {
         const file = this.tree.kinds[k]!.schema;
-        const url = this.moduleOf(file);
-        // a bundle that no longer loads (a file of it removed by hand) is no reason to fail: the package's own module
-        const mod = (await import(url).catch((err: unknown) => (url === pathToFileURL(file).href ? Promise.reject(err) : import(pathToFileURL(file).href)))) as { validate: CompiledValidate };
-        this.compiled.set(k, mod.validate);
+        this.compiled.set(k, (await loadSchemaModule(this.moduleOf(file), file)) as CompiledValidate);
       }),
     );
   }

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { loadAll } from 'js-yaml';
 import { loadFieldTree } from '../../../scripts/lib/validate/field-tree.ts';
-import { buildSchemaBundle, schemaBundleHome, schemaModules } from '../../../scripts/lib/validate/schema-bundle.ts';
+import { buildSchemaBundle, loadSchemaModule, schemaBundleHome, schemaModules } from '../../../scripts/lib/validate/schema-bundle.ts';
 import { repoRoot } from '../../helpers/repo-copy.ts';
 
 type Validate = ((o: unknown) => boolean) & { errors?: unknown };
@@ -37,7 +37,11 @@ test('every kind has a bundled schema module, giving the packages\' verdicts and
   await buildSchemaBundle(tree);
   const moduleOf = schemaModules();
   const kinds = Object.keys(tree.kinds);
-  for (const k of kinds) assert.ok(moduleOf(tree.kinds[k]!.schema).startsWith(pathToFileURL(schemaBundleHome).href), `${k}: not bundled`);
+  for (const k of kinds) {
+    const url = moduleOf(tree.kinds[k]!.schema);
+    assert.ok(url.startsWith(pathToFileURL(schemaBundleHome).href), `${k}: not bundled`);
+    assert.ok(url.endsWith('.cjs'), `${k}: the bundle's module is CommonJS, to require (${url})`);
+  }
 
   const objects = [...objectsUnder(join(repoRoot, 'test/corpus/real-manifests')), ...objectsUnder(join(repoRoot, 'base'))];
   const byKind = new Map<string, Record<string, any>[]>();
@@ -50,7 +54,7 @@ test('every kind has a bundled schema module, giving the packages\' verdicts and
   let failing = 0;
   for (const [k, list] of byKind) {
     const own = ((await import(pathToFileURL(tree.kinds[k]!.schema).href)) as { validate: Validate }).validate;
-    const bundled = ((await import(moduleOf(tree.kinds[k]!.schema))) as { validate: Validate }).validate;
+    const bundled = (await loadSchemaModule(moduleOf(tree.kinds[k]!.schema), tree.kinds[k]!.schema)) as Validate;
     assert.notEqual(own, bundled, `${k}: the bundle's module is the package's`);
     for (const o of list) {
       // as it is, and broken where every kind has fields: metadata and (where there is one) spec of the wrong type
@@ -81,4 +85,11 @@ test('without a bundle (none built for this install, or its folder gone) each ki
   const tree = await loadFieldTree();
   const moduleOf = schemaModules(join(schemaBundleHome, 'no-such-bundle'));
   for (const k of ['apps/v1/Deployment', 'v1/ConfigMap']) assert.equal(moduleOf(tree.kinds[k]!.schema), pathToFileURL(tree.kinds[k]!.schema).href);
+});
+
+test('a bundle file that does not load leaves the package\'s own module in use', async () => {
+  const tree = await loadFieldTree();
+  const schema = tree.kinds['apps/v1/Deployment']!.schema;
+  const own = ((await import(pathToFileURL(schema).href)) as { validate: Validate }).validate;
+  assert.equal(await loadSchemaModule(pathToFileURL(join(schemaBundleHome, 'no-such-bundle', 'Deployment-GONE.cjs')).href, schema), own);
 });
