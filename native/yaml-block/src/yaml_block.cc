@@ -503,15 +503,6 @@ class Reader {
   bool crdKind_ = false, crdApiVersion_ = false;
 
   /**
-   * SchemaDocs: is the mapping being read (at depth_) a node of a CustomResourceDefinition's
-   * spec.versions[i].schema.openAPIV3Schema reached from there through properties.<name>, items and
-   * additionalProperties alone, and through no property named metadata? Its description, a string, is read by no
-   * check: the API server's rules read a description only for its type (a string here), under
-   * allOf/anyOf/oneOf/not (must be empty) and in the root's metadata (may hold nothing but name and generateName), and a
-   * default, an example or an enum is data, whose fields all count. Only a document whose kind and apiVersion come
-   * before its spec is known to be a CRD here: another keeps its descriptions, which is never wrong.
-   */
-  /**
    * Is the JSON string written from `at` a watched word (quoted or not: the JSON does not tell)? kubectl reads such a
    * word unquoted as YAML 1.1 does (a boolean), which the checks then judge (files-check.ts asKubectlReads): kept.
    */
@@ -524,6 +515,15 @@ class Reader {
     return false;
   }
 
+  /**
+   * SchemaDocs: is the mapping being read (at depth_) a node of a CustomResourceDefinition's
+   * spec.versions[i].schema.openAPIV3Schema reached from there through properties.<name>, items and
+   * additionalProperties alone, and through no property named metadata? Its description, a string, is read by no
+   * check: the API server's rules read a description only for its type (a string here), under
+   * allOf/anyOf/oneOf/not (must be empty) and in the root's metadata (may hold nothing but name and generateName), and a
+   * default, an example or an enum is data, whose fields all count. Only a document whose kind and apiVersion come
+   * before its spec is known to be a CRD here: another keeps its descriptions, which is never wrong.
+   */
   bool inSchemaNode() const {
     if (!crdKind_ || !crdApiVersion_ || depth_ < 6) return false;
     auto is = [this](int i, std::string_view name) { return pathAt_[i].key && std::string_view(pathAt_[i].key, pathAt_[i].length) == name; };
