@@ -32,11 +32,30 @@ export const schemaBundleHome = join(nodeModules, '.cache', 'marquee', 'schema-b
 const home = schemaBundleHome;
 const MAP = 'map.json';
 
-/** Every package the bundled schemas are made from: kubernetes-models and each @kubernetes-models package. */
-function sourcePackages(): string[] {
+/** A package's manifest: the copy installed under `dir`'s node_modules, else the top-level one. */
+function manifestOf(name: string, dir: string): { path: string; json: { version: string; dependencies?: Record<string, string> } } | undefined {
+  for (const path of [join(dir, 'node_modules', name, 'package.json'), join(nodeModules, name, 'package.json')])
+    if (existsSync(path)) return { path, json: JSON.parse(readFileSync(path, 'utf8')) as { version: string; dependencies?: Record<string, string> } };
+  return undefined;
+}
+
+/**
+ * Every package the bundle is made from, `name@version`: kubernetes-models and each @kubernetes-models package, and
+ * what they depend on, transitively (the runtime the schemas import is bundled with them), but re2-wasm, which stays
+ * the package's.
+ */
+export function sourcePackages(): string[] {
   const scoped = join(nodeModules, '@kubernetes-models');
-  const names = ['kubernetes-models', ...(existsSync(scoped) ? readdirSync(scoped).sort().map((d) => `@kubernetes-models/${d}`) : [])];
-  return names.map((name) => `${name}@${(JSON.parse(readFileSync(join(nodeModules, name, 'package.json'), 'utf8')) as { version: string }).version}`);
+  const out = new Map<string, string>();
+  const visit = (name: string, dir: string): void => {
+    if (name === 're2-wasm') return;
+    const m = manifestOf(name, dir);
+    if (!m || out.has(m.path)) return;
+    out.set(m.path, `${name}@${m.json.version}`);
+    for (const dep of Object.keys(m.json.dependencies ?? {}).sort()) visit(dep, dirname(m.path));
+  };
+  for (const name of ['kubernetes-models', ...(existsSync(scoped) ? readdirSync(scoped).sort().map((d) => `@kubernetes-models/${d}`) : [])]) visit(name, nodeModules);
+  return [...out.values()].sort();
 }
 
 /** This install's bundle folder (the packages and this code do not change while a process runs: worked out once). */
@@ -97,6 +116,11 @@ export async function buildSchemaBundle(tree: FieldTree): Promise<void> {
         writeFileSync(cjsName(f.path), code.replace(/require\("(\.\/[^"]+)\.js"\)/g, 'require("$1.cjs")'));
       }),
     );
+    // the key must name every package the bundle holds code of (a cache keyed by less would outlive an upgrade of one)
+    const keyed = new Set(sourcePackages().map((p) => p.slice(0, p.lastIndexOf('@'))));
+    const held = new Set(Object.keys(result.metafile.inputs).map((f) => /^(?:.*\/)?node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(`node_modules/${f}`)?.[1]));
+    const unkeyed = [...held].filter((p) => p === undefined || !keyed.has(p));
+    if (unkeyed.length) throw new Error(`schema bundle: holds code of ${unkeyed.join(', ')}, which its key does not name`);
     const map: SchemaMap = {};
     for (const [out, o] of Object.entries(result.metafile.outputs)) if (o.entryPoint) map[o.entryPoint] = relative(tmp, cjsName(join(nodeModules, out)));
     const missing = entries.filter((e) => !map[relative(nodeModules, e)]);

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { loadAll } from 'js-yaml';
 import { loadFieldTree } from '../../../scripts/lib/validate/field-tree.ts';
-import { buildSchemaBundle, loadSchemaModule, schemaBundleHome, schemaModules } from '../../../scripts/lib/validate/schema-bundle.ts';
+import { buildSchemaBundle, loadSchemaModule, schemaBundleHome, schemaModules, sourcePackages } from '../../../scripts/lib/validate/schema-bundle.ts';
 import { repoRoot } from '../../helpers/repo-copy.ts';
 
 type Validate = ((o: unknown) => boolean) & { errors?: unknown };
@@ -92,4 +92,11 @@ test('a bundle file that does not load leaves the package\'s own module in use',
   const schema = tree.kinds['apps/v1/Deployment']!.schema;
   const own = ((await import(pathToFileURL(schema).href)) as { validate: Validate }).validate;
   assert.equal(await loadSchemaModule(pathToFileURL(join(schemaBundleHome, 'no-such-bundle', 'Deployment-GONE.cjs')).href, schema), own);
+});
+
+test('the bundle\'s key names the runtime it holds (bundled with the schemas), each at its installed version, but re2-wasm', () => {
+  const keyed = sourcePackages();
+  const installed = (name: string) => `${name}@${(JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version}`;
+  for (const name of ['kubernetes-models', '@kubernetes-models/validate', 'ajv', 'ajv-formats', 'ajv-formats-draft2019', 'is-cidr', 'smtp-address-parser']) assert.ok(keyed.includes(installed(name)), `${installed(name)} in ${keyed.join(' ')}`);
+  assert.ok(!keyed.some((p) => p.startsWith('re2-wasm@')), 're2-wasm is the package\'s own, loaded at run time');
 });
