@@ -497,6 +497,12 @@ function pickDoc(docs: Document.Parsed[], object: Record<string, any> | undefine
  * or by the item's `name` when the rendered object tells us which name it was
  * (strategic-merge patches list only the containers they change).
  */
+/**
+ * A list item's `name` as the readers give it: null for `name:` with nothing after it (the `yaml` library's `get` gives
+ * undefined there, as for no `name` at all), undefined for an item that is no mapping or has no `name`.
+ */
+const yamlItemName = (it: unknown): unknown => (Y.isMap(it) && it.has('name') ? (it.get('name') ?? null) : undefined);
+
 export function walk(start: unknown, path: readonly PathSegment[], object: Record<string, any> | undefined, lines: LineCounter, file: string, into: readonly PathSegment[] = []): Position | undefined {
   let node = start as YamlNode | null | undefined;
   let rendered: any = object;
@@ -515,8 +521,7 @@ export function walk(start: unknown, path: readonly PathSegment[], object: Recor
       node = pair.value as YamlNode;
     } else if (Y.isSeq(node) && typeof seg === 'number') {
       const wantName = rendered?.[seg]?.name;
-      const byName =
-        wantName !== undefined ? node.items.find((it) => Y.isMap(it) && it.get('name') === wantName) : undefined;
+      const byName = wantName !== undefined ? node.items.find((it) => yamlItemName(it) === wantName) : undefined;
       const item = (byName ?? (wantName === undefined ? node.items[seg] : undefined)) as YamlNode | undefined;
       if (!item) {
         if (typeof wantName === 'string') missingItem = { name: wantName, have: node.items.flatMap((it) => (Y.isMap(it) && typeof it.get('name') === 'string' ? [it.get('name') as string] : [])) };

@@ -144,3 +144,19 @@ test("lineCounterOf gives the yaml library's line and column for every offset, a
     for (let offset = -1; offset <= text.length + 1; offset++) assert.deepEqual(ours.linePos(offset), theirs.linePos(offset), `${JSON.stringify(text.slice(0, 20))} at ${offset}`);
   }
 });
+
+test('a list item whose name is empty (a comment after `name:`) is found by that name by both walks (seed 1749748415)', () => {
+  // the `yaml` library's get() gives undefined for `name:` with no value, as for no name at all; the readers give null
+  const text = 'spec:\n  ports:\n    - name:  #postgres\n      port: 5432\n    - name: metrics\n      port: 9187\n';
+  const read = loadManifestsLocated(text, 1000)!;
+  const lines = new Y.LineCounter();
+  const doc = Y.parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: true }) as unknown as { contents: unknown }[];
+  const value = read.values[0] as Record<string, any>;
+  assert.equal(value.spec.ports[0].name, null);
+  for (const path of [['spec', 'ports', 0], ['spec', 'ports', 0, 'port']]) {
+    const got = walk(doc[0]!.contents, path, value, lines, 'f');
+    assert.deepEqual(got, walkBlock(value, read.positions.docs[0]!, read.positions, path, value, lineCounterOf(text), 'f'), JSON.stringify(path));
+    assert.equal(got?.exact, true, JSON.stringify(path));
+    assert.equal(got?.line, path.length === 3 ? 3 : 4, JSON.stringify(path));
+  }
+});
