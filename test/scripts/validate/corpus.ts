@@ -1,9 +1,9 @@
 // The bad-input corpus: one broken overlay per file in cases/. Each must fail
 // validation with the expected rule, file, line and message — never pass, never crash.
-// It runs in the files beside this one named corpus-<k>-of-<n>.test.ts, each case k-th of every
-// n in name order (one validate run on a copy of the repository a case makes the whole corpus
-// too long for one file's time limit when CI's other files share the cores). `npm test --
-// validate/corpus` runs them all.
+// It runs in the files beside this one named corpus-<k>-of-<n>.test.ts, the k-th case of every n
+// in name order: a validate run on a copy of the repository for every case makes the whole corpus
+// too long for one file's time limit when CI's other files share the cores. Each shard file is
+// listed in scripts/test-plan.ts (integration, timeouts); `npm test -- validate/corpus` runs them all.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
