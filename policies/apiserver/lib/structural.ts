@@ -400,7 +400,6 @@ function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot:
   const here: Reach = reach === UNREACHED ? UNREACHED : embedded ? DEFAULTS : reach;
   if (here !== UNREACHED && s.default !== undefined && s.default !== null) w.defaults.push(typeof here === 'object' ? { s, p, embedded, meta: here } : { s, p, embedded });
   const out = w.openAPI;
-  const f = 'ValidateCustomResourceDefinitionOpenAPISchema';
   specStandardValidate(s, p, ssv, out, simple);
   if (!w.unreadable && mayBeUnreadable(s, simple)) w.unreadable = true;
   if (lvl) validateStructuralInvariants(s, lvl, p, w.structural, simple);
@@ -414,7 +413,23 @@ function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot:
     else if (Array.isArray(s.items)) s.items.forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, 'items'), i), ssv, false, w));
     return;
   }
-  const type = t(s);
+  nonPlainChildren(s, p, ssv, isRoot, w, lvl, here, embedded);
+  validateListAndMapTypes(s, p, out);
+  validateMapListKeysMapSet(s, p, out);
+  validateXValidations(s, p, out);
+}
+
+// The rest of validateOpenAPISchema for a node that is not plain, in two functions of their own: the walk visits tens of
+// thousands of nodes a CRD and is compiled by the optimizing compiler on every thread that checks CRDs; kept apart, the
+// checks few nodes reach neither make that compilation longer nor throw the walk's compiled code away when one first
+// meets a value of a new shape (docs/benchmarks.md, files mode, the eighteenth session).
+
+/** validateOpenAPISchema's uniqueItems check and its walk into the children of `s`, a node that is not plain. */
+function nonPlainChildren(s: Schema, p: Path, ssv: Ssv, isRoot: boolean, w: Walk, lvl: Level | undefined, here: Reach, embedded: boolean): void {
+  const out = w.openAPI;
+  const f = 'ValidateCustomResourceDefinitionOpenAPISchema';
+  const fields: Level | undefined = lvl && 'field';
+  const itemLevel: Level | undefined = lvl && 'item';
   if (s.uniqueItems === true) out.push(forbidden(ours(child(p, 'uniqueItems')), 'uniqueItems cannot be set to true since the runtime complexity becomes quadratic', f, 'write x-kubernetes-list-type: set instead'));
   if (has(s.additionalProperties)) {
     // properties are for structs, additionalProperties for maps: together they contradict pruning of unknown fields
@@ -438,7 +453,12 @@ function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot:
   if (isObj(s.items)) validateOpenAPISchema(s.items, child(p, 'items'), ssv, false, w, itemLevel, itemsReach(here));
   else if (Array.isArray(s.items)) s.items.forEach((x, i) => validateOpenAPISchema(schemaOf(x), child(child(p, 'items'), i), ssv, false, w));
   if (isObj(s.dependencies)) for (const [k, x] of Object.entries(s.dependencies)) validateOpenAPISchema(schemaOf(x), child(child(p, 'dependencies'), k, true), ssv, false, w);
+}
 
+/** validateOpenAPISchema's checks of x-kubernetes-preserve-unknown-fields, -map-type, -list-type and -list-map-keys. */
+function validateListAndMapTypes(s: Schema, p: Path, out: Errs): void {
+  const f = 'ValidateCustomResourceDefinitionOpenAPISchema';
+  const type = t(s);
   const typePath = () => ours(child(p, 'type'));
   if (s['x-kubernetes-preserve-unknown-fields'] === false)
     out.push(invalid(ours(child(p, 'x-kubernetes-preserve-unknown-fields')), false, 'must be true or undefined', f, 'remove x-kubernetes-preserve-unknown-fields: false (unknown fields are pruned unless it is true)'));
@@ -486,8 +506,6 @@ function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot:
       }
     }
   }
-  validateMapListKeysMapSet(s, p, out);
-  validateXValidations(s, p, out);
 }
 
 // A plain node's type, properties and items, as plainNode read them: most of a large CRD's nodes are plain, and reading
