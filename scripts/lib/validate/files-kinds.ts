@@ -1,12 +1,17 @@
 // YAML that is not a Kubernetes manifest, recognised so files mode skips it with a note
 // instead of reporting it broken: Helm chart files and templates, GitHub workflows,
 // kustomizations, kustomize patches and transformer configurations.
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, normalize } from 'node:path';
-import { kustomizationFileNames, loadManifests } from '../../../kube/index.ts';
+import { existsSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import { FileReader, textOf } from '../../../kube/file-reader.ts';
+import { kustomizationFileNames } from '../../../kube/index.ts';
+import { MAX_DEPTH } from '../plumbing/yaml-limits.ts';
+import { loadManifestBytes, loadManifests } from '../../../kube/yaml-schema.ts';
 
 /** Fields of kustomize's transformer configuration files (`configurations:`; api/konfig/builtinpluginconsts). */
 const transformerConfigKeys = new Set(['namePrefix', 'nameSuffix', 'nameReference', 'commonLabels', 'commonAnnotations', 'labels', 'templateLabels', 'varReference', 'namespace', 'images', 'replicas']);
+
+const noWords: ReadonlySet<string> = new Set();
 
 /** Kustomization entries whose files are inputs to kustomize, not manifests (api/types/kustomization.go). */
 const helperEntries = ['patches', 'patchesStrategicMerge', 'patchesJson6902', 'transformers', 'generators', 'validators', 'configurations', 'replacements'] as const;
@@ -19,10 +24,11 @@ const helperEntries = ['patches', 'patchesStrategicMerge', 'patchesJson6902', 't
 export function pathReasons(root: string, files: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   const given = new Set(files);
+  const reader = new FileReader();
   for (const f of files) {
-    if ((kustomizationFileNames as readonly string[]).includes(basename(f))) {
+    if (kustomizationNames.has(baseOf(f))) {
       out.set(f, 'a kustomization: run npm run validate (without paths) or kustomize build on its directory');
-      for (const [used, entry] of usedBy(root, f)) if (given.has(used) && !out.has(used)) out.set(used, `used by ${f} (${entry}): checked when that kustomization is built, not a manifest of its own`);
+      for (const [used, entry] of usedBy(root, f, reader)) if (given.has(used) && !out.has(used)) out.set(used, `used by ${f} (${entry}): checked when that kustomization is built, not a manifest of its own`);
     }
   }
   for (const f of files) {
@@ -34,12 +40,20 @@ export function pathReasons(root: string, files: readonly string[]): Map<string,
   return out;
 }
 
+// A path's last segment and the folder before it ('' for none), as path.basename and path.dirname give them for the
+// paths listed here (relative, no trailing slash), without their cost: pathReasons runs once on every path of a large
+// input before any file is checked, in code not yet compiled.
+const baseOf = (f: string): string => f.slice(f.lastIndexOf('/') + 1);
+const dirOf = (f: string): string => f.slice(0, Math.max(0, f.lastIndexOf('/')));
+const kustomizationNames: ReadonlySet<string> = new Set(kustomizationFileNames);
+
 /** The chart directory a file belongs to (Chart.yaml itself, values*.yaml beside it, anything under templates/), if any. */
 function chartOf(root: string, file: string): string | undefined {
-  const base = basename(file);
-  const dir = dirname(file) === '.' ? '' : dirname(file);
+  const base = baseOf(file);
+  const dir = dirOf(file);
   if (/^Chart\.(ya?ml|lock)$/.test(base) || (/^values.*\.ya?ml$/i.test(base) && existsSync(join(root, dir, 'Chart.yaml')))) return dir;
-  const parts = dir ? dir.split('/') : [];
+  if (!`/${dir}/`.includes('/templates/')) return undefined;
+  const parts = dir.split('/');
   for (let i = parts.lastIndexOf('templates'); i >= 0; i = parts.lastIndexOf('templates', i - 1)) {
     const chart = parts.slice(0, i).join('/');
     if (existsSync(join(root, chart, 'Chart.yaml'))) return chart;
@@ -48,11 +62,16 @@ function chartOf(root: string, file: string): string | undefined {
   return undefined;
 }
 
-/** Files a kustomization names as patches, transformers, generators or configurations, with the entry. */
-function usedBy(root: string, kfile: string): [string, string][] {
+/**
+ * Files a kustomization names as patches, transformers, generators or configurations, with the entry. Read as files
+ * mode reads a file (the C++ reader, else the JavaScript readers): a large input holds a kustomization in every copy of
+ * a tree, and this runs before any file is checked.
+ */
+function usedBy(root: string, kfile: string, reader: FileReader): [string, string][] {
   let k: any;
   try {
-    k = loadManifests(readFileSync(join(root, kfile), 'utf8'))[0];
+    const bytes = reader.bytes(join(root, kfile));
+    k = (loadManifestBytes(bytes, MAX_DEPTH, noWords)?.values ?? loadManifests(textOf(bytes), MAX_DEPTH))[0];
   } catch {
     return []; // a broken kustomization is reported when its directory is built
   }

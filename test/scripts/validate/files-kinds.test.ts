@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { pathReasons } from '../../../scripts/lib/validate/files-kinds.ts';
 import { validateFiles } from '../../../scripts/lib/validate/index.ts';
 
 const tree: Record<string, string> = {
@@ -79,6 +80,29 @@ test('a syntax error beside a template action that is text (Argo Rollouts {{args
     const r = await validateFiles(dir, ['.'], undefined, { workers: 1 });
     assert.deepEqual(r.findings.map((f) => [f.rule, f.file, f.line]), [['yaml/syntax', 'tab.yaml', 10]]);
     assert.ok(r.notes.some((n) => /^skipped helm\.yaml: .*Helm or Go template/.test(n)), r.notes.join('\n'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a chart at the top of the paths given, and a templates folder with no chart above it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-kinds-'));
+  try {
+    const files = ['Chart.yaml', 'values-prod.yaml', 'templates/a.yaml', 'templates/deep/b.yaml', 'x/templates/c.yaml', 'x/values.yaml', 'y/templates.yaml', 'kustomization.yaml', 'p.yaml'];
+    for (const f of files) {
+      mkdirSync(join(dir, dirname(f)), { recursive: true });
+      writeFileSync(join(dir, f), f === 'kustomization.yaml' ? 'patches:\n  - path: ./p.yaml\n' : 'a: 1\n');
+    }
+    const reasons = pathReasons(dir, files);
+    const chart = 'part of the Helm chart in .: render it first (helm template) and validate the output';
+    assert.deepEqual(Object.fromEntries(reasons), {
+      'Chart.yaml': chart,
+      'values-prod.yaml': chart,
+      'templates/a.yaml': chart,
+      'templates/deep/b.yaml': chart,
+      'kustomization.yaml': 'a kustomization: run npm run validate (without paths) or kustomize build on its directory',
+      'p.yaml': 'used by kustomization.yaml (patches): checked when that kustomization is built, not a manifest of its own',
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
