@@ -15,7 +15,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { machineReferenceMs, processorName } from './lib/machine-reference.ts';
+import { freshPageMicros, machineReferenceMs, processorName } from './lib/machine-reference.ts';
 import { median, runValidate, type ValidateRun } from './lib/validate-process.ts';
 
 const here = fileURLToPath(new URL('..', import.meta.url));
@@ -42,7 +42,7 @@ try {
   console.log(`checkout ${checkout} (${execFileSync('git', ['-C', checkout, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()})`);
   console.log(`node ${process.version}, ${availableParallelism()} cores of ${processorName()}, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   console.log(`input: ${copies} copies of the corpus (${once.objects} objects each), ${mb} MB on disk, in ${input}`);
-  console.log(`machine reference before: ${machineReferenceMs().toFixed(0)} ms (bench/lib/machine-reference.ts: lower is a faster moment)`);
+  console.log(`machine reference before: ${machineReferenceMs().toFixed(0)} ms (bench/lib/machine-reference.ts: lower is a faster moment); a fresh page: ${freshPageMicros().toFixed(2)} µs`);
   console.log('run | objects | exit | wall s | CPU s | objects/s | objects per CPU-s | peak RSS MB');
   const runs: ValidateRun[] = [];
   for (let i = 0; i < Number(values.runs); i++) {
@@ -52,7 +52,7 @@ try {
   }
   const med = (f: (r: ValidateRun) => number) => median(runs.map(f));
   console.log(`median: ${med((r) => r.objects / r.wall).toFixed(0)} objects/s, ${med((r) => r.objects / r.cpu).toFixed(0)} objects per CPU-second, peak RSS ${med((r) => r.rssMb).toFixed(0)} MB; load average after ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  console.log(`machine reference after: ${machineReferenceMs().toFixed(0)} ms`);
+  console.log(`machine reference after: ${machineReferenceMs().toFixed(0)} ms; a fresh page: ${freshPageMicros().toFixed(2)} µs`);
 } finally {
   if (values.keep) console.log(`kept ${input}`);
   else rmSync(root, { recursive: true, force: true });

@@ -30,6 +30,31 @@ export function machineReferenceMs(): number {
   return (JSON.parse(r.stdout) as { ms: number }).ms;
 }
 
+const FRESH_PAGES = `
+const times = [];
+for (let r = 0; r < 5; r++) {
+  const b = new Uint8Array(new ArrayBuffer(64 * 1024 * 1024));
+  const t = performance.now();
+  for (let i = 0; i < b.length; i += 4096) b[i] = 1;
+  times.push(((performance.now() - t) * 1000) / (b.length / 4096));
+}
+times.sort((a, b) => a - b);
+process.stdout.write(JSON.stringify({ us: times[2] }));
+`;
+
+/**
+ * What the first write to a page of fresh memory costs (µs, the median of five 64 MB buffers, in a fresh node process):
+ * the page fault that gives it. The reference above does not see it, and a validate run takes tens of thousands of
+ * such faults, most of them as each thread's heap and compiled code first grow (docs/benchmarks.md, files mode, the
+ * eighteenth session).
+ */
+export function freshPageMicros(): number {
+  const r = spawnSync(process.execPath, ['-e', FRESH_PAGES], { encoding: 'utf8', timeout: 60_000 });
+  if (r.error) throw new Error(`the fresh-page workload: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`the fresh-page workload exited with ${r.status}: ${r.stderr.slice(-500)}`);
+  return (JSON.parse(r.stdout) as { us: number }).us;
+}
+
 /**
  * The processor as /proc/cpuinfo names it, with its family and model: hosts of one machine kind differ (the sixteenth
  * session's was a newer processor family than the fifteenth's, and its reference did not tell them apart).
