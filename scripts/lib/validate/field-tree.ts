@@ -5,7 +5,7 @@
 // Built once per set of model versions and cached under node_modules/.cache.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type * as TS from 'typescript';
 import { codeDigest } from '../plumbing/code.ts';
 
@@ -242,23 +242,36 @@ function cacheKey(): string {
   return modelPackages().map((p) => `${p.name}@${p.version}`).join(',') + `;${codeDigest(import.meta.url)}`;
 }
 
+/** The node_modules folder that holds the model packages, and the caches beside them. */
+const modelsHome = (): string => join(dirname(require.resolve('kubernetes-models/package.json')), '..');
+
 export function cachePath(): string {
-  const nm = join(dirname(require.resolve('kubernetes-models/package.json')), '..');
-  return join(nm, '.cache', 'marquee', 'field-tree.json');
+  return join(modelsHome(), '.cache', 'marquee', 'field-tree.json');
 }
 
-/** The cached tree, rebuilt when the installed model packages changed. */
+/** `tree` with each kind's schema module `to(schema)`. */
+const withSchemas = (tree: FieldTree, to: (schema: string) => string): FieldTree => ({
+  ...tree,
+  kinds: Object.fromEntries(Object.entries(tree.kinds).map(([k, e]) => [k, { ...e, schema: to(e.schema) }])),
+});
+
+/**
+ * The cached tree, rebuilt when the installed model packages changed. The file names each kind's schema module
+ * relative to the node_modules folder it lies in, and the tree read from it names them in this install's folder: a
+ * checkout copied with its caches loads its own packages' modules, never those of the checkout it was copied from.
+ */
 export async function loadFieldTree(opts: { rebuild?: boolean } = {}): Promise<FieldTree> {
   const key = cacheKey();
+  const home = modelsHome();
   const file = cachePath();
   if (!opts.rebuild && existsSync(file)) {
-    const tree = JSON.parse(readFileSync(file, 'utf8')) as FieldTree;
-    if (tree.key === key) return tree;
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as FieldTree;
+    if (stored.key === key) return withSchemas(stored, (schema) => join(home, schema));
   }
   const tree = await buildFieldTree(key);
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(tree));
+  writeFileSync(tmp, JSON.stringify(withSchemas(tree, (schema) => relative(home, schema))));
   renameSync(tmp, file);
   return tree;
 }

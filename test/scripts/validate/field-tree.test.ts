@@ -5,11 +5,12 @@
 // heap is capped at 512 MB; it must finish, under an RSS bound, with every declared field in the tree.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { cachePath, loadFieldTree } from '../../../scripts/lib/validate/field-tree.ts';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const pairs = 24;
@@ -58,5 +59,28 @@ test(`a model package with ${pairs} oneOf-style intersections in one type is ind
     assert.ok(out.rss < 700e6, `RSS ${Math.round(out.rss / 1e6)} MB stays under 700 MB`);
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('the cached tree names no path of the checkout that built it: a copy with its caches loads its own schema modules', async () => {
+  await loadFieldTree();
+  const cached = readFileSync(cachePath(), 'utf8');
+  assert.ok(!cached.includes(repo.replace(/\/$/, '')), `${cachePath()} names ${repo}`);
+  // A copy of the checkout with its caches (cp -a): the code the tree is read with, the model packages and
+  // node_modules/.cache copied, every other package linked. The copy reads the tree the original cached.
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-field-tree-copy-'));
+  try {
+    for (const d of ['scripts', 'kube', 'policies', 'generators', 'apps', 'package.json', 'tsconfig.json']) cpSync(join(repo, d), join(dir, d), { recursive: true, filter: (src) => !src.includes('node_modules') });
+    mkdirSync(join(dir, 'node_modules'));
+    for (const name of readdirSync(join(repo, 'node_modules')))
+      if (['.cache', 'kubernetes-models', '@kubernetes-models'].includes(name)) cpSync(join(repo, 'node_modules', name), join(dir, 'node_modules', name), { recursive: true, verbatimSymlinks: true });
+      else symlinkSync(join(repo, 'node_modules', name), join(dir, 'node_modules', name));
+    const read = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "const { loadFieldTree } = await import('./scripts/lib/validate/field-tree.ts'); const t = await loadFieldTree(); process.stdout.write(t.kinds['apps/v1/Deployment'].schema);"], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(read.status, 0, read.stderr);
+    assert.equal(read.stdout, join(dir, 'node_modules/kubernetes-models/_schemas/IoK8sApiAppsV1Deployment.js'));
+    assert.ok(existsSync(read.stdout));
+    assert.equal(readFileSync(join(dir, 'node_modules/.cache/marquee/field-tree.json'), 'utf8'), cached, 'the copy rebuilt the tree instead of reading the cached one');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
