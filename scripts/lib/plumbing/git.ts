@@ -197,7 +197,24 @@ function oneAtATime<T>(root: string, step: () => Promise<T>): Promise<T> {
 
 /** Run `fn` with a checkout of `rev` in a temporary worktree; it is removed whatever happens. */
 export async function withWorktree<T>(root: string, rev: string, fn: (dir: string) => Promise<T>, opts: WorktreeOptions = {}): Promise<T> {
-  const dir = join(mkdtempSync(join(tmpdir(), 'marquee-worktree-')), 'tree');
+  // The handlers before the folder: until a SIGINT or SIGTERM has a listener, it ends the process at once, and one
+  // that landed between the folder's creation and the listener left the folder behind. A signal that lands from here
+  // on reaches onSignal only once this synchronous start has run, and the tree is in `active` by then.
+  const listen = active.size === 0;
+  if (listen) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  let dir: string;
+  try {
+    dir = join(mkdtempSync(join(tmpdir(), 'marquee-worktree-')), 'tree');
+  } catch (err) {
+    if (listen) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    throw err;
+  }
   let adding: Promise<unknown> = Promise.resolve();
   // One removal, whoever asks first (the finally below, or the signal handler): the tree stays registered in `active`
   // until it is gone, so a signal that lands while it is being removed waits for that removal instead of exiting
@@ -215,10 +232,6 @@ export async function withWorktree<T>(root: string, rev: string, fn: (dir: strin
       });
       active.delete(dir);
     })());
-  if (active.size === 0) {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
   active.set(dir, cleanup);
   try {
     adding = oneAtATime(root, () => git(root, 'worktree', 'add', '--quiet', ...(opts.branch ? ['-b', opts.branch, dir] : ['--detach', dir]), rev));
