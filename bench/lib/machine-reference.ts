@@ -44,7 +44,7 @@ process.stdout.write(JSON.stringify({ us: times[2] }));
 
 /**
  * What the first write to a page of fresh memory costs (µs, the median of five 64 MB buffers, in a fresh node process):
- * the page fault that gives it. The reference above does not see it, and a validate run takes tens of thousands of
+ * the page fault that gives it. The reference above does not measure it, and a validate run takes tens of thousands of
  * such faults, most of them as each thread's heap and compiled code first grow (docs/benchmarks.md, files mode, the
  * eighteenth session).
  */
