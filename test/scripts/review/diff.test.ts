@@ -284,7 +284,7 @@ describe('npm run diff', { timeout: 120_000 }, () => {
   });
 });
 
-describe('diff CLI', { timeout: 60_000 }, () => {
+describe('diff CLI', { timeout: 150_000 }, () => {
   it('exits 2 naming the ref when it is unknown', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/diff.ts'), '--base', 'no-such-ref-8f3a'], {
       cwd: repoRoot,
