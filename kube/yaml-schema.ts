@@ -133,7 +133,8 @@ export function loadManifestsAliased(text: string, maxDepth = 100): { values: un
 /** The implicit types of the schema, in js-yaml's order (Schema.compiledImplicit: null, bool, int, float, merge). */
 export const implicitTypes: readonly Type[] = (kubernetesYamlSchema as unknown as { compiledImplicit: Type[] }).compiledImplicit;
 
-const noWords: ReadonlySet<string> = new Set();
+/** No watched words (loadManifestBytes): one set, so readers that watch none do not send the C++ reader a new list. */
+export const noWords: ReadonlySet<string> = new Set();
 const readers = new Map<ReadonlySet<string>, Map<number, BlockReader>>();
 /** The plain-block reader (yaml-block.ts): js-yaml's values for the texts it takes, faster; one per bound and word set. */
 const blockReader = (maxDepth: number, words = noWords): BlockReader => {

@@ -38,9 +38,12 @@ export interface FieldTree {
 
 const require = createRequire(import.meta.url);
 
+/** The node_modules folder that holds the model packages, and the caches beside them. */
+export const modelsHome = (): string => join(dirname(require.resolve('kubernetes-models/package.json')), '..');
+
 /** Model packages whose kinds we know: kubernetes-models and every installed @kubernetes-models/* CRD package. */
 export function modelPackages(): { name: string; dir: string; version: string }[] {
-  const nm = join(dirname(require.resolve('kubernetes-models/package.json')), '..');
+  const nm = modelsHome();
   const names = ['kubernetes-models'];
   const scoped = join(nm, '@kubernetes-models');
   for (const d of existsSync(scoped) ? readdirSync(scoped).sort() : []) {
@@ -242,11 +245,8 @@ function cacheKey(): string {
   return modelPackages().map((p) => `${p.name}@${p.version}`).join(',') + `;${codeDigest(import.meta.url)}`;
 }
 
-/** The node_modules folder that holds the model packages, and the caches beside them. */
-const modelsHome = (): string => join(dirname(require.resolve('kubernetes-models/package.json')), '..');
-
-export function cachePath(): string {
-  return join(modelsHome(), '.cache', 'marquee', 'field-tree.json');
+export function cachePath(home = modelsHome()): string {
+  return join(home, '.cache', 'marquee', 'field-tree.json');
 }
 
 /** `tree` with each kind's schema module `to(schema)`. */
@@ -263,7 +263,7 @@ const withSchemas = (tree: FieldTree, to: (schema: string) => string): FieldTree
 export async function loadFieldTree(opts: { rebuild?: boolean } = {}): Promise<FieldTree> {
   const key = cacheKey();
   const home = modelsHome();
-  const file = cachePath();
+  const file = cachePath(home);
   if (!opts.rebuild && existsSync(file)) {
     const stored = JSON.parse(readFileSync(file, 'utf8')) as FieldTree;
     if (stored.key === key) return withSchemas(stored, (schema) => join(home, schema));

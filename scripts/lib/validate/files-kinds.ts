@@ -6,12 +6,10 @@ import { dirname, join, normalize } from 'node:path';
 import { FileReader, textOf } from '../../../kube/file-reader.ts';
 import { kustomizationFileNames } from '../../../kube/index.ts';
 import { MAX_DEPTH } from '../plumbing/yaml-limits.ts';
-import { loadManifestBytes, loadManifests } from '../../../kube/yaml-schema.ts';
+import { loadManifestBytes, loadManifests, noWords } from '../../../kube/yaml-schema.ts';
 
 /** Fields of kustomize's transformer configuration files (`configurations:`; api/konfig/builtinpluginconsts). */
 const transformerConfigKeys = new Set(['namePrefix', 'nameSuffix', 'nameReference', 'commonLabels', 'commonAnnotations', 'labels', 'templateLabels', 'varReference', 'namespace', 'images', 'replicas']);
-
-const noWords: ReadonlySet<string> = new Set();
 
 /** Kustomization entries whose files are inputs to kustomize, not manifests (api/types/kustomization.go). */
 const helperEntries = ['patches', 'patchesStrategicMerge', 'patchesJson6902', 'transformers', 'generators', 'validators', 'configurations', 'replacements'] as const;

@@ -493,16 +493,16 @@ function pickDoc(docs: Document.Parsed[], object: Record<string, any> | undefine
 }
 
 /**
- * Walk a YAML node along a JSON path. Sequence indices are matched by position,
- * or by the item's `name` when the rendered object tells us which name it was
- * (strategic-merge patches list only the containers they change).
- */
-/**
  * A list item's `name` as the readers give it: null for `name:` with nothing after it (the `yaml` library's `get` gives
  * undefined there, as for no `name` at all), undefined for an item that is no mapping or has no `name`.
  */
 const yamlItemName = (it: unknown): unknown => (Y.isMap(it) && it.has('name') ? (it.get('name') ?? null) : undefined);
 
+/**
+ * Walk a YAML node along a JSON path. Sequence indices are matched by position,
+ * or by the item's `name` when the rendered object tells us which name it was
+ * (strategic-merge patches list only the containers they change).
+ */
 export function walk(start: unknown, path: readonly PathSegment[], object: Record<string, any> | undefined, lines: LineCounter, file: string, into: readonly PathSegment[] = []): Position | undefined {
   let node = start as YamlNode | null | undefined;
   let rendered: any = object;

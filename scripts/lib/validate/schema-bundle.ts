@@ -23,10 +23,10 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { codeDigest } from '../plumbing/code.ts';
-import type { FieldTree } from './field-tree.ts';
+import { modelsHome, type FieldTree } from './field-tree.ts';
 
 const require = createRequire(import.meta.url);
-const nodeModules = join(dirname(require.resolve('kubernetes-models/package.json')), '..');
+const nodeModules = modelsHome();
 /** where the bundles are kept (one folder per install's key) */
 export const schemaBundleHome = join(nodeModules, '.cache', 'marquee', 'schema-bundle');
 const home = schemaBundleHome;
