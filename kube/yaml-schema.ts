@@ -105,7 +105,8 @@ let nativeWords: { set: ReadonlySet<string>; list: readonly string[] } | undefin
  * JSON text, the same values the plain-block reader gives (test/kube/yaml-block.test.ts). With `leaveOutSchemaDocs`, a
  * CustomResourceDefinition's schema has no descriptions where no check reads one (native/yaml-block Reader::inSchemaNode:
  * the objects are only checked, never shown): most of a large CRD's bytes, whose strings and objects JSON.parse then does
- * not make.
+ * not make; and a schema node written out twice in the file is one object in both places (native/yaml-block
+ * SharedNodes), unless a watched word stands plain in it (`plain` not empty). Such values must not be changed.
  */
 export function loadManifestBytes(bytes: Uint8Array, maxDepth: number, words: ReadonlySet<string>, leaveOutSchemaDocs = false): { values: unknown[]; plain: ReadonlySet<string> } | undefined {
   if (!nativeReader) return undefined;

@@ -391,7 +391,8 @@ const noWords: ReadonlySet<string> = new Set();
 export function crdVersionsOfBytes(bytes: Buffer, file: string): CrdVersion[] {
   if (!bytes.includes('CustomResourceDefinition')) return [];
   const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  // a registry's schemas are only checked against: their descriptions no check reads are left out
+  // a registry's schemas are only checked against: their descriptions no check reads are left out, and a schema node
+  // repeated in the file is one object wherever it stands
   const read = loadManifestBytes(bytes.subarray(start), 100, noWords, true);
   return read ? crdVersionsOfDocs(read.values, file) : crdVersionsOf(bytes.toString('utf8'), file);
 }

@@ -1,7 +1,8 @@
 // The C++ plain-block reader (native/yaml-block) reads whatever files mode is given: hostile bytes must never make it
 // read or write out of bounds, whatever they are. Built here a second time with AddressSanitizer and
 // UndefinedBehaviorSanitizer (g++'s), it reads every YAML file of the corpus and the repository cut short at random
-// points and with random bytes changed, each from a buffer of exactly its size; any error the sanitizers find aborts
+// points and with random bytes changed, each from a buffer of exactly its size (every third as files mode reads a file
+// it only checks, a CRD's repeated schema nodes shared, and every CRD file whole that way too); any error the sanitizers find aborts
 // the child process, and JSON.parse must take every JSON text the reader writes.
 //   MARQUEE_FUZZ_SEED=<n>   replay (the seed is printed)
 import assert from 'node:assert/strict';
@@ -47,13 +48,33 @@ test('the reader, built with AddressSanitizer and UBSan, reads cut and changed f
     const addon = require(${JSON.stringify(join(dir, 'build/Release/yaml_block.node'))});
     addon.words(['yes', 'no', 'on']);
     const files = ${JSON.stringify(files)};
-    let seed = ${seed}, texts = 0, taken = 0;
+    let seed = ${seed}, texts = 0, taken = 0, sharing = 0;
+    /** does one object stand in two places (the reader's SharedNodes, with leaveOutSchemaDocs)? */
+    const shares = (values) => {
+      const seen = new Set();
+      const stack = [...values];
+      while (stack.length) {
+        const v = stack.pop();
+        if (!v || typeof v !== 'object') continue;
+        if (seen.has(v)) return true;
+        seen.add(v);
+        for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push(x);
+      }
+      return false;
+    };
     const rnd = (k) => { seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff; return seed % k; };
     // bytes that steer the reader: indentation, line ends, indicators, quotes, escapes, UTF-8 lead and BOM bytes, NUL, tab, CR
     const odd = [0x20, 0x0a, 0x3a, 0x23, 0x2d, 0x27, 0x22, 0x5c, 0x7c, 0x2b, 0x5b, 0x5d, 0x7b, 0x7d, 0xc3, 0xa9, 0xe4, 0xb8, 0xef, 0xbb, 0xbf, 0xed, 0xa0, 0xf0, 0x00, 0x09, 0x0d, 0x2e, 0x30, 0x75, 0x7e];
     const syntax = [0x2d, 0x3a, 0x22, 0x27, 0x7c, 0x23, 0x20, 0x0a, 0x5c, 0x5b, 0x7b, 0x2e, 0x2b];
     for (const f of files) {
       const whole = readFileSync(f);
+      if (whole.includes('kind: CustomResourceDefinition')) {
+        // the whole file too, as files mode reads a CRD it only checks (from a buffer of exactly its size)
+        const b = Buffer.alloc(whole.length);
+        whole.copy(b);
+        const values = addon.read(b, 100, true);
+        if (values !== undefined && shares(values)) sharing++;
+      }
       for (let i = 0; i < 12; i++) {
         // every other cut just after a byte the reader looks past (an indicator, a quote, a backslash, a space): where
         // a read one byte too far would land outside the buffer
@@ -64,10 +85,13 @@ test('the reader, built with AddressSanitizer and UBSan, reads cut and changed f
         cut.copy(b);
         for (let k = rnd(4); k > 0 && b.length; k--) b[rnd(b.length)] = odd[rnd(odd.length)];
         texts++;
-        if (addon.read(b, 5 + rnd(400)) !== undefined) taken++;
+        // every third text as files mode reads one it only checks: a CRD's schema descriptions left out, its repeated nodes shared
+        const values = addon.read(b, 5 + rnd(400), i % 3 === 0);
+        if (values !== undefined) taken++;
+        if (values !== undefined && i % 3 === 0 && shares(values)) sharing++;
       }
     }
-    console.log(JSON.stringify({ texts, taken }));
+    console.log(JSON.stringify({ texts, taken, sharing }));
   `;
   const run = spawnSync(process.execPath, ['-e', fuzz], {
     encoding: 'utf8',
@@ -77,7 +101,8 @@ test('the reader, built with AddressSanitizer and UBSan, reads cut and changed f
   });
   assert.equal(run.status, 0, `seed ${seed}: the sanitized reader failed (signal ${run.signal}):\n${run.stderr.slice(-4000)}`);
   assert.doesNotMatch(run.stderr, /AddressSanitizer|runtime error/, run.stderr.slice(-4000));
-  const { texts, taken } = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { texts: number; taken: number };
-  // the reader took many of them (a reader that refused every text would pass vacuously)
+  const { texts, taken, sharing } = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { texts: number; taken: number; sharing: number };
+  // the reader took many of them (a reader that refused every text would pass vacuously), and shared nodes in some
   assert.ok(texts > 3000 && taken > texts / 8, `took ${taken} of ${texts} texts`);
+  assert.ok(sharing > 25, `shared nodes in ${sharing} texts`);
 });

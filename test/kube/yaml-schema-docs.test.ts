@@ -3,7 +3,9 @@
 // registry's schemas. Held to three things: exactly the descriptions the rule names go (a hand-written CRD, and every
 // vendored and corpus CRD against a reference walk written from the rule's words); a description a check reads (its
 // type, under allOf/anyOf/oneOf/not, in the root's metadata) stays; and files mode's findings on every such CRD, and
-// on CRDs whose descriptions break the API server's rules, are the same with and without it.
+// on CRDs whose descriptions break the API server's rules, are the same with and without it. Then the nodes of a schema
+// repeated in one file, read once (SharedNodes): one object wherever the node stands, the values those read in full,
+// never where the values may change (a plain YAML 1.1 word) or are no schema node, and a finding in one found at each place.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -234,5 +236,141 @@ spec:
       assert.equal(got, await findings(name, text, kept), name);
       for (const e of expected) assert.match(got, e, `${name}: the finding a description causes is still found`);
     }
+  });
+});
+
+/** A schema node of eight properties at `pad`: its JSON (some 400 bytes) over the size the reader shares (SHARED_BYTES, 256). */
+const bigNode = (pad: string, type = 'string') =>
+  ['type: object', 'required:', '- host', 'properties:', ...['host', 'port', 'path', 'scheme', 'timeout', 'retries', 'proxy', 'zone'].flatMap((p) => [`  ${p}:`, `    description: the ${p}`, `    type: ${p === 'zone' ? type : 'string'}`, '    maxLength: 253'])]
+    .map((l) => pad + l)
+    .join('\n');
+
+/** A CRD whose schema repeats bigNode: twice side by side, once inside `outer`, `outer` twice, and its whole schema in a second version. */
+const repeatingCrd = (type = 'string') => {
+  const schema = `      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              first:
+${bigNode(' '.repeat(16), type)}
+              second:
+${bigNode(' '.repeat(16), type)}
+              outer:
+                type: object
+                properties:
+                  inner:
+${bigNode(' '.repeat(20), type)}
+                  other:
+                    type: string
+              outerAgain:
+                type: object
+                properties:
+                  inner:
+${bigNode(' '.repeat(20), type)}
+                  other:
+                    type: string`;
+  return `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names:
+    kind: Widget
+    plural: widgets
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+${schema}
+  - name: v2
+    served: true
+    storage: false
+    schema:
+${schema}
+`;
+};
+
+describe('a CRD schema node repeated in one file is read once (SharedNodes)', { skip: !nativeReaderBuilt && 'the C++ reader is not built' }, () => {
+  const versionsOf = (docs: unknown[]) => (docs[0] as any).spec.versions as any[];
+  const specOf = (docs: unknown[], v = 0) => versionsOf(docs)[v].schema.openAPIV3Schema.properties.spec.properties;
+
+  test('each repeat is the first node\'s object, the outermost repeat taken whole, and the values are those read in full', () => {
+    const text = repeatingCrd();
+    const full = read(text, false)!;
+    const left = read(text, true)!;
+    const spec = specOf(left);
+    assert.equal(spec.second, spec.first, 'a node repeated side by side');
+    assert.equal(spec.outer.properties.inner, spec.first, 'a node repeated inside another');
+    assert.equal(spec.outerAgain, spec.outer, 'a repeat of a node that holds a repeat');
+    assert.equal(versionsOf(left)[1].schema.openAPIV3Schema, versionsOf(left)[0].schema.openAPIV3Schema, 'a whole schema repeated in a second version');
+    assert.equal(JSON.stringify(left), JSON.stringify(referenceLeaveOut(full)));
+    // read in full (the values files mode keeps for its caller), nothing is shared
+    assert.notEqual(specOf(full).second, specOf(full).first);
+  });
+
+  test('nothing is shared where a value may be changed or is no schema node: a plain YAML 1.1 word, a default, metadata, a long string, another kind', () => {
+    const plainWord = repeatingCrd().replace('  scope: Namespaced', '  scope: Namespaced\n  preserveUnknownFields: no');
+    const withWord = loadManifestBytes(Buffer.from(plainWord), 100, yaml11BooleanWords, true)!;
+    assert.deepEqual([...withWord.plain], ['no']);
+    // files-check.ts writes kubectl's boolean in the place of each plain word: a place shared would change both
+    assert.notEqual(specOf(withWord.values).second, specOf(withWord.values).first);
+    assert.deepEqual(specOf(withWord.values).second, specOf(withWord.values).first);
+
+    const notNodes = repeatingCrd().replace(
+      '          spec:\n            type: object\n',
+      `          metadata:\n            type: object\n            properties:\n              a:\n${bigNode(' '.repeat(16))}\n              b:\n${bigNode(' '.repeat(16))}\n          spec:\n            type: object\n            default:\n              a:\n${bigNode(' '.repeat(16))}\n              b:\n${bigNode(' '.repeat(16))}\n`,
+    );
+    const root = versionsOf(read(notNodes, true)!)[0].schema.openAPIV3Schema.properties;
+    assert.notEqual(root.metadata.properties.a, root.metadata.properties.b, 'under the root\'s metadata');
+    assert.notEqual(root.spec.default.a, root.spec.default.b, 'in a default (data, not a schema)');
+    assert.deepEqual(root.spec.default.a, root.spec.default.b);
+
+    const long = 'x'.repeat(5000);
+    const longText = repeatingCrd().replace(/^( *)maxLength: 253$/gm, `$1maxLength: 253\n$1pattern: ${long}`);
+    const spec = specOf(read(longText, true)!);
+    assert.notEqual(spec.second, spec.first, 'a node holding a long string (put in place by a walk of its own)');
+    assert.equal(spec.second.properties.zone.pattern, long);
+    assert.equal(spec.outerAgain.properties.inner.properties.zone.pattern, long);
+
+    const deployment = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      a:\n${bigNode(' '.repeat(8))}\n      b:\n${bigNode(' '.repeat(8))}\n`;
+    const d = read(deployment, true)![0] as any;
+    assert.notEqual(d.spec.template.spec.a, d.spec.template.spec.b, 'another kind');
+  });
+
+  test('the corpus\'s CRD files share nodes, and read as in full', () => {
+    let shared = 0;
+    for (const f of crdFiles) {
+      const left = read(readFileSync(f), true);
+      if (left === undefined) continue;
+      const seen = new Set<object>();
+      const stack: unknown[] = [...left];
+      while (stack.length) {
+        const v = stack.pop();
+        if (!v || typeof v !== 'object') continue;
+        if (seen.has(v)) {
+          shared++;
+          continue;
+        }
+        seen.add(v);
+        for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push(x);
+      }
+    }
+    // (each file read as in full: 'on every vendored and corpus CRD file' above)
+    assert.ok(shared > 500, `${shared} places hold a node met before`);
+  });
+
+  test('a finding in a repeated node is found at every place it stands, as when read in full', async () => {
+    const text = Buffer.from(repeatingCrd('strin'));
+    const [kept, leftOut] = await Promise.all([checkContext(defaultKubernetesVersion, true), checkContext(defaultKubernetesVersion, false)]);
+    const shared = (await checkText('widgets.yaml', text, leftOut)).findings;
+    assert.deepEqual(shared, (await checkText('widgets.yaml', text, kept)).findings);
+    const zones = shared.map((f) => `${f.path}`).filter((p) => p.includes('zone'));
+    // four places in each of two versions: first, second, outer.inner, outerAgain.inner
+    assert.equal(zones.length, 8, zones.join('\n'));
   });
 });

@@ -14,6 +14,10 @@
 //
 // Asked to (read's third argument), it leaves out the descriptions of a CustomResourceDefinition's schema that no check
 // reads (SchemaDocs): most of the bytes of a large CRD, whose objects and strings JSON.parse would otherwise make.
+// Then a schema node written out twice in one file (a CRD embeds the same Kubernetes types again and again: about two
+// thirds of the keys of the real-manifests corpus's CRD files are in such repeats) is made once: JSON.parse reads a 0 in the
+// place of each repeat, which then takes the first node's object (SharedNodes). The values are only checked then,
+// never changed (files-check.ts readText's onlyChecked), so one object in two places reads as two equal ones.
 #define NAPI_EXPERIMENTAL
 #include <node_api.h>
 
@@ -26,6 +30,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -147,6 +153,33 @@ struct LongStrings {
   }
 };
 constexpr size_t LONG_STRING = 4096;
+
+/**
+ * The schema nodes of a CRD of SHARED_BYTES of JSON or more (Reader::inSchemaNode), and after the reading which of
+ * them repeat one before them (the same JSON text): JSON.parse reads a 0 in a repeat's place, and the first node's
+ * object is put there. A node holding a long string is not one of them (its string is put in place by a walk).
+ */
+struct SharedNodes {
+  struct Node {
+    size_t from, to;
+    uint32_t doc;
+    size_t stepsFrom, steps;
+  };
+  std::vector<Node> nodes;
+  std::vector<Step> steps;
+  /** (a repeat, the node it repeats), indexes in nodes, in the order of the text */
+  std::vector<std::pair<uint32_t, uint32_t>> repeats;
+  /** scratch of shareRepeats(): the nodes in the order of the text, and the distinct ones by a hash of their ends */
+  std::vector<uint32_t> order;
+  std::unordered_multimap<uint64_t, uint32_t> distinct;
+  void clear() {
+    nodes.clear();
+    steps.clear();
+    repeats.clear();
+  }
+};
+/** A shared node is worth its walk from its document (SharedNodes) at this many bytes of JSON (~10 keys or more). */
+constexpr size_t SHARED_BYTES = 256;
 
 /** The offset of the first of the 16 bytes at `p` whose bit is set in `mask` (a _mm_movemask_epi8 result). */
 inline unsigned firstBit(unsigned mask) { return static_cast<unsigned>(__builtin_ctz(mask)); }
@@ -296,8 +329,8 @@ class Reader {
    * `keysAt`: MAX_NESTING + 2 lists, `pathAt`: MAX_NESTING + 2 steps, one of each per nesting level; they and `longs`
    * are kept by the caller from read to read.
    */
-  Reader(const uint8_t* t, size_t n, int maxDepth, const std::vector<std::string>& watch, Out& o, std::vector<std::vector<std::string_view>>& keysAt, std::vector<Step>& pathAt, LongStrings& longs, bool leaveOutSchemaDocs)
-      : keysAt_(keysAt), pathAt_(pathAt), longs_(longs), leaveOutSchemaDocs_(leaveOutSchemaDocs), t_(t), n_(n), limit_(maxDepth - 2 < MAX_NESTING ? maxDepth - 2 : MAX_NESTING), watch_(watch), o_(o) {
+  Reader(const uint8_t* t, size_t n, int maxDepth, const std::vector<std::string>& watch, Out& o, std::vector<std::vector<std::string_view>>& keysAt, std::vector<Step>& pathAt, LongStrings& longs, bool leaveOutSchemaDocs, SharedNodes& shared)
+      : keysAt_(keysAt), pathAt_(pathAt), longs_(longs), shared_(shared), leaveOutSchemaDocs_(leaveOutSchemaDocs), t_(t), n_(n), limit_(maxDepth - 2 < MAX_NESTING ? maxDepth - 2 : MAX_NESTING), watch_(watch), o_(o) {
     for (const auto& w : watch) watchLength_ = w.size() > watchLength_ ? w.size() : watchLength_;
   }
 
@@ -495,6 +528,8 @@ class Reader {
   /** The key or index each nesting level is at (pathAt_[1] to pathAt_[depth_]: the path of the value being read). */
   std::vector<Step>& pathAt_;
   LongStrings& longs_;
+  /** The schema nodes that may repeat (with leaveOutSchemaDocs_ only). */
+  SharedNodes& shared_;
   /** The document being read (its index). */
   uint32_t doc_ = 0;
   /** Leave out the descriptions SchemaDocs says no check reads. */
@@ -558,6 +593,7 @@ class Reader {
 
   void mapping(size_t p, long col, long colon) {
     enter();
+    const size_t from = o_.size(), longsFrom = longs_.entries.size();
     std::vector<std::string_view>& keys = keysAt_[depth_];
     keys.clear();
     // (made only for a mapping of many keys: most have few, and an empty set still costs its making and unmaking)
@@ -629,6 +665,10 @@ class Reader {
       if (colon < 0) throw NotPlain();
     }
     o_.put('}');
+    if (leaveOutSchemaDocs_ && o_.size() - from >= SHARED_BYTES && longs_.entries.size() == longsFrom && inSchemaNode()) {
+      shared_.nodes.push_back({from, o_.size(), doc_, shared_.steps.size(), static_cast<size_t>(depth_ - 1)});
+      shared_.steps.insert(shared_.steps.end(), pathAt_.begin() + 1, pathAt_.begin() + depth_);
+    }
     depth_--;
   }
 
@@ -1094,6 +1134,9 @@ struct State {
   std::vector<std::vector<std::string_view>> keysAt = std::vector<std::vector<std::string_view>>(MAX_NESTING + 2);
   std::vector<Step> pathAt = std::vector<Step>(MAX_NESTING + 2);
   LongStrings longs;
+  SharedNodes shared;
+  /** the JSON with the repeats of shared as 0, when there are any */
+  Out sharedOut;
   napi_ref parse = nullptr;
 };
 
@@ -1169,6 +1212,139 @@ bool putLongStrings(napi_env env, const LongStrings& longs, napi_value documents
   return true;
 }
 
+/** A hash of a node's JSON (SHARED_BYTES or more) from its length and 32 bytes at each end and in its middle. */
+uint64_t endsHash(const char* d, size_t n) {
+  uint64_t h = 1469598103934665603ull ^ n;
+  auto mix = [&h](const char* p) {
+    for (size_t i = 0; i < 32; i++) {
+      h ^= static_cast<uint8_t>(p[i]);
+      h *= 1099511628211ull;
+    }
+  };
+  mix(d);
+  mix(d + n / 2 - 16);
+  mix(d + n - 32);
+  return h;
+}
+
+/**
+ * Which nodes of `sh` repeat one before them, outermost first (a node within a repeat is not looked at: it goes with
+ * it), into sh.repeats; and when any does, the JSON of `o` with a 0 in place of each repeat, into `into`.
+ */
+bool shareRepeats(const Out& o, SharedNodes& sh, Out& into) {
+  if (sh.nodes.size() < 2) return false;
+  sh.order.resize(sh.nodes.size());
+  for (uint32_t i = 0; i < sh.nodes.size(); i++) sh.order[i] = i;
+  // the nodes were recorded as they ended (inner ones first): by where they start, each comes before those within it
+  std::sort(sh.order.begin(), sh.order.end(), [&sh](uint32_t a, uint32_t b) { return sh.nodes[a].from < sh.nodes[b].from; });
+  sh.distinct.clear();
+  const char* d = o.data();
+  size_t skipTo = 0;
+  for (uint32_t i : sh.order) {
+    const SharedNodes::Node& n = sh.nodes[i];
+    if (n.from < skipTo) continue;
+    const size_t length = n.to - n.from;
+    const uint64_t h = endsHash(d + n.from, length);
+    bool repeat = false;
+    auto range = sh.distinct.equal_range(h);
+    for (auto it = range.first; it != range.second; ++it) {
+      const SharedNodes::Node& first = sh.nodes[it->second];
+      if (first.to - first.from == length && memcmp(d + first.from, d + n.from, length) == 0) {
+        sh.repeats.emplace_back(i, it->second);
+        skipTo = n.to;
+        repeat = true;
+        break;
+      }
+    }
+    if (!repeat) sh.distinct.emplace(h, i);
+  }
+  if (sh.repeats.empty()) return false;
+  into.clear();
+  size_t at = 0;
+  for (const auto& r : sh.repeats) {
+    const SharedNodes::Node& n = sh.nodes[r.first];
+    into.put(d + at, n.from - at);
+    into.put('0');
+    at = n.to;
+  }
+  into.put(d + at, o.size() - at);
+  return true;
+}
+
+/** Walks from JSON.parse's documents down steps, from where the last walk's path parts from this one's. */
+class Walker {
+ public:
+  Walker(napi_env env, napi_value documents) : env_(env), documents_(documents) {}
+
+  /** The value `count` steps down from document `doc` (false: a step failed). */
+  bool to(uint32_t doc, const Step* steps, size_t count, napi_value* out) {
+    size_t common = 0;
+    if (doc == doc_) {
+      while (common < count && common < path_.size() && same(*path_[common], steps[common])) common++;
+    } else {
+      napi_value d;
+      if (napi_get_element(env_, documents_, doc, &d) != napi_ok) return false;
+      doc_ = doc;
+      path_.clear();
+      holders_.assign(1, d);
+    }
+    path_.resize(common);
+    holders_.resize(common + 1);
+    for (size_t k = common; k < count; k++) {
+      napi_value next;
+      if (!step(holders_.back(), steps[k], nullptr, &next)) return false;
+      path_.push_back(&steps[k]);
+      holders_.push_back(next);
+    }
+    *out = holders_[count];
+    return true;
+  }
+
+  /** From `holder`, step `s`: put `value` there (given), or read what is there into `out`. */
+  bool step(napi_value holder, const Step& s, napi_value value, napi_value* out) {
+    if (!s.key) return value ? napi_set_element(env_, holder, s.index, value) == napi_ok : napi_get_element(env_, holder, s.index, out) == napi_ok;
+    napi_value name;
+    if (napi_create_string_latin1(env_, s.key, s.length, &name) != napi_ok) return false;
+    return value ? napi_set_property(env_, holder, name, value) == napi_ok : napi_get_property(env_, holder, name, out) == napi_ok;
+  }
+
+ private:
+  static bool same(const Step& a, const Step& b) {
+    if (!a.key || !b.key) return !a.key && !b.key && a.index == b.index;
+    return a.length == b.length && memcmp(a.key, b.key, a.length) == 0;
+  }
+  napi_env env_;
+  napi_value documents_;
+  uint32_t doc_ = UINT32_MAX;
+  std::vector<const Step*> path_;
+  std::vector<napi_value> holders_;
+};
+
+/** Each repeat of `sh` in its place in `documents`: the object of the node it repeats (false: a step failed). */
+bool putShared(napi_env env, const SharedNodes& sh, napi_value documents) {
+  Walker walker(env, documents);
+  // the nodes repeated, each walked to once (in the order of the text: the walks share the most steps)
+  std::vector<uint32_t> firsts;
+  for (const auto& r : sh.repeats) firsts.push_back(r.second);
+  std::sort(firsts.begin(), firsts.end(), [&sh](uint32_t a, uint32_t b) { return sh.nodes[a].from < sh.nodes[b].from; });
+  firsts.erase(std::unique(firsts.begin(), firsts.end()), firsts.end());
+  std::unordered_map<uint32_t, napi_value> objects;
+  for (uint32_t f : firsts) {
+    const SharedNodes::Node& n = sh.nodes[f];
+    napi_value v;
+    if (!walker.to(n.doc, sh.steps.data() + n.stepsFrom, n.steps, &v)) return false;
+    objects.emplace(f, v);
+  }
+  for (const auto& r : sh.repeats) {
+    const SharedNodes::Node& n = sh.nodes[r.first];
+    napi_value holder;
+    const Step* steps = sh.steps.data() + n.stepsFrom;
+    const auto object = objects.find(r.second);
+    if (object == objects.end() || n.steps == 0 || !walker.to(n.doc, steps, n.steps - 1, &holder) || !walker.step(holder, steps[n.steps - 1], object->second, nullptr)) return false;
+  }
+  return true;
+}
+
 /**
  * read(bytes, maxDepth, leaveOutSchemaDocs): the documents of the UTF-8 text in `bytes` (JSON.parse's reading of this
  * reader's JSON), or undefined when the text is the JavaScript readers' (then noted() is 0); with leaveOutSchemaDocs
@@ -1194,6 +1370,8 @@ napi_value Read(napi_env env, napi_callback_info info) {
   const uint8_t* t = static_cast<const uint8_t*>(data);
   s->out.clear();
   s->longs.clear();
+  s->shared.clear();
+  bool shared = false;
   if (length == 0) {
     s->out.put("[]", 2);
   } else {
@@ -1201,9 +1379,11 @@ napi_value Read(napi_env env, napi_callback_info info) {
     if (length >= 3 && t[0] == 0xEF && t[1] == 0xBB && t[2] == 0xBF) return undefinedValue(env);
     if (refused(t, length)) return undefinedValue(env);
     try {
-      Reader reader(t, length, maxDepth, s->words, s->out, s->keysAt, s->pathAt, s->longs, leaveOutSchemaDocs);
+      Reader reader(t, length, maxDepth, s->words, s->out, s->keysAt, s->pathAt, s->longs, leaveOutSchemaDocs, s->shared);
       reader.documents();
       s->noted = reader.noted;
+      // not where a watched word stands plain: files-check.ts then writes kubectl's boolean in its place, in one place
+      shared = leaveOutSchemaDocs && s->noted == 0 && shareRepeats(s->out, s->shared, s->sharedOut);
     } catch (const NotPlain&) {
       return undefinedValue(env);
     } catch (const std::bad_alloc&) {
@@ -1218,7 +1398,8 @@ napi_value Read(napi_env env, napi_callback_info info) {
   // the buffer stays this thread's: no finalizer frees it, and JSON.parse copies what it keeps (see the top)
   napi_value json, parse, result, global;
   bool copied = false;
-  if (node_api_create_external_string_latin1(env, s->out.data(), s->out.size(), nullptr, nullptr, &json, &copied) != napi_ok ||
+  const Out& text = shared ? s->sharedOut : s->out;
+  if (node_api_create_external_string_latin1(env, text.data(), text.size(), nullptr, nullptr, &json, &copied) != napi_ok ||
       napi_get_reference_value(env, s->parse, &parse) != napi_ok || napi_get_global(env, &global) != napi_ok) {
     napi_throw_error(env, nullptr, "read: the JSON text could not be handed to JSON.parse");
     return nullptr;
@@ -1226,6 +1407,16 @@ napi_value Read(napi_env env, napi_callback_info info) {
   if (napi_call_function(env, global, parse, 1, &json, &result) != napi_ok) return nullptr;
   if (!putLongStrings(env, s->longs, result)) {
     napi_throw_error(env, nullptr, "read: a long string could not be put in its place");
+    return nullptr;
+  }
+  bool put = !shared;
+  try {
+    put = put || putShared(env, s->shared, result);
+  } catch (const std::exception&) {
+    put = false;
+  }
+  if (!put) {
+    napi_throw_error(env, nullptr, "read: a repeated schema node could not be put in its place");
     return nullptr;
   }
   return result;

@@ -106,7 +106,8 @@ interface ReadText {
 /**
  * The first stage of checkText: the file's values and its YAML findings, or the whole result when the text ends it.
  * Values that are only checked (`onlyChecked`: none is kept for the caller) may lack the descriptions of a CRD's schema
- * that no check reads (loadManifestBytes).
+ * that no check reads, and may hold one schema node in several places (loadManifestBytes): nothing changes them here
+ * but asKubectlReads, which runs only where a YAML 1.1 word stands plain, and then the reader shares nothing.
  */
 function readText(file: string, source: string | readonly string[] | Buffer, onlyChecked: boolean): ReadText | FileResult {
   let bytes = Buffer.isBuffer(source) ? source : undefined;
