@@ -86,7 +86,7 @@ const hasProps = (s: Schema): boolean => propNames(s).length > 0;
  */
 export function validateStructuralSchema(schema: Schema, path: string): Errs {
   const root: Path = { k: path };
-  const w: Walk = { openAPI: [], structural: [], unreadable: false, defaults: [] };
+  const w: Walk = { openAPI: [], structural: [], unreadable: false, defaults: [], clean: new Map() };
   validateOpenAPISchema(schema, root, { allowDefaults: true, insideResourceMeta: false }, true, w, 'root', DEFAULTS);
   // NewStructural's error, when the walk met a node that may have one (exactly which, the walk of its own says)
   const unreadable = w.unreadable ? newStructuralError(schema) : undefined;
@@ -119,6 +119,17 @@ interface Walk {
   unreadable: boolean;
   /** the nodes whose default ValidateDefaults judges (Reach): whether each is an embedded resource, or where in metadata it is */
   readonly defaults: { readonly s: Schema; readonly p: Path; readonly embedded: boolean; readonly meta?: MetaPlace }[];
+  /**
+   * The walks of a node with properties that found nothing (no error, nothing NewStructural refuses), each by what it
+   * ran in (contextOf): only that, a number, when it noted no default (most nodes: no object made), else with the
+   * defaults it noted below the node (CleanWalk). The nodes of a CRD's schema written out twice in one file are one
+   * object (native/yaml-block SharedNodes: about two thirds of the real-manifests corpus's CRD nodes), and a node walked
+   * again in what it ran in finds nothing again, wherever it stands: its walk is only its defaults, noted at their
+   * places. A node that found anything is walked again, for errors that name its place. One walk's: a WeakMap kept
+   * from walk to walk held each CRD's nodes past the young generation (docs/benchmarks.md, files mode, the nineteenth
+   * session).
+   */
+  readonly clean: Map<Schema, number | CleanWalk>;
 }
 
 /**
@@ -393,6 +404,46 @@ function plainSpecStandardValidate(type: string, items: unknown, p: Path, out: E
  */
 function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot: boolean, w: Walk, lvl?: Level, reach: Reach = UNREACHED): void {
   if (!s) return;
+  if (typeof reach === 'object' || w.unreadable || !isObj(s.properties)) return walkNode(s, p, ssv, isRoot, w, lvl, reach);
+  const context = contextOf(ssv, isRoot, lvl, reach);
+  const c = w.clean.get(s);
+  if (c === context && ssv.disallowDefaultsReason === undefined) return;
+  if (c !== undefined && typeof c === 'object' && c.context === context && c.disallowDefaultsReason === ssv.disallowDefaultsReason) {
+    for (const d of c.defaults) w.defaults.push(d.meta ? { s: d.s, p: below(p, d.steps), embedded: d.embedded, meta: d.meta } : { s: d.s, p: below(p, d.steps), embedded: d.embedded });
+    return;
+  }
+  const errors = w.openAPI.length + w.structural.length;
+  const defaultsFrom = w.defaults.length;
+  walkNode(s, p, ssv, isRoot, w, lvl, reach);
+  if (w.unreadable || w.openAPI.length + w.structural.length !== errors) return;
+  if (w.defaults.length === defaultsFrom && ssv.disallowDefaultsReason === undefined) w.clean.set(s, context);
+  else w.clean.set(s, { context, disallowDefaultsReason: ssv.disallowDefaultsReason, defaults: w.defaults.slice(defaultsFrom).map((d) => ({ s: d.s, steps: stepsFrom(p, d.p), embedded: d.embedded, meta: d.meta })) });
+}
+
+/** A clean walk (Walk.clean) that noted defaults, or ran where defaults are refused for a reason. */
+interface CleanWalk {
+  readonly context: number;
+  readonly disallowDefaultsReason: string | undefined;
+  readonly defaults: readonly { readonly s: Schema; readonly steps: readonly Path[]; readonly embedded: boolean; readonly meta?: MetaPlace }[];
+}
+const LEVELS: Readonly<Record<Level, number>> = { root: 1, item: 2, field: 3 };
+/** What a walk of a node runs in, but the reason defaults are refused, as bits: ssv's flags, isRoot, the level and the reach (0 or 1). */
+const contextOf = (ssv: Ssv, isRoot: boolean, lvl: Level | undefined, reach: 0 | 1): number =>
+  (ssv.allowDefaults ? 1 : 0) | (ssv.insideResourceMeta ? 2 : 0) | (isRoot ? 4 : 0) | ((lvl ? LEVELS[lvl] : 0) << 3) | (reach << 5);
+/** The steps from `top` down to `p` (a path below it), top first: each a Path whose `up` is to be replaced. */
+function stepsFrom(top: Path, p: Path): Path[] {
+  const steps: Path[] = [];
+  for (let q: Path | undefined = p; q !== top; q = q.up) {
+    if (!q) throw new Error('structural: a default noted outside the node walked');
+    steps.push(q);
+  }
+  return steps.reverse();
+}
+/** `steps` (stepsFrom) below `p`. */
+const below = (p: Path, steps: readonly Path[]): Path => steps.reduce((up, q) => child(up, q.k, q.key), p);
+
+/** validateOpenAPISchema of a node, walked. */
+function walkNode(s: Schema, p: Path, ssv: Ssv, isRoot: boolean, w: Walk, lvl: Level | undefined, reach: Reach): void {
   const simple = plainNode(s);
   if (simple && !isRoot) return plainSchema(nodeType, nodeProperties, nodeItems, p, ssv, w, lvl, reach);
   // ValidateDefaults: an embedded resource (the root always) starts outside metadata again
@@ -565,7 +616,8 @@ const leafTypes: ReadonlySet<string> = new Set(['boolean', 'integer', 'number', 
  * such leaves (`{description, type: string}`). Another plain child goes to plainSchema with what plainNode read.
  */
 function plainChild(x: Schema, p: Path, k: string | null, ssv: Ssv, w: Walk, lvl: Level | undefined, reach: Reach): void {
-  if (!plainNode(x)) return validateOpenAPISchema(x, k === null ? child(p, 'items') : prop(p, k), ssv, false, w, lvl, reach);
+  // (a node with properties: its walk may be one done before, Walk.clean)
+  if (!plainNode(x) || isObj(nodeProperties)) return validateOpenAPISchema(x, k === null ? child(p, 'items') : prop(p, k), ssv, false, w, lvl, reach);
   if (nodeProperties === undefined && nodeItems === undefined && typeof nodeType === 'string' && leafTypes.has(nodeType)) return;
   plainSchema(nodeType, nodeProperties, nodeItems, k === null ? child(p, 'items') : prop(p, k), ssv, w, lvl, reach);
 }

@@ -17,6 +17,11 @@ import { validateStructuralSchema } from '../../../policies/apiserver/lib/struct
 import { realCrds } from '../../helpers/real-crds.ts';
 import { oursPath } from '../../helpers/upstream-path.ts';
 import { crdObject } from '../../fixtures/crd.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadManifestBytes, nativeReaderBuilt } from '../../../kube/yaml-schema.ts';
+import { filesUnder } from '../../../scripts/lib/plumbing/files.ts';
+import { repoRoot } from '../../helpers/repo-copy.ts';
 
 const base = 'spec.versions[0].schema.openAPIV3Schema';
 /** A v1 CRD upstream's template becomes: foos.tests.example.com, one version per schema. */
@@ -611,3 +616,112 @@ describe('no false alarm on real CustomResourceDefinitions', () => {
       [],
     ));
 });
+
+// The C++ reader makes a CRD schema node written out twice in one file one object in both places (native/yaml-block
+// SharedNodes), and the walk of a node with properties that found nothing is not done again in the same context
+// (structural.ts Walk.clean): what it finds must be what it finds of the same schema with every node its own object.
+describe('a schema node that stands in two places as one object', () => {
+  const of = (s: Record<string, any>) => validateStructuralSchema(s, base).map(apiServerText);
+  const obj = (properties: Record<string, any>) => ({ type: 'object', properties });
+  /** the paths of the findings, in order */
+  const paths = (found: string[]) => found.map((f) => f.slice(0, f.indexOf(': ')));
+  const both = (s: Record<string, any>) => {
+    const found = of(s);
+    // (a copy through JSON: structuredClone would keep the one object in two places)
+    assert.deepEqual(found, of(JSON.parse(JSON.stringify(s))), 'the same as with a copy in each place');
+    return paths(found);
+  };
+
+  test('a default below it is judged at each place', () => {
+    const node = obj({ port: { type: 'string', default: 5 }, host: { type: 'string' } });
+    assert.deepEqual(both(obj({ a: node, b: node })), [`${base}.properties.a.properties.port.default`, `${base}.properties.b.properties.port.default`]);
+    // inside a node that stands beside it
+    assert.deepEqual(both(obj({ d: obj({ e: node }), f: node })), [`${base}.properties.d.properties.e.properties.port.default`, `${base}.properties.f.properties.port.default`]);
+  });
+
+  test('an error in it is found at each place, as an item and as a field', () => {
+    const node = obj({ kind: { type: 'str' } });
+    assert.deepEqual(both(obj({ a: node, b: { type: 'array', items: node } })), [`${base}.properties.a.properties.kind.type`, `${base}.properties.b.items.properties.kind.type`]);
+  });
+
+  test('in another context it is judged in that one: a default allowed in spec is refused in top-level metadata', () => {
+    const node = obj({ name: { type: 'string', default: 'x' } });
+    assert.deepEqual(both(obj({ spec: node, metadata: node })), [`${base}.properties.metadata.properties.name.default`]);
+    // the same place for ValidateDefaults (off its path), another for specStandardValidate: inside metadata
+    const map = { type: 'object', additionalProperties: node };
+    const found = both(obj({ spec: map, metadata: map }));
+    assert.ok(found.includes(`${base}.properties.metadata.additionalProperties.properties.name.default`), found.join('\n'));
+    assert.ok(!found.some((f) => f.startsWith(`${base}.properties.spec`)), found.join('\n'));
+  });
+
+  test('a node NewStructural refuses, met after it was walked clean elsewhere', () => {
+    const clean = obj({ x: { type: 'string' } });
+    assert.deepEqual(of(obj({ a: clean })), []);
+    const refused = [`${base}: Invalid value: "": OpenAPIV3Schema 'schema' is not supported`];
+    assert.deepEqual(of(obj({ a: clean, b: obj({ c: { type: 'string', $schema: 'x' } }), d: clean })), refused);
+    assert.deepEqual(of(obj({ a: obj({ c: { type: 'string', $schema: 'x' } }), d: clean })), refused);
+  });
+
+  test('every vendored and corpus CRD file read by the C++ reader, and 60 of them with random edits: the same findings as a copy without shared nodes', { skip: !nativeReaderBuilt && 'the C++ reader is not built' }, () => {
+    const seed = Number(process.env.MARQUEE_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+    let r = seed;
+    const rnd = (k: number) => ((r = (Math.imul(r, 1103515245) + 12345) & 0x7fffffff), r % k);
+    const edits = [
+      (l: string) => l.replace(/type: (string|object|integer|array)$/, 'type: strin'),
+      (l: string) => l.replace(/type: object$/, 'type: array'),
+      (l: string) => l.replace(/format: \w+$/, 'format: int32'),
+      (l: string) => l.replace(/default: ""$/, 'default: 5'),
+      (l: string) => l.replace(/^(\s+)type: array$/, '$1type: array\n$1x-kubernetes-list-type: map'),
+      (l: string) => l.replace(/^(\s+)properties:$/, '$1x-kubernetes-preserve-unknown-fields: false\n$1properties:'),
+    ];
+    const texts = ['vendor/crds', 'test/corpus/real-manifests']
+      .flatMap((dir) => filesUnder(join(repoRoot, dir)).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(repoRoot, dir, f)))
+      .map((f) => readFileSync(f, 'utf8'))
+      .filter((t) => t.includes('kind: CustomResourceDefinition'));
+    const mutated = Array.from({ length: 60 }, () => {
+      const lines = texts[rnd(texts.length)]!.split('\n');
+      for (let k = 1 + rnd(4); k > 0; k--) {
+        // an edit, at one of the lines it changes
+        const edit = edits[rnd(edits.length)]!;
+        const at = lines.flatMap((l, n) => (edit(l) !== l ? [n] : []));
+        if (!at.length) continue;
+        const n = at[rnd(at.length)]!;
+        // half the time at every line that reads the same: each copy of a repeated node edited alike, still one object
+        const same = lines[n]!.trim();
+        for (const m of rnd(2) ? at.filter((m) => lines[m]!.trim() === same) : [n]) lines[m] = edit(lines[m]!);
+      }
+      return lines.join('\n');
+    });
+    let sharedFiles = 0;
+    let findings = 0;
+    let taken = 0;
+    for (const [i, text] of [...texts, ...mutated].entries()) {
+      const docs = loadManifestBytes(Buffer.from(text), 100, new Set(), true)?.values as Record<string, any>[] | undefined;
+      if (!docs) continue;
+      taken++;
+      const copies = JSON.parse(JSON.stringify(docs)) as typeof docs;
+      const found = docs.flatMap((o) => (o?.kind === 'CustomResourceDefinition' ? ValidateCustomResourceDefinition(o).map(apiServerText) : []));
+      const want = copies.flatMap((o) => (o?.kind === 'CustomResourceDefinition' ? ValidateCustomResourceDefinition(o).map(apiServerText) : []));
+      assert.deepEqual(found, want, `seed ${seed} (MARQUEE_FUZZ_SEED), ${i < texts.length ? 'file' : 'edited file'} ${i}`);
+      findings += found.length;
+      if (sharesAny(docs)) sharedFiles++;
+    }
+    assert.ok(taken > texts.length / 2 + 50, `the C++ reader took ${taken} of ${texts.length} files and 60 edited ones`);
+    assert.ok(sharedFiles > 20, `${sharedFiles} files with shared nodes`);
+    assert.ok(findings > 30, `seed ${seed}: ${findings} findings (the edits must find something to compare)`);
+  });
+});
+
+/** Does one object stand in two places in `values`? */
+function sharesAny(values: unknown[]): boolean {
+  const seen = new Set<object>();
+  const stack: unknown[] = [...values];
+  while (stack.length) {
+    const v = stack.pop();
+    if (!v || typeof v !== 'object') continue;
+    if (seen.has(v)) return true;
+    seen.add(v);
+    for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push(x);
+  }
+  return false;
+}
