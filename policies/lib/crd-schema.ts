@@ -367,8 +367,11 @@ function unknownField(s: Schema, o: Record<string, unknown>, key: string, at: Pa
   };
 }
 
-/** Does one mapping or list stand in two places (what a YAML alias of a collection makes)? Never descends twice. */
-function sharesObjects(values: unknown[]): boolean {
+/**
+ * Does one mapping or list stand in two places (what a YAML alias of a collection makes, or the C++ reader's shared
+ * schema nodes)? Never descends twice.
+ */
+export function sharesObjects(values: unknown[]): boolean {
   const seen = new Set<object>();
   const stack: unknown[] = [...values];
   while (stack.length) {

@@ -17,7 +17,8 @@
 // Then a schema node written out twice in one file (a CRD embeds the same Kubernetes types again and again: about two
 // thirds of the keys of the real-manifests corpus's CRD files are in such repeats) is made once: JSON.parse reads a 0 in the
 // place of each repeat, which then takes the first node's object (SharedNodes). The values are only checked then,
-// never changed (files-check.ts readText's onlyChecked), so one object in two places reads as two equal ones.
+// never changed (files-check.ts readText's onlyChecked, the CRD registry's schemas), so one object in two places reads
+// as two equal ones.
 #define NAPI_EXPERIMENTAL
 #include <node_api.h>
 

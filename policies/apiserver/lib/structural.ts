@@ -123,7 +123,7 @@ interface Walk {
    * The walks of a node with properties that found nothing (no error, nothing NewStructural refuses), each by what it
    * ran in (contextOf): only that, a number, when it noted no default (most nodes: no object made), else with the
    * defaults it noted below the node (CleanWalk). The nodes of a CRD's schema written out twice in one file are one
-   * object (native/yaml-block SharedNodes: about two thirds of the real-manifests corpus's CRD nodes), and a node walked
+   * object (native/yaml-block SharedNodes: about two thirds of the keys of the real-manifests corpus's CRDs), and a node walked
    * again in what it ran in finds nothing again, wherever it stands: its walk is only its defaults, noted at their
    * places. A node that found anything is walked again, for errors that name its place. One walk's: a WeakMap kept
    * from walk to walk held each CRD's nodes past the young generation (docs/benchmarks.md, files mode, the nineteenth
@@ -400,7 +400,8 @@ function plainSpecStandardValidate(type: string, items: unknown, p: Path, out: E
 /**
  * ValidateCustomResourceDefinitionOpenAPISchema, without CEL (see the header), into `w.openAPI`; where `lvl` is given
  * the node belongs to the skeleton (the root, and below it only items, properties and additionalProperties), and
- * validateStructuralInvariants judges it too (see Walk).
+ * validateStructuralInvariants judges it too (see Walk). A node with properties walked before in the same context and
+ * found clean is not walked again (Walk.clean).
  */
 function validateOpenAPISchema(s: Schema | undefined, p: Path, ssv: Ssv, isRoot: boolean, w: Walk, lvl?: Level, reach: Reach = UNREACHED): void {
   if (!s) return;

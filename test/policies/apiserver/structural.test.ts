@@ -20,6 +20,7 @@ import { crdObject } from '../../fixtures/crd.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadManifestBytes, nativeReaderBuilt } from '../../../kube/yaml-schema.ts';
+import { sharesObjects } from '../../../policies/lib/crd-schema.ts';
 import { filesUnder } from '../../../scripts/lib/plumbing/files.ts';
 import { repoRoot } from '../../helpers/repo-copy.ts';
 
@@ -704,7 +705,7 @@ describe('a schema node that stands in two places as one object', () => {
       const want = copies.flatMap((o) => (o?.kind === 'CustomResourceDefinition' ? ValidateCustomResourceDefinition(o).map(apiServerText) : []));
       assert.deepEqual(found, want, `seed ${seed} (MARQUEE_FUZZ_SEED), ${i < texts.length ? 'file' : 'edited file'} ${i}`);
       findings += found.length;
-      if (sharesAny(docs)) sharedFiles++;
+      if (sharesObjects(docs)) sharedFiles++;
     }
     assert.ok(taken > texts.length / 2 + 50, `the C++ reader took ${taken} of ${texts.length} files and 60 edited ones`);
     assert.ok(sharedFiles > 20, `${sharedFiles} files with shared nodes`);
@@ -712,16 +713,3 @@ describe('a schema node that stands in two places as one object', () => {
   });
 });
 
-/** Does one object stand in two places in `values`? */
-function sharesAny(values: unknown[]): boolean {
-  const seen = new Set<object>();
-  const stack: unknown[] = [...values];
-  while (stack.length) {
-    const v = stack.pop();
-    if (!v || typeof v !== 'object') continue;
-    if (seen.has(v)) return true;
-    seen.add(v);
-    for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push(x);
-  }
-  return false;
-}
