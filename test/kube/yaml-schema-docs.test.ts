@@ -7,6 +7,7 @@
 // repeated in one file, read once (SharedNodes): one object wherever the node stands, the values those read in full,
 // never where the values may change (a plain YAML 1.1 word) or are no schema node, and a finding in one found at each place.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -350,6 +351,26 @@ describe('a CRD schema node repeated in one file is read once (SharedNodes)', { 
     });
     // (each file read as in full: 'on every vendored and corpus CRD file' above)
     assert.ok(sharing.length >= 20, `${sharing.length} of ${crdFiles.length} CRD files share nodes`);
+  });
+
+  test('many nodes of one length, alike at their ends and in their middle, are read in bounded time: each is compared with at most two others', () => {
+    // 64,000 schema nodes differing only in one field name's digits (53 MB): each compared with every other, as the
+    // hash of their ends first had it, took ~30 s; in a child, so that a regression ends at the limit, not in a hang
+    const script = `
+      const addon = require(${JSON.stringify(join(repoRoot, 'native/yaml-block/index.cjs'))});
+      const pad = (i) => String(i).padStart(6, '0');
+      const sp = (k) => ' '.repeat(k);
+      const node = (i) => sp(14) + 'p' + pad(i) + ':\\n' + sp(16) + 'type: object\\n' + sp(16) + 'properties:\\n' +
+        Array.from({ length: 12 }, (_, k) => sp(18) + 'f' + k + (k === 3 ? 'x' + pad(i) : 'xxxxxxx') + ':\\n' + sp(20) + 'type: string\\n').join('');
+      const head = 'apiVersion: apiextensions.k8s.io/v1\\nkind: CustomResourceDefinition\\nmetadata:\\n  name: a.b\\nspec:\\n  versions:\\n  - name: v1\\n    schema:\\n      openAPIV3Schema:\\n        type: object\\n        properties:\\n          spec:\\n            type: object\\n            properties:\\n';
+      const docs = addon.read(Buffer.from(head + Array.from({ length: 64000 }, (_, i) => node(i)).join('')), 100, true);
+      const props = docs[0].spec.versions[0].schema.openAPIV3Schema.properties.spec.properties;
+      process.stdout.write(String(Object.keys(props).length) + ' ' + props.p063999.properties.f3x063999.type);
+    `;
+    const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000, maxBuffer: 1024 * 1024 });
+    assert.equal(run.signal, null, `reading 64,000 alike schema nodes did not end within 20 s (${run.signal})`);
+    assert.equal(run.status, 0, run.stderr.slice(-2000));
+    assert.equal(run.stdout, '64000 string');
   });
 
   test('a finding in a repeated node is found at every place it stands, as when read in full', async () => {

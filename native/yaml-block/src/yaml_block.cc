@@ -181,6 +181,13 @@ struct SharedNodes {
 };
 /** A shared node is worth its walk from its document (SharedNodes) at this many bytes of JSON (~10 keys or more). */
 constexpr size_t SHARED_BYTES = 256;
+/**
+ * Bounds on SharedNodes' work, whatever the file: the steps kept for the nodes' paths (past them no node is recorded,
+ * only less is shared), and the nodes of one hash of their ends (SharedNodes::distinct) a node is compared with, and
+ * kept: a file of many nodes of one length alike at their ends would otherwise be compared each with every other.
+ */
+constexpr size_t SHARED_STEPS = size_t{1} << 20;
+constexpr int SHARED_TRIES = 2;
 
 /** The offset of the first of the 16 bytes at `p` whose bit is set in `mask` (a _mm_movemask_epi8 result). */
 inline unsigned firstBit(unsigned mask) { return static_cast<unsigned>(__builtin_ctz(mask)); }
@@ -666,7 +673,7 @@ class Reader {
       if (colon < 0) throw NotPlain();
     }
     o_.put('}');
-    if (leaveOutSchemaDocs_ && o_.size() - from >= SHARED_BYTES && longs_.entries.size() == longsFrom && inSchemaNode()) {
+    if (leaveOutSchemaDocs_ && o_.size() - from >= SHARED_BYTES && longs_.entries.size() == longsFrom && shared_.steps.size() + depth_ <= SHARED_STEPS && inSchemaNode()) {
       shared_.nodes.push_back({from, o_.size(), doc_, shared_.steps.size(), static_cast<size_t>(depth_ - 1)});
       shared_.steps.insert(shared_.steps.end(), pathAt_.begin() + 1, pathAt_.begin() + depth_);
     }
@@ -1247,8 +1254,9 @@ bool shareRepeats(const Out& o, SharedNodes& sh, Out& into) {
     const size_t length = n.to - n.from;
     const uint64_t h = endsHash(d + n.from, length);
     bool repeat = false;
+    int tries = 0;
     auto range = sh.distinct.equal_range(h);
-    for (auto it = range.first; it != range.second; ++it) {
+    for (auto it = range.first; it != range.second && tries < SHARED_TRIES; ++it, ++tries) {
       const SharedNodes::Node& first = sh.nodes[it->second];
       if (first.to - first.from == length && memcmp(d + first.from, d + n.from, length) == 0) {
         sh.repeats.emplace_back(i, it->second);
@@ -1257,7 +1265,7 @@ bool shareRepeats(const Out& o, SharedNodes& sh, Out& into) {
         break;
       }
     }
-    if (!repeat) sh.distinct.emplace(h, i);
+    if (!repeat && tries < SHARED_TRIES) sh.distinct.emplace(h, i);
   }
   if (sh.repeats.empty()) return false;
   into.clear();
