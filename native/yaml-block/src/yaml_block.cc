@@ -1187,35 +1187,67 @@ napi_value Words(napi_env env, napi_callback_info info) {
   return undefinedValue(env);
 }
 
-/** The string of `e` in the place of its "" in `documents` (JSON.parse's result): false when a step fails. */
-bool putLongString(napi_env env, const LongStrings& longs, const LongStrings::Entry& e, napi_value documents) {
-  napi_value value, holder, name;
-  const char* bytes = longs.bytes.data() + e.at;
-  if ((e.ascii ? napi_create_string_latin1(env, bytes, e.length, &value) : napi_create_string_utf8(env, bytes, e.length, &value)) != napi_ok) return false;
-  if (napi_get_element(env, documents, e.doc, &holder) != napi_ok) return false;
-  for (size_t k = 0; k < e.steps; k++) {
-    const Step& step = longs.steps[e.stepsFrom + k];
-    const bool last = k + 1 == e.steps;
-    napi_status status;
-    if (step.key) {
-      if (napi_create_string_latin1(env, step.key, step.length, &name) != napi_ok) return false;
-      status = last ? napi_set_property(env, holder, name, value) : napi_get_property(env, holder, name, &holder);
-    } else {
-      status = last ? napi_set_element(env, holder, step.index, value) : napi_get_element(env, holder, step.index, &holder);
-    }
-    if (status != napi_ok) return false;
-  }
-  return true;
-}
+/** Walks from JSON.parse's documents down steps, from where the last walk's path parts from this one's. */
+class Walker {
+ public:
+  Walker(napi_env env, napi_value documents) : env_(env), documents_(documents) {}
 
-/** Every string of `longs` in its place (putLongString), each in a handle scope of its own. */
+  /** The value `count` steps down from document `doc` (false: a step failed). */
+  bool to(uint32_t doc, const Step* steps, size_t count, napi_value* out) {
+    size_t common = 0;
+    if (doc == doc_) {
+      while (common < count && common < path_.size() && same(*path_[common], steps[common])) common++;
+    } else {
+      napi_value d;
+      if (napi_get_element(env_, documents_, doc, &d) != napi_ok) return false;
+      doc_ = doc;
+      path_.clear();
+      holders_.assign(1, d);
+    }
+    path_.resize(common);
+    holders_.resize(common + 1);
+    for (size_t k = common; k < count; k++) {
+      napi_value next;
+      if (!step(holders_.back(), steps[k], nullptr, &next)) return false;
+      path_.push_back(&steps[k]);
+      holders_.push_back(next);
+    }
+    *out = holders_[count];
+    return true;
+  }
+
+  /** From `holder`, step `s`: put `value` there (given), or read what is there into `out`. */
+  bool step(napi_value holder, const Step& s, napi_value value, napi_value* out) {
+    if (!s.key) return value ? napi_set_element(env_, holder, s.index, value) == napi_ok : napi_get_element(env_, holder, s.index, out) == napi_ok;
+    napi_value name;
+    if (napi_create_string_latin1(env_, s.key, s.length, &name) != napi_ok) return false;
+    return value ? napi_set_property(env_, holder, name, value) == napi_ok : napi_get_property(env_, holder, name, out) == napi_ok;
+  }
+
+ private:
+  static bool same(const Step& a, const Step& b) {
+    if (!a.key || !b.key) return !a.key && !b.key && a.index == b.index;
+    return a.length == b.length && memcmp(a.key, b.key, a.length) == 0;
+  }
+  napi_env env_;
+  napi_value documents_;
+  uint32_t doc_ = UINT32_MAX;
+  std::vector<const Step*> path_;
+  std::vector<napi_value> holders_;
+};
+
+/**
+ * Every string of `longs` in the place of its "" in `documents` (JSON.parse's result): false when a step fails. One
+ * walk for all (they stand in the order of the text: the walks share the most steps).
+ */
 bool putLongStrings(napi_env env, const LongStrings& longs, napi_value documents) {
+  Walker walker(env, documents);
   for (const LongStrings::Entry& e : longs.entries) {
-    napi_handle_scope scope;
-    if (napi_open_handle_scope(env, &scope) != napi_ok) return false;
-    const bool put = putLongString(env, longs, e, documents);
-    napi_close_handle_scope(env, scope);
-    if (!put) return false;
+    napi_value value, holder;
+    const char* bytes = longs.bytes.data() + e.at;
+    if ((e.ascii ? napi_create_string_latin1(env, bytes, e.length, &value) : napi_create_string_utf8(env, bytes, e.length, &value)) != napi_ok) return false;
+    const Step* steps = longs.steps.data() + e.stepsFrom;
+    if (e.steps == 0 || !walker.to(e.doc, steps, e.steps - 1, &holder) || !walker.step(holder, steps[e.steps - 1], value, nullptr)) return false;
   }
   return true;
 }
@@ -1279,55 +1311,6 @@ bool shareRepeats(const Out& o, SharedNodes& sh, Out& into) {
   into.put(d + at, o.size() - at);
   return true;
 }
-
-/** Walks from JSON.parse's documents down steps, from where the last walk's path parts from this one's. */
-class Walker {
- public:
-  Walker(napi_env env, napi_value documents) : env_(env), documents_(documents) {}
-
-  /** The value `count` steps down from document `doc` (false: a step failed). */
-  bool to(uint32_t doc, const Step* steps, size_t count, napi_value* out) {
-    size_t common = 0;
-    if (doc == doc_) {
-      while (common < count && common < path_.size() && same(*path_[common], steps[common])) common++;
-    } else {
-      napi_value d;
-      if (napi_get_element(env_, documents_, doc, &d) != napi_ok) return false;
-      doc_ = doc;
-      path_.clear();
-      holders_.assign(1, d);
-    }
-    path_.resize(common);
-    holders_.resize(common + 1);
-    for (size_t k = common; k < count; k++) {
-      napi_value next;
-      if (!step(holders_.back(), steps[k], nullptr, &next)) return false;
-      path_.push_back(&steps[k]);
-      holders_.push_back(next);
-    }
-    *out = holders_[count];
-    return true;
-  }
-
-  /** From `holder`, step `s`: put `value` there (given), or read what is there into `out`. */
-  bool step(napi_value holder, const Step& s, napi_value value, napi_value* out) {
-    if (!s.key) return value ? napi_set_element(env_, holder, s.index, value) == napi_ok : napi_get_element(env_, holder, s.index, out) == napi_ok;
-    napi_value name;
-    if (napi_create_string_latin1(env_, s.key, s.length, &name) != napi_ok) return false;
-    return value ? napi_set_property(env_, holder, name, value) == napi_ok : napi_get_property(env_, holder, name, out) == napi_ok;
-  }
-
- private:
-  static bool same(const Step& a, const Step& b) {
-    if (!a.key || !b.key) return !a.key && !b.key && a.index == b.index;
-    return a.length == b.length && memcmp(a.key, b.key, a.length) == 0;
-  }
-  napi_env env_;
-  napi_value documents_;
-  uint32_t doc_ = UINT32_MAX;
-  std::vector<const Step*> path_;
-  std::vector<napi_value> holders_;
-};
 
 /** Each repeat of `sh` in its place in `documents`: the object of the node it repeats (false: a step failed). */
 bool putShared(napi_env env, const SharedNodes& sh, napi_value documents) {
@@ -1414,18 +1397,16 @@ napi_value Read(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   if (napi_call_function(env, global, parse, 1, &json, &result) != napi_ok) return nullptr;
-  if (!putLongStrings(env, s->longs, result)) {
-    napi_throw_error(env, nullptr, "read: a long string could not be put in its place");
-    return nullptr;
-  }
-  bool put = !shared;
+  // (the walks' paths are kept in vectors: out of memory there is an error in JavaScript, never a process abort)
+  const char* failed = nullptr;
   try {
-    put = put || putShared(env, s->shared, result);
+    if (!putLongStrings(env, s->longs, result)) failed = "read: a long string could not be put in its place";
+    else if (shared && !putShared(env, s->shared, result)) failed = "read: a repeated schema node could not be put in its place";
   } catch (const std::exception&) {
-    put = false;
+    failed = "read: out of memory putting values in their places";
   }
-  if (!put) {
-    napi_throw_error(env, nullptr, "read: a repeated schema node could not be put in its place");
+  if (failed) {
+    napi_throw_error(env, nullptr, failed);
     return nullptr;
   }
   return result;
