@@ -10,6 +10,13 @@ declare const addon:
        * again). null when a file could not be opened or read: the caller reads them itself, to say why.
        */
       lastCopiesHolding(paths: readonly string[], sizes: Float64Array, needle: string, keepBytes: number): Promise<Int32Array | null>;
+      /**
+       * filesUnder(root, skip) of scripts/lib/plumbing/files.ts, kept to the files whose names end with one of
+       * `suffixes` (ASCII letters compared without case), each with its size (stat(2), links followed; -1 if it went
+       * between the listing and the stat), in the order the walk met them; `tooLarge` when more than `maxEntries`
+       * entries were seen.
+       */
+      list(root: string, skip: readonly string[], suffixes: readonly string[], maxEntries: number): { files: string[]; sizes: Float64Array; tooLarge?: undefined } | { tooLarge: true };
     }
   | undefined;
 export = addon;

@@ -4,6 +4,7 @@
 // this addon is not built; test/scripts/validate/files-scan.test.ts holds the two to the same answers.
 #include <node_api.h>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,6 +58,126 @@ napi_value Sizes(napi_env env, napi_callback_info info) {
     struct stat st;
     out[i] = stat(paths[i].c_str(), &st) == 0 && S_ISREG(st.st_mode) ? static_cast<double>(st.st_size) : -1;
   }
+  return result;
+}
+
+/** Does `name` end with one of `suffixes` (lower-case), letters compared without case? */
+bool endsWithAny(std::string_view name, const std::vector<std::string>& suffixes) {
+  for (const std::string& s : suffixes) {
+    if (name.size() < s.size()) continue;
+    bool same = true;
+    for (size_t i = 0, at = name.size() - s.size(); same && i < s.size(); i++) {
+      char c = name[at + i];
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      same = c == s[i];
+    }
+    if (same) return true;
+  }
+  return false;
+}
+
+/**
+ * filesUnder(root, skip) of scripts/lib/plumbing/files.ts, the files kept to those whose names end with one of
+ * `suffixes`, with their sizes: descends into real directories only (a link to a directory is not followed, so a link
+ * loop cannot hang it) but those named in `skip`; a link to a file is listed, with its target's size; a directory that
+ * cannot be read lists nothing. Every entry seen counts against `maxEntries`, as filesUnder's MAX_WALK_ENTRIES.
+ */
+struct Listing {
+  std::vector<std::string> files;
+  std::vector<double> sizes;
+  bool tooLarge = false;
+};
+
+void listUnder(const std::string& root, const std::set<std::string, std::less<>>& skip, const std::vector<std::string>& suffixes, double maxEntries, Listing& out) {
+  // the directories still to read, relative to root ("" is root itself), read one at a time: no descriptor is held
+  // open while another is read, however deep the tree
+  std::vector<std::string> pending{""};
+  double seen = 0;
+  while (!pending.empty()) {
+    std::string rel = std::move(pending.back());
+    pending.pop_back();
+    const std::string path = rel.empty() ? root : root + "/" + rel;
+    // root may be a link (validate was given one); below it, O_NOFOLLOW: a directory swapped for a link is not entered
+    int fd = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | (rel.empty() ? 0 : O_NOFOLLOW));
+    if (fd < 0) continue;
+    DIR* dir = fdopendir(fd);
+    if (!dir) {
+      close(fd);
+      continue;
+    }
+    for (struct dirent* e = readdir(dir); e; e = readdir(dir)) {
+      std::string_view name(e->d_name);
+      if (name == "." || name == "..") continue;
+      if (++seen > maxEntries) {
+        out.tooLarge = true;
+        closedir(dir);
+        return;
+      }
+      unsigned char type = e->d_type;
+      struct stat st;
+      if (type == DT_UNKNOWN) {
+        // as Node's readdir does for a file system that gives no type: lstat
+        if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : S_ISLNK(st.st_mode) ? DT_LNK : DT_UNKNOWN;
+      }
+      std::string child = rel.empty() ? std::string(name) : rel + "/" + std::string(name);
+      if (type == DT_DIR) {
+        if (skip.find(name) == skip.end()) pending.push_back(std::move(child));
+      } else if ((type == DT_REG || type == DT_LNK) && endsWithAny(name, suffixes)) {
+        // a link: listed when it leads to a regular file (stat follows it); a file: its size (-1 if it went meanwhile)
+        bool ok = fstatat(fd, e->d_name, &st, 0) == 0;
+        if (type == DT_LNK && !(ok && S_ISREG(st.st_mode))) continue;
+        out.files.push_back(std::move(child));
+        out.sizes.push_back(ok && S_ISREG(st.st_mode) ? static_cast<double>(st.st_size) : -1);
+      }
+    }
+    closedir(dir);
+  }
+}
+
+/** list(root, skip, suffixes, maxEntries): { files, sizes } unsorted, or { tooLarge: true } (index.d.cts). */
+napi_value List(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  std::vector<std::string> roots, skipNames, suffixes;
+  double maxEntries = 0;
+  napi_value rootArray;
+  if (argc < 4 || napi_create_array_with_length(env, 1, &rootArray) != napi_ok || napi_set_element(env, rootArray, 0, argv[0]) != napi_ok ||
+      !stringsOf(env, rootArray, roots) || !stringsOf(env, argv[1], skipNames) || !stringsOf(env, argv[2], suffixes) ||
+      napi_get_value_double(env, argv[3], &maxEntries) != napi_ok) {
+    napi_throw_type_error(env, nullptr, "list(root: string, skip: string[], suffixes: string[], maxEntries: number)");
+    return nullptr;
+  }
+  napi_valuetype rootType;
+  if (napi_typeof(env, argv[0], &rootType) != napi_ok || rootType != napi_string) {
+    napi_throw_type_error(env, nullptr, "list(root: string, skip: string[], suffixes: string[], maxEntries: number)");
+    return nullptr;
+  }
+  for (std::string& s : suffixes)
+    for (char& c : s)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  Listing listing;
+  listUnder(roots[0], std::set<std::string, std::less<>>(skipNames.begin(), skipNames.end()), suffixes, maxEntries, listing);
+  napi_value result, value;
+  napi_create_object(env, &result);
+  if (listing.tooLarge) {
+    napi_get_boolean(env, true, &value);
+    napi_set_named_property(env, result, "tooLarge", value);
+    return result;
+  }
+  napi_value files, buffer, sizes;
+  void* data = nullptr;
+  if (napi_create_array_with_length(env, listing.files.size(), &files) != napi_ok ||
+      napi_create_arraybuffer(env, listing.sizes.size() * sizeof(double), &data, &buffer) != napi_ok ||
+      napi_create_typedarray(env, napi_float64_array, listing.sizes.size(), buffer, 0, &sizes) != napi_ok)
+    return nullptr;
+  for (size_t i = 0; i < listing.files.size(); i++) {
+    if (napi_create_string_utf8(env, listing.files[i].data(), listing.files[i].size(), &value) != napi_ok || napi_set_element(env, files, static_cast<uint32_t>(i), value) != napi_ok) return nullptr;
+  }
+  if (!listing.sizes.empty()) memcpy(data, listing.sizes.data(), listing.sizes.size() * sizeof(double));
+  napi_set_named_property(env, result, "files", files);
+  napi_set_named_property(env, result, "sizes", sizes);
   return result;
 }
 
@@ -203,7 +325,8 @@ NAPI_MODULE_INIT() {
   const napi_property_descriptor props[] = {
       {"sizes", nullptr, Sizes, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"lastCopiesHolding", nullptr, LastCopiesHolding, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"list", nullptr, List, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
-  napi_define_properties(env, exports, 2, props);
+  napi_define_properties(env, exports, 3, props);
   return exports;
 }

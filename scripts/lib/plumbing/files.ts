@@ -8,12 +8,18 @@ export const MAX_WALK_ENTRIES = 200_000;
 
 export class WalkTooLarge extends Error {}
 
+/** The error of a walk past MAX_WALK_ENTRIES below `abs`. */
+export const walkTooLarge = (abs: string): WalkTooLarge => new WalkTooLarge(`${abs}: more than ${MAX_WALK_ENTRIES} entries below it; point at a smaller directory`);
+
+/** The directories a walk does not enter unless told otherwise (by base name). */
+export const WALK_SKIPS: ReadonlySet<string> = new Set(['node_modules', '.git']);
+
 /**
  * Files below `abs` (paths relative to it, sorted), descending into real
  * directories only; links to files are listed, links to directories are not
  * followed. `skip` names directories not to enter (by base name).
  */
-export function filesUnder(abs: string, skip: ReadonlySet<string> = new Set(['node_modules', '.git'])): string[] {
+export function filesUnder(abs: string, skip: ReadonlySet<string> = WALK_SKIPS): string[] {
   const out: string[] = [];
   let seen = 0;
   const visit = (rel: string): void => {
@@ -24,7 +30,7 @@ export function filesUnder(abs: string, skip: ReadonlySet<string> = new Set(['no
       return; // unreadable: nothing to list
     }
     for (const e of entries) {
-      if (++seen > MAX_WALK_ENTRIES) throw new WalkTooLarge(`${abs}: more than ${MAX_WALK_ENTRIES} entries below it; point at a smaller directory`);
+      if (++seen > MAX_WALK_ENTRIES) throw walkTooLarge(abs);
       const path = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
         if (!skip.has(e.name)) visit(path);

@@ -11,7 +11,8 @@
 // they reach the workers in a second message, and a file with a kind a CRD may serve waits for them.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { FileReader } from '../../../kube/file-reader.ts';
-import { checkContext, checkFiles, type CheckContext, type FileResult } from './files-check.ts';
+// the checker is imported when a thread starts checking: the main thread creates the pool before it loads its own
+import type { CheckContext, FileResult } from './files-check.ts';
 import type { SchemaSpec } from './schema-sources.ts';
 
 const MARK = 'marqueeFilesWorker';
@@ -200,7 +201,7 @@ export class FilesPool {
       });
     // this thread's lane: batches from the same counters, between which the workers' answers are handled
     const lane = async (loading: Promise<CheckContext>) => {
-      const ctx = await loading;
+      const [ctx, { checkFiles }] = await Promise.all([loading, import('./files-check.ts')]);
       const reader = new FileReader();
       for (let got = take(queues, next, firstQueue('main')); got; got = take(queues, next, firstQueue('main'))) {
         const batch = queues[got.q]![got.b]!.jobs;
@@ -229,6 +230,7 @@ async function serve(): Promise<void> {
   // the first message is the work: the checker loads everything else while it comes; the input's CRD files come later
   const work = new Promise<Work>((resolve) => port.once('message', resolve));
   const inputCrds = new Promise<readonly string[]>((resolve) => port.on('message', (m: Work | InputCrds) => 'inputCrds' in m && resolve(m.inputCrds)));
+  const { checkContext, checkFiles } = await import('./files-check.ts');
   const ctx = await checkContext(workerData.kubernetesVersion as string, false, work.then((w) => w.schema), inputCrds);
   const { jobs, next, first } = await work;
   const queues = batchesOf(jobs);

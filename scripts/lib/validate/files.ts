@@ -1,24 +1,23 @@
 // Files mode (kubeconform-style): validate manifest files or folders as they are,
 // without kustomize (vendored third-party YAML, a user's own manifests, `-` for standard input).
 // Each file is parsed once (files-check.ts); large inputs are spread over this thread and worker threads, one thread a core (files-pool.ts).
+// The modules loaded before the pool starts are few and small: the checker and the rest are imported once the workers
+// have been started, while they boot.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import type { Finding, RenderedObject } from '../../../kube/index.ts';
 import { contentHash } from '../plumbing/cache.ts';
 import { FileReader } from '../../../kube/file-reader.ts';
-import { filesUnder, WalkTooLarge } from '../plumbing/files.ts';
-import { checkContext, checkFiles, checkText, type FileResult } from './files-check.ts';
-import { pathReasons } from './files-kinds.ts';
+import { filesUnder, MAX_WALK_ENTRIES, WALK_SKIPS, walkTooLarge, WalkTooLarge } from '../plumbing/files.ts';
+import type { FileResult } from './files-check.ts';
 import { loadFieldTree } from './field-tree.ts';
 import { FilesPool, type Job } from './files-pool.ts';
-import { byWhere, dedupe, summarize } from './findings.ts';
 import type { ValidateResult } from './pipeline.ts';
-import { defaultKubernetesVersion } from './schema.ts';
 import { ensureCelBundle } from '../../../policies/lib/cel-bundle.ts';
 import { ensureSchemaBundle } from './schema-bundle.ts';
-import { schemaSources, type SchemaFlags, type SchemaSpec } from './schema-sources.ts';
-import { UsageError } from './usage.ts';
+import type { SchemaFlags, SchemaSpec } from './schema-sources.ts';
+import { defaultKubernetesVersion, UsageError } from './usage.ts';
 import scanner from '@marquee/files-scan-native';
 
 /**
@@ -67,8 +66,8 @@ export async function validateFiles(root: string, paths: readonly string[], kube
     last = now;
   };
   const since = (stage: string, from: number) => (timings[stage] = Math.round(performance.now() - from));
-  /** each file's name in findings (relative to root) → its absolute path */
-  const listed = new Map<string, string>();
+  /** each file's name in findings (relative to root) → its absolute path and size (-1: not known yet) */
+  const listed = new Map<string, { abs: string; size: number }>();
   let stdin: string | undefined;
   for (const p of paths) {
     if (p === '-') {
@@ -79,20 +78,29 @@ export async function validateFiles(root: string, paths: readonly string[], kube
     if (!existsSync(abs)) throw new UsageError(`${p}: no such file or directory`);
     const rel = relative(root, abs) || '.';
     if (statSync(abs).isDirectory()) {
+      let under;
       try {
-        // filesUnder's paths are already normal (no `.`, `..` or doubled `/`): joined, not resolved one by one
-        for (const f of filesUnder(abs)) if (/\.(ya?ml|json)$/i.test(f)) listed.set(rel === '.' ? f : `${rel}/${f}`, `${abs === '/' ? '' : abs}/${f}`);
+        under = manifestsUnder(abs);
       } catch (err) {
         if (err instanceof WalkTooLarge) throw new UsageError(err.message);
         throw err;
       }
-    } else listed.set(rel, abs);
+      // the walk's paths are already normal (no `.`, `..` or doubled `/`): joined, not resolved one by one
+      for (let i = 0; i < under.files.length; i++) {
+        const f = under.files[i]!;
+        listed.set(rel === '.' ? f : `${rel}/${f}`, { abs: `${abs === '/' ? '' : abs}/${f}`, size: under.sizes[i]! });
+      }
+    } else listed.set(rel, { abs, size: -1 });
   }
   const unique = [...listed.keys()];
-  const abs = [...listed.values()];
-  // every size at once (the C++ scanner: a stat each, none of statSync's objects), so the pool can start before the
-  // rest of the listing; a path it could not stat is stat'ed again here, to fail as statSync says
-  const sizes = scanner?.sizes(abs) ?? new Float64Array(abs.map(() => -1));
+  const entries = [...listed.values()];
+  const abs = entries.map((e) => e.abs);
+  // the sizes the walk did not give (files named on the command line) at once (the C++ scanner: a stat each, none of
+  // statSync's objects); a path it could not stat is stat'ed again here, to fail as statSync says
+  const unknown = entries.flatMap((e, i) => (e.size < 0 ? [i] : []));
+  const found = unknown.length ? scanner?.sizes(unknown.map((i) => abs[i]!)) : undefined;
+  const sizes = Float64Array.from(entries, (e) => e.size);
+  unknown.forEach((i, k) => (sizes[i] = found?.[k] ?? -1));
   const limit = opts.maxFileBytes ?? MAX_FILE_BYTES;
   let bytes = 0;
   for (let i = 0; i < abs.length; i++) {
@@ -110,6 +118,7 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   const findings: Finding[] = [];
   let skipped: Map<string, string>;
   try {
+    const [{ checkContext, checkFiles, checkText }, { pathReasons }, { schemaSources }] = await Promise.all([import('./files-check.ts'), import('./files-kinds.ts'), import('./schema-sources.ts')]);
     skipped = pathReasons(root, unique);
     const jobs: (Job & { size: number })[] = [];
     for (let i = 0; i < unique.length; i++) {
@@ -157,10 +166,30 @@ export async function validateFiles(root: string, paths: readonly string[], kube
     findings.push(...r.findings);
     for (const o of r.rendered ?? []) rendered.push({ ...o, index: rendered.length });
   }
+  const { byWhere, dedupe, summarize } = await import('./findings.ts');
   const kept = dedupe(findings).sort(byWhere);
   const summary = { ...summarize(kept, targets.map((name) => ({ name, kind: 'files' as const, path: name })), objects, started), unit: 'files' };
   mark('reported');
   return { findings: kept, summary, targets, rendered, notes: skippedNotes(skipped), timings };
+}
+
+/** Names of the files files mode reads in a folder (any name given on the command line is read). */
+const MANIFEST_SUFFIXES = ['.yaml', '.yml', '.json'];
+
+/**
+ * The YAML and JSON files below `abs` (relative paths, sorted as filesUnder sorts them) and their sizes: the C++
+ * scanner's walk, which stats each as it lists it, where it is built (the same files as filesUnder: test/scripts/validate/files-scan.test.ts),
+ * else filesUnder's, the sizes left to be found (-1). Past MAX_WALK_ENTRIES entries, WalkTooLarge.
+ */
+function manifestsUnder(abs: string): { files: readonly string[]; sizes: ArrayLike<number> } {
+  const walked = scanner?.list(abs, [...WALK_SKIPS], MANIFEST_SUFFIXES, MAX_WALK_ENTRIES);
+  if (walked?.tooLarge) throw walkTooLarge(abs);
+  if (walked) {
+    const order = walked.files.map((_, i) => i).sort((a, b) => (walked.files[a]! < walked.files[b]! ? -1 : walked.files[a]! > walked.files[b]! ? 1 : 0));
+    return { files: order.map((i) => walked.files[i]!), sizes: order.map((i) => walked.sizes[i]!) };
+  }
+  const files = filesUnder(abs).filter((f) => MANIFEST_SUFFIXES.some((s) => f.toLowerCase().endsWith(s)));
+  return { files, sizes: files.map(() => -1) };
 }
 
 /** crdFilesOf, by the C++ scanner where it is built (the same answer: test/scripts/validate/files-scan.test.ts). */

@@ -9,6 +9,7 @@ import { validateCustomResource, vendoredCrds, type CrdRegistry, type CrdVersion
 import { isGoBase64 } from '../../../policies/lib/crd-formats.ts';
 import type { FieldNode, FieldTree, KindEntry, NodeId } from './field-tree.ts';
 import { loadSchemaModule, schemaModules } from './schema-bundle.ts';
+import { defaultKubernetesVersion } from './usage.ts';
 
 export type PathSegment = string | number;
 
@@ -55,8 +56,8 @@ interface AjvError {
 }
 type CompiledValidate = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
-/** Oldest supported cluster version when the target names none. */
-export const defaultKubernetesVersion = '1.31';
+// (usage.ts holds it: files mode's first modules load before this one)
+export { defaultKubernetesVersion };
 
 export class SchemaValidator {
   private readonly compiled = new Map<string, CompiledValidate>();

@@ -1,5 +1,8 @@
 import { apiRemovalsRange } from '../../../kube/api-removals.ts';
 
+/** Oldest supported cluster version when the target names none (files mode without --kubernetes-version). */
+export const defaultKubernetesVersion = '1.31';
+
 /** Bad invocation or environment: exit code 2. */
 export class UsageError extends Error {}
 

@@ -2,12 +2,12 @@
 // crdFilesOf (scripts/lib/validate/files.ts, the same pass in JavaScript) finds them: one file per distinct content,
 // its last copy, in the order of the contents' last copies.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
 import scanner from '@marquee/files-scan-native';
-import { filesUnder } from '../../../scripts/lib/plumbing/files.ts';
+import { filesUnder, WALK_SKIPS } from '../../../scripts/lib/plumbing/files.ts';
 import { crdFilesOf } from '../../../scripts/lib/validate/files.ts';
 
 const corpus = resolve(import.meta.dirname, '../../corpus/real-manifests');
@@ -72,7 +72,76 @@ describe('files-scan (native/files-scan)', () => {
     assert.throws(() => crdFilesOf(jobs.map((j) => ({ ...j, file: j.abs }))), /ENOENT/, 'crdFilesOf, which files mode then calls, says why');
   });
 
+  describe('list: the walk of filesUnder, kept to some names, with sizes', () => {
+    const SUFFIXES = ['.yaml', '.yml', '.json'];
+    /** filesUnder's answer for the same walk, written out independently of the addon: names, then statSync's sizes */
+    const expected = (root: string, skip = WALK_SKIPS) => {
+      const files = filesUnder(root, skip).filter((f) => /\.(ya?ml|json)$/i.test(f));
+      return { files, sizes: files.map((f) => statSync(join(root, f)).size) };
+    };
+    const listed = (root: string, skip: readonly string[] = [...WALK_SKIPS], max = 200_000) => {
+      const r = scanner!.list(root, skip, SUFFIXES, max);
+      if (r.tooLarge) return r;
+      const order = r.files.map((_, i) => i).sort((a, b) => (r.files[a]! < r.files[b]! ? -1 : r.files[a]! > r.files[b]! ? 1 : 0));
+      return { files: order.map((i) => r.files[i]!), sizes: order.map((i) => r.sizes[i]!) };
+    };
+
+    test('the corpus: the same files as filesUnder, with statSync\'s sizes', () => {
+      const want = expected(corpus);
+      assert.ok(want.files.length > 100, `the corpus's manifests (${want.files.length})`);
+      assert.deepEqual(listed(corpus), want);
+    });
+
+    test('links to files are listed with their targets\' sizes; links to folders, loops and dangling links are not followed; skipped names are skipped at any depth; suffixes in any case', () => {
+      const root = join(dir, 'walk');
+      mkdirSync(join(root, 'a/b/node_modules/pkg'), { recursive: true });
+      mkdirSync(join(root, '.git'), { recursive: true });
+      mkdirSync(join(root, 'dir.yaml'), { recursive: true });
+      mkdirSync(join(root, 'outside'), { recursive: true });
+      const files: [string, string][] = [
+        ['top.yaml', 'a: 1\n'],
+        ['UPPER.YAML', 'b: 22\n'],
+        ['mixed.Yml', 'c: 333\n'],
+        ['data.JSON', '{}'],
+        ['README.md', '# no\n'],
+        ['noext', 'x'],
+        ['.yaml', 'hidden: 1\n'],
+        ['a/b/deep.yml', 'd: 4444\n'],
+        ['a/b/node_modules/pkg/skipped.yaml', 'e: 1\n'],
+        ['.git/config.yaml', 'f: 1\n'],
+        ['dir.yaml/inside.json', '[1, 2]'],
+        ['outside/target.yaml', 'target: with a longer text\n'],
+      ];
+      for (const [f, t] of files) writeFileSync(join(root, f), t);
+      symlinkSync(join(root, 'outside/target.yaml'), join(root, 'a/link.yaml'));
+      symlinkSync(join(root, 'outside'), join(root, 'a/dirlink.yaml'));
+      symlinkSync(root, join(root, 'a/b/loop'));
+      symlinkSync(join(root, 'missing.yaml'), join(root, 'dangling.yaml'));
+      const want = expected(root);
+      assert.deepEqual(want.files, ['.yaml', 'UPPER.YAML', 'a/b/deep.yml', 'a/link.yaml', 'data.JSON', 'dir.yaml/inside.json', 'mixed.Yml', 'outside/target.yaml', 'top.yaml'], 'filesUnder itself');
+      assert.equal(want.sizes[want.files.indexOf('a/link.yaml')], Buffer.byteLength('target: with a longer text\n'), "a link's size is its target's");
+      assert.deepEqual(listed(root), want);
+      assert.deepEqual(listed(root, []), expected(root, new Set()), 'nothing skipped: node_modules and .git are walked too');
+      // a link given as the root is followed, as readdirSync follows it
+      symlinkSync(join(root, 'a'), join(dir, 'rootlink'));
+      assert.deepEqual(listed(join(dir, 'rootlink')), expected(join(dir, 'rootlink')));
+      assert.deepEqual(listed(join(dir, 'no-such-folder')), { files: [], sizes: [] }, 'a missing root lists nothing, as filesUnder');
+    });
+
+    test('every entry seen counts against maxEntries, as MAX_WALK_ENTRIES counts in filesUnder', () => {
+      const root = join(dir, 'count');
+      mkdirSync(join(root, 'sub'), { recursive: true });
+      for (let i = 0; i < 5; i++) writeFileSync(join(root, 'sub', `f${i}.txt`), '');
+      writeFileSync(join(root, 'x.yaml'), 'x: 1\n');
+      // entries: sub, x.yaml, and five files in sub: seven in all, whatever their names
+      assert.deepEqual(listed(root, [...WALK_SKIPS], 7), { files: ['x.yaml'], sizes: [5] });
+      assert.deepEqual(listed(root, [...WALK_SKIPS], 6), { tooLarge: true });
+    });
+  });
+
   test('bad arguments are a TypeError, not a crash', () => {
+    assert.throws(() => scanner!.list(1 as never, [], [], 10), TypeError);
+    assert.throws(() => scanner!.list('.', 'x' as never, [], 10), TypeError);
     assert.throws(() => scanner!.sizes('x' as never), TypeError);
     assert.throws(() => scanner!.lastCopiesHolding(['a'], new Float64Array(2), MARK, 0), TypeError);
   });
