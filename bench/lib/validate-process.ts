@@ -14,21 +14,26 @@ export interface ValidateRun {
 }
 
 /**
- * The node options `npm run validate` gives node in the checkout of `launcher` (its package.json's scripts.validate,
- * `node <options> scripts/launch.mjs validate`): the benchmark runs validate as a user does.
+ * The environment and node options `npm run validate` starts node with in the checkout of `launcher` (its
+ * package.json's scripts.validate, `[NAME=value ...] node <options> scripts/launch.mjs validate`): the benchmark runs
+ * validate as a user does.
  */
-export function validateNodeOptions(launcher: string): string[] {
+export function validateCommand(launcher: string): { env: Record<string, string>; options: string[] } {
   const script = (JSON.parse(readFileSync(join(dirname(launcher), '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.validate ?? '';
-  const m = /^node((?: --[\w-]+(?:=\S+)?)*) scripts\/launch\.mjs validate$/.exec(script);
-  if (!m) throw new Error(`package.json scripts.validate is not \`node [--options] scripts/launch.mjs validate\`: ${script}`);
-  return m[1]!.split(' ').filter(Boolean);
+  const m = /^((?:[A-Z_][A-Z0-9_]*=\S* )*)node((?: --[\w-]+(?:=\S+)?)*) scripts\/launch\.mjs validate$/.exec(script);
+  if (!m) throw new Error(`package.json scripts.validate is not \`[NAME=value ...] node [--options] scripts/launch.mjs validate\`: ${script}`);
+  const env = Object.fromEntries(m[1]!.split(' ').filter(Boolean).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
+  return { env, options: m[2]!.split(' ').filter(Boolean) };
 }
+
 
 /** Run `node <options> <launcher> validate --format json .` in `dir`, as `npm run validate` runs it (a time file is written beside it, then removed). */
 export function runValidate(launcher: string, dir: string): ValidateRun {
   const timeFile = join(dir, '..', `time-${process.pid}.txt`);
-  const r = spawnSync('/usr/bin/time', ['-o', timeFile, '-f', '%e %U %S %M', process.execPath, ...validateNodeOptions(launcher), launcher, 'validate', '--format', 'json', '.'], {
+  const { env, options } = validateCommand(launcher);
+  const r = spawnSync('/usr/bin/time', ['-o', timeFile, '-f', '%e %U %S %M', process.execPath, ...options, launcher, 'validate', '--format', 'json', '.'], {
     cwd: dir,
+    env: { ...process.env, ...env },
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
     timeout: 30 * 60_000,

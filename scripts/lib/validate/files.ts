@@ -118,7 +118,7 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   const findings: Finding[] = [];
   let skipped: Map<string, string>;
   try {
-    const [{ checkContext, checkFiles, checkText }, { pathReasons }, { schemaSources }] = await Promise.all([import('./files-check.ts'), import('./files-kinds.ts'), import('./schema-sources.ts')]);
+    const { pathReasons } = await import('./files-kinds.ts');
     skipped = pathReasons(root, unique);
     const jobs: (Job & { size: number })[] = [];
     for (let i = 0; i < unique.length; i++) {
@@ -133,15 +133,16 @@ export async function validateFiles(root: string, paths: readonly string[], kube
     }
     mark('listed');
 
+    // The input's CRD files: found by the C++ scanner on a thread of libuv's pool while this thread loads its checker
+    // and the threads check (a file with a kind a CRD may serve waits for them), else here and now.
+    const inputCrds = inputCrdsOf(jobs);
+    const listedAt = last;
+    void inputCrds.then(() => since('crds', listedAt), () => undefined);
+    const [{ checkContext, checkFiles, checkText }, { schemaSources }] = await Promise.all([import('./files-check.ts'), import('./schema-sources.ts')]);
     const flags = opts.schema ?? {};
     // the flags' usage errors come before any file is checked
     schemaSources(root, flags, []);
     const spec: SchemaSpec = { cwd: root, flags, inputCrds: [] };
-    // The input's CRD files: found by the C++ scanner on a thread of libuv's pool while the threads check (a file with a
-    // kind a CRD may serve waits for them), else here and now.
-    const inputCrds = inputCrdsOf(jobs);
-    const listedAt = last;
-    void inputCrds.then(() => since('crds', listedAt), () => undefined);
     // this thread's checker: for its share of the pool's batches, or for every file; then for standard input
     const ctx = checkContext(kubernetesVersion, opts.keepObjects, spec, inputCrds);
     void ctx.then(() => since('ready', listedAt), () => undefined);

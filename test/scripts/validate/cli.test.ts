@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../../helpers/repo-copy.ts';
-import { validateNodeOptions } from '../../../bench/lib/validate-process.ts';
+import { validateCommand } from '../../../bench/lib/validate-process.ts';
 
 // Through scripts/launch.mjs, as `npm run validate` and the pre-commit hook run it.
 const validate = (args: string[], cwd = repoRoot) =>
@@ -183,9 +183,28 @@ test('files mode: findings in .json files and in List items carry line numbers',
   }
 });
 
-test('the pre-commit hook runs validate exactly as `npm run validate` does, with the node options the files-mode benchmark reads', () => {
+test('the pre-commit hook runs validate exactly as `npm run validate` does, with the environment and node options the files-mode benchmark reads', () => {
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string>; 'simple-git-hooks': Record<string, string> };
   assert.equal(pkg['simple-git-hooks']['pre-commit'], pkg.scripts.validate);
-  // V8's helper threads fewer than node's default 4: files mode's own threads use the cores (docs/benchmarks.md, files mode)
-  assert.deepEqual(validateNodeOptions(join(repoRoot, 'scripts/launch.mjs')), ['--v8-pool-size=2']);
+  // V8's helper threads fewer than node's default 4: files mode's own threads use the cores (docs/benchmarks.md, files
+  // mode); no extra CA certificates (scripts/validate.ts says why)
+  assert.deepEqual(validateCommand(join(repoRoot, 'scripts/launch.mjs')), { env: { NODE_EXTRA_CA_CERTS: '' }, options: ['--v8-pool-size=2'] });
+});
+
+test('`npm run validate` starts node without NODE_EXTRA_CA_CERTS: a file it cannot load is not even read (node warns at start-up when it reads one)', () => {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const env = { ...process.env, NODE_EXTRA_CA_CERTS: join(tmpdir(), 'marquee-no-such-ca-file.pem') };
+  const warning = /Ignoring extra certs from/;
+  // node itself reads the variable before any script runs: the warning shows that it did
+  assert.match(spawnSync(process.execPath, ['-e', '0'], { env, encoding: 'utf8', timeout: 30_000 }).stderr, warning);
+  const dir = bad();
+  try {
+    // the script's command line as npm runs it (sh -c, in the package's folder), with validate's arguments after it
+    const r = spawnSync('sh', ['-c', `${pkg.scripts.validate} ${join(dir, 'bad.yaml')}`], { cwd: repoRoot, env: { ...env, PATH: `${process.execPath.replace(/\/node$/, '')}:${process.env.PATH}` }, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /unknown field "protcol"/);
+    assert.doesNotMatch(r.stderr, warning);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
