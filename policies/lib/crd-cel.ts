@@ -8,12 +8,12 @@
 // a rule calling a function neither has (semver, which arrives in 1.33) is reported as unsupported, never evaluated
 // with a guess, and so is a call that cel-kubernetes.ts cannot reproduce (UnsupportedCel).
 import type * as Cel from '@bufbuild/cel';
-import { celModules } from './cel-bundle.ts';
+import { celModules, type CelModules } from './cel-bundle.ts';
 import { kubernetesCelFuncs, UnsupportedCel } from './cel-kubernetes.ts';
 
 // Loaded on the first rule evaluated: most validate runs (an overlay edit) meet no custom resource, and the evaluator
 // with its protobuf runtime is a large share of a run's start-up (one bundled file when cel-bundle.ts has built it).
-let lib: { cel: typeof Cel; env: Cel.CelEnv } | undefined;
+let lib: { cel: CelModules['cel']; env: Cel.CelEnv } | undefined;
 const cel = () => {
   if (!lib) {
     const modules = celModules();
