@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
 import { KustomizeMissing } from './lib/kustomize/binary.ts';
-import { validateFiles } from './lib/validate/files.ts';
+import { earlyPool, validateFiles } from './lib/validate/files.ts';
 import { formats, summaryLine, toJson, toJunit, toSarif, toText, useColor, type Format } from './lib/validate/output.ts';
 import { parseKubernetesVersion, UsageError } from './lib/validate/usage.ts';
 
@@ -68,8 +68,10 @@ async function main(): Promise<number> {
   const schemaFlags = { crd: values.crd, skipKind: values['skip-kind'], ignoreMissingSchemas: values['ignore-missing-schemas'] };
   if (!positionals.length && (values.crd || values['skip-kind'] || values['ignore-missing-schemas']))
     throw new UsageError('--crd, --skip-kind and --ignore-missing-schemas apply to files mode (npm run validate -- <files or folders>); the repository is always validated against vendor/crds');
+  // files mode on a folder: its worker threads start booting while it is listed (files.ts earlyPool)
+  const pool = positionals.length ? earlyPool(cwd, positionals, version) : undefined;
   const result = positionals.length
-    ? await validateFiles(cwd, positionals, version, { schema: schemaFlags })
+    ? await validateFiles(cwd, positionals, version, { schema: schemaFlags, pool }).finally(() => pool?.close())
     : // the repository pipeline loads only for repository mode: files mode, and its worker threads, which load this
       // bundle for files-pool.ts, start without kustomize's, Argo CD's and the policies' modules
       await (await import('./lib/validate/pipeline.ts')).validateRepo({ root, envs: values.env, branches: values.branches, cache: !values['no-cache'] });

@@ -14,9 +14,17 @@ declare const addon:
        * filesUnder(root, skip) of scripts/lib/plumbing/files.ts, kept to the files whose names end with one of
        * `suffixes` (ASCII letters compared without case), each with its size (stat(2), links followed; -1 if it went
        * between the listing and the stat), in the order the walk met them; `tooLarge` when more than `maxEntries`
-       * entries were seen.
+       * entries were seen. Given `stopAtBytes`, the walk stops (`stopped`) as soon as the files listed hold that many
+       * bytes, counting only files of at most `countBytesUpTo` bytes.
        */
-      list(root: string, skip: readonly string[], suffixes: readonly string[], maxEntries: number): { files: string[]; sizes: Float64Array; tooLarge?: undefined } | { tooLarge: true };
+      list(
+        root: string,
+        skip: readonly string[],
+        suffixes: readonly string[],
+        maxEntries: number,
+        stopAtBytes?: number,
+        countBytesUpTo?: number,
+      ): { files: string[]; sizes: Float64Array; stopped?: true; tooLarge?: undefined } | { tooLarge: true };
     }
   | undefined;
 export = addon;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdint>
 #include <algorithm>
 #include <map>
@@ -86,13 +87,15 @@ struct Listing {
   std::vector<std::string> files;
   std::vector<double> sizes;
   bool tooLarge = false;
+  /** the walk stopped once the files listed held `stopAtBytes` (of files of at most `countBytesUpTo` each) */
+  bool stopped = false;
 };
 
-void listUnder(const std::string& root, const std::set<std::string, std::less<>>& skip, const std::vector<std::string>& suffixes, double maxEntries, Listing& out) {
+void listUnder(const std::string& root, const std::set<std::string, std::less<>>& skip, const std::vector<std::string>& suffixes, double maxEntries, double stopAtBytes, double countBytesUpTo, Listing& out) {
   // the directories still to read, relative to root ("" is root itself), read one at a time: no descriptor is held
   // open while another is read, however deep the tree
   std::vector<std::string> pending{""};
-  double seen = 0;
+  double seen = 0, bytes = 0;
   while (!pending.empty()) {
     std::string rel = std::move(pending.back());
     pending.pop_back();
@@ -127,38 +130,48 @@ void listUnder(const std::string& root, const std::set<std::string, std::less<>>
         // a link: listed when it leads to a regular file (stat follows it); a file: its size (-1 if it went meanwhile)
         bool ok = fstatat(fd, e->d_name, &st, 0) == 0;
         if (type == DT_LNK && !(ok && S_ISREG(st.st_mode))) continue;
+        double size = ok && S_ISREG(st.st_mode) ? static_cast<double>(st.st_size) : -1;
         out.files.push_back(std::move(child));
-        out.sizes.push_back(ok && S_ISREG(st.st_mode) ? static_cast<double>(st.st_size) : -1);
+        out.sizes.push_back(size);
+        if (size >= 0 && size <= countBytesUpTo && (bytes += size) >= stopAtBytes) {
+          out.stopped = true;
+          closedir(dir);
+          return;
+        }
       }
     }
     closedir(dir);
   }
 }
 
-/** list(root, skip, suffixes, maxEntries): { files, sizes } unsorted, or { tooLarge: true } (index.d.cts). */
+/**
+ * list(root, skip, suffixes, maxEntries, stopAtBytes?, countBytesUpTo?): { files, sizes } unsorted, with `stopped`
+ * when cut short at stopAtBytes, or { tooLarge: true } (index.d.cts).
+ */
 napi_value List(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
+  size_t argc = 6;
+  napi_value argv[6];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
   std::vector<std::string> roots, skipNames, suffixes;
-  double maxEntries = 0;
+  double maxEntries = 0, stopAtBytes = INFINITY, countBytesUpTo = INFINITY;
   napi_value rootArray;
   if (argc < 4 || napi_create_array_with_length(env, 1, &rootArray) != napi_ok || napi_set_element(env, rootArray, 0, argv[0]) != napi_ok ||
       !stringsOf(env, rootArray, roots) || !stringsOf(env, argv[1], skipNames) || !stringsOf(env, argv[2], suffixes) ||
-      napi_get_value_double(env, argv[3], &maxEntries) != napi_ok) {
-    napi_throw_type_error(env, nullptr, "list(root: string, skip: string[], suffixes: string[], maxEntries: number)");
+      napi_get_value_double(env, argv[3], &maxEntries) != napi_ok || (argc > 4 && napi_get_value_double(env, argv[4], &stopAtBytes) != napi_ok) ||
+      (argc > 5 && napi_get_value_double(env, argv[5], &countBytesUpTo) != napi_ok)) {
+    napi_throw_type_error(env, nullptr, "list(root: string, skip: string[], suffixes: string[], maxEntries: number, stopAtBytes?: number, countBytesUpTo?: number)");
     return nullptr;
   }
   napi_valuetype rootType;
   if (napi_typeof(env, argv[0], &rootType) != napi_ok || rootType != napi_string) {
-    napi_throw_type_error(env, nullptr, "list(root: string, skip: string[], suffixes: string[], maxEntries: number)");
+    napi_throw_type_error(env, nullptr, "list(root: string, skip: string[], suffixes: string[], maxEntries: number, stopAtBytes?: number, countBytesUpTo?: number)");
     return nullptr;
   }
   for (std::string& s : suffixes)
     for (char& c : s)
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   Listing listing;
-  listUnder(roots[0], std::set<std::string, std::less<>>(skipNames.begin(), skipNames.end()), suffixes, maxEntries, listing);
+  listUnder(roots[0], std::set<std::string, std::less<>>(skipNames.begin(), skipNames.end()), suffixes, maxEntries, stopAtBytes, countBytesUpTo, listing);
   napi_value result, value;
   napi_create_object(env, &result);
   if (listing.tooLarge) {
@@ -178,6 +191,10 @@ napi_value List(napi_env env, napi_callback_info info) {
   if (!listing.sizes.empty()) memcpy(data, listing.sizes.data(), listing.sizes.size() * sizeof(double));
   napi_set_named_property(env, result, "files", files);
   napi_set_named_property(env, result, "sizes", sizes);
+  if (listing.stopped) {
+    napi_get_boolean(env, true, &value);
+    napi_set_named_property(env, result, "stopped", value);
+  }
   return result;
 }
 

@@ -220,6 +220,11 @@ export class FilesPool {
     return results;
   }
 
+  /** The worker threads (this thread, which checks too, not counted). */
+  get size(): number {
+    return this.workers.length;
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }

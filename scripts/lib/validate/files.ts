@@ -35,7 +35,7 @@ const CRD_COPIES_BYTES = 64 * 1024 * 1024;
  * the worker saves, while V8's own helper threads (compiler, garbage collector) already use another core. Set below
  * the crossover measured on two cores, since with more cores the pool gains sooner (docs/benchmarks.md, files mode).
  */
-const POOL_MIN_BYTES = 64 * 1024 * 1024;
+export const POOL_MIN_BYTES = 64 * 1024 * 1024;
 
 /** The name findings carry for `-`. */
 export const STDIN_NAME = '<stdin>';
@@ -51,6 +51,42 @@ export interface FilesOptions {
   readonly maxFileBytes?: number;
   /** --crd, --skip-kind, --ignore-missing-schemas */
   readonly schema?: SchemaFlags;
+  /**
+   * Worker threads already booting (earlyPool): used when the listing says the input wants as many, else closed.
+   * The caller closes it too, whatever happens here.
+   */
+  readonly pool?: FilesPool;
+}
+
+/**
+ * Worker threads for a files-mode run, started before its input is listed, when it is large (POOL_MIN_BYTES, as
+ * validateFiles judges it): a worker's start-up (a thread's modules and checker) then overlaps the main thread's
+ * listing. Known from the C++ walk cut short once it has seen that many bytes (a few ms on the files-mode benchmark's
+ * input; a small folder is walked whole, and again by the listing). Without the scanner, none: the listing decides.
+ * validateFiles keeps them when its own count agrees (it always does, but for a folder named twice, or files changing
+ * meanwhile) and closes them otherwise.
+ */
+export function earlyPool(root: string, paths: readonly string[], kubernetesVersion = defaultKubernetesVersion): FilesPool | undefined {
+  const cores = availableParallelism();
+  if (cores < 2 || !scanner) return undefined;
+  let bytes = 0;
+  for (const p of paths) {
+    if (p === '-') continue;
+    const abs = resolve(root, p);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      return undefined; // the listing says why
+    }
+    if (st.isDirectory()) {
+      const walked = scanner.list(abs, [...WALK_SKIPS], MANIFEST_SUFFIXES, MAX_WALK_ENTRIES, POOL_MIN_BYTES - bytes, MAX_FILE_BYTES);
+      if (walked.tooLarge) return undefined;
+      for (const size of walked.sizes) if (size >= 0 && size <= MAX_FILE_BYTES) bytes += size;
+    } else if (st.size <= MAX_FILE_BYTES) bytes += st.size;
+    if (bytes >= POOL_MIN_BYTES) return new FilesPool(cores - 1, kubernetesVersion);
+  }
+  return undefined;
 }
 
 /** kubeconform-style: validate arbitrary manifest files or folders (vendored third-party YAML). */
@@ -113,7 +149,13 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   // input's CRDs (kube-prometheus's setup/ beside its manifests), which serve their kinds.
   const workers = opts.keepObjects ? 1 : Math.max(1, opts.workers ?? (bytes >= POOL_MIN_BYTES ? availableParallelism() : 1));
   // this thread checks too: one worker thread fewer than threads in all
-  const pool = workers > 1 && unique.length > 1 ? new FilesPool(Math.min(workers, unique.length) - 1, kubernetesVersion) : undefined;
+  const wanted = workers > 1 && unique.length > 1 ? Math.min(workers, unique.length) - 1 : 0;
+  let pool = opts.pool;
+  if (pool && pool.size !== wanted) {
+    void pool.close().catch(() => undefined);
+    pool = undefined;
+  }
+  pool ??= wanted ? new FilesPool(wanted, kubernetesVersion) : undefined;
   let results: FileResult[];
   const findings: Finding[] = [];
   let skipped: Map<string, string>;

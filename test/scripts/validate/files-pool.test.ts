@@ -2,13 +2,14 @@
 // bundle): worker threads give the same findings as one thread, and `-` reads standard input.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { checkContext } from '../../../scripts/lib/validate/files-check.ts';
 import { batchesOf, FilesPool } from '../../../scripts/lib/validate/files-pool.ts';
 import { validateFiles } from '../../../scripts/lib/validate/index.ts';
+import { earlyPool, MAX_FILE_BYTES, POOL_MIN_BYTES } from '../../../scripts/lib/validate/files.ts';
 import { repoRoot } from '../../helpers/repo-copy.ts';
 
 const validate = (args: string[], cwd: string, input?: string) =>
@@ -129,6 +130,57 @@ test('a worker that dies in the middle of the check fails it promptly, naming th
     await assert.rejects(checking, /^Error: files worker failed on f\d+\.yaml: exited with code 1$/);
     assert.ok(performance.now() - started < 10_000, 'the check ended promptly');
   }));
+
+test('earlyPool: worker threads start before the listing for an input of POOL_MIN_BYTES or more (files up to MAX_FILE_BYTES counted), else none', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-early-'));
+  const pools: FilesPool[] = [];
+  const early = (paths: string[]) => {
+    const pool = earlyPool(dir, paths);
+    if (pool) pools.push(pool);
+    return pool?.size;
+  };
+  try {
+    // sparse files: their sizes, none of their bytes on disk (earlyPool reads only sizes)
+    const sized = (file: string, bytes: number) => {
+      writeFileSync(join(dir, file), '');
+      truncateSync(join(dir, file), bytes);
+    };
+    sized('a.yaml', POOL_MIN_BYTES / 2);
+    sized('b.txt', POOL_MIN_BYTES); // not YAML or JSON: not listed, not counted
+    sized('huge.yaml', MAX_FILE_BYTES + 1); // past what files mode reads: not counted
+    const workers = availableParallelism() - 1;
+    assert.ok(workers >= 1, 'this test needs two cores');
+    assert.equal(early(['.']), undefined, 'half the bound');
+    assert.equal(early(['-']), undefined, 'standard input alone');
+    assert.equal(early(['missing', '.']), undefined, 'a path that is not there: the listing says so');
+    sized('c.json', POOL_MIN_BYTES / 2);
+    assert.equal(early(['.']), workers, 'the bound reached in one folder');
+    assert.equal(early(['a.yaml', 'c.json']), workers, 'and by files named one by one');
+    // a pool validateFiles does not want (a small input given with one) is closed, and the findings are one thread's
+    const small = mkdtempSync(join(tmpdir(), 'marquee-files-early-small-'));
+    try {
+      writeFileSync(join(small, 'svc.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  ports:\n    - port: http\n');
+      const pool = new FilesPool(1, '1.31');
+      pools.push(pool);
+      const inside = pool as unknown as { workers: { threadId: number }[] };
+      const given = await validateFiles(small, ['.'], undefined, { pool });
+      const alone = await validateFiles(small, ['.'], undefined, { workers: 1 });
+      assert.deepEqual(brief(given.findings), brief(alone.findings));
+      assert.equal(given.summary.resources, 1);
+      // a terminated worker's threadId is -1
+      const deadline = Date.now() + 20_000;
+      while (inside.workers.some((w) => w.threadId !== -1)) {
+        assert.ok(Date.now() < deadline, 'the unwanted worker thread did not end within 20 s');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      rmSync(small, { recursive: true, force: true });
+    }
+  } finally {
+    await Promise.all(pools.map((p) => p.close()));
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('batches: two queues (files not likely to hold a CRD, the others), each in order, cut at 256 KiB or 32 files, every file once', () => {
   const KiB = 1024;

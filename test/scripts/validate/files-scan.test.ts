@@ -137,6 +137,26 @@ describe('files-scan (native/files-scan)', () => {
       assert.deepEqual(listed(root, [...WALK_SKIPS], 7), { files: ['x.yaml'], sizes: [5] });
       assert.deepEqual(listed(root, [...WALK_SKIPS], 6), { tooLarge: true });
     });
+
+    test('stopAtBytes: the walk stops once the files listed hold that many bytes, counting files up to countBytesUpTo', () => {
+      const root = join(dir, 'stop');
+      mkdirSync(root, { recursive: true });
+      // sizes 10, 20, 30, 40 and one of 1000 that is not counted below
+      for (const [f, n] of [['a.yaml', 10], ['b.yaml', 20], ['c.yaml', 30], ['d.yaml', 40], ['big.yaml', 1000]] as const) writeFileSync(join(root, f), 'x'.repeat(n));
+      const all = scanner!.list(root, [], SUFFIXES, 100);
+      assert.ok(!all.tooLarge && !all.stopped && all.files.length === 5, 'no bound: the whole folder');
+      const order = all.tooLarge ? [] : [...all.sizes];
+      // the bytes counted after each file, in the walk's order: the walk stops at the first that reaches the bound
+      const counted = order.map((n) => (n <= 100 ? n : 0)).map((n, i, a) => a.slice(0, i + 1).reduce((x, y) => x + y, 0));
+      const stopAt = 50;
+      const r = scanner!.list(root, [], SUFFIXES, 100, stopAt, 100);
+      assert.ok(!r.tooLarge);
+      assert.equal(r.stopped, true);
+      assert.equal(r.files.length, counted.findIndex((c) => c >= stopAt) + 1);
+      assert.deepEqual([...r.sizes], order.slice(0, r.files.length));
+      const under = scanner!.list(root, [], SUFFIXES, 100, 101, 100);
+      assert.ok(!under.tooLarge && !under.stopped && under.files.length === 5, '100 bytes counted in all: never 101');
+    });
   });
 
   test('bad arguments are a TypeError, not a crash', () => {
