@@ -145,8 +145,9 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   }
   // the compiled schemas and the CEL evaluator bundled, if this install has no bundles yet: before any thread loads them
   await Promise.all([ensureSchemaBundle(() => loadFieldTree()), ensureCelBundle()]);
-  // Workers start loading the checker now, while this thread finishes the listing and starts the search for the
-  // input's CRDs (kube-prometheus's setup/ beside its manifests), which serve their kinds.
+  // Workers start loading the checker now (unless earlyPool started them already), while this thread finishes the
+  // listing and starts the search for the input's CRDs (kube-prometheus's setup/ beside its manifests), which serve
+  // their kinds.
   const workers = opts.keepObjects ? 1 : Math.max(1, opts.workers ?? (bytes >= POOL_MIN_BYTES ? availableParallelism() : 1));
   // this thread checks too: one worker thread fewer than threads in all
   const wanted = workers > 1 && unique.length > 1 ? Math.min(workers, unique.length) - 1 : 0;
