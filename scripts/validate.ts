@@ -12,7 +12,7 @@
 // Exit: 0 clean, 1 findings, 2 usage or environment error.
 // package.json starts it as `NODE_EXTRA_CA_CERTS= node --v8-pool-size=2 scripts/launch.mjs validate`: validate opens no
 // TLS connection, and Node 20 reads and parses the whole root store, plus the variable's file, before it runs any
-// JavaScript whenever the variable is set (40 ms here, where the machine image sets it: docs/benchmarks.md).
+// JavaScript whenever the variable is set (docs/benchmarks.md, files mode, the twentieth session).
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';

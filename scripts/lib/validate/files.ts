@@ -61,8 +61,8 @@ export interface FilesOptions {
 /**
  * Worker threads for a files-mode run, started before its input is listed, when it is large (POOL_MIN_BYTES, as
  * validateFiles judges it): a worker's start-up (a thread's modules and checker) then overlaps the main thread's
- * listing. Known from the C++ walk cut short once it has seen that many bytes (a few ms on the files-mode benchmark's
- * input; a small folder is walked whole, and again by the listing). Without the scanner, none: the listing decides.
+ * listing. Known from the C++ walk cut short once it has seen that many bytes (a small part of a large input's walk;
+ * a small folder is walked whole, and again by the listing). Without the scanner, none: the listing decides.
  * validateFiles keeps them when its own count agrees (it always does, but for a folder named twice, or files changing
  * meanwhile) and closes them otherwise.
  */
