@@ -23,18 +23,22 @@
 
 namespace {
 
+/** A JavaScript string as UTF-8; false for anything else. */
+bool stringOf(napi_env env, napi_value v, std::string& out) {
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, v, nullptr, 0, &len) != napi_ok) return false;
+  out.assign(len, '\0');
+  return napi_get_value_string_utf8(env, v, out.data(), len + 1, &len) == napi_ok;
+}
+
 bool stringsOf(napi_env env, napi_value array, std::vector<std::string>& out) {
   bool isArray = false;
   uint32_t n = 0;
   if (napi_is_array(env, array, &isArray) != napi_ok || !isArray || napi_get_array_length(env, array, &n) != napi_ok) return false;
-  out.reserve(n);
+  out.resize(n);
   for (uint32_t i = 0; i < n; i++) {
     napi_value v;
-    size_t len = 0;
-    if (napi_get_element(env, array, i, &v) != napi_ok || napi_get_value_string_utf8(env, v, nullptr, 0, &len) != napi_ok) return false;
-    std::string s(len, '\0');
-    if (napi_get_value_string_utf8(env, v, s.data(), len + 1, &len) != napi_ok) return false;
-    out.push_back(std::move(s));
+    if (napi_get_element(env, array, i, &v) != napi_ok || !stringOf(env, v, out[i])) return false;
   }
   return true;
 }
@@ -152,18 +156,12 @@ napi_value List(napi_env env, napi_callback_info info) {
   size_t argc = 6;
   napi_value argv[6];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  std::vector<std::string> roots, skipNames, suffixes;
+  std::string root;
+  std::vector<std::string> skipNames, suffixes;
   double maxEntries = 0, stopAtBytes = INFINITY, countBytesUpTo = INFINITY;
-  napi_value rootArray;
-  if (argc < 4 || napi_create_array_with_length(env, 1, &rootArray) != napi_ok || napi_set_element(env, rootArray, 0, argv[0]) != napi_ok ||
-      !stringsOf(env, rootArray, roots) || !stringsOf(env, argv[1], skipNames) || !stringsOf(env, argv[2], suffixes) ||
+  if (argc < 4 || !stringOf(env, argv[0], root) || !stringsOf(env, argv[1], skipNames) || !stringsOf(env, argv[2], suffixes) ||
       napi_get_value_double(env, argv[3], &maxEntries) != napi_ok || (argc > 4 && napi_get_value_double(env, argv[4], &stopAtBytes) != napi_ok) ||
       (argc > 5 && napi_get_value_double(env, argv[5], &countBytesUpTo) != napi_ok)) {
-    napi_throw_type_error(env, nullptr, "list(root: string, skip: string[], suffixes: string[], maxEntries: number, stopAtBytes?: number, countBytesUpTo?: number)");
-    return nullptr;
-  }
-  napi_valuetype rootType;
-  if (napi_typeof(env, argv[0], &rootType) != napi_ok || rootType != napi_string) {
     napi_throw_type_error(env, nullptr, "list(root: string, skip: string[], suffixes: string[], maxEntries: number, stopAtBytes?: number, countBytesUpTo?: number)");
     return nullptr;
   }
@@ -171,7 +169,7 @@ napi_value List(napi_env env, napi_callback_info info) {
     for (char& c : s)
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   Listing listing;
-  listUnder(roots[0], std::set<std::string, std::less<>>(skipNames.begin(), skipNames.end()), suffixes, maxEntries, stopAtBytes, countBytesUpTo, listing);
+  listUnder(root, std::set<std::string, std::less<>>(skipNames.begin(), skipNames.end()), suffixes, maxEntries, stopAtBytes, countBytesUpTo, listing);
   napi_value result, value;
   napi_create_object(env, &result);
   if (listing.tooLarge) {
