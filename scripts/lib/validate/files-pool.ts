@@ -186,7 +186,9 @@ export class FilesPool {
         w.on('message', (m: Reply) => {
           if ('done' in m) {
             finished = true;
-            void w.terminate().then(() => resolve(), reject);
+            // its thread tears its isolate down on its own core while the caller goes on: close() waits for it
+            void w.terminate().catch(() => undefined);
+            resolve();
           } else if ('error' in m) fail(m.error, m.at);
           else {
             const batch = queues[m.q]![m.b]!.jobs;

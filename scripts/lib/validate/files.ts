@@ -193,28 +193,34 @@ export async function validateFiles(root: string, paths: readonly string[], kube
     [results] = await Promise.all([pool ? pool.check(jobs, spec, ctx, inputCrds) : ctx.then((c) => checkFiles(jobs, new FileReader(), c)), inputCrds]);
     if (stdin !== undefined) results.push(await checkText(STDIN_NAME, stdin, await ctx));
     mark('checked');
-  } finally {
+  } catch (err) {
     await pool?.close();
+    throw err;
   }
-
-  const rendered: RenderedObject[] = [];
-  const targets: string[] = [];
-  let objects = 0;
-  for (const r of results) {
-    if (r.skipped) {
-      skipped.set(r.file, r.skipped);
-      continue;
+  // the worker threads end (each tears its isolate down on its own thread) while this one reports
+  const closing = pool?.close();
+  try {
+    const rendered: RenderedObject[] = [];
+    const targets: string[] = [];
+    let objects = 0;
+    for (const r of results) {
+      if (r.skipped) {
+        skipped.set(r.file, r.skipped);
+        continue;
+      }
+      targets.push(r.file);
+      objects += r.objects;
+      findings.push(...r.findings);
+      for (const o of r.rendered ?? []) rendered.push({ ...o, index: rendered.length });
     }
-    targets.push(r.file);
-    objects += r.objects;
-    findings.push(...r.findings);
-    for (const o of r.rendered ?? []) rendered.push({ ...o, index: rendered.length });
+    const { byWhere, dedupe, summarize } = await import('./findings.ts');
+    const kept = dedupe(findings).sort(byWhere);
+    const summary = { ...summarize(kept, targets.map((name) => ({ name, kind: 'files' as const, path: name })), objects, started), unit: 'files' };
+    mark('reported');
+    return { findings: kept, summary, targets, rendered, notes: skippedNotes(skipped), timings };
+  } finally {
+    await closing;
   }
-  const { byWhere, dedupe, summarize } = await import('./findings.ts');
-  const kept = dedupe(findings).sort(byWhere);
-  const summary = { ...summarize(kept, targets.map((name) => ({ name, kind: 'files' as const, path: name })), objects, started), unit: 'files' };
-  mark('reported');
-  return { findings: kept, summary, targets, rendered, notes: skippedNotes(skipped), timings };
 }
 
 /** Names of the files files mode reads in a folder (any name given on the command line is read). */

@@ -182,6 +182,24 @@ test('earlyPool: worker threads start before the listing for an input of POOL_MI
   }
 });
 
+test('validateFiles returns once the worker threads it checked with have ended (they end while it reports)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'marquee-files-pool-end-'));
+  const pool = new FilesPool(1, '1.31');
+  try {
+    for (let i = 0; i < 8; i++) writeFileSync(join(dir, `c${i}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  x: ${i}\n`);
+    const inside = pool as unknown as { workers: { threadId: number }[] };
+    // two threads in all: this one and the pool's worker, which is kept (its size is what the count wants)
+    const result = await validateFiles(dir, ['.'], undefined, { pool, workers: 2 });
+    assert.equal(result.summary.resources, 8);
+    assert.equal(result.findings.filter((f) => f.rule === 'schema').length, 8, 'data values that are numbers, in every file');
+    // a terminated worker's threadId is -1: ended before validateFiles returned, not some time after
+    assert.deepEqual(inside.workers.map((w) => w.threadId), [-1]);
+  } finally {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('batches: two queues (files not likely to hold a CRD, the others), each in order, cut at 256 KiB or 32 files, every file once', () => {
   const KiB = 1024;
   const jobs = (sizes: (number | undefined)[], likelyCrd: boolean[] = []) => sizes.map((size, i) => ({ file: `f${i}`, abs: `/f${i}`, size, likelyCrd: likelyCrd[i] }));
