@@ -160,7 +160,8 @@ export class FilesPool {
    * Given `here` (this thread's checker for `schema`, loading while the workers start on the first batches), this
    * thread checks batches as well, so two cores need one worker thread, not two (a thread's start-up, modules and
    * compiled code are paid once less). Given `inputCrds`, the input's CRD files still being found, each worker is sent
-   * them once they are.
+   * them once they are. Resolves once every worker has sent its last answer; their threads are ending by then, and
+   * close() waits until they have.
    */
   async check(jobs: readonly Job[], schema: SchemaSpec, here?: Promise<CheckContext>, inputCrds?: Promise<readonly string[]>): Promise<FileResult[]> {
     const results: FileResult[] = new Array(jobs.length);
