@@ -26,8 +26,7 @@ export function validateCommand(launcher: string): { env: Record<string, string>
   return { env, options: m[2]!.split(' ').filter(Boolean) };
 }
 
-
-/** Run `node <options> <launcher> validate --format json .` in `dir`, as `npm run validate` runs it (a time file is written beside it, then removed). */
+/** Run `<launcher> validate --format json .` in `dir` with the environment and node options `npm run validate` gives it (validateCommand; a time file is written beside it, then removed). */
 export function runValidate(launcher: string, dir: string): ValidateRun {
   const timeFile = join(dir, '..', `time-${process.pid}.txt`);
   const { env, options } = validateCommand(launcher);
