@@ -7,13 +7,15 @@
 // Kept as node_modules/.cache/marquee/cel-bundle/<key>.cjs, the key made of the packages' versions and of what the
 // bundle is built from (the entry and esbuild's options below); written whole under a temporary name, then renamed.
 // Built by warm-caches at install time and by validate's main thread when it finds none; without it (or when it does
-// not load) the packages' own modules serve.
+// not load) the packages' own modules serve. It loads with V8's code cache (kube/code-cache.ts), written beside it once
+// a run has compiled it.
 import type * as Cel from '@bufbuild/cel';
 import type * as CelExt from '@bufbuild/cel/ext';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { requireCached } from '../../kube/code-cache.ts';
 
 /**
  * What the evaluator's users take from each package, by name: the bundle holds these and what they need, not the
@@ -84,7 +86,7 @@ export function celModules(): CelModules {
   const file = bundleFile();
   if (existsSync(file))
     try {
-      return require(file) as CelModules;
+      return requireCached(file) as CelModules;
     } catch {
       // a bundle that does not load is no reason to fail: the packages hold the same code
     }

@@ -5,9 +5,10 @@
 // Everything lives in node_modules/.cache/marquee/ (the convention of babel,
 // eslint and webpack): `npm ci` starts from nothing, `git clean` never sees it.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { writeAtomic } from '../../../kube/write-atomic.ts';
 import { codeDigest } from './code.ts';
 
 const require = createRequire(import.meta.url);
@@ -17,13 +18,8 @@ export const cacheFile = (name: string): string => join(dirname(require.resolve(
 
 export const contentHash = (data: string | Buffer): string => createHash('sha1').update(data).digest('base64url');
 
-/** Write a file so that readers see the old or the new content, never half of it. */
-export function writeAtomic(file: string, data: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
-}
+/** Written so that readers see the old or the new content (kube/write-atomic.ts): the one way marquee writes a cache file. */
+export { writeAtomic };
 
 /**
  * A JSON file of key → value, loaded on first use and written by `save()` when

@@ -11,6 +11,7 @@
 // they reach the workers in a second message, and a file with a kind a CRD may serve waits for them.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { FileReader } from '../../../kube/file-reader.ts';
+import { saveCodeCaches } from '../../../kube/code-cache.ts';
 // the checker is imported when a thread starts checking: the main thread creates the pool before it loads its own
 import type { CheckContext, FileResult } from './files-check.ts';
 import type { SchemaSpec } from './schema-sources.ts';
@@ -257,6 +258,8 @@ async function serve(): Promise<void> {
       return;
     }
   }
+  // the code caches of the compiled schemas this thread loaded without (kube/code-cache.ts)
+  saveCodeCaches();
   port.postMessage({ done: true } satisfies Reply);
 }
 

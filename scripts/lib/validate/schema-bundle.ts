@@ -16,16 +16,16 @@
 // code's digest; the map from a schema's path (relative to node_modules, so the cache does not depend on where the
 // checkout lives) to its bundled module is written last, so a bundle is used only once it is whole. Built by
 // warm-caches at install time and by the main thread of a validate that finds none; a worker thread, or a failed
-// build, falls back to the packages' own files, which hold the same code.
+// build, falls back to the packages' own files, which hold the same code. Its files load with V8's code cache
+// (plumbing/code-cache.ts), which validate writes beside them once a run has compiled them.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { codeDigest } from '../plumbing/code.ts';
+import { requireCached } from '../../../kube/code-cache.ts';
 import { modelsHome, type FieldTree } from './field-tree.ts';
 
-const require = createRequire(import.meta.url);
 const nodeModules = modelsHome();
 /** where the bundles are kept (one folder per install's key) */
 export const schemaBundleHome = join(nodeModules, '.cache', 'marquee', 'schema-bundle');
@@ -169,14 +169,15 @@ export function schemaModules(dir = bundleDir()): (schema: string) => string {
 }
 
 /**
- * The `validate` of the compiled schema module at `url` (schemaModules): required when it is the bundle's, else imported.
+ * The `validate` of the compiled schema module at `url` (schemaModules): required with its code cache when it is the
+ * bundle's, else imported.
  * A bundle file that does not load (one removed by hand) is no reason to fail: `schema`, the package's own file,
  * holds the same code.
  */
 export async function loadSchemaModule(url: string, schema: string): Promise<(o: unknown) => boolean> {
   const own = pathToFileURL(schema).href;
   try {
-    if (url.endsWith('.cjs')) return (require(fileURLToPath(url)) as { validate: (o: unknown) => boolean }).validate;
+    if (url.endsWith('.cjs')) return (requireCached(fileURLToPath(url)) as { validate: (o: unknown) => boolean }).validate;
     return ((await import(url)) as { validate: (o: unknown) => boolean }).validate;
   } catch (err) {
     if (url === own) throw err;

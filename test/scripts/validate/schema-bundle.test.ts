@@ -1,7 +1,9 @@
 // The bundled compiled schemas (scripts/lib/validate/schema-bundle.ts) against the model packages' own modules: every
 // kind the field tree names has a bundled module, and each gives the packages' verdict and errors on every object of
-// the real-manifest corpus and the repository's bases, as they are and broken.
+// the real-manifest corpus and the repository's bases, as they are and broken; validate loads them with the code caches
+// its runs write (kube/code-cache.ts).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -99,4 +101,21 @@ test('the bundle\'s key names the runtime it holds (bundled with the schemas), e
   const installed = (name: string) => `${name}@${(JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version}`;
   for (const name of ['kubernetes-models', '@kubernetes-models/validate', 'ajv', 'ajv-formats', 'ajv-formats-draft2019', 'is-cidr', 'smtp-address-parser']) assert.ok(keyed.includes(installed(name)), `${installed(name)} in ${keyed.join(' ')}`);
   assert.ok(!keyed.some((p) => p.startsWith('re2-wasm@')), 're2-wasm is the package\'s own, loaded at run time');
+});
+
+test('a validate run writes the code caches of the schema modules it loads, and the next run compiles them from those', () => {
+  const manifests = join(repoRoot, 'test/corpus/real-manifests/msd/release/kubernetes-manifests.yaml');
+  // as `npm run validate -- <file>` runs it; the main thread, which checks a small input alone, says what it took
+  const run = () => {
+    const r = spawnSync(process.execPath, ['scripts/launch.mjs', 'validate', manifests], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000, env: { ...process.env, VALIDATE_TIMINGS: '1' } });
+    assert.ok(r.status === 0 || r.status === 1, `validate exited ${r.status} (signal ${r.signal}): ${r.stderr}`);
+    const m = /^code caches of the main thread: (\d+) taken, (\d+) written$/m.exec(r.stderr);
+    assert.ok(m, `no code cache line in: ${r.stderr}`);
+    return { taken: Number(m[1]), written: Number(m[2]) };
+  };
+  const first = run();
+  const second = run();
+  // the first run took what earlier runs wrote and wrote the rest; the second has a cache for every one
+  assert.ok(second.taken >= 10 && second.taken === first.taken + first.written, `first ${JSON.stringify(first)}, second ${JSON.stringify(second)}`);
+  assert.equal(second.written, 0);
 });
