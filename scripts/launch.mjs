@@ -4,8 +4,12 @@
 // loader hooks: a noticeable start-up cost on every commit (docs/benchmarks.md).
 // This launcher bundles the entry point and the repository modules it imports
 // with esbuild (the one tsx already uses) into node_modules/.cache/marquee/bin/,
-// keeps packages external, and splits dynamic imports into chunks so heavy
-// modules (the generators, the TypeScript compiler) still load only when needed.
+// keeping packages external. The bundle is one CommonJS file, loaded with V8's code
+// cache (kube/code-cache.mjs: a run compiles from the bytecode an earlier run left
+// instead of from source; docs/benchmarks.md, files mode, the twenty-second session),
+// with the packages Node 20 cannot require (ES modules) bundled in; a script with a
+// top-level await, which CommonJS cannot hold, is bundled as ES modules instead, its
+// dynamic imports split into chunks that load only when needed.
 // The bundle is rebuilt whenever any bundled source file changes (mtime or
 // size); `import.meta.url` is rewritten to each module's own file *relative to the
 // checkout the launcher runs from* (never an absolute path baked in at build time),
@@ -15,6 +19,7 @@
 // This file is JavaScript because it has to run before any TypeScript can.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -51,49 +56,88 @@ function signature(files) {
 function current() {
   try {
     const m = JSON.parse(readFileSync(manifestFile, 'utf8'));
-    if (signature(m.inputs) !== m.signature || !existsSync(join(home, m.signature, `${name}.mjs`))) return undefined;
+    const file = join(home, m.signature, m.main ?? '');
+    if (signature(m.inputs) !== m.signature || !m.main || !existsSync(file)) return undefined;
     utimesSync(join(home, m.signature), new Date(), new Date()); // in use: see the clean-up in bundle()
-    return join(home, m.signature, `${name}.mjs`);
+    return file;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Whether Node 20 cannot `require` the package import `spec` from `importer` (an ES module, or a package that exports
+ * no CommonJS entry): a CommonJS bundle holds such a package's code rather than requiring it.
+ */
+function esModuleOnly(spec, importer) {
+  let file;
+  try {
+    file = createRequire(importer).resolve(spec);
+  } catch {
+    return true;
+  }
+  if (file.endsWith('.mjs')) return true;
+  if (!file.endsWith('.js')) return false;
+  // a .js file is what the nearest package.json says it is
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) return JSON.parse(readFileSync(manifest, 'utf8')).type === 'module';
+    if (dirname(dir) === dir) return false;
   }
 }
 
 async function bundle() {
   const { build } = await import('esbuild');
   const scratch = join(home, `.build-${process.pid}`);
-  rmSync(scratch, { recursive: true, force: true });
-  const result = await build({
-    entryPoints: [entry],
-    outdir: scratch,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    metafile: true,
-    logLevel: 'silent',
-    chunkNames: 'chunks/[name]-[hash]',
-    outExtension: { '.js': '.mjs' },
-    plugins: [
-      {
-        name: 'marquee',
-        setup(b) {
-          // npm packages stay external (loaded from node_modules as usual); the
-          // workspaces' own TypeScript (@marquee/*) is bundled like local code, but
-          // for native addons (@marquee/*-native), loaded from their package's build/.
-          b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith('@marquee/') && !/^@marquee\/[\w-]+-native$/.test(a.path) ? undefined : { external: true }));
-          b.onLoad({ filter: /\.ts$/ }, (a) => ({
-            contents: readFileSync(a.path, 'utf8').replaceAll(
-              'import.meta.url',
-              `new URL(${JSON.stringify(relative(root, a.path).split('\\').join('/'))}, globalThis[${JSON.stringify(ROOT_URL)}]).href`,
-            ),
-            loader: 'ts',
-          }));
+  /** esbuild's build of the entry, as one CommonJS file or as ES modules with chunks */
+  const attempt = (format) => {
+    rmSync(scratch, { recursive: true, force: true });
+    return build({
+      entryPoints: [entry],
+      outdir: scratch,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      metafile: true,
+      logLevel: 'silent',
+      // CommonJS: a dynamic import of a module or package in the bundle, or of a package Node can require, becomes a
+      // require (V8 compiles the bundle from its cache without the import() of a module: kube/code-cache.mjs)
+      ...(format === 'cjs' ? { format, supported: { 'dynamic-import': false }, outExtension: { '.js': '.cjs' } } : { format, splitting: true, chunkNames: 'chunks/[name]-[hash]', outExtension: { '.js': '.mjs' } }),
+      plugins: [
+        {
+          name: 'marquee',
+          setup(b) {
+            // npm packages stay external (loaded from node_modules as usual), but those a CommonJS bundle cannot
+            // require; the workspaces' own TypeScript (@marquee/*) is bundled like local code, but for native addons
+            // (@marquee/*-native), loaded from their package's build/.
+            b.onResolve({ filter: /^[^./]/ }, (a) => {
+              if (isBuiltin(a.path) || /^@marquee\/[\w-]+-native$/.test(a.path)) return { external: true };
+              if (a.path.startsWith('@marquee/')) return undefined;
+              return format === 'cjs' && esModuleOnly(a.path, a.importer) ? undefined : { external: true };
+            });
+            b.onLoad({ filter: /\.ts$/ }, (a) => ({
+              contents: readFileSync(a.path, 'utf8').replaceAll(
+                'import.meta.url',
+                `new URL(${JSON.stringify(relative(root, a.path).split('\\').join('/'))}, globalThis[${JSON.stringify(ROOT_URL)}]).href`,
+              ),
+              loader: 'ts',
+            }));
+          },
         },
-      },
-    ],
-  });
+      ],
+    });
+  };
+  let result;
+  try {
+    result = await attempt('cjs');
+    // a bundled package that reads import.meta would find it empty in CommonJS
+    if (result.warnings.some((w) => w.id === 'empty-import-meta')) result = undefined;
+  } catch (err) {
+    // CommonJS holds no top-level await: such a script is bundled as ES modules
+    if (!(err.errors ?? []).some((e) => /top-level await/i.test(e.text))) throw err;
+  }
+  const main = `${name}.${result ? 'cjs' : 'mjs'}`;
+  result ??= await attempt('esm');
   const inputs = Object.keys(result.metafile.inputs).map((f) => relative(root, resolve(f))).sort();
   const sig = signature(inputs);
   const target = join(home, sig);
@@ -105,7 +149,7 @@ async function bundle() {
     rmSync(scratch, { recursive: true, force: true });
   }
   const tmp = `${manifestFile}.${process.pid}`;
-  writeFileSync(tmp, JSON.stringify({ signature: sig, inputs }));
+  writeFileSync(tmp, JSON.stringify({ signature: sig, inputs, main }));
   renameSync(tmp, manifestFile);
   // Older bundles go once nothing has started from them for an hour: a launch still running from one keeps its chunks.
   for (const old of readdirSync(home)) {
@@ -117,7 +161,7 @@ async function bundle() {
       // removed by a concurrent launch
     }
   }
-  return join(target, `${name}.mjs`);
+  return join(target, main);
 }
 
 let script = current();
@@ -137,4 +181,9 @@ process.argv = [process.argv[0], entry, ...args];
 globalThis[ROOT_URL] = pathToFileURL(root.endsWith('/') ? root : `${root}/`).href;
 // the bundle this launch runs, for worker threads of it to load directly (without checking its freshness again)
 globalThis[BUNDLE_URL] = pathToFileURL(script).href;
-await import(globalThis[BUNDLE_URL]);
+if (script.endsWith('.cjs')) {
+  // its code cache is written as the process ends, with what the run compiled, when it had none (kube/code-cache.mjs)
+  const { requireCached, saveCodeCaches } = await import('../kube/code-cache.mjs');
+  process.on('exit', () => saveCodeCaches());
+  requireCached(script);
+} else await import(globalThis[BUNDLE_URL]);

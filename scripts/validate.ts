@@ -10,7 +10,8 @@
 //   --kubernetes-version 1.31  (files mode: the cluster version the removed-API check uses)
 //   colour: on a terminal; NO_COLOR=1 turns it off, FORCE_COLOR=1 turns it on
 // Exit: 0 clean, 1 findings, 2 usage or environment error.
-// package.json starts it as `NODE_EXTRA_CA_CERTS= node --v8-pool-size=2 scripts/launch.mjs validate`: validate opens no
+// package.json starts it as `NODE_EXTRA_CA_CERTS= node --v8-pool-size=2 <V8 flags> scripts/launch.mjs validate`
+// (lib/validate/v8-flags.ts says why the flags are there): validate opens no
 // TLS connection, and Node 20 reads and parses the whole root store, plus the variable's file, before it runs any
 // JavaScript whenever the variable is set (docs/benchmarks.md, files mode, the twentieth session).
 import { parseArgs } from 'node:util';
@@ -18,21 +19,17 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
 import { KustomizeMissing } from './lib/kustomize/binary.ts';
-import { saveCodeCaches } from '../kube/code-cache.ts';
+import { saveCodeCaches } from '../kube/code-cache.mjs';
 import { earlyPool, validateFiles } from './lib/validate/files.ts';
 import { formats, summaryLine, toJson, toJunit, toSarif, toText, useColor, type Format } from './lib/validate/output.ts';
 import { parseKubernetesVersion, UsageError } from './lib/validate/usage.ts';
+import { VALIDATE_V8_FLAGS } from './lib/validate/v8-flags.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/**
- * V8 optimises a function once it has run this many bytecodes' worth (its default: 67,584). A validate run lasts
- * seconds, and each thread compiled hundreds of functions it then ran for only a moment (the structural-schema walks
- * and the schemas' validators at the top, each a few tens of ms on V8's compiler threads, which compete with the
- * checking threads for the cores). Set for the whole process, worker threads included, before any of the checks has
- * run (docs/benchmarks.md, files mode, the thirteenth session).
- */
-if (isMainThread) setFlagsFromString('--interrupt-budget=400000');
+// V8's flags for the whole process (worker threads included), before any check runs: npm run validate gives them on
+// the command line already (lib/validate/v8-flags.ts)
+if (isMainThread) for (const flag of VALIDATE_V8_FLAGS) setFlagsFromString(flag);
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -87,7 +84,7 @@ async function main(): Promise<number> {
     : format === 'junit' ? toJunit(result.findings, result.summary, result.branches ? [...result.targets, 'branches'] : result.targets)
     : format === 'sarif' ? toSarif(result.findings, undefined, positionals.length ? cwd : root)
     : toText(result.findings, result.summary, useColor(process.env, !!process.stdout.isTTY), values.verbose);
-  // the code caches of the compiled schemas this run loaded without (kube/code-cache.ts), before the timings name them
+  // the code caches of the compiled schemas this run loaded without (kube/code-cache.mjs), before the timings name them
   const caches = saveCodeCaches();
   let err = result.notes.map((n) => `${n}\n`).join('');
   if (process.env.VALIDATE_TIMINGS) err += `timings (ms): ${JSON.stringify(result.timings)}\ncode caches of the main thread: ${caches.taken} taken, ${caches.written} written\n`;

@@ -7,7 +7,7 @@
 // Kept as node_modules/.cache/marquee/cel-bundle/<key>.cjs, the key made of the packages' versions and of what the
 // bundle is built from (the entry and esbuild's options below); written whole under a temporary name, then renamed.
 // Built by warm-caches at install time and by validate's main thread when it finds none; without it (or when it does
-// not load) the packages' own modules serve. It loads with V8's code cache (kube/code-cache.ts), written beside it once
+// not load) the packages' own modules serve. It loads with V8's code cache (kube/code-cache.mjs), written beside it once
 // a run has compiled it.
 import type * as Cel from '@bufbuild/cel';
 import type * as CelExt from '@bufbuild/cel/ext';
@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { requireCached } from '../../kube/code-cache.ts';
+import { requireCached } from '../../kube/code-cache.mjs';
 
 /**
  * What the evaluator's users take from each package, by name: the bundle holds these and what they need, not the

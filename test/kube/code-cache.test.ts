@@ -1,4 +1,4 @@
-// requireCached and saveCodeCaches (kube/code-cache.ts): a bundle's CommonJS files loaded with V8's code cache. Each
+// requireCached and saveCodeCaches (kube/code-cache.mjs): a bundle's CommonJS files loaded with V8's code cache. Each
 // load runs in a fresh node process (a thread loads a file once), which prints what it required and how many caches
 // it then wrote: 0 when every file came from a cache V8 took.
 import assert from 'node:assert/strict';
@@ -9,13 +9,17 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-const codeCache = fileURLToPath(new URL('../../kube/code-cache.ts', import.meta.url));
+const codeCache = fileURLToPath(new URL('../../kube/code-cache.mjs', import.meta.url));
 
-/** require `file` through requireCached in a new node process, then save: its exports (JSON) and the caches written */
-function load(file: string, flags: string[] = []): { exports: unknown; written: number } {
+/**
+ * require `file` through requireCached in a new node process, run `between` (JavaScript), then save: its exports (JSON)
+ * and the caches written
+ */
+function load(file: string, flags: string[] = [], between = ''): { exports: unknown; written: number } {
   const script = `import { requireCached, saveCodeCaches } from ${JSON.stringify(codeCache)};
 const exports = requireCached(${JSON.stringify(file)});
 const value = typeof exports.run === 'function' ? exports.run() : exports;
+${between}
 console.log(JSON.stringify({ exports: value, written: saveCodeCaches().written }));`;
   const r = spawnSync(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
   assert.equal(r.status, 0, `the child loading ${file} exited ${r.status} (signal ${r.signal}): ${r.stderr}`);
@@ -71,6 +75,17 @@ describe('requireCached', () => {
     assert.equal(caches(dir).length, 4);
     assert.equal(load(join(dir, 'entry-4IHT4Q4Y.cjs')).written, 0);
     assert.equal(load(join(dir, 'entry-4IHT4Q4Y.cjs'), ['--no-lazy-feedback-allocation']).written, 0);
+  });
+
+  test('a file compiled before a V8 flag changed gets no cache (V8 would refuse it under the flags it is loaded with)', () => {
+    const dir = join(root, 'flag-changed');
+    cpSync(fileURLToPath(new URL('../fixtures/code-cache', import.meta.url)), dir, { recursive: true });
+    const setFlag = "(await import('node:v8')).setFlagsFromString('--interrupt-budget=400000');";
+    assert.equal(load(join(dir, 'entry-4IHT4Q4Y.cjs'), [], setFlag).written, 0);
+    assert.deepEqual(caches(dir), []);
+    // given on the command line instead, the flag is there when the file is compiled
+    assert.equal(load(join(dir, 'entry-4IHT4Q4Y.cjs'), ['--interrupt-budget=400000'], setFlag).written, 2);
+    assert.equal(load(join(dir, 'entry-4IHT4Q4Y.cjs'), ['--interrupt-budget=400000']).written, 0);
   });
 
   test('a cache file that is not V8\'s is refused and written again', () => {

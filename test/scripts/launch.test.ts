@@ -3,7 +3,8 @@
 // report a source that does not compile as file:line with exit code 2.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -23,7 +24,7 @@ function checkout(): string {
   return dir;
 }
 
-const manifest = (root: string) => JSON.parse(readFileSync(join(root, 'node_modules/.cache/marquee/bin/validate/manifest.json'), 'utf8')) as { signature: string; inputs: string[] };
+const manifest = (root: string, name = 'validate') => JSON.parse(readFileSync(join(root, `node_modules/.cache/marquee/bin/${name}/manifest.json`), 'utf8')) as { signature: string; inputs: string[]; main: string };
 
 test('launch: same output and exit codes as tsx, usage errors exit 2', () => {
   const viaTsx = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts/validate.ts'), '--help'], { cwd: repoRoot, encoding: 'utf8' });
@@ -42,7 +43,9 @@ test('launch: the bundle is rebuilt when a bundled source changes, and a compile
     assert.equal(launch(dir, ['validate', '--help']).status, 0);
     const first = manifest(dir);
     assert.ok(first.inputs.includes('scripts/lib/validate/output.ts'), 'the bundle records its inputs');
-    assert.ok(!first.inputs.some((f) => f.includes('node_modules')), 'npm packages stay external');
+    // packages Node 20 can require stay external; the ES-module-only ones (kubernetes-models) are in the CommonJS bundle
+    assert.ok(!first.inputs.some((f) => /node_modules\/(yaml|js-yaml|esbuild)\//.test(f)), 'packages Node can require stay external');
+    assert.ok(first.inputs.some((f) => /node_modules\/kubernetes-models\//.test(f)), 'kubernetes-models, an ES module, is bundled');
     assert.equal(launch(dir, ['validate', '--help']).status, 0);
     assert.equal(manifest(dir).signature, first.signature, 'nothing changed: the bundle is reused');
 
@@ -127,6 +130,47 @@ test('launch: a copied checkout with its caches checks itself, not the tree that
       findings.some((f) => f.file === patch && /512mb/.test(f.message)),
       `no finding for the copy's ${patch}: ${JSON.stringify(findings.slice(0, 5))}`,
     );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('launch: a script bundles into one CommonJS file whose V8 code cache the first run under its flags writes and the next takes; one with a top-level await, into ES modules', () => {
+  const dir = checkout();
+  try {
+    const flags = ['--interrupt-budget=400000'];
+    const run = (args: string[]) => spawnSync(process.execPath, [...flags, join(dir, 'scripts/launch.mjs'), ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    const files = () => {
+      const m = manifest(dir);
+      const home = join(dir, 'node_modules/.cache/marquee/bin/validate', m.signature);
+      return { home, main: m.main, caches: readdirSync(home).filter((f) => f.endsWith('.v8cache')) };
+    };
+    const yaml = join(dir, 'cm.yaml');
+    writeFileSync(yaml, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: v\n');
+    const first = run(['validate', '--format', 'json', 'cm.yaml']);
+    assert.equal(first.status, 0, first.stderr);
+    const built = files();
+    assert.equal(built.main, 'validate.cjs');
+    assert.equal(built.caches.length, 1, `caches: ${built.caches.join(', ')}`);
+    const cache = join(built.home, built.caches[0]!);
+    const source = readFileSync(join(built.home, 'validate.cjs'));
+    // headed by the SHA-1 of the bundle's text (kube/code-cache.mjs)
+    assert.deepEqual(readFileSync(cache).subarray(0, 20), createHash('sha1').update(source.toString('utf8')).digest());
+    const written = statSync(cache).mtimeMs;
+    const second = run(['validate', '--format', 'json', 'cm.yaml']);
+    assert.equal(second.status, 0, second.stderr);
+    assert.deepEqual(JSON.parse(second.stdout).findings, JSON.parse(first.stdout).findings);
+    assert.equal(statSync(cache).mtimeMs, written, 'the second run took the cache and wrote none');
+    // without validate's flags on the command line (validate sets them itself after the bundle loaded): no cache of other flags is written
+    assert.equal(launch(dir, ['validate', '--format', 'json', 'cm.yaml']).status, 0);
+    assert.deepEqual(files().caches, built.caches);
+
+    // a script that awaits at its top level (as warm-caches does), which CommonJS cannot hold, and imports a module
+    writeFileSync(join(dir, 'scripts/top-level-await.ts'), "const { basename } = await import('node:path');\nconsole.log(basename(await Promise.resolve('/a/b.txt')));\n");
+    const tla = launch(dir, ['top-level-await']);
+    assert.equal(tla.status, 0, tla.stderr);
+    assert.equal(tla.stdout, 'b.txt\n');
+    assert.equal(manifest(dir, 'top-level-await').main, 'top-level-await.mjs');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

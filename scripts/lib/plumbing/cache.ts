@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { writeAtomic } from '../../../kube/write-atomic.ts';
+import { writeAtomic } from '../../../kube/write-atomic.mjs';
 import { codeDigest } from './code.ts';
 
 const require = createRequire(import.meta.url);
@@ -18,7 +18,7 @@ export const cacheFile = (name: string): string => join(dirname(require.resolve(
 
 export const contentHash = (data: string | Buffer): string => createHash('sha1').update(data).digest('base64url');
 
-/** Written so that readers see the old or the new content (kube/write-atomic.ts): the one way marquee writes a cache file. */
+/** Written so that readers see the old or the new content (kube/write-atomic.mjs): the one way marquee writes a cache file. */
 export { writeAtomic };
 
 /**

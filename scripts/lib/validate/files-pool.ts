@@ -9,9 +9,10 @@
 // kind of file first, each thread warms up for less (docs/benchmarks.md, files mode, the fourteenth session).
 // The checking starts before the input's CRD files are known (the main thread's C++ scanner is still finding them):
 // they reach the workers in a second message, and a file with a kind a CRD may serve waits for them.
+import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { FileReader } from '../../../kube/file-reader.ts';
-import { saveCodeCaches } from '../../../kube/code-cache.ts';
+import { saveCodeCaches } from '../../../kube/code-cache.mjs';
 // the checker is imported when a thread starts checking: the main thread creates the pool before it loads its own
 import type { CheckContext, FileResult } from './files-check.ts';
 import type { SchemaSpec } from './schema-sources.ts';
@@ -107,12 +108,15 @@ interface InputCrds {
 /**
  * The worker's entry point. Under tsx this module itself (the worker inherits `--import tsx`). From the launcher's
  * bundle of scripts/validate.ts (scripts/launch.mjs sets the checkout root and the bundle's URL as globals), that
- * bundle, imported directly once the worker has the checkout root too (the launcher already found it fresh: no second
- * look at its sources), where scripts/validate.ts runs its CLI only on the main thread; from another script's bundle,
- * the launcher, to load validate's.
+ * bundle, loaded directly once the worker has the checkout root too (the launcher already found it fresh: no second
+ * look at its sources), as the launcher loads it (a CommonJS bundle with its code cache), where scripts/validate.ts runs
+ * its CLI only on the main thread; from another script's bundle, the launcher, to load validate's.
  */
 function entry(): { code: string | URL; eval: boolean; argv: string[] } {
   const { __marqueeCheckoutRoot: root, __marqueeBundle: bundle } = globalThis as Record<string, unknown>;
+  if (typeof bundle === 'string' && bundle.endsWith('/validate.cjs')) return { code: `globalThis.__marqueeCheckoutRoot = ${JSON.stringify(root)}; globalThis.__marqueeBundle = ${JSON.stringify(bundle)}; require('/tmp/vcjs/load.cjs')`, eval: true, argv: ['validate'] };
+  if (typeof root === 'string' && typeof bundle === 'string' && bundle.endsWith('/validate.cjs'))
+    return { code: `globalThis.__marqueeCheckoutRoot = ${JSON.stringify(root)}; import(${JSON.stringify(new URL('kube/code-cache.mjs', root).href)}).then((c) => c.requireCached(${JSON.stringify(fileURLToPath(bundle))}));`, eval: true, argv: ['validate'] };
   if (typeof root === 'string' && typeof bundle === 'string' && bundle.endsWith('/validate.mjs')) return { code: `globalThis.__marqueeCheckoutRoot = ${JSON.stringify(root)}; import(${JSON.stringify(bundle)});`, eval: true, argv: ['validate'] };
   if (typeof root === 'string') return { code: new URL('scripts/launch.mjs', root), eval: false, argv: ['validate'] };
   // Node 20 resolves a worker's modules before `--import tsx` has its hooks in place there: register them first.
@@ -258,7 +262,7 @@ async function serve(): Promise<void> {
       return;
     }
   }
-  // the code caches of the compiled schemas this thread loaded without (kube/code-cache.ts)
+  // the code caches of the compiled schemas this thread loaded without (kube/code-cache.mjs)
   saveCodeCaches();
   port.postMessage({ done: true } satisfies Reply);
 }

@@ -17,13 +17,13 @@
 // checkout lives) to its bundled module is written last, so a bundle is used only once it is whole. Built by
 // warm-caches at install time and by the main thread of a validate that finds none; a worker thread, or a failed
 // build, falls back to the packages' own files, which hold the same code. Its files load with V8's code cache
-// (plumbing/code-cache.ts), which validate writes beside them once a run has compiled them.
+// (kube/code-cache.mjs), which validate writes beside them once a run has compiled them.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { codeDigest } from '../plumbing/code.ts';
-import { requireCached } from '../../../kube/code-cache.ts';
+import { importModule, requireCached } from '../../../kube/code-cache.mjs';
 import { modelsHome, type FieldTree } from './field-tree.ts';
 
 const nodeModules = modelsHome();
@@ -178,9 +178,9 @@ export async function loadSchemaModule(url: string, schema: string): Promise<(o:
   const own = pathToFileURL(schema).href;
   try {
     if (url.endsWith('.cjs')) return (requireCached(fileURLToPath(url)) as { validate: (o: unknown) => boolean }).validate;
-    return ((await import(url)) as { validate: (o: unknown) => boolean }).validate;
+    return ((await importModule(url)) as { validate: (o: unknown) => boolean }).validate;
   } catch (err) {
     if (url === own) throw err;
-    return ((await import(own)) as { validate: (o: unknown) => boolean }).validate;
+    return ((await importModule(own)) as { validate: (o: unknown) => boolean }).validate;
   }
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoRoot } from '../../helpers/repo-copy.ts';
 import { validateCommand } from '../../../bench/lib/validate-process.ts';
+import { VALIDATE_V8_FLAGS } from '../../../scripts/lib/validate/v8-flags.ts';
 
 // Through scripts/launch.mjs, as `npm run validate` and the pre-commit hook run it.
 const validate = (args: string[], cwd = repoRoot) =>
@@ -187,8 +188,9 @@ test('the pre-commit hook runs validate exactly as `npm run validate` does, with
   const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string>; 'simple-git-hooks': Record<string, string> };
   assert.equal(pkg['simple-git-hooks']['pre-commit'], pkg.scripts.validate);
   // V8's helper threads fewer than node's default 4: files mode's own threads use the cores (docs/benchmarks.md, files
-  // mode); no extra CA certificates (scripts/validate.ts says why)
-  assert.deepEqual(validateCommand(join(repoRoot, 'scripts/launch.mjs')), { env: { NODE_EXTRA_CA_CERTS: '' }, options: ['--v8-pool-size=2'] });
+  // mode); validate's V8 flags from the start (lib/validate/v8-flags.ts); no extra CA certificates (scripts/validate.ts
+  // says why)
+  assert.deepEqual(validateCommand(join(repoRoot, 'scripts/launch.mjs')), { env: { NODE_EXTRA_CA_CERTS: '' }, options: ['--v8-pool-size=2', ...VALIDATE_V8_FLAGS] });
 });
 
 test('`npm run validate` starts node without NODE_EXTRA_CA_CERTS: a file it cannot load is not even read (node warns at start-up when it reads one)', () => {

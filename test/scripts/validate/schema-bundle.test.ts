@@ -1,7 +1,7 @@
 // The bundled compiled schemas (scripts/lib/validate/schema-bundle.ts) against the model packages' own modules: every
 // kind the field tree names has a bundled module, and each gives the packages' verdict and errors on every object of
 // the real-manifest corpus and the repository's bases, as they are and broken; validate loads them with the code caches
-// its runs write (kube/code-cache.ts).
+// its runs write (kube/code-cache.mjs).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -1,11 +1,16 @@
 // Writing a file so that readers see the old or the new content, never half of it: every cache of marquee's is
-// written this way (scripts/lib/plumbing/cache.ts, kube/code-cache.ts).
+// written this way (scripts/lib/plumbing/cache.ts, kube/code-cache.mjs). JavaScript, with its types beside it
+// (write-atomic.d.mts): scripts/launch.mjs uses it before any TypeScript can run.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { threadId } from 'node:worker_threads';
 
-/** Write `data` to `file` through a temporary file renamed over it (one per process and thread). */
-export function writeAtomic(file: string, data: string | Uint8Array): void {
+/**
+ * Write `data` to `file` through a temporary file renamed over it (one per process and thread).
+ * @param {string} file
+ * @param {string | Uint8Array} data
+ */
+export function writeAtomic(file, data) {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${threadId}.tmp`;
   writeFileSync(tmp, data);
