@@ -152,8 +152,10 @@ export async function validateFiles(root: string, paths: readonly string[], kube
   // this thread checks too: one worker thread fewer than threads in all
   const wanted = workers > 1 && unique.length > 1 ? Math.min(workers, unique.length) - 1 : 0;
   let pool = opts.pool;
+  /** a pool of the wrong size, ending while this one checks: awaited before validateFiles returns, as the pool used is */
+  let discarded: Promise<void> | undefined;
   if (pool && pool.size !== wanted) {
-    void pool.close().catch(() => undefined);
+    discarded = pool.close().catch(() => undefined);
     pool = undefined;
   }
   pool ??= wanted ? new FilesPool(wanted, kubernetesVersion) : undefined;
@@ -194,11 +196,11 @@ export async function validateFiles(root: string, paths: readonly string[], kube
     if (stdin !== undefined) results.push(await checkText(STDIN_NAME, stdin, await ctx));
     mark('checked');
   } catch (err) {
-    await pool?.close();
+    await Promise.all([pool?.close(), discarded]);
     throw err;
   }
   // the worker threads end (each tears its isolate down on its own thread) while this one reports
-  const closing = pool?.close();
+  const closing = Promise.all([pool?.close(), discarded]);
   try {
     const rendered: RenderedObject[] = [];
     const targets: string[] = [];

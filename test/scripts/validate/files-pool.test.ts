@@ -182,18 +182,32 @@ test('earlyPool: worker threads start before the listing for an input of POOL_MI
   }
 });
 
-test('validateFiles returns once the worker threads it checked with have ended (they end while it reports)', async () => {
+test('validateFiles returns once the worker threads it checked with, or closed unused, have ended (they end while it reports)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'marquee-files-pool-end-'));
   const pool = new FilesPool(1, '1.31');
   try {
     for (let i = 0; i < 8; i++) writeFileSync(join(dir, `c${i}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c${i}\ndata:\n  x: ${i}\n`);
     const inside = pool as unknown as { workers: { threadId: number }[] };
     // two threads in all: this one and the pool's worker, which is kept (its size is what the count wants)
+    const t0 = performance.now();
     const result = await validateFiles(dir, ['.'], undefined, { pool, workers: 2 });
+    const took = performance.now() - t0;
     assert.equal(result.summary.resources, 8);
     assert.equal(result.findings.filter((f) => f.rule === 'schema').length, 8, 'data values that are numbers, in every file');
     // a terminated worker's threadId is -1: ended before validateFiles returned, not some time after
     assert.deepEqual(inside.workers.map((w) => w.threadId), [-1]);
+    // A pool of a size the count does not want is closed unused, and validateFiles returns only once it has closed:
+    // here a pool whose close() ends when the test says (a real one ends too soon to tell the two apart).
+    let release!: () => void;
+    const unwanted = { size: 5, close: () => new Promise<void>((resolve) => (release = resolve)) } as unknown as FilesPool;
+    const started = performance.now();
+    let returned = false;
+    const other = validateFiles(dir, ['.'], undefined, { pool: unwanted, workers: 2 }).then((r) => ((returned = true), r));
+    // three times as long as the whole call above took, and at least a second: the check itself is over by then
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1000, 3 * took)));
+    assert.equal(returned, false, `validateFiles returned before the unused pool had closed (after ${(performance.now() - started).toFixed(0)} ms)`);
+    release();
+    assert.equal((await other).summary.resources, 8);
   } finally {
     await pool.close();
     rmSync(dir, { recursive: true, force: true });
