@@ -5,7 +5,7 @@
 //     kubernetes-models type declarations);
 //   - the model packages' compiled schemas bundled (schema-bundle.ts), and the CEL evaluator (cel-bundle.ts);
 //   - the slim copy of kustomize's OpenAPI document (inflated from the binary);
-//   - the launcher's bundle of scripts/validate.ts (node scripts/launch.mjs warm-caches
+//   - the launcher's bundle of scripts/validate.ts and its V8 code cache (node scripts/launch.mjs warm-caches
 //     builds its own; validate's is built below);
 //   - one whole `validate` of the checkout as it is: the renders of every overlay,
 //     the drift check's generator run and the parse caches, so the first
@@ -35,8 +35,10 @@ const steps: [string, () => unknown][] = [
   [
     'validate bundle and renders',
     async () => {
-      // Exit 1 means findings, which are the checkout's business, not the install's; 2 is an environment error.
-      const r = await $({ cwd: root, nothrow: true, quiet: true })`${process.execPath} scripts/launch.mjs validate --format json`;
+      // Exit 1 means findings, which are the checkout's business, not the install's; 2 is an environment error. Under
+      // validate's V8 flags, as npm run validate starts it: the bundle's code cache is written for those flags.
+      const { VALIDATE_V8_FLAGS } = await import('./lib/validate/v8-flags.ts');
+      const r = await $({ cwd: root, nothrow: true, quiet: true })`${process.execPath} ${VALIDATE_V8_FLAGS} scripts/launch.mjs validate --format json`;
       if (r.exitCode !== 0 && r.exitCode !== 1) throw new Error(r.stderr.trim() || `exit ${r.exitCode}`);
     },
   ],
