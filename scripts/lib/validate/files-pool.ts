@@ -114,7 +114,6 @@ interface InputCrds {
  */
 function entry(): { code: string | URL; eval: boolean; argv: string[] } {
   const { __marqueeCheckoutRoot: root, __marqueeBundle: bundle } = globalThis as Record<string, unknown>;
-  if (typeof bundle === 'string' && bundle.endsWith('/validate.cjs')) return { code: `globalThis.__marqueeCheckoutRoot = ${JSON.stringify(root)}; globalThis.__marqueeBundle = ${JSON.stringify(bundle)}; require('/tmp/vcjs/load.cjs')`, eval: true, argv: ['validate'] };
   if (typeof root === 'string' && typeof bundle === 'string' && bundle.endsWith('/validate.cjs'))
     return { code: `globalThis.__marqueeCheckoutRoot = ${JSON.stringify(root)}; import(${JSON.stringify(new URL('kube/code-cache.mjs', root).href)}).then((c) => c.requireCached(${JSON.stringify(fileURLToPath(bundle))}));`, eval: true, argv: ['validate'] };
   if (typeof root === 'string' && typeof bundle === 'string' && bundle.endsWith('/validate.mjs')) return { code: `globalThis.__marqueeCheckoutRoot = ${JSON.stringify(root)}; import(${JSON.stringify(bundle)});`, eval: true, argv: ['validate'] };
