@@ -2,7 +2,7 @@
 // like `node --import tsx scripts/<name>.ts`, rebuild when a source changes, and
 // report a source that does not compile as file:line with exit code 2.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -174,4 +174,16 @@ test('launch: a script bundles into one CommonJS file whose V8 code cache the fi
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('no source names a path of one machine (a folder under /tmp, /work, /root or /home): a checkout runs wherever it lies', () => {
+  const files = execFileSync('git', ['ls-files', '-z', 'scripts', 'kube', 'policies', 'generators', 'apps'], { cwd: repoRoot, encoding: 'utf8' })
+    .split('\0')
+    .filter((f) => /\.(ts|mjs|cjs|js)$/.test(f) && !f.includes('/test/'));
+  assert.ok(files.length > 100, `${files.length} sources`);
+  const named = files.flatMap((f) => {
+    const m = /['"`](\/(?:tmp|work|root|home)\/[^'"`\s]*)/.exec(readFileSync(join(repoRoot, f), 'utf8'));
+    return m ? [`${f}: ${m[1]}`] : [];
+  });
+  assert.deepEqual(named, []);
 });
