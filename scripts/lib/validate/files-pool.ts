@@ -114,9 +114,11 @@ interface InputCrds {
  */
 function entry(): { code: string | URL; eval: boolean; argv: string[] } {
   const { __marqueeCheckoutRoot: root, __marqueeBundle: bundle } = globalThis as Record<string, unknown>;
-  if (typeof root === 'string' && typeof bundle === 'string' && bundle.endsWith('/validate.cjs'))
-    return { code: `globalThis.__marqueeCheckoutRoot = ${JSON.stringify(root)}; import(${JSON.stringify(new URL('kube/code-cache.mjs', root).href)}).then((c) => c.requireCached(${JSON.stringify(fileURLToPath(bundle))}));`, eval: true, argv: ['validate'] };
-  if (typeof root === 'string' && typeof bundle === 'string' && bundle.endsWith('/validate.mjs')) return { code: `globalThis.__marqueeCheckoutRoot = ${JSON.stringify(root)}; import(${JSON.stringify(bundle)});`, eval: true, argv: ['validate'] };
+  if (typeof root === 'string' && typeof bundle === 'string' && /\/validate\.[cm]js$/.test(bundle)) {
+    // as the launcher loads it: a CommonJS bundle through its code cache, ES modules by import()
+    const load = bundle.endsWith('.cjs') ? `import(${JSON.stringify(new URL('kube/code-cache.mjs', root).href)}).then((c) => c.requireCached(${JSON.stringify(fileURLToPath(bundle))}))` : `import(${JSON.stringify(bundle)})`;
+    return { code: `globalThis.__marqueeCheckoutRoot = ${JSON.stringify(root)}; ${load};`, eval: true, argv: ['validate'] };
+  }
   if (typeof root === 'string') return { code: new URL('scripts/launch.mjs', root), eval: false, argv: ['validate'] };
   // Node 20 resolves a worker's modules before `--import tsx` has its hooks in place there: register them first.
   return { code: `import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(import.meta.url)}));`, eval: true, argv: [] };
