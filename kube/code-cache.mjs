@@ -34,12 +34,17 @@ globalThis[IMPORT] ??= (/** @type {string} */ specifier) => import(specifier);
  */
 export const importModule = (specifier) => globalThis[IMPORT](specifier);
 
+/** The global holding the files loaded in this thread, whichever copy of this module loaded them (see `loaded`). */
+const LOADED = '__marqueeCodeCaches';
+
 /**
  * file → its module in this thread: `taken` when it was compiled from its cache; `pending` (its script, its source's
- * digest and the tag it was compiled under) while its cache is still to be written.
+ * digest and the tag it was compiled under) while its cache is still to be written. One map a thread, shared by every
+ * copy of this module in it (the launcher's, a worker's loader, the ones bundled into the bundles): the saveCodeCaches
+ * of any copy writes the caches of every file the thread loaded.
  * @type {Map<string, { module: { exports: unknown }, taken: boolean, pending?: { script: Script, digest: Buffer, tag: number } }>}
  */
-const loaded = new Map();
+const loaded = (globalThis[LOADED] ??= new Map());
 
 /** @param {string} file @param {number} tag */
 const cacheOf = (file, tag) => `${file}.${tag}.v8cache`;
@@ -54,8 +59,10 @@ const cacheOf = (file, tag) => `${file}.${tag}.v8cache`;
 export function requireCached(file) {
   const known = loaded.get(file);
   if (known) return known.module.exports;
-  const source = readFileSync(file, 'utf8');
-  const digest = createHash('sha1').update(source).digest();
+  // the digest of the bytes, not of the text: hashing a string encodes it again
+  const bytes = readFileSync(file);
+  const digest = createHash('sha1').update(bytes).digest();
+  const source = bytes.toString('utf8');
   const tag = cachedDataVersionTag();
   /** @type {Buffer | undefined} */
   let cached;

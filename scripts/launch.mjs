@@ -9,7 +9,9 @@
 // instead of from source; docs/benchmarks.md, files mode, the twenty-second session),
 // with the packages Node 20 cannot require (ES modules) bundled in; a script with a
 // top-level await, which CommonJS cannot hold, is bundled as ES modules instead, its
-// dynamic imports split into chunks that load only when needed.
+// dynamic imports split into chunks that load only when needed. A script whose worker
+// threads have an entry point of their own, `scripts/<script>.worker.ts`, gets it
+// bundled beside it, and a worker thread that starts this launcher runs it.
 // The bundle is rebuilt whenever any bundled source file changes (mtime or
 // size); `import.meta.url` is rewritten to each module's own file *relative to the
 // checkout the launcher runs from* (never an absolute path baked in at build time),
@@ -22,6 +24,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** The global the bundles read the checkout's location from (set below, before a bundle runs). */
@@ -34,6 +37,8 @@ if (!entry || !/^[\w-]+$/.test(name) || !existsSync(entry)) {
   console.error(`launch: ${name ? `scripts/${name}.ts does not exist` : 'usage: node scripts/launch.mjs <script> [args…]'}`);
   process.exit(2);
 }
+/** The entry point of the script's worker threads, bundled beside it when there is one (a thread loads its own code only). */
+const workerEntry = join(root, 'scripts', `${name}.worker.ts`);
 const home = join(root, 'node_modules', '.cache', 'marquee', 'bin', name);
 const manifestFile = join(home, 'manifest.json');
 /** A bundle (or an abandoned `.build-<pid>`) nothing has started from for this long is removed. */
@@ -93,7 +98,7 @@ async function bundle() {
   const attempt = (format) => {
     rmSync(scratch, { recursive: true, force: true });
     return build({
-      entryPoints: [entry],
+      entryPoints: [entry, ...(existsSync(workerEntry) ? [workerEntry] : [])],
       outdir: scratch,
       bundle: true,
       platform: 'node',
@@ -181,9 +186,11 @@ process.argv = [process.argv[0], entry, ...args];
 globalThis[ROOT_URL] = pathToFileURL(root.endsWith('/') ? root : `${root}/`).href;
 // the bundle this launch runs, for worker threads of it to load directly (without checking its freshness again)
 globalThis[BUNDLE_URL] = pathToFileURL(script).href;
+// in a worker thread the script started through this launcher, the script's worker entry runs, where it has one
+if (!isMainThread && existsSync(workerEntry)) script = script.replace(/\.([cm]js)$/, '.worker.$1');
 if (script.endsWith('.cjs')) {
   // its code cache is written as the process ends, with what the run compiled, when it had none (kube/code-cache.mjs)
   const { requireCached, saveCodeCaches } = await import('../kube/code-cache.mjs');
   process.on('exit', () => saveCodeCaches());
   requireCached(script);
-} else await import(globalThis[BUNDLE_URL]);
+} else await import(pathToFileURL(script).href);

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const codeCache = fileURLToPath(new URL('../../kube/code-cache.mjs', import.meta.url));
 
@@ -86,6 +86,16 @@ describe('requireCached', () => {
     // given on the command line instead, the flag is there when the file is compiled
     assert.equal(load(join(dir, 'entry-4IHT4Q4Y.cjs'), ['--interrupt-budget=400000'], setFlag).written, 2);
     assert.equal(load(join(dir, 'entry-4IHT4Q4Y.cjs'), ['--interrupt-budget=400000']).written, 0);
+  });
+
+  test('any copy of the module in a thread writes the caches of the files another copy loaded (a bundle holds its own copy)', () => {
+    const dir = join(root, 'copies');
+    cpSync(fileURLToPath(new URL('../fixtures/code-cache', import.meta.url)), dir, { recursive: true });
+    // a second copy of the module, as a bundle that bundled it holds one: it saves before the copy that loaded the files
+    const second = `const copy = await import(${JSON.stringify(`${pathToFileURL(codeCache).href}?copy`)}); if (copy.saveCodeCaches().written !== 2) process.exit(3);`;
+    assert.equal(load(join(dir, 'entry-4IHT4Q4Y.cjs'), [], second).written, 0, 'the second copy wrote both caches, so the first had none left to write');
+    assert.equal(caches(dir).length, 2);
+    assert.equal(load(join(dir, 'entry-4IHT4Q4Y.cjs')).written, 0);
   });
 
   test('a cache file that is not V8\'s is refused and written again', () => {

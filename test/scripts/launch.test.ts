@@ -176,6 +176,50 @@ test('launch: a script bundles into one CommonJS file whose V8 code cache the fi
   }
 });
 
+test('launch: a script\'s worker entry (scripts/<name>.worker.ts) is bundled beside it, holds only its own code, and runs in a worker thread started through the launcher, its code cache written', () => {
+  const dir = checkout();
+  try {
+    const flags = ['--interrupt-budget=400000'];
+    writeFileSync(join(dir, 'scripts/lib/main-only.ts'), "export const mainOnly = 'MAIN-ONLY-MARK';\n");
+    writeFileSync(join(dir, 'scripts/lib/worker-only.ts'), "export const workerOnly = 'WORKER-ONLY-MARK';\n");
+    // the main thread starts the launcher in a worker thread and ends it once it has answered (as files-pool.ts does)
+    writeFileSync(
+      join(dir, 'scripts/two-threads.ts'),
+      `import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { mainOnly } from './lib/main-only.ts';
+if (isMainThread) {
+  const w = new Worker(new URL('launch.mjs', import.meta.url), { argv: ['two-threads'] });
+  w.once('message', (m) => { console.log(mainOnly, m); void w.terminate(); });
+} else parentPort!.postMessage('the main script, in the worker thread');
+`,
+    );
+    writeFileSync(
+      join(dir, 'scripts/two-threads.worker.ts'),
+      `import { parentPort } from 'node:worker_threads';
+import { saveCodeCaches } from '../kube/code-cache.mjs';
+import { workerOnly } from './lib/worker-only.ts';
+// the copy of code-cache.mjs bundled here writes the cache of the bundle the launcher's copy loaded
+saveCodeCaches();
+parentPort!.postMessage(workerOnly);
+`,
+    );
+    const run = () => spawnSync(process.execPath, [...flags, join(dir, 'scripts/launch.mjs'), 'two-threads'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    const r = run();
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'MAIN-ONLY-MARK WORKER-ONLY-MARK\n');
+    const m = manifest(dir, 'two-threads');
+    const home = join(dir, 'node_modules/.cache/marquee/bin/two-threads', m.signature);
+    assert.ok(m.inputs.includes('scripts/two-threads.worker.ts') && m.inputs.includes('scripts/lib/worker-only.ts'), 'the worker entry\'s sources are part of the key');
+    const worker = readFileSync(join(home, 'two-threads.worker.cjs'), 'utf8');
+    assert.ok(worker.includes('WORKER-ONLY-MARK') && !worker.includes('MAIN-ONLY-MARK'), 'the worker bundle holds the worker\'s code alone');
+    assert.ok(!readFileSync(join(home, 'two-threads.cjs'), 'utf8').includes('WORKER-ONLY-MARK'), 'the main bundle holds the main thread\'s code alone');
+    assert.equal(readdirSync(home).filter((f) => /^two-threads\.worker\.cjs\.\d+\.v8cache$/.test(f)).length, 1, `files: ${readdirSync(home).join(', ')}`);
+    assert.equal(run().stdout, 'MAIN-ONLY-MARK WORKER-ONLY-MARK\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('no source names a path of one machine (a folder under /tmp, /work, /root or /home): a checkout runs wherever it lies', () => {
   const files = execFileSync('git', ['ls-files', '-z', 'scripts', 'kube', 'policies', 'generators', 'apps'], { cwd: repoRoot, encoding: 'utf8' })
     .split('\0')

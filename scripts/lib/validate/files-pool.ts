@@ -10,14 +10,12 @@
 // The checking starts before the input's CRD files are known (the main thread's C++ scanner is still finding them):
 // they reach the workers in a second message, and a file with a kind a CRD may serve waits for them.
 import { fileURLToPath } from 'node:url';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { FileReader } from '../../../kube/file-reader.ts';
 import { saveCodeCaches } from '../../../kube/code-cache.mjs';
 // the checker is imported when a thread starts checking: the main thread creates the pool before it loads its own
 import type { CheckContext, FileResult } from './files-check.ts';
 import type { SchemaSpec } from './schema-sources.ts';
-
-const MARK = 'marqueeFilesWorker';
 
 export interface Job {
   /** the name findings carry (relative to where validate was run) */
@@ -106,22 +104,22 @@ interface InputCrds {
 }
 
 /**
- * The worker's entry point. Under tsx this module itself (the worker inherits `--import tsx`). From the launcher's
- * bundle of scripts/validate.ts (scripts/launch.mjs sets the checkout root and the bundle's URL as globals), that
- * bundle, loaded directly once the worker has the checkout root too (the launcher already found it fresh: no second
- * look at its sources), as the launcher loads it (a CommonJS bundle with its code cache), where scripts/validate.ts runs
- * its CLI only on the main thread; from another script's bundle, the launcher, to load validate's.
+ * How a worker thread starts. From the launcher's bundle of scripts/validate.ts (scripts/launch.mjs sets the checkout
+ * root and the bundle's URL as globals), the worker entry's bundle beside it, loaded as the launcher loads a bundle (a
+ * CommonJS bundle with its code cache, ES modules by import()) with no second look at its sources' freshness; from
+ * another script's bundle, the launcher, which runs validate's worker entry in a worker thread. Under tsx, the entry
+ * itself (the worker inherits `--import tsx`).
  */
 function entry(): { code: string | URL; eval: boolean; argv: string[] } {
   const { __marqueeCheckoutRoot: root, __marqueeBundle: bundle } = globalThis as Record<string, unknown>;
   if (typeof root === 'string' && typeof bundle === 'string' && /\/validate\.[cm]js$/.test(bundle)) {
-    // as the launcher loads it: a CommonJS bundle through its code cache, ES modules by import()
-    const load = bundle.endsWith('.cjs') ? `import(${JSON.stringify(new URL('kube/code-cache.mjs', root).href)}).then((c) => c.requireCached(${JSON.stringify(fileURLToPath(bundle))}))` : `import(${JSON.stringify(bundle)})`;
+    const worker = bundle.replace(/\.([cm]js)$/, '.worker.$1');
+    const load = worker.endsWith('.cjs') ? `import(${JSON.stringify(new URL('kube/code-cache.mjs', root).href)}).then((c) => c.requireCached(${JSON.stringify(fileURLToPath(worker))}))` : `import(${JSON.stringify(worker)})`;
     return { code: `globalThis.__marqueeCheckoutRoot = ${JSON.stringify(root)}; ${load};`, eval: true, argv: ['validate'] };
   }
   if (typeof root === 'string') return { code: new URL('scripts/launch.mjs', root), eval: false, argv: ['validate'] };
   // Node 20 resolves a worker's modules before `--import tsx` has its hooks in place there: register them first.
-  return { code: `import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(import.meta.url)}));`, eval: true, argv: [] };
+  return { code: `import('tsx/esm/api').then((tsx) => tsx.register()).then(() => import(${JSON.stringify(new URL('../../validate.worker.ts', import.meta.url).href)}));`, eval: true, argv: [] };
 }
 
 /** The loader flags a worker needs (tsx), and --cpu-prof to profile it too; test-runner flags are not allowed in a worker. */
@@ -153,7 +151,7 @@ export class FilesPool {
     const { code, eval: evaluated, argv } = entry();
     for (let n = 0; n < workers; n++) {
       const progress = new Int32Array(new SharedArrayBuffer(4)).fill(-1);
-      const w = new Worker(code, { eval: evaluated, workerData: { [MARK]: true, kubernetesVersion, progress }, argv, execArgv: loaderArgs(), stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+      const w = new Worker(code, { eval: evaluated, workerData: { kubernetesVersion, progress }, argv, execArgv: loaderArgs(), stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
       w.on('error', (err) => this.early.set(w, err.stack ?? err.message));
       w.on('exit', (code) => this.early.set(w, `exited with code ${code}`));
       this.workers.push(w);
@@ -239,7 +237,8 @@ export class FilesPool {
   }
 }
 
-async function serve(): Promise<void> {
+/** A worker thread's work (its entry point: scripts/validate.worker.ts). */
+export async function serve(): Promise<void> {
   const port = parentPort!;
   // the first message is the work: the checker loads everything else while it comes; the input's CRD files come later
   const work = new Promise<Work>((resolve) => port.once('message', resolve));
@@ -268,4 +267,3 @@ async function serve(): Promise<void> {
   port.postMessage({ done: true } satisfies Reply);
 }
 
-if (!isMainThread && workerData?.[MARK]) void serve();
