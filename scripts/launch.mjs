@@ -9,9 +9,8 @@
 // instead of from source; docs/benchmarks.md, files mode, the twenty-second session),
 // with the packages Node 20 cannot require (ES modules) bundled in; a script with a
 // top-level await, which CommonJS cannot hold, is bundled as ES modules instead, its
-// dynamic imports split into chunks that load only when needed. A script whose worker
-// threads have an entry point of their own, `scripts/<script>.worker.ts`, gets it
-// bundled beside it, and a worker thread that starts this launcher runs it.
+// dynamic imports split into chunks that load only when needed. A script's parts,
+// `scripts/<script>.<part>.ts`, are bundles of their own beside it (see `parts`).
 // The bundle is rebuilt whenever any bundled source file changes (mtime or
 // size); `import.meta.url` is rewritten to each module's own file *relative to the
 // checkout the launcher runs from* (never an absolute path baked in at build time),
@@ -22,7 +21,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 
@@ -37,7 +36,15 @@ if (!entry || !/^[\w-]+$/.test(name) || !existsSync(entry)) {
   console.error(`launch: ${name ? `scripts/${name}.ts does not exist` : 'usage: node scripts/launch.mjs <script> [args…]'}`);
   process.exit(2);
 }
-/** The entry point of the script's worker threads, bundled beside it when there is one (a thread loads its own code only). */
+/**
+ * The script's parts, `scripts/<script>.<part>.ts`, each bundled on its own beside the script's bundle: a CommonJS
+ * bundle's import of a part loads that part's bundle (through the code cache) only when it runs, so a run reads and
+ * compiles the code it uses (validate's repository pipeline, which files mode never runs). A worker thread that starts
+ * this launcher runs the `worker` part, where there is one: the entry point of the script's worker threads.
+ */
+const parts = readdirSync(join(root, 'scripts'))
+  .filter((f) => f.startsWith(`${name}.`) && /^[\w-]+\.ts$/.test(f.slice(name.length + 1)))
+  .map((f) => join(root, 'scripts', f));
 const workerEntry = join(root, 'scripts', `${name}.worker.ts`);
 const home = join(root, 'node_modules', '.cache', 'marquee', 'bin', name);
 const manifestFile = join(home, 'manifest.json');
@@ -98,7 +105,7 @@ async function bundle() {
   const attempt = (format) => {
     rmSync(scratch, { recursive: true, force: true });
     return build({
-      entryPoints: [entry, ...(existsSync(workerEntry) ? [workerEntry] : [])],
+      entryPoints: [entry, ...parts],
       outdir: scratch,
       bundle: true,
       platform: 'node',
@@ -120,6 +127,12 @@ async function bundle() {
               if (a.path.startsWith('@marquee/')) return undefined;
               return format === 'cjs' && esModuleOnly(a.path, a.importer) ? undefined : { external: true };
             });
+            // a part, imported from another bundle: its own CommonJS bundle, beside (ES modules split it into chunks anyway)
+            if (format === 'cjs')
+              b.onResolve({ filter: /^\./ }, (a) => {
+                const file = a.kind === 'entry-point' ? undefined : resolve(a.resolveDir, a.path);
+                return file && parts.includes(file) ? { path: `./${basename(file, '.ts')}.cjs`, external: true } : undefined;
+              });
             b.onLoad({ filter: /\.ts$/ }, (a) => ({
               contents: readFileSync(a.path, 'utf8').replaceAll(
                 'import.meta.url',
@@ -186,8 +199,8 @@ process.argv = [process.argv[0], entry, ...args];
 globalThis[ROOT_URL] = pathToFileURL(root.endsWith('/') ? root : `${root}/`).href;
 // the bundle this launch runs, for worker threads of it to load directly (without checking its freshness again)
 globalThis[BUNDLE_URL] = pathToFileURL(script).href;
-// in a worker thread the script started through this launcher, the script's worker entry runs, where it has one
-if (!isMainThread && existsSync(workerEntry)) script = script.replace(/\.([cm]js)$/, '.worker.$1');
+// in a worker thread the script started through this launcher, the script's worker part runs, where it has one
+if (!isMainThread && parts.includes(workerEntry)) script = script.replace(/\.([cm]js)$/, '.worker.$1');
 if (script.endsWith('.cjs')) {
   // its code cache is written as the process ends, with what the run compiled, when it had none (kube/code-cache.mjs)
   const { requireCached, saveCodeCaches } = await import('../kube/code-cache.mjs');

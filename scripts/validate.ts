@@ -17,7 +17,6 @@
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { isMainThread } from 'node:worker_threads';
 import { KustomizeMissing } from './lib/kustomize/binary.ts';
 import { saveCodeCaches } from '../kube/code-cache.mjs';
 import { earlyPool, validateFiles } from './lib/validate/files.ts';
@@ -29,7 +28,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 // V8's flags for the whole process (worker threads included), before any check runs: npm run validate gives them on
 // the command line already (lib/validate/v8-flags.ts)
-if (isMainThread) for (const flag of VALIDATE_V8_FLAGS) setFlagsFromString(flag);
+for (const flag of VALIDATE_V8_FLAGS) setFlagsFromString(flag);
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -70,9 +69,9 @@ async function main(): Promise<number> {
   const pool = positionals.length ? earlyPool(cwd, positionals, version) : undefined;
   const result = positionals.length
     ? await validateFiles(cwd, positionals, version, { schema: schemaFlags, pool }).finally(() => pool?.close())
-    : // the repository pipeline loads only for repository mode: files mode, and its worker threads, which load this
-      // bundle for files-pool.ts, start without kustomize's, Argo CD's and the policies' modules
-      await (await import('./lib/validate/pipeline.ts')).validateRepo({ root, envs: values.env, branches: values.branches, cache: !values['no-cache'] });
+    : // the repository pipeline loads only for repository mode, a bundle of its own (validate.repo.ts): files mode, and
+      // its worker threads (validate.worker.ts), read and compile none of kustomize's, Argo CD's and the policies' code
+      await (await import('./validate.repo.ts')).validateRepo({ root, envs: values.env, branches: values.branches, cache: !values['no-cache'] });
 
   // A named path that held no YAML or JSON at all is a mistake (a wrong folder, a glob that matched READMEs), not a
   // pass: kubeconform's green "0 resources found in 0 files" would let it through a CI gate. Files that were all
@@ -109,11 +108,16 @@ function readFirstComment(): string {
   return `usage: npm run validate [-- [--env <name>]... [--format text|json|junit|sarif] [--strict] [--branches] [--no-cache] [--verbose] [--kubernetes-version <major.minor>] [--crd <file|dir>]... [--skip-kind <Kind[,Kind]>]... [--ignore-missing-schemas] [files or folders...]]`;
 }
 
-// In a files-mode worker thread (scripts/lib/validate/files-pool.ts) this bundle is loaded for its modules, not its CLI.
-if (isMainThread) main().then(
+/**
+ * The errors that are a usage or environment error (exit 2), by name: repository mode's bundle (validate.repo.ts) has
+ * classes of its own.
+ */
+const usageErrors: ReadonlySet<string> = new Set([new UsageError(), new KustomizeMissing()].map((e) => e.name));
+
+main().then(
   (code) => process.exit(code),
   (err) => {
-    if (err instanceof UsageError || err instanceof KustomizeMissing || String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS')) {
+    if (usageErrors.has((err as Error)?.name) || String((err as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS')) {
       console.error(`validate: ${(err as Error).message}`);
       process.exit(2);
     }

@@ -176,7 +176,7 @@ test('launch: a script bundles into one CommonJS file whose V8 code cache the fi
   }
 });
 
-test('launch: a script\'s worker entry (scripts/<name>.worker.ts) is bundled beside it, holds only its own code, and runs in a worker thread started through the launcher, its code cache written', () => {
+test('launch: a script\'s parts (scripts/<name>.<part>.ts) are bundles of their own beside it, each loaded when it runs; the worker part runs in a worker thread started through the launcher', () => {
   const dir = checkout();
   try {
     const flags = ['--interrupt-budget=400000'];
@@ -190,9 +190,11 @@ import { mainOnly } from './lib/main-only.ts';
 if (isMainThread) {
   const w = new Worker(new URL('launch.mjs', import.meta.url), { argv: ['two-threads'] });
   w.once('message', (m) => { console.log(mainOnly, m); void w.terminate(); });
+  if (process.argv[2] === 'extra') void import('./two-threads.extra.ts').then((p) => console.log(p.extra()));
 } else parentPort!.postMessage('the main script, in the worker thread');
 `,
     );
+    writeFileSync(join(dir, 'scripts/two-threads.extra.ts'), "export const extra = () => 'EXTRA-PART-MARK';\n");
     writeFileSync(
       join(dir, 'scripts/two-threads.worker.ts'),
       `import { parentPort } from 'node:worker_threads';
@@ -203,7 +205,7 @@ saveCodeCaches();
 parentPort!.postMessage(workerOnly);
 `,
     );
-    const run = () => spawnSync(process.execPath, [...flags, join(dir, 'scripts/launch.mjs'), 'two-threads'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    const run = (...args: string[]) => spawnSync(process.execPath, [...flags, join(dir, 'scripts/launch.mjs'), 'two-threads', ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
     const r = run();
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, 'MAIN-ONLY-MARK WORKER-ONLY-MARK\n');
@@ -212,9 +214,16 @@ parentPort!.postMessage(workerOnly);
     assert.ok(m.inputs.includes('scripts/two-threads.worker.ts') && m.inputs.includes('scripts/lib/worker-only.ts'), 'the worker entry\'s sources are part of the key');
     const worker = readFileSync(join(home, 'two-threads.worker.cjs'), 'utf8');
     assert.ok(worker.includes('WORKER-ONLY-MARK') && !worker.includes('MAIN-ONLY-MARK'), 'the worker bundle holds the worker\'s code alone');
-    assert.ok(!readFileSync(join(home, 'two-threads.cjs'), 'utf8').includes('WORKER-ONLY-MARK'), 'the main bundle holds the main thread\'s code alone');
-    assert.equal(readdirSync(home).filter((f) => /^two-threads\.worker\.cjs\.\d+\.v8cache$/.test(f)).length, 1, `files: ${readdirSync(home).join(', ')}`);
-    assert.equal(run().stdout, 'MAIN-ONLY-MARK WORKER-ONLY-MARK\n');
+    const main = readFileSync(join(home, 'two-threads.cjs'), 'utf8');
+    assert.ok(!main.includes('WORKER-ONLY-MARK') && !main.includes('EXTRA-PART-MARK'), 'the main bundle holds the main thread\'s code alone');
+    assert.ok(readFileSync(join(home, 'two-threads.extra.cjs'), 'utf8').includes('EXTRA-PART-MARK'));
+    const cached = () => readdirSync(home).filter((f) => f.endsWith('.v8cache')).map((f) => f.replace(/\.\d+\.v8cache$/, '')).sort();
+    // the part no run has imported yet was not loaded: no cache of it
+    assert.deepEqual(cached(), ['two-threads.cjs', 'two-threads.worker.cjs']);
+    const withExtra = run('extra');
+    assert.equal(withExtra.status, 0, withExtra.stderr);
+    assert.deepEqual(withExtra.stdout.split('\n').sort(), ['', 'EXTRA-PART-MARK', 'MAIN-ONLY-MARK WORKER-ONLY-MARK']);
+    assert.deepEqual(cached(), ['two-threads.cjs', 'two-threads.extra.cjs', 'two-threads.worker.cjs']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

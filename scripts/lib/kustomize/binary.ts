@@ -64,8 +64,10 @@ export function kustomizeDigest(): string {
   return binaryDigest;
 }
 
-/** The pinned kustomize is not installed for this platform (exit 2, not a finding). */
-export class KustomizeMissing extends Error {}
+/** The pinned kustomize is not installed for this platform (exit 2, not a finding). Told apart by its name, as UsageError. */
+export class KustomizeMissing extends Error {
+  override readonly name = 'KustomizeMissing';
+}
 
 /**
  * At most this many kustomize processes at once: one per core and one more, so a

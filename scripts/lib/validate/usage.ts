@@ -3,8 +3,13 @@ import { apiRemovalsRange } from '../../../kube/api-removals.ts';
 /** Oldest supported cluster version when the target names none (files mode without --kubernetes-version). */
 export const defaultKubernetesVersion = '1.31';
 
-/** Bad invocation or environment: exit code 2. */
-export class UsageError extends Error {}
+/**
+ * Bad invocation or environment: exit code 2. Told apart by its name, which every bundled copy of this class gives
+ * (scripts/validate.repo.ts: each bundle holds its own copy).
+ */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
 
 /**
  * `--kubernetes-version`: `1.31`, `v1.31` or `1.31.2`, as the cluster version the

@@ -62,6 +62,8 @@ test('usage errors exit 2 with one clear message', () => {
   const unknownEnv = validate(['--env', 'staging']);
   assert.equal(unknownEnv.status, 2);
   assert.match(unknownEnv.stderr, /--env staging: unknown environment \(known: dev, test, prod\)/);
+  // thrown in repository mode's own bundle (scripts/validate.repo.ts), whose UsageError is a class of its own
+  assert.doesNotMatch(unknownEnv.stderr, /internal error|\n\s+at /);
   const missing = validate(['no/such/dir']);
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /no\/such\/dir: no such file or directory/);
