@@ -19,7 +19,6 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { KustomizeMissing } from './lib/kustomize/binary.ts';
 import { saveCodeCaches } from '../kube/code-cache.mjs';
-import { earlyPool, validateFiles } from './lib/validate/files.ts';
 import { formats, summaryLine, toJson, toJunit, toSarif, toText, useColor, type Format } from './lib/validate/output.ts';
 import { parseKubernetesVersion, UsageError } from './lib/validate/usage.ts';
 import { VALIDATE_V8_FLAGS } from './lib/validate/v8-flags.ts';
@@ -65,13 +64,15 @@ async function main(): Promise<number> {
   const schemaFlags = { crd: values.crd, skipKind: values['skip-kind'], ignoreMissingSchemas: values['ignore-missing-schemas'] };
   if (!positionals.length && (values.crd || values['skip-kind'] || values['ignore-missing-schemas']))
     throw new UsageError('--crd, --skip-kind and --ignore-missing-schemas apply to files mode (npm run validate -- <files or folders>); the repository is always validated against vendor/crds');
-  // files mode on a folder: its worker threads start booting while it is listed (files.ts earlyPool)
-  const pool = positionals.length ? earlyPool(cwd, positionals, version) : undefined;
-  const result = positionals.length
-    ? await validateFiles(cwd, positionals, version, { schema: schemaFlags, pool }).finally(() => pool?.close())
-    : // the repository pipeline loads only for repository mode, a bundle of its own (validate.repo.ts): files mode, and
-      // its worker threads (validate.worker.ts), read and compile none of kustomize's, Argo CD's and the policies' code
-      await (await import('./validate.repo.ts')).validateRepo({ root, envs: values.env, branches: values.branches, cache: !values['no-cache'] });
+  // Each mode is a bundle of its own, loaded only for it (validate.files.ts, validate.repo.ts): files mode, and its
+  // worker threads (validate.worker.ts), read and compile none of kustomize's, Argo CD's and the policies' code, and
+  // repository mode none of files mode's. Files mode on a folder: its worker threads start booting while it is listed
+  // (files.ts earlyPool).
+  const files = positionals.length ? await import('./validate.files.ts') : undefined;
+  const pool = files?.earlyPool(cwd, positionals, version);
+  const result = files
+    ? await files.validateFiles(cwd, positionals, version, { schema: schemaFlags, pool }).finally(() => pool?.close())
+    : await (await import('./validate.repo.ts')).validateRepo({ root, envs: values.env, branches: values.branches, cache: !values['no-cache'] });
 
   // A named path that held no YAML or JSON at all is a mistake (a wrong folder, a glob that matched READMEs), not a
   // pass: kubeconform's green "0 resources found in 0 files" would let it through a CI gate. Files that were all
