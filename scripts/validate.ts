@@ -110,8 +110,8 @@ function readFirstComment(): string {
 }
 
 /**
- * The errors that are a usage or environment error (exit 2), by name: repository mode's bundle (validate.repo.ts) has
- * classes of its own.
+ * The errors that are a usage or environment error (exit 2), by name: each mode's bundle (validate.files.ts,
+ * validate.repo.ts) has classes of its own.
  */
 const usageErrors: ReadonlySet<string> = new Set([new UsageError(), new KustomizeMissing()].map((e) => e.name));
 

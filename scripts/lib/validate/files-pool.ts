@@ -266,4 +266,3 @@ export async function serve(): Promise<void> {
   saveCodeCaches();
   port.postMessage({ done: true } satisfies Reply);
 }
-

@@ -5,7 +5,7 @@ export const defaultKubernetesVersion = '1.31';
 
 /**
  * Bad invocation or environment: exit code 2. Told apart by its name, which every bundled copy of this class gives
- * (scripts/validate.repo.ts: each bundle holds its own copy).
+ * (validate's modes are bundles of their own, each with its own copy: scripts/validate.ts).
  */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
