@@ -51,9 +51,13 @@ const manifestFile = join(home, 'manifest.json');
 /** A bundle (or an abandoned `.build-<pid>`) nothing has started from for this long is removed. */
 const STALE_MS = 60 * 60 * 1000;
 
-/** Size and mtime of every bundled source (and of this launcher): the bundle's freshness key. */
+/**
+ * Size and mtime of every bundled source (and of this launcher), and which parts the script has: the bundle's
+ * freshness key (a part added since is in no bundle yet).
+ */
 function signature(files) {
   const h = createHash('sha256');
+  h.update(`${parts.map((p) => relative(root, p)).join('\0')}\0\0`);
   for (const f of [relative(root, fileURLToPath(import.meta.url)), ...files]) {
     try {
       const st = statSync(join(root, f));

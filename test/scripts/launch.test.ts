@@ -226,6 +226,10 @@ parentPort!.postMessage(workerOnly);
     assert.equal(withExtra.status, 0, withExtra.stderr);
     assert.deepEqual(withExtra.stdout.split('\n').sort(), ['', 'EXTRA-PART-MARK', 'MAIN-ONLY-MARK WORKER-ONLY-MARK']);
     assert.deepEqual(cached(), ['two-threads.cjs', 'two-threads.extra.cjs', 'two-threads.worker.cjs']);
+    // a part added later, which no source changed for, is bundled by the next run
+    writeFileSync(join(dir, 'scripts/two-threads.late.ts'), "export const late = 'LATE-PART-MARK';\n");
+    assert.equal(run().status, 0);
+    assert.ok(existsSync(join(dir, 'node_modules/.cache/marquee/bin/two-threads', manifest(dir, 'two-threads').signature, 'two-threads.late.cjs')), 'the new part is bundled');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
