@@ -39,9 +39,14 @@ try {
   const copies = Math.ceil(Number(values.objects) / once.objects);
   for (let i = 1; i < copies; i++) cpSync(corpus, join(input, `copy-${String(i).padStart(3, '0')}`), { recursive: true });
   const mb = Number(execFileSync('du', ['-sm', input], { encoding: 'utf8' }).split('\t')[0]);
+  // the copies written back to disk before any run: the kernel's writeback of them would otherwise share the cores with
+  // the first runs
+  const synced = performance.now();
+  execFileSync('sync');
+  const syncMs = performance.now() - synced;
   console.log(`checkout ${checkout} (${execFileSync('git', ['-C', checkout, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()})`);
   console.log(`node ${process.version}, ${availableParallelism()} cores of ${processorName()}, ${new Date().toISOString()}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  console.log(`input: ${copies} copies of the corpus (${once.objects} objects each), ${mb} MB on disk, in ${input}`);
+  console.log(`input: ${copies} copies of the corpus (${once.objects} objects each), ${mb} MB on disk, in ${input}; written back in ${syncMs.toFixed(0)} ms before the runs`);
   console.log(`machine reference before: ${machineReferenceMs().toFixed(0)} ms (bench/lib/machine-reference.ts: lower is a faster moment); a fresh page: ${freshPageMicros().toFixed(2)} µs`);
   console.log('run | objects | exit | wall s | CPU s | objects/s | objects per CPU-s | peak RSS MB');
   const runs: ValidateRun[] = [];
