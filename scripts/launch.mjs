@@ -28,8 +28,8 @@ import { isMainThread } from 'node:worker_threads';
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** The global the bundles read the checkout's location from (set below, before a bundle runs). */
 const ROOT_URL = '__marqueeCheckoutRoot';
-/** The global the bundle's own URL is in, once the launcher has found or built it. */
-const BUNDLE_URL = '__marqueeBundle';
+/** The global the URL of the bundle of the script's worker part is in, when it has one (see `parts`). */
+const WORKER_BUNDLE_URL = '__marqueeWorkerBundle';
 const [name, ...args] = process.argv.slice(2);
 const entry = name && join(root, 'scripts', `${name}.ts`);
 if (!entry || !/^[\w-]+$/.test(name) || !existsSync(entry)) {
@@ -201,10 +201,12 @@ if (!script) {
 }
 process.argv = [process.argv[0], entry, ...args];
 globalThis[ROOT_URL] = pathToFileURL(root.endsWith('/') ? root : `${root}/`).href;
-// the bundle this launch runs, for worker threads of it to load directly (without checking its freshness again)
-globalThis[BUNDLE_URL] = pathToFileURL(script).href;
+// the bundle of the script's worker part, for worker threads of it to load directly (without checking its freshness
+// again)
+const workerBundle = parts.includes(workerEntry) ? script.replace(/\.([cm]js)$/, '.worker.$1') : undefined;
+if (workerBundle) globalThis[WORKER_BUNDLE_URL] = pathToFileURL(workerBundle).href;
 // in a worker thread the script started through this launcher, the script's worker part runs, where it has one
-if (!isMainThread && parts.includes(workerEntry)) script = script.replace(/\.([cm]js)$/, '.worker.$1');
+if (!isMainThread && workerBundle) script = workerBundle;
 if (script.endsWith('.cjs')) {
   // its code cache is written as the process ends, with what the run compiled, when it had none (kube/code-cache.mjs)
   const { requireCached, saveCodeCaches } = await import('../kube/code-cache.mjs');

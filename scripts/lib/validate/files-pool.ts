@@ -105,15 +105,14 @@ interface InputCrds {
 
 /**
  * How a worker thread starts. From the launcher's bundle of scripts/validate.ts (scripts/launch.mjs sets the checkout
- * root and the bundle's URL as globals), the worker entry's bundle beside it, loaded as the launcher loads a bundle (a
+ * root and the URL of the worker part's bundle as globals), that bundle, loaded as the launcher loads a bundle (a
  * CommonJS bundle with its code cache, ES modules by import()) with no second look at its sources' freshness; from
  * another script's bundle, the launcher, which runs validate's worker entry in a worker thread. Under tsx, the entry
  * itself (the worker inherits `--import tsx`).
  */
 function entry(): { code: string | URL; eval: boolean; argv: string[] } {
-  const { __marqueeCheckoutRoot: root, __marqueeBundle: bundle } = globalThis as Record<string, unknown>;
-  if (typeof root === 'string' && typeof bundle === 'string' && /\/validate\.[cm]js$/.test(bundle)) {
-    const worker = bundle.replace(/\.([cm]js)$/, '.worker.$1');
+  const { __marqueeCheckoutRoot: root, __marqueeWorkerBundle: worker } = globalThis as Record<string, unknown>;
+  if (typeof root === 'string' && typeof worker === 'string' && /\/validate\.worker\.[cm]js$/.test(worker)) {
     const load = worker.endsWith('.cjs') ? `import(${JSON.stringify(new URL('kube/code-cache.mjs', root).href)}).then((c) => c.requireCached(${JSON.stringify(fileURLToPath(worker))}))` : `import(${JSON.stringify(worker)})`;
     return { code: `globalThis.__marqueeCheckoutRoot = ${JSON.stringify(root)}; ${load};`, eval: true, argv: ['validate'] };
   }
